@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
+import {SharesMathLib} from "./libraries/SharesMathLib.sol";
+import {SlashMathLib} from "./libraries/SlashMathLib.sol";
+import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
+import {SlashSizing, SlashPayees, SlashOutcome} from "./types/Types.sol";
+
+/// @title OperatorVault
+/// @notice One operator's stake: first-loss bond + delegated pool whose shares are this ERC-20.
+contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    uint256 internal constant BPS = 10_000;
+    uint32 public constant MAX_RESTAKING_CAP_BPS = 100_000; // 10x
+    uint16 public constant MAX_COMMISSION_BPS = 5_000;
+
+    IERC20 internal immutable _asset;
+    address public immutable OPERATOR;
+    ISlashingCourt public immutable COURT;
+    IServiceRegistry public immutable REGISTRY;
+    uint32 public immutable WITHDRAWAL_DELAY;
+
+    struct Withdrawal {
+        uint128 shares;
+        uint96 assets; // value at request, net of pending slashes, rounded down
+        uint32 readyAt;
+    }
+
+    struct Allocation {
+        uint96 amount;
+        uint96 pending; // slashes reserved against this allocation
+        uint40 windowEpoch; // epoch of windowSlashed (service correlation window)
+        uint96 windowSlashed;
+        uint96 decrease;
+        uint40 decreaseReadyAt;
+    }
+
+    struct PendingTerms {
+        uint16 commissionBps;
+        uint32 restakingCapBps;
+        uint40 readyAt;
+    }
+
+    struct BondWithdrawal {
+        uint128 amount;
+        uint40 readyAt;
+    }
+
+    // slot: the two tranches
+    uint128 internal _bondAssets;
+    uint128 internal _poolAssets;
+    // slot: liabilities and queued withdrawals (queued shares are burnt from holders but still back the pool)
+    uint128 internal _pendingLiabilities;
+    uint128 internal _queuedShares;
+    // slot: allocation total, withdrawal ids and terms
+    uint128 internal _totalAllocated;
+    uint64 internal _nextWithdrawalId;
+    uint16 internal _commissionBps;
+    uint32 internal _restakingCapBps;
+
+    PendingTerms public pendingTerms;
+    BondWithdrawal public bondWithdrawal;
+    mapping(bytes32 => Withdrawal) internal _withdrawals;
+    mapping(uint64 => Allocation) internal _allocations;
+
+    constructor(
+        IERC20 asset_,
+        address operator_,
+        ISlashingCourt court_,
+        IServiceRegistry registry_,
+        uint32 withdrawalDelay_,
+        uint16 commissionBps_,
+        uint32 restakingCapBps_,
+        string memory name_,
+        string memory symbol_
+    ) ERC20(name_, symbol_) {
+        _asset = asset_;
+        OPERATOR = operator_;
+        COURT = court_;
+        REGISTRY = registry_;
+        WITHDRAWAL_DELAY = withdrawalDelay_;
+        _checkTerms(commissionBps_, restakingCapBps_);
+        _commissionBps = commissionBps_;
+        _restakingCapBps = restakingCapBps_;
+    }
+
+    modifier onlyOperator() {
+        if (msg.sender != OPERATOR) revert NotOperator(msg.sender);
+        _;
+    }
+
+    modifier onlyCourt() {
+        if (msg.sender != address(COURT)) revert NotCourt(msg.sender);
+        _;
+    }
+
+    /* STAKERS */
+
+    /// @inheritdoc IOperatorVault
+    function deposit(uint256 assets, address receiver) external nonReentrant returns (uint256 shares) {
+        if (assets == 0) revert ZeroAmount();
+        uint256 pool = _poolAssets;
+        // priced net of pending slashes: a depositor never buys into a loss already known
+        shares = SharesMathLib.toSharesDown(
+            assets, SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities), totalSupply() + _queuedShares
+        );
+        if (shares == 0) revert ZeroShares();
+        TokenTransferLib.pullExact(_asset, msg.sender, assets);
+        _poolAssets = (pool + assets).toUint128();
+        _mint(receiver, shares);
+        emit Deposited(msg.sender, receiver, assets, shares);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function requestWithdrawal(uint256 shares) external nonReentrant returns (uint64 id) {
+        if (shares == 0) revert ZeroShares();
+        uint256 queued = _queuedShares;
+        // value at request, rounded down; it can only fall from here (min with the rate at claim)
+        uint256 assets = SharesMathLib.toAssetsDown(shares, netPoolAssets(), totalSupply() + queued);
+        _burn(msg.sender, shares);
+        // burnt from the holder but kept in the share base: the queued stake stays slashable
+        _queuedShares = (queued + shares).toUint128();
+        id = _nextWithdrawalId++;
+        uint256 readyAt = block.timestamp + WITHDRAWAL_DELAY;
+        _withdrawals[_withdrawalKey(msg.sender, id)] =
+            Withdrawal({shares: shares.toUint128(), assets: assets.toUint96(), readyAt: uint32(readyAt)});
+        emit WithdrawalRequested(msg.sender, id, shares, assets, readyAt);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function claimWithdrawal(uint64 id, address receiver) external nonReentrant returns (uint256 assets) {
+        bytes32 key = _withdrawalKey(msg.sender, id);
+        Withdrawal memory w = _withdrawals[key];
+        if (w.shares == 0) revert WithdrawalNotFound(msg.sender, id);
+        if (block.timestamp < w.readyAt) revert WithdrawalNotReady(id, w.readyAt);
+        uint256 queued = _queuedShares;
+        uint256 pool = _poolAssets;
+        uint256 valueNow = SharesMathLib.toAssetsDown(
+            w.shares, SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities), totalSupply() + queued
+        );
+        // min(rate at request, rate now): queued stake earns nothing but bears every loss
+        assets = Math.min(w.assets, valueNow);
+        delete _withdrawals[key];
+        _queuedShares = uint128(queued - w.shares);
+        _poolAssets = uint128(pool - assets);
+        _asset.safeTransfer(receiver, assets);
+        emit WithdrawalClaimed(msg.sender, id, receiver, w.shares, assets);
+    }
+
+    /* OPERATOR BOND */
+
+    /// @inheritdoc IOperatorVault
+    function depositBond(uint256 amount) external onlyOperator nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        TokenTransferLib.pullExact(_asset, msg.sender, amount);
+        uint256 bond = _bondAssets + amount;
+        _bondAssets = bond.toUint128();
+        emit BondDeposited(amount, bond);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function requestBondWithdrawal(uint256 amount) external onlyOperator {
+        if (amount == 0) revert ZeroAmount();
+        uint256 readyAt = block.timestamp + WITHDRAWAL_DELAY;
+        bondWithdrawal = BondWithdrawal({amount: amount.toUint128(), readyAt: uint40(readyAt)});
+        emit BondWithdrawalRequested(amount, readyAt);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function claimBondWithdrawal() external onlyOperator nonReentrant returns (uint256 paid) {
+        BondWithdrawal memory request = bondWithdrawal;
+        if (request.amount == 0) revert NoBondWithdrawal();
+        if (block.timestamp < request.readyAt) revert BondWithdrawalNotReady(request.readyAt);
+        uint256 bond = _bondAssets;
+        uint256 pending = _pendingLiabilities;
+        // pending slashes hit the bond first, so only the bond beyond them may leave
+        uint256 free = bond > pending ? bond - pending : 0;
+        paid = Math.min(request.amount, free);
+        delete bondWithdrawal;
+        _bondAssets = uint128(bond - paid);
+        if (paid > 0) _asset.safeTransfer(OPERATOR, paid);
+        emit BondWithdrawn(request.amount, paid, bond - paid);
+    }
+
+    /* ALLOCATIONS */
+
+    /// @inheritdoc IOperatorVault
+    function allocate(uint64 serviceId, uint256 increase) external onlyOperator nonReentrant {
+        if (increase == 0) revert ZeroAmount();
+        uint256 pipeline = REGISTRY.pipelineLength(serviceId);
+        if (pipeline == 0) revert ServiceNotAllocatable(serviceId);
+        // a withdrawal must not outrun the slashing pipeline of any service the stake backs
+        if (WITHDRAWAL_DELAY < pipeline) revert DelayShorterThanPipeline(WITHDRAWAL_DELAY, pipeline);
+        uint256 jailedUntil = COURT.jailedUntil(serviceId, address(this));
+        if (jailedUntil > block.timestamp) revert OperatorJailed(serviceId, jailedUntil);
+        uint256 total = _totalAllocated + increase;
+        // the cap rounds down: it protects stakers from more restaking than they signed up for
+        uint256 cap = totalStake() * _restakingCapBps / BPS;
+        if (total > cap) revert RestakingCapExceeded(total, cap);
+        Allocation storage a = _allocations[serviceId];
+        uint256 oldAmount = a.amount;
+        uint256 newAmount = oldAmount + increase;
+        a.amount = newAmount.toUint96();
+        _totalAllocated = uint128(total);
+        COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
+        emit Allocated(serviceId, newAmount, total);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function requestDeallocation(uint64 serviceId, uint256 decrease) external onlyOperator {
+        Allocation storage a = _allocations[serviceId];
+        if (decrease == 0) revert ZeroAmount();
+        if (decrease > a.amount) revert DecreaseTooLarge(decrease, a.amount);
+        uint256 readyAt = block.timestamp + REGISTRY.pipelineLength(serviceId);
+        a.decrease = uint96(decrease);
+        a.decreaseReadyAt = uint40(readyAt);
+        emit DeallocationRequested(serviceId, decrease, readyAt);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function completeDeallocation(uint64 serviceId) external nonReentrant {
+        Allocation storage a = _allocations[serviceId];
+        if (a.decrease == 0) revert NoDeallocation(serviceId);
+        if (block.timestamp < a.decreaseReadyAt) revert DeallocationNotReady(serviceId, a.decreaseReadyAt);
+        uint256 oldAmount = a.amount;
+        uint256 decrease = Math.min(a.decrease, oldAmount); // slashes may have shrunk it meanwhile
+        uint256 newAmount = oldAmount - decrease;
+        // stake that a pending slash holds never leaves
+        if (newAmount < a.pending) revert AllocationHeldBySlash(serviceId, newAmount, a.pending);
+        a.amount = uint96(newAmount);
+        a.decrease = 0;
+        a.decreaseReadyAt = 0;
+        uint256 total = _totalAllocated - decrease;
+        _totalAllocated = uint128(total);
+        COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
+        emit Deallocated(serviceId, decrease, newAmount, total);
+    }
+
+    /* TERMS */
+
+    /// @inheritdoc IOperatorVault
+    function setTerms(uint16 commissionBps_, uint32 restakingCapBps_) external onlyOperator {
+        _checkTerms(commissionBps_, restakingCapBps_);
+        if (commissionBps_ <= _commissionBps && restakingCapBps_ <= _restakingCapBps) {
+            // lower commission or less restaking only helps stakers: apply now
+            _commissionBps = commissionBps_;
+            _restakingCapBps = restakingCapBps_;
+            delete pendingTerms;
+            emit TermsChanged(commissionBps_, restakingCapBps_);
+        } else {
+            uint256 readyAt = block.timestamp + WITHDRAWAL_DELAY;
+            pendingTerms = PendingTerms(commissionBps_, restakingCapBps_, uint40(readyAt));
+            emit TermsQueued(commissionBps_, restakingCapBps_, readyAt);
+        }
+    }
+
+    /// @inheritdoc IOperatorVault
+    function applyTerms() external {
+        PendingTerms memory terms = pendingTerms;
+        if (terms.readyAt == 0) revert NoPendingTerms();
+        if (block.timestamp < terms.readyAt) revert TermsNotReady(terms.readyAt);
+        _commissionBps = terms.commissionBps;
+        _restakingCapBps = terms.restakingCapBps;
+        delete pendingTerms;
+        emit TermsChanged(terms.commissionBps, terms.restakingCapBps);
+    }
+
+    /* COURT */
+
+    /// @inheritdoc IOperatorVault
+    function reserveSlash(uint64 serviceId, SlashSizing calldata sizing) external onlyCourt returns (uint256 amount) {
+        Allocation storage a = _allocations[serviceId];
+        uint256 stake = uint256(_bondAssets) + _poolAssets;
+        uint256 pending = _pendingLiabilities;
+        uint256 epoch = block.timestamp / sizing.window;
+        uint256 windowSlashed = a.windowEpoch == epoch ? a.windowSlashed : 0;
+        amount = SlashMathLib.slashAmount(
+            Math.min(a.amount, stake),
+            a.pending,
+            windowSlashed,
+            stake > pending ? stake - pending : 0,
+            sizing.penaltyBps,
+            sizing.incidentCapBps,
+            sizing.windowCapBps
+        );
+        if (amount == 0) revert NothingToSlash(serviceId);
+        a.pending += uint96(amount);
+        a.windowEpoch = uint40(epoch);
+        a.windowSlashed = uint96(windowSlashed + amount);
+        pending += amount;
+        _pendingLiabilities = uint128(pending);
+        emit SlashReserved(serviceId, amount, pending);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function releaseSlash(uint64 serviceId, uint256 amount) external onlyCourt {
+        Allocation storage a = _allocations[serviceId];
+        a.pending -= uint96(amount);
+        uint256 pending = _pendingLiabilities - amount;
+        _pendingLiabilities = uint128(pending);
+        emit SlashReleased(serviceId, amount, pending);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function executeSlash(uint64 serviceId, uint256 amount, SlashPayees calldata payees)
+        external
+        onlyCourt
+        nonReentrant
+        returns (SlashOutcome memory o)
+    {
+        Allocation storage a = _allocations[serviceId];
+        a.pending -= uint96(amount);
+        _pendingLiabilities -= uint128(amount);
+        uint256 bond = _bondAssets;
+        uint256 pool = _poolAssets;
+        // first loss: the operator's bond, then the delegated pool (one write, whatever the number of stakers)
+        o.fromBond = Math.min(bond, amount);
+        o.fromPool = Math.min(pool, amount - o.fromBond);
+        o.taken = o.fromBond + o.fromPool;
+        _bondAssets = uint128(bond - o.fromBond);
+        _poolAssets = uint128(pool - o.fromPool);
+        uint256 allocated = a.amount;
+        o.allocationReduced = Math.min(allocated, o.taken);
+        a.amount = uint96(allocated - o.allocationReduced);
+        _totalAllocated -= uint128(o.allocationReduced);
+        (o.toClient, o.toReporter, o.toSink) = SlashMathLib.split(
+            o.taken, payees.clientShareBps, payees.reporterShareBps, payees.client != address(0)
+        );
+        if (o.toClient > 0) _asset.safeTransfer(payees.client, o.toClient);
+        if (o.toReporter > 0) _asset.safeTransfer(payees.reporter, o.toReporter);
+        if (o.toSink > 0) _asset.safeTransfer(payees.sink, o.toSink);
+        emit Slashed(serviceId, o.taken, o.fromBond, o.fromPool, o.allocationReduced);
+    }
+
+    /* VIEWS */
+
+    function ASSET() external view returns (address) {
+        return address(_asset);
+    }
+
+    function totals()
+        external
+        view
+        returns (uint256 bondAssets, uint256 poolAssets, uint256 pendingLiabilities, uint256 queuedShares)
+    {
+        return (_bondAssets, _poolAssets, _pendingLiabilities, _queuedShares);
+    }
+
+    function netPoolAssets() public view returns (uint256) {
+        return SharesMathLib.netPoolAssets(_poolAssets, _bondAssets, _pendingLiabilities);
+    }
+
+    function totalStake() public view returns (uint256) {
+        return uint256(_bondAssets) + _poolAssets;
+    }
+
+    function allocation(uint64 serviceId)
+        external
+        view
+        returns (uint256 amount, uint256 pending, uint256 decrease, uint256 decreaseReadyAt)
+    {
+        Allocation storage a = _allocations[serviceId];
+        return (a.amount, a.pending, a.decrease, a.decreaseReadyAt);
+    }
+
+    function slashableStake(uint64 serviceId) external view returns (uint256) {
+        Allocation storage a = _allocations[serviceId];
+        uint256 stake = totalStake();
+        uint256 pending = _pendingLiabilities;
+        uint256 allocated = Math.min(a.amount, stake);
+        uint256 room = allocated > a.pending ? allocated - a.pending : 0;
+        return Math.min(room, stake > pending ? stake - pending : 0);
+    }
+
+    function previewDeposit(uint256 assets) external view returns (uint256) {
+        return SharesMathLib.toSharesDown(assets, netPoolAssets(), totalSupply() + _queuedShares);
+    }
+
+    function previewRedeem(uint256 shares) external view returns (uint256) {
+        return SharesMathLib.toAssetsDown(shares, netPoolAssets(), totalSupply() + _queuedShares);
+    }
+
+    function withdrawal(address owner, uint64 id) external view returns (uint256 shares, uint256 assets, uint256 readyAt) {
+        Withdrawal memory w = _withdrawals[_withdrawalKey(owner, id)];
+        return (w.shares, w.assets, w.readyAt);
+    }
+
+    function commissionBps() external view returns (uint16) {
+        return _commissionBps;
+    }
+
+    function restakingCapBps() external view returns (uint32) {
+        return _restakingCapBps;
+    }
+
+    function totalAllocated() external view returns (uint256) {
+        return _totalAllocated;
+    }
+
+    /* INTERNAL */
+
+    function _withdrawalKey(address owner, uint64 id) internal pure returns (bytes32 key) {
+        assembly ("memory-safe") {
+            mstore(0x00, owner)
+            mstore(0x20, id)
+            key := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _checkTerms(uint16 commissionBps_, uint32 restakingCapBps_) internal pure {
+        if (commissionBps_ > MAX_COMMISSION_BPS) revert InvalidTerms("commissionBps");
+        if (restakingCapBps_ < BPS || restakingCapBps_ > MAX_RESTAKING_CAP_BPS) revert InvalidTerms("restakingCapBps");
+    }
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
+import {IVaultFactory} from "./interfaces/IVaultFactory.sol";
+import {SlashMathLib} from "./libraries/SlashMathLib.sol";
+import {SlashRecordLib} from "./libraries/SlashRecordLib.sol";
+import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
+import {
+    SlashReport,
+    Signature,
+    SlashDetails,
+    SlashStatus,
+    ReportTerms,
+    SlashSizing,
+    SlashPayees,
+    SlashOutcome
+} from "./types/Types.sol";
+
+/// @title SlashingCourt
+/// @notice Reports → pending slashes fixed at request → dispute / resolution → execution in request order.
+contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
+    using SafeERC20 for IERC20;
+    using SlashRecordLib for uint256;
+
+    uint256 internal constant BPS = 10_000;
+    bytes32 public constant REPORT_TYPEHASH =
+        keccak256("SlashReport(uint64 serviceId,address vault,uint8 classId,bytes32 incidentId,address client)");
+
+    IERC20 public immutable STAKE_TOKEN;
+    IServiceRegistry public immutable REGISTRY;
+    IVaultFactory public immutable FACTORY;
+
+    struct Queue {
+        uint64 head; // first slash not yet known to be settled
+        uint64 tail; // next sequence number
+    }
+
+    struct ServiceState {
+        uint128 allocated; // sum of allocations reported by vaults, less executed slashes
+        uint40 epoch; // correlation window epoch of `current`
+        uint128 current; // requested in `epoch`
+        uint128 previous; // requested in `epoch - 1`
+    }
+
+    struct OperatorState {
+        uint40 jailedUntil;
+        bool banned;
+        bool known; // the vault has allocated to the service at least once
+    }
+
+    mapping(bytes32 => uint256) internal _records;
+    mapping(address => Queue) internal _queues;
+    mapping(address => mapping(uint64 => bytes32)) internal _queued;
+    mapping(uint64 => ServiceState) internal _services;
+    mapping(uint64 => mapping(address => OperatorState)) internal _operators;
+
+    constructor(IERC20 stakeToken, IServiceRegistry registry, IVaultFactory factory) EIP712("Surety", "1") {
+        STAKE_TOKEN = stakeToken;
+        REGISTRY = registry;
+        FACTORY = factory;
+    }
+
+    /* REPORTS */
+
+    /// @inheritdoc ISlashingCourt
+    function requestSlash(SlashReport calldata report, Signature[] calldata signatures)
+        external
+        nonReentrant
+        returns (bytes32 slashId)
+    {
+        slashId = _slashId(report.serviceId, report.vault, report.incidentId);
+        // one slash per (service, vault, incident), whatever its fate: no replay, ever
+        if (_records[slashId] != 0) revert ReportAlreadyUsed(slashId);
+        OperatorState memory op = _operators[report.serviceId][report.vault];
+        if (!op.known) revert NotAllocated(report.serviceId, report.vault);
+        if (op.banned) revert OperatorBanned(report.serviceId, report.vault);
+
+        ReportTerms memory t = REGISTRY.reportTerms(report.serviceId, report.classId, _recoverSigners(report, signatures));
+        uint256 amount = _reserve(report, t);
+
+        Queue storage q = _queues[report.vault];
+        uint64 seq = q.tail;
+        _queued[report.vault][seq] = slashId;
+        q.tail = seq + 1;
+
+        SlashDetails memory d = SlashDetails({
+            serviceId: report.serviceId,
+            vault: report.vault,
+            operator: IOperatorVault(report.vault).OPERATOR(),
+            classId: report.classId,
+            incidentId: report.incidentId,
+            client: report.client,
+            reporter: msg.sender,
+            sink: t.sink,
+            amount: uint96(amount),
+            disputeBond: t.disputeBond,
+            clientShareBps: t.clientShareBps,
+            reporterShareBps: t.reporterShareBps,
+            attesterPenaltyBps: t.attesterPenaltyBps,
+            jailDuration: t.jailDuration,
+            permanentBan: t.permanentBan,
+            resolutionDeadline: t.resolutionDeadline,
+            correlationWindow: t.correlationWindow,
+            seq: seq,
+            signers: t.signers,
+            requestedAt: uint40(block.timestamp)
+        });
+        uint256 disputeEnd = block.timestamp + t.disputeWindow;
+        _records[slashId] = SlashRecordLib.pack(SlashRecordLib.hashDetails(d), SlashStatus.Pending, disputeEnd, 0);
+        emit SlashRequested(slashId, report.vault, report.serviceId, d, disputeEnd);
+    }
+
+    /* DISPUTES */
+
+    /// @inheritdoc ISlashingCourt
+    function dispute(SlashDetails calldata details) external nonReentrant {
+        (bytes32 slashId, uint256 record) = _load(details);
+        if (record.status() != SlashStatus.Pending) revert WrongStatus(slashId, record.status());
+        if (block.timestamp > record.disputeEnd()) revert DisputeWindowClosed(slashId, record.disputeEnd());
+        if (msg.sender != details.operator) revert NotOperator(msg.sender);
+        if (details.disputeBond > 0) TokenTransferLib.pullExact(STAKE_TOKEN, msg.sender, details.disputeBond);
+        uint256 resolveBy = block.timestamp + details.resolutionDeadline;
+        _records[slashId] = SlashRecordLib.pack(record.detailsHash(), SlashStatus.Disputed, record.disputeEnd(), resolveBy);
+        emit SlashDisputed(slashId, msg.sender, details.disputeBond, resolveBy);
+    }
+
+    /// @inheritdoc ISlashingCourt
+    function resolve(SlashDetails calldata details, uint256 upheldAmount) external nonReentrant {
+        (bytes32 slashId, uint256 record) = _load(details);
+        if (msg.sender != REGISTRY.resolverOf(details.serviceId)) revert NotResolver(msg.sender);
+        if (record.status() != SlashStatus.Disputed) revert WrongStatus(slashId, record.status());
+        if (block.timestamp > record.resolveBy()) revert ResolutionDeadlinePassed(slashId, record.resolveBy());
+        // the resolver's power is bounded: it may lower the slash, never raise it
+        if (upheldAmount > details.amount) revert ResolutionExceedsSlash(upheldAmount, details.amount);
+
+        if (upheldAmount == 0) {
+            _release(details, details.amount);
+            _records[slashId] = SlashRecordLib.pack(
+                record.detailsHash(), SlashStatus.Overturned, record.disputeEnd(), record.resolveBy()
+            );
+            _refundDisputeBond(details);
+            // a report the resolver overturns costs the attesters who signed it, paid to the operator it wronged
+            uint256 attestersSlashed =
+                REGISTRY.slashAttesters(details.serviceId, details.signers, details.attesterPenaltyBps, details.operator);
+            emit SlashOverturned(slashId, attestersSlashed);
+            return;
+        }
+
+        if (upheldAmount < details.amount) _release(details, details.amount - upheldAmount);
+        SlashDetails memory upheld = details;
+        upheld.amount = uint96(upheldAmount);
+        _records[slashId] = SlashRecordLib.pack(
+            SlashRecordLib.hashDetails(upheld), SlashStatus.Upheld, record.disputeEnd(), record.resolveBy()
+        );
+        // a dispute that fails pays its bond to the reporter who had to defend the report
+        if (details.disputeBond > 0) STAKE_TOKEN.safeTransfer(details.reporter, details.disputeBond);
+        emit SlashUpheld(slashId, upheld);
+    }
+
+    /// @inheritdoc ISlashingCourt
+    function lapse(SlashDetails calldata details) external nonReentrant {
+        (bytes32 slashId, uint256 record) = _load(details);
+        if (record.status() != SlashStatus.Disputed) revert WrongStatus(slashId, record.status());
+        if (block.timestamp <= record.resolveBy()) revert ResolutionDeadlineNotPassed(slashId, record.resolveBy());
+        // a resolver that never rules cannot freeze stake: the slash is cancelled, the bond goes back
+        _release(details, details.amount);
+        _records[slashId] =
+            SlashRecordLib.pack(record.detailsHash(), SlashStatus.Lapsed, record.disputeEnd(), record.resolveBy());
+        _refundDisputeBond(details);
+        emit SlashLapsed(slashId);
+    }
+
+    /* EXECUTION */
+
+    /// @inheritdoc ISlashingCourt
+    function executeSlash(SlashDetails calldata details) external nonReentrant {
+        (bytes32 slashId, uint256 record) = _load(details);
+        SlashStatus status = record.status();
+        if (status == SlashStatus.Pending) {
+            if (block.timestamp <= record.disputeEnd()) revert DisputeWindowOpen(slashId, record.disputeEnd());
+        } else if (status != SlashStatus.Upheld) {
+            revert WrongStatus(slashId, status);
+        }
+        _popQueue(details.vault, slashId);
+        _records[slashId] =
+            SlashRecordLib.pack(record.detailsHash(), SlashStatus.Executed, record.disputeEnd(), record.resolveBy());
+
+        SlashOutcome memory o = IOperatorVault(details.vault).executeSlash(
+            details.serviceId,
+            details.amount,
+            SlashPayees({
+                client: details.client,
+                reporter: details.reporter,
+                sink: details.sink,
+                clientShareBps: details.clientShareBps,
+                reporterShareBps: details.reporterShareBps
+            })
+        );
+        if (o.allocationReduced > 0) _services[details.serviceId].allocated -= uint128(o.allocationReduced);
+        _punish(details);
+        emit SlashExecuted(slashId, details.vault, o.taken, o.toClient, o.toReporter, o.toSink);
+    }
+
+    /// @inheritdoc ISlashingCourt
+    function onAllocationChanged(uint64 serviceId, uint256 oldAmount, uint256 newAmount) external {
+        if (!FACTORY.isVault(msg.sender)) revert NotVault(msg.sender);
+        ServiceState storage s = _services[serviceId];
+        uint256 allocated = s.allocated + newAmount - oldAmount;
+        s.allocated = uint128(allocated);
+        OperatorState storage op = _operators[serviceId][msg.sender];
+        if (!op.known) op.known = true;
+        emit ServiceAllocationChanged(serviceId, msg.sender, allocated);
+    }
+
+    /* VIEWS */
+
+    function reportDigest(SlashReport calldata report) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    REPORT_TYPEHASH, report.serviceId, report.vault, report.classId, report.incidentId, report.client
+                )
+            )
+        );
+    }
+
+    function slashStatus(bytes32 slashId) external view returns (SlashStatus status, uint256 disputeEnd, uint256 resolveBy) {
+        uint256 record = _records[slashId];
+        return (record.status(), record.disputeEnd(), record.resolveBy());
+    }
+
+    function serviceAllocated(uint64 serviceId) external view returns (uint256) {
+        return _services[serviceId].allocated;
+    }
+
+    function slashedInWindow(uint64 serviceId) external view returns (uint256) {
+        ServiceState storage s = _services[serviceId];
+        uint256 window = REGISTRY.serviceParams(serviceId).correlationWindow;
+        return SlashMathLib.slashedInWindow(s.epoch, s.current, s.previous, block.timestamp, window);
+    }
+
+    function jailedUntil(uint64 serviceId, address vault) external view returns (uint256) {
+        OperatorState memory op = _operators[serviceId][vault];
+        return op.banned ? type(uint256).max : op.jailedUntil;
+    }
+
+    function isBanned(uint64 serviceId, address vault) external view returns (bool) {
+        return _operators[serviceId][vault].banned;
+    }
+
+    function nextToExecute(address vault) external view returns (bytes32 next) {
+        Queue memory q = _queues[vault];
+        for (uint64 i = q.head; i < q.tail; ++i) {
+            next = _queued[vault][i];
+            if (!_records[next].isSettled()) return next;
+        }
+        return bytes32(0);
+    }
+
+    function queueLength(address vault) external view returns (uint64 head, uint64 tail) {
+        Queue memory q = _queues[vault];
+        return (q.head, q.tail);
+    }
+
+    /* INTERNAL */
+
+    function _slashId(uint64 serviceId, address vault, bytes32 incidentId) internal pure returns (bytes32) {
+        return keccak256(abi.encode(serviceId, vault, incidentId));
+    }
+
+    function _recoverSigners(SlashReport calldata report, Signature[] calldata signatures)
+        internal
+        view
+        returns (address[] memory signers)
+    {
+        bytes32 digest = reportDigest(report);
+        signers = new address[](signatures.length);
+        for (uint256 i; i < signatures.length; ++i) {
+            // OpenZeppelin's recover rejects malleable (high-s) signatures and the zero address
+            signers[i] = ECDSA.recover(digest, signatures[i].r, signatures[i].vs);
+        }
+    }
+
+    /// @dev Correlation term from the service's window, then the vault fixes and reserves the capped amount.
+    function _reserve(SlashReport calldata report, ReportTerms memory t) internal returns (uint256 amount) {
+        ServiceState storage s = _services[report.serviceId];
+        uint256 window = t.correlationWindow;
+        uint256 inWindow = SlashMathLib.slashedInWindow(s.epoch, s.current, s.previous, block.timestamp, window);
+        uint256 penaltyBps = Math.min(
+            BPS,
+            t.basePenaltyBps + SlashMathLib.correlationPenaltyBps(inWindow, s.allocated, t.correlationMultiplierBps)
+        );
+        amount = IOperatorVault(report.vault).reserveSlash(
+            report.serviceId,
+            SlashSizing({
+                penaltyBps: uint16(penaltyBps),
+                incidentCapBps: t.incidentCapBps,
+                windowCapBps: t.windowCapBps,
+                window: t.correlationWindow
+            })
+        );
+        uint256 epoch = block.timestamp / window;
+        if (s.epoch == epoch) {
+            s.current += uint128(amount);
+        } else {
+            s.previous = s.epoch + 1 == epoch ? s.current : 0;
+            s.current = uint128(amount);
+            s.epoch = uint40(epoch);
+        }
+    }
+
+    /// @dev Releases a reservation and takes it out of the correlation window if it is still in the same epoch.
+    function _release(SlashDetails calldata details, uint256 amount) internal {
+        IOperatorVault(details.vault).releaseSlash(details.serviceId, amount);
+        ServiceState storage s = _services[details.serviceId];
+        if (s.epoch == details.requestedAt / details.correlationWindow) {
+            s.current = s.current > amount ? s.current - uint128(amount) : 0;
+        }
+    }
+
+    function _refundDisputeBond(SlashDetails calldata details) internal {
+        if (details.disputeBond > 0) STAKE_TOKEN.safeTransfer(details.operator, details.disputeBond);
+    }
+
+    function _load(SlashDetails calldata details) internal view returns (bytes32 slashId, uint256 record) {
+        slashId = _slashId(details.serviceId, details.vault, details.incidentId);
+        record = _records[slashId];
+        if (record == 0) revert SlashNotFound(slashId);
+        if (record.detailsHash() != SlashRecordLib.hashDetails(details)) revert DetailsMismatch(slashId);
+    }
+
+    /// @dev Slashes of one vault execute in request order: skip settled ones at the head, then `slashId` must be
+    /// next. Each slash is skipped at most once, so the loop is O(1) amortised.
+    function _popQueue(address vault, bytes32 slashId) internal {
+        Queue storage q = _queues[vault];
+        uint64 head = q.head;
+        bytes32 next = _queued[vault][head];
+        while (next != slashId && _records[next].isSettled()) {
+            next = _queued[vault][++head];
+        }
+        if (next != slashId) revert SlashNotNextInQueue(slashId, next);
+        q.head = head + 1;
+    }
+
+    function _punish(SlashDetails calldata details) internal {
+        if (details.permanentBan) {
+            _operators[details.serviceId][details.vault].banned = true;
+            emit OperatorBannedForever(details.serviceId, details.vault);
+        } else if (details.jailDuration > 0) {
+            OperatorState storage op = _operators[details.serviceId][details.vault];
+            uint256 until = Math.max(op.jailedUntil, block.timestamp + details.jailDuration);
+            op.jailedUntil = uint40(until);
+            emit OperatorJailed(details.serviceId, details.vault, until);
+        }
+    }
+}

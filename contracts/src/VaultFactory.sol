@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IVaultFactory} from "./interfaces/IVaultFactory.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
+import {OperatorVault} from "./OperatorVault.sol";
+
+/// @title VaultFactory
+/// @notice One vault per operator; only vaults made here can be allocated, reported and slashed.
+contract VaultFactory is IVaultFactory {
+    IERC20 public immutable STAKE_TOKEN;
+    IServiceRegistry public immutable REGISTRY;
+    ISlashingCourt public immutable COURT;
+    uint32 public immutable MIN_WITHDRAWAL_DELAY;
+    /// @notice Equal to the registry's PARAM_CHANGE_DELAY: stakers can always leave before a change applies.
+    uint32 public immutable MAX_WITHDRAWAL_DELAY;
+
+    mapping(address => bool) public isVault;
+    mapping(address => address) public vaultOf;
+    address[] internal _vaults;
+
+    constructor(IERC20 stakeToken, IServiceRegistry registry, ISlashingCourt court, uint32 minDelay, uint32 maxDelay) {
+        STAKE_TOKEN = stakeToken;
+        REGISTRY = registry;
+        COURT = court;
+        MIN_WITHDRAWAL_DELAY = minDelay;
+        MAX_WITHDRAWAL_DELAY = maxDelay;
+    }
+
+    /// @inheritdoc IVaultFactory
+    function createVault(
+        uint32 withdrawalDelay,
+        uint16 commissionBps,
+        uint32 restakingCapBps,
+        string calldata name,
+        string calldata symbol
+    ) external returns (address vault) {
+        if (vaultOf[msg.sender] != address(0)) revert VaultExists(msg.sender, vaultOf[msg.sender]);
+        if (withdrawalDelay < MIN_WITHDRAWAL_DELAY || withdrawalDelay > MAX_WITHDRAWAL_DELAY) {
+            revert InvalidDelay(withdrawalDelay, MIN_WITHDRAWAL_DELAY, MAX_WITHDRAWAL_DELAY);
+        }
+        vault = address(
+            new OperatorVault(
+                STAKE_TOKEN, msg.sender, COURT, REGISTRY, withdrawalDelay, commissionBps, restakingCapBps, name, symbol
+            )
+        );
+        isVault[vault] = true;
+        vaultOf[msg.sender] = vault;
+        _vaults.push(vault);
+        emit VaultCreated(msg.sender, vault, withdrawalDelay, commissionBps, restakingCapBps);
+    }
+
+    function allVaults() external view returns (address[] memory) {
+        return _vaults;
+    }
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {SlashSizing, SlashPayees, SlashOutcome} from "../types/Types.sol";
+
+/// @title IOperatorVault
+/// @notice One operator's stake: a first-loss operator bond and a delegated pool whose shares are this ERC-20
+/// (the operator's liquid staking token). Pending slashes are liabilities that price every entry and exit.
+/// Warning: queued withdrawals stay slashable and earn nothing: they pay min(rate at request, rate at claim).
+interface IOperatorVault {
+    /* ERRORS */
+    error NotOperator(address caller);
+    error NotCourt(address caller);
+    error ZeroAmount();
+    error ZeroShares();
+    error AmountTooLarge(uint256 amount);
+    error WithdrawalNotFound(address owner, uint64 id);
+    error WithdrawalNotReady(uint64 id, uint256 readyAt);
+    error BondWithdrawalNotReady(uint256 readyAt);
+    error NoBondWithdrawal();
+    error ServiceNotAllocatable(uint64 serviceId);
+    error DelayShorterThanPipeline(uint256 withdrawalDelay, uint256 pipeline);
+    error RestakingCapExceeded(uint256 totalAllocated, uint256 cap);
+    error OperatorJailed(uint64 serviceId, uint256 until);
+    error DecreaseTooLarge(uint256 decrease, uint256 allocated);
+    error NoDeallocation(uint64 serviceId);
+    error DeallocationNotReady(uint64 serviceId, uint256 readyAt);
+    error AllocationHeldBySlash(uint64 serviceId, uint256 remaining, uint256 pending);
+    error NothingToSlash(uint64 serviceId);
+    error InvalidTerms(string field);
+    error TermsNotReady(uint256 readyAt);
+    error NoPendingTerms();
+    error ReceivedLessThanSent(uint256 expected, uint256 received);
+
+    /* EVENTS */
+    event Deposited(address indexed sender, address indexed receiver, uint256 assets, uint256 shares);
+    event WithdrawalRequested(address indexed owner, uint64 indexed id, uint256 shares, uint256 assets, uint256 readyAt);
+    event WithdrawalClaimed(address indexed owner, uint64 indexed id, address receiver, uint256 shares, uint256 assets);
+    event BondDeposited(uint256 amount, uint256 bond);
+    event BondWithdrawalRequested(uint256 amount, uint256 readyAt);
+    event BondWithdrawn(uint256 requested, uint256 paid, uint256 bond);
+    event Allocated(uint64 indexed serviceId, uint256 amount, uint256 totalAllocated);
+    event DeallocationRequested(uint64 indexed serviceId, uint256 decrease, uint256 readyAt);
+    event Deallocated(uint64 indexed serviceId, uint256 decrease, uint256 amount, uint256 totalAllocated);
+    event TermsQueued(uint16 commissionBps, uint32 restakingCapBps, uint256 readyAt);
+    event TermsChanged(uint16 commissionBps, uint32 restakingCapBps);
+    event SlashReserved(uint64 indexed serviceId, uint256 amount, uint256 pendingLiabilities);
+    event SlashReleased(uint64 indexed serviceId, uint256 amount, uint256 pendingLiabilities);
+    event Slashed(uint64 indexed serviceId, uint256 amount, uint256 fromBond, uint256 fromPool, uint256 allocationReduced);
+
+    /// @notice Deposits `assets` of the stake token into the pool; mints shares to `receiver` (rounded down).
+    function deposit(uint256 assets, address receiver) external returns (uint256 shares);
+
+    /// @notice Queues `shares` of the caller for withdrawal; they stop moving and stay slashable.
+    /// @return id The request's id, used with the caller's address to claim.
+    function requestWithdrawal(uint256 shares) external returns (uint64 id);
+
+    /// @notice Pays a matured withdrawal at min(rate at request, rate now), net of pending slashes.
+    function claimWithdrawal(uint64 id, address receiver) external returns (uint256 assets);
+
+    /// @notice Operator adds to its first-loss bond.
+    function depositBond(uint256 amount) external;
+
+    /// @notice Operator queues a bond withdrawal; the bond stays slashable until claimed.
+    function requestBondWithdrawal(uint256 amount) external;
+
+    /// @notice Operator claims a matured bond withdrawal, at most the bond net of pending slashes.
+    function claimBondWithdrawal() external returns (uint256 paid);
+
+    /// @notice Raises the allocation to a service now (up to the restaking cap).
+    function allocate(uint64 serviceId, uint256 increase) external;
+
+    /// @notice Queues a decrease; it waits out the service's slashing pipeline.
+    function requestDeallocation(uint64 serviceId, uint256 decrease) external;
+
+    /// @notice Applies a matured decrease; never below what pending slashes hold. Anyone may call.
+    function completeDeallocation(uint64 serviceId) external;
+
+    /// @notice Changes commission and restaking cap; decreases apply now, increases after the withdrawal delay.
+    function setTerms(uint16 commissionBps, uint32 restakingCapBps) external;
+
+    /// @notice Applies queued terms whose delay has passed. Anyone may call.
+    function applyTerms() external;
+
+    /// @notice Fixes and reserves a slash against the service's allocation. Court only.
+    function reserveSlash(uint64 serviceId, SlashSizing calldata sizing) external returns (uint256 amount);
+
+    /// @notice Releases a reserved slash that was overturned, lapsed or reduced. Court only.
+    function releaseSlash(uint64 serviceId, uint256 amount) external;
+
+    /// @notice Executes a reserved slash: bond first, then pool; pays the three recipients. Court only.
+    function executeSlash(uint64 serviceId, uint256 amount, SlashPayees calldata payees)
+        external
+        returns (SlashOutcome memory outcome);
+
+    /* VIEWS */
+    function ASSET() external view returns (address);
+    function OPERATOR() external view returns (address);
+    function WITHDRAWAL_DELAY() external view returns (uint32);
+    function totals()
+        external
+        view
+        returns (uint256 bondAssets, uint256 poolAssets, uint256 pendingLiabilities, uint256 queuedShares);
+    function netPoolAssets() external view returns (uint256);
+    function totalStake() external view returns (uint256);
+    function allocation(uint64 serviceId)
+        external
+        view
+        returns (uint256 amount, uint256 pending, uint256 decrease, uint256 decreaseReadyAt);
+    function slashableStake(uint64 serviceId) external view returns (uint256);
+    function previewDeposit(uint256 assets) external view returns (uint256 shares);
+    function previewRedeem(uint256 shares) external view returns (uint256 assets);
+    function withdrawal(address owner, uint64 id) external view returns (uint256 shares, uint256 assets, uint256 readyAt);
+    function commissionBps() external view returns (uint16);
+    function restakingCapBps() external view returns (uint32);
+    function totalAllocated() external view returns (uint256);
+}

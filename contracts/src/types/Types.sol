@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @notice A service's SLA and economic terms. Packed into four storage slots.
+/// @dev Every field is bounded by ServiceRegistry._validate; see docs/protocol.md for each one.
+struct ServiceParams {
+    // slot 1
+    address resolver; // rules on disputed slashes
+    uint32 disputeWindow; // seconds an operator has to dispute a requested slash
+    uint32 resolutionDeadline; // seconds the resolver has to rule on a dispute before the slash lapses
+    uint16 quorumBps; // share of the committee's bond that must sign a report
+    uint16 reporterShareBps; // share of an executed slash paid to the reporter
+    // slot 2
+    address sink; // receives what is left of a slash (burn address, insurance fund, treasury)
+    uint96 disputeBond; // posted by an operator to dispute
+    // slot 3
+    uint32 correlationWindow; // seconds; also the window of the per-operator cap
+    uint32 correlationMultiplierBps; // 30_000 = 3x the fraction of stake slashed in the window
+    uint16 incidentCapBps; // largest slash per incident, of the operator's allocation
+    uint16 windowCapBps; // largest total per window and operator, of its allocation
+    uint16 clientShareBps; // share of an executed slash paid to the harmed client
+    uint16 attesterPenaltyBps; // share of each signer's bond taken when a report is overturned
+    uint96 minAttesterBond; // an attester counts toward quorum only with at least this bond
+    uint32 minAllocationDelay; // reserved: 0 today; keeps the slot layout stable for the orders issue
+    // slot 4: orders (used by the orders issue) and the value the service declares it secures
+    uint16 orderFeeBps;
+    uint16 collateralFactorBps;
+    uint16 collateralFloorBps;
+    uint128 declaredValue;
+}
+
+/// @notice A kind of SLA breach and what it costs.
+struct ViolationClass {
+    uint16 basePenaltyBps; // of the operator's allocation to the service
+    uint32 jailDuration; // seconds the operator may not raise its allocation after an executed slash
+    bool permanentBan; // an executed slash of this class bans the operator from the service for good
+}
+
+/// @notice What an attester quorum signs (EIP-712), bound to chain id and court by the domain.
+struct SlashReport {
+    uint64 serviceId;
+    address vault;
+    uint8 classId;
+    bytes32 incidentId;
+    address client; // the harmed client, or zero
+}
+
+/// @notice EIP-2098 compact signature.
+struct Signature {
+    bytes32 r;
+    bytes32 vs;
+}
+
+/// @notice What the registry tells the court about a report: the terms in force and the signers' bitmap.
+struct ReportTerms {
+    uint16 basePenaltyBps;
+    uint32 jailDuration;
+    bool permanentBan;
+    uint32 disputeWindow;
+    uint32 resolutionDeadline;
+    uint96 disputeBond;
+    address sink;
+    uint16 clientShareBps;
+    uint16 reporterShareBps;
+    uint16 attesterPenaltyBps;
+    uint32 correlationWindow;
+    uint32 correlationMultiplierBps;
+    uint16 incidentCapBps;
+    uint16 windowCapBps;
+    uint64 signers; // bit i set = attester at committee index i signed
+}
+
+/// @notice Everything fixed when a slash is requested. The court stores only a 160-bit hash of it; callers pass
+/// it back (it is in the SlashRequested event) to dispute, resolve, lapse or execute.
+struct SlashDetails {
+    uint64 serviceId;
+    address vault;
+    address operator;
+    uint8 classId;
+    bytes32 incidentId;
+    address client;
+    address reporter;
+    address sink;
+    uint96 amount;
+    uint96 disputeBond;
+    uint16 clientShareBps;
+    uint16 reporterShareBps;
+    uint16 attesterPenaltyBps;
+    uint32 jailDuration;
+    bool permanentBan;
+    uint32 resolutionDeadline;
+    uint32 correlationWindow;
+    uint64 seq;
+    uint64 signers;
+    uint40 requestedAt;
+}
+
+/// @notice The caps and penalty the vault applies when it fixes a slash amount.
+struct SlashSizing {
+    uint16 penaltyBps;
+    uint16 incidentCapBps;
+    uint16 windowCapBps;
+    uint32 window;
+}
+
+/// @notice Life of a slash in the court.
+enum SlashStatus {
+    None,
+    Pending,
+    Disputed,
+    Upheld,
+    Executed,
+    Overturned,
+    Lapsed
+}
+
+/// @notice Who is paid when a slash executes, and the shares fixed at request.
+struct SlashPayees {
+    address client;
+    address reporter;
+    address sink;
+    uint16 clientShareBps;
+    uint16 reporterShareBps;
+}
+
+/// @notice What a slash execution actually took and paid.
+struct SlashOutcome {
+    uint256 taken;
+    uint256 fromBond;
+    uint256 fromPool;
+    uint256 allocationReduced;
+    uint256 toClient;
+    uint256 toReporter;
+    uint256 toSink;
+}
