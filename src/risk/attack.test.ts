@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { largestAttack, mostProfitableAttack } from './attack.ts'
+import { formatUnits } from './decimal.ts'
+import { bruteLargestCost, bruteMostProfitable } from './bruteForce.ts'
+import { parseRiskInput } from './input.ts'
+import { randomNetwork } from './randomNetwork.ts'
+import { createRng } from './rng.ts'
+
+describe('mostProfitableAttack', () => {
+  test('finds no attack on the paper’s two-operator network (0.1 and 0.9 on one service, π = 1, α = 1)', async () => {
+    const n = parseRiskInput({
+      operators: [{ id: 'a', stake: 0.1 }, { id: 'b', stake: 0.9 }],
+      services: [{ id: 's', profit: 1, threshold: 1, operators: ['a', 'b'] }],
+    })
+    const out = await mostProfitableAttack(n)
+    assert.equal(out.attack, null)
+    assert.equal(out.proven, true)
+  })
+
+  test('finds the restaking attack that only pays across two services', async () => {
+    // Either service alone (π = 6) is worth less than the operator's stake (10); both together are worth 12.
+    const n = parseRiskInput({
+      operators: [{ id: 'v', stake: 10 }],
+      services: [
+        { id: 's1', profit: 6, threshold: 1, operators: ['v'] },
+        { id: 's2', profit: 6, threshold: 1, operators: ['v'] },
+      ],
+    })
+    const out = await mostProfitableAttack(n)
+    assert.deepEqual(out.attack, { services: ['s1', 's2'], operators: ['v'], profit: 12n, cost: 10n })
+  })
+
+  test('charges an over-allocated operator min(stake, allocations to the attacked services)', async () => {
+    const n = parseRiskInput({
+      operators: [{ id: 'v', stake: 10 }],
+      services: [
+        { id: 's1', profit: 5, threshold: 1, operators: ['v'] },
+        { id: 's2', profit: 5, threshold: 1, operators: ['v'] },
+        { id: 's3', profit: 1, threshold: 1, operators: ['v'] },
+      ],
+      allocations: [
+        { operator: 'v', service: 's1', stake: 8 },
+        { operator: 'v', service: 's2', stake: 8 },
+        { operator: 'v', service: 's3', stake: '0.5' },
+      ],
+    })
+    const out = await mostProfitableAttack(n)
+    // s3 alone costs 0.5 for 1 (net 0.5); all three cost min(10, 16.5) = 10 for 11 (net 1).
+    assert.deepEqual(out.attack?.services, ['s1', 's2', 's3'])
+    // Amounts are in units of the input's finest decimal (here tenths).
+    assert.equal(formatUnits(out.attack?.profit ?? 0n, n.scale), '11')
+    assert.equal(formatUnits(out.attack?.cost ?? 0n, n.scale), '10')
+  })
+
+  test('works on amounts beyond 2^53 given as decimal strings', async () => {
+    const n = parseRiskInput({
+      operators: [{ id: 'a', stake: '1000000000000000000000001' }, { id: 'b', stake: '3000000000000000000000000' }],
+      services: [{ id: 's', profit: '1000000000000000000000002', threshold: '0.25', operators: ['a', 'b'] }],
+    })
+    const out = await mostProfitableAttack(n)
+    // a holds just over a quarter of the stake and forfeits 1 unit less than the profit.
+    assert.deepEqual(out.attack, {
+      services: ['s'],
+      operators: ['a'],
+      profit: 1000000000000000000000002n,
+      cost: 1000000000000000000000001n,
+    })
+  })
+
+  test('agrees with brute force on 200 random whole-stake networks (seed 1)', async () => {
+    const rng = createRng(1)
+    for (let i = 0; i < 200; i++) {
+      const n = parseRiskInput(randomNetwork(rng, { operators: rng.int(1, 6), services: rng.int(1, 3), membersPerService: [1, 4] }))
+      const expected = bruteMostProfitable(n)
+      const out = await mostProfitableAttack(n)
+      assert.equal(out.attack === null ? null : out.attack.profit - out.attack.cost, expected, `network ${i}`)
+      assert.equal((await largestAttack(n)).attack?.cost ?? 0n, bruteLargestCost(n), `network ${i} (largest)`)
+    }
+  })
+
+  test('agrees with brute force on 150 random networks with allocations (seed 2)', async () => {
+    const rng = createRng(2)
+    for (let i = 0; i < 150; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, { operators: rng.int(1, 5), services: rng.int(1, 3), membersPerService: [1, 4], allocations: true }),
+      )
+      const out = await mostProfitableAttack(n)
+      assert.equal(out.attack === null ? null : out.attack.profit - out.attack.cost, bruteMostProfitable(n), `network ${i}`)
+      assert.equal((await largestAttack(n)).attack?.cost ?? 0n, bruteLargestCost(n), `network ${i} (largest)`)
+    }
+  })
+})

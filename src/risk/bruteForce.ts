@@ -1,0 +1,55 @@
+/**
+ * Reference answers by exhaustive enumeration, straight from the definitions — exponential, for tests on small
+ * networks only. Nothing here shares code with the MIP except the exact checks in verify.ts.
+ */
+import { type Network, totalStake } from './network.ts'
+import type { Rational } from './rational.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
+
+function* subsets(items: readonly number[]): Generator<number[]> {
+  for (let mask = 0; mask < 1 << items.length; mask++) yield items.filter((_, i) => mask & (1 << i))
+}
+
+/** Every valid attack (B restricted to N(A) \ D), calling `visit` with profit and cost. */
+function forEachValidAttack(n: Network, shock: ReadonlySet<number>, visit: (a: Attack, profit: bigint, cost: bigint) => void) {
+  const all = n.services.map((_, i) => i)
+  for (const A of subsets(all)) {
+    if (A.length === 0) continue
+    const members = [...new Set(A.flatMap((s) => n.services[s]?.members ?? []))].filter((v) => !shock.has(v))
+    for (const B of subsets(members)) {
+      const a = { services: A, operators: B }
+      if (isValidAttack(n, a, shock)) visit(a, attackProfit(n, a), attackCost(n, a))
+    }
+  }
+}
+
+/** Largest π(A) − cost(B) over valid attacks, or null when secure. */
+export function bruteMostProfitable(n: Network): bigint | null {
+  let best: bigint | null = null
+  forEachValidAttack(n, new Set(), (_, p, c) => {
+    if (best === null || p - c > best) best = p - c
+  })
+  return best
+}
+
+/** Largest cost(B) over valid attacks (0 when none). */
+export function bruteLargestCost(n: Network, shock: ReadonlySet<number> = new Set()): bigint {
+  let best = 0n
+  forEachValidAttack(n, shock, (_, __, c) => {
+    if (c > best) best = c
+  })
+  return best
+}
+
+/** max over D with σ(D) ≤ ψσ(V) of σ(D) + the largest valid attack's cost without D, in amount units. */
+export function bruteCascade(n: Network, psi: Rational): bigint {
+  const total = totalStake(n)
+  let best = 0n
+  for (const D of subsets(n.operators.map((_, i) => i))) {
+    const lost = D.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
+    if (lost * psi.den > psi.num * total) continue
+    const value = lost + bruteLargestCost(n, new Set(D))
+    if (value > best) best = value
+  }
+  return best
+}

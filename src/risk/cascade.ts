@@ -1,0 +1,41 @@
+/**
+ * Worst-case cascade R_ψ: the largest share of all stake lost to a shock D with σ(D) ≤ ψ·σ(V) plus the largest
+ * valid attack it enables on what is left, found exactly by one joint MIP over (D, A, B) (see attackModel.ts).
+ */
+import { type AttackReport, describeAttack, type SolveOptions } from './attack.ts'
+import { type Network, totalStake } from './network.ts'
+import { type Rational, rat } from './rational.ts'
+import { searchAttack } from './search.ts'
+import { cascadeBound, certifiedSlack } from './slack.ts'
+
+export type CascadeReport = {
+  psi: Rational
+  /** R_ψ of the shock and attack found, exactly. Equal to the maximum when `proven`. */
+  worstLoss: Rational
+  /** Upper bound on R_ψ from the solver (a float); equals worstLoss up to tolerance when proven. */
+  worstLossBound: number
+  proven: boolean
+  shock: { operators: string[]; stake: bigint }
+  attack: AttackReport | null
+  gamma: Rational | null
+  /** (1 + 1/γ)·ψ when γ > 0 (or ψ when γ is unbounded); null otherwise. */
+  bound: Rational | null
+}
+
+export async function worstCaseLoss(n: Network, psi: Rational, opts: SolveOptions = {}): Promise<CascadeReport> {
+  const total = totalStake(n)
+  const gamma = certifiedSlack(n)
+  const out = await searchAttack(n, 'cascade', { ...opts, shock: psi })
+  const shockStake = out.shock.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
+  const denom = total === 0n ? 1n : total
+  return {
+    psi,
+    worstLoss: rat(out.value, denom),
+    worstLossBound: total === 0n ? 0 : out.bound / Number(total),
+    proven: out.proven,
+    shock: { operators: out.shock.map((v) => n.operators[v]?.id ?? String(v)), stake: shockStake },
+    attack: out.attack && describeAttack(n, out.attack),
+    gamma,
+    bound: cascadeBound(gamma, psi),
+  }
+}

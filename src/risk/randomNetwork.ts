@@ -1,0 +1,48 @@
+/**
+ * Seeded random networks for tests (against brute force) and benchmarks. Profits are drawn around the stake
+ * needed to attack each service, so both secure and insecure networks come up.
+ */
+import type { RiskInput } from './input.ts'
+import type { Rng } from './rng.ts'
+
+export type RandomNetworkOptions = {
+  operators: number
+  services: number
+  /** Operators per service, inclusive range. */
+  membersPerService: [number, number]
+  /** Give each (operator, service) pair an allocation below the operator's stake. */
+  allocations?: boolean
+  /** Profit as a multiple of α·σ(N(s)), drawn uniformly from this range. */
+  profitFactor?: [number, number]
+  thresholds?: readonly number[]
+}
+
+export function randomNetwork(rng: Rng, o: RandomNetworkOptions): RiskInput {
+  const stakes = Array.from({ length: o.operators }, () => rng.int(1, 100))
+  const operators = stakes.map((stake, i) => ({ id: `v${i}`, stake }))
+  const [fLo, fHi] = o.profitFactor ?? [0.2, 1.2]
+  const thresholds = o.thresholds ?? [1 / 3, 0.5, 2 / 3, 1]
+  const allocations: NonNullable<RiskInput['allocations']> = []
+  const services = Array.from({ length: o.services }, (_, si) => {
+    const size = Math.min(o.operators, rng.int(o.membersPerService[0], o.membersPerService[1]))
+    // Partial Fisher–Yates: a uniform random subset of the operators.
+    const pool = Array.from({ length: o.operators }, (_, i) => i)
+    for (let i = 0; i < size; i++) {
+      const j = i + Math.floor(rng.next() * (o.operators - i))
+      ;[pool[i], pool[j]] = [pool[j] as number, pool[i] as number]
+    }
+    const members = pool.slice(0, size)
+    let secured = 0
+    for (const v of members) {
+      const full = stakes[v] as number
+      const a = o.allocations ? rng.int(0, full) : full
+      if (o.allocations) allocations.push({ operator: `v${v}`, service: `s${si}`, stake: a })
+      secured += a
+    }
+    const t = thresholds[rng.int(0, thresholds.length - 1)] as number
+    const threshold = Number(t.toFixed(4))
+    const profit = Math.max(1, Math.round(secured * threshold * (fLo + rng.next() * (fHi - fLo))))
+    return { id: `s${si}`, profit, threshold, operators: members.map((v) => `v${v}`) }
+  })
+  return o.allocations ? { operators, services, allocations } : { operators, services }
+}

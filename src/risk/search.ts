@@ -1,0 +1,83 @@
+/**
+ * Runs an attack MIP and holds its answer to the exact definition: every attack (and shock) the solver returns
+ * is re-checked in bigint arithmetic; one that fails — possible only within the solver's tolerances — is cut
+ * off with a no-good constraint and the MIP solved again.
+ */
+import { SuretyError } from '../errors.ts'
+import { type AttackObjective, addNoGoodCut, buildAttackModel, readSolution } from './attackModel.ts'
+import { solveMip } from './mip.ts'
+import type { Network } from './network.ts'
+import { type Rational, rat } from './rational.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack, meetsThresholds, normalizeAttack } from './verify.ts'
+
+export type SearchOptions = { timeLimitSeconds?: number; shock?: Rational }
+
+export type SearchOutcome = {
+  /** True when the solver proved optimality; false when a time limit stopped it. */
+  proven: boolean
+  attack: Attack | null
+  shock: number[]
+  /** Exact value of the returned solution's objective, in amount units (profit, cost, or σ(D) + cost). */
+  value: bigint
+  /** Proven upper bound on the optimum, in amount units (a float: it comes from the solver). */
+  bound: number
+  /** How many solutions exact verification rejected. */
+  rejected: number
+}
+
+const MAX_REJECTIONS = 20
+
+function shockWithinBudget(n: Network, shock: number[], psi: Rational): boolean {
+  const lost = shock.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
+  const total = n.operators.reduce((a, o) => a + o.stake, 0n)
+  return lost * psi.den <= psi.num * total
+}
+
+export async function searchAttack(n: Network, objective: AttackObjective, opts: SearchOptions = {}): Promise<SearchOutcome> {
+  const model = buildAttackModel(n, objective, opts.shock)
+  const unitToAmount = Number(model.unit)
+  const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
+  let rejected = 0
+  for (;;) {
+    const remaining = deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000)
+    const sol = await solveMip(model.builder, { maximize: true, timeLimitSeconds: remaining })
+    if (sol.status === 'infeasible') {
+      // Only the no-good cuts can make these models infeasible (the empty attack is always feasible).
+      return { proven: true, attack: null, shock: [], value: 0n, bound: 0, rejected }
+    }
+    const proven = sol.status === 'optimal'
+    const bound = sol.bound * unitToAmount
+    if (!sol.values) return { proven, attack: null, shock: [], value: 0n, bound, rejected }
+    const read = readSolution(model, sol.values)
+    const attack = normalizeAttack(n, read.attack)
+    const verdict = judge(n, objective, attack, read.shock, opts.shock ?? rat(0n))
+    if (verdict !== 'reject') {
+      const lost = read.shock.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
+      const valid = verdict === 'valid'
+      const cost = valid ? attackCost(n, attack) : 0n
+      const value =
+        objective === 'profit' ? (valid ? attackProfit(n, attack) - cost : 0n) : objective === 'cost' ? cost : lost + cost
+      return { proven, attack: valid ? attack : null, shock: read.shock, value, bound, rejected }
+    }
+    if (++rejected > MAX_REJECTIONS || (deadline !== undefined && Date.now() > deadline)) {
+      throw new SuretyError(`the solver's answers kept failing exact verification (${rejected} rejected)`, {
+        details: 'amounts this close to a threshold are below the solver tolerance; see docs/risk.md',
+      })
+    }
+    addNoGoodCut(model, sol.values)
+  }
+}
+
+/**
+ * 'valid': a real attack. 'none': the solver's best is no attack — the empty one, or (for 'profit') one that meets
+ * its thresholds but only breaks even, so nothing beats break-even within tolerance. 'reject': the solution fails
+ * the exact definition (a threshold or the shock budget missed by less than the solver's tolerance).
+ */
+function judge(n: Network, objective: AttackObjective, attack: Attack, shock: number[], psi: Rational): 'valid' | 'none' | 'reject' {
+  if (objective === 'cascade' && !shockWithinBudget(n, shock, psi)) return 'reject'
+  if (attack.services.length === 0) return 'none'
+  const shockSet = new Set(shock)
+  if (isValidAttack(n, attack, shockSet)) return 'valid'
+  if (objective === 'profit' && meetsThresholds(n, attack)) return 'none'
+  return 'reject'
+}
