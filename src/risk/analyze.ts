@@ -1,0 +1,62 @@
+/**
+ * `risk analyze`: the verdict, the attacks behind it, the certified slack, and per-service leverage and
+ * concentration — everything about a network that does not need a shock.
+ */
+import { type AttackAnswer, largestAttack, mostProfitableAttack, type SolveOptions } from './attack.ts'
+import { type Nakamoto, nakamotoCoefficients, networkNakamoto } from './concentration.ts'
+import { type Network, serviceStake, totalStake } from './network.ts'
+import { type Rational, rat } from './rational.ts'
+import { certifiedSlack } from './slack.ts'
+
+export type ServiceReport = {
+  id: string
+  profit: bigint
+  /** σ(N(s)): the stake allocated to (securing) the service. */
+  allocatedStake: bigint
+  /** π_s / σ(N(s)), null when nothing secures it. */
+  leverage: Rational | null
+  nakamoto: Nakamoto
+}
+
+export type AnalyzeReport = {
+  secure: boolean
+  /** False when a time limit stopped a search: the verdict is then the best known, not a proof. */
+  proven: boolean
+  attack: AttackAnswer['attack']
+  largestAttack: AttackAnswer['attack']
+  /** Upper bound on the most profitable attack's net profit (solver float, amount units). */
+  profitBound: number
+  slack: Rational | null
+  totalStake: bigint
+  services: ServiceReport[]
+  nakamoto: Nakamoto
+}
+
+export async function analyzeNetwork(n: Network, opts: SolveOptions = {}): Promise<AnalyzeReport> {
+  const best = await mostProfitableAttack(n, opts)
+  const largest = await largestAttack(n, opts)
+  // The largest-attack search needs a margin above break-even (attackModel.ts); never report one smaller than
+  // the most profitable attack, which is itself valid.
+  let large = largest.attack
+  if (best.attack && (!large || best.attack.cost > large.cost)) large = best.attack
+  return {
+    secure: best.attack === null,
+    proven: best.proven && largest.proven,
+    attack: best.attack,
+    largestAttack: large,
+    profitBound: best.bound,
+    slack: certifiedSlack(n),
+    totalStake: totalStake(n),
+    services: n.services.map((s) => {
+      const stake = serviceStake(s)
+      return {
+        id: s.id,
+        profit: s.profit,
+        allocatedStake: stake,
+        leverage: stake === 0n ? null : rat(s.profit, stake),
+        nakamoto: nakamotoCoefficients(s.memberStake),
+      }
+    }),
+    nakamoto: networkNakamoto(n),
+  }
+}
