@@ -56,6 +56,12 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
     ...(options.extraArgs ?? []),
   ]
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  // The chain never outlives the process that started it, and never keeps that process alive by itself.
+  const killOnExit = () => child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+  child.once('exit', () => process.removeListener('exit', killOnExit))
+  child.unref()
+  ;(child.stderr as unknown as { unref?: () => void } | null)?.unref?.()
   let stderr = ''
   child.stderr?.on('data', (chunk) => {
     stderr += String(chunk)

@@ -1,0 +1,80 @@
+/**
+ * Deploys a full Surety deployment: (optionally) a stake token, then registry, factory and court, whose
+ * immutables point at each other. The addresses are predicted from the deployer's nonce, so no contract has a
+ * set-once setter an attacker could race.
+ */
+import { type Address, getAddress, getContractAddress, type Hex, type PublicClient } from 'viem'
+import {
+  mockERC20Abi,
+  mockERC20Bytecode,
+  serviceRegistryAbi,
+  serviceRegistryBytecode,
+  slashingCourtAbi,
+  slashingCourtBytecode,
+  vaultFactoryAbi,
+  vaultFactoryBytecode,
+} from '../generated/contracts.ts'
+import type { SuretyAddresses, SuretyWalletClient } from '../sdk/types.ts'
+
+export type DeployOptions = {
+  /** Use an existing ERC-20 as collateral; otherwise a mintable test token is deployed. */
+  stakeToken?: Address
+  /** Delay for any change that could hurt stakers; also the longest vault withdrawal delay. */
+  paramChangeDelay?: number
+  minWithdrawalDelay?: number
+}
+
+export const DEFAULT_PARAM_CHANGE_DELAY = 14 * 24 * 3600
+export const DEFAULT_MIN_WITHDRAWAL_DELAY = 3600
+
+async function deployContract(
+  publicClient: PublicClient,
+  wallet: SuretyWalletClient,
+  abi: readonly unknown[],
+  bytecode: Hex,
+  args: readonly unknown[],
+): Promise<Address> {
+  const hash = await wallet.deployContract({ abi, bytecode, args } as any)
+  const receipt = await publicClient.waitForTransactionReceipt({ hash })
+  if (!receipt.contractAddress) throw new Error(`deployment failed: ${hash}`)
+  return getAddress(receipt.contractAddress)
+}
+
+export async function deploySurety(
+  publicClient: PublicClient,
+  wallet: SuretyWalletClient,
+  options: DeployOptions = {},
+): Promise<SuretyAddresses> {
+  const paramChangeDelay = options.paramChangeDelay ?? DEFAULT_PARAM_CHANGE_DELAY
+  const minDelay = options.minWithdrawalDelay ?? DEFAULT_MIN_WITHDRAWAL_DELAY
+  const stakeToken =
+    options.stakeToken ??
+    (await deployContract(publicClient, wallet, mockERC20Abi, mockERC20Bytecode, ['Surety Stake', 'STK']))
+
+  const from = wallet.account.address
+  const nonce = BigInt(await publicClient.getTransactionCount({ address: from, blockTag: 'pending' }))
+  const registry = getContractAddress({ from, nonce })
+  const factory = getContractAddress({ from, nonce: nonce + 1n })
+  const court = getContractAddress({ from, nonce: nonce + 2n })
+
+  const deployed = [
+    await deployContract(publicClient, wallet, serviceRegistryAbi, serviceRegistryBytecode, [
+      stakeToken,
+      court,
+      paramChangeDelay,
+    ]),
+    await deployContract(publicClient, wallet, vaultFactoryAbi, vaultFactoryBytecode, [
+      stakeToken,
+      registry,
+      court,
+      minDelay,
+      paramChangeDelay,
+    ]),
+    await deployContract(publicClient, wallet, slashingCourtAbi, slashingCourtBytecode, [stakeToken, registry, factory]),
+  ]
+  const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase()
+  if (!same(deployed[0]!, registry) || !same(deployed[1]!, factory) || !same(deployed[2]!, court)) {
+    throw new Error('deployment addresses differ from the predicted ones: another transaction used the nonce')
+  }
+  return { stakeToken, registry, factory, court }
+}

@@ -1,0 +1,23 @@
+/** The ABIs the SDK uses, re-exported from the compiler output so the two can never drift apart. */
+export {
+  mockERC20Abi as stakeTokenAbi,
+  operatorVaultAbi,
+  serviceRegistryAbi,
+  slashingCourtAbi,
+  vaultFactoryAbi,
+} from '../generated/contracts.ts'
+
+import {
+  operatorVaultAbi,
+  serviceRegistryAbi,
+  slashingCourtAbi,
+  vaultFactoryAbi,
+} from '../generated/contracts.ts'
+
+/** Every Surety ABI at once, so a revert from any contract in a call chain decodes to its custom error. */
+export const allSuretyErrorsAbi = [
+  ...operatorVaultAbi,
+  ...serviceRegistryAbi,
+  ...slashingCourtAbi,
+  ...vaultFactoryAbi,
+].filter((item) => item.type === 'error')

@@ -1,0 +1,106 @@
+import type { Address } from 'viem'
+import { netPoolAssets } from '../model/sharesMath.ts'
+import { operatorVaultAbi } from './abis.ts'
+import type { SuretyReader } from './types.ts'
+
+export type VaultView = {
+  vault: Address
+  operator: Address
+  withdrawalDelay: number
+  bondAssets: bigint
+  poolAssets: bigint
+  pendingLiabilities: bigint
+  queuedShares: bigint
+  totalSupply: bigint
+  /** Pool assets net of the part of pending slashes the bond cannot cover: what shares are priced on. */
+  netPoolAssets: bigint
+  /** Assets one whole share (10^18 base units) is worth now, net of pending slashes, rounded down. */
+  sharePrice: bigint
+  totalAllocated: bigint
+  commissionBps: number
+  restakingCapBps: number
+}
+
+/** One vault's state and its derived read model, in a single multicall-free batch of reads. */
+export async function readVault(reader: SuretyReader, vault: Address): Promise<VaultView> {
+  const read = <F extends string>(functionName: F, args: readonly unknown[] = []) =>
+    reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName, args } as any) as Promise<any>
+  const [totals, totalSupply, operator, delay, totalAllocated, commissionBps, restakingCapBps, sharePrice] =
+    await Promise.all([
+      read('totals'),
+      read('totalSupply'),
+      read('OPERATOR'),
+      read('WITHDRAWAL_DELAY'),
+      read('totalAllocated'),
+      read('commissionBps'),
+      read('restakingCapBps'),
+      read('previewRedeem', [10n ** 18n]),
+    ])
+  const [bondAssets, poolAssets, pendingLiabilities, queuedShares] = totals as [bigint, bigint, bigint, bigint]
+  return {
+    vault,
+    operator,
+    withdrawalDelay: Number(delay),
+    bondAssets,
+    poolAssets,
+    pendingLiabilities,
+    queuedShares,
+    totalSupply,
+    netPoolAssets: netPoolAssets(poolAssets, bondAssets, pendingLiabilities),
+    sharePrice,
+    totalAllocated,
+    commissionBps: Number(commissionBps),
+    restakingCapBps: Number(restakingCapBps),
+  }
+}
+
+export type AllocationView = {
+  serviceId: bigint
+  amount: bigint
+  pendingSlashes: bigint
+  queuedDecrease: bigint
+  decreaseReadyAt: bigint
+  /** What a new slash on this service could still take now. */
+  slashableStake: bigint
+}
+
+export async function readAllocation(reader: SuretyReader, vault: Address, serviceId: bigint): Promise<AllocationView> {
+  const [[amount, pending, decrease, readyAt], slashable] = await Promise.all([
+    reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'allocation', args: [serviceId] }),
+    reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'slashableStake', args: [serviceId] }),
+  ])
+  return {
+    serviceId,
+    amount,
+    pendingSlashes: pending,
+    queuedDecrease: decrease,
+    decreaseReadyAt: readyAt,
+    slashableStake: slashable,
+  }
+}
+
+export type WithdrawalPreview = {
+  shares: bigint
+  assetsAtRequest: bigint
+  /** What claiming would pay now: min(rate at request, rate now). */
+  claimableNow: bigint
+  readyAt: bigint
+}
+
+export async function previewWithdrawal(
+  reader: SuretyReader,
+  vault: Address,
+  owner: Address,
+  id: bigint,
+): Promise<WithdrawalPreview> {
+  const [shares, assets, readyAt] = await reader.public.readContract({
+    address: vault,
+    abi: operatorVaultAbi,
+    functionName: 'withdrawal',
+    args: [owner, id],
+  })
+  const valueNow = shares === 0n
+    ? 0n
+    : await reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'previewRedeem', args: [shares] })
+  return { shares, assetsAtRequest: assets, claimableNow: assets < valueNow ? assets : valueNow, readyAt }
+}

@@ -1,0 +1,75 @@
+/**
+ * EIP-712 slash reports: the typed data an attester signs, compact (EIP-2098) signatures, verification, and the
+ * ordering the court requires (strictly ascending signer address, which also proves the signers distinct).
+ */
+import {
+  type Account,
+  type Address,
+  type Hex,
+  hexToSignature,
+  recoverTypedDataAddress,
+  signatureToCompactSignature,
+} from 'viem'
+import { InvalidInputError } from '../errors.ts'
+import type { CompactSignature, SlashReport } from './types.ts'
+
+export const REPORT_TYPES = {
+  SlashReport: [
+    { name: 'serviceId', type: 'uint64' },
+    { name: 'vault', type: 'address' },
+    { name: 'classId', type: 'uint8' },
+    { name: 'incidentId', type: 'bytes32' },
+    { name: 'client', type: 'address' },
+  ],
+} as const
+
+export type ReportDomain = { chainId: number; court: Address }
+
+export function reportTypedData(domain: ReportDomain, report: SlashReport) {
+  return {
+    domain: { name: 'Surety', version: '1', chainId: domain.chainId, verifyingContract: domain.court },
+    types: REPORT_TYPES,
+    primaryType: 'SlashReport' as const,
+    message: report,
+  }
+}
+
+export type SignedReport = { signer: Address; signature: Hex }
+
+/** Signs a report with a local account (an attester's key). */
+export async function signReport(account: Account, domain: ReportDomain, report: SlashReport): Promise<SignedReport> {
+  if (!account.signTypedData) throw new InvalidInputError('account cannot sign typed data (use a local account)')
+  const signature = await account.signTypedData(reportTypedData(domain, report))
+  return { signer: account.address, signature }
+}
+
+/** Recovers who signed a report; throws if the signature is malformed. */
+export async function recoverReportSigner(domain: ReportDomain, report: SlashReport, signature: Hex): Promise<Address> {
+  return recoverTypedDataAddress({ ...reportTypedData(domain, report), signature })
+}
+
+/** True when `signature` is `signer`'s signature of this report under this chain and court. */
+export async function verifyReport(domain: ReportDomain, report: SlashReport, signed: SignedReport): Promise<boolean> {
+  try {
+    const recovered = await recoverReportSigner(domain, report, signed.signature)
+    return recovered.toLowerCase() === signed.signer.toLowerCase()
+  } catch {
+    return false
+  }
+}
+
+export function toCompactSignature(signature: Hex): CompactSignature {
+  const { r, yParityAndS } = signatureToCompactSignature(hexToSignature(signature))
+  return { r, vs: yParityAndS }
+}
+
+/** Orders signatures as the court requires and rejects duplicates with a clear error. */
+export function orderSignatures(signed: SignedReport[]): CompactSignature[] {
+  const sorted = [...signed].sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1))
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.signer.toLowerCase() === sorted[i - 1]!.signer.toLowerCase()) {
+      throw new InvalidInputError(`duplicate signature from ${sorted[i]!.signer}`)
+    }
+  }
+  return sorted.map((s) => toCompactSignature(s.signature))
+}

@@ -1,0 +1,132 @@
+/** Ready-made services, vaults and attesters for tests, built only through the SDK. */
+import { type Account, type Address, type Hex, keccak256, maxUint256, parseEther, toHex } from 'viem'
+import {
+  allocate,
+  approveStake,
+  createService,
+  createVault,
+  deposit,
+  depositBond,
+  joinCommittee,
+  requestSlash,
+  signReport,
+  type ServiceParams,
+  type SlashReport,
+  type ViolationClass,
+} from '../../src/sdk/index.ts'
+import type { World } from './world.ts'
+
+export const SINK: Address = '0x000000000000000000000000000000000000dEaD'
+export const HOUR = 3600
+export const DAY = 24 * HOUR
+
+export function defaultServiceParams(resolver: Address, overrides: Partial<ServiceParams> = {}): ServiceParams {
+  return {
+    resolver,
+    disputeWindow: 2 * DAY,
+    resolutionDeadline: 3 * DAY,
+    quorumBps: 6000,
+    reporterShareBps: 500,
+    sink: SINK,
+    disputeBond: parseEther('100'),
+    correlationWindow: 30 * DAY,
+    correlationMultiplierBps: 30_000,
+    incidentCapBps: 5000,
+    windowCapBps: 8000,
+    clientShareBps: 5000,
+    attesterPenaltyBps: 2000,
+    minAttesterBond: parseEther('1000'),
+    minAllocationDelay: 0,
+    orderFeeBps: 100,
+    collateralFactorBps: 15_000,
+    collateralFloorBps: 5_000,
+    declaredValue: parseEther('1000000'),
+    ...overrides,
+  }
+}
+
+export const DOWNTIME: ViolationClass = { basePenaltyBps: 100, jailDuration: 0, permanentBan: false }
+export const WRONG_OUTPUT: ViolationClass = { basePenaltyBps: 1000, jailDuration: 7 * DAY, permanentBan: false }
+export const FRAUD: ViolationClass = { basePenaltyBps: 5000, jailDuration: 0, permanentBan: true }
+export const DEFAULT_CLASSES = [DOWNTIME, WRONG_OUTPUT, FRAUD]
+
+export type ServiceFixture = { serviceId: bigint; owner: Account; resolver: Account; attesters: Account[] }
+
+/** A service whose committee has joined with equal bonds (accounts 10.. by default). */
+export async function setupService(
+  world: World,
+  options: {
+    owner?: Account
+    resolver?: Account
+    attesters?: Account[]
+    attesterBond?: bigint
+    params?: Partial<ServiceParams>
+    classes?: ViolationClass[]
+  } = {},
+): Promise<ServiceFixture> {
+  const owner = options.owner ?? world.accounts[1]!
+  const resolver = options.resolver ?? world.accounts[2]!
+  const attesters = options.attesters ?? world.accounts.slice(10, 15)
+  const { result: serviceId } = await createService(world.clientFor(owner), {
+    params: defaultServiceParams(resolver.address, options.params),
+    classes: options.classes ?? DEFAULT_CLASSES,
+    attesters: attesters.map((a) => a.address),
+  })
+  const bond = options.attesterBond ?? parseEther('1000')
+  for (const attester of attesters) {
+    const client = world.clientFor(attester)
+    await approveStake(client, { spender: world.addresses.registry, amount: maxUint256 })
+    await joinCommittee(client, { serviceId, bond })
+  }
+  return { serviceId, owner, resolver, attesters }
+}
+
+export type VaultFixture = { vault: Address; operator: Account }
+
+/** An operator vault with a bond, delegations and allocations. */
+export async function setupVault(
+  world: World,
+  operator: Account,
+  options: {
+    withdrawalDelay?: number
+    bond?: bigint
+    delegations?: { staker: Account; assets: bigint }[]
+    allocations?: { serviceId: bigint; amount: bigint }[]
+    restakingCapBps?: number
+    commissionBps?: number
+  } = {},
+): Promise<VaultFixture> {
+  const client = world.clientFor(operator)
+  const { result: vault } = await createVault(client, {
+    withdrawalDelay: options.withdrawalDelay ?? 7 * DAY,
+    commissionBps: options.commissionBps ?? 1000,
+    restakingCapBps: options.restakingCapBps ?? 30_000,
+    name: 'Surety Staked',
+    symbol: 'sSTK',
+  })
+  await approveStake(client, { spender: vault, amount: maxUint256 })
+  if (options.bond) await depositBond(client, { vault, amount: options.bond })
+  for (const d of options.delegations ?? []) {
+    const staker = world.clientFor(d.staker)
+    await approveStake(staker, { spender: vault, amount: maxUint256 })
+    await deposit(staker, { vault, assets: d.assets })
+  }
+  for (const a of options.allocations ?? []) await allocate(client, { vault, serviceId: a.serviceId, increase: a.amount })
+  return { vault, operator }
+}
+
+export function incident(label: string): Hex {
+  return keccak256(toHex(label))
+}
+
+/** Signs `report` with the given attesters and submits it from `submitter`. */
+export async function reportSlash(
+  world: World,
+  attesters: Account[],
+  report: SlashReport,
+  submitter: Account = world.accounts[3]!,
+) {
+  const domain = { chainId: world.chainId, court: world.addresses.court }
+  const signatures = await Promise.all(attesters.map((a) => signReport(a, domain, report)))
+  return requestSlash(world.clientFor(submitter), { report, signatures })
+}

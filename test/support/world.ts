@@ -1,0 +1,138 @@
+/**
+ * Test world: a real anvil chain for this test file (one per worker process), Surety deployed on it, funded
+ * accounts, and snapshot/revert so every test starts from the same state.
+ */
+import { after, before, beforeEach } from 'node:test'
+import {
+  type Account,
+  type Address,
+  createPublicClient,
+  createTestClient,
+  http,
+  type PublicClient,
+  parseEther,
+  type TestClient,
+} from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
+import { type Anvil, startAnvil } from '../../src/chain/anvil.ts'
+import { type DeployOptions, deploySurety } from '../../src/chain/deploy.ts'
+import { stakeTokenAbi } from '../../src/sdk/abis.ts'
+import { chainFor, createSuretyClient } from '../../src/sdk/createSuretyClient.ts'
+import type { SuretyAddresses, SuretyClient } from '../../src/sdk/types.ts'
+
+export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk'
+export const INITIAL_BALANCE = parseEther('1000000')
+
+export type World = {
+  anvil: Anvil
+  chainId: number
+  public: PublicClient
+  test: TestClient
+  addresses: SuretyAddresses
+  accounts: Account[]
+  deployer: Account
+  clientFor: (account: Account) => SuretyClient
+  now: () => Promise<bigint>
+  /** Moves chain time forward and mines a block. */
+  travel: (seconds: number | bigint) => Promise<void>
+  balanceOf: (who: Address) => Promise<bigint>
+  mint: (to: Address, amount: bigint) => Promise<void>
+}
+
+export async function createWorld(options: DeployOptions & { accounts?: number } = {}): Promise<World> {
+  const accountCount = options.accounts ?? 20
+  const anvil = await startAnvil({ accounts: accountCount })
+  const chainId = 31337
+  const chain = chainFor(anvil.rpcUrl, chainId)
+  const publicClient = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 20 }) as PublicClient
+  const test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) })
+  const accounts = Array.from({ length: accountCount }, (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }))
+  const deployer = accounts[0]!
+  const deployerClient = createSuretyClient({
+    rpcUrl: anvil.rpcUrl,
+    chainId,
+    account: deployer,
+    addresses: { stakeToken: deployer.address, registry: deployer.address, factory: deployer.address, court: deployer.address },
+  })
+  let addresses: SuretyAddresses
+  try {
+    addresses = await deploySurety(publicClient, deployerClient.wallet, options)
+  } catch (error) {
+    await anvil.stop()
+    throw error
+  }
+  const clients = new Map<Address, SuretyClient>()
+  const clientFor = (account: Account) => {
+    let client = clients.get(account.address)
+    if (!client) {
+      client = createSuretyClient({ rpcUrl: anvil.rpcUrl, chainId, account, addresses })
+      client.public = publicClient
+      clients.set(account.address, client)
+    }
+    return client
+  }
+  const world: World = {
+    anvil,
+    chainId,
+    public: publicClient,
+    test,
+    addresses,
+    accounts,
+    deployer,
+    clientFor,
+    now: async () => (await publicClient.getBlock()).timestamp,
+    travel: async (seconds) => {
+      await test.increaseTime({ seconds: Number(seconds) })
+      await test.mine({ blocks: 1 })
+    },
+    balanceOf: (who) =>
+      publicClient.readContract({ address: addresses.stakeToken, abi: stakeTokenAbi, functionName: 'balanceOf', args: [who] }),
+    mint: async (to, amount) => {
+      const hash = await clientFor(deployer).wallet.writeContract({
+        address: addresses.stakeToken,
+        abi: stakeTokenAbi,
+        functionName: 'mint',
+        args: [to, amount],
+        chain: null,
+      })
+      await publicClient.waitForTransactionReceipt({ hash })
+    },
+  }
+  if (!options.stakeToken) {
+    for (const account of accounts) await world.mint(account.address, INITIAL_BALANCE)
+  }
+  return world
+}
+
+/**
+ * Registers node:test hooks: a fresh chain and deployment for this file, reverted to the same snapshot before
+ * every test. `setup` runs once after deployment and is part of the snapshot.
+ */
+export function useWorld<T>(
+  setup: (world: World) => Promise<T> = async () => undefined as T,
+  options: DeployOptions & { accounts?: number } = {},
+): { world: () => World; fixture: () => T } {
+  let world: World | undefined
+  let fixture: T | undefined
+  let snapshot: `0x${string}` | undefined
+  before(async () => {
+    world = await createWorld(options)
+    fixture = await setup(world)
+    snapshot = await world.test.snapshot()
+  })
+  beforeEach(async () => {
+    if (!world || !snapshot) return
+    await world.test.revert({ id: snapshot })
+    snapshot = await world.test.snapshot()
+  })
+  after(async () => {
+    await world?.anvil.stop()
+  })
+  return {
+    world: () => {
+      if (!world) throw new Error('world not started')
+      return world
+    },
+    fixture: () => fixture as T,
+  }
+}
