@@ -23,6 +23,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
 
     uint256 internal constant BPS = 10_000;
     uint32 public constant MAX_RESTAKING_CAP_BPS = 100_000; // 10x
+    /// @notice Shares minted to the vault itself at construction and never redeemable (like Uniswap's minimum
+    /// liquidity): the vault's share balance and totalSupply are then never written from zero by a staker.
+    uint256 public constant DEAD_SHARES = 1;
     uint16 public constant MAX_COMMISSION_BPS = 5_000;
 
     IERC20 internal immutable _asset;
@@ -37,13 +40,19 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint32 readyAt;
     }
 
+    /// @dev An allocation is a limit: up to `amount` of the vault's stake backs the service. Slashes do not
+    /// rewrite it; the effective allocation is min(amount, vault stake).
     struct Allocation {
+        // word 1: read by every slash request
         uint96 amount;
         uint96 pending; // slashes reserved against this allocation
         uint40 windowEpoch; // epoch of windowSlashed (service correlation window)
+        bool banned; // a permanent-ban slash executed: never slashable or allocatable here again
+        // word 2
         uint96 windowSlashed;
         uint96 decrease;
         uint40 decreaseReadyAt;
+        bool live; // set at first allocation so word 2 is never written from zero inside a slash
     }
 
     struct PendingTerms {
@@ -57,17 +66,17 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint40 readyAt;
     }
 
-    // slot: the two tranches
-    uint128 internal _bondAssets;
-    uint128 internal _poolAssets;
-    // slot: liabilities and queued withdrawals (queued shares are burnt from holders but still back the pool)
-    uint128 internal _pendingLiabilities;
-    uint128 internal _queuedShares;
-    // slot: allocation total, withdrawal ids and terms
-    uint128 internal _totalAllocated;
+    // word A: the two tranches and the withdrawal counter (read by every entry and exit)
+    uint96 internal _bondAssets;
+    uint96 internal _poolAssets;
     uint64 internal _nextWithdrawalId;
+    // word B: liabilities, allocations and terms; never zero (the cap is at least 100%), so no write from zero
+    uint96 internal _pendingLiabilities;
+    uint96 internal _totalAllocated;
     uint16 internal _commissionBps;
     uint32 internal _restakingCapBps;
+    // Queued withdrawal shares are held by the vault itself: still in totalSupply (so still slashable and still
+    // in the share base), out of the holder's hands.
 
     PendingTerms public pendingTerms;
     BondWithdrawal public bondWithdrawal;
@@ -93,6 +102,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         _checkTerms(commissionBps_, restakingCapBps_);
         _commissionBps = commissionBps_;
         _restakingCapBps = restakingCapBps_;
+        _mint(address(this), DEAD_SHARES);
     }
 
     modifier onlyOperator() {
@@ -113,11 +123,11 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint256 pool = _poolAssets;
         // priced net of pending slashes: a depositor never buys into a loss already known
         shares = SharesMathLib.toSharesDown(
-            assets, SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities), totalSupply() + _queuedShares
+            assets, SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities), totalSupply()
         );
         if (shares == 0) revert ZeroShares();
         TokenTransferLib.pullExact(_asset, msg.sender, assets);
-        _poolAssets = (pool + assets).toUint128();
+        _poolAssets = (pool + assets).toUint96();
         _mint(receiver, shares);
         emit Deposited(msg.sender, receiver, assets, shares);
     }
@@ -125,12 +135,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /// @inheritdoc IOperatorVault
     function requestWithdrawal(uint256 shares) external nonReentrant returns (uint64 id) {
         if (shares == 0) revert ZeroShares();
-        uint256 queued = _queuedShares;
         // value at request, rounded down; it can only fall from here (min with the rate at claim)
-        uint256 assets = SharesMathLib.toAssetsDown(shares, netPoolAssets(), totalSupply() + queued);
-        _burn(msg.sender, shares);
-        // burnt from the holder but kept in the share base: the queued stake stays slashable
-        _queuedShares = (queued + shares).toUint128();
+        uint256 assets = SharesMathLib.toAssetsDown(shares, netPoolAssets(), totalSupply());
+        // the vault holds queued shares: out of the holder's hands, still in the share base, still slashable
+        _transfer(msg.sender, address(this), shares);
         id = _nextWithdrawalId++;
         uint256 readyAt = block.timestamp + WITHDRAWAL_DELAY;
         _withdrawals[_withdrawalKey(msg.sender, id)] =
@@ -144,16 +152,15 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         Withdrawal memory w = _withdrawals[key];
         if (w.shares == 0) revert WithdrawalNotFound(msg.sender, id);
         if (block.timestamp < w.readyAt) revert WithdrawalNotReady(id, w.readyAt);
-        uint256 queued = _queuedShares;
         uint256 pool = _poolAssets;
         uint256 valueNow = SharesMathLib.toAssetsDown(
-            w.shares, SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities), totalSupply() + queued
+            w.shares, SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities), totalSupply()
         );
         // min(rate at request, rate now): queued stake earns nothing but bears every loss
         assets = Math.min(w.assets, valueNow);
         delete _withdrawals[key];
-        _queuedShares = uint128(queued - w.shares);
-        _poolAssets = uint128(pool - assets);
+        _burn(address(this), w.shares);
+        _poolAssets = uint96(pool - assets);
         _asset.safeTransfer(receiver, assets);
         emit WithdrawalClaimed(msg.sender, id, receiver, w.shares, assets);
     }
@@ -165,7 +172,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         if (amount == 0) revert ZeroAmount();
         TokenTransferLib.pullExact(_asset, msg.sender, amount);
         uint256 bond = _bondAssets + amount;
-        _bondAssets = bond.toUint128();
+        _bondAssets = bond.toUint96();
         emit BondDeposited(amount, bond);
     }
 
@@ -188,7 +195,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint256 free = bond > pending ? bond - pending : 0;
         paid = Math.min(request.amount, free);
         delete bondWithdrawal;
-        _bondAssets = uint128(bond - paid);
+        _bondAssets = uint96(bond - paid);
         if (paid > 0) _asset.safeTransfer(OPERATOR, paid);
         emit BondWithdrawn(request.amount, paid, bond - paid);
     }
@@ -202,6 +209,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         if (pipeline == 0) revert ServiceNotAllocatable(serviceId);
         // a withdrawal must not outrun the slashing pipeline of any service the stake backs
         if (WITHDRAWAL_DELAY < pipeline) revert DelayShorterThanPipeline(WITHDRAWAL_DELAY, pipeline);
+        if (_allocations[serviceId].banned) revert OperatorBanned(serviceId);
         uint256 jailedUntil = COURT.jailedUntil(serviceId, address(this));
         if (jailedUntil > block.timestamp) revert OperatorJailed(serviceId, jailedUntil);
         uint256 total = _totalAllocated + increase;
@@ -212,7 +220,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint256 oldAmount = a.amount;
         uint256 newAmount = oldAmount + increase;
         a.amount = newAmount.toUint96();
-        _totalAllocated = uint128(total);
+        if (!a.live) a.live = true;
+        _totalAllocated = total.toUint96();
         COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
         emit Allocated(serviceId, newAmount, total);
     }
@@ -242,7 +251,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         a.decrease = 0;
         a.decreaseReadyAt = 0;
         uint256 total = _totalAllocated - decrease;
-        _totalAllocated = uint128(total);
+        _totalAllocated = uint96(total);
         COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
         emit Deallocated(serviceId, decrease, newAmount, total);
     }
@@ -280,7 +289,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
 
     /// @inheritdoc IOperatorVault
     function reserveSlash(uint64 serviceId, SlashSizing calldata sizing) external onlyCourt returns (uint256 amount) {
+        // no reentrancy guard on the court's hooks: only the court calls them, and every court entry is guarded
         Allocation storage a = _allocations[serviceId];
+        if (!a.live) revert NotAllocated(serviceId);
+        if (a.banned) revert OperatorBanned(serviceId);
         uint256 stake = uint256(_bondAssets) + _poolAssets;
         uint256 pending = _pendingLiabilities;
         uint256 epoch = block.timestamp / sizing.window;
@@ -299,7 +311,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         a.windowEpoch = uint40(epoch);
         a.windowSlashed = uint96(windowSlashed + amount);
         pending += amount;
-        _pendingLiabilities = uint128(pending);
+        _pendingLiabilities = uint96(pending);
         emit SlashReserved(serviceId, amount, pending);
     }
 
@@ -308,7 +320,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         Allocation storage a = _allocations[serviceId];
         a.pending -= uint96(amount);
         uint256 pending = _pendingLiabilities - amount;
-        _pendingLiabilities = uint128(pending);
+        _pendingLiabilities = uint96(pending);
         emit SlashReleased(serviceId, amount, pending);
     }
 
@@ -316,31 +328,27 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     function executeSlash(uint64 serviceId, uint256 amount, SlashPayees calldata payees)
         external
         onlyCourt
-        nonReentrant
         returns (SlashOutcome memory o)
     {
         Allocation storage a = _allocations[serviceId];
         a.pending -= uint96(amount);
-        _pendingLiabilities -= uint128(amount);
+        if (payees.ban) a.banned = true; // same word as `pending`: no extra write
+        _pendingLiabilities -= uint96(amount);
         uint256 bond = _bondAssets;
         uint256 pool = _poolAssets;
         // first loss: the operator's bond, then the delegated pool (one write, whatever the number of stakers)
         o.fromBond = Math.min(bond, amount);
         o.fromPool = Math.min(pool, amount - o.fromBond);
         o.taken = o.fromBond + o.fromPool;
-        _bondAssets = uint128(bond - o.fromBond);
-        _poolAssets = uint128(pool - o.fromPool);
-        uint256 allocated = a.amount;
-        o.allocationReduced = Math.min(allocated, o.taken);
-        a.amount = uint96(allocated - o.allocationReduced);
-        _totalAllocated -= uint128(o.allocationReduced);
+        _bondAssets = uint96(bond - o.fromBond);
+        _poolAssets = uint96(pool - o.fromPool);
         (o.toClient, o.toReporter, o.toSink) = SlashMathLib.split(
             o.taken, payees.clientShareBps, payees.reporterShareBps, payees.client != address(0)
         );
         if (o.toClient > 0) _asset.safeTransfer(payees.client, o.toClient);
         if (o.toReporter > 0) _asset.safeTransfer(payees.reporter, o.toReporter);
         if (o.toSink > 0) _asset.safeTransfer(payees.sink, o.toSink);
-        emit Slashed(serviceId, o.taken, o.fromBond, o.fromPool, o.allocationReduced);
+        // the court's SlashExecuted event carries this execution's amounts (one event, less gas)
     }
 
     /* VIEWS */
@@ -354,7 +362,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         view
         returns (uint256 bondAssets, uint256 poolAssets, uint256 pendingLiabilities, uint256 queuedShares)
     {
-        return (_bondAssets, _poolAssets, _pendingLiabilities, _queuedShares);
+        return (_bondAssets, _poolAssets, _pendingLiabilities, balanceOf(address(this)) - DEAD_SHARES);
     }
 
     function netPoolAssets() public view returns (uint256) {
@@ -383,12 +391,16 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         return Math.min(room, stake > pending ? stake - pending : 0);
     }
 
+    function isBanned(uint64 serviceId) external view returns (bool) {
+        return _allocations[serviceId].banned;
+    }
+
     function previewDeposit(uint256 assets) external view returns (uint256) {
-        return SharesMathLib.toSharesDown(assets, netPoolAssets(), totalSupply() + _queuedShares);
+        return SharesMathLib.toSharesDown(assets, netPoolAssets(), totalSupply());
     }
 
     function previewRedeem(uint256 shares) external view returns (uint256) {
-        return SharesMathLib.toAssetsDown(shares, netPoolAssets(), totalSupply() + _queuedShares);
+        return SharesMathLib.toAssetsDown(shares, netPoolAssets(), totalSupply());
     }
 
     function withdrawal(address owner, uint64 id) external view returns (uint256 shares, uint256 assets, uint256 readyAt) {

@@ -31,6 +31,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     using SafeERC20 for IERC20;
     using SlashRecordLib for uint256;
 
+
     uint256 internal constant BPS = 10_000;
     bytes32 public constant REPORT_TYPEHASH =
         keccak256("SlashReport(uint64 serviceId,address vault,uint8 classId,bytes32 incidentId,address client)");
@@ -39,27 +40,29 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     IServiceRegistry public immutable REGISTRY;
     IVaultFactory public immutable FACTORY;
 
+    /// @dev Per-vault request order. Sequence numbers start at 1 (the word is set at first allocation, so a slash
+    /// request never writes it from zero). Slashes settled out of order are marked in `_settled`.
     struct Queue {
-        uint64 head; // first slash not yet known to be settled
+        uint64 head; // every slash of this vault with a lower sequence number is settled
         uint64 tail; // next sequence number
     }
 
+    /// @dev Word 1 is read and written by every request; `previous` only when the epoch rolls.
     struct ServiceState {
-        uint128 allocated; // sum of allocations reported by vaults, less executed slashes
+        uint96 allocated; // sum of allocation limits reported by vaults
+        uint96 current; // requested in `epoch`
         uint40 epoch; // correlation window epoch of `current`
-        uint128 current; // requested in `epoch`
-        uint128 previous; // requested in `epoch - 1`
+        uint96 previous; // requested in `epoch - 1`
     }
 
     struct OperatorState {
         uint40 jailedUntil;
-        bool banned;
         bool known; // the vault has allocated to the service at least once
     }
 
     mapping(bytes32 => uint256) internal _records;
     mapping(address => Queue) internal _queues;
-    mapping(address => mapping(uint64 => bytes32)) internal _queued;
+    mapping(address => mapping(uint256 => uint256)) internal _settled; // seq >> 8 => bitmap of seq & 255
     mapping(uint64 => ServiceState) internal _services;
     mapping(uint64 => mapping(address => OperatorState)) internal _operators;
 
@@ -80,22 +83,19 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         slashId = _slashId(report.serviceId, report.vault, report.incidentId);
         // one slash per (service, vault, incident), whatever its fate: no replay, ever
         if (_records[slashId] != 0) revert ReportAlreadyUsed(slashId);
-        OperatorState memory op = _operators[report.serviceId][report.vault];
-        if (!op.known) revert NotAllocated(report.serviceId, report.vault);
-        if (op.banned) revert OperatorBanned(report.serviceId, report.vault);
+        // the queue word is set when a factory-made vault first allocates: it proves the vault is genuine
+        Queue storage q = _queues[report.vault];
+        uint64 seq = q.tail;
+        if (seq == 0) revert NotAllocated(report.serviceId, report.vault);
 
         ReportTerms memory t = REGISTRY.reportTerms(report.serviceId, report.classId, _recoverSigners(report, signatures));
         uint256 amount = _reserve(report, t);
 
-        Queue storage q = _queues[report.vault];
-        uint64 seq = q.tail;
-        _queued[report.vault][seq] = slashId;
         q.tail = seq + 1;
 
         SlashDetails memory d = SlashDetails({
             serviceId: report.serviceId,
             vault: report.vault,
-            operator: IOperatorVault(report.vault).OPERATOR(),
             classId: report.classId,
             incidentId: report.incidentId,
             client: report.client,
@@ -105,11 +105,8 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
             disputeBond: t.disputeBond,
             clientShareBps: t.clientShareBps,
             reporterShareBps: t.reporterShareBps,
-            attesterPenaltyBps: t.attesterPenaltyBps,
             jailDuration: t.jailDuration,
             permanentBan: t.permanentBan,
-            resolutionDeadline: t.resolutionDeadline,
-            correlationWindow: t.correlationWindow,
             seq: seq,
             signers: t.signers,
             requestedAt: uint40(block.timestamp)
@@ -126,9 +123,10 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         (bytes32 slashId, uint256 record) = _load(details);
         if (record.status() != SlashStatus.Pending) revert WrongStatus(slashId, record.status());
         if (block.timestamp > record.disputeEnd()) revert DisputeWindowClosed(slashId, record.disputeEnd());
-        if (msg.sender != details.operator) revert NotOperator(msg.sender);
+        if (msg.sender != IOperatorVault(details.vault).OPERATOR()) revert NotOperator(msg.sender);
         if (details.disputeBond > 0) TokenTransferLib.pullExact(STAKE_TOKEN, msg.sender, details.disputeBond);
-        uint256 resolveBy = block.timestamp + details.resolutionDeadline;
+        // the deadline in force when the dispute opens (changes to it are delayed like every other term)
+        uint256 resolveBy = block.timestamp + REGISTRY.serviceParams(details.serviceId).resolutionDeadline;
         _records[slashId] = SlashRecordLib.pack(record.detailsHash(), SlashStatus.Disputed, record.disputeEnd(), resolveBy);
         emit SlashDisputed(slashId, msg.sender, details.disputeBond, resolveBy);
     }
@@ -147,10 +145,15 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
             _records[slashId] = SlashRecordLib.pack(
                 record.detailsHash(), SlashStatus.Overturned, record.disputeEnd(), record.resolveBy()
             );
-            _refundDisputeBond(details);
+            _markSettled(details.vault, details.seq);
+            address operator = _refundDisputeBond(details);
             // a report the resolver overturns costs the attesters who signed it, paid to the operator it wronged
-            uint256 attestersSlashed =
-                REGISTRY.slashAttesters(details.serviceId, details.signers, details.attesterPenaltyBps, details.operator);
+            uint256 attestersSlashed = REGISTRY.slashAttesters(
+                details.serviceId,
+                details.signers,
+                REGISTRY.serviceParams(details.serviceId).attesterPenaltyBps,
+                operator
+            );
             emit SlashOverturned(slashId, attestersSlashed);
             return;
         }
@@ -175,6 +178,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         _release(details, details.amount);
         _records[slashId] =
             SlashRecordLib.pack(record.detailsHash(), SlashStatus.Lapsed, record.disputeEnd(), record.resolveBy());
+        _markSettled(details.vault, details.seq);
         _refundDisputeBond(details);
         emit SlashLapsed(slashId);
     }
@@ -190,7 +194,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         } else if (status != SlashStatus.Upheld) {
             revert WrongStatus(slashId, status);
         }
-        _popQueue(details.vault, slashId);
+        _advanceQueue(details.vault, slashId, details.seq);
         _records[slashId] =
             SlashRecordLib.pack(record.detailsHash(), SlashStatus.Executed, record.disputeEnd(), record.resolveBy());
 
@@ -202,12 +206,14 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
                 reporter: details.reporter,
                 sink: details.sink,
                 clientShareBps: details.clientShareBps,
-                reporterShareBps: details.reporterShareBps
+                reporterShareBps: details.reporterShareBps,
+                ban: details.permanentBan
             })
         );
-        if (o.allocationReduced > 0) _services[details.serviceId].allocated -= uint128(o.allocationReduced);
         _punish(details);
-        emit SlashExecuted(slashId, details.vault, o.taken, o.toClient, o.toReporter, o.toSink);
+        emit SlashExecuted(
+            slashId, details.vault, details.serviceId, o.fromBond, o.fromPool, o.toClient, o.toReporter, o.toSink
+        );
     }
 
     /// @inheritdoc ISlashingCourt
@@ -215,9 +221,14 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         if (!FACTORY.isVault(msg.sender)) revert NotVault(msg.sender);
         ServiceState storage s = _services[serviceId];
         uint256 allocated = s.allocated + newAmount - oldAmount;
-        s.allocated = uint128(allocated);
+        s.allocated = uint96(allocated);
         OperatorState storage op = _operators[serviceId][msg.sender];
-        if (!op.known) op.known = true;
+        if (!op.known) {
+            op.known = true;
+            // set the vault's queue word now so that no slash request pays for writing it from zero
+            Queue storage q = _queues[msg.sender];
+            if (q.tail == 0) (q.head, q.tail) = (1, 1);
+        }
         emit ServiceAllocationChanged(serviceId, msg.sender, allocated);
     }
 
@@ -249,21 +260,17 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     }
 
     function jailedUntil(uint64 serviceId, address vault) external view returns (uint256) {
-        OperatorState memory op = _operators[serviceId][vault];
-        return op.banned ? type(uint256).max : op.jailedUntil;
+        return _operators[serviceId][vault].jailedUntil;
     }
 
     function isBanned(uint64 serviceId, address vault) external view returns (bool) {
-        return _operators[serviceId][vault].banned;
+        return IOperatorVault(vault).isBanned(serviceId);
     }
 
-    function nextToExecute(address vault) external view returns (bytes32 next) {
+    /// @notice The sequence number of the vault's oldest unsettled slash (equal to the tail when none is open).
+    function nextToExecute(address vault) external view returns (uint64 seq) {
         Queue memory q = _queues[vault];
-        for (uint64 i = q.head; i < q.tail; ++i) {
-            next = _queued[vault][i];
-            if (!_records[next].isSettled()) return next;
-        }
-        return bytes32(0);
+        for (seq = q.head; seq < q.tail && _isSettled(vault, seq); ++seq) {}
     }
 
     function queueLength(address vault) external view returns (uint64 head, uint64 tail) {
@@ -294,7 +301,11 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     function _reserve(SlashReport calldata report, ReportTerms memory t) internal returns (uint256 amount) {
         ServiceState storage s = _services[report.serviceId];
         uint256 window = t.correlationWindow;
-        uint256 inWindow = SlashMathLib.slashedInWindow(s.epoch, s.current, s.previous, block.timestamp, window);
+        uint256 stateEpoch = s.epoch;
+        // `previous` is read only when it still counts: while `current` is this epoch's
+        uint256 inWindow = SlashMathLib.slashedInWindow(
+            stateEpoch, s.current, stateEpoch == block.timestamp / window ? s.previous : 0, block.timestamp, window
+        );
         uint256 penaltyBps = Math.min(
             BPS,
             t.basePenaltyBps + SlashMathLib.correlationPenaltyBps(inWindow, s.allocated, t.correlationMultiplierBps)
@@ -310,10 +321,10 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         );
         uint256 epoch = block.timestamp / window;
         if (s.epoch == epoch) {
-            s.current += uint128(amount);
+            s.current += uint96(amount);
         } else {
             s.previous = s.epoch + 1 == epoch ? s.current : 0;
-            s.current = uint128(amount);
+            s.current = uint96(amount);
             s.epoch = uint40(epoch);
         }
     }
@@ -322,38 +333,49 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     function _release(SlashDetails calldata details, uint256 amount) internal {
         IOperatorVault(details.vault).releaseSlash(details.serviceId, amount);
         ServiceState storage s = _services[details.serviceId];
-        if (s.epoch == details.requestedAt / details.correlationWindow) {
-            s.current = s.current > amount ? s.current - uint128(amount) : 0;
+        uint256 window = REGISTRY.serviceParams(details.serviceId).correlationWindow;
+        if (s.epoch == details.requestedAt / window) {
+            s.current = s.current > amount ? s.current - uint96(amount) : 0;
         }
     }
 
-    function _refundDisputeBond(SlashDetails calldata details) internal {
-        if (details.disputeBond > 0) STAKE_TOKEN.safeTransfer(details.operator, details.disputeBond);
+    function _refundDisputeBond(SlashDetails calldata details) internal returns (address operator) {
+        operator = IOperatorVault(details.vault).OPERATOR();
+        if (details.disputeBond > 0) STAKE_TOKEN.safeTransfer(operator, details.disputeBond);
     }
 
     function _load(SlashDetails calldata details) internal view returns (bytes32 slashId, uint256 record) {
         slashId = _slashId(details.serviceId, details.vault, details.incidentId);
         record = _records[slashId];
         if (record == 0) revert SlashNotFound(slashId);
-        if (record.detailsHash() != SlashRecordLib.hashDetails(details)) revert DetailsMismatch(slashId);
+        if (record.detailsHash() != SlashRecordLib.hashDetailsCalldata(details)) revert DetailsMismatch(slashId);
     }
 
-    /// @dev Slashes of one vault execute in request order: skip settled ones at the head, then `slashId` must be
-    /// next. Each slash is skipped at most once, so the loop is O(1) amortised.
-    function _popQueue(address vault, bytes32 slashId) internal {
+    /// @dev Slashes of one vault execute in request order: every slash before `seq` must be settled. Executions
+    /// move the head; overturned and lapsed slashes are marked in a bitmap and skipped here, each at most once,
+    /// so the loop is O(1) amortised.
+    function _advanceQueue(address vault, bytes32 slashId, uint64 seq) internal {
         Queue storage q = _queues[vault];
         uint64 head = q.head;
-        bytes32 next = _queued[vault][head];
-        while (next != slashId && _records[next].isSettled()) {
-            next = _queued[vault][++head];
+        while (head < seq) {
+            if (!_isSettled(vault, head)) revert SlashNotNextInQueue(slashId, head);
+            ++head;
         }
-        if (next != slashId) revert SlashNotNextInQueue(slashId, next);
-        q.head = head + 1;
+        q.head = seq + 1;
+    }
+
+    function _markSettled(address vault, uint64 seq) internal {
+        // only needed when the head is behind: the head itself is never re-checked
+        if (seq >= _queues[vault].head) _settled[vault][seq >> 8] |= uint256(1) << (seq & 255);
+    }
+
+    function _isSettled(address vault, uint64 seq) internal view returns (bool) {
+        return (_settled[vault][seq >> 8] >> (seq & 255)) & 1 == 1;
     }
 
     function _punish(SlashDetails calldata details) internal {
         if (details.permanentBan) {
-            _operators[details.serviceId][details.vault].banned = true;
+            // the ban itself is stored in the vault's allocation, set by executeSlash
             emit OperatorBannedForever(details.serviceId, details.vault);
         } else if (details.jailDuration > 0) {
             OperatorState storage op = _operators[details.serviceId][details.vault];

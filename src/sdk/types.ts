@@ -59,7 +59,6 @@ export type CompactSignature = { r: Hex; vs: Hex }
 export type SlashDetails = {
   serviceId: bigint
   vault: Address
-  operator: Address
   classId: number
   incidentId: Hex
   client: Address
@@ -69,11 +68,8 @@ export type SlashDetails = {
   disputeBond: bigint
   clientShareBps: number
   reporterShareBps: number
-  attesterPenaltyBps: number
   jailDuration: number
   permanentBan: boolean
-  resolutionDeadline: number
-  correlationWindow: number
   seq: bigint
   signers: bigint
   requestedAt: number

@@ -27,6 +27,8 @@ interface IOperatorVault {
     error DeallocationNotReady(uint64 serviceId, uint256 readyAt);
     error AllocationHeldBySlash(uint64 serviceId, uint256 remaining, uint256 pending);
     error NothingToSlash(uint64 serviceId);
+    error NotAllocated(uint64 serviceId);
+    error OperatorBanned(uint64 serviceId);
     error InvalidTerms(string field);
     error TermsNotReady(uint256 readyAt);
     error NoPendingTerms();
@@ -46,7 +48,6 @@ interface IOperatorVault {
     event TermsChanged(uint16 commissionBps, uint32 restakingCapBps);
     event SlashReserved(uint64 indexed serviceId, uint256 amount, uint256 pendingLiabilities);
     event SlashReleased(uint64 indexed serviceId, uint256 amount, uint256 pendingLiabilities);
-    event Slashed(uint64 indexed serviceId, uint256 amount, uint256 fromBond, uint256 fromPool, uint256 allocationReduced);
 
     /// @notice Deposits `assets` of the stake token into the pool; mints shares to `receiver` (rounded down).
     function deposit(uint256 assets, address receiver) external returns (uint256 shares);
@@ -89,6 +90,7 @@ interface IOperatorVault {
     function releaseSlash(uint64 serviceId, uint256 amount) external;
 
     /// @notice Executes a reserved slash: bond first, then pool; pays the three recipients. Court only.
+    /// Allocations are limits and are not rewritten: the effective allocation is min(allocation, stake).
     function executeSlash(uint64 serviceId, uint256 amount, SlashPayees calldata payees)
         external
         returns (SlashOutcome memory outcome);
@@ -108,6 +110,7 @@ interface IOperatorVault {
         view
         returns (uint256 amount, uint256 pending, uint256 decrease, uint256 decreaseReadyAt);
     function slashableStake(uint64 serviceId) external view returns (uint256);
+    function isBanned(uint64 serviceId) external view returns (bool);
     function previewDeposit(uint256 assets) external view returns (uint256 shares);
     function previewRedeem(uint256 shares) external view returns (uint256 assets);
     function withdrawal(address owner, uint64 id) external view returns (uint256 shares, uint256 assets, uint256 readyAt);

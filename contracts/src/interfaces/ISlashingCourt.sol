@@ -24,7 +24,7 @@ interface ISlashingCourt {
     error ResolutionDeadlinePassed(bytes32 slashId, uint256 deadline);
     error ResolutionDeadlineNotPassed(bytes32 slashId, uint256 deadline);
     error ResolutionExceedsSlash(uint256 upheld, uint256 amount);
-    error SlashNotNextInQueue(bytes32 slashId, bytes32 next);
+    error SlashNotNextInQueue(bytes32 slashId, uint64 blockedBy);
     error NotVault(address caller);
     error ReceivedLessThanSent(uint256 expected, uint256 received);
 
@@ -34,7 +34,16 @@ interface ISlashingCourt {
     event SlashUpheld(bytes32 indexed slashId, SlashDetails details);
     event SlashOverturned(bytes32 indexed slashId, uint256 attestersSlashed);
     event SlashLapsed(bytes32 indexed slashId);
-    event SlashExecuted(bytes32 indexed slashId, address indexed vault, uint256 amount, uint256 toClient, uint256 toReporter, uint256 toSink);
+    event SlashExecuted(
+        bytes32 indexed slashId,
+        address indexed vault,
+        uint64 indexed serviceId,
+        uint256 fromBond,
+        uint256 fromPool,
+        uint256 toClient,
+        uint256 toReporter,
+        uint256 toSink
+    );
     event OperatorJailed(uint64 indexed serviceId, address indexed vault, uint256 until);
     event OperatorBannedForever(uint64 indexed serviceId, address indexed vault);
     event ServiceAllocationChanged(uint64 indexed serviceId, address indexed vault, uint256 totalAllocated);
@@ -67,6 +76,6 @@ interface ISlashingCourt {
     function slashedInWindow(uint64 serviceId) external view returns (uint256);
     function jailedUntil(uint64 serviceId, address vault) external view returns (uint256);
     function isBanned(uint64 serviceId, address vault) external view returns (bool);
-    function nextToExecute(address vault) external view returns (bytes32);
+    function nextToExecute(address vault) external view returns (uint64 seq);
     function queueLength(address vault) external view returns (uint64 head, uint64 tail);
 }

@@ -9,8 +9,22 @@ import {SlashDetails, SlashStatus} from "../types/Types.sol";
 library SlashRecordLib {
     uint256 internal constant HASH_MASK = (uint256(1) << 160) - 1;
 
+    /// @dev SlashDetails has only static fields: its ABI encoding is 16 words.
+    uint256 internal constant DETAILS_SIZE = 16 * 32;
+
     function hashDetails(SlashDetails memory details) internal pure returns (uint160) {
         return uint160(uint256(keccak256(abi.encode(details))));
+    }
+
+    /// @notice Same hash as hashDetails, straight from calldata (its bytes already are the ABI encoding).
+    function hashDetailsCalldata(SlashDetails calldata details) internal pure returns (uint160) {
+        bytes32 h;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, details, DETAILS_SIZE)
+            h := keccak256(ptr, DETAILS_SIZE)
+        }
+        return uint160(uint256(h));
     }
 
     function pack(uint160 hash_, SlashStatus status_, uint256 disputeEnd_, uint256 resolveBy_)
@@ -35,11 +49,5 @@ library SlashRecordLib {
 
     function resolveBy(uint256 record) internal pure returns (uint256) {
         return uint40(record >> 208);
-    }
-
-    /// @notice Settled slashes no longer block later ones in the vault's queue.
-    function isSettled(uint256 record) internal pure returns (bool) {
-        SlashStatus s = status(record);
-        return s == SlashStatus.Executed || s == SlashStatus.Overturned || s == SlashStatus.Lapsed;
     }
 }

@@ -75,7 +75,6 @@ struct ReportTerms {
 struct SlashDetails {
     uint64 serviceId;
     address vault;
-    address operator;
     uint8 classId;
     bytes32 incidentId;
     address client;
@@ -85,11 +84,8 @@ struct SlashDetails {
     uint96 disputeBond;
     uint16 clientShareBps;
     uint16 reporterShareBps;
-    uint16 attesterPenaltyBps;
     uint32 jailDuration;
     bool permanentBan;
-    uint32 resolutionDeadline;
-    uint32 correlationWindow;
     uint64 seq;
     uint64 signers;
     uint40 requestedAt;
@@ -121,6 +117,7 @@ struct SlashPayees {
     address sink;
     uint16 clientShareBps;
     uint16 reporterShareBps;
+    bool ban; // the class bans the operator from the service for good
 }
 
 /// @notice What a slash execution actually took and paid.
@@ -128,7 +125,6 @@ struct SlashOutcome {
     uint256 taken;
     uint256 fromBond;
     uint256 fromPool;
-    uint256 allocationReduced;
     uint256 toClient;
     uint256 toReporter;
     uint256 toSink;

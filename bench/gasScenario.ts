@@ -1,0 +1,117 @@
+/**
+ * Measures gas per operation the way DESIGN.md's comparison table does: gasUsed from receipts, one transaction
+ * per block, block timestamps 12 s apart (anvil would otherwise stamp blocks mined within one second alike),
+ * first-time and repeat costs reported separately. Shared by `npm run bench:gas` and the gas budget test.
+ */
+import { type Account, maxUint256, parseEther } from 'viem'
+import {
+  approveStake,
+  claimWithdrawal,
+  deposit,
+  disputeSlash,
+  executeSlash,
+  requestWithdrawal,
+  resolveSlash,
+  type TxResult,
+} from '../src/sdk/index.ts'
+import { incident, reportSlash, setupService, setupVault } from '../test/support/fixtures.ts'
+import type { World } from '../test/support/world.ts'
+
+export const BLOCK_TIME = 12
+
+export type GasReport = Record<string, number>
+
+/** Spaces the next block 12 s after the last, like a real chain. */
+export async function spaceBlock(world: World) {
+  const last = await world.now()
+  await world.test.setNextBlockTimestamp({ timestamp: last + BigInt(BLOCK_TIME) })
+}
+
+async function measured<T>(world: World, report: GasReport, name: string, tx: () => Promise<TxResult<T>>) {
+  await spaceBlock(world)
+  const result = await tx()
+  report[name] = Number(result.gasUsed)
+  return result
+}
+
+/**
+ * Runs the measured scenario on a fresh deployment. `extraStakers` deposits that many more stakers first, to
+ * show slashing costs do not grow with the number of stakers.
+ */
+export async function measureGas(world: World, options: { extraStakers?: number } = {}): Promise<GasReport> {
+  const report: GasReport = {}
+  const [, , , reporter, operator, staker1, staker2, client] = world.accounts as Account[]
+  const svc = await setupService(world)
+  const { vault } = await setupVault(world, operator!, {
+    bond: parseEther('1000'),
+    allocations: [],
+  })
+  // many stakers, each a real deposit
+  const extra = options.extraStakers ?? 0
+  if (extra > 0) await seedStakers(world, vault, extra)
+
+  const s1 = world.clientFor(staker1!)
+  const s2 = world.clientFor(staker2!)
+  await approveStake(s1, { spender: vault, amount: maxUint256 })
+  await approveStake(s2, { spender: vault, amount: maxUint256 })
+  // the vault's first share ever pays for creating totalSupply; that is the vault's cost, not a staker's
+  await measured(world, report, 'deposit (first staker of a vault)', () => deposit(s2, { vault, assets: parseEther('5000') }))
+  await measured(world, report, 'deposit (new staker)', () => deposit(s1, { vault, assets: parseEther('5000') }))
+  await measured(world, report, 'deposit (top-up)', () => deposit(s1, { vault, assets: parseEther('5000') }))
+
+  const op = world.clientFor(operator!)
+  const { allocate } = await import('../src/sdk/index.ts')
+  await measured(world, report, 'allocate (first)', () =>
+    allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('10000') }),
+  )
+
+  await measured(world, report, 'request withdrawal (first)', () =>
+    requestWithdrawal(s2, { vault, shares: parseEther('1000') * 1000n }),
+  )
+  await measured(world, report, 'request withdrawal (repeat)', () =>
+    requestWithdrawal(s2, { vault, shares: parseEther('1000') * 1000n }),
+  )
+
+  const signers = svc.attesters.slice(0, 3)
+  const report1 = { serviceId: svc.serviceId, vault, classId: 0, incidentId: incident('a'), client: client!.address }
+  await spaceBlock(world)
+  const first = await reportSlash(world, signers, report1, reporter)
+  report['request slash, 3-of-5 (first on vault)'] = Number(first.gasUsed)
+  await spaceBlock(world)
+  const second = await reportSlash(world, signers, { ...report1, incidentId: incident('b') }, reporter)
+  report['request slash, 3-of-5 (repeat)'] = Number(second.gasUsed)
+
+  await world.travel(2 * 24 * 3600 + 1)
+  const r = world.clientFor(reporter!)
+  // the first execution also creates the sink's token balance (once per deployment)
+  await measured(world, report, 'execute slash (first payout to the sink)', () => executeSlash(r, { details: first.result.details }))
+  await measured(world, report, 'execute slash (steady state)', () => executeSlash(r, { details: second.result.details }))
+
+  // dispute path
+  const third = await reportSlash(world, signers, { ...report1, incidentId: incident('c') }, reporter)
+  await approveStake(op, { spender: world.addresses.court, amount: maxUint256 })
+  await measured(world, report, 'dispute slash', () => disputeSlash(op, { details: third.result.details }))
+  const resolver = world.clientFor(svc.resolver)
+  await measured(world, report, 'resolve (uphold)', () =>
+    resolveSlash(resolver, { details: third.result.details, upheldAmount: third.result.details.amount }),
+  )
+
+  await world.travel(7 * 24 * 3600)
+  await measured(world, report, 'complete withdrawal', () => claimWithdrawal(s2, { vault, id: 0n }))
+  return report
+}
+
+async function seedStakers(world: World, vault: `0x${string}`, count: number) {
+  const { privateKeyToAccount } = await import('viem/accounts')
+  const { keccak256, toHex } = await import('viem')
+  const funder = world.clientFor(world.accounts[19]!)
+  for (let i = 0; i < count; i++) {
+    const account = privateKeyToAccount(keccak256(toHex(`staker-${i}`)))
+    await world.test.setBalance({ address: account.address, value: parseEther('1') })
+    await world.mint(account.address, parseEther('10'))
+    const c = world.clientFor(account)
+    await approveStake(c, { spender: vault, amount: maxUint256 })
+    await deposit(c, { vault, assets: parseEther('10') })
+  }
+  void funder
+}
