@@ -19,8 +19,11 @@ export type ServiceReport = {
 }
 
 export type AnalyzeReport = {
-  secure: boolean
-  /** False when a time limit stopped a search: the verdict is then the best known, not a proof. */
+  /** null when a time limit left the verdict open (no attack found, none ruled out). */
+  secure: boolean | null
+  /** The verdict is a proof: an attack verified exactly, or the solver's bound shows none can profit. */
+  verdictProven: boolean
+  /** Both searches finished: the attacks reported are optimal (false when a time limit stopped one). */
   proven: boolean
   attack: AttackAnswer['attack']
   largestAttack: AttackAnswer['attack']
@@ -39,8 +42,10 @@ export async function analyzeNetwork(n: Network, opts: SolveOptions = {}): Promi
   // the most profitable attack, which is itself valid.
   let large = largest.attack
   if (best.attack && (!large || best.attack.cost > large.cost)) large = best.attack
+  const verdictProven = best.attack !== null || best.proven || best.bound <= 0
   return {
-    secure: best.attack === null,
+    secure: best.attack !== null ? false : verdictProven ? true : null,
+    verdictProven,
     proven: best.proven && largest.proven,
     attack: best.attack,
     largestAttack: large,

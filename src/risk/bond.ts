@@ -38,12 +38,13 @@ function probability(v: string | number, field: string, allowZero: boolean): Rat
   return r
 }
 
-/** Decimal string of r rounded up to `places`. */
-export function ceilDecimal(r: Rational, places: number): string {
+const ceilUnits = (r: Rational, places: number): bigint => {
   const scale = 10n ** BigInt(places)
-  const units = (r.num * scale + r.den - 1n) / r.den
-  return formatUnits(units, places)
+  return (r.num * scale + r.den - 1n) / r.den
 }
+
+/** Decimal string of r rounded up to `places` (formatUnits drops trailing zeros). */
+export const ceilDecimal = (r: Rational, places: number): string => formatUnits(ceilUnits(r, places), places)
 
 const show = (r: Rational, places: number): string => ceilDecimal(r, places)
 
@@ -58,7 +59,7 @@ export function calibrateBond(p: BondParams): BondReport {
   const collateral = div(value, mul(detection, slash))
   const payout = mul(slash, collateral)
   const honest = failure === null ? null : mul(mul(failure, slash), collateral)
-  const pct = (r: Rational) => `${show(mul(r, rat(100n)), 4).replace(/\.?0+$/, '')}%`
+  const pct = (r: Rational) => `${ceilDecimal(mul(r, rat(100n)), 4)}%`
 
   const reasoning = [
     `Cheating on one job gains its value: V = ${show(value, places)}.`,

@@ -1,0 +1,169 @@
+/**
+ * `surety risk` — restaking security of a network, offline: analyze, cascade, snapshot (from a live
+ * deployment) and bond (collateral calibration). See docs/risk.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { InvalidInputError } from '../../errors.ts'
+import { analyzeNetwork } from '../../risk/analyze.ts'
+import { calibrateBond } from '../../risk/bond.ts'
+import { worstCaseLoss } from '../../risk/cascade.ts'
+import { decimalToRational, parseDecimal } from '../../risk/decimal.ts'
+import { parseRiskInput } from '../../risk/input.ts'
+import type { Network } from '../../risk/network.ts'
+import { cmp, ONE, toString } from '../../risk/rational.ts'
+import { analyzeJson, analyzeText, cascadeJson, cascadeText } from '../../risk/report.ts'
+import { snapshotFromRpc } from '../../risk/snapshotRpc.ts'
+import type { Command } from '../main.ts'
+
+const usage = `Usage:
+  surety risk analyze --input FILE [--time-limit SECONDS] [--json]
+      Is there a coalition of operators that profits from corrupting services? Prints the verdict, the most
+      profitable and the largest attack, the certified slack γ, leverage and Nakamoto coefficients.
+  surety risk cascade --input FILE --shock PSI [--time-limit SECONDS] [--json]
+      Worst-case share of all stake lost after a shock removing up to PSI (0..1) of it, plus the attack it
+      enables (R_ψ), and the bound (1 + 1/γ)·ψ.
+  surety risk snapshot --rpc URL [--out FILE] [--threshold ALPHA]
+      Builds the input above from a live deployment.
+  surety risk bond --value V --detection P --slash F [--failure-rate Q] [--decimals N] [--json]
+      The collateral that makes cheating on a job of value V unprofitable.
+
+Input (JSON): { "operators": [{ "id", "stake" }], "services": [{ "id", "profit", "threshold", "operators": [ids] }],
+  "allocations": [{ "operator", "service", "stake" }] }   amounts are numbers or decimal strings.
+--time-limit (default 60) bounds each solver call; a result stopped by it is reported as not proven.`
+
+function readNetwork(path: string | undefined): Network {
+  if (!path) throw new InvalidInputError('--input FILE is required')
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (cause) {
+    throw new InvalidInputError(`--input: cannot read ${path}`, { cause })
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (cause) {
+    throw new InvalidInputError(`--input: ${path} is not valid JSON`, { cause })
+  }
+  return parseRiskInput(raw)
+}
+
+function timeLimit(v: string | undefined): number {
+  const t = Number(v ?? '60')
+  if (!Number.isFinite(t) || t <= 0) throw new InvalidInputError(`--time-limit must be a positive number of seconds (got ${v})`)
+  return t
+}
+
+const print = (json: boolean, obj: unknown, text: string) => console.log(json ? JSON.stringify(obj, null, 2) : text)
+
+async function analyze(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { input: { type: 'string' }, json: { type: 'boolean', default: false }, 'time-limit': { type: 'string' } },
+  })
+  const n = readNetwork(values.input)
+  const r = await analyzeNetwork(n, { timeLimitSeconds: timeLimit(values['time-limit']) })
+  print(values.json, analyzeJson(r, n.scale), analyzeText(r, n.scale))
+  return 0
+}
+
+async function cascade(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: 'string' },
+      shock: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'time-limit': { type: 'string' },
+    },
+  })
+  if (values.shock === undefined) throw new InvalidInputError('--shock PSI is required (a fraction of all stake, 0..1)')
+  const psi = decimalToRational(parseDecimal(values.shock, '--shock'))
+  if (cmp(psi, ONE) > 0) throw new InvalidInputError(`--shock must be in [0, 1] (got ${toString(psi)})`)
+  const n = readNetwork(values.input)
+  const r = await worstCaseLoss(n, psi, { timeLimitSeconds: timeLimit(values['time-limit']) })
+  print(values.json, cascadeJson(r, n.scale), cascadeText(r, n.scale))
+  return 0
+}
+
+async function snapshot(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { rpc: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' } },
+  })
+  if (!values.rpc) throw new InvalidInputError('--rpc URL is required')
+  const input = await snapshotFromRpc(values.rpc, { defaultThreshold: values.threshold })
+  const text = JSON.stringify(input, null, 2)
+  if (values.out) {
+    writeFileSync(values.out, `${text}\n`)
+    console.error(`wrote ${values.out}: ${input.operators.length} operators, ${input.services.length} services`)
+  } else console.log(text)
+  return 0
+}
+
+function bond(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      value: { type: 'string' },
+      detection: { type: 'string' },
+      slash: { type: 'string' },
+      'failure-rate': { type: 'string' },
+      decimals: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  })
+  for (const f of ['value', 'detection', 'slash'] as const) {
+    if (values[f] === undefined) throw new InvalidInputError(`--${f} is required`)
+  }
+  const decimals = values.decimals === undefined ? undefined : Number(values.decimals)
+  if (decimals !== undefined && !(Number.isInteger(decimals) && decimals >= 0 && decimals <= 36)) {
+    throw new InvalidInputError(`--decimals must be an integer in [0, 36] (got ${values.decimals})`)
+  }
+  const r = calibrateBond({
+    value: values.value as string,
+    detection: values.detection as string,
+    slash: values.slash as string,
+    failureRate: values['failure-rate'],
+    decimals,
+  })
+  const json = {
+    collateral: r.collateralRounded,
+    collateralExact: toString(r.collateral),
+    payoutOnDetection: toString(r.payoutOnDetection),
+    honestCostPerJob: r.honestCostPerJob === null ? null : toString(r.honestCostPerJob),
+    reasoning: r.reasoning,
+  }
+  print(values.json, json, [`collateral: ${r.collateralRounded}`, '', ...r.reasoning.map((l) => `  ${l}`)].join('\n'))
+  return 0
+}
+
+export const command: Command = {
+  summary: 'restaking security: attacks, cascades, snapshots, bond sizing',
+  usage,
+  async run(args) {
+    const [sub, ...rest] = args
+    try {
+      switch (sub) {
+        case 'analyze':
+          return await analyze(rest)
+        case 'cascade':
+          return await cascade(rest)
+        case 'snapshot':
+          return await snapshot(rest)
+        case 'bond':
+          return bond(rest)
+        default:
+          console.error(`surety risk: unknown subcommand '${sub ?? ''}'\n\n${usage}`)
+          return 2
+      }
+    } catch (error) {
+      // parseArgs throws plain TypeErrors for unknown or malformed options: report them like any bad input.
+      if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+        throw new InvalidInputError(error.message)
+      }
+      throw error
+    }
+  },
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { command } from '../cli/commands/risk.ts'
+import { InvalidInputError, SuretyError } from '../errors.ts'
+
+/** Runs the command with console.log captured. */
+async function run(args: string[]): Promise<{ code: number | undefined | void; out: string }> {
+  const lines: string[] = []
+  const log = console.log
+  console.log = (...xs: unknown[]) => lines.push(xs.join(' '))
+  try {
+    const code = await command.run(args)
+    return { code, out: lines.join('\n') }
+  } finally {
+    console.log = log
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'surety-risk-'))
+const paper = join(dir, 'paper.json')
+writeFileSync(
+  paper,
+  JSON.stringify({
+    operators: [{ id: 'a', stake: 0.1 }, { id: 'b', stake: 0.9 }],
+    services: [{ id: 's', profit: 1, threshold: 1, operators: ['a', 'b'] }],
+  }),
+)
+
+describe('surety risk', () => {
+  test('analyze --json reports the paper network as secure with slack 0', async () => {
+    const { code, out } = await run(['analyze', '--input', paper, '--json'])
+    assert.equal(code, 0)
+    const r = JSON.parse(out)
+    assert.equal(r.secure, true)
+    assert.equal(r.verdictProven, true)
+    assert.equal(r.attack, null)
+    assert.equal(r.slack, 0)
+    assert.deepEqual(r.nakamoto, { third: 1, half: 1, twoThirds: 1 })
+    assert.equal(r.services[0].allocatedStake, '1')
+    assert.equal(r.services[0].leverage, 1)
+  })
+
+  test('cascade --json gives R_ψ = 1 for a 10% shock on the paper network', async () => {
+    const r = JSON.parse((await run(['cascade', '--input', paper, '--shock', '0.1', '--json'])).out)
+    assert.equal(r.worstLoss, 1)
+    assert.equal(r.worstLossExact, '1')
+    assert.deepEqual(r.shock, { operators: ['a'], stake: '0.1' })
+    assert.equal(r.attack.cost, '0.9')
+    assert.equal(r.bound, null)
+  })
+
+  test('prints human text by default', async () => {
+    const { out } = await run(['analyze', '--input', paper])
+    assert.match(out, /^SECURE/)
+    assert.match(out, /certified slack γ: 0\.0000/)
+  })
+
+  test('bond prints the collateral and its reasoning', async () => {
+    const { out } = await run(['bond', '--value', '100', '--detection', '0.3', '--slash', '0.5'])
+    assert.match(out, /^collateral: 666\.67/)
+    assert.match(out, /p = 30%/)
+  })
+
+  test('rejects missing or bad options with the option named', async () => {
+    await assert.rejects(run(['analyze']), (e: unknown) => e instanceof InvalidInputError && /--input/.test(e.message))
+    await assert.rejects(run(['cascade', '--input', paper]), (e: unknown) => e instanceof InvalidInputError && /--shock/.test(e.message))
+    await assert.rejects(run(['cascade', '--input', paper, '--shock', '1.5']), (e: unknown) => e instanceof InvalidInputError && /--shock/.test(e.message))
+    await assert.rejects(run(['analyze', '--input', paper, '--bogus']), InvalidInputError)
+    await assert.rejects(run(['analyze', '--input', join(dir, 'missing.json')]), /cannot read/)
+  })
+
+  test('snapshot says plainly that the SDK read model is not there yet', async () => {
+    await assert.rejects(run(['snapshot', '--rpc', 'http://127.0.0.1:1']), (e: unknown) => e instanceof SuretyError && /SDK read model/.test(e.message))
+  })
+
+  test('an unknown subcommand exits 2', async () => {
+    const err = console.error
+    console.error = () => {}
+    try {
+      assert.equal((await run(['frobnicate'])).code, 2)
+    } finally {
+      console.error = err
+    }
+  })
+})
