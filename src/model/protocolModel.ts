@@ -1,0 +1,520 @@
+/**
+ * Reference model of the protocol core in plain bigint arithmetic: vaults, allocations, the court's slashes and
+ * queues, attester bonds and every token balance. It mirrors the contracts rule by rule — including which custom
+ * error a bad action must raise — so the invariant suite can run random sequences against both and compare.
+ * Formulas come from sharesMath.ts and slashMath.ts, shared with the simulator.
+ */
+import { BPS, min, mulDivUp, netPoolAssets, toAssetsDown, toSharesDown } from './sharesMath.ts'
+import { correlationPenaltyBps, slashAmount, slashedInWindow, splitSlash, totalPenaltyBps } from './slashMath.ts'
+
+export class ModelRevert extends Error {
+  override name = 'ModelRevert'
+  constructor(readonly errorName: string) {
+    super(errorName)
+  }
+}
+
+const fail = (errorName: string): never => {
+  throw new ModelRevert(errorName)
+}
+
+export const DEAD_SHARES = 1n
+
+export type ModelServiceParams = {
+  disputeWindow: bigint
+  resolutionDeadline: bigint
+  quorumBps: bigint
+  reporterShareBps: bigint
+  clientShareBps: bigint
+  sink: string
+  disputeBond: bigint
+  correlationWindow: bigint
+  correlationMultiplierBps: bigint
+  incidentCapBps: bigint
+  windowCapBps: bigint
+  attesterPenaltyBps: bigint
+  minAttesterBond: bigint
+}
+
+export type ModelClass = { basePenaltyBps: bigint; jailDuration: bigint; permanentBan: boolean }
+
+export type ModelAllocation = {
+  amount: bigint
+  pending: bigint
+  windowEpoch: bigint
+  windowSlashed: bigint
+  decrease: bigint
+  decreaseReadyAt: bigint
+  live: boolean
+  banned: boolean
+}
+
+export type ModelVault = {
+  address: string
+  operator: string
+  withdrawalDelay: bigint
+  restakingCapBps: bigint
+  bond: bigint
+  pool: bigint
+  pending: bigint
+  totalSupply: bigint
+  shares: Map<string, bigint>
+  withdrawals: Map<string, { shares: bigint; assets: bigint; readyAt: bigint }>
+  nextWithdrawalId: bigint
+  allocations: Map<bigint, ModelAllocation>
+  totalAllocated: bigint
+}
+
+export type ModelService = {
+  id: bigint
+  resolver: string
+  params: ModelServiceParams
+  classes: ModelClass[]
+  allocated: bigint
+  current: bigint
+  previous: bigint
+  epoch: bigint
+  attesters: Map<string, { bond: bigint; active: boolean }>
+}
+
+export type ModelSlashStatus = 'Pending' | 'Disputed' | 'Upheld' | 'Executed' | 'Overturned' | 'Lapsed'
+
+export type ModelSlash = {
+  id: string
+  serviceId: bigint
+  vault: string
+  classId: number
+  client: string
+  reporter: string
+  signers: string[]
+  amount: bigint
+  disputeBond: bigint
+  seq: bigint
+  requestedAt: bigint
+  status: ModelSlashStatus
+  disputeEnd: bigint
+  resolveBy: bigint
+}
+
+const withdrawalKey = (owner: string, id: bigint) => `${owner.toLowerCase()}:${id}`
+const addr = (a: string) => a.toLowerCase()
+
+export class ProtocolModel {
+  readonly tokens = new Map<string, bigint>()
+  readonly vaults = new Map<string, ModelVault>()
+  readonly services = new Map<bigint, ModelService>()
+  readonly slashes = new Map<string, ModelSlash>()
+  readonly queues = new Map<string, { head: bigint; tail: bigint; settled: Set<bigint> }>()
+  readonly jailedUntil = new Map<string, bigint>()
+
+  constructor(
+    readonly court: string,
+    readonly registry: string,
+  ) {}
+
+  /* TOKENS */
+
+  balance(who: string): bigint {
+    return this.tokens.get(addr(who)) ?? 0n
+  }
+
+  private move(from: string, to: string, amount: bigint) {
+    if (amount === 0n) return
+    const fromBalance = this.balance(from)
+    if (fromBalance < amount) fail('ERC20InsufficientBalance')
+    this.tokens.set(addr(from), fromBalance - amount)
+    this.tokens.set(addr(to), this.balance(to) + amount)
+  }
+
+  setBalance(who: string, amount: bigint) {
+    this.tokens.set(addr(who), amount)
+  }
+
+  /* SET-UP */
+
+  addService(service: Omit<ModelService, 'allocated' | 'current' | 'previous' | 'epoch'>) {
+    this.services.set(service.id, { ...service, allocated: 0n, current: 0n, previous: 0n, epoch: 0n })
+  }
+
+  joinCommittee(serviceId: bigint, attester: string, bond: bigint) {
+    const service = this.service(serviceId)
+    this.move(attester, this.registry, bond)
+    service.attesters.set(addr(attester), { bond, active: true })
+  }
+
+  addVault(address: string, operator: string, withdrawalDelay: bigint, restakingCapBps: bigint) {
+    this.vaults.set(addr(address), {
+      address: addr(address),
+      operator: addr(operator),
+      withdrawalDelay,
+      restakingCapBps,
+      bond: 0n,
+      pool: 0n,
+      pending: 0n,
+      totalSupply: DEAD_SHARES,
+      shares: new Map([[addr(address), DEAD_SHARES]]),
+      withdrawals: new Map(),
+      nextWithdrawalId: 0n,
+      allocations: new Map(),
+      totalAllocated: 0n,
+    })
+  }
+
+  vault(address: string): ModelVault {
+    const v = this.vaults.get(addr(address))
+    if (!v) throw new Error(`model: unknown vault ${address}`)
+    return v
+  }
+
+  service(id: bigint): ModelService {
+    const s = this.services.get(id)
+    if (!s) throw new Error(`model: unknown service ${id}`)
+    return s
+  }
+
+  sharesOf(vault: string, holder: string): bigint {
+    return this.vault(vault).shares.get(addr(holder)) ?? 0n
+  }
+
+  queuedShares(vault: string): bigint {
+    return this.sharesOf(vault, vault) - DEAD_SHARES
+  }
+
+  private allocationOf(v: ModelVault, serviceId: bigint): ModelAllocation {
+    let a = v.allocations.get(serviceId)
+    if (!a) {
+      a = {
+        amount: 0n,
+        pending: 0n,
+        windowEpoch: 0n,
+        windowSlashed: 0n,
+        decrease: 0n,
+        decreaseReadyAt: 0n,
+        live: false,
+        banned: false,
+      }
+      v.allocations.set(serviceId, a)
+    }
+    return a
+  }
+
+  private addShares(v: ModelVault, holder: string, delta: bigint) {
+    const next = (v.shares.get(addr(holder)) ?? 0n) + delta
+    if (next < 0n) fail('ERC20InsufficientBalance')
+    v.shares.set(addr(holder), next)
+  }
+
+  /* STAKERS */
+
+  depositBond(vault: string, sender: string, amount: bigint, now: bigint) {
+    void now
+    const v = this.vault(vault)
+    if (addr(sender) !== v.operator) fail('NotOperator')
+    if (amount === 0n) fail('ZeroAmount')
+    this.move(sender, vault, amount)
+    v.bond += amount
+  }
+
+  deposit(vault: string, sender: string, receiver: string, assets: bigint): bigint {
+    const v = this.vault(vault)
+    if (assets === 0n) fail('ZeroAmount')
+    const shares = toSharesDown(assets, netPoolAssets(v.pool, v.bond, v.pending), v.totalSupply)
+    if (shares === 0n) fail('ZeroShares')
+    this.move(sender, vault, assets)
+    v.pool += assets
+    this.addShares(v, receiver, shares)
+    v.totalSupply += shares
+    return shares
+  }
+
+  requestWithdrawal(vault: string, owner: string, shares: bigint, now: bigint): bigint {
+    const v = this.vault(vault)
+    if (shares === 0n) fail('ZeroShares')
+    const assets = toAssetsDown(shares, netPoolAssets(v.pool, v.bond, v.pending), v.totalSupply)
+    if (this.sharesOf(vault, owner) < shares) fail('ERC20InsufficientBalance')
+    this.addShares(v, owner, -shares)
+    this.addShares(v, vault, shares)
+    const id = v.nextWithdrawalId++
+    v.withdrawals.set(withdrawalKey(owner, id), { shares, assets, readyAt: now + v.withdrawalDelay })
+    return id
+  }
+
+  claimWithdrawal(vault: string, owner: string, id: bigint, receiver: string, now: bigint): bigint {
+    const v = this.vault(vault)
+    const w = v.withdrawals.get(withdrawalKey(owner, id))
+    if (!w) return fail('WithdrawalNotFound')
+    if (now < w.readyAt) fail('WithdrawalNotReady')
+    const valueNow = toAssetsDown(w.shares, netPoolAssets(v.pool, v.bond, v.pending), v.totalSupply)
+    const assets = min(w.assets, valueNow)
+    v.withdrawals.delete(withdrawalKey(owner, id))
+    this.addShares(v, vault, -w.shares)
+    v.totalSupply -= w.shares
+    v.pool -= assets
+    this.move(vault, receiver, assets)
+    return assets
+  }
+
+  /* ALLOCATIONS */
+
+  private pipeline(service: ModelService) {
+    return service.params.disputeWindow + service.params.resolutionDeadline
+  }
+
+  allocate(vault: string, sender: string, serviceId: bigint, increase: bigint, now: bigint) {
+    const v = this.vault(vault)
+    if (addr(sender) !== v.operator) fail('NotOperator')
+    if (increase === 0n) fail('ZeroAmount')
+    const service = this.services.get(serviceId)
+    if (!service) return fail('ServiceNotAllocatable')
+    const pipeline = this.pipeline(service)
+    if (v.withdrawalDelay < pipeline) fail('DelayShorterThanPipeline')
+    const a = this.allocationOf(v, serviceId)
+    if (a.banned) fail('OperatorBanned')
+    if ((this.jailedUntil.get(`${serviceId}:${addr(vault)}`) ?? 0n) > now) fail('OperatorJailed')
+    const total = v.totalAllocated + increase
+    // the cap rounds down (protects stakers)
+    const cap = ((v.bond + v.pool) * v.restakingCapBps) / BPS
+    if (total > cap) fail('RestakingCapExceeded')
+    a.amount += increase
+    a.live = true
+    v.totalAllocated = total
+    service.allocated += increase
+    if (!this.queues.has(addr(vault))) this.queues.set(addr(vault), { head: 1n, tail: 1n, settled: new Set() })
+  }
+
+  requestDeallocation(vault: string, sender: string, serviceId: bigint, decrease: bigint, now: bigint) {
+    const v = this.vault(vault)
+    if (addr(sender) !== v.operator) fail('NotOperator')
+    const a = this.allocationOf(v, serviceId)
+    if (decrease === 0n) fail('ZeroAmount')
+    if (decrease > a.amount) fail('DecreaseTooLarge')
+    const service = this.services.get(serviceId)
+    a.decrease = decrease
+    a.decreaseReadyAt = now + (service ? this.pipeline(service) : 0n)
+  }
+
+  completeDeallocation(vault: string, serviceId: bigint, now: bigint) {
+    const v = this.vault(vault)
+    const a = this.allocationOf(v, serviceId)
+    if (a.decrease === 0n) fail('NoDeallocation')
+    if (now < a.decreaseReadyAt) fail('DeallocationNotReady')
+    const decrease = min(a.decrease, a.amount)
+    const next = a.amount - decrease
+    if (next < a.pending) fail('AllocationHeldBySlash')
+    a.amount = next
+    a.decrease = 0n
+    a.decreaseReadyAt = 0n
+    v.totalAllocated -= decrease
+    this.service(serviceId).allocated -= decrease
+  }
+
+  /* COURT */
+
+  /** Bond-weighted quorum over the current committee; mirrors ServiceRegistry.reportTerms. */
+  checkQuorum(serviceId: bigint, signers: string[]) {
+    const service = this.service(serviceId)
+    let signed = 0n
+    for (const s of signers) {
+      const a = service.attesters.get(addr(s))
+      if (!a?.active) fail('AttesterNotActive')
+      signed += a!.bond
+    }
+    let total = 0n
+    for (const a of service.attesters.values()) if (a.active) total += a.bond
+    if (signed === 0n || signed * BPS < total * service.params.quorumBps) fail('QuorumNotReached')
+  }
+
+  requestSlash(
+    report: { id: string; serviceId: bigint; vault: string; classId: number; client: string },
+    signers: string[],
+    reporter: string,
+    now: bigint,
+  ): ModelSlash {
+    if (this.slashes.has(report.id)) fail('ReportAlreadyUsed')
+    const queue = this.queues.get(addr(report.vault))
+    if (!queue) return fail('NotAllocated')
+    const service = this.services.get(report.serviceId)
+    if (!service) return fail('ServiceNotFound')
+    const cls = service.classes[report.classId]
+    if (!cls) return fail('UnknownClass')
+    this.checkQuorum(report.serviceId, signers)
+
+    const p = service.params
+    const window = p.correlationWindow
+    const inWindow = slashedInWindow(
+      { epoch: service.epoch, current: service.current, previous: service.previous },
+      now,
+      window,
+    )
+    const penalty = totalPenaltyBps(
+      cls.basePenaltyBps,
+      correlationPenaltyBps(inWindow, service.allocated, p.correlationMultiplierBps),
+    )
+
+    const v = this.vault(report.vault)
+    const a = this.allocationOf(v, report.serviceId)
+    if (!a.live) fail('NotAllocated')
+    if (a.banned) fail('OperatorBanned')
+    const stake = v.bond + v.pool
+    const epoch = now / window
+    const windowSlashed = a.windowEpoch === epoch ? a.windowSlashed : 0n
+    const amount = slashAmount({
+      allocated: min(a.amount, stake),
+      pendingOnService: a.pending,
+      operatorWindowSlashed: windowSlashed,
+      vaultAvailable: stake > v.pending ? stake - v.pending : 0n,
+      penaltyBps: penalty,
+      incidentCapBps: p.incidentCapBps,
+      windowCapBps: p.windowCapBps,
+    })
+    if (amount === 0n) fail('NothingToSlash')
+    a.pending += amount
+    a.windowEpoch = epoch
+    a.windowSlashed = windowSlashed + amount
+    v.pending += amount
+
+    if (service.epoch === epoch) {
+      service.current += amount
+    } else {
+      service.previous = service.epoch + 1n === epoch ? service.current : 0n
+      service.current = amount
+      service.epoch = epoch
+    }
+
+    const seq = queue.tail++
+    const slash: ModelSlash = {
+      id: report.id,
+      serviceId: report.serviceId,
+      vault: addr(report.vault),
+      classId: report.classId,
+      client: addr(report.client),
+      reporter: addr(reporter),
+      signers: signers.map(addr),
+      amount,
+      disputeBond: p.disputeBond,
+      seq,
+      requestedAt: now,
+      status: 'Pending',
+      disputeEnd: now + p.disputeWindow,
+      resolveBy: 0n,
+    }
+    this.slashes.set(report.id, slash)
+    return slash
+  }
+
+  private slash(id: string): ModelSlash {
+    const s = this.slashes.get(id)
+    if (!s) return fail('SlashNotFound')
+    return s
+  }
+
+  dispute(id: string, sender: string, now: bigint) {
+    const s = this.slash(id)
+    if (s.status !== 'Pending') fail('WrongStatus')
+    if (now > s.disputeEnd) fail('DisputeWindowClosed')
+    const v = this.vault(s.vault)
+    if (addr(sender) !== v.operator) fail('NotOperator')
+    this.move(sender, this.court, s.disputeBond)
+    s.status = 'Disputed'
+    s.resolveBy = now + this.service(s.serviceId).params.resolutionDeadline
+  }
+
+  private release(s: ModelSlash, amount: bigint) {
+    const v = this.vault(s.vault)
+    const a = this.allocationOf(v, s.serviceId)
+    a.pending -= amount
+    v.pending -= amount
+    const service = this.service(s.serviceId)
+    if (service.epoch === s.requestedAt / service.params.correlationWindow) {
+      service.current = service.current > amount ? service.current - amount : 0n
+    }
+  }
+
+  private markSettled(s: ModelSlash) {
+    const q = this.queues.get(s.vault)!
+    if (s.seq >= q.head) q.settled.add(s.seq)
+  }
+
+  resolve(id: string, sender: string, upheld: bigint, now: bigint) {
+    const s = this.slash(id)
+    const service = this.service(s.serviceId)
+    if (addr(sender) !== addr(service.resolver)) fail('NotResolver')
+    if (s.status !== 'Disputed') fail('WrongStatus')
+    if (now > s.resolveBy) fail('ResolutionDeadlinePassed')
+    if (upheld > s.amount) fail('ResolutionExceedsSlash')
+    const operator = this.vault(s.vault).operator
+    if (upheld === 0n) {
+      this.release(s, s.amount)
+      s.status = 'Overturned'
+      this.markSettled(s)
+      this.move(this.court, operator, s.disputeBond)
+      this.slashAttesters(service, s.signers, operator)
+      return
+    }
+    if (upheld < s.amount) this.release(s, s.amount - upheld)
+    s.amount = upheld
+    s.status = 'Upheld'
+    this.move(this.court, s.reporter, s.disputeBond)
+  }
+
+  private slashAttesters(service: ModelService, signers: string[], recipient: string) {
+    for (const signer of signers) {
+      const a = service.attesters.get(signer)!
+      // rounded up: the false reporter pays the rounding
+      const penalty = mulDivUp(a.bond, service.params.attesterPenaltyBps, BPS)
+      a.bond -= penalty
+      this.move(this.registry, recipient, penalty)
+      if (a.active && (a.bond < service.params.minAttesterBond || a.bond === 0n)) a.active = false
+    }
+  }
+
+  lapse(id: string, now: bigint) {
+    const s = this.slash(id)
+    if (s.status !== 'Disputed') fail('WrongStatus')
+    if (now <= s.resolveBy) fail('ResolutionDeadlineNotPassed')
+    this.release(s, s.amount)
+    s.status = 'Lapsed'
+    this.markSettled(s)
+    this.move(this.court, this.vault(s.vault).operator, s.disputeBond)
+  }
+
+  executeSlash(id: string, now: bigint) {
+    const s = this.slash(id)
+    if (s.status === 'Pending') {
+      if (now <= s.disputeEnd) fail('DisputeWindowOpen')
+    } else if (s.status !== 'Upheld') {
+      fail('WrongStatus')
+    }
+    const q = this.queues.get(s.vault)!
+    for (let head = q.head; head < s.seq; head++) if (!q.settled.has(head)) fail('SlashNotNextInQueue')
+    q.head = s.seq + 1n
+    s.status = 'Executed'
+
+    const v = this.vault(s.vault)
+    const a = this.allocationOf(v, s.serviceId)
+    const service = this.service(s.serviceId)
+    const cls = service.classes[s.classId]!
+    a.pending -= s.amount
+    if (cls.permanentBan) a.banned = true
+    v.pending -= s.amount
+    const fromBond = min(v.bond, s.amount)
+    const fromPool = min(v.pool, s.amount - fromBond)
+    v.bond -= fromBond
+    v.pool -= fromPool
+    const split = splitSlash(
+      fromBond + fromPool,
+      service.params.clientShareBps,
+      service.params.reporterShareBps,
+      s.client !== '0x0000000000000000000000000000000000000000',
+    )
+    this.move(s.vault, s.client, split.client)
+    this.move(s.vault, s.reporter, split.reporter)
+    this.move(s.vault, service.params.sink, split.sink)
+    if (!cls.permanentBan && cls.jailDuration > 0n) {
+      const key = `${s.serviceId}:${s.vault}`
+      const until = now + cls.jailDuration
+      if (until > (this.jailedUntil.get(key) ?? 0n)) this.jailedUntil.set(key, until)
+    }
+    return { fromBond, fromPool, ...split }
+  }
+}

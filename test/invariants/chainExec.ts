@@ -1,0 +1,55 @@
+/**
+ * Executes one contract call at an exact block timestamp: simulate on the pending block (which honours the
+ * timestamp) to learn whether and how it reverts, then send it with a fixed gas limit. The model then knows the
+ * exact `block.timestamp` every transaction saw.
+ */
+import { type Abi, type Account, type Address, BaseError, ContractFunctionRevertedError } from 'viem'
+import { allSuretyErrorsAbi } from '../../src/sdk/abis.ts'
+import type { World } from '../support/world.ts'
+
+import type { TransactionReceipt } from 'viem'
+
+export type ExecResult = { ok: true; result: unknown; receipt: TransactionReceipt } | { ok: false; errorName: string }
+
+export async function execAt(
+  world: World,
+  timestamp: bigint,
+  account: Account,
+  call: { address: Address; abi: Abi; functionName: string; args: readonly unknown[] },
+): Promise<ExecResult> {
+  await world.test.setNextBlockTimestamp({ timestamp })
+  const abi = [...call.abi, ...allSuretyErrorsAbi] as Abi
+  let result: unknown
+  try {
+    const simulated = await world.public.simulateContract({
+      address: call.address,
+      abi,
+      functionName: call.functionName,
+      args: call.args,
+      account,
+      blockTag: 'pending',
+    } as any)
+    result = simulated.result
+  } catch (error) {
+    if (error instanceof BaseError) {
+      const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError)
+      if (reverted instanceof ContractFunctionRevertedError) {
+        return { ok: false, errorName: reverted.data?.errorName ?? reverted.reason ?? 'unknown' }
+      }
+    }
+    throw error
+  }
+  const hash = await world.clientFor(account).wallet.writeContract({
+    address: call.address,
+    abi,
+    functionName: call.functionName,
+    args: call.args,
+    gas: 3_000_000n,
+    chain: null,
+  } as any)
+  const receipt = await world.public.waitForTransactionReceipt({ hash })
+  if (receipt.status !== 'success') throw new Error(`${call.functionName} passed simulation but reverted on chain`)
+  const block = await world.public.getBlock({ blockNumber: receipt.blockNumber })
+  if (block.timestamp !== timestamp) throw new Error(`block stamped ${block.timestamp}, expected ${timestamp}`)
+  return { ok: true, result, receipt }
+}

@@ -1,0 +1,477 @@
+/**
+ * Invariant suite: seeded random sequences of bounded actions (deposit, withdraw, bond, allocate, deallocate,
+ * report, dispute, resolve, lapse, execute, replay, time travel) run against the contracts on anvil and against
+ * the reference model (src/model/protocolModel.ts). After every step the chain must equal the model to the wei
+ * and DESIGN.md's invariants must hold. A failure prints the seed and step so the run can be replayed:
+ *   INVARIANT_SEED=<seed> npx tsx scripts/runTests.ts invariants
+ */
+import assert from 'node:assert/strict'
+import {
+  type Account,
+  type Address,
+  encodeAbiParameters,
+  type Hex,
+  keccak256,
+  maxUint256,
+  parseEther,
+  parseEventLogs,
+  zeroAddress,
+} from 'viem'
+import { BPS, min, netPoolAssets, toAssetsDown } from '../../src/model/sharesMath.ts'
+import { type ModelSlash, ModelRevert, ProtocolModel } from '../../src/model/protocolModel.ts'
+import {
+  approveStake,
+  operatorVaultAbi,
+  orderSignatures,
+  signReport,
+  slashingCourtAbi,
+  stakeTokenAbi,
+} from '../../src/sdk/index.ts'
+import type { ServiceParams, SlashDetails } from '../../src/sdk/types.ts'
+import {
+  DAY,
+  DOWNTIME,
+  defaultServiceParams,
+  FRAUD,
+  incident,
+  SINK,
+  setupService,
+  setupVault,
+  WRONG_OUTPUT,
+} from '../support/fixtures.ts'
+import type { World } from '../support/world.ts'
+import { execAt } from './chainExec.ts'
+import { Prng } from './prng.ts'
+
+const TOTAL_LOSS = { basePenaltyBps: 10_000, jailDuration: 0, permanentBan: false }
+
+export type InvariantFixture = {
+  services: { id: bigint; params: ServiceParams; classes: (typeof DOWNTIME)[]; resolver: Account }[]
+  vaults: { address: Address; operator: Account; delay: bigint; capBps: bigint }[]
+  stakers: Account[]
+  attesters: Account[]
+  reporter: Account
+  client: Account
+  attesterBond: bigint
+}
+
+/** Deployed once per file (inside the snapshot): two services, two vaults, approvals. No stake yet. */
+export async function setupInvariantWorld(world: World): Promise<InvariantFixture> {
+  const attesters = world.accounts.slice(10, 15)
+  const attesterBond = parseEther('10000')
+  const resolver = world.accounts[2]!
+  const classes = [DOWNTIME, WRONG_OUTPUT, FRAUD, TOTAL_LOSS]
+  const a = await setupService(world, { attesters, attesterBond, classes, resolver })
+  const bParams = { incidentCapBps: 10_000, windowCapBps: 10_000, correlationWindow: 3 * DAY }
+  const b = await setupService(world, { attesters, attesterBond, classes, resolver, params: bParams })
+  const vaults = []
+  for (const [i, operator] of [world.accounts[4]!, world.accounts[5]!].entries()) {
+    const delay = 7 * DAY
+    const capBps = i === 0 ? 20_000 : 10_000
+    const { vault } = await setupVault(world, operator, { withdrawalDelay: delay, restakingCapBps: capBps })
+    await approveStake(world.clientFor(operator), { spender: world.addresses.court, amount: maxUint256 })
+    vaults.push({ address: vault, operator, delay: BigInt(delay), capBps: BigInt(capBps) })
+  }
+  const stakers = world.accounts.slice(6, 9)
+  for (const staker of stakers) {
+    for (const v of vaults) await approveStake(world.clientFor(staker), { spender: v.address, amount: maxUint256 })
+  }
+  return {
+    services: [
+      { id: a.serviceId, params: defaultServiceParams(resolver.address), classes, resolver },
+      { id: b.serviceId, params: defaultServiceParams(resolver.address, bParams), classes, resolver },
+    ],
+    vaults,
+    stakers,
+    attesters,
+    reporter: world.accounts[3]!,
+    client: world.accounts[9]!,
+    attesterBond,
+  }
+}
+
+type Tracked = { slash: ModelSlash; details: SlashDetails }
+
+export async function runSequence(world: World, fx: InvariantFixture, seed: number, steps: number) {
+  const rng = new Prng(seed)
+  const { court, registry } = world.addresses
+  const model = new ProtocolModel(court, registry)
+  const everyone: Address[] = [
+    ...fx.stakers.map((s) => s.address),
+    ...fx.vaults.map((v) => v.operator.address),
+    fx.reporter.address,
+    fx.client.address,
+    fx.services[0]!.resolver.address,
+    SINK,
+    court,
+    registry,
+    ...fx.vaults.map((v) => v.address),
+  ]
+  const balances = await Promise.all(everyone.map((who) => world.balanceOf(who)))
+  everyone.forEach((who, i) => model.setBalance(who, balances[i]!))
+  for (const s of fx.services) {
+    model.addService({
+      id: s.id,
+      resolver: s.resolver.address,
+      classes: s.classes.map((c) => ({ ...c, basePenaltyBps: BigInt(c.basePenaltyBps), jailDuration: BigInt(c.jailDuration) })),
+      params: {
+        disputeWindow: BigInt(s.params.disputeWindow),
+        resolutionDeadline: BigInt(s.params.resolutionDeadline),
+        quorumBps: BigInt(s.params.quorumBps),
+        reporterShareBps: BigInt(s.params.reporterShareBps),
+        clientShareBps: BigInt(s.params.clientShareBps),
+        sink: s.params.sink,
+        disputeBond: s.params.disputeBond,
+        correlationWindow: BigInt(s.params.correlationWindow),
+        correlationMultiplierBps: BigInt(s.params.correlationMultiplierBps),
+        incidentCapBps: BigInt(s.params.incidentCapBps),
+        windowCapBps: BigInt(s.params.windowCapBps),
+        attesterPenaltyBps: BigInt(s.params.attesterPenaltyBps),
+        minAttesterBond: s.params.minAttesterBond,
+      },
+      attesters: new Map(fx.attesters.map((a) => [a.address.toLowerCase(), { bond: fx.attesterBond, active: true }])),
+    })
+  }
+  for (const v of fx.vaults) model.addVault(v.address, v.operator.address, v.delay, v.capBps)
+
+  let now = await world.now()
+  const tracked: Tracked[] = []
+  const withdrawals: { vault: Address; owner: Account; id: bigint }[] = []
+  let incidents = 0
+  const counts: Record<string, number> = {}
+  const outcomes: Record<string, number> = {}
+
+  /** Mostly a subject in the state the action needs (so the happy paths run), sometimes any (so reverts do). */
+  const choose = <T>(all: T[], fits: (t: T) => boolean): T | undefined => {
+    const fitting = all.filter(fits)
+    if (fitting.length > 0 && rng.next() < 0.85) return rng.pick(fitting)
+    return all.length > 0 ? rng.pick(all) : undefined
+  }
+  const live = (v: { address: Address }, serviceId: bigint) =>
+    model.vault(v.address).allocations.get(serviceId)?.live === true
+
+  for (let step = 0; step < steps; step++) {
+    // warm-up: stake and allocate first, so the rest of the sequence has something to slash
+    const warmUp = ['deposit', 'depositBond', 'deposit', 'allocate', 'allocate'] as const
+    const action = step < warmUp.length ? warmUp[step]! : rng.weighted({
+      deposit: 18,
+      requestWithdrawal: 9,
+      claimWithdrawal: 8,
+      depositBond: 5,
+      allocate: 10,
+      requestDeallocation: 4,
+      completeDeallocation: 4,
+      report: 13,
+      replay: 2,
+      dispute: 5,
+      resolve: 6,
+      lapse: 3,
+      execute: 10,
+      travel: 12,
+    })
+    const where = `seed ${seed} step ${step} (${action})`
+    counts[action] = (counts[action] ?? 0) + 1
+    now += 1n + BigInt(rng.int(60))
+    let vault = rng.pick(fx.vaults)
+    let service = rng.pick(fx.services)
+    if (action === 'report' || action === 'requestDeallocation' || action === 'completeDeallocation') {
+      const pairs = fx.vaults.flatMap((v) => fx.services.map((s) => ({ v, s })))
+      const pair = choose(pairs, ({ v, s }) => live(v, s.id))!
+      vault = pair.v
+      service = pair.s
+    }
+
+    /** Runs the action on chain and in the model; both must agree on success or on the error's name. */
+    const both = async (
+      account: Account,
+      call: { address: Address; abi: any; functionName: string; args: readonly unknown[] },
+      apply: () => unknown,
+    ) => {
+      let expected: unknown
+      let expectedError: string | undefined
+      try {
+        expected = apply()
+      } catch (error) {
+        if (!(error instanceof ModelRevert)) throw error
+        expectedError = error.errorName
+      }
+      const actual = await execAt(world, now, account, call)
+      const outcome = `${action}:${actual.ok ? 'ok' : actual.errorName}`
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
+      if (expectedError !== undefined) {
+        assert.equal(actual.ok ? 'success' : actual.errorName, expectedError, `${where}: expected revert`)
+        return undefined
+      }
+      assert.ok(actual.ok, `${where}: chain reverted with ${!actual.ok && actual.errorName}, model succeeded`)
+      if (typeof expected === 'bigint') assert.equal(actual.result, expected, `${where}: return value`)
+      return actual
+    }
+
+    switch (action) {
+      case 'travel': {
+        now += BigInt(rng.pick([600, 3600, 6 * 3600, DAY, 2 * DAY + 1, 3 * DAY + 1, 7 * DAY + 1]))
+        continue
+      }
+      case 'deposit': {
+        const staker = rng.pick(fx.stakers)
+        const assets = rng.amount(parseEther('20000'))
+        await both(
+          staker,
+          { address: vault.address, abi: operatorVaultAbi, functionName: 'deposit', args: [assets, staker.address] },
+          () => model.deposit(vault.address, staker.address, staker.address, assets),
+        )
+        break
+      }
+      case 'depositBond': {
+        const amount = rng.amount(parseEther('5000'))
+        await both(
+          vault.operator,
+          { address: vault.address, abi: operatorVaultAbi, functionName: 'depositBond', args: [amount] },
+          () => model.depositBond(vault.address, vault.operator.address, amount, now),
+        )
+        break
+      }
+      case 'requestWithdrawal': {
+        const staker = rng.pick(fx.stakers)
+        const held = model.sharesOf(vault.address, staker.address)
+        const shares = rng.next() < 0.9 ? 1n + rng.amount(held > 0n ? held - 1n : 0n) : rng.amount(held)
+        const r = await both(
+          staker,
+          { address: vault.address, abi: operatorVaultAbi, functionName: 'requestWithdrawal', args: [shares] },
+          () => model.requestWithdrawal(vault.address, staker.address, shares, now),
+        )
+        if (r) withdrawals.push({ vault: vault.address, owner: staker, id: r.result as bigint })
+        break
+      }
+      case 'claimWithdrawal': {
+        const w = choose(withdrawals, (x) => {
+          const m = model.vault(x.vault).withdrawals.get(`${x.owner.address.toLowerCase()}:${x.id}`)
+          return m !== undefined && m.readyAt <= now
+        })
+        if (!w) continue
+        await both(
+          w.owner,
+          { address: w.vault, abi: operatorVaultAbi, functionName: 'claimWithdrawal', args: [w.id, w.owner.address] },
+          () => model.claimWithdrawal(w.vault, w.owner.address, w.id, w.owner.address, now),
+        )
+        break
+      }
+      case 'allocate': {
+        const v = model.vault(vault.address)
+        const room = ((v.bond + v.pool) * vault.capBps) / BPS - v.totalAllocated
+        const amount = rng.next() < 0.8 && room > 0n ? 1n + rng.amount(room - 1n) : rng.amount(room + parseEther('100'))
+        await both(
+          vault.operator,
+          { address: vault.address, abi: operatorVaultAbi, functionName: 'allocate', args: [service.id, amount] },
+          () => model.allocate(vault.address, vault.operator.address, service.id, amount, now),
+        )
+        break
+      }
+      case 'requestDeallocation': {
+        const a = model.vault(vault.address).allocations.get(service.id)
+        const decrease = 1n + rng.amount(a?.amount ?? 0n)
+        await both(
+          vault.operator,
+          {
+            address: vault.address,
+            abi: operatorVaultAbi,
+            functionName: 'requestDeallocation',
+            args: [service.id, decrease],
+          },
+          () => model.requestDeallocation(vault.address, vault.operator.address, service.id, decrease, now),
+        )
+        break
+      }
+      case 'completeDeallocation': {
+        await both(
+          fx.reporter,
+          { address: vault.address, abi: operatorVaultAbi, functionName: 'completeDeallocation', args: [service.id] },
+          () => model.completeDeallocation(vault.address, service.id, now),
+        )
+        break
+      }
+      case 'report': {
+        const classId = rng.int(4)
+        const incidentId = incident(`seed-${seed}-${incidents++}`)
+        const active = fx.attesters.filter((a) => model.service(service.id).attesters.get(a.address.toLowerCase())?.active)
+        const signerCount = rng.next() < 0.8 ? Math.max(3, active.length - rng.int(3)) : 1 + rng.int(active.length)
+        const signers = [...active].sort(() => rng.next() - 0.5).slice(0, signerCount)
+        if (signers.length === 0) continue
+        const client = rng.next() < 0.7 ? fx.client.address : zeroAddress
+        const report = { serviceId: service.id, vault: vault.address, classId, incidentId, client }
+        const domain = { chainId: world.chainId, court }
+        const signed = await Promise.all(signers.map((a) => signReport(a, domain, report)))
+        const id = idOf(service.id, vault.address, incidentId)
+        let modelSlash: ModelSlash | undefined
+        const r = await both(
+          fx.reporter,
+          { address: court, abi: slashingCourtAbi, functionName: 'requestSlash', args: [report, orderSignatures(signed)] },
+          () => {
+            modelSlash = model.requestSlash(
+              { id, serviceId: service.id, vault: vault.address, classId, client },
+              signers.map((s) => s.address),
+              fx.reporter.address,
+              now,
+            )
+          },
+        )
+        if (r && modelSlash) {
+          const [event] = parseEventLogs({ abi: slashingCourtAbi, eventName: 'SlashRequested', logs: r.receipt.logs })
+          const details = event!.args.details as SlashDetails
+          assert.equal(event!.args.slashId, id, `${where}: slash id`)
+          assert.equal(details.amount, modelSlash.amount, `${where}: slash amount fixed at request`)
+          assertSlashWithinCaps(model, modelSlash, where)
+          tracked.push({ slash: modelSlash, details })
+        }
+        break
+      }
+      case 'replay': {
+        if (tracked.length === 0) continue
+        const t = rng.pick(tracked)
+        const report = {
+          serviceId: t.details.serviceId,
+          vault: t.details.vault,
+          classId: t.details.classId,
+          incidentId: t.details.incidentId,
+          client: t.details.client,
+        }
+        const signed = await Promise.all(fx.attesters.map((a) => signReport(a, { chainId: world.chainId, court }, report)))
+        const r = await execAt(world, now, fx.reporter, {
+          address: court,
+          abi: slashingCourtAbi,
+          functionName: 'requestSlash',
+          args: [report, orderSignatures(signed)],
+        })
+        assert.equal(r.ok ? 'success' : r.errorName, 'ReportAlreadyUsed', `${where}: replay accepted`)
+        break
+      }
+      case 'dispute':
+      case 'resolve':
+      case 'lapse':
+      case 'execute': {
+        const wanted: Record<string, (t: Tracked) => boolean> = {
+          dispute: (t) => t.slash.status === 'Pending' && now <= t.slash.disputeEnd,
+          resolve: (t) => t.slash.status === 'Disputed' && now <= t.slash.resolveBy,
+          lapse: (t) => t.slash.status === 'Disputed' && now > t.slash.resolveBy,
+          execute: (t) => (t.slash.status === 'Pending' && now > t.slash.disputeEnd) || t.slash.status === 'Upheld',
+        }
+        const t = choose(tracked, wanted[action]!)
+        if (!t) continue
+        const id = t.slash.id
+        if (action === 'dispute') {
+          const operator = fx.vaults.find((v) => v.address.toLowerCase() === t.slash.vault)!.operator
+          await both(operator, { address: court, abi: slashingCourtAbi, functionName: 'dispute', args: [t.details] }, () =>
+            model.dispute(id, operator.address, now),
+          )
+        } else if (action === 'resolve') {
+          const choice = rng.int(3)
+          const upheld = choice === 0 ? 0n : choice === 1 ? t.slash.amount : rng.amount(t.slash.amount)
+          const r = await both(
+            fx.services[0]!.resolver,
+            { address: court, abi: slashingCourtAbi, functionName: 'resolve', args: [t.details, upheld] },
+            () => model.resolve(id, fx.services[0]!.resolver.address, upheld, now),
+          )
+          if (r && upheld > 0n) t.details = { ...t.details, amount: upheld }
+        } else if (action === 'lapse') {
+          await both(fx.reporter, { address: court, abi: slashingCourtAbi, functionName: 'lapse', args: [t.details] }, () =>
+            model.lapse(id, now),
+          )
+        } else {
+          await both(
+            fx.reporter,
+            { address: court, abi: slashingCourtAbi, functionName: 'executeSlash', args: [t.details] },
+            () => model.executeSlash(id, now),
+          )
+        }
+        break
+      }
+    }
+    await assertMatchesModel(world, fx, model, tracked, everyone, where)
+  }
+  return outcomes
+}
+
+function idOf(serviceId: bigint, vault: Address, incidentId: Hex): Hex {
+  // keccak256(abi.encode(uint64, address, bytes32)), as SlashingCourt._slashId
+  return keccak256(
+    encodeAbiParameters([{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }], [serviceId, vault, incidentId]),
+  )
+}
+
+/** Invariant 3: a slash never exceeds its cap nor the slashable stake, fixed at request. */
+function assertSlashWithinCaps(model: ProtocolModel, slash: ModelSlash, where: string) {
+  const v = model.vault(slash.vault)
+  const a = v.allocations.get(slash.serviceId)!
+  const params = model.service(slash.serviceId).params
+  const stake = v.bond + v.pool
+  const allocated = min(a.amount, stake)
+  assert.ok(slash.amount <= (allocated * params.incidentCapBps) / BPS, `${where}: slash above the incident cap`)
+  assert.ok(a.pending <= allocated, `${where}: pending slashes above the allocation`)
+  assert.ok(v.pending <= stake, `${where}: pending slashes above the vault's stake`)
+}
+
+async function assertMatchesModel(
+  world: World,
+  fx: InvariantFixture,
+  model: ProtocolModel,
+  tracked: Tracked[],
+  everyone: Address[],
+  where: string,
+) {
+  const read = (address: Address, abi: any, functionName: string, args: readonly unknown[] = []) =>
+    world.public.readContract({ address, abi, functionName, args } as any) as Promise<any>
+
+  const tokenBalances = await Promise.all(
+    everyone.map((who) =>
+      read(world.addresses.stakeToken, stakeTokenAbi, 'balanceOf', [who]) as Promise<bigint>,
+    ),
+  )
+  everyone.forEach((who, i) => assert.equal(tokenBalances[i], model.balance(who), `${where}: token balance of ${who}`))
+
+  for (const v of fx.vaults) {
+    const m = model.vault(v.address)
+    const [totals, supply, ...shares] = await Promise.all([
+      read(v.address, operatorVaultAbi, 'totals'),
+      read(v.address, operatorVaultAbi, 'totalSupply'),
+      ...fx.stakers.map((s) => read(v.address, operatorVaultAbi, 'balanceOf', [s.address])),
+    ])
+    assert.deepEqual(
+      totals,
+      [m.bond, m.pool, m.pending, model.queuedShares(v.address)],
+      `${where}: vault totals (bond, pool, pending, queued)`,
+    )
+    assert.equal(supply, m.totalSupply, `${where}: share supply`)
+    fx.stakers.forEach((s, i) => assert.equal(shares[i], model.sharesOf(v.address, s.address), `${where}: shares`))
+    // Invariant 1 (conservation): the vault holds exactly its two tranches, to the wei
+    assert.equal(model.balance(v.address), m.bond + m.pool, `${where}: vault tokens ≠ bond + pool`)
+    // Invariant 4 (rounding favours the protocol): everything holders could redeem fits in the net pool
+    const net = netPoolAssets(m.pool, m.bond, m.pending)
+    let owed = 0n
+    for (const [holder, balance] of m.shares) if (holder !== m.address) owed += toAssetsDown(balance, net, m.totalSupply)
+    for (const w of m.withdrawals.values()) owed += min(w.assets, toAssetsDown(w.shares, net, m.totalSupply))
+    assert.ok(owed <= net, `${where}: holders are owed more than the pool holds`)
+    for (const s of fx.services) {
+      const [amount, pending] = await read(v.address, operatorVaultAbi, 'allocation', [s.id])
+      const a = m.allocations.get(s.id)
+      assert.equal(amount, a?.amount ?? 0n, `${where}: allocation`)
+      assert.equal(pending, a?.pending ?? 0n, `${where}: allocation pending`)
+    }
+  }
+  // the court holds exactly the open dispute bonds; the registry exactly the attester bonds
+  let openBonds = 0n
+  for (const s of model.slashes.values()) if (s.status === 'Disputed') openBonds += s.disputeBond
+  assert.equal(model.balance(world.addresses.court), openBonds, `${where}: court holds ≠ open dispute bonds`)
+  let attesterBonds = 0n
+  for (const s of model.services.values()) for (const a of s.attesters.values()) attesterBonds += a.bond
+  assert.equal(model.balance(world.addresses.registry), attesterBonds, `${where}: registry ≠ attester bonds`)
+
+  const statuses = await Promise.all(
+    tracked.map((t) => read(world.addresses.court, slashingCourtAbi, 'slashStatus', [t.slash.id])),
+  )
+  const names = ['None', 'Pending', 'Disputed', 'Upheld', 'Executed', 'Overturned', 'Lapsed']
+  tracked.forEach((t, i) => assert.equal(names[Number(statuses[i][0])], t.slash.status, `${where}: slash status`))
+  for (const s of fx.services) {
+    const allocated = await read(world.addresses.court, slashingCourtAbi, 'serviceAllocated', [s.id])
+    assert.equal(allocated, model.service(s.id).allocated, `${where}: service allocated`)
+  }
+}
