@@ -204,6 +204,24 @@ describe('OperatorVault share token', () => {
       [stakerB(w).address, 0n, 1n],
     )
   })
+
+  test('shares cannot be sent to the vault itself, where they would be lost and look queued', async () => {
+    const w = world()
+    const { vault } = await setupVault(w, operatorOf(w), { delegations: [{ staker: stakerA(w), assets: parseEther('100') }] })
+    const held = await sharesOf(w, vault, stakerA(w).address)
+    const send = { address: vault, abi: operatorVaultAbi } as const
+    await expectRevert(
+      sendTransaction(w.clientFor(stakerA(w)), { ...send, functionName: 'transfer', args: [vault, 1n] }),
+      'SharesToVault',
+    )
+    await sendTransaction(w.clientFor(stakerA(w)), { ...send, functionName: 'approve', args: [stakerB(w).address, 1n] })
+    await expectRevert(
+      sendTransaction(w.clientFor(stakerB(w)), { ...send, functionName: 'transferFrom', args: [stakerA(w).address, vault, 1n] }),
+      'SharesToVault',
+    )
+    assert.equal(await sharesOf(w, vault, stakerA(w).address), held)
+    assert.equal((await totals(w, vault)).queued, 0n)
+  })
 })
 
 describe('OperatorVault.requestWithdrawal', () => {

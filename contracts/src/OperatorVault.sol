@@ -165,6 +165,20 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         emit WithdrawalClaimed(msg.sender, id, receiver, w.shares, assets);
     }
 
+    /* SHARE TOKEN */
+
+    /// @dev Shares held by the vault are queued withdrawals; a holder sending shares here would lose them and
+    /// make them look queued, so the public transfer paths refuse the vault as recipient.
+    function transfer(address to, uint256 value) public override returns (bool) {
+        if (to == address(this)) revert SharesToVault();
+        return super.transfer(to, value);
+    }
+
+    function transferFrom(address from, address to, uint256 value) public override returns (bool) {
+        if (to == address(this)) revert SharesToVault();
+        return super.transferFrom(from, to, value);
+    }
+
     /* OPERATOR BOND */
 
     /// @inheritdoc IOperatorVault

@@ -33,6 +33,7 @@ interface IOperatorVault {
     error TermsNotReady(uint256 readyAt);
     error NoPendingTerms();
     error ReceivedLessThanSent(uint256 expected, uint256 received);
+    error SharesToVault();
 
     /* EVENTS */
     event Deposited(address indexed sender, address indexed receiver, uint256 assets, uint256 shares);

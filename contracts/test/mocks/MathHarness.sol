@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {SharesMathLib} from "../../src/libraries/SharesMathLib.sol";
+import {SlashMathLib} from "../../src/libraries/SlashMathLib.sol";
+
+/// @notice Exposes the internal math libraries so tests can compare them with the TypeScript model by eth_call.
+contract MathHarness {
+    function toSharesDown(uint256 assets, uint256 totalAssets, uint256 totalShares) external pure returns (uint256) {
+        return SharesMathLib.toSharesDown(assets, totalAssets, totalShares);
+    }
+
+    function toAssetsDown(uint256 shares, uint256 totalAssets, uint256 totalShares) external pure returns (uint256) {
+        return SharesMathLib.toAssetsDown(shares, totalAssets, totalShares);
+    }
+
+    function netPoolAssets(uint256 pool, uint256 bond, uint256 pending) external pure returns (uint256) {
+        return SharesMathLib.netPoolAssets(pool, bond, pending);
+    }
+
+    function slashedInWindow(uint256 epoch, uint256 current, uint256 previous, uint256 nowTs, uint256 window)
+        external
+        pure
+        returns (uint256)
+    {
+        return SlashMathLib.slashedInWindow(epoch, current, previous, nowTs, window);
+    }
+
+    function correlationPenaltyBps(uint256 windowSlashed, uint256 allocated, uint256 multiplierBps)
+        external
+        pure
+        returns (uint256)
+    {
+        return SlashMathLib.correlationPenaltyBps(windowSlashed, allocated, multiplierBps);
+    }
+
+    function slashAmount(
+        uint256 allocated,
+        uint256 pendingOnService,
+        uint256 windowSlashed,
+        uint256 vaultAvailable,
+        uint256 penaltyBps,
+        uint256 incidentCapBps,
+        uint256 windowCapBps
+    ) external pure returns (uint256) {
+        return SlashMathLib.slashAmount(
+            allocated, pendingOnService, windowSlashed, vaultAvailable, penaltyBps, incidentCapBps, windowCapBps
+        );
+    }
+
+    function split(uint256 amount, uint256 clientBps, uint256 reporterBps, bool hasClient)
+        external
+        pure
+        returns (uint256, uint256, uint256)
+    {
+        return SlashMathLib.split(amount, clientBps, reporterBps, hasClient);
+    }
+}
