@@ -101,17 +101,19 @@ export async function measureGas(world: World, options: { extraStakers?: number 
   return report
 }
 
+/**
+ * Gives the vault `count` more distinct stakers: one deposit by a funder, then a share transfer to each new
+ * holder (each holder is a real ERC-20 balance of the liquid token, one transaction each).
+ */
 async function seedStakers(world: World, vault: `0x${string}`, count: number) {
-  const { privateKeyToAccount } = await import('viem/accounts')
-  const { keccak256, toHex } = await import('viem')
+  const { sendTransaction, operatorVaultAbi } = await import('../src/sdk/index.ts')
+  const { keccak256, toHex, getAddress } = await import('viem')
   const funder = world.clientFor(world.accounts[19]!)
+  await approveStake(funder, { spender: vault, amount: maxUint256 })
+  const { result: shares } = await deposit(funder, { vault, assets: parseEther('10000') })
+  const each = shares / BigInt(count + 1)
   for (let i = 0; i < count; i++) {
-    const account = privateKeyToAccount(keccak256(toHex(`staker-${i}`)))
-    await world.test.setBalance({ address: account.address, value: parseEther('1') })
-    await world.mint(account.address, parseEther('10'))
-    const c = world.clientFor(account)
-    await approveStake(c, { spender: vault, amount: maxUint256 })
-    await deposit(c, { vault, assets: parseEther('10') })
+    const holder = getAddress(keccak256(toHex(`staker-${i}`)).slice(0, 42))
+    await sendTransaction(funder, { address: vault, abi: operatorVaultAbi, functionName: 'transfer', args: [holder, each] })
   }
-  void funder
 }
