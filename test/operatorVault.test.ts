@@ -681,7 +681,7 @@ describe('OperatorVault court hooks', () => {
         [caller.address],
       )
       await expectRevert(
-        sendTransaction(client, { address: vault, abi: operatorVaultAbi, functionName: 'releaseSlash', args: [svc.serviceId, 0n] }),
+        sendTransaction(client, { address: vault, abi: operatorVaultAbi, functionName: 'releaseSlash', args: [svc.serviceId, 0n, 0n] }),
         'NotCourt',
         [caller.address],
       )

@@ -572,21 +572,20 @@ describe('ServiceRegistry attester removal', () => {
 })
 
 describe('ServiceRegistry.reportTerms', () => {
-  /** Four attesters: three with the minimum bond and one with twice it (total weight 5x the minimum). */
-  async function weighted(w: World): Promise<ServiceFixture> {
-    const svc = await setupService(w, { attesters: w.accounts.slice(10, 14) })
-    await addAttesterBond(w.clientFor(svc.attesters[3]!), { serviceId: svc.serviceId, amount: MIN_BOND })
+  /** Five attesters: four with the minimum bond and one with `heavyBonds` times it. */
+  async function weighted(w: World, heavyBonds = 2n): Promise<ServiceFixture> {
+    const svc = await setupService(w, { attesters: w.accounts.slice(10, 15) })
+    await addAttesterBond(w.clientFor(svc.attesters[4]!), { serviceId: svc.serviceId, amount: (heavyBonds - 1n) * MIN_BOND })
     return svc
   }
 
-  test('returns the terms in force and the signers bitmap when the signed weight reaches exactly the quorum', async () => {
+  test('returns the terms in force and the signers bitmap when the signed weight and count reach exactly the quorum', async () => {
     const w = world()
-    const svc = await weighted(w)
-    const [a, , c, heavy] = svc.attesters
-    // 2x + 1x = 3x of 5x = exactly 60%
-    const terms = await reportTerms(w, svc.serviceId, 1, sorted([heavy!, c!]))
+    const svc = await setupService(w)
+    // 3 of 5 equal members: exactly 60% by weight and by count
+    const terms = await reportTerms(w, svc.serviceId, 1, sorted(svc.attesters.slice(2, 5)))
     const p = defaultServiceParams(svc.resolver.address)
-    assert.equal(terms.signers, (1n << 3n) | (1n << 2n))
+    assert.equal(terms.signers, (1n << 2n) | (1n << 3n) | (1n << 4n))
     assert.deepEqual(
       [terms.basePenaltyBps, terms.jailDuration, terms.permanentBan],
       [DEFAULT_CLASSES[1]!.basePenaltyBps, DEFAULT_CLASSES[1]!.jailDuration, DEFAULT_CLASSES[1]!.permanentBan],
@@ -599,29 +598,44 @@ describe('ServiceRegistry.reportTerms', () => {
       [terms.attesterPenaltyBps, terms.correlationWindow, terms.correlationMultiplierBps, terms.incidentCapBps, terms.windowCapBps],
       [p.attesterPenaltyBps, p.correlationWindow, p.correlationMultiplierBps, p.incidentCapBps, p.windowCapBps],
     )
-    // three equal members are 3x too
     assert.equal((await reportTerms(w, svc.serviceId, 0, sorted(svc.attesters.slice(0, 3)))).signers, 0b111n)
-    assert.equal((await reportTerms(w, svc.serviceId, 2, sorted([a!, heavy!]))).signers, 0b1001n)
+  })
+
+  test('weighs signers by bond: three members holding the heavy bond reach the quorum', async () => {
+    const w = world()
+    const svc = await weighted(w)
+    const [a, b, , , heavy] = svc.attesters
+    // 2x + 1x + 1x = 4x of 6x = 66.7%, 3 of 5 members
+    assert.equal((await reportTerms(w, svc.serviceId, 2, sorted([a!, b!, heavy!]))).signers, 0b10011n)
   })
 
   test('reverts with QuorumNotReached, naming the weights, when the signed weight is below the quorum', async () => {
     const w = world()
     const svc = await weighted(w)
-    const [a, b, , heavy] = svc.attesters
-    await expectRevert(reportTerms(w, svc.serviceId, 0, [heavy!.address]), 'QuorumNotReached', [2n * MIN_BOND, 5n * MIN_BOND, 6000])
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!])), 'QuorumNotReached', [2n * MIN_BOND, 5n * MIN_BOND, 6000])
-    await expectRevert(reportTerms(w, svc.serviceId, 0, []), 'QuorumNotReached', [0n, 5n * MIN_BOND, 6000])
+    const [a, b, c] = svc.attesters
+    // 3 of 5 members, but 3x of 6x = 50% by weight
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!])), 'QuorumNotReached', [3n * MIN_BOND, 6n * MIN_BOND, 6000])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, []), 'QuorumNotReached', [0n, 6n * MIN_BOND, 6000])
+  })
+
+  test('reverts with QuorumCountNotReached when a heavy minority holds the weight but not the count', async () => {
+    const w = world()
+    const svc = await weighted(w, 6n)
+    const [a, , , , heavy] = svc.attesters
+    // 6x of 10x = 60% by weight, yet 1 of 5 members
+    await expectRevert(reportTerms(w, svc.serviceId, 0, [heavy!.address]), 'QuorumCountNotReached', [1n, 5n, 6000])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, heavy!])), 'QuorumCountNotReached', [2n, 5n, 6000])
   })
 
   test('counts the weight added by addAttesterBond toward quorum', async () => {
     const w = world()
     const svc = await weighted(w)
-    const [a, b] = svc.attesters
-    await addAttesterBond(w.clientFor(a!), { serviceId: svc.serviceId, amount: 2n * MIN_BOND })
-    // (3x + 1x) of 7x = 57% < 60%; after a 1x top-up of the second signer, 5x of 8x = 62.5% >= 60%
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!])), 'QuorumNotReached', [4n * MIN_BOND, 7n * MIN_BOND, 6000])
+    const [a, b, c] = svc.attesters
+    // bonds 1,1,1,1,2: a+b+c = 3x of 6x = 50%; a tops up 1x: 4x of 7x = 57%; b tops up 1x: 5x of 8x = 62.5%
+    await addAttesterBond(w.clientFor(a!), { serviceId: svc.serviceId, amount: MIN_BOND })
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!])), 'QuorumNotReached', [4n * MIN_BOND, 7n * MIN_BOND, 6000])
     await addAttesterBond(w.clientFor(b!), { serviceId: svc.serviceId, amount: MIN_BOND })
-    assert.equal((await reportTerms(w, svc.serviceId, 0, sorted([a!, b!]))).signers, 0b11n)
+    assert.equal((await reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!]))).signers, 0b111n)
   })
 
   test('reverts with SignersNotSorted for unsorted signers, a duplicate signer and the zero address', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type Account, type Address, maxUint256, parseEther, zeroAddress } from 'viem'
-import { BPS, mulDivUp } from '../src/model/sharesMath.ts'
+import { BPS, min, mulDivUp } from '../src/model/sharesMath.ts'
 import {
   type CorrelationWindowState,
   correlationPenaltyBps,
@@ -324,6 +324,42 @@ describe('SlashingCourt.requestSlash', () => {
     assert.equal(amount2, (ALLOC_A * 3000n) / BPS - amount1) // only the window cap's room is left
     assert.equal(second.result.details.amount, amount2)
     await expectRevert(send('w-3'), 'NothingToSlash', [svc.serviceId])
+  })
+
+  test('gives a lapsed or partly upheld slash back to the per-window cap, so it never shields the operator from the next one', async () => {
+    const w = world()
+    const { vaultA, opA } = fixture()
+    const heavy: ViolationClass = { basePenaltyBps: 9000, jailDuration: 0, permanentBan: false }
+    const svc = await setupService(w, {
+      attesterBond: ATTESTER_BOND,
+      params: { incidentCapBps: 2000, windowCapBps: 3000 },
+      classes: [heavy],
+    })
+    await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: ALLOC_A })
+    const send = (label: string) =>
+      reportSlash(w, svc.attesters.slice(0, 3), {
+        serviceId: svc.serviceId,
+        vault: vaultA,
+        classId: 0,
+        incidentId: incident(label),
+        client: zeroAddress,
+      })
+    const incidentCap = (ALLOC_A * 2000n) / BPS
+    const first = await send('r-1')
+    assert.equal(first.result.details.amount, incidentCap)
+    await disputeAs(w, opA, first.result.details)
+    const { resolveBy } = await statusOf(w, first.result.slashId)
+    await travelPast(w, resolveBy)
+    await lapseSlash(w.clientFor(anyone()), { details: first.result.details })
+    // with the lapsed amount still counted, only 30% - 20% of the allocation would be left
+    const second = await send('r-2')
+    assert.equal(second.result.details.amount, incidentCap)
+    // a partial uphold gives back what the resolver struck off
+    await disputeAs(w, opA, second.result.details)
+    const kept = incidentCap / 4n
+    await resolveAs(w, second.result.details, kept)
+    const third = await send('r-3')
+    assert.equal(third.result.details.amount, min(incidentCap, (ALLOC_A * 3000n) / BPS - kept))
   })
 
   test('reverts with NothingToSlash when the vault stake is already owed to slashes on another service', async () => {

@@ -121,11 +121,16 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     function deposit(uint256 assets, address receiver) external nonReentrant returns (uint256 shares) {
         if (assets == 0) revert ZeroAmount();
         uint256 pool = _poolAssets;
+        uint256 supply = totalSupply();
+        uint256 net = SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities);
+        // shares outstanding over a worthless pool: a deposit would mint astronomically many shares for the same
+        // assets; the vault takes deposits again once those shares are redeemed (for nothing) and burnt
+        if (net == 0 && supply > DEAD_SHARES) revert VaultWipedOut();
         // priced net of pending slashes: a depositor never buys into a loss already known
-        shares = SharesMathLib.toSharesDown(
-            assets, SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities), totalSupply()
-        );
+        shares = SharesMathLib.toSharesDown(assets, net, supply);
         if (shares == 0) revert ZeroShares();
+        // every balance and every queued withdrawal then fits the 128 bits a withdrawal stores
+        if (supply + shares > type(uint128).max) revert ShareSupplyTooLarge();
         TokenTransferLib.pullExact(_asset, msg.sender, assets);
         _poolAssets = (pool + assets).toUint96();
         _mint(receiver, shares);
@@ -330,9 +335,11 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     }
 
     /// @inheritdoc IOperatorVault
-    function releaseSlash(uint64 serviceId, uint256 amount) external onlyCourt {
+    function releaseSlash(uint64 serviceId, uint256 amount, uint256 requestEpoch) external onlyCourt {
         Allocation storage a = _allocations[serviceId];
         a.pending -= uint96(amount);
+        // what was not taken does not count against the operator's window cap (if that window is still open)
+        if (a.windowEpoch == requestEpoch) a.windowSlashed = uint96(a.windowSlashed > amount ? a.windowSlashed - amount : 0);
         uint256 pending = _pendingLiabilities - amount;
         _pendingLiabilities = uint96(pending);
         emit SlashReleased(serviceId, amount, pending);

@@ -37,6 +37,7 @@ contract ServiceRegistry is IServiceRegistry {
     struct Committee {
         uint128 totalWeight; // sum of active members' bonds
         uint64 usedIndexes; // bit i = index i is held by a member (active or exiting)
+        uint8 activeCount; // members counting toward quorum
         address[64] members;
     }
 
@@ -164,6 +165,7 @@ contract ServiceRegistry is IServiceRegistry {
         c.usedIndexes = used | freeBit;
         c.members[index] = msg.sender;
         c.totalWeight += bond.toUint128();
+        c.activeCount += 1;
         a.bond = bond.toUint96();
         a.index = index;
         a.active = true;
@@ -232,10 +234,15 @@ contract ServiceRegistry is IServiceRegistry {
             signedWeight += a.bond;
             bitmap |= uint64(1) << a.index;
         }
-        uint256 totalWeight = _committees[serviceId].totalWeight;
+        Committee storage c = _committees[serviceId];
+        uint256 totalWeight = c.totalWeight;
         uint16 quorumBps = p.quorumBps;
         if (signedWeight == 0 || signedWeight * BPS < totalWeight * quorumBps) {
             revert QuorumNotReached(signedWeight, totalWeight, quorumBps);
+        }
+        // k of n as well as weighted: a member that tops up its bond still cannot report alone
+        if (signers.length * BPS < uint256(c.activeCount) * quorumBps) {
+            revert QuorumCountNotReached(signers.length, c.activeCount, quorumBps);
         }
 
         ViolationClass storage vc = classes[classId];
@@ -342,7 +349,9 @@ contract ServiceRegistry is IServiceRegistry {
 
     function _deactivate(uint64 serviceId, address attester, Attester storage a) internal {
         if (a.active) {
-            _committees[serviceId].totalWeight -= a.bond;
+            Committee storage c = _committees[serviceId];
+            c.totalWeight -= a.bond;
+            c.activeCount -= 1;
             a.active = false;
         }
         uint256 readyAt = block.timestamp + PARAM_CHANGE_DELAY;

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
@@ -107,6 +108,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
             reporterShareBps: t.reporterShareBps,
             jailDuration: t.jailDuration,
             permanentBan: t.permanentBan,
+            resolutionDeadline: t.resolutionDeadline,
             seq: seq,
             signers: t.signers,
             requestedAt: uint40(block.timestamp)
@@ -125,8 +127,9 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         if (block.timestamp > record.disputeEnd()) revert DisputeWindowClosed(slashId, record.disputeEnd());
         if (msg.sender != IOperatorVault(details.vault).OPERATOR()) revert NotOperator(msg.sender);
         if (details.disputeBond > 0) TokenTransferLib.pullExact(STAKE_TOKEN, msg.sender, details.disputeBond);
-        // the deadline in force when the dispute opens (changes to it are delayed like every other term)
-        uint256 resolveBy = block.timestamp + REGISTRY.serviceParams(details.serviceId).resolutionDeadline;
+        // the deadline fixed at request: dispute window + deadline never exceed PARAM_CHANGE_DELAY, so attester
+        // bonds (locked that long after an exit) are still there for an overturn
+        uint256 resolveBy = block.timestamp + details.resolutionDeadline;
         _records[slashId] = SlashRecordLib.pack(record.detailsHash(), SlashStatus.Disputed, record.disputeEnd(), resolveBy);
         emit SlashDisputed(slashId, msg.sender, details.disputeBond, resolveBy);
     }
@@ -221,7 +224,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         if (!FACTORY.isVault(msg.sender)) revert NotVault(msg.sender);
         ServiceState storage s = _services[serviceId];
         uint256 allocated = s.allocated + newAmount - oldAmount;
-        s.allocated = uint96(allocated);
+        s.allocated = SafeCast.toUint96(allocated);
         OperatorState storage op = _operators[serviceId][msg.sender];
         if (!op.known) {
             op.known = true;
@@ -329,12 +332,13 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         }
     }
 
-    /// @dev Releases a reservation and takes it out of the correlation window if it is still in the same epoch.
+    /// @dev Releases a reservation and takes it out of the service's and the operator's windows if still in its epoch.
     function _release(SlashDetails calldata details, uint256 amount) internal {
-        IOperatorVault(details.vault).releaseSlash(details.serviceId, amount);
-        ServiceState storage s = _services[details.serviceId];
         uint256 window = REGISTRY.serviceParams(details.serviceId).correlationWindow;
-        if (s.epoch == details.requestedAt / window) {
+        uint256 requestEpoch = details.requestedAt / window;
+        IOperatorVault(details.vault).releaseSlash(details.serviceId, amount, requestEpoch);
+        ServiceState storage s = _services[details.serviceId];
+        if (s.epoch == requestEpoch) {
             s.current = s.current > amount ? s.current - uint96(amount) : 0;
         }
     }

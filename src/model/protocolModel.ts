@@ -19,6 +19,7 @@ const fail = (errorName: string): never => {
 }
 
 export const DEAD_SHARES = 1n
+const MAX_UINT128 = (1n << 128n) - 1n
 
 export type ModelServiceParams = {
   disputeWindow: bigint
@@ -89,6 +90,7 @@ export type ModelSlash = {
   signers: string[]
   amount: bigint
   disputeBond: bigint
+  resolutionDeadline: bigint
   seq: bigint
   requestedAt: bigint
   status: ModelSlashStatus
@@ -218,8 +220,11 @@ export class ProtocolModel {
   deposit(vault: string, sender: string, receiver: string, assets: bigint): bigint {
     const v = this.vault(vault)
     if (assets === 0n) fail('ZeroAmount')
-    const shares = toSharesDown(assets, netPoolAssets(v.pool, v.bond, v.pending), v.totalSupply)
+    const net = netPoolAssets(v.pool, v.bond, v.pending)
+    if (net === 0n && v.totalSupply > DEAD_SHARES) fail('VaultWipedOut')
+    const shares = toSharesDown(assets, net, v.totalSupply)
     if (shares === 0n) fail('ZeroShares')
+    if (v.totalSupply + shares > MAX_UINT128) fail('ShareSupplyTooLarge')
     this.move(sender, vault, assets)
     v.pool += assets
     this.addShares(v, receiver, shares)
@@ -322,6 +327,9 @@ export class ProtocolModel {
     let total = 0n
     for (const a of service.attesters.values()) if (a.active) total += a.bond
     if (signed === 0n || signed * BPS < total * service.params.quorumBps) fail('QuorumNotReached')
+    let activeCount = 0n
+    for (const a of service.attesters.values()) if (a.active) activeCount++
+    if (BigInt(signers.length) * BPS < activeCount * service.params.quorumBps) fail('QuorumCountNotReached')
   }
 
   requestSlash(
@@ -392,6 +400,7 @@ export class ProtocolModel {
       signers: signers.map(addr),
       amount,
       disputeBond: p.disputeBond,
+      resolutionDeadline: p.resolutionDeadline,
       seq,
       requestedAt: now,
       status: 'Pending',
@@ -416,16 +425,18 @@ export class ProtocolModel {
     if (addr(sender) !== v.operator) fail('NotOperator')
     this.move(sender, this.court, s.disputeBond)
     s.status = 'Disputed'
-    s.resolveBy = now + this.service(s.serviceId).params.resolutionDeadline
+    s.resolveBy = now + s.resolutionDeadline
   }
 
   private release(s: ModelSlash, amount: bigint) {
     const v = this.vault(s.vault)
     const a = this.allocationOf(v, s.serviceId)
-    a.pending -= amount
-    v.pending -= amount
     const service = this.service(s.serviceId)
-    if (service.epoch === s.requestedAt / service.params.correlationWindow) {
+    const requestEpoch = s.requestedAt / service.params.correlationWindow
+    a.pending -= amount
+    if (a.windowEpoch === requestEpoch) a.windowSlashed = a.windowSlashed > amount ? a.windowSlashed - amount : 0n
+    v.pending -= amount
+    if (service.epoch === requestEpoch) {
       service.current = service.current > amount ? service.current - amount : 0n
     }
   }

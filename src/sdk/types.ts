@@ -70,6 +70,7 @@ export type SlashDetails = {
   reporterShareBps: number
   jailDuration: number
   permanentBan: boolean
+  resolutionDeadline: number
   seq: bigint
   signers: bigint
   requestedAt: number

@@ -34,6 +34,8 @@ interface IOperatorVault {
     error NoPendingTerms();
     error ReceivedLessThanSent(uint256 expected, uint256 received);
     error SharesToVault();
+    error VaultWipedOut();
+    error ShareSupplyTooLarge();
 
     /* EVENTS */
     event Deposited(address indexed sender, address indexed receiver, uint256 assets, uint256 shares);
@@ -87,8 +89,9 @@ interface IOperatorVault {
     /// @notice Fixes and reserves a slash against the service's allocation. Court only.
     function reserveSlash(uint64 serviceId, SlashSizing calldata sizing) external returns (uint256 amount);
 
-    /// @notice Releases a reserved slash that was overturned, lapsed or reduced. Court only.
-    function releaseSlash(uint64 serviceId, uint256 amount) external;
+    /// @notice Releases a reserved slash that was overturned, lapsed or reduced, and gives the released amount back
+    /// to the operator's window cap when the slash was requested in the current window epoch. Court only.
+    function releaseSlash(uint64 serviceId, uint256 amount, uint256 requestEpoch) external;
 
     /// @notice Executes a reserved slash: bond first, then pool; pays the three recipients. Court only.
     /// Allocations are limits and are not rewritten: the effective allocation is min(allocation, stake).

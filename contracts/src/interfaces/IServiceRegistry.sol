@@ -24,6 +24,7 @@ interface IServiceRegistry {
     error AttesterExitNotReady(uint64 serviceId, address attester, uint256 readyAt);
     error SignersNotSorted(uint256 index);
     error QuorumNotReached(uint256 signedWeight, uint256 totalWeight, uint16 quorumBps);
+    error QuorumCountNotReached(uint256 signers, uint256 activeMembers, uint16 quorumBps);
     error OnlyCourt(address caller);
     error NoRemovalQueued(uint64 serviceId, address attester);
     error ReceivedLessThanSent(uint256 expected, uint256 received);
@@ -82,8 +83,8 @@ interface IServiceRegistry {
     /// @notice Withdraws the bond of an attester that exited (or was removed) once the delay has passed.
     function withdrawAttesterBond(uint64 serviceId) external returns (uint256 amount);
 
-    /// @notice Checks a report's signers (strictly ascending addresses, all current attesters, weight at least the
-    /// quorum) and returns the terms the court fixes the slash with.
+    /// @notice Checks a report's signers (strictly ascending addresses, all current attesters, and at least the
+    /// quorum both by bond weight and by count: k of n, weighted) and returns the terms the court fixes the slash with.
     function reportTerms(uint64 serviceId, uint8 classId, address[] calldata signers)
         external
         view

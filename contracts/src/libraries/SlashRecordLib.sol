@@ -9,8 +9,8 @@ import {SlashDetails, SlashStatus} from "../types/Types.sol";
 library SlashRecordLib {
     uint256 internal constant HASH_MASK = (uint256(1) << 160) - 1;
 
-    /// @dev SlashDetails has only static fields: its ABI encoding is 16 words.
-    uint256 internal constant DETAILS_SIZE = 16 * 32;
+    /// @dev SlashDetails has only static fields: its ABI encoding is 17 words.
+    uint256 internal constant DETAILS_SIZE = 17 * 32;
 
     function hashDetails(SlashDetails memory details) internal pure returns (uint160) {
         return uint160(uint256(keccak256(abi.encode(details))));

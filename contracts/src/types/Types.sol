@@ -86,6 +86,7 @@ struct SlashDetails {
     uint16 reporterShareBps;
     uint32 jailDuration;
     bool permanentBan;
+    uint32 resolutionDeadline; // fixed here so the whole pipeline stays within PARAM_CHANGE_DELAY
     uint64 seq;
     uint64 signers;
     uint40 requestedAt;
