@@ -20,15 +20,22 @@ const epochs = Number(values.epochs)
 const runs = Number(values.runs)
 const scenario = parseScenario({
   operators: { count: operators },
-  services: [{ id: 'gpu', weight: 3 }, { id: 'cold-chain', weight: 1, orderValue: [500, 5000] }],
+  services: [
+    { id: 'gpu', weight: 3 },
+    { id: 'cold-chain', weight: 1, orderValue: [500, 5000] },
+  ],
 })
 
 let t = performance.now()
 const one = runSimulation(scenario, { epochs, seed: 1 })
 let s = (performance.now() - t) / 1000
-console.log(`one run: ${operators} operators × ${epochs} epochs in ${s.toFixed(2)} s = ${((operators * epochs) / s / 1e6).toFixed(1)} M operator-epochs/s (${one.totals.faults} faults, target < 60 s)`)
+console.log(
+  `one run: ${operators} operators × ${epochs} epochs in ${s.toFixed(2)} s = ${((operators * epochs) / s / 1e6).toFixed(1)} M operator-epochs/s (${one.totals.faults} faults, target < 60 s)`,
+)
 
 t = performance.now()
 await runMonteCarlo(scenario, { epochs, seed: 1, runs })
 s = (performance.now() - t) / 1000
-console.log(`Monte Carlo: ${runs} runs on worker threads in ${s.toFixed(2)} s = ${((operators * epochs * runs) / s / 1e6).toFixed(1)} M operator-epochs/s`)
+console.log(
+  `Monte Carlo: ${runs} runs on worker threads in ${s.toFixed(2)} s = ${((operators * epochs * runs) / s / 1e6).toFixed(1)} M operator-epochs/s`,
+)

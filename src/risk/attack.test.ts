@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { largestAttack, mostProfitableAttack } from './attack.ts'
-import { formatUnits } from './decimal.ts'
 import { bruteLargestCost, bruteMostProfitable } from './bruteForce.ts'
+import { formatUnits } from './decimal.ts'
 import { parseRiskInput } from './input.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
@@ -10,7 +10,10 @@ import { createRng } from './rng.ts'
 describe('mostProfitableAttack', () => {
   test('finds no attack on the paper’s two-operator network (0.1 and 0.9 on one service, π = 1, α = 1)', async () => {
     const n = parseRiskInput({
-      operators: [{ id: 'a', stake: 0.1 }, { id: 'b', stake: 0.9 }],
+      operators: [
+        { id: 'a', stake: 0.1 },
+        { id: 'b', stake: 0.9 },
+      ],
       services: [{ id: 's', profit: 1, threshold: 1, operators: ['a', 'b'] }],
     })
     const out = await mostProfitableAttack(n)
@@ -55,7 +58,10 @@ describe('mostProfitableAttack', () => {
 
   test('works on amounts beyond 2^53 given as decimal strings', async () => {
     const n = parseRiskInput({
-      operators: [{ id: 'a', stake: '1000000000000000000000001' }, { id: 'b', stake: '3000000000000000000000000' }],
+      operators: [
+        { id: 'a', stake: '1000000000000000000000001' },
+        { id: 'b', stake: '3000000000000000000000000' },
+      ],
       services: [{ id: 's', profit: '1200000000000000000000000', threshold: '0.25', operators: ['a', 'b'] }],
     })
     const out = await mostProfitableAttack(n)
@@ -71,7 +77,9 @@ describe('mostProfitableAttack', () => {
   test('agrees with brute force on 200 random whole-stake networks (seed 1)', async () => {
     const rng = createRng(1)
     for (let i = 0; i < 200; i++) {
-      const n = parseRiskInput(randomNetwork(rng, { operators: rng.int(1, 6), services: rng.int(1, 3), membersPerService: [1, 4] }))
+      const n = parseRiskInput(
+        randomNetwork(rng, { operators: rng.int(1, 6), services: rng.int(1, 3), membersPerService: [1, 4] }),
+      )
       const expected = bruteMostProfitable(n)
       const out = await mostProfitableAttack(n)
       assert.equal(out.attack === null ? null : out.attack.profit - out.attack.cost, expected, `network ${i}`)
@@ -83,10 +91,19 @@ describe('mostProfitableAttack', () => {
     const rng = createRng(2)
     for (let i = 0; i < 150; i++) {
       const n = parseRiskInput(
-        randomNetwork(rng, { operators: rng.int(1, 5), services: rng.int(1, 3), membersPerService: [1, 4], allocations: true }),
+        randomNetwork(rng, {
+          operators: rng.int(1, 5),
+          services: rng.int(1, 3),
+          membersPerService: [1, 4],
+          allocations: true,
+        }),
       )
       const out = await mostProfitableAttack(n)
-      assert.equal(out.attack === null ? null : out.attack.profit - out.attack.cost, bruteMostProfitable(n), `network ${i}`)
+      assert.equal(
+        out.attack === null ? null : out.attack.profit - out.attack.cost,
+        bruteMostProfitable(n),
+        `network ${i}`,
+      )
       assert.equal((await largestAttack(n)).attack?.cost ?? 0n, bruteLargestCost(n), `network ${i} (largest)`)
     }
   })

@@ -61,7 +61,12 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
     const sigma = scaled(o.stake)
     // B ⊆ N(A): an operator only joins if it secures an attacked service. When cost is minimised this holds
     // at the optimum anyway, and leaving the rows out makes the LP relaxation markedly cheaper.
-    if (exactCost) b.addRow([[xv, 1], ...edges.map((e) => [y[e.service] as number, -1] as [number, number])], Number.NEGATIVE_INFINITY, 0)
+    if (exactCost)
+      b.addRow(
+        [[xv, 1], ...edges.map((e) => [y[e.service] as number, -1] as [number, number])],
+        Number.NEGATIVE_INFINITY,
+        0,
+      )
     if (edges.every((e) => e.stake === o.stake)) {
       // The paper's model: whole stake on every service, so the cost is simply σ_v.
       b.cost[xv] = (b.cost[xv] ?? 0) + costSign * sigma
@@ -72,10 +77,32 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
     const z = edges.map((e) => {
       const zc = b.addVar(0, 0, 1, false)
       const ys = y[e.service] as number
-      b.addRow([[zc, 1], [xv, -1], [ys, -1]], -1, Number.POSITIVE_INFINITY)
+      b.addRow(
+        [
+          [zc, 1],
+          [xv, -1],
+          [ys, -1],
+        ],
+        -1,
+        Number.POSITIVE_INFINITY,
+      )
       if (exactCost) {
-        b.addRow([[zc, 1], [xv, -1]], Number.NEGATIVE_INFINITY, 0)
-        b.addRow([[zc, 1], [ys, -1]], Number.NEGATIVE_INFINITY, 0)
+        b.addRow(
+          [
+            [zc, 1],
+            [xv, -1],
+          ],
+          Number.NEGATIVE_INFINITY,
+          0,
+        )
+        b.addRow(
+          [
+            [zc, 1],
+            [ys, -1],
+          ],
+          Number.NEGATIVE_INFINITY,
+          0,
+        )
       }
       return [zc, scaled(e.stake)] as [number, number]
     })
@@ -92,10 +119,29 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
     const c = b.addVar(costSign * 1, 0, sigma, false)
     const w = b.binary()
     const big = scaled(allocated)
-    b.addRow([[c, 1], ...z.map(([zc, a]) => [zc, -a] as [number, number]), [w, big]], 0, Number.POSITIVE_INFINITY)
-    b.addRow([[c, 1], [xv, -sigma], [w, -sigma]], -sigma, Number.POSITIVE_INFINITY)
+    b.addRow(
+      [[c, 1], ...z.map(([zc, a]) => [zc, -a] as [number, number]), [w, big]],
+      0,
+      Number.POSITIVE_INFINITY,
+    )
+    b.addRow(
+      [
+        [c, 1],
+        [xv, -sigma],
+        [w, -sigma],
+      ],
+      -sigma,
+      Number.POSITIVE_INFINITY,
+    )
     if (exactCost) {
-      b.addRow([[c, 1], [xv, -sigma]], Number.NEGATIVE_INFINITY, 0)
+      b.addRow(
+        [
+          [c, 1],
+          [xv, -sigma],
+        ],
+        Number.NEGATIVE_INFINITY,
+        0,
+      )
       b.addRow([[c, 1], ...z.map(([zc, a]) => [zc, -a] as [number, number])], Number.NEGATIVE_INFINITY, 0)
     }
     costTerms.push([c, 1])
@@ -117,7 +163,15 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
   if (objective !== 'profit') {
     // Valid: π(A) − cost(B) ≥ margin whenever anything is attacked (t = 1); the empty attack is allowed.
     const t = b.binary()
-    for (const ys of y) b.addRow([[ys, 1], [t, -1]], Number.NEGATIVE_INFINITY, 0)
+    for (const ys of y)
+      b.addRow(
+        [
+          [ys, 1],
+          [t, -1],
+        ],
+        Number.NEGATIVE_INFINITY,
+        0,
+      )
     const row: [number, number][] = n.services.map((s, si) => [y[si] as number, scaled(s.profit)])
     for (const [col, coef] of costTerms) row.push([col, -coef])
     row.push([t, -VALIDITY_MARGIN])
@@ -127,7 +181,15 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
   if (objective === 'cascade') {
     for (let v = 0; v < n.operators.length; v++) {
       const xv = x[v] as number
-      if (xv >= 0) b.addRow([[d[v] as number, 1], [xv, 1]], Number.NEGATIVE_INFINITY, 1)
+      if (xv >= 0)
+        b.addRow(
+          [
+            [d[v] as number, 1],
+            [xv, 1],
+          ],
+          Number.NEGATIVE_INFINITY,
+          1,
+        )
     }
     const budget = toNumber(shock ?? rat(0n)) * scaled(totalStake(n))
     b.addRow(

@@ -2,17 +2,17 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { InvalidInputError } from '../errors.ts'
 import { calibrateBond, ceilDecimal } from './bond.ts'
-import { rat, toString } from './rational.ts'
+import { rat, ratToString } from './rational.ts'
 
 describe('calibrateBond', () => {
   test('sets the collateral to V / (p·f) and rounds it up', () => {
     const r = calibrateBond({ value: 100, detection: 0.3, slash: 0.5, failureRate: 0.01 })
-    assert.equal(toString(r.collateral), '2000/3')
+    assert.equal(ratToString(r.collateral), '2000/3')
     assert.equal(r.collateralRounded, '666.67')
     // An honest operator expects q·f·C = 0.01 · 0.5 · 2000/3 = 10/3 per job.
-    assert.equal(toString(r.honestCostPerJob ?? rat(0n)), '10/3')
+    assert.equal(ratToString(r.honestCostPerJob ?? rat(0n)), '10/3')
     // A caught fault pays f·C = 1000/3 ≥ 100.
-    assert.equal(toString(r.payoutOnDetection), '1000/3')
+    assert.equal(ratToString(r.payoutOnDetection), '1000/3')
     assert.match(r.reasoning.join('\n'), /C ≥ V \/ \(p·f\)/)
   })
 
@@ -30,9 +30,18 @@ describe('calibrateBond', () => {
   })
 
   test('rejects probabilities outside their range, naming the field', () => {
-    assert.throws(() => calibrateBond({ value: 1, detection: 0, slash: 1 }), (e: unknown) => e instanceof InvalidInputError && /detection/.test(e.message))
-    assert.throws(() => calibrateBond({ value: 1, detection: 1, slash: 1.5 }), (e: unknown) => e instanceof InvalidInputError && /slash/.test(e.message))
-    assert.throws(() => calibrateBond({ value: -1, detection: 1, slash: 1 }), (e: unknown) => e instanceof InvalidInputError && /value/.test(e.message))
+    assert.throws(
+      () => calibrateBond({ value: 1, detection: 0, slash: 1 }),
+      (e: unknown) => e instanceof InvalidInputError && /detection/.test(e.message),
+    )
+    assert.throws(
+      () => calibrateBond({ value: 1, detection: 1, slash: 1.5 }),
+      (e: unknown) => e instanceof InvalidInputError && /slash/.test(e.message),
+    )
+    assert.throws(
+      () => calibrateBond({ value: -1, detection: 1, slash: 1 }),
+      (e: unknown) => e instanceof InvalidInputError && /value/.test(e.message),
+    )
   })
 
   test('ceilDecimal rounds up at the last place', () => {

@@ -11,7 +11,11 @@ function* subsets(items: readonly number[]): Generator<number[]> {
 }
 
 /** Every valid attack (B restricted to N(A) \ D), calling `visit` with profit and cost. */
-function forEachValidAttack(n: Network, shock: ReadonlySet<number>, visit: (a: Attack, profit: bigint, cost: bigint) => void) {
+function forEachValidAttack(
+  n: Network,
+  shock: ReadonlySet<number>,
+  visit: (a: Attack, profit: bigint, cost: bigint) => void,
+) {
   const all = n.services.map((_, i) => i)
   for (const A of subsets(all)) {
     if (A.length === 0) continue

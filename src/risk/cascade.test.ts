@@ -5,17 +5,20 @@ import { worstCaseLoss } from './cascade.ts'
 import { parseRiskInput } from './input.ts'
 import { totalStake } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
-import { rat, toString } from './rational.ts'
+import { rat, ratToString } from './rational.ts'
 import { createRng } from './rng.ts'
 
 describe('worstCaseLoss', () => {
   test('reproduces the paper’s example: a 10% shock loses everything when γ = 0', async () => {
     const n = parseRiskInput({
-      operators: [{ id: 'a', stake: 0.1 }, { id: 'b', stake: 0.9 }],
+      operators: [
+        { id: 'a', stake: 0.1 },
+        { id: 'b', stake: 0.9 },
+      ],
       services: [{ id: 's', profit: 1, threshold: 1, operators: ['a', 'b'] }],
     })
     const r = await worstCaseLoss(n, rat(1n, 10n))
-    assert.equal(toString(r.worstLoss), '1')
+    assert.equal(ratToString(r.worstLoss), '1')
     assert.equal(r.proven, true)
     assert.deepEqual(r.shock.operators, ['a'])
     assert.deepEqual(r.attack?.operators, ['b'])
@@ -25,26 +28,33 @@ describe('worstCaseLoss', () => {
   test('stays within (1 + 1/γ)·ψ when the network has slack', async () => {
     // s1 is worth a quarter of its stake, half of what α = 1/2 puts at risk: k = 1/2, so γ = 1 and R_ψ < 2ψ.
     const n = parseRiskInput({
-      operators: [{ id: 'a', stake: 40 }, { id: 'b', stake: 30 }, { id: 'c', stake: 30 }],
+      operators: [
+        { id: 'a', stake: 40 },
+        { id: 'b', stake: 30 },
+        { id: 'c', stake: 30 },
+      ],
       services: [
         { id: 's1', profit: 25, threshold: 0.5, operators: ['a', 'b', 'c'] },
         { id: 's2', profit: 0, threshold: 0.5, operators: ['a'] },
       ],
     })
     const r = await worstCaseLoss(n, rat(3n, 10n))
-    assert.equal(toString(r.gamma ?? rat(0n)), '1')
-    assert.equal(toString(r.bound ?? rat(0n)), '3/5')
+    assert.equal(ratToString(r.gamma ?? rat(0n)), '1')
+    assert.equal(ratToString(r.bound ?? rat(0n)), '3/5')
     assert.ok(r.worstLoss.num * (r.bound?.den ?? 1n) < (r.bound?.num ?? 0n) * r.worstLoss.den)
   })
 
   test('counts the shock alone when it enables no attack', async () => {
     const n = parseRiskInput({
-      operators: [{ id: 'a', stake: 50 }, { id: 'b', stake: 50 }],
+      operators: [
+        { id: 'a', stake: 50 },
+        { id: 'b', stake: 50 },
+      ],
       services: [{ id: 's', profit: 1, threshold: 1, operators: ['a', 'b'] }],
     })
     const r = await worstCaseLoss(n, rat(1n, 2n))
     // Removing a leaves b alone able to attack s, but b (50) costs more than s is worth (1).
-    assert.equal(toString(r.worstLoss), '1/2')
+    assert.equal(ratToString(r.worstLoss), '1/2')
     assert.equal(r.attack, null)
   })
 
@@ -53,13 +63,19 @@ describe('worstCaseLoss', () => {
     for (let i = 0; i < 120; i++) {
       const allocations = i % 3 === 2
       const n = parseRiskInput(
-        randomNetwork(rng, { operators: rng.int(1, 5), services: rng.int(1, 3), membersPerService: [1, 4], allocations }),
+        randomNetwork(rng, {
+          operators: rng.int(1, 5),
+          services: rng.int(1, 3),
+          membersPerService: [1, 4],
+          allocations,
+        }),
       )
       const psi = rat(BigInt(rng.int(0, 40)), 100n)
       const r = await worstCaseLoss(n, psi)
       const expected = rat(bruteCascade(n, psi), totalStake(n))
-      assert.equal(toString(r.worstLoss), toString(expected), `network ${i}, ψ = ${toString(psi)}`)
-      if (r.bound) assert.ok(r.worstLoss.num * r.bound.den <= r.bound.num * r.worstLoss.den, `bound, network ${i}`)
+      assert.equal(ratToString(r.worstLoss), ratToString(expected), `network ${i}, ψ = ${ratToString(psi)}`)
+      if (r.bound)
+        assert.ok(r.worstLoss.num * r.bound.den <= r.bound.num * r.worstLoss.den, `bound, network ${i}`)
     }
   })
 })

@@ -22,7 +22,11 @@ export type CascadeReport = {
   bound: Rational | null
 }
 
-export async function worstCaseLoss(n: Network, psi: Rational, opts: SolveOptions = {}): Promise<CascadeReport> {
+export async function worstCaseLoss(
+  n: Network,
+  psi: Rational,
+  opts: SolveOptions = {},
+): Promise<CascadeReport> {
   const total = totalStake(n)
   const gamma = certifiedSlack(n)
   const out = await searchAttack(n, 'cascade', { ...opts, shock: psi })

@@ -7,7 +7,7 @@ import { command } from '../cli/commands/risk.ts'
 import { InvalidInputError, SuretyError } from '../errors.ts'
 
 /** Runs the command with console.log captured. */
-async function run(args: string[]): Promise<{ code: number | undefined | void; out: string }> {
+async function run(args: string[]): Promise<{ code: unknown; out: string }> {
   const lines: string[] = []
   const log = console.log
   console.log = (...xs: unknown[]) => lines.push(xs.join(' '))
@@ -24,7 +24,10 @@ const paper = join(dir, 'paper.json')
 writeFileSync(
   paper,
   JSON.stringify({
-    operators: [{ id: 'a', stake: 0.1 }, { id: 'b', stake: 0.9 }],
+    operators: [
+      { id: 'a', stake: 0.1 },
+      { id: 'b', stake: 0.9 },
+    ],
     services: [{ id: 's', profit: 1, threshold: 1, operators: ['a', 'b'] }],
   }),
 )
@@ -65,15 +68,27 @@ describe('surety risk', () => {
   })
 
   test('rejects missing or bad options with the option named', async () => {
-    await assert.rejects(run(['analyze']), (e: unknown) => e instanceof InvalidInputError && /--input/.test(e.message))
-    await assert.rejects(run(['cascade', '--input', paper]), (e: unknown) => e instanceof InvalidInputError && /--shock/.test(e.message))
-    await assert.rejects(run(['cascade', '--input', paper, '--shock', '1.5']), (e: unknown) => e instanceof InvalidInputError && /--shock/.test(e.message))
+    await assert.rejects(
+      run(['analyze']),
+      (e: unknown) => e instanceof InvalidInputError && /--input/.test(e.message),
+    )
+    await assert.rejects(
+      run(['cascade', '--input', paper]),
+      (e: unknown) => e instanceof InvalidInputError && /--shock/.test(e.message),
+    )
+    await assert.rejects(
+      run(['cascade', '--input', paper, '--shock', '1.5']),
+      (e: unknown) => e instanceof InvalidInputError && /--shock/.test(e.message),
+    )
     await assert.rejects(run(['analyze', '--input', paper, '--bogus']), InvalidInputError)
     await assert.rejects(run(['analyze', '--input', join(dir, 'missing.json')]), /cannot read/)
   })
 
   test('snapshot says plainly that the SDK read model is not there yet', async () => {
-    await assert.rejects(run(['snapshot', '--rpc', 'http://127.0.0.1:1']), (e: unknown) => e instanceof SuretyError && /SDK read model/.test(e.message))
+    await assert.rejects(
+      run(['snapshot', '--rpc', 'http://127.0.0.1:1']),
+      (e: unknown) => e instanceof SuretyError && /SDK read model/.test(e.message),
+    )
   })
 
   test('an unknown subcommand exits 2', async () => {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { analyzeNetwork } from './analyze.ts'
 import { nakamoto, nakamotoCoefficients } from './concentration.ts'
 import { parseRiskInput } from './input.ts'
-import { rat, toString } from './rational.ts'
+import { rat, ratToString } from './rational.ts'
 
 describe('Nakamoto coefficients', () => {
   test('count the fewest operators reaching each fraction, boundary included', () => {
@@ -18,7 +18,11 @@ describe('Nakamoto coefficients', () => {
 describe('analyzeNetwork', () => {
   test('reports verdict, attacks, slack, leverage and concentration together', async () => {
     const n = parseRiskInput({
-      operators: [{ id: 'a', stake: 30 }, { id: 'b', stake: 30 }, { id: 'c', stake: 40 }],
+      operators: [
+        { id: 'a', stake: 30 },
+        { id: 'b', stake: 30 },
+        { id: 'c', stake: 40 },
+      ],
       services: [
         { id: 'cheap', profit: 35, threshold: 0.5, operators: ['a', 'b', 'c'] },
         { id: 'safe', profit: 1, threshold: 1, operators: ['c'] },
@@ -31,7 +35,7 @@ describe('analyzeNetwork', () => {
     assert.equal(r.attack, null)
     assert.equal(r.largestAttack, null)
     assert.equal(r.proven, true)
-    assert.equal(toString(r.services[0]?.leverage ?? rat(0n)), '7/20')
+    assert.equal(ratToString(r.services[0]?.leverage ?? rat(0n)), '7/20')
     assert.deepEqual(r.services[1]?.nakamoto, { third: 1, half: 1, twoThirds: 1 })
     assert.deepEqual(r.nakamoto, { third: 1, half: 2, twoThirds: 2 })
     assert.equal(r.totalStake, 100n)
@@ -39,7 +43,11 @@ describe('analyzeNetwork', () => {
 
   test('reports the largest attack separately from the most profitable one', async () => {
     const n = parseRiskInput({
-      operators: [{ id: 'x', stake: 10 }, { id: 'y', stake: 10 }, { id: 'z', stake: 25 }],
+      operators: [
+        { id: 'x', stake: 10 },
+        { id: 'y', stake: 10 },
+        { id: 'z', stake: 25 },
+      ],
       services: [{ id: 's', profit: 40, threshold: 0.5, operators: ['x', 'y', 'z'] }],
     })
     const r = await analyzeNetwork(n)

@@ -22,7 +22,11 @@ export function nakamoto(stakes: readonly bigint[], f: Rational): number {
 export type Nakamoto = { third: number; half: number; twoThirds: number }
 
 export function nakamotoCoefficients(stakes: readonly bigint[]): Nakamoto {
-  const [third, half, twoThirds] = NAKAMOTO_FRACTIONS.map((f) => nakamoto(stakes, f)) as [number, number, number]
+  const [third, half, twoThirds] = NAKAMOTO_FRACTIONS.map((f) => nakamoto(stakes, f)) as [
+    number,
+    number,
+    number,
+  ]
   return { third, half, twoThirds }
 }
 

@@ -13,7 +13,8 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i
 
 export function parseDecimal(value: number | string, field: string): Decimal {
   const text = typeof value === 'number' ? String(value) : value.trim()
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new InvalidInputError(`${field} must be finite`)
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new InvalidInputError(`${field} must be finite`)
   if (text.startsWith('-')) throw new InvalidInputError(`${field} must not be negative (got ${text})`)
   const m = DECIMAL.exec(text)
   if (!m) throw new InvalidInputError(`${field} must be a decimal number (got '${text}')`)

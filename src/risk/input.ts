@@ -54,7 +54,10 @@ export function parseRiskInput(raw: unknown): Network {
     if (opIndex.has(o.id)) throw new InvalidInputError(`operators[${i}].id '${o.id}' is a duplicate`)
     opIndex.set(o.id, i)
   })
-  const operators = input.operators.map((o, i) => ({ id: o.id, stake: toUnits(opStake[i] as Decimal, scale) }))
+  const operators = input.operators.map((o, i) => ({
+    id: o.id,
+    stake: toUnits(opStake[i] as Decimal, scale),
+  }))
 
   const svcIndex = new Map<string, number>()
   const services: Service[] = input.services.map((s, i) => {
@@ -67,8 +70,10 @@ export function parseRiskInput(raw: unknown): Network {
     const members: number[] = []
     s.operators.forEach((id, k) => {
       const v = opIndex.get(id)
-      if (v === undefined) throw new InvalidInputError(`services[${i}].operators[${k}]: unknown operator '${id}'`)
-      if (members.includes(v)) throw new InvalidInputError(`services[${i}].operators[${k}]: '${id}' is listed twice`)
+      if (v === undefined)
+        throw new InvalidInputError(`services[${i}].operators[${k}]: unknown operator '${id}'`)
+      if (members.includes(v))
+        throw new InvalidInputError(`services[${i}].operators[${k}]: '${id}' is listed twice`)
       members.push(v)
     })
     // Without an allocation an operator secures the service with its whole stake (the paper's model).
@@ -79,11 +84,16 @@ export function parseRiskInput(raw: unknown): Network {
   const seen = new Set<string>()
   ;(input.allocations ?? []).forEach((a, i) => {
     const v = opIndex.get(a.operator)
-    if (v === undefined) throw new InvalidInputError(`allocations[${i}].operator: unknown operator '${a.operator}'`)
+    if (v === undefined)
+      throw new InvalidInputError(`allocations[${i}].operator: unknown operator '${a.operator}'`)
     const si = svcIndex.get(a.service)
-    if (si === undefined) throw new InvalidInputError(`allocations[${i}].service: unknown service '${a.service}'`)
+    if (si === undefined)
+      throw new InvalidInputError(`allocations[${i}].service: unknown service '${a.service}'`)
     const key = `${v}/${si}`
-    if (seen.has(key)) throw new InvalidInputError(`allocations[${i}]: duplicate allocation of '${a.operator}' to '${a.service}'`)
+    if (seen.has(key))
+      throw new InvalidInputError(
+        `allocations[${i}]: duplicate allocation of '${a.operator}' to '${a.service}'`,
+      )
     seen.add(key)
     const svc = services[si] as Service
     const k = svc.members.indexOf(v)
@@ -92,9 +102,15 @@ export function parseRiskInput(raw: unknown): Network {
     }
     const stake = toUnits(allocs[i] as Decimal, scale)
     const own = operators[v]?.stake ?? 0n
-    if (stake > own) throw new InvalidInputError(`allocations[${i}].stake exceeds the stake of operator '${a.operator}'`)
+    if (stake > own)
+      throw new InvalidInputError(`allocations[${i}].stake exceeds the stake of operator '${a.operator}'`)
     svc.memberStake[k] = stake
   })
 
-  return { scale, operators, services, hasAllocations: input.allocations !== undefined && input.allocations.length > 0 }
+  return {
+    scale,
+    operators,
+    services,
+    hasAllocations: input.allocations !== undefined && input.allocations.length > 0,
+  }
 }

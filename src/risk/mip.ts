@@ -93,7 +93,9 @@ const SOLVER_OPTIONS = {
 
 export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipSolution> {
   const highs = await loadHighs()
-  const sense = options.maximize ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize
+  const sense = options.maximize
+    ? highs.constants.objectiveSense.maximize
+    : highs.constants.objectiveSense.minimize
   const model = highs.createModel()
   try {
     model.passModel({
@@ -119,8 +121,10 @@ export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipS
     if (options.timeLimitSeconds !== undefined) model.options.set('time_limit', options.timeLimitSeconds)
     const { modelStatus } = model.run()
     const codes = highs.constants.modelStatus
-    if (modelStatus === codes.infeasible) return { status: 'infeasible', values: null, objective: Number.NaN, bound: Number.NaN }
-    const hasSolution = Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible
+    if (modelStatus === codes.infeasible)
+      return { status: 'infeasible', values: null, objective: Number.NaN, bound: Number.NaN }
+    const hasSolution =
+      Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible
     const values = hasSolution ? model.getSolution().colValue : null
     const objective = hasSolution ? model.getObjectiveValue() : Number.NaN
     if (modelStatus === codes.optimal) return { status: 'optimal', values, objective, bound: objective }

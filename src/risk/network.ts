@@ -36,7 +36,9 @@ export const totalStake = (n: Network): bigint => n.operators.reduce((a, o) => a
 export function operatorServices(n: Network): { service: number; stake: bigint }[][] {
   const out: { service: number; stake: bigint }[][] = n.operators.map(() => [])
   n.services.forEach((s, si) => {
-    s.members.forEach((v, k) => out[v]?.push({ service: si, stake: s.memberStake[k] ?? 0n }))
+    s.members.forEach((v, k) => {
+      out[v]?.push({ service: si, stake: s.memberStake[k] ?? 0n })
+    })
   })
   return out
 }

@@ -45,4 +45,4 @@ export function toNumber(r: Rational): number {
   return Number(r.num >> shift) / Number(r.den >> shift)
 }
 
-export const toString = (r: Rational): string => (r.den === 1n ? r.num.toString() : `${r.num}/${r.den}`)
+export const ratToString = (r: Rational): string => (r.den === 1n ? r.num.toString() : `${r.num}/${r.den}`)

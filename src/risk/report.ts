@@ -6,10 +6,10 @@ import type { AnalyzeReport } from './analyze.ts'
 import type { AttackReport } from './attack.ts'
 import type { CascadeReport } from './cascade.ts'
 import { formatUnits } from './decimal.ts'
-import { type Rational, toNumber, toString } from './rational.ts'
+import { type Rational, ratToString, toNumber } from './rational.ts'
 
 const ratio = (r: Rational | null) => (r === null ? null : toNumber(r))
-const exact = (r: Rational | null) => (r === null ? null : toString(r))
+const exact = (r: Rational | null) => (r === null ? null : ratToString(r))
 
 export function attackJson(a: AttackReport | null, scale: number) {
   if (!a) return null
@@ -48,7 +48,7 @@ export function cascadeJson(r: CascadeReport, scale: number) {
   return {
     psi: toNumber(r.psi),
     worstLoss: toNumber(r.worstLoss),
-    worstLossExact: toString(r.worstLoss),
+    worstLossExact: ratToString(r.worstLoss),
     proven: r.proven,
     worstLossBound: r.worstLossBound,
     shock: { operators: r.shock.operators, stake: formatUnits(r.shock.stake, scale) },
@@ -60,7 +60,8 @@ export function cascadeJson(r: CascadeReport, scale: number) {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`
-const list = (xs: string[]) => (xs.length <= 8 ? xs.join(', ') : `${xs.slice(0, 8).join(', ')} … (${xs.length} in all)`)
+const list = (xs: string[]) =>
+  xs.length <= 8 ? xs.join(', ') : `${xs.slice(0, 8).join(', ')} … (${xs.length} in all)`
 
 function attackLines(title: string, a: AttackReport | null, scale: number): string[] {
   if (!a) return [`${title}: none`]
@@ -72,19 +73,33 @@ function attackLines(title: string, a: AttackReport | null, scale: number): stri
 }
 
 export function analyzeText(r: AnalyzeReport, scale: number): string {
-  const verdict = r.secure ? 'SECURE — no coalition profits from corrupting any set of services' : 'INSECURE — a profitable attack exists'
+  const verdict = r.secure
+    ? 'SECURE — no coalition profits from corrupting any set of services'
+    : 'INSECURE — a profitable attack exists'
   const lines = [verdict]
   if (!r.verdictProven) {
     lines[0] = `UNKNOWN — the time limit stopped the search before it could prove security (best attack found: none; net profit could still reach ${r.profitBound.toPrecision(6)})`
   } else if (!r.proven) {
-    lines.push(`(not proven optimal: the time limit stopped the search; a better attack could net up to ${r.profitBound.toPrecision(6)})`)
+    lines.push(
+      `(not proven optimal: the time limit stopped the search; a better attack could net up to ${r.profitBound.toPrecision(6)})`,
+    )
   }
   lines.push(...attackLines('most profitable attack', r.attack, scale))
   lines.push(...attackLines('largest attack', r.largestAttack, scale))
-  const gamma = r.slack === null ? 'unbounded (nothing to corrupt)' : `${toNumber(r.slack).toFixed(4)} (${toString(r.slack)})`
-  lines.push(`certified slack γ: ${gamma}${r.slack !== null && r.slack.num >= 0n ? ' — the sufficient condition proves security' : ''}`)
-  lines.push(`total stake ${formatUnits(r.totalStake, scale)}; Nakamoto 1/3, 1/2, 2/3: ${r.nakamoto.third}, ${r.nakamoto.half}, ${r.nakamoto.twoThirds}`)
-  lines.push('', `${'service'.padEnd(20)}${'profit'.padStart(16)}${'stake'.padStart(16)}${'leverage'.padStart(10)}  Nakamoto`)
+  const gamma =
+    r.slack === null
+      ? 'unbounded (nothing to corrupt)'
+      : `${toNumber(r.slack).toFixed(4)} (${ratToString(r.slack)})`
+  lines.push(
+    `certified slack γ: ${gamma}${r.slack !== null && r.slack.num >= 0n ? ' — the sufficient condition proves security' : ''}`,
+  )
+  lines.push(
+    `total stake ${formatUnits(r.totalStake, scale)}; Nakamoto 1/3, 1/2, 2/3: ${r.nakamoto.third}, ${r.nakamoto.half}, ${r.nakamoto.twoThirds}`,
+  )
+  lines.push(
+    '',
+    `${'service'.padEnd(20)}${'profit'.padStart(16)}${'stake'.padStart(16)}${'leverage'.padStart(10)}  Nakamoto`,
+  )
   for (const s of r.services) {
     const lev = s.leverage === null ? '∞' : toNumber(s.leverage).toFixed(3)
     lines.push(
@@ -96,11 +111,14 @@ export function analyzeText(r: AnalyzeReport, scale: number): string {
 
 export function cascadeText(r: CascadeReport, scale: number): string {
   const lines = [
-    `worst-case loss after a ${pct(toNumber(r.psi))} shock: R_ψ = ${pct(toNumber(r.worstLoss))} of all stake (${toString(r.worstLoss)})${r.proven ? '' : ` — NOT PROVEN (time limit); it could be as high as ${pct(r.worstLossBound)}`}`,
+    `worst-case loss after a ${pct(toNumber(r.psi))} shock: R_ψ = ${pct(toNumber(r.worstLoss))} of all stake (${ratToString(r.worstLoss)})${r.proven ? '' : ` — NOT PROVEN (time limit); it could be as high as ${pct(r.worstLossBound)}`}`,
     `shock: ${r.shock.operators.length === 0 ? 'none' : list(r.shock.operators)} (stake ${formatUnits(r.shock.stake, scale)})`,
     ...attackLines('attack it enables', r.attack, scale),
   ]
-  if (r.bound !== null) lines.push(`bound (1 + 1/γ)·ψ = ${pct(toNumber(r.bound))} (γ = ${r.gamma === null ? '∞' : toNumber(r.gamma).toFixed(4)})`)
+  if (r.bound !== null)
+    lines.push(
+      `bound (1 + 1/γ)·ψ = ${pct(toNumber(r.bound))} (γ = ${r.gamma === null ? '∞' : toNumber(r.gamma).toFixed(4)})`,
+    )
   else lines.push(`no slack bound: γ = ${r.gamma === null ? '∞' : toNumber(r.gamma).toFixed(4)} ≤ 0`)
   return lines.join('\n')
 }

@@ -8,7 +8,14 @@ import { type AttackObjective, addNoGoodCut, buildAttackModel, readSolution } fr
 import { solveMip } from './mip.ts'
 import type { Network } from './network.ts'
 import { type Rational, rat } from './rational.ts'
-import { type Attack, attackCost, attackProfit, isValidAttack, meetsThresholds, normalizeAttack } from './verify.ts'
+import {
+  type Attack,
+  attackCost,
+  attackProfit,
+  isValidAttack,
+  meetsThresholds,
+  normalizeAttack,
+} from './verify.ts'
 
 export type SearchOptions = { timeLimitSeconds?: number; shock?: Rational }
 
@@ -33,7 +40,11 @@ function shockWithinBudget(n: Network, shock: number[], psi: Rational): boolean 
   return lost * psi.den <= psi.num * total
 }
 
-export async function searchAttack(n: Network, objective: AttackObjective, opts: SearchOptions = {}): Promise<SearchOutcome> {
+export async function searchAttack(
+  n: Network,
+  objective: AttackObjective,
+  opts: SearchOptions = {},
+): Promise<SearchOutcome> {
   const model = buildAttackModel(n, objective, opts.shock)
   const unitToAmount = Number(model.unit)
   const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
@@ -56,7 +67,13 @@ export async function searchAttack(n: Network, objective: AttackObjective, opts:
       const valid = verdict === 'valid'
       const cost = valid ? attackCost(n, attack) : 0n
       const value =
-        objective === 'profit' ? (valid ? attackProfit(n, attack) - cost : 0n) : objective === 'cost' ? cost : lost + cost
+        objective === 'profit'
+          ? valid
+            ? attackProfit(n, attack) - cost
+            : 0n
+          : objective === 'cost'
+            ? cost
+            : lost + cost
       return { proven, attack: valid ? attack : null, shock: read.shock, value, bound, rejected }
     }
     if (++rejected > MAX_REJECTIONS || (deadline !== undefined && Date.now() > deadline)) {
@@ -73,7 +90,13 @@ export async function searchAttack(n: Network, objective: AttackObjective, opts:
  * its thresholds but only breaks even, so nothing beats break-even within tolerance. 'reject': the solution fails
  * the exact definition (a threshold or the shock budget missed by less than the solver's tolerance).
  */
-function judge(n: Network, objective: AttackObjective, attack: Attack, shock: number[], psi: Rational): 'valid' | 'none' | 'reject' {
+function judge(
+  n: Network,
+  objective: AttackObjective,
+  attack: Attack,
+  shock: number[],
+  psi: Rational,
+): 'valid' | 'none' | 'reject' {
   if (objective === 'cascade' && !shockWithinBudget(n, shock, psi)) return 'reject'
   if (attack.services.length === 0) return 'none'
   const shockSet = new Set(shock)

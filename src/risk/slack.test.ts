@@ -3,17 +3,20 @@ import { describe, test } from 'node:test'
 import { mostProfitableAttack } from './attack.ts'
 import { parseRiskInput } from './input.ts'
 import { randomNetwork } from './randomNetwork.ts'
-import { rat, toString } from './rational.ts'
+import { rat, ratToString } from './rational.ts'
 import { createRng } from './rng.ts'
 import { cascadeBound, certifiedSlack } from './slack.ts'
 
 describe('certifiedSlack', () => {
   test('is 0 on the paper’s two-operator network', () => {
     const n = parseRiskInput({
-      operators: [{ id: 'a', stake: 0.1 }, { id: 'b', stake: 0.9 }],
+      operators: [
+        { id: 'a', stake: 0.1 },
+        { id: 'b', stake: 0.9 },
+      ],
       services: [{ id: 's', profit: 1, threshold: 1, operators: ['a', 'b'] }],
     })
-    assert.equal(toString(certifiedSlack(n) ?? rat(9n)), '0')
+    assert.equal(ratToString(certifiedSlack(n) ?? rat(9n)), '0')
   })
 
   test('sums an operator’s load over every service it restakes to', () => {
@@ -25,7 +28,7 @@ describe('certifiedSlack', () => {
         { id: 's2', profit: 6, threshold: 1, operators: ['v'] },
       ],
     })
-    assert.equal(toString(certifiedSlack(n) ?? rat(9n)), '-1/6')
+    assert.equal(ratToString(certifiedSlack(n) ?? rat(9n)), '-1/6')
   })
 
   test('bounds each service on its own when allocations are below stake', () => {
@@ -36,7 +39,7 @@ describe('certifiedSlack', () => {
       services: [{ id: 's', profit: 2, threshold: 1, operators: ['v'] }],
       allocations: [{ operator: 'v', service: 's', stake: 1 }],
     })
-    assert.equal(toString(certifiedSlack(n) ?? rat(9n)), '-1/2')
+    assert.equal(ratToString(certifiedSlack(n) ?? rat(9n)), '-1/2')
   })
 
   test('is -1 when a service with profit has no stake behind it, and unbounded with no profit at all', () => {
@@ -44,10 +47,10 @@ describe('certifiedSlack', () => {
       operators: [{ id: 'v', stake: 0 }],
       services: [{ id: 's', profit: 1, threshold: 0.5, operators: ['v'] }],
     })
-    assert.equal(toString(certifiedSlack(free) ?? rat(9n)), '-1')
+    assert.equal(ratToString(certifiedSlack(free) ?? rat(9n)), '-1')
     const idle = parseRiskInput({ operators: [{ id: 'v', stake: 3 }], services: [] })
     assert.equal(certifiedSlack(idle), null)
-    assert.equal(toString(cascadeBound(null, rat(1n, 10n)) ?? rat(9n)), '1/10')
+    assert.equal(ratToString(cascadeBound(null, rat(1n, 10n)) ?? rat(9n)), '1/10')
   })
 
   test('certifies only secure networks: γ ≥ 0 implies no attack (300 random networks, seed 4)', async () => {

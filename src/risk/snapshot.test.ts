@@ -23,7 +23,12 @@ describe('buildRiskInput', () => {
 
   test('takes profit from corruption as escrowed orders plus declared value, and stake from allocations', () => {
     const input = buildRiskInput(reads)
-    assert.deepEqual(input.services[0], { id: '1', profit: '123', threshold: 0.5, operators: ['0xaa', '0xbb'] })
+    assert.deepEqual(input.services[0], {
+      id: '1',
+      profit: '123',
+      threshold: 0.5,
+      operators: ['0xaa', '0xbb'],
+    })
     assert.deepEqual(input.services[1], { id: '2', profit: '0', threshold: '0.6667', operators: [] })
     // 0xbb's allocation of 9 is capped at its vault's 5; empty allocations and unknown vaults are dropped.
     assert.deepEqual(input.allocations, [

@@ -38,6 +38,7 @@ export function buildRiskInput(reads: ChainReads, opts: SnapshotOptions = {}): R
     members.set(a.service, list)
     // A single allocation can be recorded above what the vault now holds (after a slash or withdrawal):
     // what can be forfeited on the service is capped by the vault's assets.
+    // biome-ignore lint/complexity/useMathMinMax: bigint, Math.min would throw
     const amount = a.amount < stake ? a.amount : stake
     allocations.push({ operator: a.operator, service: a.service, stake: amount.toString() })
   }

@@ -11,7 +11,7 @@ import { worstCaseLoss } from '../../risk/cascade.ts'
 import { decimalToRational, parseDecimal } from '../../risk/decimal.ts'
 import { parseRiskInput } from '../../risk/input.ts'
 import type { Network } from '../../risk/network.ts'
-import { cmp, ONE, toString } from '../../risk/rational.ts'
+import { cmp, ONE, ratToString } from '../../risk/rational.ts'
 import { analyzeJson, analyzeText, cascadeJson, cascadeText } from '../../risk/report.ts'
 import { snapshotFromRpc } from '../../risk/snapshotRpc.ts'
 import type { Command } from '../main.ts'
@@ -51,16 +51,22 @@ function readNetwork(path: string | undefined): Network {
 
 function timeLimit(v: string | undefined): number {
   const t = Number(v ?? '60')
-  if (!Number.isFinite(t) || t <= 0) throw new InvalidInputError(`--time-limit must be a positive number of seconds (got ${v})`)
+  if (!Number.isFinite(t) || t <= 0)
+    throw new InvalidInputError(`--time-limit must be a positive number of seconds (got ${v})`)
   return t
 }
 
-const print = (json: boolean, obj: unknown, text: string) => console.log(json ? JSON.stringify(obj, null, 2) : text)
+const print = (json: boolean, obj: unknown, text: string) =>
+  console.log(json ? JSON.stringify(obj, null, 2) : text)
 
 async function analyze(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { input: { type: 'string' }, json: { type: 'boolean', default: false }, 'time-limit': { type: 'string' } },
+    options: {
+      input: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'time-limit': { type: 'string' },
+    },
   })
   const n = readNetwork(values.input)
   const r = await analyzeNetwork(n, { timeLimitSeconds: timeLimit(values['time-limit']) })
@@ -78,9 +84,10 @@ async function cascade(args: string[]): Promise<number> {
       'time-limit': { type: 'string' },
     },
   })
-  if (values.shock === undefined) throw new InvalidInputError('--shock PSI is required (a fraction of all stake, 0..1)')
+  if (values.shock === undefined)
+    throw new InvalidInputError('--shock PSI is required (a fraction of all stake, 0..1)')
   const psi = decimalToRational(parseDecimal(values.shock, '--shock'))
-  if (cmp(psi, ONE) > 0) throw new InvalidInputError(`--shock must be in [0, 1] (got ${toString(psi)})`)
+  if (cmp(psi, ONE) > 0) throw new InvalidInputError(`--shock must be in [0, 1] (got ${ratToString(psi)})`)
   const n = readNetwork(values.input)
   const r = await worstCaseLoss(n, psi, { timeLimitSeconds: timeLimit(values['time-limit']) })
   print(values.json, cascadeJson(r, n.scale), cascadeText(r, n.scale))
@@ -97,7 +104,9 @@ async function snapshot(args: string[]): Promise<number> {
   const text = JSON.stringify(input, null, 2)
   if (values.out) {
     writeFileSync(values.out, `${text}\n`)
-    console.error(`wrote ${values.out}: ${input.operators.length} operators, ${input.services.length} services`)
+    console.error(
+      `wrote ${values.out}: ${input.operators.length} operators, ${input.services.length} services`,
+    )
   } else console.log(text)
   return 0
 }
@@ -130,12 +139,16 @@ function bond(args: string[]): number {
   })
   const json = {
     collateral: r.collateralRounded,
-    collateralExact: toString(r.collateral),
-    payoutOnDetection: toString(r.payoutOnDetection),
-    honestCostPerJob: r.honestCostPerJob === null ? null : toString(r.honestCostPerJob),
+    collateralExact: ratToString(r.collateral),
+    payoutOnDetection: ratToString(r.payoutOnDetection),
+    honestCostPerJob: r.honestCostPerJob === null ? null : ratToString(r.honestCostPerJob),
     reasoning: r.reasoning,
   }
-  print(values.json, json, [`collateral: ${r.collateralRounded}`, '', ...r.reasoning.map((l) => `  ${l}`)].join('\n'))
+  print(
+    values.json,
+    json,
+    [`collateral: ${r.collateralRounded}`, '', ...r.reasoning.map((l) => `  ${l}`)].join('\n'),
+  )
   return 0
 }
 

@@ -26,7 +26,8 @@ function int(v: string | undefined, flag: string, min: number, fallback?: number
     return fallback
   }
   const n = Number(v)
-  if (!Number.isInteger(n) || n < min) throw new InvalidInputError(`${flag} must be an integer ≥ ${min} (got ${v})`)
+  if (!Number.isInteger(n) || n < min)
+    throw new InvalidInputError(`${flag} must be an integer ≥ ${min} (got ${v})`)
   return n
 }
 
@@ -64,7 +65,10 @@ export const command: Command = {
     const epochs = int(values.epochs as string | undefined, '--epochs', 1)
     const seed = int(values.seed as string | undefined, '--seed', 0)
     const runs = int(values.runs as string | undefined, '--runs', 1, 1)
-    const sampleEvery = values['sample-every'] === undefined ? undefined : int(values['sample-every'] as string, '--sample-every', 1)
+    const sampleEvery =
+      values['sample-every'] === undefined
+        ? undefined
+        : int(values['sample-every'] as string, '--sample-every', 1)
     const workers = values.workers === undefined ? undefined : int(values.workers as string, '--workers', 0)
 
     const bar = progressBar(`simulating ${runs} × ${epochs} epochs`)

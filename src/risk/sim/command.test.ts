@@ -25,20 +25,45 @@ describe('surety sim', () => {
 
   test('writes the series and charts, and reports the same summary for the same seed', async () => {
     const out = join(dir, 'out')
-    const args = ['--scenario', scenario, '--epochs', '200', '--seed', '1', '--runs', '3', '--workers', '0', '--json']
+    const args = [
+      '--scenario',
+      scenario,
+      '--epochs',
+      '200',
+      '--seed',
+      '1',
+      '--runs',
+      '3',
+      '--workers',
+      '0',
+      '--json',
+    ]
     const first = JSON.parse(await run([...args, '--out', out]))
     const second = JSON.parse(await run(args))
     assert.deepEqual(first.summary, second.summary)
     assert.equal(first.summary.runs, 3)
-    for (const f of ['series.csv', 'series.json', 'stake.svg', 'slashed.svg', 'clientLosses.svg', 'stakerYield.svg']) {
+    for (const f of [
+      'series.csv',
+      'series.json',
+      'stake.svg',
+      'slashed.svg',
+      'clientLosses.svg',
+      'stakerYield.svg',
+    ]) {
       assert.ok(existsSync(join(out, f)), f)
     }
     assert.equal(JSON.parse(readFileSync(join(out, 'series.json'), 'utf8')).series.stake.p50.length, 200)
   })
 
   test('rejects missing options by name', async () => {
-    await assert.rejects(run(['--epochs', '10', '--seed', '1']), (e: unknown) => e instanceof InvalidInputError && /--scenario/.test(e.message))
+    await assert.rejects(
+      run(['--epochs', '10', '--seed', '1']),
+      (e: unknown) => e instanceof InvalidInputError && /--scenario/.test(e.message),
+    )
     await assert.rejects(run(['--scenario', scenario, '--seed', '1']), /--epochs/)
-    await assert.rejects(run(['--scenario', scenario, '--epochs', '0', '--seed', '1']), /--epochs must be an integer/)
+    await assert.rejects(
+      run(['--scenario', scenario, '--epochs', '0', '--seed', '1']),
+      /--epochs must be an integer/,
+    )
   })
 })

@@ -31,7 +31,10 @@ describe('runSimulation', () => {
     assert.equal(r.totals.faults, 0)
     assert.equal(r.totals.slashed, 0)
     assert.ok(r.totals.rewards > 0)
-    assert.ok(Math.abs(r.finalStake - (r.initialStake + r.totals.rewards)) < 1e-6 * r.initialStake, 'stake = initial + rewards')
+    assert.ok(
+      Math.abs(r.finalStake - (r.initialStake + r.totals.rewards)) < 1e-6 * r.initialStake,
+      'stake = initial + rewards',
+    )
   })
 
   test('a colluding quorum slashes honest operators falsely, and hides real faults from clients', () => {
@@ -43,7 +46,11 @@ describe('runSimulation', () => {
     })
     const r = runSimulation(sc, { epochs: 200, seed: 3 })
     assert.ok(r.totals.falseSlashed > 0)
-    assert.equal(r.totals.slashed, r.totals.falseSlashed, 'only false reports are slashed: real faults are hidden')
+    assert.equal(
+      r.totals.slashed,
+      r.totals.falseSlashed,
+      'only false reports are slashed: real faults are hidden',
+    )
     assert.equal(r.totals.compensation, 0)
     assert.ok(r.totals.clientLosses > 0)
   })
@@ -62,7 +69,10 @@ describe('runSimulation', () => {
     const base = { ...quiet, operators: { count: 30, failureRate: 0 }, stakers: { sensitivity: 0 } }
     const calm = runSimulation(parseScenario(base), { epochs: 600, seed: 2 })
     const crash = runSimulation(
-      parseScenario({ ...base, price: { ...quiet.price, shocks: [{ epoch: 10, drop: 0.6 }], fleeThreshold: 0.3, fleeRate: 0.01 } }),
+      parseScenario({
+        ...base,
+        price: { ...quiet.price, shocks: [{ epoch: 10, drop: 0.6 }], fleeThreshold: 0.3, fleeRate: 0.01 },
+      }),
       { epochs: 600, seed: 2 },
     )
     assert.ok(crash.finalStake < 0.7 * calm.finalStake)
@@ -71,12 +81,37 @@ describe('runSimulation', () => {
 })
 
 describe('slashing with the protocol formulas', () => {
-  const svc = parseScenario({ services: [{ id: 's', basePenaltyBps: 100, correlationMultiplierBps: 30_000, incidentCapBps: 10_000, windowCapBps: 10_000, correlationWindow: 100 }] }).services
+  const svc = parseScenario({
+    services: [
+      {
+        id: 's',
+        basePenaltyBps: 100,
+        correlationMultiplierBps: 30_000,
+        incidentCapBps: 10_000,
+        windowCapBps: 10_000,
+        correlationWindow: 100,
+      },
+    ],
+  }).services
   test('a second fault in the window pays the correlation term on top of the base penalty', () => {
     const book = new SlashBook(svc)
-    const first = book.request({ service: 0, operator: 0, epoch: 5, allocatedTokens: 1000, pendingTokens: 0, serviceStakeTokens: 10_000 })
+    const first = book.request({
+      service: 0,
+      operator: 0,
+      epoch: 5,
+      allocatedTokens: 1000,
+      pendingTokens: 0,
+      serviceStakeTokens: 10_000,
+    })
     assert.equal(first, toUnits(10)) // 1% of 1000
-    const second = book.request({ service: 0, operator: 1, epoch: 6, allocatedTokens: 1000, pendingTokens: 0, serviceStakeTokens: 10_000 })
+    const second = book.request({
+      service: 0,
+      operator: 1,
+      epoch: 6,
+      allocatedTokens: 1000,
+      pendingTokens: 0,
+      serviceStakeTokens: 10_000,
+    })
     // 10 of 10,000 already slashed = 10 bps, × 3 = 30 bps on top of 100 bps: 13 tokens.
     assert.equal(second, toUnits(13))
   })
@@ -95,7 +130,10 @@ describe('runMonteCarlo', () => {
     const sc = parseScenario({ operators: { count: 40 } })
     const threaded = await runMonteCarlo(sc, { epochs: 300, seed: 4, runs: 4, workers: 2 })
     const inline = await runMonteCarlo(sc, { epochs: 300, seed: 4, runs: 4, workers: 0 })
-    assert.deepEqual(threaded.runs.map((r) => r.finalStake), inline.runs.map((r) => r.finalStake))
+    assert.deepEqual(
+      threaded.runs.map((r) => r.finalStake),
+      inline.runs.map((r) => r.finalStake),
+    )
     const last = threaded.points - 1
     const b = threaded.bands.stake
     assert.ok((b[5][last] ?? 0) <= (b[50][last] ?? 0) && (b[50][last] ?? 0) <= (b[95][last] ?? 0))
@@ -115,7 +153,10 @@ describe('parseScenario', () => {
 
   test('rejects bad fields by name', () => {
     const bad = (raw: unknown, re: RegExp) =>
-      assert.throws(() => parseScenario(raw), (e: unknown) => e instanceof InvalidInputError && re.test(e.message))
+      assert.throws(
+        () => parseScenario(raw),
+        (e: unknown) => e instanceof InvalidInputError && re.test(e.message),
+      )
     bad({ operators: { failureRate: 2 } }, /operators\.failureRate/)
     bad({ attesters: { count: 3, quorum: 4 } }, /attesters\.quorum/)
     bad({ services: [{ id: 'a' }, { id: 'a' }] }, /services\[1\]\.id/)

@@ -24,19 +24,36 @@ export type RunResult = {
   sampleEvery: number
   points: number
   series: Record<Metric, Float64Array>
-  totals: { faults: number; slashed: number; falseSlashed: number; compensation: number; clientLosses: number; rewards: number }
+  totals: {
+    faults: number
+    slashed: number
+    falseSlashed: number
+    compensation: number
+    clientLosses: number
+    rewards: number
+  }
   finalStake: number
   initialStake: number
 }
 
-type Pending = { operator: number; service: number; amount: bigint; clientValue: number; falseReport: boolean; overturned: boolean }
+type Pending = {
+  operator: number
+  service: number
+  amount: bigint
+  clientValue: number
+  falseReport: boolean
+  overturned: boolean
+}
 
 export function runSimulation(sc: Scenario, opts: RunOptions): RunResult {
   const rng = createRng(opts.seed, opts.run ?? 0)
   const E = opts.epochs
   const sampleEvery = Math.max(1, opts.sampleEvery ?? Math.ceil(E / 1000))
   const points = Math.ceil(E / sampleEvery)
-  const series = Object.fromEntries(METRICS.map((m) => [m, new Float64Array(points)])) as Record<Metric, Float64Array>
+  const series = Object.fromEntries(METRICS.map((m) => [m, new Float64Array(points)])) as Record<
+    Metric,
+    Float64Array
+  >
 
   const N = sc.operators.count
   const S = sc.services.length
@@ -93,7 +110,16 @@ export function runSimulation(sc: Scenario, opts: RunOptions): RunResult {
   const scheduled = new Map(sc.price.shocks.map((s) => [s.epoch, s.drop]))
   const downRegion = new Int32Array(sc.correlated.length)
   const totals = { faults: 0, slashed: 0, falseSlashed: 0, compensation: 0, clientLosses: 0, rewards: 0 }
-  const flow = { faults: 0, slashed: 0, falseSlashed: 0, compensation: 0, clientLosses: 0, rewards: 0, inflow: 0, outflow: 0 }
+  const flow = {
+    faults: 0,
+    slashed: 0,
+    falseSlashed: 0,
+    compensation: 0,
+    clientLosses: 0,
+    rewards: 0,
+    inflow: 0,
+    outflow: 0,
+  }
   let initialStake = 0
   for (let v = 0; v < N; v++) initialStake += (pool[v] as number) + (bond[v] as number)
   for (let v = 0; v < N; v++) {
@@ -252,7 +278,16 @@ export function runSimulation(sc: Scenario, opts: RunOptions): RunResult {
     series.stakeValue[k] = stakeSum * price
     series.activeOperators[k] = active
     series.stakerYield[k] = stakeSum > 0 ? yieldNum / stakeSum : 0
-    for (const m of ['faults', 'slashed', 'falseSlashed', 'compensation', 'clientLosses', 'rewards', 'inflow', 'outflow'] as const) {
+    for (const m of [
+      'faults',
+      'slashed',
+      'falseSlashed',
+      'compensation',
+      'clientLosses',
+      'rewards',
+      'inflow',
+      'outflow',
+    ] as const) {
       series[m][k] = (series[m][k] as number) + flow[m]
       if (m in totals) totals[m as keyof typeof totals] += flow[m]
       flow[m] = 0

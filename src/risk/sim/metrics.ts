@@ -19,7 +19,13 @@ export const METRICS = [
 
 export type Metric = (typeof METRICS)[number]
 
-export const LEVELS: ReadonlySet<Metric> = new Set(['price', 'stake', 'stakeValue', 'activeOperators', 'stakerYield'])
+export const LEVELS: ReadonlySet<Metric> = new Set([
+  'price',
+  'stake',
+  'stakeValue',
+  'activeOperators',
+  'stakerYield',
+])
 
 export const METRIC_INFO: Record<Metric, string> = {
   price: 'token price (outside unit)',

@@ -38,11 +38,18 @@ export type MonteCarloOptions = {
   onProgress?: (epochsDone: number, epochsTotal: number) => void
 }
 
-function runInWorkers(sc: Scenario, o: MonteCarloOptions, sampleEvery: number, workers: number): Promise<RunResult[]> {
+function runInWorkers(
+  sc: Scenario,
+  o: MonteCarloOptions,
+  sampleEvery: number,
+  workers: number,
+): Promise<RunResult[]> {
   const results: RunResult[] = new Array(o.runs)
   const total = o.epochs * o.runs
   let done = 0
-  const jobs = Array.from({ length: workers }, (_, w) => Array.from({ length: o.runs }, (_, r) => r).filter((r) => r % workers === w))
+  const jobs = Array.from({ length: workers }, (_, w) =>
+    Array.from({ length: o.runs }, (_, r) => r).filter((r) => r % workers === w),
+  )
   return Promise.all(
     jobs.map(
       (runs) =>
@@ -51,14 +58,21 @@ function runInWorkers(sc: Scenario, o: MonteCarloOptions, sampleEvery: number, w
             eval: true,
             workerData: { scenario: sc, epochs: o.epochs, seed: o.seed, sampleEvery, runs },
           })
-          worker.on('message', (m: { type: 'progress'; epochs: number } | { type: 'result'; run: number; result: RunResult }) => {
-            if (m.type === 'progress') {
-              done += m.epochs
-              o.onProgress?.(done, total)
-            } else results[m.run] = m.result
-          })
+          worker.on(
+            'message',
+            (
+              m: { type: 'progress'; epochs: number } | { type: 'result'; run: number; result: RunResult },
+            ) => {
+              if (m.type === 'progress') {
+                done += m.epochs
+                o.onProgress?.(done, total)
+              } else results[m.run] = m.result
+            },
+          )
           worker.on('error', (e) => reject(new SuretyError('a simulation worker failed', { cause: e })))
-          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new SuretyError(`a simulation worker exited with ${code}`))))
+          worker.on('exit', (code) =>
+            code === 0 ? resolve() : reject(new SuretyError(`a simulation worker exited with ${code}`)),
+          )
         }),
     ),
   ).then(() => results)
@@ -91,7 +105,15 @@ export async function runMonteCarlo(sc: Scenario, o: MonteCarloOptions): Promise
     runs = []
     for (let r = 0; r < o.runs; r++) {
       const base = r * o.epochs
-      runs.push(runSimulation(sc, { epochs: o.epochs, seed: o.seed, run: r, sampleEvery, onProgress: (d) => o.onProgress?.(base + d, o.epochs * o.runs) }))
+      runs.push(
+        runSimulation(sc, {
+          epochs: o.epochs,
+          seed: o.seed,
+          run: r,
+          sampleEvery,
+          onProgress: (d) => o.onProgress?.(base + d, o.epochs * o.runs),
+        }),
+      )
     }
   } else runs = await runInWorkers(sc, o, sampleEvery, workers)
   const points = Math.ceil(o.epochs / sampleEvery)

@@ -2,9 +2,10 @@
  * Time series out of a simulation: CSV (one row per sample point; with several runs, each metric's percentile
  * bands as `metric_p5 … metric_p95`), JSON, and a plain-text summary.
  */
+
+import { METRIC_INFO, METRICS } from './metrics.ts'
 import type { MonteCarloResult } from './montecarlo.ts'
 import { PERCENTILES } from './montecarlo.ts'
-import { METRIC_INFO, METRICS } from './metrics.ts'
 
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(8))
 
@@ -34,7 +35,10 @@ export function toJson(mc: MonteCarloResult, meta: Record<string, unknown>) {
       mc.runs.length === 1
         ? Object.fromEntries(METRICS.map((m) => [m, Array.from(mc.runs[0]?.series[m] ?? [])]))
         : Object.fromEntries(
-            METRICS.map((m) => [m, Object.fromEntries(PERCENTILES.map((p) => [`p${p}`, Array.from(mc.bands[m][p])]))]),
+            METRICS.map((m) => [
+              m,
+              Object.fromEntries(PERCENTILES.map((p) => [`p${p}`, Array.from(mc.bands[m][p])])),
+            ]),
           ),
   }
 }
@@ -73,7 +77,11 @@ export function summaryText(mc: MonteCarloResult): string {
       : `  ${label.padEnd(22)}${f(b.p50)}${unit}   (5–95%: ${f(b.p5)} – ${f(b.p95)})`
   return [
     `${mc.runs.length} run${mc.runs.length === 1 ? '' : 's'}${mc.runs.length > 1 ? ' — median and 5–95% band' : ''}:`,
-    line('stake retained', { p5: s.stakeRetained.p5 * 100, p50: s.stakeRetained.p50 * 100, p95: s.stakeRetained.p95 * 100 }, '%'),
+    line(
+      'stake retained',
+      { p5: s.stakeRetained.p5 * 100, p50: s.stakeRetained.p50 * 100, p95: s.stakeRetained.p95 * 100 },
+      '%',
+    ),
     line('final stake', s.finalStake),
     line('faults', s.faults),
     line('slashed (tokens)', s.slashed),

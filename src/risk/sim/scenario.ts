@@ -9,7 +9,9 @@ import { InvalidInputError } from '../../errors.ts'
 
 const prob = z.number().min(0).max(1)
 const bps = z.number().int().min(0).max(10_000)
-const range = z.tuple([z.number().nonnegative(), z.number().nonnegative()]).refine(([a, b]) => a <= b, 'low must not exceed high')
+const range = z
+  .tuple([z.number().nonnegative(), z.number().nonnegative()])
+  .refine(([a, b]) => a <= b, 'low must not exceed high')
 
 const service = z
   .object({
@@ -61,7 +63,10 @@ export const scenarioSchema = z
     correlated: z
       .array(z.object({ group: z.enum(['region', 'provider']), rate: prob, failFraction: prob }).strict())
       .default([{ group: 'region', rate: 0.0001, failFraction: 0.2 }]),
-    services: z.array(service).min(1).default([{ id: 'default' }]),
+    services: z
+      .array(service)
+      .min(1)
+      .default([{ id: 'default' }]),
     attesters: z
       .object({
         count: z.number().int().positive().default(7),
@@ -122,12 +127,17 @@ export function parseScenario(raw: unknown): Scenario {
   const parsed = scenarioSchema.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    const path = (issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '')
+    const path = (issue?.path ?? [])
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .replace(/^\./, '')
     throw new InvalidInputError(`${path || 'scenario'}: ${issue?.message ?? 'invalid'}`)
   }
   const s = parsed.data
-  if (s.attesters.quorum > s.attesters.count) throw new InvalidInputError('attesters.quorum must not exceed attesters.count')
-  if (s.attesters.colluding > s.attesters.count) throw new InvalidInputError('attesters.colluding must not exceed attesters.count')
+  if (s.attesters.quorum > s.attesters.count)
+    throw new InvalidInputError('attesters.quorum must not exceed attesters.count')
+  if (s.attesters.colluding > s.attesters.count)
+    throw new InvalidInputError('attesters.colluding must not exceed attesters.count')
   const ids = new Set<string>()
   s.services.forEach((svc, i) => {
     if (ids.has(svc.id)) throw new InvalidInputError(`services[${i}].id '${svc.id}' is a duplicate`)

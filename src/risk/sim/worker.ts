@@ -21,5 +21,8 @@ for (const run of job.runs) {
       reported = done === job.epochs ? 0 : done
     },
   })
-  parentPort?.postMessage({ type: 'result', run, result }, Object.values(result.series).map((a) => a.buffer as ArrayBuffer))
+  parentPort?.postMessage(
+    { type: 'result', run, result },
+    Object.values(result.series).map((a) => a.buffer as ArrayBuffer),
+  )
 }
