@@ -499,16 +499,17 @@ describe('OperatorVault.allocate', () => {
     const op = w.clientFor(operatorOf(w))
     const tx = await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('700') })
     await allocate(op, { vault, serviceId: svc.serviceId, increase: 5n })
-    await allocate(op, { vault, serviceId: other.serviceId, increase: parseEther('3000') })
+    // restaked: the same 2000 of stake backs both services in full
+    await allocate(op, { vault, serviceId: other.serviceId, increase: parseEther('2000') })
     const [event] = await eventsOf(w, tx.hash, operatorVaultAbi, 'Allocated')
     assert.deepEqual([event!.args.serviceId, event!.args.amount, event!.args.totalAllocated], [svc.serviceId, parseEther('700'), parseEther('700')])
     assert.deepEqual(await allocationOf(w, vault, svc.serviceId), { amount: parseEther('700') + 5n, pending: 0n, decrease: 0n, readyAt: 0n })
-    assert.equal(await read<bigint>(w, vault, 'totalAllocated'), parseEther('3700') + 5n)
+    assert.equal(await read<bigint>(w, vault, 'totalAllocated'), parseEther('2700') + 5n)
     // a second operator's allocation adds to the court's per-service total
     const { vault: second } = await setupVault(w, w.accounts[15]!, { bond: parseEther('100') })
     await allocate(w.clientFor(w.accounts[15]!), { vault: second, serviceId: svc.serviceId, increase: parseEther('42') })
     assert.equal(await serviceAllocated(w, svc.serviceId), parseEther('742') + 5n)
-    assert.equal(await serviceAllocated(w, other.serviceId), parseEther('3000'))
+    assert.equal(await serviceAllocated(w, other.serviceId), parseEther('2000'))
   })
 
   test('reverts with RestakingCapExceeded one wei past the cap, which rounds down', async () => {
@@ -525,6 +526,19 @@ describe('OperatorVault.allocate', () => {
     await expectRevert(allocate(op, { vault, serviceId: other.serviceId, increase: cap - first + 1n }), 'RestakingCapExceeded', [cap + 1n, cap])
     await allocate(op, { vault, serviceId: other.serviceId, increase: cap - first })
     assert.equal(await read<bigint>(w, vault, 'totalAllocated'), cap)
+  })
+
+  test('reverts with AllocationAboveStake when one service would count more than the vault holds, whatever the restaking cap', async () => {
+    const w = world()
+    const { svc, other } = fixture()
+    const stake = parseEther('1000') + 7n
+    const { vault } = await setupVault(w, operatorOf(w), { restakingCapBps: 30_000, bond: stake })
+    const op = w.clientFor(operatorOf(w))
+    await expectRevert(allocate(op, { vault, serviceId: svc.serviceId, increase: stake + 1n }), 'AllocationAboveStake', [stake + 1n, stake])
+    // restaking still spreads the same stake over several services, each up to the whole stake
+    await allocate(op, { vault, serviceId: svc.serviceId, increase: stake })
+    await allocate(op, { vault, serviceId: other.serviceId, increase: stake })
+    assert.equal(await read<bigint>(w, vault, 'totalAllocated'), 2n * stake)
   })
 
   test('reverts with DelayShorterThanPipeline when the vault delay is shorter than the dispute window plus the resolution deadline', async () => {
@@ -733,7 +747,7 @@ describe('OperatorVault views', () => {
     const w = world()
     const { svc, other } = fixture()
     const bond = parseEther('1000')
-    const alloc = parseEther('2500') + 1n // more than the stake: restaked
+    const alloc = bond // the whole stake, which also backs the other service: restaked
     const { vault } = await setupVault(w, operatorOf(w), {
       bond,
       allocations: [

@@ -238,6 +238,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         Allocation storage a = _allocations[serviceId];
         uint256 oldAmount = a.amount;
         uint256 newAmount = oldAmount + increase;
+        // restaking spreads stake over services, but no one service may count more than the vault holds: it
+        // would inflate the service's allocated stake and dilute everyone's correlation penalty there
+        uint256 stake = totalStake();
+        if (newAmount > stake) revert AllocationAboveStake(newAmount, stake);
         a.amount = newAmount.toUint96();
         if (!a.live) a.live = true;
         _totalAllocated = total.toUint96();
@@ -330,7 +334,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         a.windowEpoch = uint40(epoch);
         a.windowSlashed = uint96(windowSlashed + amount);
         pending += amount;
-        _pendingLiabilities = uint96(pending);
+        _pendingLiabilities = pending.toUint96();
         emit SlashReserved(serviceId, amount, pending);
     }
 

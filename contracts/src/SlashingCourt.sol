@@ -78,9 +78,10 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     /// @inheritdoc ISlashingCourt
     function requestSlash(SlashReport calldata report, Signature[] calldata signatures)
         external
-        nonReentrant
         returns (bytes32 slashId)
     {
+        // No reentrancy guard needed: the only calls are a view on the registry and reserveSlash on a vault the
+        // factory made (its queue word proves it), which calls nothing outside.
         slashId = _slashId(report.serviceId, report.vault, report.incidentId);
         // one slash per (service, vault, incident), whatever its fate: no replay, ever
         if (_records[slashId] != 0) revert ReportAlreadyUsed(slashId);

@@ -21,10 +21,13 @@ contract VaultFactory is IVaultFactory {
     mapping(address => address) public vaultOf;
     address[] internal _vaults;
 
-    constructor(IERC20 stakeToken, IServiceRegistry registry, ISlashingCourt court, uint32 minDelay, uint32 maxDelay) {
+    constructor(IERC20 stakeToken, IServiceRegistry registry, ISlashingCourt court, uint32 minDelay) {
         STAKE_TOKEN = stakeToken;
         REGISTRY = registry;
         COURT = court;
+        // read, not passed: a withdrawal can never be slower than the notice stakers get of a service change
+        uint32 maxDelay = registry.PARAM_CHANGE_DELAY();
+        if (minDelay > maxDelay) revert InvalidDelay(minDelay, 0, maxDelay);
         MIN_WITHDRAWAL_DELAY = minDelay;
         MAX_WITHDRAWAL_DELAY = maxDelay;
     }

@@ -68,7 +68,6 @@ export async function deploySurety(
       registry,
       court,
       minDelay,
-      paramChangeDelay,
     ]),
     await deployContract(publicClient, wallet, slashingCourtAbi, slashingCourtBytecode, [stakeToken, registry, factory]),
   ]

@@ -280,6 +280,7 @@ export class ProtocolModel {
     // the cap rounds down (protects stakers)
     const cap = ((v.bond + v.pool) * v.restakingCapBps) / BPS
     if (total > cap) fail('RestakingCapExceeded')
+    if (a.amount + increase > v.bond + v.pool) fail('AllocationAboveStake')
     a.amount += increase
     a.live = true
     v.totalAllocated = total

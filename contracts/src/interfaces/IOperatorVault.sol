@@ -21,6 +21,7 @@ interface IOperatorVault {
     error ServiceNotAllocatable(uint64 serviceId);
     error DelayShorterThanPipeline(uint256 withdrawalDelay, uint256 pipeline);
     error RestakingCapExceeded(uint256 totalAllocated, uint256 cap);
+    error AllocationAboveStake(uint256 allocation, uint256 stake);
     error OperatorJailed(uint64 serviceId, uint256 until);
     error DecreaseTooLarge(uint256 decrease, uint256 allocated);
     error NoDeallocation(uint64 serviceId);
@@ -71,7 +72,7 @@ interface IOperatorVault {
     /// @notice Operator claims a matured bond withdrawal, at most the bond net of pending slashes.
     function claimBondWithdrawal() external returns (uint256 paid);
 
-    /// @notice Raises the allocation to a service now (up to the restaking cap).
+    /// @notice Raises the allocation to a service now: the sum up to the restaking cap, each one up to the stake.
     function allocate(uint64 serviceId, uint256 increase) external;
 
     /// @notice Queues a decrease; it waits out the service's slashing pipeline.

@@ -98,6 +98,9 @@ interface IServiceRegistry {
     /// @notice Seconds from a report to the last moment it can still be resolved: dispute window + resolution.
     function pipelineLength(uint64 serviceId) external view returns (uint256);
 
+    /// @notice Delay before a change that could hurt stakers applies; also the longest vault withdrawal delay.
+    function PARAM_CHANGE_DELAY() external view returns (uint32);
+
     function serviceParams(uint64 serviceId) external view returns (ServiceParams memory);
     function violationClasses(uint64 serviceId) external view returns (ViolationClass[] memory);
     function serviceOwner(uint64 serviceId) external view returns (address);

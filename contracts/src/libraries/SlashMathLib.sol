@@ -9,8 +9,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 library SlashMathLib {
     uint256 internal constant BPS = 10_000;
 
+    /// @dev Plain checked arithmetic: every operand here is an amount (< 2^96) times a bps or a window (< 2^33),
+    /// so the product never nears 2^256 (and would revert, not wrap, if it did).
     function mulDivUp(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
-        return Math.mulDiv(x, y, d, Math.Rounding.Ceil);
+        return (x * y + d - 1) / d;
     }
 
     /// @notice Stake slashed or pending in the trailing window (this epoch + the overlapping part of the last).

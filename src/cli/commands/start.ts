@@ -1,12 +1,8 @@
 import type { Command } from '../main.ts'
+import { command as devnet } from './devnet.ts'
 
 export const command: Command = {
-  summary: 'run the main job (what `npm start` runs)',
-  usage: 'Usage: surety start\n\nStarts the local devnet with the full system once it exists; for now, lists what is available.',
-  async run() {
-    console.log('Surety — available now:')
-    console.log('  npm test               run every test on a real local chain (anvil)')
-    console.log('  npm run bench:gas      measure gas per operation, write bench/gas.json')
-    console.log('  npx surety --help      the command-line tool')
-  },
+  summary: 'run the main job (what `npm start` runs): the local devnet',
+  usage: `Usage: surety start [devnet options]\n\nSame as \`surety devnet\`.\n\n${devnet.usage}`,
+  run: (args) => devnet.run(args),
 }

@@ -1,0 +1,138 @@
+/**
+ * The local devnet: a real anvil chain with Surety deployed and a small demo world — one service with a
+ * five-member committee, two operators with bonded, delegated and allocated vaults — ready for the CLI, the node,
+ * the indexer and the dashboard.
+ */
+import { type Account, parseEther } from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
+import { approveStake, createService, createVault, deposit, depositBond, joinCommittee, allocate } from '../sdk/index.ts'
+import { chainFor, createSuretyClient } from '../sdk/createSuretyClient.ts'
+import type { ServiceParams, SuretyAddresses } from '../sdk/types.ts'
+import { type Anvil, startAnvil } from './anvil.ts'
+import { deploySurety } from './deploy.ts'
+import { type Deployment, writeDeployment } from './deployment.ts'
+import { mockERC20Abi } from '../generated/contracts.ts'
+import { createPublicClient, http, maxUint256, type PublicClient } from 'viem'
+
+export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
+const HOUR = 3600
+
+export type DevnetOptions = { port?: number; manifestDir?: string; seed?: boolean }
+export type Devnet = {
+  anvil: Anvil
+  deployment: Deployment
+  manifestPath: string
+  accounts: Account[]
+  world: { serviceId: bigint; vaults: `0x${string}`[] } | undefined
+  stop: () => Promise<void>
+}
+
+/** Short delays so a demo can walk a slash through its whole life in minutes of chain time. */
+export function devnetServiceParams(resolver: `0x${string}`): ServiceParams {
+  return {
+    resolver,
+    disputeWindow: 2 * HOUR,
+    resolutionDeadline: 4 * HOUR,
+    quorumBps: 6000,
+    reporterShareBps: 500,
+    sink: '0x000000000000000000000000000000000000dEaD',
+    disputeBond: parseEther('50'),
+    correlationWindow: 24 * HOUR,
+    correlationMultiplierBps: 30_000,
+    incidentCapBps: 5000,
+    windowCapBps: 8000,
+    clientShareBps: 5000,
+    attesterPenaltyBps: 2000,
+    minAttesterBond: parseEther('1000'),
+    minAllocationDelay: 0,
+    orderFeeBps: 100,
+    collateralFactorBps: 15_000,
+    collateralFloorBps: 5_000,
+    declaredValue: parseEther('250000'),
+  }
+}
+
+export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const anvil = await startAnvil({ port: options.port ?? 8545, accounts: 20 })
+  try {
+    const chainId = 31337
+    const accounts = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i }))
+    const publicClient = createPublicClient({ chain: chainFor(anvil.rpcUrl, chainId), transport: http(anvil.rpcUrl) }) as PublicClient
+    const placeholder = accounts[0]!.address
+    const deployer = createSuretyClient({
+      rpcUrl: anvil.rpcUrl,
+      chainId,
+      account: accounts[0]!,
+      addresses: { stakeToken: placeholder, registry: placeholder, factory: placeholder, court: placeholder },
+    })
+    const paramChangeDelay = 24 * HOUR
+    const addresses = await deploySurety(publicClient, deployer.wallet, { paramChangeDelay, minWithdrawalDelay: HOUR })
+    const deployment: Deployment = {
+      chainId,
+      rpcUrl: anvil.rpcUrl,
+      deployedAt: new Date().toISOString(),
+      blockNumber: String(await publicClient.getBlockNumber()),
+      paramChangeDelay,
+      addresses,
+    }
+    const manifestPath = writeDeployment(options.manifestDir ?? '.surety/deployments', deployment)
+    const world = options.seed === false ? undefined : await seedDemoWorld(anvil.rpcUrl, chainId, addresses, accounts)
+    return {
+      anvil,
+      deployment,
+      manifestPath,
+      accounts,
+      world,
+      stop: () => anvil.stop(),
+    }
+  } catch (error) {
+    await anvil.stop()
+    throw error
+  }
+}
+
+/** Accounts: 0 deployer, 1 service owner, 2 resolver, 4–5 operators, 6–9 stakers, 10–14 attesters. */
+async function seedDemoWorld(rpcUrl: string, chainId: number, addresses: SuretyAddresses, accounts: Account[]) {
+  const client = (i: number) => createSuretyClient({ rpcUrl, chainId, account: accounts[i]!, addresses })
+  const mint = async (to: `0x${string}`, amount: bigint) => {
+    const c = client(0)
+    const hash = await c.wallet.writeContract({ address: addresses.stakeToken, abi: mockERC20Abi, functionName: 'mint', args: [to, amount], chain: null })
+    await c.public.waitForTransactionReceipt({ hash })
+  }
+  for (const account of accounts) await mint(account.address, parseEther('1000000'))
+  const attesters = [10, 11, 12, 13, 14]
+  const { result: serviceId } = await createService(client(1), {
+    params: devnetServiceParams(accounts[2]!.address),
+    classes: [
+      { basePenaltyBps: 100, jailDuration: 0, permanentBan: false }, // downtime
+      { basePenaltyBps: 1000, jailDuration: 24 * HOUR, permanentBan: false }, // late delivery / wrong output
+      { basePenaltyBps: 5000, jailDuration: 0, permanentBan: true }, // fraud
+    ],
+    attesters: attesters.map((i) => accounts[i]!.address),
+  })
+  for (const i of attesters) {
+    await approveStake(client(i), { spender: addresses.registry, amount: maxUint256 })
+    await joinCommittee(client(i), { serviceId, bond: parseEther('5000') })
+  }
+  const vaults: `0x${string}`[] = []
+  for (const [n, operator] of [4, 5].entries()) {
+    const op = client(operator)
+    const { result: vault } = await createVault(op, {
+      withdrawalDelay: 24 * HOUR,
+      commissionBps: 1000,
+      restakingCapBps: 20_000,
+      name: `Surety Staked Operator ${n + 1}`,
+      symbol: `sOP${n + 1}`,
+    })
+    await approveStake(op, { spender: vault, amount: maxUint256 })
+    await approveStake(op, { spender: addresses.court, amount: maxUint256 })
+    await depositBond(op, { vault, amount: parseEther('10000') })
+    for (const staker of [6, 7, 8, 9]) {
+      await approveStake(client(staker), { spender: vault, amount: maxUint256 })
+      await deposit(client(staker), { vault, assets: parseEther(String(20_000 * (staker - 5))) })
+    }
+    await allocate(op, { vault, serviceId, increase: parseEther('100000') })
+    vaults.push(vault)
+  }
+  return { serviceId, vaults }
+}
