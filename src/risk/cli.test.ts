@@ -84,10 +84,10 @@ describe('surety risk', () => {
     await assert.rejects(run(['analyze', '--input', join(dir, 'missing.json')]), /cannot read/)
   })
 
-  test('snapshot says plainly that the SDK read model is not there yet', async () => {
+  test('snapshot names the missing deployment manifest instead of guessing addresses', async () => {
     await assert.rejects(
-      run(['snapshot', '--rpc', 'http://127.0.0.1:1']),
-      (e: unknown) => e instanceof SuretyError && /SDK read model/.test(e.message),
+      run(['snapshot', '--rpc', 'http://127.0.0.1:1', '--deployment', join(dir, 'missing.json')]),
+      (e: unknown) => e instanceof SuretyError && /cannot read deployment manifest/.test(e.message),
     )
   })
 

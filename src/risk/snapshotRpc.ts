@@ -1,15 +1,45 @@
 /**
- * The RPC glue of `risk snapshot`: reads vaults, services, allocations, open-order escrow and declared values
- * from a deployment and hands them to the pure `buildRiskInput`. It needs a read model in the SDK that lists
- * them (vaults of the factory, services of the registry, escrow of open orders); until that exists the
- * command says so plainly instead of producing a partial snapshot that would understate the value at risk.
+ * The RPC glue of `risk snapshot`: reads every vault, service and allocation of a deployment through the SDK's
+ * read model and hands them to the pure `buildRiskInput`. A vault's stake is its bond plus pool net of pending
+ * slashes (what an attacker could still lose). Escrow of open orders counts as zero until the orders contract
+ * exists; the service's declared value is its profit from corruption.
  */
-import { SuretyError } from '../errors.ts'
+import { readDeployment } from '../chain/deployment.ts'
+import { InvalidInputError } from '../errors.ts'
+import { createSuretyReader } from '../sdk/createSuretyClient.ts'
+import { readNetwork } from '../sdk/readNetwork.ts'
+import type { SuretyAddresses } from '../sdk/types.ts'
 import type { RiskInput } from './input.ts'
-import type { SnapshotOptions } from './snapshot.ts'
+import { buildRiskInput, type SnapshotOptions } from './snapshot.ts'
 
-export async function snapshotFromRpc(rpcUrl: string, _opts: SnapshotOptions = {}): Promise<RiskInput> {
-  throw new SuretyError('the SDK read model is not available yet: cannot list escrowed orders to snapshot', {
-    details: `RPC ${rpcUrl} was not contacted. Build the input by hand (see docs/risk.md) or from buildRiskInput().`,
-  })
+export type SnapshotSource = { rpcUrl: string; chainId?: number; addresses?: SuretyAddresses; deployment?: string }
+
+export async function snapshotFromRpc(source: SnapshotSource, opts: SnapshotOptions = {}): Promise<RiskInput> {
+  let chainId = source.chainId
+  let addresses = source.addresses
+  if (!addresses) {
+    const path = source.deployment ?? '.surety/deployments/31337.json'
+    const deployment = readDeployment(path)
+    addresses = deployment.addresses
+    chainId ??= deployment.chainId
+  }
+  if (chainId === undefined) throw new InvalidInputError('the chain id is unknown: pass --deployment FILE')
+  const reader = createSuretyReader({ rpcUrl: source.rpcUrl, chainId, addresses })
+  const network = await readNetwork(reader)
+  const operatorOf = new Map(network.vaults.map((v) => [v.vault, v.operator]))
+  return buildRiskInput(
+    {
+      vaults: network.vaults.map((v) => {
+        const stake = v.bondAssets + v.poolAssets
+        return { operator: v.operator, stake: stake > v.pendingLiabilities ? stake - v.pendingLiabilities : 0n }
+      }),
+      services: network.services.map((s) => ({ id: String(s.id), declaredValue: s.declaredValue, escrowedOrders: 0n })),
+      allocations: network.allocations.map((a) => ({
+        operator: operatorOf.get(a.vault)!,
+        service: String(a.serviceId),
+        amount: a.amount > a.pending ? a.amount - a.pending : 0n,
+      })),
+    },
+    opts,
+  )
 }

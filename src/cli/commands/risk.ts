@@ -23,7 +23,8 @@ const usage = `Usage:
   surety risk cascade --input FILE --shock PSI [--time-limit SECONDS] [--json]
       Worst-case share of all stake lost after a shock removing up to PSI (0..1) of it, plus the attack it
       enables (R_ψ), and the bound (1 + 1/γ)·ψ.
-  surety risk snapshot --rpc URL [--out FILE] [--threshold ALPHA]
+  surety risk snapshot --rpc URL [--deployment FILE] [--out FILE] [--threshold ALPHA]
+                     (addresses from the manifest; default .surety/deployments/31337.json)
       Builds the input above from a live deployment.
   surety risk bond --value V --detection P --slash F [--failure-rate Q] [--decimals N] [--json]
       The collateral that makes cheating on a job of value V unprofitable.
@@ -97,10 +98,18 @@ async function cascade(args: string[]): Promise<number> {
 async function snapshot(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { rpc: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' } },
+    options: {
+      rpc: { type: 'string' },
+      deployment: { type: 'string' },
+      out: { type: 'string' },
+      threshold: { type: 'string' },
+    },
   })
   if (!values.rpc) throw new InvalidInputError('--rpc URL is required')
-  const input = await snapshotFromRpc(values.rpc, { defaultThreshold: values.threshold })
+  const input = await snapshotFromRpc(
+    { rpcUrl: values.rpc, deployment: values.deployment },
+    { defaultThreshold: values.threshold },
+  )
   const text = JSON.stringify(input, null, 2)
   if (values.out) {
     writeFileSync(values.out, `${text}\n`)
