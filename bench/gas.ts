@@ -13,7 +13,6 @@ const TARGETS: Record<string, number> = {
   'request slash, 3-of-5 (first on vault)': 150_000,
   'request slash, 3-of-5 (repeat)': 150_000,
   'execute slash (steady state)': 100_000,
-
 }
 
 const world = await createWorld()

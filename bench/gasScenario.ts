@@ -55,8 +55,12 @@ export async function measureGas(world: World, options: { extraStakers?: number 
   await approveStake(s1, { spender: vault, amount: maxUint256 })
   await approveStake(s2, { spender: vault, amount: maxUint256 })
   // the vault's first share ever pays for creating totalSupply; that is the vault's cost, not a staker's
-  await measured(world, report, 'deposit (first staker of a vault)', () => deposit(s2, { vault, assets: parseEther('5000') }))
-  await measured(world, report, 'deposit (new staker)', () => deposit(s1, { vault, assets: parseEther('5000') }))
+  await measured(world, report, 'deposit (first staker of a vault)', () =>
+    deposit(s2, { vault, assets: parseEther('5000') }),
+  )
+  await measured(world, report, 'deposit (new staker)', () =>
+    deposit(s1, { vault, assets: parseEther('5000') }),
+  )
   await measured(world, report, 'deposit (top-up)', () => deposit(s1, { vault, assets: parseEther('5000') }))
 
   const op = world.clientFor(operator!)
@@ -73,7 +77,13 @@ export async function measureGas(world: World, options: { extraStakers?: number 
   )
 
   const signers = svc.attesters.slice(0, 3)
-  const report1 = { serviceId: svc.serviceId, vault, classId: 0, incidentId: incident('a'), client: client!.address }
+  const report1 = {
+    serviceId: svc.serviceId,
+    vault,
+    classId: 0,
+    incidentId: incident('a'),
+    client: client!.address,
+  }
   await spaceBlock(world)
   const first = await reportSlash(world, signers, report1, reporter)
   report['request slash, 3-of-5 (first on vault)'] = Number(first.gasUsed)
@@ -84,8 +94,12 @@ export async function measureGas(world: World, options: { extraStakers?: number 
   await world.travel(2 * 24 * 3600 + 1)
   const r = world.clientFor(reporter!)
   // the first execution also creates the sink's token balance (once per deployment)
-  await measured(world, report, 'execute slash (first payout to the sink)', () => executeSlash(r, { details: first.result.details }))
-  await measured(world, report, 'execute slash (steady state)', () => executeSlash(r, { details: second.result.details }))
+  await measured(world, report, 'execute slash (first payout to the sink)', () =>
+    executeSlash(r, { details: first.result.details }),
+  )
+  await measured(world, report, 'execute slash (steady state)', () =>
+    executeSlash(r, { details: second.result.details }),
+  )
 
   // dispute path
   const third = await reportSlash(world, signers, { ...report1, incidentId: incident('c') }, reporter)
@@ -106,14 +120,41 @@ export async function measureGas(world: World, options: { extraStakers?: number 
  * holder (each holder is a real ERC-20 balance of the liquid token, one transaction each).
  */
 async function seedStakers(world: World, vault: `0x${string}`, count: number) {
-  const { sendTransaction, operatorVaultAbi } = await import('../src/sdk/index.ts')
+  const { operatorVaultAbi } = await import('../src/sdk/index.ts')
   const { keccak256, toHex, getAddress } = await import('viem')
-  const funder = world.clientFor(world.accounts[19]!)
+  const funderAccount = world.accounts[19]!
+  const funder = world.clientFor(funderAccount)
   await approveStake(funder, { spender: vault, amount: maxUint256 })
   const { result: shares } = await deposit(funder, { vault, assets: parseEther('10000') })
   const each = shares / BigInt(count + 1)
+  // one RPC per transfer: explicit nonces and fees, automine includes each at once, one receipt wait at the end
+  let nonce = await world.public.getTransactionCount({ address: funderAccount.address, blockTag: 'pending' })
+  const block = await world.public.getBlock()
+  const maxFeePerGas = (block.baseFeePerGas ?? 1_000_000_000n) * 4n + 1_000_000_000n
+  let last: `0x${string}` | undefined
   for (let i = 0; i < count; i++) {
     const holder = getAddress(keccak256(toHex(`staker-${i}`)).slice(0, 42))
-    await sendTransaction(funder, { address: vault, abi: operatorVaultAbi, functionName: 'transfer', args: [holder, each] })
+    last = await funder.wallet.writeContract({
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName: 'transfer',
+      args: [holder, each],
+      nonce: nonce++,
+      gas: 100_000n,
+      maxFeePerGas,
+      maxPriorityFeePerGas: 1_000_000_000n,
+      chain: null,
+    })
   }
+  if (last) {
+    const receipt = await world.public.waitForTransactionReceipt({ hash: last })
+    if (receipt.status !== 'success') throw new Error('seeding stakers failed')
+  }
+  const holders = await world.public.readContract({
+    address: vault,
+    abi: operatorVaultAbi,
+    functionName: 'balanceOf',
+    args: [getAddress(keccak256(toHex(`staker-${count - 1}`)).slice(0, 42))],
+  })
+  if (holders !== each) throw new Error(`seeding stakers: last holder has ${holders}, expected ${each}`)
 }

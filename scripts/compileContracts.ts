@@ -52,7 +52,11 @@ function main() {
     .update(JSON.stringify(sources))
     .digest('hex')
   const stampFile = join(outDir, '.fingerprint')
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint && !process.argv.includes('--force')) {
+  if (
+    existsSync(stampFile) &&
+    readFileSync(stampFile, 'utf8') === fingerprint &&
+    !process.argv.includes('--force')
+  ) {
     console.log(`contracts up to date (${files.length} files, solc ${solc.version()})`)
     return
   }
@@ -77,7 +81,9 @@ function main() {
     `// solc ${solc.version()}`,
     '',
   ]
-  for (const [sourcePath, contracts] of Object.entries(output.contracts as Record<string, Record<string, any>>)) {
+  for (const [sourcePath, contracts] of Object.entries(
+    output.contracts as Record<string, Record<string, any>>,
+  )) {
     if (!sourcePath.startsWith('contracts/')) continue
     for (const [name, artifact] of Object.entries(contracts)) {
       const bytecode = artifact.evm.bytecode.object as string

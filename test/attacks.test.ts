@@ -577,7 +577,10 @@ describe('attack: griefing and ordering', () => {
       allocations: [{ serviceId: svc.serviceId, amount: bond + staked }],
     })
     const oldShares = toSharesDown(staked, 0n, 1n)
-    const { result: oldId } = await requestWithdrawal(w.clientFor(staker), { vault: v.vault, shares: oldShares })
+    const { result: oldId } = await requestWithdrawal(w.clientFor(staker), {
+      vault: v.vault,
+      shares: oldShares,
+    })
     const { result } = await reportSlash(w, svc.attesters.slice(0, 3), {
       serviceId: svc.serviceId,
       vault: v.vault,
@@ -612,9 +615,18 @@ describe('attack: griefing and ordering', () => {
     // the vault is fresh again: the newcomer gets first-depositor shares and can take its whole deposit back
     const { result: newShares } = await deposit(w.clientFor(newcomer), { vault: v.vault, assets: fresh })
     assert.equal(newShares, toSharesDown(fresh, 0n, 1n))
-    assert.equal(await vaultRead<bigint>(w, v.vault, 'previewRedeem', [newShares]), toAssetsDown(newShares, fresh, 1n + newShares))
-    const { result: newId } = await requestWithdrawal(w.clientFor(newcomer), { vault: v.vault, shares: newShares })
-    const [, , newReady] = await vaultRead<readonly [bigint, bigint, bigint]>(w, v.vault, 'withdrawal', [newcomer.address, newId])
+    assert.equal(
+      await vaultRead<bigint>(w, v.vault, 'previewRedeem', [newShares]),
+      toAssetsDown(newShares, fresh, 1n + newShares),
+    )
+    const { result: newId } = await requestWithdrawal(w.clientFor(newcomer), {
+      vault: v.vault,
+      shares: newShares,
+    })
+    const [, , newReady] = await vaultRead<readonly [bigint, bigint, bigint]>(w, v.vault, 'withdrawal', [
+      newcomer.address,
+      newId,
+    ])
     await travelTo(w, newReady)
     const { result: paidNew } = await claimWithdrawal(w.clientFor(newcomer), { vault: v.vault, id: newId })
     // rounding down leaves at most a wei behind the one dead share, never more

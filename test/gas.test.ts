@@ -42,7 +42,10 @@ describe('gas', () => {
       'execute slash (steady state)',
     ]) {
       const ratio = many[operation]! / few[operation]!
-      assert.ok(Math.abs(ratio - 1) <= 0.02, `${operation}: ${few[operation]} gas with 1 staker, ${many[operation]} with 1,001`)
+      assert.ok(
+        Math.abs(ratio - 1) <= 0.02,
+        `${operation}: ${few[operation]} gas with 1 staker, ${many[operation]} with 1,001`,
+      )
     }
   })
 })

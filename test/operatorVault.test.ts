@@ -19,14 +19,22 @@ import {
   requestDeallocation,
   requestWithdrawal,
   resolveSlash,
+  type SlashDetails,
   sendTransaction,
   setVaultTerms,
   slashingCourtAbi,
-  type SlashDetails,
 } from '../src/sdk/index.ts'
 import { eventsOf, expectRevert, readOrRevert } from './support/expectRevert.ts'
-import { DAY, HOUR, incident, reportSlash, type ServiceFixture, setupService, setupVault } from './support/fixtures.ts'
-import { type World, useWorld } from './support/world.ts'
+import {
+  DAY,
+  HOUR,
+  incident,
+  reportSlash,
+  type ServiceFixture,
+  setupService,
+  setupVault,
+} from './support/fixtures.ts'
+import { useWorld, type World } from './support/world.ts'
 
 /** Class 0 takes 33.33% of the allocation (under the 50% incident cap), so amounts are not round. */
 const PENALTY_BPS = 3333n
@@ -54,16 +62,30 @@ const read = <T>(w: World, vault: Address, functionName: string, args: readonly 
   readOrRevert<T>(w, { address: vault, abi: operatorVaultAbi, functionName, args })
 async function totals(w: World, vault: Address) {
   const [bond, pool, pending, queued] = await read<readonly bigint[]>(w, vault, 'totals')
-  return { bond: bond!, pool: pool!, pending: pending!, queued: queued!, supply: await read<bigint>(w, vault, 'totalSupply') }
+  return {
+    bond: bond!,
+    pool: pool!,
+    pending: pending!,
+    queued: queued!,
+    supply: await read<bigint>(w, vault, 'totalSupply'),
+  }
 }
 const sharesOf = (w: World, vault: Address, who: Address) => read<bigint>(w, vault, 'balanceOf', [who])
 const allocationOf = async (w: World, vault: Address, serviceId: bigint) => {
-  const [amount, pending, decrease, readyAt] = await read<readonly bigint[]>(w, vault, 'allocation', [serviceId])
+  const [amount, pending, decrease, readyAt] = await read<readonly bigint[]>(w, vault, 'allocation', [
+    serviceId,
+  ])
   return { amount: amount!, pending: pending!, decrease: decrease!, readyAt: readyAt! }
 }
 const serviceAllocated = (w: World, serviceId: bigint) =>
-  readOrRevert<bigint>(w, { address: w.addresses.court, abi: slashingCourtAbi, functionName: 'serviceAllocated', args: [serviceId] })
-const txTime = async (w: World, tx: { blockNumber: bigint }) => (await w.public.getBlock({ blockNumber: tx.blockNumber })).timestamp
+  readOrRevert<bigint>(w, {
+    address: w.addresses.court,
+    abi: slashingCourtAbi,
+    functionName: 'serviceAllocated',
+    args: [serviceId],
+  })
+const txTime = async (w: World, tx: { blockNumber: bigint }) =>
+  (await w.public.getBlock({ blockNumber: tx.blockNumber })).timestamp
 /** Mines a block stamped exactly `timestamp`; later calls and their simulations see that time. */
 const travelTo = async (w: World, timestamp: bigint) => {
   await w.test.setNextBlockTimestamp({ timestamp })
@@ -80,7 +102,13 @@ async function approveVault(w: World, who: Account, vault: Address) {
 }
 
 /** Reports a class-0 slash of `vault` on the main service, signed by 3 of the 5 attesters. */
-async function report(w: World, svc: ServiceFixture, vault: Address, label: string, classId = 0): Promise<SlashDetails> {
+async function report(
+  w: World,
+  svc: ServiceFixture,
+  vault: Address,
+  label: string,
+  classId = 0,
+): Promise<SlashDetails> {
   const { result } = await reportSlash(w, svc.attesters.slice(0, 3), {
     serviceId: svc.serviceId,
     vault,
@@ -123,10 +151,21 @@ describe('OperatorVault.deposit', () => {
     assert.equal(await sharesOf(w, vault, a.address), expected)
     assert.equal(before - (await w.balanceOf(a.address)), assets)
     assert.equal(await w.balanceOf(vault), assets)
-    assert.deepEqual(await totals(w, vault), { bond: 0n, pool: assets, pending: 0n, queued: 0n, supply: DEAD_SHARES + expected })
+    assert.deepEqual(await totals(w, vault), {
+      bond: 0n,
+      pool: assets,
+      pending: 0n,
+      queued: 0n,
+      supply: DEAD_SHARES + expected,
+    })
     const [event] = await eventsOf(w, tx.hash, operatorVaultAbi, 'Deposited')
     assert.deepEqual(
-      [event!.args.sender.toLowerCase(), event!.args.receiver.toLowerCase(), event!.args.assets, event!.args.shares],
+      [
+        event!.args.sender.toLowerCase(),
+        event!.args.receiver.toLowerCase(),
+        event!.args.assets,
+        event!.args.shares,
+      ],
       [a.address.toLowerCase(), a.address.toLowerCase(), assets, expected],
     )
   })
@@ -159,7 +198,11 @@ describe('OperatorVault.deposit', () => {
     assert.deepEqual(await totals(w, vault), { bond: 0n, pool: poolAfter, pending: 0n, queued: 0n, supply })
 
     const assets = parseEther('3') + 1n
-    assert.notEqual((assets * (supply + VIRTUAL_SHARES)) % (poolAfter + 1n), 0n, 'the exact rate has a fraction to round')
+    assert.notEqual(
+      (assets * (supply + VIRTUAL_SHARES)) % (poolAfter + 1n),
+      0n,
+      'the exact rate has a fraction to round',
+    )
     const expected = toSharesDown(assets, poolAfter, supply)
     await approveVault(w, stakerB(w), vault)
     assert.equal(await read<bigint>(w, vault, 'previewDeposit', [assets]), expected)
@@ -179,14 +222,26 @@ describe('OperatorVault.deposit', () => {
 describe('OperatorVault share token', () => {
   test('shares move like any ERC-20 and the new holder can queue them for withdrawal', async () => {
     const w = world()
-    const { vault } = await setupVault(w, operatorOf(w), { delegations: [{ staker: stakerA(w), assets: parseEther('100') }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      delegations: [{ staker: stakerA(w), assets: parseEther('100') }],
+    })
     const minted = toSharesDown(parseEther('100'), 0n, DEAD_SHARES)
     const part = minted / 3n
-    await sendTransaction(w.clientFor(stakerA(w)), { address: vault, abi: operatorVaultAbi, functionName: 'transfer', args: [stakerB(w).address, part] })
+    await sendTransaction(w.clientFor(stakerA(w)), {
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName: 'transfer',
+      args: [stakerB(w).address, part],
+    })
     assert.equal(await sharesOf(w, vault, stakerA(w).address), minted - part)
     assert.equal(await sharesOf(w, vault, stakerB(w).address), part)
     // approve + transferFrom moves them on to a third holder
-    await sendTransaction(w.clientFor(stakerB(w)), { address: vault, abi: operatorVaultAbi, functionName: 'approve', args: [stranger(w).address, part] })
+    await sendTransaction(w.clientFor(stakerB(w)), {
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName: 'approve',
+      args: [stranger(w).address, part],
+    })
     await sendTransaction(w.clientFor(stranger(w)), {
       address: vault,
       abi: operatorVaultAbi,
@@ -207,16 +262,26 @@ describe('OperatorVault share token', () => {
 
   test('shares cannot be sent to the vault itself, where they would be lost and look queued', async () => {
     const w = world()
-    const { vault } = await setupVault(w, operatorOf(w), { delegations: [{ staker: stakerA(w), assets: parseEther('100') }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      delegations: [{ staker: stakerA(w), assets: parseEther('100') }],
+    })
     const held = await sharesOf(w, vault, stakerA(w).address)
     const send = { address: vault, abi: operatorVaultAbi } as const
     await expectRevert(
       sendTransaction(w.clientFor(stakerA(w)), { ...send, functionName: 'transfer', args: [vault, 1n] }),
       'SharesToVault',
     )
-    await sendTransaction(w.clientFor(stakerA(w)), { ...send, functionName: 'approve', args: [stakerB(w).address, 1n] })
+    await sendTransaction(w.clientFor(stakerA(w)), {
+      ...send,
+      functionName: 'approve',
+      args: [stakerB(w).address, 1n],
+    })
     await expectRevert(
-      sendTransaction(w.clientFor(stakerB(w)), { ...send, functionName: 'transferFrom', args: [stakerA(w).address, vault, 1n] }),
+      sendTransaction(w.clientFor(stakerB(w)), {
+        ...send,
+        functionName: 'transferFrom',
+        args: [stakerA(w).address, vault, 1n],
+      }),
       'SharesToVault',
     )
     assert.equal(await sharesOf(w, vault, stakerA(w).address), held)
@@ -228,7 +293,9 @@ describe('OperatorVault.requestWithdrawal', () => {
   test('moves the shares out of the holder into the queue and records their value at request', async () => {
     const w = world()
     const deposited = parseEther('500') + 11n
-    const { vault } = await setupVault(w, operatorOf(w), { delegations: [{ staker: stakerA(w), assets: deposited }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      delegations: [{ staker: stakerA(w), assets: deposited }],
+    })
     const minted = toSharesDown(deposited, 0n, DEAD_SHARES)
     const supply = DEAD_SHARES + minted
     const first = minted / 7n
@@ -238,11 +305,27 @@ describe('OperatorVault.requestWithdrawal', () => {
     assert.equal(tx.result, 0n)
     assert.equal(await sharesOf(w, vault, stakerA(w).address), minted - first)
     // queued shares stay in the share base: the supply and the price do not move
-    assert.deepEqual(await totals(w, vault), { bond: 0n, pool: deposited, pending: 0n, queued: first, supply })
-    assert.deepEqual(await read<readonly bigint[]>(w, vault, 'withdrawal', [stakerA(w).address, 0n]), [first, assets, readyAt])
+    assert.deepEqual(await totals(w, vault), {
+      bond: 0n,
+      pool: deposited,
+      pending: 0n,
+      queued: first,
+      supply,
+    })
+    assert.deepEqual(await read<readonly bigint[]>(w, vault, 'withdrawal', [stakerA(w).address, 0n]), [
+      first,
+      assets,
+      readyAt,
+    ])
     const [event] = await eventsOf(w, tx.hash, operatorVaultAbi, 'WithdrawalRequested')
     assert.deepEqual(
-      [event!.args.owner.toLowerCase(), event!.args.id, event!.args.shares, event!.args.assets, event!.args.readyAt],
+      [
+        event!.args.owner.toLowerCase(),
+        event!.args.id,
+        event!.args.shares,
+        event!.args.assets,
+        event!.args.readyAt,
+      ],
       [stakerA(w).address.toLowerCase(), 0n, first, assets, readyAt],
     )
     const second = await requestWithdrawal(w.clientFor(stakerA(w)), { vault, shares: 5n })
@@ -252,7 +335,9 @@ describe('OperatorVault.requestWithdrawal', () => {
 
   test('reverts with ZeroShares for a request of nothing', async () => {
     const w = world()
-    const { vault } = await setupVault(w, operatorOf(w), { delegations: [{ staker: stakerA(w), assets: parseEther('1') }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      delegations: [{ staker: stakerA(w), assets: parseEther('1') }],
+    })
     await expectRevert(requestWithdrawal(w.clientFor(stakerA(w)), { vault, shares: 0n }), 'ZeroShares', [])
   })
 })
@@ -261,7 +346,9 @@ describe('OperatorVault.claimWithdrawal', () => {
   test('pays nothing before the delay, then exactly the value at request to the receiver, once', async () => {
     const w = world()
     const deposited = parseEther('300') + 1n
-    const { vault } = await setupVault(w, operatorOf(w), { delegations: [{ staker: stakerA(w), assets: deposited }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      delegations: [{ staker: stakerA(w), assets: deposited }],
+    })
     const minted = toSharesDown(deposited, 0n, DEAD_SHARES)
     const shares = minted / 3n
     const tx = await requestWithdrawal(w.clientFor(stakerA(w)), { vault, shares })
@@ -272,20 +359,41 @@ describe('OperatorVault.claimWithdrawal', () => {
     await expectRevert(claimWithdrawal(client, { vault, id: 0n }), 'WithdrawalNotReady', [0n, readyAt])
     await travelTo(w, readyAt)
     // the id belongs to its owner: nobody else can claim it
-    await expectRevert(claimWithdrawal(w.clientFor(stakerB(w)), { vault, id: 0n }), 'WithdrawalNotFound', [stakerB(w).address, 0n])
+    await expectRevert(claimWithdrawal(w.clientFor(stakerB(w)), { vault, id: 0n }), 'WithdrawalNotFound', [
+      stakerB(w).address,
+      0n,
+    ])
     const receiver = w.accounts[7]!.address
     const before = await w.balanceOf(receiver)
     const claim = await claimWithdrawal(client, { vault, id: 0n, receiver })
     assert.equal(claim.result, assets)
     assert.equal((await w.balanceOf(receiver)) - before, assets)
-    assert.deepEqual(await totals(w, vault), { bond: 0n, pool: deposited - assets, pending: 0n, queued: 0n, supply: DEAD_SHARES + minted - shares })
+    assert.deepEqual(await totals(w, vault), {
+      bond: 0n,
+      pool: deposited - assets,
+      pending: 0n,
+      queued: 0n,
+      supply: DEAD_SHARES + minted - shares,
+    })
     const [event] = await eventsOf(w, claim.hash, operatorVaultAbi, 'WithdrawalClaimed')
     assert.deepEqual(
-      [event!.args.owner.toLowerCase(), event!.args.id, event!.args.receiver.toLowerCase(), event!.args.shares, event!.args.assets],
+      [
+        event!.args.owner.toLowerCase(),
+        event!.args.id,
+        event!.args.receiver.toLowerCase(),
+        event!.args.shares,
+        event!.args.assets,
+      ],
       [stakerA(w).address.toLowerCase(), 0n, receiver.toLowerCase(), shares, assets],
     )
-    await expectRevert(claimWithdrawal(client, { vault, id: 0n }), 'WithdrawalNotFound', [stakerA(w).address, 0n])
-    await expectRevert(claimWithdrawal(client, { vault, id: 9n }), 'WithdrawalNotFound', [stakerA(w).address, 9n])
+    await expectRevert(claimWithdrawal(client, { vault, id: 0n }), 'WithdrawalNotFound', [
+      stakerA(w).address,
+      0n,
+    ])
+    await expectRevert(claimWithdrawal(client, { vault, id: 9n }), 'WithdrawalNotFound', [
+      stakerA(w).address,
+      9n,
+    ])
   })
 
   test('a withdrawal requested before a report still bears the loss: it pays the lower rate at claim', async () => {
@@ -339,7 +447,10 @@ describe('OperatorVault.claimWithdrawal', () => {
     // no bond: the whole pending slash is the pool's
     const atRequest = toAssetsDown(minted, pool - x, supply)
     await requestWithdrawal(w.clientFor(stakerA(w)), { vault, shares: minted })
-    assert.deepEqual((await read<readonly bigint[]>(w, vault, 'withdrawal', [stakerA(w).address, 0n])).slice(0, 2), [minted, atRequest])
+    assert.deepEqual(
+      (await read<readonly bigint[]>(w, vault, 'withdrawal', [stakerA(w).address, 0n])).slice(0, 2),
+      [minted, atRequest],
+    )
 
     await approveStake(w.clientFor(operator), { spender: w.addresses.court, amount: maxUint256 })
     await disputeSlash(w.clientFor(operator), { details })
@@ -351,7 +462,13 @@ describe('OperatorVault.claimWithdrawal', () => {
     const { result } = await claimWithdrawal(w.clientFor(stakerA(w)), { vault, id: 0n })
     assert.equal(result, atRequest)
     const left = pool - atRequest
-    assert.deepEqual(await totals(w, vault), { bond: 0n, pool: left, pending: 0n, queued: 0n, supply: DEAD_SHARES })
+    assert.deepEqual(await totals(w, vault), {
+      bond: 0n,
+      pool: left,
+      pending: 0n,
+      queued: 0n,
+      supply: DEAD_SHARES,
+    })
 
     // what was left behind now backs the dead share alone: one wei buys no share
     assert.equal(toSharesDown(1n, left, DEAD_SHARES), 0n)
@@ -388,7 +505,13 @@ describe('OperatorVault pricing while a slash is pending', () => {
 
     await executeAfterWindow(w, details)
     const poolAfter = pool + d - poolLoss
-    assert.deepEqual(await totals(w, vault), { bond: 0n, pool: poolAfter, pending: 0n, queued: 0n, supply: supply + shares })
+    assert.deepEqual(await totals(w, vault), {
+      bond: 0n,
+      pool: poolAfter,
+      pending: 0n,
+      queued: 0n,
+      supply: supply + shares,
+    })
     const value = toAssetsDown(shares, poolAfter, supply + shares)
     assert.equal(await read<bigint>(w, vault, 'previewRedeem', [shares]), value)
     // only rounding (at most 2 wei) separates the depositor from what it paid
@@ -423,7 +546,10 @@ describe('OperatorVault pricing while a slash is pending', () => {
 describe('OperatorVault operator bond', () => {
   test('the operator adds to its first-loss bond without moving the share price', async () => {
     const w = world()
-    const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('10'), delegations: [{ staker: stakerA(w), assets: parseEther('50') }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond: parseEther('10'),
+      delegations: [{ staker: stakerA(w), assets: parseEther('50') }],
+    })
     const priceBefore = await read<bigint>(w, vault, 'previewRedeem', [E])
     const amount = parseEther('2.5') + 1n
     const tx = await depositBond(w.clientFor(operatorOf(w)), { vault, amount })
@@ -437,7 +563,9 @@ describe('OperatorVault operator bond', () => {
     const w = world()
     const { vault } = await setupVault(w, operatorOf(w))
     await approveVault(w, stakerA(w), vault)
-    await expectRevert(depositBond(w.clientFor(stakerA(w)), { vault, amount: 1n }), 'NotOperator', [stakerA(w).address])
+    await expectRevert(depositBond(w.clientFor(stakerA(w)), { vault, amount: 1n }), 'NotOperator', [
+      stakerA(w).address,
+    ])
     await expectRevert(depositBond(w.clientFor(operatorOf(w)), { vault, amount: 0n }), 'ZeroAmount', [])
   })
 
@@ -448,7 +576,11 @@ describe('OperatorVault operator bond', () => {
     const op = w.clientFor(operatorOf(w))
     await expectRevert(claimBondWithdrawal(op, { vault }), 'NoBondWithdrawal', [])
     await expectRevert(requestBondWithdrawal(op, { vault, amount: 0n }), 'ZeroAmount', [])
-    await expectRevert(requestBondWithdrawal(w.clientFor(stranger(w)), { vault, amount: 1n }), 'NotOperator', [stranger(w).address])
+    await expectRevert(
+      requestBondWithdrawal(w.clientFor(stranger(w)), { vault, amount: 1n }),
+      'NotOperator',
+      [stranger(w).address],
+    )
     const amount = parseEther('15') + 9n
     const tx = await requestBondWithdrawal(op, { vault, amount })
     const readyAt = (await txTime(w, tx)) + BigInt(DELAY)
@@ -457,14 +589,19 @@ describe('OperatorVault operator bond', () => {
     await travelTo(w, readyAt - 1n)
     await expectRevert(claimBondWithdrawal(op, { vault }), 'BondWithdrawalNotReady', [readyAt])
     await travelTo(w, readyAt)
-    await expectRevert(claimBondWithdrawal(w.clientFor(stranger(w)), { vault }), 'NotOperator', [stranger(w).address])
+    await expectRevert(claimBondWithdrawal(w.clientFor(stranger(w)), { vault }), 'NotOperator', [
+      stranger(w).address,
+    ])
     const before = await w.balanceOf(operatorOf(w).address)
     const claim = await claimBondWithdrawal(op, { vault })
     assert.equal(claim.result, amount)
     assert.equal((await w.balanceOf(operatorOf(w).address)) - before, amount)
     assert.equal((await totals(w, vault)).bond, bond - amount)
     const [event] = await eventsOf(w, claim.hash, operatorVaultAbi, 'BondWithdrawn')
-    assert.deepEqual([event!.args.requested, event!.args.paid, event!.args.bond], [amount, amount, bond - amount])
+    assert.deepEqual(
+      [event!.args.requested, event!.args.paid, event!.args.bond],
+      [amount, amount, bond - amount],
+    )
     await expectRevert(claimBondWithdrawal(op, { vault }), 'NoBondWithdrawal', [])
   })
 
@@ -487,7 +624,13 @@ describe('OperatorVault operator bond', () => {
     const { result } = await claimBondWithdrawal(op, { vault })
     assert.equal(result, bond - x)
     const supply = DEAD_SHARES + toSharesDown(parseEther('2000'), 0n, DEAD_SHARES)
-    assert.deepEqual(await totals(w, vault), { bond: x, pool: parseEther('2000'), pending: x, queued: 0n, supply })
+    assert.deepEqual(await totals(w, vault), {
+      bond: x,
+      pool: parseEther('2000'),
+      pending: x,
+      queued: 0n,
+      supply,
+    })
   })
 })
 
@@ -495,19 +638,34 @@ describe('OperatorVault.allocate', () => {
   test('raises the allocation now, emits Allocated and updates the court total of the service', async () => {
     const w = world()
     const { svc, other } = fixture()
-    const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('1000'), delegations: [{ staker: stakerA(w), assets: parseEther('1000') }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond: parseEther('1000'),
+      delegations: [{ staker: stakerA(w), assets: parseEther('1000') }],
+    })
     const op = w.clientFor(operatorOf(w))
     const tx = await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('700') })
     await allocate(op, { vault, serviceId: svc.serviceId, increase: 5n })
     // restaked: the same 2000 of stake backs both services in full
     await allocate(op, { vault, serviceId: other.serviceId, increase: parseEther('2000') })
     const [event] = await eventsOf(w, tx.hash, operatorVaultAbi, 'Allocated')
-    assert.deepEqual([event!.args.serviceId, event!.args.amount, event!.args.totalAllocated], [svc.serviceId, parseEther('700'), parseEther('700')])
-    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), { amount: parseEther('700') + 5n, pending: 0n, decrease: 0n, readyAt: 0n })
+    assert.deepEqual(
+      [event!.args.serviceId, event!.args.amount, event!.args.totalAllocated],
+      [svc.serviceId, parseEther('700'), parseEther('700')],
+    )
+    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), {
+      amount: parseEther('700') + 5n,
+      pending: 0n,
+      decrease: 0n,
+      readyAt: 0n,
+    })
     assert.equal(await read<bigint>(w, vault, 'totalAllocated'), parseEther('2700') + 5n)
     // a second operator's allocation adds to the court's per-service total
     const { vault: second } = await setupVault(w, w.accounts[15]!, { bond: parseEther('100') })
-    await allocate(w.clientFor(w.accounts[15]!), { vault: second, serviceId: svc.serviceId, increase: parseEther('42') })
+    await allocate(w.clientFor(w.accounts[15]!), {
+      vault: second,
+      serviceId: svc.serviceId,
+      increase: parseEther('42'),
+    })
     assert.equal(await serviceAllocated(w, svc.serviceId), parseEther('742') + 5n)
     assert.equal(await serviceAllocated(w, other.serviceId), parseEther('2000'))
   })
@@ -523,7 +681,11 @@ describe('OperatorVault.allocate', () => {
     const op = w.clientFor(operatorOf(w))
     const first = parseEther('6000')
     await allocate(op, { vault, serviceId: svc.serviceId, increase: first })
-    await expectRevert(allocate(op, { vault, serviceId: other.serviceId, increase: cap - first + 1n }), 'RestakingCapExceeded', [cap + 1n, cap])
+    await expectRevert(
+      allocate(op, { vault, serviceId: other.serviceId, increase: cap - first + 1n }),
+      'RestakingCapExceeded',
+      [cap + 1n, cap],
+    )
     await allocate(op, { vault, serviceId: other.serviceId, increase: cap - first })
     assert.equal(await read<bigint>(w, vault, 'totalAllocated'), cap)
   })
@@ -534,7 +696,11 @@ describe('OperatorVault.allocate', () => {
     const stake = parseEther('1000') + 7n
     const { vault } = await setupVault(w, operatorOf(w), { restakingCapBps: 30_000, bond: stake })
     const op = w.clientFor(operatorOf(w))
-    await expectRevert(allocate(op, { vault, serviceId: svc.serviceId, increase: stake + 1n }), 'AllocationAboveStake', [stake + 1n, stake])
+    await expectRevert(
+      allocate(op, { vault, serviceId: svc.serviceId, increase: stake + 1n }),
+      'AllocationAboveStake',
+      [stake + 1n, stake],
+    )
     // restaking still spreads the same stake over several services, each up to the whole stake
     await allocate(op, { vault, serviceId: svc.serviceId, increase: stake })
     await allocate(op, { vault, serviceId: other.serviceId, increase: stake })
@@ -545,11 +711,25 @@ describe('OperatorVault.allocate', () => {
     const w = world()
     const { svc } = fixture()
     const { vault } = await setupVault(w, operatorOf(w), { withdrawalDelay: HOUR, bond: parseEther('100') })
-    await expectRevert(allocate(w.clientFor(operatorOf(w)), { vault, serviceId: svc.serviceId, increase: 1n }), 'DelayShorterThanPipeline', [BigInt(HOUR), PIPELINE])
-    const { vault: exact } = await setupVault(w, w.accounts[15]!, { withdrawalDelay: Number(PIPELINE), bond: parseEther('100') })
+    await expectRevert(
+      allocate(w.clientFor(operatorOf(w)), { vault, serviceId: svc.serviceId, increase: 1n }),
+      'DelayShorterThanPipeline',
+      [BigInt(HOUR), PIPELINE],
+    )
+    const { vault: exact } = await setupVault(w, w.accounts[15]!, {
+      withdrawalDelay: Number(PIPELINE),
+      bond: parseEther('100'),
+    })
     await allocate(w.clientFor(w.accounts[15]!), { vault: exact, serviceId: svc.serviceId, increase: 1n })
-    const { vault: short } = await setupVault(w, w.accounts[16]!, { withdrawalDelay: Number(PIPELINE) - 1, bond: parseEther('100') })
-    await expectRevert(allocate(w.clientFor(w.accounts[16]!), { vault: short, serviceId: svc.serviceId, increase: 1n }), 'DelayShorterThanPipeline', [PIPELINE - 1n, PIPELINE])
+    const { vault: short } = await setupVault(w, w.accounts[16]!, {
+      withdrawalDelay: Number(PIPELINE) - 1,
+      bond: parseEther('100'),
+    })
+    await expectRevert(
+      allocate(w.clientFor(w.accounts[16]!), { vault: short, serviceId: svc.serviceId, increase: 1n }),
+      'DelayShorterThanPipeline',
+      [PIPELINE - 1n, PIPELINE],
+    )
   })
 
   test('reverts with ServiceNotAllocatable for an unknown service, NotOperator for anyone else and ZeroAmount for nothing', async () => {
@@ -558,7 +738,11 @@ describe('OperatorVault.allocate', () => {
     const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('100') })
     const op = w.clientFor(operatorOf(w))
     await expectRevert(allocate(op, { vault, serviceId: 99n, increase: 1n }), 'ServiceNotAllocatable', [99n])
-    await expectRevert(allocate(w.clientFor(stranger(w)), { vault, serviceId: svc.serviceId, increase: 1n }), 'NotOperator', [stranger(w).address])
+    await expectRevert(
+      allocate(w.clientFor(stranger(w)), { vault, serviceId: svc.serviceId, increase: 1n }),
+      'NotOperator',
+      [stranger(w).address],
+    )
     await expectRevert(allocate(op, { vault, serviceId: svc.serviceId, increase: 0n }), 'ZeroAmount', [])
   })
 })
@@ -568,16 +752,35 @@ describe('OperatorVault deallocation', () => {
     const w = world()
     const { svc } = fixture()
     const alloc = parseEther('900')
-    const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('1000'), allocations: [{ serviceId: svc.serviceId, amount: alloc }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond: parseEther('1000'),
+      allocations: [{ serviceId: svc.serviceId, amount: alloc }],
+    })
     const decrease = parseEther('333') + 1n
-    const tx = await requestDeallocation(w.clientFor(operatorOf(w)), { vault, serviceId: svc.serviceId, decrease })
+    const tx = await requestDeallocation(w.clientFor(operatorOf(w)), {
+      vault,
+      serviceId: svc.serviceId,
+      decrease,
+    })
     const readyAt = (await txTime(w, tx)) + PIPELINE
     const [requested] = await eventsOf(w, tx.hash, operatorVaultAbi, 'DeallocationRequested')
-    assert.deepEqual([requested!.args.serviceId, requested!.args.decrease, requested!.args.readyAt], [svc.serviceId, decrease, readyAt])
-    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), { amount: alloc, pending: 0n, decrease, readyAt })
+    assert.deepEqual(
+      [requested!.args.serviceId, requested!.args.decrease, requested!.args.readyAt],
+      [svc.serviceId, decrease, readyAt],
+    )
+    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), {
+      amount: alloc,
+      pending: 0n,
+      decrease,
+      readyAt,
+    })
     const anyone = w.clientFor(stranger(w))
     await travelTo(w, readyAt - 1n)
-    await expectRevert(completeDeallocation(anyone, { vault, serviceId: svc.serviceId }), 'DeallocationNotReady', [svc.serviceId, readyAt])
+    await expectRevert(
+      completeDeallocation(anyone, { vault, serviceId: svc.serviceId }),
+      'DeallocationNotReady',
+      [svc.serviceId, readyAt],
+    )
     await travelTo(w, readyAt)
     const done = await completeDeallocation(anyone, { vault, serviceId: svc.serviceId })
     const [event] = await eventsOf(w, done.hash, operatorVaultAbi, 'Deallocated')
@@ -585,22 +788,50 @@ describe('OperatorVault deallocation', () => {
       [event!.args.serviceId, event!.args.decrease, event!.args.amount, event!.args.totalAllocated],
       [svc.serviceId, decrease, alloc - decrease, alloc - decrease],
     )
-    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), { amount: alloc - decrease, pending: 0n, decrease: 0n, readyAt: 0n })
+    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), {
+      amount: alloc - decrease,
+      pending: 0n,
+      decrease: 0n,
+      readyAt: 0n,
+    })
     assert.equal(await serviceAllocated(w, svc.serviceId), alloc - decrease)
-    await expectRevert(completeDeallocation(anyone, { vault, serviceId: svc.serviceId }), 'NoDeallocation', [svc.serviceId])
+    await expectRevert(completeDeallocation(anyone, { vault, serviceId: svc.serviceId }), 'NoDeallocation', [
+      svc.serviceId,
+    ])
   })
 
   test('reverts with DecreaseTooLarge past the allocation, ZeroAmount for nothing and NotOperator for anyone else', async () => {
     const w = world()
     const { svc, other } = fixture()
     const alloc = parseEther('100')
-    const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('100'), allocations: [{ serviceId: svc.serviceId, amount: alloc }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond: parseEther('100'),
+      allocations: [{ serviceId: svc.serviceId, amount: alloc }],
+    })
     const op = w.clientFor(operatorOf(w))
-    await expectRevert(requestDeallocation(op, { vault, serviceId: svc.serviceId, decrease: alloc + 1n }), 'DecreaseTooLarge', [alloc + 1n, alloc])
-    await expectRevert(requestDeallocation(op, { vault, serviceId: other.serviceId, decrease: 1n }), 'DecreaseTooLarge', [1n, 0n])
-    await expectRevert(requestDeallocation(op, { vault, serviceId: svc.serviceId, decrease: 0n }), 'ZeroAmount', [])
-    await expectRevert(requestDeallocation(w.clientFor(stranger(w)), { vault, serviceId: svc.serviceId, decrease: 1n }), 'NotOperator', [stranger(w).address])
-    await expectRevert(completeDeallocation(op, { vault, serviceId: svc.serviceId }), 'NoDeallocation', [svc.serviceId])
+    await expectRevert(
+      requestDeallocation(op, { vault, serviceId: svc.serviceId, decrease: alloc + 1n }),
+      'DecreaseTooLarge',
+      [alloc + 1n, alloc],
+    )
+    await expectRevert(
+      requestDeallocation(op, { vault, serviceId: other.serviceId, decrease: 1n }),
+      'DecreaseTooLarge',
+      [1n, 0n],
+    )
+    await expectRevert(
+      requestDeallocation(op, { vault, serviceId: svc.serviceId, decrease: 0n }),
+      'ZeroAmount',
+      [],
+    )
+    await expectRevert(
+      requestDeallocation(w.clientFor(stranger(w)), { vault, serviceId: svc.serviceId, decrease: 1n }),
+      'NotOperator',
+      [stranger(w).address],
+    )
+    await expectRevert(completeDeallocation(op, { vault, serviceId: svc.serviceId }), 'NoDeallocation', [
+      svc.serviceId,
+    ])
   })
 
   test('reverts with AllocationHeldBySlash when the decrease would release stake a pending slash holds', async () => {
@@ -608,19 +839,31 @@ describe('OperatorVault deallocation', () => {
     const { svc } = fixture()
     const alloc = parseEther('900') + 9n
     const bond = parseEther('2000')
-    const { vault } = await setupVault(w, operatorOf(w), { bond, allocations: [{ serviceId: svc.serviceId, amount: alloc }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond,
+      allocations: [{ serviceId: svc.serviceId, amount: alloc }],
+    })
     const op = w.clientFor(operatorOf(w))
     await requestDeallocation(op, { vault, serviceId: svc.serviceId, decrease: alloc })
     const details = await report(w, svc, vault, 'held')
     const x = firstSlash(alloc, bond)
     assert.equal(details.amount, x)
     await w.travel(Number(PIPELINE))
-    await expectRevert(completeDeallocation(op, { vault, serviceId: svc.serviceId }), 'AllocationHeldBySlash', [svc.serviceId, 0n, x])
+    await expectRevert(
+      completeDeallocation(op, { vault, serviceId: svc.serviceId }),
+      'AllocationHeldBySlash',
+      [svc.serviceId, 0n, x],
+    )
     // a decrease that leaves exactly the pending slash allocated goes through
     await requestDeallocation(op, { vault, serviceId: svc.serviceId, decrease: alloc - x })
     await w.travel(Number(PIPELINE))
     await completeDeallocation(op, { vault, serviceId: svc.serviceId })
-    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), { amount: x, pending: x, decrease: 0n, readyAt: 0n })
+    assert.deepEqual(await allocationOf(w, vault, svc.serviceId), {
+      amount: x,
+      pending: x,
+      decrease: 0n,
+      readyAt: 0n,
+    })
   })
 })
 
@@ -628,7 +871,11 @@ describe('OperatorVault terms', () => {
   test('a lower commission and a lower restaking cap apply at once', async () => {
     const w = world()
     const { vault } = await setupVault(w, operatorOf(w), { commissionBps: 1000, restakingCapBps: 30_000 })
-    const tx = await setVaultTerms(w.clientFor(operatorOf(w)), { vault, commissionBps: 999, restakingCapBps: 20_000 })
+    const tx = await setVaultTerms(w.clientFor(operatorOf(w)), {
+      vault,
+      commissionBps: 999,
+      restakingCapBps: 20_000,
+    })
     const [event] = await eventsOf(w, tx.hash, operatorVaultAbi, 'TermsChanged')
     assert.deepEqual([event!.args.commissionBps, event!.args.restakingCapBps], [999, 20_000])
     assert.equal(await read<number>(w, vault, 'commissionBps'), 999)
@@ -639,10 +886,17 @@ describe('OperatorVault terms', () => {
     const w = world()
     const { vault } = await setupVault(w, operatorOf(w), { commissionBps: 1000, restakingCapBps: 30_000 })
     // one term up and one down: the whole change waits
-    const tx = await setVaultTerms(w.clientFor(operatorOf(w)), { vault, commissionBps: 1001, restakingCapBps: 10_000 })
+    const tx = await setVaultTerms(w.clientFor(operatorOf(w)), {
+      vault,
+      commissionBps: 1001,
+      restakingCapBps: 10_000,
+    })
     const readyAt = (await txTime(w, tx)) + BigInt(DELAY)
     const [queued] = await eventsOf(w, tx.hash, operatorVaultAbi, 'TermsQueued')
-    assert.deepEqual([queued!.args.commissionBps, queued!.args.restakingCapBps, queued!.args.readyAt], [1001, 10_000, readyAt])
+    assert.deepEqual(
+      [queued!.args.commissionBps, queued!.args.restakingCapBps, queued!.args.readyAt],
+      [1001, 10_000, readyAt],
+    )
     assert.equal(await read<number>(w, vault, 'commissionBps'), 1000)
     assert.equal(await read<number>(w, vault, 'restakingCapBps'), 30_000)
     const anyone = w.clientFor(stranger(w))
@@ -670,10 +924,26 @@ describe('OperatorVault terms', () => {
     const w = world()
     const { vault } = await setupVault(w, operatorOf(w))
     const op = w.clientFor(operatorOf(w))
-    await expectRevert(setVaultTerms(w.clientFor(stranger(w)), { vault, commissionBps: 0, restakingCapBps: 10_000 }), 'NotOperator', [stranger(w).address])
-    await expectRevert(setVaultTerms(op, { vault, commissionBps: 5001, restakingCapBps: 10_000 }), 'InvalidTerms', ['commissionBps'])
-    await expectRevert(setVaultTerms(op, { vault, commissionBps: 0, restakingCapBps: 9_999 }), 'InvalidTerms', ['restakingCapBps'])
-    await expectRevert(setVaultTerms(op, { vault, commissionBps: 0, restakingCapBps: 100_001 }), 'InvalidTerms', ['restakingCapBps'])
+    await expectRevert(
+      setVaultTerms(w.clientFor(stranger(w)), { vault, commissionBps: 0, restakingCapBps: 10_000 }),
+      'NotOperator',
+      [stranger(w).address],
+    )
+    await expectRevert(
+      setVaultTerms(op, { vault, commissionBps: 5001, restakingCapBps: 10_000 }),
+      'InvalidTerms',
+      ['commissionBps'],
+    )
+    await expectRevert(
+      setVaultTerms(op, { vault, commissionBps: 0, restakingCapBps: 9_999 }),
+      'InvalidTerms',
+      ['restakingCapBps'],
+    )
+    await expectRevert(
+      setVaultTerms(op, { vault, commissionBps: 0, restakingCapBps: 100_001 }),
+      'InvalidTerms',
+      ['restakingCapBps'],
+    )
   })
 })
 
@@ -681,7 +951,10 @@ describe('OperatorVault court hooks', () => {
   test('reserveSlash, releaseSlash and executeSlash revert with NotCourt for any other caller', async () => {
     const w = world()
     const { svc } = fixture()
-    const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('100'), allocations: [{ serviceId: svc.serviceId, amount: parseEther('100') }] })
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond: parseEther('100'),
+      allocations: [{ serviceId: svc.serviceId, amount: parseEther('100') }],
+    })
     for (const caller of [operatorOf(w), stranger(w)]) {
       const client = w.clientFor(caller)
       await expectRevert(
@@ -689,13 +962,21 @@ describe('OperatorVault court hooks', () => {
           address: vault,
           abi: operatorVaultAbi,
           functionName: 'reserveSlash',
-          args: [svc.serviceId, { penaltyBps: 10_000, incidentCapBps: 10_000, windowCapBps: 10_000, window: 86_400 }],
+          args: [
+            svc.serviceId,
+            { penaltyBps: 10_000, incidentCapBps: 10_000, windowCapBps: 10_000, window: 86_400 },
+          ],
         }),
         'NotCourt',
         [caller.address],
       )
       await expectRevert(
-        sendTransaction(client, { address: vault, abi: operatorVaultAbi, functionName: 'releaseSlash', args: [svc.serviceId, 0n, 0n] }),
+        sendTransaction(client, {
+          address: vault,
+          abi: operatorVaultAbi,
+          functionName: 'releaseSlash',
+          args: [svc.serviceId, 0n, 0n],
+        }),
         'NotCourt',
         [caller.address],
       )
@@ -707,14 +988,27 @@ describe('OperatorVault court hooks', () => {
           args: [
             svc.serviceId,
             0n,
-            { client: caller.address, reporter: caller.address, sink: caller.address, clientShareBps: 10_000, reporterShareBps: 0, ban: false },
+            {
+              client: caller.address,
+              reporter: caller.address,
+              sink: caller.address,
+              clientShareBps: 10_000,
+              reporterShareBps: 0,
+              ban: false,
+            },
           ],
         }),
         'NotCourt',
         [caller.address],
       )
     }
-    assert.deepEqual(await totals(w, vault), { bond: parseEther('100'), pool: 0n, pending: 0n, queued: 0n, supply: DEAD_SHARES })
+    assert.deepEqual(await totals(w, vault), {
+      bond: parseEther('100'),
+      pool: 0n,
+      pending: 0n,
+      queued: 0n,
+      supply: DEAD_SHARES,
+    })
   })
 })
 
@@ -763,7 +1057,13 @@ describe('OperatorVault views', () => {
     const x = firstSlash(alloc, stake)
     assert.equal(details.amount, x)
     // on the slashed service: min(min(alloc, stake) - x, stake - x); elsewhere: min(400, stake - x)
-    assert.equal(await read<bigint>(w, vault, 'slashableStake', [svc.serviceId]), min(min(alloc, stake) - x, stake - x))
-    assert.equal(await read<bigint>(w, vault, 'slashableStake', [other.serviceId]), min(parseEther('400'), stake - x))
+    assert.equal(
+      await read<bigint>(w, vault, 'slashableStake', [svc.serviceId]),
+      min(min(alloc, stake) - x, stake - x),
+    )
+    assert.equal(
+      await read<bigint>(w, vault, 'slashableStake', [other.serviceId]),
+      min(parseEther('400'), stake - x),
+    )
   })
 })

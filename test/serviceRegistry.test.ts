@@ -18,12 +18,12 @@ import {
   removeAttester,
   requestAttesterExit,
   resolveSlash,
+  type ServiceParams,
   sendTransaction,
   serviceRegistryAbi,
   stakeTokenAbi,
-  withdrawAttesterBond,
-  type ServiceParams,
   type ViolationClass,
+  withdrawAttesterBond,
 } from '../src/sdk/index.ts'
 import { eventsOf, expectRevert, readOrRevert } from './support/expectRevert.ts'
 import {
@@ -32,11 +32,11 @@ import {
   defaultServiceParams,
   incident,
   reportSlash,
+  type ServiceFixture,
   setupService,
   setupVault,
-  type ServiceFixture,
 } from './support/fixtures.ts'
-import { type World, useWorld } from './support/world.ts'
+import { useWorld, type World } from './support/world.ts'
 
 const { world } = useWorld()
 
@@ -46,11 +46,20 @@ const MIN_BOND = parseEther('1000')
 const reg = <T>(w: World, functionName: string, args: readonly unknown[] = []) =>
   readOrRevert<T>(w, { address: w.addresses.registry, abi: serviceRegistryAbi, functionName, args })
 
-type AttesterInfo = readonly [active: boolean, index: number, bond: bigint, exitReadyAt: bigint | number, approvedAt: bigint | number]
-const info = (w: World, serviceId: bigint, who: Address) => reg<AttesterInfo>(w, 'attesterInfo', [serviceId, who])
+type AttesterInfo = readonly [
+  active: boolean,
+  index: number,
+  bond: bigint,
+  exitReadyAt: bigint | number,
+  approvedAt: bigint | number,
+]
+const info = (w: World, serviceId: bigint, who: Address) =>
+  reg<AttesterInfo>(w, 'attesterInfo', [serviceId, who])
 const weight = (w: World, serviceId: bigint) => reg<bigint>(w, 'totalAttesterWeight', [serviceId])
 const committee = async (w: World, serviceId: bigint) => {
-  const [members, bonds] = await reg<readonly [readonly Address[], readonly bigint[]]>(w, 'committee', [serviceId])
+  const [members, bonds] = await reg<readonly [readonly Address[], readonly bigint[]]>(w, 'committee', [
+    serviceId,
+  ])
   return { members: members.map((m) => m.toLowerCase()), bonds: [...bonds] }
 }
 const sorted = (accounts: Account[]) =>
@@ -59,14 +68,20 @@ const reportTerms = (w: World, serviceId: bigint, classId: number, signers: read
   reg<any>(w, 'reportTerms', [serviceId, classId, signers])
 
 /** Timestamp of the block that included a transaction. */
-const txTime = async (w: World, tx: { blockNumber: bigint }) => (await w.public.getBlock({ blockNumber: tx.blockNumber })).timestamp
+const txTime = async (w: World, tx: { blockNumber: bigint }) =>
+  (await w.public.getBlock({ blockNumber: tx.blockNumber })).timestamp
 /** Mines a block stamped exactly `timestamp`: later calls (and their simulations) see that time. */
 const travelTo = async (w: World, timestamp: bigint) => {
   await w.test.setNextBlockTimestamp({ timestamp })
   await w.test.mine({ blocks: 1 })
 }
 
-const newService = (w: World, overrides: Partial<ServiceParams> = {}, classes: ViolationClass[] = DEFAULT_CLASSES, attesters: Address[] = []) =>
+const newService = (
+  w: World,
+  overrides: Partial<ServiceParams> = {},
+  classes: ViolationClass[] = DEFAULT_CLASSES,
+  attesters: Address[] = [],
+) =>
   createService(w.clientFor(w.accounts[1]!), {
     params: defaultServiceParams(w.accounts[2]!.address, overrides),
     classes,
@@ -76,20 +91,36 @@ const newService = (w: World, overrides: Partial<ServiceParams> = {}, classes: V
 describe('ServiceRegistry.createService', () => {
   test('creates services with ids from 1, owned by the caller, with their terms, classes and pipeline', async () => {
     const w = world()
-    const params = defaultServiceParams(w.accounts[2]!.address, { disputeWindow: 3 * DAY, resolutionDeadline: 4 * DAY + 7 })
-    const { result: first } = await createService(w.clientFor(w.accounts[1]!), { params, classes: DEFAULT_CLASSES, attesters: [] })
+    const params = defaultServiceParams(w.accounts[2]!.address, {
+      disputeWindow: 3 * DAY,
+      resolutionDeadline: 4 * DAY + 7,
+    })
+    const { result: first } = await createService(w.clientFor(w.accounts[1]!), {
+      params,
+      classes: DEFAULT_CLASSES,
+      attesters: [],
+    })
     const { result: second } = await newService(w)
     assert.equal(first, 1n)
     assert.equal(second, 2n)
     assert.equal(await reg<bigint>(w, 'serviceCount'), 2n)
-    assert.equal((await reg<Address>(w, 'serviceOwner', [first])).toLowerCase(), w.accounts[1]!.address.toLowerCase())
-    assert.equal((await reg<Address>(w, 'resolverOf', [first])).toLowerCase(), w.accounts[2]!.address.toLowerCase())
+    assert.equal(
+      (await reg<Address>(w, 'serviceOwner', [first])).toLowerCase(),
+      w.accounts[1]!.address.toLowerCase(),
+    )
+    assert.equal(
+      (await reg<Address>(w, 'resolverOf', [first])).toLowerCase(),
+      w.accounts[2]!.address.toLowerCase(),
+    )
     const stored = await reg<ServiceParams>(w, 'serviceParams', [first])
-    assert.deepEqual({ ...stored, resolver: stored.resolver.toLowerCase(), sink: stored.sink.toLowerCase() }, {
-      ...params,
-      resolver: params.resolver.toLowerCase(),
-      sink: params.sink.toLowerCase(),
-    })
+    assert.deepEqual(
+      { ...stored, resolver: stored.resolver.toLowerCase(), sink: stored.sink.toLowerCase() },
+      {
+        ...params,
+        resolver: params.resolver.toLowerCase(),
+        sink: params.sink.toLowerCase(),
+      },
+    )
     assert.deepEqual(await reg<ViolationClass[]>(w, 'violationClasses', [first]), DEFAULT_CLASSES)
     assert.equal(await reg<bigint>(w, 'pipelineLength', [first]), BigInt(7 * DAY + 7))
   })
@@ -121,7 +152,11 @@ describe('ServiceRegistry.createService', () => {
     ['a dispute window over 30 days', { disputeWindow: 30 * DAY + 1 }, 'disputeWindow'],
     ['a resolution deadline under a minute', { resolutionDeadline: 59 }, 'resolutionDeadline'],
     ['a resolution deadline over 30 days', { resolutionDeadline: 30 * DAY + 1 }, 'resolutionDeadline'],
-    ['a pipeline one second longer than PARAM_CHANGE_DELAY', { disputeWindow: 10 * DAY, resolutionDeadline: 4 * DAY + 1 }, 'pipeline'],
+    [
+      'a pipeline one second longer than PARAM_CHANGE_DELAY',
+      { disputeWindow: 10 * DAY, resolutionDeadline: 4 * DAY + 1 },
+      'pipeline',
+    ],
     ['a correlation window under a minute', { correlationWindow: 59 }, 'correlationWindow'],
     ['a correlation window over a year', { correlationWindow: 365 * DAY + 1 }, 'correlationWindow'],
     ['a correlation multiplier above 10x', { correlationMultiplierBps: 100_001 }, 'correlationMultiplierBps'],
@@ -129,7 +164,11 @@ describe('ServiceRegistry.createService', () => {
     ['an incident cap above 100%', { incidentCapBps: 10_001, windowCapBps: 10_000 }, 'incidentCapBps'],
     ['a window cap below the incident cap', { incidentCapBps: 5000, windowCapBps: 4999 }, 'windowCapBps'],
     ['a window cap above 100%', { windowCapBps: 10_001 }, 'windowCapBps'],
-    ['client and reporter shares summing above 100%', { clientShareBps: 9501, reporterShareBps: 500 }, 'clientShareBps'],
+    [
+      'client and reporter shares summing above 100%',
+      { clientShareBps: 9501, reporterShareBps: 500 },
+      'clientShareBps',
+    ],
     ['an attester penalty above 100%', { attesterPenaltyBps: 10_001 }, 'attesterPenaltyBps'],
     ['a zero minimum attester bond', { minAttesterBond: 0n }, 'minAttesterBond'],
     ['a non-zero minAllocationDelay (reserved)', { minAllocationDelay: 1 }, 'minAllocationDelay'],
@@ -161,7 +200,10 @@ describe('ServiceRegistry.createService', () => {
 
   test('reverts with CommitteeFull for a founding committee of 65', async () => {
     const w = world()
-    const founders = Array.from({ length: 65 }, (_, i) => privateKeyToAccount(keccak256(toHex(`founder-${i}`))).address)
+    const founders = Array.from(
+      { length: 65 },
+      (_, i) => privateKeyToAccount(keccak256(toHex(`founder-${i}`))).address,
+    )
     await expectRevert(newService(w, {}, DEFAULT_CLASSES, founders), 'CommitteeFull', [0n])
   })
 
@@ -216,13 +258,18 @@ describe('ServiceRegistry.createService', () => {
 })
 
 describe('ServiceRegistry service changes', () => {
-  const changed = (w: World) => defaultServiceParams(w.accounts[7]!.address, { disputeWindow: 4 * DAY, quorumBps: 7500 })
+  const changed = (w: World) =>
+    defaultServiceParams(w.accounts[7]!.address, { disputeWindow: 4 * DAY, quorumBps: 7500 })
   const changedClasses: ViolationClass[] = [{ basePenaltyBps: 4321, jailDuration: DAY, permanentBan: false }]
 
   test('queues a change that applies only once PARAM_CHANGE_DELAY has passed, and anyone may apply it', async () => {
     const w = world()
     const { result: id } = await newService(w)
-    const tx = await queueServiceChange(w.clientFor(w.accounts[1]!), { serviceId: id, params: changed(w), classes: changedClasses })
+    const tx = await queueServiceChange(w.clientFor(w.accounts[1]!), {
+      serviceId: id,
+      params: changed(w),
+      classes: changedClasses,
+    })
     const readyAt = (await txTime(w, tx)) + DELAY
     const [queued] = await eventsOf(w, tx.hash, serviceRegistryAbi, 'ServiceChangeQueued')
     assert.equal(queued!.args.readyAt, readyAt)
@@ -252,7 +299,11 @@ describe('ServiceRegistry service changes', () => {
     const owner = w.clientFor(w.accounts[1]!)
     await queueServiceChange(owner, { serviceId: id, params: changed(w), classes: changedClasses })
     await w.travel(DAY)
-    const second = await queueServiceChange(owner, { serviceId: id, params: defaultServiceParams(w.accounts[2]!.address, { quorumBps: 9000 }), classes: DEFAULT_CLASSES })
+    const second = await queueServiceChange(owner, {
+      serviceId: id,
+      params: defaultServiceParams(w.accounts[2]!.address, { quorumBps: 9000 }),
+      classes: DEFAULT_CLASSES,
+    })
     const readyAt = (await txTime(w, second)) + DELAY
     await travelTo(w, readyAt - 1n)
     await expectRevert(applyServiceChange(owner, { serviceId: id }), 'ChangeNotReady', [id, readyAt])
@@ -266,10 +317,29 @@ describe('ServiceRegistry service changes', () => {
     const w = world()
     const { result: id } = await newService(w)
     const stranger = w.clientFor(w.accounts[9]!)
-    await expectRevert(queueServiceChange(stranger, { serviceId: id, params: changed(w), classes: changedClasses }), 'NotServiceOwner', [id, w.accounts[9]!.address])
-    await queueServiceChange(w.clientFor(w.accounts[1]!), { serviceId: id, params: changed(w), classes: changedClasses })
-    await expectRevert(cancelServiceChange(stranger, { serviceId: id }), 'NotServiceOwner', [id, w.accounts[9]!.address])
-    await expectRevert(queueServiceChange(w.clientFor(w.accounts[1]!), { serviceId: 99n, params: changed(w), classes: changedClasses }), 'ServiceNotFound', [99n])
+    await expectRevert(
+      queueServiceChange(stranger, { serviceId: id, params: changed(w), classes: changedClasses }),
+      'NotServiceOwner',
+      [id, w.accounts[9]!.address],
+    )
+    await queueServiceChange(w.clientFor(w.accounts[1]!), {
+      serviceId: id,
+      params: changed(w),
+      classes: changedClasses,
+    })
+    await expectRevert(cancelServiceChange(stranger, { serviceId: id }), 'NotServiceOwner', [
+      id,
+      w.accounts[9]!.address,
+    ])
+    await expectRevert(
+      queueServiceChange(w.clientFor(w.accounts[1]!), {
+        serviceId: 99n,
+        params: changed(w),
+        classes: changedClasses,
+      }),
+      'ServiceNotFound',
+      [99n],
+    )
   })
 
   test('validates a queued change like a new service', async () => {
@@ -277,11 +347,19 @@ describe('ServiceRegistry service changes', () => {
     const { result: id } = await newService(w)
     const owner = w.clientFor(w.accounts[1]!)
     await expectRevert(
-      queueServiceChange(owner, { serviceId: id, params: defaultServiceParams(w.accounts[2]!.address, { windowCapBps: 100 }), classes: DEFAULT_CLASSES }),
+      queueServiceChange(owner, {
+        serviceId: id,
+        params: defaultServiceParams(w.accounts[2]!.address, { windowCapBps: 100 }),
+        classes: DEFAULT_CLASSES,
+      }),
       'InvalidParam',
       ['windowCapBps'],
     )
-    await expectRevert(queueServiceChange(owner, { serviceId: id, params: changed(w), classes: [] }), 'TooManyClasses', [0n])
+    await expectRevert(
+      queueServiceChange(owner, { serviceId: id, params: changed(w), classes: [] }),
+      'TooManyClasses',
+      [0n],
+    )
   })
 
   test('the owner cancels a queued change, which then can never apply', async () => {
@@ -304,7 +382,10 @@ describe('ServiceRegistry committee membership', () => {
     const w = world()
     const svc = await setupService(w)
     const newcomer = w.accounts[16]!
-    const tx = await approveAttester(w.clientFor(svc.owner), { serviceId: svc.serviceId, attester: newcomer.address })
+    const tx = await approveAttester(w.clientFor(svc.owner), {
+      serviceId: svc.serviceId,
+      attester: newcomer.address,
+    })
     const readyAt = (await txTime(w, tx)) + DELAY
     const [event] = await eventsOf(w, tx.hash, serviceRegistryAbi, 'AttesterApprovalQueued')
     assert.equal(event!.args.attester.toLowerCase(), newcomer.address.toLowerCase())
@@ -312,7 +393,11 @@ describe('ServiceRegistry committee membership', () => {
     const client = w.clientFor(newcomer)
     await approveStake(client, { spender: w.addresses.registry, amount: maxUint256 })
     await travelTo(w, readyAt - 1n)
-    await expectRevert(joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }), 'AttesterNotApproved', [svc.serviceId, newcomer.address])
+    await expectRevert(
+      joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }),
+      'AttesterNotApproved',
+      [svc.serviceId, newcomer.address],
+    )
     await travelTo(w, readyAt)
     const joined = await joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND })
     const [j] = await eventsOf(w, joined.hash, serviceRegistryAbi, 'AttesterJoined')
@@ -325,7 +410,10 @@ describe('ServiceRegistry committee membership', () => {
     const w = world()
     const svc = await setupService(w)
     await expectRevert(
-      approveAttester(w.clientFor(w.accounts[9]!), { serviceId: svc.serviceId, attester: w.accounts[9]!.address }),
+      approveAttester(w.clientFor(w.accounts[9]!), {
+        serviceId: svc.serviceId,
+        attester: w.accounts[9]!.address,
+      }),
       'NotServiceOwner',
       [svc.serviceId, w.accounts[9]!.address],
     )
@@ -333,7 +421,10 @@ describe('ServiceRegistry committee membership', () => {
 
   test('joining pulls the bond, takes the lowest free index and adds the bond to the weight', async () => {
     const w = world()
-    const { result: id } = await newService(w, {}, DEFAULT_CLASSES, [w.accounts[10]!.address, w.accounts[11]!.address])
+    const { result: id } = await newService(w, {}, DEFAULT_CLASSES, [
+      w.accounts[10]!.address,
+      w.accounts[11]!.address,
+    ])
     const bonds = [MIN_BOND + 7n, parseEther('2500')]
     for (const [i, attester] of [w.accounts[10]!, w.accounts[11]!].entries()) {
       const client = w.clientFor(attester)
@@ -353,7 +444,10 @@ describe('ServiceRegistry committee membership', () => {
     const { result: id } = await newService(w, {}, DEFAULT_CLASSES, [w.accounts[10]!.address])
     const client = w.clientFor(w.accounts[10]!)
     await approveStake(client, { spender: w.addresses.registry, amount: maxUint256 })
-    await expectRevert(joinCommittee(client, { serviceId: id, bond: MIN_BOND - 1n }), 'BondBelowMinimum', [MIN_BOND - 1n, MIN_BOND])
+    await expectRevert(joinCommittee(client, { serviceId: id, bond: MIN_BOND - 1n }), 'BondBelowMinimum', [
+      MIN_BOND - 1n,
+      MIN_BOND,
+    ])
     await joinCommittee(client, { serviceId: id, bond: MIN_BOND })
     assert.equal(await weight(w, id), MIN_BOND)
   })
@@ -363,34 +457,62 @@ describe('ServiceRegistry committee membership', () => {
     const svc = await setupService(w)
     const client = w.clientFor(w.accounts[16]!)
     await approveStake(client, { spender: w.addresses.registry, amount: maxUint256 })
-    await expectRevert(joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }), 'AttesterNotApproved', [svc.serviceId, w.accounts[16]!.address])
+    await expectRevert(
+      joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }),
+      'AttesterNotApproved',
+      [svc.serviceId, w.accounts[16]!.address],
+    )
   })
 
   test('reverts with AttesterAlreadyActive for a member, and for an exiting member whose bond is still held', async () => {
     const w = world()
     const svc = await setupService(w)
     const client = w.clientFor(svc.attesters[0]!)
-    await expectRevert(joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }), 'AttesterAlreadyActive', [svc.serviceId, svc.attesters[0]!.address])
+    await expectRevert(
+      joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }),
+      'AttesterAlreadyActive',
+      [svc.serviceId, svc.attesters[0]!.address],
+    )
     await requestAttesterExit(client, { serviceId: svc.serviceId })
-    await expectRevert(joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }), 'AttesterAlreadyActive', [svc.serviceId, svc.attesters[0]!.address])
+    await expectRevert(
+      joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }),
+      'AttesterAlreadyActive',
+      [svc.serviceId, svc.attesters[0]!.address],
+    )
   })
 
   test('a committee of 64 is full until an exited member withdraws its bond and frees its index', async () => {
     const w = world()
-    const members = Array.from({ length: 65 }, (_, i) => privateKeyToAccount(keccak256(toHex(`attester-${i}`))))
+    const members = Array.from({ length: 65 }, (_, i) =>
+      privateKeyToAccount(keccak256(toHex(`attester-${i}`))),
+    )
     const minBond = 5n
-    const { result: id } = await newService(w, { minAttesterBond: minBond }, DEFAULT_CLASSES, members.slice(0, 64).map((m) => m.address))
+    const { result: id } = await newService(
+      w,
+      { minAttesterBond: minBond },
+      DEFAULT_CLASSES,
+      members.slice(0, 64).map((m) => m.address),
+    )
     const latecomer = members[64]!
     await approveAttester(w.clientFor(w.accounts[1]!), { serviceId: id, attester: latecomer.address })
     await Promise.all(
       members.map(async (m) => {
         await w.test.setBalance({ address: m.address, value: parseEther('10') })
         const client = w.clientFor(m)
-        await sendTransaction(client, { address: w.addresses.stakeToken, abi: stakeTokenAbi, functionName: 'mint', args: [m.address, 100n] })
+        await sendTransaction(client, {
+          address: w.addresses.stakeToken,
+          abi: stakeTokenAbi,
+          functionName: 'mint',
+          args: [m.address, 100n],
+        })
         await approveStake(client, { spender: w.addresses.registry, amount: maxUint256 })
       }),
     )
-    await Promise.all(members.slice(0, 64).map((m, i) => joinCommittee(w.clientFor(m), { serviceId: id, bond: minBond + BigInt(i) })))
+    await Promise.all(
+      members
+        .slice(0, 64)
+        .map((m, i) => joinCommittee(w.clientFor(m), { serviceId: id, bond: minBond + BigInt(i) })),
+    )
     const full = await committee(w, id)
     assert.equal(full.members.length, 64)
     assert.equal(await weight(w, id), 64n * minBond + (63n * 64n) / 2n)
@@ -435,11 +557,23 @@ describe('ServiceRegistry attester bonds and exits', () => {
   test('addAttesterBond reverts with AttesterNotActive for a non-member and an exited member, and BondBelowMinimum for zero', async () => {
     const w = world()
     const svc = await setupService(w)
-    await expectRevert(addAttesterBond(w.clientFor(w.accounts[16]!), { serviceId: svc.serviceId, amount: 1n }), 'AttesterNotActive', [svc.serviceId, w.accounts[16]!.address])
+    await expectRevert(
+      addAttesterBond(w.clientFor(w.accounts[16]!), { serviceId: svc.serviceId, amount: 1n }),
+      'AttesterNotActive',
+      [svc.serviceId, w.accounts[16]!.address],
+    )
     const client = w.clientFor(svc.attesters[0]!)
-    await expectRevert(addAttesterBond(client, { serviceId: svc.serviceId, amount: 0n }), 'BondBelowMinimum', [0n, 1n])
+    await expectRevert(
+      addAttesterBond(client, { serviceId: svc.serviceId, amount: 0n }),
+      'BondBelowMinimum',
+      [0n, 1n],
+    )
     await requestAttesterExit(client, { serviceId: svc.serviceId })
-    await expectRevert(addAttesterBond(client, { serviceId: svc.serviceId, amount: 1n }), 'AttesterNotActive', [svc.serviceId, svc.attesters[0]!.address])
+    await expectRevert(
+      addAttesterBond(client, { serviceId: svc.serviceId, amount: 1n }),
+      'AttesterNotActive',
+      [svc.serviceId, svc.attesters[0]!.address],
+    )
   })
 
   test('an exiting attester stops counting toward quorum at once', async () => {
@@ -448,18 +582,32 @@ describe('ServiceRegistry attester bonds and exits', () => {
     const [a, b, c, d] = svc.attesters
     const pair = sorted([a!, b!])
     // 2 of 5 equal bonds is 40% < 60%
-    await expectRevert(reportTerms(w, svc.serviceId, 0, pair), 'QuorumNotReached', [2n * MIN_BOND, 5n * MIN_BOND, 6000])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, pair), 'QuorumNotReached', [
+      2n * MIN_BOND,
+      5n * MIN_BOND,
+      6000,
+    ])
     const tx = await requestAttesterExit(w.clientFor(c!), { serviceId: svc.serviceId })
     await requestAttesterExit(w.clientFor(d!), { serviceId: svc.serviceId })
     const [event] = await eventsOf(w, tx.hash, serviceRegistryAbi, 'AttesterExitRequested')
     assert.equal(event!.args.readyAt, (await txTime(w, tx)) + DELAY)
     assert.equal(await weight(w, svc.serviceId), 3n * MIN_BOND)
-    assert.deepEqual((await committee(w, svc.serviceId)).members, [a!, b!, svc.attesters[4]!].map((x) => x.address.toLowerCase()))
+    assert.deepEqual(
+      (await committee(w, svc.serviceId)).members,
+      [a!, b!, svc.attesters[4]!].map((x) => x.address.toLowerCase()),
+    )
     // 2 of the 3 remaining is 66.7% >= 60%
     const terms = await reportTerms(w, svc.serviceId, 0, pair)
     assert.equal(terms.signers, 0b11n)
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, c!])), 'AttesterNotActive', [svc.serviceId, c!.address])
-    await expectRevert(requestAttesterExit(w.clientFor(c!), { serviceId: svc.serviceId }), 'AttesterNotActive', [svc.serviceId, c!.address])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, c!])), 'AttesterNotActive', [
+      svc.serviceId,
+      c!.address,
+    ])
+    await expectRevert(
+      requestAttesterExit(w.clientFor(c!), { serviceId: svc.serviceId }),
+      'AttesterNotActive',
+      [svc.serviceId, c!.address],
+    )
   })
 
   test('an exited attester withdraws its whole bond only once PARAM_CHANGE_DELAY has passed, and only once', async () => {
@@ -472,7 +620,11 @@ describe('ServiceRegistry attester bonds and exits', () => {
     const readyAt = (await txTime(w, exit)) + DELAY
     assert.equal(BigInt((await info(w, svc.serviceId, attester.address))[3]), readyAt)
     await travelTo(w, readyAt - 1n)
-    await expectRevert(withdrawAttesterBond(client, { serviceId: svc.serviceId }), 'AttesterExitNotReady', [svc.serviceId, attester.address, readyAt])
+    await expectRevert(withdrawAttesterBond(client, { serviceId: svc.serviceId }), 'AttesterExitNotReady', [
+      svc.serviceId,
+      attester.address,
+      readyAt,
+    ])
     await travelTo(w, readyAt)
     const before = await w.balanceOf(attester.address)
     const tx = await withdrawAttesterBond(client, { serviceId: svc.serviceId })
@@ -480,15 +632,31 @@ describe('ServiceRegistry attester bonds and exits', () => {
     assert.equal((await w.balanceOf(attester.address)) - before, MIN_BOND + 333n)
     const [event] = await eventsOf(w, tx.hash, serviceRegistryAbi, 'AttesterBondWithdrawn')
     assert.equal(event!.args.amount, MIN_BOND + 333n)
-    assert.deepEqual((await info(w, svc.serviceId, attester.address)).slice(0, 4).map(String), ['false', '1', '0', '0'])
-    await expectRevert(withdrawAttesterBond(client, { serviceId: svc.serviceId }), 'AttesterNotActive', [svc.serviceId, attester.address])
+    assert.deepEqual((await info(w, svc.serviceId, attester.address)).slice(0, 4).map(String), [
+      'false',
+      '1',
+      '0',
+      '0',
+    ])
+    await expectRevert(withdrawAttesterBond(client, { serviceId: svc.serviceId }), 'AttesterNotActive', [
+      svc.serviceId,
+      attester.address,
+    ])
   })
 
   test('withdrawAttesterBond reverts with AttesterNotActive for an active member and for a stranger', async () => {
     const w = world()
     const svc = await setupService(w)
-    await expectRevert(withdrawAttesterBond(w.clientFor(svc.attesters[0]!), { serviceId: svc.serviceId }), 'AttesterNotActive', [svc.serviceId, svc.attesters[0]!.address])
-    await expectRevert(withdrawAttesterBond(w.clientFor(w.accounts[16]!), { serviceId: svc.serviceId }), 'AttesterNotActive', [svc.serviceId, w.accounts[16]!.address])
+    await expectRevert(
+      withdrawAttesterBond(w.clientFor(svc.attesters[0]!), { serviceId: svc.serviceId }),
+      'AttesterNotActive',
+      [svc.serviceId, svc.attesters[0]!.address],
+    )
+    await expectRevert(
+      withdrawAttesterBond(w.clientFor(w.accounts[16]!), { serviceId: svc.serviceId }),
+      'AttesterNotActive',
+      [svc.serviceId, w.accounts[16]!.address],
+    )
   })
 
   test('an exited attester that withdrew its bond may rejoin with a new bond', async () => {
@@ -500,7 +668,11 @@ describe('ServiceRegistry attester bonds and exits', () => {
     await withdrawAttesterBond(client, { serviceId: svc.serviceId })
     await joinCommittee(client, { serviceId: svc.serviceId, bond: 2n * MIN_BOND })
     assert.equal(await weight(w, svc.serviceId), 6n * MIN_BOND)
-    assert.deepEqual((await info(w, svc.serviceId, svc.attesters[0]!.address)).slice(0, 3), [true, 0, 2n * MIN_BOND])
+    assert.deepEqual((await info(w, svc.serviceId, svc.attesters[0]!.address)).slice(0, 3), [
+      true,
+      0,
+      2n * MIN_BOND,
+    ])
   })
 })
 
@@ -509,7 +681,10 @@ describe('ServiceRegistry attester removal', () => {
     const w = world()
     const svc = await setupService(w)
     const target = svc.attesters[4]!
-    const tx = await removeAttester(w.clientFor(svc.owner), { serviceId: svc.serviceId, attester: target.address })
+    const tx = await removeAttester(w.clientFor(svc.owner), {
+      serviceId: svc.serviceId,
+      attester: target.address,
+    })
     const readyAt = (await txTime(w, tx)) + DELAY
     const [event] = await eventsOf(w, tx.hash, serviceRegistryAbi, 'AttesterRemovalQueued')
     assert.equal(event!.args.attester.toLowerCase(), target.address.toLowerCase())
@@ -518,15 +693,33 @@ describe('ServiceRegistry attester removal', () => {
     await travelTo(w, readyAt - 1n)
     assert.equal(await weight(w, svc.serviceId), 5n * MIN_BOND)
     await reportTerms(w, svc.serviceId, 0, sorted(svc.attesters.slice(2)))
-    await expectRevert(enforceAttesterRemoval(stranger, { serviceId: svc.serviceId, attester: target.address }), 'ChangeNotReady', [svc.serviceId, readyAt])
+    await expectRevert(
+      enforceAttesterRemoval(stranger, { serviceId: svc.serviceId, attester: target.address }),
+      'ChangeNotReady',
+      [svc.serviceId, readyAt],
+    )
     await travelTo(w, readyAt)
-    const enforced = await enforceAttesterRemoval(stranger, { serviceId: svc.serviceId, attester: target.address })
+    const enforced = await enforceAttesterRemoval(stranger, {
+      serviceId: svc.serviceId,
+      attester: target.address,
+    })
     const now = await txTime(w, enforced)
     assert.equal(await weight(w, svc.serviceId), 4n * MIN_BOND)
     const [active, , bond, exitReadyAt, approvedAt] = await info(w, svc.serviceId, target.address)
-    assert.deepEqual([active, bond, BigInt(exitReadyAt), BigInt(approvedAt)], [false, MIN_BOND, now + DELAY, 0n])
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted(svc.attesters.slice(2))), 'AttesterNotActive', [svc.serviceId, target.address])
-    await expectRevert(enforceAttesterRemoval(stranger, { serviceId: svc.serviceId, attester: target.address }), 'NoRemovalQueued', [svc.serviceId, target.address])
+    assert.deepEqual(
+      [active, bond, BigInt(exitReadyAt), BigInt(approvedAt)],
+      [false, MIN_BOND, now + DELAY, 0n],
+    )
+    await expectRevert(
+      reportTerms(w, svc.serviceId, 0, sorted(svc.attesters.slice(2))),
+      'AttesterNotActive',
+      [svc.serviceId, target.address],
+    )
+    await expectRevert(
+      enforceAttesterRemoval(stranger, { serviceId: svc.serviceId, attester: target.address }),
+      'NoRemovalQueued',
+      [svc.serviceId, target.address],
+    )
   })
 
   test('a removed attester gets its bond back after the delay but cannot rejoin without a new approval', async () => {
@@ -535,21 +728,31 @@ describe('ServiceRegistry attester removal', () => {
     const target = svc.attesters[0]!
     await removeAttester(w.clientFor(svc.owner), { serviceId: svc.serviceId, attester: target.address })
     await w.travel(DEFAULT_PARAM_CHANGE_DELAY)
-    await enforceAttesterRemoval(w.clientFor(w.accounts[9]!), { serviceId: svc.serviceId, attester: target.address })
+    await enforceAttesterRemoval(w.clientFor(w.accounts[9]!), {
+      serviceId: svc.serviceId,
+      attester: target.address,
+    })
     const client = w.clientFor(target)
     await expectRevert(withdrawAttesterBond(client, { serviceId: svc.serviceId }), 'AttesterExitNotReady')
     await w.travel(DEFAULT_PARAM_CHANGE_DELAY)
     const before = await w.balanceOf(target.address)
     await withdrawAttesterBond(client, { serviceId: svc.serviceId })
     assert.equal((await w.balanceOf(target.address)) - before, MIN_BOND)
-    await expectRevert(joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }), 'AttesterNotApproved', [svc.serviceId, target.address])
+    await expectRevert(
+      joinCommittee(client, { serviceId: svc.serviceId, bond: MIN_BOND }),
+      'AttesterNotApproved',
+      [svc.serviceId, target.address],
+    )
   })
 
   test('removeAttester reverts with NotServiceOwner for a stranger and AttesterNotActive for a non-member', async () => {
     const w = world()
     const svc = await setupService(w)
     await expectRevert(
-      removeAttester(w.clientFor(w.accounts[9]!), { serviceId: svc.serviceId, attester: svc.attesters[0]!.address }),
+      removeAttester(w.clientFor(w.accounts[9]!), {
+        serviceId: svc.serviceId,
+        attester: svc.attesters[0]!.address,
+      }),
       'NotServiceOwner',
       [svc.serviceId, w.accounts[9]!.address],
     )
@@ -564,7 +767,10 @@ describe('ServiceRegistry attester removal', () => {
     const w = world()
     const svc = await setupService(w)
     await expectRevert(
-      enforceAttesterRemoval(w.clientFor(w.accounts[9]!), { serviceId: svc.serviceId, attester: svc.attesters[0]!.address }),
+      enforceAttesterRemoval(w.clientFor(w.accounts[9]!), {
+        serviceId: svc.serviceId,
+        attester: svc.attesters[0]!.address,
+      }),
       'NoRemovalQueued',
       [svc.serviceId, svc.attesters[0]!.address],
     )
@@ -575,7 +781,10 @@ describe('ServiceRegistry.reportTerms', () => {
   /** Five attesters: four with the minimum bond and one with `heavyBonds` times it. */
   async function weighted(w: World, heavyBonds = 2n): Promise<ServiceFixture> {
     const svc = await setupService(w, { attesters: w.accounts.slice(10, 15) })
-    await addAttesterBond(w.clientFor(svc.attesters[4]!), { serviceId: svc.serviceId, amount: (heavyBonds - 1n) * MIN_BOND })
+    await addAttesterBond(w.clientFor(svc.attesters[4]!), {
+      serviceId: svc.serviceId,
+      amount: (heavyBonds - 1n) * MIN_BOND,
+    })
     return svc
   }
 
@@ -588,15 +797,45 @@ describe('ServiceRegistry.reportTerms', () => {
     assert.equal(terms.signers, (1n << 2n) | (1n << 3n) | (1n << 4n))
     assert.deepEqual(
       [terms.basePenaltyBps, terms.jailDuration, terms.permanentBan],
-      [DEFAULT_CLASSES[1]!.basePenaltyBps, DEFAULT_CLASSES[1]!.jailDuration, DEFAULT_CLASSES[1]!.permanentBan],
+      [
+        DEFAULT_CLASSES[1]!.basePenaltyBps,
+        DEFAULT_CLASSES[1]!.jailDuration,
+        DEFAULT_CLASSES[1]!.permanentBan,
+      ],
     )
     assert.deepEqual(
-      [terms.disputeWindow, terms.resolutionDeadline, terms.disputeBond, terms.sink.toLowerCase(), terms.clientShareBps, terms.reporterShareBps],
-      [p.disputeWindow, p.resolutionDeadline, p.disputeBond, p.sink.toLowerCase(), p.clientShareBps, p.reporterShareBps],
+      [
+        terms.disputeWindow,
+        terms.resolutionDeadline,
+        terms.disputeBond,
+        terms.sink.toLowerCase(),
+        terms.clientShareBps,
+        terms.reporterShareBps,
+      ],
+      [
+        p.disputeWindow,
+        p.resolutionDeadline,
+        p.disputeBond,
+        p.sink.toLowerCase(),
+        p.clientShareBps,
+        p.reporterShareBps,
+      ],
     )
     assert.deepEqual(
-      [terms.attesterPenaltyBps, terms.correlationWindow, terms.correlationMultiplierBps, terms.incidentCapBps, terms.windowCapBps],
-      [p.attesterPenaltyBps, p.correlationWindow, p.correlationMultiplierBps, p.incidentCapBps, p.windowCapBps],
+      [
+        terms.attesterPenaltyBps,
+        terms.correlationWindow,
+        terms.correlationMultiplierBps,
+        terms.incidentCapBps,
+        terms.windowCapBps,
+      ],
+      [
+        p.attesterPenaltyBps,
+        p.correlationWindow,
+        p.correlationMultiplierBps,
+        p.incidentCapBps,
+        p.windowCapBps,
+      ],
     )
     assert.equal((await reportTerms(w, svc.serviceId, 0, sorted(svc.attesters.slice(0, 3)))).signers, 0b111n)
   })
@@ -614,7 +853,11 @@ describe('ServiceRegistry.reportTerms', () => {
     const svc = await weighted(w)
     const [a, b, c] = svc.attesters
     // 3 of 5 members, but 3x of 6x = 50% by weight
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!])), 'QuorumNotReached', [3n * MIN_BOND, 6n * MIN_BOND, 6000])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!])), 'QuorumNotReached', [
+      3n * MIN_BOND,
+      6n * MIN_BOND,
+      6000,
+    ])
     await expectRevert(reportTerms(w, svc.serviceId, 0, []), 'QuorumNotReached', [0n, 6n * MIN_BOND, 6000])
   })
 
@@ -623,8 +866,16 @@ describe('ServiceRegistry.reportTerms', () => {
     const svc = await weighted(w, 6n)
     const [a, , , , heavy] = svc.attesters
     // 6x of 10x = 60% by weight, yet 1 of 5 members
-    await expectRevert(reportTerms(w, svc.serviceId, 0, [heavy!.address]), 'QuorumCountNotReached', [1n, 5n, 6000])
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, heavy!])), 'QuorumCountNotReached', [2n, 5n, 6000])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, [heavy!.address]), 'QuorumCountNotReached', [
+      1n,
+      5n,
+      6000,
+    ])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, heavy!])), 'QuorumCountNotReached', [
+      2n,
+      5n,
+      6000,
+    ])
   })
 
   test('counts the weight added by addAttesterBond toward quorum', async () => {
@@ -633,7 +884,11 @@ describe('ServiceRegistry.reportTerms', () => {
     const [a, b, c] = svc.attesters
     // bonds 1,1,1,1,2: a+b+c = 3x of 6x = 50%; a tops up 1x: 4x of 7x = 57%; b tops up 1x: 5x of 8x = 62.5%
     await addAttesterBond(w.clientFor(a!), { serviceId: svc.serviceId, amount: MIN_BOND })
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!])), 'QuorumNotReached', [4n * MIN_BOND, 7n * MIN_BOND, 6000])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!])), 'QuorumNotReached', [
+      4n * MIN_BOND,
+      7n * MIN_BOND,
+      6000,
+    ])
     await addAttesterBond(w.clientFor(b!), { serviceId: svc.serviceId, amount: MIN_BOND })
     assert.equal((await reportTerms(w, svc.serviceId, 0, sorted([a!, b!, c!]))).signers, 0b111n)
   })
@@ -642,9 +897,19 @@ describe('ServiceRegistry.reportTerms', () => {
     const w = world()
     const svc = await setupService(w)
     const asc = sorted(svc.attesters)
-    await expectRevert(reportTerms(w, svc.serviceId, 0, [asc[1]!, asc[0]!, asc[2]!]), 'SignersNotSorted', [1n])
-    await expectRevert(reportTerms(w, svc.serviceId, 0, [asc[0]!, asc[1]!, asc[3]!, asc[2]!]), 'SignersNotSorted', [3n])
-    await expectRevert(reportTerms(w, svc.serviceId, 0, [asc[0]!, asc[1]!, asc[1]!, asc[2]!]), 'SignersNotSorted', [2n])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, [asc[1]!, asc[0]!, asc[2]!]), 'SignersNotSorted', [
+      1n,
+    ])
+    await expectRevert(
+      reportTerms(w, svc.serviceId, 0, [asc[0]!, asc[1]!, asc[3]!, asc[2]!]),
+      'SignersNotSorted',
+      [3n],
+    )
+    await expectRevert(
+      reportTerms(w, svc.serviceId, 0, [asc[0]!, asc[1]!, asc[1]!, asc[2]!]),
+      'SignersNotSorted',
+      [2n],
+    )
     await expectRevert(reportTerms(w, svc.serviceId, 0, [zeroAddress, ...asc]), 'SignersNotSorted', [0n])
   })
 
@@ -652,13 +917,19 @@ describe('ServiceRegistry.reportTerms', () => {
     const w = world()
     const svc = await setupService(w)
     const signers = [...svc.attesters, w.accounts[16]!]
-    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted(signers)), 'AttesterNotActive', [svc.serviceId, w.accounts[16]!.address])
+    await expectRevert(reportTerms(w, svc.serviceId, 0, sorted(signers)), 'AttesterNotActive', [
+      svc.serviceId,
+      w.accounts[16]!.address,
+    ])
   })
 
   test('reverts with UnknownClass for a class id past the last class, and ServiceNotFound for an unknown service', async () => {
     const w = world()
     const svc = await setupService(w)
-    await expectRevert(reportTerms(w, svc.serviceId, 3, sorted(svc.attesters)), 'UnknownClass', [svc.serviceId, 3])
+    await expectRevert(reportTerms(w, svc.serviceId, 3, sorted(svc.attesters)), 'UnknownClass', [
+      svc.serviceId,
+      3,
+    ])
     await expectRevert(reportTerms(w, 42n, 0, sorted(svc.attesters)), 'ServiceNotFound', [42n])
   })
 })
@@ -716,16 +987,31 @@ describe('ServiceRegistry.slashAttesters', () => {
     const slashed = await eventsOf(w, tx.hash, serviceRegistryAbi, 'AttesterSlashed')
     assert.deepEqual(
       slashed.map((e) => [e.args.attester.toLowerCase(), e.args.amount, e.args.recipient.toLowerCase()]),
-      [[a!, heavyPenalty], [b!, lightPenalty], [c!, lightPenalty]].map(([x, p]) => [(x as Account).address.toLowerCase(), p, operator.address.toLowerCase()]),
+      [
+        [a!, heavyPenalty],
+        [b!, lightPenalty],
+        [c!, lightPenalty],
+      ].map(([x, p]) => [(x as Account).address.toLowerCase(), p, operator.address.toLowerCase()]),
     )
     // the operator gets its dispute bond back plus the attesters' penalties
     assert.equal((await w.balanceOf(operator.address)) - before, total + result.details.disputeBond)
     assert.equal(registryBefore - (await w.balanceOf(w.addresses.registry)), total)
-    assert.deepEqual((await info(w, svc.serviceId, a!.address)).slice(0, 3), [true, 0, heavyBond - heavyPenalty])
-    assert.deepEqual((await info(w, svc.serviceId, b!.address)).slice(0, 3), [false, 1, MIN_BOND - lightPenalty])
+    assert.deepEqual((await info(w, svc.serviceId, a!.address)).slice(0, 3), [
+      true,
+      0,
+      heavyBond - heavyPenalty,
+    ])
+    assert.deepEqual((await info(w, svc.serviceId, b!.address)).slice(0, 3), [
+      false,
+      1,
+      MIN_BOND - lightPenalty,
+    ])
     // the weight keeps the heavy signer's remaining bond and the two untouched members
     assert.equal(await weight(w, svc.serviceId), heavyBond - heavyPenalty + 2n * MIN_BOND)
-    assert.deepEqual((await committee(w, svc.serviceId)).members, [a!, svc.attesters[3]!, svc.attesters[4]!].map((x) => x.address.toLowerCase()))
+    assert.deepEqual(
+      (await committee(w, svc.serviceId)).members,
+      [a!, svc.attesters[3]!, svc.attesters[4]!].map((x) => x.address.toLowerCase()),
+    )
   })
 })
 
@@ -736,12 +1022,21 @@ describe('ServiceRegistry views', () => {
     await addAttesterBond(w.clientFor(svc.attesters[3]!), { serviceId: svc.serviceId, amount: 9n })
     await requestAttesterExit(w.clientFor(svc.attesters[1]!), { serviceId: svc.serviceId })
     const view = await committee(w, svc.serviceId)
-    assert.deepEqual(view.members, [0, 2, 3, 4].map((i) => svc.attesters[i]!.address.toLowerCase()))
+    assert.deepEqual(
+      view.members,
+      [0, 2, 3, 4].map((i) => svc.attesters[i]!.address.toLowerCase()),
+    )
     assert.deepEqual(view.bonds, [MIN_BOND, MIN_BOND, MIN_BOND + 9n, MIN_BOND])
     const [active, index, bond, exitReadyAt] = await info(w, svc.serviceId, svc.attesters[1]!.address)
     assert.deepEqual([active, index, bond], [false, 1, MIN_BOND])
     assert.ok(BigInt(exitReadyAt) > 0n)
-    assert.deepEqual((await info(w, svc.serviceId, w.accounts[16]!.address)).map(String), ['false', '0', '0', '0', '0'])
+    assert.deepEqual((await info(w, svc.serviceId, w.accounts[16]!.address)).map(String), [
+      'false',
+      '0',
+      '0',
+      '0',
+      '0',
+    ])
     assert.deepEqual(await committee(w, 77n), { members: [], bonds: [] })
   })
 

@@ -4,7 +4,7 @@ import { type Account, type Address, zeroAddress } from 'viem'
 import { DEFAULT_MIN_WITHDRAWAL_DELAY, DEFAULT_PARAM_CHANGE_DELAY } from '../src/chain/deploy.ts'
 import { createVault, operatorVaultAbi, vaultFactoryAbi } from '../src/sdk/index.ts'
 import { eventsOf, expectRevert } from './support/expectRevert.ts'
-import { type World, useWorld } from './support/world.ts'
+import { useWorld, type World } from './support/world.ts'
 
 const { world } = useWorld()
 
@@ -19,7 +19,12 @@ const terms = (overrides: Partial<Parameters<typeof createVault>[1]> = {}) => ({
 })
 
 const readFactory = <T>(w: World, functionName: string, args: readonly unknown[] = []) =>
-  w.public.readContract({ address: w.addresses.factory, abi: vaultFactoryAbi, functionName, args } as any) as Promise<T>
+  w.public.readContract({
+    address: w.addresses.factory,
+    abi: vaultFactoryAbi,
+    functionName,
+    args,
+  } as any) as Promise<T>
 const readVault = <T>(w: World, vault: Address, functionName: string, args: readonly unknown[] = []) =>
   w.public.readContract({ address: vault, abi: operatorVaultAbi, functionName, args } as any) as Promise<T>
 const create = (w: World, operator: Account, overrides: Partial<Parameters<typeof createVault>[1]> = {}) =>
@@ -29,16 +34,29 @@ describe('VaultFactory.createVault', () => {
   test('creates a vault owned by the caller with the requested terms', async () => {
     const w = world()
     const operator = w.accounts[4]!
-    const { result: vault } = await create(w, operator, { withdrawalDelay: 3 * DAY, commissionBps: 250, restakingCapBps: 20_000 })
-    assert.equal((await readVault<Address>(w, vault, 'OPERATOR')).toLowerCase(), operator.address.toLowerCase())
+    const { result: vault } = await create(w, operator, {
+      withdrawalDelay: 3 * DAY,
+      commissionBps: 250,
+      restakingCapBps: 20_000,
+    })
+    assert.equal(
+      (await readVault<Address>(w, vault, 'OPERATOR')).toLowerCase(),
+      operator.address.toLowerCase(),
+    )
     assert.equal(await readVault<number>(w, vault, 'WITHDRAWAL_DELAY'), 3 * DAY)
     assert.equal(await readVault<number>(w, vault, 'commissionBps'), 250)
     assert.equal(await readVault<number>(w, vault, 'restakingCapBps'), 20_000)
     assert.equal(await readVault<string>(w, vault, 'name'), 'Surety Staked Op')
     assert.equal(await readVault<string>(w, vault, 'symbol'), 'sOP')
-    assert.equal((await readVault<Address>(w, vault, 'ASSET')).toLowerCase(), w.addresses.stakeToken.toLowerCase())
+    assert.equal(
+      (await readVault<Address>(w, vault, 'ASSET')).toLowerCase(),
+      w.addresses.stakeToken.toLowerCase(),
+    )
     assert.equal((await readVault<Address>(w, vault, 'COURT')).toLowerCase(), w.addresses.court.toLowerCase())
-    assert.equal((await readVault<Address>(w, vault, 'REGISTRY')).toLowerCase(), w.addresses.registry.toLowerCase())
+    assert.equal(
+      (await readVault<Address>(w, vault, 'REGISTRY')).toLowerCase(),
+      w.addresses.registry.toLowerCase(),
+    )
     // one dead share, held by the vault itself and never redeemable, is the whole supply of a new vault
     assert.equal(await readVault<bigint>(w, vault, 'totalSupply'), 1n)
     assert.equal(await readVault<bigint>(w, vault, 'balanceOf', [vault]), 1n)
@@ -47,7 +65,11 @@ describe('VaultFactory.createVault', () => {
   test('emits VaultCreated with the operator, the vault and its terms', async () => {
     const w = world()
     const operator = w.accounts[4]!
-    const { hash, result: vault } = await create(w, operator, { withdrawalDelay: 2 * DAY, commissionBps: 5000, restakingCapBps: 10_000 })
+    const { hash, result: vault } = await create(w, operator, {
+      withdrawalDelay: 2 * DAY,
+      commissionBps: 5000,
+      restakingCapBps: 10_000,
+    })
     const events = await eventsOf(w, hash, vaultFactoryAbi, 'VaultCreated')
     assert.equal(events.length, 1)
     const { args, address } = events[0]!
@@ -139,12 +161,16 @@ describe('VaultFactory.createVault', () => {
 
   test('reverts with InvalidTerms(restakingCapBps) when the restaking cap is below 100%', async () => {
     const w = world()
-    await expectRevert(create(w, w.accounts[4]!, { restakingCapBps: 9_999 }), 'InvalidTerms', ['restakingCapBps'])
+    await expectRevert(create(w, w.accounts[4]!, { restakingCapBps: 9_999 }), 'InvalidTerms', [
+      'restakingCapBps',
+    ])
   })
 
   test('reverts with InvalidTerms(restakingCapBps) when the restaking cap is above 10x', async () => {
     const w = world()
-    await expectRevert(create(w, w.accounts[4]!, { restakingCapBps: 100_001 }), 'InvalidTerms', ['restakingCapBps'])
+    await expectRevert(create(w, w.accounts[4]!, { restakingCapBps: 100_001 }), 'InvalidTerms', [
+      'restakingCapBps',
+    ])
   })
 
   test('accepts a restaking cap of exactly 100% and of exactly 10x', async () => {
@@ -162,6 +188,9 @@ describe('VaultFactory.createVault', () => {
     assert.equal(await readFactory<Address>(w, 'vaultOf', [operator.address]), zeroAddress)
     assert.deepEqual(await readFactory<Address[]>(w, 'allVaults'), [])
     const { result: vault } = await create(w, operator)
-    assert.equal((await readFactory<Address>(w, 'vaultOf', [operator.address])).toLowerCase(), vault.toLowerCase())
+    assert.equal(
+      (await readFactory<Address>(w, 'vaultOf', [operator.address])).toLowerCase(),
+      vault.toLowerCase(),
+    )
   })
 })

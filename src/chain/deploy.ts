@@ -69,7 +69,11 @@ export async function deploySurety(
       court,
       minDelay,
     ]),
-    await deployContract(publicClient, wallet, slashingCourtAbi, slashingCourtBytecode, [stakeToken, registry, factory]),
+    await deployContract(publicClient, wallet, slashingCourtAbi, slashingCourtBytecode, [
+      stakeToken,
+      registry,
+      factory,
+    ]),
   ]
   const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase()
   if (!same(deployed[0]!, registry) || !same(deployed[1]!, factory) || !same(deployed[2]!, court)) {

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { createSuretyReader } from '../sdk/createSuretyClient.ts'
+import { readAllocation, readVault } from '../sdk/readVault.ts'
 import { freePort } from './anvil.ts'
 import { readDeployment } from './deployment.ts'
 import { startDevnet } from './devnet.ts'
-import { createSuretyReader } from '../sdk/createSuretyClient.ts'
-import { readAllocation, readVault } from '../sdk/readVault.ts'
 
 test('the devnet deploys Surety, writes a manifest the tools can read, and seeds a slashable demo world', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'surety-devnet-'))
@@ -15,7 +15,11 @@ test('the devnet deploys Surety, writes a manifest the tools can read, and seeds
   try {
     const manifest = readDeployment(devnet.manifestPath)
     assert.deepEqual(manifest.addresses, devnet.deployment.addresses)
-    const reader = createSuretyReader({ rpcUrl: manifest.rpcUrl, chainId: manifest.chainId, addresses: manifest.addresses })
+    const reader = createSuretyReader({
+      rpcUrl: manifest.rpcUrl,
+      chainId: manifest.chainId,
+      addresses: manifest.addresses,
+    })
     assert.ok(devnet.world)
     assert.equal(devnet.world.vaults.length, 2)
     for (const vault of devnet.world.vaults) {
@@ -34,6 +38,16 @@ test('the devnet deploys Surety, writes a manifest the tools can read, and seeds
 test('a manifest with a bad field is rejected with a message naming it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'surety-manifest-'))
   const path = join(dir, 'bad.json')
-  writeFileSync(path, JSON.stringify({ chainId: 1, rpcUrl: 'http://x', deployedAt: '', blockNumber: '1', paramChangeDelay: 1, addresses: { stakeToken: '0x1', registry: '0x1', factory: '0x1', court: '0x1' } }))
+  writeFileSync(
+    path,
+    JSON.stringify({
+      chainId: 1,
+      rpcUrl: 'http://x',
+      deployedAt: '',
+      blockNumber: '1',
+      paramChangeDelay: 1,
+      addresses: { stakeToken: '0x1', registry: '0x1', factory: '0x1', court: '0x1' },
+    }),
+  )
   assert.throws(() => readDeployment(path), /addresses\.stakeToken must be a 0x-prefixed 20-byte address/)
 })

@@ -3,16 +3,23 @@
  * five-member committee, two operators with bonded, delegated and allocated vaults — ready for the CLI, the node,
  * the indexer and the dashboard.
  */
-import { type Account, parseEther } from 'viem'
+import { type Account, createPublicClient, http, maxUint256, type PublicClient, parseEther } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
-import { approveStake, createService, createVault, deposit, depositBond, joinCommittee, allocate } from '../sdk/index.ts'
+import { mockERC20Abi } from '../generated/contracts.ts'
 import { chainFor, createSuretyClient } from '../sdk/createSuretyClient.ts'
+import {
+  allocate,
+  approveStake,
+  createService,
+  createVault,
+  deposit,
+  depositBond,
+  joinCommittee,
+} from '../sdk/index.ts'
 import type { ServiceParams, SuretyAddresses } from '../sdk/types.ts'
 import { type Anvil, startAnvil } from './anvil.ts'
 import { deploySurety } from './deploy.ts'
 import { type Deployment, writeDeployment } from './deployment.ts'
-import { mockERC20Abi } from '../generated/contracts.ts'
-import { createPublicClient, http, maxUint256, type PublicClient } from 'viem'
 
 export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
 const HOUR = 3600
@@ -56,8 +63,13 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const anvil = await startAnvil({ port: options.port ?? 8545, accounts: 20 })
   try {
     const chainId = 31337
-    const accounts = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i }))
-    const publicClient = createPublicClient({ chain: chainFor(anvil.rpcUrl, chainId), transport: http(anvil.rpcUrl) }) as PublicClient
+    const accounts = Array.from({ length: 20 }, (_, i) =>
+      mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i }),
+    )
+    const publicClient = createPublicClient({
+      chain: chainFor(anvil.rpcUrl, chainId),
+      transport: http(anvil.rpcUrl),
+    }) as PublicClient
     const placeholder = accounts[0]!.address
     const deployer = createSuretyClient({
       rpcUrl: anvil.rpcUrl,
@@ -66,7 +78,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       addresses: { stakeToken: placeholder, registry: placeholder, factory: placeholder, court: placeholder },
     })
     const paramChangeDelay = 24 * HOUR
-    const addresses = await deploySurety(publicClient, deployer.wallet, { paramChangeDelay, minWithdrawalDelay: HOUR })
+    const addresses = await deploySurety(publicClient, deployer.wallet, {
+      paramChangeDelay,
+      minWithdrawalDelay: HOUR,
+    })
     const deployment: Deployment = {
       chainId,
       rpcUrl: anvil.rpcUrl,
@@ -76,7 +91,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       addresses,
     }
     const manifestPath = writeDeployment(options.manifestDir ?? '.surety/deployments', deployment)
-    const world = options.seed === false ? undefined : await seedDemoWorld(anvil.rpcUrl, chainId, addresses, accounts)
+    const world =
+      options.seed === false ? undefined : await seedDemoWorld(anvil.rpcUrl, chainId, addresses, accounts)
     return {
       anvil,
       deployment,
@@ -92,11 +108,22 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
 }
 
 /** Accounts: 0 deployer, 1 service owner, 2 resolver, 4–5 operators, 6–9 stakers, 10–14 attesters. */
-async function seedDemoWorld(rpcUrl: string, chainId: number, addresses: SuretyAddresses, accounts: Account[]) {
+async function seedDemoWorld(
+  rpcUrl: string,
+  chainId: number,
+  addresses: SuretyAddresses,
+  accounts: Account[],
+) {
   const client = (i: number) => createSuretyClient({ rpcUrl, chainId, account: accounts[i]!, addresses })
   const mint = async (to: `0x${string}`, amount: bigint) => {
     const c = client(0)
-    const hash = await c.wallet.writeContract({ address: addresses.stakeToken, abi: mockERC20Abi, functionName: 'mint', args: [to, amount], chain: null })
+    const hash = await c.wallet.writeContract({
+      address: addresses.stakeToken,
+      abi: mockERC20Abi,
+      functionName: 'mint',
+      args: [to, amount],
+      chain: null,
+    })
     await c.public.waitForTransactionReceipt({ hash })
   }
   for (const account of accounts) await mint(account.address, parseEther('1000000'))

@@ -49,8 +49,16 @@ describe('the TypeScript formulas equal the Solidity libraries', () => {
     const rng = new Prng(7)
     for (let i = 0; i < CASES; i++) {
       const [a, ta, ts] = [amount(rng), amount(rng), amount(rng) * 1000n]
-      assert.equal(await call('toSharesDown', [a, ta, ts]), toSharesDown(a, ta, ts), `toSharesDown(${a}, ${ta}, ${ts})`)
-      assert.equal(await call('toAssetsDown', [a, ta, ts]), toAssetsDown(a, ta, ts), `toAssetsDown(${a}, ${ta}, ${ts})`)
+      assert.equal(
+        await call('toSharesDown', [a, ta, ts]),
+        toSharesDown(a, ta, ts),
+        `toSharesDown(${a}, ${ta}, ${ts})`,
+      )
+      assert.equal(
+        await call('toAssetsDown', [a, ta, ts]),
+        toAssetsDown(a, ta, ts),
+        `toAssetsDown(${a}, ${ta}, ${ts})`,
+      )
       const [pool, bond, pending] = [amount(rng), amount(rng), amount(rng)]
       assert.equal(await call('netPoolAssets', [pool, bond, pending]), netPoolAssets(pool, bond, pending))
     }

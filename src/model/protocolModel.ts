@@ -5,7 +5,13 @@
  * Formulas come from sharesMath.ts and slashMath.ts, shared with the simulator.
  */
 import { BPS, min, mulDivUp, netPoolAssets, toAssetsDown, toSharesDown } from './sharesMath.ts'
-import { correlationPenaltyBps, slashAmount, slashedInWindow, splitSlash, totalPenaltyBps } from './slashMath.ts'
+import {
+  correlationPenaltyBps,
+  slashAmount,
+  slashedInWindow,
+  splitSlash,
+  totalPenaltyBps,
+} from './slashMath.ts'
 
 export class ModelRevert extends Error {
   override name = 'ModelRevert'
@@ -285,7 +291,8 @@ export class ProtocolModel {
     a.live = true
     v.totalAllocated = total
     service.allocated += increase
-    if (!this.queues.has(addr(vault))) this.queues.set(addr(vault), { head: 1n, tail: 1n, settled: new Set() })
+    if (!this.queues.has(addr(vault)))
+      this.queues.set(addr(vault), { head: 1n, tail: 1n, settled: new Set() })
   }
 
   requestDeallocation(vault: string, sender: string, serviceId: bigint, decrease: bigint, now: bigint) {
@@ -435,7 +442,8 @@ export class ProtocolModel {
     const service = this.service(s.serviceId)
     const requestEpoch = s.requestedAt / service.params.correlationWindow
     a.pending -= amount
-    if (a.windowEpoch === requestEpoch) a.windowSlashed = a.windowSlashed > amount ? a.windowSlashed - amount : 0n
+    if (a.windowEpoch === requestEpoch)
+      a.windowSlashed = a.windowSlashed > amount ? a.windowSlashed - amount : 0n
     v.pending -= amount
     if (service.epoch === requestEpoch) {
       service.current = service.current > amount ? service.current - amount : 0n

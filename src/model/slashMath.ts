@@ -53,7 +53,11 @@ export function removeFromWindow(
  * Ethereum-style proportional penalty: the fraction of the service's allocated stake already slashed or
  * pending in the window, times the multiplier, capped at 100%. Rounded up (slashes favour the protocol).
  */
-export function correlationPenaltyBps(windowSlashed: bigint, serviceAllocated: bigint, multiplierBps: bigint): bigint {
+export function correlationPenaltyBps(
+  windowSlashed: bigint,
+  serviceAllocated: bigint,
+  multiplierBps: bigint,
+): bigint {
   if (serviceAllocated === 0n || windowSlashed === 0n) return 0n
   const fractionBps = mulDivUp(windowSlashed, BPS, serviceAllocated)
   return min(BPS, mulDivUp(fractionBps, multiplierBps, BPS))
@@ -87,7 +91,8 @@ export function slashAmount(input: SlashAmountInput): bigint {
   const incidentCap = mulDivDown(input.allocated, input.incidentCapBps, BPS)
   const windowCap = mulDivDown(input.allocated, input.windowCapBps, BPS)
   const windowRoom = windowCap > input.operatorWindowSlashed ? windowCap - input.operatorWindowSlashed : 0n
-  const allocationRoom = input.allocated > input.pendingOnService ? input.allocated - input.pendingOnService : 0n
+  const allocationRoom =
+    input.allocated > input.pendingOnService ? input.allocated - input.pendingOnService : 0n
   return min(min(min(raw, incidentCap), windowRoom), min(allocationRoom, input.vaultAvailable))
 }
 
@@ -97,7 +102,12 @@ export type SlashSplit = { client: bigint; reporter: bigint; sink: bigint }
  * Who receives an executed slash. Client and reporter shares round down; the remainder, rounding included,
  * goes to the sink. Without a harmed client, the client share goes to the sink too.
  */
-export function splitSlash(amount: bigint, clientBps: bigint, reporterBps: bigint, hasClient: boolean): SlashSplit {
+export function splitSlash(
+  amount: bigint,
+  clientBps: bigint,
+  reporterBps: bigint,
+  hasClient: boolean,
+): SlashSplit {
   const reporter = mulDivDown(amount, reporterBps, BPS)
   const client = hasClient ? mulDivDown(amount, clientBps, BPS) : 0n
   return { client, reporter, sink: amount - reporter - client }

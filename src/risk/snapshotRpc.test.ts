@@ -10,7 +10,10 @@ import { parseRiskInput } from './input.ts'
 import { snapshotFromRpc } from './snapshotRpc.ts'
 
 test('a snapshot of the live devnet lists its operators, service and allocations, and the engine can analyse it', async () => {
-  const devnet = await startDevnet({ port: await freePort(), manifestDir: mkdtempSync(join(tmpdir(), 'surety-snap-')) })
+  const devnet = await startDevnet({
+    port: await freePort(),
+    manifestDir: mkdtempSync(join(tmpdir(), 'surety-snap-')),
+  })
   try {
     const input = await snapshotFromRpc({ rpcUrl: devnet.anvil.rpcUrl, deployment: devnet.manifestPath })
     const operators = [devnet.accounts[4]!.address, devnet.accounts[5]!.address]

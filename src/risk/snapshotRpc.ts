@@ -12,9 +12,17 @@ import type { SuretyAddresses } from '../sdk/types.ts'
 import type { RiskInput } from './input.ts'
 import { buildRiskInput, type SnapshotOptions } from './snapshot.ts'
 
-export type SnapshotSource = { rpcUrl: string; chainId?: number; addresses?: SuretyAddresses; deployment?: string }
+export type SnapshotSource = {
+  rpcUrl: string
+  chainId?: number
+  addresses?: SuretyAddresses
+  deployment?: string
+}
 
-export async function snapshotFromRpc(source: SnapshotSource, opts: SnapshotOptions = {}): Promise<RiskInput> {
+export async function snapshotFromRpc(
+  source: SnapshotSource,
+  opts: SnapshotOptions = {},
+): Promise<RiskInput> {
   let chainId = source.chainId
   let addresses = source.addresses
   if (!addresses) {
@@ -31,9 +39,16 @@ export async function snapshotFromRpc(source: SnapshotSource, opts: SnapshotOpti
     {
       vaults: network.vaults.map((v) => {
         const stake = v.bondAssets + v.poolAssets
-        return { operator: v.operator, stake: stake > v.pendingLiabilities ? stake - v.pendingLiabilities : 0n }
+        return {
+          operator: v.operator,
+          stake: stake > v.pendingLiabilities ? stake - v.pendingLiabilities : 0n,
+        }
       }),
-      services: network.services.map((s) => ({ id: String(s.id), declaredValue: s.declaredValue, escrowedOrders: 0n })),
+      services: network.services.map((s) => ({
+        id: String(s.id),
+        declaredValue: s.declaredValue,
+        escrowedOrders: 0n,
+      })),
       allocations: network.allocations.map((a) => ({
         operator: operatorOf.get(a.vault)!,
         service: String(a.serviceId),

@@ -11,10 +11,18 @@ export function chainFor(rpcUrl: string, chainId: number): Chain {
   })
 }
 
-export function createSuretyReader(params: { rpcUrl: string; chainId: number; addresses: SuretyAddresses }): SuretyReader {
+export function createSuretyReader(params: {
+  rpcUrl: string
+  chainId: number
+  addresses: SuretyAddresses
+}): SuretyReader {
   const chain = chainFor(params.rpcUrl, params.chainId)
   return {
-    public: createPublicClient({ chain, transport: http(params.rpcUrl), pollingInterval: 50 }) as SuretyReader['public'],
+    public: createPublicClient({
+      chain,
+      transport: http(params.rpcUrl),
+      pollingInterval: 50,
+    }) as SuretyReader['public'],
     addresses: params.addresses,
   }
 }

@@ -3,7 +3,13 @@ import { operatorVaultAbi, serviceRegistryAbi, vaultFactoryAbi } from './abis.ts
 import type { SuretyReader } from './types.ts'
 
 export type NetworkView = {
-  vaults: { vault: Address; operator: Address; bondAssets: bigint; poolAssets: bigint; pendingLiabilities: bigint }[]
+  vaults: {
+    vault: Address
+    operator: Address
+    bondAssets: bigint
+    poolAssets: bigint
+    pendingLiabilities: bigint
+  }[]
   services: { id: bigint; declaredValue: bigint; quorumBps: number }[]
   /** Every non-zero allocation limit of every vault to every service. */
   allocations: { vault: Address; serviceId: bigint; amount: bigint; pending: bigint }[]

@@ -16,7 +16,11 @@ export type SlashView = {
  * Reads a slash: its status from the court, its details from the latest SlashRequested / SlashUpheld event
  * (the court stores only their hash; the event log is the durable copy).
  */
-export async function readSlash(reader: SuretyReader, slashId: Hex, fromBlock: bigint = 0n): Promise<SlashView> {
+export async function readSlash(
+  reader: SuretyReader,
+  slashId: Hex,
+  fromBlock: bigint = 0n,
+): Promise<SlashView> {
   const [statusIndex, disputeEnd, resolveBy] = await reader.public.readContract({
     address: reader.addresses.court,
     abi: slashingCourtAbi,

@@ -24,7 +24,12 @@ export type VaultView = {
 /** One vault's state and its derived read model, in a single multicall-free batch of reads. */
 export async function readVault(reader: SuretyReader, vault: Address): Promise<VaultView> {
   const read = <F extends string>(functionName: F, args: readonly unknown[] = []) =>
-    reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName, args } as any) as Promise<any>
+    reader.public.readContract({
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName,
+      args,
+    } as any) as Promise<any>
   const [totals, totalSupply, operator, delay, totalAllocated, commissionBps, restakingCapBps, sharePrice] =
     await Promise.all([
       read('totals'),
@@ -36,7 +41,12 @@ export async function readVault(reader: SuretyReader, vault: Address): Promise<V
       read('restakingCapBps'),
       read('previewRedeem', [10n ** 18n]),
     ])
-  const [bondAssets, poolAssets, pendingLiabilities, queuedShares] = totals as [bigint, bigint, bigint, bigint]
+  const [bondAssets, poolAssets, pendingLiabilities, queuedShares] = totals as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ]
   return {
     vault,
     operator,
@@ -64,10 +74,24 @@ export type AllocationView = {
   slashableStake: bigint
 }
 
-export async function readAllocation(reader: SuretyReader, vault: Address, serviceId: bigint): Promise<AllocationView> {
+export async function readAllocation(
+  reader: SuretyReader,
+  vault: Address,
+  serviceId: bigint,
+): Promise<AllocationView> {
   const [[amount, pending, decrease, readyAt], slashable] = await Promise.all([
-    reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'allocation', args: [serviceId] }),
-    reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'slashableStake', args: [serviceId] }),
+    reader.public.readContract({
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName: 'allocation',
+      args: [serviceId],
+    }),
+    reader.public.readContract({
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName: 'slashableStake',
+      args: [serviceId],
+    }),
   ])
   return {
     serviceId,
@@ -99,8 +123,14 @@ export async function previewWithdrawal(
     functionName: 'withdrawal',
     args: [owner, id],
   })
-  const valueNow = shares === 0n
-    ? 0n
-    : await reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'previewRedeem', args: [shares] })
+  const valueNow =
+    shares === 0n
+      ? 0n
+      : await reader.public.readContract({
+          address: vault,
+          abi: operatorVaultAbi,
+          functionName: 'previewRedeem',
+          args: [shares],
+        })
   return { shares, assetsAtRequest: assets, claimableNow: assets < valueNow ? assets : valueNow, readyAt }
 }

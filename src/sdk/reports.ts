@@ -37,19 +37,32 @@ export function reportTypedData(domain: ReportDomain, report: SlashReport) {
 export type SignedReport = { signer: Address; signature: Hex }
 
 /** Signs a report with a local account (an attester's key). */
-export async function signReport(account: Account, domain: ReportDomain, report: SlashReport): Promise<SignedReport> {
-  if (!account.signTypedData) throw new InvalidInputError('account cannot sign typed data (use a local account)')
+export async function signReport(
+  account: Account,
+  domain: ReportDomain,
+  report: SlashReport,
+): Promise<SignedReport> {
+  if (!account.signTypedData)
+    throw new InvalidInputError('account cannot sign typed data (use a local account)')
   const signature = await account.signTypedData(reportTypedData(domain, report))
   return { signer: account.address, signature }
 }
 
 /** Recovers who signed a report; throws if the signature is malformed. */
-export async function recoverReportSigner(domain: ReportDomain, report: SlashReport, signature: Hex): Promise<Address> {
+export async function recoverReportSigner(
+  domain: ReportDomain,
+  report: SlashReport,
+  signature: Hex,
+): Promise<Address> {
   return recoverTypedDataAddress({ ...reportTypedData(domain, report), signature })
 }
 
 /** True when `signature` is `signer`'s signature of this report under this chain and court. */
-export async function verifyReport(domain: ReportDomain, report: SlashReport, signed: SignedReport): Promise<boolean> {
+export async function verifyReport(
+  domain: ReportDomain,
+  report: SlashReport,
+  signed: SignedReport,
+): Promise<boolean> {
   try {
     const recovered = await recoverReportSigner(domain, report, signed.signature)
     return recovered.toLowerCase() === signed.signer.toLowerCase()

@@ -1,9 +1,9 @@
 import {
   type Abi,
   BaseError,
-  ContractFunctionRevertedError,
   type ContractFunctionArgs,
   type ContractFunctionName,
+  ContractFunctionRevertedError,
   decodeErrorResult,
   type Hex,
 } from 'viem'

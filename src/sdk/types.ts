@@ -76,5 +76,13 @@ export type SlashDetails = {
   requestedAt: number
 }
 
-export const SlashStatus = ['None', 'Pending', 'Disputed', 'Upheld', 'Executed', 'Overturned', 'Lapsed'] as const
+export const SlashStatus = [
+  'None',
+  'Pending',
+  'Disputed',
+  'Upheld',
+  'Executed',
+  'Overturned',
+  'Lapsed',
+] as const
 export type SlashStatusName = (typeof SlashStatus)[number]

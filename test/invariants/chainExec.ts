@@ -3,13 +3,15 @@
  * timestamp) to learn whether and how it reverts, then send it with a fixed gas limit. The model then knows the
  * exact `block.timestamp` every transaction saw.
  */
+
+import type { TransactionReceipt } from 'viem'
 import { type Abi, type Account, type Address, BaseError, ContractFunctionRevertedError } from 'viem'
 import { allSuretyErrorsAbi } from '../../src/sdk/abis.ts'
 import type { World } from '../support/world.ts'
 
-import type { TransactionReceipt } from 'viem'
-
-export type ExecResult = { ok: true; result: unknown; receipt: TransactionReceipt } | { ok: false; errorName: string }
+export type ExecResult =
+  | { ok: true; result: unknown; receipt: TransactionReceipt }
+  | { ok: false; errorName: string }
 
 export async function execAt(
   world: World,
@@ -48,8 +50,10 @@ export async function execAt(
     chain: null,
   } as any)
   const receipt = await world.public.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success') throw new Error(`${call.functionName} passed simulation but reverted on chain`)
+  if (receipt.status !== 'success')
+    throw new Error(`${call.functionName} passed simulation but reverted on chain`)
   const block = await world.public.getBlock({ blockNumber: receipt.blockNumber })
-  if (block.timestamp !== timestamp) throw new Error(`block stamped ${block.timestamp}, expected ${timestamp}`)
+  if (block.timestamp !== timestamp)
+    throw new Error(`block stamped ${block.timestamp}, expected ${timestamp}`)
   return { ok: true, result, receipt }
 }

@@ -17,8 +17,8 @@ import {
   parseEventLogs,
   zeroAddress,
 } from 'viem'
+import { ModelRevert, type ModelSlash, ProtocolModel } from '../../src/model/protocolModel.ts'
 import { BPS, min, netPoolAssets, toAssetsDown } from '../../src/model/sharesMath.ts'
-import { type ModelSlash, ModelRevert, ProtocolModel } from '../../src/model/protocolModel.ts'
 import {
   approveStake,
   operatorVaultAbi,
@@ -74,7 +74,8 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
   }
   const stakers = world.accounts.slice(6, 9)
   for (const staker of stakers) {
-    for (const v of vaults) await approveStake(world.clientFor(staker), { spender: v.address, amount: maxUint256 })
+    for (const v of vaults)
+      await approveStake(world.clientFor(staker), { spender: v.address, amount: maxUint256 })
   }
   return {
     services: [
@@ -108,12 +109,16 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     ...fx.vaults.map((v) => v.address),
   ]
   const balances = await Promise.all(everyone.map((who) => world.balanceOf(who)))
-  everyone.forEach((who, i) => model.setBalance(who, balances[i]!))
+  for (const [i, who] of everyone.entries()) model.setBalance(who, balances[i]!)
   for (const s of fx.services) {
     model.addService({
       id: s.id,
       resolver: s.resolver.address,
-      classes: s.classes.map((c) => ({ ...c, basePenaltyBps: BigInt(c.basePenaltyBps), jailDuration: BigInt(c.jailDuration) })),
+      classes: s.classes.map((c) => ({
+        ...c,
+        basePenaltyBps: BigInt(c.basePenaltyBps),
+        jailDuration: BigInt(c.jailDuration),
+      })),
       params: {
         disputeWindow: BigInt(s.params.disputeWindow),
         resolutionDeadline: BigInt(s.params.resolutionDeadline),
@@ -129,7 +134,9 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         attesterPenaltyBps: BigInt(s.params.attesterPenaltyBps),
         minAttesterBond: s.params.minAttesterBond,
       },
-      attesters: new Map(fx.attesters.map((a) => [a.address.toLowerCase(), { bond: fx.attesterBond, active: true }])),
+      attesters: new Map(
+        fx.attesters.map((a) => [a.address.toLowerCase(), { bond: fx.attesterBond, active: true }]),
+      ),
     })
   }
   for (const v of fx.vaults) model.addVault(v.address, v.operator.address, v.delay, v.capBps)
@@ -153,22 +160,25 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
   for (let step = 0; step < steps; step++) {
     // warm-up: stake and allocate first, so the rest of the sequence has something to slash
     const warmUp = ['deposit', 'depositBond', 'deposit', 'allocate', 'allocate'] as const
-    const action = step < warmUp.length ? warmUp[step]! : rng.weighted({
-      deposit: 18,
-      requestWithdrawal: 9,
-      claimWithdrawal: 8,
-      depositBond: 5,
-      allocate: 10,
-      requestDeallocation: 4,
-      completeDeallocation: 4,
-      report: 13,
-      replay: 2,
-      dispute: 5,
-      resolve: 6,
-      lapse: 3,
-      execute: 10,
-      travel: 12,
-    })
+    const action =
+      step < warmUp.length
+        ? warmUp[step]!
+        : rng.weighted({
+            deposit: 18,
+            requestWithdrawal: 9,
+            claimWithdrawal: 8,
+            depositBond: 5,
+            allocate: 10,
+            requestDeallocation: 4,
+            completeDeallocation: 4,
+            report: 13,
+            replay: 2,
+            dispute: 5,
+            resolve: 6,
+            lapse: 3,
+            execute: 10,
+            travel: 12,
+          })
     const where = `seed ${seed} step ${step} (${action})`
     counts[action] = (counts[action] ?? 0) + 1
     now += 1n + BigInt(rng.int(60))
@@ -217,7 +227,12 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         const assets = rng.amount(parseEther('20000'))
         await both(
           staker,
-          { address: vault.address, abi: operatorVaultAbi, functionName: 'deposit', args: [assets, staker.address] },
+          {
+            address: vault.address,
+            abi: operatorVaultAbi,
+            functionName: 'deposit',
+            args: [assets, staker.address],
+          },
           () => model.deposit(vault.address, staker.address, staker.address, assets),
         )
         break
@@ -237,7 +252,12 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         const shares = rng.next() < 0.9 ? 1n + rng.amount(held > 0n ? held - 1n : 0n) : rng.amount(held)
         const r = await both(
           staker,
-          { address: vault.address, abi: operatorVaultAbi, functionName: 'requestWithdrawal', args: [shares] },
+          {
+            address: vault.address,
+            abi: operatorVaultAbi,
+            functionName: 'requestWithdrawal',
+            args: [shares],
+          },
           () => model.requestWithdrawal(vault.address, staker.address, shares, now),
         )
         if (r) withdrawals.push({ vault: vault.address, owner: staker, id: r.result as bigint })
@@ -251,7 +271,12 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         if (!w) continue
         await both(
           w.owner,
-          { address: w.vault, abi: operatorVaultAbi, functionName: 'claimWithdrawal', args: [w.id, w.owner.address] },
+          {
+            address: w.vault,
+            abi: operatorVaultAbi,
+            functionName: 'claimWithdrawal',
+            args: [w.id, w.owner.address],
+          },
           () => model.claimWithdrawal(w.vault, w.owner.address, w.id, w.owner.address, now),
         )
         break
@@ -259,10 +284,16 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       case 'allocate': {
         const v = model.vault(vault.address)
         const room = ((v.bond + v.pool) * vault.capBps) / BPS - v.totalAllocated
-        const amount = rng.next() < 0.8 && room > 0n ? 1n + rng.amount(room - 1n) : rng.amount(room + parseEther('100'))
+        const amount =
+          rng.next() < 0.8 && room > 0n ? 1n + rng.amount(room - 1n) : rng.amount(room + parseEther('100'))
         await both(
           vault.operator,
-          { address: vault.address, abi: operatorVaultAbi, functionName: 'allocate', args: [service.id, amount] },
+          {
+            address: vault.address,
+            abi: operatorVaultAbi,
+            functionName: 'allocate',
+            args: [service.id, amount],
+          },
           () => model.allocate(vault.address, vault.operator.address, service.id, amount, now),
         )
         break
@@ -285,7 +316,12 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       case 'completeDeallocation': {
         await both(
           fx.reporter,
-          { address: vault.address, abi: operatorVaultAbi, functionName: 'completeDeallocation', args: [service.id] },
+          {
+            address: vault.address,
+            abi: operatorVaultAbi,
+            functionName: 'completeDeallocation',
+            args: [service.id],
+          },
           () => model.completeDeallocation(vault.address, service.id, now),
         )
         break
@@ -293,8 +329,11 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       case 'report': {
         const classId = rng.int(4)
         const incidentId = incident(`seed-${seed}-${incidents++}`)
-        const active = fx.attesters.filter((a) => model.service(service.id).attesters.get(a.address.toLowerCase())?.active)
-        const signerCount = rng.next() < 0.8 ? Math.max(3, active.length - rng.int(3)) : 1 + rng.int(active.length)
+        const active = fx.attesters.filter(
+          (a) => model.service(service.id).attesters.get(a.address.toLowerCase())?.active,
+        )
+        const signerCount =
+          rng.next() < 0.8 ? Math.max(3, active.length - rng.int(3)) : 1 + rng.int(active.length)
         const signers = [...active].sort(() => rng.next() - 0.5).slice(0, signerCount)
         if (signers.length === 0) continue
         const client = rng.next() < 0.7 ? fx.client.address : zeroAddress
@@ -305,7 +344,12 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         let modelSlash: ModelSlash | undefined
         const r = await both(
           fx.reporter,
-          { address: court, abi: slashingCourtAbi, functionName: 'requestSlash', args: [report, orderSignatures(signed)] },
+          {
+            address: court,
+            abi: slashingCourtAbi,
+            functionName: 'requestSlash',
+            args: [report, orderSignatures(signed)],
+          },
           () => {
             modelSlash = model.requestSlash(
               { id, serviceId: service.id, vault: vault.address, classId, client },
@@ -316,7 +360,11 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           },
         )
         if (r && modelSlash) {
-          const [event] = parseEventLogs({ abi: slashingCourtAbi, eventName: 'SlashRequested', logs: r.receipt.logs })
+          const [event] = parseEventLogs({
+            abi: slashingCourtAbi,
+            eventName: 'SlashRequested',
+            logs: r.receipt.logs,
+          })
           const details = event!.args.details as SlashDetails
           assert.equal(event!.args.slashId, id, `${where}: slash id`)
           assert.equal(details.amount, modelSlash.amount, `${where}: slash amount fixed at request`)
@@ -335,7 +383,9 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           incidentId: t.details.incidentId,
           client: t.details.client,
         }
-        const signed = await Promise.all(fx.attesters.map((a) => signReport(a, { chainId: world.chainId, court }, report)))
+        const signed = await Promise.all(
+          fx.attesters.map((a) => signReport(a, { chainId: world.chainId, court }, report)),
+        )
         const r = await execAt(world, now, fx.reporter, {
           address: court,
           abi: slashingCourtAbi,
@@ -353,15 +403,18 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           dispute: (t) => t.slash.status === 'Pending' && now <= t.slash.disputeEnd,
           resolve: (t) => t.slash.status === 'Disputed' && now <= t.slash.resolveBy,
           lapse: (t) => t.slash.status === 'Disputed' && now > t.slash.resolveBy,
-          execute: (t) => (t.slash.status === 'Pending' && now > t.slash.disputeEnd) || t.slash.status === 'Upheld',
+          execute: (t) =>
+            (t.slash.status === 'Pending' && now > t.slash.disputeEnd) || t.slash.status === 'Upheld',
         }
         const t = choose(tracked, wanted[action]!)
         if (!t) continue
         const id = t.slash.id
         if (action === 'dispute') {
           const operator = fx.vaults.find((v) => v.address.toLowerCase() === t.slash.vault)!.operator
-          await both(operator, { address: court, abi: slashingCourtAbi, functionName: 'dispute', args: [t.details] }, () =>
-            model.dispute(id, operator.address, now),
+          await both(
+            operator,
+            { address: court, abi: slashingCourtAbi, functionName: 'dispute', args: [t.details] },
+            () => model.dispute(id, operator.address, now),
           )
         } else if (action === 'resolve') {
           const choice = rng.int(3)
@@ -373,8 +426,10 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           )
           if (r && upheld > 0n) t.details = { ...t.details, amount: upheld }
         } else if (action === 'lapse') {
-          await both(fx.reporter, { address: court, abi: slashingCourtAbi, functionName: 'lapse', args: [t.details] }, () =>
-            model.lapse(id, now),
+          await both(
+            fx.reporter,
+            { address: court, abi: slashingCourtAbi, functionName: 'lapse', args: [t.details] },
+            () => model.lapse(id, now),
           )
         } else {
           await both(
@@ -394,7 +449,10 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
 function idOf(serviceId: bigint, vault: Address, incidentId: Hex): Hex {
   // keccak256(abi.encode(uint64, address, bytes32)), as SlashingCourt._slashId
   return keccak256(
-    encodeAbiParameters([{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }], [serviceId, vault, incidentId]),
+    encodeAbiParameters(
+      [{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }],
+      [serviceId, vault, incidentId],
+    ),
   )
 }
 
@@ -405,7 +463,10 @@ function assertSlashWithinCaps(model: ProtocolModel, slash: ModelSlash, where: s
   const params = model.service(slash.serviceId).params
   const stake = v.bond + v.pool
   const allocated = min(a.amount, stake)
-  assert.ok(slash.amount <= (allocated * params.incidentCapBps) / BPS, `${where}: slash above the incident cap`)
+  assert.ok(
+    slash.amount <= (allocated * params.incidentCapBps) / BPS,
+    `${where}: slash above the incident cap`,
+  )
   assert.ok(a.pending <= allocated, `${where}: pending slashes above the allocation`)
   assert.ok(v.pending <= stake, `${where}: pending slashes above the vault's stake`)
 }
@@ -422,11 +483,13 @@ async function assertMatchesModel(
     world.public.readContract({ address, abi, functionName, args } as any) as Promise<any>
 
   const tokenBalances = await Promise.all(
-    everyone.map((who) =>
-      read(world.addresses.stakeToken, stakeTokenAbi, 'balanceOf', [who]) as Promise<bigint>,
+    everyone.map(
+      (who) => read(world.addresses.stakeToken, stakeTokenAbi, 'balanceOf', [who]) as Promise<bigint>,
     ),
   )
-  everyone.forEach((who, i) => assert.equal(tokenBalances[i], model.balance(who), `${where}: token balance of ${who}`))
+  for (const [i, who] of everyone.entries()) {
+    assert.equal(tokenBalances[i], model.balance(who), `${where}: token balance of ${who}`)
+  }
 
   for (const v of fx.vaults) {
     const m = model.vault(v.address)
@@ -441,13 +504,16 @@ async function assertMatchesModel(
       `${where}: vault totals (bond, pool, pending, queued)`,
     )
     assert.equal(supply, m.totalSupply, `${where}: share supply`)
-    fx.stakers.forEach((s, i) => assert.equal(shares[i], model.sharesOf(v.address, s.address), `${where}: shares`))
+    for (const [i, s] of fx.stakers.entries()) {
+      assert.equal(shares[i], model.sharesOf(v.address, s.address), `${where}: shares`)
+    }
     // Invariant 1 (conservation): the vault holds exactly its two tranches, to the wei
     assert.equal(model.balance(v.address), m.bond + m.pool, `${where}: vault tokens ≠ bond + pool`)
     // Invariant 4 (rounding favours the protocol): everything holders could redeem fits in the net pool
     const net = netPoolAssets(m.pool, m.bond, m.pending)
     let owed = 0n
-    for (const [holder, balance] of m.shares) if (holder !== m.address) owed += toAssetsDown(balance, net, m.totalSupply)
+    for (const [holder, balance] of m.shares)
+      if (holder !== m.address) owed += toAssetsDown(balance, net, m.totalSupply)
     for (const w of m.withdrawals.values()) owed += min(w.assets, toAssetsDown(w.shares, net, m.totalSupply))
     assert.ok(owed <= net, `${where}: holders are owed more than the pool holds`)
     for (const s of fx.services) {
@@ -469,7 +535,9 @@ async function assertMatchesModel(
     tracked.map((t) => read(world.addresses.court, slashingCourtAbi, 'slashStatus', [t.slash.id])),
   )
   const names = ['None', 'Pending', 'Disputed', 'Upheld', 'Executed', 'Overturned', 'Lapsed']
-  tracked.forEach((t, i) => assert.equal(names[Number(statuses[i][0])], t.slash.status, `${where}: slash status`))
+  for (const [i, t] of tracked.entries()) {
+    assert.equal(names[Number(statuses[i][0])], t.slash.status, `${where}: slash status`)
+  }
   for (const s of fx.services) {
     const allocated = await read(world.addresses.court, slashingCourtAbi, 'serviceAllocated', [s.id])
     assert.equal(allocated, model.service(s.id).allocated, `${where}: service allocated`)

@@ -24,7 +24,9 @@ export function registerInvariantSuite(firstSeed: number, count: number) {
         try {
           await runSequence(world(), fixture(), seed, STEPS)
         } catch (error) {
-          console.error(`invariant failure — replay with INVARIANT_SEED=${seed} npx tsx scripts/runTests.ts invariants`)
+          console.error(
+            `invariant failure — replay with INVARIANT_SEED=${seed} npx tsx scripts/runTests.ts invariants`,
+          )
           throw error
         }
       })

@@ -3,7 +3,16 @@
  * error; these helpers check that name and, when given, the error's decoded arguments.
  */
 import assert from 'node:assert/strict'
-import { type Abi, type Address, BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex, type Log, parseEventLogs } from 'viem'
+import {
+  type Abi,
+  type Address,
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  type Hex,
+  type Log,
+  parseEventLogs,
+} from 'viem'
 import { ContractRevertedError } from '../../src/errors.ts'
 import { allSuretyErrorsAbi } from '../../src/sdk/abis.ts'
 import { toSuretyError } from '../../src/sdk/sendTransaction.ts'
@@ -28,9 +37,16 @@ export function revertArgs(error: unknown): readonly unknown[] | undefined {
  * Asserts that `promise` rejects with the custom error `errorName`, and, when `args` is given, with exactly
  * those arguments (addresses compared case-insensitively).
  */
-export async function expectRevert(promise: Promise<unknown>, errorName: string, args?: readonly unknown[]): Promise<void> {
+export async function expectRevert(
+  promise: Promise<unknown>,
+  errorName: string,
+  args?: readonly unknown[],
+): Promise<void> {
   await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof ContractRevertedError, `expected ContractRevertedError ${errorName}, got ${String(e)}`)
+    assert.ok(
+      e instanceof ContractRevertedError,
+      `expected ContractRevertedError ${errorName}, got ${String(e)}`,
+    )
     assert.equal(e.errorName, errorName, `expected ${errorName}, got: ${e.message}`)
     if (args !== undefined) {
       // viem leaves `args` undefined for an error that takes none
@@ -42,12 +58,18 @@ export async function expectRevert(promise: Promise<unknown>, errorName: string,
   })
 }
 
-const normalize = (v: unknown): unknown => (typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? v.toLowerCase() : v)
+const normalize = (v: unknown): unknown =>
+  typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? v.toLowerCase() : v
 
 /** Reads a view, turning a revert into the same ContractRevertedError a write would give. */
 export async function readOrRevert<T>(
   world: World,
-  request: { address: Address; abi: Abi | readonly unknown[]; functionName: string; args?: readonly unknown[] },
+  request: {
+    address: Address
+    abi: Abi | readonly unknown[]
+    functionName: string
+    args?: readonly unknown[]
+  },
 ): Promise<T> {
   try {
     return (await world.public.readContract({
@@ -60,7 +82,12 @@ export async function readOrRevert<T>(
 }
 
 /** The events named `eventName` in a transaction's receipt, decoded with `abi`. */
-export async function eventsOf(world: World, hash: Hex, abi: Abi, eventName: string): Promise<{ args: any; address: Address }[]> {
+export async function eventsOf(
+  world: World,
+  hash: Hex,
+  abi: Abi,
+  eventName: string,
+): Promise<{ args: any; address: Address }[]> {
   const receipt = await world.public.getTransactionReceipt({ hash })
   return parseEventLogs({ abi, eventName, logs: receipt.logs as Log[] } as any) as any
 }

@@ -9,9 +9,9 @@ import {
   depositBond,
   joinCommittee,
   requestSlash,
-  signReport,
   type ServiceParams,
   type SlashReport,
+  signReport,
   type ViolationClass,
 } from '../../src/sdk/index.ts'
 import type { World } from './world.ts'
@@ -20,7 +20,10 @@ export const SINK: Address = '0x000000000000000000000000000000000000dEaD'
 export const HOUR = 3600
 export const DAY = 24 * HOUR
 
-export function defaultServiceParams(resolver: Address, overrides: Partial<ServiceParams> = {}): ServiceParams {
+export function defaultServiceParams(
+  resolver: Address,
+  overrides: Partial<ServiceParams> = {},
+): ServiceParams {
   return {
     resolver,
     disputeWindow: 2 * DAY,
@@ -46,7 +49,11 @@ export function defaultServiceParams(resolver: Address, overrides: Partial<Servi
 }
 
 export const DOWNTIME: ViolationClass = { basePenaltyBps: 100, jailDuration: 0, permanentBan: false }
-export const WRONG_OUTPUT: ViolationClass = { basePenaltyBps: 1000, jailDuration: 7 * DAY, permanentBan: false }
+export const WRONG_OUTPUT: ViolationClass = {
+  basePenaltyBps: 1000,
+  jailDuration: 7 * DAY,
+  permanentBan: false,
+}
 export const FRAUD: ViolationClass = { basePenaltyBps: 5000, jailDuration: 0, permanentBan: true }
 export const DEFAULT_CLASSES = [DOWNTIME, WRONG_OUTPUT, FRAUD]
 
@@ -111,7 +118,8 @@ export async function setupVault(
     await approveStake(staker, { spender: vault, amount: maxUint256 })
     await deposit(staker, { vault, assets: d.assets })
   }
-  for (const a of options.allocations ?? []) await allocate(client, { vault, serviceId: a.serviceId, increase: a.amount })
+  for (const a of options.allocations ?? [])
+    await allocate(client, { vault, serviceId: a.serviceId, increase: a.amount })
   return { vault, operator }
 }
 

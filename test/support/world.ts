@@ -44,15 +44,26 @@ export async function createWorld(options: DeployOptions & { accounts?: number }
   const anvil = await startAnvil({ accounts: accountCount })
   const chainId = 31337
   const chain = chainFor(anvil.rpcUrl, chainId)
-  const publicClient = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 20 }) as PublicClient
+  const publicClient = createPublicClient({
+    chain,
+    transport: http(anvil.rpcUrl),
+    pollingInterval: 20,
+  }) as PublicClient
   const test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) })
-  const accounts = Array.from({ length: accountCount }, (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }))
+  const accounts = Array.from({ length: accountCount }, (_, i) =>
+    mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }),
+  )
   const deployer = accounts[0]!
   const deployerClient = createSuretyClient({
     rpcUrl: anvil.rpcUrl,
     chainId,
     account: deployer,
-    addresses: { stakeToken: deployer.address, registry: deployer.address, factory: deployer.address, court: deployer.address },
+    addresses: {
+      stakeToken: deployer.address,
+      registry: deployer.address,
+      factory: deployer.address,
+      court: deployer.address,
+    },
   })
   let addresses: SuretyAddresses
   try {
@@ -86,7 +97,12 @@ export async function createWorld(options: DeployOptions & { accounts?: number }
       await test.mine({ blocks: 1 })
     },
     balanceOf: (who) =>
-      publicClient.readContract({ address: addresses.stakeToken, abi: stakeTokenAbi, functionName: 'balanceOf', args: [who] }),
+      publicClient.readContract({
+        address: addresses.stakeToken,
+        abi: stakeTokenAbi,
+        functionName: 'balanceOf',
+        args: [who],
+      }),
     mint: async (to, amount) => {
       const hash = await clientFor(deployer).wallet.writeContract({
         address: addresses.stakeToken,

@@ -15,10 +15,15 @@ export const command: Command = {
   async run(args) {
     const { values } = parseArgs({
       args,
-      options: { port: { type: 'string', default: '8545' }, 'no-seed': { type: 'boolean' }, json: { type: 'boolean' } },
+      options: {
+        port: { type: 'string', default: '8545' },
+        'no-seed': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
     })
     const port = Number(values.port)
-    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new InvalidInputError(`--port must be a TCP port, got '${values.port}'`)
+    if (!Number.isInteger(port) || port <= 0 || port > 65535)
+      throw new InvalidInputError(`--port must be a TCP port, got '${values.port}'`)
     const devnet = await startDevnet({ port, seed: !values['no-seed'] })
     const summary = {
       rpcUrl: devnet.anvil.rpcUrl,
@@ -32,7 +37,8 @@ export const command: Command = {
     else {
       console.log(`Surety devnet running at ${summary.rpcUrl} (chain ${summary.chainId})`)
       console.log(`  manifest  ${summary.manifest}`)
-      for (const [name, address] of Object.entries(summary.addresses)) console.log(`  ${name.padEnd(10)}${address}`)
+      for (const [name, address] of Object.entries(summary.addresses))
+        console.log(`  ${name.padEnd(10)}${address}`)
       if (devnet.world) {
         console.log(`  service   #${summary.serviceId} (5 attesters, quorum 60%)`)
         for (const v of devnet.world.vaults) console.log(`  vault     ${v}`)

@@ -6,7 +6,10 @@ export type AddAttesterBondParameters = { serviceId: bigint; amount: bigint }
 export type AddAttesterBondReturnType = TxResult<undefined>
 
 /** Adds to the caller's attester bond, raising its weight. */
-export async function addAttesterBond(client: SuretyClient, params: AddAttesterBondParameters): Promise<AddAttesterBondReturnType> {
+export async function addAttesterBond(
+  client: SuretyClient,
+  params: AddAttesterBondParameters,
+): Promise<AddAttesterBondReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

@@ -7,7 +7,10 @@ export type AllocateParameters = { vault: Address; serviceId: bigint; increase: 
 export type AllocateReturnType = TxResult<undefined>
 
 /** The operator raises its allocation to a service, up to the restaking cap. */
-export async function allocate(client: SuretyClient, params: AllocateParameters): Promise<AllocateReturnType> {
+export async function allocate(
+  client: SuretyClient,
+  params: AllocateParameters,
+): Promise<AllocateReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

@@ -6,7 +6,10 @@ export type ApplyServiceChangeParameters = { serviceId: bigint }
 export type ApplyServiceChangeReturnType = TxResult<undefined>
 
 /** Applies a queued service change whose delay has passed (anyone). */
-export async function applyServiceChange(client: SuretyClient, params: ApplyServiceChangeParameters): Promise<ApplyServiceChangeReturnType> {
+export async function applyServiceChange(
+  client: SuretyClient,
+  params: ApplyServiceChangeParameters,
+): Promise<ApplyServiceChangeReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

@@ -7,7 +7,10 @@ export type ApplyVaultTermsParameters = { vault: Address }
 export type ApplyVaultTermsReturnType = TxResult<undefined>
 
 /** Applies queued vault terms whose delay has passed (anyone). */
-export async function applyVaultTerms(client: SuretyClient, params: ApplyVaultTermsParameters): Promise<ApplyVaultTermsReturnType> {
+export async function applyVaultTerms(
+  client: SuretyClient,
+  params: ApplyVaultTermsParameters,
+): Promise<ApplyVaultTermsReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

@@ -7,7 +7,10 @@ export type ApproveAttesterParameters = { serviceId: bigint; attester: Address }
 export type ApproveAttesterReturnType = TxResult<undefined>
 
 /** Approves an attester; it may join the committee after the change delay (owner). */
-export async function approveAttester(client: SuretyClient, params: ApproveAttesterParameters): Promise<ApproveAttesterReturnType> {
+export async function approveAttester(
+  client: SuretyClient,
+  params: ApproveAttesterParameters,
+): Promise<ApproveAttesterReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

@@ -7,7 +7,10 @@ export type ApproveStakeParameters = { spender: Address; amount: bigint }
 export type ApproveStakeReturnType = TxResult<boolean>
 
 /** Approves `spender` to pull the caller's stake token. */
-export async function approveStake(client: SuretyClient, params: ApproveStakeParameters): Promise<ApproveStakeReturnType> {
+export async function approveStake(
+  client: SuretyClient,
+  params: ApproveStakeParameters,
+): Promise<ApproveStakeReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.stakeToken,
     abi: stakeTokenAbi,

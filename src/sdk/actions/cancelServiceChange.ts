@@ -6,7 +6,10 @@ export type CancelServiceChangeParameters = { serviceId: bigint }
 export type CancelServiceChangeReturnType = TxResult<undefined>
 
 /** Drops a queued service change (owner). */
-export async function cancelServiceChange(client: SuretyClient, params: CancelServiceChangeParameters): Promise<CancelServiceChangeReturnType> {
+export async function cancelServiceChange(
+  client: SuretyClient,
+  params: CancelServiceChangeParameters,
+): Promise<CancelServiceChangeReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

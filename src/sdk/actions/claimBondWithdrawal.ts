@@ -7,7 +7,10 @@ export type ClaimBondWithdrawalParameters = { vault: Address }
 export type ClaimBondWithdrawalReturnType = TxResult<bigint>
 
 /** The operator claims a matured bond withdrawal (at most the bond net of pending slashes). */
-export async function claimBondWithdrawal(client: SuretyClient, params: ClaimBondWithdrawalParameters): Promise<ClaimBondWithdrawalReturnType> {
+export async function claimBondWithdrawal(
+  client: SuretyClient,
+  params: ClaimBondWithdrawalParameters,
+): Promise<ClaimBondWithdrawalReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

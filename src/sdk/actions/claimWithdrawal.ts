@@ -7,7 +7,10 @@ export type ClaimWithdrawalParameters = { vault: Address; id: bigint; receiver?:
 export type ClaimWithdrawalReturnType = TxResult<bigint>
 
 /** Claims a matured withdrawal at min(rate at request, rate now); returns the assets paid. */
-export async function claimWithdrawal(client: SuretyClient, params: ClaimWithdrawalParameters): Promise<ClaimWithdrawalReturnType> {
+export async function claimWithdrawal(
+  client: SuretyClient,
+  params: ClaimWithdrawalParameters,
+): Promise<ClaimWithdrawalReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

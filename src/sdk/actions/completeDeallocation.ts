@@ -7,7 +7,10 @@ export type CompleteDeallocationParameters = { vault: Address; serviceId: bigint
 export type CompleteDeallocationReturnType = TxResult<undefined>
 
 /** Applies a matured allocation decrease (anyone); never below what pending slashes hold. */
-export async function completeDeallocation(client: SuretyClient, params: CompleteDeallocationParameters): Promise<CompleteDeallocationReturnType> {
+export async function completeDeallocation(
+  client: SuretyClient,
+  params: CompleteDeallocationParameters,
+): Promise<CompleteDeallocationReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

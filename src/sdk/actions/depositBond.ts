@@ -7,7 +7,10 @@ export type DepositBondParameters = { vault: Address; amount: bigint }
 export type DepositBondReturnType = TxResult<undefined>
 
 /** The operator adds to its first-loss bond. */
-export async function depositBond(client: SuretyClient, params: DepositBondParameters): Promise<DepositBondReturnType> {
+export async function depositBond(
+  client: SuretyClient,
+  params: DepositBondParameters,
+): Promise<DepositBondReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

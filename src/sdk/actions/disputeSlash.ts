@@ -6,7 +6,10 @@ export type DisputeSlashParameters = { details: SlashDetails }
 export type DisputeSlashReturnType = TxResult<undefined>
 
 /** The operator disputes a pending slash within its window, posting the dispute bond (approve the court first). */
-export async function disputeSlash(client: SuretyClient, params: DisputeSlashParameters): Promise<DisputeSlashReturnType> {
+export async function disputeSlash(
+  client: SuretyClient,
+  params: DisputeSlashParameters,
+): Promise<DisputeSlashReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.court,
     abi: slashingCourtAbi,

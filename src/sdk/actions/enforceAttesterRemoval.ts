@@ -7,7 +7,10 @@ export type EnforceAttesterRemovalParameters = { serviceId: bigint; attester: Ad
 export type EnforceAttesterRemovalReturnType = TxResult<undefined>
 
 /** Applies a queued attester removal whose delay has passed (anyone). */
-export async function enforceAttesterRemoval(client: SuretyClient, params: EnforceAttesterRemovalParameters): Promise<EnforceAttesterRemovalReturnType> {
+export async function enforceAttesterRemoval(
+  client: SuretyClient,
+  params: EnforceAttesterRemovalParameters,
+): Promise<EnforceAttesterRemovalReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

@@ -6,7 +6,10 @@ export type ExecuteSlashParameters = { details: SlashDetails }
 export type ExecuteSlashReturnType = TxResult<undefined>
 
 /** Executes a matured or upheld slash, in request order per vault (anyone). */
-export async function executeSlash(client: SuretyClient, params: ExecuteSlashParameters): Promise<ExecuteSlashReturnType> {
+export async function executeSlash(
+  client: SuretyClient,
+  params: ExecuteSlashParameters,
+): Promise<ExecuteSlashReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.court,
     abi: slashingCourtAbi,

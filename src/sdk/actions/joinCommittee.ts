@@ -6,7 +6,10 @@ export type JoinCommitteeParameters = { serviceId: bigint; bond: bigint }
 export type JoinCommitteeReturnType = TxResult<undefined>
 
 /** An approved attester joins the committee by posting its bond (approve the registry first). */
-export async function joinCommittee(client: SuretyClient, params: JoinCommitteeParameters): Promise<JoinCommitteeReturnType> {
+export async function joinCommittee(
+  client: SuretyClient,
+  params: JoinCommitteeParameters,
+): Promise<JoinCommitteeReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

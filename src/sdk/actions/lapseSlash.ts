@@ -6,7 +6,10 @@ export type LapseSlashParameters = { details: SlashDetails }
 export type LapseSlashReturnType = TxResult<undefined>
 
 /** Cancels a disputed slash the resolver left unresolved past its deadline (anyone). */
-export async function lapseSlash(client: SuretyClient, params: LapseSlashParameters): Promise<LapseSlashReturnType> {
+export async function lapseSlash(
+  client: SuretyClient,
+  params: LapseSlashParameters,
+): Promise<LapseSlashReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.court,
     abi: slashingCourtAbi,

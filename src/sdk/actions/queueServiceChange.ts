@@ -2,11 +2,18 @@ import { serviceRegistryAbi } from '../abis.ts'
 import { sendTransaction } from '../sendTransaction.ts'
 import type { ServiceParams, SuretyClient, TxResult, ViolationClass } from '../types.ts'
 
-export type QueueServiceChangeParameters = { serviceId: bigint; params: ServiceParams; classes: ViolationClass[] }
+export type QueueServiceChangeParameters = {
+  serviceId: bigint
+  params: ServiceParams
+  classes: ViolationClass[]
+}
 export type QueueServiceChangeReturnType = TxResult<undefined>
 
 /** Queues new terms and classes; they apply after the registry's PARAM_CHANGE_DELAY. */
-export async function queueServiceChange(client: SuretyClient, params: QueueServiceChangeParameters): Promise<QueueServiceChangeReturnType> {
+export async function queueServiceChange(
+  client: SuretyClient,
+  params: QueueServiceChangeParameters,
+): Promise<QueueServiceChangeReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

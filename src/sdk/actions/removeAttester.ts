@@ -7,7 +7,10 @@ export type RemoveAttesterParameters = { serviceId: bigint; attester: Address }
 export type RemoveAttesterReturnType = TxResult<undefined>
 
 /** Queues an attester's removal from the committee (owner). */
-export async function removeAttester(client: SuretyClient, params: RemoveAttesterParameters): Promise<RemoveAttesterReturnType> {
+export async function removeAttester(
+  client: SuretyClient,
+  params: RemoveAttesterParameters,
+): Promise<RemoveAttesterReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

@@ -6,7 +6,10 @@ export type RequestAttesterExitParameters = { serviceId: bigint }
 export type RequestAttesterExitReturnType = TxResult<undefined>
 
 /** Leaves the committee now; the bond stays slashable until the change delay has passed. */
-export async function requestAttesterExit(client: SuretyClient, params: RequestAttesterExitParameters): Promise<RequestAttesterExitReturnType> {
+export async function requestAttesterExit(
+  client: SuretyClient,
+  params: RequestAttesterExitParameters,
+): Promise<RequestAttesterExitReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,

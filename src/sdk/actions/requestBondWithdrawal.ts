@@ -7,7 +7,10 @@ export type RequestBondWithdrawalParameters = { vault: Address; amount: bigint }
 export type RequestBondWithdrawalReturnType = TxResult<undefined>
 
 /** The operator queues a bond withdrawal; the bond stays slashable until claimed. */
-export async function requestBondWithdrawal(client: SuretyClient, params: RequestBondWithdrawalParameters): Promise<RequestBondWithdrawalReturnType> {
+export async function requestBondWithdrawal(
+  client: SuretyClient,
+  params: RequestBondWithdrawalParameters,
+): Promise<RequestBondWithdrawalReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

@@ -7,7 +7,10 @@ export type RequestDeallocationParameters = { vault: Address; serviceId: bigint;
 export type RequestDeallocationReturnType = TxResult<undefined>
 
 /** The operator queues an allocation decrease; it waits out the service's slashing pipeline. */
-export async function requestDeallocation(client: SuretyClient, params: RequestDeallocationParameters): Promise<RequestDeallocationReturnType> {
+export async function requestDeallocation(
+  client: SuretyClient,
+  params: RequestDeallocationParameters,
+): Promise<RequestDeallocationReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

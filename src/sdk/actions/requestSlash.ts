@@ -24,7 +24,8 @@ export async function requestSlash(
   })
   const receipt = await client.public.getTransactionReceipt({ hash: tx.hash })
   const [event] = parseEventLogs({ abi: slashingCourtAbi, eventName: 'SlashRequested', logs: receipt.logs })
-  if (!event) throw new SuretyError('requestSlash: no SlashRequested event in the receipt', { details: tx.hash })
+  if (!event)
+    throw new SuretyError('requestSlash: no SlashRequested event in the receipt', { details: tx.hash })
   return {
     ...tx,
     result: {

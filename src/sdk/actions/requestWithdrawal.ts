@@ -7,7 +7,10 @@ export type RequestWithdrawalParameters = { vault: Address; shares: bigint }
 export type RequestWithdrawalReturnType = TxResult<bigint>
 
 /** Queues shares for withdrawal; returns the request id. The shares stay slashable and earn nothing while queued. */
-export async function requestWithdrawal(client: SuretyClient, params: RequestWithdrawalParameters): Promise<RequestWithdrawalReturnType> {
+export async function requestWithdrawal(
+  client: SuretyClient,
+  params: RequestWithdrawalParameters,
+): Promise<RequestWithdrawalReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

@@ -6,7 +6,10 @@ export type ResolveSlashParameters = { details: SlashDetails; upheldAmount: bigi
 export type ResolveSlashReturnType = TxResult<undefined>
 
 /** The resolver upholds `upheldAmount` (at most the slash) or overturns it with 0. */
-export async function resolveSlash(client: SuretyClient, params: ResolveSlashParameters): Promise<ResolveSlashReturnType> {
+export async function resolveSlash(
+  client: SuretyClient,
+  params: ResolveSlashParameters,
+): Promise<ResolveSlashReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.court,
     abi: slashingCourtAbi,

@@ -7,7 +7,10 @@ export type SetVaultTermsParameters = { vault: Address; commissionBps: number; r
 export type SetVaultTermsReturnType = TxResult<undefined>
 
 /** Sets commission and restaking cap; increases wait the vault's withdrawal delay. */
-export async function setVaultTerms(client: SuretyClient, params: SetVaultTermsParameters): Promise<SetVaultTermsReturnType> {
+export async function setVaultTerms(
+  client: SuretyClient,
+  params: SetVaultTermsParameters,
+): Promise<SetVaultTermsReturnType> {
   const tx = await sendTransaction(client, {
     address: params.vault,
     abi: operatorVaultAbi,

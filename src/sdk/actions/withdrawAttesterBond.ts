@@ -6,7 +6,10 @@ export type WithdrawAttesterBondParameters = { serviceId: bigint }
 export type WithdrawAttesterBondReturnType = TxResult<bigint>
 
 /** Withdraws an exited attester's bond after the delay. */
-export async function withdrawAttesterBond(client: SuretyClient, params: WithdrawAttesterBondParameters): Promise<WithdrawAttesterBondReturnType> {
+export async function withdrawAttesterBond(
+  client: SuretyClient,
+  params: WithdrawAttesterBondParameters,
+): Promise<WithdrawAttesterBondReturnType> {
   const tx = await sendTransaction(client, {
     address: client.addresses.registry,
     abi: serviceRegistryAbi,
