@@ -22,8 +22,9 @@ export type Anvil = { rpcUrl: string; port: number; process: ChildProcess; stop:
 export function anvilBinaryPath(): string {
   const require = createRequire(import.meta.url)
   const platformPackage = `@foundry-rs/anvil-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`
-  // The platform package ships the real binary; calling it directly avoids a wrapper process that would
-  // have to forward signals.
+  // The platform package of @foundry-rs/anvil ships the real binary. package.json depends on it directly (the
+  // wrapper lists every platform as optional, and the registry we install from does not carry them all, which
+  // breaks `npm ci`); calling the binary directly also avoids a wrapper process that would forward signals.
   return join(dirname(require.resolve(`${platformPackage}/package.json`)), 'bin', 'anvil')
 }
 
