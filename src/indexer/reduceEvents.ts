@@ -104,7 +104,12 @@ export function reduceLog(state: IndexedState, log: DecodedLog): void {
   }
   switch (log.eventName) {
     case 'SlashRequested':
-      state.slashes.set(a.slashId, { details: a.details, status: 'Pending', disputeEnd: a.disputeEnd, resolveBy: 0n })
+      state.slashes.set(a.slashId, {
+        details: a.details,
+        status: 'Pending',
+        disputeEnd: a.disputeEnd,
+        resolveBy: 0n,
+      })
       return
     case 'SlashDisputed': {
       const s = state.slashes.get(a.slashId)!

@@ -17,6 +17,7 @@ import {
   parseEventLogs,
   zeroAddress,
 } from 'viem'
+import { addVault, emptyState, reduceLog } from '../../src/indexer/reduceEvents.ts'
 import { ModelRevert, type ModelSlash, ProtocolModel } from '../../src/model/protocolModel.ts'
 import { BPS, min, netPoolAssets, toAssetsDown } from '../../src/model/sharesMath.ts'
 import {
@@ -40,7 +41,6 @@ import {
   WRONG_OUTPUT,
 } from '../support/fixtures.ts'
 import type { World } from '../support/world.ts'
-import { addVault, emptyState, reduceLog } from '../../src/indexer/reduceEvents.ts'
 import { execAt } from './chainExec.ts'
 import { Prng } from './prng.ts'
 
@@ -474,19 +474,39 @@ async function assertRebuiltFromEvents(
       `${where}: vault rebuilt from events`,
     )
     for (const s of fx.stakers) {
-      assert.equal(rebuilt.shares.get(s.address.toLowerCase()) ?? 0n, model.sharesOf(v.address, s.address), `${where}: shares`)
+      assert.equal(
+        rebuilt.shares.get(s.address.toLowerCase()) ?? 0n,
+        model.sharesOf(v.address, s.address),
+        `${where}: shares`,
+      )
     }
     for (const [serviceId, a] of m.allocations) {
       const r = rebuilt.allocations.get(serviceId) ?? { amount: 0n, pending: 0n }
-      assert.deepEqual([r.amount, r.pending], [a.amount, a.pending], `${where}: allocation rebuilt from events`)
+      assert.deepEqual(
+        [r.amount, r.pending],
+        [a.amount, a.pending],
+        `${where}: allocation rebuilt from events`,
+      )
     }
   }
   for (const s of model.slashes.values()) {
-    assert.equal(state.slashes.get(s.id as Hex)?.status, s.status, `${where}: slash status rebuilt from events`)
-    assert.equal(state.slashes.get(s.id as Hex)?.details.amount, s.amount, `${where}: slash amount rebuilt from events`)
+    assert.equal(
+      state.slashes.get(s.id as Hex)?.status,
+      s.status,
+      `${where}: slash status rebuilt from events`,
+    )
+    assert.equal(
+      state.slashes.get(s.id as Hex)?.details.amount,
+      s.amount,
+      `${where}: slash amount rebuilt from events`,
+    )
   }
   for (const svc of fx.services) {
-    assert.equal(state.serviceAllocated.get(svc.id) ?? 0n, model.service(svc.id).allocated, `${where}: service total`)
+    assert.equal(
+      state.serviceAllocated.get(svc.id) ?? 0n,
+      model.service(svc.id).allocated,
+      `${where}: service total`,
+    )
   }
 }
 
