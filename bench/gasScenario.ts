@@ -69,6 +69,19 @@ export async function measureGas(world: World, options: { extraStakers?: number 
     allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('10000') }),
   )
 
+  // rewards: a fee arrives, the vault claims (commission to the operator, the rest to the pool)
+  const { addFee, claimRewards } = await import('../src/sdk/index.ts')
+  const funder = world.clientFor(client!)
+  await approveStake(funder, { spender: world.addresses.rewards, amount: maxUint256 })
+  await addFee(funder, { serviceId: svc.serviceId, amount: parseEther('10') })
+  await measured(world, report, 'claim rewards (first)', () =>
+    claimRewards(s1, { vault, serviceId: svc.serviceId }),
+  )
+  await addFee(funder, { serviceId: svc.serviceId, amount: parseEther('10') })
+  await measured(world, report, 'claim rewards (repeat)', () =>
+    claimRewards(s1, { vault, serviceId: svc.serviceId }),
+  )
+
   await measured(world, report, 'request withdrawal (first)', () =>
     requestWithdrawal(s2, { vault, shares: parseEther('1000') * 1000n }),
   )

@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 import {SlashMathLib} from "./libraries/SlashMathLib.sol";
@@ -32,6 +33,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     address public immutable OPERATOR;
     ISlashingCourt public immutable COURT;
     IServiceRegistry public immutable REGISTRY;
+    IRewardsDistributor public immutable REWARDS;
     uint32 public immutable WITHDRAWAL_DELAY;
 
     struct Withdrawal {
@@ -98,6 +100,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         OPERATOR = operator_;
         COURT = court_;
         REGISTRY = registry_;
+        REWARDS = court_.REWARDS();
         WITHDRAWAL_DELAY = withdrawalDelay_;
         _checkTerms(commissionBps_, restakingCapBps_);
         _commissionBps = commissionBps_;
@@ -277,6 +280,20 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         _totalAllocated = uint96(total);
         COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
         emit Deallocated(serviceId, decrease, newAmount, total);
+    }
+
+    /* REWARDS */
+
+    /// @inheritdoc IOperatorVault
+    function claimRewards(uint64 serviceId) external nonReentrant returns (uint256 amount, uint256 commission) {
+        amount = REWARDS.claim(serviceId);
+        if (amount == 0) return (0, 0);
+        // the operator's commission rounds down; everything else raises the pool's exchange rate for holders
+        commission = amount * _commissionBps / BPS;
+        uint256 pool = _poolAssets + (amount - commission);
+        _poolAssets = pool.toUint96();
+        if (commission > 0) _asset.safeTransfer(OPERATOR, commission);
+        emit RewardsClaimed(serviceId, amount, commission, pool);
     }
 
     /* TERMS */

@@ -12,6 +12,7 @@ import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
 import {IVaultFactory} from "./interfaces/IVaultFactory.sol";
+import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {SlashMathLib} from "./libraries/SlashMathLib.sol";
 import {SlashRecordLib} from "./libraries/SlashRecordLib.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
@@ -40,6 +41,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     IERC20 public immutable STAKE_TOKEN;
     IServiceRegistry public immutable REGISTRY;
     IVaultFactory public immutable FACTORY;
+    IRewardsDistributor public immutable REWARDS;
 
     /// @dev Per-vault request order. Sequence numbers start at 1 (the word is set at first allocation, so a slash
     /// request never writes it from zero). Slashes settled out of order are marked in `_settled`.
@@ -67,10 +69,13 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     mapping(uint64 => ServiceState) internal _services;
     mapping(uint64 => mapping(address => OperatorState)) internal _operators;
 
-    constructor(IERC20 stakeToken, IServiceRegistry registry, IVaultFactory factory) EIP712("Surety", "1") {
+    constructor(IERC20 stakeToken, IServiceRegistry registry, IVaultFactory factory, IRewardsDistributor rewards)
+        EIP712("Surety", "1")
+    {
         STAKE_TOKEN = stakeToken;
         REGISTRY = registry;
         FACTORY = factory;
+        REWARDS = rewards;
     }
 
     /* REPORTS */
@@ -233,6 +238,8 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
             Queue storage q = _queues[msg.sender];
             if (q.tail == 0) (q.head, q.tail) = (1, 1);
         }
+        // rewards are weighted by allocation: checkpoint the vault before its weight changes
+        REWARDS.onAllocationChanged(serviceId, msg.sender, newAmount);
         emit ServiceAllocationChanged(serviceId, msg.sender, allocated);
     }
 

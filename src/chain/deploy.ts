@@ -7,6 +7,8 @@ import { type Address, getAddress, getContractAddress, type Hex, type PublicClie
 import {
   mockERC20Abi,
   mockERC20Bytecode,
+  rewardsDistributorAbi,
+  rewardsDistributorBytecode,
   serviceRegistryAbi,
   serviceRegistryBytecode,
   slashingCourtAbi,
@@ -56,6 +58,7 @@ export async function deploySurety(
   const registry = getContractAddress({ from, nonce })
   const factory = getContractAddress({ from, nonce: nonce + 1n })
   const court = getContractAddress({ from, nonce: nonce + 2n })
+  const rewards = getContractAddress({ from, nonce: nonce + 3n })
 
   const deployed = [
     await deployContract(publicClient, wallet, serviceRegistryAbi, serviceRegistryBytecode, [
@@ -73,11 +76,22 @@ export async function deploySurety(
       stakeToken,
       registry,
       factory,
+      rewards,
+    ]),
+    await deployContract(publicClient, wallet, rewardsDistributorAbi, rewardsDistributorBytecode, [
+      stakeToken,
+      registry,
+      court,
     ]),
   ]
   const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase()
-  if (!same(deployed[0]!, registry) || !same(deployed[1]!, factory) || !same(deployed[2]!, court)) {
+  if (
+    !same(deployed[0]!, registry) ||
+    !same(deployed[1]!, factory) ||
+    !same(deployed[2]!, court) ||
+    !same(deployed[3]!, rewards)
+  ) {
     throw new Error('deployment addresses differ from the predicted ones: another transaction used the nonce')
   }
-  return { stakeToken, registry, factory, court }
+  return { stakeToken, registry, factory, court, rewards }
 }

@@ -13,7 +13,13 @@ export const deploymentSchema = z.object({
   deployedAt: z.string(),
   blockNumber: z.string(),
   paramChangeDelay: z.number().int().nonnegative(),
-  addresses: z.object({ stakeToken: address, registry: address, factory: address, court: address }),
+  addresses: z.object({
+    stakeToken: address,
+    registry: address,
+    factory: address,
+    court: address,
+    rewards: address,
+  }),
 })
 
 export type Deployment = Omit<z.infer<typeof deploymentSchema>, 'addresses'> & { addresses: SuretyAddresses }

@@ -75,7 +75,13 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       rpcUrl: anvil.rpcUrl,
       chainId,
       account: accounts[0]!,
-      addresses: { stakeToken: placeholder, registry: placeholder, factory: placeholder, court: placeholder },
+      addresses: {
+        stakeToken: placeholder,
+        registry: placeholder,
+        factory: placeholder,
+        court: placeholder,
+        rewards: placeholder,
+      },
     })
     const paramChangeDelay = 24 * HOUR
     const addresses = await deploySurety(publicClient, deployer.wallet, {

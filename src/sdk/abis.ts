@@ -2,6 +2,7 @@
 export {
   mockERC20Abi as stakeTokenAbi,
   operatorVaultAbi,
+  rewardsDistributorAbi,
   serviceRegistryAbi,
   slashingCourtAbi,
   vaultFactoryAbi,
@@ -9,6 +10,7 @@ export {
 
 import {
   operatorVaultAbi,
+  rewardsDistributorAbi,
   serviceRegistryAbi,
   slashingCourtAbi,
   vaultFactoryAbi,
@@ -17,6 +19,7 @@ import {
 /** Every Surety ABI at once, so a revert from any contract in a call chain decodes to its custom error. */
 export const allSuretyErrorsAbi = [
   ...operatorVaultAbi,
+  ...rewardsDistributorAbi,
   ...serviceRegistryAbi,
   ...slashingCourtAbi,
   ...vaultFactoryAbi,

@@ -6,6 +6,7 @@ export type SuretyAddresses = {
   registry: Address
   factory: Address
   court: Address
+  rewards: Address
 }
 
 /** A wallet client that has an account: every write action needs one. */

@@ -63,6 +63,7 @@ export async function createWorld(options: DeployOptions & { accounts?: number }
       registry: deployer.address,
       factory: deployer.address,
       court: deployer.address,
+      rewards: deployer.address,
     },
   })
   let addresses: SuretyAddresses

@@ -48,6 +48,7 @@ interface IOperatorVault {
     event Allocated(uint64 indexed serviceId, uint256 amount, uint256 totalAllocated);
     event DeallocationRequested(uint64 indexed serviceId, uint256 decrease, uint256 readyAt);
     event Deallocated(uint64 indexed serviceId, uint256 decrease, uint256 amount, uint256 totalAllocated);
+    event RewardsClaimed(uint64 indexed serviceId, uint256 amount, uint256 commission, uint256 poolAssets);
     event TermsQueued(uint16 commissionBps, uint32 restakingCapBps, uint256 readyAt);
     event TermsChanged(uint16 commissionBps, uint32 restakingCapBps);
     event SlashReserved(uint64 indexed serviceId, uint256 amount, uint256 pendingLiabilities);
@@ -80,6 +81,11 @@ interface IOperatorVault {
 
     /// @notice Applies a matured decrease; never below what pending slashes hold. Anyone may call.
     function completeDeallocation(uint64 serviceId) external;
+
+    /// @notice Collects what the vault earned on a service: the operator's commission (rounded down) is paid to it,
+    /// the rest raises the pool's exchange rate. Anyone may call. Queued withdrawals do not gain from it (they pay
+    /// min(rate at request, rate at claim)).
+    function claimRewards(uint64 serviceId) external returns (uint256 amount, uint256 commission);
 
     /// @notice Changes commission and restaking cap; decreases apply now, increases after the withdrawal delay.
     function setTerms(uint16 commissionBps, uint32 restakingCapBps) external;

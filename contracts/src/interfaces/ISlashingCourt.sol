@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {SlashReport, Signature, SlashDetails, SlashStatus} from "../types/Types.sol";
+import {IRewardsDistributor} from "./IRewardsDistributor.sol";
 
 /// @title ISlashingCourt
 /// @notice Turns an attester quorum's signed report into a pending slash fixed at request, lets the operator
@@ -71,6 +72,7 @@ interface ISlashingCourt {
 
     /* VIEWS */
     function reportDigest(SlashReport calldata report) external view returns (bytes32);
+    function REWARDS() external view returns (IRewardsDistributor);
     function slashStatus(bytes32 slashId) external view returns (SlashStatus status, uint256 disputeEnd, uint256 resolveBy);
     function serviceAllocated(uint64 serviceId) external view returns (uint256);
     function slashedInWindow(uint64 serviceId) external view returns (uint256);

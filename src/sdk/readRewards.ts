@@ -1,0 +1,39 @@
+import type { Address } from 'viem'
+import { rewardsDistributorAbi } from './abis.ts'
+import type { SuretyReader } from './types.ts'
+
+export type ServiceRewardsView = {
+  accPerStake: bigint
+  totalStake: bigint
+  ratePerSecond: bigint
+  subsidyBalance: bigint
+  /** Rewards that arrived while nothing was allocated; paid to the first stake that allocates. */
+  held: bigint
+}
+
+export async function readServiceRewards(
+  reader: SuretyReader,
+  serviceId: bigint,
+): Promise<ServiceRewardsView> {
+  const [accPerStake, totalStake, ratePerSecond, subsidyBalance, held] = await reader.public.readContract({
+    address: reader.addresses.rewards,
+    abi: rewardsDistributorAbi,
+    functionName: 'serviceRewards',
+    args: [serviceId],
+  })
+  return { accPerStake, totalStake, ratePerSecond, subsidyBalance, held }
+}
+
+/** What a vault would receive from claimRewards on a service now (before the operator's commission). */
+export function readClaimableRewards(
+  reader: SuretyReader,
+  serviceId: bigint,
+  vault: Address,
+): Promise<bigint> {
+  return reader.public.readContract({
+    address: reader.addresses.rewards,
+    abi: rewardsDistributorAbi,
+    functionName: 'claimable',
+    args: [serviceId, vault],
+  })
+}
