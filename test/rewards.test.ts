@@ -15,12 +15,14 @@ import {
   fundSubsidy,
   operatorVaultAbi,
   readClaimableRewards,
+  readCommissionOwed,
   readServiceRewards,
   readVault,
   requestWithdrawal,
   rewardsDistributorAbi,
   sendTransaction,
   setSubsidyRate,
+  withdrawCommission,
 } from '../src/sdk/index.ts'
 import { expectRevert } from './support/expectRevert.ts'
 import { DAY, setupService, setupVault } from './support/fixtures.ts'
@@ -85,7 +87,15 @@ describe('RewardsDistributor', () => {
     })
     const commission = (earned * 1000n) / 10_000n
     assert.deepEqual(result, { amount: earned, commission })
+    // the commission waits in the rewards contract until anyone sends it to the operator
+    assert.equal(await readCommissionOwed(w, svc.serviceId, a.vault), commission)
+    const { result: paid } = await withdrawCommission(w.clientFor(w.accounts[9]!), {
+      serviceId: svc.serviceId,
+      vault: a.vault,
+    })
+    assert.equal(paid, commission)
     assert.equal(await w.balanceOf(w.accounts[4]!.address), operatorBefore + commission)
+    assert.equal(await readCommissionOwed(w, svc.serviceId, a.vault), 0n)
     const after = await readVault(w, a.vault)
     assert.equal(after.poolAssets, before.poolAssets + earned - commission)
     assert.ok(after.sharePrice > before.sharePrice, 'holders earn through the exchange rate')

@@ -285,14 +285,15 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /* REWARDS */
 
     /// @inheritdoc IOperatorVault
-    function claimRewards(uint64 serviceId) external nonReentrant returns (uint256 amount, uint256 commission) {
-        amount = REWARDS.claim(serviceId);
+    function claimRewards(uint64 serviceId) external returns (uint256 amount, uint256 commission) {
+        // no reentrancy guard: the only call is to the protocol's rewards contract, which only transfers to us
+        uint256 toPool;
+        (toPool, commission) = REWARDS.claim(serviceId, _commissionBps);
+        amount = toPool + commission;
         if (amount == 0) return (0, 0);
-        // the operator's commission rounds down; everything else raises the pool's exchange rate for holders
-        commission = amount * _commissionBps / BPS;
-        uint256 pool = _poolAssets + (amount - commission);
+        // everything but the operator's commission raises the pool's exchange rate for holders
+        uint256 pool = _poolAssets + toPool;
         _poolAssets = pool.toUint96();
-        if (commission > 0) _asset.safeTransfer(OPERATOR, commission);
         emit RewardsClaimed(serviceId, amount, commission, pool);
     }
 

@@ -3,9 +3,9 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
 
 /// @title RewardsDistributor
@@ -15,6 +15,7 @@ contract RewardsDistributor is IRewardsDistributor {
 
     /// @dev Accumulator scale: rewards per wei of stake × 1e36 keeps precision for any amount below 2^96.
     uint256 internal constant ACC_SCALE = 1e36;
+    uint256 internal constant BPS = 10_000;
     /// @notice A subsidy cannot stream faster than this per second (keeps rate × elapsed far from overflow).
     uint256 public constant MAX_RATE = type(uint96).max / 365 days;
 
@@ -23,18 +24,24 @@ contract RewardsDistributor is IRewardsDistributor {
     address public immutable COURT;
 
     struct ServiceRewards {
+        // word 1: grows forever; differences are taken modulo 2^160 below (as Uniswap does for fee growth)
         uint256 accPerStake;
+        // word 2: read by every update
         uint96 totalStake;
         uint40 lastUpdate;
         uint96 ratePerSecond;
+        // word 3: read only while a subsidy streams, or when stake first arrives
         uint96 subsidyBalance; // funded, not yet streamed
         uint96 held; // arrived while no stake was allocated
     }
 
     struct VaultRewards {
-        uint256 accCheckpoint;
+        // word 1: read and written by every claim
+        uint160 accCheckpoint; // accPerStake at the last checkpoint, modulo 2^160
         uint96 stake;
-        uint96 accrued;
+        // word 2
+        uint96 accrued; // earned before the last allocation change, not yet claimed
+        uint96 commissionOwed; // the operator's commission, withdrawn by withdrawCommission
     }
 
     mapping(uint64 => ServiceRewards) internal _services;
@@ -71,6 +78,7 @@ contract RewardsDistributor is IRewardsDistributor {
         if (ratePerSecond > MAX_RATE) revert RateTooHigh(ratePerSecond);
         ServiceRewards storage s = _update(serviceId); // what streamed so far streamed at the old rate
         s.ratePerSecond = uint96(ratePerSecond);
+        s.lastUpdate = uint40(block.timestamp);
         emit SubsidyRateSet(serviceId, ratePerSecond);
     }
 
@@ -78,7 +86,8 @@ contract RewardsDistributor is IRewardsDistributor {
     function onAllocationChanged(uint64 serviceId, address vault, uint256 newStake) external {
         if (msg.sender != COURT) revert OnlyCourt(msg.sender);
         ServiceRewards storage s = _update(serviceId);
-        VaultRewards storage v = _accrue(s, _vaults[serviceId][vault]);
+        VaultRewards storage v = _vaults[serviceId][vault];
+        v.accrued += uint96(_earned(s, v));
         uint256 total = s.totalStake - v.stake + newStake;
         s.totalStake = uint96(total);
         v.stake = uint96(newStake);
@@ -87,21 +96,37 @@ contract RewardsDistributor is IRewardsDistributor {
             uint256 held = s.held;
             s.held = 0;
             _distribute(serviceId, s, held);
-            _accrue(s, v);
+            v.accrued += uint96(_earned(s, v));
         }
         emit VaultStakeChanged(serviceId, vault, newStake, total);
     }
 
     /// @inheritdoc IRewardsDistributor
-    function claim(uint64 serviceId) external returns (uint256 amount) {
+    function claim(uint64 serviceId, uint16 commissionBps) external returns (uint256 toVault, uint256 commission) {
         ServiceRewards storage s = _update(serviceId);
-        VaultRewards storage v = _accrue(s, _vaults[serviceId][msg.sender]);
-        amount = v.accrued;
-        if (amount > 0) {
+        VaultRewards storage v = _vaults[serviceId][msg.sender];
+        uint256 amount = _earned(s, v);
+        uint256 accrued = v.accrued;
+        if (accrued > 0) {
+            amount += accrued;
             v.accrued = 0;
-            STAKE_TOKEN.safeTransfer(msg.sender, amount);
         }
-        emit RewardsClaimed(serviceId, msg.sender, amount);
+        if (amount == 0) return (0, 0);
+        // the commission rounds down; it waits here for the operator, so a claim makes one transfer
+        commission = amount * commissionBps / BPS;
+        if (commission > 0) v.commissionOwed += uint96(commission);
+        toVault = amount - commission;
+        STAKE_TOKEN.safeTransfer(msg.sender, toVault);
+    }
+
+    /// @inheritdoc IRewardsDistributor
+    function withdrawCommission(uint64 serviceId, address vault) external returns (uint256 amount) {
+        VaultRewards storage v = _vaults[serviceId][vault];
+        amount = v.commissionOwed;
+        v.commissionOwed = 0;
+        address operator = IOperatorVault(vault).OPERATOR();
+        if (amount > 0) STAKE_TOKEN.safeTransfer(operator, amount);
+        emit CommissionWithdrawn(serviceId, vault, operator, amount);
     }
 
     /* VIEWS */
@@ -110,8 +135,18 @@ contract RewardsDistributor is IRewardsDistributor {
         ServiceRewards memory s = _services[serviceId];
         VaultRewards memory v = _vaults[serviceId][vault];
         uint256 acc = s.accPerStake;
-        if (s.totalStake > 0) acc += _streamed(s) * ACC_SCALE / s.totalStake;
-        return v.accrued + uint256(v.stake) * (acc - v.accCheckpoint) / ACC_SCALE;
+        if (s.totalStake > 0 && s.lastUpdate > 0) {
+            uint256 streamed = uint256(s.ratePerSecond) * (block.timestamp - s.lastUpdate);
+            if (streamed > s.subsidyBalance) streamed = s.subsidyBalance;
+            acc += streamed * ACC_SCALE / s.totalStake;
+        }
+        unchecked {
+            return v.accrued + uint256(v.stake) * uint160(uint160(acc) - v.accCheckpoint) / ACC_SCALE;
+        }
+    }
+
+    function commissionOwed(uint64 serviceId, address vault) external view returns (uint256) {
+        return _vaults[serviceId][vault].commissionOwed;
     }
 
     function serviceRewards(uint64 serviceId)
@@ -125,18 +160,18 @@ contract RewardsDistributor is IRewardsDistributor {
 
     /* INTERNAL */
 
-    function _streamed(ServiceRewards memory s) internal view returns (uint256) {
-        if (s.lastUpdate == 0) return 0;
-        return Math.min(uint256(s.ratePerSecond) * (block.timestamp - s.lastUpdate), s.subsidyBalance);
-    }
-
-    /// @dev Streams the subsidy accrued since the last update into the accumulator.
+    /// @dev Streams the subsidy accrued since the last update into the accumulator. Without a rate nothing streams
+    /// and nothing is written (setSubsidyRate stamps the start of a stream).
     function _update(uint64 serviceId) internal returns (ServiceRewards storage s) {
         s = _services[serviceId];
-        uint256 streamed = _streamed(s);
+        uint256 rate = s.ratePerSecond;
+        if (rate == 0) return s;
+        uint256 streamed = rate * (block.timestamp - s.lastUpdate);
+        uint256 balance = s.subsidyBalance;
+        if (streamed > balance) streamed = balance;
         s.lastUpdate = uint40(block.timestamp);
         if (streamed > 0) {
-            s.subsidyBalance -= uint96(streamed);
+            s.subsidyBalance = uint96(balance - streamed);
             _distribute(serviceId, s, streamed);
         }
     }
@@ -148,19 +183,23 @@ contract RewardsDistributor is IRewardsDistributor {
             return;
         }
         // rounded down: the remainder stays in the contract, never owed to anyone (rewards round down)
-        uint256 acc = s.accPerStake + amount * ACC_SCALE / total;
+        uint256 acc;
+        unchecked {
+            acc = s.accPerStake + amount * ACC_SCALE / total; // wraps after ~10^41 distributions: never
+        }
         s.accPerStake = acc;
         emit RewardsDistributed(serviceId, amount, acc);
     }
 
-    function _accrue(ServiceRewards storage s, VaultRewards storage v) internal returns (VaultRewards storage) {
-        uint256 acc = s.accPerStake;
-        uint256 checkpoint = v.accCheckpoint;
-        if (acc != checkpoint) {
-            // rounded down: a vault is never paid more than its share
-            v.accrued += uint96(uint256(v.stake) * (acc - checkpoint) / ACC_SCALE);
-            v.accCheckpoint = acc;
+    /// @dev What the vault earned since its checkpoint (rounded down), moving the checkpoint to now.
+    function _earned(ServiceRewards storage s, VaultRewards storage v) internal returns (uint256 earned) {
+        uint160 acc = uint160(s.accPerStake);
+        uint160 checkpoint = v.accCheckpoint;
+        if (acc == checkpoint) return 0;
+        unchecked {
+            // modular difference: exact while one vault's unclaimed growth stays below 2^160
+            earned = uint256(v.stake) * uint160(acc - checkpoint) / ACC_SCALE;
         }
-        return v;
+        v.accCheckpoint = acc;
     }
 }

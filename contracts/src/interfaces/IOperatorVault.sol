@@ -82,8 +82,8 @@ interface IOperatorVault {
     /// @notice Applies a matured decrease; never below what pending slashes hold. Anyone may call.
     function completeDeallocation(uint64 serviceId) external;
 
-    /// @notice Collects what the vault earned on a service: the operator's commission (rounded down) is paid to it,
-    /// the rest raises the pool's exchange rate. Anyone may call. Queued withdrawals do not gain from it (they pay
+    /// @notice Collects what the vault earned on a service: the operator's commission (rounded down) is set aside for
+    /// it in the rewards contract (RewardsDistributor.withdrawCommission), the rest raises the pool's exchange rate. Anyone may call. Queued withdrawals do not gain from it (they pay
     /// min(rate at request, rate at claim)).
     function claimRewards(uint64 serviceId) external returns (uint256 amount, uint256 commission);
 

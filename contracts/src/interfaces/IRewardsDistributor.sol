@@ -17,7 +17,7 @@ interface IRewardsDistributor {
     event SubsidyRateSet(uint64 indexed serviceId, uint256 ratePerSecond);
     event RewardsDistributed(uint64 indexed serviceId, uint256 amount, uint256 accPerStake);
     event VaultStakeChanged(uint64 indexed serviceId, address indexed vault, uint256 stake, uint256 totalStake);
-    event RewardsClaimed(uint64 indexed serviceId, address indexed vault, uint256 amount);
+    event CommissionWithdrawn(uint64 indexed serviceId, address indexed vault, address operator, uint256 amount);
 
     /// @notice Adds `amount` of the stake token (e.g. an order's service fee) to the service's stakers now.
     function addFee(uint64 serviceId, uint256 amount) external;
@@ -31,8 +31,14 @@ interface IRewardsDistributor {
     /// @notice Checkpoints a vault before its allocation to a service changes. Court only.
     function onAllocationChanged(uint64 serviceId, address vault, uint256 newStake) external;
 
-    /// @notice Pays the calling vault what it earned on a service (rounded down) and returns the amount.
-    function claim(uint64 serviceId) external returns (uint256 amount);
+    /// @notice Pays the calling vault what it earned on a service (rounded down), less `commissionBps` that is
+    /// kept here for its operator. The vault emits the event (RewardsClaimed) that records both.
+    function claim(uint64 serviceId, uint16 commissionBps) external returns (uint256 toVault, uint256 commission);
+
+    /// @notice Pays a vault's accrued commission on a service to the vault's operator. Anyone may call.
+    function withdrawCommission(uint64 serviceId, address vault) external returns (uint256 amount);
+
+    function commissionOwed(uint64 serviceId, address vault) external view returns (uint256);
 
     function claimable(uint64 serviceId, address vault) external view returns (uint256);
     function serviceRewards(uint64 serviceId)

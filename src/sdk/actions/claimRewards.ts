@@ -6,7 +6,10 @@ import type { SuretyClient, TxResult } from '../types.ts'
 export type ClaimRewardsParameters = { vault: Address; serviceId: bigint }
 export type ClaimRewardsReturnType = TxResult<{ amount: bigint; commission: bigint }>
 
-/** Collects a vault's rewards on a service: commission to the operator, the rest raises the share price (anyone). */
+/**
+ * Collects a vault's rewards on a service (anyone): the operator's commission is set aside in the rewards contract
+ * (see withdrawCommission), the rest raises the share price.
+ */
 export async function claimRewards(
   client: SuretyClient,
   params: ClaimRewardsParameters,
