@@ -78,6 +78,9 @@ export function reduceLog(state: IndexedState, log: DecodedLog): void {
       case 'WithdrawalClaimed':
         vault.pool -= a.assets
         return
+      case 'RewardsClaimed':
+        vault.pool = a.poolAssets
+        return
       case 'BondDeposited':
       case 'BondWithdrawn':
         vault.bond = a.bond

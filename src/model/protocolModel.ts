@@ -61,6 +61,7 @@ export type ModelVault = {
   operator: string
   withdrawalDelay: bigint
   restakingCapBps: bigint
+  commissionBps: bigint
   bond: bigint
   pool: bigint
   pending: bigint
@@ -104,6 +105,19 @@ export type ModelSlash = {
   resolveBy: bigint
 }
 
+export type ModelServiceRewards = {
+  acc: bigint
+  totalStake: bigint
+  lastUpdate: bigint
+  rate: bigint
+  subsidyBalance: bigint
+  held: bigint
+}
+export type ModelVaultRewards = { checkpoint: bigint; stake: bigint; accrued: bigint; commissionOwed: bigint }
+
+const ACC_SCALE = 10n ** 36n
+const MOD_160 = 1n << 160n
+
 const withdrawalKey = (owner: string, id: bigint) => `${owner.toLowerCase()}:${id}`
 const addr = (a: string) => a.toLowerCase()
 
@@ -114,10 +128,13 @@ export class ProtocolModel {
   readonly slashes = new Map<string, ModelSlash>()
   readonly queues = new Map<string, { head: bigint; tail: bigint; settled: Set<bigint> }>()
   readonly jailedUntil = new Map<string, bigint>()
+  readonly serviceRewards = new Map<bigint, ModelServiceRewards>()
+  readonly vaultRewards = new Map<string, ModelVaultRewards>()
 
   constructor(
     readonly court: string,
     readonly registry: string,
+    readonly rewards = '0x0000000000000000000000000000000000000000',
   ) {}
 
   /* TOKENS */
@@ -150,12 +167,19 @@ export class ProtocolModel {
     service.attesters.set(addr(attester), { bond, active: true })
   }
 
-  addVault(address: string, operator: string, withdrawalDelay: bigint, restakingCapBps: bigint) {
+  addVault(
+    address: string,
+    operator: string,
+    withdrawalDelay: bigint,
+    restakingCapBps: bigint,
+    commissionBps = 0n,
+  ) {
     this.vaults.set(addr(address), {
       address: addr(address),
       operator: addr(operator),
       withdrawalDelay,
       restakingCapBps,
+      commissionBps,
       bond: 0n,
       pool: 0n,
       pending: 0n,
@@ -291,6 +315,7 @@ export class ProtocolModel {
     a.live = true
     v.totalAllocated = total
     service.allocated += increase
+    this.onAllocationChanged(serviceId, vault, a.amount, now)
     if (!this.queues.has(addr(vault)))
       this.queues.set(addr(vault), { head: 1n, tail: 1n, settled: new Set() })
   }
@@ -319,6 +344,7 @@ export class ProtocolModel {
     a.decreaseReadyAt = 0n
     v.totalAllocated -= decrease
     this.service(serviceId).allocated -= decrease
+    this.onAllocationChanged(serviceId, vault, next, now)
   }
 
   /* COURT */
@@ -536,5 +562,136 @@ export class ProtocolModel {
       if (until > (this.jailedUntil.get(key) ?? 0n)) this.jailedUntil.set(key, until)
     }
     return { fromBond, fromPool, ...split }
+  }
+
+  /* REWARDS (mirrors RewardsDistributor and OperatorVault.claimRewards) */
+
+  private sr(serviceId: bigint): ModelServiceRewards {
+    let r = this.serviceRewards.get(serviceId)
+    if (!r) {
+      r = { acc: 0n, totalStake: 0n, lastUpdate: 0n, rate: 0n, subsidyBalance: 0n, held: 0n }
+      this.serviceRewards.set(serviceId, r)
+    }
+    return r
+  }
+
+  vr(serviceId: bigint, vault: string): ModelVaultRewards {
+    const k = `${serviceId}:${addr(vault)}`
+    let r = this.vaultRewards.get(k)
+    if (!r) {
+      r = { checkpoint: 0n, stake: 0n, accrued: 0n, commissionOwed: 0n }
+      this.vaultRewards.set(k, r)
+    }
+    return r
+  }
+
+  private rewardsUpdate(serviceId: bigint, now: bigint) {
+    const s = this.sr(serviceId)
+    if (s.rate === 0n) return
+    const streamed = min(s.rate * (now - s.lastUpdate), s.subsidyBalance)
+    s.lastUpdate = now
+    if (streamed > 0n) {
+      s.subsidyBalance -= streamed
+      this.rewardsDistribute(s, streamed)
+    }
+  }
+
+  private rewardsDistribute(s: ModelServiceRewards, amount: bigint) {
+    if (s.totalStake === 0n) {
+      s.held += amount
+      return
+    }
+    // rounded down: the remainder stays in the contract, owed to no one
+    s.acc += (amount * ACC_SCALE) / s.totalStake
+  }
+
+  private earned(s: ModelServiceRewards, v: ModelVaultRewards): bigint {
+    const acc = s.acc % MOD_160
+    if (acc === v.checkpoint) return 0n
+    const delta = (((acc - v.checkpoint) % MOD_160) + MOD_160) % MOD_160
+    v.checkpoint = acc
+    return (v.stake * delta) / ACC_SCALE
+  }
+
+  private onAllocationChanged(serviceId: bigint, vault: string, newStake: bigint, now: bigint) {
+    this.rewardsUpdate(serviceId, now)
+    const s = this.sr(serviceId)
+    const v = this.vr(serviceId, vault)
+    v.accrued += this.earned(s, v)
+    s.totalStake = s.totalStake - v.stake + newStake
+    v.stake = newStake
+    if (s.totalStake > 0n && s.held > 0n) {
+      const held = s.held
+      s.held = 0n
+      this.rewardsDistribute(s, held)
+      v.accrued += this.earned(s, v)
+    }
+  }
+
+  addFee(sender: string, serviceId: bigint, amount: bigint, now: bigint) {
+    if (amount === 0n) fail('ZeroAmount')
+    this.move(sender, this.rewards, amount)
+    this.rewardsUpdate(serviceId, now)
+    this.rewardsDistribute(this.sr(serviceId), amount)
+  }
+
+  fundSubsidy(sender: string, serviceId: bigint, amount: bigint, now: bigint) {
+    if (amount === 0n) fail('ZeroAmount')
+    this.move(sender, this.rewards, amount)
+    this.rewardsUpdate(serviceId, now)
+    this.sr(serviceId).subsidyBalance += amount
+  }
+
+  setSubsidyRate(sender: string, serviceId: bigint, rate: bigint, owner: string, now: bigint) {
+    if (addr(sender) !== addr(owner)) fail('NotServiceOwner')
+    this.rewardsUpdate(serviceId, now)
+    const s = this.sr(serviceId)
+    s.rate = rate
+    s.lastUpdate = now
+  }
+
+  claimRewards(vault: string, serviceId: bigint, now: bigint): bigint {
+    const vm = this.vault(vault)
+    this.rewardsUpdate(serviceId, now)
+    const s = this.sr(serviceId)
+    const v = this.vr(serviceId, vault)
+    let amount = this.earned(s, v)
+    amount += v.accrued
+    v.accrued = 0n
+    if (amount === 0n) return 0n
+    // the commission rounds down and waits in the rewards contract for the operator
+    const commission = (amount * vm.commissionBps) / BPS
+    v.commissionOwed += commission
+    const toVault = amount - commission
+    this.move(this.rewards, vault, toVault)
+    vm.pool += toVault
+    return amount
+  }
+
+  withdrawCommission(serviceId: bigint, vault: string): bigint {
+    const v = this.vr(serviceId, vault)
+    const amount = v.commissionOwed
+    v.commissionOwed = 0n
+    this.move(this.rewards, this.vault(vault).operator, amount)
+    return amount
+  }
+
+  /** What the rewards contract owes right now: held, unstreamed subsidy, and every vault's earnings and commission. */
+  rewardsOwed(now: bigint): bigint {
+    let owed = 0n
+    for (const [serviceId, s] of this.serviceRewards) {
+      const streamed = s.rate === 0n ? 0n : min(s.rate * (now - s.lastUpdate), s.subsidyBalance)
+      owed += s.held + (s.subsidyBalance - streamed)
+      let acc = s.acc
+      // what has streamed is either owed to the allocated stake or, with none, held
+      if (s.totalStake > 0n) acc += (streamed * ACC_SCALE) / s.totalStake
+      else owed += streamed
+      for (const [k, v] of this.vaultRewards) {
+        if (!k.startsWith(`${serviceId}:`)) continue
+        const delta = ((((acc % MOD_160) - v.checkpoint) % MOD_160) + MOD_160) % MOD_160
+        owed += v.accrued + v.commissionOwed + (v.stake * delta) / ACC_SCALE
+      }
+    }
+    return owed
   }
 }

@@ -24,6 +24,7 @@ import {
   approveStake,
   operatorVaultAbi,
   orderSignatures,
+  rewardsDistributorAbi,
   signReport,
   slashingCourtAbi,
   stakeTokenAbi,
@@ -47,7 +48,13 @@ import { Prng } from './prng.ts'
 const TOTAL_LOSS = { basePenaltyBps: 10_000, jailDuration: 0, permanentBan: false }
 
 export type InvariantFixture = {
-  services: { id: bigint; params: ServiceParams; classes: (typeof DOWNTIME)[]; resolver: Account }[]
+  services: {
+    id: bigint
+    params: ServiceParams
+    classes: (typeof DOWNTIME)[]
+    resolver: Account
+    owner: Account
+  }[]
   vaults: { address: Address; operator: Account; delay: bigint; capBps: bigint }[]
   stakers: Account[]
   attesters: Account[]
@@ -73,6 +80,10 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
     await approveStake(world.clientFor(operator), { spender: world.addresses.court, amount: maxUint256 })
     vaults.push({ address: vault, operator, delay: BigInt(delay), capBps: BigInt(capBps) })
   }
+  // the client pays fees and the service owner funds subsidies, both to the rewards contract
+  for (const payer of [world.accounts[9]!, a.owner]) {
+    await approveStake(world.clientFor(payer), { spender: world.addresses.rewards, amount: maxUint256 })
+  }
   const stakers = world.accounts.slice(6, 9)
   for (const staker of stakers) {
     for (const v of vaults)
@@ -80,8 +91,14 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
   }
   return {
     services: [
-      { id: a.serviceId, params: defaultServiceParams(resolver.address), classes, resolver },
-      { id: b.serviceId, params: defaultServiceParams(resolver.address, bParams), classes, resolver },
+      { id: a.serviceId, params: defaultServiceParams(resolver.address), classes, resolver, owner: a.owner },
+      {
+        id: b.serviceId,
+        params: defaultServiceParams(resolver.address, bParams),
+        classes,
+        resolver,
+        owner: b.owner,
+      },
     ],
     vaults,
     stakers,
@@ -97,7 +114,7 @@ type Tracked = { slash: ModelSlash; details: SlashDetails }
 export async function runSequence(world: World, fx: InvariantFixture, seed: number, steps: number) {
   const rng = new Prng(seed)
   const { court, registry } = world.addresses
-  const model = new ProtocolModel(court, registry)
+  const model = new ProtocolModel(court, registry, world.addresses.rewards)
   const everyone: Address[] = [
     ...fx.stakers.map((s) => s.address),
     ...fx.vaults.map((v) => v.operator.address),
@@ -107,6 +124,8 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     SINK,
     court,
     registry,
+    world.addresses.rewards,
+    fx.services[0]!.owner.address,
     ...fx.vaults.map((v) => v.address),
   ]
   const balances = await Promise.all(everyone.map((who) => world.balanceOf(who)))
@@ -140,7 +159,7 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       ),
     })
   }
-  for (const v of fx.vaults) model.addVault(v.address, v.operator.address, v.delay, v.capBps)
+  for (const v of fx.vaults) model.addVault(v.address, v.operator.address, v.delay, v.capBps, 1000n)
 
   let now = await world.now()
   const firstBlock = (await world.public.getBlockNumber()) + 1n
@@ -180,6 +199,11 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
             lapse: 3,
             execute: 10,
             travel: 12,
+            addFee: 5,
+            fundSubsidy: 2,
+            setSubsidyRate: 2,
+            claimRewards: 6,
+            withdrawCommission: 2,
           })
     const where = `seed ${seed} step ${step} (${action})`
     counts[action] = (counts[action] ?? 0) + 1
@@ -220,6 +244,72 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     }
 
     switch (action) {
+      case 'addFee': {
+        const amount = rng.amount(parseEther('300'))
+        await both(
+          fx.client,
+          {
+            address: world.addresses.rewards,
+            abi: rewardsDistributorAbi,
+            functionName: 'addFee',
+            args: [service.id, amount],
+          },
+          () => model.addFee(fx.client.address, service.id, amount, now),
+        )
+        break
+      }
+      case 'fundSubsidy': {
+        const amount = rng.amount(parseEther('1000'))
+        await both(
+          service.owner,
+          {
+            address: world.addresses.rewards,
+            abi: rewardsDistributorAbi,
+            functionName: 'fundSubsidy',
+            args: [service.id, amount],
+          },
+          () => model.fundSubsidy(service.owner.address, service.id, amount, now),
+        )
+        break
+      }
+      case 'setSubsidyRate': {
+        const rate = rng.next() < 0.2 ? 0n : rng.amount(parseEther('0.01'))
+        const sender = rng.next() < 0.85 ? service.owner : fx.client
+        await both(
+          sender,
+          {
+            address: world.addresses.rewards,
+            abi: rewardsDistributorAbi,
+            functionName: 'setSubsidyRate',
+            args: [service.id, rate],
+          },
+          () => model.setSubsidyRate(sender.address, service.id, rate, service.owner.address, now),
+        )
+        break
+      }
+      case 'claimRewards': {
+        await both(
+          fx.reporter,
+          { address: vault.address, abi: operatorVaultAbi, functionName: 'claimRewards', args: [service.id] },
+          () => {
+            model.claimRewards(vault.address, service.id, now)
+          },
+        )
+        break
+      }
+      case 'withdrawCommission': {
+        await both(
+          fx.reporter,
+          {
+            address: world.addresses.rewards,
+            abi: rewardsDistributorAbi,
+            functionName: 'withdrawCommission',
+            args: [service.id, vault.address],
+          },
+          () => model.withdrawCommission(service.id, vault.address),
+        )
+        break
+      }
       case 'travel': {
         now += BigInt(rng.pick([600, 3600, 6 * 3600, DAY, 2 * DAY + 1, 3 * DAY + 1, 7 * DAY + 1]))
         continue
@@ -444,6 +534,11 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       }
     }
     await assertMatchesModel(world, fx, model, tracked, everyone, where)
+    // rewards solvency: the distributor always holds at least everything it owes
+    assert.ok(
+      model.balance(world.addresses.rewards) >= model.rewardsOwed(now),
+      `${where}: rewards owed exceed what is held`,
+    )
   }
   await assertRebuiltFromEvents(world, fx, model, firstBlock, `seed ${seed} (events)`)
   return outcomes
