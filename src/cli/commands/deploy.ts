@@ -80,7 +80,7 @@ export const command: Command = {
     if (values.json) console.log(JSON.stringify({ chainId, manifest: path, addresses }))
     else {
       console.log(`Surety deployed on chain ${chainId}; manifest ${path}`)
-      for (const [name, address] of Object.entries(addresses)) console.log(`  ${name.padEnd(11)}${address}`)
+      for (const [name, address] of Object.entries(addresses)) console.log(`  ${name.padEnd(12)}${address}`)
     }
     return 0
   },

@@ -36,21 +36,26 @@ export const command: Command = {
     if (values.json) console.log(JSON.stringify(summary))
     else {
       console.log(`Surety devnet running at ${summary.rpcUrl} (chain ${summary.chainId})`)
-      console.log(`  manifest  ${summary.manifest}`)
+      console.log(`  manifest    ${summary.manifest}`)
       for (const [name, address] of Object.entries(summary.addresses))
-        console.log(`  ${name.padEnd(10)}${address}`)
+        console.log(`  ${name.padEnd(12)}${address}`)
       if (devnet.world) {
-        console.log(`  service   #${summary.serviceId} (5 attesters, quorum 60%)`)
-        for (const v of devnet.world.vaults) console.log(`  vault     ${v}`)
+        console.log(`  service     #${summary.serviceId} (5 attesters, quorum 60%)`)
+        for (const v of devnet.world.vaults) console.log(`  vault       ${v}`)
       }
       console.log('Accounts use the standard test mnemonic; press Ctrl-C to stop.')
     }
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+    // The chain process is unref'd (tests must never hang on it), so hold this process open ourselves until asked
+    // to stop; if the chain dies on its own, say so and stop too.
+    const keepAlive = setInterval(() => {}, 1 << 30)
+    const reason = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('interrupted'))
+      process.once('SIGTERM', () => resolve('terminated'))
+      devnet.anvil.process.once('exit', (code) => resolve(`the chain exited (code ${code})`))
     })
+    clearInterval(keepAlive)
     await devnet.stop()
-    return 0
+    console.error(`devnet stopped: ${reason}`)
+    return reason.startsWith('the chain') ? 1 : 0
   },
 }

@@ -1,0 +1,55 @@
+/** `surety devnet` as a user runs it: a real child process that stays up, serves the chain, and stops on Ctrl-C. */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { freePort } from '../../chain/anvil.ts'
+
+const root = join(import.meta.dirname, '..', '..', '..')
+
+test('the devnet keeps running until interrupted, then stops its chain', async () => {
+  const port = await freePort()
+  const cwd = mkdtempSync(join(tmpdir(), 'surety-devnet-cli-'))
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'surety.mjs'), 'devnet', '--port', String(port), '--json'],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let out = ''
+  child.stdout.on('data', (d) => {
+    out += String(d)
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const rpc = `http://127.0.0.1:${port}`
+  const blockNumber = async () => {
+    const r = await fetch(rpc, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+    })
+    return (await r.json()).result as string
+  }
+  try {
+    const deadline = Date.now() + 90_000
+    while (!out.includes('"rpcUrl"')) {
+      assert.ok(Date.now() < deadline, 'the devnet never reported ready')
+      assert.equal(child.exitCode, null, 'the devnet exited before it was ready')
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    const summary = JSON.parse(out.trim().split('\n').at(-1)!)
+    assert.equal(summary.rpcUrl, rpc)
+    // still up a moment later: the process does not exit once the world is seeded
+    await new Promise((r) => setTimeout(r, 1500))
+    assert.equal(child.exitCode, null)
+    assert.match(await blockNumber(), /^0x[0-9a-f]+$/)
+  } finally {
+    child.kill('SIGINT')
+  }
+  assert.equal(await exited, 0)
+  await assert.rejects(blockNumber(), 'the chain stops with the devnet')
+})
