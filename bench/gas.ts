@@ -2,18 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createWorld } from '../test/support/world.ts'
-import { measureGas } from './gasScenario.ts'
-
-const TARGETS: Record<string, number> = {
-  'deposit (new staker)': 90_000,
-  'deposit (top-up)': 70_000,
-  'request withdrawal (first)': 80_000,
-  'request withdrawal (repeat)': 80_000,
-  'complete withdrawal': 70_000,
-  'request slash, 3-of-5 (first on vault)': 150_000,
-  'request slash, 3-of-5 (repeat)': 150_000,
-  'execute slash (steady state)': 100_000,
-}
+import { GAS_BUDGETS, measureGas } from './gasScenario.ts'
 
 const world = await createWorld()
 try {
@@ -21,8 +10,8 @@ try {
   const rows = Object.entries(report).map(([op, gas]) => ({
     operation: op,
     gas,
-    target: TARGETS[op] ?? null,
-    within: TARGETS[op] === undefined ? '' : gas <= TARGETS[op]! ? 'yes' : 'NO',
+    target: GAS_BUDGETS[op] ?? null,
+    within: GAS_BUDGETS[op] === undefined ? '' : gas <= GAS_BUDGETS[op]! ? 'yes' : 'NO',
   }))
   console.table(rows)
   writeFileSync(join(import.meta.dirname, 'gas.json'), `${JSON.stringify(report, null, 2)}\n`)

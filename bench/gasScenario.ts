@@ -21,6 +21,18 @@ export const BLOCK_TIME = 12
 
 export type GasReport = Record<string, number>
 
+/** Gas targets from DESIGN.md and the issues; the bench prints them, test/gas.test.ts asserts them. */
+export const GAS_BUDGETS: Record<string, number> = {
+  'deposit (new staker)': 90_000,
+  'deposit (top-up)': 70_000,
+  'request withdrawal (first)': 80_000,
+  'request withdrawal (repeat)': 80_000,
+  'complete withdrawal': 70_000,
+  'request slash, 3-of-5 (first on vault)': 150_000,
+  'request slash, 3-of-5 (repeat)': 150_000,
+  'execute slash (steady state)': 100_000,
+}
+
 /** Spaces the next block 12 s after the last, like a real chain. */
 export async function spaceBlock(world: World) {
   const last = await world.now()

@@ -5,28 +5,17 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type GasReport, measureGas } from '../bench/gasScenario.ts'
+import { GAS_BUDGETS, type GasReport, measureGas } from '../bench/gasScenario.ts'
 import { useWorld } from './support/world.ts'
 
 const { world } = useWorld()
-
-const BUDGETS: Record<string, number> = {
-  'deposit (new staker)': 90_000,
-  'deposit (top-up)': 70_000,
-  'request withdrawal (first)': 80_000,
-  'request withdrawal (repeat)': 80_000,
-  'complete withdrawal': 70_000,
-  'request slash, 3-of-5 (first on vault)': 150_000,
-  'request slash, 3-of-5 (repeat)': 150_000,
-  'execute slash (steady state)': 100_000,
-}
 
 let few: GasReport | undefined
 
 describe('gas', () => {
   test('every budgeted operation stays within its budget', async () => {
     few = await measureGas(world())
-    for (const [operation, budget] of Object.entries(BUDGETS)) {
+    for (const [operation, budget] of Object.entries(GAS_BUDGETS)) {
       const used = few[operation]
       assert.ok(used !== undefined, `${operation} was not measured`)
       assert.ok(used <= budget, `${operation} used ${used} gas, budget ${budget}`)

@@ -16,6 +16,7 @@ import {
   depositBond,
   joinCommittee,
 } from '../sdk/index.ts'
+import { defaultServiceParams } from '../sdk/serviceDefaults.ts'
 import type { ServiceParams, SuretyAddresses } from '../sdk/types.ts'
 import { type Anvil, startAnvil } from './anvil.ts'
 import { deploySurety } from './deploy.ts'
@@ -34,29 +35,15 @@ export type Devnet = {
   stop: () => Promise<void>
 }
 
-/** Short delays so a demo can walk a slash through its whole life in minutes of chain time. */
+/** The default terms with short windows, so a demo can walk a slash through its whole life in hours of chain time. */
 export function devnetServiceParams(resolver: `0x${string}`): ServiceParams {
-  return {
-    resolver,
+  return defaultServiceParams(resolver, {
     disputeWindow: 2 * HOUR,
     resolutionDeadline: 4 * HOUR,
-    quorumBps: 6000,
-    reporterShareBps: 500,
-    sink: '0x000000000000000000000000000000000000dEaD',
     disputeBond: parseEther('50'),
     correlationWindow: 24 * HOUR,
-    correlationMultiplierBps: 30_000,
-    incidentCapBps: 5000,
-    windowCapBps: 8000,
-    clientShareBps: 5000,
-    attesterPenaltyBps: 2000,
-    minAttesterBond: parseEther('1000'),
-    minAllocationDelay: 0,
-    orderFeeBps: 100,
-    collateralFactorBps: 15_000,
-    collateralFloorBps: 5_000,
     declaredValue: parseEther('250000'),
-  }
+  })
 }
 
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {

@@ -16,37 +16,11 @@ import {
 } from '../../src/sdk/index.ts'
 import type { World } from './world.ts'
 
-export const SINK: Address = '0x000000000000000000000000000000000000dEaD'
+export { defaultServiceParams, SINK } from '../../src/sdk/serviceDefaults.ts'
+
+import { defaultServiceParams } from '../../src/sdk/serviceDefaults.ts'
 export const HOUR = 3600
 export const DAY = 24 * HOUR
-
-export function defaultServiceParams(
-  resolver: Address,
-  overrides: Partial<ServiceParams> = {},
-): ServiceParams {
-  return {
-    resolver,
-    disputeWindow: 2 * DAY,
-    resolutionDeadline: 3 * DAY,
-    quorumBps: 6000,
-    reporterShareBps: 500,
-    sink: SINK,
-    disputeBond: parseEther('100'),
-    correlationWindow: 30 * DAY,
-    correlationMultiplierBps: 30_000,
-    incidentCapBps: 5000,
-    windowCapBps: 8000,
-    clientShareBps: 5000,
-    attesterPenaltyBps: 2000,
-    minAttesterBond: parseEther('1000'),
-    minAllocationDelay: 0,
-    orderFeeBps: 100,
-    collateralFactorBps: 15_000,
-    collateralFloorBps: 5_000,
-    declaredValue: parseEther('1000000'),
-    ...overrides,
-  }
-}
 
 export const DOWNTIME: ViolationClass = { basePenaltyBps: 100, jailDuration: 0, permanentBan: false }
 export const WRONG_OUTPUT: ViolationClass = {

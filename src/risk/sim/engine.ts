@@ -6,7 +6,7 @@
  * (slashing.ts). Deterministic for a given (scenario, seed, run).
  */
 import { createRng } from '../rng.ts'
-import { METRICS, type Metric } from './metrics.ts'
+import { FLOW_METRICS, METRICS, type Metric } from './metrics.ts'
 import type { Scenario } from './scenario.ts'
 import { executeSlash, SlashBook, toTokens } from './slashing.ts'
 
@@ -278,16 +278,7 @@ export function runSimulation(sc: Scenario, opts: RunOptions): RunResult {
     series.stakeValue[k] = stakeSum * price
     series.activeOperators[k] = active
     series.stakerYield[k] = stakeSum > 0 ? yieldNum / stakeSum : 0
-    for (const m of [
-      'faults',
-      'slashed',
-      'falseSlashed',
-      'compensation',
-      'clientLosses',
-      'rewards',
-      'inflow',
-      'outflow',
-    ] as const) {
+    for (const m of FLOW_METRICS) {
       series[m][k] = (series[m][k] as number) + flow[m]
       if (m in totals) totals[m as keyof typeof totals] += flow[m]
       flow[m] = 0

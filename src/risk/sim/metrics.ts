@@ -1,12 +1,6 @@
 /** The series a simulation records, in the order they appear in CSV and charts. */
-export const METRICS = [
-  // levels, sampled at the end of each interval
-  'price',
-  'stake',
-  'stakeValue',
-  'activeOperators',
-  'stakerYield',
-  // flows, summed over each interval
+/** Flows, summed over each interval. */
+export const FLOW_METRICS = [
   'faults',
   'slashed',
   'falseSlashed',
@@ -15,6 +9,16 @@ export const METRICS = [
   'rewards',
   'inflow',
   'outflow',
+] as const
+
+export const METRICS = [
+  // levels, sampled at the end of each interval
+  'price',
+  'stake',
+  'stakeValue',
+  'activeOperators',
+  'stakerYield',
+  ...FLOW_METRICS,
 ] as const
 
 export type Metric = (typeof METRICS)[number]
