@@ -141,6 +141,30 @@ function expected(input: {
   })
 }
 
+/**
+ * A second service with a 90% base penalty under a 20% incident cap and a 30% window cap, to which vault A
+ * allocates ALLOC_A; `send(label)` reports an incident of vault A on it.
+ */
+async function cappedService(w: World) {
+  const { vaultA, opA } = fixture()
+  const heavy: ViolationClass = { basePenaltyBps: 9000, jailDuration: 0, permanentBan: false }
+  const svc = await setupService(w, {
+    attesterBond: ATTESTER_BOND,
+    params: { incidentCapBps: 2000, windowCapBps: 3000 },
+    classes: [heavy],
+  })
+  await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: ALLOC_A })
+  const send = (label: string) =>
+    reportSlash(w, svc.attesters.slice(0, 3), {
+      serviceId: svc.serviceId,
+      vault: vaultA,
+      classId: 0,
+      incidentId: incident(label),
+      client: zeroAddress,
+    })
+  return { svc, send }
+}
+
 const travelPast = async (w: World, deadline: bigint) => travelTo(w, deadline + 1n)
 const disputeAs = (w: World, op: Account, details: SlashDetails) => disputeSlash(w.clientFor(op), { details })
 const resolveAs = (w: World, details: SlashDetails, upheldAmount: bigint) =>
@@ -287,21 +311,7 @@ describe('SlashingCourt.requestSlash', () => {
   test('holds one operator to the per-window cap across incidents, then reverts with NothingToSlash', async () => {
     const w = world()
     const { vaultA, opA } = fixture()
-    const heavy: ViolationClass = { basePenaltyBps: 9000, jailDuration: 0, permanentBan: false }
-    const svc = await setupService(w, {
-      attesterBond: ATTESTER_BOND,
-      params: { incidentCapBps: 2000, windowCapBps: 3000 },
-      classes: [heavy],
-    })
-    await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: ALLOC_A })
-    const send = (label: string) =>
-      reportSlash(w, svc.attesters.slice(0, 3), {
-        serviceId: svc.serviceId,
-        vault: vaultA,
-        classId: 0,
-        incidentId: incident(label),
-        client: zeroAddress,
-      })
+    const { svc, send } = await cappedService(w)
     const common = {
       allocated: ALLOC_A,
       basePenaltyBps: 9000,
@@ -329,21 +339,7 @@ describe('SlashingCourt.requestSlash', () => {
   test('gives a lapsed or partly upheld slash back to the per-window cap, so it never shields the operator from the next one', async () => {
     const w = world()
     const { vaultA, opA } = fixture()
-    const heavy: ViolationClass = { basePenaltyBps: 9000, jailDuration: 0, permanentBan: false }
-    const svc = await setupService(w, {
-      attesterBond: ATTESTER_BOND,
-      params: { incidentCapBps: 2000, windowCapBps: 3000 },
-      classes: [heavy],
-    })
-    await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: ALLOC_A })
-    const send = (label: string) =>
-      reportSlash(w, svc.attesters.slice(0, 3), {
-        serviceId: svc.serviceId,
-        vault: vaultA,
-        classId: 0,
-        incidentId: incident(label),
-        client: zeroAddress,
-      })
+    const { svc, send } = await cappedService(w)
     const incidentCap = (ALLOC_A * 2000n) / BPS
     const first = await send('r-1')
     assert.equal(first.result.details.amount, incidentCap)
