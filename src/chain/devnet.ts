@@ -3,24 +3,25 @@
  * five-member committee, two operators with bonded, delegated and allocated vaults — ready for the CLI, the node,
  * the indexer and the dashboard.
  */
-import { type Account, createPublicClient, http, maxUint256, type PublicClient, parseEther } from 'viem'
+import {
+  type Account,
+  type Address,
+  createPublicClient,
+  http,
+  maxUint256,
+  type PublicClient,
+  parseEther,
+} from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { mockERC20Abi } from '../generated/contracts.ts'
 import { chainFor, createSuretyClient } from '../sdk/createSuretyClient.ts'
-import {
-  allocate,
-  approveStake,
-  createService,
-  createVault,
-  deposit,
-  depositBond,
-  joinCommittee,
-} from '../sdk/index.ts'
+import { approveStake } from '../sdk/index.ts'
 import { defaultServiceParams } from '../sdk/serviceDefaults.ts'
-import type { ServiceParams, SuretyAddresses } from '../sdk/types.ts'
+import type { ServiceParams, SuretyAddresses, SuretyClient } from '../sdk/types.ts'
 import { type Anvil, startAnvil } from './anvil.ts'
 import { deploySurety } from './deploy.ts'
 import { type Deployment, writeDeployment } from './deployment.ts'
+import { type Seeder, seedService, seedVault } from './seed.ts'
 
 export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
 const HOUR = 3600
@@ -107,51 +108,58 @@ async function seedDemoWorld(
   addresses: SuretyAddresses,
   accounts: Account[],
 ) {
-  const client = (i: number) => createSuretyClient({ rpcUrl, chainId, account: accounts[i]!, addresses })
-  const mint = async (to: `0x${string}`, amount: bigint) => {
-    const c = client(0)
-    const hash = await c.wallet.writeContract({
+  const clients = new Map<string, SuretyClient>()
+  const seeder: Seeder = {
+    addresses,
+    clientFor: (account) => {
+      let c = clients.get(account.address)
+      if (!c) {
+        c = createSuretyClient({ rpcUrl, chainId, account, addresses })
+        clients.set(account.address, c)
+      }
+      return c
+    },
+  }
+  const deployer = seeder.clientFor(accounts[0]!)
+  for (const account of accounts) {
+    const hash = await deployer.wallet.writeContract({
       address: addresses.stakeToken,
       abi: mockERC20Abi,
       functionName: 'mint',
-      args: [to, amount],
+      args: [account.address, parseEther('1000000')],
       chain: null,
     })
-    await c.public.waitForTransactionReceipt({ hash })
+    await deployer.public.waitForTransactionReceipt({ hash })
   }
-  for (const account of accounts) await mint(account.address, parseEther('1000000'))
-  const attesters = [10, 11, 12, 13, 14]
-  const { result: serviceId } = await createService(client(1), {
+  const serviceId = await seedService(seeder, {
+    owner: accounts[1]!,
     params: devnetServiceParams(accounts[2]!.address),
     classes: [
       { basePenaltyBps: 100, jailDuration: 0, permanentBan: false }, // downtime
       { basePenaltyBps: 1000, jailDuration: 24 * HOUR, permanentBan: false }, // late delivery / wrong output
       { basePenaltyBps: 5000, jailDuration: 0, permanentBan: true }, // fraud
     ],
-    attesters: attesters.map((i) => accounts[i]!.address),
+    attesters: accounts.slice(10, 15),
+    attesterBond: parseEther('5000'),
   })
-  for (const i of attesters) {
-    await approveStake(client(i), { spender: addresses.registry, amount: maxUint256 })
-    await joinCommittee(client(i), { serviceId, bond: parseEther('5000') })
-  }
-  const vaults: `0x${string}`[] = []
-  for (const [n, operator] of [4, 5].entries()) {
-    const op = client(operator)
-    const { result: vault } = await createVault(op, {
+  const vaults: Address[] = []
+  for (const [n, operator] of [accounts[4]!, accounts[5]!].entries()) {
+    const vault = await seedVault(seeder, operator, {
       withdrawalDelay: 24 * HOUR,
       commissionBps: 1000,
       restakingCapBps: 20_000,
       name: `Surety Staked Operator ${n + 1}`,
       symbol: `sOP${n + 1}`,
+      bond: parseEther('10000'),
+      // stakers 6..9 delegate 20k, 40k, 60k and 80k
+      delegations: [6, 7, 8, 9].map((i) => ({
+        staker: accounts[i]!,
+        assets: parseEther(String(20_000 * (i - 5))),
+      })),
+      allocations: [{ serviceId, amount: parseEther('100000') }],
     })
-    await approveStake(op, { spender: vault, amount: maxUint256 })
-    await approveStake(op, { spender: addresses.court, amount: maxUint256 })
-    await depositBond(op, { vault, amount: parseEther('10000') })
-    for (const staker of [6, 7, 8, 9]) {
-      await approveStake(client(staker), { spender: vault, amount: maxUint256 })
-      await deposit(client(staker), { vault, assets: parseEther(String(20_000 * (staker - 5))) })
-    }
-    await allocate(op, { vault, serviceId, increase: parseEther('100000') })
+    // operators approve the court once, for dispute bonds
+    await approveStake(seeder.clientFor(operator), { spender: addresses.court, amount: maxUint256 })
     vaults.push(vault)
   }
   return { serviceId, vaults }

@@ -1,5 +1,6 @@
 /** Ready-made services, vaults and attesters for tests, built only through the SDK. */
 import { type Account, type Address, type Hex, keccak256, maxUint256, parseEther, toHex } from 'viem'
+import { type SeedVaultOptions, seedService, seedVault } from '../../src/chain/seed.ts'
 import {
   allocate,
   approveStake,
@@ -48,17 +49,13 @@ export async function setupService(
   const owner = options.owner ?? world.accounts[1]!
   const resolver = options.resolver ?? world.accounts[2]!
   const attesters = options.attesters ?? world.accounts.slice(10, 15)
-  const { result: serviceId } = await createService(world.clientFor(owner), {
+  const serviceId = await seedService(world, {
+    owner,
     params: defaultServiceParams(resolver.address, options.params),
     classes: options.classes ?? DEFAULT_CLASSES,
-    attesters: attesters.map((a) => a.address),
+    attesters,
+    attesterBond: options.attesterBond ?? parseEther('1000'),
   })
-  const bond = options.attesterBond ?? parseEther('1000')
-  for (const attester of attesters) {
-    const client = world.clientFor(attester)
-    await approveStake(client, { spender: world.addresses.registry, amount: maxUint256 })
-    await joinCommittee(client, { serviceId, bond })
-  }
   return { serviceId, owner, resolver, attesters }
 }
 
@@ -68,32 +65,16 @@ export type VaultFixture = { vault: Address; operator: Account }
 export async function setupVault(
   world: World,
   operator: Account,
-  options: {
-    withdrawalDelay?: number
-    bond?: bigint
-    delegations?: { staker: Account; assets: bigint }[]
-    allocations?: { serviceId: bigint; amount: bigint }[]
-    restakingCapBps?: number
-    commissionBps?: number
-  } = {},
+  options: Partial<Omit<SeedVaultOptions, 'name' | 'symbol'>> = {},
 ): Promise<VaultFixture> {
-  const client = world.clientFor(operator)
-  const { result: vault } = await createVault(client, {
+  const vault = await seedVault(world, operator, {
+    ...options,
     withdrawalDelay: options.withdrawalDelay ?? 7 * DAY,
     commissionBps: options.commissionBps ?? 1000,
     restakingCapBps: options.restakingCapBps ?? 30_000,
     name: 'Surety Staked',
     symbol: 'sSTK',
   })
-  await approveStake(client, { spender: vault, amount: maxUint256 })
-  if (options.bond) await depositBond(client, { vault, amount: options.bond })
-  for (const d of options.delegations ?? []) {
-    const staker = world.clientFor(d.staker)
-    await approveStake(staker, { spender: vault, amount: maxUint256 })
-    await deposit(staker, { vault, assets: d.assets })
-  }
-  for (const a of options.allocations ?? [])
-    await allocate(client, { vault, serviceId: a.serviceId, increase: a.amount })
   return { vault, operator }
 }
 
