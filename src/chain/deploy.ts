@@ -4,6 +4,7 @@
  * set-once setter an attacker could race.
  */
 import { type Address, getAddress, getContractAddress, type Hex, type PublicClient } from 'viem'
+import { SuretyError } from '../errors.ts'
 import {
   mockERC20Abi,
   mockERC20Bytecode,
@@ -16,6 +17,7 @@ import {
   vaultFactoryAbi,
   vaultFactoryBytecode,
 } from '../generated/contracts.ts'
+import { toSuretyError } from '../sdk/sendTransaction.ts'
 import type { SuretyAddresses, SuretyWalletClient } from '../sdk/types.ts'
 
 export type DeployOptions = {
@@ -36,9 +38,19 @@ async function deployContract(
   bytecode: Hex,
   args: readonly unknown[],
 ): Promise<Address> {
-  const hash = await wallet.deployContract({ abi, bytecode, args } as any)
-  const receipt = await publicClient.waitForTransactionReceipt({ hash })
-  if (!receipt.contractAddress) throw new Error(`deployment failed: ${hash}`)
+  let receipt: Awaited<ReturnType<PublicClient['waitForTransactionReceipt']>>
+  try {
+    const hash = await wallet.deployContract({ abi, bytecode, args } as any)
+    receipt = await publicClient.waitForTransactionReceipt({ hash })
+  } catch (error) {
+    // one typed error for every caller (CLI, devnet): what failed and why, tagged retryable for transport faults
+    throw toSuretyError(error, 'deploy')
+  }
+  if (receipt.status !== 'success' || !receipt.contractAddress) {
+    throw new SuretyError('deploy failed: the deployment transaction reverted', {
+      details: receipt.transactionHash,
+    })
+  }
   return getAddress(receipt.contractAddress)
 }
 
@@ -91,7 +103,9 @@ export async function deploySurety(
     !same(deployed[2]!, court) ||
     !same(deployed[3]!, rewards)
   ) {
-    throw new Error('deployment addresses differ from the predicted ones: another transaction used the nonce')
+    throw new SuretyError(
+      'deployment addresses differ from the predicted ones: another transaction used the nonce',
+    )
   }
   return { stakeToken, registry, factory, court, rewards }
 }

@@ -1,14 +1,7 @@
 /** Ready-made services, vaults and attesters for tests, built only through the SDK. */
-import { type Account, type Address, type Hex, keccak256, maxUint256, parseEther, toHex } from 'viem'
+import { type Account, type Address, type Hex, keccak256, parseEther, toHex } from 'viem'
 import { type SeedVaultOptions, seedService, seedVault } from '../../src/chain/seed.ts'
 import {
-  allocate,
-  approveStake,
-  createService,
-  createVault,
-  deposit,
-  depositBond,
-  joinCommittee,
   requestSlash,
   type ServiceParams,
   type SlashReport,

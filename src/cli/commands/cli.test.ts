@@ -98,6 +98,24 @@ describe('surety deploy', () => {
     }
   })
 
+  test('a deployer without funds gets a one-line error and exit code 1, not a crash', async () => {
+    process.env.SURETY_PRIVATE_KEY = `0x${'11'.repeat(32)}` // a valid key nobody funded
+    try {
+      const { code, err } = await run([
+        'deploy',
+        '--rpc',
+        anvil.rpcUrl,
+        '--out',
+        mkdtempSync(join(tmpdir(), 'x-')),
+      ])
+      assert.equal(code, 1)
+      assert.match(err, /^surety deploy: deploy failed: /m)
+      assert.doesNotMatch(err, /\n\s+at /, 'no stack trace')
+    } finally {
+      delete process.env.SURETY_PRIVATE_KEY
+    }
+  })
+
   test('refuses to run without a well-formed key, names the variable, and deploys nothing', async () => {
     delete process.env.SURETY_PRIVATE_KEY
     const before = await fetch(anvil.rpcUrl, {

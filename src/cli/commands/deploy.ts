@@ -5,7 +5,6 @@ import { DEFAULT_MIN_WITHDRAWAL_DELAY, DEFAULT_PARAM_CHANGE_DELAY, deploySurety 
 import { writeDeployment } from '../../chain/deployment.ts'
 import { InvalidInputError } from '../../errors.ts'
 import { chainFor } from '../../sdk/createSuretyClient.ts'
-import { toSuretyError } from '../../sdk/sendTransaction.ts'
 import type { Command } from '../main.ts'
 
 const usage = `Usage: surety deploy --rpc URL [--stake-token ADDRESS] [--param-delay SECONDS]
