@@ -15,14 +15,12 @@ import {
   fundSubsidy,
   operatorVaultAbi,
   readClaimableRewards,
-  readCommissionOwed,
   readServiceRewards,
   readVault,
   requestWithdrawal,
   rewardsDistributorAbi,
   sendTransaction,
   setSubsidyRate,
-  withdrawCommission,
 } from '../src/sdk/index.ts'
 import { expectRevert } from './support/expectRevert.ts'
 import { DAY, setupService, setupVault } from './support/fixtures.ts'
@@ -72,7 +70,7 @@ describe('RewardsDistributor', () => {
     assert.equal((await readServiceRewards(w, svc.serviceId)).totalStake, total)
   })
 
-  test('claiming pays the operator its commission and raises the share price for holders', async () => {
+  test('claiming adds the commission to the operator bond and raises the share price for holders', async () => {
     const w = world()
     const { svc, funder } = fixture()
     const { a } = await twoVaults(w, parseEther('4000'), parseEther('4000'))
@@ -87,16 +85,10 @@ describe('RewardsDistributor', () => {
     })
     const commission = (earned * 1000n) / 10_000n
     assert.deepEqual(result, { amount: earned, commission })
-    // the commission waits in the rewards contract until anyone sends it to the operator
-    assert.equal(await readCommissionOwed(w, svc.serviceId, a.vault), commission)
-    const { result: paid } = await withdrawCommission(w.clientFor(w.accounts[9]!), {
-      serviceId: svc.serviceId,
-      vault: a.vault,
-    })
-    assert.equal(paid, commission)
-    assert.equal(await w.balanceOf(w.accounts[4]!.address), operatorBefore + commission)
-    assert.equal(await readCommissionOwed(w, svc.serviceId, a.vault), 0n)
+    // the commission joins the operator's first-loss bond (no transfer to the operator's wallet)
     const after = await readVault(w, a.vault)
+    assert.equal(after.bondAssets, before.bondAssets + commission)
+    assert.equal(await w.balanceOf(w.accounts[4]!.address), operatorBefore)
     assert.equal(after.poolAssets, before.poolAssets + earned - commission)
     assert.ok(after.sharePrice > before.sharePrice, 'holders earn through the exchange rate')
     // claimed once: nothing left, and a second claim pays nothing

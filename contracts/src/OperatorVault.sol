@@ -14,7 +14,8 @@ import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 import {SlashMathLib} from "./libraries/SlashMathLib.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
-import {SlashSizing, SlashPayees, SlashOutcome} from "./types/Types.sol";
+import {ReputationLib} from "./libraries/ReputationLib.sol";
+import {SlashSizing, SlashPayees, SlashOutcome, OrderResult} from "./types/Types.sol";
 
 /// @title OperatorVault
 /// @notice One operator's stake: first-loss bond + delegated pool whose shares are this ERC-20.
@@ -34,6 +35,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     ISlashingCourt public immutable COURT;
     IServiceRegistry public immutable REGISTRY;
     IRewardsDistributor public immutable REWARDS;
+    /// @notice The order book: the only caller that may reserve and release order collateral.
+    address public immutable ORDERS;
     uint32 public immutable WITHDRAWAL_DELAY;
 
     struct Withdrawal {
@@ -50,11 +53,20 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint96 pending; // slashes reserved against this allocation
         uint40 windowEpoch; // epoch of windowSlashed (service correlation window)
         bool banned; // a permanent-ban slash executed: never slashable or allocatable here again
+        uint16 slashCount; // executed slashes on this service (wraps); a change resets the reputation
         // word 2
         uint96 windowSlashed;
         uint96 decrease;
         uint40 decreaseReadyAt;
         bool live; // set at first allocation so word 2 is never written from zero inside a slash
+        // word 3: orders; set live at first allocation so a reservation never writes it from zero
+        uint96 reserved; // collateral open orders hold
+        uint16 score; // reputation at scoredAt, before decay (ReputationLib)
+        uint40 scoredAt;
+        uint16 slashesSeen; // slashCount when the score was last written
+        uint32 successes;
+        uint32 failures;
+        bool ordersLive;
     }
 
     struct PendingTerms {
@@ -77,6 +89,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     uint96 internal _totalAllocated;
     uint16 internal _commissionBps;
     uint32 internal _restakingCapBps;
+    // word C: collateral all open orders hold; `_ordersLive` is set at construction so no reservation writes from zero
+    uint96 internal _totalReserved;
+    bool internal _ordersLive;
     // Queued withdrawal shares are held by the vault itself: still in totalSupply (so still slashable and still
     // in the share base), out of the holder's hands.
 
@@ -101,6 +116,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         COURT = court_;
         REGISTRY = registry_;
         REWARDS = court_.REWARDS();
+        ORDERS = court_.ORDERS();
+        _ordersLive = true;
         WITHDRAWAL_DELAY = withdrawalDelay_;
         _checkTerms(commissionBps_, restakingCapBps_);
         _commissionBps = commissionBps_;
@@ -115,6 +132,11 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
 
     modifier onlyCourt() {
         if (msg.sender != address(COURT)) revert NotCourt(msg.sender);
+        _;
+    }
+
+    modifier onlyOrders() {
+        if (msg.sender != ORDERS) revert NotOrderBook(msg.sender);
         _;
     }
 
@@ -166,6 +188,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         );
         // min(rate at request, rate now): queued stake earns nothing but bears every loss
         assets = Math.min(w.assets, valueNow);
+        // collateral that open orders hold stays: a claim that would leave them unbacked waits for them to settle
+        uint256 held = uint256(_pendingLiabilities) + _totalReserved;
+        uint256 stakeAfter = uint256(_bondAssets) + pool - assets;
+        if (stakeAfter < held) revert StakeHeldByOrders(stakeAfter, held);
         delete _withdrawals[key];
         _burn(address(this), w.shares);
         _poolAssets = uint96(pool - assets);
@@ -213,8 +239,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         if (block.timestamp < request.readyAt) revert BondWithdrawalNotReady(request.readyAt);
         uint256 bond = _bondAssets;
         uint256 pending = _pendingLiabilities;
-        // pending slashes hit the bond first, so only the bond beyond them may leave
-        uint256 free = bond > pending ? bond - pending : 0;
+        // pending slashes and orders' collateral hit the bond first, so only the bond beyond them may leave
+        uint256 held = pending + _totalReserved;
+        uint256 free = bond > held ? bond - held : 0;
         paid = Math.min(request.amount, free);
         delete bondWithdrawal;
         _bondAssets = uint96(bond - paid);
@@ -246,7 +273,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint256 stake = totalStake();
         if (newAmount > stake) revert AllocationAboveStake(newAmount, stake);
         a.amount = newAmount.toUint96();
-        if (!a.live) a.live = true;
+        if (!a.live) (a.live, a.ordersLive) = (true, true);
         _totalAllocated = total.toUint96();
         COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
         emit Allocated(serviceId, newAmount, total);
@@ -273,6 +300,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint256 newAmount = oldAmount - decrease;
         // stake that a pending slash holds never leaves
         if (newAmount < a.pending) revert AllocationHeldBySlash(serviceId, newAmount, a.pending);
+        // nor does collateral that open orders hold
+        if (newAmount < uint256(a.pending) + a.reserved) {
+            revert AllocationHeldByOrders(serviceId, newAmount, uint256(a.pending) + a.reserved);
+        }
         a.amount = uint96(newAmount);
         a.decrease = 0;
         a.decreaseReadyAt = 0;
@@ -287,14 +318,61 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /// @inheritdoc IOperatorVault
     function claimRewards(uint64 serviceId) external returns (uint256 amount, uint256 commission) {
         // no reentrancy guard: the only call is to the protocol's rewards contract, which only transfers to us
-        uint256 toPool;
-        (toPool, commission) = REWARDS.claim(serviceId, _commissionBps);
-        amount = toPool + commission;
+        amount = REWARDS.claim(serviceId);
         if (amount == 0) return (0, 0);
-        // everything but the operator's commission raises the pool's exchange rate for holders
-        uint256 pool = _poolAssets + toPool;
+        // the commission (rounded down) joins the operator's first-loss bond, withdrawable like the rest of it;
+        // everything else raises the pool's exchange rate for holders. One storage word holds both tranches.
+        commission = amount * _commissionBps / BPS;
+        uint256 pool = _poolAssets + (amount - commission);
+        _bondAssets = (_bondAssets + commission).toUint96();
         _poolAssets = pool.toUint96();
         emit RewardsClaimed(serviceId, amount, commission, pool);
+    }
+
+    /* ORDERS */
+
+    /// @inheritdoc IOperatorVault
+    function reserveCollateral(uint64 serviceId, uint256 amount) external onlyOrders returns (uint256 score) {
+        // no reentrancy guard on the order book's hooks: only it calls them, and every order book entry is guarded
+        Allocation storage a = _allocations[serviceId];
+        if (!a.live) revert NotAllocated(serviceId);
+        if (a.banned) revert OperatorBanned(serviceId);
+        uint256 jailedUntil = COURT.jailedUntil(serviceId, address(this));
+        if (jailedUntil > block.timestamp) revert OperatorJailed(serviceId, jailedUntil);
+        uint256 room = _collateralRoom(a);
+        if (amount > room) revert CollateralUnavailable(serviceId, amount, room);
+        uint256 reserved = a.reserved + amount;
+        a.reserved = uint96(reserved);
+        uint256 total = _totalReserved + amount;
+        _totalReserved = uint96(total);
+        score = _score(a);
+        emit CollateralReserved(serviceId, amount, reserved, total);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function releaseCollateral(uint64 serviceId, uint256 amount, OrderResult result)
+        external
+        onlyOrders
+        returns (address operator)
+    {
+        Allocation storage a = _allocations[serviceId];
+        uint256 reserved = a.reserved - amount;
+        a.reserved = uint96(reserved);
+        uint256 total = _totalReserved - amount;
+        _totalReserved = uint96(total);
+        uint256 score = _score(a);
+        if (result == OrderResult.Succeeded) {
+            score = ReputationLib.afterSuccess(score);
+            ++a.successes;
+        } else if (result == OrderResult.Failed) {
+            score = ReputationLib.afterFailure(score);
+            ++a.failures;
+        }
+        a.score = uint16(score);
+        a.scoredAt = uint40(block.timestamp);
+        a.slashesSeen = a.slashCount;
+        emit CollateralReleased(serviceId, amount, result, score);
+        return OPERATOR;
     }
 
     /* TERMS */
@@ -333,9 +411,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         // no reentrancy guard on the court's hooks: only the court calls them, and every court entry is guarded
         Allocation storage a = _allocations[serviceId];
         if (!a.live) revert NotAllocated(serviceId);
-        if (a.banned) revert OperatorBanned(serviceId);
         uint256 stake = uint256(_bondAssets) + _poolAssets;
         uint256 pending = _pendingLiabilities;
+        if (sizing.fixedAmount != 0) return _reserveFixedSlash(serviceId, a, sizing.fixedAmount, stake, pending);
+        if (a.banned) revert OperatorBanned(serviceId);
         uint256 epoch = block.timestamp / sizing.window;
         uint256 windowSlashed = a.windowEpoch == epoch ? a.windowSlashed : 0;
         amount = SlashMathLib.slashAmount(
@@ -376,6 +455,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         Allocation storage a = _allocations[serviceId];
         a.pending -= uint96(amount);
         if (payees.ban) a.banned = true; // same word as `pending`: no extra write
+        unchecked {
+            ++a.slashCount; // same word again; resets the reputation on this service
+        }
         _pendingLiabilities -= uint96(amount);
         uint256 bond = _bondAssets;
         uint256 pool = _poolAssets;
@@ -434,6 +516,26 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         return Math.min(room, stake > pending ? stake - pending : 0);
     }
 
+    /// @inheritdoc IOperatorVault
+    function collateralTerms(uint64 serviceId) external view returns (uint256 room, uint256 score) {
+        Allocation storage a = _allocations[serviceId];
+        if (!a.live || a.banned) return (0, _score(a));
+        return (_collateralRoom(a), _score(a));
+    }
+
+    function reputation(uint64 serviceId)
+        external
+        view
+        returns (uint256 score, uint256 successes, uint256 failures, uint256 reserved)
+    {
+        Allocation storage a = _allocations[serviceId];
+        return (_score(a), a.successes, a.failures, a.reserved);
+    }
+
+    function totalReserved() external view returns (uint256) {
+        return _totalReserved;
+    }
+
     function isBanned(uint64 serviceId) external view returns (bool) {
         return _allocations[serviceId].banned;
     }
@@ -464,6 +566,52 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     }
 
     /* INTERNAL */
+
+    /// @dev An order's collateral slash: the reserved amount, held only to the stake that is actually slashable.
+    /// It neither counts toward nor is held to the correlation caps (it is a forfeit the operator agreed to), and a
+    /// ban does not stop it (the client is owed it). Returns 0 instead of reverting when nothing is left to take, so
+    /// an order's failure always settles.
+    function _reserveFixedSlash(
+        uint64 serviceId,
+        Allocation storage a,
+        uint256 fixedAmount,
+        uint256 stake,
+        uint256 pending
+    ) internal returns (uint256 amount) {
+        uint256 allocated = Math.min(a.amount, stake);
+        amount = Math.min(fixedAmount, allocated > a.pending ? allocated - a.pending : 0);
+        amount = Math.min(amount, stake > pending ? stake - pending : 0);
+        if (amount == 0) return 0;
+        a.pending += uint96(amount);
+        pending += amount;
+        _pendingLiabilities = pending.toUint96();
+        emit SlashReserved(serviceId, amount, pending);
+    }
+
+    /// @dev Collateral a new order may still reserve on the service: stake leaving by queued withdrawals (valued
+    /// rounded up) backs nothing new; pending slashes and other orders' collateral come off both the allocation
+    /// and the vault, so restaking never lets two services' orders count the same stake.
+    function _collateralRoom(Allocation storage a) internal view returns (uint256) {
+        uint256 bond = _bondAssets;
+        uint256 pool = _poolAssets;
+        uint256 pending = _pendingLiabilities;
+        uint256 queued = balanceOf(address(this)) - DEAD_SHARES;
+        uint256 leaving = queued == 0
+            ? 0
+            : SharesMathLib.toAssetsUp(queued, SharesMathLib.netPoolAssets(pool, bond, pending), totalSupply());
+        uint256 backing = bond + pool - Math.min(leaving, pool);
+        uint256 heldByVault = pending + _totalReserved;
+        uint256 vaultRoom = backing > heldByVault ? backing - heldByVault : 0;
+        uint256 allocated = Math.min(a.amount, backing);
+        uint256 heldHere = uint256(a.pending) + a.reserved;
+        return Math.min(vaultRoom, allocated > heldHere ? allocated - heldHere : 0);
+    }
+
+    /// @dev The reputation now: the stored score decayed since it was written, or 0 if a slash executed since.
+    function _score(Allocation storage a) internal view returns (uint256) {
+        if (a.slashCount != a.slashesSeen) return 0;
+        return ReputationLib.decay(a.score, block.timestamp - a.scoredAt);
+    }
 
     function _withdrawalKey(address owner, uint64 id) internal pure returns (bytes32 key) {
         assembly ("memory-safe") {

@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
-import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
 
 /// @title RewardsDistributor
@@ -13,44 +12,48 @@ import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
 contract RewardsDistributor is IRewardsDistributor {
     using SafeERC20 for IERC20;
 
-    /// @dev Accumulator scale: rewards per wei of stake × 1e36 keeps precision for any amount below 2^96.
-    uint256 internal constant ACC_SCALE = 1e36;
-    uint256 internal constant BPS = 10_000;
+    /// @dev Accumulator scale: rewards per wei of stake × 1e24. A distribution loses at most totalStake / 1e24 wei
+    /// to rounding (stays here); a vault's checkpoint keeps 128 bits, exact while what it earns between two
+    /// checkpoints stays below 2^128 / 1e24 ≈ 3.4e14 times its stake (beyond that it is under-, never over-paid).
+    uint256 internal constant ACC_SCALE = 1e24;
     /// @notice A subsidy cannot stream faster than this per second (keeps rate × elapsed far from overflow).
     uint256 public constant MAX_RATE = type(uint96).max / 365 days;
 
     IERC20 public immutable STAKE_TOKEN;
     IServiceRegistry public immutable REGISTRY;
     address public immutable COURT;
+    address public immutable ORDERS;
 
     struct ServiceRewards {
-        // word 1: grows forever; differences are taken modulo 2^160 below (as Uniswap does for fee growth)
-        uint256 accPerStake;
-        // word 2: read by every update
+        // word 1: read by every update and claim. The accumulator grows forever; differences are taken modulo
+        // 2^128 below (as Uniswap does for fee growth)
+        uint160 accPerStake;
+        uint96 ratePerSecond;
+        // word 2: read while a subsidy streams and by every distribution
         uint96 totalStake;
         uint40 lastUpdate;
-        uint96 ratePerSecond;
-        // word 3: read only while a subsidy streams, or when stake first arrives
         uint96 subsidyBalance; // funded, not yet streamed
+        // word 3: read only when stake first arrives
         uint96 held; // arrived while no stake was allocated
     }
 
     struct VaultRewards {
         // word 1: read and written by every claim
-        uint160 accCheckpoint; // accPerStake at the last checkpoint, modulo 2^160
+        uint128 accCheckpoint; // accPerStake at the last checkpoint, modulo 2^128
         uint96 stake;
+        bool hasAccrued; // word 2 holds something: a claim reads it only then
         // word 2
         uint96 accrued; // earned before the last allocation change, not yet claimed
-        uint96 commissionOwed; // the operator's commission, withdrawn by withdrawCommission
     }
 
     mapping(uint64 => ServiceRewards) internal _services;
     mapping(uint64 => mapping(address => VaultRewards)) internal _vaults;
 
-    constructor(IERC20 stakeToken, IServiceRegistry registry, address court) {
+    constructor(IERC20 stakeToken, IServiceRegistry registry, address court, address orders) {
         STAKE_TOKEN = stakeToken;
         REGISTRY = registry;
         COURT = court;
+        ORDERS = orders;
     }
 
     /// @inheritdoc IRewardsDistributor
@@ -59,6 +62,14 @@ contract RewardsDistributor is IRewardsDistributor {
         TokenTransferLib.pullExact(STAKE_TOKEN, msg.sender, amount);
         ServiceRewards storage s = _update(serviceId);
         _distribute(serviceId, s, amount);
+        emit FeeAdded(serviceId, msg.sender, amount);
+    }
+
+    /// @inheritdoc IRewardsDistributor
+    function addOrderFee(uint64 serviceId, uint256 amount) external {
+        // the order book has already transferred the fee: no pull, no allowance
+        if (msg.sender != ORDERS) revert OnlyOrderBook(msg.sender);
+        _distribute(serviceId, _update(serviceId), amount);
         emit FeeAdded(serviceId, msg.sender, amount);
     }
 
@@ -87,7 +98,7 @@ contract RewardsDistributor is IRewardsDistributor {
         if (msg.sender != COURT) revert OnlyCourt(msg.sender);
         ServiceRewards storage s = _update(serviceId);
         VaultRewards storage v = _vaults[serviceId][vault];
-        v.accrued += uint96(_earned(s, v));
+        uint256 earned = _earned(s, v);
         uint256 total = s.totalStake - v.stake + newStake;
         s.totalStake = uint96(total);
         v.stake = uint96(newStake);
@@ -96,37 +107,26 @@ contract RewardsDistributor is IRewardsDistributor {
             uint256 held = s.held;
             s.held = 0;
             _distribute(serviceId, s, held);
-            v.accrued += uint96(_earned(s, v));
+            earned += _earned(s, v);
+        }
+        if (earned > 0) {
+            v.accrued += uint96(earned);
+            v.hasAccrued = true;
         }
         emit VaultStakeChanged(serviceId, vault, newStake, total);
     }
 
     /// @inheritdoc IRewardsDistributor
-    function claim(uint64 serviceId, uint16 commissionBps) external returns (uint256 toVault, uint256 commission) {
+    function claim(uint64 serviceId) external returns (uint256 amount) {
         ServiceRewards storage s = _update(serviceId);
         VaultRewards storage v = _vaults[serviceId][msg.sender];
-        uint256 amount = _earned(s, v);
-        uint256 accrued = v.accrued;
-        if (accrued > 0) {
-            amount += accrued;
-            v.accrued = 0;
+        amount = _earned(s, v);
+        if (v.hasAccrued) {
+            amount += v.accrued;
+            (v.accrued, v.hasAccrued) = (0, false);
         }
-        if (amount == 0) return (0, 0);
-        // the commission rounds down; it waits here for the operator, so a claim makes one transfer
-        commission = amount * commissionBps / BPS;
-        if (commission > 0) v.commissionOwed += uint96(commission);
-        toVault = amount - commission;
-        STAKE_TOKEN.safeTransfer(msg.sender, toVault);
-    }
-
-    /// @inheritdoc IRewardsDistributor
-    function withdrawCommission(uint64 serviceId, address vault) external returns (uint256 amount) {
-        VaultRewards storage v = _vaults[serviceId][vault];
-        amount = v.commissionOwed;
-        v.commissionOwed = 0;
-        address operator = IOperatorVault(vault).OPERATOR();
-        if (amount > 0) STAKE_TOKEN.safeTransfer(operator, amount);
-        emit CommissionWithdrawn(serviceId, vault, operator, amount);
+        // one transfer: the vault splits the operator's commission from the pool's part itself
+        if (amount > 0) STAKE_TOKEN.safeTransfer(msg.sender, amount);
     }
 
     /* VIEWS */
@@ -141,12 +141,8 @@ contract RewardsDistributor is IRewardsDistributor {
             acc += streamed * ACC_SCALE / s.totalStake;
         }
         unchecked {
-            return v.accrued + uint256(v.stake) * uint160(uint160(acc) - v.accCheckpoint) / ACC_SCALE;
+            return v.accrued + uint256(v.stake) * uint128(uint128(acc) - v.accCheckpoint) / ACC_SCALE;
         }
-    }
-
-    function commissionOwed(uint64 serviceId, address vault) external view returns (uint256) {
-        return _vaults[serviceId][vault].commissionOwed;
     }
 
     function serviceRewards(uint64 serviceId)
@@ -165,7 +161,7 @@ contract RewardsDistributor is IRewardsDistributor {
     function _update(uint64 serviceId) internal returns (ServiceRewards storage s) {
         s = _services[serviceId];
         uint256 rate = s.ratePerSecond;
-        if (rate == 0) return s;
+        if (rate == 0) return s; // a claim without a stream reads one word here
         uint256 streamed = rate * (block.timestamp - s.lastUpdate);
         uint256 balance = s.subsidyBalance;
         if (streamed > balance) streamed = balance;
@@ -183,9 +179,9 @@ contract RewardsDistributor is IRewardsDistributor {
             return;
         }
         // rounded down: the remainder stays in the contract, never owed to anyone (rewards round down)
-        uint256 acc;
+        uint160 acc;
         unchecked {
-            acc = s.accPerStake + amount * ACC_SCALE / total; // wraps after ~10^41 distributions: never
+            acc = s.accPerStake + uint160(amount * ACC_SCALE / total); // wraps modulo 2^160, as intended
         }
         s.accPerStake = acc;
         emit RewardsDistributed(serviceId, amount, acc);
@@ -193,12 +189,12 @@ contract RewardsDistributor is IRewardsDistributor {
 
     /// @dev What the vault earned since its checkpoint (rounded down), moving the checkpoint to now.
     function _earned(ServiceRewards storage s, VaultRewards storage v) internal returns (uint256 earned) {
-        uint160 acc = uint160(s.accPerStake);
-        uint160 checkpoint = v.accCheckpoint;
+        uint128 acc = uint128(s.accPerStake);
+        uint128 checkpoint = v.accCheckpoint;
         if (acc == checkpoint) return 0;
         unchecked {
-            // modular difference: exact while one vault's unclaimed growth stays below 2^160
-            earned = uint256(v.stake) * uint160(acc - checkpoint) / ACC_SCALE;
+            // modular difference: exact while one vault's unclaimed growth stays below 2^128
+            earned = uint256(v.stake) * uint128(acc - checkpoint) / ACC_SCALE;
         }
         v.accCheckpoint = acc;
     }

@@ -306,6 +306,17 @@ contract ServiceRegistry is IServiceRegistry {
         return _classes[serviceId];
     }
 
+    /// @inheritdoc IServiceRegistry
+    function orderTerms(uint64 serviceId)
+        external
+        view
+        returns (uint16 feeBps, uint16 collateralFactorBps, uint16 collateralFloorBps)
+    {
+        if (_owners[serviceId] == address(0)) revert ServiceNotFound(serviceId);
+        ServiceParams storage p = _params[serviceId];
+        return (p.orderFeeBps, p.collateralFactorBps, p.collateralFloorBps);
+    }
+
     function serviceOwner(uint64 serviceId) external view returns (address) {
         return _owners[serviceId];
     }

@@ -24,7 +24,11 @@ import {
     ReportTerms,
     SlashSizing,
     SlashPayees,
-    SlashOutcome
+    SlashOutcome,
+    ServiceParams,
+    ViolationClass,
+    OrderSlashRequest,
+    NO_CLASS
 } from "./types/Types.sol";
 
 /// @title SlashingCourt
@@ -35,6 +39,11 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
 
 
     uint256 internal constant BPS = 10_000;
+    /// @notice Incident ids with the top bit set are the order book's (order id | flag): attesters cannot use them,
+    /// so no report can take an order's slash id before the order fails.
+    uint256 public constant ORDER_INCIDENT_FLAG = 1 << 255;
+    /// @notice The class id of an order that failed by its deadline, without an attester report.
+    uint8 public constant ORDER_NO_CLASS = NO_CLASS;
     bytes32 public constant REPORT_TYPEHASH =
         keccak256("SlashReport(uint64 serviceId,address vault,uint8 classId,bytes32 incidentId,address client)");
 
@@ -42,6 +51,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     IServiceRegistry public immutable REGISTRY;
     IVaultFactory public immutable FACTORY;
     IRewardsDistributor public immutable REWARDS;
+    address public immutable ORDERS;
 
     /// @dev Per-vault request order. Sequence numbers start at 1 (the word is set at first allocation, so a slash
     /// request never writes it from zero). Slashes settled out of order are marked in `_settled`.
@@ -69,13 +79,18 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     mapping(uint64 => ServiceState) internal _services;
     mapping(uint64 => mapping(address => OperatorState)) internal _operators;
 
-    constructor(IERC20 stakeToken, IServiceRegistry registry, IVaultFactory factory, IRewardsDistributor rewards)
-        EIP712("Surety", "1")
-    {
+    constructor(
+        IERC20 stakeToken,
+        IServiceRegistry registry,
+        IVaultFactory factory,
+        IRewardsDistributor rewards,
+        address orders
+    ) EIP712("Surety", "1") {
         STAKE_TOKEN = stakeToken;
         REGISTRY = registry;
         FACTORY = factory;
         REWARDS = rewards;
+        ORDERS = orders;
     }
 
     /* REPORTS */
@@ -87,6 +102,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     {
         // No reentrancy guard needed: the only calls are a view on the registry and reserveSlash on a vault the
         // factory made (its queue word proves it), which calls nothing outside.
+        if (uint256(report.incidentId) & ORDER_INCIDENT_FLAG != 0) revert ReservedIncidentId(report.incidentId);
         slashId = _slashId(report.serviceId, report.vault, report.incidentId);
         // one slash per (service, vault, incident), whatever its fate: no replay, ever
         if (_records[slashId] != 0) revert ReportAlreadyUsed(slashId);
@@ -122,6 +138,26 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         uint256 disputeEnd = block.timestamp + t.disputeWindow;
         _records[slashId] = SlashRecordLib.pack(SlashRecordLib.hashDetails(d), SlashStatus.Pending, disputeEnd, 0);
         emit SlashRequested(slashId, report.vault, report.serviceId, d, disputeEnd);
+    }
+
+    /// @inheritdoc ISlashingCourt
+    function requestOrderSlash(OrderSlashRequest calldata r) external returns (bytes32 slashId, uint256 amount) {
+        // the order book checked the quorum (if any) and fails each order once; it calls nothing back
+        if (msg.sender != ORDERS) revert NotOrderBook(msg.sender);
+        bytes32 incidentId = bytes32(r.orderId | ORDER_INCIDENT_FLAG);
+        slashId = _slashId(r.serviceId, r.vault, incidentId);
+        amount = IOperatorVault(r.vault).reserveSlash(
+            r.serviceId,
+            SlashSizing({penaltyBps: 0, incidentCapBps: 0, windowCapBps: 0, window: 1, fixedAmount: uint96(r.collateral)})
+        );
+        // nothing left to take (earlier slashes emptied the allocation): the order still fails, with no slash
+        if (amount == 0) return (bytes32(0), 0);
+        Queue storage q = _queues[r.vault];
+        uint64 seq = q.tail;
+        q.tail = seq + 1;
+        (SlashDetails memory d, uint256 disputeEnd) = _orderSlashDetails(r, incidentId, amount, seq);
+        _records[slashId] = SlashRecordLib.pack(SlashRecordLib.hashDetails(d), SlashStatus.Pending, disputeEnd, 0);
+        emit SlashRequested(slashId, r.vault, r.serviceId, d, disputeEnd);
     }
 
     /* DISPUTES */
@@ -327,7 +363,8 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
                 penaltyBps: uint16(penaltyBps),
                 incidentCapBps: t.incidentCapBps,
                 windowCapBps: t.windowCapBps,
-                window: t.correlationWindow
+                window: t.correlationWindow,
+                fixedAmount: 0
             })
         );
         uint256 epoch = block.timestamp / window;
@@ -340,10 +377,44 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         }
     }
 
+    /// @dev An order's collateral slash: all of it to the client, who also defends it (an upheld dispute's bond is
+    /// paid to it); the reported class's jail or ban applies, none for a deadline failure.
+    function _orderSlashDetails(OrderSlashRequest calldata r, bytes32 incidentId, uint256 amount, uint64 seq)
+        internal
+        view
+        returns (SlashDetails memory d, uint256 disputeEnd)
+    {
+        ServiceParams memory p = REGISTRY.serviceParams(r.serviceId);
+        ViolationClass memory vc;
+        if (r.classId != NO_CLASS) vc = REGISTRY.violationClasses(r.serviceId)[r.classId];
+        d = SlashDetails({
+            serviceId: r.serviceId,
+            vault: r.vault,
+            classId: r.classId,
+            incidentId: incidentId,
+            client: r.client,
+            reporter: r.client,
+            sink: p.sink,
+            amount: uint96(amount),
+            disputeBond: p.disputeBond,
+            clientShareBps: uint16(BPS),
+            reporterShareBps: 0,
+            jailDuration: vc.jailDuration,
+            permanentBan: vc.permanentBan,
+            resolutionDeadline: p.resolutionDeadline,
+            seq: seq,
+            signers: r.signers,
+            requestedAt: uint40(block.timestamp)
+        });
+        disputeEnd = block.timestamp + p.disputeWindow;
+    }
+
     /// @dev Releases a reservation and takes it out of the service's and the operator's windows if still in its epoch.
     function _release(SlashDetails calldata details, uint256 amount) internal {
         uint256 window = REGISTRY.serviceParams(details.serviceId).correlationWindow;
-        uint256 requestEpoch = details.requestedAt / window;
+        // an order's collateral slash never entered the correlation windows: an epoch no window has
+        uint256 requestEpoch =
+            uint256(details.incidentId) & ORDER_INCIDENT_FLAG != 0 ? type(uint256).max : details.requestedAt / window;
         IOperatorVault(details.vault).releaseSlash(details.serviceId, amount, requestEpoch);
         ServiceState storage s = _services[details.serviceId];
         if (s.epoch == requestEpoch) {

@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IVaultFactory} from "./interfaces/IVaultFactory.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
-import {OperatorVault} from "./OperatorVault.sol";
 
 /// @title VaultFactory
 /// @notice One vault per operator; only vaults made here can be allocated, reported and slashed.
@@ -16,12 +15,16 @@ contract VaultFactory is IVaultFactory {
     uint32 public immutable MIN_WITHDRAWAL_DELAY;
     /// @notice Equal to the registry's PARAM_CHANGE_DELAY: stakers can always leave before a change applies.
     uint32 public immutable MAX_WITHDRAWAL_DELAY;
+    /// @notice Holds the vault's creation code (see VaultBlueprint).
+    address public immutable VAULT_BLUEPRINT;
 
     mapping(address => bool) public isVault;
     mapping(address => address) public vaultOf;
     address[] internal _vaults;
 
-    constructor(IERC20 stakeToken, IServiceRegistry registry, ISlashingCourt court, uint32 minDelay) {
+    constructor(IERC20 stakeToken, IServiceRegistry registry, ISlashingCourt court, uint32 minDelay, address blueprint) {
+        if (blueprint.code.length < 2) revert InvalidBlueprint(blueprint);
+        VAULT_BLUEPRINT = blueprint;
         STAKE_TOKEN = stakeToken;
         REGISTRY = registry;
         COURT = court;
@@ -44,11 +47,24 @@ contract VaultFactory is IVaultFactory {
         if (withdrawalDelay < MIN_WITHDRAWAL_DELAY || withdrawalDelay > MAX_WITHDRAWAL_DELAY) {
             revert InvalidDelay(withdrawalDelay, MIN_WITHDRAWAL_DELAY, MAX_WITHDRAWAL_DELAY);
         }
-        vault = address(
-            new OperatorVault(
-                STAKE_TOKEN, msg.sender, COURT, REGISTRY, withdrawalDelay, commissionBps, restakingCapBps, name, symbol
-            )
+        bytes memory args = abi.encode(
+            STAKE_TOKEN, msg.sender, COURT, REGISTRY, withdrawalDelay, commissionBps, restakingCapBps, name, symbol
         );
+        address blueprint = VAULT_BLUEPRINT;
+        assembly ("memory-safe") {
+            // creation code (the blueprint's code after its STOP byte) followed by the constructor's arguments
+            let codeSize := sub(extcodesize(blueprint), 1)
+            let argsSize := mload(args)
+            let ptr := mload(0x40)
+            extcodecopy(blueprint, ptr, 1, codeSize)
+            mcopy(add(ptr, codeSize), add(args, 0x20), argsSize)
+            vault := create(0, ptr, add(codeSize, argsSize))
+            if iszero(vault) {
+                // bubble the constructor's revert (e.g. InvalidTerms) up unchanged
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
         isVault[vault] = true;
         vaultOf[msg.sender] = vault;
         _vaults.push(vault);

@@ -1,5 +1,6 @@
 /**
- * Deploys a full Surety deployment: (optionally) a stake token, then registry, factory and court, whose
+ * Deploys a full Surety deployment: (optionally) a stake token, the vault blueprint, then registry, factory,
+ * court, rewards distributor and order book, whose
  * immutables point at each other. The addresses are predicted from the deployer's nonce, so no contract has a
  * set-once setter an attacker could race.
  */
@@ -8,12 +9,16 @@ import { SuretyError } from '../errors.ts'
 import {
   mockERC20Abi,
   mockERC20Bytecode,
+  orderBookAbi,
+  orderBookBytecode,
   rewardsDistributorAbi,
   rewardsDistributorBytecode,
   serviceRegistryAbi,
   serviceRegistryBytecode,
   slashingCourtAbi,
   slashingCourtBytecode,
+  vaultBlueprintAbi,
+  vaultBlueprintBytecode,
   vaultFactoryAbi,
   vaultFactoryBytecode,
 } from '../generated/contracts.ts'
@@ -26,6 +31,18 @@ export type DeployOptions = {
   /** Delay for any change that could hurt stakers; also the longest vault withdrawal delay. */
   paramChangeDelay?: number
   minWithdrawalDelay?: number
+}
+
+/** Addresses for the deployer's client before anything is deployed (deploying needs a client, not addresses). */
+export function placeholderAddresses(deployer: Address): SuretyAddresses {
+  return {
+    stakeToken: deployer,
+    registry: deployer,
+    factory: deployer,
+    court: deployer,
+    rewards: deployer,
+    orders: deployer,
+  }
 }
 
 export const DEFAULT_PARAM_CHANGE_DELAY = 14 * 24 * 3600
@@ -65,12 +82,15 @@ export async function deploySurety(
     options.stakeToken ??
     (await deployContract(publicClient, wallet, mockERC20Abi, mockERC20Bytecode, ['Surety Stake', 'STK']))
 
+  // the vault's creation code lives in its own contract, so the factory stays small (VaultBlueprint.sol)
+  const blueprint = await deployContract(publicClient, wallet, vaultBlueprintAbi, vaultBlueprintBytecode, [])
   const from = wallet.account.address
   const nonce = BigInt(await publicClient.getTransactionCount({ address: from, blockTag: 'pending' }))
   const registry = getContractAddress({ from, nonce })
   const factory = getContractAddress({ from, nonce: nonce + 1n })
   const court = getContractAddress({ from, nonce: nonce + 2n })
   const rewards = getContractAddress({ from, nonce: nonce + 3n })
+  const orders = getContractAddress({ from, nonce: nonce + 4n })
 
   const deployed = [
     await deployContract(publicClient, wallet, serviceRegistryAbi, serviceRegistryBytecode, [
@@ -83,17 +103,27 @@ export async function deploySurety(
       registry,
       court,
       minDelay,
+      blueprint,
     ]),
     await deployContract(publicClient, wallet, slashingCourtAbi, slashingCourtBytecode, [
       stakeToken,
       registry,
       factory,
       rewards,
+      orders,
     ]),
     await deployContract(publicClient, wallet, rewardsDistributorAbi, rewardsDistributorBytecode, [
       stakeToken,
       registry,
       court,
+      orders,
+    ]),
+    await deployContract(publicClient, wallet, orderBookAbi, orderBookBytecode, [
+      stakeToken,
+      registry,
+      factory,
+      court,
+      rewards,
     ]),
   ]
   const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase()
@@ -101,11 +131,12 @@ export async function deploySurety(
     !same(deployed[0]!, registry) ||
     !same(deployed[1]!, factory) ||
     !same(deployed[2]!, court) ||
-    !same(deployed[3]!, rewards)
+    !same(deployed[3]!, rewards) ||
+    !same(deployed[4]!, orders)
   ) {
     throw new SuretyError(
       'deployment addresses differ from the predicted ones: another transaction used the nonce',
     )
   }
-  return { stakeToken, registry, factory, court, rewards }
+  return { stakeToken, registry, factory, court, rewards, orders }
 }

@@ -19,6 +19,7 @@ export const deploymentSchema = z.object({
     factory: address,
     court: address,
     rewards: address,
+    orders: address,
   }),
 })
 

@@ -19,7 +19,7 @@ import { approveStake } from '../sdk/index.ts'
 import { defaultServiceParams } from '../sdk/serviceDefaults.ts'
 import type { ServiceParams, SuretyAddresses, SuretyClient } from '../sdk/types.ts'
 import { type Anvil, startAnvil } from './anvil.ts'
-import { deploySurety } from './deploy.ts'
+import { deploySurety, placeholderAddresses } from './deploy.ts'
 import { type Deployment, writeDeployment } from './deployment.ts'
 import { type Seeder, seedService, seedVault } from './seed.ts'
 
@@ -58,18 +58,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       chain: chainFor(anvil.rpcUrl, chainId),
       transport: http(anvil.rpcUrl),
     }) as PublicClient
-    const placeholder = accounts[0]!.address
     const deployer = createSuretyClient({
       rpcUrl: anvil.rpcUrl,
       chainId,
       account: accounts[0]!,
-      addresses: {
-        stakeToken: placeholder,
-        registry: placeholder,
-        factory: placeholder,
-        court: placeholder,
-        rewards: placeholder,
-      },
+      addresses: placeholderAddresses(accounts[0]!.address),
     })
     const paramChangeDelay = 24 * HOUR
     const addresses = await deploySurety(publicClient, deployer.wallet, {

@@ -113,10 +113,12 @@ export type ModelServiceRewards = {
   subsidyBalance: bigint
   held: bigint
 }
-export type ModelVaultRewards = { checkpoint: bigint; stake: bigint; accrued: bigint; commissionOwed: bigint }
+export type ModelVaultRewards = { checkpoint: bigint; stake: bigint; accrued: bigint }
 
-const ACC_SCALE = 10n ** 36n
+const ACC_SCALE = 10n ** 24n
 const MOD_160 = 1n << 160n
+// a vault's checkpoint keeps the low 128 bits of the accumulator; differences are taken modulo 2^128
+const MOD_128 = 1n << 128n
 
 const withdrawalKey = (owner: string, id: bigint) => `${owner.toLowerCase()}:${id}`
 const addr = (a: string) => a.toLowerCase()
@@ -579,7 +581,7 @@ export class ProtocolModel {
     const k = `${serviceId}:${addr(vault)}`
     let r = this.vaultRewards.get(k)
     if (!r) {
-      r = { checkpoint: 0n, stake: 0n, accrued: 0n, commissionOwed: 0n }
+      r = { checkpoint: 0n, stake: 0n, accrued: 0n }
       this.vaultRewards.set(k, r)
     }
     return r
@@ -602,13 +604,13 @@ export class ProtocolModel {
       return
     }
     // rounded down: the remainder stays in the contract, owed to no one
-    s.acc += (amount * ACC_SCALE) / s.totalStake
+    s.acc = (s.acc + (amount * ACC_SCALE) / s.totalStake) % MOD_160
   }
 
   private earned(s: ModelServiceRewards, v: ModelVaultRewards): bigint {
-    const acc = s.acc % MOD_160
+    const acc = s.acc % MOD_128
     if (acc === v.checkpoint) return 0n
-    const delta = (((acc - v.checkpoint) % MOD_160) + MOD_160) % MOD_160
+    const delta = (((acc - v.checkpoint) % MOD_128) + MOD_128) % MOD_128
     v.checkpoint = acc
     return (v.stake * delta) / ACC_SCALE
   }
@@ -659,20 +661,11 @@ export class ProtocolModel {
     amount += v.accrued
     v.accrued = 0n
     if (amount === 0n) return 0n
-    // the commission rounds down and waits in the rewards contract for the operator
+    // the commission rounds down and joins the operator's bond; the rest raises the pool's exchange rate
     const commission = (amount * vm.commissionBps) / BPS
-    v.commissionOwed += commission
-    const toVault = amount - commission
-    this.move(this.rewards, vault, toVault)
-    vm.pool += toVault
-    return amount
-  }
-
-  withdrawCommission(serviceId: bigint, vault: string): bigint {
-    const v = this.vr(serviceId, vault)
-    const amount = v.commissionOwed
-    v.commissionOwed = 0n
-    this.move(this.rewards, this.vault(vault).operator, amount)
+    this.move(this.rewards, vault, amount)
+    vm.bond += commission
+    vm.pool += amount - commission
     return amount
   }
 
@@ -688,8 +681,8 @@ export class ProtocolModel {
       else owed += streamed
       for (const [k, v] of this.vaultRewards) {
         if (!k.startsWith(`${serviceId}:`)) continue
-        const delta = ((((acc % MOD_160) - v.checkpoint) % MOD_160) + MOD_160) % MOD_160
-        owed += v.accrued + v.commissionOwed + (v.stake * delta) / ACC_SCALE
+        const delta = ((((acc % MOD_128) - v.checkpoint) % MOD_128) + MOD_128) % MOD_128
+        owed += v.accrued + (v.stake * delta) / ACC_SCALE
       }
     }
     return owed

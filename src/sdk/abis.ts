@@ -2,6 +2,7 @@
 export {
   mockERC20Abi as stakeTokenAbi,
   operatorVaultAbi,
+  orderBookAbi,
   rewardsDistributorAbi,
   serviceRegistryAbi,
   slashingCourtAbi,
@@ -10,6 +11,7 @@ export {
 
 import {
   operatorVaultAbi,
+  orderBookAbi,
   rewardsDistributorAbi,
   serviceRegistryAbi,
   slashingCourtAbi,
@@ -19,6 +21,7 @@ import {
 /** Every Surety ABI at once, so a revert from any contract in a call chain decodes to its custom error. */
 export const allSuretyErrorsAbi = [
   ...operatorVaultAbi,
+  ...orderBookAbi,
   ...rewardsDistributorAbi,
   ...serviceRegistryAbi,
   ...slashingCourtAbi,

@@ -37,13 +37,3 @@ export function readClaimableRewards(
     args: [serviceId, vault],
   })
 }
-
-/** The operator commission a vault has accrued on a service and not yet withdrawn. */
-export function readCommissionOwed(reader: SuretyReader, serviceId: bigint, vault: Address): Promise<bigint> {
-  return reader.public.readContract({
-    address: reader.addresses.rewards,
-    abi: rewardsDistributorAbi,
-    functionName: 'commissionOwed',
-    args: [serviceId, vault],
-  })
-}

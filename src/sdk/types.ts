@@ -7,6 +7,7 @@ export type SuretyAddresses = {
   factory: Address
   court: Address
   rewards: Address
+  orders: Address
 }
 
 /** A wallet client that has an account: every write action needs one. */

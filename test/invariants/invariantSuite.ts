@@ -203,7 +203,6 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
             fundSubsidy: 2,
             setSubsidyRate: 2,
             claimRewards: 6,
-            withdrawCommission: 2,
           })
     const where = `seed ${seed} step ${step} (${action})`
     counts[action] = (counts[action] ?? 0) + 1
@@ -294,19 +293,6 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           () => {
             model.claimRewards(vault.address, service.id, now)
           },
-        )
-        break
-      }
-      case 'withdrawCommission': {
-        await both(
-          fx.reporter,
-          {
-            address: world.addresses.rewards,
-            abi: rewardsDistributorAbi,
-            functionName: 'withdrawCommission',
-            args: [service.id, vault.address],
-          },
-          () => model.withdrawCommission(service.id, vault.address),
         )
         break
       }

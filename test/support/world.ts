@@ -15,7 +15,7 @@ import {
 } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { type Anvil, startAnvil } from '../../src/chain/anvil.ts'
-import { type DeployOptions, deploySurety } from '../../src/chain/deploy.ts'
+import { type DeployOptions, deploySurety, placeholderAddresses } from '../../src/chain/deploy.ts'
 import { stakeTokenAbi } from '../../src/sdk/abis.ts'
 import { chainFor, createSuretyClient } from '../../src/sdk/createSuretyClient.ts'
 import type { SuretyAddresses, SuretyClient } from '../../src/sdk/types.ts'
@@ -58,13 +58,7 @@ export async function createWorld(options: DeployOptions & { accounts?: number }
     rpcUrl: anvil.rpcUrl,
     chainId,
     account: deployer,
-    addresses: {
-      stakeToken: deployer.address,
-      registry: deployer.address,
-      factory: deployer.address,
-      court: deployer.address,
-      rewards: deployer.address,
-    },
+    addresses: placeholderAddresses(deployer.address),
   })
   let addresses: SuretyAddresses
   try {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {SlashSizing, SlashPayees, SlashOutcome} from "../types/Types.sol";
+import {SlashSizing, SlashPayees, SlashOutcome, OrderResult} from "../types/Types.sol";
 
 /// @title IOperatorVault
 /// @notice One operator's stake: a first-loss operator bond and a delegated pool whose shares are this ERC-20
@@ -37,6 +37,10 @@ interface IOperatorVault {
     error SharesToVault();
     error VaultWipedOut();
     error ShareSupplyTooLarge();
+    error NotOrderBook(address caller);
+    error CollateralUnavailable(uint64 serviceId, uint256 amount, uint256 room);
+    error StakeHeldByOrders(uint256 stakeAfter, uint256 held);
+    error AllocationHeldByOrders(uint64 serviceId, uint256 remaining, uint256 held);
 
     /* EVENTS */
     event Deposited(address indexed sender, address indexed receiver, uint256 assets, uint256 shares);
@@ -53,6 +57,8 @@ interface IOperatorVault {
     event TermsChanged(uint16 commissionBps, uint32 restakingCapBps);
     event SlashReserved(uint64 indexed serviceId, uint256 amount, uint256 pendingLiabilities);
     event SlashReleased(uint64 indexed serviceId, uint256 amount, uint256 pendingLiabilities);
+    event CollateralReserved(uint64 indexed serviceId, uint256 amount, uint256 reserved, uint256 totalReserved);
+    event CollateralReleased(uint64 indexed serviceId, uint256 amount, OrderResult result, uint256 score);
 
     /// @notice Deposits `assets` of the stake token into the pool; mints shares to `receiver` (rounded down).
     function deposit(uint256 assets, address receiver) external returns (uint256 shares);
@@ -82,10 +88,20 @@ interface IOperatorVault {
     /// @notice Applies a matured decrease; never below what pending slashes hold. Anyone may call.
     function completeDeallocation(uint64 serviceId) external;
 
-    /// @notice Collects what the vault earned on a service: the operator's commission (rounded down) is set aside for
-    /// it in the rewards contract (RewardsDistributor.withdrawCommission), the rest raises the pool's exchange rate. Anyone may call. Queued withdrawals do not gain from it (they pay
-    /// min(rate at request, rate at claim)).
+    /// @notice Collects what the vault earned on a service. The operator's commission (rounded down) joins its
+    /// first-loss bond (withdrawable with requestBondWithdrawal); the rest raises the pool's exchange rate. Anyone may
+    /// call. Queued withdrawals do not gain from it (they pay min(rate at request, rate at claim)).
     function claimRewards(uint64 serviceId) external returns (uint256 amount, uint256 commission);
+
+    /// @notice Reserves an order's collateral on the service: at most the allocation (up to the stake not leaving
+    /// by queued withdrawals) less pending slashes and collateral already reserved, here and vault-wide. Reserved
+    /// collateral cannot be deallocated or withdrawn. Order book only.
+    /// @return score The operator's reputation on the service now (ReputationLib).
+    function reserveCollateral(uint64 serviceId, uint256 amount) external returns (uint256 score);
+
+    /// @notice Releases an order's collateral and records its result in the reputation. Order book only.
+    /// @return operator Who is paid for the order.
+    function releaseCollateral(uint64 serviceId, uint256 amount, OrderResult result) external returns (address operator);
 
     /// @notice Changes commission and restaking cap; decreases apply now, increases after the withdrawal delay.
     function setTerms(uint16 commissionBps, uint32 restakingCapBps) external;
@@ -122,6 +138,14 @@ interface IOperatorVault {
         returns (uint256 amount, uint256 pending, uint256 decrease, uint256 decreaseReadyAt);
     function slashableStake(uint64 serviceId) external view returns (uint256);
     function isBanned(uint64 serviceId) external view returns (bool);
+    /// @notice Collateral a new order could reserve on the service now, and the reputation that sizes it.
+    function collateralTerms(uint64 serviceId) external view returns (uint256 room, uint256 score);
+    function reputation(uint64 serviceId)
+        external
+        view
+        returns (uint256 score, uint256 successes, uint256 failures, uint256 reserved);
+    function totalReserved() external view returns (uint256);
+    function ORDERS() external view returns (address);
     function previewDeposit(uint256 assets) external view returns (uint256 shares);
     function previewRedeem(uint256 shares) external view returns (uint256 assets);
     function withdrawal(address owner, uint64 id) external view returns (uint256 shares, uint256 assets, uint256 readyAt);

@@ -8,6 +8,7 @@ pragma solidity 0.8.28;
 /// what arrives is held and distributed to the first stake that allocates.
 interface IRewardsDistributor {
     error OnlyCourt(address caller);
+    error OnlyOrderBook(address caller);
     error NotServiceOwner(uint64 serviceId, address caller);
     error ZeroAmount();
     error RateTooHigh(uint256 ratePerSecond);
@@ -17,10 +18,12 @@ interface IRewardsDistributor {
     event SubsidyRateSet(uint64 indexed serviceId, uint256 ratePerSecond);
     event RewardsDistributed(uint64 indexed serviceId, uint256 amount, uint256 accPerStake);
     event VaultStakeChanged(uint64 indexed serviceId, address indexed vault, uint256 stake, uint256 totalStake);
-    event CommissionWithdrawn(uint64 indexed serviceId, address indexed vault, address operator, uint256 amount);
 
     /// @notice Adds `amount` of the stake token (e.g. an order's service fee) to the service's stakers now.
     function addFee(uint64 serviceId, uint256 amount) external;
+
+    /// @notice Distributes an order's service fee that the order book has just transferred here. Order book only.
+    function addOrderFee(uint64 serviceId, uint256 amount) external;
 
     /// @notice Funds the service's subsidy stream. Anyone may fund; it streams at the owner's rate.
     function fundSubsidy(uint64 serviceId, uint256 amount) external;
@@ -31,14 +34,9 @@ interface IRewardsDistributor {
     /// @notice Checkpoints a vault before its allocation to a service changes. Court only.
     function onAllocationChanged(uint64 serviceId, address vault, uint256 newStake) external;
 
-    /// @notice Pays the calling vault what it earned on a service (rounded down), less `commissionBps` that is
-    /// kept here for its operator. The vault emits the event (RewardsClaimed) that records both.
-    function claim(uint64 serviceId, uint16 commissionBps) external returns (uint256 toVault, uint256 commission);
-
-    /// @notice Pays a vault's accrued commission on a service to the vault's operator. Anyone may call.
-    function withdrawCommission(uint64 serviceId, address vault) external returns (uint256 amount);
-
-    function commissionOwed(uint64 serviceId, address vault) external view returns (uint256);
+    /// @notice Pays the calling vault what it earned on a service (rounded down). The vault splits the operator's
+    /// commission from the pool's part and emits RewardsClaimed.
+    function claim(uint64 serviceId) external returns (uint256 amount);
 
     function claimable(uint64 serviceId, address vault) external view returns (uint256);
     function serviceRewards(uint64 serviceId)

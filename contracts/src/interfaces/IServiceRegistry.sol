@@ -103,6 +103,11 @@ interface IServiceRegistry {
 
     function serviceParams(uint64 serviceId) external view returns (ServiceParams memory);
     function violationClasses(uint64 serviceId) external view returns (ViolationClass[] memory);
+    /// @notice An order's terms (one storage slot): service fee, collateral factor and reputation floor, in bps.
+    function orderTerms(uint64 serviceId)
+        external
+        view
+        returns (uint16 feeBps, uint16 collateralFactorBps, uint16 collateralFloorBps);
     function serviceOwner(uint64 serviceId) external view returns (address);
     function resolverOf(uint64 serviceId) external view returns (address);
     function serviceCount() external view returns (uint64);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {SlashReport, Signature, SlashDetails, SlashStatus} from "../types/Types.sol";
+import {SlashReport, Signature, SlashDetails, SlashStatus, OrderSlashRequest} from "../types/Types.sol";
 import {IRewardsDistributor} from "./IRewardsDistributor.sol";
 
 /// @title ISlashingCourt
@@ -28,6 +28,8 @@ interface ISlashingCourt {
     error SlashNotNextInQueue(bytes32 slashId, uint64 blockedBy);
     error NotVault(address caller);
     error ReceivedLessThanSent(uint256 expected, uint256 received);
+    error ReservedIncidentId(bytes32 incidentId);
+    error NotOrderBook(address caller);
 
     /* EVENTS */
     event SlashRequested(bytes32 indexed slashId, address indexed vault, uint64 indexed serviceId, SlashDetails details, uint256 disputeEnd);
@@ -54,6 +56,12 @@ interface ISlashingCourt {
     /// @return slashId keccak256(serviceId, vault, incidentId): one slash per incident, ever.
     function requestSlash(SlashReport calldata report, Signature[] calldata signatures) external returns (bytes32 slashId);
 
+    /// @notice Opens a pending slash of a failed order's collateral, paid wholly to its client when it executes;
+    /// disputable like any other. `classId` is the violation class the attesters reported (its jail or ban
+    /// applies), or ORDER_NO_CLASS (255) when the order failed by its deadline. Order book only.
+    /// @return slashId Zero, with amount 0, when nothing is left to slash.
+    function requestOrderSlash(OrderSlashRequest calldata request) external returns (bytes32 slashId, uint256 amount);
+
     /// @notice The operator disputes within the window by posting the dispute bond fixed at request.
     function dispute(SlashDetails calldata details) external;
 
@@ -73,6 +81,7 @@ interface ISlashingCourt {
     /* VIEWS */
     function reportDigest(SlashReport calldata report) external view returns (bytes32);
     function REWARDS() external view returns (IRewardsDistributor);
+    function ORDERS() external view returns (address);
     function slashStatus(bytes32 slashId) external view returns (SlashStatus status, uint256 disputeEnd, uint256 resolveBy);
     function serviceAllocated(uint64 serviceId) external view returns (uint256);
     function slashedInWindow(uint64 serviceId) external view returns (uint256);

@@ -7,6 +7,7 @@ interface IVaultFactory {
     error VaultExists(address operator, address vault);
     error InvalidDelay(uint256 delay, uint256 min, uint256 max);
     error InvalidTerms(string field);
+    error InvalidBlueprint(address blueprint);
 
     event VaultCreated(address indexed operator, address indexed vault, uint32 withdrawalDelay, uint16 commissionBps, uint32 restakingCapBps);
 
@@ -18,4 +19,5 @@ interface IVaultFactory {
     function isVault(address vault) external view returns (bool);
     function vaultOf(address operator) external view returns (address);
     function allVaults() external view returns (address[] memory);
+    function VAULT_BLUEPRINT() external view returns (address);
 }

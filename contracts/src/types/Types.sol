@@ -92,12 +92,14 @@ struct SlashDetails {
     uint40 requestedAt;
 }
 
-/// @notice The caps and penalty the vault applies when it fixes a slash amount.
+/// @notice The caps and penalty the vault applies when it fixes a slash amount. An order's collateral slash sets
+/// `fixedAmount` instead: the reserved collateral, held only to the stake that is actually slashable.
 struct SlashSizing {
     uint16 penaltyBps;
     uint16 incidentCapBps;
     uint16 windowCapBps;
     uint32 window;
+    uint96 fixedAmount;
 }
 
 /// @notice Life of a slash in the court.
@@ -129,4 +131,73 @@ struct SlashOutcome {
     uint256 toClient;
     uint256 toReporter;
     uint256 toSink;
+}
+
+/// @notice What a client fixes when it opens an order. The order book stores a 160-bit hash of it; callers pass it
+/// back (it is in the OrderOpened event). A job pays `budget` (or the winning bid's price) by milestones; a lease
+/// streams `budget` at `ratePerSecond` (or the winning bid's rate) from acceptance until the funds run out.
+struct OrderParams {
+    address client;
+    uint64 serviceId;
+    address paymentToken; // the stake token (fees go to stakers) or another ERC-20 (fees go to the service owner)
+    address vault; // the named operator's vault, or zero for an intent that operators bid on
+    uint96 budget; // escrowed at open: a job's price (named) or most it pays (intent); a lease's whole funds
+    uint96 value; // collateral base in stake-token units for a foreign payment token; 0 for the stake token
+    uint96 ratePerSecond; // leases: the rate (named) or the highest rate accepted (intent); 0 for a job
+    uint40 biddingEnds; // intents take bids until then; a named operator must accept by then
+    uint40 deadline; // jobs: every milestone settled by then, else the order fails; 0 for a lease
+    uint64 milestones; // up to 4 shares of the price in bps, 16 bits each from the lowest; 0 = one milestone
+    uint16 feeBps; // the service's terms when the order opened
+    uint16 collateralFactorBps;
+    uint16 collateralFloorBps;
+}
+
+/// @notice Off-chain terms and the thresholds the attesters judge, fixed at open and published in OrderOpened.
+struct OrderTerms {
+    bytes32 termsHash; // hash of the off-chain agreement (geofence checkpoints, job spec, ...)
+    uint32 maxLatencyMs; // compute: a probe slower than this counts as down
+    uint16 minUptimeBps; // compute: uptime below this over an epoch is a violation
+    int16 minTempCentiC; // cold chain: lowest admissible reading, in 1/100 degree Celsius
+    int16 maxTempCentiC;
+    uint40 pickupBy; // shipments: the pickup milestone must happen by then (0: none)
+    address device; // the key that signs this order's telemetry (zero for compute)
+}
+
+/// @notice What the order book asks the court when an order fails.
+struct OrderSlashRequest {
+    uint64 serviceId;
+    address vault;
+    uint256 orderId;
+    address client;
+    uint256 collateral;
+    uint8 classId; // the violation class the attesters reported, or NO_CLASS for a deadline failure
+    uint64 signers; // the attesters' bitmap (overturning the slash costs them their bond), 0 for a deadline
+}
+
+// The class id of an order that failed by its deadline, without an attester report (no jail, no ban).
+uint8 constant NO_CLASS = type(uint8).max;
+
+/// @notice Life of an order.
+enum OrderStatus {
+    None,
+    Open, // escrowed; awaiting the named operator or taking bids
+    Active, // accepted: collateral reserved
+    Completed,
+    Failed,
+    Cancelled
+}
+
+/// @notice How an order's collateral is released, and what it does to the operator's reputation.
+enum OrderResult {
+    Cancelled, // by mutual consent: no change
+    Succeeded,
+    Failed
+}
+
+/// @notice What an attester quorum signs about an order (EIP-712, bound to chain id and order book).
+struct OrderOutcome {
+    uint256 orderId;
+    uint8 milestone; // the milestone judged (the next unsettled one)
+    bool success;
+    uint8 classId; // on failure: the service's violation class (jail/ban); ignored on success
 }

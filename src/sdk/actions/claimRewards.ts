@@ -7,8 +7,8 @@ export type ClaimRewardsParameters = { vault: Address; serviceId: bigint }
 export type ClaimRewardsReturnType = TxResult<{ amount: bigint; commission: bigint }>
 
 /**
- * Collects a vault's rewards on a service (anyone): the operator's commission is set aside in the rewards contract
- * (see withdrawCommission), the rest raises the share price.
+ * Collects a vault's rewards on a service (anyone): the operator's commission joins its first-loss bond, the rest
+ * raises the share price.
  */
 export async function claimRewards(
   client: SuretyClient,

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IOrderBook} from "./interfaces/IOrderBook.sol";
+import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
+import {IVaultFactory} from "./interfaces/IVaultFactory.sol";
+import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
+import {OrderMathLib} from "./libraries/OrderMathLib.sol";
+import {ReputationLib} from "./libraries/ReputationLib.sol";
+import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
+import {
+    OrderParams, OrderTerms, OrderStatus, OrderOutcome, OrderResult, Signature, ReportTerms, OrderSlashRequest, NO_CLASS
+} from "./types/Types.sol";
+
+/// @title OrderBook
+/// @notice Escrowed jobs and leases with bidding, reputation-priced collateral and attested outcomes.
+contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
+    using SafeERC20 for IERC20;
+
+    uint256 internal constant BPS = 10_000;
+    /// @notice The longest an order may run: collateral is never locked longer than this by one order.
+    uint256 public constant MAX_DURATION = 365 days;
+    bytes32 public constant OUTCOME_TYPEHASH =
+        keccak256("OrderOutcome(uint256 orderId,uint8 milestone,bool success,uint8 classId)");
+
+    IERC20 public immutable STAKE_TOKEN;
+    IServiceRegistry public immutable REGISTRY;
+    IVaultFactory public immutable FACTORY;
+    ISlashingCourt public immutable COURT;
+    IRewardsDistributor public immutable REWARDS;
+
+    struct Order {
+        // word 1: read by every call
+        uint160 paramsHash;
+        OrderStatus status;
+        uint8 settled; // milestones paid (jobs)
+        uint8 consent; // bit 0: the client, bit 1: the operator agreed to cancel
+        uint40 startedAt; // acceptance; a lease streams from here
+        // word 2: written at open, so no bid writes it from zero
+        address vault; // the named vault; the best bidder while bidding; then the operator's vault
+        uint96 price; // a job's price or a lease's rate: the budget (most) at open, the best bid while bidding
+        // word 3: written at acceptance
+        uint96 collateral;
+        uint96 paid; // paid out of escrow to the operator, fee included
+    }
+
+    struct Bid {
+        uint96 price;
+        uint96 collateral;
+        uint40 at;
+    }
+
+    /// @notice The id the next order gets (set at construction so no order writes it from zero).
+    uint256 public nextOrderId;
+    mapping(uint256 => Order) internal _orders;
+    mapping(uint256 => mapping(address => Bid)) internal _bids;
+
+    constructor(
+        IERC20 stakeToken,
+        IServiceRegistry registry,
+        IVaultFactory factory,
+        ISlashingCourt court,
+        IRewardsDistributor rewards
+    ) EIP712("Surety Orders", "1") {
+        STAKE_TOKEN = stakeToken;
+        REGISTRY = registry;
+        FACTORY = factory;
+        COURT = court;
+        REWARDS = rewards;
+        nextOrderId = 1;
+    }
+
+    /* OPENING AND BIDDING */
+
+    /// @inheritdoc IOrderBook
+    function open(OrderParams calldata params, OrderTerms calldata terms)
+        external
+        nonReentrant
+        returns (uint256 orderId)
+    {
+        OrderParams memory p = params;
+        if (p.client != msg.sender) revert NotClient(msg.sender);
+        // the service's terms in force now are the order's, whatever the caller passed
+        (p.feeBps, p.collateralFactorBps, p.collateralFloorBps) = REGISTRY.orderTerms(p.serviceId);
+        _validate(p);
+        orderId = nextOrderId;
+        nextOrderId = orderId + 1;
+        Order storage o = _orders[orderId];
+        o.paramsHash = _hash(p);
+        o.status = OrderStatus.Open;
+        o.vault = p.vault;
+        o.price = p.ratePerSecond > 0 ? p.ratePerSecond : p.budget;
+        TokenTransferLib.pullExact(IERC20(p.paymentToken), msg.sender, p.budget);
+        emit OrderOpened(orderId, msg.sender, p.serviceId, p, terms);
+    }
+
+    /// @inheritdoc IOrderBook
+    function bid(uint256 orderId, OrderParams calldata params, uint96 price, uint96 collateral) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Open);
+        if (params.vault != address(0)) revert NotAnIntent(orderId);
+        if (block.timestamp >= params.biddingEnds) revert BiddingClosed(orderId, params.biddingEnds);
+        uint256 most = _isLease(params) ? params.ratePerSecond : params.budget;
+        if (price == 0 || price > most) revert PriceAboveBudget(price, most);
+        address vault = FACTORY.vaultOf(msg.sender);
+        if (vault == address(0)) revert NotAnOperator(msg.sender);
+        (uint256 room, uint256 score) = IOperatorVault(vault).collateralTerms(params.serviceId);
+        uint256 required = _required(params, price, score);
+        if (collateral < required) revert CollateralBelowRequirement(collateral, required);
+        if (collateral > room) revert CollateralUnavailable(collateral, room);
+
+        Bid storage b = _bids[orderId][vault];
+        if (b.price != 0 && price >= b.price) revert BidNotLower(price, b.price);
+        (b.price, b.collateral, b.at) = (price, collateral, uint40(block.timestamp));
+
+        address best = o.vault;
+        uint256 bestPrice = o.price;
+        // lowest price wins; on a tie the higher reputation, then the earlier bid (the incumbent) keeps it
+        if (best == address(0) || best == vault || price < bestPrice || (price == bestPrice && _beats(score, best, params)))
+        {
+            (o.vault, o.price) = (vault, price);
+        }
+        emit BidPlaced(orderId, vault, price, collateral, score);
+    }
+
+    /* ACCEPTANCE */
+
+    /// @inheritdoc IOrderBook
+    function accept(uint256 orderId, OrderParams calldata params) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Open);
+        if (params.vault != address(0)) {
+            // a named order: its operator accepts within the window, at the order's price
+            if (FACTORY.vaultOf(msg.sender) != params.vault) revert NotOrderOperator(msg.sender);
+            if (block.timestamp > params.biddingEnds) revert AcceptanceClosed(orderId, params.biddingEnds);
+            uint256 price = o.price;
+            (, uint256 score) = IOperatorVault(params.vault).collateralTerms(params.serviceId);
+            _activate(orderId, params, o, params.vault, price, _required(params, price, score));
+        } else {
+            if (block.timestamp < params.biddingEnds) revert BiddingOpen(orderId, params.biddingEnds);
+            address best = o.vault;
+            if (best == address(0)) revert NoBids(orderId);
+            Bid memory b = _bids[orderId][best];
+            _activate(orderId, params, o, best, b.price, b.collateral);
+        }
+    }
+
+    /// @inheritdoc IOrderBook
+    function pickBid(uint256 orderId, OrderParams calldata params, address vault) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Open);
+        if (msg.sender != params.client) revert NotClient(msg.sender);
+        if (params.vault != address(0)) revert NotAnIntent(orderId);
+        Bid memory b = _bids[orderId][vault];
+        if (b.price == 0) revert NoBid(orderId, vault);
+        _activate(orderId, params, o, vault, b.price, b.collateral);
+    }
+
+    /* SETTLEMENT */
+
+    /// @inheritdoc IOrderBook
+    function confirm(uint256 orderId, OrderParams calldata params) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Active);
+        if (msg.sender != params.client) revert NotClient(msg.sender);
+        if (_isLease(params)) revert NotAJob(orderId);
+        _payMilestone(orderId, params, o, false);
+    }
+
+    /// @inheritdoc IOrderBook
+    function reportOutcome(
+        uint256 orderId,
+        OrderParams calldata params,
+        OrderOutcome calldata outcome,
+        Signature[] calldata signatures
+    ) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Active);
+        if (outcome.orderId != orderId) revert OutcomeForOtherOrder(orderId, outcome.orderId);
+        // one outcome per milestone: success moves `settled` on, failure ends the order, so the other verdict on
+        // the same milestone can never land afterwards
+        if (outcome.milestone != o.settled) revert MilestoneMismatch(orderId, outcome.milestone, o.settled);
+        // the registry checks the quorum (k of n and by bond) and the class; class 0 stands in for a success
+        ReportTerms memory t = REGISTRY.reportTerms(
+            params.serviceId, outcome.success ? 0 : outcome.classId, _recoverSigners(outcome, signatures)
+        );
+        if (outcome.success) {
+            if (_isLease(params)) revert NotAJob(orderId);
+            _payMilestone(orderId, params, o, true);
+        } else {
+            _fail(orderId, params, o, outcome.classId, t.signers);
+        }
+    }
+
+    /// @inheritdoc IOrderBook
+    function expire(uint256 orderId, OrderParams calldata params) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Active);
+        if (_isLease(params)) revert NotAJob(orderId);
+        if (block.timestamp <= params.deadline) revert DeadlineNotPassed(orderId, params.deadline);
+        _fail(orderId, params, o, NO_CLASS, 0);
+    }
+
+    /// @inheritdoc IOrderBook
+    function settleLease(uint256 orderId, OrderParams calldata params) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Active);
+        if (!_isLease(params)) revert NotALease(orderId);
+        (uint256 due, bool exhausted) = _streamDue(params, o);
+        if (due == 0 && !exhausted) revert NothingToSettle(orderId);
+        if (exhausted) {
+            o.status = OrderStatus.Completed;
+            address operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Succeeded);
+            _payLease(orderId, params, o, due, operator);
+            emit OrderCompleted(orderId, o.vault, o.paid);
+        } else {
+            _payLease(orderId, params, o, due, IOperatorVault(o.vault).OPERATOR());
+        }
+    }
+
+    /* CANCELLATION */
+
+    /// @inheritdoc IOrderBook
+    function cancel(uint256 orderId, OrderParams calldata params) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Open);
+        if (msg.sender != params.client) revert NotClient(msg.sender);
+        o.status = OrderStatus.Cancelled;
+        IERC20(params.paymentToken).safeTransfer(params.client, params.budget);
+        emit OrderCancelled(orderId, params.budget);
+    }
+
+    /// @inheritdoc IOrderBook
+    function agreeCancel(uint256 orderId, OrderParams calldata params) external nonReentrant {
+        Order storage o = _load(orderId, params, OrderStatus.Active);
+        uint8 party;
+        if (msg.sender == params.client) party = 1;
+        else if (FACTORY.vaultOf(msg.sender) == o.vault) party = 2;
+        else revert NotOrderOperator(msg.sender);
+        uint8 consent = o.consent | party;
+        emit CancelAgreed(orderId, msg.sender);
+        if (consent != 3) {
+            o.consent = consent;
+            return;
+        }
+        o.status = OrderStatus.Cancelled;
+        address operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Cancelled);
+        if (_isLease(params)) {
+            (uint256 due,) = _streamDue(params, o);
+            if (due > 0) _payLease(orderId, params, o, due, operator);
+        }
+        uint256 refund = _escrowLeft(params, o);
+        o.paid += uint96(refund); // nothing is owed any more: the escrow of this order is spent
+        if (refund > 0) IERC20(params.paymentToken).safeTransfer(params.client, refund);
+        emit OrderCancelled(orderId, refund);
+    }
+
+    /// @inheritdoc IOrderBook
+    function commitResult(uint256 orderId, OrderParams calldata params, bytes32 resultHash) external {
+        Order storage o = _load(orderId, params, OrderStatus.Active);
+        if (FACTORY.vaultOf(msg.sender) != o.vault) revert NotOrderOperator(msg.sender);
+        emit ResultCommitted(orderId, o.settled, resultHash);
+    }
+
+    /* VIEWS */
+
+    function outcomeDigest(OrderOutcome calldata outcome) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(OUTCOME_TYPEHASH, outcome.orderId, outcome.milestone, outcome.success, outcome.classId))
+        );
+    }
+
+    function order(uint256 orderId)
+        external
+        view
+        returns (
+            bytes32 paramsHash,
+            OrderStatus status,
+            uint8 settled,
+            uint40 startedAt,
+            address vault,
+            uint256 price,
+            uint256 collateral,
+            uint256 paid
+        )
+    {
+        Order storage o = _orders[orderId];
+        return (bytes32(uint256(o.paramsHash)), o.status, o.settled, o.startedAt, o.vault, o.price, o.collateral, o.paid);
+    }
+
+    function bidOf(uint256 orderId, address vault) external view returns (uint256 price, uint256 collateral, uint256 at) {
+        Bid memory b = _bids[orderId][vault];
+        return (b.price, b.collateral, b.at);
+    }
+
+    function requiredCollateral(OrderParams calldata params, address vault, uint256 price)
+        external
+        view
+        returns (uint256)
+    {
+        (, uint256 score) = IOperatorVault(vault).collateralTerms(params.serviceId);
+        return _required(params, price, score);
+    }
+
+    /* INTERNAL */
+
+    function _validate(OrderParams memory p) internal view {
+        if (p.paymentToken == address(0)) revert InvalidOrder("paymentToken");
+        if (p.budget == 0) revert InvalidOrder("budget");
+        // the collateral base is the price in the stake token; another token needs its value stated in stake units
+        if ((p.paymentToken == address(STAKE_TOKEN)) != (p.value == 0)) revert InvalidOrder("value");
+        if (p.biddingEnds <= block.timestamp || p.biddingEnds > block.timestamp + MAX_DURATION) {
+            revert InvalidOrder("biddingEnds");
+        }
+        if (p.ratePerSecond > 0) {
+            // a lease runs until its funds do; it has no deadline and no milestones
+            if (p.deadline != 0) revert InvalidOrder("deadline");
+            if (p.milestones != 0) revert InvalidOrder("milestones");
+            if (p.budget / p.ratePerSecond > MAX_DURATION) revert InvalidOrder("ratePerSecond");
+        } else {
+            if (p.deadline <= p.biddingEnds || p.deadline > block.timestamp + MAX_DURATION) {
+                revert InvalidOrder("deadline");
+            }
+            if (!OrderMathLib.validMilestones(p.milestones)) revert InvalidOrder("milestones");
+        }
+    }
+
+    function _hash(OrderParams memory p) internal pure returns (uint160) {
+        return uint160(uint256(keccak256(abi.encode(p))));
+    }
+
+    function _load(uint256 orderId, OrderParams calldata params, OrderStatus expected)
+        internal
+        view
+        returns (Order storage o)
+    {
+        o = _orders[orderId];
+        if (o.status == OrderStatus.None) revert OrderNotFound(orderId);
+        if (o.paramsHash != uint160(uint256(keccak256(abi.encode(params))))) revert ParamsMismatch(orderId);
+        if (o.status != expected) revert WrongOrderStatus(orderId, o.status);
+    }
+
+    function _isLease(OrderParams calldata params) internal pure returns (bool) {
+        return params.ratePerSecond > 0;
+    }
+
+    /// @dev The order's value in stake-token units: a job's price, a lease's whole funds, or the stated value.
+    function _required(OrderParams calldata params, uint256 price, uint256 score) internal view returns (uint256) {
+        uint256 base = params.paymentToken != address(STAKE_TOKEN)
+            ? params.value
+            : _isLease(params) ? params.budget : price;
+        return ReputationLib.requiredCollateral(base, params.collateralFactorBps, params.collateralFloorBps, score);
+    }
+
+    function _beats(uint256 score, address incumbent, OrderParams calldata params) internal view returns (bool) {
+        (, uint256 incumbentScore) = IOperatorVault(incumbent).collateralTerms(params.serviceId);
+        return score > incumbentScore;
+    }
+
+    /// @dev Reserves the collateral (the vault checks the room, the ban and the jail) and starts the order.
+    function _activate(
+        uint256 orderId,
+        OrderParams calldata params,
+        Order storage o,
+        address vault,
+        uint256 price,
+        uint256 collateral
+    ) internal {
+        if (!_isLease(params) && block.timestamp >= params.deadline) revert DeadlinePassed(orderId, params.deadline);
+        if (!FACTORY.isVault(vault)) revert NotAnOperator(vault);
+        uint256 score = IOperatorVault(vault).reserveCollateral(params.serviceId, collateral);
+        // the reputation may have fallen since the bid (a failure, a slash): the bid must still cover the requirement
+        uint256 required = _required(params, price, score);
+        if (collateral < required) revert CollateralBelowRequirement(collateral, required);
+        o.status = OrderStatus.Active;
+        o.startedAt = uint40(block.timestamp);
+        (o.vault, o.price) = (vault, uint96(price));
+        o.collateral = uint96(collateral);
+        // a job won below its budget gives the difference back now; a lease keeps all its funds to stream
+        uint256 refund = _isLease(params) ? 0 : params.budget - price;
+        if (refund > 0) IERC20(params.paymentToken).safeTransfer(params.client, refund);
+        emit OrderAccepted(orderId, vault, price, collateral, refund);
+    }
+
+    /// @dev Pays the next milestone of a job (the last takes the remainder) and completes the order after the last.
+    function _payMilestone(uint256 orderId, OrderParams calldata params, Order storage o, bool byAttesters) internal {
+        uint256 index = o.settled;
+        uint256 price = o.price;
+        uint256 paid = o.paid;
+        bool last = index + 1 == OrderMathLib.milestoneCount(params.milestones);
+        uint256 amount = last ? price - paid : OrderMathLib.milestoneAmount(price, params.milestones, index);
+        o.settled = uint8(index + 1);
+        o.paid = uint96(paid + amount);
+        address operator;
+        if (last) {
+            o.status = OrderStatus.Completed;
+            operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Succeeded);
+        } else {
+            operator = IOperatorVault(o.vault).OPERATOR();
+        }
+        uint256 fee = _pay(params, operator, amount);
+        emit MilestonePaid(orderId, uint8(index), amount, fee, operator, byAttesters);
+        if (last) emit OrderCompleted(orderId, o.vault, price);
+    }
+
+    function _payLease(uint256 orderId, OrderParams calldata params, Order storage o, uint256 due, address operator)
+        internal
+    {
+        uint256 paid = o.paid + due;
+        o.paid = uint96(paid);
+        uint256 fee = due > 0 ? _pay(params, operator, due) : 0;
+        emit LeaseSettled(orderId, due, fee, paid, operator);
+    }
+
+    /// @dev What a lease has streamed and not yet paid, and whether its funds are all streamed.
+    function _streamDue(OrderParams calldata params, Order storage o) internal view returns (uint256 due, bool exhausted) {
+        uint256 streamed = Math.min(params.budget, uint256(o.price) * (block.timestamp - o.startedAt));
+        return (streamed - o.paid, streamed == params.budget);
+    }
+
+    /// @dev Escrow of the order not yet paid out: a job's price (the budget above it went back at acceptance) or a
+    /// lease's funds, less what the operator was paid.
+    function _escrowLeft(OrderParams calldata params, Order storage o) internal view returns (uint256) {
+        return (_isLease(params) ? params.budget : o.price) - o.paid;
+    }
+
+    /// @dev Fails an active order: a lease first pays what streamed; the client gets the rest of the escrow back;
+    /// the collateral leaves the reservation and becomes a pending slash in the court, paid to the client.
+    function _fail(uint256 orderId, OrderParams calldata params, Order storage o, uint8 classId, uint64 signers)
+        internal
+    {
+        o.status = OrderStatus.Failed;
+        address vault = o.vault;
+        uint256 collateral = o.collateral;
+        address operator = IOperatorVault(vault).releaseCollateral(params.serviceId, collateral, OrderResult.Failed);
+        if (_isLease(params)) {
+            (uint256 due,) = _streamDue(params, o);
+            if (due > 0) _payLease(orderId, params, o, due, operator);
+        }
+        uint256 refund = _escrowLeft(params, o);
+        o.paid += uint96(refund); // the escrow is spent: nothing of this order can be paid twice
+        (bytes32 slashId, uint256 slashAmount) = COURT.requestOrderSlash(
+            OrderSlashRequest({
+                serviceId: params.serviceId,
+                vault: vault,
+                orderId: orderId,
+                client: params.client,
+                collateral: collateral,
+                classId: classId,
+                signers: signers
+            })
+        );
+        if (refund > 0) IERC20(params.paymentToken).safeTransfer(params.client, refund);
+        emit OrderFailed(orderId, vault, classId, refund, slashId, slashAmount);
+    }
+
+    /// @dev Pays `amount` of the escrow: the fee (rounded up: it goes to the service's stakers) to the rewards
+    /// distributor, or to the service owner for a foreign payment token; the rest to the operator.
+    function _pay(OrderParams calldata params, address operator, uint256 amount) internal returns (uint256 fee) {
+        fee = OrderMathLib.fee(amount, params.feeBps);
+        IERC20 token = IERC20(params.paymentToken);
+        if (fee > 0) {
+            if (address(token) == address(STAKE_TOKEN)) {
+                token.safeTransfer(address(REWARDS), fee);
+                REWARDS.addOrderFee(params.serviceId, fee);
+            } else {
+                token.safeTransfer(REGISTRY.serviceOwner(params.serviceId), fee);
+            }
+        }
+        if (amount > fee) token.safeTransfer(operator, amount - fee);
+    }
+
+    function _recoverSigners(OrderOutcome calldata outcome, Signature[] calldata signatures)
+        internal
+        view
+        returns (address[] memory signers)
+    {
+        bytes32 digest = outcomeDigest(outcome);
+        signers = new address[](signatures.length);
+        for (uint256 i; i < signatures.length; ++i) {
+            signers[i] = ECDSA.recover(digest, signatures[i].r, signatures[i].vs);
+        }
+    }
+}
