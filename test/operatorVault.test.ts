@@ -964,7 +964,13 @@ describe('OperatorVault court hooks', () => {
           functionName: 'reserveSlash',
           args: [
             svc.serviceId,
-            { penaltyBps: 10_000, incidentCapBps: 10_000, windowCapBps: 10_000, window: 86_400, fixedAmount: 0n },
+            {
+              penaltyBps: 10_000,
+              incidentCapBps: 10_000,
+              windowCapBps: 10_000,
+              window: 86_400,
+              fixedAmount: 0n,
+            },
           ],
         }),
         'NotCourt',

@@ -79,6 +79,8 @@ export function reduceLog(state: IndexedState, log: DecodedLog): void {
         vault.pool -= a.assets
         return
       case 'RewardsClaimed':
+        // the commission joins the operator's bond, the rest the pool
+        vault.bond += a.commission
         vault.pool = a.poolAssets
         return
       case 'BondDeposited':

@@ -369,11 +369,21 @@ export class ProtocolModel {
   }
 
   requestSlash(
-    report: { id: string; serviceId: bigint; vault: string; classId: number; client: string },
+    report: {
+      id: string
+      serviceId: bigint
+      vault: string
+      classId: number
+      client: string
+      incidentId?: string
+    },
     signers: string[],
     reporter: string,
     now: bigint,
   ): ModelSlash {
+    // incident ids with the top bit set are the order book's
+    if (report.incidentId !== undefined && BigInt(report.incidentId) >> 255n === 1n)
+      fail('ReservedIncidentId')
     if (this.slashes.has(report.id)) fail('ReportAlreadyUsed')
     const queue = this.queues.get(addr(report.vault))
     if (!queue) return fail('NotAllocated')

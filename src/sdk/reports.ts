@@ -7,8 +7,11 @@ import {
   type Address,
   type Hex,
   hexToSignature,
+  keccak256,
+  numberToHex,
   recoverTypedDataAddress,
   signatureToCompactSignature,
+  toHex,
 } from 'viem'
 import { InvalidInputError } from '../errors.ts'
 import type { CompactSignature, SlashReport } from './types.ts'
@@ -22,6 +25,19 @@ export const REPORT_TYPES = {
     { name: 'client', type: 'address' },
   ],
 } as const
+
+/** Incident ids with the top bit set belong to the order book (order id | flag); the court refuses them in reports. */
+export const ORDER_INCIDENT_FLAG = 1n << 255n
+
+/** An attester incident id from a label (e.g. "svc1/op3/epoch 1234"): its hash with the order flag cleared. */
+export function incidentIdFor(label: string): Hex {
+  return numberToHex(BigInt(keccak256(toHex(label))) & (ORDER_INCIDENT_FLAG - 1n), { size: 32 })
+}
+
+/** The incident id of an order's collateral slash (SlashRequested.details.incidentId when the order failed). */
+export function orderIncidentId(orderId: bigint): Hex {
+  return numberToHex(orderId | ORDER_INCIDENT_FLAG, { size: 32 })
+}
 
 export type ReportDomain = { chainId: number; court: Address }
 

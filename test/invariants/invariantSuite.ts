@@ -23,6 +23,7 @@ import { BPS, min, netPoolAssets, toAssetsDown } from '../../src/model/sharesMat
 import {
   approveStake,
   operatorVaultAbi,
+  orderIncidentId,
   orderSignatures,
   rewardsDistributorAbi,
   signReport,
@@ -406,7 +407,9 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       }
       case 'report': {
         const classId = rng.int(4)
-        const incidentId = incident(`seed-${seed}-${incidents++}`)
+        // now and then an id in the order book's range, which the court must refuse
+        const label = `seed-${seed}-${incidents++}`
+        const incidentId = rng.next() < 0.05 ? orderIncidentId(BigInt(incidents)) : incident(label)
         const active = fx.attesters.filter(
           (a) => model.service(service.id).attesters.get(a.address.toLowerCase())?.active,
         )
@@ -430,7 +433,7 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           },
           () => {
             modelSlash = model.requestSlash(
-              { id, serviceId: service.id, vault: vault.address, classId, client },
+              { id, serviceId: service.id, vault: vault.address, classId, client, incidentId },
               signers.map((s) => s.address),
               fx.reporter.address,
               now,

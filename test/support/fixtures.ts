@@ -1,7 +1,8 @@
 /** Ready-made services, vaults and attesters for tests, built only through the SDK. */
-import { type Account, type Address, type Hex, keccak256, parseEther, toHex } from 'viem'
+import { type Account, type Address, type Hex, parseEther } from 'viem'
 import { type SeedVaultOptions, seedService, seedVault } from '../../src/chain/seed.ts'
 import {
+  incidentIdFor,
   requestSlash,
   type ServiceParams,
   type SlashReport,
@@ -72,7 +73,7 @@ export async function setupVault(
 }
 
 export function incident(label: string): Hex {
-  return keccak256(toHex(label))
+  return incidentIdFor(label)
 }
 
 /** Signs `report` with the given attesters and submits it from `submitter`. */
