@@ -1001,6 +1001,7 @@ describe('OperatorVault court hooks', () => {
               clientShareBps: 10_000,
               reporterShareBps: 0,
               ban: false,
+              jailDuration: 0,
             },
           ],
         }),

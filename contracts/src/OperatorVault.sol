@@ -64,8 +64,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint16 score; // reputation at scoredAt, before decay (ReputationLib)
         uint40 scoredAt;
         uint16 slashesSeen; // slashCount when the score was last written
-        uint32 successes;
-        uint32 failures;
+        uint24 successes;
+        uint24 failures;
+        uint32 jailedUntil; // after an executed slash of a jailing class: no allocation increase, no new order
         bool ordersLive;
     }
 
@@ -89,8 +90,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     uint96 internal _totalAllocated;
     uint16 internal _commissionBps;
     uint32 internal _restakingCapBps;
-    // word C: collateral all open orders hold; `_ordersLive` is set at construction so no reservation writes from zero
+    // word C: collateral all open orders hold, and what queued withdrawals were promised at request (an upper bound
+    // of what they will take); `_ordersLive` is set at construction so neither is ever written from zero
     uint96 internal _totalReserved;
+    uint96 internal _queuedAssets;
     bool internal _ordersLive;
     // Queued withdrawal shares are held by the vault itself: still in totalSupply (so still slashable and still
     // in the share base), out of the holder's hands.
@@ -170,6 +173,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         // the vault holds queued shares: out of the holder's hands, still in the share base, still slashable
         _transfer(msg.sender, address(this), shares);
         id = _nextWithdrawalId++;
+        _queuedAssets += assets.toUint96(); // leaving stake backs no new order
         uint256 readyAt = block.timestamp + WITHDRAWAL_DELAY;
         _withdrawals[_withdrawalKey(msg.sender, id)] =
             Withdrawal({shares: shares.toUint128(), assets: assets.toUint96(), readyAt: uint32(readyAt)});
@@ -192,6 +196,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint256 held = uint256(_pendingLiabilities) + _totalReserved;
         uint256 stakeAfter = uint256(_bondAssets) + pool - assets;
         if (stakeAfter < held) revert StakeHeldByOrders(stakeAfter, held);
+        _queuedAssets -= w.assets;
         delete _withdrawals[key];
         _burn(address(this), w.shares);
         _poolAssets = uint96(pool - assets);
@@ -259,7 +264,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         // a withdrawal must not outrun the slashing pipeline of any service the stake backs
         if (WITHDRAWAL_DELAY < pipeline) revert DelayShorterThanPipeline(WITHDRAWAL_DELAY, pipeline);
         if (_allocations[serviceId].banned) revert OperatorBanned(serviceId);
-        uint256 jailedUntil = COURT.jailedUntil(serviceId, address(this));
+        uint256 jailedUntil = _allocations[serviceId].jailedUntil;
         if (jailedUntil > block.timestamp) revert OperatorJailed(serviceId, jailedUntil);
         uint256 total = _totalAllocated + increase;
         // the cap rounds down: it protects stakers from more restaking than they signed up for
@@ -337,7 +342,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         Allocation storage a = _allocations[serviceId];
         if (!a.live) revert NotAllocated(serviceId);
         if (a.banned) revert OperatorBanned(serviceId);
-        uint256 jailedUntil = COURT.jailedUntil(serviceId, address(this));
+        uint256 jailedUntil = a.jailedUntil;
         if (jailedUntil > block.timestamp) revert OperatorJailed(serviceId, jailedUntil);
         uint256 room = _collateralRoom(a);
         if (amount > room) revert CollateralUnavailable(serviceId, amount, room);
@@ -458,6 +463,12 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         unchecked {
             ++a.slashCount; // same word again; resets the reputation on this service
         }
+        if (!payees.ban && payees.jailDuration > 0) {
+            // only jailing classes pay for the orders word: the steady-state execution does not touch it
+            uint256 until = Math.max(a.jailedUntil, block.timestamp + payees.jailDuration);
+            a.jailedUntil = uint32(until);
+            o.jailedUntil = until;
+        }
         _pendingLiabilities -= uint96(amount);
         uint256 bond = _bondAssets;
         uint256 pool = _poolAssets;
@@ -517,6 +528,14 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     }
 
     /// @inheritdoc IOperatorVault
+    function allocationTerms(uint64 serviceId) external view returns (uint256 allocationRoom, uint256 score) {
+        Allocation storage a = _allocations[serviceId];
+        uint256 held = uint256(a.pending) + a.reserved;
+        if (!a.banned && a.amount > held) allocationRoom = a.amount - held;
+        score = _score(a);
+    }
+
+    /// @inheritdoc IOperatorVault
     function collateralTerms(uint64 serviceId) external view returns (uint256 room, uint256 score) {
         Allocation storage a = _allocations[serviceId];
         if (!a.live || a.banned) return (0, _score(a));
@@ -534,6 +553,14 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
 
     function totalReserved() external view returns (uint256) {
         return _totalReserved;
+    }
+
+    function queuedAssets() external view returns (uint256) {
+        return _queuedAssets;
+    }
+
+    function jailedUntil(uint64 serviceId) external view returns (uint256) {
+        return _allocations[serviceId].jailedUntil;
     }
 
     function isBanned(uint64 serviceId) external view returns (bool) {
@@ -588,19 +615,14 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         emit SlashReserved(serviceId, amount, pending);
     }
 
-    /// @dev Collateral a new order may still reserve on the service: stake leaving by queued withdrawals (valued
-    /// rounded up) backs nothing new; pending slashes and other orders' collateral come off both the allocation
-    /// and the vault, so restaking never lets two services' orders count the same stake.
+    /// @dev Collateral a new order may still reserve on the service: stake leaving by queued withdrawals (what they
+    /// were promised at request, at least what they will take) backs nothing new; pending slashes and other orders'
+    /// collateral come off both the allocation and the vault, so restaking never lets two services' orders count
+    /// the same stake.
     function _collateralRoom(Allocation storage a) internal view returns (uint256) {
-        uint256 bond = _bondAssets;
         uint256 pool = _poolAssets;
-        uint256 pending = _pendingLiabilities;
-        uint256 queued = balanceOf(address(this)) - DEAD_SHARES;
-        uint256 leaving = queued == 0
-            ? 0
-            : SharesMathLib.toAssetsUp(queued, SharesMathLib.netPoolAssets(pool, bond, pending), totalSupply());
-        uint256 backing = bond + pool - Math.min(leaving, pool);
-        uint256 heldByVault = pending + _totalReserved;
+        uint256 backing = _bondAssets + pool - Math.min(_queuedAssets, pool);
+        uint256 heldByVault = uint256(_pendingLiabilities) + _totalReserved;
         uint256 vaultRoom = backing > heldByVault ? backing - heldByVault : 0;
         uint256 allocated = Math.min(a.amount, backing);
         uint256 heldHere = uint256(a.pending) + a.reserved;

@@ -58,10 +58,18 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         uint40 at;
     }
 
+    /// @dev Stake-token fees of a service, swept to the rewards distributor in one transfer by anyone. Both totals
+    /// only grow, so a settlement never writes this word from zero after the service's first fee.
+    struct FeePot {
+        uint128 accrued;
+        uint128 swept;
+    }
+
     /// @notice The id the next order gets (set at construction so no order writes it from zero).
     uint256 public nextOrderId;
     mapping(uint256 => Order) internal _orders;
     mapping(uint256 => mapping(address => Bid)) internal _bids;
+    mapping(uint64 => FeePot) internal _fees;
 
     constructor(
         IERC20 stakeToken,
@@ -111,7 +119,8 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         if (price == 0 || price > most) revert PriceAboveBudget(price, most);
         address vault = FACTORY.vaultOf(msg.sender);
         if (vault == address(0)) revert NotAnOperator(msg.sender);
-        (uint256 room, uint256 score) = IOperatorVault(vault).collateralTerms(params.serviceId);
+        // the allocation's room (two storage words) is checked now; the vault-wide room when the bid is accepted
+        (uint256 room, uint256 score) = IOperatorVault(vault).allocationTerms(params.serviceId);
         uint256 required = _required(params, price, score);
         if (collateral < required) revert CollateralBelowRequirement(collateral, required);
         if (collateral > room) revert CollateralUnavailable(collateral, room);
@@ -140,7 +149,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
             if (FACTORY.vaultOf(msg.sender) != params.vault) revert NotOrderOperator(msg.sender);
             if (block.timestamp > params.biddingEnds) revert AcceptanceClosed(orderId, params.biddingEnds);
             uint256 price = o.price;
-            (, uint256 score) = IOperatorVault(params.vault).collateralTerms(params.serviceId);
+            (, uint256 score) = IOperatorVault(params.vault).allocationTerms(params.serviceId);
             _activate(orderId, params, o, params.vault, price, _required(params, price, score));
         } else {
             if (block.timestamp < params.biddingEnds) revert BiddingOpen(orderId, params.biddingEnds);
@@ -262,7 +271,23 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         emit ResultCommitted(orderId, o.settled, resultHash);
     }
 
+    /// @inheritdoc IOrderBook
+    function sweepFees(uint64 serviceId) external nonReentrant returns (uint256 amount) {
+        FeePot storage pot = _fees[serviceId];
+        amount = pot.accrued - pot.swept;
+        if (amount == 0) return 0;
+        pot.swept = pot.accrued;
+        STAKE_TOKEN.safeTransfer(address(REWARDS), amount);
+        REWARDS.addOrderFee(serviceId, amount);
+        emit FeesSwept(serviceId, amount);
+    }
+
     /* VIEWS */
+
+    function unsweptFees(uint64 serviceId) external view returns (uint256) {
+        FeePot memory pot = _fees[serviceId];
+        return pot.accrued - pot.swept;
+    }
 
     function outcomeDigest(OrderOutcome calldata outcome) public view returns (bytes32) {
         return _hashTypedDataV4(
@@ -353,11 +378,12 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     }
 
     function _beats(uint256 score, address incumbent, OrderParams calldata params) internal view returns (bool) {
-        (, uint256 incumbentScore) = IOperatorVault(incumbent).collateralTerms(params.serviceId);
+        (, uint256 incumbentScore) = IOperatorVault(incumbent).allocationTerms(params.serviceId);
         return score > incumbentScore;
     }
 
-    /// @dev Reserves the collateral (the vault checks the room, the ban and the jail) and starts the order.
+    /// @dev Reserves the collateral (the vault checks the room, the ban and the jail) and starts the order. The vault
+    /// is genuine: a bid's vault is factory.vaultOf(bidder), a named order's is checked against the caller's.
     function _activate(
         uint256 orderId,
         OrderParams calldata params,
@@ -367,7 +393,6 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         uint256 collateral
     ) internal {
         if (!_isLease(params) && block.timestamp >= params.deadline) revert DeadlinePassed(orderId, params.deadline);
-        if (!FACTORY.isVault(vault)) revert NotAnOperator(vault);
         uint256 score = IOperatorVault(vault).reserveCollateral(params.serviceId, collateral);
         // the reputation may have fallen since the bid (a failure, a slash): the bid must still cover the requirement
         uint256 required = _required(params, price, score);
@@ -399,7 +424,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
             operator = IOperatorVault(o.vault).OPERATOR();
         }
         uint256 fee = _pay(params, operator, amount);
-        emit MilestonePaid(orderId, uint8(index), amount, fee, operator, byAttesters);
+        emit MilestonePaid(orderId, uint8(index), amount, fee, byAttesters);
         if (last) emit OrderCompleted(orderId, o.vault, price);
     }
 
@@ -454,15 +479,15 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         emit OrderFailed(orderId, vault, classId, refund, slashId, slashAmount);
     }
 
-    /// @dev Pays `amount` of the escrow: the fee (rounded up: it goes to the service's stakers) to the rewards
-    /// distributor, or to the service owner for a foreign payment token; the rest to the operator.
+    /// @dev Pays `amount` of the escrow: the fee (rounded up: it goes to the service's stakers) into the service's fee
+    /// pot (swept to the rewards distributor by anyone), or to the service owner for a foreign payment token; the
+    /// rest to the operator.
     function _pay(OrderParams calldata params, address operator, uint256 amount) internal returns (uint256 fee) {
         fee = OrderMathLib.fee(amount, params.feeBps);
         IERC20 token = IERC20(params.paymentToken);
         if (fee > 0) {
             if (address(token) == address(STAKE_TOKEN)) {
-                token.safeTransfer(address(REWARDS), fee);
-                REWARDS.addOrderFee(params.serviceId, fee);
+                _fees[params.serviceId].accrued += uint128(fee);
             } else {
                 token.safeTransfer(REGISTRY.serviceOwner(params.serviceId), fee);
             }

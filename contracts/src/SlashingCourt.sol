@@ -68,8 +68,9 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         uint96 previous; // requested in `epoch - 1`
     }
 
+    /// @dev Jail and ban live in the vault's allocation (set by its executeSlash), where allocate and order
+    /// acceptance read them without a call.
     struct OperatorState {
-        uint40 jailedUntil;
         bool known; // the vault has allocated to the service at least once
     }
 
@@ -252,10 +253,11 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
                 sink: details.sink,
                 clientShareBps: details.clientShareBps,
                 reporterShareBps: details.reporterShareBps,
-                ban: details.permanentBan
+                ban: details.permanentBan,
+                jailDuration: details.jailDuration
             })
         );
-        _punish(details);
+        _punish(details, o.jailedUntil);
         emit SlashExecuted(
             slashId, details.vault, details.serviceId, o.fromBond, o.fromPool, o.toClient, o.toReporter, o.toSink
         );
@@ -307,7 +309,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
     }
 
     function jailedUntil(uint64 serviceId, address vault) external view returns (uint256) {
-        return _operators[serviceId][vault].jailedUntil;
+        return IOperatorVault(vault).jailedUntil(serviceId);
     }
 
     function isBanned(uint64 serviceId, address vault) external view returns (bool) {
@@ -456,15 +458,12 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         return (_settled[vault][seq >> 8] >> (seq & 255)) & 1 == 1;
     }
 
-    function _punish(SlashDetails calldata details) internal {
+    /// @dev The ban or jail itself is stored in the vault's allocation by executeSlash; the court records it.
+    function _punish(SlashDetails calldata details, uint256 jailedUntil_) internal {
         if (details.permanentBan) {
-            // the ban itself is stored in the vault's allocation, set by executeSlash
             emit OperatorBannedForever(details.serviceId, details.vault);
         } else if (details.jailDuration > 0) {
-            OperatorState storage op = _operators[details.serviceId][details.vault];
-            uint256 until = Math.max(op.jailedUntil, block.timestamp + details.jailDuration);
-            op.jailedUntil = uint40(until);
-            emit OperatorJailed(details.serviceId, details.vault, until);
+            emit OperatorJailed(details.serviceId, details.vault, jailedUntil_);
         }
     }
 }

@@ -48,9 +48,8 @@ interface IOrderBook {
     );
     event BidPlaced(uint256 indexed orderId, address indexed vault, uint256 price, uint256 collateral, uint256 score);
     event OrderAccepted(uint256 indexed orderId, address indexed vault, uint256 price, uint256 collateral, uint256 refund);
-    event MilestonePaid(
-        uint256 indexed orderId, uint8 milestone, uint256 amount, uint256 fee, address operator, bool byAttesters
-    );
+    /// @dev Paid to the vault's operator (its immutable OPERATOR): amount − fee.
+    event MilestonePaid(uint256 indexed orderId, uint8 milestone, uint256 amount, uint256 fee, bool byAttesters);
     event LeaseSettled(uint256 indexed orderId, uint256 amount, uint256 fee, uint256 streamed, address operator);
     event OrderCompleted(uint256 indexed orderId, address indexed vault, uint256 paid);
     event OrderFailed(
@@ -64,6 +63,7 @@ interface IOrderBook {
     event CancelAgreed(uint256 indexed orderId, address party);
     event OrderCancelled(uint256 indexed orderId, uint256 refund);
     event ResultCommitted(uint256 indexed orderId, uint8 milestone, bytes32 resultHash);
+    event FeesSwept(uint64 indexed serviceId, uint256 amount);
 
     /// @notice Opens an order with `params.budget` of the payment token in escrow (pulled from the caller, who is
     /// the client). The service's fee, collateral factor and floor in force now are written into the parameters.
@@ -113,7 +113,12 @@ interface IOrderBook {
     /// @notice The operator publishes the hash of a job's result for the attesters to check.
     function commitResult(uint256 orderId, OrderParams calldata params, bytes32 resultHash) external;
 
+    /// @notice Moves a service's accrued stake-token order fees to the rewards distributor, which streams them to the
+    /// stake allocated to the service. Anyone may call (a keeper duty); one transfer for any number of orders.
+    function sweepFees(uint64 serviceId) external returns (uint256 amount);
+
     /* VIEWS */
+    function unsweptFees(uint64 serviceId) external view returns (uint256);
     function outcomeDigest(OrderOutcome calldata outcome) external view returns (bytes32);
     function order(uint256 orderId)
         external

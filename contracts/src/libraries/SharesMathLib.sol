@@ -17,10 +17,6 @@ library SharesMathLib {
         return Math.mulDiv(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES);
     }
 
-    function toAssetsUp(uint256 shares, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
-        return Math.mulDiv(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES, Math.Rounding.Ceil);
-    }
-
     /// @notice Pool assets net of the part of pending slashes the bond cannot absorb.
     function netPoolAssets(uint256 poolAssets, uint256 bondAssets, uint256 pending) internal pure returns (uint256) {
         uint256 poolLoss = pending > bondAssets ? pending - bondAssets : 0;

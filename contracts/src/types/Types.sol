@@ -121,6 +121,7 @@ struct SlashPayees {
     uint16 clientShareBps;
     uint16 reporterShareBps;
     bool ban; // the class bans the operator from the service for good
+    uint32 jailDuration; // otherwise, seconds the operator may not raise its allocation nor take orders there
 }
 
 /// @notice What a slash execution actually took and paid.
@@ -131,6 +132,7 @@ struct SlashOutcome {
     uint256 toClient;
     uint256 toReporter;
     uint256 toSink;
+    uint256 jailedUntil; // set when the slash jailed the operator
 }
 
 /// @notice What a client fixes when it opens an order. The order book stores a 160-bit hash of it; callers pass it
