@@ -16,6 +16,7 @@ import {
 } from '../src/sdk/index.ts'
 import { incident, reportSlash, setupService, setupVault } from '../test/support/fixtures.ts'
 import type { World } from '../test/support/world.ts'
+import { measureOrderGas } from './orderGasScenario.ts'
 
 export const BLOCK_TIME = 12
 
@@ -31,6 +32,22 @@ export const GAS_BUDGETS: Record<string, number> = {
   'request slash, 3-of-5 (first on vault)': 150_000,
   'request slash, 3-of-5 (repeat)': 150_000,
   'execute slash (steady state)': 100_000,
+  'claim rewards (repeat)': 60_000,
+  // issue 3: orders
+  'open order': 120_000,
+  'open order (repeat)': 120_000,
+  'open intent': 120_000,
+  'bid (first on the order)': 80_000,
+  'bid (second bidder, becomes best)': 80_000,
+  'bid (lower re-bid)': 80_000,
+  'accept named job': 110_000,
+  'accept named job (repeat)': 110_000,
+  'accept intent (best bid, refunds budget − price)': 110_000,
+  'settle milestone (the service’s first fee)': 90_000,
+  'settle milestone': 90_000,
+  'settle last milestone (completes, frees collateral)': 90_000,
+  'settle last milestone (repeat)': 90_000,
+  'claim rewards (order fees)': 60_000,
 }
 
 /** Spaces the next block 12 s after the last, like a real chain. */
@@ -137,6 +154,8 @@ export async function measureGas(world: World, options: { extraStakers?: number 
 
   await world.travel(7 * 24 * 3600)
   await measured(world, report, 'complete withdrawal', () => claimWithdrawal(s2, { vault, id: 0n }))
+
+  await measureOrderGas(world, svc, (name, tx) => measured(world, report, name, tx))
   return report
 }
 
