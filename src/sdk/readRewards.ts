@@ -1,5 +1,5 @@
 import type { Address } from 'viem'
-import { rewardsDistributorAbi } from './abis.ts'
+import { orderBookAbi, rewardsDistributorAbi } from './abis.ts'
 import type { SuretyReader } from './types.ts'
 
 export type ServiceRewardsView = {
@@ -35,5 +35,15 @@ export function readClaimableRewards(
     abi: rewardsDistributorAbi,
     functionName: 'claimable',
     args: [serviceId, vault],
+  })
+}
+
+/** Stake-token order fees of a service accrued in the order book and not yet swept to the stakers (sweepFees). */
+export function readUnsweptFees(reader: SuretyReader, serviceId: bigint): Promise<bigint> {
+  return reader.public.readContract({
+    address: reader.addresses.orders,
+    abi: orderBookAbi,
+    functionName: 'unsweptFees',
+    args: [serviceId],
   })
 }

@@ -88,3 +88,70 @@ export const SlashStatus = [
   'Lapsed',
 ] as const
 export type SlashStatusName = (typeof SlashStatus)[number]
+
+/** What a client fixes when it opens an order (Types.sol OrderParams); pass it back to act on the order. */
+export type OrderParams = {
+  client: Address
+  serviceId: bigint
+  /** The stake token (fees go to stakers) or another ERC-20 (fees go to the service owner). */
+  paymentToken: Address
+  /** The named operator's vault, or zero for an intent that operators bid on. */
+  vault: Address
+  /** Escrowed at open: a job's price (named) or the most it pays (intent); a lease's whole funds. */
+  budget: bigint
+  /** Collateral base in stake-token units for a foreign payment token; 0 for the stake token. */
+  value: bigint
+  /** Leases: the rate (named) or the highest rate accepted (intent); 0 for a job. */
+  ratePerSecond: bigint
+  biddingEnds: number
+  /** Jobs: every milestone settled by then, else the order fails; 0 for a lease. */
+  deadline: number
+  /** Up to 4 bps shares, 16 bits each from the lowest; 0 = one milestone (see packMilestones). */
+  milestones: bigint
+  /** The service's terms when the order opened: the contract overwrites whatever the caller passes. */
+  feeBps: number
+  collateralFactorBps: number
+  collateralFloorBps: number
+}
+
+/** Off-chain terms and the thresholds the attesters judge, published in OrderOpened. */
+export type OrderTerms = {
+  termsHash: Hex
+  maxLatencyMs: number
+  minUptimeBps: number
+  minTempCentiC: number
+  maxTempCentiC: number
+  pickupBy: number
+  device: Address
+}
+
+/** What an attester quorum signs about an order (EIP-712, see orderOutcomes.ts). */
+export type OrderOutcome = { orderId: bigint; milestone: number; success: boolean; classId: number }
+
+/** The class id of an order that failed by its deadline, without an attester report (no jail, no ban). */
+export const NO_CLASS = 255
+
+export const OrderStatus = ['None', 'Open', 'Active', 'Completed', 'Failed', 'Cancelled'] as const
+export type OrderStatusName = (typeof OrderStatus)[number]
+
+/** What every order action needs: the id and the parameters the order book holds the hash of. */
+export type OrderRef = { orderId: bigint; params: OrderParams }
+
+/** An order as the chain holds it: state from `order()`, parameters and terms from its OrderOpened event. */
+export type Order = OrderRef & {
+  terms: OrderTerms
+  status: OrderStatusName
+  kind: 'job' | 'lease'
+  /** Milestones paid (jobs). */
+  settled: number
+  /** Acceptance time (0 before): a lease streams from here. */
+  startedAt: number
+  /** The named vault; the best bidder while bidding; then the operator's vault (zero: none yet). */
+  vault: Address
+  /** A job's price or a lease's rate: the budget at open, the best bid while bidding. */
+  price: bigint
+  collateral: bigint
+  /** Paid out of escrow to the operator, fee included (after a failure or cancel: the whole escrow). */
+  paid: bigint
+  openedAtBlock: bigint
+}

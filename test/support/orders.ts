@@ -1,0 +1,224 @@
+/**
+ * Order fixtures: a service with order terms, operator vaults to take orders, a client that approved the order
+ * book, helpers to open, accept and attest orders through the SDK, and the expectation formulas of
+ * ReputationLib / OrderMathLib written inline (src/model/reputation.ts and orderMath.ts are not there yet; when
+ * they land, these should re-export them).
+ */
+import { type Account, type Address, getAddress, maxUint256, parseEther } from 'viem'
+import { mockERC20Abi, mockERC20Bytecode } from '../../src/generated/contracts.ts'
+import {
+  acceptOrder,
+  approveStake,
+  type OpenOrderReturnType,
+  type OrderOutcome,
+  type OrderParams,
+  type OrderParamsInput,
+  type OrderRef,
+  openOrder,
+  orderBookAbi,
+  orderParams,
+  readOrder,
+  readReputation,
+  reportOrderOutcome,
+  type ServiceParams,
+  sendTransaction,
+  signOrderOutcome,
+} from '../../src/sdk/index.ts'
+import { type ServiceFixture, setupService, setupVault, type VaultFixture } from './fixtures.ts'
+import type { World } from './world.ts'
+
+/* Expectation formulas (mirrors of the Solidity libraries, bigint, same rounding). */
+
+export const BPS = 10_000n
+export const MAX_SCORE = 10_000n
+export const HALF_LIFE = 30n * 86_400n
+
+/** OrderMathLib.fee: rounded up (it goes to the service's stakers). */
+export const orderFee = (amount: bigint, feeBps: bigint | number) =>
+  (amount * BigInt(feeBps) + BPS - 1n) / BPS
+
+/** ReputationLib.requiredCollateral: base × factor × (1 − score·(1 − floor)), rounded up. */
+export function requiredCollateral(
+  base: bigint,
+  factorBps: bigint | number,
+  floorBps: bigint | number,
+  score: bigint,
+): bigint {
+  const keep = MAX_SCORE - (score * (MAX_SCORE - BigInt(floorBps))) / MAX_SCORE
+  const denominator = MAX_SCORE * MAX_SCORE
+  return (base * BigInt(factorBps) * keep + denominator - 1n) / denominator
+}
+
+export const scoreAfterSuccess = (score: bigint) => score + ((MAX_SCORE - score) * 1_000n) / MAX_SCORE
+export const scoreAfterFailure = (score: bigint) => (score * 5_000n) / MAX_SCORE
+
+/** ReputationLib.decay: halves every HALF_LIFE, linear (the chord) within one. */
+export function decayScore(score: bigint, elapsed: bigint): bigint {
+  const halvings = elapsed / HALF_LIFE
+  if (halvings >= 14n) return 0n
+  const rest = elapsed % HALF_LIFE
+  return ((score >> halvings) * (2n * HALF_LIFE - rest)) / (2n * HALF_LIFE)
+}
+
+/** RewardsDistributor: a vault's share of `amount` spread over `total` allocated stake (accumulator, rounded down). */
+export const ACC_SCALE = 10n ** 24n
+export const rewardShare = (stake: bigint, amount: bigint, total: bigint) =>
+  (stake * ((amount * ACC_SCALE) / total)) / ACC_SCALE
+
+/* World set-up. */
+
+/** Order terms of the fixture's service: 1% fee, 150% collateral, reputation discount down to half of it. */
+export const ORDER_TERMS = {
+  orderFeeBps: 100,
+  collateralFactorBps: 15_000,
+  collateralFloorBps: 5_000,
+} as const
+
+export type OrdersFixture = {
+  svc: ServiceFixture
+  /** Three operators (accounts 4, 5, 6), each with a 10,000 bond, 20,000 delegated and 20,000 allocated. */
+  ops: VaultFixture[]
+  client: Account
+  otherClient: Account
+  keeper: Account
+  staker: Account
+}
+
+/** A world for order tests: builds the service and vaults; clients approved the order book for the stake token. */
+export async function setupOrders(
+  w: World,
+  options: { params?: Partial<ServiceParams>; allocation?: bigint } = {},
+): Promise<OrdersFixture> {
+  const svc = await setupService(w, { params: { ...ORDER_TERMS, ...options.params } })
+  const staker = w.accounts[16]!
+  const ops: VaultFixture[] = []
+  for (const i of [4, 5, 6]) {
+    ops.push(
+      await setupVault(w, w.accounts[i]!, {
+        bond: parseEther('10000'),
+        delegations: [{ staker, assets: parseEther('20000') }],
+        allocations: [{ serviceId: svc.serviceId, amount: options.allocation ?? parseEther('20000') }],
+      }),
+    )
+  }
+  const client = w.accounts[7]!
+  const otherClient = w.accounts[8]!
+  for (const c of [client, otherClient]) {
+    await approveStake(w.clientFor(c), { spender: w.addresses.orders, amount: maxUint256 })
+  }
+  return { svc, ops, client, otherClient, keeper: w.accounts[3]!, staker }
+}
+
+/* Orders. */
+
+/** Opens an order from `client` (stake-token payment unless given), bids for an hour from now by default. */
+export async function openTestOrder(
+  w: World,
+  client: Account,
+  input: Omit<OrderParamsInput, 'client' | 'paymentToken' | 'now'> & { paymentToken?: Address },
+): Promise<OpenOrderReturnType['result']> {
+  const params = orderParams({
+    paymentToken: w.addresses.stakeToken,
+    now: await w.now(),
+    ...input,
+    client: client.address,
+  })
+  return (await openOrder(w.clientFor(client), { params })).result
+}
+
+/** Opens a job naming `op`'s vault and has the operator accept it. */
+export async function openAcceptedJob(
+  w: World,
+  client: Account,
+  op: VaultFixture,
+  input: Omit<OrderParamsInput, 'client' | 'paymentToken' | 'now' | 'vault'> & { paymentToken?: Address },
+) {
+  const order = await openTestOrder(w, client, { ...input, vault: op.vault })
+  const accepted = await acceptOrder(w.clientFor(op.operator), order)
+  return { ...order, acceptance: accepted.result }
+}
+
+export const orderDomain = (w: World) => ({ chainId: w.chainId, orders: w.addresses.orders })
+
+/** Signs `outcome` with each attester. */
+export const signOutcome = (w: World, attesters: readonly Account[], outcome: OrderOutcome) =>
+  Promise.all(attesters.map((a) => signOrderOutcome(a, orderDomain(w), outcome)))
+
+/** Has `attesters` sign the outcome of the order's next milestone and submits it from `submitter`. */
+export async function attestOutcome(
+  w: World,
+  attesters: readonly Account[],
+  order: OrderRef,
+  outcome: { success: boolean; classId?: number; milestone?: number },
+  submitter: Account = w.accounts[3]!,
+) {
+  const milestone = outcome.milestone ?? (await readOrder(w, order.orderId)).settled
+  const full: OrderOutcome = {
+    orderId: order.orderId,
+    milestone,
+    success: outcome.success,
+    classId: outcome.classId ?? 0,
+  }
+  const signatures = await signOutcome(w, attesters, full)
+  return reportOrderOutcome(w.clientFor(submitter), { ...order, outcome: full, signatures })
+}
+
+export const scoreOf = async (w: World, vault: Address, serviceId: bigint) =>
+  (await readReputation(w, vault, serviceId)).score
+
+/** The collateral base an order's requirement is computed on (OrderBook._required). */
+export function collateralBase(w: World, params: OrderParams, price: bigint): bigint {
+  if (params.paymentToken.toLowerCase() !== w.addresses.stakeToken.toLowerCase()) return params.value
+  return params.ratePerSecond > 0n ? params.budget : price
+}
+
+/** The requirement for `vault` at `price` now, from the vault's reputation and the formula above. */
+export async function expectedCollateral(w: World, params: OrderParams, vault: Address, price: bigint) {
+  const score = await scoreOf(w, vault, params.serviceId)
+  return requiredCollateral(
+    collateralBase(w, params, price),
+    params.collateralFactorBps,
+    params.collateralFloorBps,
+    score,
+  )
+}
+
+/** Deploys a second mintable ERC-20 (a foreign payment token) and mints `amount` to each of `to`. */
+export async function deployPaymentToken(w: World, to: readonly Account[], amount: bigint): Promise<Address> {
+  const deployer = w.clientFor(w.deployer).wallet
+  const hash = await deployer.deployContract({
+    abi: mockERC20Abi,
+    bytecode: mockERC20Bytecode,
+    args: ['Test Dollar', 'TUSD'],
+    chain: null,
+  })
+  const { contractAddress } = await w.public.waitForTransactionReceipt({ hash })
+  const token = getAddress(contractAddress!)
+  for (const account of to) {
+    const mint = await deployer.writeContract({
+      address: token,
+      abi: mockERC20Abi,
+      functionName: 'mint',
+      args: [account.address, amount],
+      chain: null,
+    })
+    await w.public.waitForTransactionReceipt({ hash: mint })
+  }
+  return token
+}
+
+export const tokenBalance = (w: World, token: Address, who: Address) =>
+  w.public.readContract({ address: token, abi: mockERC20Abi, functionName: 'balanceOf', args: [who] })
+
+/**
+ * Calls the order book directly, bypassing the SDK's input checks: what a caller who does not use the SDK
+ * would send (to test what the contract itself rejects).
+ */
+export function orderBookRaw(w: World, from: Account, functionName: string, args: readonly unknown[]) {
+  return sendTransaction(w.clientFor(from), {
+    address: w.addresses.orders,
+    abi: orderBookAbi,
+    functionName,
+    args,
+  } as any)
+}
