@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import type { Order } from '../sdk/types.ts'
 import { parseRiskInput } from './input.ts'
-import { buildRiskInput } from './snapshot.ts'
+import { buildRiskInput, escrowAtStake } from './snapshot.ts'
 
 describe('buildRiskInput', () => {
   const reads = {
@@ -42,5 +43,34 @@ describe('buildRiskInput', () => {
     const n = parseRiskInput(buildRiskInput(reads, { defaultThreshold: 1 }))
     assert.equal(n.services.length, 2)
     assert.deepEqual(n.services[0]?.memberStake, [7n, 5n])
+  })
+
+  test('counts what an order still holds in escrow, in stake-token units', () => {
+    const stake = '0x00000000000000000000000000000000000000aa'
+    const other = '0x00000000000000000000000000000000000000bb'
+    const order = (over: Partial<Order>, params: Partial<Order['params']> = {}): Order =>
+      ({
+        status: 'Active',
+        price: 80n,
+        paid: 30n,
+        ...over,
+        params: { paymentToken: stake, budget: 100n, value: 0n, ratePerSecond: 0n, ...params },
+      }) as Order
+    assert.equal(
+      escrowAtStake(order({ status: 'Open' }), stake),
+      100n,
+      'an open order holds its whole budget',
+    )
+    assert.equal(escrowAtStake(order({}), stake), 50n, 'an accepted job: its price less what was paid')
+    assert.equal(
+      escrowAtStake(order({}, { ratePerSecond: 1n }), stake),
+      70n,
+      'a lease: its funds less what streamed',
+    )
+    assert.equal(
+      escrowAtStake(order({}, { paymentToken: other, value: 7n }), stake),
+      7n,
+      'another token: its value',
+    )
   })
 })

@@ -3,6 +3,7 @@
  * secures: the escrow of its open orders plus the value its owner declared. Each operator's stake is its vault's
  * assets (bond + pool, net of pending slashes) and its stake on a service is its allocation there.
  */
+import type { Order } from '../sdk/types.ts'
 import type { RiskInput } from './input.ts'
 
 export type ChainReads = {
@@ -52,4 +53,16 @@ export function buildRiskInput(reads: ChainReads, opts: SnapshotOptions = {}): R
     })),
     allocations,
   }
+}
+
+/**
+ * What an open or active order still holds in escrow, in stake-token units: its unpaid budget, price or lease
+ * funds; an order in another token counts its stated value (the contract's collateral base).
+ */
+export function escrowAtStake(order: Order, stakeToken: string): bigint {
+  const p = order.params
+  if (p.paymentToken.toLowerCase() !== stakeToken.toLowerCase()) return p.value
+  if (order.status === 'Open') return p.budget
+  const escrow = p.ratePerSecond > 0n ? p.budget : order.price
+  return escrow > order.paid ? escrow - order.paid : 0n
 }

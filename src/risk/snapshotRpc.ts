@@ -1,16 +1,17 @@
 /**
  * The RPC glue of `risk snapshot`: reads every vault, service and allocation of a deployment through the SDK's
  * read model and hands them to the pure `buildRiskInput`. A vault's stake is its bond plus pool net of pending
- * slashes (what an attacker could still lose). Escrow of open orders counts as zero until the orders contract
- * exists; the service's declared value is its profit from corruption.
+ * slashes (what an attacker could still lose). A service's profit from corruption is the value its owner declared
+ * plus the escrow of its open and active orders (in stake-token units).
  */
 import { readDeployment } from '../chain/deployment.ts'
 import { InvalidInputError } from '../errors.ts'
 import { createSuretyReader } from '../sdk/createSuretyClient.ts'
 import { readNetwork } from '../sdk/readNetwork.ts'
+import { readOpenOrders } from '../sdk/readOrder.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import type { RiskInput } from './input.ts'
-import { buildRiskInput, type SnapshotOptions } from './snapshot.ts'
+import { buildRiskInput, escrowAtStake, type SnapshotOptions } from './snapshot.ts'
 
 export type SnapshotSource = {
   rpcUrl: string
@@ -34,6 +35,11 @@ export async function snapshotFromRpc(
   if (chainId === undefined) throw new InvalidInputError('the chain id is unknown: pass --deployment FILE')
   const reader = createSuretyReader({ rpcUrl: source.rpcUrl, chainId, addresses })
   const network = await readNetwork(reader)
+  const escrowed = new Map<bigint, bigint>()
+  for (const order of await readOpenOrders(reader)) {
+    const id = order.params.serviceId
+    escrowed.set(id, (escrowed.get(id) ?? 0n) + escrowAtStake(order, addresses.stakeToken))
+  }
   const operatorOf = new Map(network.vaults.map((v) => [v.vault, v.operator]))
   return buildRiskInput(
     {
@@ -47,7 +53,7 @@ export async function snapshotFromRpc(
       services: network.services.map((s) => ({
         id: String(s.id),
         declaredValue: s.declaredValue,
-        escrowedOrders: 0n,
+        escrowedOrders: escrowed.get(s.id) ?? 0n,
       })),
       allocations: network.allocations.map((a) => ({
         operator: operatorOf.get(a.vault)!,
