@@ -155,7 +155,12 @@ export async function measureGas(world: World, options: { extraStakers?: number 
   await world.travel(7 * 24 * 3600)
   await measured(world, report, 'complete withdrawal', () => claimWithdrawal(s2, { vault, id: 0n }))
 
-  await measureOrderGas(world, svc, (name, tx) => measured(world, report, name, tx))
+  await measureOrderGas(
+    world,
+    svc,
+    (name, tx) => measured(world, report, name, tx),
+    extra > 0 ? (orderVault) => seedStakers(world, orderVault, extra) : undefined,
+  )
   return report
 }
 

@@ -25,7 +25,13 @@ import type { World } from '../test/support/world.ts'
 
 type Measure = <T>(name: string, tx: () => Promise<TxResult<T>>) => Promise<TxResult<T>>
 
-export async function measureOrderGas(world: World, svc: ServiceFixture, measure: Measure) {
+/** `prepareVault` runs on the bidding vault first (e.g. to give it a thousand stakers). */
+export async function measureOrderGas(
+  world: World,
+  svc: ServiceFixture,
+  measure: Measure,
+  prepareVault?: (vault: `0x${string}`) => Promise<void>,
+) {
   const [operatorA, operatorB, clientAccount, staker] = [15, 16, 17, 18].map((i) => world.accounts[i]!) as [
     Account,
     Account,
@@ -35,6 +41,7 @@ export async function measureOrderGas(world: World, svc: ServiceFixture, measure
   const allocations = [{ serviceId: svc.serviceId, amount: parseEther('2000') }]
   const a = await setupVault(world, operatorA, { bond: parseEther('2000'), allocations })
   const b = await setupVault(world, operatorB, { bond: parseEther('2000'), allocations })
+  if (prepareVault) await prepareVault(a.vault)
   const client = world.clientFor(clientAccount)
   await world.mint(clientAccount.address, parseEther('100000'))
   await approveStake(client, { spender: world.addresses.orders, amount: maxUint256 })

@@ -22,13 +22,31 @@ describe('gas', () => {
     }
   })
 
-  test('requesting and executing a slash cost the same with 1,000 stakers as with one', async () => {
+  test('an order operation costs the same for the next order as for the last: nothing grows with their number', () => {
+    assert.ok(few, 'the budget test runs first')
+    for (const [first, next] of [
+      ['open order', 'open order (repeat)'],
+      ['accept named job', 'accept named job (repeat)'],
+      ['settle last milestone (completes, frees collateral)', 'settle last milestone (repeat)'],
+      ['settle lease', 'settle lease (repeat)'],
+    ] as const) {
+      const ratio = few[next]! / few[first]!
+      assert.ok(Math.abs(ratio - 1) <= 0.01, `${first}: ${few[first]} gas, then ${few[next]}`)
+    }
+  })
+
+  test('requesting and executing a slash, and order operations, cost the same with 1,000 stakers as with one', async () => {
     assert.ok(few, 'the budget test runs first and measures the one-staker case')
     const many = await measureGas(world(), { extraStakers: 1000 })
     for (const operation of [
       'request slash, 3-of-5 (first on vault)',
       'request slash, 3-of-5 (repeat)',
       'execute slash (steady state)',
+      // the orders' vault has the 1,000 extra stakers too
+      'bid (second bidder, becomes best)',
+      'accept named job',
+      'settle last milestone (repeat)',
+      'claim rewards (order fees)',
     ]) {
       const ratio = many[operation]! / few[operation]!
       assert.ok(
