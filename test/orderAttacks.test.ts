@@ -14,6 +14,7 @@ import {
   bidOnOrder,
   cancelOrder,
   confirmMilestone,
+  expireOrder,
   orderBookAbi,
   orderIncidentId,
   pickBid,
@@ -348,6 +349,34 @@ describe('attack: success and failure for the same milestone', () => {
     await expectRevert(requestSlash(w.clientFor(keeper), { report, signatures }), 'ReservedIncidentId', [
       report.incidentId,
     ])
+  })
+})
+
+describe('attack: an order that nothing can slash must still fail', () => {
+  test('a job of a service that asks no collateral expires: the client is refunded, no slash is opened', async () => {
+    const w = world()
+    const { client, ops, keeper } = fixture()
+    const free = await setupService(w, {
+      params: { orderFeeBps: 0, collateralFactorBps: 0, collateralFloorBps: 0 },
+    })
+    await allocate(w.clientFor(ops[0]!.operator), {
+      vault: ops[0]!.vault,
+      serviceId: free.serviceId,
+      increase: parseEther('1000'),
+    })
+    const job = await openAcceptedJob(w, client, ops[0]!, {
+      serviceId: free.serviceId,
+      budget: parseEther('100'),
+    })
+    assert.equal(job.acceptance.collateral, 0n)
+    const before = await w.balanceOf(client.address)
+    await travelTo(w, BigInt(job.params.deadline) + 1n)
+    const { result } = await expireOrder(w.clientFor(keeper), job)
+    assert.equal(result.refund, parseEther('100'))
+    assert.equal(result.slashAmount, 0n)
+    assert.equal(result.slash, undefined)
+    assert.equal(await w.balanceOf(client.address), before + parseEther('100'))
+    assert.equal((await readOrder(w, job.orderId)).status, 'Failed')
   })
 })
 

@@ -464,17 +464,22 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         }
         uint256 refund = _escrowLeft(params, o);
         o.paid += uint96(refund); // the escrow is spent: nothing of this order can be paid twice
-        (bytes32 slashId, uint256 slashAmount) = COURT.requestOrderSlash(
-            OrderSlashRequest({
-                serviceId: params.serviceId,
-                vault: vault,
-                orderId: orderId,
-                client: params.client,
-                collateral: collateral,
-                classId: classId,
-                signers: signers
-            })
-        );
+        bytes32 slashId;
+        uint256 slashAmount;
+        // an order of a service that asks no collateral fails without a slash
+        if (collateral > 0) {
+            (slashId, slashAmount) = COURT.requestOrderSlash(
+                OrderSlashRequest({
+                    serviceId: params.serviceId,
+                    vault: vault,
+                    orderId: orderId,
+                    client: params.client,
+                    collateral: collateral,
+                    classId: classId,
+                    signers: signers
+                })
+            );
+        }
         if (refund > 0) IERC20(params.paymentToken).safeTransfer(params.client, refund);
         emit OrderFailed(orderId, vault, classId, refund, slashId, slashAmount);
     }

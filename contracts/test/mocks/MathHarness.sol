@@ -3,6 +3,8 @@ pragma solidity 0.8.28;
 
 import {SharesMathLib} from "../../src/libraries/SharesMathLib.sol";
 import {SlashMathLib} from "../../src/libraries/SlashMathLib.sol";
+import {ReputationLib} from "../../src/libraries/ReputationLib.sol";
+import {OrderMathLib} from "../../src/libraries/OrderMathLib.sol";
 
 /// @notice Exposes the internal math libraries so tests can compare them with the TypeScript model by eth_call.
 contract MathHarness {
@@ -54,5 +56,41 @@ contract MathHarness {
         returns (uint256, uint256, uint256)
     {
         return SlashMathLib.split(amount, clientBps, reporterBps, hasClient);
+    }
+
+    function decay(uint256 score, uint256 elapsed) external pure returns (uint256) {
+        return ReputationLib.decay(score, elapsed);
+    }
+
+    function afterSuccess(uint256 score) external pure returns (uint256) {
+        return ReputationLib.afterSuccess(score);
+    }
+
+    function afterFailure(uint256 score) external pure returns (uint256) {
+        return ReputationLib.afterFailure(score);
+    }
+
+    function requiredCollateral(uint256 base, uint256 factorBps, uint256 floorBps, uint256 score)
+        external
+        pure
+        returns (uint256)
+    {
+        return ReputationLib.requiredCollateral(base, factorBps, floorBps, score);
+    }
+
+    function validMilestones(uint64 milestones) external pure returns (bool) {
+        return OrderMathLib.validMilestones(milestones);
+    }
+
+    function milestoneCount(uint64 milestones) external pure returns (uint256) {
+        return OrderMathLib.milestoneCount(milestones);
+    }
+
+    function milestoneAmount(uint256 price, uint64 milestones, uint256 index) external pure returns (uint256) {
+        return OrderMathLib.milestoneAmount(price, milestones, index);
+    }
+
+    function fee(uint256 amount, uint256 feeBps) external pure returns (uint256) {
+        return OrderMathLib.fee(amount, feeBps);
     }
 }
