@@ -352,6 +352,51 @@ describe('attack: success and failure for the same milestone', () => {
   })
 })
 
+describe('attack: locking collateral or paying after the deadline', () => {
+  test('a lease intent cannot be won at a rate so low that its funds would stream past MAX_DURATION', async () => {
+    const w = world()
+    const { client, ops, svc } = fixture()
+    const budget = parseEther('10')
+    const lease = await openTestOrder(w, client, {
+      serviceId: svc.serviceId,
+      budget,
+      ratePerSecond: parseEther('0.001'),
+    })
+    const maxDuration = 365n * 86_400n
+    const tooLow = budget / (2n * maxDuration) // twice as slow as allowed
+    await expectRevert(
+      bidOnOrder(w.clientFor(ops[0]!.operator), { ...lease, price: tooLow, collateral: parseEther('15') }),
+      'LeaseTooLong',
+      [budget / tooLow],
+    )
+    // the slowest admissible rate streams within the limit
+    const slowest = budget / maxDuration + 1n
+    await bidOnOrder(w.clientFor(ops[0]!.operator), {
+      ...lease,
+      price: slowest,
+      collateral: parseEther('15'),
+    })
+  })
+
+  test('after the deadline an attested success cannot race expire; the client may still confirm', async () => {
+    const w = world()
+    const { client, ops, svc } = fixture()
+    const job = await openAcceptedJob(w, client, ops[0]!, {
+      serviceId: svc.serviceId,
+      budget: parseEther('100'),
+      milestones: [2000, 8000],
+    })
+    await travelTo(w, BigInt(job.params.deadline) + 1n)
+    await expectRevert(
+      attestOutcome(w, svc.attesters.slice(0, 3), job, { success: true }),
+      'DeadlinePassed',
+      [job.orderId, BigInt(job.params.deadline)],
+    )
+    const { result } = await confirmMilestone(w.clientFor(client), job)
+    assert.equal(result.amount, parseEther('20'), 'the client chose to pay the first milestone')
+  })
+})
+
 describe('attack: an order that nothing can slash must still fail', () => {
   test('a job of a service that asks no collateral expires: the client is refunded, no slash is opened', async () => {
     const w = world()

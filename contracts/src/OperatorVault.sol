@@ -367,7 +367,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         _totalReserved = uint96(total);
         uint256 score = _score(a);
         if (result == OrderResult.Succeeded) {
-            score = ReputationLib.afterSuccess(score);
+            score = ReputationLib.afterSuccess(score, amount, a.amount);
             ++a.successes;
         } else if (result == OrderResult.Failed) {
             score = ReputationLib.afterFailure(score);
@@ -531,7 +531,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     function allocationTerms(uint64 serviceId) external view returns (uint256 allocationRoom, uint256 score) {
         Allocation storage a = _allocations[serviceId];
         uint256 held = uint256(a.pending) + a.reserved;
-        if (!a.banned && a.amount > held) allocationRoom = a.amount - held;
+        bool barred = a.banned || a.jailedUntil > block.timestamp;
+        if (!barred && a.amount > held) allocationRoom = a.amount - held;
         score = _score(a);
     }
 

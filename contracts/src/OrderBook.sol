@@ -28,6 +28,10 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     uint256 internal constant BPS = 10_000;
     /// @notice The longest an order may run: collateral is never locked longer than this by one order.
     uint256 public constant MAX_DURATION = 365 days;
+    /// @notice An intent's bids bind their operators only this long after the window: later, no one can accept.
+    uint256 public constant ACCEPTANCE_WINDOW = 1 days;
+    /// @notice One party's agreement to cancel lapses after this long (and whenever a milestone is paid).
+    uint256 public constant CONSENT_WINDOW = 1 days;
     bytes32 public constant OUTCOME_TYPEHASH =
         keccak256("OrderOutcome(uint256 orderId,uint8 milestone,bool success,uint8 classId)");
 
@@ -44,6 +48,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         uint8 settled; // milestones paid (jobs)
         uint8 consent; // bit 0: the client, bit 1: the operator agreed to cancel
         uint40 startedAt; // acceptance; a lease streams from here
+        uint32 consentAt; // when the first party agreed
         // word 2: written at open, so no bid writes it from zero
         address vault; // the named vault; the best bidder while bidding; then the operator's vault
         uint96 price; // a job's price or a lease's rate: the budget (most) at open, the best bid while bidding
@@ -70,6 +75,9 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     mapping(uint256 => Order) internal _orders;
     mapping(uint256 => mapping(address => Bid)) internal _bids;
     mapping(uint64 => FeePot) internal _fees;
+    /// @notice Refunds and payments of failed or cancelled orders, withdrawn by their owners (withdrawOwed): a
+    /// token that refuses a transfer can never stop an order from failing, nor keep its collateral reserved.
+    mapping(address token => mapping(address account => uint256)) public owed;
 
     constructor(
         IERC20 stakeToken,
@@ -117,13 +125,16 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         if (block.timestamp >= params.biddingEnds) revert BiddingClosed(orderId, params.biddingEnds);
         uint256 most = _isLease(params) ? params.ratePerSecond : params.budget;
         if (price == 0 || price > most) revert PriceAboveBudget(price, most);
+        // a lower rate streams the same funds for longer: no lease may hold collateral beyond MAX_DURATION
+        if (_isLease(params) && params.budget / price > MAX_DURATION) revert LeaseTooLong(params.budget / price);
         address vault = FACTORY.vaultOf(msg.sender);
         if (vault == address(0)) revert NotAnOperator(msg.sender);
         // the allocation's room (two storage words) is checked now; the vault-wide room when the bid is accepted
         (uint256 room, uint256 score) = IOperatorVault(vault).allocationTerms(params.serviceId);
         uint256 required = _required(params, price, score);
         if (collateral < required) revert CollateralBelowRequirement(collateral, required);
-        if (collateral > room) revert CollateralUnavailable(collateral, room);
+        // a vault that could reserve nothing here (unallocated, full, banned or jailed) may not hold the best bid
+        if (collateral > room || room == 0) revert CollateralUnavailable(collateral, room);
 
         Bid storage b = _bids[orderId][vault];
         if (b.price != 0 && price >= b.price) revert BidNotLower(price, b.price);
@@ -153,6 +164,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
             _activate(orderId, params, o, params.vault, price, _required(params, price, score));
         } else {
             if (block.timestamp < params.biddingEnds) revert BiddingOpen(orderId, params.biddingEnds);
+            _checkAcceptanceWindow(orderId, params);
             address best = o.vault;
             if (best == address(0)) revert NoBids(orderId);
             Bid memory b = _bids[orderId][best];
@@ -167,6 +179,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         if (params.vault != address(0)) revert NotAnIntent(orderId);
         Bid memory b = _bids[orderId][vault];
         if (b.price == 0) revert NoBid(orderId, vault);
+        _checkAcceptanceWindow(orderId, params);
         _activate(orderId, params, o, vault, b.price, b.collateral);
     }
 
@@ -198,6 +211,8 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         );
         if (outcome.success) {
             if (_isLease(params)) revert NotAJob(orderId);
+            // after the deadline only the client may still pay (confirm); a late report cannot race expire
+            if (block.timestamp > params.deadline) revert DeadlinePassed(orderId, params.deadline);
             _payMilestone(orderId, params, o, true);
         } else {
             _fail(orderId, params, o, outcome.classId, t.signers);
@@ -221,10 +236,10 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         if (exhausted) {
             o.status = OrderStatus.Completed;
             address operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Succeeded);
-            _payLease(orderId, params, o, due, operator);
+            _payLease(orderId, params, o, due, operator, false);
             emit OrderCompleted(orderId, o.vault, o.paid);
         } else {
-            _payLease(orderId, params, o, due, IOperatorVault(o.vault).OPERATOR());
+            _payLease(orderId, params, o, due, IOperatorVault(o.vault).OPERATOR(), false);
         }
     }
 
@@ -242,26 +257,40 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     /// @inheritdoc IOrderBook
     function agreeCancel(uint256 orderId, OrderParams calldata params) external nonReentrant {
         Order storage o = _load(orderId, params, OrderStatus.Active);
+        // after a job's deadline the order can only fail: a late consent cannot dodge expire
+        if (!_isLease(params) && block.timestamp > params.deadline) revert DeadlinePassed(orderId, params.deadline);
         uint8 party;
         if (msg.sender == params.client) party = 1;
         else if (FACTORY.vaultOf(msg.sender) == o.vault) party = 2;
         else revert NotOrderOperator(msg.sender);
-        uint8 consent = o.consent | party;
+        // an old agreement does not bind: it lapses after CONSENT_WINDOW
+        uint8 consent = o.consent;
+        if (consent != 0 && block.timestamp > uint256(o.consentAt) + CONSENT_WINDOW) consent = 0;
         emit CancelAgreed(orderId, msg.sender);
-        if (consent != 3) {
-            o.consent = consent;
+        if ((consent | party) != 3) {
+            if (consent == 0) o.consentAt = uint32(block.timestamp);
+            o.consent = consent | party;
             return;
         }
         o.status = OrderStatus.Cancelled;
         address operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Cancelled);
         if (_isLease(params)) {
             (uint256 due,) = _streamDue(params, o);
-            if (due > 0) _payLease(orderId, params, o, due, operator);
+            if (due > 0) _payLease(orderId, params, o, due, operator, true);
         }
         uint256 refund = _escrowLeft(params, o);
         o.paid += uint96(refund); // nothing is owed any more: the escrow of this order is spent
-        if (refund > 0) IERC20(params.paymentToken).safeTransfer(params.client, refund);
+        _credit(params.paymentToken, params.client, refund);
         emit OrderCancelled(orderId, refund);
+    }
+
+    /// @inheritdoc IOrderBook
+    function withdrawOwed(address token) external nonReentrant returns (uint256 amount) {
+        amount = owed[token][msg.sender];
+        if (amount == 0) return 0;
+        owed[token][msg.sender] = 0;
+        IERC20(token).safeTransfer(msg.sender, amount);
+        emit OwedWithdrawn(token, msg.sender, amount);
     }
 
     /// @inheritdoc IOrderBook
@@ -416,6 +445,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         uint256 amount = last ? price - paid : OrderMathLib.milestoneAmount(price, params.milestones, index);
         o.settled = uint8(index + 1);
         o.paid = uint96(paid + amount);
+        if (o.consent != 0) o.consent = 0; // an agreement to cancel was about the work before this milestone
         address operator;
         if (last) {
             o.status = OrderStatus.Completed;
@@ -423,17 +453,26 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         } else {
             operator = IOperatorVault(o.vault).OPERATOR();
         }
-        uint256 fee = _pay(params, operator, amount);
+        uint256 fee = _pay(params, operator, amount, OrderMathLib.fee(amount, params.feeBps), false);
         emit MilestonePaid(orderId, uint8(index), amount, fee, byAttesters);
         if (last) emit OrderCompleted(orderId, o.vault, price);
     }
 
-    function _payLease(uint256 orderId, OrderParams calldata params, Order storage o, uint256 due, address operator)
-        internal
-    {
-        uint256 paid = o.paid + due;
+    /// @dev The fee is taken on what has streamed in all (fee(paid + due) − fee(paid)), so settling often never
+    /// rounds it up more than once.
+    function _payLease(
+        uint256 orderId,
+        OrderParams calldata params,
+        Order storage o,
+        uint256 due,
+        address operator,
+        bool credit
+    ) internal {
+        uint256 before = o.paid;
+        uint256 paid = before + due;
         o.paid = uint96(paid);
-        uint256 fee = due > 0 ? _pay(params, operator, due) : 0;
+        uint256 fee = OrderMathLib.fee(paid, params.feeBps) - OrderMathLib.fee(before, params.feeBps);
+        if (due > 0) _pay(params, operator, due, fee, credit);
         emit LeaseSettled(orderId, due, fee, paid, operator);
     }
 
@@ -460,7 +499,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         address operator = IOperatorVault(vault).releaseCollateral(params.serviceId, collateral, OrderResult.Failed);
         if (_isLease(params)) {
             (uint256 due,) = _streamDue(params, o);
-            if (due > 0) _payLease(orderId, params, o, due, operator);
+            if (due > 0) _payLease(orderId, params, o, due, operator, true);
         }
         uint256 refund = _escrowLeft(params, o);
         o.paid += uint96(refund); // the escrow is spent: nothing of this order can be paid twice
@@ -480,24 +519,45 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
                 })
             );
         }
-        if (refund > 0) IERC20(params.paymentToken).safeTransfer(params.client, refund);
+        _credit(params.paymentToken, params.client, refund);
         emit OrderFailed(orderId, vault, classId, refund, slashId, slashAmount);
     }
 
     /// @dev Pays `amount` of the escrow: the fee (rounded up: it goes to the service's stakers) into the service's fee
     /// pot (swept to the rewards distributor by anyone), or to the service owner for a foreign payment token; the
     /// rest to the operator.
-    function _pay(OrderParams calldata params, address operator, uint256 amount) internal returns (uint256 fee) {
-        fee = OrderMathLib.fee(amount, params.feeBps);
-        IERC20 token = IERC20(params.paymentToken);
+    /// With `credit`, transfers become credits withdrawn later (withdrawOwed): a failure or a cancellation must
+    /// never depend on a transfer succeeding.
+    function _pay(OrderParams calldata params, address operator, uint256 amount, uint256 fee, bool credit)
+        internal
+        returns (uint256)
+    {
+        address token = params.paymentToken;
         if (fee > 0) {
-            if (address(token) == address(STAKE_TOKEN)) {
+            if (token == address(STAKE_TOKEN)) {
                 _fees[params.serviceId].accrued += uint128(fee);
             } else {
-                token.safeTransfer(REGISTRY.serviceOwner(params.serviceId), fee);
+                _send(token, REGISTRY.serviceOwner(params.serviceId), fee, credit);
             }
         }
-        if (amount > fee) token.safeTransfer(operator, amount - fee);
+        if (amount > fee) _send(token, operator, amount - fee, credit);
+        return fee;
+    }
+
+    function _send(address token, address to, uint256 amount, bool credit) internal {
+        if (credit) _credit(token, to, amount);
+        else IERC20(token).safeTransfer(to, amount);
+    }
+
+    function _credit(address token, address to, uint256 amount) internal {
+        if (amount == 0) return;
+        owed[token][to] += amount;
+        emit Owed(token, to, amount);
+    }
+
+    function _checkAcceptanceWindow(uint256 orderId, OrderParams calldata params) internal view {
+        uint256 closes = uint256(params.biddingEnds) + ACCEPTANCE_WINDOW;
+        if (block.timestamp > closes) revert AcceptanceClosed(orderId, closes);
     }
 
     function _recoverSigners(OrderOutcome calldata outcome, Signature[] calldata signatures)

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {IOrderBook} from "./interfaces/IOrderBook.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
 
 /// @title RewardsDistributor
@@ -96,6 +97,9 @@ contract RewardsDistributor is IRewardsDistributor {
     /// @inheritdoc IRewardsDistributor
     function onAllocationChanged(uint64 serviceId, address vault, uint256 newStake) external {
         if (msg.sender != COURT) revert OnlyCourt(msg.sender);
+        // order fees earned before this change go to the stake that was there: an allocation made just before a
+        // sweep must not take a share of them
+        if (IOrderBook(ORDERS).unsweptFees(serviceId) > 0) IOrderBook(ORDERS).sweepFees(serviceId);
         ServiceRewards storage s = _update(serviceId);
         VaultRewards storage v = _vaults[serviceId][vault];
         uint256 earned = _earned(s, v);

@@ -37,6 +37,7 @@ interface IOrderBook {
     error MilestoneMismatch(uint256 orderId, uint256 reported, uint256 next);
     error OutcomeForOtherOrder(uint256 orderId, uint256 reported);
     error NothingToSettle(uint256 orderId);
+    error LeaseTooLong(uint256 seconds_);
 
     /* EVENTS */
     event OrderOpened(
@@ -64,6 +65,8 @@ interface IOrderBook {
     event OrderCancelled(uint256 indexed orderId, uint256 refund);
     event ResultCommitted(uint256 indexed orderId, uint8 milestone, bytes32 resultHash);
     event FeesSwept(uint64 indexed serviceId, uint256 amount);
+    event Owed(address indexed token, address indexed account, uint256 amount);
+    event OwedWithdrawn(address indexed token, address indexed account, uint256 amount);
 
     /// @notice Opens an order with `params.budget` of the payment token in escrow (pulled from the caller, who is
     /// the client). The service's fee, collateral factor and floor in force now are written into the parameters.
@@ -72,22 +75,26 @@ interface IOrderBook {
 
     /// @notice An operator bids on an intent before its window closes: `price` (a job's price, or a lease's rate)
     /// and `collateral`, at least the requirement for the operator's reputation and within what its vault can
-    /// reserve. A second bid by the same vault must lower the price. The best bid is the lowest price; ties go to
+    /// reserve. A second bid by the same vault must lower the price. A lease's rate must stream its funds within
+    /// MAX_DURATION. The best bid is the lowest price; ties go to
     /// the higher reputation, then to the earlier bid.
     function bid(uint256 orderId, OrderParams calldata params, uint96 price, uint96 collateral) external;
 
     /// @notice Accepts an order: a named order by its operator before `biddingEnds`; an intent by anyone after the
-    /// window, for its best bid. Reserves the collateral; an intent job refunds the budget above the price.
+    /// window (and within ACCEPTANCE_WINDOW of its end), for its best bid. Reserves the collateral; an intent job
+    /// refunds the budget above the price.
     function accept(uint256 orderId, OrderParams calldata params) external;
 
-    /// @notice The client accepts a bid of its choice on an intent that is still open.
+    /// @notice The client accepts a bid of its choice on an intent that is still open, up to ACCEPTANCE_WINDOW after
+    /// the bidding window.
     function pickBid(uint256 orderId, OrderParams calldata params, address vault) external;
 
     /// @notice The client confirms the next milestone of a job: pays it, less the fee, to the operator.
     function confirm(uint256 orderId, OrderParams calldata params) external;
 
-    /// @notice An attester quorum's outcome for the next milestone (EIP-712 OrderOutcome). Success pays it; failure
-    /// fails the order (a lease's failure is attested downtime, of violation class `classId`).
+    /// @notice An attester quorum's outcome for the next milestone (EIP-712 OrderOutcome). Success pays it (until the
+    /// job's deadline; after it only the client may confirm); failure fails the order (a lease's failure is attested
+    /// downtime, of violation class `classId`).
     /// @param signatures One per signer, in strictly ascending order of signer address.
     function reportOutcome(
         uint256 orderId,
@@ -96,7 +103,8 @@ interface IOrderBook {
         Signature[] calldata signatures
     ) external;
 
-    /// @notice Fails a job whose deadline passed before its last milestone was settled. Anyone may call.
+    /// @notice Fails a job whose deadline passed before its last milestone was settled. Anyone may call. Like every
+    /// failure, it credits the refund (withdrawOwed) rather than transferring it.
     function expire(uint256 orderId, OrderParams calldata params) external;
 
     /// @notice Pays a lease's operator what has streamed so far; completes it when the funds have run out.
@@ -106,9 +114,13 @@ interface IOrderBook {
     /// @notice The client cancels an order nobody accepted yet: full refund.
     function cancel(uint256 orderId, OrderParams calldata params) external;
 
-    /// @notice Client or operator agrees to cancel an active order; when both have, the client is refunded what is
-    /// unpaid (a lease pays what streamed first) and the collateral is freed, reputation unchanged.
+    /// @notice Client or operator agrees to cancel an active order; when both have (within CONSENT_WINDOW of each
+    /// other, with no milestone paid in between, and before a job's deadline), the client is credited what is
+    /// unpaid (a lease credits the operator what streamed first) and the collateral is freed, reputation unchanged.
     function agreeCancel(uint256 orderId, OrderParams calldata params) external;
+
+    /// @notice Pays the caller what failed or cancelled orders credited it in `token`.
+    function withdrawOwed(address token) external returns (uint256 amount);
 
     /// @notice The operator publishes the hash of a job's result for the attesters to check.
     function commitResult(uint256 orderId, OrderParams calldata params, bytes32 resultHash) external;

@@ -8,8 +8,11 @@ library ReputationLib {
     uint256 internal constant MAX_SCORE = 10_000;
     /// @notice The score halves every HALF_LIFE without news (linear between halvings).
     uint256 internal constant HALF_LIFE = 30 days;
-    /// @notice A success closes this share (bps) of the gap to the maximum.
+    /// @notice A success closes this share (bps) of the gap to the maximum...
     uint256 internal constant SUCCESS_STEP_BPS = 1_000;
+    /// @notice ...in full when its collateral is at least this share (bps) of the allocation, in proportion below:
+    /// dust orders cannot farm a reputation.
+    uint256 internal constant FULL_STEP_COLLATERAL_BPS = 100;
     /// @notice A failure keeps this share (bps) of the score.
     uint256 internal constant FAILURE_KEEP_BPS = 5_000;
 
@@ -23,8 +26,16 @@ library ReputationLib {
         return score * (2 * HALF_LIFE - rest) / (2 * HALF_LIFE);
     }
 
-    function afterSuccess(uint256 score) internal pure returns (uint256) {
-        return score + (MAX_SCORE - score) * SUCCESS_STEP_BPS / MAX_SCORE;
+    function afterSuccess(uint256 score, uint256 collateral, uint256 allocation) internal pure returns (uint256) {
+        uint256 weightBps = successWeightBps(collateral, allocation);
+        return score + (MAX_SCORE - score) * SUCCESS_STEP_BPS * weightBps / (MAX_SCORE * MAX_SCORE);
+    }
+
+    /// @notice How much of a full success step an order earns: collateral / (1% of the allocation), at most 100%.
+    function successWeightBps(uint256 collateral, uint256 allocation) internal pure returns (uint256) {
+        if (allocation == 0) return MAX_SCORE;
+        uint256 weight = collateral * MAX_SCORE * MAX_SCORE / (allocation * FULL_STEP_COLLATERAL_BPS);
+        return weight > MAX_SCORE ? MAX_SCORE : weight;
     }
 
     function afterFailure(uint256 score) internal pure returns (uint256) {
