@@ -19,11 +19,13 @@ import {
   orderIncidentId,
   pickBid,
   readOrder,
+  readOwed,
   readReputation,
   requestSlash,
   requestWithdrawal,
   settleLease,
   signReport,
+  withdrawOwed,
 } from '../src/sdk/index.ts'
 import { travelTo } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
@@ -398,7 +400,7 @@ describe('attack: locking collateral or paying after the deadline', () => {
 })
 
 describe('attack: an order that nothing can slash must still fail', () => {
-  test('a job of a service that asks no collateral expires: the client is refunded, no slash is opened', async () => {
+  test('a job of a service that asks no collateral expires: the client is credited its refund, no slash is opened', async () => {
     const w = world()
     const { client, ops, keeper } = fixture()
     const free = await setupService(w, {
@@ -420,8 +422,13 @@ describe('attack: an order that nothing can slash must still fail', () => {
     assert.equal(result.refund, parseEther('100'))
     assert.equal(result.slashAmount, 0n)
     assert.equal(result.slash, undefined)
-    assert.equal(await w.balanceOf(client.address), before + parseEther('100'))
     assert.equal((await readOrder(w, job.orderId)).status, 'Failed')
+    // the refund is credited (OrderBook.owed), not sent: the client withdraws it
+    assert.equal(await w.balanceOf(client.address), before)
+    assert.equal(await readOwed(w, w.addresses.stakeToken, client.address), parseEther('100'))
+    await withdrawOwed(w.clientFor(client), { token: w.addresses.stakeToken })
+    assert.equal(await w.balanceOf(client.address), before + parseEther('100'))
+    assert.equal(await readOwed(w, w.addresses.stakeToken, client.address), 0n)
   })
 })
 

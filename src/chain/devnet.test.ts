@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { createSuretyReader } from '../sdk/createSuretyClient.ts'
+import { readBids, readOrders } from '../sdk/readOrder.ts'
+import { readReputation } from '../sdk/readReputation.ts'
 import { readAllocation, readVault } from '../sdk/readVault.ts'
 import { freePort } from './anvil.ts'
 import { readDeployment } from './deployment.ts'
@@ -30,6 +32,16 @@ test('the devnet deploys Surety, writes a manifest the tools can read, and seeds
       assert.equal(allocation.amount, 100_000n * 10n ** 18n)
       assert.equal(allocation.slashableStake, allocation.amount)
     }
+    // a named two-milestone job operator 1 accepted, and an intent operator 2 bid on
+    const [job, intent] = await readOrders(reader)
+    assert.deepEqual([job?.status, job?.vault, intent?.status], ['Active', devnet.world.vaults[0], 'Open'])
+    assert.equal(job!.params.milestones, 4000n | (6000n << 16n))
+    const reserved = (await readReputation(reader, devnet.world.vaults[0]!, devnet.world.serviceId)).reserved
+    assert.equal(reserved, job!.collateral)
+    assert.deepEqual(
+      (await readBids(reader, intent!.orderId)).map((b) => b.vault),
+      [devnet.world.vaults[1]],
+    )
   } finally {
     await devnet.stop()
   }

@@ -1,7 +1,7 @@
 /**
  * The local devnet: a real anvil chain with Surety deployed and a small demo world — one service with a
- * five-member committee, two operators with bonded, delegated and allocated vaults — ready for the CLI, the node,
- * the indexer and the dashboard.
+ * five-member committee, two operators with bonded, delegated and allocated vaults, a named job in progress and an
+ * intent taking bids — ready for the CLI, the node, the indexer and the dashboard.
  */
 import {
   type Account,
@@ -21,7 +21,7 @@ import type { ServiceParams, SuretyAddresses, SuretyClient } from '../sdk/types.
 import { type Anvil, startAnvil } from './anvil.ts'
 import { deploySurety, placeholderAddresses } from './deploy.ts'
 import { type Deployment, writeDeployment } from './deployment.ts'
-import { type Seeder, seedService, seedVault } from './seed.ts'
+import { type Seeder, seedDemoOrders, seedService, seedVault } from './seed.ts'
 
 export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
 const HOUR = 3600
@@ -32,7 +32,7 @@ export type Devnet = {
   deployment: Deployment
   manifestPath: string
   accounts: Account[]
-  world: { serviceId: bigint; vaults: `0x${string}`[] } | undefined
+  world: { serviceId: bigint; vaults: `0x${string}`[]; orders: bigint[] } | undefined
   stop: () => Promise<void>
 }
 
@@ -94,7 +94,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   }
 }
 
-/** Accounts: 0 deployer, 1 service owner, 2 resolver, 4–5 operators, 6–9 stakers, 10–14 attesters. */
+/** Accounts: 0 deployer, 1 service owner, 2 resolver, 4–5 operators, 6–9 stakers, 10–14 attesters, 15 a client. */
 async function seedDemoWorld(
   rpcUrl: string,
   chainId: number,
@@ -155,5 +155,12 @@ async function seedDemoWorld(
     await approveStake(seeder.clientFor(operator), { spender: addresses.court, amount: maxUint256 })
     vaults.push(vault)
   }
-  return { serviceId, vaults }
+  // a named job operator 1 has accepted and an intent operator 2 has bid on
+  const orders = await seedDemoOrders(seeder, {
+    client: accounts[15]!,
+    serviceId,
+    named: { operator: accounts[4]!, vault: vaults[0]! },
+    bidder: accounts[5]!,
+  })
+  return { serviceId, vaults, orders }
 }

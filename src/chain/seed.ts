@@ -3,15 +3,22 @@
  * allocations — through the SDK only. The devnet seeds its demo world with them and the tests build their
  * fixtures on them, so both exercise the same path a real service owner and operator take.
  */
-import { type Account, type Address, maxUint256 } from 'viem'
+import { type Account, type Address, keccak256, maxUint256, parseEther, toHex } from 'viem'
 import {
+  acceptOrder,
   allocate,
   approveStake,
+  bidOnOrder,
   createService,
   createVault,
   deposit,
   depositBond,
   joinCommittee,
+  openOrder,
+  orderParams,
+  orderTerms,
+  readRequiredCollateral,
+  vaultFactoryAbi,
 } from '../sdk/index.ts'
 import type { ServiceParams, SuretyAddresses, SuretyClient, ViolationClass } from '../sdk/types.ts'
 
@@ -78,4 +85,66 @@ export async function seedVault(
     await allocate(client, { vault, serviceId: a.serviceId, increase: a.amount })
   }
   return vault
+}
+
+export type SeedDemoOrdersOptions = {
+  client: Account
+  serviceId: bigint
+  /** Accepts a named two-milestone job. */
+  named: { operator: Account; vault: Address }
+  /** Bids on an open intent. */
+  bidder: Account
+}
+
+/**
+ * Two demo orders from `client`: a named job (40/60 milestones) its operator has accepted, and an intent still
+ * taking bids with one bid on it, so the status, the indexer and the dashboard have live orders to show.
+ */
+export async function seedDemoOrders(seeder: Seeder, options: SeedDemoOrdersOptions): Promise<bigint[]> {
+  const client = seeder.clientFor(options.client)
+  const { addresses } = seeder
+  await approveStake(client, { spender: addresses.orders, amount: maxUint256 })
+  const now = (await client.public.getBlock()).timestamp
+  const job = await openOrder(client, {
+    params: orderParams({
+      client: options.client.address,
+      serviceId: options.serviceId,
+      paymentToken: addresses.stakeToken,
+      vault: options.named.vault,
+      budget: parseEther('500'),
+      milestones: [4000, 6000],
+      now,
+      biddingWindow: 2 * 3600,
+      duration: 2 * 24 * 3600,
+    }),
+    terms: orderTerms({
+      termsHash: keccak256(toHex('demo: render 240 frames, 4K, delivered in two batches')),
+    }),
+  })
+  await acceptOrder(seeder.clientFor(options.named.operator), job.result)
+  const intent = await openOrder(client, {
+    params: orderParams({
+      client: options.client.address,
+      serviceId: options.serviceId,
+      paymentToken: addresses.stakeToken,
+      budget: parseEther('300'),
+      now,
+      biddingWindow: 6 * 3600,
+      duration: 24 * 3600,
+    }),
+    terms: orderTerms({
+      termsHash: keccak256(toHex('demo: 8 GPU-hours of H100 inference, p99 under 800 ms')),
+    }),
+  })
+  const price = parseEther('250')
+  const bidder = seeder.clientFor(options.bidder)
+  const vault = await bidder.public.readContract({
+    address: addresses.factory,
+    abi: vaultFactoryAbi,
+    functionName: 'vaultOf',
+    args: [options.bidder.address],
+  })
+  const collateral = await readRequiredCollateral(bidder, { params: intent.result.params, vault, price })
+  await bidOnOrder(bidder, { ...intent.result, price, collateral })
+  return [job.result.orderId, intent.result.orderId]
 }

@@ -1,6 +1,9 @@
 /**
  * Decoding of the order book's events (and the court's SlashRequested of a failed order) from a transaction's
  * receipt: the order actions return what the contract emitted, not what the caller asked for.
+ *
+ * A failure or a mutual cancellation transfers nothing: it credits what it pays (`Owed` events) to
+ * `owed[token][account]` in the order book, which each holder withdraws with withdrawOwed.
  */
 import { type Address, type Hex, type Log, parseEventLogs } from 'viem'
 import { SuretyError } from '../errors.ts'
@@ -22,22 +25,32 @@ export type MilestonePayment = {
 
 export type LeasePayment = {
   amount: bigint
+  /** Taken on the cumulative amount: fee(streamed) − fee(streamed − amount), so frequent settling rounds up once. */
   fee: bigint
   /** Paid to the operator so far, fee included. */
   streamed: bigint
   completed: boolean
 }
 
+/** An amount the order book credited to `account` (OrderBook.owed[token][account]), withdrawn with withdrawOwed. */
+export type OwedCredit = { token: Address; account: Address; amount: bigint }
+
 export type OrderFailure = {
   classId: number
+  /** The unpaid escrow, credited to the client (not transferred): the client withdraws it with withdrawOwed. */
   refund: bigint
   /** Zero when nothing was left to slash (the order still failed). */
   slashId: Hex
   slashAmount: bigint
   /** The pending slash of the collateral: pass `details` to executeSlash / disputeSlash. */
   slash: { details: SlashDetails; disputeEnd: bigint } | undefined
-  /** What a failed lease paid for the time it streamed before failing. */
+  /** What a failed lease paid for the time it streamed before failing (credited to the operator, not sent). */
   leasePayment: LeasePayment | undefined
+  /**
+   * Every credit the failure made, in event order: the client's refund and, for a lease, the operator's streamed
+   * part less the fee (and a foreign-token fee to the service owner). Nothing was transferred.
+   */
+  credits: OwedCredit[]
 }
 
 export async function receiptLogs(client: Pick<SuretyClient, 'public'>, hash: Hex): Promise<Log[]> {
@@ -80,6 +93,15 @@ export function decodeLeasePayment(logs: Log[]): LeasePayment | undefined {
   }
 }
 
+/** The `Owed` credits of a receipt, in event order. */
+export function decodeCredits(logs: Log[]): OwedCredit[] {
+  return orderEvents(logs, 'Owed').map(({ args }) => ({
+    token: args.token,
+    account: args.account,
+    amount: args.amount,
+  }))
+}
+
 export function decodeOrderFailure(logs: Log[], action: string, hash: Hex): OrderFailure {
   const a = requireOrderEvent(logs, 'OrderFailed', action, hash)
   const [requested] = parseEventLogs({ abi: slashingCourtAbi, eventName: 'SlashRequested', logs })
@@ -92,5 +114,6 @@ export function decodeOrderFailure(logs: Log[], action: string, hash: Hex): Orde
       ? { details: requested.args.details as SlashDetails, disputeEnd: requested.args.disputeEnd }
       : undefined,
     leasePayment: decodeLeasePayment(logs),
+    credits: decodeCredits(logs),
   }
 }

@@ -10,6 +10,10 @@ const BPS = 10_000
 export const MAX_MILESTONES = 4
 /** OrderBook.MAX_DURATION: the longest an order may run. */
 export const MAX_ORDER_DURATION = 365 * 24 * 3600
+/** OrderBook.ACCEPTANCE_WINDOW: an intent can be accepted (or a bid picked) until this long after biddingEnds. */
+export const ACCEPTANCE_WINDOW = 24 * 3600
+/** OrderBook.CONSENT_WINDOW: one party's agreement to cancel lapses after this long (and when a milestone is paid). */
+export const CONSENT_WINDOW = 24 * 3600
 
 /** Packs up to four milestone shares (bps, non-zero, summing to 10,000) into 16-bit fields from the lowest. */
 export function packMilestones(shares: readonly number[]): bigint {
@@ -163,3 +167,6 @@ export function checkOrderParams(p: OrderParams, now?: number): void {
 
 export const isLease = (p: OrderParams) => p.ratePerSecond > 0n
 export const isIntent = (p: OrderParams) => p.vault === zeroAddress
+/** The last second an order can be accepted: a named order's biddingEnds, an intent's biddingEnds + 1 day. */
+export const acceptanceCloses = (p: OrderParams) =>
+  isIntent(p) ? p.biddingEnds + ACCEPTANCE_WINDOW : p.biddingEnds

@@ -104,7 +104,7 @@ export async function readBids(reader: SuretyReader, orderId: bigint, fromBlock 
   })
   // the log order of each vault's latest bid breaks ties as the order book does (several bids share a timestamp)
   const latest = new Map<Address, number>()
-  events.forEach((e, i) => latest.set(e.args.vault!, i))
+  for (const [i, e] of events.entries()) latest.set(e.args.vault!, i)
   const bids = await Promise.all(
     [...latest.keys()].map(async (vault) => {
       const [price, collateral, at] = await reader.public.readContract({

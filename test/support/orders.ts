@@ -1,11 +1,12 @@
 /**
  * Order fixtures: a service with order terms, operator vaults to take orders, a client that approved the order
  * book, helpers to open, accept and attest orders through the SDK, and the expectation formulas of
- * ReputationLib / OrderMathLib written inline (src/model/reputation.ts and orderMath.ts are not there yet; when
- * they land, these should re-export them).
+ * ReputationLib / OrderMathLib from the reference model (src/model/reputation.ts, orderMath.ts).
  */
 import { type Account, type Address, getAddress, maxUint256, parseEther } from 'viem'
 import { mockERC20Abi, mockERC20Bytecode } from '../../src/generated/contracts.ts'
+import { orderFee as modelOrderFee } from '../../src/model/orderMath.ts'
+import { requiredCollateral as modelRequiredCollateral } from '../../src/model/reputation.ts'
 import {
   acceptOrder,
   approveStake,
@@ -18,6 +19,7 @@ import {
   orderBookAbi,
   orderParams,
   readOrder,
+  readOwed,
   readReputation,
   reportOrderOutcome,
   type ServiceParams,
@@ -27,38 +29,30 @@ import {
 import { type ServiceFixture, setupService, setupVault, type VaultFixture } from './fixtures.ts'
 import type { World } from './world.ts'
 
-/* Expectation formulas (mirrors of the Solidity libraries, bigint, same rounding). */
+/* Expectation formulas: the reference model's (src/model), which mirrors the Solidity libraries wei for wei. */
 
-export const BPS = 10_000n
-export const MAX_SCORE = 10_000n
-export const HALF_LIFE = 30n * 86_400n
+export {
+  afterFailure as scoreAfterFailure,
+  /** ReputationLib.afterSuccess(score, collateral, allocation): a full 10% step from 1% of the allocation. */
+  afterSuccess as scoreAfterSuccess,
+  decay as decayScore,
+  successWeightBps,
+} from '../../src/model/reputation.ts'
 
 /** OrderMathLib.fee: rounded up (it goes to the service's stakers). */
-export const orderFee = (amount: bigint, feeBps: bigint | number) =>
-  (amount * BigInt(feeBps) + BPS - 1n) / BPS
+export const orderFee = (amount: bigint, feeBps: bigint | number) => modelOrderFee(amount, BigInt(feeBps))
+
+/** A lease settlement's fee (OrderBook._payLease): taken on the cumulative amount, fee(paid + due) − fee(paid). */
+export const leaseFee = (paidBefore: bigint, due: bigint, feeBps: bigint | number) =>
+  orderFee(paidBefore + due, feeBps) - orderFee(paidBefore, feeBps)
 
 /** ReputationLib.requiredCollateral: base × factor × (1 − score·(1 − floor)), rounded up. */
-export function requiredCollateral(
+export const requiredCollateral = (
   base: bigint,
   factorBps: bigint | number,
   floorBps: bigint | number,
   score: bigint,
-): bigint {
-  const keep = MAX_SCORE - (score * (MAX_SCORE - BigInt(floorBps))) / MAX_SCORE
-  const denominator = MAX_SCORE * MAX_SCORE
-  return (base * BigInt(factorBps) * keep + denominator - 1n) / denominator
-}
-
-export const scoreAfterSuccess = (score: bigint) => score + ((MAX_SCORE - score) * 1_000n) / MAX_SCORE
-export const scoreAfterFailure = (score: bigint) => (score * 5_000n) / MAX_SCORE
-
-/** ReputationLib.decay: halves every HALF_LIFE, linear (the chord) within one. */
-export function decayScore(score: bigint, elapsed: bigint): bigint {
-  const halvings = elapsed / HALF_LIFE
-  if (halvings >= 14n) return 0n
-  const rest = elapsed % HALF_LIFE
-  return ((score >> halvings) * (2n * HALF_LIFE - rest)) / (2n * HALF_LIFE)
-}
+) => modelRequiredCollateral(base, BigInt(factorBps), BigInt(floorBps), score)
 
 /** RewardsDistributor: a vault's share of `amount` spread over `total` allocated stake (accumulator, rounded down). */
 export const ACC_SCALE = 10n ** 24n
@@ -209,6 +203,10 @@ export async function deployPaymentToken(w: World, to: readonly Account[], amoun
 
 export const tokenBalance = (w: World, token: Address, who: Address) =>
   w.public.readContract({ address: token, abi: mockERC20Abi, functionName: 'balanceOf', args: [who] })
+
+/** What the order book owes `who` in `token` (credits of failed and cancelled orders); stake token by default. */
+export const owedOf = (w: World, who: Address, token: Address = w.addresses.stakeToken) =>
+  readOwed(w, token, who)
 
 /**
  * Calls the order book directly, bypassing the SDK's input checks: what a caller who does not use the SDK

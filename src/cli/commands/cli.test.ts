@@ -10,7 +10,7 @@ import { type Anvil, freePort, startAnvil } from '../../chain/anvil.ts'
 import { readDeployment } from '../../chain/deployment.ts'
 import { DEVNET_MNEMONIC, type Devnet, startDevnet } from '../../chain/devnet.ts'
 import { createSuretyClient } from '../../sdk/createSuretyClient.ts'
-import { requestSlash, signReport } from '../../sdk/index.ts'
+import { incidentIdFor, requestSlash, signReport } from '../../sdk/index.ts'
 import { main } from '../main.ts'
 
 /** Runs a CLI command in-process and captures what it prints. */
@@ -45,7 +45,8 @@ describe('surety status', () => {
       serviceId: world!.serviceId,
       vault: world!.vaults[0]!,
       classId: 0,
-      incidentId: `0x${'ab'.repeat(32)}` as const,
+      // top bit clear: ids with it set belong to the order book (ReservedIncidentId)
+      incidentId: incidentIdFor('status test: downtime'),
       client: accounts[6]!.address,
     }
     const domain = { chainId: deployment.chainId, court: deployment.addresses.court }
@@ -63,6 +64,7 @@ describe('surety status', () => {
     assert.equal(json.vaults.length, 2)
     assert.equal(json.allocations.length, 2)
     assert.equal(json.openSlashes.length, 1)
+    assert.equal(json.openOrders.length, 2, 'the seeded job and intent')
     assert.equal(json.openSlashes[0].slashId, result.slashId)
     assert.equal(json.openSlashes[0].details.amount, result.details.amount.toString())
 

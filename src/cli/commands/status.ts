@@ -4,12 +4,14 @@ import { readDeployment } from '../../chain/deployment.ts'
 import { createSuretyReader } from '../../sdk/createSuretyClient.ts'
 import { readNetwork } from '../../sdk/readNetwork.ts'
 import { readOpenSlashes } from '../../sdk/readOpenSlashes.ts'
+import { readOpenOrders } from '../../sdk/readOrder.ts'
 import type { Command } from '../main.ts'
+import { orderLine, tokenInfos } from '../orderText.ts'
 
 const usage = `Usage: surety status [--deployment FILE] [--rpc URL] [--json]
 
-Shows a live deployment: its services, every vault (bond, pool, pending slashes, allocations) and every slash
-not yet settled with the time left in its dispute window or resolution. The deployment manifest defaults to
+Shows a live deployment: its services, every vault (bond, pool, pending slashes, allocations), the orders still
+open or active, and every slash not yet settled with the time left in its dispute window or resolution. The deployment manifest defaults to
 .surety/deployments/31337.json (written by \`surety devnet\` and \`surety deploy\`); --rpc overrides its RPC.`
 
 const tokens = (wei: bigint) => Number(formatEther(wei)).toLocaleString('en-US', { maximumFractionDigits: 4 })
@@ -23,7 +25,7 @@ function countdown(seconds: bigint): string {
 }
 
 export const command: Command = {
-  summary: 'show services, vaults, allocations and open slashes of a deployment',
+  summary: 'show services, vaults, allocations, open orders and open slashes of a deployment',
   usage,
   async run(args) {
     const { values } = parseArgs({
@@ -36,15 +38,22 @@ export const command: Command = {
       chainId: deployment.chainId,
       addresses: deployment.addresses,
     })
-    const [network, slashes, block] = await Promise.all([
+    const [network, slashes, orders, block] = await Promise.all([
       readNetwork(reader),
       readOpenSlashes(reader, BigInt(deployment.blockNumber)),
+      readOpenOrders(reader, { fromBlock: BigInt(deployment.blockNumber) }),
       reader.public.getBlock(),
     ])
     if (values.json) {
       console.log(
         JSON.stringify(
-          { chainId: deployment.chainId, blockTime: block.timestamp, ...network, openSlashes: slashes },
+          {
+            chainId: deployment.chainId,
+            blockTime: block.timestamp,
+            ...network,
+            openOrders: orders,
+            openSlashes: slashes,
+          },
           (_, v) => (typeof v === 'bigint' ? v.toString() : v),
         ),
       )
@@ -71,6 +80,11 @@ export const command: Command = {
           `    service #${a.serviceId}: allocated ${tokens(a.amount)}, held by slashes ${tokens(a.pending)}`,
         )
       }
+    }
+    console.log(`\nOpen orders (${orders.length})`)
+    const tokenInfo = tokenInfos(reader)
+    for (const o of orders) {
+      console.log(`  ${orderLine(o, await tokenInfo(o.params.paymentToken), block.timestamp)}`)
     }
     console.log(`\nOpen slashes (${slashes.length})`)
     for (const s of slashes) {

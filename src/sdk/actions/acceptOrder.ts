@@ -7,8 +7,9 @@ export type AcceptOrderParameters = OrderRef
 export type AcceptOrderReturnType = TxResult<OrderAcceptance>
 
 /**
- * Accepts an order: a named order by its operator before `biddingEnds`; an intent by anyone after the window, for
- * its best bid. Reserves the operator's collateral; an intent job refunds the client the budget above the price.
+ * Accepts an order: a named order by its operator before `biddingEnds`; an intent by anyone after the window and
+ * until ACCEPTANCE_WINDOW (1 day) past it (AcceptanceClosed later), for its best bid. Reserves the operator's
+ * collateral; an intent job refunds the client the budget above the price.
  */
 export async function acceptOrder(
   client: SuretyClient,

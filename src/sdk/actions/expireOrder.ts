@@ -9,8 +9,9 @@ export type ExpireOrderParameters = OrderRef
 export type ExpireOrderReturnType = TxResult<OrderFailure>
 
 /**
- * Fails a job whose deadline passed before its last milestone settled (anyone): the client is refunded what is
- * unpaid and the collateral becomes a pending slash (class NO_CLASS: no jail, no ban).
+ * Fails a job whose deadline passed before its last milestone settled (anyone): what is unpaid is credited to the
+ * client (`result.refund`, OrderBook.owed; the client withdraws it with withdrawOwed, nothing is transferred) and
+ * the collateral becomes a pending slash (class NO_CLASS: no jail, no ban).
  */
 export async function expireOrder(
   client: SuretyClient,

@@ -8,7 +8,10 @@ import type { OrderRef, SuretyClient, TxResult } from '../types.ts'
 export type PickBidParameters = OrderRef & { vault: Address }
 export type PickBidReturnType = TxResult<OrderAcceptance>
 
-/** The client accepts the bid of `vault` on its intent while it is still open (not necessarily the best one). */
+/**
+ * The client accepts the bid of `vault` on its intent (not necessarily the best one) while it is still open, until
+ * ACCEPTANCE_WINDOW (1 day) after its bidding window (AcceptanceClosed later: bids bind their operators no longer).
+ */
 export async function pickBid(client: SuretyClient, params: PickBidParameters): Promise<PickBidReturnType> {
   if (params.vault === zeroAddress) throw new InvalidInputError('vault: zero address')
   const tx = await sendTransaction(client, {

@@ -18,8 +18,10 @@ export type ReportOrderOutcomeReturnType = TxResult<
 
 /**
  * Submits an attester quorum's signed outcome for the order's next milestone (anyone may submit). Success pays the
- * milestone; failure refunds the client what is unpaid and opens a pending slash of the collateral, whose details
- * are returned for executeSlash.
+ * milestone (a job's success must land by its deadline: DeadlinePassed after it, when only the client may still
+ * confirm); failure credits the client what is unpaid (`failure.refund`, withdrawn with withdrawOwed; a failed
+ * lease credits the operator what streamed) and opens a pending slash of the collateral, whose details are
+ * returned for executeSlash.
  */
 export async function reportOrderOutcome(
   client: SuretyClient,

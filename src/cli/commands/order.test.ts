@@ -1,0 +1,174 @@
+/** `surety order` and the orders in `surety status` on a seeded devnet: every subcommand and its argument errors. */
+import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { parseEther, toHex } from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
+import { freePort } from '../../chain/anvil.ts'
+import { DEVNET_MNEMONIC, type Devnet, startDevnet } from '../../chain/devnet.ts'
+import { main } from '../main.ts'
+
+const keyOf = (i: number) =>
+  toHex(mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i }).getHdKey().privateKey!)
+const CLIENT = 15
+const OPERATOR_1 = 4
+
+/** Runs a CLI command in-process as account `signer` (if any) and captures what it prints. */
+async function run(argv: string[], signer?: number): Promise<{ code: number; out: string; err: string }> {
+  const lines: string[] = []
+  const errors: string[] = []
+  const [log, error] = [console.log, console.error]
+  console.log = (...a: unknown[]) => lines.push(a.join(' '))
+  console.error = (...a: unknown[]) => errors.push(a.join(' '))
+  if (signer === undefined) delete process.env.SURETY_PRIVATE_KEY
+  else process.env.SURETY_PRIVATE_KEY = keyOf(signer)
+  try {
+    const code = await main(argv)
+    return { code, out: lines.join('\n'), err: errors.join('\n') }
+  } finally {
+    console.log = log
+    console.error = error
+    delete process.env.SURETY_PRIVATE_KEY
+  }
+}
+
+describe('surety order', () => {
+  let devnet: Devnet
+  let order: (args: string[], signer?: number) => ReturnType<typeof run>
+  before(async () => {
+    devnet = await startDevnet({
+      port: await freePort(),
+      manifestDir: mkdtempSync(join(tmpdir(), 'surety-order-')),
+    })
+    order = (args, signer) => run(['order', ...args, '--deployment', devnet.manifestPath], signer)
+  })
+  after(() => devnet.stop())
+
+  test('the devnet seeds a named job in progress and an intent with a bid; list, show and status show them', async () => {
+    const [job, intent] = devnet.world!.orders
+    const listed = JSON.parse((await order(['list', '--json'])).out)
+    assert.deepEqual(
+      listed.map((o: { orderId: string; status: string }) => [o.orderId, o.status]),
+      [
+        [String(job), 'Active'],
+        [String(intent), 'Open'],
+      ],
+    )
+    const text = (await order(['list'])).out
+    assert.match(text, /Open orders \(2\)/)
+    assert.match(text, /#1\s+Active\s+job of 500 STK, milestones 40%\/60%, 0 of 2 paid/)
+    assert.match(
+      text,
+      /#2\s+Open\s+job of 300 STK, 1 milestone \(intent\)\s+best bid 250 STK by vault 0x[0-9a-fA-F]{40}\s+bidding closes in (5h 59m|6h 0m)/,
+    )
+    const shown = JSON.parse((await order(['show', String(intent), '--json'])).out)
+    assert.equal(shown.bids.length, 1)
+    assert.equal(shown.bids[0].price, parseEther('250').toString())
+    assert.match((await order(['show', String(intent)])).out, /bid 250 STK with [0-9,.]+ STK collateral/)
+    const status = await run(['status', '--deployment', devnet.manifestPath])
+    assert.match(status.out, /Open orders \(2\)/)
+    const statusJson = JSON.parse((await run(['status', '--deployment', devnet.manifestPath, '--json'])).out)
+    assert.equal(statusJson.openOrders.length, 2)
+  })
+
+  test('open, accept and confirm a named job through the CLI', async () => {
+    const vault = devnet.world!.vaults[0]!
+    const opened = await order(
+      ['open', '--service', '1', '--vault', vault, '--budget', '10.5', '--milestones', '50,50', '--json'],
+      CLIENT,
+    )
+    assert.equal(opened.code, 0, opened.err)
+    const { orderId, params } = JSON.parse(opened.out)
+    assert.deepEqual(
+      [params.budget, params.feeBps, params.milestones],
+      [parseEther('10.5').toString(), 100, String(5000n | (5000n << 16n))],
+    )
+    assert.equal(
+      (await order(['confirm', orderId], CLIENT)).err,
+      `surety order: confirm reverted: WrongOrderStatus(${orderId}, 1)`,
+    )
+    const accepted = await order(['accept', orderId], OPERATOR_1)
+    assert.match(accepted.out, new RegExp(`order #${orderId} accepted by vault ${vault}`))
+    const first = (await order(['confirm', orderId], CLIENT)).out
+    assert.match(first, /milestone 0 paid$/m)
+    assert.match(first, /amount 5\.25 STK\n\s+fee 0\.0525 STK/)
+    assert.match((await order(['confirm', orderId], CLIENT)).out, /milestone 1 paid; order completed/)
+    assert.equal(JSON.parse((await order(['show', orderId, '--json'])).out).status, 'Completed')
+  })
+
+  test('bid on the seeded intent, then the client cancels it for a full refund', async () => {
+    const intent = String(devnet.world!.orders[1])
+    const bid = JSON.parse((await order(['bid', intent, '--price', '200', '--json'], OPERATOR_1)).out)
+    assert.equal(bid.price, parseEther('200').toString())
+    assert.equal(bid.vault, devnet.world!.vaults[0])
+    const shown = JSON.parse((await order(['show', intent, '--json'])).out)
+    assert.equal(shown.vault, devnet.world!.vaults[0], 'the lowest bid leads')
+    const cancelled = JSON.parse((await order(['cancel', intent, '--json'], CLIENT)).out)
+    assert.deepEqual([cancelled.cancelled, cancelled.refund], [true, parseEther('300').toString()])
+  })
+
+  test('an accepted job cancelled by both parties: the refund is credited, shown and withdrawn', async () => {
+    const vault = devnet.world!.vaults[0]!
+    const clientAddress = mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: CLIENT }).address
+    const stake = devnet.deployment.addresses.stakeToken
+    const opened = await order(
+      ['open', '--service', '1', '--vault', vault, '--budget', '12', '--json'],
+      CLIENT,
+    )
+    const { orderId } = JSON.parse(opened.out)
+    assert.equal((await order(['accept', orderId], OPERATOR_1)).code, 0)
+    const one = await order(['cancel', orderId], CLIENT)
+    assert.match(one.out, new RegExp(`order #${orderId}: agreed to cancel; waiting for the other party`))
+    const both = await order(['cancel', orderId], OPERATOR_1)
+    assert.match(both.out, new RegExp(`order #${orderId} cancelled; refund credited to the client`))
+    assert.match(both.out, /refund 12 STK/)
+    assert.match(both.out, new RegExp(`credited 12 STK to ${clientAddress}`))
+    assert.match(
+      (await order(['show', orderId])).out,
+      new RegExp(
+        `owed to the client ${clientAddress}: 12 STK \\(all its orders; surety order withdraw --token ${stake}\\)`,
+      ),
+    )
+    const shown = JSON.parse((await order(['show', orderId, '--json'])).out)
+    assert.deepEqual(shown.owed.client, { account: clientAddress, amount: parseEther('12').toString() })
+    assert.equal(shown.owed.operator.amount, '0')
+    assert.match((await order(['withdraw'], CLIENT)).out, /^withdrew 12 STK owed by the order book$/)
+    const again = JSON.parse((await order(['withdraw', '--token', stake, '--json'], CLIENT)).out)
+    assert.deepEqual(again, { token: stake, amount: '0' })
+    assert.match((await order(['withdraw'], CLIENT)).out, /^nothing owed in STK$/)
+    assert.doesNotMatch((await order(['show', orderId])).out, /owed to/)
+  })
+
+  test('bad arguments are named, with exit code 1 and no stack trace', async () => {
+    const cases: [string[], number | undefined, RegExp][] = [
+      [
+        ['open', '--service', '1', '--budget', 'abc'],
+        CLIENT,
+        /--budget must be a positive amount of tokens, got 'abc'/,
+      ],
+      [
+        ['open', '--service', '1', '--budget', '1', '--milestones', '30,30'],
+        CLIENT,
+        /--milestones must sum to 100/,
+      ],
+      [['open', '--budget', '1'], CLIENT, /--service ID is required/],
+      [['open', '--service', '1', '--budget', '1', '--vault', '0x12'], CLIENT, /--vault must be an address/],
+      [['open', '--service', '1', '--budget', '1'], undefined, /SURETY_PRIVATE_KEY must hold your key/],
+      [['show', 'x'], undefined, /ORDER_ID must be a positive whole number, got 'x'/],
+      [['show', '99'], undefined, /order 99 not found/],
+      [['confirm'], CLIENT, /ORDER_ID is required/],
+      [['bid', '1', '--price', '1'], CLIENT, /has no operator vault/],
+      [['withdraw', '--token', '0x12'], CLIENT, /--token must be an address, got '0x12'/],
+      [['withdraw'], undefined, /SURETY_PRIVATE_KEY must hold your key/],
+      [['frobnicate'], undefined, /unknown subcommand 'frobnicate'/],
+    ]
+    for (const [args, signer, message] of cases) {
+      const { code, err } = await order(args, signer)
+      assert.equal(code, 1, args.join(' '))
+      assert.match(err, message)
+      assert.doesNotMatch(err, /\n\s+at /)
+    }
+  })
+})

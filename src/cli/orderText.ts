@@ -1,0 +1,80 @@
+/** Human-readable lines for orders, shared by `surety order` and `surety status`. */
+import { type Address, erc20Abi, zeroAddress } from 'viem'
+import { acceptanceCloses, unpackMilestones } from '../sdk/orders.ts'
+import type { Order, SuretyReader } from '../sdk/types.ts'
+import { countdown, formatAmount } from './orderArgs.ts'
+
+export type TokenInfo = { symbol: string; decimals: number }
+
+/** Symbol and decimals of each token, read once per token. */
+export function tokenInfos(reader: SuretyReader) {
+  const cache = new Map<string, Promise<TokenInfo>>()
+  return (token: Address): Promise<TokenInfo> => {
+    const key = token.toLowerCase()
+    let info = cache.get(key)
+    if (!info) {
+      info = Promise.all([
+        reader.public.readContract({ address: token, abi: erc20Abi, functionName: 'symbol' }),
+        reader.public.readContract({ address: token, abi: erc20Abi, functionName: 'decimals' }),
+      ]).then(([symbol, decimals]) => ({ symbol, decimals }))
+      cache.set(key, info)
+    }
+    return info
+  }
+}
+
+/** What happens next to an order, and when. */
+export function nextStep(o: Order, now: bigint): string {
+  const biddingEnds = BigInt(o.params.biddingEnds)
+  const intent = o.params.vault === zeroAddress
+  if (o.status === 'Open') {
+    if (!intent) {
+      return biddingEnds > now
+        ? `awaiting the operator, ${countdown(biddingEnds - now)} left`
+        : 'acceptance closed'
+    }
+    if (biddingEnds > now) return `bidding closes in ${countdown(biddingEnds - now)}`
+    const closes = BigInt(acceptanceCloses(o.params))
+    if (now > closes) return 'acceptance closed: the client may cancel'
+    return o.vault === zeroAddress
+      ? 'no bids'
+      : `bidding closed: anyone may accept the best bid, ${countdown(closes - now)} left`
+  }
+  if (o.status === 'Active') {
+    if (o.kind === 'lease') return 'streaming'
+    const deadline = BigInt(o.params.deadline)
+    return deadline > now
+      ? `deadline in ${countdown(deadline - now)}`
+      : 'deadline passed: anyone may expire it'
+  }
+  return o.status.toLowerCase()
+}
+
+export function milestoneText(o: Order): string {
+  const shares = unpackMilestones(o.params.milestones)
+  return shares.length === 1 ? '1 milestone' : `milestones ${shares.map((s) => `${s / 100}%`).join('/')}`
+}
+
+/** One line per order: id, kind, status, price, operator, progress, next step. */
+export function orderLine(o: Order, token: TokenInfo, now: bigint): string {
+  const t = (wei: bigint) => `${formatAmount(wei, token.decimals)} ${token.symbol}`
+  const intent = o.params.vault === zeroAddress
+  const bidding = intent && o.status === 'Open'
+  // while an intent takes bids, `price` and `vault` are its best bid so far
+  const what =
+    o.kind === 'lease'
+      ? `lease of ${t(o.params.budget)} at ${bidding ? `most ${t(o.params.ratePerSecond)}` : t(o.price)}/s`
+      : `job of ${t(bidding ? o.params.budget : o.price)}, ${milestoneText(o)}`
+  const who = bidding
+    ? o.vault === zeroAddress
+      ? 'no bids yet'
+      : `best bid ${t(o.price)} by vault ${o.vault}`
+    : `vault ${o.vault}`
+  const progress =
+    o.status !== 'Active'
+      ? ''
+      : o.kind === 'job'
+        ? `, ${o.settled} of ${unpackMilestones(o.params.milestones).length} paid`
+        : `, ${t(o.paid)} paid`
+  return `#${o.orderId}  ${o.status.padEnd(9)} ${what}${intent ? ' (intent)' : ''}${progress}  ${who}  ${nextStep(o, now)}`
+}
