@@ -539,7 +539,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /// @inheritdoc IOperatorVault
     function collateralTerms(uint64 serviceId) external view returns (uint256 room, uint256 score) {
         Allocation storage a = _allocations[serviceId];
-        if (!a.live || a.banned) return (0, _score(a));
+        // a banned or jailed operator can reserve nothing (reserveCollateral refuses it)
+        if (!a.live || a.banned || a.jailedUntil > block.timestamp) return (0, _score(a));
         return (_collateralRoom(a), _score(a));
     }
 

@@ -7,6 +7,9 @@ import { freePort } from '../chain/anvil.ts'
 import { startDevnet } from '../chain/devnet.ts'
 import { analyzeNetwork } from './analyze.ts'
 import { parseRiskInput } from './input.ts'
+import { createSuretyReader } from '../sdk/createSuretyClient.ts'
+import { readOpenOrders } from '../sdk/readOrder.ts'
+import { escrowAtStake } from './snapshot.ts'
 import { snapshotFromRpc } from './snapshotRpc.ts'
 
 test('a snapshot of the live devnet lists its operators, service and allocations, and the engine can analyse it', async () => {
@@ -22,7 +25,16 @@ test('a snapshot of the live devnet lists its operators, service and allocations
       operators.map((id) => ({ id, stake: (210_000n * 10n ** 18n).toString() })), // 10k bond + 200k delegated
     )
     assert.equal(input.services.length, 1)
-    assert.equal(input.services[0]!.profit, (250_000n * 10n ** 18n).toString()) // the declared value
+    // the declared value plus what the demo orders hold in escrow
+    const reader = createSuretyReader({
+      rpcUrl: devnet.anvil.rpcUrl,
+      chainId: devnet.deployment.chainId,
+      addresses: devnet.deployment.addresses,
+    })
+    const orders = await readOpenOrders(reader)
+    const escrow = orders.reduce((sum, o) => sum + escrowAtStake(o, devnet.deployment.addresses.stakeToken), 0n)
+    assert.ok(orders.length > 0 && escrow > 0n, 'the devnet seeds open orders')
+    assert.equal(input.services[0]!.profit, (250_000n * 10n ** 18n + escrow).toString())
     assert.deepEqual(input.services[0]!.operators, operators)
     assert.deepEqual(
       input.allocations,

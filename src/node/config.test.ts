@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { InvalidInputError } from '../errors.ts'
+import { loadNodeConfig, parseNodeConfig } from './config.ts'
+
+const VAULT = '0x1111111111111111111111111111111111111111'
+const base = () => ({
+  chain: {
+    rpcUrl: 'http://127.0.0.1:8545',
+    chainId: 31337,
+    addresses: { registry: VAULT, court: VAULT },
+  },
+  key: { env: 'NODE_KEY' },
+  store: { path: './data/node.db' },
+  api: { port: 7001 },
+  services: [
+    {
+      serviceId: 1,
+      classes: { downtime: 0 },
+      operators: [{ vault: VAULT, endpoint: 'http://127.0.0.1:9000/health' }],
+    },
+  ],
+})
+
+function errorOf(raw: unknown): InvalidInputError {
+  try {
+    parseNodeConfig(raw, 'node.yaml')
+  } catch (error) {
+    assert.ok(error instanceof InvalidInputError)
+    return error
+  }
+  assert.fail('expected the config to be refused')
+}
+
+describe('node config', () => {
+  test('fills defaults and keeps what was given', () => {
+    const c = parseNodeConfig(base())
+    assert.equal(c.chain.confirmations, 2)
+    assert.equal(c.services[0]!.probe.intervalMs, 10_000)
+    assert.equal(c.services[0]!.verdict.minUptimeBps, 9_000)
+    assert.deepEqual(c.key, { kind: 'env', env: 'NODE_KEY' })
+    assert.deepEqual(c.roles, { attester: true, keeper: true })
+  })
+
+  test('names the bad field, with its array index', () => {
+    const raw = base()
+    raw.services[0]!.operators[0]!.endpoint = 'not a url'
+    assert.match(errorOf(raw).message, /^node\.yaml: services\[0\]\.operators\[0\]\.endpoint: /)
+    const raw2 = base()
+    ;(raw2.services[0]!.operators[0] as { vault: string }).vault = '0x12'
+    assert.match(
+      errorOf(raw2).message,
+      /services\[0\]\.operators\[0\]\.vault: must be a 0x-prefixed 20-byte address/,
+    )
+  })
+
+  test('refuses unknown fields (a typo is not a default)', () => {
+    const raw = { ...base(), api: { port: 7001, prot: 1 } }
+    assert.match(errorOf(raw).message, /unknown field api\.prot/)
+  })
+
+  test('refuses a plain private key in the config', () => {
+    const raw = { ...base(), key: { privateKey: `0x${'11'.repeat(32)}` } }
+    assert.match(errorOf(raw).message, /key\.privateKey: a plain private key is not allowed/)
+  })
+
+  test('a keystore needs the variable holding its password; exactly one key source', () => {
+    assert.match(
+      errorOf({ ...base(), key: { keystore: 'k.json' } }).message,
+      /key\.passwordEnv: a keystore needs/,
+    )
+    assert.match(
+      errorOf({ ...base(), key: { env: 'A', keystore: 'k.json', passwordEnv: 'P' } }).message,
+      /exactly one/,
+    )
+  })
+
+  test('needs a deployment or a complete chain', () => {
+    const raw = { ...base(), chain: { rpcUrl: 'http://127.0.0.1:8545' } }
+    assert.match(errorOf(raw).message, /chain: give chain\.deployment/)
+  })
+
+  test('duplicate service ids are refused', () => {
+    const raw = base()
+    raw.services.push({ ...raw.services[0]! })
+    assert.match(errorOf(raw).message, /services\[1\]\.serviceId: duplicate service id/)
+  })
+
+  test('reads YAML and resolves relative paths against the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'surety-config-'))
+    const path = join(dir, 'node.yaml')
+    writeFileSync(
+      path,
+      [
+        'chain: { rpcUrl: "http://127.0.0.1:8545", chainId: 31337, addresses: { registry: "' +
+          VAULT +
+          '", court: "' +
+          VAULT +
+          '" } }',
+        'key: { keystore: keys/attester.json, passwordEnv: PW }',
+        'store: { path: data/node.db }',
+        'api: { port: 0 }',
+      ].join('\n'),
+    )
+    const c = loadNodeConfig(path)
+    assert.equal(c.store.path, join(dir, 'data/node.db'))
+    assert.deepEqual(c.key, {
+      kind: 'keystore',
+      keystore: join(dir, 'keys/attester.json'),
+      passwordEnv: 'PW',
+    })
+  })
+
+  test('bad YAML is a clear error naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'surety-config-'))
+    const path = join(dir, 'node.yaml')
+    writeFileSync(path, 'chain: [unclosed')
+    assert.throws(() => loadNodeConfig(path), /node\.yaml: not valid YAML/)
+  })
+})
+
+describe('examples/node.yaml', () => {
+  test('is a valid config', () => {
+    const c = loadNodeConfig(join(import.meta.dirname, '../../examples/node.yaml'))
+    assert.equal(c.services[0]!.operators.length, 2)
+    assert.equal(c.peers.length, 4)
+    assert.deepEqual(c.key, { kind: 'env', env: 'SURETY_ATTESTER_KEY' })
+  })
+})

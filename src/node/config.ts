@@ -1,0 +1,311 @@
+/**
+ * The node's configuration: a YAML file validated by zod. Every error names the field that is wrong
+ * (`services[0].operators[2].endpoint: …`), unknown fields are errors (a typo must not silently fall back to a
+ * default), and a plain private key is refused: the key comes from an environment variable or an encrypted
+ * keystore file. Relative paths are resolved against the config file's directory.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { type ZodIssue, z } from 'zod'
+import { InvalidInputError } from '../errors.ts'
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address')
+  .transform((s) => s as `0x${string}`)
+const bytes32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex string')
+  .transform((s) => s.toLowerCase() as `0x${string}`)
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+const port = z.number().int().min(0).max(65535)
+const ms = (min: number) => z.number().int().min(min)
+const bps = z.number().int().min(0).max(10_000)
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+const latitude = z.number().min(-90).max(90)
+const longitude = z.number().min(-180).max(180)
+const geofence = z.object({ lat: latitude, lon: longitude, radiusM: z.number().positive() }).strict()
+
+const keySchema = z
+  .object({
+    env: envName.optional(),
+    keystore: z.string().min(1).optional(),
+    passwordEnv: envName.optional(),
+    privateKey: z.unknown().optional(),
+  })
+  .strict()
+  .superRefine((k, ctx) => {
+    if (k.privateKey !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privateKey'],
+        message: 'a plain private key is not allowed in the config; use key.env or key.keystore',
+      })
+    }
+    if ((k.env === undefined) === (k.keystore === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of key.env and key.keystore' })
+    }
+    if (k.keystore !== undefined && k.passwordEnv === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passwordEnv'],
+        message: 'a keystore needs passwordEnv (the variable holding its password)',
+      })
+    }
+  })
+  .transform(
+    (k): KeySource =>
+      k.env !== undefined
+        ? { kind: 'env', env: k.env }
+        : { kind: 'keystore', keystore: k.keystore!, passwordEnv: k.passwordEnv! },
+  )
+
+/** Where the signing key comes from: never the config file itself. */
+export type KeySource =
+  | { kind: 'env'; env: string }
+  | { kind: 'keystore'; keystore: string; passwordEnv: string }
+
+const operatorSchema = z
+  .object({
+    vault: address,
+    endpoint: httpUrl,
+    /** Who is paid the client share when this operator is slashed for downtime (zero: nobody, all to the sink). */
+    client: address.optional(),
+  })
+  .strict()
+
+const jobSchema = z
+  .object({
+    id: z.string().min(1).max(128),
+    vault: address,
+    resultUrl: httpUrl,
+    /** keccak256 of the result bytes, as the operator committed it. */
+    resultHash: bytes32,
+    client: address.optional(),
+    /** Deterministic jobs: the executor re-runs the job on `input` (hex) and must reproduce the result. */
+    reexecute: z
+      .object({
+        executor: z.string().min(1),
+        input: z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'must be hex bytes'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+
+const orderSchema = z
+  .object({
+    orderId: bytes32,
+    vault: address,
+    client: address,
+    /** Device keys whose signed readings count for this order (until the OrderBook registers them on chain). */
+    devices: z.array(address).min(1),
+    pickup: z.object({ by: z.number().int().nonnegative(), at: geofence.optional() }).strict().optional(),
+    temperature: z
+      .object({
+        minC: z.number(),
+        maxC: z.number(),
+        maxExcursionSeconds: z.number().int().nonnegative().default(0),
+      })
+      .strict()
+      .refine((t) => t.minC <= t.maxC, { message: 'minC must not exceed maxC', path: ['minC'] })
+      .optional(),
+    checkpoints: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            lat: latitude,
+            lon: longitude,
+            radiusM: z.number().positive(),
+            by: z.number().int().nonnegative(),
+          })
+          .strict(),
+      )
+      .default([]),
+    delivery: z.object({ by: z.number().int().nonnegative(), at: geofence.optional() }).strict(),
+  })
+  .strict()
+
+const serviceSchema = z
+  .object({
+    serviceId: z.number().int().positive(),
+    epochSeconds: z.number().int().min(1).default(300),
+    /** Violation class ids of this service, per kind of finding; a kind without a class is measured, never reported. */
+    classes: z
+      .object({
+        downtime: z.number().int().min(0).max(15).optional(),
+        latency: z.number().int().min(0).max(15).optional(),
+        wrongOutput: z.number().int().min(0).max(15).optional(),
+        delivery: z.number().int().min(0).max(15).optional(),
+      })
+      .strict()
+      .default({}),
+    probe: z
+      .object({
+        intervalMs: ms(50).default(10_000),
+        timeoutMs: ms(10).default(2_000),
+        retries: z.number().int().min(0).max(5).default(1),
+      })
+      .strict()
+      .default({}),
+    verdict: z
+      .object({
+        minSamples: z.number().int().min(1).default(3),
+        minUptimeBps: bps.default(9_000),
+        maxLatencyMs: z.number().int().positive().optional(),
+        latencyQuantileBps: bps.default(9_500),
+      })
+      .strict()
+      .default({}),
+    operators: z.array(operatorSchema).default([]),
+    jobs: z.array(jobSchema).default([]),
+    /** Share of deterministic jobs re-executed; chosen by job id so every attester samples the same jobs. */
+    jobSampleBps: bps.default(10_000),
+    orders: z.array(orderSchema).default([]),
+  })
+  .strict()
+
+export const nodeConfigSchema = z
+  .object({
+    chain: z
+      .object({
+        rpcUrl: httpUrl.optional(),
+        /** Deployment manifest (.surety/deployments/<chainId>.json) for chain id, addresses and start block. */
+        deployment: z.string().min(1).optional(),
+        chainId: z.number().int().positive().optional(),
+        addresses: z.object({ registry: address, court: address }).passthrough().optional(),
+        confirmations: z.number().int().min(0).max(1000).default(2),
+        pollIntervalMs: ms(20).default(1_000),
+        startBlock: z.number().int().nonnegative().optional(),
+        batchBlocks: z.number().int().min(1).default(2_000),
+      })
+      .strict()
+      .superRefine((c, ctx) => {
+        if (!c.deployment && (!c.addresses || c.chainId === undefined || !c.rpcUrl)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'give chain.deployment, or chain.rpcUrl with chain.chainId and chain.addresses',
+          })
+        }
+      }),
+    key: keySchema,
+    roles: z
+      .object({ attester: z.boolean().default(true), keeper: z.boolean().default(true) })
+      .strict()
+      .default({}),
+    store: z.object({ path: z.string().min(1) }).strict(),
+    api: z.object({ host: z.string().default('127.0.0.1'), port }).strict(),
+    metrics: z
+      .object({ host: z.string().default('127.0.0.1'), port })
+      .strict()
+      .optional(),
+    log: z
+      .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
+      .strict()
+      .default({}),
+    /** Other attesters of the same services: signatures are exchanged with them, keeper turns shared with those
+     * that keep. */
+    peers: z
+      .array(z.object({ url: httpUrl, address, keeper: z.boolean().default(true) }).strict())
+      .default([]),
+    services: z.array(serviceSchema).default([]),
+    timing: z
+      .object({
+        exchangeIntervalMs: ms(20).default(1_000),
+        submitStaggerMs: ms(0).default(4_000),
+        keeperIntervalMs: ms(20).default(2_000),
+        keeperStaggerMs: ms(0).default(4_000),
+        /** How long after an epoch ends its verdict is taken (lets the last probes finish). */
+        judgeDelayMs: ms(0).default(2_000),
+        /** How often closed epochs, job results and shipments are judged. */
+        judgeIntervalMs: ms(20).default(1_000),
+        /** A report that gathers no quorum within this time is abandoned. */
+        reportTtlMs: ms(1_000).default(6 * 3600_000),
+        committeeTtlMs: ms(0).default(30_000),
+        peerTimeoutMs: ms(10).default(3_000),
+      })
+      .strict()
+      .default({}),
+    telemetry: z
+      .object({
+        /** Readings stamped further than this in the future are refused. */
+        maxSkewSeconds: z.number().int().nonnegative().default(300),
+        /** A milestone deadline counts as missed only this long after it passed (late readings may still arrive). */
+        graceSeconds: z.number().int().nonnegative().default(60),
+        maxBodyBytes: z.number().int().min(256).default(16_384),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<number>()
+    c.services.forEach((s, i) => {
+      if (seen.has(s.serviceId))
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'serviceId'], message: 'duplicate service id' })
+      seen.add(s.serviceId)
+    })
+  })
+
+export type NodeConfig = z.infer<typeof nodeConfigSchema>
+export type ServiceConfig = NodeConfig['services'][number]
+export type OperatorConfig = ServiceConfig['operators'][number]
+export type JobConfig = ServiceConfig['jobs'][number]
+export type OrderConfig = ServiceConfig['orders'][number]
+
+/** `services[0].operators[2].endpoint` — the field path as a person reads it. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : String(p)),
+    '',
+  )
+}
+
+function describeIssue(issue: ZodIssue): string {
+  const where = formatPath(issue.path)
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k))
+    return `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`
+  }
+  return where ? `${where}: ${issue.message}` : issue.message
+}
+
+/** Validates an already-parsed config object; `source` names the file in errors. */
+export function parseNodeConfig(raw: unknown, source = 'config'): NodeConfig {
+  const parsed = nodeConfigSchema.safeParse(raw)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(describeIssue)
+    throw new InvalidInputError(`${source}: ${lines[0]}`, {
+      details: lines.length > 1 ? lines.slice(1).join('\n') : undefined,
+    })
+  }
+  return parsed.data
+}
+
+/** Reads, parses and validates a YAML config file; relative paths in it are taken from the file's directory. */
+export function loadNodeConfig(path: string): NodeConfig {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new InvalidInputError(`cannot read node config ${path}`, { cause: error })
+  }
+  let raw: unknown
+  try {
+    raw = parseYaml(text)
+  } catch (error) {
+    throw new InvalidInputError(`${path}: not valid YAML: ${(error as Error).message}`, { cause: error })
+  }
+  const config = parseNodeConfig(raw, path)
+  const base = dirname(resolve(path))
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p))
+  config.store.path = config.store.path === ':memory:' ? ':memory:' : abs(config.store.path)
+  if (config.chain.deployment) config.chain.deployment = abs(config.chain.deployment)
+  if (config.key.kind === 'keystore') config.key.keystore = abs(config.key.keystore)
+  return config
+}

@@ -1,0 +1,67 @@
+/**
+ * The chain side of the end-to-end tests: a service with a five-attester committee (accounts 10–14, equal bonds,
+ * 60 % quorum: 3 of 5), one-minute dispute and resolution windows, and two operators (vault A of account 4,
+ * vault B of account 5) allocated to it. Nodes run with interval mining (a block a second), as on a real chain.
+ */
+import { parseEther } from 'viem'
+import type { HDAccount } from 'viem/accounts'
+import { DEFAULT_CLASSES, setupService, setupVault } from '../../../test/support/fixtures.ts'
+import type { World } from '../../../test/support/world.ts'
+import type { Endpoints } from '../testing/endpoints.ts'
+
+export const DOWNTIME_CLASS = 0
+export const DELIVERY_CLASS = 1
+
+export async function nodeWorld(w: World) {
+  const svc = await setupService(w, {
+    params: { disputeWindow: 60, resolutionDeadline: 60 },
+    classes: DEFAULT_CLASSES,
+  })
+  const a = await setupVault(w, w.accounts[4]!, {
+    bond: parseEther('1000'),
+    delegations: [{ staker: w.accounts[6]!, assets: parseEther('9000') }],
+    allocations: [{ serviceId: svc.serviceId, amount: parseEther('10000') }],
+  })
+  const b = await setupVault(w, w.accounts[5]!, {
+    bond: parseEther('1000'),
+    allocations: [{ serviceId: svc.serviceId, amount: parseEther('1000') }],
+  })
+  return {
+    serviceId: svc.serviceId,
+    attesters: svc.attesters as HDAccount[],
+    vaultA: a.vault,
+    vaultB: b.vault,
+    client: w.accounts[8]!,
+  }
+}
+
+export type NodeWorld = Awaited<ReturnType<typeof nodeWorld>>
+
+/** The service section of a node's config, with each operator's endpoint as that node sees it. */
+export function serviceSection(
+  nw: NodeWorld,
+  endpoints: Endpoints,
+  view: { a: string; b: string },
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    serviceId: Number(nw.serviceId),
+    epochSeconds: 2,
+    classes: { downtime: DOWNTIME_CLASS, delivery: DELIVERY_CLASS },
+    probe: { intervalMs: 200, timeoutMs: 1000 },
+    verdict: { minSamples: 5, minUptimeBps: 5000 },
+    operators: [
+      { vault: nw.vaultA, endpoint: endpoints.url(view.a), client: nw.client.address },
+      { vault: nw.vaultB, endpoint: endpoints.url(view.b) },
+    ],
+    ...extra,
+  }
+}
+
+export async function intervalMining(w: World, on: boolean) {
+  if (on) await w.test.setIntervalMining({ interval: 1 })
+  else {
+    await w.test.setIntervalMining({ interval: 0 })
+    await w.test.setAutomine(true)
+  }
+}

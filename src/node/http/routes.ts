@@ -1,0 +1,114 @@
+/**
+ * The node's HTTP API:
+ *   GET  /health         liveness and the processed block
+ *   GET  /metrics        Prometheus text format
+ *   GET  /v1/status      reports with their signers and states, transactions sent, telemetry rejections
+ *   POST /v1/reports     peer signature exchange (report/peerMessage.ts)
+ *   POST /v1/telemetry   one device-signed reading (telemetry/reading.ts)
+ */
+import type { Address } from 'viem'
+import type { NodeConfig } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { NodeMetrics } from '../nodeMetrics.ts'
+import type { ReportBook } from '../report/book.ts'
+import { decodePeerMessage } from '../report/peerMessage.ts'
+import type { Store } from '../store/store.ts'
+import { ingestReading } from '../telemetry/ingest.ts'
+import type { OrderSource } from '../telemetry/orders.ts'
+import type { Routes } from './server.ts'
+
+export function nodeRoutes(deps: {
+  config: NodeConfig
+  store: Store
+  book: ReportBook
+  metrics: NodeMetrics
+  orders: OrderSource
+  address: Address
+  chainId: number
+  log: Logger
+  now: () => number
+}): Routes {
+  const { store, book, metrics, log } = deps
+  return {
+    'GET /health': () => ({
+      status: 200,
+      body: {
+        ok: true,
+        address: deps.address,
+        chainId: deps.chainId,
+        lastBlock: store.chain.cursor()?.number ?? null,
+      },
+    }),
+    'GET /metrics': () => ({
+      status: 200,
+      body: metrics.registry.render(),
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+    }),
+    'GET /v1/status': () => ({
+      status: 200,
+      body: {
+        address: deps.address,
+        chainId: deps.chainId,
+        lastBlock: store.chain.cursor()?.number ?? null,
+        reports: store.reports.all().map((r) => ({
+          digest: r.digest,
+          slashId: r.slashId,
+          kind: r.kind,
+          subject: r.subject,
+          serviceId: r.report.serviceId,
+          vault: r.report.vault,
+          classId: r.report.classId,
+          client: r.report.client,
+          own: r.own,
+          state: r.state,
+          reason: r.reason,
+          tx: r.txId === undefined ? null : store.txs.get(r.txId)?.hash,
+          signers: store.reports.signatures(r.digest).map((s) => s.signer),
+        })),
+        transactions: {
+          report: store.txs.countByPurpose('report'),
+          execute: store.txs.countByPurpose('execute'),
+          lapse: store.txs.countByPurpose('lapse'),
+        },
+        telemetryRejections: store.telemetry.rejections(),
+      },
+    }),
+    'POST /v1/reports': async ({ body }) => {
+      const decoded = decodePeerMessage(body)
+      if (!decoded.ok) return { status: 400, body: { error: decoded.error } }
+      const result = await book.receive(decoded.message)
+      if (!result.ok) return { status: result.status, body: { error: result.error } }
+      const { reply } = result
+      return {
+        status: 200,
+        body: { ...reply, report: { ...reply.report, serviceId: reply.report.serviceId.toString() } },
+      }
+    },
+    'POST /v1/telemetry': async ({ body }) => {
+      const result = await ingestReading(body, {
+        store,
+        orders: deps.orders,
+        domain: { chainId: deps.chainId },
+        nowSec: () => Math.floor(deps.now() / 1000),
+        maxSkewSeconds: deps.config.telemetry.maxSkewSeconds,
+        onSignatureCheck: (valid) =>
+          metrics.signatureChecks.inc({ kind: 'telemetry', result: valid ? 'valid' : 'invalid' }),
+      })
+      if (result.accepted) {
+        metrics.telemetryAccepted.inc()
+        return { status: 202, body: { accepted: true, digest: result.digest } }
+      }
+      metrics.telemetryRejected.inc({ reason: result.reason })
+      log.info('telemetry rejected', { reason: result.reason, message: result.message })
+      const status =
+        result.reason === 'malformed'
+          ? 400
+          : result.reason === 'unknown-order'
+            ? 404
+            : result.reason === 'replay'
+              ? 409
+              : 422
+      return { status, body: { accepted: false, reason: result.reason, error: result.message } }
+    },
+  }
+}

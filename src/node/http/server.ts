@@ -1,0 +1,82 @@
+/**
+ * A small JSON-over-HTTP server on node:http: exact-path routes, a body size limit, and handler errors turned into
+ * JSON answers (never a stack trace to a peer or a device).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from '../log.ts'
+
+export type Reply = { status: number; body: unknown; contentType?: string }
+export type Handler = (req: { body: unknown; url: URL }) => Promise<Reply> | Reply
+export type Routes = Record<string, Handler>
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw new BodyTooLarge()
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function send(res: ServerResponse, reply: Reply) {
+  const text =
+    typeof reply.body === 'string'
+      ? reply.body
+      : JSON.stringify(reply.body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+  res.writeHead(reply.status, {
+    'content-type': reply.contentType ?? (typeof reply.body === 'string' ? 'text/plain' : 'application/json'),
+    'content-length': Buffer.byteLength(text),
+  })
+  res.end(text)
+}
+
+export async function startHttpServer(options: {
+  host: string
+  port: number
+  routes: Routes
+  log: Logger
+  maxBodyBytes: number
+}): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const handler = options.routes[`${req.method} ${url.pathname}`]
+    if (!handler) return send(res, { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } })
+    let body: unknown
+    if (req.method === 'POST') {
+      try {
+        const text = await readBody(req, options.maxBodyBytes)
+        body = text ? JSON.parse(text) : undefined
+      } catch (error) {
+        if (error instanceof BodyTooLarge)
+          return send(res, { status: 413, body: { error: `body larger than ${options.maxBodyBytes} bytes` } })
+        return send(res, { status: 400, body: { error: 'body is not JSON' } })
+      }
+    }
+    try {
+      send(res, await handler({ body, url }))
+    } catch (error) {
+      options.log.error('http handler failed', { route: url.pathname, error: (error as Error).message })
+      send(res, { status: 500, body: { error: 'internal error' } })
+    }
+  })
+  server.keepAliveTimeout = 30_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    server,
+    url: `http://${options.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

@@ -1,0 +1,66 @@
+/** Every series the node exports on /metrics, in one place so docs/node.md and the code cannot drift apart. */
+import { Registry } from './metrics.ts'
+
+export function createNodeMetrics() {
+  const registry = new Registry()
+  return {
+    registry,
+    probes: registry.counter('surety_node_probes_total', 'HTTP health probes by result (ok, down, timeout)'),
+    probeLatency: registry.histogram(
+      'surety_node_probe_latency_seconds',
+      'latency of successful health probes',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    ),
+    probesInFlight: registry.gauge('surety_node_probes_in_flight', 'health probes waiting for an answer'),
+    verdicts: registry.counter(
+      'surety_node_verdicts_total',
+      'epoch, job and shipment verdicts by kind and result',
+    ),
+    signatureChecks: registry.counter(
+      'surety_node_signature_checks_total',
+      'report and telemetry signatures verified, by kind and result',
+    ),
+    reports: registry.counter('surety_node_reports_total', 'report state transitions, by state'),
+    reportsOpen: registry.gauge('surety_node_reports_open', 'reports still gathering signatures'),
+    peerRequests: registry.counter(
+      'surety_node_peer_requests_total',
+      'signature exchanges with peers, by result',
+    ),
+    submissions: registry.counter(
+      'surety_node_submissions_total',
+      'requestSlash transactions, by result (mined, already_used, failed)',
+    ),
+    keeperActions: registry.counter(
+      'surety_node_keeper_actions_total',
+      'executeSlash / lapse transactions by action and result',
+    ),
+    transactions: registry.counter(
+      'surety_node_transactions_total',
+      'transactions broadcast, by purpose and result',
+    ),
+    telemetryAccepted: registry.counter(
+      'surety_node_telemetry_accepted_total',
+      'telemetry readings accepted',
+    ),
+    telemetryRejected: registry.counter(
+      'surety_node_telemetry_rejected_total',
+      'telemetry readings rejected, by reason',
+    ),
+    lastBlock: registry.gauge(
+      'surety_node_last_processed_block',
+      'highest block processed at confirmation depth',
+    ),
+    chainHead: registry.gauge('surety_node_chain_head_block', 'latest block seen'),
+    reorgs: registry.counter('surety_node_reorgs_total', 'chain reorganisations detected below the cursor'),
+    reorgDepth: registry.gauge(
+      'surety_node_last_reorg_depth',
+      'blocks rolled back by the last reorganisation',
+    ),
+    loopErrors: registry.counter(
+      'surety_node_loop_errors_total',
+      'errors caught in a periodic duty, by duty',
+    ),
+  }
+}
+
+export type NodeMetrics = ReturnType<typeof createNodeMetrics>

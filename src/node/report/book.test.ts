@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { Address } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { signReport } from '../../sdk/reports.ts'
+import type { CommitteeCache } from '../chain/committee.ts'
+import type { Committee } from '../chain/quorum.ts'
+import { parseNodeConfig } from '../config.ts'
+import { silentLogger } from '../log.ts'
+import { createNodeMetrics } from '../nodeMetrics.ts'
+import { openStore } from '../store/store.ts'
+import { createReportBook } from './book.ts'
+import { type Finding, reportDigest, reportOf } from './incident.ts'
+
+const keys = [1, 2, 3, 4, 5].map((i) => privateKeyToAccount(`0x${i.toString(16).padStart(64, '0')}`))
+const outsider = privateKeyToAccount(`0x${'66'.repeat(32)}`)
+const VAULT = '0x00000000000000000000000000000000000000aa' as Address
+const CLIENT = '0x00000000000000000000000000000000000000cc' as Address
+const domain = { chainId: 31337, court: '0x00000000000000000000000000000000000000c0' as Address }
+
+function setup(self = keys[0]!) {
+  const config = parseNodeConfig({
+    chain: { rpcUrl: 'http://127.0.0.1:1', chainId: 31337, addresses: { registry: VAULT, court: VAULT } },
+    key: { env: 'K' },
+    store: { path: ':memory:' },
+    api: { port: 0 },
+    services: [
+      {
+        serviceId: 1,
+        classes: { downtime: 0 },
+        operators: [{ vault: VAULT, endpoint: 'http://127.0.0.1:1/', client: CLIENT }],
+      },
+    ],
+  })
+  const committee: Committee = {
+    serviceId: 1n,
+    members: new Map(keys.map((k) => [k.address.toLowerCase(), 10n])),
+    totalWeight: 50n,
+    quorumBps: 6000,
+  }
+  const committees: CommitteeCache = {
+    get: async () => committee,
+    invalidate: () => {},
+    isMember: async (_s, who) => committee.members.has(who.toLowerCase()),
+  }
+  const store = openStore(':memory:')
+  const metrics = createNodeMetrics()
+  const changed: string[] = []
+  const book = createReportBook({
+    config,
+    store,
+    account: self,
+    domain,
+    committees,
+    metrics,
+    log: silentLogger,
+    onChange: (d) => void changed.push(d),
+  })
+  return { book, store, metrics, changed }
+}
+
+const finding: Finding = {
+  kind: 'downtime',
+  subject: '1000',
+  serviceId: 1n,
+  vault: VAULT,
+  classId: 0,
+  client: CLIENT,
+}
+const report = reportOf(finding)
+const digest = reportDigest(domain, report)
+const peerMessage = async (signers: typeof keys, r = report) => ({
+  kind: 'downtime' as const,
+  subject: '1000',
+  report: r,
+  signatures: await Promise.all(
+    signers.map(async (k) => ({ signer: k.address, signature: (await signReport(k, domain, r)).signature })),
+  ),
+})
+
+describe('report book', () => {
+  test('attest signs once (idempotent) and the stance is remembered', async () => {
+    const { book, store, changed } = setup()
+    assert.equal(await book.attest(finding), digest)
+    assert.equal(await book.attest(finding), digest)
+    const stored = store.reports.get(digest)!
+    assert.equal(stored.own, 'signed')
+    assert.equal(stored.state, 'collecting')
+    assert.deepEqual(
+      store.reports.signatures(digest).map((s) => s.signer),
+      [keys[0]!.address.toLowerCase()],
+    )
+    assert.equal(changed.length, 1)
+  })
+
+  test('takes valid signatures of committee members, drops forged and outsider ones', async () => {
+    const { book, store, metrics } = setup()
+    const good = await peerMessage([keys[1]!, keys[2]!])
+    const forged = { signer: keys[3]!.address, signature: good.signatures[0]!.signature }
+    const fromOutsider = (await peerMessage([outsider])).signatures[0]!
+    const result = await book.receive({ ...good, signatures: [...good.signatures, forged, fromOutsider] })
+    assert.ok(result.ok)
+    assert.equal(result.added, 2)
+    assert.equal(store.reports.get(digest)!.own, 'unknown', 'not judged by this node yet: it has not signed')
+    assert.equal(metrics.signatureChecks.get({ kind: 'report', result: 'invalid' }), 1)
+    assert.equal(metrics.signatureChecks.get({ kind: 'report', result: 'not_member' }), 1)
+    const again = await book.receive(good)
+    assert.ok(again.ok && again.added === 0, 'known signatures are not checked or stored again')
+  })
+
+  test('refuses a report that does not match this node’s terms for the finding', async () => {
+    const { book } = setup()
+    const wrongClass = await book.receive(await peerMessage([keys[1]!], { ...report, classId: 2 }))
+    assert.deepEqual(wrongClass, {
+      ok: false,
+      status: 409,
+      error: 'the report does not match this node’s terms for that finding',
+    })
+    const wrongClient = await book.receive(await peerMessage([keys[1]!], { ...report, client: VAULT }))
+    assert.equal(wrongClient.ok, false)
+    const otherService = await book.receive(await peerMessage([keys[1]!], { ...report, serviceId: 2n }))
+    assert.ok(!otherService.ok && otherService.status === 404)
+  })
+
+  test('a node that measured nothing wrong keeps its disagreement whatever its peers send', async () => {
+    const { book, store } = setup()
+    book.clear(finding)
+    const result = await book.receive(await peerMessage([keys[1]!, keys[2]!, keys[3]!]))
+    assert.ok(result.ok)
+    assert.equal(store.reports.get(digest)!.own, 'disagree')
+    assert.equal(
+      store.reports.signatures(digest).some((s) => s.signer === keys[0]!.address.toLowerCase()),
+      false,
+      'it never adds its own signature',
+    )
+  })
+})
+
+describe('incident ids', () => {
+  test('are the same for every node and never use the order namespace (top bit)', async () => {
+    const { incidentIdOf } = await import('./incident.ts')
+    const { ORDER_INCIDENT_FLAG } = await import('../../sdk/reports.ts')
+    const ids = Array.from({ length: 64 }, (_, epoch) => incidentIdOf('downtime', String(epoch)))
+    assert.ok(ids.every((id) => BigInt(id) < ORDER_INCIDENT_FLAG))
+    assert.equal(incidentIdOf('downtime', '7'), ids[7])
+    assert.notEqual(incidentIdOf('latency', '7'), ids[7], 'each kind of finding is its own incident')
+  })
+})

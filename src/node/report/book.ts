@@ -1,0 +1,185 @@
+/**
+ * The report book: this node's findings and its peers' signatures, kept in the store.
+ *
+ * `attest` signs a finding of this node's own measurement; `clear` records that this node measured the same
+ * subject and found nothing, so it will never sign it whatever its peers say. `receive` takes a peer's report in
+ * only if this node would have built the same report (same class, client and incident for that subject), and each
+ * signature in only if it recovers to its claimed signer and that signer is an active member of the committee.
+ * A lying attester can therefore spread its signature, but no honest node adds its own to it.
+ */
+import { type Address, type Hex, type LocalAccount, recoverAddress } from 'viem'
+import { type ReportDomain, signReport } from '../../sdk/reports.ts'
+import type { CommitteeCache } from '../chain/committee.ts'
+import type { NodeConfig } from '../config.ts'
+import { failpoint } from '../failpoint.ts'
+import type { Logger } from '../log.ts'
+import type { NodeMetrics } from '../nodeMetrics.ts'
+import type { OwnStance, StoredReport } from '../store/reportRepo.ts'
+import type { Store } from '../store/store.ts'
+import { expectedFinding } from './expectations.ts'
+import { type Finding, reportDigest, reportOf, slashIdOf } from './incident.ts'
+import type { PeerMessage, PeerReply } from './peerMessage.ts'
+
+export type ReceiveResult =
+  | { ok: true; reply: PeerReply; added: number }
+  | { ok: false; status: number; error: string }
+
+export const findingKey = (f: Pick<Finding, 'kind' | 'serviceId' | 'vault' | 'subject'>) =>
+  `finding:${f.kind}:${f.serviceId}:${f.vault.toLowerCase()}:${f.subject}`
+
+export type ReportBook = ReturnType<typeof createReportBook>
+
+export function createReportBook(deps: {
+  config: NodeConfig
+  store: Store
+  account: LocalAccount
+  domain: ReportDomain
+  committees: CommitteeCache
+  metrics: NodeMetrics
+  log: Logger
+  now?: () => number
+  /** Called when a report gained signatures (the exchange pushes them on, the submitter checks quorum). */
+  onChange?: (digest: Hex) => void
+}) {
+  const { store, account, domain, metrics, log } = deps
+  const now = deps.now ?? Date.now
+  const self = account.address.toLowerCase() as Address
+
+  const stanceOf = (f: Finding): OwnStance => {
+    const v = store.measure.verdict(findingKey(f))
+    return v === undefined ? 'unknown' : v.verdict === 'violation' ? 'signed' : 'disagree'
+  }
+
+  async function attest(f: Finding): Promise<Hex> {
+    const report = reportOf(f)
+    const digest = reportDigest(domain, report)
+    const existing = store.reports.get(digest)
+    const mine = store.reports.signatures(digest).some((s) => s.signer === self)
+    if (existing?.own === 'signed' && mine) return digest
+    const signed = await signReport(account, domain, report)
+    const created = store.transaction(() => {
+      store.measure.putVerdict({
+        subject: findingKey(f),
+        kind: f.kind,
+        verdict: 'violation',
+        detail: {},
+        judgedAt: now(),
+      })
+      const created = store.reports.create({
+        digest,
+        slashId: slashIdOf(report.serviceId, report.vault, report.incidentId),
+        report,
+        kind: f.kind,
+        subject: f.subject,
+        own: 'signed',
+        now: now(),
+      })
+      if (!created) store.reports.setOwn(digest, 'signed', now())
+      store.reports.addSignature(digest, { signer: self, signature: signed.signature }, now())
+      return created
+    })
+    if (created) metrics.reports.inc({ state: 'collecting' })
+    log.info('report signed', {
+      digest,
+      kind: f.kind,
+      subject: f.subject,
+      vault: f.vault,
+      serviceId: f.serviceId,
+    })
+    failpoint('report.signed')
+    deps.onChange?.(digest)
+    return digest
+  }
+
+  function clear(f: Finding): void {
+    const report = reportOf(f)
+    const digest = reportDigest(domain, report)
+    store.transaction(() => {
+      store.measure.putVerdict({
+        subject: findingKey(f),
+        kind: f.kind,
+        verdict: 'clear',
+        detail: {},
+        judgedAt: now(),
+      })
+      const existing = store.reports.get(digest)
+      if (existing && existing.own === 'unknown') store.reports.setOwn(digest, 'disagree', now())
+    })
+  }
+
+  function messageOf(r: StoredReport): PeerMessage {
+    return {
+      kind: r.kind,
+      subject: r.subject,
+      report: r.report,
+      signatures: store.reports.signatures(r.digest),
+    }
+  }
+
+  async function receive(m: PeerMessage): Promise<ReceiveResult> {
+    const expected = expectedFinding(deps.config, m.kind, m.subject, m.report.serviceId, m.report.vault)
+    if (!expected.ok) return { ok: false, status: 404, error: expected.reason }
+    const report = reportOf(expected.finding)
+    if (
+      report.classId !== m.report.classId ||
+      report.client !== m.report.client.toLowerCase() ||
+      report.incidentId !== m.report.incidentId.toLowerCase()
+    ) {
+      return { ok: false, status: 409, error: 'the report does not match this node’s terms for that finding' }
+    }
+    const digest = reportDigest(domain, report)
+    const committee = await deps.committees.get(report.serviceId)
+    const held = new Map(store.reports.signatures(digest).map((s) => [s.signer, s.signature]))
+    const fresh: { signer: Address; signature: Hex }[] = []
+    for (const s of m.signatures) {
+      const signer = s.signer.toLowerCase() as Address
+      if (held.get(signer) === s.signature) continue
+      if (!committee.members.has(signer)) {
+        metrics.signatureChecks.inc({ kind: 'report', result: 'not_member' })
+        continue
+      }
+      // one digest per report, one recovery per signature (the digest is what reportDigest computed above)
+      const valid = await recoverAddress({ hash: digest, signature: s.signature }).then(
+        (a) => a.toLowerCase() === signer,
+        () => false,
+      )
+      metrics.signatureChecks.inc({ kind: 'report', result: valid ? 'valid' : 'invalid' })
+      if (valid) fresh.push({ signer, signature: s.signature })
+      else log.warn('invalid report signature from peer', { digest, signer })
+    }
+    let added = 0
+    if (fresh.length || store.reports.get(digest)) {
+      added = store.transaction(() => {
+        const created = store.reports.create({
+          digest,
+          slashId: slashIdOf(report.serviceId, report.vault, report.incidentId),
+          report,
+          kind: m.kind,
+          subject: expected.finding.subject,
+          own: stanceOf(expected.finding),
+          now: now(),
+        })
+        if (created) metrics.reports.inc({ state: 'collecting' })
+        let n = 0
+        for (const s of fresh) if (store.reports.addSignature(digest, s, now())) n++
+        return n
+      })
+    }
+    if (added) deps.onChange?.(digest)
+    const stored = store.reports.get(digest)
+    return {
+      ok: true,
+      added,
+      reply: {
+        kind: m.kind,
+        subject: expected.finding.subject,
+        report,
+        signatures: store.reports.signatures(digest),
+        digest,
+        state: stored?.state ?? 'unknown',
+      },
+    }
+  }
+
+  return { attest, clear, receive, messageOf, stanceOf }
+}

@@ -1,0 +1,61 @@
+/**
+ * What this node would itself report for a (kind, subject, service, vault): the class and client its config
+ * assigns. A peer's report is taken in only if it matches exactly; otherwise it is for a service, operator, job or
+ * order this node does not attest, or it names another class or client than the service's terms, and is refused.
+ */
+import { type Address, zeroAddress } from 'viem'
+import type { NodeConfig } from '../config.ts'
+import type { FindingKind } from '../store/reportRepo.ts'
+import type { Finding } from './incident.ts'
+
+export type Expectation = { ok: true; finding: Finding } | { ok: false; reason: string }
+
+const CLASS_KEY: Record<FindingKind, 'downtime' | 'latency' | 'wrongOutput' | 'delivery'> = {
+  downtime: 'downtime',
+  latency: 'latency',
+  'wrong-output': 'wrongOutput',
+  delivery: 'delivery',
+}
+
+export function expectedFinding(
+  config: NodeConfig,
+  kind: FindingKind,
+  subject: string,
+  serviceId: bigint,
+  vault: Address,
+): Expectation {
+  const service = config.services.find((s) => BigInt(s.serviceId) === serviceId)
+  if (!service) return { ok: false, reason: `service ${serviceId} is not attested by this node` }
+  const classId = service.classes[CLASS_KEY[kind]]
+  if (classId === undefined) return { ok: false, reason: `service ${serviceId} reports no ${kind} findings` }
+  const v = vault.toLowerCase()
+  let client: Address | undefined
+  if (kind === 'downtime' || kind === 'latency') {
+    const op = service.operators.find((o) => o.vault.toLowerCase() === v)
+    if (!op) return { ok: false, reason: `vault ${vault} is not probed by this node` }
+    if (!/^\d+$/.test(subject))
+      return { ok: false, reason: 'subject of an epoch finding must be the epoch number' }
+    client = op.client ?? zeroAddress
+  } else if (kind === 'wrong-output') {
+    const job = service.jobs.find((j) => j.id === subject && j.vault.toLowerCase() === v)
+    if (!job) return { ok: false, reason: `job ${subject} of vault ${vault} is not checked by this node` }
+    client = job.client ?? zeroAddress
+  } else {
+    const order = service.orders.find(
+      (o) => o.orderId === subject.toLowerCase() && o.vault.toLowerCase() === v,
+    )
+    if (!order) return { ok: false, reason: `order ${subject} of vault ${vault} is not judged by this node` }
+    client = order.client
+  }
+  return {
+    ok: true,
+    finding: {
+      kind,
+      subject: kind === 'delivery' ? subject.toLowerCase() : subject,
+      serviceId,
+      vault,
+      classId,
+      client,
+    },
+  }
+}

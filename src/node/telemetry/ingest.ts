@@ -1,0 +1,105 @@
+/**
+ * Telemetry ingestion: a reading is stored only if it is well-formed, for a known order, signed, signed by the
+ * device it names, by a device registered for that order, new, in order, and not from the future. Every refusal
+ * has one reason, is counted (in the store, so counts survive restarts, and in /metrics) and is answered to the
+ * sender; nothing refused is ever used by the judge.
+ */
+import type { Address, Hex } from 'viem'
+import type { Store } from '../store/store.ts'
+import type { StoredReading } from '../store/telemetryRepo.ts'
+import type { OrderSource } from './orders.ts'
+import {
+  type Reading,
+  readingDigest,
+  readingSchema,
+  recoverReadingSigner,
+  type TelemetryDomain,
+} from './reading.ts'
+
+export const REJECT_REASONS = [
+  'malformed',
+  'unknown-order',
+  'unsigned',
+  'bad-signature',
+  'wrong-device',
+  'replay',
+  'out-of-order',
+  'future-timestamp',
+] as const
+export type RejectReason = (typeof REJECT_REASONS)[number]
+
+export type IngestResult =
+  | { accepted: true; digest: Hex }
+  | { accepted: false; reason: RejectReason; message: string }
+
+export type IngestContext = {
+  store: Store
+  orders: OrderSource
+  domain: TelemetryDomain
+  nowSec: () => number
+  maxSkewSeconds: number
+  /** Called once per signature recovery (for the signature-check metric). */
+  onSignatureCheck?: (valid: boolean) => void
+}
+
+const reject = (reason: RejectReason, message: string): IngestResult => ({ accepted: false, reason, message })
+
+async function validate(body: unknown, ctx: IngestContext): Promise<IngestResult> {
+  const parsed = readingSchema.safeParse(body)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    return reject('malformed', `${issue.path.join('.') || 'body'}: ${issue.message}`)
+  }
+  const r: Reading = parsed.data
+  const orderId = r.orderId.toLowerCase() as Hex
+  if (!ctx.orders.get(orderId)) return reject('unknown-order', `order ${orderId} is not known to this node`)
+  if (!r.signature) return reject('unsigned', 'the reading carries no signature')
+  const { signature, ...unsigned } = r
+  let signer: Address
+  try {
+    signer = await recoverReadingSigner(ctx.domain, unsigned, signature as Hex)
+  } catch {
+    ctx.onSignatureCheck?.(false)
+    return reject('bad-signature', 'the signature does not decode')
+  }
+  if (signer.toLowerCase() !== r.device.toLowerCase()) {
+    ctx.onSignatureCheck?.(false)
+    return reject('bad-signature', `signed by ${signer}, not by the device ${r.device} it names`)
+  }
+  ctx.onSignatureCheck?.(true)
+  if (!ctx.orders.isDevice(orderId, r.device as Address))
+    return reject('wrong-device', `device ${r.device} is not registered for order ${orderId}`)
+  const digest = readingDigest(ctx.domain, unsigned)
+  const device = r.device.toLowerCase() as Address
+  if (ctx.store.telemetry.hasDigest(digest) || ctx.store.telemetry.hasSeq(orderId, device, r.seq))
+    return reject('replay', `reading ${r.seq} of device ${r.device} was already received`)
+  const last = ctx.store.telemetry.last(orderId, device)
+  if (last && (r.seq <= last.seq || r.timestamp < last.ts))
+    return reject(
+      'out-of-order',
+      `reading ${r.seq} at ${r.timestamp} after reading ${last.seq} at ${last.ts}: sequence and time must increase`,
+    )
+  if (r.timestamp > ctx.nowSec() + ctx.maxSkewSeconds)
+    return reject('future-timestamp', `timestamp ${r.timestamp} is more than ${ctx.maxSkewSeconds} s ahead`)
+  const stored: StoredReading = {
+    digest,
+    orderId,
+    device,
+    seq: r.seq,
+    timestamp: r.timestamp,
+    kind: r.kind,
+    temperatureCentiC: r.temperatureCentiC,
+    latE7: r.latE7,
+    lonE7: r.lonE7,
+  }
+  // the insert is the final arbiter: two concurrent copies of one reading cannot both land
+  if (!ctx.store.telemetry.insert(stored, Date.now()))
+    return reject('replay', `reading ${r.seq} of device ${r.device} was already received`)
+  return { accepted: true, digest }
+}
+
+export async function ingestReading(body: unknown, ctx: IngestContext): Promise<IngestResult> {
+  const result = await validate(body, ctx)
+  if (!result.accepted) ctx.store.telemetry.countRejection(result.reason)
+  return result
+}
