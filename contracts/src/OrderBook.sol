@@ -237,7 +237,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
             o.status = OrderStatus.Completed;
             address operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Succeeded);
             _payLease(orderId, params, o, due, operator, false);
-            emit OrderCompleted(orderId, o.vault, o.paid);
+            emit OrderCompleted(orderId, o.paid);
         } else {
             _payLease(orderId, params, o, due, IOperatorVault(o.vault).OPERATOR(), false);
         }
@@ -455,7 +455,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         }
         uint256 fee = _pay(params, operator, amount, OrderMathLib.fee(amount, params.feeBps), false);
         emit MilestonePaid(orderId, uint8(index), amount, fee, byAttesters);
-        if (last) emit OrderCompleted(orderId, o.vault, price);
+        if (last) emit OrderCompleted(orderId, price);
     }
 
     /// @dev The fee is taken on what has streamed in all (fee(paid + due) − fee(paid)), so settling often never

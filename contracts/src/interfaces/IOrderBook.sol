@@ -52,7 +52,7 @@ interface IOrderBook {
     /// @dev Paid to the vault's operator (its immutable OPERATOR): amount − fee.
     event MilestonePaid(uint256 indexed orderId, uint8 milestone, uint256 amount, uint256 fee, bool byAttesters);
     event LeaseSettled(uint256 indexed orderId, uint256 amount, uint256 fee, uint256 streamed, address operator);
-    event OrderCompleted(uint256 indexed orderId, address indexed vault, uint256 paid);
+    event OrderCompleted(uint256 indexed orderId, uint256 paid);
     event OrderFailed(
         uint256 indexed orderId,
         address indexed vault,
