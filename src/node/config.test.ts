@@ -45,6 +45,21 @@ describe('node config', () => {
     assert.deepEqual(c.roles, { attester: true, keeper: true })
   })
 
+  test('order duties: keeper defaults, a result URL template, and orders never from the config', () => {
+    const c = parseNodeConfig(base())
+    assert.deepEqual(c.keeper, {
+      expireDelaySeconds: 300,
+      leaseSettleSeconds: 3_600,
+      sweepIntervalSeconds: 3_600,
+    })
+    const withResults = base() as ReturnType<typeof base> & { services: Record<string, unknown>[] }
+    withResults.services[0]!.resultUrl = 'http://results.example/{vault}/{orderId}/{milestone}'
+    assert.equal(parseNodeConfig(withResults).services[0]!.resultUrl, withResults.services[0]!.resultUrl)
+    const withOrders = base() as ReturnType<typeof base> & { services: Record<string, unknown>[] }
+    withOrders.services[0]!.orders = [{ orderId: `0x${'0a'.repeat(32)}` }]
+    assert.match(errorOf(withOrders).message, /services\[0\]\.orders: orders come from the OrderBook/)
+  })
+
   test('names the bad field, with its array index', () => {
     const raw = base()
     raw.services[0]!.operators[0]!.endpoint = 'not a url'

@@ -26,9 +26,6 @@ const port = z.number().int().min(0).max(65535)
 const ms = (min: number) => z.number().int().min(min)
 const bps = z.number().int().min(0).max(10_000)
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-const latitude = z.number().min(-90).max(90)
-const longitude = z.number().min(-180).max(180)
-const geofence = z.object({ lat: latitude, lon: longitude, radiusM: z.number().positive() }).strict()
 
 const keySchema = z
   .object({
@@ -97,40 +94,6 @@ const jobSchema = z
   })
   .strict()
 
-const orderSchema = z
-  .object({
-    orderId: bytes32,
-    vault: address,
-    client: address,
-    /** Device keys whose signed readings count for this order (until the OrderBook registers them on chain). */
-    devices: z.array(address).min(1),
-    pickup: z.object({ by: z.number().int().nonnegative(), at: geofence.optional() }).strict().optional(),
-    temperature: z
-      .object({
-        minC: z.number(),
-        maxC: z.number(),
-        maxExcursionSeconds: z.number().int().nonnegative().default(0),
-      })
-      .strict()
-      .refine((t) => t.minC <= t.maxC, { message: 'minC must not exceed maxC', path: ['minC'] })
-      .optional(),
-    checkpoints: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            lat: latitude,
-            lon: longitude,
-            radiusM: z.number().positive(),
-            by: z.number().int().nonnegative(),
-          })
-          .strict(),
-      )
-      .default([]),
-    delivery: z.object({ by: z.number().int().nonnegative(), at: geofence.optional() }).strict(),
-  })
-  .strict()
-
 const serviceSchema = z
   .object({
     serviceId: z.number().int().positive(),
@@ -166,7 +129,22 @@ const serviceSchema = z
     jobs: z.array(jobSchema).default([]),
     /** Share of deterministic jobs re-executed; chosen by job id so every attester samples the same jobs. */
     jobSampleBps: bps.default(10_000),
-    orders: z.array(orderSchema).default([]),
+    /**
+     * Compute orders: where an operator's committed result is fetched, a URL template with {orderId},
+     * {milestone}, {vault} and {resultHash}; absent: compute orders of this service are not judged.
+     */
+    resultUrl: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL template')
+      .optional(),
+    /** Orders and their device keys come from the OrderBook (OrderOpened), never from the config. */
+    orders: z
+      .unknown()
+      .optional()
+      .refine((v) => v === undefined, {
+        message:
+          'orders come from the OrderBook (OrderOpened: terms.device, pickupBy, temperatures); remove this field',
+      }),
   })
   .strict()
 
@@ -178,7 +156,10 @@ export const nodeConfigSchema = z
         /** Deployment manifest (.surety/deployments/<chainId>.json) for chain id, addresses and start block. */
         deployment: z.string().min(1).optional(),
         chainId: z.number().int().positive().optional(),
-        addresses: z.object({ registry: address, court: address }).passthrough().optional(),
+        addresses: z
+          .object({ registry: address, court: address, orders: address.optional() })
+          .passthrough()
+          .optional(),
         confirmations: z.number().int().min(0).max(1000).default(2),
         pollIntervalMs: ms(20).default(1_000),
         startBlock: z.number().int().nonnegative().optional(),
@@ -231,6 +212,18 @@ export const nodeConfigSchema = z
       })
       .strict()
       .default({}),
+    /** The keeper's order duties (its slash duties need no settings). */
+    keeper: z
+      .object({
+        /** Chain seconds after a job's deadline before it is expired (attested failures and late confirmations first). */
+        expireDelaySeconds: z.number().int().nonnegative().default(300),
+        /** A lease is settled once this many chain seconds of it are unpaid (and when its funds have all streamed). */
+        leaseSettleSeconds: z.number().int().min(1).default(3_600),
+        /** How often each service's accrued order fees are checked and, if any, swept. */
+        sweepIntervalSeconds: z.number().int().min(1).default(3_600),
+      })
+      .strict()
+      .default({}),
     telemetry: z
       .object({
         /** Readings stamped further than this in the future are refused. */
@@ -256,7 +249,6 @@ export type NodeConfig = z.infer<typeof nodeConfigSchema>
 export type ServiceConfig = NodeConfig['services'][number]
 export type OperatorConfig = ServiceConfig['operators'][number]
 export type JobConfig = ServiceConfig['jobs'][number]
-export type OrderConfig = ServiceConfig['orders'][number]
 
 /** `services[0].operators[2].endpoint` — the field path as a person reads it. */
 export function formatPath(path: readonly (string | number)[]): string {

@@ -1,17 +1,21 @@
 /**
- * The attester and keeper node: wires the store, the chain follower, the measurements, the report book, the
- * signature exchange, the submitter, the keeper and the HTTP API together, and runs each duty on its own loop.
+ * The attester and keeper node: wires the store, the chain follower, the order view, the measurements, the report
+ * and outcome books, the signature exchange, the submitters, the keeper and the HTTP API together, and runs each
+ * duty on its own loop.
  *
- *   probes ─► epoch verdicts ─┐
- *   job results ─► checks ────┼─► report book ◄─► peers (HTTP)      follower ─► confirmed events
- *   telemetry ─► shipments ───┘        │                                         │
- *                                      ▼                                         ▼
- *                               submitter (quorum, turn) ─► journal ─► chain ◄─ keeper (execute / lapse)
+ *   probes ─► epoch verdicts ──┐
+ *   job results ─► checks ─────┴─► report book ──┐                          follower ─► confirmed events
+ *   telemetry ─► shipments ────┐                 ├─◄─► peers (HTTP)             │  (court, order book)
+ *   committed results ─► checks┴─► outcome book ─┘                              ▼
+ *                                        │                                 order view
+ *                                        ▼                                      │
+ *                     submitters (quorum, turn) ─► journal ─► chain ◄─ keeper (execute / lapse,
+ *                                                                      expire / settle leases / sweep fees)
  */
 import type { Address, LocalAccount } from 'viem'
 import { readDeployment } from '../chain/deployment.ts'
 import { InvalidInputError, SuretyError } from '../errors.ts'
-import { slashingCourtAbi } from '../sdk/abis.ts'
+import { orderBookAbi, slashingCourtAbi } from '../sdk/abis.ts'
 import { createSuretyClient } from '../sdk/createSuretyClient.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import { createCommitteeCache } from './chain/committee.ts'
@@ -21,6 +25,7 @@ import type { NodeConfig } from './config.ts'
 import { nodeRoutes } from './http/routes.ts'
 import { startHttpServer } from './http/server.ts'
 import { createKeeper } from './keeper/keeper.ts'
+import { createOrderKeeper } from './keeper/orderDuties.ts'
 import { loadAccount } from './key.ts'
 import { createLogger, type Logger } from './log.ts'
 import { every, type Loop } from './loop.ts'
@@ -28,12 +33,15 @@ import { createEpochJudge } from './measure/epochJudge.ts'
 import { createJobChecker } from './measure/jobChecker.ts'
 import { createProber, probeTargets } from './measure/prober.ts'
 import { createNodeMetrics, type NodeMetrics } from './nodeMetrics.ts'
+import { createComputeJudge } from './orders/computeJudge.ts'
+import { createOutcomeBook } from './orders/outcomeBook.ts'
+import { createOutcomeSubmitter, outcomeConfirmations } from './orders/outcomeSubmitter.ts'
+import { createShipmentJudge } from './orders/shipmentJudge.ts'
+import { createChainOrderSource } from './orders/source.ts'
 import { createReportBook } from './report/book.ts'
-import { createExchange } from './report/exchange.ts'
+import { createExchange, outcomeChannel, reportChannel } from './report/exchange.ts'
 import { createSubmitter, reportConfirmations } from './report/submitter.ts'
 import { openStore, type Store } from './store/store.ts'
-import { configOrderSource } from './telemetry/orders.ts'
-import { createShipmentJudge } from './telemetry/shipments.ts'
 
 export type RunningNode = {
   address: Address
@@ -54,6 +62,8 @@ function chainTarget(config: NodeConfig): ChainTarget {
   const addresses = (c.addresses ?? deployment?.addresses) as SuretyAddresses | undefined
   if (!rpcUrl || chainId === undefined || !addresses)
     throw new InvalidInputError('chain: incomplete chain settings')
+  if (!addresses.orders)
+    throw new InvalidInputError('chain.addresses.orders: the OrderBook address is required')
   if (deployment && c.chainId !== undefined && c.chainId !== deployment.chainId)
     throw new InvalidInputError(
       `chain.chainId ${c.chainId} differs from the deployment manifest's ${deployment.chainId}`,
@@ -120,10 +130,23 @@ export async function startNode(
       now,
       onChange: () => kick(),
     })
+    const ordersAddress = target.addresses.orders
+    const orders = createChainOrderSource(store)
+    const outcomes = createOutcomeBook({
+      config,
+      store,
+      orders,
+      account,
+      domain: { chainId: target.chainId, orders: ordersAddress },
+      committees,
+      metrics,
+      log,
+      now,
+      onChange: () => kick(),
+    })
     const exchange = createExchange({
       peers: config.peers,
-      store,
-      book,
+      channels: [reportChannel(store, book), outcomeChannel(store, outcomes)],
       metrics,
       log,
       timeoutMs: config.timing.peerTimeoutMs,
@@ -142,12 +165,43 @@ export async function startNode(
       reportTtlMs: config.timing.reportTtlMs,
       now,
     })
+    const outcomeSubmitter = createOutcomeSubmitter({
+      store,
+      client: client.public,
+      ordersAddress,
+      orders,
+      account,
+      committees,
+      txSender,
+      metrics,
+      log,
+      staggerMs: config.timing.submitStaggerMs,
+      reportTtlMs: config.timing.reportTtlMs,
+      now,
+    })
+    const keeperPeers = config.peers.filter((p) => p.keeper).map((p) => p.address)
+    const orderKeeper = createOrderKeeper({
+      orders,
+      serviceIds: () => [
+        ...new Set([...config.services.map((s) => BigInt(s.serviceId)), ...orders.serviceIds()]),
+      ],
+      client: client.public,
+      ordersAddress,
+      account,
+      peers: keeperPeers,
+      txSender,
+      metrics,
+      log,
+      staggerMs: config.timing.keeperStaggerMs,
+      settings: config.keeper,
+      now,
+    })
     const keeper = createKeeper({
       store,
       client: client.public,
       addresses: target.addresses,
       account,
-      peers: config.peers.filter((p) => p.keeper).map((p) => p.address),
+      peers: keeperPeers,
       txSender,
       metrics,
       log,
@@ -157,7 +211,10 @@ export async function startNode(
     const follower = createFollower({
       client: client.public,
       store,
-      sources: [{ address: target.addresses.court, abi: slashingCourtAbi }],
+      sources: [
+        { address: target.addresses.court, abi: slashingCourtAbi },
+        { address: ordersAddress, abi: orderBookAbi },
+      ],
       metrics,
       log,
       options: {
@@ -165,25 +222,41 @@ export async function startNode(
         batchBlocks: config.chain.batchBlocks,
         startBlock: target.startBlock,
       },
-      listeners: [reportConfirmations(store, metrics, log, now), keeper],
+      listeners: [
+        reportConfirmations(store, metrics, log, now),
+        keeper,
+        orders,
+        outcomeConfirmations(store, metrics, log, now),
+        orderKeeper,
+        { onEvents: () => watchedGauge(), onRollback: () => watchedGauge() },
+      ],
     })
-    const orders = configOrderSource(config)
+    const watchedGauge = () => {
+      const list = orders.list()
+      for (const status of ['Open', 'Active'] as const)
+        metrics.ordersWatched.set(list.filter((o) => o.status === status).length, { status })
+    }
+    watchedGauge()
     const prober = createProber({ targets: probeTargets(config), store, metrics, log, now })
     const attester = roles.attester
     const epochJudge = createEpochJudge({ config, store, prober, book, metrics, log, attester, now })
     const jobChecker = createJobChecker({ config, store, book, metrics, log, attester, now })
-    const shipments = createShipmentJudge({ config, store, orders, book, metrics, log, attester, nowMs: now })
+    const judgeDeps = { config, store, orders, outcomes, client: client.public, ordersAddress, metrics, log }
+    const shipments = createShipmentJudge({ ...judgeDeps, nowMs: now })
+    const computeJobs = createComputeJudge({ ...judgeDeps, now })
 
     const routes = nodeRoutes({
       config,
       store,
       book,
+      outcomes,
       metrics,
       orders,
       address,
       chainId: target.chainId,
       log,
       now,
+      onReading: (orderId) => shipments.touch(orderId),
     })
     const api = await startHttpServer({
       host: config.api.host,
@@ -215,15 +288,21 @@ export async function startNode(
       loops.push(every('judge', t.judgeIntervalMs, () => epochJudge.tick(), deps))
       loops.push(every('jobs', t.judgeIntervalMs, () => jobChecker.tick(), deps))
       loops.push(every('shipments', t.judgeIntervalMs, () => shipments.tick(), deps))
+      loops.push(every('compute', t.judgeIntervalMs, () => computeJobs.tick(), deps))
       const exchangeLoop = every('exchange', t.exchangeIntervalMs, () => exchange.tick(), deps)
       const submitLoop = every('submit', t.exchangeIntervalMs, () => submitter.tick(), deps)
-      loops.push(exchangeLoop, submitLoop)
+      const outcomeLoop = every('outcomes', t.exchangeIntervalMs, () => outcomeSubmitter.tick(), deps)
+      loops.push(exchangeLoop, submitLoop, outcomeLoop)
       kick = () => {
         exchange.kick()
         void submitLoop.runNow()
+        void outcomeLoop.runNow()
       }
     }
-    if (roles.keeper) loops.push(every('keeper', t.keeperIntervalMs, () => keeper.tick(), deps))
+    if (roles.keeper) {
+      loops.push(every('keeper', t.keeperIntervalMs, () => keeper.tick(), deps))
+      loops.push(every('keeper-orders', t.keeperIntervalMs, () => orderKeeper.tick(), deps))
+    }
 
     log.info('node started', {
       api: api.url,

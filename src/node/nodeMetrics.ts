@@ -14,11 +14,11 @@ export function createNodeMetrics() {
     probesInFlight: registry.gauge('surety_node_probes_in_flight', 'health probes waiting for an answer'),
     verdicts: registry.counter(
       'surety_node_verdicts_total',
-      'epoch, job and shipment verdicts by kind and result',
+      'epoch, job, shipment and compute-order verdicts by kind and result',
     ),
     signatureChecks: registry.counter(
       'surety_node_signature_checks_total',
-      'report and telemetry signatures verified, by kind and result',
+      'report, outcome and telemetry signatures verified, by kind and result',
     ),
     reports: registry.counter('surety_node_reports_total', 'report state transitions, by state'),
     reportsOpen: registry.gauge('surety_node_reports_open', 'reports still gathering signatures'),
@@ -30,9 +30,19 @@ export function createNodeMetrics() {
       'surety_node_submissions_total',
       'requestSlash transactions, by result (mined, already_used, failed)',
     ),
+    outcomes: registry.counter('surety_node_outcomes_total', 'order outcome state transitions, by state'),
+    outcomesOpen: registry.gauge('surety_node_outcomes_open', 'order outcomes still gathering signatures'),
+    outcomeSubmissions: registry.counter(
+      'surety_node_outcome_submissions_total',
+      'reportOutcome transactions, by result (mined, already_settled, no_quorum, failed, error)',
+    ),
+    ordersWatched: registry.gauge(
+      'surety_node_orders_watched',
+      'running orders in the confirmed view, by status (Open, Active)',
+    ),
     keeperActions: registry.counter(
       'surety_node_keeper_actions_total',
-      'executeSlash / lapse transactions by action and result',
+      'keeper transactions by action (execute, lapse, expire, settle_lease, sweep) and result',
     ),
     transactions: registry.counter(
       'surety_node_transactions_total',

@@ -168,6 +168,7 @@ function decode(logs: Log[], sources: EventSource[]): StoredEvent[] {
         name: e.eventName as string,
         slashId: typeof args.slashId === 'string' ? (args.slashId as Hex) : undefined,
         vault: typeof args.vault === 'string' ? (args.vault as Hex) : undefined,
+        orderId: typeof args.orderId === 'bigint' ? args.orderId : undefined,
         args,
       })
     }

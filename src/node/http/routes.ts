@@ -2,31 +2,38 @@
  * The node's HTTP API:
  *   GET  /health         liveness and the processed block
  *   GET  /metrics        Prometheus text format
- *   GET  /v1/status      reports with their signers and states, transactions sent, telemetry rejections
- *   POST /v1/reports     peer signature exchange (report/peerMessage.ts)
+ *   GET  /v1/status      reports and order outcomes with their signers and states, the orders watched,
+ *                        transactions sent, telemetry rejections
+ *   POST /v1/reports     peer signature exchange for slash reports (report/peerMessage.ts)
+ *   POST /v1/outcomes    peer signature exchange for order outcomes (orders/outcomeMessage.ts)
  *   POST /v1/telemetry   one device-signed reading (telemetry/reading.ts)
  */
 import type { Address } from 'viem'
 import type { NodeConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
+import type { OutcomeBook } from '../orders/outcomeBook.ts'
+import { decodeOutcomeMessage } from '../orders/outcomeMessage.ts'
+import type { OrderSource } from '../orders/source.ts'
 import type { ReportBook } from '../report/book.ts'
 import { decodePeerMessage } from '../report/peerMessage.ts'
 import type { Store } from '../store/store.ts'
 import { ingestReading } from '../telemetry/ingest.ts'
-import type { OrderSource } from '../telemetry/orders.ts'
 import type { Routes } from './server.ts'
 
 export function nodeRoutes(deps: {
   config: NodeConfig
   store: Store
   book: ReportBook
+  outcomes: OutcomeBook
   metrics: NodeMetrics
   orders: OrderSource
   address: Address
   chainId: number
   log: Logger
   now: () => number
+  /** A reading was accepted for the order `orderId` (32-byte key): the judge looks at it again. */
+  onReading?: (orderId: `0x${string}`) => void
 }): Routes {
   const { store, book, metrics, log } = deps
   return {
@@ -65,11 +72,35 @@ export function nodeRoutes(deps: {
           tx: r.txId === undefined ? null : store.txs.get(r.txId)?.hash,
           signers: store.reports.signatures(r.digest).map((s) => s.signer),
         })),
-        transactions: {
-          report: store.txs.countByPurpose('report'),
-          execute: store.txs.countByPurpose('execute'),
-          lapse: store.txs.countByPurpose('lapse'),
-        },
+        outcomes: store.outcomes.all().map((o) => ({
+          digest: o.digest,
+          orderId: o.orderId,
+          milestone: o.milestone,
+          success: o.success,
+          classId: o.classId,
+          kind: o.kind,
+          own: o.own,
+          state: o.state,
+          reason: o.reason,
+          tx: o.txId === undefined ? null : store.txs.get(o.txId)?.hash,
+          signers: store.reports.signatures(o.digest).map((s) => s.signer),
+        })),
+        orders: deps.orders.list().map((o) => ({
+          orderId: o.orderId,
+          serviceId: o.serviceId,
+          kind: o.kind,
+          status: o.status,
+          vault: o.vault,
+          settled: o.settled,
+          milestones: o.milestones,
+          device: o.terms.device,
+        })),
+        transactions: Object.fromEntries(
+          ['report', 'execute', 'lapse', 'outcome', 'expire', 'settle_lease', 'sweep'].map((p) => [
+            p,
+            store.txs.countByPurpose(p),
+          ]),
+        ),
         telemetryRejections: store.telemetry.rejections(),
       },
     }),
@@ -84,6 +115,17 @@ export function nodeRoutes(deps: {
         body: { ...reply, report: { ...reply.report, serviceId: reply.report.serviceId.toString() } },
       }
     },
+    'POST /v1/outcomes': async ({ body }) => {
+      const decoded = decodeOutcomeMessage(body)
+      if (!decoded.ok) return { status: 400, body: { error: decoded.error } }
+      const result = await deps.outcomes.receive(decoded.message)
+      if (!result.ok) return { status: result.status, body: { error: result.error } }
+      const { reply } = result
+      return {
+        status: 200,
+        body: { ...reply, outcome: { ...reply.outcome, orderId: reply.outcome.orderId.toString() } },
+      }
+    },
     'POST /v1/telemetry': async ({ body }) => {
       const result = await ingestReading(body, {
         store,
@@ -96,6 +138,7 @@ export function nodeRoutes(deps: {
       })
       if (result.accepted) {
         metrics.telemetryAccepted.inc()
+        deps.onReading?.(result.orderId)
         return { status: 202, body: { accepted: true, digest: result.digest } }
       }
       metrics.telemetryRejected.inc({ reason: result.reason })

@@ -4,7 +4,8 @@
  * itself and its peers, re-reads the slash's status on chain right before acting, and treats a revert saying the
  * work is done (WrongStatus) as done. The journal makes a keeper killed mid-send finish the same transaction.
  *
- * Orders will add their own duties here (settle expired orders and leases) on the same pattern.
+ * An order's failure slash is an ordinary SlashRequested and is executed here like any other; the order duties
+ * (expire overdue jobs, settle leases, sweep fees) follow the same pattern in orderDuties.ts.
  */
 import type { Address, Hex, LocalAccount, PublicClient } from 'viem'
 import { ContractRevertedError } from '../../errors.ts'

@@ -12,6 +12,17 @@ import type { ReportBook } from '../report/book.ts'
 import type { Store } from '../store/store.ts'
 import { checkJobResult, inSample } from './jobs.ts'
 
+/** A job's result bytes, or undefined when they cannot be fetched (not evidence of anything: retried later). */
+export async function fetchResult(url: string, timeoutMs = 5_000): Promise<Uint8Array | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    if (!response.ok) return undefined
+    return new Uint8Array(await response.arrayBuffer())
+  } catch {
+    return undefined
+  }
+}
+
 export const jobSubject = (serviceId: number | bigint, jobId: string) => `job:${serviceId}:${jobId}`
 
 export function createJobChecker(deps: {
@@ -27,23 +38,13 @@ export function createJobChecker(deps: {
   const { config, store, book, metrics, log } = deps
   const now = deps.now ?? Date.now
 
-  async function fetchResult(url: string): Promise<Uint8Array | undefined> {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(deps.timeoutMs ?? 5_000) })
-      if (!response.ok) return undefined
-      return new Uint8Array(await response.arrayBuffer())
-    } catch {
-      return undefined
-    }
-  }
-
   async function tick(): Promise<void> {
     for (const s of config.services) {
       for (const job of s.jobs) {
         const subject = jobSubject(s.serviceId, job.id)
         if (store.measure.verdict(subject)) continue
         try {
-          const result = await fetchResult(job.resultUrl)
+          const result = await fetchResult(job.resultUrl, deps.timeoutMs)
           if (!result) {
             metrics.verdicts.inc({ kind: 'job', result: 'unavailable' })
             continue

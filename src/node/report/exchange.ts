@@ -1,45 +1,101 @@
 /**
- * Signature exchange with peer attesters over HTTP. Each open report is pushed to every peer that is not known to
- * hold all of this node's signatures for it; the peer answers with its own, which are verified like any other.
- * A peer that fails is retried with exponential backoff; after a restart the node knows nothing of what its
- * peers hold, so it pushes everything open once more (the receiver ignores what it has).
+ * Signature exchange with peer attesters over HTTP. Each open report (a slash report on `/v1/reports`, an order
+ * outcome on `/v1/outcomes`: one channel each) is pushed to every peer that is not known to hold all of this
+ * node's signatures for it; the peer answers with its own, which are verified like any other. A peer that fails is
+ * retried with exponential backoff; after a restart the node knows nothing of what its peers hold, so it pushes
+ * everything open once more (the receiver ignores what it has).
  */
 import type { Hex } from 'viem'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
+import type { OutcomeBook } from '../orders/outcomeBook.ts'
+import { decodeOutcomeMessage, encodeOutcomeMessage } from '../orders/outcomeMessage.ts'
 import { backoffDelay } from '../retry.ts'
+import type { StoredSignature } from '../store/reportRepo.ts'
 import type { Store } from '../store/store.ts'
 import type { ReportBook } from './book.ts'
 import { decodePeerMessage, encodePeerMessage } from './peerMessage.ts'
 
 export type Peer = { url: string; address: string }
 
+/** One kind of signed statement the exchange moves between peers. */
+export type ExchangeChannel = {
+  /** The peer API path it is posted to. */
+  path: string
+  /** Digests still gathering signatures. */
+  open: () => Hex[]
+  signatures: (digest: Hex) => StoredSignature[]
+  /** The request body for a digest (undefined if it is gone). */
+  body: (digest: Hex) => unknown
+  /** Takes in a peer's reply; returns the signers it holds (undefined if the reply is not understood). */
+  receive: (reply: unknown) => Promise<string[] | undefined>
+}
+
+/** Peer replies carry `digest` and `state` besides the message: drop them before decoding the message. */
+const messagePart = (body: unknown) =>
+  body && typeof body === 'object' ? { ...body, digest: undefined, state: undefined } : body
+
+export function reportChannel(store: Store, book: ReportBook): ExchangeChannel {
+  return {
+    path: '/v1/reports',
+    open: () => store.reports.inState('collecting').map((r) => r.digest),
+    signatures: (digest) => store.reports.signatures(digest),
+    body: (digest) => {
+      const report = store.reports.get(digest)
+      return report && encodePeerMessage(book.messageOf(report))
+    },
+    receive: async (reply) => {
+      const decoded = decodePeerMessage(messagePart(reply))
+      if (!decoded.ok) return undefined
+      await book.receive(decoded.message)
+      return decoded.message.signatures.map((s) => s.signer)
+    },
+  }
+}
+
+export function outcomeChannel(store: Store, book: OutcomeBook): ExchangeChannel {
+  return {
+    path: '/v1/outcomes',
+    open: () => store.outcomes.inState('collecting').map((o) => o.digest),
+    signatures: (digest) => store.reports.signatures(digest),
+    body: (digest) => {
+      const outcome = store.outcomes.get(digest)
+      return outcome && encodeOutcomeMessage(book.messageOf(outcome))
+    },
+    receive: async (reply) => {
+      const decoded = decodeOutcomeMessage(messagePart(reply))
+      if (!decoded.ok) return undefined
+      await book.receive(decoded.message)
+      return decoded.message.signatures.map((s) => s.signer)
+    },
+  }
+}
+
 export function createExchange(deps: {
   peers: Peer[]
-  store: Store
-  book: ReportBook
+  channels: ExchangeChannel[]
   metrics: NodeMetrics
   log: Logger
   timeoutMs: number
   now?: () => number
 }) {
-  const { store, book, metrics, log } = deps
+  const { metrics, log } = deps
   const now = deps.now ?? Date.now
-  /** What each peer is known to hold, per report digest. */
+  /** What each peer is known to hold, per digest. */
   const known = new Map<string, Map<Hex, Set<string>>>()
   const health = new Map<string, { failures: number; nextAt: number }>()
 
-  async function push(peer: Peer, digest: Hex): Promise<void> {
-    const report = store.reports.get(digest)
-    if (!report) return
-    const message = book.messageOf(report)
-    const url = `${peer.url.replace(/\/$/, '')}/v1/reports`
+  async function push(peer: Peer, channel: ExchangeChannel, digest: Hex): Promise<void> {
+    const body = channel.body(digest)
+    if (body === undefined) return
+    const ours = channel.signatures(digest).map((s) => s.signer as string)
+    const url = `${peer.url.replace(/\/$/, '')}${channel.path}`
     let response: Response
     try {
       response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(encodePeerMessage(message)),
+        body: JSON.stringify(body),
         signal: AbortSignal.timeout(deps.timeoutMs),
       })
     } catch (error) {
@@ -57,25 +113,25 @@ export function createExchange(deps: {
       return
     }
     health.delete(peer.url)
-    const body = await response.json().catch(() => undefined)
+    const reply = await response.json().catch(() => undefined)
     const peerKnows = known.get(peer.url) ?? new Map<Hex, Set<string>>()
     known.set(peer.url, peerKnows)
     if (!response.ok) {
       metrics.peerRequests.inc({ result: `http_${response.status}` })
-      // the peer does not attest this finding (or disagrees on its terms): do not ask again
-      peerKnows.set(digest, new Set(message.signatures.map((s) => s.signer)))
-      log.debug('peer refused report', { peer: peer.url, digest, status: response.status, body })
+      // the peer does not attest this (or disagrees on its terms): do not ask again until ours change
+      peerKnows.set(digest, new Set(ours))
+      log.debug('peer refused', {
+        peer: peer.url,
+        path: channel.path,
+        digest,
+        status: response.status,
+        reply,
+      })
       return
     }
     metrics.peerRequests.inc({ result: 'ok' })
-    const reply = decodePeerMessage(
-      body && typeof body === 'object' ? { ...body, digest: undefined, state: undefined } : body,
-    )
-    const holds = new Set(message.signatures.map((s) => s.signer))
-    if (reply.ok) {
-      for (const s of reply.message.signatures) holds.add(s.signer)
-      await book.receive(reply.message)
-    }
+    const holds = new Set(ours)
+    for (const signer of (await channel.receive(reply)) ?? []) holds.add(signer)
     peerKnows.set(digest, holds)
   }
 
@@ -90,17 +146,19 @@ export function createExchange(deps: {
     running = (async () => {
       do {
         again = false
-        const open = store.reports.inState('collecting')
         const jobs: Promise<void>[] = []
-        for (const peer of deps.peers) {
-          const h = health.get(peer.url)
-          if (h && h.nextAt > now()) continue
-          for (const r of open) {
-            const ours = store.reports.signatures(r.digest)
-            if (ours.length === 0) continue
-            const theirs = known.get(peer.url)?.get(r.digest)
-            if (theirs && ours.every((s) => theirs.has(s.signer))) continue
-            jobs.push(push(peer, r.digest))
+        for (const channel of deps.channels) {
+          const open = channel.open()
+          for (const peer of deps.peers) {
+            const h = health.get(peer.url)
+            if (h && h.nextAt > now()) continue
+            for (const digest of open) {
+              const ours = channel.signatures(digest)
+              if (ours.length === 0) continue
+              const theirs = known.get(peer.url)?.get(digest)
+              if (theirs && ours.every((s) => theirs.has(s.signer))) continue
+              jobs.push(push(peer, channel, digest))
+            }
           }
         }
         await Promise.all(jobs)

@@ -1,7 +1,7 @@
 /**
  * What this node would itself report for a (kind, subject, service, vault): the class and client its config
- * assigns. A peer's report is taken in only if it matches exactly; otherwise it is for a service, operator, job or
- * order this node does not attest, or it names another class or client than the service's terms, and is refused.
+ * assigns. A peer's report is taken in only if it matches exactly; otherwise it is for a service, operator or job
+ * this node does not attest, or it names another class or client than the service's terms, and is refused.
  */
 import { type Address, zeroAddress } from 'viem'
 import type { NodeConfig } from '../config.ts'
@@ -10,11 +10,10 @@ import type { Finding } from './incident.ts'
 
 export type Expectation = { ok: true; finding: Finding } | { ok: false; reason: string }
 
-const CLASS_KEY: Record<FindingKind, 'downtime' | 'latency' | 'wrongOutput' | 'delivery'> = {
+const CLASS_KEY: Record<FindingKind, 'downtime' | 'latency' | 'wrongOutput'> = {
   downtime: 'downtime',
   latency: 'latency',
   'wrong-output': 'wrongOutput',
-  delivery: 'delivery',
 }
 
 export function expectedFinding(
@@ -36,22 +35,16 @@ export function expectedFinding(
     if (!/^\d+$/.test(subject))
       return { ok: false, reason: 'subject of an epoch finding must be the epoch number' }
     client = op.client ?? zeroAddress
-  } else if (kind === 'wrong-output') {
+  } else {
     const job = service.jobs.find((j) => j.id === subject && j.vault.toLowerCase() === v)
     if (!job) return { ok: false, reason: `job ${subject} of vault ${vault} is not checked by this node` }
     client = job.client ?? zeroAddress
-  } else {
-    const order = service.orders.find(
-      (o) => o.orderId === subject.toLowerCase() && o.vault.toLowerCase() === v,
-    )
-    if (!order) return { ok: false, reason: `order ${subject} of vault ${vault} is not judged by this node` }
-    client = order.client
   }
   return {
     ok: true,
     finding: {
       kind,
-      subject: kind === 'delivery' ? subject.toLowerCase() : subject,
+      subject,
       serviceId,
       vault,
       classId,

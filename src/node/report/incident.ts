@@ -1,6 +1,6 @@
 /**
  * Identities every honest attester derives alike: the incident id of a finding depends only on its kind and
- * subject (the epoch, the job id, the order id), so five nodes that measured the same outage sign byte-identical
+ * subject (the epoch, the job id), so five nodes that measured the same outage sign byte-identical
  * reports. The court's slash id then binds service, vault and incident, which makes each finding reportable once.
  */
 import { type Address, encodeAbiParameters, type Hex, hashTypedData, keccak256, numberToHex } from 'viem'

@@ -13,7 +13,7 @@ const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex')
 
 export const peerMessageSchema = z
   .object({
-    kind: z.enum(['downtime', 'latency', 'wrong-output', 'delivery']),
+    kind: z.enum(['downtime', 'latency', 'wrong-output']),
     subject: z.string().min(1).max(200),
     report: z
       .object({

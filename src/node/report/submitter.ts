@@ -21,10 +21,12 @@ import { errorFields, type Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import { turnOf } from '../rank.ts'
 import { withRetry } from '../retry.ts'
+import type { StoredEvent } from '../store/chainRepo.ts'
 import type { StoredReport } from '../store/reportRepo.ts'
 import type { Store } from '../store/store.ts'
 
-const QUORUM_ERRORS = new Set([
+/** Reverts of the registry's quorum check: the committee changed under the node; gather more and retry. */
+export const QUORUM_ERRORS = new Set([
   'QuorumNotReached',
   'QuorumCountNotReached',
   'AttesterNotActive',
@@ -144,6 +146,13 @@ export function createSubmitter(deps: {
   }
 
   async function tick(): Promise<void> {
+    // a submission a previous run left open whose slash the follower has confirmed since: settle it from its receipt
+    for (const tx of deps.txSender.openEntries()) {
+      const r = tx.task.startsWith('report:') ? store.reports.get(tx.task.slice(7) as Hex) : undefined
+      if (!r || (r.state !== 'landed' && r.state !== 'confirmed')) continue
+      const outcome = await deps.txSender.finish(tx.task)
+      if (outcome?.status === 'mined') store.reports.setTx(r.digest, outcome.tx.id, now())
+    }
     // `submitting` is a submission a previous run left half-done: it waits for its turn like any other, so that
     // nodes restarted together do not all rebroadcast at once; its journal entry is reused, never re-signed
     for (const r of [...store.reports.inState('submitting'), ...store.reports.inState('collecting')]) {
@@ -188,18 +197,21 @@ export function reportConfirmations(
   now: () => number = Date.now,
 ) {
   return {
-    onEvents: (events: { name: string; slashId?: Hex | undefined }[]) => {
+    onEvents: (events: StoredEvent[]) => {
       for (const e of events) {
         if (e.name !== 'SlashRequested' || !e.slashId) continue
         for (const r of store.reports.bySlashId(e.slashId)) {
           if (r.state === 'confirmed') continue
+          // our own submission (even one a previous run sent and never saw mined): record it with the report
+          const txId = store.txs.minedBy(`report:${r.digest}`, e.txHash, e.blockNumber, now())
+          if (txId !== undefined) store.reports.setTx(r.digest, txId, now())
           store.reports.setState(r.digest, 'confirmed', now())
           metrics.reports.inc({ state: 'confirmed' })
           log.info('report confirmed', { digest: r.digest, slashId: r.slashId })
         }
       }
     },
-    onRollback: (removed: { name: string; slashId?: Hex | undefined }[]) => {
+    onRollback: (removed: StoredEvent[]) => {
       for (const e of removed) {
         if (e.name !== 'SlashRequested' || !e.slashId) continue
         for (const r of store.reports.bySlashId(e.slashId)) {

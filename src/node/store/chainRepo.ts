@@ -13,6 +13,8 @@ export type StoredEvent = {
   name: string
   slashId?: Hex | undefined
   vault?: Hex | undefined
+  /** Order book events: the order they are about. */
+  orderId?: bigint | undefined
   args: Record<string, unknown>
 }
 
@@ -27,8 +29,8 @@ export function chainRepo(db: Db) {
     'SELECT number, hash FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT ?',
   )
   const putEvent = db.prepare(
-    `INSERT OR REPLACE INTO chain_events (block_number, log_index, block_hash, tx_hash, name, slash_id, vault, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO chain_events (block_number, log_index, block_hash, tx_hash, name, slash_id, vault, data,
+       order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const deleteEventsAbove = db.prepare('DELETE FROM chain_events WHERE block_number > ?')
   const deleteBlocksAbove = db.prepare('DELETE FROM blocks WHERE number > ?')
@@ -42,6 +44,16 @@ export function chainRepo(db: Db) {
        SELECT slash_id FROM chain_events WHERE name = 'SlashRequested'
        EXCEPT SELECT slash_id FROM chain_events WHERE name IN ('SlashExecuted', 'SlashOverturned', 'SlashLapsed')
      ) ORDER BY block_number, log_index`,
+  )
+  const openOrderEvents = db.prepare<[], EventRow>(
+    `SELECT * FROM chain_events WHERE order_id IN (
+       SELECT order_id FROM chain_events WHERE name = 'OrderOpened'
+       EXCEPT SELECT order_id FROM chain_events WHERE name IN ('OrderCompleted', 'OrderFailed', 'OrderCancelled')
+     ) ORDER BY block_number, log_index`,
+  )
+  const orderServices = db.prepare<[], { s: string }>(
+    `SELECT DISTINCT json_extract(data, '$.serviceId."$n"') AS s FROM chain_events
+     WHERE name IN ('OrderOpened', 'FeesSwept')`,
   )
   const hasEvent = db.prepare<[string, string], { one: number }>(
     'SELECT 1 AS one FROM chain_events WHERE slash_id = ? AND name = ? LIMIT 1',
@@ -77,6 +89,7 @@ export function chainRepo(db: Db) {
           e.slashId ?? null,
           e.vault?.toLowerCase() ?? null,
           toJson(e.args),
+          e.orderId === undefined ? null : e.orderId.toString(),
         )
       }
       setCursor(range.cursor)
@@ -95,6 +108,14 @@ export function chainRepo(db: Db) {
     /** Events of every slash requested and not yet settled, in chain order. */
     openSlashEvents: (): StoredEvent[] => openSlashEvents.all().map(rowToEvent),
     hasSlashEvent: (slashId: Hex, name: string) => hasEvent.get(slashId, name) !== undefined,
+    /** Events of every order opened and not yet completed, failed or cancelled, in chain order. */
+    openOrderEvents: (): StoredEvent[] => openOrderEvents.all().map(rowToEvent),
+    /** Every service an order was opened for (or fees swept of): the keeper sweeps their fees. */
+    orderServiceIds: (): bigint[] =>
+      orderServices
+        .all()
+        .filter((r) => r.s !== null)
+        .map((r) => BigInt(r.s)),
   }
 }
 
@@ -107,6 +128,7 @@ type EventRow = {
   slash_id: string | null
   vault: string | null
   data: string
+  order_id: string | null
 }
 
 function rowToEvent(r: EventRow): StoredEvent {
@@ -118,6 +140,7 @@ function rowToEvent(r: EventRow): StoredEvent {
     name: r.name,
     slashId: (r.slash_id ?? undefined) as Hex | undefined,
     vault: (r.vault ?? undefined) as Hex | undefined,
+    orderId: r.order_id === null ? undefined : BigInt(r.order_id),
     args: fromJson(r.data),
   }
 }

@@ -63,6 +63,20 @@ const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX telemetry_device_seq ON telemetry (order_id, device, seq);
   CREATE TABLE telemetry_rejections (reason TEXT PRIMARY KEY, count INTEGER NOT NULL);
   `,
+  `
+  -- order book events carry their order id, so an order's state is a fold over its events (and a reorg a DELETE)
+  ALTER TABLE chain_events ADD COLUMN order_id TEXT;
+  CREATE INDEX chain_events_order ON chain_events (order_id, block_number, log_index);
+  -- attested order outcomes (EIP-712 OrderOutcome) this node knows of; their signatures share the signatures table
+  CREATE TABLE outcomes (
+    digest TEXT PRIMARY KEY, order_id TEXT NOT NULL, milestone INTEGER NOT NULL, success INTEGER NOT NULL,
+    class_id INTEGER NOT NULL, service_id TEXT NOT NULL, kind TEXT NOT NULL,
+    own TEXT NOT NULL, state TEXT NOT NULL, reason TEXT, tx_id INTEGER,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX outcomes_state ON outcomes (state);
+  CREATE INDEX outcomes_order ON outcomes (order_id);
+  `,
 ]
 
 export function openDb(path: string): Db {

@@ -11,7 +11,8 @@ import type { Db } from './db.ts'
 export type ReportState = 'collecting' | 'submitting' | 'landed' | 'confirmed' | 'failed' | 'expired'
 /** Whether this node's own measurement agrees: it signed, it disagrees, or it has not judged the subject yet. */
 export type OwnStance = 'signed' | 'disagree' | 'unknown'
-export type FindingKind = 'downtime' | 'latency' | 'wrong-output' | 'delivery'
+/** Findings reported to the court as slashes (order outcomes go to the order book: outcomeRepo.ts). */
+export type FindingKind = 'downtime' | 'latency' | 'wrong-output'
 
 export type StoredReport = {
   digest: Hex

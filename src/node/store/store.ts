@@ -2,6 +2,7 @@
 import { chainRepo } from './chainRepo.ts'
 import { type Db, openDb } from './db.ts'
 import { measureRepo } from './measureRepo.ts'
+import { outcomeRepo } from './outcomeRepo.ts'
 import { reportRepo } from './reportRepo.ts'
 import { telemetryRepo } from './telemetryRepo.ts'
 import { txRepo } from './txRepo.ts'
@@ -13,6 +14,7 @@ export function openStore(path: string) {
     chain: chainRepo(db),
     measure: measureRepo(db),
     reports: reportRepo(db),
+    outcomes: outcomeRepo(db),
     txs: txRepo(db),
     telemetry: telemetryRepo(db),
     /** Runs `fn` in one transaction: all of its writes land, or none. */

@@ -49,6 +49,16 @@ export function txRepo(db: Db) {
         id,
       ),
     countByPurpose: (purpose: string) => countByPurpose.get(purpose)!.n,
+    /**
+     * A confirmed event came from transaction `hash`: if it is the task's own journal entry, record it mined
+     * (without waiting for the submitter to ask for its receipt) and return its id.
+     */
+    minedBy: (task: string, hash: Hex, blockNumber: bigint, now: number): number | undefined => {
+      const entry = ofTask.all(task).find((t) => t.hash.toLowerCase() === hash.toLowerCase())
+      if (!entry) return undefined
+      if (entry.state !== 'mined') update.run('mined', Number(blockNumber), null, now, entry.id)
+      return entry.id
+    },
   }
 }
 

@@ -1,33 +1,54 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import type { Address, Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { parseNodeConfig } from '../config.ts'
+import { orderParams, orderTerms } from '../../sdk/orders.ts'
+import { orderKey } from '../orders/fold.ts'
+import { createChainOrderSource } from '../orders/source.ts'
 import { openStore } from '../store/store.ts'
 import { ingestReading } from './ingest.ts'
-import { configOrderSource } from './orders.ts'
 import { signReading } from './reading.ts'
 
 const device = privateKeyToAccount(`0x${'11'.repeat(32)}`)
 const stranger = privateKeyToAccount(`0x${'22'.repeat(32)}`)
-const ORDER = `0x${'0a'.repeat(32)}` as const
-const A = '0x1111111111111111111111111111111111111111'
+const ORDER = orderKey(10n)
+const A = '0x1111111111111111111111111111111111111111' as Address
 const domain = { chainId: 31337 }
 
+/** A store holding one confirmed OrderOpened whose terms register `device`, and the order view built from it. */
 function setup() {
-  const config = parseNodeConfig({
-    chain: { rpcUrl: 'http://127.0.0.1:1', chainId: 31337, addresses: { registry: A, court: A } },
-    key: { env: 'K' },
-    store: { path: ':memory:' },
-    api: { port: 0 },
-    services: [
+  const store = openStore(':memory:')
+  const params = orderParams({
+    client: A,
+    serviceId: 1n,
+    paymentToken: A,
+    budget: 100n,
+    vault: A,
+    now: 1_000,
+  })
+  store.chain.commitRange({
+    events: [
       {
-        serviceId: 1,
-        orders: [{ orderId: ORDER, vault: A, client: A, devices: [device.address], delivery: { by: 2_000 } }],
+        blockNumber: 5n,
+        logIndex: 0,
+        blockHash: `0x${'05'.repeat(32)}` as Hex,
+        txHash: `0x${'06'.repeat(32)}` as Hex,
+        name: 'OrderOpened',
+        orderId: 10n,
+        args: {
+          orderId: 10n,
+          client: A,
+          serviceId: 1n,
+          params,
+          terms: orderTerms({ device: device.address }),
+        },
       },
     ],
+    blocks: [{ number: 5n, hash: `0x${'05'.repeat(32)}` as Hex }],
+    cursor: { number: 5n, hash: `0x${'05'.repeat(32)}` as Hex },
   })
-  const store = openStore(':memory:')
-  const ctx = { store, orders: configOrderSource(config), domain, nowSec: () => 1_000, maxSkewSeconds: 60 }
+  const orders = createChainOrderSource(store)
+  const ctx = { store, orders, domain, nowSec: () => 1_000, maxSkewSeconds: 60 }
   return { store, ctx }
 }
 

@@ -1,13 +1,14 @@
 /**
  * Telemetry ingestion: a reading is stored only if it is well-formed, for a known order, signed, signed by the
- * device it names, by a device registered for that order, new, in order, and not from the future. Every refusal
+ * device it names, by the device registered for that order on chain (OrderOpened's terms.device), new, in order,
+ * and not from the future. Every refusal
  * has one reason, is counted (in the store, so counts survive restarts, and in /metrics) and is answered to the
  * sender; nothing refused is ever used by the judge.
  */
 import type { Address, Hex } from 'viem'
+import type { OrderSource } from '../orders/source.ts'
 import type { Store } from '../store/store.ts'
 import type { StoredReading } from '../store/telemetryRepo.ts'
-import type { OrderSource } from './orders.ts'
 import {
   type Reading,
   readingDigest,
@@ -29,12 +30,13 @@ export const REJECT_REASONS = [
 export type RejectReason = (typeof REJECT_REASONS)[number]
 
 export type IngestResult =
-  | { accepted: true; digest: Hex }
+  | { accepted: true; digest: Hex; orderId: Hex }
   | { accepted: false; reason: RejectReason; message: string }
 
 export type IngestContext = {
   store: Store
-  orders: OrderSource
+  /** The running orders and their device keys (the order book's OrderOpened events). */
+  orders: Pick<OrderSource, 'get' | 'isDevice'>
   domain: TelemetryDomain
   nowSec: () => number
   maxSkewSeconds: number
@@ -95,7 +97,7 @@ async function validate(body: unknown, ctx: IngestContext): Promise<IngestResult
   // the insert is the final arbiter: two concurrent copies of one reading cannot both land
   if (!ctx.store.telemetry.insert(stored, Date.now()))
     return reject('replay', `reading ${r.seq} of device ${r.device} was already received`)
-  return { accepted: true, digest }
+  return { accepted: true, digest, orderId }
 }
 
 export async function ingestReading(body: unknown, ctx: IngestContext): Promise<IngestResult> {

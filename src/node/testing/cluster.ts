@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  type Abi,
   type Account,
   type Address,
   bytesToHex,
@@ -52,6 +53,8 @@ export async function prepareCluster(options: {
   service: ServiceSpec
   timing?: Record<string, number>
   roles?: (index: number) => { attester: boolean; keeper: boolean }
+  /** Further top-level config sections (keeper, telemetry, …). */
+  extra?: Record<string, unknown>
 }): Promise<ClusterNode[]> {
   const dir = mkdtempSync(join(tmpdir(), 'surety-cluster-'))
   const nodes: ClusterNode[] = []
@@ -104,6 +107,7 @@ export async function prepareCluster(options: {
         peerTimeoutMs: 1_000,
         ...options.timing,
       },
+      ...options.extra,
     }
     writeFileSync(node.configPath, stringify(config))
   }
@@ -125,7 +129,8 @@ export async function startProcess(node: ClusterNode, env: Record<string, string
         throw new Error(`node ${node.index} exited during start:\n${proc.lines.slice(-10).join('\n')}`)
       return (await fetch(`${node.apiUrl}/health`).catch(() => undefined))?.ok
     },
-    30_000,
+    // a node compiles its TypeScript on start: slow on a loaded 2-core machine, several starting at once
+    60_000,
   )
 }
 
@@ -160,7 +165,33 @@ export type NodeStatus = {
     tx: Hex | null
     signers: Address[]
   }[]
-  transactions: { report: number; execute: number; lapse: number }
+  outcomes: {
+    digest: Hex
+    orderId: string
+    milestone: number
+    success: boolean
+    classId: number
+    kind: string
+    own: string
+    state: string
+    reason: string | null
+    tx: Hex | null
+    signers: Address[]
+  }[]
+  orders: {
+    orderId: string
+    serviceId: string
+    kind: string
+    status: string
+    vault: Address
+    settled: number
+    milestones: number
+    device: Address
+  }[]
+  transactions: Record<
+    'report' | 'execute' | 'lapse' | 'outcome' | 'expire' | 'settle_lease' | 'sweep',
+    number
+  >
   telemetryRejections: Record<string, number>
 }
 
@@ -199,20 +230,31 @@ export async function waitFor<T>(
 }
 
 /** Court transactions calling `functionName` from `fromBlock` on, with how many reverted. */
-export async function courtCalls(
+export function courtCalls(
   client: PublicClient,
   court: Address,
   functionName: 'requestSlash' | 'executeSlash' | 'lapse',
   fromBlock: bigint,
 ): Promise<{ total: number; reverted: number; hashes: Hex[] }> {
-  const selector = toFunctionSelector(getAbiItem({ abi: slashingCourtAbi, name: functionName }) as never)
+  return contractCalls(client, court, slashingCourtAbi, functionName, fromBlock)
+}
+
+/** Transactions to `address` calling `functionName` (of `abi`) from `fromBlock` on, with how many reverted. */
+export async function contractCalls(
+  client: PublicClient,
+  address: Address,
+  abi: Abi,
+  functionName: string,
+  fromBlock: bigint,
+): Promise<{ total: number; reverted: number; hashes: Hex[] }> {
+  const selector = toFunctionSelector(getAbiItem({ abi, name: functionName }) as never)
   const head = await client.getBlockNumber({ cacheTime: 0 })
   const hashes: Hex[] = []
   let reverted = 0
   for (let n = fromBlock; n <= head; n++) {
     const block = await client.getBlock({ blockNumber: n, includeTransactions: true })
     for (const tx of block.transactions) {
-      if (tx.to?.toLowerCase() !== court.toLowerCase() || !tx.input.startsWith(selector)) continue
+      if (tx.to?.toLowerCase() !== address.toLowerCase() || !tx.input.startsWith(selector)) continue
       hashes.push(tx.hash)
       const receipt = await client.getTransactionReceipt({ hash: tx.hash })
       if (receipt.status !== 'success') reverted++

@@ -1,0 +1,63 @@
+/**
+ * From a verdict to the outcome of an order's next milestone: pure functions, so every attester with the same
+ * readings (or the same fetched result) signs the same OrderOutcome.
+ *
+ * A shipment's milestones: with a pickup time (terms.pickupBy) and two or more milestones, the first is the
+ * pickup and the others are the delivery; otherwise every milestone is the delivery. Delivery is due by the job's
+ * deadline, the temperature must stay within terms.minTempCentiC..maxTempCentiC from pickup to delivery (both 0:
+ * not judged), and the device that signs the readings is terms.device. Any broken promise fails the next unsettled
+ * milestone (the order book then fails the order); a milestone whose promise is kept succeeds, one at a time, in
+ * order (the order book takes an outcome only for its next milestone).
+ */
+import type { JobCheck } from '../measure/jobs.ts'
+import type { ShipmentTerms, ShipmentVerdict } from '../telemetry/judge.ts'
+import type { WatchedOrder } from './fold.ts'
+
+export type MilestoneDecision = { milestone: number; success: boolean }
+
+export function shipmentTermsOf(o: Pick<WatchedOrder, 'terms' | 'params'>): ShipmentTerms {
+  const { minTempCentiC: min, maxTempCentiC: max, pickupBy } = o.terms
+  return {
+    pickup: pickupBy > 0 ? { by: pickupBy } : undefined,
+    temperature:
+      min !== 0 || max !== 0 ? { minC: min / 100, maxC: max / 100, maxExcursionSeconds: 0 } : undefined,
+    checkpoints: [],
+    delivery: { by: o.params.deadline },
+  }
+}
+
+/**
+ * When a shipment's verdict can next change with no new reading: the first second a deadline counts as missed
+ * (its `by` plus the grace period) still ahead of `nowSec`; Infinity when none is. The judge re-reads an order's
+ * readings only then, or when a reading arrives.
+ */
+export function nextShipmentWake(terms: ShipmentTerms, nowSec: number, graceSeconds: number): number {
+  const bys = [terms.pickup?.by, terms.delivery.by, ...terms.checkpoints.map((c) => c.by)]
+  const wakes = bys.filter((b): b is number => b !== undefined).map((b) => b + graceSeconds + 1)
+  return Math.min(...wakes.filter((t) => t > nowSec), Number.POSITIVE_INFINITY)
+}
+
+/** Whether milestone `m` of the order is its pickup milestone. */
+export const isPickupMilestone = (o: Pick<WatchedOrder, 'terms' | 'milestones'>, m: number) =>
+  m === 0 && o.terms.pickupBy > 0 && o.milestones >= 2
+
+export function shipmentDecision(
+  o: Pick<WatchedOrder, 'terms' | 'milestones' | 'settled'>,
+  verdict: ShipmentVerdict,
+): MilestoneDecision | undefined {
+  const m = o.settled
+  if (m >= o.milestones) return undefined
+  if (verdict.failures.length > 0) return { milestone: m, success: false }
+  if (isPickupMilestone(o, m))
+    return verdict.met.includes('pickup') ? { milestone: m, success: true } : undefined
+  return verdict.outcome === 'delivered' ? { milestone: m, success: true } : undefined
+}
+
+/** A compute job's next milestone from the check of the result the operator committed for it. */
+export function computeDecision(
+  o: Pick<WatchedOrder, 'milestones' | 'settled'>,
+  check: JobCheck,
+): MilestoneDecision | undefined {
+  if (o.settled >= o.milestones || check.verdict === 'unverifiable') return undefined
+  return { milestone: o.settled, success: check.verdict === 'ok' }
+}

@@ -1,0 +1,349 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { type Address, type Hex, zeroAddress } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { signOrderOutcome } from '../../sdk/orderOutcomes.ts'
+import { orderParams, orderTerms } from '../../sdk/orders.ts'
+import type { OrderOutcome, OrderParams, OrderTerms } from '../../sdk/types.ts'
+import type { CommitteeCache } from '../chain/committee.ts'
+import type { Committee } from '../chain/quorum.ts'
+import { parseNodeConfig } from '../config.ts'
+import { silentLogger } from '../log.ts'
+import { createNodeMetrics } from '../nodeMetrics.ts'
+import type { StoredEvent } from '../store/chainRepo.ts'
+import { openStore } from '../store/store.ts'
+import { judgeShipment } from '../telemetry/judge.ts'
+import { computeDecision, nextShipmentWake, shipmentDecision, shipmentTermsOf } from './decide.ts'
+import { foldOrderEvents, orderKey, type WatchedOrder } from './fold.ts'
+import { createOutcomeBook } from './outcomeBook.ts'
+import { outcomeConfirmations } from './outcomeSubmitter.ts'
+import { createChainOrderSource } from './source.ts'
+
+const CLIENT = '0x00000000000000000000000000000000000000cc' as Address
+const VAULT = '0x00000000000000000000000000000000000000aa' as Address
+const TOKEN = '0x00000000000000000000000000000000000000ee' as Address
+const DEVICE = '0x00000000000000000000000000000000000000dd' as Address
+const h = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex
+
+const jobParams = (milestones: number[] = [2000, 8000]): OrderParams =>
+  orderParams({
+    client: CLIENT,
+    serviceId: 1n,
+    paymentToken: TOKEN,
+    budget: 1_000n,
+    vault: VAULT,
+    now: 1_000,
+    biddingEnds: 2_000,
+    deadline: 5_000,
+    milestones,
+  })
+const shipmentTerms = orderTerms({ device: DEVICE, pickupBy: 3_000, minTempCentiC: 200, maxTempCentiC: 800 })
+
+let logIndex = 0
+function ev(name: string, orderId: bigint, args: Record<string, unknown>, block = 10n): StoredEvent {
+  return {
+    blockNumber: block,
+    logIndex: logIndex++,
+    blockHash: h(Number(block)),
+    txHash: h(1),
+    name,
+    orderId,
+    args: { orderId, ...args },
+  }
+}
+const opened = (
+  orderId: bigint,
+  params: OrderParams = jobParams(),
+  terms: OrderTerms = shipmentTerms,
+  block = 10n,
+) => ev('OrderOpened', orderId, { client: CLIENT, serviceId: params.serviceId, params, terms }, block)
+const accepted = (orderId: bigint, block = 11n) =>
+  ev('OrderAccepted', orderId, { vault: VAULT, price: 1_000n, collateral: 1_500n, refund: 0n }, block)
+
+describe('order view', () => {
+  test('folds an order’s events: opened, accepted, milestones, results, the end', () => {
+    const orders = foldOrderEvents([
+      opened(1n),
+      accepted(1n),
+      ev('ResultCommitted', 1n, { milestone: 0, resultHash: h(7) }),
+      ev('ResultCommitted', 1n, { milestone: 0, resultHash: h(8) }),
+      ev('MilestonePaid', 1n, { milestone: 0, amount: 200n, fee: 2n, byAttesters: true }),
+      opened(
+        2n,
+        orderParams({
+          client: CLIENT,
+          serviceId: 3n,
+          paymentToken: TOKEN,
+          budget: 100n,
+          ratePerSecond: 1n,
+          vault: VAULT,
+          now: 1_000,
+        }),
+        orderTerms(),
+      ),
+      ev('OrderFailed', 9n, { classId: 1 }),
+    ])
+    const job = orders.get(1n)!
+    assert.equal(job.key, orderKey(1n))
+    assert.deepEqual([job.status, job.settled, job.milestones, job.kind], ['Active', 1, 2, 'job'])
+    assert.equal(job.results[0], h(7), 'the first commitment of a milestone counts')
+    assert.equal(job.vault, VAULT)
+    assert.deepEqual(
+      [orders.get(2n)!.kind, orders.get(2n)!.milestones, orders.get(2n)!.serviceId],
+      ['lease', 0, 3n],
+    )
+    assert.equal(orders.has(9n), false, 'events of orders never opened are ignored')
+  })
+
+  test('the chain source follows confirmed events; a rollback of an acceptance makes the order Open again', () => {
+    const store = openStore(':memory:')
+    const source = createChainOrderSource(store)
+    const commit = (events: StoredEvent[], block: bigint) => {
+      store.chain.commitRange({
+        events,
+        blocks: [{ number: block, hash: h(Number(block)) }],
+        cursor: { number: block, hash: h(Number(block)) },
+      })
+      source.onEvents!(events)
+    }
+    commit([opened(1n, jobParams(), shipmentTerms, 10n), opened(2n, jobParams(), orderTerms(), 10n)], 10n)
+    assert.ok(source.isDevice(orderKey(1n), DEVICE), 'the device named in OrderOpened')
+    assert.equal(source.isDevice(orderKey(1n), CLIENT), false)
+    assert.equal(source.isDevice(orderKey(2n), zeroAddress), true, 'a compute order names no device')
+    commit([accepted(1n, 12n)], 12n)
+    assert.equal(source.byId(1n)!.status, 'Active')
+    commit([ev('OrderCancelled', 2n, { refund: 1_000n }, 13n)], 13n)
+    assert.equal(source.byId(2n), undefined, 'a finished order leaves the view')
+    assert.deepEqual(source.serviceIds(), [1n])
+
+    const removed = store.chain.rollbackTo({ number: 11n, hash: h(11) })
+    source.onRollback!(removed, { number: 11n, hash: h(11) })
+    assert.equal(source.byId(1n)!.status, 'Open', 'the orphaned acceptance is undone')
+    assert.equal(source.byId(2n)!.status, 'Open', 'and the orphaned cancellation')
+    assert.deepEqual(createChainOrderSource(store).serviceIds(), [1n], 'rebuilt from the store on start')
+  })
+})
+
+describe('order decisions', () => {
+  const order = (settled: number, milestones = 2) =>
+    ({ terms: shipmentTerms, params: jobParams(), milestones, settled }) as unknown as WatchedOrder
+  const judge = (
+    o: WatchedOrder,
+    readings: { timestamp: number; kind: 'pickup' | 'delivery' | 'reading'; temperatureCentiC?: number }[],
+    now = 2_000,
+  ) =>
+    shipmentDecision(
+      o,
+      judgeShipment(
+        shipmentTermsOf(o),
+        readings.map((r) => ({ temperatureCentiC: 500, latE7: undefined, lonE7: undefined, ...r })),
+        now,
+        60,
+      ),
+    )
+
+  test('a shipment’s terms come from the chain: pickup by terms.pickupBy, delivery by the deadline, temperatures in centi-degrees', () => {
+    const terms = shipmentTermsOf(order(0))
+    assert.deepEqual(terms.pickup, { by: 3_000 })
+    assert.deepEqual(terms.delivery, { by: 5_000 })
+    assert.deepEqual(terms.temperature, { minC: 2, maxC: 8, maxExcursionSeconds: 0 })
+    assert.equal(
+      shipmentTermsOf({ terms: orderTerms({ device: DEVICE }), params: jobParams() }).temperature,
+      undefined,
+    )
+  })
+
+  test('pickup on time pays the pickup milestone; delivery on time pays the rest, one milestone at a time', () => {
+    assert.equal(judge(order(0), []), undefined, 'nothing to decide yet')
+    assert.deepEqual(judge(order(0), [{ timestamp: 2_500, kind: 'pickup' }]), { milestone: 0, success: true })
+    assert.equal(judge(order(1), [{ timestamp: 2_500, kind: 'pickup' }]), undefined, 'delivery still due')
+    const delivered = [
+      { timestamp: 2_500, kind: 'pickup' as const },
+      { timestamp: 4_900, kind: 'delivery' as const },
+    ]
+    assert.deepEqual(judge(order(1), delivered), { milestone: 1, success: true })
+    assert.deepEqual(judge(order(1, 3), delivered), { milestone: 1, success: true })
+    assert.deepEqual(judge(order(2, 3), delivered), { milestone: 2, success: true })
+    assert.equal(judge(order(2), delivered), undefined, 'every milestone settled')
+    assert.deepEqual(
+      judge(order(0, 1), delivered),
+      { milestone: 0, success: true },
+      'one milestone: the delivery',
+    )
+  })
+
+  test('any broken promise fails the next milestone: late delivery, late pickup, an excursion', () => {
+    const late = [
+      { timestamp: 2_500, kind: 'pickup' as const },
+      { timestamp: 5_001, kind: 'delivery' as const },
+    ]
+    assert.deepEqual(judge(order(1), late), { milestone: 1, success: false })
+    assert.deepEqual(
+      judge(order(0), late),
+      { milestone: 0, success: false },
+      'known before pickup was attested',
+    )
+    assert.deepEqual(judge(order(0), [{ timestamp: 3_001, kind: 'pickup' }]), {
+      milestone: 0,
+      success: false,
+    })
+    assert.deepEqual(
+      judge(order(1), [
+        { timestamp: 2_500, kind: 'pickup' },
+        { timestamp: 2_600, kind: 'reading', temperatureCentiC: 801 },
+      ]),
+      { milestone: 1, success: false },
+    )
+    assert.deepEqual(
+      judge(order(1), [{ timestamp: 2_500, kind: 'pickup' }], 5_061),
+      { milestone: 1, success: false },
+      'no delivery by the deadline and its grace',
+    )
+  })
+
+  test('the judge wakes when a deadline’s grace runs out', () => {
+    const terms = shipmentTermsOf(order(0))
+    assert.equal(nextShipmentWake(terms, 2_000, 60), 3_061)
+    assert.equal(nextShipmentWake(terms, 3_061, 60), 5_061)
+    assert.equal(nextShipmentWake(terms, 5_061, 60), Number.POSITIVE_INFINITY)
+  })
+
+  test('a compute job’s milestone follows the check of its committed result', () => {
+    assert.deepEqual(computeDecision({ milestones: 1, settled: 0 }, { verdict: 'ok' }), {
+      milestone: 0,
+      success: true,
+    })
+    assert.deepEqual(
+      computeDecision({ milestones: 2, settled: 1 }, { verdict: 'wrong-output', reason: 'x' }),
+      {
+        milestone: 1,
+        success: false,
+      },
+    )
+    assert.equal(
+      computeDecision({ milestones: 1, settled: 0 }, { verdict: 'unverifiable', reason: 'x' }),
+      undefined,
+    )
+  })
+})
+
+describe('outcome book', () => {
+  const keys = [1, 2, 3, 4, 5].map((i) => privateKeyToAccount(`0x${i.toString(16).padStart(64, '0')}`))
+  const outsider = privateKeyToAccount(`0x${'66'.repeat(32)}`)
+  const domain = { chainId: 31337, orders: '0x00000000000000000000000000000000000000b0' as Address }
+
+  function setup() {
+    const config = parseNodeConfig({
+      chain: {
+        rpcUrl: 'http://127.0.0.1:1',
+        chainId: 31337,
+        addresses: { registry: VAULT, court: VAULT, orders: domain.orders },
+      },
+      key: { env: 'K' },
+      store: { path: ':memory:' },
+      api: { port: 0 },
+      services: [{ serviceId: 1, classes: { delivery: 3 } }],
+    })
+    const committee: Committee = {
+      serviceId: 1n,
+      members: new Map(keys.map((k) => [k.address.toLowerCase(), 10n])),
+      totalWeight: 50n,
+      quorumBps: 6000,
+    }
+    const committees: CommitteeCache = {
+      get: async () => committee,
+      invalidate: () => {},
+      isMember: async (_s, who) => committee.members.has(who.toLowerCase()),
+    }
+    const store = openStore(':memory:')
+    store.chain.commitRange({
+      events: [opened(5n), accepted(5n)],
+      blocks: [],
+      cursor: { number: 12n, hash: h(12) },
+    })
+    const orders = createChainOrderSource(store)
+    const metrics = createNodeMetrics()
+    const book = createOutcomeBook({
+      config,
+      store,
+      orders,
+      account: keys[0]!,
+      domain,
+      committees,
+      metrics,
+      log: silentLogger,
+    })
+    return { book, store, orders, metrics }
+  }
+  const failure: OrderOutcome = { orderId: 5n, milestone: 0, success: false, classId: 3 }
+  const message = async (signers: typeof keys, outcome = failure) => ({
+    outcome,
+    signatures: await Promise.all(signers.map((k) => signOrderOutcome(k, domain, outcome))),
+  })
+
+  test('attest signs the service’s class for a failed shipment, once, and remembers the verdict', async () => {
+    const { book, store, orders } = setup()
+    const order = orders.byId(5n)!
+    const digest = await book.attest(order, 0, false, {})
+    assert.ok(digest, 'signed')
+    assert.equal(await book.attest(order, 0, false, {}), digest, 'idempotent')
+    const stored = store.outcomes.get(digest)!
+    assert.deepEqual(
+      [stored.classId, stored.own, stored.state, stored.kind],
+      [3, 'signed', 'collecting', 'shipment'],
+    )
+    assert.equal(store.reports.signatures(digest).length, 1)
+    assert.equal(
+      book.stanceOf({ ...failure, success: true, classId: 0 }),
+      'disagree',
+      'never the other verdict',
+    )
+  })
+
+  test('the settling event confirms an outcome (recording our own transaction); its rollback un-confirms it', async () => {
+    const { book, store, orders, metrics } = setup()
+    const digest = (await book.attest(orders.byId(5n)!, 0, false, {}))!
+    const txId = store.txs.insert({
+      task: `outcome:${digest}`,
+      purpose: 'outcome',
+      nonce: 0,
+      hash: h(77),
+      raw: '0x01',
+      now: 1,
+    })
+    const listener = outcomeConfirmations(store, metrics, silentLogger)
+    const failed = { ...ev('OrderFailed', 5n, { classId: 3 }, 20n), txHash: h(77) }
+    listener.onEvents!([ev('MilestonePaid', 5n, { milestone: 1 }, 20n)])
+    assert.equal(
+      store.outcomes.get(digest)!.state,
+      'collecting',
+      'another milestone’s payment settles nothing here',
+    )
+    listener.onEvents!([failed])
+    const confirmed = store.outcomes.get(digest)!
+    assert.deepEqual(
+      [confirmed.state, confirmed.txId, store.txs.get(txId)!.state],
+      ['confirmed', txId, 'mined'],
+    )
+    listener.onRollback!([failed], { number: 19n, hash: h(19) })
+    assert.equal(store.outcomes.get(digest)!.state, 'landed', 'the submitter checks the chain again')
+  })
+
+  test('takes peers’ valid signatures of members; refuses outcomes it would not sign', async () => {
+    const { book, store, metrics } = setup()
+    const good = await message([keys[1]!, keys[2]!])
+    const fromOutsider = (await message([outsider])).signatures[0]!
+    const result = await book.receive({ ...good, signatures: [...good.signatures, fromOutsider] })
+    assert.ok(result.ok && result.added === 2, 'two valid signatures')
+    assert.equal(store.outcomes.all()[0]!.own, 'unknown', 'not judged here yet')
+    assert.equal(metrics.signatureChecks.get({ kind: 'outcome', result: 'not_member' }), 1)
+    const refused = async (outcome: OrderOutcome) => {
+      const r = await book.receive(await message([keys[1]!], outcome))
+      return r.ok ? 200 : r.status
+    }
+    assert.equal(await refused({ ...failure, classId: 1 }), 409, 'another class')
+    assert.equal(await refused({ ...failure, milestone: 2 }), 409, 'no such milestone')
+    assert.equal(await refused({ ...failure, orderId: 6n }), 404, 'an order it does not watch')
+    assert.equal(await refused({ ...failure, success: true, classId: 0 }), 200, 'a success, class 0')
+  })
+})

@@ -1,0 +1,227 @@
+/**
+ * The outcome book: this node's verdicts on order milestones as signed EIP-712 OrderOutcomes, and its peers'
+ * signatures on them, kept in the store (the counterpart of report/book.ts for the order book).
+ *
+ * `attest` signs this node's own verdict on an order's next milestone — success, or failure of the service's
+ * class for that kind of order — and records the verdict, so the node never signs the other verdict on the same
+ * milestone. `receive` takes a peer's outcome in only if the order is one this node watches (confirmed OrderOpened,
+ * still running), the milestone exists and is not settled in its view, and the class is the one this node would
+ * use; each signature only if it recovers to its signer and the signer is on the service's committee.
+ */
+import { type Address, type Hex, type LocalAccount, recoverAddress } from 'viem'
+import { type OrderOutcomeDomain, orderOutcomeDigest, signOrderOutcome } from '../../sdk/orderOutcomes.ts'
+import type { OrderOutcome } from '../../sdk/types.ts'
+import type { CommitteeCache } from '../chain/committee.ts'
+import type { NodeConfig } from '../config.ts'
+import { failpoint } from '../failpoint.ts'
+import type { Logger } from '../log.ts'
+import type { NodeMetrics } from '../nodeMetrics.ts'
+import type { OutcomeKind, StoredOutcome } from '../store/outcomeRepo.ts'
+import type { OwnStance } from '../store/reportRepo.ts'
+import type { Store } from '../store/store.ts'
+import { isShipment, type WatchedOrder } from './fold.ts'
+import type { OutcomeMessage } from './outcomeMessage.ts'
+import type { OrderSource } from './source.ts'
+
+/** The verdict subject of an order's milestone: judged once, by whichever judge watches that kind of order. */
+export const outcomeSubject = (orderId: bigint, milestone: number) => `order:${orderId}:${milestone}`
+
+export type OutcomeExpectation =
+  | { ok: true; kind: OutcomeKind; classId: number }
+  | { ok: false; reason: string }
+
+/**
+ * The outcome this node would sign for an order's milestone: class 0 for a success (the order book ignores the
+ * class of a success, but every attester must sign the same bytes), the service's `delivery` class for a failed
+ * shipment, its `wrongOutput` class for a failed compute job. A kind without a class is never reported.
+ */
+export function expectedOutcome(
+  config: NodeConfig,
+  order: WatchedOrder,
+  success: boolean,
+): OutcomeExpectation {
+  const service = config.services.find((s) => BigInt(s.serviceId) === order.serviceId)
+  if (!service) return { ok: false, reason: `service ${order.serviceId} is not attested by this node` }
+  if (order.kind !== 'job')
+    return { ok: false, reason: `order ${order.orderId} is a lease: no milestones to attest` }
+  const kind: OutcomeKind = isShipment(order) ? 'shipment' : 'compute'
+  const classId = kind === 'shipment' ? service.classes.delivery : service.classes.wrongOutput
+  if (classId === undefined)
+    return {
+      ok: false,
+      reason: `service ${order.serviceId} reports no ${kind} outcomes (no class configured)`,
+    }
+  return { ok: true, kind, classId: success ? 0 : classId }
+}
+
+export type OutcomeReceiveResult =
+  | { ok: true; reply: OutcomeMessage & { digest: Hex; state: string }; added: number }
+  | { ok: false; status: number; error: string }
+
+export type OutcomeBook = ReturnType<typeof createOutcomeBook>
+
+export function createOutcomeBook(deps: {
+  config: NodeConfig
+  store: Store
+  orders: OrderSource
+  account: LocalAccount
+  domain: OrderOutcomeDomain
+  committees: CommitteeCache
+  metrics: NodeMetrics
+  log: Logger
+  now?: () => number
+  onChange?: (digest: Hex) => void
+}) {
+  const { config, store, account, domain, metrics, log } = deps
+  const now = deps.now ?? Date.now
+  const self = account.address.toLowerCase() as Address
+
+  const stanceOf = (o: OrderOutcome): OwnStance => {
+    const v = store.measure.verdict(outcomeSubject(o.orderId, o.milestone))
+    if (!v) return 'unknown'
+    return v.verdict === (o.success ? 'success' : 'failure') ? 'signed' : 'disagree'
+  }
+
+  /**
+   * Signs this node's verdict on `order`'s milestone `milestone` (idempotent). Returns the digest, or undefined
+   * when the service reports no outcome of this kind (the verdict is then only recorded).
+   */
+  async function attest(
+    order: WatchedOrder,
+    milestone: number,
+    success: boolean,
+    detail: unknown,
+  ): Promise<Hex | undefined> {
+    const expected = expectedOutcome(config, order, success)
+    const subject = outcomeSubject(order.orderId, milestone)
+    if (!expected.ok) {
+      store.measure.putVerdict({
+        subject,
+        kind: 'order',
+        verdict: success ? 'success' : 'failure',
+        detail,
+        judgedAt: now(),
+      })
+      return undefined
+    }
+    const outcome: OrderOutcome = { orderId: order.orderId, milestone, success, classId: expected.classId }
+    const digest = orderOutcomeDigest(domain, outcome)
+    const mine = store.reports.signatures(digest).some((s) => s.signer === self)
+    if (store.outcomes.get(digest)?.own === 'signed' && mine) return digest
+    const signed = await signOrderOutcome(account, domain, outcome)
+    // the other verdict on the same milestone, which this node now disagrees with
+    const other = expectedOutcome(config, order, !success)
+    const otherDigest = other.ok
+      ? orderOutcomeDigest(domain, { ...outcome, success: !success, classId: other.classId })
+      : undefined
+    const created = store.transaction(() => {
+      store.measure.putVerdict({
+        subject,
+        kind: expected.kind,
+        verdict: success ? 'success' : 'failure',
+        detail,
+        judgedAt: now(),
+      })
+      const created = store.outcomes.create({
+        digest,
+        ...outcome,
+        serviceId: order.serviceId,
+        kind: expected.kind,
+        own: 'signed',
+        now: now(),
+      })
+      if (!created) store.outcomes.setOwn(digest, 'signed', now())
+      store.reports.addSignature(digest, { signer: self, signature: signed.signature }, now())
+      if (otherDigest && store.outcomes.get(otherDigest)?.own === 'unknown')
+        store.outcomes.setOwn(otherDigest, 'disagree', now())
+      return created
+    })
+    if (created) metrics.outcomes.inc({ state: 'collecting' })
+    log.info('order outcome signed', {
+      digest,
+      orderId: order.orderId,
+      milestone,
+      success,
+      classId: expected.classId,
+      vault: order.vault,
+    })
+    failpoint('outcome.signed')
+    deps.onChange?.(digest)
+    return digest
+  }
+
+  function messageOf(o: StoredOutcome): OutcomeMessage {
+    return {
+      outcome: { orderId: o.orderId, milestone: o.milestone, success: o.success, classId: o.classId },
+      signatures: store.reports.signatures(o.digest),
+    }
+  }
+
+  async function receive(m: OutcomeMessage): Promise<OutcomeReceiveResult> {
+    const { outcome } = m
+    const order = deps.orders.byId(outcome.orderId)
+    if (!order)
+      return {
+        ok: false,
+        status: 404,
+        error: `order ${outcome.orderId} is not running in this node's view (unknown, finished or not yet confirmed)`,
+      }
+    const expected = expectedOutcome(config, order, outcome.success)
+    if (!expected.ok) return { ok: false, status: 404, error: expected.reason }
+    if (outcome.classId !== expected.classId)
+      return { ok: false, status: 409, error: 'the outcome does not match this node’s class for that order' }
+    if (outcome.milestone >= order.milestones)
+      return { ok: false, status: 409, error: `order ${order.orderId} has no milestone ${outcome.milestone}` }
+    if (outcome.milestone < order.settled)
+      return { ok: false, status: 409, error: `milestone ${outcome.milestone} is already settled` }
+    const digest = orderOutcomeDigest(domain, outcome)
+    const committee = await deps.committees.get(order.serviceId)
+    const held = new Map(store.reports.signatures(digest).map((s) => [s.signer, s.signature]))
+    const fresh: { signer: Address; signature: Hex }[] = []
+    for (const s of m.signatures) {
+      const signer = s.signer.toLowerCase() as Address
+      if (held.get(signer) === s.signature) continue
+      if (!committee.members.has(signer)) {
+        metrics.signatureChecks.inc({ kind: 'outcome', result: 'not_member' })
+        continue
+      }
+      const valid = await recoverAddress({ hash: digest, signature: s.signature }).then(
+        (a) => a.toLowerCase() === signer,
+        () => false,
+      )
+      metrics.signatureChecks.inc({ kind: 'outcome', result: valid ? 'valid' : 'invalid' })
+      if (valid) fresh.push({ signer, signature: s.signature })
+      else log.warn('invalid outcome signature from peer', { digest, signer })
+    }
+    let added = 0
+    if (fresh.length || store.outcomes.get(digest)) {
+      added = store.transaction(() => {
+        const created = store.outcomes.create({
+          digest,
+          ...outcome,
+          serviceId: order.serviceId,
+          kind: expected.kind,
+          own: stanceOf(outcome),
+          now: now(),
+        })
+        if (created) metrics.outcomes.inc({ state: 'collecting' })
+        let n = 0
+        for (const s of fresh) if (store.reports.addSignature(digest, s, now())) n++
+        return n
+      })
+    }
+    if (added) deps.onChange?.(digest)
+    return {
+      ok: true,
+      added,
+      reply: {
+        outcome,
+        signatures: store.reports.signatures(digest),
+        digest,
+        state: store.outcomes.get(digest)?.state ?? 'unknown',
+      },
+    }
+  }
+
+  return { attest, receive, messageOf, stanceOf }
+}

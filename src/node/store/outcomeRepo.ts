@@ -1,0 +1,121 @@
+/**
+ * Attested order outcomes this node knows of (its own and its peers'): one row per EIP-712 OrderOutcome digest,
+ * its state, and this node's stance. Signatures live in the shared signatures table, keyed by the digest.
+ */
+import type { Hex } from 'viem'
+import type { Db } from './db.ts'
+import type { OwnStance } from './reportRepo.ts'
+
+/**
+ * collecting → submitting → landed → confirmed, or failed / expired. `landed`: the milestone is settled on chain
+ * (by this outcome or by anything else: the client's confirmation, another outcome, an expiry), not yet at
+ * confirmation depth; `confirmed`: the event that settled it is at depth. A reorg that removes that event sends
+ * the outcome back to landed, and the submitter back to collecting if the chain no longer has it settled.
+ */
+export type OutcomeState = 'collecting' | 'submitting' | 'landed' | 'confirmed' | 'failed' | 'expired'
+
+/** What the order is judged as: a shipment (telemetry from its device) or a compute job (its committed result). */
+export type OutcomeKind = 'shipment' | 'compute'
+
+export type StoredOutcome = {
+  digest: Hex
+  orderId: bigint
+  milestone: number
+  success: boolean
+  classId: number
+  serviceId: bigint
+  kind: OutcomeKind
+  own: OwnStance
+  state: OutcomeState
+  reason: string | undefined
+  txId: number | undefined
+  createdAt: number
+  updatedAt: number
+}
+
+export function outcomeRepo(db: Db) {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO outcomes (digest, order_id, milestone, success, class_id, service_id, kind, own, state,
+       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'collecting', ?, ?)`,
+  )
+  const get = db.prepare<[string], OutcomeRow>('SELECT * FROM outcomes WHERE digest = ?')
+  const byState = db.prepare<[string], OutcomeRow>(
+    'SELECT * FROM outcomes WHERE state = ? ORDER BY created_at',
+  )
+  const ofOrder = db.prepare<[string], OutcomeRow>(
+    'SELECT * FROM outcomes WHERE order_id = ? ORDER BY milestone, created_at',
+  )
+  const all = db.prepare<[], OutcomeRow>('SELECT * FROM outcomes ORDER BY created_at')
+  const setState = db.prepare('UPDATE outcomes SET state = ?, reason = ?, updated_at = ? WHERE digest = ?')
+  const setTx = db.prepare('UPDATE outcomes SET tx_id = ?, updated_at = ? WHERE digest = ?')
+  const setOwn = db.prepare('UPDATE outcomes SET own = ?, updated_at = ? WHERE digest = ?')
+  return {
+    /** Creates the outcome if new (state collecting); returns true when it was created. */
+    create: (o: {
+      digest: Hex
+      orderId: bigint
+      milestone: number
+      success: boolean
+      classId: number
+      serviceId: bigint
+      kind: OutcomeKind
+      own: OwnStance
+      now: number
+    }): boolean =>
+      insert.run(
+        o.digest,
+        o.orderId.toString(),
+        o.milestone,
+        o.success ? 1 : 0,
+        o.classId,
+        o.serviceId.toString(),
+        o.kind,
+        o.own,
+        o.now,
+        o.now,
+      ).changes === 1,
+    get: (digest: Hex) => fromRow(get.get(digest)),
+    inState: (state: OutcomeState): StoredOutcome[] => byState.all(state).map((r) => fromRow(r)!),
+    ofOrder: (orderId: bigint): StoredOutcome[] => ofOrder.all(orderId.toString()).map((r) => fromRow(r)!),
+    all: (): StoredOutcome[] => all.all().map((r) => fromRow(r)!),
+    setState: (digest: Hex, state: OutcomeState, now: number, reason?: string) =>
+      void setState.run(state, reason ?? null, now, digest),
+    setTx: (digest: Hex, txId: number, now: number) => void setTx.run(txId, now, digest),
+    setOwn: (digest: Hex, own: OwnStance, now: number) => void setOwn.run(own, now, digest),
+  }
+}
+
+type OutcomeRow = {
+  digest: string
+  order_id: string
+  milestone: number
+  success: number
+  class_id: number
+  service_id: string
+  kind: string
+  own: string
+  state: string
+  reason: string | null
+  tx_id: number | null
+  created_at: number
+  updated_at: number
+}
+
+function fromRow(r: OutcomeRow | undefined): StoredOutcome | undefined {
+  if (!r) return undefined
+  return {
+    digest: r.digest as Hex,
+    orderId: BigInt(r.order_id),
+    milestone: r.milestone,
+    success: r.success === 1,
+    classId: r.class_id,
+    serviceId: BigInt(r.service_id),
+    kind: r.kind as OutcomeKind,
+    own: r.own as OwnStance,
+    state: r.state as OutcomeState,
+    reason: r.reason ?? undefined,
+    txId: r.tx_id ?? undefined,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
