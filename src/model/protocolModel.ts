@@ -1,10 +1,16 @@
 /**
  * Reference model of the protocol core in plain bigint arithmetic: vaults, allocations, the court's slashes and
- * queues, attester bonds and every token balance. It mirrors the contracts rule by rule — including which custom
- * error a bad action must raise — so the invariant suite can run random sequences against both and compare.
- * Formulas come from sharesMath.ts and slashMath.ts, shared with the simulator.
+ * queues, attester bonds, rewards, order collateral and reputation, and every token balance. It mirrors the
+ * contracts rule by rule — including which custom error a bad action must raise — so the invariant suite can run
+ * random sequences against both and compare. The order book itself is in ordersModel.ts (`model.orders`).
+ * Formulas come from sharesMath.ts, slashMath.ts and reputation.ts, shared with the simulator.
  */
-import { BPS, min, mulDivUp, netPoolAssets, toAssetsDown, toSharesDown } from './sharesMath.ts'
+import { encodeAbiParameters, keccak256 } from 'viem'
+import { addr, fail, ZERO_ADDRESS } from './modelRevert.ts'
+import { NO_CLASS } from './orderMath.ts'
+import { OrderBookModel } from './ordersModel.ts'
+import { afterFailure, afterSuccess, decay } from './reputation.ts'
+import { BPS, max, min, mulDivUp, netPoolAssets, toAssetsDown, toSharesDown } from './sharesMath.ts'
 import {
   correlationPenaltyBps,
   slashAmount,
@@ -13,19 +19,23 @@ import {
   totalPenaltyBps,
 } from './slashMath.ts'
 
-export class ModelRevert extends Error {
-  override name = 'ModelRevert'
-  constructor(readonly errorName: string) {
-    super(errorName)
-  }
-}
-
-const fail = (errorName: string): never => {
-  throw new ModelRevert(errorName)
-}
+export { ModelRevert } from './modelRevert.ts'
+export { NO_CLASS } from './orderMath.ts'
 
 export const DEAD_SHARES = 1n
 const MAX_UINT128 = (1n << 128n) - 1n
+/** SlashingCourt.ORDER_INCIDENT_FLAG: incident ids with the top bit set are the order book's. */
+export const ORDER_INCIDENT_FLAG = 1n << 255n
+
+/** keccak256(abi.encode(uint64 serviceId, address vault, bytes32 incidentId)), as SlashingCourt._slashId. */
+export function slashIdOf(serviceId: bigint, vault: string, incidentId: bigint): string {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: 'uint64' }, { type: 'address' }, { type: 'uint256' }],
+      [serviceId, vault as `0x${string}`, incidentId],
+    ),
+  )
+}
 
 export type ModelServiceParams = {
   disputeWindow: bigint
@@ -41,6 +51,10 @@ export type ModelServiceParams = {
   windowCapBps: bigint
   attesterPenaltyBps: bigint
   minAttesterBond: bigint
+  /** Order terms: written into every order's parameters when it opens. */
+  orderFeeBps: bigint
+  collateralFactorBps: bigint
+  collateralFloorBps: bigint
 }
 
 export type ModelClass = { basePenaltyBps: bigint; jailDuration: bigint; permanentBan: boolean }
@@ -54,7 +68,20 @@ export type ModelAllocation = {
   decreaseReadyAt: bigint
   live: boolean
   banned: boolean
+  /** Executed slashes on this service (uint16, wraps); a change resets the reputation. */
+  slashCount: bigint
+  jailedUntil: bigint
+  /** Collateral the vault's open orders on this service hold. */
+  reserved: bigint
+  /** Reputation at `scoredAt`, before decay, and the slash count it was written at. */
+  score: bigint
+  scoredAt: bigint
+  slashesSeen: bigint
+  successes: bigint
+  failures: bigint
 }
+
+export type OrderResult = 'Cancelled' | 'Succeeded' | 'Failed'
 
 export type ModelVault = {
   address: string
@@ -71,10 +98,17 @@ export type ModelVault = {
   nextWithdrawalId: bigint
   allocations: Map<bigint, ModelAllocation>
   totalAllocated: bigint
+  /** Collateral all open orders hold, over every service. */
+  totalReserved: bigint
+  /** What queued withdrawals were promised at request: stake that backs no new order. */
+  queuedAssets: bigint
+  bondWithdrawal: { amount: bigint; readyAt: bigint }
 }
 
 export type ModelService = {
   id: bigint
+  /** Receives order fees paid in tokens other than the stake token. */
+  owner: string
   resolver: string
   params: ModelServiceParams
   classes: ModelClass[]
@@ -103,6 +137,19 @@ export type ModelSlash = {
   status: ModelSlashStatus
   disputeEnd: bigint
   resolveBy: bigint
+  /** Payees and punishment, fixed at request. */
+  sink: string
+  clientShareBps: bigint
+  reporterShareBps: bigint
+  jailDuration: bigint
+  permanentBan: boolean
+  /** Set for an order's collateral slash (its incident id is orderId | ORDER_INCIDENT_FLAG). */
+  orderId?: bigint
+  /**
+   * A report's slash is sized on the allocation less pending slashes and on the stake less pending slashes, not
+   * less reserved order collateral: the part of the amount that lands on collateral open orders hold.
+   */
+  intoReserved?: bigint
 }
 
 export type ModelServiceRewards = {
@@ -121,40 +168,75 @@ const MOD_160 = 1n << 160n
 const MOD_128 = 1n << 128n
 
 const withdrawalKey = (owner: string, id: bigint) => `${owner.toLowerCase()}:${id}`
-const addr = (a: string) => a.toLowerCase()
+const MOD_16 = 1n << 16n
+
+export type ProtocolModelOptions = {
+  rewards?: string
+  /** The order book's address (its token balances are the orders' escrow and unswept fees). */
+  orders?: string
+  /** The stake token; any other token is a foreign payment token of orders. */
+  stakeToken?: string
+}
 
 export class ProtocolModel {
+  /** Stake-token balances. */
   readonly tokens = new Map<string, bigint>()
+  /** Balances of other tokens (orders' foreign payment tokens), by token then holder. */
+  readonly otherTokens = new Map<string, Map<string, bigint>>()
   readonly vaults = new Map<string, ModelVault>()
   readonly services = new Map<bigint, ModelService>()
   readonly slashes = new Map<string, ModelSlash>()
   readonly queues = new Map<string, { head: bigint; tail: bigint; settled: Set<bigint> }>()
-  readonly jailedUntil = new Map<string, bigint>()
   readonly serviceRewards = new Map<bigint, ModelServiceRewards>()
   readonly vaultRewards = new Map<string, ModelVaultRewards>()
+  readonly rewards: string
+  readonly stakeToken: string
+  /** The order book (ordersModel.ts), composed with the vaults, court and rewards of this model. */
+  readonly orders: OrderBookModel
 
   constructor(
     readonly court: string,
     readonly registry: string,
-    readonly rewards = '0x0000000000000000000000000000000000000000',
-  ) {}
+    options: ProtocolModelOptions = {},
+  ) {
+    this.rewards = options.rewards ?? ZERO_ADDRESS
+    this.stakeToken = addr(options.stakeToken ?? ZERO_ADDRESS)
+    this.orders = new OrderBookModel(this, options.orders ?? ZERO_ADDRESS)
+  }
 
   /* TOKENS */
 
-  balance(who: string): bigint {
-    return this.tokens.get(addr(who)) ?? 0n
+  isStakeToken(token: string | undefined): boolean {
+    return token === undefined || addr(token) === this.stakeToken
   }
 
-  private move(from: string, to: string, amount: bigint) {
+  private ledger(token: string | undefined): Map<string, bigint> {
+    if (this.isStakeToken(token)) return this.tokens
+    let ledger = this.otherTokens.get(addr(token!))
+    if (!ledger) {
+      ledger = new Map()
+      this.otherTokens.set(addr(token!), ledger)
+    }
+    return ledger
+  }
+
+  /** `who`'s balance of `token` (the stake token when omitted). */
+  balance(who: string, token?: string): bigint {
+    return this.ledger(token).get(addr(who)) ?? 0n
+  }
+
+  /** An ERC-20 transfer: all or nothing, ERC20InsufficientBalance when `from` holds too little. */
+  move(from: string, to: string, amount: bigint, token?: string) {
     if (amount === 0n) return
-    const fromBalance = this.balance(from)
+    const ledger = this.ledger(token)
+    const fromBalance = ledger.get(addr(from)) ?? 0n
     if (fromBalance < amount) fail('ERC20InsufficientBalance')
-    this.tokens.set(addr(from), fromBalance - amount)
-    this.tokens.set(addr(to), this.balance(to) + amount)
+    ledger.set(addr(from), fromBalance - amount)
+    ledger.set(addr(to), (ledger.get(addr(to)) ?? 0n) + amount)
   }
 
-  setBalance(who: string, amount: bigint) {
-    this.tokens.set(addr(who), amount)
+  setBalance(who: string, amount: bigint, token?: string) {
+    this.ledger(token).set(addr(who), amount)
   }
 
   /* SET-UP */
@@ -191,7 +273,16 @@ export class ProtocolModel {
       nextWithdrawalId: 0n,
       allocations: new Map(),
       totalAllocated: 0n,
+      totalReserved: 0n,
+      queuedAssets: 0n,
+      bondWithdrawal: { amount: 0n, readyAt: 0n },
     })
+  }
+
+  /** factory.vaultOf(operator): the vault the operator created, if any. */
+  vaultOfOperator(operator: string): string | undefined {
+    for (const v of this.vaults.values()) if (v.operator === addr(operator)) return v.address
+    return undefined
   }
 
   vault(address: string): ModelVault {
@@ -214,7 +305,7 @@ export class ProtocolModel {
     return this.sharesOf(vault, vault) - DEAD_SHARES
   }
 
-  private allocationOf(v: ModelVault, serviceId: bigint): ModelAllocation {
+  allocationOf(v: ModelVault, serviceId: bigint): ModelAllocation {
     let a = v.allocations.get(serviceId)
     if (!a) {
       a = {
@@ -226,6 +317,14 @@ export class ProtocolModel {
         decreaseReadyAt: 0n,
         live: false,
         banned: false,
+        slashCount: 0n,
+        jailedUntil: 0n,
+        reserved: 0n,
+        score: 0n,
+        scoredAt: 0n,
+        slashesSeen: 0n,
+        successes: 0n,
+        failures: 0n,
       }
       v.allocations.set(serviceId, a)
     }
@@ -247,6 +346,28 @@ export class ProtocolModel {
     if (amount === 0n) fail('ZeroAmount')
     this.move(sender, vault, amount)
     v.bond += amount
+  }
+
+  requestBondWithdrawal(vault: string, sender: string, amount: bigint, now: bigint) {
+    const v = this.vault(vault)
+    if (addr(sender) !== v.operator) fail('NotOperator')
+    if (amount === 0n) fail('ZeroAmount')
+    v.bondWithdrawal = { amount, readyAt: now + v.withdrawalDelay }
+  }
+
+  claimBondWithdrawal(vault: string, sender: string, now: bigint): bigint {
+    const v = this.vault(vault)
+    if (addr(sender) !== v.operator) fail('NotOperator')
+    const request = v.bondWithdrawal
+    if (request.amount === 0n) fail('NoBondWithdrawal')
+    if (now < request.readyAt) fail('BondWithdrawalNotReady')
+    // pending slashes and orders' collateral hit the bond first: only the bond beyond them may leave
+    const held = v.pending + v.totalReserved
+    const paid = min(request.amount, v.bond > held ? v.bond - held : 0n)
+    v.bondWithdrawal = { amount: 0n, readyAt: 0n }
+    v.bond -= paid
+    this.move(vault, v.operator, paid)
+    return paid
   }
 
   deposit(vault: string, sender: string, receiver: string, assets: bigint): bigint {
@@ -272,6 +393,7 @@ export class ProtocolModel {
     this.addShares(v, owner, -shares)
     this.addShares(v, vault, shares)
     const id = v.nextWithdrawalId++
+    v.queuedAssets += assets // leaving stake backs no new order
     v.withdrawals.set(withdrawalKey(owner, id), { shares, assets, readyAt: now + v.withdrawalDelay })
     return id
   }
@@ -283,6 +405,9 @@ export class ProtocolModel {
     if (now < w.readyAt) fail('WithdrawalNotReady')
     const valueNow = toAssetsDown(w.shares, netPoolAssets(v.pool, v.bond, v.pending), v.totalSupply)
     const assets = min(w.assets, valueNow)
+    // collateral that open orders hold stays: a claim that would leave them unbacked waits for them to settle
+    if (v.bond + v.pool - assets < v.pending + v.totalReserved) fail('StakeHeldByOrders')
+    v.queuedAssets -= w.assets
     v.withdrawals.delete(withdrawalKey(owner, id))
     this.addShares(v, vault, -w.shares)
     v.totalSupply -= w.shares
@@ -307,7 +432,7 @@ export class ProtocolModel {
     if (v.withdrawalDelay < pipeline) fail('DelayShorterThanPipeline')
     const a = this.allocationOf(v, serviceId)
     if (a.banned) fail('OperatorBanned')
-    if ((this.jailedUntil.get(`${serviceId}:${addr(vault)}`) ?? 0n) > now) fail('OperatorJailed')
+    if (a.jailedUntil > now) fail('OperatorJailed')
     const total = v.totalAllocated + increase
     // the cap rounds down (protects stakers)
     const cap = ((v.bond + v.pool) * v.restakingCapBps) / BPS
@@ -341,6 +466,8 @@ export class ProtocolModel {
     const decrease = min(a.decrease, a.amount)
     const next = a.amount - decrease
     if (next < a.pending) fail('AllocationHeldBySlash')
+    // nor does collateral that open orders hold
+    if (next < a.pending + a.reserved) fail('AllocationHeldByOrders')
     a.amount = next
     a.decrease = 0n
     a.decreaseReadyAt = 0n
@@ -366,6 +493,16 @@ export class ProtocolModel {
     let activeCount = 0n
     for (const a of service.attesters.values()) if (a.active) activeCount++
     if (BigInt(signers.length) * BPS < activeCount * service.params.quorumBps) fail('QuorumCountNotReached')
+  }
+
+  /** ServiceRegistry.reportTerms as the order book calls it: the class, strictly ascending signers, the quorum. */
+  reportTerms(serviceId: bigint, classId: number, signers: string[]) {
+    const service = this.services.get(serviceId)
+    if (!service || service.classes.length === 0) return fail('ServiceNotFound')
+    if (classId >= service.classes.length) fail('UnknownClass')
+    for (let i = 1; i < signers.length; i++)
+      if (BigInt(signers[i]!) <= BigInt(signers[i - 1]!)) fail('SignersNotSorted')
+    this.checkQuorum(serviceId, signers)
   }
 
   requestSlash(
@@ -422,6 +559,12 @@ export class ProtocolModel {
       windowCapBps: p.windowCapBps,
     })
     if (amount === 0n) fail('NothingToSlash')
+    // the sizing ignores reserved order collateral: how much of this slash lands on stake that orders hold
+    const free = min(
+      min(a.amount, stake) > a.pending + a.reserved ? min(a.amount, stake) - a.pending - a.reserved : 0n,
+      stake > v.pending + v.totalReserved ? stake - v.pending - v.totalReserved : 0n,
+    )
+    const intoReserved = amount > free ? amount - free : 0n
     a.pending += amount
     a.windowEpoch = epoch
     a.windowSlashed = windowSlashed + amount
@@ -452,8 +595,75 @@ export class ProtocolModel {
       status: 'Pending',
       disputeEnd: now + p.disputeWindow,
       resolveBy: 0n,
+      sink: addr(p.sink),
+      clientShareBps: p.clientShareBps,
+      reporterShareBps: p.reporterShareBps,
+      jailDuration: cls.jailDuration,
+      permanentBan: cls.permanentBan,
+      intoReserved,
     }
     this.slashes.set(report.id, slash)
+    return slash
+  }
+
+  /**
+   * An order's collateral slash (SlashingCourt.requestOrderSlash → OperatorVault._reserveFixedSlash): the
+   * collateral, held to the slashable room of the allocation and of the vault; none when that is 0. All of it goes
+   * to the client, who is also the reporter; the class's jail or ban applies (none for NO_CLASS). It never enters
+   * the correlation windows, and neither a ban nor the caps stop it.
+   */
+  requestOrderSlash(
+    r: {
+      serviceId: bigint
+      vault: string
+      orderId: bigint
+      client: string
+      collateral: bigint
+      classId: number
+      signers: string[]
+    },
+    now: bigint,
+  ): ModelSlash | undefined {
+    const v = this.vault(r.vault)
+    const a = this.allocationOf(v, r.serviceId)
+    if (!a.live) fail('NotAllocated')
+    const stake = v.bond + v.pool
+    const allocated = min(a.amount, stake)
+    let amount = min(r.collateral, allocated > a.pending ? allocated - a.pending : 0n)
+    amount = min(amount, stake > v.pending ? stake - v.pending : 0n)
+    // nothing left to take (earlier slashes emptied the allocation): the order still fails, with no slash
+    if (amount === 0n) return undefined
+    a.pending += amount
+    v.pending += amount
+    const service = this.service(r.serviceId)
+    const p = service.params
+    const cls = r.classId === NO_CLASS ? undefined : service.classes[r.classId]
+    const queue = this.queues.get(addr(r.vault))!
+    const incidentId = r.orderId | ORDER_INCIDENT_FLAG
+    const slash: ModelSlash = {
+      id: slashIdOf(r.serviceId, r.vault, incidentId),
+      serviceId: r.serviceId,
+      vault: addr(r.vault),
+      classId: r.classId,
+      client: addr(r.client),
+      reporter: addr(r.client),
+      signers: r.signers.map(addr),
+      amount,
+      disputeBond: p.disputeBond,
+      resolutionDeadline: p.resolutionDeadline,
+      seq: queue.tail++,
+      requestedAt: now,
+      status: 'Pending',
+      disputeEnd: now + p.disputeWindow,
+      resolveBy: 0n,
+      sink: addr(p.sink),
+      clientShareBps: BPS,
+      reporterShareBps: 0n,
+      jailDuration: cls?.jailDuration ?? 0n,
+      permanentBan: cls?.permanentBan ?? false,
+      orderId: r.orderId,
+    }
+    this.slashes.set(slash.id, slash)
     return slash
   }
 
@@ -478,11 +688,13 @@ export class ProtocolModel {
     const v = this.vault(s.vault)
     const a = this.allocationOf(v, s.serviceId)
     const service = this.service(s.serviceId)
-    const requestEpoch = s.requestedAt / service.params.correlationWindow
     a.pending -= amount
+    v.pending -= amount
+    // an order's collateral slash never entered the correlation windows (the court passes an epoch none has)
+    if (s.orderId !== undefined) return
+    const requestEpoch = s.requestedAt / service.params.correlationWindow
     if (a.windowEpoch === requestEpoch)
       a.windowSlashed = a.windowSlashed > amount ? a.windowSlashed - amount : 0n
-    v.pending -= amount
     if (service.epoch === requestEpoch) {
       service.current = service.current > amount ? service.current - amount : 0n
     }
@@ -550,10 +762,10 @@ export class ProtocolModel {
 
     const v = this.vault(s.vault)
     const a = this.allocationOf(v, s.serviceId)
-    const service = this.service(s.serviceId)
-    const cls = service.classes[s.classId]!
     a.pending -= s.amount
-    if (cls.permanentBan) a.banned = true
+    if (s.permanentBan) a.banned = true
+    a.slashCount = (a.slashCount + 1n) % MOD_16 // resets the reputation on this service
+    if (!s.permanentBan && s.jailDuration > 0n) a.jailedUntil = max(a.jailedUntil, now + s.jailDuration)
     v.pending -= s.amount
     const fromBond = min(v.bond, s.amount)
     const fromPool = min(v.pool, s.amount - fromBond)
@@ -561,19 +773,98 @@ export class ProtocolModel {
     v.pool -= fromPool
     const split = splitSlash(
       fromBond + fromPool,
-      service.params.clientShareBps,
-      service.params.reporterShareBps,
-      s.client !== '0x0000000000000000000000000000000000000000',
+      s.clientShareBps,
+      s.reporterShareBps,
+      s.client !== ZERO_ADDRESS,
     )
     this.move(s.vault, s.client, split.client)
     this.move(s.vault, s.reporter, split.reporter)
-    this.move(s.vault, service.params.sink, split.sink)
-    if (!cls.permanentBan && cls.jailDuration > 0n) {
-      const key = `${s.serviceId}:${s.vault}`
-      const until = now + cls.jailDuration
-      if (until > (this.jailedUntil.get(key) ?? 0n)) this.jailedUntil.set(key, until)
-    }
+    this.move(s.vault, s.sink, split.sink)
     return { fromBond, fromPool, ...split }
+  }
+
+  /* ORDER COLLATERAL AND REPUTATION (OperatorVault) */
+
+  /** The reputation now: the stored score decayed since it was written, or 0 if a slash executed since. */
+  score(a: ModelAllocation, now: bigint): bigint {
+    if (a.slashCount !== a.slashesSeen) return 0n
+    return decay(a.score, now - a.scoredAt)
+  }
+
+  /**
+   * Collateral a new order may still reserve on the service: stake leaving by queued withdrawals (what they were
+   * promised at request) backs nothing new; pending slashes and other orders' collateral come off both the
+   * allocation and the vault, so restaking never lets two services' orders count the same stake.
+   */
+  collateralRoom(v: ModelVault, a: ModelAllocation): bigint {
+    const backing = v.bond + v.pool - min(v.queuedAssets, v.pool)
+    const heldByVault = v.pending + v.totalReserved
+    const vaultRoom = backing > heldByVault ? backing - heldByVault : 0n
+    const allocated = min(a.amount, backing)
+    const heldHere = a.pending + a.reserved
+    return min(vaultRoom, allocated > heldHere ? allocated - heldHere : 0n)
+  }
+
+  /** OperatorVault.collateralTerms: the whole room (0 if never allocated, banned or jailed) and the score. */
+  collateralTerms(vault: string, serviceId: bigint, now: bigint): { room: bigint; score: bigint } {
+    const v = this.vault(vault)
+    const a = this.allocationOf(v, serviceId)
+    const score = this.score(a, now)
+    const barred = !a.live || a.banned || a.jailedUntil > now
+    return { room: barred ? 0n : this.collateralRoom(v, a), score }
+  }
+
+  /** OperatorVault.allocationTerms (what a bid checks): allocation less pending and reserved, 0 if banned or jailed. */
+  allocationTerms(vault: string, serviceId: bigint, now: bigint): { room: bigint; score: bigint } {
+    const a = this.allocationOf(this.vault(vault), serviceId)
+    const held = a.pending + a.reserved
+    const barred = a.banned || a.jailedUntil > now
+    return { room: !barred && a.amount > held ? a.amount - held : 0n, score: this.score(a, now) }
+  }
+
+  /**
+   * OperatorVault.reserveCollateral (order book only). Returns the score; with `apply = false` only checks, so the
+   * order book can run its own checks on the score before anything changes.
+   */
+  reserveCollateral(vault: string, serviceId: bigint, amount: bigint, now: bigint, apply = true): bigint {
+    const v = this.vault(vault)
+    const a = this.allocationOf(v, serviceId)
+    if (!a.live) fail('NotAllocated')
+    if (a.banned) fail('OperatorBanned')
+    if (a.jailedUntil > now) fail('OperatorJailed')
+    if (amount > this.collateralRoom(v, a)) fail('CollateralUnavailable')
+    if (apply) {
+      a.reserved += amount
+      v.totalReserved += amount
+    }
+    return this.score(a, now)
+  }
+
+  /** OperatorVault.releaseCollateral (order book only): frees it and writes the reputation. Returns the operator. */
+  releaseCollateral(
+    vault: string,
+    serviceId: bigint,
+    amount: bigint,
+    result: OrderResult,
+    now: bigint,
+  ): string {
+    const v = this.vault(vault)
+    const a = this.allocationOf(v, serviceId)
+    if (a.reserved < amount || v.totalReserved < amount) throw new RangeError('model: release above reserved')
+    a.reserved -= amount
+    v.totalReserved -= amount
+    let score = this.score(a, now)
+    if (result === 'Succeeded') {
+      score = afterSuccess(score, amount, a.amount)
+      a.successes++
+    } else if (result === 'Failed') {
+      score = afterFailure(score)
+      a.failures++
+    }
+    a.score = score
+    a.scoredAt = now
+    a.slashesSeen = a.slashCount
+    return v.operator
   }
 
   /* REWARDS (mirrors RewardsDistributor and OperatorVault.claimRewards) */
@@ -626,6 +917,8 @@ export class ProtocolModel {
   }
 
   private onAllocationChanged(serviceId: bigint, vault: string, newStake: bigint, now: bigint) {
+    // order fees earned before the change go to the stake that was there: the distributor sweeps them first
+    if (this.orders.unsweptFees(serviceId) > 0n) this.orders.sweepFees(serviceId, now)
     this.rewardsUpdate(serviceId, now)
     const s = this.sr(serviceId)
     const v = this.vr(serviceId, vault)
@@ -643,6 +936,12 @@ export class ProtocolModel {
   addFee(sender: string, serviceId: bigint, amount: bigint, now: bigint) {
     if (amount === 0n) fail('ZeroAmount')
     this.move(sender, this.rewards, amount)
+    this.rewardsUpdate(serviceId, now)
+    this.rewardsDistribute(this.sr(serviceId), amount)
+  }
+
+  /** RewardsDistributor.addOrderFee: the order book has already transferred `amount` (its swept fees). */
+  addOrderFee(serviceId: bigint, amount: bigint, now: bigint) {
     this.rewardsUpdate(serviceId, now)
     this.rewardsDistribute(this.sr(serviceId), amount)
   }

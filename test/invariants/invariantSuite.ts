@@ -1,28 +1,33 @@
 /**
  * Invariant suite: seeded random sequences of bounded actions (deposit, withdraw, bond, allocate, deallocate,
- * report, dispute, resolve, lapse, execute, replay, time travel) run against the contracts on anvil and against
- * the reference model (src/model/protocolModel.ts). After every step the chain must equal the model to the wei
- * and DESIGN.md's invariants must hold. A failure prints the seed and step so the run can be replayed:
+ * report, dispute, resolve, lapse, execute, replay, rewards, time travel, and the order actions of
+ * orderActions.ts) run against the contracts on anvil and against the reference model (src/model/protocolModel.ts
+ * and ordersModel.ts). After every step the chain must equal the model to the wei and DESIGN.md's invariants must
+ * hold. A failure prints the seed and step so the run can be replayed:
  *   INVARIANT_SEED=<seed> npx tsx scripts/runTests.ts invariants
  */
 import assert from 'node:assert/strict'
 import {
   type Account,
   type Address,
+  createPublicClient,
   encodeAbiParameters,
   type Hex,
+  http,
   keccak256,
   maxUint256,
   parseEther,
   parseEventLogs,
   zeroAddress,
 } from 'viem'
+import { mockERC20Abi, mockERC20Bytecode } from '../../src/generated/contracts.ts'
 import { addVault, emptyState, reduceLog } from '../../src/indexer/reduceEvents.ts'
 import { ModelRevert, type ModelSlash, ProtocolModel } from '../../src/model/protocolModel.ts'
 import { BPS, min, netPoolAssets, toAssetsDown } from '../../src/model/sharesMath.ts'
 import {
   approveStake,
   operatorVaultAbi,
+  orderBookAbi,
   orderIncidentId,
   orderSignatures,
   rewardsDistributorAbi,
@@ -44,7 +49,21 @@ import {
 } from '../support/fixtures.ts'
 import type { World } from '../support/world.ts'
 import { execAt } from './chainExec.ts'
+import {
+  assertOrdersMatchModel,
+  assertOrdersRebuilt,
+  isOrderAction,
+  nextOrderMoment,
+  ORDER_ACTION_WEIGHTS,
+  orderActionApplies,
+  type Reader,
+  runOrderAction,
+  type SuiteContext,
+} from './orderActions.ts'
 import { Prng } from './prng.ts'
+
+/** INVARIANT_STRICT_RESERVATIONS=1 checks reservations + pending ≤ stake after every step, with no exemption. */
+const STRICT_RESERVATIONS = process.env.INVARIANT_STRICT_RESERVATIONS === '1'
 
 const TOTAL_LOSS = { basePenaltyBps: 10_000, jailDuration: 0, permanentBan: false }
 
@@ -62,6 +81,8 @@ export type InvariantFixture = {
   reporter: Account
   client: Account
   attesterBond: bigint
+  /** A second ERC-20 that orders may pay in (fees then go to the service owner). */
+  foreignToken: Address
 }
 
 /** Deployed once per file (inside the snapshot): two services, two vaults, approvals. No stake yet. */
@@ -71,7 +92,15 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
   const resolver = world.accounts[2]!
   const classes = [DOWNTIME, WRONG_OUTPUT, FRAUD, TOTAL_LOSS]
   const a = await setupService(world, { attesters, attesterBond, classes, resolver })
-  const bParams = { incidentCapBps: 10_000, windowCapBps: 10_000, correlationWindow: 3 * DAY }
+  // service B: other order terms (an odd fee for rounding, a low factor and no floor)
+  const bParams = {
+    incidentCapBps: 10_000,
+    windowCapBps: 10_000,
+    correlationWindow: 3 * DAY,
+    orderFeeBps: 333,
+    collateralFactorBps: 8_000,
+    collateralFloorBps: 0,
+  }
   const b = await setupService(world, { attesters, attesterBond, classes, resolver, params: bParams })
   const vaults = []
   for (const [i, operator] of [world.accounts[4]!, world.accounts[5]!].entries()) {
@@ -90,6 +119,25 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
     for (const v of vaults)
       await approveStake(world.clientFor(staker), { spender: v.address, amount: maxUint256 })
   }
+  // the client escrows orders in the stake token and in a foreign token
+  const client = world.accounts[9]!
+  const deployer = world.clientFor(world.deployer).wallet
+  const deployHash = await deployer.deployContract({
+    abi: mockERC20Abi,
+    bytecode: mockERC20Bytecode,
+    args: ['Foreign', 'FRN'],
+    chain: null,
+  } as any)
+  const foreignToken = (await world.public.waitForTransactionReceipt({ hash: deployHash })).contractAddress!
+  const send = async (account: Account, address: Address, functionName: string, args: unknown[]) => {
+    const hash = await world
+      .clientFor(account)
+      .wallet.writeContract({ address, abi: mockERC20Abi, functionName, args, chain: null } as any)
+    await world.public.waitForTransactionReceipt({ hash })
+  }
+  await send(world.deployer, foreignToken, 'mint', [client.address, parseEther('1000000')])
+  for (const token of [world.addresses.stakeToken, foreignToken])
+    await send(client, token, 'approve', [world.addresses.orders, maxUint256])
   return {
     services: [
       { id: a.serviceId, params: defaultServiceParams(resolver.address), classes, resolver, owner: a.owner },
@@ -105,18 +153,47 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
     stakers,
     attesters,
     reporter: world.accounts[3]!,
-    client: world.accounts[9]!,
+    client,
     attesterBond,
+    foreignToken,
   }
 }
 
 type Tracked = { slash: ModelSlash; details: SlashDetails }
 
+/** The vault, court and rewards actions and their step weights; the order actions are in orderActions.ts. */
+const CORE_ACTION_WEIGHTS = {
+  deposit: 9,
+  requestWithdrawal: 6,
+  claimWithdrawal: 6,
+  depositBond: 4,
+  allocate: 7,
+  requestDeallocation: 3,
+  completeDeallocation: 3,
+  report: 9,
+  replay: 2,
+  dispute: 5,
+  resolve: 5,
+  lapse: 3,
+  execute: 8,
+  travel: 10,
+  addFee: 3,
+  fundSubsidy: 2,
+  setSubsidyRate: 2,
+  claimRewards: 4,
+} as const
+const ACTION_WEIGHTS = { ...CORE_ACTION_WEIGHTS, ...ORDER_ACTION_WEIGHTS }
+
 export async function runSequence(world: World, fx: InvariantFixture, seed: number, steps: number) {
   const rng = new Prng(seed)
   const { court, registry } = world.addresses
-  const model = new ProtocolModel(court, registry, world.addresses.rewards)
+  const model = new ProtocolModel(court, registry, {
+    rewards: world.addresses.rewards,
+    orders: world.addresses.orders,
+    stakeToken: world.addresses.stakeToken,
+  })
   const everyone: Address[] = [
+    world.addresses.orders,
     ...fx.stakers.map((s) => s.address),
     ...fx.vaults.map((v) => v.operator.address),
     fx.reporter.address,
@@ -131,9 +208,37 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
   ]
   const balances = await Promise.all(everyone.map((who) => world.balanceOf(who)))
   for (const [i, who] of everyone.entries()) model.setBalance(who, balances[i]!)
+  // who may ever hold the foreign token: the client, the order book, the operators, the service owner
+  const foreignHolders: Address[] = [
+    fx.client.address,
+    world.addresses.orders,
+    ...fx.vaults.map((v) => v.operator.address),
+    fx.services[0]!.owner.address,
+  ]
+  // the checks' reads go out as JSON-RPC batches (one HTTP request per round)
+  const reader = createPublicClient({
+    chain: world.public.chain,
+    transport: http(world.anvil.rpcUrl, { batch: { batchSize: 1_000, wait: 0 } }),
+  })
+  const foreignBalances = await Promise.all(
+    foreignHolders.map((who) =>
+      reader.readContract({
+        address: fx.foreignToken,
+        abi: mockERC20Abi,
+        functionName: 'balanceOf',
+        args: [who],
+      }),
+    ),
+  )
+  for (const [i, who] of foreignHolders.entries()) model.setBalance(who, foreignBalances[i]!, fx.foreignToken)
+  const supply = {
+    stake: balances.reduce((a, b) => a + b, 0n),
+    foreign: foreignBalances.reduce((a, b) => a + b, 0n),
+  }
   for (const s of fx.services) {
     model.addService({
       id: s.id,
+      owner: s.owner.address,
       resolver: s.resolver.address,
       classes: s.classes.map((c) => ({
         ...c,
@@ -154,6 +259,9 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         windowCapBps: BigInt(s.params.windowCapBps),
         attesterPenaltyBps: BigInt(s.params.attesterPenaltyBps),
         minAttesterBond: s.params.minAttesterBond,
+        orderFeeBps: BigInt(s.params.orderFeeBps),
+        collateralFactorBps: BigInt(s.params.collateralFactorBps),
+        collateralFloorBps: BigInt(s.params.collateralFloorBps),
       },
       attesters: new Map(
         fx.attesters.map((a) => [a.address.toLowerCase(), { bond: fx.attesterBond, active: true }]),
@@ -163,9 +271,15 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
   for (const v of fx.vaults) model.addVault(v.address, v.operator.address, v.delay, v.capBps, 1000n)
 
   let now = await world.now()
+  /** The time of the last mined block: views that decay (reputation) are read there. */
+  let chainTime = now
   const firstBlock = (await world.public.getBlockNumber()) + 1n
+  const frozen = new Map<bigint, string>()
+  /** Vaults where a report's slash landed on reserved order collateral, while they still hold reservations. */
+  const overcommitted = new Set<string>()
   const tracked: Tracked[] = []
   const withdrawals: { vault: Address; owner: Account; id: bigint }[] = []
+  const submitted: SuiteContext['submitted'] = []
   let incidents = 0
   const counts: Record<string, number> = {}
   const outcomes: Record<string, number> = {}
@@ -180,39 +294,49 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     model.vault(v.address).allocations.get(serviceId)?.live === true
 
   for (let step = 0; step < steps; step++) {
-    // warm-up: stake and allocate first, so the rest of the sequence has something to slash
-    const warmUp = ['deposit', 'depositBond', 'deposit', 'allocate', 'allocate'] as const
-    const action =
-      step < warmUp.length
-        ? warmUp[step]!
-        : rng.weighted({
-            deposit: 18,
-            requestWithdrawal: 9,
-            claimWithdrawal: 8,
-            depositBond: 5,
-            allocate: 10,
-            requestDeallocation: 4,
-            completeDeallocation: 4,
-            report: 13,
-            replay: 2,
-            dispute: 5,
-            resolve: 6,
-            lapse: 3,
-            execute: 10,
-            travel: 12,
-            addFee: 5,
-            fundSubsidy: 2,
-            setSubsidyRate: 2,
-            claimRewards: 6,
-          })
+    // warm-up: stake both vaults and allocate each to both services first, so the rest of the sequence has
+    // something to slash and to reserve collateral from; then one job done (a reputation) and an intent with two
+    // bids at one price (the tie rule: the higher reputation now, else the incumbent)
+    const warmUp = [
+      'deposit',
+      'deposit',
+      'depositBond',
+      'allocate',
+      'allocate',
+      'allocate',
+      'allocate',
+      'openOrder',
+      'accept',
+      'confirm',
+      'openOrder',
+      'bid',
+      'bid',
+    ] as const
+    const stepTime = now + 1n + BigInt(rng.int(60))
+    let action: string = warmUp[step] ?? rng.weighted(ACTION_WEIGHTS)
+    // an order action with nothing to act on mostly gives its turn to another draw
+    for (let tries = 0; step >= warmUp.length && tries < 4; tries++) {
+      if (!isOrderAction(action) || orderActionApplies(model, action, stepTime) || rng.next() < 0.15) break
+      action = rng.weighted(ACTION_WEIGHTS)
+    }
     const where = `seed ${seed} step ${step} (${action})`
     counts[action] = (counts[action] ?? 0) + 1
-    now += 1n + BigInt(rng.int(60))
+    now = stepTime
     let vault = rng.pick(fx.vaults)
     let service = rng.pick(fx.services)
+    if (step < warmUp.length && action !== 'depositBond') {
+      // the two deposits go to both vaults, the four allocations to every (vault, service) pair
+      vault = fx.vaults[step % 2]!
+      if (action === 'allocate') service = fx.services[(step - 3) >> 1]!
+    }
     if (action === 'report' || action === 'requestDeallocation' || action === 'completeDeallocation') {
       const pairs = fx.vaults.flatMap((v) => fx.services.map((s) => ({ v, s })))
-      const pair = choose(pairs, ({ v, s }) => live(v, s.id))!
+      const pair = choose(pairs, ({ v, s }) => {
+        if (action !== 'completeDeallocation') return live(v, s.id)
+        // a completion mostly for a decrease that is due (it may still be held by slashes or orders)
+        const a = model.vault(v.address).allocations.get(s.id)
+        return a !== undefined && a.decrease > 0n && a.decreaseReadyAt <= now
+      })!
       vault = pair.v
       service = pair.s
     }
@@ -239,8 +363,34 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         return undefined
       }
       assert.ok(actual.ok, `${where}: chain reverted with ${!actual.ok && actual.errorName}, model succeeded`)
+      chainTime = now
       if (typeof expected === 'bigint') assert.equal(actual.result, expected, `${where}: return value`)
       return actual
+    }
+
+    if (isOrderAction(action)) {
+      const ctx: SuiteContext = {
+        world,
+        fx,
+        model,
+        rng,
+        now,
+        where,
+        warmUp: step < warmUp.length,
+        both,
+        choose,
+        track: (slash, details) => tracked.push({ slash, details }),
+        note: (what) => {
+          outcomes[what] = (outcomes[what] ?? 0) + 1
+        },
+        advance: (seconds) => {
+          now += seconds
+          return now
+        },
+        withdrawals,
+        submitted,
+      }
+      if (!(await runOrderAction(ctx, action))) continue
     }
 
     switch (action) {
@@ -298,7 +448,10 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         break
       }
       case 'travel': {
-        now += BigInt(rng.pick([600, 3600, 6 * 3600, DAY, 2 * DAY + 1, 3 * DAY + 1, 7 * DAY + 1]))
+        // now and then straight to the next moment an order changes hands (a window ends, a deadline passes)
+        const next = nextOrderMoment(model, now)
+        if (next !== undefined && rng.next() < 0.4) now = next
+        else now += BigInt(rng.pick([600, 3600, 6 * 3600, DAY, 2 * DAY + 1, 3 * DAY + 1, 7 * DAY + 1]))
         continue
       }
       case 'deposit': {
@@ -451,6 +604,10 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           assert.equal(details.amount, modelSlash.amount, `${where}: slash amount fixed at request`)
           assertSlashWithinCaps(model, modelSlash, where)
           tracked.push({ slash: modelSlash, details })
+          if ((modelSlash.intoReserved ?? 0n) > 0n) {
+            overcommitted.add(modelSlash.vault)
+            outcomes['report:intoReservedCollateral'] = (outcomes['report:intoReservedCollateral'] ?? 0) + 1
+          }
         }
         break
       }
@@ -473,7 +630,9 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           functionName: 'requestSlash',
           args: [report, orderSignatures(signed)],
         })
-        assert.equal(r.ok ? 'success' : r.errorName, 'ReportAlreadyUsed', `${where}: replay accepted`)
+        // an order's collateral slash has an order incident id, which no report may use
+        const expected = t.slash.orderId === undefined ? 'ReportAlreadyUsed' : 'ReservedIncidentId'
+        assert.equal(r.ok ? 'success' : r.errorName, expected, `${where}: replay not refused`)
         break
       }
       case 'dispute':
@@ -522,15 +681,56 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         break
       }
     }
-    await assertMatchesModel(world, fx, model, tracked, everyone, where)
+    const read: Reader = (address, abi, functionName, args = []) =>
+      reader.readContract({ address, abi, functionName, args } as any) as Promise<any>
+    await Promise.all([
+      assertMatchesModel(world, fx, model, tracked, everyone, read, where),
+      assertOrdersMatchModel(world, fx, model, read, chainTime, frozen, where),
+    ])
     // rewards solvency: the distributor always holds at least everything it owes
     assert.ok(
       model.balance(world.addresses.rewards) >= model.rewardsOwed(now),
       `${where}: rewards owed exceed what is held`,
     )
+    // conservation: tokens only move between the accounts and contracts the suite watches
+    let stake = 0n
+    for (const who of everyone) stake += model.balance(who)
+    let foreign = 0n
+    for (const who of foreignHolders) foreign += model.balance(who, fx.foreignToken)
+    assert.deepEqual([stake, foreign], [supply.stake, supply.foreign], `${where}: tokens created or lost`)
+    for (const v of fx.vaults) {
+      // a report's slash may be sized into reserved collateral (the contracts allow it: see the report in
+      // assertReservationsFit); the vault is exempt until its orders settle, unless the strict check is asked for
+      const m = model.vault(v.address)
+      if (m.totalReserved === 0n) overcommitted.delete(m.address)
+      if (STRICT_RESERVATIONS || !overcommitted.has(m.address)) assertReservationsFit(model, v.address, where)
+    }
   }
-  await assertRebuiltFromEvents(world, fx, model, firstBlock, `seed ${seed} (events)`)
+  await assertRebuiltFromEvents(world, fx, model, firstBlock, chainTime, `seed ${seed} (events)`)
   return outcomes
+}
+
+/**
+ * Reserved collateral is never double-counted: the reservations and pending slashes of a vault fit its stake,
+ * vault-wide and per allocation. Orders keep to it (a reservation must fit the room; deallocation, withdrawal and
+ * bond claims wait for orders), but a report's slash is sized on `allocation − pending` and `stake − pending`,
+ * ignoring reservations, so it can take stake that open orders hold (e.g. INVARIANT_SEED=192, step 26 with
+ * INVARIANT_STRICT_RESERVATIONS=1). The suite then exempts that vault until its orders settle, and the order
+ * slash takes what is left (docs/protocol.md, "Order collateral may fall short").
+ */
+function assertReservationsFit(model: ProtocolModel, vault: string, where: string) {
+  const v = model.vault(vault)
+  const stake = v.bond + v.pool
+  assert.ok(
+    v.pending + v.totalReserved <= stake,
+    `${where}: vault ${vault} pending ${v.pending} + reserved ${v.totalReserved} > stake ${stake}`,
+  )
+  for (const [serviceId, a] of v.allocations) {
+    assert.ok(
+      a.pending + a.reserved <= min(a.amount, stake),
+      `${where}: allocation ${serviceId} of ${vault}: pending ${a.pending} + reserved ${a.reserved} > min(allocation ${a.amount}, stake ${stake})`,
+    )
+  }
 }
 
 /** Invariant 6: folding this sequence's events over the set-up state gives back exactly what the chain holds. */
@@ -539,16 +739,18 @@ async function assertRebuiltFromEvents(
   fx: InvariantFixture,
   model: ProtocolModel,
   fromBlock: bigint,
+  chainTime: bigint,
   where: string,
 ) {
-  const state = emptyState()
+  const state = emptyState(world.addresses.orders)
   for (const v of fx.vaults) addVault(state, v.address)
   const logs = await world.public.getLogs({
-    address: [...fx.vaults.map((v) => v.address), world.addresses.court],
+    address: [...fx.vaults.map((v) => v.address), world.addresses.court, world.addresses.orders],
     fromBlock,
   })
-  const decoded = parseEventLogs({ abi: [...operatorVaultAbi, ...slashingCourtAbi], logs })
+  const decoded = parseEventLogs({ abi: [...operatorVaultAbi, ...slashingCourtAbi, ...orderBookAbi], logs })
   for (const log of decoded) reduceLog(state, log as any)
+  assertOrdersRebuilt(state, fx, model, chainTime, where)
   for (const v of fx.vaults) {
     const m = model.vault(v.address)
     const rebuilt = state.vaults.get(v.address.toLowerCase())!
@@ -625,27 +827,51 @@ async function assertMatchesModel(
   model: ProtocolModel,
   tracked: Tracked[],
   everyone: Address[],
+  read: Reader,
   where: string,
 ) {
-  const read = (address: Address, abi: any, functionName: string, args: readonly unknown[] = []) =>
-    world.public.readContract({ address, abi, functionName, args } as any) as Promise<any>
-
-  const tokenBalances = await Promise.all(
-    everyone.map(
-      (who) => read(world.addresses.stakeToken, stakeTokenAbi, 'balanceOf', [who]) as Promise<bigint>,
+  const foreign = [
+    fx.client.address,
+    world.addresses.orders,
+    ...fx.vaults.map((v) => v.operator.address),
+    fx.services[0]!.owner.address,
+  ]
+  const balanceOf = (token: Address, who: Address) => read(token, stakeTokenAbi, 'balanceOf', [who])
+  // every read at once: one round trip
+  const [foreignBalances, tokenBalances, vaults, statuses, allocated] = await Promise.all([
+    Promise.all(foreign.map((who) => balanceOf(fx.foreignToken, who))),
+    Promise.all(everyone.map((who) => balanceOf(world.addresses.stakeToken, who))),
+    Promise.all(
+      fx.vaults.map((v) =>
+        Promise.all([
+          read(v.address, operatorVaultAbi, 'totals'),
+          read(v.address, operatorVaultAbi, 'totalSupply'),
+          Promise.all(fx.stakers.map((s) => read(v.address, operatorVaultAbi, 'balanceOf', [s.address]))),
+          Promise.all(fx.services.map((s) => read(v.address, operatorVaultAbi, 'allocation', [s.id]))),
+        ]),
+      ),
     ),
-  )
+    Promise.all(
+      tracked.map((t) => read(world.addresses.court, slashingCourtAbi, 'slashStatus', [t.slash.id])),
+    ),
+    Promise.all(
+      fx.services.map((s) => read(world.addresses.court, slashingCourtAbi, 'serviceAllocated', [s.id])),
+    ),
+  ])
+  for (const [i, who] of foreign.entries()) {
+    assert.equal(
+      foreignBalances[i],
+      model.balance(who, fx.foreignToken),
+      `${where}: foreign balance of ${who}`,
+    )
+  }
   for (const [i, who] of everyone.entries()) {
     assert.equal(tokenBalances[i], model.balance(who), `${where}: token balance of ${who}`)
   }
 
-  for (const v of fx.vaults) {
+  for (const [vi, v] of fx.vaults.entries()) {
     const m = model.vault(v.address)
-    const [totals, supply, ...shares] = await Promise.all([
-      read(v.address, operatorVaultAbi, 'totals'),
-      read(v.address, operatorVaultAbi, 'totalSupply'),
-      ...fx.stakers.map((s) => read(v.address, operatorVaultAbi, 'balanceOf', [s.address])),
-    ])
+    const [totals, supply, shares, allocations] = vaults[vi]!
     assert.deepEqual(
       totals,
       [m.bond, m.pool, m.pending, model.queuedShares(v.address)],
@@ -664,8 +890,8 @@ async function assertMatchesModel(
       if (holder !== m.address) owed += toAssetsDown(balance, net, m.totalSupply)
     for (const w of m.withdrawals.values()) owed += min(w.assets, toAssetsDown(w.shares, net, m.totalSupply))
     assert.ok(owed <= net, `${where}: holders are owed more than the pool holds`)
-    for (const s of fx.services) {
-      const [amount, pending] = await read(v.address, operatorVaultAbi, 'allocation', [s.id])
+    for (const [si, s] of fx.services.entries()) {
+      const [amount, pending] = allocations[si]
       const a = m.allocations.get(s.id)
       assert.equal(amount, a?.amount ?? 0n, `${where}: allocation`)
       assert.equal(pending, a?.pending ?? 0n, `${where}: allocation pending`)
@@ -679,15 +905,11 @@ async function assertMatchesModel(
   for (const s of model.services.values()) for (const a of s.attesters.values()) attesterBonds += a.bond
   assert.equal(model.balance(world.addresses.registry), attesterBonds, `${where}: registry ≠ attester bonds`)
 
-  const statuses = await Promise.all(
-    tracked.map((t) => read(world.addresses.court, slashingCourtAbi, 'slashStatus', [t.slash.id])),
-  )
   const names = ['None', 'Pending', 'Disputed', 'Upheld', 'Executed', 'Overturned', 'Lapsed']
   for (const [i, t] of tracked.entries()) {
     assert.equal(names[Number(statuses[i][0])], t.slash.status, `${where}: slash status`)
   }
-  for (const s of fx.services) {
-    const allocated = await read(world.addresses.court, slashingCourtAbi, 'serviceAllocated', [s.id])
-    assert.equal(allocated, model.service(s.id).allocated, `${where}: service allocated`)
+  for (const [i, s] of fx.services.entries()) {
+    assert.equal(allocated[i], model.service(s.id).allocated, `${where}: service allocated`)
   }
 }
