@@ -27,9 +27,9 @@ import {
   signReport,
   withdrawOwed,
 } from '../src/sdk/index.ts'
-import { travelTo } from './support/court.ts'
+import { sharesOf, travelTo } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
-import { setupService } from './support/fixtures.ts'
+import { setupService, type VaultFixture } from './support/fixtures.ts'
 import { attestOutcome, openAcceptedJob, openTestOrder, setupOrders } from './support/orders.ts'
 import { useWorld, type World } from './support/world.ts'
 
@@ -42,16 +42,14 @@ describe('attack: an operator accepting more orders than its collateral covers',
     const [op] = ops
     // 150% collateral at a zero reputation: a 10,000 job holds 15,000 of the 20,000 allocated
     await openAcceptedJob(w, client, op!, { serviceId: svc.serviceId, budget: parseEther('10000') })
-    const second = await openTestOrder(w, client, {
-      serviceId: svc.serviceId,
-      vault: op!.vault,
-      budget: parseEther('4000'),
-    })
-    await expectRevert(acceptOrder(w.clientFor(op!.operator), second), 'CollateralUnavailable', [
+    await expectAcceptanceRefused(
+      w,
+      op!,
       svc.serviceId,
+      parseEther('4000'),
       parseEther('6000'),
       parseEther('5000'),
-    ])
+    )
     const { reserved } = await readReputation(w, op!.vault, svc.serviceId)
     assert.equal(reserved, parseEther('15000'), 'only the first order holds collateral')
   })
@@ -71,16 +69,14 @@ describe('attack: an operator accepting more orders than its collateral covers',
     })
     await openAcceptedJob(w, client, op!, { serviceId: svc.serviceId, budget: parseEther('12000') })
     // 18,000 held on the first service: only 12,000 of the vault is left, although 20,000 is allocated here
-    const second = await openTestOrder(w, client, {
-      serviceId: other.serviceId,
-      vault: op!.vault,
-      budget: parseEther('10000'),
-    })
-    await expectRevert(acceptOrder(w.clientFor(op!.operator), second), 'CollateralUnavailable', [
+    await expectAcceptanceRefused(
+      w,
+      op!,
       other.serviceId,
+      parseEther('10000'),
       parseEther('15000'),
       parseEther('12000'),
-    ])
+    )
   })
 
   test('stake queued for withdrawal backs no new order, so a bid that fit may not be accepted', async () => {
@@ -94,20 +90,7 @@ describe('attack: an operator accepting more orders than its collateral covers',
       collateral: parseEther('15000'),
     })
     // the staker asks for all 20,000 of its delegation back: only the 10,000 bond is left to back orders
-    const shares = await w.public.readContract({
-      address: op!.vault,
-      abi: [
-        {
-          type: 'function',
-          name: 'balanceOf',
-          stateMutability: 'view',
-          inputs: [{ type: 'address' }],
-          outputs: [{ type: 'uint256' }],
-        },
-      ],
-      functionName: 'balanceOf',
-      args: [staker.address],
-    })
+    const shares = await sharesOf(w, op!.vault, staker.address)
     await requestWithdrawal(w.clientFor(staker), { vault: op!.vault, shares })
     await travelTo(w, BigInt(intent.params.biddingEnds))
     await expectRevert(acceptOrder(w.clientFor(client), intent), 'CollateralUnavailable')
@@ -431,6 +414,23 @@ describe('attack: an order that nothing can slash must still fail', () => {
     assert.equal(await readOwed(w, w.addresses.stakeToken, client.address), 0n)
   })
 })
+
+/** Opens a named job for `op` and shows its operator cannot accept it: `needed` collateral, only `room` left. */
+async function expectAcceptanceRefused(
+  w: World,
+  op: VaultFixture,
+  serviceId: bigint,
+  budget: bigint,
+  needed: bigint,
+  room: bigint,
+) {
+  const order = await openTestOrder(w, fixture().client, { serviceId, vault: op.vault, budget })
+  await expectRevert(acceptOrder(w.clientFor(op.operator), order), 'CollateralUnavailable', [
+    serviceId,
+    needed,
+    room,
+  ])
+}
 
 async function deployReentrantToken(w: World, mintTo: Address): Promise<Address> {
   const wallet = w.clientFor(w.deployer).wallet
