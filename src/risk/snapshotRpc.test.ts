@@ -5,10 +5,10 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { freePort } from '../chain/anvil.ts'
 import { startDevnet } from '../chain/devnet.ts'
-import { analyzeNetwork } from './analyze.ts'
-import { parseRiskInput } from './input.ts'
 import { createSuretyReader } from '../sdk/createSuretyClient.ts'
 import { readOpenOrders } from '../sdk/readOrder.ts'
+import { analyzeNetwork } from './analyze.ts'
+import { parseRiskInput } from './input.ts'
 import { escrowAtStake } from './snapshot.ts'
 import { snapshotFromRpc } from './snapshotRpc.ts'
 
@@ -32,7 +32,10 @@ test('a snapshot of the live devnet lists its operators, service and allocations
       addresses: devnet.deployment.addresses,
     })
     const orders = await readOpenOrders(reader)
-    const escrow = orders.reduce((sum, o) => sum + escrowAtStake(o, devnet.deployment.addresses.stakeToken), 0n)
+    const escrow = orders.reduce(
+      (sum, o) => sum + escrowAtStake(o, devnet.deployment.addresses.stakeToken),
+      0n,
+    )
     assert.ok(orders.length > 0 && escrow > 0n, 'the devnet seeds open orders')
     assert.equal(input.services[0]!.profit, (250_000n * 10n ** 18n + escrow).toString())
     assert.deepEqual(input.services[0]!.operators, operators)
