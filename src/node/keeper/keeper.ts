@@ -7,34 +7,26 @@
  * An order's failure slash is an ordinary SlashRequested and is executed here like any other; the order duties
  * (expire overdue jobs, settle leases, sweep fees) follow the same pattern in orderDuties.ts.
  */
-import type { Address, Hex, LocalAccount, PublicClient } from 'viem'
+import type { Hex, PublicClient } from 'viem'
 import { ContractRevertedError } from '../../errors.ts'
 import { slashingCourtAbi } from '../../sdk/abis.ts'
 import { SlashStatus, type SuretyAddresses } from '../../sdk/types.ts'
-import type { TxSender } from '../chain/txSender.ts'
-import { errorFields, type Logger } from '../log.ts'
-import type { NodeMetrics } from '../nodeMetrics.ts'
-import { turnOf } from '../rank.ts'
+import { errorFields } from '../log.ts'
 import type { Store } from '../store/store.ts'
 import { type KeeperAction, keeperActions } from './decide.ts'
 import { foldSlashEvents, isSettled } from './slashFold.ts'
+import { type KeeperDeps, keeperTurns } from './turns.ts'
 
-export function createKeeper(deps: {
-  store: Store
-  client: PublicClient
-  addresses: SuretyAddresses
-  account: LocalAccount
-  /** Other keepers' addresses: they share the work in turns. */
-  peers: Address[]
-  txSender: TxSender
-  metrics: NodeMetrics
-  log: Logger
-  staggerMs: number
-  now?: () => number
-}) {
+export function createKeeper(
+  deps: {
+    store: Store
+    client: PublicClient
+    addresses: SuretyAddresses
+  } & KeeperDeps,
+) {
   const { store, metrics, log } = deps
   const now = deps.now ?? Date.now
-  const firstSeen = new Map<string, number>()
+  const turns = keeperTurns(deps, now)
   /** Settled on chain but not yet confirmed to the follower: skip them without asking again. */
   const settled = new Set<Hex>()
 
@@ -54,10 +46,7 @@ export function createKeeper(deps: {
   async function act(a: KeeperAction): Promise<boolean> {
     const { slash } = a
     const key = `${a.action}:${slash.slashId}`
-    const seen = firstSeen.get(key) ?? now()
-    firstSeen.set(key, seen)
-    const turn = turnOf(slash.slashId, deps.account.address, deps.peers)
-    if (now() < seen + turn * deps.staggerMs) return false
+    if (!turns.myTurn(key, slash.slashId)) return false
     const live = await liveStatus(slash.slashId)
     if (isSettled(live.status)) {
       settled.add(slash.slashId)

@@ -16,15 +16,14 @@
  *
  * Order-failure slashes need nothing here: they are SlashRequested events in the court, executed by keeper.ts.
  */
-import { type Address, keccak256, type LocalAccount, type PublicClient, toHex } from 'viem'
+import { type Address, keccak256, type PublicClient, toHex } from 'viem'
 import { ContractRevertedError } from '../../errors.ts'
 import { orderBookAbi } from '../../sdk/abis.ts'
-import type { TxRequest, TxSender } from '../chain/txSender.ts'
-import { errorFields, type Logger } from '../log.ts'
-import type { NodeMetrics } from '../nodeMetrics.ts'
+import type { TxRequest } from '../chain/txSender.ts'
+import { errorFields } from '../log.ts'
 import { readLiveOrder } from '../orders/chainState.ts'
 import type { OrderSource } from '../orders/source.ts'
-import { turnOf } from '../rank.ts'
+import { type KeeperDeps, keeperTurns } from './turns.ts'
 
 export type OrderKeeperSettings = {
   expireDelaySeconds: number
@@ -34,25 +33,19 @@ export type OrderKeeperSettings = {
 
 type Action = 'expire' | 'settle_lease' | 'sweep'
 
-export function createOrderKeeper(deps: {
-  orders: OrderSource
-  /** Services whose fees this keeper sweeps. */
-  serviceIds: () => bigint[]
-  client: PublicClient
-  ordersAddress: Address
-  account: LocalAccount
-  /** Other keepers' addresses: they share the work in turns. */
-  peers: Address[]
-  txSender: TxSender
-  metrics: NodeMetrics
-  log: Logger
-  staggerMs: number
-  settings: OrderKeeperSettings
-  now?: () => number
-}) {
+export function createOrderKeeper(
+  deps: {
+    orders: OrderSource
+    /** Services whose fees this keeper sweeps. */
+    serviceIds: () => bigint[]
+    client: PublicClient
+    ordersAddress: Address
+    settings: OrderKeeperSettings
+  } & KeeperDeps,
+) {
   const { orders, metrics, log, settings } = deps
   const now = deps.now ?? Date.now
-  const firstSeen = new Map<string, number>()
+  const turns = keeperTurns(deps, now)
   /** Orders this keeper knows are expired on chain (the confirmed view catches up a few blocks later). */
   const expired = new Set<bigint>()
   /** Chain time at which each lease is next worth reading. */
@@ -60,11 +53,7 @@ export function createOrderKeeper(deps: {
   /** Wall time at which each service's fees are next checked. */
   const sweepCheckAt = new Map<bigint, number>()
 
-  const myTurn = (task: string) => {
-    const seen = firstSeen.get(task) ?? now()
-    firstSeen.set(task, seen)
-    return now() >= seen + turnOf(keccak256(toHex(task)), deps.account.address, deps.peers) * deps.staggerMs
-  }
+  const myTurn = (task: string) => turns.myTurn(task, keccak256(toHex(task)))
 
   const request = (
     task: string,
@@ -87,12 +76,12 @@ export function createOrderKeeper(deps: {
       metrics.keeperActions.inc({ action, result: outcome.status })
       if (outcome.status !== 'mined') return false
       log.info(`keeper ${action}`, { ...fields, tx: outcome.tx.hash })
-      firstSeen.delete(req.task)
+      turns.forget(req.task)
       return true
     } catch (error) {
       if (error instanceof ContractRevertedError && doneErrors.has(error.errorName ?? '')) {
         metrics.keeperActions.inc({ action, result: 'done_by_other' })
-        firstSeen.delete(req.task)
+        turns.forget(req.task)
         return true
       }
       metrics.keeperActions.inc({ action, result: 'error' })
@@ -111,7 +100,7 @@ export function createOrderKeeper(deps: {
       if (live.status !== 'Active') {
         // failed (expired, or an attested failure), completed or cancelled: nothing to expire
         expired.add(o.orderId)
-        firstSeen.delete(task)
+        turns.forget(task)
         await deps.txSender.finish(task)
         continue
       }
@@ -169,7 +158,7 @@ export function createOrderKeeper(deps: {
       const next = now() + settings.sweepIntervalSeconds * 1000
       if (unswept === 0n) {
         sweepCheckAt.set(serviceId, next)
-        firstSeen.delete(`sweep:${serviceId}`)
+        turns.forget(`sweep:${serviceId}`)
         continue
       }
       // one fixed turn order per service: two keepers never race for the same fees
@@ -182,7 +171,7 @@ export function createOrderKeeper(deps: {
         { serviceId, amount: unswept },
       )
       if (done) {
-        firstSeen.delete(task)
+        turns.forget(task)
         sweepCheckAt.set(serviceId, next)
       }
     }

@@ -8,7 +8,7 @@
  * still running), the milestone exists and is not settled in its view, and the class is the one this node would
  * use; each signature only if it recovers to its signer and the signer is on the service's committee.
  */
-import { type Address, type Hex, type LocalAccount, recoverAddress } from 'viem'
+import type { Address, Hex, LocalAccount } from 'viem'
 import { type OrderOutcomeDomain, orderOutcomeDigest, signOrderOutcome } from '../../sdk/orderOutcomes.ts'
 import type { OrderOutcome } from '../../sdk/types.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
@@ -16,6 +16,12 @@ import type { NodeConfig } from '../config.ts'
 import { failpoint } from '../failpoint.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
+import {
+  alreadySigned,
+  storeOwnSignature,
+  storeReceived,
+  verifiedSignatures,
+} from '../report/signedMessage.ts'
 import type { OutcomeKind, StoredOutcome } from '../store/outcomeRepo.ts'
 import type { OwnStance } from '../store/reportRepo.ts'
 import type { Store } from '../store/store.ts'
@@ -106,35 +112,41 @@ export function createOutcomeBook(deps: {
     }
     const outcome: OrderOutcome = { orderId: order.orderId, milestone, success, classId: expected.classId }
     const digest = orderOutcomeDigest(domain, outcome)
-    const mine = store.reports.signatures(digest).some((s) => s.signer === self)
-    if (store.outcomes.get(digest)?.own === 'signed' && mine) return digest
+    if (alreadySigned(store, digest, self, store.outcomes.get(digest)?.own)) return digest
     const signed = await signOrderOutcome(account, domain, outcome)
     // the other verdict on the same milestone, which this node now disagrees with
     const other = expectedOutcome(config, order, !success)
     const otherDigest = other.ok
       ? orderOutcomeDigest(domain, { ...outcome, success: !success, classId: other.classId })
       : undefined
-    const created = store.transaction(() => {
-      store.measure.putVerdict({
-        subject,
-        kind: expected.kind,
-        verdict: success ? 'success' : 'failure',
-        detail,
-        judgedAt: now(),
-      })
-      const created = store.outcomes.create({
-        digest,
-        ...outcome,
-        serviceId: order.serviceId,
-        kind: expected.kind,
-        own: 'signed',
-        now: now(),
-      })
-      if (!created) store.outcomes.setOwn(digest, 'signed', now())
-      store.reports.addSignature(digest, { signer: self, signature: signed.signature }, now())
-      if (otherDigest && store.outcomes.get(otherDigest)?.own === 'unknown')
-        store.outcomes.setOwn(otherDigest, 'disagree', now())
-      return created
+    const created = storeOwnSignature({
+      store,
+      digest,
+      signature: { signer: self, signature: signed.signature },
+      putVerdict: () =>
+        store.measure.putVerdict({
+          subject,
+          kind: expected.kind,
+          verdict: success ? 'success' : 'failure',
+          detail,
+          judgedAt: now(),
+        }),
+      create: () =>
+        store.outcomes.create({
+          digest,
+          ...outcome,
+          serviceId: order.serviceId,
+          kind: expected.kind,
+          own: 'signed',
+          now: now(),
+        }),
+      setOwn: store.outcomes.setOwn,
+      // the other verdict on the same milestone, which this node now disagrees with
+      also: () => {
+        if (otherDigest && store.outcomes.get(otherDigest)?.own === 'unknown')
+          store.outcomes.setOwn(otherDigest, 'disagree', now())
+      },
+      now,
     })
     if (created) metrics.outcomes.inc({ state: 'collecting' })
     log.info('order outcome signed', {
@@ -176,40 +188,32 @@ export function createOutcomeBook(deps: {
       return { ok: false, status: 409, error: `milestone ${outcome.milestone} is already settled` }
     const digest = orderOutcomeDigest(domain, outcome)
     const committee = await deps.committees.get(order.serviceId)
-    const held = new Map(store.reports.signatures(digest).map((s) => [s.signer, s.signature]))
-    const fresh: { signer: Address; signature: Hex }[] = []
-    for (const s of m.signatures) {
-      const signer = s.signer.toLowerCase() as Address
-      if (held.get(signer) === s.signature) continue
-      if (!committee.members.has(signer)) {
-        metrics.signatureChecks.inc({ kind: 'outcome', result: 'not_member' })
-        continue
-      }
-      const valid = await recoverAddress({ hash: digest, signature: s.signature }).then(
-        (a) => a.toLowerCase() === signer,
-        () => false,
-      )
-      metrics.signatureChecks.inc({ kind: 'outcome', result: valid ? 'valid' : 'invalid' })
-      if (valid) fresh.push({ signer, signature: s.signature })
-      else log.warn('invalid outcome signature from peer', { digest, signer })
-    }
-    let added = 0
-    if (fresh.length || store.outcomes.get(digest)) {
-      added = store.transaction(() => {
-        const created = store.outcomes.create({
+    const fresh = await verifiedSignatures({
+      store,
+      committee,
+      digest,
+      signatures: m.signatures,
+      kind: 'outcome',
+      metrics,
+      log,
+    })
+    const added = storeReceived({
+      store,
+      digest,
+      fresh,
+      known: store.outcomes.get(digest) !== undefined,
+      create: () =>
+        store.outcomes.create({
           digest,
           ...outcome,
           serviceId: order.serviceId,
           kind: expected.kind,
           own: stanceOf(outcome),
           now: now(),
-        })
-        if (created) metrics.outcomes.inc({ state: 'collecting' })
-        let n = 0
-        for (const s of fresh) if (store.reports.addSignature(digest, s, now())) n++
-        return n
-      })
-    }
+        }),
+      onCreated: () => metrics.outcomes.inc({ state: 'collecting' }),
+      now,
+    })
     if (added) deps.onChange?.(digest)
     return {
       ok: true,

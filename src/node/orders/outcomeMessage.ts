@@ -3,12 +3,10 @@
  * success, class) and the signatures the sender holds. The reply has the same shape with the receiver's
  * signatures, so one round trip moves signatures both ways (as for slash reports, report/peerMessage.ts).
  */
-import type { Address, Hex } from 'viem'
 import { z } from 'zod'
 import type { OrderOutcome } from '../../sdk/types.ts'
+import { decodeSignatures, parseMessage, signaturesSchema } from '../report/signedMessage.ts'
 import type { StoredSignature } from '../store/reportRepo.ts'
-
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an address')
 
 export const outcomeMessageSchema = z
   .object({
@@ -20,16 +18,7 @@ export const outcomeMessageSchema = z
         classId: z.number().int().min(0).max(255),
       })
       .strict(),
-    signatures: z
-      .array(
-        z
-          .object({
-            signer: address,
-            signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be 65 bytes'),
-          })
-          .strict(),
-      )
-      .max(64),
+    signatures: signaturesSchema,
   })
   .strict()
 
@@ -45,20 +34,14 @@ export function encodeOutcomeMessage(m: OutcomeMessage): unknown {
 export function decodeOutcomeMessage(
   raw: unknown,
 ): { ok: true; message: OutcomeMessage } | { ok: false; error: string } {
-  const parsed = outcomeMessageSchema.safeParse(raw)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    return { ok: false, error: `${issue.path.join('.') || 'body'}: ${issue.message}` }
-  }
+  const parsed = parseMessage(outcomeMessageSchema, raw)
+  if (!parsed.ok) return parsed
   const p = parsed.data
   return {
     ok: true,
     message: {
       outcome: { ...p.outcome, orderId: BigInt(p.outcome.orderId) },
-      signatures: p.signatures.map((s) => ({
-        signer: s.signer.toLowerCase() as Address,
-        signature: s.signature as Hex,
-      })),
+      signatures: decodeSignatures(p.signatures),
     },
   }
 }

@@ -11,13 +11,16 @@ import { orderBookAbi } from '../../sdk/abis.ts'
 import { orderSignatures } from '../../sdk/reports.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
 import type { FollowerListener } from '../chain/follower.ts'
-import { hasQuorum, pickQuorum } from '../chain/quorum.ts'
 import type { TxSender } from '../chain/txSender.ts'
-import { errorFields, type Logger } from '../log.ts'
+import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
-import { turnOf } from '../rank.ts'
-import { QUORUM_ERRORS } from '../report/submitter.ts'
-import { withRetry } from '../retry.ts'
+import {
+  sendWithRetry,
+  settleLeftovers,
+  submissionFailed,
+  submissionSteps,
+  takeTurns,
+} from '../report/quorumSubmit.ts'
 import type { StoredEvent } from '../store/chainRepo.ts'
 import type { OutcomeState, StoredOutcome } from '../store/outcomeRepo.ts'
 import type { Store } from '../store/store.ts'
@@ -60,12 +63,15 @@ export function createOutcomeSubmitter(deps: {
     })
   }
 
-  async function landed(o: StoredOutcome, result: string) {
-    const outcome = await deps.txSender.finish(task(o))
-    if (outcome?.status === 'mined') store.outcomes.setTx(o.digest, outcome.tx.id, now())
-    metrics.outcomeSubmissions.inc({ result })
-    setState(o, 'landed')
-  }
+  const steps = submissionSteps<StoredOutcome>({
+    txSender: deps.txSender,
+    task,
+    setTx: store.outcomes.setTx,
+    counter: metrics.outcomeSubmissions,
+    setState,
+    now,
+  })
+  const landed = steps.landed
 
   async function submit(o: StoredOutcome): Promise<void> {
     const state = await live(o)
@@ -78,48 +84,25 @@ export function createOutcomeSubmitter(deps: {
       return
     }
     const committee = await deps.committees.get(o.serviceId)
-    const held = store.reports.signatures(o.digest)
-    const chosen = pickQuorum(
-      committee,
-      held.map((s) => s.signer),
-    )
-    if (!chosen && !deps.txSender.openTx(task(o))) {
-      if (o.state === 'submitting') setState(o, 'collecting', 'quorum lost')
-      return
-    }
-    if (o.state !== 'submitting') setState(o, 'submitting')
-    const signatures = held.filter((s) => (chosen ?? held.map((h) => h.signer)).includes(s.signer))
+    const signatures = steps.prepare(o, committee, store.reports.signatures(o.digest))
+    if (!signatures) return
     const outcome = { orderId: o.orderId, milestone: o.milestone, success: o.success, classId: o.classId }
     try {
-      const sent = await withRetry(
-        () =>
-          deps.txSender.send({
-            task: task(o),
-            purpose: 'outcome',
-            address: deps.ordersAddress,
-            abi: orderBookAbi,
-            functionName: 'reportOutcome',
-            args: [o.orderId, order.params, outcome, orderSignatures(signatures)],
-          }),
+      const sent = await sendWithRetry(
+        deps.txSender,
         {
-          retries: 3,
-          baseMs: 200,
-          maxMs: 5_000,
-          onRetry: (error, attempt, delayMs) =>
-            log.warn('outcome submission retry', {
-              digest: o.digest,
-              attempt,
-              delayMs,
-              ...errorFields(error),
-            }),
+          task: task(o),
+          purpose: 'outcome',
+          address: deps.ordersAddress,
+          abi: orderBookAbi,
+          functionName: 'reportOutcome',
+          args: [o.orderId, order.params, outcome, orderSignatures(signatures)],
         },
+        log,
+        'outcome submission',
+        o.digest,
       )
-      if (sent.status === 'mined') {
-        store.outcomes.setTx(o.digest, sent.tx.id, now())
-        metrics.outcomeSubmissions.inc({ result: 'mined' })
-        setState(o, 'landed')
-        return
-      }
+      if (sent.status === 'mined') return steps.mined(o, sent.tx.id)
       if (milestoneSettled(await live(o), o.milestone)) return landed(o, 'already_settled')
       setState(o, 'collecting', `transaction ${sent.status}`)
     } catch (error) {
@@ -127,48 +110,37 @@ export function createOutcomeSubmitter(deps: {
         if (milestoneSettled(await live(o), o.milestone)) return landed(o, 'already_settled')
         return setState(o, 'collecting', error.message)
       }
-      if (error instanceof ContractRevertedError && QUORUM_ERRORS.has(error.errorName ?? '')) {
-        deps.committees.invalidate(o.serviceId)
-        metrics.outcomeSubmissions.inc({ result: 'no_quorum' })
-        return setState(o, 'collecting', error.message)
-      }
-      if (error instanceof ContractRevertedError) {
-        // DeadlinePassed (a success after the deadline: only the client may confirm now), UnknownClass, …
-        metrics.outcomeSubmissions.inc({ result: 'failed' })
-        return setState(o, 'failed', error.message)
-      }
-      metrics.outcomeSubmissions.inc({ result: 'error' })
-      log.warn('outcome submission failed, will retry', { digest: o.digest, ...errorFields(error) })
-      setState(o, 'collecting', (error as Error).message)
+      // a revert other than a quorum one (DeadlinePassed: a success after the deadline, only the client may
+      // confirm now; UnknownClass, …) fails the outcome
+      submissionFailed(error, {
+        digest: o.digest,
+        serviceId: o.serviceId,
+        committees: deps.committees,
+        counter: metrics.outcomeSubmissions,
+        log,
+        label: 'outcome submission',
+        setState: (state, reason) => setState(o, state, reason),
+      })
     }
   }
 
   async function tick(): Promise<void> {
     // a submission a previous run left open whose milestone was confirmed since: settle it from its receipt
-    for (const tx of deps.txSender.openEntries()) {
-      const o = tx.task.startsWith('outcome:') ? store.outcomes.get(tx.task.slice(8) as Hex) : undefined
-      if (!o || (o.state !== 'landed' && o.state !== 'confirmed')) continue
-      const sent = await deps.txSender.finish(tx.task)
-      if (sent?.status === 'mined') store.outcomes.setTx(o.digest, sent.tx.id, now())
-    }
-    for (const o of [...store.outcomes.inState('submitting'), ...store.outcomes.inState('collecting')]) {
-      if (o.state === 'collecting' && now() - o.createdAt > deps.reportTtlMs) {
-        setState(o, 'expired', 'no quorum within the report TTL')
-        continue
-      }
-      if (o.own !== 'signed') continue
-      const committee = await deps.committees.get(o.serviceId)
-      const signers = store.reports.signatures(o.digest).map((s) => s.signer)
-      if (o.state === 'collecting' && !hasQuorum(committee, signers)) {
-        quorumSince.delete(o.digest)
-        continue
-      }
-      const since = quorumSince.get(o.digest) ?? now()
-      quorumSince.set(o.digest, since)
-      const turn = turnOf(o.digest, self, [...committee.members.keys()] as Address[])
-      if (now() < since + turn * deps.staggerMs) continue
-      await submit(o)
-    }
+    await settleLeftovers(deps.txSender, 'outcome:', store.outcomes.get, store.outcomes.setTx, now)
+    await takeTurns([...store.outcomes.inState('submitting'), ...store.outcomes.inState('collecting')], {
+      now,
+      ttlMs: deps.reportTtlMs,
+      staggerMs: deps.staggerMs,
+      self,
+      quorumSince,
+      committees: deps.committees,
+      serviceIdOf: (o) => o.serviceId,
+      turnKeyOf: (o) => o.digest,
+      signers: (o) => store.reports.signatures(o.digest).map((s) => s.signer),
+      setState,
+      submit,
+    })
+
     // settled but not yet confirmed at depth: if the chain no longer has the milestone settled (a reorg), again
     for (const o of store.outcomes.inState('landed')) {
       if (!milestoneSettled(await live(o), o.milestone)) {

@@ -7,7 +7,7 @@
  * signature in only if it recovers to its claimed signer and that signer is an active member of the committee.
  * A lying attester can therefore spread its signature, but no honest node adds its own to it.
  */
-import { type Address, type Hex, type LocalAccount, recoverAddress } from 'viem'
+import type { Address, Hex, LocalAccount } from 'viem'
 import { type ReportDomain, signReport } from '../../sdk/reports.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
 import type { NodeConfig } from '../config.ts'
@@ -19,6 +19,7 @@ import type { Store } from '../store/store.ts'
 import { expectedFinding } from './expectations.ts'
 import { type Finding, reportDigest, reportOf, slashIdOf } from './incident.ts'
 import type { PeerMessage, PeerReply } from './peerMessage.ts'
+import { alreadySigned, storeOwnSignature, storeReceived, verifiedSignatures } from './signedMessage.ts'
 
 export type ReceiveResult =
   | { ok: true; reply: PeerReply; added: number }
@@ -53,30 +54,32 @@ export function createReportBook(deps: {
   async function attest(f: Finding): Promise<Hex> {
     const report = reportOf(f)
     const digest = reportDigest(domain, report)
-    const existing = store.reports.get(digest)
-    const mine = store.reports.signatures(digest).some((s) => s.signer === self)
-    if (existing?.own === 'signed' && mine) return digest
+    if (alreadySigned(store, digest, self, store.reports.get(digest)?.own)) return digest
     const signed = await signReport(account, domain, report)
-    const created = store.transaction(() => {
-      store.measure.putVerdict({
-        subject: findingKey(f),
-        kind: f.kind,
-        verdict: 'violation',
-        detail: {},
-        judgedAt: now(),
-      })
-      const created = store.reports.create({
-        digest,
-        slashId: slashIdOf(report.serviceId, report.vault, report.incidentId),
-        report,
-        kind: f.kind,
-        subject: f.subject,
-        own: 'signed',
-        now: now(),
-      })
-      if (!created) store.reports.setOwn(digest, 'signed', now())
-      store.reports.addSignature(digest, { signer: self, signature: signed.signature }, now())
-      return created
+    const created = storeOwnSignature({
+      store,
+      digest,
+      signature: { signer: self, signature: signed.signature },
+      putVerdict: () =>
+        store.measure.putVerdict({
+          subject: findingKey(f),
+          kind: f.kind,
+          verdict: 'violation',
+          detail: {},
+          judgedAt: now(),
+        }),
+      create: () =>
+        store.reports.create({
+          digest,
+          slashId: slashIdOf(report.serviceId, report.vault, report.incidentId),
+          report,
+          kind: f.kind,
+          subject: f.subject,
+          own: 'signed',
+          now: now(),
+        }),
+      setOwn: store.reports.setOwn,
+      now,
     })
     if (created) metrics.reports.inc({ state: 'collecting' })
     log.info('report signed', {
@@ -129,28 +132,23 @@ export function createReportBook(deps: {
     }
     const digest = reportDigest(domain, report)
     const committee = await deps.committees.get(report.serviceId)
-    const held = new Map(store.reports.signatures(digest).map((s) => [s.signer, s.signature]))
-    const fresh: { signer: Address; signature: Hex }[] = []
-    for (const s of m.signatures) {
-      const signer = s.signer.toLowerCase() as Address
-      if (held.get(signer) === s.signature) continue
-      if (!committee.members.has(signer)) {
-        metrics.signatureChecks.inc({ kind: 'report', result: 'not_member' })
-        continue
-      }
-      // one digest per report, one recovery per signature (the digest is what reportDigest computed above)
-      const valid = await recoverAddress({ hash: digest, signature: s.signature }).then(
-        (a) => a.toLowerCase() === signer,
-        () => false,
-      )
-      metrics.signatureChecks.inc({ kind: 'report', result: valid ? 'valid' : 'invalid' })
-      if (valid) fresh.push({ signer, signature: s.signature })
-      else log.warn('invalid report signature from peer', { digest, signer })
-    }
-    let added = 0
-    if (fresh.length || store.reports.get(digest)) {
-      added = store.transaction(() => {
-        const created = store.reports.create({
+    // one digest per report, one recovery per signature (the digest is what reportDigest computed above)
+    const fresh = await verifiedSignatures({
+      store,
+      committee,
+      digest,
+      signatures: m.signatures,
+      kind: 'report',
+      metrics,
+      log,
+    })
+    const added = storeReceived({
+      store,
+      digest,
+      fresh,
+      known: store.reports.get(digest) !== undefined,
+      create: () =>
+        store.reports.create({
           digest,
           slashId: slashIdOf(report.serviceId, report.vault, report.incidentId),
           report,
@@ -158,13 +156,10 @@ export function createReportBook(deps: {
           subject: expected.finding.subject,
           own: stanceOf(expected.finding),
           now: now(),
-        })
-        if (created) metrics.reports.inc({ state: 'collecting' })
-        let n = 0
-        for (const s of fresh) if (store.reports.addSignature(digest, s, now())) n++
-        return n
-      })
-    }
+        }),
+      onCreated: () => metrics.reports.inc({ state: 'collecting' }),
+      now,
+    })
     if (added) deps.onChange?.(digest)
     const stored = store.reports.get(digest)
     return {

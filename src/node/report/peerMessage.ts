@@ -7,8 +7,9 @@ import type { Address, Hex } from 'viem'
 import { z } from 'zod'
 import type { SlashReport } from '../../sdk/types.ts'
 import type { FindingKind, ReportState, StoredSignature } from '../store/reportRepo.ts'
+import { addressSchema, decodeSignatures, parseMessage, signaturesSchema } from './signedMessage.ts'
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an address')
+const address = addressSchema
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 32 bytes of hex')
 
 export const peerMessageSchema = z
@@ -24,16 +25,7 @@ export const peerMessageSchema = z
         client: address,
       })
       .strict(),
-    signatures: z
-      .array(
-        z
-          .object({
-            signer: address,
-            signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be 65 bytes'),
-          })
-          .strict(),
-      )
-      .max(64),
+    signatures: signaturesSchema,
   })
   .strict()
 
@@ -58,11 +50,8 @@ export function encodePeerMessage(m: PeerMessage): unknown {
 export function decodePeerMessage(
   raw: unknown,
 ): { ok: true; message: PeerMessage } | { ok: false; error: string } {
-  const parsed = peerMessageSchema.safeParse(raw)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    return { ok: false, error: `${issue.path.join('.') || 'body'}: ${issue.message}` }
-  }
+  const parsed = parseMessage(peerMessageSchema, raw)
+  if (!parsed.ok) return parsed
   const p = parsed.data
   return {
     ok: true,
@@ -76,10 +65,7 @@ export function decodePeerMessage(
         incidentId: p.report.incidentId.toLowerCase() as Hex,
         client: p.report.client.toLowerCase() as Address,
       },
-      signatures: p.signatures.map((s) => ({
-        signer: s.signer.toLowerCase() as Address,
-        signature: s.signature as Hex,
-      })),
+      signatures: decodeSignatures(p.signatures),
     },
   }
 }

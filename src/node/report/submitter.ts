@@ -15,23 +15,21 @@ import { slashingCourtAbi } from '../../sdk/abis.ts'
 import { orderSignatures } from '../../sdk/reports.ts'
 import { SlashStatus, type SuretyAddresses } from '../../sdk/types.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
-import { hasQuorum, pickQuorum } from '../chain/quorum.ts'
 import type { TxSender } from '../chain/txSender.ts'
-import { errorFields, type Logger } from '../log.ts'
+import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
-import { turnOf } from '../rank.ts'
-import { withRetry } from '../retry.ts'
 import type { StoredEvent } from '../store/chainRepo.ts'
 import type { StoredReport } from '../store/reportRepo.ts'
 import type { Store } from '../store/store.ts'
+import {
+  sendWithRetry,
+  settleLeftovers,
+  submissionFailed,
+  submissionSteps,
+  takeTurns,
+} from './quorumSubmit.ts'
 
-/** Reverts of the registry's quorum check: the committee changed under the node; gather more and retry. */
-export const QUORUM_ERRORS = new Set([
-  'QuorumNotReached',
-  'QuorumCountNotReached',
-  'AttesterNotActive',
-  'SignersNotSorted',
-])
+export { QUORUM_ERRORS } from './quorumSubmit.ts'
 
 export function createSubmitter(deps: {
   store: Store
@@ -76,105 +74,72 @@ export function createSubmitter(deps: {
     })
   }
 
+  const steps = submissionSteps<StoredReport>({
+    txSender: deps.txSender,
+    task,
+    setTx: store.reports.setTx,
+    counter: metrics.submissions,
+    setState,
+    now,
+  })
   /** Marks a report whose slash the chain already has; settles our own transaction for it if we sent one. */
-  async function landed(r: StoredReport, result: string) {
-    const outcome = await deps.txSender.finish(task(r))
-    if (outcome?.status === 'mined') store.reports.setTx(r.digest, outcome.tx.id, now())
-    metrics.submissions.inc({ result })
-    setState(r, 'landed')
-  }
+  const landed = steps.landed
 
   async function submit(r: StoredReport): Promise<void> {
     if ((await onChainStatus(r.slashId)) !== 'None') return landed(r, 'already_used')
     const committee = await deps.committees.get(r.report.serviceId)
-    const held = store.reports.signatures(r.digest)
-    const chosen = pickQuorum(
-      committee,
-      held.map((s) => s.signer),
-    )
-    if (!chosen && !deps.txSender.openTx(task(r))) {
-      // the committee changed since the quorum was counted: gather more
-      if (r.state === 'submitting') setState(r, 'collecting', 'quorum lost')
-      return
-    }
-    if (r.state !== 'submitting') setState(r, 'submitting')
-    const signatures = held.filter((s) => (chosen ?? held.map((h) => h.signer)).includes(s.signer))
+    const signatures = steps.prepare(r, committee, store.reports.signatures(r.digest))
+    if (!signatures) return
     try {
-      const outcome = await withRetry(
-        () =>
-          deps.txSender.send({
-            task: task(r),
-            purpose: 'report',
-            address: deps.addresses.court,
-            abi: slashingCourtAbi,
-            functionName: 'requestSlash',
-            args: [r.report, orderSignatures(signatures)],
-          }),
+      const outcome = await sendWithRetry(
+        deps.txSender,
         {
-          retries: 3,
-          baseMs: 200,
-          maxMs: 5_000,
-          onRetry: (error, attempt, delayMs) =>
-            log.warn('submission retry', { digest: r.digest, attempt, delayMs, ...errorFields(error) }),
+          task: task(r),
+          purpose: 'report',
+          address: deps.addresses.court,
+          abi: slashingCourtAbi,
+          functionName: 'requestSlash',
+          args: [r.report, orderSignatures(signatures)],
         },
+        log,
+        'submission',
+        r.digest,
       )
-      if (outcome.status === 'mined') {
-        store.reports.setTx(r.digest, outcome.tx.id, now())
-        metrics.submissions.inc({ result: 'mined' })
-        setState(r, 'landed')
-        return
-      }
+      if (outcome.status === 'mined') return steps.mined(r, outcome.tx.id)
       // reverted on chain (someone else's landed first) or abandoned: the chain decides what happened
       if ((await onChainStatus(r.slashId)) !== 'None') return landed(r, 'already_used')
       setState(r, 'collecting', `transaction ${outcome.status}`)
     } catch (error) {
       if (error instanceof ContractRevertedError && error.errorName === 'ReportAlreadyUsed')
         return landed(r, 'already_used')
-      if (error instanceof ContractRevertedError && QUORUM_ERRORS.has(error.errorName ?? '')) {
-        deps.committees.invalidate(r.report.serviceId)
-        metrics.submissions.inc({ result: 'no_quorum' })
-        return setState(r, 'collecting', error.message)
-      }
-      if (error instanceof ContractRevertedError) {
-        metrics.submissions.inc({ result: 'failed' })
-        return setState(r, 'failed', error.message)
-      }
-      metrics.submissions.inc({ result: 'error' })
-      log.warn('submission failed, will retry', { digest: r.digest, ...errorFields(error) })
-      setState(r, 'collecting', (error as Error).message)
+      submissionFailed(error, {
+        digest: r.digest,
+        serviceId: r.report.serviceId,
+        committees: deps.committees,
+        counter: metrics.submissions,
+        log,
+        label: 'submission',
+        setState: (state, reason) => setState(r, state, reason),
+      })
     }
   }
 
   async function tick(): Promise<void> {
     // a submission a previous run left open whose slash the follower has confirmed since: settle it from its receipt
-    for (const tx of deps.txSender.openEntries()) {
-      const r = tx.task.startsWith('report:') ? store.reports.get(tx.task.slice(7) as Hex) : undefined
-      if (!r || (r.state !== 'landed' && r.state !== 'confirmed')) continue
-      const outcome = await deps.txSender.finish(tx.task)
-      if (outcome?.status === 'mined') store.reports.setTx(r.digest, outcome.tx.id, now())
-    }
-    // `submitting` is a submission a previous run left half-done: it waits for its turn like any other, so that
-    // nodes restarted together do not all rebroadcast at once; its journal entry is reused, never re-signed
-    for (const r of [...store.reports.inState('submitting'), ...store.reports.inState('collecting')]) {
-      if (r.state === 'collecting' && now() - r.createdAt > deps.reportTtlMs) {
-        setState(r, 'expired', 'no quorum within the report TTL')
-        continue
-      }
-      if (r.own !== 'signed') continue
-      const committee = await deps.committees.get(r.report.serviceId)
-      const signers = store.reports.signatures(r.digest).map((s) => s.signer)
-      if (r.state === 'collecting' && !hasQuorum(committee, signers)) {
-        quorumSince.delete(r.digest)
-        continue
-      }
-      const since = quorumSince.get(r.digest) ?? now()
-      quorumSince.set(r.digest, since)
-      // the whole committee, not only the signers this node holds: two nodes holding different subsets must still
-      // agree on who goes first (a first-in-line member that did not sign costs one stagger)
-      const turn = turnOf(r.slashId, self, [...committee.members.keys()] as Address[])
-      if (now() < since + turn * deps.staggerMs) continue
-      await submit(r)
-    }
+    await settleLeftovers(deps.txSender, 'report:', store.reports.get, store.reports.setTx, now)
+    await takeTurns([...store.reports.inState('submitting'), ...store.reports.inState('collecting')], {
+      now,
+      ttlMs: deps.reportTtlMs,
+      staggerMs: deps.staggerMs,
+      self,
+      quorumSince,
+      committees: deps.committees,
+      serviceIdOf: (r) => r.report.serviceId,
+      turnKeyOf: (r) => r.slashId,
+      signers: (r) => store.reports.signatures(r.digest).map((s) => s.signer),
+      setState,
+      submit,
+    })
 
     // landed but not yet confirmed at depth: if the chain no longer has it (a reorg), gather and submit again
     for (const r of store.reports.inState('landed')) {

@@ -4,6 +4,7 @@
  */
 import type { Hex } from 'viem'
 import type { Db } from './db.ts'
+import { type LifecycleRow, lifecycleFields, lifecycleUpdates } from './lifecycle.ts'
 import type { OwnStance } from './reportRepo.ts'
 
 /**
@@ -46,9 +47,6 @@ export function outcomeRepo(db: Db) {
     'SELECT * FROM outcomes WHERE order_id = ? ORDER BY milestone, created_at',
   )
   const all = db.prepare<[], OutcomeRow>('SELECT * FROM outcomes ORDER BY created_at')
-  const setState = db.prepare('UPDATE outcomes SET state = ?, reason = ?, updated_at = ? WHERE digest = ?')
-  const setTx = db.prepare('UPDATE outcomes SET tx_id = ?, updated_at = ? WHERE digest = ?')
-  const setOwn = db.prepare('UPDATE outcomes SET own = ?, updated_at = ? WHERE digest = ?')
   return {
     /** Creates the outcome if new (state collecting); returns true when it was created. */
     create: (o: {
@@ -78,14 +76,11 @@ export function outcomeRepo(db: Db) {
     inState: (state: OutcomeState): StoredOutcome[] => byState.all(state).map((r) => fromRow(r)!),
     ofOrder: (orderId: bigint): StoredOutcome[] => ofOrder.all(orderId.toString()).map((r) => fromRow(r)!),
     all: (): StoredOutcome[] => all.all().map((r) => fromRow(r)!),
-    setState: (digest: Hex, state: OutcomeState, now: number, reason?: string) =>
-      void setState.run(state, reason ?? null, now, digest),
-    setTx: (digest: Hex, txId: number, now: number) => void setTx.run(txId, now, digest),
-    setOwn: (digest: Hex, own: OwnStance, now: number) => void setOwn.run(own, now, digest),
+    ...lifecycleUpdates<OutcomeState>(db, 'outcomes'),
   }
 }
 
-type OutcomeRow = {
+type OutcomeRow = LifecycleRow & {
   digest: string
   order_id: string
   milestone: number
@@ -93,12 +88,6 @@ type OutcomeRow = {
   class_id: number
   service_id: string
   kind: string
-  own: string
-  state: string
-  reason: string | null
-  tx_id: number | null
-  created_at: number
-  updated_at: number
 }
 
 function fromRow(r: OutcomeRow | undefined): StoredOutcome | undefined {
@@ -111,11 +100,6 @@ function fromRow(r: OutcomeRow | undefined): StoredOutcome | undefined {
     classId: r.class_id,
     serviceId: BigInt(r.service_id),
     kind: r.kind as OutcomeKind,
-    own: r.own as OwnStance,
-    state: r.state as OutcomeState,
-    reason: r.reason ?? undefined,
-    txId: r.tx_id ?? undefined,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    ...lifecycleFields<OutcomeState>(r),
   }
 }

@@ -2,6 +2,7 @@
 import type { Address, Hex } from 'viem'
 import type { SlashReport } from '../../sdk/types.ts'
 import type { Db } from './db.ts'
+import { type LifecycleRow, lifecycleFields, lifecycleUpdates } from './lifecycle.ts'
 
 /**
  * collecting → submitting → landed → confirmed, or failed / expired. `landed`: on chain (by anyone) but not yet
@@ -39,9 +40,6 @@ export function reportRepo(db: Db) {
   const bySlash = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE slash_id = ?')
   const byState = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE state = ? ORDER BY created_at')
   const all = db.prepare<[], ReportRow>('SELECT * FROM reports ORDER BY created_at')
-  const setState = db.prepare('UPDATE reports SET state = ?, reason = ?, updated_at = ? WHERE digest = ?')
-  const setTx = db.prepare('UPDATE reports SET tx_id = ?, updated_at = ? WHERE digest = ?')
-  const setOwn = db.prepare('UPDATE reports SET own = ?, updated_at = ? WHERE digest = ?')
   const addSig = db.prepare(
     'INSERT OR IGNORE INTO signatures (digest, signer, signature, received_at) VALUES (?, ?, ?, ?)',
   )
@@ -81,10 +79,7 @@ export function reportRepo(db: Db) {
     bySlashId: (slashId: Hex): StoredReport[] => bySlash.all(slashId).map((r) => fromRow(r)!),
     inState: (state: ReportState): StoredReport[] => byState.all(state).map((r) => fromRow(r)!),
     all: (): StoredReport[] => all.all().map((r) => fromRow(r)!),
-    setState: (digest: Hex, state: ReportState, now: number, reason?: string) =>
-      void setState.run(state, reason ?? null, now, digest),
-    setTx: (digest: Hex, txId: number, now: number) => void setTx.run(txId, now, digest),
-    setOwn: (digest: Hex, own: OwnStance, now: number) => void setOwn.run(own, now, digest),
+    ...lifecycleUpdates<ReportState>(db, 'reports'),
     /** Stores a signature already verified by the caller; returns true when it is new. */
     addSignature: (digest: Hex, s: StoredSignature, now: number): boolean =>
       addSig.run(digest, s.signer.toLowerCase(), s.signature, now).changes === 1,
@@ -94,7 +89,7 @@ export function reportRepo(db: Db) {
   }
 }
 
-type ReportRow = {
+type ReportRow = LifecycleRow & {
   digest: string
   slash_id: string
   service_id: string
@@ -104,12 +99,6 @@ type ReportRow = {
   client: string
   kind: string
   subject: string
-  own: string
-  state: string
-  reason: string | null
-  tx_id: number | null
-  created_at: number
-  updated_at: number
 }
 
 function fromRow(r: ReportRow | undefined): StoredReport | undefined {
@@ -126,11 +115,6 @@ function fromRow(r: ReportRow | undefined): StoredReport | undefined {
     },
     kind: r.kind as FindingKind,
     subject: r.subject,
-    own: r.own as OwnStance,
-    state: r.state as ReportState,
-    reason: r.reason ?? undefined,
-    txId: r.tx_id ?? undefined,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    ...lifecycleFields<ReportState>(r),
   }
 }
