@@ -146,6 +146,8 @@ describe('OrderBook: attested outcomes', () => {
     const warm = await openAcceptedJob(w, client, op, { serviceId: svc.serviceId, budget: WARM })
     const t0 = await txTime(w, await confirmMilestone(w.clientFor(client), warm))
     assert.equal(scoreAfterSuccess(0n, warm.acceptance.collateral, ALLOCATED), 1000n)
+    // an hour of decay: a second more or less between blocks cannot move the rounded score
+    await w.travel(3600)
     const job = await acceptedJob(w)
     const collateral = (await readOrder(w, job.orderId)).collateral
     await confirmMilestone(w.clientFor(client), job)
