@@ -26,18 +26,9 @@ export function toSharesDown(assets: bigint, totalAssets: bigint, totalShares: b
   return mulDivDown(assets, totalShares + VIRTUAL_SHARES, totalAssets + VIRTUAL_ASSETS)
 }
 
-/** Shares owed for an amount of assets taken out: rounded up, the holder pays the rounding. */
-export function toSharesUp(assets: bigint, totalAssets: bigint, totalShares: bigint): bigint {
-  return mulDivUp(assets, totalShares + VIRTUAL_SHARES, totalAssets + VIRTUAL_ASSETS)
-}
-
 /** Assets paid for shares: rounded down, a withdrawer never gets more than its shares are worth. */
 export function toAssetsDown(shares: bigint, totalAssets: bigint, totalShares: bigint): bigint {
   return mulDivDown(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES)
-}
-
-export function toAssetsUp(shares: bigint, totalAssets: bigint, totalShares: bigint): bigint {
-  return mulDivUp(shares, totalAssets + VIRTUAL_ASSETS, totalShares + VIRTUAL_SHARES)
 }
 
 /**
