@@ -149,20 +149,27 @@ describe('RewardsDistributor', () => {
     )
   })
 
-  test('rewards that arrive while nothing is allocated are held for the first stake that allocates', async () => {
+  test('income that arrives while nothing is allocated joins the subsidy: a first allocator takes only what streams', async () => {
     const w = world()
     const { funder } = fixture()
     const other = await setupService(w)
     await addFee(w.clientFor(funder), { serviceId: other.serviceId, amount: parseEther('70') })
-    assert.equal((await readServiceRewards(w, other.serviceId)).held, parseEther('70'))
+    assert.equal((await readServiceRewards(w, other.serviceId)).subsidyBalance, parseEther('70'))
     const { vault } = await setupVault(w, w.accounts[4]!, {
       bond: parseEther('1000'),
       allocations: [{ serviceId: other.serviceId, amount: parseEther('1000') }],
     })
-    assert.equal((await readServiceRewards(w, other.serviceId)).held, 0n)
+    // without a subsidy rate nothing streams: the allocator that arrived first has not taken the 70
+    assert.equal((await readServiceRewards(w, other.serviceId)).subsidyBalance, parseEther('70'))
+    assert.equal(await readClaimableRewards(w, other.serviceId, vault), 0n)
+    // the service owner streams it: 1 token a second, to whatever stake is allocated while it streams
+    await setSubsidyRate(w.clientFor(other.owner), { serviceId: other.serviceId, ratePerSecond: parseEther('1') })
+    const start = await w.now()
+    await w.travel(10)
+    const elapsed = (await w.now()) - start
     assert.equal(
       await readClaimableRewards(w, other.serviceId, vault),
-      share(parseEther('1000'), parseEther('70'), parseEther('1000')),
+      share(parseEther('1000'), parseEther('1') * elapsed, parseEther('1000')),
     )
   })
 

@@ -11,15 +11,17 @@ import {IOperatorVault} from "./interfaces/IOperatorVault.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {ISlashingCourt} from "./interfaces/ISlashingCourt.sol";
+import {IVaultFactory} from "./interfaces/IVaultFactory.sol";
 import {SharesMathLib} from "./libraries/SharesMathLib.sol";
 import {SlashMathLib} from "./libraries/SlashMathLib.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
 import {ReputationLib} from "./libraries/ReputationLib.sol";
+import {StakeCredits} from "./base/StakeCredits.sol";
 import {SlashSizing, SlashPayees, SlashOutcome, OrderResult} from "./types/Types.sol";
 
 /// @title OperatorVault
 /// @notice One operator's stake: first-loss bond + delegated pool whose shares are this ERC-20.
-contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
+contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperatorVault {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -29,6 +31,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /// liquidity): the vault's share balance and totalSupply are then never written from zero by a staker.
     uint256 public constant DEAD_SHARES = 1;
     uint16 public constant MAX_COMMISSION_BPS = 5_000;
+    /// @notice A matured bond withdrawal must be claimed within this long, or it lapses: a request cannot be held
+    /// open to pull the bond out the moment a report is seen coming.
+    uint256 public constant BOND_CLAIM_WINDOW = 1 days;
 
     IERC20 internal immutable _asset;
     address public immutable OPERATOR;
@@ -38,6 +43,14 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /// @notice The order book: the only caller that may reserve and release order collateral.
     address public immutable ORDERS;
     uint32 public immutable WITHDRAWAL_DELAY;
+    /// @notice How long an increase of the stake's exposure (an allocation increase, a new service, a higher
+    /// restaking cap) waits before it applies: twice the withdrawal delay, so a staker who asks to leave within a
+    /// withdrawal delay of the announcement is paid before the new exposure exists.
+    uint256 public immutable EXPOSURE_DELAY;
+    /// @notice While anything is allocated, the operator's first-loss bond stays at least this share of the
+    /// exposure (min(total allocated, stake)): checked when the bond leaves and when an allocation grows. Set per
+    /// deployment by the factory (10% by default: Rocket Pool's minimum of 10% of the borrowed stake is the anchor).
+    uint256 public immutable MIN_BOND_BPS;
 
     struct Withdrawal {
         uint128 shares;
@@ -68,6 +81,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         uint24 failures;
         uint32 jailedUntil; // after an executed slash of a jailing class: no allocation increase, no new order
         bool ordersLive;
+        // word 4: exposure changes and the weight the court and the rewards count
+        uint96 increase; // queued increase, applied after EXPOSURE_DELAY
+        uint40 increaseReadyAt;
+        uint96 weight; // min(amount, stake) as last synced, 0 once banned: rewards and the correlation base
     }
 
     struct PendingTerms {
@@ -78,7 +95,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
 
     struct BondWithdrawal {
         uint128 amount;
-        uint40 readyAt;
+        uint40 readyAt; // claimable from then until readyAt + BOND_CLAIM_WINDOW
     }
 
     // word A: the two tranches and the withdrawal counter (read by every entry and exit)
@@ -122,6 +139,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         ORDERS = court_.ORDERS();
         _ordersLive = true;
         WITHDRAWAL_DELAY = withdrawalDelay_;
+        EXPOSURE_DELAY = 2 * uint256(withdrawalDelay_);
+        MIN_BOND_BPS = IVaultFactory(msg.sender).MIN_BOND_BPS();
         _checkTerms(commissionBps_, restakingCapBps_);
         _commissionBps = commissionBps_;
         _restakingCapBps = restakingCapBps_;
@@ -150,7 +169,13 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         if (assets == 0) revert ZeroAmount();
         uint256 pool = _poolAssets;
         uint256 supply = totalSupply();
-        uint256 net = SharesMathLib.netPoolAssets(pool, _bondAssets, _pendingLiabilities);
+        uint256 bond = _bondAssets;
+        uint256 pending = _pendingLiabilities;
+        // a pending slash the bond cannot cover lowers the pool's price; whoever bought at that price would take the
+        // pool's value back from its holders if the slash were then overturned, so the pool takes no deposits until
+        // such slashes are settled (a depositor can wait; nobody's money is held)
+        if (pending > bond) revert PoolSlashPending(pending - bond);
+        uint256 net = SharesMathLib.netPoolAssets(pool, bond, pending);
         // shares outstanding over a worthless pool: a deposit would mint astronomically many shares for the same
         // assets; the vault takes deposits again once those shares are redeemed (for nothing) and burnt
         if (net == 0 && supply > DEAD_SHARES) revert VaultWipedOut();
@@ -168,8 +193,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /// @inheritdoc IOperatorVault
     function requestWithdrawal(uint256 shares) external nonReentrant returns (uint64 id) {
         if (shares == 0) revert ZeroShares();
-        // value at request, rounded down; it can only fall from here (min with the rate at claim)
-        uint256 assets = SharesMathLib.toAssetsDown(shares, netPoolAssets(), totalSupply());
+        // value at request at the pool's rate before pending slashes, rounded down; the claim pays the lower of this
+        // and the value then, net of what is still pending, so the request bears every slash that executes and none
+        // that is overturned (pricing it net of pending would hand an overturned slash's value to those who stayed)
+        uint256 assets = SharesMathLib.toAssetsDown(shares, _poolAssets, totalSupply());
         // the vault holds queued shares: out of the holder's hands, still in the share base, still slashable
         _transfer(msg.sender, address(this), shares);
         id = _nextWithdrawalId++;
@@ -192,10 +219,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         );
         // min(rate at request, rate now): queued stake earns nothing but bears every loss
         assets = Math.min(w.assets, valueNow);
-        // collateral that open orders hold stays: a claim that would leave them unbacked waits for them to settle
-        uint256 held = uint256(_pendingLiabilities) + _totalReserved;
-        uint256 stakeAfter = uint256(_bondAssets) + pool - assets;
-        if (stakeAfter < held) revert StakeHeldByOrders(stakeAfter, held);
+        // no order can hold a staker who asked to leave: the request's value stopped backing new orders at request
+        // (queued assets), and what it takes now only shrinks what earlier orders' collateral can still be paid from
         _queuedAssets -= w.assets;
         delete _withdrawals[key];
         _burn(address(this), w.shares);
@@ -232,6 +257,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /// @inheritdoc IOperatorVault
     function requestBondWithdrawal(uint256 amount) external onlyOperator {
         if (amount == 0) revert ZeroAmount();
+        // a new request replaces the last; it is claimable only within BOND_CLAIM_WINDOW after it matures
         uint256 readyAt = block.timestamp + WITHDRAWAL_DELAY;
         bondWithdrawal = BondWithdrawal({amount: amount.toUint128(), readyAt: uint40(readyAt)});
         emit BondWithdrawalRequested(amount, readyAt);
@@ -242,10 +268,13 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         BondWithdrawal memory request = bondWithdrawal;
         if (request.amount == 0) revert NoBondWithdrawal();
         if (block.timestamp < request.readyAt) revert BondWithdrawalNotReady(request.readyAt);
+        if (block.timestamp > request.readyAt + BOND_CLAIM_WINDOW) {
+            revert BondWithdrawalExpired(request.readyAt + BOND_CLAIM_WINDOW);
+        }
         uint256 bond = _bondAssets;
-        uint256 pending = _pendingLiabilities;
-        // pending slashes and orders' collateral hit the bond first, so only the bond beyond them may leave
-        uint256 held = pending + _totalReserved;
+        // pending slashes and orders' collateral hit the bond first, and the bond stays first-loss: only what is
+        // beyond both them and the minimum share of the exposure may leave
+        uint256 held = Math.max(uint256(_pendingLiabilities) + _totalReserved, _minimumBond(_totalAllocated));
         uint256 free = bond > held ? bond - held : 0;
         paid = Math.min(request.amount, free);
         delete bondWithdrawal;
@@ -257,31 +286,35 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     /* ALLOCATIONS */
 
     /// @inheritdoc IOperatorVault
-    function allocate(uint64 serviceId, uint256 increase) external onlyOperator nonReentrant {
+    function allocate(uint64 serviceId, uint256 increase) external onlyOperator {
         if (increase == 0) revert ZeroAmount();
-        uint256 pipeline = REGISTRY.pipelineLength(serviceId);
-        if (pipeline == 0) revert ServiceNotAllocatable(serviceId);
-        // a withdrawal must not outrun the slashing pipeline of any service the stake backs
-        if (WITHDRAWAL_DELAY < pipeline) revert DelayShorterThanPipeline(WITHDRAWAL_DELAY, pipeline);
-        if (_allocations[serviceId].banned) revert OperatorBanned(serviceId);
-        uint256 jailedUntil = _allocations[serviceId].jailedUntil;
-        if (jailedUntil > block.timestamp) revert OperatorJailed(serviceId, jailedUntil);
-        uint256 total = _totalAllocated + increase;
-        // the cap rounds down: it protects stakers from more restaking than they signed up for
-        uint256 cap = totalStake() * _restakingCapBps / BPS;
-        if (total > cap) revert RestakingCapExceeded(total, cap);
         Allocation storage a = _allocations[serviceId];
-        uint256 oldAmount = a.amount;
-        uint256 newAmount = oldAmount + increase;
-        // restaking spreads stake over services, but no one service may count more than the vault holds: it
-        // would inflate the service's allocated stake and dilute everyone's correlation penalty there
-        uint256 stake = totalStake();
-        if (newAmount > stake) revert AllocationAboveStake(newAmount, stake);
-        a.amount = newAmount.toUint96();
+        // the checks apply now (early feedback) and again when the increase applies
+        _checkIncrease(serviceId, a, increase);
+        uint256 readyAt = block.timestamp + EXPOSURE_DELAY;
+        // a new request replaces a queued one and waits the whole delay again
+        (a.increase, a.increaseReadyAt) = (uint96(increase), uint40(readyAt));
         if (!a.live) (a.live, a.ordersLive) = (true, true);
-        _totalAllocated = total.toUint96();
-        COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
+        emit AllocationQueued(serviceId, increase, readyAt);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function applyAllocation(uint64 serviceId) external nonReentrant {
+        Allocation storage a = _allocations[serviceId];
+        uint256 increase = a.increase;
+        if (increase == 0) revert NoAllocationQueued(serviceId);
+        if (block.timestamp < a.increaseReadyAt) revert AllocationNotReady(serviceId, a.increaseReadyAt);
+        uint256 total = _checkIncrease(serviceId, a, increase);
+        uint256 newAmount = a.amount + increase;
+        (a.amount, a.increase, a.increaseReadyAt) = (uint96(newAmount), 0, 0);
+        _totalAllocated = uint96(total);
+        _syncWeight(serviceId, a);
         emit Allocated(serviceId, newAmount, total);
+    }
+
+    /// @inheritdoc IOperatorVault
+    function syncAllocation(uint64 serviceId) external nonReentrant {
+        _syncWeight(serviceId, _allocations[serviceId]);
     }
 
     /// @inheritdoc IOperatorVault
@@ -314,7 +347,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         a.decreaseReadyAt = 0;
         uint256 total = _totalAllocated - decrease;
         _totalAllocated = uint96(total);
-        COURT.onAllocationChanged(serviceId, oldAmount, newAmount);
+        _syncWeight(serviceId, a);
         emit Deallocated(serviceId, decrease, newAmount, total);
     }
 
@@ -342,8 +375,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         Allocation storage a = _allocations[serviceId];
         if (!a.live) revert NotAllocated(serviceId);
         if (a.banned) revert OperatorBanned(serviceId);
-        uint256 jailedUntil = a.jailedUntil;
-        if (jailedUntil > block.timestamp) revert OperatorJailed(serviceId, jailedUntil);
+        uint256 jailedUntil_ = a.jailedUntil;
+        if (jailedUntil_ > block.timestamp) revert OperatorJailed(serviceId, jailedUntil_);
         uint256 room = _collateralRoom(a);
         if (amount > room) revert CollateralUnavailable(serviceId, amount, room);
         uint256 reserved = a.reserved + amount;
@@ -355,7 +388,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     }
 
     /// @inheritdoc IOperatorVault
-    function releaseCollateral(uint64 serviceId, uint256 amount, OrderResult result)
+    function releaseCollateral(uint64 serviceId, uint256 amount, OrderResult result, uint256 feePaid)
         external
         onlyOrders
         returns (address operator)
@@ -367,7 +400,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         _totalReserved = uint96(total);
         uint256 score = _score(a);
         if (result == OrderResult.Succeeded) {
-            score = ReputationLib.afterSuccess(score, amount, a.amount);
+            score = ReputationLib.afterSuccess(score, amount, feePaid, a.amount);
             ++a.successes;
         } else if (result == OrderResult.Failed) {
             score = ReputationLib.afterFailure(score);
@@ -392,7 +425,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
             delete pendingTerms;
             emit TermsChanged(commissionBps_, restakingCapBps_);
         } else {
-            uint256 readyAt = block.timestamp + WITHDRAWAL_DELAY;
+            uint256 readyAt = block.timestamp + EXPOSURE_DELAY;
             pendingTerms = PendingTerms(commissionBps_, restakingCapBps_, uint40(readyAt));
             emit TermsQueued(commissionBps_, restakingCapBps_, readyAt);
         }
@@ -416,26 +449,31 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         // no reentrancy guard on the court's hooks: only the court calls them, and every court entry is guarded
         Allocation storage a = _allocations[serviceId];
         if (!a.live) revert NotAllocated(serviceId);
-        uint256 stake = uint256(_bondAssets) + _poolAssets;
-        uint256 pending = _pendingLiabilities;
-        if (sizing.fixedAmount != 0) return _reserveFixedSlash(serviceId, a, sizing.fixedAmount, stake, pending);
-        if (a.banned) revert OperatorBanned(serviceId);
         uint256 epoch = block.timestamp / sizing.window;
         uint256 windowSlashed = a.windowEpoch == epoch ? a.windowSlashed : 0;
-        amount = SlashMathLib.slashAmount(
-            Math.min(a.amount, stake),
-            a.pending,
-            windowSlashed,
-            stake > pending ? stake - pending : 0,
-            sizing.penaltyBps,
-            sizing.incidentCapBps,
-            sizing.windowCapBps
-        );
-        if (amount == 0) revert NothingToSlash(serviceId);
+        uint256 counted; // what counts toward the allocation's window cap
+        if (sizing.fixedAmount != 0) {
+            (amount, counted) = _sizeFixedSlash(a, sizing, windowSlashed);
+            if (amount == 0) return 0;
+        } else {
+            if (a.banned) revert OperatorBanned(serviceId);
+            (uint256 allocated, uint256 heldHere, uint256 available) = _slashRoom(a);
+            amount = SlashMathLib.slashAmount(
+                allocated,
+                heldHere,
+                windowSlashed,
+                available,
+                sizing.penaltyBps,
+                sizing.incidentCapBps,
+                sizing.windowCapBps
+            );
+            if (amount == 0) revert NothingToSlash(serviceId);
+            counted = amount;
+        }
         a.pending += uint96(amount);
         a.windowEpoch = uint40(epoch);
-        a.windowSlashed = uint96(windowSlashed + amount);
-        pending += amount;
+        a.windowSlashed = uint96(windowSlashed + counted);
+        uint256 pending = _pendingLiabilities + amount;
         _pendingLiabilities = pending.toUint96();
         emit SlashReserved(serviceId, amount, pending);
     }
@@ -459,7 +497,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
     {
         Allocation storage a = _allocations[serviceId];
         a.pending -= uint96(amount);
-        if (payees.ban) a.banned = true; // same word as `pending`: no extra write
+        if (payees.ban) a.banned = true; // same word as `pending`: no extra write (the weight is synced below)
         unchecked {
             ++a.slashCount; // same word again; resets the reputation on this service
         }
@@ -481,9 +519,13 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         (o.toClient, o.toReporter, o.toSink) = SlashMathLib.split(
             o.taken, payees.clientShareBps, payees.reporterShareBps, payees.client != address(0)
         );
-        if (o.toClient > 0) _asset.safeTransfer(payees.client, o.toClient);
-        if (o.toReporter > 0) _asset.safeTransfer(payees.reporter, o.toReporter);
-        if (o.toSink > 0) _asset.safeTransfer(payees.sink, o.toSink);
+        // a payee the token refuses (blacklisted, paused) is credited instead: it can never block this slash, nor
+        // every later slash of the vault queued behind it
+        _payOrCredit(payees.client, o.toClient);
+        _payOrCredit(payees.reporter, o.toReporter);
+        _payOrCredit(payees.sink, o.toSink);
+        // a banned operator earns nothing more on the service and no longer counts in its correlation base
+        if (payees.ban) _syncWeight(serviceId, a);
         // the court's SlashExecuted event carries this execution's amounts (one event, less gas)
     }
 
@@ -518,13 +560,19 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
         return (a.amount, a.pending, a.decrease, a.decreaseReadyAt);
     }
 
-    function slashableStake(uint64 serviceId) external view returns (uint256) {
+    /// @inheritdoc IOperatorVault
+    function exposure(uint64 serviceId) external view returns (uint256 increase, uint256 readyAt, uint256 weight) {
         Allocation storage a = _allocations[serviceId];
-        uint256 stake = totalStake();
-        uint256 pending = _pendingLiabilities;
-        uint256 allocated = Math.min(a.amount, stake);
-        uint256 room = allocated > a.pending ? allocated - a.pending : 0;
-        return Math.min(room, stake > pending ? stake - pending : 0);
+        return (a.increase, a.increaseReadyAt, a.weight);
+    }
+
+    function minimumBond() external view returns (uint256) {
+        return _minimumBond(_totalAllocated);
+    }
+
+    function slashableStake(uint64 serviceId) external view returns (uint256) {
+        (uint256 allocated, uint256 heldHere, uint256 available) = _slashRoom(_allocations[serviceId]);
+        return Math.min(allocated > heldHere ? allocated - heldHere : 0, available);
     }
 
     /// @inheritdoc IOperatorVault
@@ -596,25 +644,83 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, IOperatorVault {
 
     /* INTERNAL */
 
-    /// @dev An order's collateral slash: the reserved amount, held only to the stake that is actually slashable.
-    /// It neither counts toward nor is held to the correlation caps (it is a forfeit the operator agreed to), and a
-    /// ban does not stop it (the client is owed it). Returns 0 instead of reverting when nothing is left to take, so
-    /// an order's failure always settles.
-    function _reserveFixedSlash(
-        uint64 serviceId,
-        Allocation storage a,
-        uint256 fixedAmount,
-        uint256 stake,
-        uint256 pending
-    ) internal returns (uint256 amount) {
-        uint256 allocated = Math.min(a.amount, stake);
-        amount = Math.min(fixedAmount, allocated > a.pending ? allocated - a.pending : 0);
-        amount = Math.min(amount, stake > pending ? stake - pending : 0);
-        if (amount == 0) return 0;
-        a.pending += uint96(amount);
-        pending += amount;
-        _pendingLiabilities = pending.toUint96();
-        emit SlashReserved(serviceId, amount, pending);
+    /// @dev What a slash may still take on the allocation: the effective allocation min(limit, stake), what is held on
+    /// it (pending slashes and open orders' collateral, which is senior to every slash requested after it was
+    /// reserved) and the stake nothing holds vault-wide.
+    function _slashRoom(Allocation storage a)
+        internal
+        view
+        returns (uint256 allocated, uint256 heldHere, uint256 available)
+    {
+        uint256 stake = totalStake();
+        uint256 heldByVault = uint256(_pendingLiabilities) + _totalReserved;
+        allocated = Math.min(a.amount, stake);
+        heldHere = uint256(a.pending) + a.reserved;
+        available = stake > heldByVault ? stake - heldByVault : 0;
+    }
+
+    /// @dev An order's collateral slash: the reserved amount, held to the stake that is actually slashable and not
+    /// held by other orders. What the bond (beyond earlier pending slashes) covers is the operator's forfeit; what
+    /// falls on the pool counts toward and is held to the allocation's window cap like any other slash, so no order
+    /// (self-dealt or not) takes more of the delegated pool per window than a slash could. A ban does not stop it
+    /// (the client is owed it). Returns 0 when nothing is left to take, so a failure always settles.
+    function _sizeFixedSlash(Allocation storage a, SlashSizing calldata sizing, uint256 windowSlashed)
+        internal
+        view
+        returns (uint256 amount, uint256 fromPool)
+    {
+        (uint256 allocated, uint256 heldHere, uint256 available) = _slashRoom(a);
+        amount = Math.min(sizing.fixedAmount, allocated > heldHere ? allocated - heldHere : 0);
+        amount = Math.min(amount, available);
+        uint256 bond = _bondAssets;
+        uint256 pending = _pendingLiabilities;
+        uint256 fromBond = Math.min(amount, bond > pending ? bond - pending : 0);
+        uint256 windowCap = allocated * sizing.windowCapBps / BPS; // rounded down: the cap protects stakers
+        fromPool = Math.min(amount - fromBond, windowCap > windowSlashed ? windowCap - windowSlashed : 0);
+        amount = fromBond + fromPool;
+    }
+
+    /// @dev Reports the allocation's weight — min(limit, stake), 0 once banned — to the court (correlation base) and
+    /// the rewards (reward weight) when it changed: exposure and rewards follow real stake, not a stale limit.
+    function _syncWeight(uint64 serviceId, Allocation storage a) internal {
+        uint256 weight = a.banned ? 0 : Math.min(a.amount, totalStake());
+        uint256 old = a.weight;
+        if (weight == old) return;
+        a.weight = uint96(weight);
+        COURT.onAllocationChanged(serviceId, old, weight);
+    }
+
+    /// @dev The allocation checks of an increase: the service, the pipeline, ban and jail, the restaking cap, the
+    /// stake, and the operator's minimum bond for the exposure that results. Returns the new total allocated.
+    function _checkIncrease(uint64 serviceId, Allocation storage a, uint256 increase) internal view returns (uint256 total) {
+        uint256 pipeline = REGISTRY.pipelineLength(serviceId);
+        if (pipeline == 0) revert ServiceNotAllocatable(serviceId);
+        // a withdrawal must not outrun the slashing pipeline of any service the stake backs
+        if (WITHDRAWAL_DELAY < pipeline) revert DelayShorterThanPipeline(WITHDRAWAL_DELAY, pipeline);
+        if (a.banned) revert OperatorBanned(serviceId);
+        uint256 jailedUntil_ = a.jailedUntil;
+        if (jailedUntil_ > block.timestamp) revert OperatorJailed(serviceId, jailedUntil_);
+        total = _totalAllocated + increase;
+        uint256 stake = totalStake();
+        // the cap rounds down: it protects stakers from more restaking than they signed up for
+        uint256 cap = stake * _restakingCapBps / BPS;
+        if (total > cap) revert RestakingCapExceeded(total, cap);
+        // restaking spreads stake over services, but no one service may count more than the vault holds: it
+        // would inflate the service's allocated stake and dilute everyone's correlation penalty there
+        uint256 newAmount = a.amount + increase;
+        if (newAmount > stake) revert AllocationAboveStake(newAmount, stake);
+        uint256 minimum = _minimumBond(total);
+        if (_bondAssets < minimum) revert BondBelowMinimum(_bondAssets, minimum);
+    }
+
+    /// @dev The least bond the operator keeps while `allocated` is allocated: MIN_BOND_BPS of the exposure
+    /// min(allocated, stake), rounded up (it protects stakers).
+    function _minimumBond(uint256 allocated) internal view returns (uint256) {
+        return Math.mulDiv(Math.min(allocated, totalStake()), MIN_BOND_BPS, BPS, Math.Rounding.Ceil);
+    }
+
+    function _creditToken() internal view override returns (IERC20) {
+        return _asset;
     }
 
     /// @dev Collateral a new order may still reserve on the service: stake leaving by queued withdrawals (what they

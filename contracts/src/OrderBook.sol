@@ -132,9 +132,10 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         // the allocation's room (two storage words) is checked now; the vault-wide room when the bid is accepted
         (uint256 room, uint256 score) = IOperatorVault(vault).allocationTerms(params.serviceId);
         uint256 required = _required(params, price, score);
+        // `collateral` is the most the operator pledges; acceptance reserves exactly the requirement then
         if (collateral < required) revert CollateralBelowRequirement(collateral, required);
         // a vault that could reserve nothing here (unallocated, full, banned or jailed) may not hold the best bid
-        if (collateral > room || room == 0) revert CollateralUnavailable(collateral, room);
+        if (required > room || room == 0) revert CollateralUnavailable(required, room);
 
         Bid storage b = _bids[orderId][vault];
         if (b.price != 0 && price >= b.price) revert BidNotLower(price, b.price);
@@ -159,9 +160,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
             // a named order: its operator accepts within the window, at the order's price
             if (FACTORY.vaultOf(msg.sender) != params.vault) revert NotOrderOperator(msg.sender);
             if (block.timestamp > params.biddingEnds) revert AcceptanceClosed(orderId, params.biddingEnds);
-            uint256 price = o.price;
-            (, uint256 score) = IOperatorVault(params.vault).allocationTerms(params.serviceId);
-            _activate(orderId, params, o, params.vault, price, _required(params, price, score));
+            _activate(orderId, params, o, params.vault, o.price, type(uint256).max);
         } else {
             if (block.timestamp < params.biddingEnds) revert BiddingOpen(orderId, params.biddingEnds);
             _checkAcceptanceWindow(orderId, params);
@@ -235,7 +234,9 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         if (due == 0 && !exhausted) revert NothingToSettle(orderId);
         if (exhausted) {
             o.status = OrderStatus.Completed;
-            address operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Succeeded);
+            address operator = IOperatorVault(o.vault).releaseCollateral(
+                params.serviceId, o.collateral, OrderResult.Succeeded, _stakeFee(params, params.budget)
+            );
             _payLease(orderId, params, o, due, operator, false);
             emit OrderCompleted(orderId, o.paid);
         } else {
@@ -250,7 +251,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         Order storage o = _load(orderId, params, OrderStatus.Open);
         if (msg.sender != params.client) revert NotClient(msg.sender);
         o.status = OrderStatus.Cancelled;
-        IERC20(params.paymentToken).safeTransfer(params.client, params.budget);
+        _send(params.paymentToken, params.client, params.budget, false);
         emit OrderCancelled(orderId, params.budget);
     }
 
@@ -273,7 +274,8 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
             return;
         }
         o.status = OrderStatus.Cancelled;
-        address operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Cancelled);
+        address operator =
+            IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Cancelled, 0);
         if (_isLease(params)) {
             (uint256 due,) = _streamDue(params, o);
             if (due > 0) _payLease(orderId, params, o, due, operator, true);
@@ -361,8 +363,8 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     function _validate(OrderParams memory p) internal view {
         if (p.paymentToken == address(0)) revert InvalidOrder("paymentToken");
         if (p.budget == 0) revert InvalidOrder("budget");
-        // the collateral base is the price in the stake token; another token needs its value stated in stake units
-        if ((p.paymentToken == address(STAKE_TOKEN)) != (p.value == 0)) revert InvalidOrder("value");
+        // another token needs its value stated in stake units; in the stake token a stated value is a floor
+        if (p.paymentToken != address(STAKE_TOKEN) && p.value == 0) revert InvalidOrder("value");
         if (p.biddingEnds <= block.timestamp || p.biddingEnds > block.timestamp + MAX_DURATION) {
             revert InvalidOrder("biddingEnds");
         }
@@ -398,11 +400,13 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         return params.ratePerSecond > 0;
     }
 
-    /// @dev The order's value in stake-token units: a job's price, a lease's whole funds, or the stated value.
+    /// @dev The order's value in stake-token units: a job's price or a lease's whole funds, but never less than the
+    /// value the client stated (what the work is worth to it: a cargo, a deadline), so a dust bid must still back the
+    /// order with real collateral; for a foreign payment token, the stated value.
     function _required(OrderParams calldata params, uint256 price, uint256 score) internal view returns (uint256) {
         uint256 base = params.paymentToken != address(STAKE_TOKEN)
             ? params.value
-            : _isLease(params) ? params.budget : price;
+            : Math.max(_isLease(params) ? params.budget : price, params.value);
         return ReputationLib.requiredCollateral(base, params.collateralFactorBps, params.collateralFloorBps, score);
     }
 
@@ -419,20 +423,24 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         Order storage o,
         address vault,
         uint256 price,
-        uint256 collateral
+        uint256 pledge
     ) internal {
         if (!_isLease(params) && block.timestamp >= params.deadline) revert DeadlinePassed(orderId, params.deadline);
-        uint256 score = IOperatorVault(vault).reserveCollateral(params.serviceId, collateral);
-        // the reputation may have fallen since the bid (a failure, a slash): the bid must still cover the requirement
+        // exactly the requirement at acceptance, never more: a pledge above it cannot turn the order into a way to
+        // hand the vault's stake to a client (self-dealt or not); the reputation may have fallen since the bid (a
+        // failure, a slash, decay), and the pledge must still cover what is required now
+        (, uint256 score) = IOperatorVault(vault).allocationTerms(params.serviceId);
         uint256 required = _required(params, price, score);
-        if (collateral < required) revert CollateralBelowRequirement(collateral, required);
+        if (pledge < required) revert CollateralBelowRequirement(pledge, required);
+        IOperatorVault(vault).reserveCollateral(params.serviceId, required);
+        uint256 collateral = required;
         o.status = OrderStatus.Active;
         o.startedAt = uint40(block.timestamp);
         (o.vault, o.price) = (vault, uint96(price));
         o.collateral = uint96(collateral);
         // a job won below its budget gives the difference back now; a lease keeps all its funds to stream
         uint256 refund = _isLease(params) ? 0 : params.budget - price;
-        if (refund > 0) IERC20(params.paymentToken).safeTransfer(params.client, refund);
+        _send(params.paymentToken, params.client, refund, false);
         emit OrderAccepted(orderId, vault, price, collateral, refund);
     }
 
@@ -449,7 +457,9 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         address operator;
         if (last) {
             o.status = OrderStatus.Completed;
-            operator = IOperatorVault(o.vault).releaseCollateral(params.serviceId, o.collateral, OrderResult.Succeeded);
+            operator = IOperatorVault(o.vault).releaseCollateral(
+                params.serviceId, o.collateral, OrderResult.Succeeded, _stakeFee(params, price)
+            );
         } else {
             operator = IOperatorVault(o.vault).OPERATOR();
         }
@@ -496,7 +506,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         o.status = OrderStatus.Failed;
         address vault = o.vault;
         uint256 collateral = o.collateral;
-        address operator = IOperatorVault(vault).releaseCollateral(params.serviceId, collateral, OrderResult.Failed);
+        address operator = IOperatorVault(vault).releaseCollateral(params.serviceId, collateral, OrderResult.Failed, 0);
         if (_isLease(params)) {
             (uint256 due,) = _streamDue(params, o);
             if (due > 0) _payLease(orderId, params, o, due, operator, true);
@@ -544,9 +554,17 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         return fee;
     }
 
+    /// @dev Pushes a payment, or credits it (withdrawOwed) when asked to or when the token refuses the transfer: a
+    /// recipient a token blacklists can never turn delivered work into a failure nor block a refund.
     function _send(address token, address to, uint256 amount, bool credit) internal {
-        if (credit) _credit(token, to, amount);
-        else IERC20(token).safeTransfer(to, amount);
+        if (amount == 0) return;
+        if (credit || !IERC20(token).trySafeTransfer(to, amount)) _credit(token, to, amount);
+    }
+
+    /// @dev The stake-token fee an order of `amount` paid the service's stakers (rounded up per payment, so at least
+    /// this); a foreign token's fee goes to the service owner and proves nothing, so it counts as none.
+    function _stakeFee(OrderParams calldata params, uint256 amount) internal view returns (uint256) {
+        return params.paymentToken == address(STAKE_TOKEN) ? OrderMathLib.fee(amount, params.feeBps) : 0;
     }
 
     function _credit(address token, address to, uint256 amount) internal {

@@ -7,11 +7,13 @@ import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IOrderBook} from "./interfaces/IOrderBook.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title RewardsDistributor
 /// @notice Per-service reward-per-stake accumulators for fees and subsidy streams, paid to vaults in the stake token.
 contract RewardsDistributor is IRewardsDistributor {
     using SafeERC20 for IERC20;
+    using SafeCast for uint256;
 
     /// @dev Accumulator scale: rewards per wei of stake × 1e24. A distribution loses at most totalStake / 1e24 wei
     /// to rounding (stays here); a vault's checkpoint keeps 128 bits, exact while what it earns between two
@@ -33,9 +35,7 @@ contract RewardsDistributor is IRewardsDistributor {
         // word 2: read while a subsidy streams and by every distribution
         uint96 totalStake;
         uint40 lastUpdate;
-        uint96 subsidyBalance; // funded, not yet streamed
-        // word 3: read only when stake first arrives
-        uint96 held; // arrived while no stake was allocated
+        uint96 subsidyBalance; // funded (or arrived while nothing was allocated), not yet streamed
     }
 
     struct VaultRewards {
@@ -80,7 +80,7 @@ contract RewardsDistributor is IRewardsDistributor {
         TokenTransferLib.pullExact(STAKE_TOKEN, msg.sender, amount);
         ServiceRewards storage s = _update(serviceId);
         uint256 balance = s.subsidyBalance + amount;
-        s.subsidyBalance = uint96(balance);
+        s.subsidyBalance = balance.toUint96(); // reverts rather than truncate a funding above 2^96
         emit SubsidyFunded(serviceId, msg.sender, amount, balance);
     }
 
@@ -106,15 +106,8 @@ contract RewardsDistributor is IRewardsDistributor {
         uint256 total = s.totalStake - v.stake + newStake;
         s.totalStake = uint96(total);
         v.stake = uint96(newStake);
-        // rewards that arrived while nothing was allocated go to the first stake that is
-        if (total > 0 && s.held > 0) {
-            uint256 held = s.held;
-            s.held = 0;
-            _distribute(serviceId, s, held);
-            earned += _earned(s, v);
-        }
         if (earned > 0) {
-            v.accrued += uint96(earned);
+            v.accrued = (v.accrued + earned).toUint96();
             v.hasAccrued = true;
         }
         emit VaultStakeChanged(serviceId, vault, newStake, total);
@@ -152,10 +145,10 @@ contract RewardsDistributor is IRewardsDistributor {
     function serviceRewards(uint64 serviceId)
         external
         view
-        returns (uint256 accPerStake, uint256 totalStake, uint256 ratePerSecond, uint256 subsidyBalance, uint256 held)
+        returns (uint256 accPerStake, uint256 totalStake, uint256 ratePerSecond, uint256 subsidyBalance)
     {
         ServiceRewards memory s = _services[serviceId];
-        return (s.accPerStake, s.totalStake, s.ratePerSecond, s.subsidyBalance, s.held);
+        return (s.accPerStake, s.totalStake, s.ratePerSecond, s.subsidyBalance);
     }
 
     /* INTERNAL */
@@ -166,6 +159,11 @@ contract RewardsDistributor is IRewardsDistributor {
         s = _services[serviceId];
         uint256 rate = s.ratePerSecond;
         if (rate == 0) return s; // a claim without a stream reads one word here
+        if (s.totalStake == 0) {
+            // nothing streams to no stake: the subsidy waits for the first allocation
+            s.lastUpdate = uint40(block.timestamp);
+            return s;
+        }
         uint256 streamed = rate * (block.timestamp - s.lastUpdate);
         uint256 balance = s.subsidyBalance;
         if (streamed > balance) streamed = balance;
@@ -179,7 +177,10 @@ contract RewardsDistributor is IRewardsDistributor {
     function _distribute(uint64 serviceId, ServiceRewards storage s, uint256 amount) internal {
         uint256 total = s.totalStake;
         if (total == 0) {
-            s.held += uint96(amount);
+            // income that arrives while nothing is allocated joins the subsidy and streams at the service's rate:
+            // a first allocator made just after it takes only what streams while it is there, not all of it
+            s.subsidyBalance = (s.subsidyBalance + amount).toUint96();
+            emit SubsidyFunded(serviceId, msg.sender, amount, s.subsidyBalance);
             return;
         }
         // rounded down: the remainder stays in the contract, never owed to anyone (rewards round down)

@@ -93,6 +93,7 @@ contract ServiceRegistry is IServiceRegistry {
         onlyOwner(serviceId)
     {
         _validate(params, classes);
+        _checkClassesOnlySoften(serviceId, classes);
         PendingChange storage change = _pending[serviceId];
         uint256 readyAt = block.timestamp + PARAM_CHANGE_DELAY;
         change.readyAt = uint40(readyAt);
@@ -287,7 +288,9 @@ contract ServiceRegistry is IServiceRegistry {
             }
             signers >>= 1;
         }
-        if (total > 0) STAKE_TOKEN.safeTransfer(recipient, total);
+        // to the court, which pays the recipient or credits it if the token refuses: an operator the token blacklists
+        // cannot make the overturn that clears it revert
+        if (total > 0) STAKE_TOKEN.safeTransfer(msg.sender, total);
     }
 
     /* VIEWS */
@@ -365,7 +368,9 @@ contract ServiceRegistry is IServiceRegistry {
             c.activeCount -= 1;
             a.active = false;
         }
-        uint256 readyAt = block.timestamp + PARAM_CHANGE_DELAY;
+        // one second past the change delay: a report requested the moment the attester left can be resolved up to
+        // PARAM_CHANGE_DELAY later (a pipeline may equal it), and an overturn must still find the bond then
+        uint256 readyAt = block.timestamp + PARAM_CHANGE_DELAY + 1;
         a.exitReadyAt = uint40(readyAt);
         a.removalReadyAt = 0;
         emit AttesterExitRequested(serviceId, attester, readyAt);
@@ -374,6 +379,22 @@ contract ServiceRegistry is IServiceRegistry {
     function _pull(uint256 amount) internal {
         if (amount == 0) revert BondBelowMinimum(0, 1);
         TokenTransferLib.pullExact(STAKE_TOKEN, msg.sender, amount);
+    }
+
+    /// @dev A report names its class by id and is signed before it is submitted, so an id's terms may only soften:
+    /// a report signed for a 1% class can never be held until a change makes it 100% and a ban. Harsher terms need
+    /// a new id (classes can be added, never removed, so an id is never reused).
+    function _checkClassesOnlySoften(uint64 serviceId, ViolationClass[] calldata classes) internal view {
+        ViolationClass[] storage current = _classes[serviceId];
+        if (classes.length < current.length) revert ClassTermsHarsher(uint8(classes.length));
+        for (uint256 i; i < current.length; ++i) {
+            ViolationClass storage was = current[i];
+            ViolationClass calldata next = classes[i];
+            if (
+                next.basePenaltyBps > was.basePenaltyBps || next.jailDuration > was.jailDuration
+                    || (next.permanentBan && !was.permanentBan)
+            ) revert ClassTermsHarsher(uint8(i));
+        }
     }
 
     function _storeClasses(uint64 serviceId, ViolationClass[] memory classes) internal {

@@ -16,6 +16,7 @@ import {IRewardsDistributor} from "./interfaces/IRewardsDistributor.sol";
 import {SlashMathLib} from "./libraries/SlashMathLib.sol";
 import {SlashRecordLib} from "./libraries/SlashRecordLib.sol";
 import {TokenTransferLib} from "./libraries/TokenTransferLib.sol";
+import {StakeCredits} from "./base/StakeCredits.sol";
 import {
     SlashReport,
     Signature,
@@ -33,7 +34,7 @@ import {
 
 /// @title SlashingCourt
 /// @notice Reports → pending slashes fixed at request → dispute / resolution → execution in request order.
-contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
+contract SlashingCourt is EIP712, ReentrancyGuardTransient, StakeCredits, ISlashingCourt {
     using SafeERC20 for IERC20;
     using SlashRecordLib for uint256;
 
@@ -147,16 +148,24 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         if (msg.sender != ORDERS) revert NotOrderBook(msg.sender);
         bytes32 incidentId = bytes32(r.orderId | ORDER_INCIDENT_FLAG);
         slashId = _slashId(r.serviceId, r.vault, incidentId);
+        ServiceParams memory p = REGISTRY.serviceParams(r.serviceId);
+        // the collateral itself; what falls on the pool beyond the bond is held to the allocation's window cap
         amount = IOperatorVault(r.vault).reserveSlash(
             r.serviceId,
-            SlashSizing({penaltyBps: 0, incidentCapBps: 0, windowCapBps: 0, window: 1, fixedAmount: uint96(r.collateral)})
+            SlashSizing({
+                penaltyBps: 0,
+                incidentCapBps: 0,
+                windowCapBps: p.windowCapBps,
+                window: p.correlationWindow,
+                fixedAmount: uint96(r.collateral)
+            })
         );
         // nothing left to take (earlier slashes emptied the allocation): the order still fails, with no slash
         if (amount == 0) return (bytes32(0), 0);
         Queue storage q = _queues[r.vault];
         uint64 seq = q.tail;
         q.tail = seq + 1;
-        (SlashDetails memory d, uint256 disputeEnd) = _orderSlashDetails(r, incidentId, amount, seq);
+        (SlashDetails memory d, uint256 disputeEnd) = _orderSlashDetails(r, p, incidentId, amount, seq);
         _records[slashId] = SlashRecordLib.pack(SlashRecordLib.hashDetails(d), SlashStatus.Pending, disputeEnd, 0);
         emit SlashRequested(slashId, r.vault, r.serviceId, d, disputeEnd);
     }
@@ -200,6 +209,8 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
                 REGISTRY.serviceParams(details.serviceId).attesterPenaltyBps,
                 operator
             );
+            // the registry sent the penalties here: pay them to the operator the report wronged (or credit it)
+            _payOrCredit(operator, attestersSlashed);
             emit SlashOverturned(slashId, attestersSlashed);
             return;
         }
@@ -210,8 +221,11 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
         _records[slashId] = SlashRecordLib.pack(
             SlashRecordLib.hashDetails(upheld), SlashStatus.Upheld, record.disputeEnd(), record.resolveBy()
         );
-        // a dispute that fails pays its bond to the reporter who had to defend the report
-        if (details.disputeBond > 0) STAKE_TOKEN.safeTransfer(details.reporter, details.disputeBond);
+        // a dispute that fails pays its bond to the reporter who had to defend the report, in proportion to how much
+        // of the slash was upheld (rounded down); the operator gets the rest back. A token-refused payee is credited.
+        uint256 toReporter = uint256(details.disputeBond) * upheldAmount / details.amount;
+        _payOrCredit(details.reporter, toReporter);
+        _payOrCredit(IOperatorVault(details.vault).OPERATOR(), details.disputeBond - toReporter);
         emit SlashUpheld(slashId, upheld);
     }
 
@@ -381,12 +395,13 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
 
     /// @dev An order's collateral slash: all of it to the client, who also defends it (an upheld dispute's bond is
     /// paid to it); the reported class's jail or ban applies, none for a deadline failure.
-    function _orderSlashDetails(OrderSlashRequest calldata r, bytes32 incidentId, uint256 amount, uint64 seq)
-        internal
-        view
-        returns (SlashDetails memory d, uint256 disputeEnd)
-    {
-        ServiceParams memory p = REGISTRY.serviceParams(r.serviceId);
+    function _orderSlashDetails(
+        OrderSlashRequest calldata r,
+        ServiceParams memory p,
+        bytes32 incidentId,
+        uint256 amount,
+        uint64 seq
+    ) internal view returns (SlashDetails memory d, uint256 disputeEnd) {
         ViolationClass memory vc;
         if (r.classId != NO_CLASS) vc = REGISTRY.violationClasses(r.serviceId)[r.classId];
         d = SlashDetails({
@@ -426,7 +441,11 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, ISlashingCourt {
 
     function _refundDisputeBond(SlashDetails calldata details) internal returns (address operator) {
         operator = IOperatorVault(details.vault).OPERATOR();
-        if (details.disputeBond > 0) STAKE_TOKEN.safeTransfer(operator, details.disputeBond);
+        _payOrCredit(operator, details.disputeBond);
+    }
+
+    function _creditToken() internal view override returns (IERC20) {
+        return STAKE_TOKEN;
     }
 
     function _load(SlashDetails calldata details) internal view returns (bytes32 slashId, uint256 record) {

@@ -13,8 +13,11 @@ contract VaultFactory is IVaultFactory {
     IServiceRegistry public immutable REGISTRY;
     ISlashingCourt public immutable COURT;
     uint32 public immutable MIN_WITHDRAWAL_DELAY;
-    /// @notice Equal to the registry's PARAM_CHANGE_DELAY: stakers can always leave before a change applies.
+    /// @notice Half the registry's PARAM_CHANGE_DELAY: a staker who asks to leave within a withdrawal delay of a
+    /// service change being queued is paid before it applies (as with a vault's exposure delay, 2 × its delay).
     uint32 public immutable MAX_WITHDRAWAL_DELAY;
+    /// @notice The least share of a vault's exposure its operator's first-loss bond must be (see OperatorVault).
+    uint16 public immutable MIN_BOND_BPS;
     /// @notice Holds the vault's creation code (see VaultBlueprint).
     address public immutable VAULT_BLUEPRINT;
 
@@ -22,14 +25,24 @@ contract VaultFactory is IVaultFactory {
     mapping(address => address) public vaultOf;
     address[] internal _vaults;
 
-    constructor(IERC20 stakeToken, IServiceRegistry registry, ISlashingCourt court, uint32 minDelay, address blueprint) {
+    constructor(
+        IERC20 stakeToken,
+        IServiceRegistry registry,
+        ISlashingCourt court,
+        uint32 minDelay,
+        address blueprint,
+        uint16 minBondBps
+    ) {
         if (blueprint.code.length < 2) revert InvalidBlueprint(blueprint);
+        // at least 1%: a deployment cannot make the operator's first loss optional
+        if (minBondBps < 100 || minBondBps > 10_000) revert InvalidTerms("minBondBps");
+        MIN_BOND_BPS = minBondBps;
         VAULT_BLUEPRINT = blueprint;
         STAKE_TOKEN = stakeToken;
         REGISTRY = registry;
         COURT = court;
         // read, not passed: a withdrawal can never be slower than the notice stakers get of a service change
-        uint32 maxDelay = registry.PARAM_CHANGE_DELAY();
+        uint32 maxDelay = registry.PARAM_CHANGE_DELAY() / 2;
         if (minDelay > maxDelay) revert InvalidDelay(minDelay, 0, maxDelay);
         MIN_WITHDRAWAL_DELAY = minDelay;
         MAX_WITHDRAWAL_DELAY = maxDelay;

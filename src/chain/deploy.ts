@@ -28,9 +28,11 @@ import type { SuretyAddresses, SuretyWalletClient } from '../sdk/types.ts'
 export type DeployOptions = {
   /** Use an existing ERC-20 as collateral; otherwise a mintable test token is deployed. */
   stakeToken?: Address
-  /** Delay for any change that could hurt stakers; also the longest vault withdrawal delay. */
+  /** Delay for any change that could hurt stakers; twice the longest vault withdrawal delay. */
   paramChangeDelay?: number
   minWithdrawalDelay?: number
+  /** The least share (bps) of a vault's exposure its operator's bond must be: 1,000 (10%) by default. */
+  minBondBps?: number
 }
 
 /** Addresses for the deployer's client before anything is deployed (deploying needs a client, not addresses). */
@@ -47,6 +49,7 @@ export function placeholderAddresses(deployer: Address): SuretyAddresses {
 
 export const DEFAULT_PARAM_CHANGE_DELAY = 14 * 24 * 3600
 export const DEFAULT_MIN_WITHDRAWAL_DELAY = 3600
+export const DEFAULT_MIN_BOND_BPS = 1000
 
 async function deployContract(
   publicClient: PublicClient,
@@ -104,6 +107,7 @@ export async function deploySurety(
       court,
       minDelay,
       blueprint,
+      options.minBondBps ?? DEFAULT_MIN_BOND_BPS,
     ]),
     await deployContract(publicClient, wallet, slashingCourtAbi, slashingCourtBytecode, [
       stakeToken,

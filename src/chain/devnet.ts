@@ -25,6 +25,8 @@ import { type Seeder, seedDemoOrders, seedService, seedVault } from './seed.ts'
 
 export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
 const HOUR = 3600
+/** How far in the past the devnet chain starts: more than the demo vaults' exposure delay (2 × 24 h). */
+const DEVNET_HISTORY_SECONDS = 3 * 24 * HOUR
 
 export type DevnetOptions = { port?: number; manifestDir?: string; seed?: boolean }
 export type Devnet = {
@@ -48,7 +50,14 @@ export function devnetServiceParams(resolver: `0x${string}`): ServiceParams {
 }
 
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
-  const anvil = await startAnvil({ port: options.port ?? 8545, accounts: 20 })
+  // the chain starts in the past: the demo vaults' allocations wait out their exposure delay (twice the withdrawal
+  // delay) while the world is seeded, and the clock is brought to the present before the demo orders open
+  const genesis = Math.floor(Date.now() / 1000) - DEVNET_HISTORY_SECONDS
+  const anvil = await startAnvil({
+    port: options.port ?? 8545,
+    accounts: 20,
+    extraArgs: ['--timestamp', String(genesis)],
+  })
   try {
     const chainId = 31337
     const accounts = Array.from({ length: 20 }, (_, i) =>
@@ -64,7 +73,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       account: accounts[0]!,
       addresses: placeholderAddresses(accounts[0]!.address),
     })
-    const paramChangeDelay = 24 * HOUR
+    const paramChangeDelay = 48 * HOUR // twice the demo vaults' withdrawal delay, the longest a vault may have
     const addresses = await deploySurety(publicClient, deployer.wallet, {
       paramChangeDelay,
       minWithdrawalDelay: HOUR,
@@ -102,8 +111,18 @@ async function seedDemoWorld(
   accounts: Account[],
 ) {
   const clients = new Map<string, SuretyClient>()
+  const request = (method: string, params: unknown[]) =>
+    fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    })
   const seeder: Seeder = {
     addresses,
+    travel: async (seconds) => {
+      await request('evm_increaseTime', [Number(seconds)])
+      await request('evm_mine', [])
+    },
     clientFor: (account) => {
       let c = clients.get(account.address)
       if (!c) {
@@ -155,6 +174,10 @@ async function seedDemoWorld(
     await approveStake(seeder.clientFor(operator), { spender: addresses.court, amount: maxUint256 })
     vaults.push(vault)
   }
+  // back to the present: what happens from here on is stamped with wall-clock time
+  const latest = await seeder.clientFor(accounts[0]!).public.getBlock()
+  const now = Math.floor(Date.now() / 1000)
+  if (now > Number(latest.timestamp)) await request('evm_mine', [now])
   // a named job operator 1 has accepted and an intent operator 2 has bid on
   const orders = await seedDemoOrders(seeder, {
     client: accounts[15]!,

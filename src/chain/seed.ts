@@ -7,6 +7,7 @@ import { type Account, type Address, keccak256, maxUint256, parseEther, toHex } 
 import {
   acceptOrder,
   allocate,
+  applyAllocation,
   approveStake,
   bidOnOrder,
   createService,
@@ -22,8 +23,15 @@ import {
 } from '../sdk/index.ts'
 import type { ServiceParams, SuretyAddresses, SuretyClient, ViolationClass } from '../sdk/types.ts'
 
-/** Whatever can hand out a signing client per account for one deployment (a test world, the devnet). */
-export type Seeder = { addresses: SuretyAddresses; clientFor: (account: Account) => SuretyClient }
+/**
+ * Whatever can hand out a signing client per account for one deployment (a test world, the devnet), and move a
+ * local chain's time forward (allocations apply only after the vault's exposure delay).
+ */
+export type Seeder = {
+  addresses: SuretyAddresses
+  clientFor: (account: Account) => SuretyClient
+  travel?: (seconds: number | bigint) => Promise<void>
+}
 
 /** Creates a service owned by `owner` and has every founding attester approve the registry and post `attesterBond`. */
 export async function seedService(
@@ -60,7 +68,10 @@ export type SeedVaultOptions = {
   allocations?: { serviceId: bigint; amount: bigint }[]
 }
 
-/** Creates `operator`'s vault, posts its bond, takes each delegation and allocates, in that order. */
+/**
+ * Creates `operator`'s vault, posts its bond, takes each delegation and allocates, in that order. Allocations are
+ * queued, then the seeder's clock is moved past the vault's exposure delay and they are applied.
+ */
 export async function seedVault(
   seeder: Seeder,
   operator: Account,
@@ -81,10 +92,23 @@ export async function seedVault(
     await approveStake(staker, { spender: vault, amount: maxUint256 })
     await deposit(staker, { vault, assets: d.assets })
   }
-  for (const a of options.allocations ?? []) {
+  const allocations = options.allocations ?? []
+  for (const a of allocations) {
     await allocate(client, { vault, serviceId: a.serviceId, increase: a.amount })
   }
+  if (allocations.length > 0) {
+    await waitOutExposureDelay(seeder, options.withdrawalDelay)
+    for (const a of allocations) await applyAllocation(client, { vault, serviceId: a.serviceId })
+  }
   return vault
+}
+
+/** Moves a local chain past an exposure delay (twice `withdrawalDelay`); a seeder without a clock cannot. */
+export async function waitOutExposureDelay(seeder: Seeder, withdrawalDelay: number | bigint): Promise<void> {
+  if (!seeder.travel) {
+    throw new Error('seeding allocations needs a chain whose time can be moved (anvil): they apply after a delay')
+  }
+  await seeder.travel(2n * BigInt(withdrawalDelay))
 }
 
 export type SeedDemoOrdersOptions = {

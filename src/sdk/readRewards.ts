@@ -6,22 +6,21 @@ export type ServiceRewardsView = {
   accPerStake: bigint
   totalStake: bigint
   ratePerSecond: bigint
+  /** Funded subsidy not yet streamed, including income that arrived while nothing was allocated. */
   subsidyBalance: bigint
-  /** Rewards that arrived while nothing was allocated; paid to the first stake that allocates. */
-  held: bigint
 }
 
 export async function readServiceRewards(
   reader: SuretyReader,
   serviceId: bigint,
 ): Promise<ServiceRewardsView> {
-  const [accPerStake, totalStake, ratePerSecond, subsidyBalance, held] = await reader.public.readContract({
+  const [accPerStake, totalStake, ratePerSecond, subsidyBalance] = await reader.public.readContract({
     address: reader.addresses.rewards,
     abi: rewardsDistributorAbi,
     functionName: 'serviceRewards',
     args: [serviceId],
   })
-  return { accPerStake, totalStake, ratePerSecond, subsidyBalance, held }
+  return { accPerStake, totalStake, ratePerSecond, subsidyBalance }
 }
 
 /** What a vault would receive from claimRewards on a service now (before the operator's commission). */

@@ -19,6 +19,10 @@ export type VaultView = {
   totalAllocated: bigint
   commissionBps: number
   restakingCapBps: number
+  /** Seconds an exposure increase (allocation, restaking cap) waits: twice the withdrawal delay. */
+  exposureDelay: number
+  /** The least bond the operator must keep for what it has allocated (MIN_BOND_BPS of the exposure). */
+  minimumBond: bigint
 }
 
 /** One vault's state and its derived read model, in a single multicall-free batch of reads. */
@@ -30,17 +34,29 @@ export async function readVault(reader: SuretyReader, vault: Address): Promise<V
       functionName,
       args,
     } as any) as Promise<any>
-  const [totals, totalSupply, operator, delay, totalAllocated, commissionBps, restakingCapBps, sharePrice] =
-    await Promise.all([
-      read('totals'),
-      read('totalSupply'),
-      read('OPERATOR'),
-      read('WITHDRAWAL_DELAY'),
-      read('totalAllocated'),
-      read('commissionBps'),
-      read('restakingCapBps'),
-      read('previewRedeem', [10n ** 18n]),
-    ])
+  const [
+    totals,
+    totalSupply,
+    operator,
+    delay,
+    totalAllocated,
+    commissionBps,
+    restakingCapBps,
+    sharePrice,
+    exposureDelay,
+    minimumBond,
+  ] = await Promise.all([
+    read('totals'),
+    read('totalSupply'),
+    read('OPERATOR'),
+    read('WITHDRAWAL_DELAY'),
+    read('totalAllocated'),
+    read('commissionBps'),
+    read('restakingCapBps'),
+    read('previewRedeem', [10n ** 18n]),
+    read('EXPOSURE_DELAY'),
+    read('minimumBond'),
+  ])
   const [bondAssets, poolAssets, pendingLiabilities, queuedShares] = totals as [
     bigint,
     bigint,
@@ -61,6 +77,8 @@ export async function readVault(reader: SuretyReader, vault: Address): Promise<V
     totalAllocated,
     commissionBps: Number(commissionBps),
     restakingCapBps: Number(restakingCapBps),
+    exposureDelay: Number(exposureDelay),
+    minimumBond,
   }
 }
 
@@ -70,8 +88,13 @@ export type AllocationView = {
   pendingSlashes: bigint
   queuedDecrease: bigint
   decreaseReadyAt: bigint
-  /** What a new slash on this service could still take now. */
+  /** What a new slash on this service could still take now (orders' collateral is held like pending slashes). */
   slashableStake: bigint
+  /** An increase queued by `allocate`, and when `applyAllocation` may apply it (0 when none is queued). */
+  queuedIncrease: bigint
+  increaseReadyAt: bigint
+  /** What the court and the rewards count: min(allocation, stake) as last synced, 0 once banned. */
+  weight: bigint
 }
 
 export async function readAllocation(
@@ -79,7 +102,7 @@ export async function readAllocation(
   vault: Address,
   serviceId: bigint,
 ): Promise<AllocationView> {
-  const [[amount, pending, decrease, readyAt], slashable] = await Promise.all([
+  const [[amount, pending, decrease, readyAt], slashable, [increase, increaseReadyAt, weight]] = await Promise.all([
     reader.public.readContract({
       address: vault,
       abi: operatorVaultAbi,
@@ -92,6 +115,12 @@ export async function readAllocation(
       functionName: 'slashableStake',
       args: [serviceId],
     }),
+    reader.public.readContract({
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName: 'exposure',
+      args: [serviceId],
+    }),
   ])
   return {
     serviceId,
@@ -100,6 +129,9 @@ export async function readAllocation(
     queuedDecrease: decrease,
     decreaseReadyAt: readyAt,
     slashableStake: slashable,
+    queuedIncrease: increase,
+    increaseReadyAt,
+    weight,
   }
 }
 

@@ -62,7 +62,9 @@ export async function createWorld(options: DeployOptions & { accounts?: number }
   })
   let addresses: SuretyAddresses
   try {
-    addresses = await deploySurety(publicClient, deployerClient.wallet, options)
+    // the fixtures give operators small bonds so that slashes reach the delegated pool; the world deploys with a
+    // 1% minimum bond for them, and the tests of the minimum itself deploy with the 10% default
+    addresses = await deploySurety(publicClient, deployerClient.wallet, { minBondBps: 100, ...options })
   } catch (error) {
     await anvil.stop()
     throw error

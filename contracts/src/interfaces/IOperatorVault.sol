@@ -39,7 +39,11 @@ interface IOperatorVault {
     error ShareSupplyTooLarge();
     error NotOrderBook(address caller);
     error CollateralUnavailable(uint64 serviceId, uint256 amount, uint256 room);
-    error StakeHeldByOrders(uint256 stakeAfter, uint256 held);
+    error PoolSlashPending(uint256 uncovered);
+    error BondWithdrawalExpired(uint256 expiredAt);
+    error BondBelowMinimum(uint256 bond, uint256 minimum);
+    error NoAllocationQueued(uint64 serviceId);
+    error AllocationNotReady(uint64 serviceId, uint256 readyAt);
     error AllocationHeldByOrders(uint64 serviceId, uint256 remaining, uint256 held);
 
     /* EVENTS */
@@ -49,6 +53,7 @@ interface IOperatorVault {
     event BondDeposited(uint256 amount, uint256 bond);
     event BondWithdrawalRequested(uint256 amount, uint256 readyAt);
     event BondWithdrawn(uint256 requested, uint256 paid, uint256 bond);
+    event AllocationQueued(uint64 indexed serviceId, uint256 increase, uint256 readyAt);
     event Allocated(uint64 indexed serviceId, uint256 amount, uint256 totalAllocated);
     event DeallocationRequested(uint64 indexed serviceId, uint256 decrease, uint256 readyAt);
     event Deallocated(uint64 indexed serviceId, uint256 decrease, uint256 amount, uint256 totalAllocated);
@@ -61,26 +66,39 @@ interface IOperatorVault {
     event CollateralReleased(uint64 indexed serviceId, uint256 amount, OrderResult result, uint256 score);
 
     /// @notice Deposits `assets` of the stake token into the pool; mints shares to `receiver` (rounded down).
+    /// Refused (PoolSlashPending) while pending slashes exceed the bond: they would price the pool below its value
+    /// if overturned.
     function deposit(uint256 assets, address receiver) external returns (uint256 shares);
 
     /// @notice Queues `shares` of the caller for withdrawal; they stop moving and stay slashable.
     /// @return id The request's id, used with the caller's address to claim.
     function requestWithdrawal(uint256 shares) external returns (uint64 id);
 
-    /// @notice Pays a matured withdrawal at min(rate at request, rate now), net of pending slashes.
+    /// @notice Pays a matured withdrawal at min(value at request before pending slashes, value now net of pending
+    /// slashes). Never held by orders: a staker who asked to leave is paid after the withdrawal delay.
     function claimWithdrawal(uint64 id, address receiver) external returns (uint256 assets);
 
     /// @notice Operator adds to its first-loss bond.
     function depositBond(uint256 amount) external;
 
-    /// @notice Operator queues a bond withdrawal; the bond stays slashable until claimed.
+    /// @notice Operator queues a bond withdrawal (replacing any earlier one); the bond stays slashable until claimed.
     function requestBondWithdrawal(uint256 amount) external;
 
-    /// @notice Operator claims a matured bond withdrawal, at most the bond net of pending slashes.
+    /// @notice Operator claims a matured bond withdrawal within BOND_CLAIM_WINDOW of maturing: at most the bond
+    /// beyond pending slashes, orders' collateral and the minimum bond (MIN_BOND_BPS of the exposure).
     function claimBondWithdrawal() external returns (uint256 paid);
 
-    /// @notice Raises the allocation to a service now: the sum up to the restaking cap, each one up to the stake.
+    /// @notice Queues an increase of the allocation to a service (replacing a queued one); it applies after
+    /// EXPOSURE_DELAY (twice the withdrawal delay), so stakers can leave before any new exposure exists.
     function allocate(uint64 serviceId, uint256 increase) external;
+
+    /// @notice Applies a matured increase: the sum up to the restaking cap, each one up to the stake, the bond at
+    /// least MIN_BOND_BPS of the exposure. Anyone may call.
+    function applyAllocation(uint64 serviceId) external;
+
+    /// @notice Brings the allocation's weight (rewards, correlation base) to min(limit, stake), 0 once banned.
+    /// Anyone may call: a vault whose stake fell below its limit must not keep earning on stake it no longer has.
+    function syncAllocation(uint64 serviceId) external;
 
     /// @notice Queues a decrease; it waits out the service's slashing pipeline.
     function requestDeallocation(uint64 serviceId, uint256 decrease) external;
@@ -101,7 +119,11 @@ interface IOperatorVault {
 
     /// @notice Releases an order's collateral and records its result in the reputation. Order book only.
     /// @return operator Who is paid for the order.
-    function releaseCollateral(uint64 serviceId, uint256 amount, OrderResult result) external returns (address operator);
+    /// @param feePaid The stake-token fee the order paid to the service's stakers: with the collateral, it weighs a
+    /// success (a free or dust order earns no reputation).
+    function releaseCollateral(uint64 serviceId, uint256 amount, OrderResult result, uint256 feePaid)
+        external
+        returns (address operator);
 
     /// @notice Changes commission and restaking cap; decreases apply now, increases after the withdrawal delay.
     function setTerms(uint16 commissionBps, uint32 restakingCapBps) external;
@@ -137,6 +159,11 @@ interface IOperatorVault {
         view
         returns (uint256 amount, uint256 pending, uint256 decrease, uint256 decreaseReadyAt);
     function slashableStake(uint64 serviceId) external view returns (uint256);
+    /// @notice The queued allocation increase, when it may apply, and the weight the court and rewards count.
+    function exposure(uint64 serviceId) external view returns (uint256 increase, uint256 readyAt, uint256 weight);
+    /// @notice The least bond the operator must keep for what it has allocated.
+    function minimumBond() external view returns (uint256);
+    function EXPOSURE_DELAY() external view returns (uint256);
     function isBanned(uint64 serviceId) external view returns (bool);
     function jailedUntil(uint64 serviceId) external view returns (uint256);
     /// @notice Collateral a new order could reserve on the service now, and the reputation that sizes it.

@@ -5,7 +5,7 @@ pragma solidity 0.8.28;
 /// @notice Streams each service's order fees and subsidy to the stake allocated to it, through a reward-per-stake
 /// accumulator: O(1) per update and per claim, whatever the number of vaults or stakers.
 /// Warning: rewards are weighted by allocation limits as reported by vaults; while a service has no allocated stake,
-/// what arrives is held and distributed to the first stake that allocates.
+/// what arrives joins the subsidy balance and streams at the service's rate once stake is allocated.
 interface IRewardsDistributor {
     error OnlyCourt(address caller);
     error OnlyOrderBook(address caller);
@@ -42,5 +42,5 @@ interface IRewardsDistributor {
     function serviceRewards(uint64 serviceId)
         external
         view
-        returns (uint256 accPerStake, uint256 totalStake, uint256 ratePerSecond, uint256 subsidyBalance, uint256 held);
+        returns (uint256 accPerStake, uint256 totalStake, uint256 ratePerSecond, uint256 subsidyBalance);
 }

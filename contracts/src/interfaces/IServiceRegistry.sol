@@ -28,6 +28,7 @@ interface IServiceRegistry {
     error OnlyCourt(address caller);
     error NoRemovalQueued(uint64 serviceId, address attester);
     error ReceivedLessThanSent(uint256 expected, uint256 received);
+    error ClassTermsHarsher(uint8 classId);
 
     /* EVENTS */
     event ServiceCreated(uint64 indexed serviceId, address indexed owner, ServiceParams params, ViolationClass[] classes);

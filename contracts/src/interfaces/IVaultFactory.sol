@@ -20,4 +20,5 @@ interface IVaultFactory {
     function vaultOf(address operator) external view returns (address);
     function allVaults() external view returns (address[] memory);
     function VAULT_BLUEPRINT() external view returns (address);
+    function MIN_BOND_BPS() external view returns (uint16);
 }

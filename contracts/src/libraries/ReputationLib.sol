@@ -13,6 +13,9 @@ library ReputationLib {
     /// @notice ...in full when its collateral is at least this share (bps) of the allocation, in proportion below:
     /// dust orders cannot farm a reputation.
     uint256 internal constant FULL_STEP_COLLATERAL_BPS = 100;
+    /// @notice ...and only when the stake-token fee it paid the service's stakers is at least this share (bps) of
+    /// the allocation, in proportion below: collateral pledged for a few seconds costs nothing, a fee does.
+    uint256 internal constant FULL_STEP_FEE_BPS = 1;
     /// @notice A failure keeps this share (bps) of the score.
     uint256 internal constant FAILURE_KEEP_BPS = 5_000;
 
@@ -26,15 +29,27 @@ library ReputationLib {
         return score * (2 * HALF_LIFE - rest) / (2 * HALF_LIFE);
     }
 
-    function afterSuccess(uint256 score, uint256 collateral, uint256 allocation) internal pure returns (uint256) {
-        uint256 weightBps = successWeightBps(collateral, allocation);
+    function afterSuccess(uint256 score, uint256 collateral, uint256 fee, uint256 allocation)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 weightBps = successWeightBps(collateral, fee, allocation);
         return score + (MAX_SCORE - score) * SUCCESS_STEP_BPS * weightBps / (MAX_SCORE * MAX_SCORE);
     }
 
-    /// @notice How much of a full success step an order earns: collateral / (1% of the allocation), at most 100%.
-    function successWeightBps(uint256 collateral, uint256 allocation) internal pure returns (uint256) {
-        if (allocation == 0) return MAX_SCORE;
-        uint256 weight = collateral * MAX_SCORE * MAX_SCORE / (allocation * FULL_STEP_COLLATERAL_BPS);
+    /// @notice How much of a full success step an order earns, the lesser of collateral / (1% of the allocation) and
+    /// fee / (0.01% of the allocation), at most 100% (rounded down).
+    function successWeightBps(uint256 collateral, uint256 fee, uint256 allocation) internal pure returns (uint256) {
+        if (allocation == 0) return 0;
+        uint256 byCollateral = _share(collateral, allocation, FULL_STEP_COLLATERAL_BPS);
+        uint256 byFee = _share(fee, allocation, FULL_STEP_FEE_BPS);
+        return byCollateral < byFee ? byCollateral : byFee;
+    }
+
+    function _share(uint256 amount, uint256 allocation, uint256 fullStepBps) private pure returns (uint256) {
+        // amount < 2^96 and allocation < 2^96: the products stay far below 2^256
+        uint256 weight = amount * MAX_SCORE * MAX_SCORE / (allocation * fullStepBps);
         return weight > MAX_SCORE ? MAX_SCORE : weight;
     }
 

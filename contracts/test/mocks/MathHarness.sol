@@ -62,8 +62,12 @@ contract MathHarness {
         return ReputationLib.decay(score, elapsed);
     }
 
-    function afterSuccess(uint256 score, uint256 collateral, uint256 allocation) external pure returns (uint256) {
-        return ReputationLib.afterSuccess(score, collateral, allocation);
+    function afterSuccess(uint256 score, uint256 collateral, uint256 paidFee, uint256 allocation)
+        external
+        pure
+        returns (uint256)
+    {
+        return ReputationLib.afterSuccess(score, collateral, paidFee, allocation);
     }
 
     function afterFailure(uint256 score) external pure returns (uint256) {

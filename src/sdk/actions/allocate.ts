@@ -6,7 +6,10 @@ import type { SuretyClient, TxResult } from '../types.ts'
 export type AllocateParameters = { vault: Address; serviceId: bigint; increase: bigint }
 export type AllocateReturnType = TxResult<undefined>
 
-/** The operator raises its allocation to a service, up to the restaking cap. */
+/**
+ * The operator queues an increase of its allocation to a service (replacing one already queued). It applies after
+ * the vault's EXPOSURE_DELAY (twice its withdrawal delay) with `applyAllocation`, so stakers can leave first.
+ */
 export async function allocate(
   client: SuretyClient,
   params: AllocateParameters,
