@@ -184,10 +184,12 @@ describe('the TypeScript formulas equal the Solidity libraries', () => {
       const allocation = rng.next() < 0.05 ? 0n : amount(rng)
       const collateral =
         rng.next() < 0.2 ? 0n : (allocation * BigInt(rng.int(300))) / 10_000n + BigInt(rng.int(3))
+      // fees from none through the 0.01% of the allocation that earns a full step, to above it
+      const fee = rng.next() < 0.2 ? 0n : (allocation * BigInt(rng.int(3))) / 10_000n + BigInt(rng.int(3))
       assert.equal(
-        await callOrRevert('afterSuccess', [s, collateral, allocation]),
-        modelOrRevert(() => afterSuccess(s, collateral, allocation)),
-        `afterSuccess(${s}, ${collateral}, ${allocation})`,
+        await callOrRevert('afterSuccess', [s, collateral, fee, allocation]),
+        modelOrRevert(() => afterSuccess(s, collateral, fee, allocation)),
+        `afterSuccess(${s}, ${collateral}, ${fee}, ${allocation})`,
       )
       assert.equal(await call('afterFailure', [s]), afterFailure(s), `afterFailure(${s})`)
       const base = rng.next() < 0.1 ? BigInt(rng.int(3)) : amount(rng)
@@ -209,10 +211,12 @@ describe('the TypeScript formulas equal the Solidity libraries', () => {
     for (let i = 0; i < CASES; i++) {
       const r = rng.next()
       if (r < 0.6) {
-        // mostly full steps (collateral ≥ 1% of the allocation), now and then a dust order's partial one
-        const [collateral, allocation] = rng.next() < 0.7 ? [1n, 100n] : [BigInt(rng.int(100)), 10_000n]
-        onChain = await call('afterSuccess', [onChain, collateral, allocation])
-        model = afterSuccess(model, collateral, allocation)
+        // mostly full steps (collateral ≥ 1% and fee ≥ 0.01% of the allocation), now and then a dust order's or
+        // a fee-less order's partial one
+        const [collateral, fee, allocation] =
+          rng.next() < 0.7 ? [1n, 1n, 100n] : [BigInt(rng.int(100)), BigInt(rng.int(2)), 10_000n]
+        onChain = await call('afterSuccess', [onChain, collateral, fee, allocation])
+        model = afterSuccess(model, collateral, fee, allocation)
       } else if (r < 0.75) {
         onChain = await call('afterFailure', [onChain])
         model = afterFailure(model)

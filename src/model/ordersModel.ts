@@ -17,7 +17,7 @@ import { addr, fail, ZERO_ADDRESS } from './modelRevert.ts'
 import { milestoneAmount, milestoneCount, NO_CLASS, orderFee, validMilestones } from './orderMath.ts'
 import type { ModelSlash, ProtocolModel } from './protocolModel.ts'
 import { requiredCollateral } from './reputation.ts'
-import { min } from './sharesMath.ts'
+import { max, min } from './sharesMath.ts'
 
 /** The longest an order may run (OrderBook.MAX_DURATION). */
 export const MAX_DURATION = 365n * 86_400n
@@ -184,8 +184,8 @@ export class OrderBookModel {
   private validate(p: ModelOrderParams, now: bigint) {
     if (addr(p.paymentToken) === ZERO_ADDRESS) fail('InvalidOrder') // paymentToken
     if (p.budget === 0n) fail('InvalidOrder') // budget
-    // the collateral base is the price in the stake token; another token states its value in stake units
-    if (this.protocol.isStakeToken(p.paymentToken) !== (p.value === 0n)) fail('InvalidOrder') // value
+    // another token states its value in stake units; in the stake token a stated value is a floor
+    if (!this.protocol.isStakeToken(p.paymentToken) && p.value === 0n) fail('InvalidOrder') // value
     if (p.biddingEnds <= now || p.biddingEnds > now + MAX_DURATION) fail('InvalidOrder') // biddingEnds
     if (isLease(p)) {
       if (p.deadline !== 0n) fail('InvalidOrder') // deadline
@@ -216,9 +216,11 @@ export class OrderBookModel {
     if (!vault) return fail('NotAnOperator')
     // the allocation's room is checked now, the vault-wide room when the bid is accepted
     const { room, score } = this.protocol.allocationTerms(vault, params.serviceId, now)
-    if (collateral < this.required(params, price, score)) fail('CollateralBelowRequirement')
+    // `collateral` is the most the operator pledges; acceptance reserves exactly the requirement then
+    const required = this.required(params, price, score)
+    if (collateral < required) fail('CollateralBelowRequirement')
     // a vault that could reserve nothing here may not hold the best bid
-    if (collateral > room || room === 0n) fail('CollateralUnavailable')
+    if (required > room || room === 0n) fail('CollateralUnavailable')
     const previous = o.bids.get(vault)
     if (previous && price >= previous.price) fail('BidNotLower')
     o.bids.set(vault, { price, collateral, at: now })
@@ -243,8 +245,8 @@ export class OrderBookModel {
       // a named order: its operator accepts within the window, at the order's price
       if (this.protocol.vaultOfOperator(sender) !== addr(params.vault)) fail('NotOrderOperator')
       if (now > params.biddingEnds) fail('AcceptanceClosed')
-      const { score } = this.protocol.allocationTerms(params.vault, params.serviceId, now)
-      this.activate(o, params, addr(params.vault), o.price, this.required(params, o.price, score), now)
+      // a named order's operator pledges whatever is required at acceptance
+      this.activate(o, params, addr(params.vault), o.price, undefined, now)
     } else {
       if (now < params.biddingEnds) fail('BiddingOpen')
       this.checkAcceptanceWindow(params, now)
@@ -264,19 +266,24 @@ export class OrderBookModel {
     this.activate(o, params, addr(vault), b.price, b.collateral, now)
   }
 
-  /** Reserves the collateral (the vault checks the room, the ban and the jail) and starts the order. */
+  /**
+   * Reserves exactly the requirement at acceptance — never the pledge, so a pledge above it cannot hand the
+   * vault's stake to a (self-dealt) client — and starts the order. `pledge` undefined: a named order (unlimited).
+   */
   private activate(
     o: ModelOrder,
     params: ModelOrderParams,
     vault: string,
     price: bigint,
-    collateral: bigint,
+    pledge: bigint | undefined,
     now: bigint,
   ) {
     if (!isLease(params) && now >= params.deadline) fail('DeadlinePassed')
-    const score = this.protocol.reserveCollateral(vault, params.serviceId, collateral, now, false)
-    // the reputation may have fallen since the bid: the bid must still cover the requirement
-    if (collateral < this.required(params, price, score)) fail('CollateralBelowRequirement')
+    // the reputation may have fallen since the bid: the pledge must still cover what is required now
+    const { score } = this.protocol.allocationTerms(vault, params.serviceId, now)
+    const collateral = this.required(params, price, score)
+    if (pledge !== undefined && pledge < collateral) fail('CollateralBelowRequirement')
+    // the vault checks the allocation, the ban, the jail and the room
     this.protocol.reserveCollateral(vault, params.serviceId, collateral, now)
     o.status = 'Active'
     o.startedAt = now
@@ -343,6 +350,7 @@ export class OrderBookModel {
         o.collateral,
         'Succeeded',
         now,
+        this.stakeFee(params, params.budget),
       )
       this.payLease(o, params, due, operator, false)
     } else {
@@ -456,13 +464,22 @@ export class OrderBookModel {
     return pot ? pot.accrued - pot.swept : 0n
   }
 
-  /** The collateral an order needs at `score`: base = value (foreign token), budget (lease) or price (job). */
+  /**
+   * The stake-token fee an order of `amount` paid the service's stakers (what a success's reputation step weighs);
+   * a foreign token's fee goes to the service owner and counts as none.
+   */
+  stakeFee(params: ModelOrderParams, amount: bigint): bigint {
+    return this.protocol.isStakeToken(params.paymentToken) ? orderFee(amount, params.feeBps) : 0n
+  }
+
+  /**
+   * The collateral an order needs at `score`: base = value (foreign token), or the larger of the budget (lease) or
+   * price (job) and the value the client stated as a floor (stake token).
+   */
   required(params: ModelOrderParams, price: bigint, score: bigint): bigint {
     const base = !this.protocol.isStakeToken(params.paymentToken)
       ? params.value
-      : isLease(params)
-        ? params.budget
-        : price
+      : max(isLease(params) ? params.budget : price, params.value)
     return requiredCollateral(base, params.collateralFactorBps, params.collateralFloorBps, score)
   }
 
@@ -491,7 +508,14 @@ export class OrderBookModel {
     let operator: string
     if (last) {
       o.status = 'Completed'
-      operator = this.protocol.releaseCollateral(o.vault, params.serviceId, o.collateral, 'Succeeded', now)
+      operator = this.protocol.releaseCollateral(
+        o.vault,
+        params.serviceId,
+        o.collateral,
+        'Succeeded',
+        now,
+        this.stakeFee(params, o.price),
+      )
     } else {
       operator = this.protocol.vault(o.vault).operator
     }

@@ -24,6 +24,8 @@ export { NO_CLASS } from './orderMath.ts'
 
 export const DEAD_SHARES = 1n
 const MAX_UINT128 = (1n << 128n) - 1n
+/** OperatorVault.BOND_CLAIM_WINDOW: a matured bond withdrawal lapses this long after readyAt. */
+export const BOND_CLAIM_WINDOW = 86_400n
 /** SlashingCourt.ORDER_INCIDENT_FLAG: incident ids with the top bit set are the order book's. */
 export const ORDER_INCIDENT_FLAG = 1n << 255n
 
@@ -79,6 +81,11 @@ export type ModelAllocation = {
   slashesSeen: bigint
   successes: bigint
   failures: bigint
+  /** A queued increase (allocate), applied by anyone at increaseReadyAt (applyAllocation). */
+  increase: bigint
+  increaseReadyAt: bigint
+  /** min(amount, stake) as last synced, 0 once banned: what the court's correlation base and the rewards count. */
+  weight: bigint
 }
 
 export type OrderResult = 'Cancelled' | 'Succeeded' | 'Failed'
@@ -87,6 +94,10 @@ export type ModelVault = {
   address: string
   operator: string
   withdrawalDelay: bigint
+  /** EXPOSURE_DELAY: an allocation increase waits twice the withdrawal delay. */
+  exposureDelay: bigint
+  /** MIN_BOND_BPS (the factory's): the least bond as a share of min(total allocated, stake) while allocated. */
+  minBondBps: bigint
   restakingCapBps: bigint
   commissionBps: bigint
   bond: bigint
@@ -145,11 +156,6 @@ export type ModelSlash = {
   permanentBan: boolean
   /** Set for an order's collateral slash (its incident id is orderId | ORDER_INCIDENT_FLAG). */
   orderId?: bigint
-  /**
-   * A report's slash is sized on the allocation less pending slashes and on the stake less pending slashes, not
-   * less reserved order collateral: the part of the amount that lands on collateral open orders hold.
-   */
-  intoReserved?: bigint
 }
 
 export type ModelServiceRewards = {
@@ -157,8 +163,8 @@ export type ModelServiceRewards = {
   totalStake: bigint
   lastUpdate: bigint
   rate: bigint
+  /** Funded, or arrived while nothing was allocated, and not yet streamed. */
   subsidyBalance: bigint
-  held: bigint
 }
 export type ModelVaultRewards = { checkpoint: bigint; stake: bigint; accrued: bigint }
 
@@ -176,6 +182,8 @@ export type ProtocolModelOptions = {
   orders?: string
   /** The stake token; any other token is a foreign payment token of orders. */
   stakeToken?: string
+  /** The factory's MIN_BOND_BPS every vault reads at creation (the deployment default is 1000). */
+  minBondBps?: bigint
 }
 
 export class ProtocolModel {
@@ -191,6 +199,7 @@ export class ProtocolModel {
   readonly vaultRewards = new Map<string, ModelVaultRewards>()
   readonly rewards: string
   readonly stakeToken: string
+  readonly minBondBps: bigint
   /** The order book (ordersModel.ts), composed with the vaults, court and rewards of this model. */
   readonly orders: OrderBookModel
 
@@ -201,6 +210,7 @@ export class ProtocolModel {
   ) {
     this.rewards = options.rewards ?? ZERO_ADDRESS
     this.stakeToken = addr(options.stakeToken ?? ZERO_ADDRESS)
+    this.minBondBps = options.minBondBps ?? 1000n
     this.orders = new OrderBookModel(this, options.orders ?? ZERO_ADDRESS)
   }
 
@@ -262,6 +272,8 @@ export class ProtocolModel {
       address: addr(address),
       operator: addr(operator),
       withdrawalDelay,
+      exposureDelay: 2n * withdrawalDelay,
+      minBondBps: this.minBondBps,
       restakingCapBps,
       commissionBps,
       bond: 0n,
@@ -325,6 +337,9 @@ export class ProtocolModel {
         slashesSeen: 0n,
         successes: 0n,
         failures: 0n,
+        increase: 0n,
+        increaseReadyAt: 0n,
+        weight: 0n,
       }
       v.allocations.set(serviceId, a)
     }
@@ -361,8 +376,11 @@ export class ProtocolModel {
     const request = v.bondWithdrawal
     if (request.amount === 0n) fail('NoBondWithdrawal')
     if (now < request.readyAt) fail('BondWithdrawalNotReady')
-    // pending slashes and orders' collateral hit the bond first: only the bond beyond them may leave
-    const held = v.pending + v.totalReserved
+    // a matured request lapses after BOND_CLAIM_WINDOW: it cannot be held open to pull the bond when a report nears
+    if (now > request.readyAt + BOND_CLAIM_WINDOW) fail('BondWithdrawalExpired')
+    // pending slashes and orders' collateral hit the bond first, and the bond stays first-loss: only what is beyond
+    // both them and the minimum share of the exposure may leave
+    const held = max(v.pending + v.totalReserved, this.minimumBond(v, v.totalAllocated))
     const paid = min(request.amount, v.bond > held ? v.bond - held : 0n)
     v.bondWithdrawal = { amount: 0n, readyAt: 0n }
     v.bond -= paid
@@ -373,6 +391,8 @@ export class ProtocolModel {
   deposit(vault: string, sender: string, receiver: string, assets: bigint): bigint {
     const v = this.vault(vault)
     if (assets === 0n) fail('ZeroAmount')
+    // a pending slash the bond cannot cover lowers the pool's price: no deposit at that price until it settles
+    if (v.pending > v.bond) fail('PoolSlashPending')
     const net = netPoolAssets(v.pool, v.bond, v.pending)
     if (net === 0n && v.totalSupply > DEAD_SHARES) fail('VaultWipedOut')
     const shares = toSharesDown(assets, net, v.totalSupply)
@@ -388,7 +408,9 @@ export class ProtocolModel {
   requestWithdrawal(vault: string, owner: string, shares: bigint, now: bigint): bigint {
     const v = this.vault(vault)
     if (shares === 0n) fail('ZeroShares')
-    const assets = toAssetsDown(shares, netPoolAssets(v.pool, v.bond, v.pending), v.totalSupply)
+    // valued at the pool's rate before pending slashes; the claim pays min(this, value then net of pending), so
+    // the request bears every slash that executes and none that is overturned
+    const assets = toAssetsDown(shares, v.pool, v.totalSupply)
     if (this.sharesOf(vault, owner) < shares) fail('ERC20InsufficientBalance')
     this.addShares(v, owner, -shares)
     this.addShares(v, vault, shares)
@@ -404,9 +426,8 @@ export class ProtocolModel {
     if (!w) return fail('WithdrawalNotFound')
     if (now < w.readyAt) fail('WithdrawalNotReady')
     const valueNow = toAssetsDown(w.shares, netPoolAssets(v.pool, v.bond, v.pending), v.totalSupply)
+    // min(rate at request, rate now); no order can hold a staker who asked to leave (no StakeHeldByOrders any more)
     const assets = min(w.assets, valueNow)
-    // collateral that open orders hold stays: a claim that would leave them unbacked waits for them to settle
-    if (v.bond + v.pool - assets < v.pending + v.totalReserved) fail('StakeHeldByOrders')
     v.queuedAssets -= w.assets
     v.withdrawals.delete(withdrawalKey(owner, id))
     this.addShares(v, vault, -w.shares)
@@ -422,29 +443,79 @@ export class ProtocolModel {
     return service.params.disputeWindow + service.params.resolutionDeadline
   }
 
+  /** OperatorVault._minimumBond: MIN_BOND_BPS of min(allocated, stake), rounded up (it protects stakers). */
+  minimumBond(v: ModelVault, allocated: bigint): bigint {
+    return mulDivUp(min(allocated, v.bond + v.pool), v.minBondBps, BPS)
+  }
+
+  /**
+   * OperatorVault._checkIncrease: the service, the pipeline, ban and jail, the restaking cap, the stake and the
+   * minimum bond for the resulting exposure, in the contract's order. Returns the new total allocated.
+   */
+  private checkIncrease(v: ModelVault, serviceId: bigint, a: ModelAllocation, increase: bigint, now: bigint) {
+    const service = this.services.get(serviceId)
+    if (!service) return fail('ServiceNotAllocatable')
+    if (v.withdrawalDelay < this.pipeline(service)) fail('DelayShorterThanPipeline')
+    if (a.banned) fail('OperatorBanned')
+    if (a.jailedUntil > now) fail('OperatorJailed')
+    const total = v.totalAllocated + increase
+    const stake = v.bond + v.pool
+    // the cap rounds down (protects stakers)
+    if (total > (stake * v.restakingCapBps) / BPS) fail('RestakingCapExceeded')
+    if (a.amount + increase > stake) fail('AllocationAboveStake')
+    if (v.bond < this.minimumBond(v, total)) fail('BondBelowMinimum')
+    return total
+  }
+
+  /**
+   * The operator queues an increase (replacing a queued one); it applies EXPOSURE_DELAY later by applyAllocation,
+   * so a staker who asks to leave within a withdrawal delay is paid before the exposure exists.
+   */
   allocate(vault: string, sender: string, serviceId: bigint, increase: bigint, now: bigint) {
     const v = this.vault(vault)
     if (addr(sender) !== v.operator) fail('NotOperator')
     if (increase === 0n) fail('ZeroAmount')
-    const service = this.services.get(serviceId)
-    if (!service) return fail('ServiceNotAllocatable')
-    const pipeline = this.pipeline(service)
-    if (v.withdrawalDelay < pipeline) fail('DelayShorterThanPipeline')
     const a = this.allocationOf(v, serviceId)
-    if (a.banned) fail('OperatorBanned')
-    if (a.jailedUntil > now) fail('OperatorJailed')
-    const total = v.totalAllocated + increase
-    // the cap rounds down (protects stakers)
-    const cap = ((v.bond + v.pool) * v.restakingCapBps) / BPS
-    if (total > cap) fail('RestakingCapExceeded')
-    if (a.amount + increase > v.bond + v.pool) fail('AllocationAboveStake')
-    a.amount += increase
+    this.checkIncrease(v, serviceId, a, increase, now)
+    a.increase = increase
+    a.increaseReadyAt = now + v.exposureDelay
     a.live = true
+  }
+
+  /** Anyone applies a matured queued increase; the checks run again. */
+  applyAllocation(vault: string, serviceId: bigint, now: bigint) {
+    const v = this.vault(vault)
+    const a = this.allocationOf(v, serviceId)
+    if (a.increase === 0n) fail('NoAllocationQueued')
+    if (now < a.increaseReadyAt) fail('AllocationNotReady')
+    const total = this.checkIncrease(v, serviceId, a, a.increase, now)
+    a.amount += a.increase
+    a.increase = 0n
+    a.increaseReadyAt = 0n
     v.totalAllocated = total
-    service.allocated += increase
-    this.onAllocationChanged(serviceId, vault, a.amount, now)
-    if (!this.queues.has(addr(vault)))
-      this.queues.set(addr(vault), { head: 1n, tail: 1n, settled: new Set() })
+    this.syncWeight(v, serviceId, a, now)
+  }
+
+  /** Anyone brings the allocation's weight to min(amount, stake) (0 once banned). */
+  syncAllocation(vault: string, serviceId: bigint, now: bigint) {
+    const v = this.vault(vault)
+    this.syncWeight(v, serviceId, this.allocationOf(v, serviceId), now)
+  }
+
+  /**
+   * OperatorVault._syncWeight → SlashingCourt.onAllocationChanged → RewardsDistributor.onAllocationChanged: when the
+   * weight changed, the service's correlation base moves by the difference, the vault's queue word is set on the
+   * first call, and the rewards count the new weight.
+   */
+  private syncWeight(v: ModelVault, serviceId: bigint, a: ModelAllocation, now: bigint) {
+    const weight = a.banned ? 0n : min(a.amount, v.bond + v.pool)
+    const old = a.weight
+    if (weight === old) return
+    a.weight = weight
+    const service = this.services.get(serviceId)
+    if (service) service.allocated = service.allocated + weight - old
+    if (!this.queues.has(v.address)) this.queues.set(v.address, { head: 1n, tail: 1n, settled: new Set() })
+    this.onAllocationChanged(serviceId, v.address, weight, now)
   }
 
   requestDeallocation(vault: string, sender: string, serviceId: bigint, decrease: bigint, now: bigint) {
@@ -472,8 +543,7 @@ export class ProtocolModel {
     a.decrease = 0n
     a.decreaseReadyAt = 0n
     v.totalAllocated -= decrease
-    this.service(serviceId).allocated -= decrease
-    this.onAllocationChanged(serviceId, vault, next, now)
+    this.syncWeight(v, serviceId, a, now)
   }
 
   /* COURT */
@@ -546,25 +616,20 @@ export class ProtocolModel {
     const a = this.allocationOf(v, report.serviceId)
     if (!a.live) fail('NotAllocated')
     if (a.banned) fail('OperatorBanned')
-    const stake = v.bond + v.pool
     const epoch = now / window
     const windowSlashed = a.windowEpoch === epoch ? a.windowSlashed : 0n
+    // open orders' collateral is senior to every later slash: held like pending slashes, here and vault-wide
+    const room = this.slashRoom(v, a)
     const amount = slashAmount({
-      allocated: min(a.amount, stake),
-      pendingOnService: a.pending,
+      allocated: room.allocated,
+      pendingOnService: room.heldHere,
       operatorWindowSlashed: windowSlashed,
-      vaultAvailable: stake > v.pending ? stake - v.pending : 0n,
+      vaultAvailable: room.available,
       penaltyBps: penalty,
       incidentCapBps: p.incidentCapBps,
       windowCapBps: p.windowCapBps,
     })
     if (amount === 0n) fail('NothingToSlash')
-    // the sizing ignores reserved order collateral: how much of this slash lands on stake that orders hold
-    const free = min(
-      min(a.amount, stake) > a.pending + a.reserved ? min(a.amount, stake) - a.pending - a.reserved : 0n,
-      stake > v.pending + v.totalReserved ? stake - v.pending - v.totalReserved : 0n,
-    )
-    const intoReserved = amount > free ? amount - free : 0n
     a.pending += amount
     a.windowEpoch = epoch
     a.windowSlashed = windowSlashed + amount
@@ -600,17 +665,32 @@ export class ProtocolModel {
       reporterShareBps: p.reporterShareBps,
       jailDuration: cls.jailDuration,
       permanentBan: cls.permanentBan,
-      intoReserved,
     }
     this.slashes.set(report.id, slash)
     return slash
   }
 
   /**
-   * An order's collateral slash (SlashingCourt.requestOrderSlash → OperatorVault._reserveFixedSlash): the
-   * collateral, held to the slashable room of the allocation and of the vault; none when that is 0. All of it goes
-   * to the client, who is also the reporter; the class's jail or ban applies (none for NO_CLASS). It never enters
-   * the correlation windows, and neither a ban nor the caps stop it.
+   * OperatorVault._slashRoom: the effective allocation min(limit, stake), what is held on it (pending slashes and
+   * open orders' collateral, senior to later slashes) and the stake nothing holds vault-wide.
+   */
+  slashRoom(v: ModelVault, a: ModelAllocation) {
+    const stake = v.bond + v.pool
+    const heldByVault = v.pending + v.totalReserved
+    return {
+      allocated: min(a.amount, stake),
+      heldHere: a.pending + a.reserved,
+      available: stake > heldByVault ? stake - heldByVault : 0n,
+    }
+  }
+
+  /**
+   * An order's collateral slash (SlashingCourt.requestOrderSlash → OperatorVault._sizeFixedSlash): the collateral,
+   * held to the slashable room of the allocation and of the vault; what the bond beyond earlier pending slashes
+   * covers is the operator's forfeit, what falls on the pool is held to the allocation's window cap and counts
+   * toward it (never released: the court passes an epoch no window has). None when that leaves 0. All of it goes
+   * to the client, who is also the reporter; the class's jail or ban applies (none for NO_CLASS); a ban does not
+   * stop it.
    */
   requestOrderSlash(
     r: {
@@ -627,16 +707,23 @@ export class ProtocolModel {
     const v = this.vault(r.vault)
     const a = this.allocationOf(v, r.serviceId)
     if (!a.live) fail('NotAllocated')
-    const stake = v.bond + v.pool
-    const allocated = min(a.amount, stake)
-    let amount = min(r.collateral, allocated > a.pending ? allocated - a.pending : 0n)
-    amount = min(amount, stake > v.pending ? stake - v.pending : 0n)
+    const service = this.service(r.serviceId)
+    const p = service.params
+    const epoch = now / p.correlationWindow
+    const windowSlashed = a.windowEpoch === epoch ? a.windowSlashed : 0n
+    const room = this.slashRoom(v, a)
+    let amount = min(r.collateral, room.allocated > room.heldHere ? room.allocated - room.heldHere : 0n)
+    amount = min(amount, room.available)
+    const fromBond = min(amount, v.bond > v.pending ? v.bond - v.pending : 0n)
+    const windowCap = (room.allocated * p.windowCapBps) / BPS // rounded down: the cap protects stakers
+    const fromPool = min(amount - fromBond, windowCap > windowSlashed ? windowCap - windowSlashed : 0n)
+    amount = fromBond + fromPool
     // nothing left to take (earlier slashes emptied the allocation): the order still fails, with no slash
     if (amount === 0n) return undefined
     a.pending += amount
+    a.windowEpoch = epoch
+    a.windowSlashed = windowSlashed + fromPool
     v.pending += amount
-    const service = this.service(r.serviceId)
-    const p = service.params
     const cls = r.classId === NO_CLASS ? undefined : service.classes[r.classId]
     const queue = this.queues.get(addr(r.vault))!
     const incidentId = r.orderId | ORDER_INCIDENT_FLAG
@@ -718,24 +805,32 @@ export class ProtocolModel {
       s.status = 'Overturned'
       this.markSettled(s)
       this.move(this.court, operator, s.disputeBond)
-      this.slashAttesters(service, s.signers, operator)
+      // the registry sends the attesters' penalties to the court, which pays them on to the operator
+      const penalties = this.slashAttesters(service, s.signers, this.court)
+      this.move(this.court, operator, penalties)
       return
     }
     if (upheld < s.amount) this.release(s, s.amount - upheld)
+    // the reporter gets the dispute bond in proportion to what was upheld (rounded down), the operator the rest
+    const toReporter = (s.disputeBond * upheld) / s.amount
     s.amount = upheld
     s.status = 'Upheld'
-    this.move(this.court, s.reporter, s.disputeBond)
+    this.move(this.court, s.reporter, toReporter)
+    this.move(this.court, operator, s.disputeBond - toReporter)
   }
 
-  private slashAttesters(service: ModelService, signers: string[], recipient: string) {
+  private slashAttesters(service: ModelService, signers: string[], recipient: string): bigint {
+    let total = 0n
     for (const signer of signers) {
       const a = service.attesters.get(signer)!
       // rounded up: the false reporter pays the rounding
       const penalty = mulDivUp(a.bond, service.params.attesterPenaltyBps, BPS)
       a.bond -= penalty
       this.move(this.registry, recipient, penalty)
+      total += penalty
       if (a.active && (a.bond < service.params.minAttesterBond || a.bond === 0n)) a.active = false
     }
+    return total
   }
 
   lapse(id: string, now: bigint) {
@@ -780,6 +875,8 @@ export class ProtocolModel {
     this.move(s.vault, s.client, split.client)
     this.move(s.vault, s.reporter, split.reporter)
     this.move(s.vault, s.sink, split.sink)
+    // a banned operator earns nothing more on the service and leaves its correlation base
+    if (s.permanentBan) this.syncWeight(v, s.serviceId, a, now)
     return { fromBond, fromPool, ...split }
   }
 
@@ -847,6 +944,7 @@ export class ProtocolModel {
     amount: bigint,
     result: OrderResult,
     now: bigint,
+    feePaid = 0n,
   ): string {
     const v = this.vault(vault)
     const a = this.allocationOf(v, serviceId)
@@ -855,7 +953,7 @@ export class ProtocolModel {
     v.totalReserved -= amount
     let score = this.score(a, now)
     if (result === 'Succeeded') {
-      score = afterSuccess(score, amount, a.amount)
+      score = afterSuccess(score, amount, feePaid, a.amount)
       a.successes++
     } else if (result === 'Failed') {
       score = afterFailure(score)
@@ -872,7 +970,7 @@ export class ProtocolModel {
   private sr(serviceId: bigint): ModelServiceRewards {
     let r = this.serviceRewards.get(serviceId)
     if (!r) {
-      r = { acc: 0n, totalStake: 0n, lastUpdate: 0n, rate: 0n, subsidyBalance: 0n, held: 0n }
+      r = { acc: 0n, totalStake: 0n, lastUpdate: 0n, rate: 0n, subsidyBalance: 0n }
       this.serviceRewards.set(serviceId, r)
     }
     return r
@@ -891,6 +989,11 @@ export class ProtocolModel {
   private rewardsUpdate(serviceId: bigint, now: bigint) {
     const s = this.sr(serviceId)
     if (s.rate === 0n) return
+    if (s.totalStake === 0n) {
+      // nothing streams to no stake: the subsidy waits for the first allocation
+      s.lastUpdate = now
+      return
+    }
     const streamed = min(s.rate * (now - s.lastUpdate), s.subsidyBalance)
     s.lastUpdate = now
     if (streamed > 0n) {
@@ -901,7 +1004,8 @@ export class ProtocolModel {
 
   private rewardsDistribute(s: ModelServiceRewards, amount: bigint) {
     if (s.totalStake === 0n) {
-      s.held += amount
+      // income while nothing is allocated joins the subsidy and streams at the service's rate
+      s.subsidyBalance += amount
       return
     }
     // rounded down: the remainder stays in the contract, owed to no one
@@ -925,12 +1029,6 @@ export class ProtocolModel {
     v.accrued += this.earned(s, v)
     s.totalStake = s.totalStake - v.stake + newStake
     v.stake = newStake
-    if (s.totalStake > 0n && s.held > 0n) {
-      const held = s.held
-      s.held = 0n
-      this.rewardsDistribute(s, held)
-      v.accrued += this.earned(s, v)
-    }
   }
 
   addFee(sender: string, serviceId: bigint, amount: bigint, now: bigint) {
@@ -978,16 +1076,16 @@ export class ProtocolModel {
     return amount
   }
 
-  /** What the rewards contract owes right now: held, unstreamed subsidy, and every vault's earnings and commission. */
+  /** What the rewards contract owes right now: unstreamed subsidy, and every vault's earnings and commission. */
   rewardsOwed(now: bigint): bigint {
     let owed = 0n
     for (const [serviceId, s] of this.serviceRewards) {
-      const streamed = s.rate === 0n ? 0n : min(s.rate * (now - s.lastUpdate), s.subsidyBalance)
-      owed += s.held + (s.subsidyBalance - streamed)
+      // nothing streams while no stake is allocated
+      const streamed =
+        s.rate === 0n || s.totalStake === 0n ? 0n : min(s.rate * (now - s.lastUpdate), s.subsidyBalance)
+      owed += s.subsidyBalance - streamed
       let acc = s.acc
-      // what has streamed is either owed to the allocated stake or, with none, held
       if (s.totalStake > 0n) acc += (streamed * ACC_SCALE) / s.totalStake
-      else owed += streamed
       for (const [k, v] of this.vaultRewards) {
         if (!k.startsWith(`${serviceId}:`)) continue
         const delta = ((((acc % MOD_128) - v.checkpoint) % MOD_128) + MOD_128) % MOD_128

@@ -34,20 +34,36 @@ export function decay(score: bigint, elapsed: bigint): bigint {
 
 /** A full success step is earned by collateral of at least this share (bps) of the allocation; less, in proportion. */
 export const FULL_STEP_COLLATERAL_BPS = 100n
+/**
+ * ...and by a stake-token fee paid to the service's stakers of at least this share (bps) of the allocation; less,
+ * in proportion: collateral pledged for a few seconds costs nothing, a fee does.
+ */
+export const FULL_STEP_FEE_BPS = 1n
 
-/** The share (bps) of a full success step an order earns: collateral / (1% of the allocation), at most 100%. */
-export function successWeightBps(collateral: bigint, allocation: bigint): bigint {
-  if (allocation === 0n) return MAX_SCORE
-  const weight = (collateral * MAX_SCORE * MAX_SCORE) / (allocation * FULL_STEP_COLLATERAL_BPS)
+/** min(10 000, amount × 10^8 / (allocation × fullStepBps)), rounded down (ReputationLib._share). */
+function share(amount: bigint, allocation: bigint, fullStepBps: bigint): bigint {
+  const weight = (amount * MAX_SCORE * MAX_SCORE) / (allocation * fullStepBps)
   return weight > MAX_SCORE ? MAX_SCORE : weight
 }
 
 /**
- * A success closes SUCCESS_STEP_BPS of the gap to MAX_SCORE, weighted by the order's collateral against the
- * allocation (dust orders cannot farm a reputation); rounded down.
+ * The share (bps) of a full success step an order earns: the lesser of collateral / (1% of the allocation) and
+ * fee / (0.01% of the allocation), at most 100%; nothing without an allocation.
  */
-export function afterSuccess(score: bigint, collateral: bigint, allocation: bigint): bigint {
-  const weight = successWeightBps(collateral, allocation)
+export function successWeightBps(collateral: bigint, fee: bigint, allocation: bigint): bigint {
+  if (allocation === 0n) return 0n
+  const byCollateral = share(collateral, allocation, FULL_STEP_COLLATERAL_BPS)
+  const byFee = share(fee, allocation, FULL_STEP_FEE_BPS)
+  return byCollateral < byFee ? byCollateral : byFee
+}
+
+/**
+ * A success closes SUCCESS_STEP_BPS of the gap to MAX_SCORE, weighted by the order's collateral and by the
+ * stake-token fee it paid, each against the allocation (dust or self-dealt free orders cannot farm a reputation);
+ * rounded down.
+ */
+export function afterSuccess(score: bigint, collateral: bigint, fee: bigint, allocation: bigint): bigint {
+  const weight = successWeightBps(collateral, fee, allocation)
   return score + (sub(MAX_SCORE, score) * SUCCESS_STEP_BPS * weight) / (MAX_SCORE * MAX_SCORE)
 }
 
