@@ -5,6 +5,7 @@ import { min, netPoolAssets, toAssetsDown, toSharesDown, VIRTUAL_SHARES } from '
 import { slashAmount } from '../src/model/slashMath.ts'
 import {
   allocate,
+  applyAllocation,
   applyVaultTerms,
   approveStake,
   claimBondWithdrawal,
@@ -26,6 +27,7 @@ import {
 } from '../src/sdk/index.ts'
 import { eventsOf, expectRevert, readOrRevert } from './support/expectRevert.ts'
 import {
+  allocateNow,
   DAY,
   HOUR,
   incident,
@@ -429,56 +431,54 @@ describe('OperatorVault.claimWithdrawal', () => {
     assert.equal((await w.balanceOf(stakerA(w).address)) - before, atClaim)
   })
 
-  test('a withdrawal requested during a pending slash is priced net of it and keeps that price if the slash is overturned', async () => {
+  test('a withdrawal requested during a pending slash is valued before it: it bears the slash only if it executes', async () => {
     const w = world()
     const { svc } = fixture()
+    const bond = parseEther('10')
     const pool = parseEther('1000')
     const alloc = parseEther('1000')
     const operator = operatorOf(w)
     const { vault } = await setupVault(w, operator, {
+      bond,
       delegations: [{ staker: stakerA(w), assets: pool }],
       allocations: [{ serviceId: svc.serviceId, amount: alloc }],
     })
     const minted = toSharesDown(pool, 0n, DEAD_SHARES)
     const supply = DEAD_SHARES + minted
     const details = await report(w, svc, vault, 'overturned')
-    const x = firstSlash(alloc, pool)
+    const x = firstSlash(alloc, bond + pool)
     assert.equal(details.amount, x)
-    // no bond: the whole pending slash is the pool's
-    const atRequest = toAssetsDown(minted, pool - x, supply)
+    // recorded at the pool's rate before the pending slash: were it net, an overturn would hand the difference to
+    // whoever stayed (the operator's own shares, in the attack of a self-reported slash that panics stakers)
+    const atRequest = toAssetsDown(minted, pool, supply)
     await requestWithdrawal(w.clientFor(stakerA(w)), { vault, shares: minted })
     assert.deepEqual(
       (await read<readonly bigint[]>(w, vault, 'withdrawal', [stakerA(w).address, 0n])).slice(0, 2),
       [minted, atRequest],
     )
+    // while the slash is pending, the claim would pay the value net of it (previewWithdrawal's claimableNow)
+    assert.equal(await read<bigint>(w, vault, 'previewRedeem', [minted]), toAssetsDown(minted, pool - (x - bond), supply))
 
     await approveStake(w.clientFor(operator), { spender: w.addresses.court, amount: maxUint256 })
     await disputeSlash(w.clientFor(operator), { details })
     await resolveSlash(w.clientFor(svc.resolver), { details, upheldAmount: 0n })
     assert.equal((await totals(w, vault)).pending, 0n)
-    // the rate rose back, but a queued withdrawal is paid min(rate at request, rate at claim)
-    assert.ok(toAssetsDown(minted, pool, supply) > atRequest)
     await w.travel(DELAY)
     const { result } = await claimWithdrawal(w.clientFor(stakerA(w)), { vault, id: 0n })
+    // overturned: the staker is paid its whole value, the pool keeps only the dead share's dust
     assert.equal(result, atRequest)
-    const left = pool - atRequest
     assert.deepEqual(await totals(w, vault), {
-      bond: 0n,
-      pool: left,
+      bond,
+      pool: pool - atRequest,
       pending: 0n,
       queued: 0n,
       supply: DEAD_SHARES,
     })
-
-    // what was left behind now backs the dead share alone: one wei buys no share
-    assert.equal(toSharesDown(1n, left, DEAD_SHARES), 0n)
-    await approveVault(w, stakerB(w), vault)
-    await expectRevert(deposit(w.clientFor(stakerB(w)), { vault, assets: 1n }), 'ZeroShares', [])
   })
 })
 
 describe('OperatorVault pricing while a slash is pending', () => {
-  test('a depositor during a pending slash pays the price net of it and keeps its full value after execution', async () => {
+  test('deposits wait while a pending slash exceeds the bond, then buy at the price after it settled', async () => {
     const w = world()
     const { svc } = fixture()
     const bond = parseEther('100')
@@ -496,29 +496,26 @@ describe('OperatorVault pricing while a slash is pending', () => {
     const poolLoss = x - bond
     assert.equal(await read<bigint>(w, vault, 'netPoolAssets'), pool - poolLoss)
 
+    // a deposit at the crushed price would take the pool's value from its holders if the slash were overturned
     const d = parseEther('5000') + 13n
-    const expectedShares = toSharesDown(d, netPoolAssets(pool, bond, x), supply)
-    assert.equal(await read<bigint>(w, vault, 'previewDeposit', [d]), expectedShares)
     await approveVault(w, stakerB(w), vault)
-    const { result: shares } = await deposit(w.clientFor(stakerB(w)), { vault, assets: d })
-    assert.equal(shares, expectedShares)
+    await expectRevert(deposit(w.clientFor(stakerB(w)), { vault, assets: d }), 'PoolSlashPending', [poolLoss])
 
     await executeAfterWindow(w, details)
-    const poolAfter = pool + d - poolLoss
+    const poolAfter = pool - poolLoss
+    const expectedShares = toSharesDown(d, poolAfter, supply)
+    const { result: shares } = await deposit(w.clientFor(stakerB(w)), { vault, assets: d })
+    assert.equal(shares, expectedShares)
     assert.deepEqual(await totals(w, vault), {
       bond: 0n,
-      pool: poolAfter,
+      pool: poolAfter + d,
       pending: 0n,
       queued: 0n,
       supply: supply + shares,
     })
-    const value = toAssetsDown(shares, poolAfter, supply + shares)
-    assert.equal(await read<bigint>(w, vault, 'previewRedeem', [shares]), value)
+    const value = toAssetsDown(shares, poolAfter + d, supply + shares)
     // only rounding (at most 2 wei) separates the depositor from what it paid
     assert.ok(value <= d && d - value <= 2n, `value ${value} vs deposit ${d}`)
-    // had the deposit ignored the liability, the depositor would have lost part of it
-    const naive = toSharesDown(d, pool, supply)
-    assert.ok(d - toAssetsDown(naive, poolAfter, supply + naive) > parseEther('1'))
   })
 
   test('a pending slash the bond covers leaves the share price unchanged', async () => {
@@ -632,10 +629,48 @@ describe('OperatorVault operator bond', () => {
       supply,
     })
   })
+  test('a matured bond withdrawal must be claimed within a day, or it lapses and must be requested again', async () => {
+    const w = world()
+    const bond = parseEther('40')
+    const { vault } = await setupVault(w, operatorOf(w), { bond })
+    const op = w.clientFor(operatorOf(w))
+    const tx = await requestBondWithdrawal(op, { vault, amount: bond })
+    const readyAt = (await txTime(w, tx)) + BigInt(DELAY)
+    const window = await read<bigint>(w, vault, 'BOND_CLAIM_WINDOW')
+    assert.equal(window, BigInt(DAY))
+    await travelTo(w, readyAt + window + 1n)
+    await expectRevert(claimBondWithdrawal(op, { vault }), 'BondWithdrawalExpired', [readyAt + window])
+    assert.equal((await totals(w, vault)).bond, bond)
+    // the last second of the window still pays
+    const again = await requestBondWithdrawal(op, { vault, amount: bond })
+    await travelTo(w, (await txTime(w, again)) + BigInt(DELAY) + window)
+    assert.equal((await claimBondWithdrawal(op, { vault })).result, bond)
+  })
+
+  test('while allocated, the bond stays at least the minimum share of the exposure', async () => {
+    const w = world()
+    const { svc } = fixture()
+    const bond = parseEther('1000')
+    const alloc = parseEther('30000')
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond,
+      delegations: [{ staker: stakerA(w), assets: parseEther('39000') }],
+      allocations: [{ serviceId: svc.serviceId, amount: alloc }],
+    })
+    const minBps = await read<bigint>(w, vault, 'MIN_BOND_BPS')
+    const minimum = (alloc * minBps + 9_999n) / 10_000n // rounded up
+    assert.equal(await read<bigint>(w, vault, 'minimumBond'), minimum)
+    const op = w.clientFor(operatorOf(w))
+    await requestBondWithdrawal(op, { vault, amount: bond })
+    await w.travel(DELAY)
+    const { result } = await claimBondWithdrawal(op, { vault })
+    assert.equal(result, bond - minimum)
+    assert.equal((await totals(w, vault)).bond, minimum)
+  })
 })
 
 describe('OperatorVault.allocate', () => {
-  test('raises the allocation now, emits Allocated and updates the court total of the service', async () => {
+  test('queues an increase for twice the withdrawal delay; then anyone applies it and the court total follows', async () => {
     const w = world()
     const { svc, other } = fixture()
     const { vault } = await setupVault(w, operatorOf(w), {
@@ -643,15 +678,38 @@ describe('OperatorVault.allocate', () => {
       delegations: [{ staker: stakerA(w), assets: parseEther('1000') }],
     })
     const op = w.clientFor(operatorOf(w))
-    const tx = await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('700') })
-    await allocate(op, { vault, serviceId: svc.serviceId, increase: 5n })
-    // restaked: the same 2000 of stake backs both services in full
-    await allocate(op, { vault, serviceId: other.serviceId, increase: parseEther('2000') })
+    const anyone = w.clientFor(stranger(w))
+    assert.equal(await read<bigint>(w, vault, 'EXPOSURE_DELAY'), 2n * BigInt(DELAY))
+    const queued = await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('700') })
+    const readyAt = (await txTime(w, queued)) + 2n * BigInt(DELAY)
+    const [q] = await eventsOf(w, queued.hash, operatorVaultAbi, 'AllocationQueued')
+    assert.deepEqual([q!.args.serviceId, q!.args.increase, q!.args.readyAt], [svc.serviceId, parseEther('700'), readyAt])
+    // nothing is exposed yet: no allocation, no weight, nothing the court counts
+    assert.equal((await allocationOf(w, vault, svc.serviceId)).amount, 0n)
+    assert.equal(await serviceAllocated(w, svc.serviceId), 0n)
+    assert.deepEqual(await read<readonly bigint[]>(w, vault, 'exposure', [svc.serviceId]), [
+      parseEther('700'),
+      readyAt,
+      0n,
+    ])
+    await travelTo(w, readyAt - 1n)
+    await expectRevert(applyAllocation(anyone, { vault, serviceId: svc.serviceId }), 'AllocationNotReady', [
+      svc.serviceId,
+      readyAt,
+    ])
+    await travelTo(w, readyAt)
+    const tx = await applyAllocation(anyone, { vault, serviceId: svc.serviceId })
     const [event] = await eventsOf(w, tx.hash, operatorVaultAbi, 'Allocated')
     assert.deepEqual(
       [event!.args.serviceId, event!.args.amount, event!.args.totalAllocated],
       [svc.serviceId, parseEther('700'), parseEther('700')],
     )
+    await expectRevert(applyAllocation(anyone, { vault, serviceId: svc.serviceId }), 'NoAllocationQueued', [
+      svc.serviceId,
+    ])
+    await allocateNow(w, operatorOf(w), vault, svc.serviceId, 5n)
+    // restaked: the same 2000 of stake backs both services in full
+    await allocateNow(w, operatorOf(w), vault, other.serviceId, parseEther('2000'))
     assert.deepEqual(await allocationOf(w, vault, svc.serviceId), {
       amount: parseEther('700') + 5n,
       pending: 0n,
@@ -661,13 +719,52 @@ describe('OperatorVault.allocate', () => {
     assert.equal(await read<bigint>(w, vault, 'totalAllocated'), parseEther('2700') + 5n)
     // a second operator's allocation adds to the court's per-service total
     const { vault: second } = await setupVault(w, w.accounts[15]!, { bond: parseEther('100') })
-    await allocate(w.clientFor(w.accounts[15]!), {
-      vault: second,
-      serviceId: svc.serviceId,
-      increase: parseEther('42'),
-    })
+    await allocateNow(w, w.accounts[15]!, second, svc.serviceId, parseEther('42'))
     assert.equal(await serviceAllocated(w, svc.serviceId), parseEther('742') + 5n)
     assert.equal(await serviceAllocated(w, other.serviceId), parseEther('2000'))
+  })
+
+  test('a new request replaces the queued increase and waits the whole delay again', async () => {
+    const w = world()
+    const { svc } = fixture()
+    const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('1000') })
+    const op = w.clientFor(operatorOf(w))
+    await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('900') })
+    await w.travel(DELAY)
+    const second = await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('100') })
+    const readyAt = (await txTime(w, second)) + 2n * BigInt(DELAY)
+    await travelTo(w, readyAt - 1n)
+    await expectRevert(applyAllocation(op, { vault, serviceId: svc.serviceId }), 'AllocationNotReady', [
+      svc.serviceId,
+      readyAt,
+    ])
+    await travelTo(w, readyAt)
+    await applyAllocation(op, { vault, serviceId: svc.serviceId })
+    assert.equal((await allocationOf(w, vault, svc.serviceId)).amount, parseEther('100'))
+  })
+
+  test('the checks run again when the increase applies: a bond withdrawn meanwhile below the minimum stops it', async () => {
+    const w = world()
+    const { svc } = fixture()
+    const bond = parseEther('100')
+    const { vault } = await setupVault(w, operatorOf(w), {
+      bond,
+      delegations: [{ staker: stakerA(w), assets: parseEther('9900') }],
+    })
+    const op = w.clientFor(operatorOf(w))
+    // the test world's minimum bond is 1% of the exposure: 5,000 allocated needs 50
+    await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('5000') })
+    await requestBondWithdrawal(op, { vault, amount: parseEther('51') })
+    await w.travel(DELAY)
+    await claimBondWithdrawal(op, { vault })
+    await w.travel(DELAY)
+    await expectRevert(applyAllocation(op, { vault, serviceId: svc.serviceId }), 'BondBelowMinimum', [
+      bond - parseEther('51'),
+      parseEther('50'),
+    ])
+    await depositBond(op, { vault, amount: parseEther('1') })
+    await applyAllocation(op, { vault, serviceId: svc.serviceId })
+    assert.equal((await allocationOf(w, vault, svc.serviceId)).amount, parseEther('5000'))
   })
 
   test('reverts with RestakingCapExceeded one wei past the cap, which rounds down', async () => {
@@ -680,13 +777,13 @@ describe('OperatorVault.allocate', () => {
     assert.notEqual((stake * capBps) % 10_000n, 0n)
     const op = w.clientFor(operatorOf(w))
     const first = parseEther('6000')
-    await allocate(op, { vault, serviceId: svc.serviceId, increase: first })
+    await allocateNow(w, operatorOf(w), vault, svc.serviceId, first)
     await expectRevert(
       allocate(op, { vault, serviceId: other.serviceId, increase: cap - first + 1n }),
       'RestakingCapExceeded',
       [cap + 1n, cap],
     )
-    await allocate(op, { vault, serviceId: other.serviceId, increase: cap - first })
+    await allocateNow(w, operatorOf(w), vault, other.serviceId, cap - first)
     assert.equal(await read<bigint>(w, vault, 'totalAllocated'), cap)
   })
 
@@ -702,8 +799,8 @@ describe('OperatorVault.allocate', () => {
       [stake + 1n, stake],
     )
     // restaking still spreads the same stake over several services, each up to the whole stake
-    await allocate(op, { vault, serviceId: svc.serviceId, increase: stake })
-    await allocate(op, { vault, serviceId: other.serviceId, increase: stake })
+    await allocateNow(w, operatorOf(w), vault, svc.serviceId, stake)
+    await allocateNow(w, operatorOf(w), vault, other.serviceId, stake)
     assert.equal(await read<bigint>(w, vault, 'totalAllocated'), 2n * stake)
   })
 
@@ -882,7 +979,7 @@ describe('OperatorVault terms', () => {
     assert.equal(await read<number>(w, vault, 'restakingCapBps'), 20_000)
   })
 
-  test('a higher commission or cap waits WITHDRAWAL_DELAY, then anyone applies it', async () => {
+  test('a higher commission or cap waits the exposure delay (twice the withdrawal delay), then anyone applies it', async () => {
     const w = world()
     const { vault } = await setupVault(w, operatorOf(w), { commissionBps: 1000, restakingCapBps: 30_000 })
     // one term up and one down: the whole change waits
@@ -891,7 +988,7 @@ describe('OperatorVault terms', () => {
       commissionBps: 1001,
       restakingCapBps: 10_000,
     })
-    const readyAt = (await txTime(w, tx)) + BigInt(DELAY)
+    const readyAt = (await txTime(w, tx)) + 2n * BigInt(DELAY)
     const [queued] = await eventsOf(w, tx.hash, operatorVaultAbi, 'TermsQueued')
     assert.deepEqual(
       [queued!.args.commissionBps, queued!.args.restakingCapBps, queued!.args.readyAt],

@@ -2,7 +2,10 @@
 import { type Account, type Address, type Hex, parseEther } from 'viem'
 import { type SeedVaultOptions, seedService, seedVault } from '../../src/chain/seed.ts'
 import {
+  allocate,
+  applyAllocation,
   incidentIdFor,
+  operatorVaultAbi,
   requestSlash,
   type ServiceParams,
   type SlashReport,
@@ -86,4 +89,26 @@ export async function reportSlash(
   const domain = { chainId: world.chainId, court: world.addresses.court }
   const signatures = await Promise.all(attesters.map((a) => signReport(a, domain, report)))
   return requestSlash(world.clientFor(submitter), { report, signatures })
+}
+
+/**
+ * Queues an allocation increase, waits out the vault's exposure delay (twice its withdrawal delay) and applies it:
+ * the way an operator raises its allocation, compressed into one step for tests about what happens afterwards.
+ */
+export async function allocateNow(
+  world: World,
+  operator: Account,
+  vault: Address,
+  serviceId: bigint,
+  increase: bigint,
+) {
+  const client = world.clientFor(operator)
+  await allocate(client, { vault, serviceId, increase })
+  const delay = await world.public.readContract({
+    address: vault,
+    abi: operatorVaultAbi,
+    functionName: 'EXPOSURE_DELAY',
+  })
+  await world.travel(delay)
+  return applyAllocation(client, { vault, serviceId })
 }
