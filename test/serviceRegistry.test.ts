@@ -41,6 +41,9 @@ import { useWorld, type World } from './support/world.ts'
 const { world } = useWorld()
 
 const DELAY = BigInt(DEFAULT_PARAM_CHANGE_DELAY)
+/** An exited attester's bond stays one second past the change delay: a pipeline of exactly the delay can still
+ * overturn a report it signed the moment it left. */
+const EXIT_DELAY = DELAY + 1n
 const MIN_BOND = parseEther('1000')
 
 const reg = <T>(w: World, functionName: string, args: readonly unknown[] = []) =>
@@ -260,7 +263,35 @@ describe('ServiceRegistry.createService', () => {
 describe('ServiceRegistry service changes', () => {
   const changed = (w: World) =>
     defaultServiceParams(w.accounts[7]!.address, { disputeWindow: 4 * DAY, quorumBps: 7500 })
-  const changedClasses: ViolationClass[] = [{ basePenaltyBps: 4321, jailDuration: DAY, permanentBan: false }]
+  // an id's terms may only soften (a held report must never become harsher): class 0 softer, a new class appended
+  const changedClasses: ViolationClass[] = [
+    { ...DEFAULT_CLASSES[0]!, basePenaltyBps: DEFAULT_CLASSES[0]!.basePenaltyBps - 1 },
+    ...DEFAULT_CLASSES.slice(1),
+    { basePenaltyBps: 4321, jailDuration: DAY, permanentBan: false },
+  ]
+
+  test('a class id never becomes harsher: a higher penalty, a longer jail, a new ban or a removed class reverts ClassTermsHarsher', async () => {
+    const w = world()
+    const { result: id } = await newService(w)
+    const owner = w.clientFor(w.accounts[1]!)
+    const harsher = (i: number, change: Partial<ViolationClass>) =>
+      DEFAULT_CLASSES.map((c, j) => (j === i ? { ...c, ...change } : c))
+    const cases: [ViolationClass[], number][] = [
+      [harsher(0, { basePenaltyBps: DEFAULT_CLASSES[0]!.basePenaltyBps + 1 }), 0],
+      [harsher(1, { jailDuration: DEFAULT_CLASSES[1]!.jailDuration + 1 }), 1],
+      [harsher(0, { permanentBan: true }), 0],
+      [DEFAULT_CLASSES.slice(0, 2), 2],
+    ]
+    for (const [classes, at] of cases) {
+      await expectRevert(
+        queueServiceChange(owner, { serviceId: id, params: changed(w), classes }),
+        'ClassTermsHarsher',
+        [at],
+      )
+    }
+    // softer terms and a new, harsher class under a new id are fine
+    await queueServiceChange(owner, { serviceId: id, params: changed(w), classes: changedClasses })
+  })
 
   test('queues a change that applies only once PARAM_CHANGE_DELAY has passed, and anyone may apply it', async () => {
     const w = world()
@@ -527,7 +558,7 @@ describe('ServiceRegistry committee membership', () => {
     assert.equal((await committee(w, id)).members.length, 63)
     // the leaver's index stays held while its bond can still be slashed
     await expectRevert(joinCommittee(late, { serviceId: id, bond: minBond }), 'CommitteeFull', [id])
-    await w.travel(DEFAULT_PARAM_CHANGE_DELAY)
+    await w.travel(EXIT_DELAY)
     await withdrawAttesterBond(w.clientFor(leaver), { serviceId: id })
     await joinCommittee(late, { serviceId: id, bond: minBond })
     const [active, index] = await info(w, id, latecomer.address)
@@ -590,7 +621,7 @@ describe('ServiceRegistry attester bonds and exits', () => {
     const tx = await requestAttesterExit(w.clientFor(c!), { serviceId: svc.serviceId })
     await requestAttesterExit(w.clientFor(d!), { serviceId: svc.serviceId })
     const [event] = await eventsOf(w, tx.hash, serviceRegistryAbi, 'AttesterExitRequested')
-    assert.equal(event!.args.readyAt, (await txTime(w, tx)) + DELAY)
+    assert.equal(event!.args.readyAt, (await txTime(w, tx)) + EXIT_DELAY)
     assert.equal(await weight(w, svc.serviceId), 3n * MIN_BOND)
     assert.deepEqual(
       (await committee(w, svc.serviceId)).members,
@@ -617,7 +648,7 @@ describe('ServiceRegistry attester bonds and exits', () => {
     const client = w.clientFor(attester)
     await addAttesterBond(client, { serviceId: svc.serviceId, amount: 333n })
     const exit = await requestAttesterExit(client, { serviceId: svc.serviceId })
-    const readyAt = (await txTime(w, exit)) + DELAY
+    const readyAt = (await txTime(w, exit)) + EXIT_DELAY
     assert.equal(BigInt((await info(w, svc.serviceId, attester.address))[3]), readyAt)
     await travelTo(w, readyAt - 1n)
     await expectRevert(withdrawAttesterBond(client, { serviceId: svc.serviceId }), 'AttesterExitNotReady', [
@@ -664,7 +695,7 @@ describe('ServiceRegistry attester bonds and exits', () => {
     const svc = await setupService(w)
     const client = w.clientFor(svc.attesters[0]!)
     await requestAttesterExit(client, { serviceId: svc.serviceId })
-    await w.travel(DEFAULT_PARAM_CHANGE_DELAY)
+    await w.travel(EXIT_DELAY)
     await withdrawAttesterBond(client, { serviceId: svc.serviceId })
     await joinCommittee(client, { serviceId: svc.serviceId, bond: 2n * MIN_BOND })
     assert.equal(await weight(w, svc.serviceId), 6n * MIN_BOND)
@@ -708,7 +739,7 @@ describe('ServiceRegistry attester removal', () => {
     const [active, , bond, exitReadyAt, approvedAt] = await info(w, svc.serviceId, target.address)
     assert.deepEqual(
       [active, bond, BigInt(exitReadyAt), BigInt(approvedAt)],
-      [false, MIN_BOND, now + DELAY, 0n],
+      [false, MIN_BOND, now + EXIT_DELAY, 0n],
     )
     await expectRevert(
       reportTerms(w, svc.serviceId, 0, sorted(svc.attesters.slice(2))),
@@ -734,7 +765,7 @@ describe('ServiceRegistry attester removal', () => {
     })
     const client = w.clientFor(target)
     await expectRevert(withdrawAttesterBond(client, { serviceId: svc.serviceId }), 'AttesterExitNotReady')
-    await w.travel(DEFAULT_PARAM_CHANGE_DELAY)
+    await w.travel(EXIT_DELAY)
     const before = await w.balanceOf(target.address)
     await withdrawAttesterBond(client, { serviceId: svc.serviceId })
     assert.equal((await w.balanceOf(target.address)) - before, MIN_BOND)
