@@ -17,6 +17,7 @@ import {
   allocate,
   approveStake,
   deposit,
+  depositBond,
   disputeSlash,
   executeSlash,
   lapseSlash,
@@ -40,6 +41,7 @@ import {
 } from './support/court.ts'
 import { eventsOf, expectRevert, readOrRevert } from './support/expectRevert.ts'
 import {
+  allocateNow,
   DAY,
   DOWNTIME,
   defaultServiceParams,
@@ -66,9 +68,6 @@ const WINDOW = BigInt(P.correlationWindow)
 const EMPTY_WINDOW: CorrelationWindowState = { epoch: 0n, current: 0n, previous: 0n }
 
 const { world, fixture } = useWorld(async (w) => {
-  // start one hour into a correlation epoch, so no test crosses an epoch boundary by accident
-  const now = await w.now()
-  await travelTo(w, (now / WINDOW + 1n) * WINDOW + 3600n)
   const svc = await setupService(w, { attesterBond: ATTESTER_BOND })
   const a = await setupVault(w, w.accounts[4]!, {
     bond: BOND_A,
@@ -83,6 +82,10 @@ const { world, fixture } = useWorld(async (w) => {
   // operators approve the court once, for dispute bonds
   for (const op of [a.operator, b.operator])
     await approveStake(w.clientFor(op), { spender: w.addresses.court, amount: maxUint256 })
+  // start one hour into a correlation epoch (after the allocations' exposure delay), so no test crosses an epoch
+  // boundary by accident
+  const now = await w.now()
+  await travelTo(w, (now / WINDOW + 1n) * WINDOW + 3600n)
   return { svc, vaultA: a.vault, opA: a.operator, vaultB: b.vault, opB: b.operator }
 })
 
@@ -153,7 +156,7 @@ async function cappedService(w: World) {
     params: { incidentCapBps: 2000, windowCapBps: 3000 },
     classes: [heavy],
   })
-  await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: ALLOC_A })
+  await allocateNow(w, opA, vaultA, svc.serviceId, ALLOC_A)
   const send = (label: string) =>
     reportSlash(w, svc.attesters.slice(0, 3), {
       serviceId: svc.serviceId,
@@ -284,7 +287,7 @@ describe('SlashingCourt.requestSlash', () => {
       attesterBond: ATTESTER_BOND,
       params: { incidentCapBps: 900, windowCapBps: 900 },
     })
-    await allocate(w.clientFor(fixture().opA), { vault: vaultA, serviceId: svc.serviceId, increase: ALLOC_A })
+    await allocateNow(w, fixture().opA, vaultA, svc.serviceId, ALLOC_A)
     const tx = await reportSlash(w, svc.attesters.slice(0, 3), {
       serviceId: svc.serviceId,
       vault: vaultA,
@@ -367,7 +370,7 @@ describe('SlashingCourt.requestSlash', () => {
       params: { incidentCapBps: 10_000, windowCapBps: 10_000 },
       classes: [total],
     })
-    await allocate(w.clientFor(opB), { vault: vaultB, serviceId: other.serviceId, increase: BOND_B + POOL_B })
+    await allocateNow(w, opB, vaultB, other.serviceId, BOND_B + POOL_B)
     const all = await reportSlash(w, other.attesters.slice(0, 3), {
       serviceId: other.serviceId,
       vault: vaultB,
@@ -392,11 +395,7 @@ describe('SlashingCourt.requestSlash', () => {
       w.accounts[17]!.address,
     ])
     const other = await setupService(w, { attesterBond: ATTESTER_BOND })
-    await allocate(w.clientFor(c.operator), {
-      vault: c.vault,
-      serviceId: other.serviceId,
-      increase: parseEther('500'),
-    })
+    await allocateNow(w, c.operator, c.vault, other.serviceId, parseEther('500'))
     await expectRevert(report(c.vault, 'elsewhere'), 'NotAllocated', [svc.serviceId])
   })
 })
@@ -616,14 +615,18 @@ describe('SlashingCourt.executeSlash', () => {
       basePenaltyBps: WRONG_OUTPUT.basePenaltyBps,
     })
     assert.equal(result.details.amount, amount)
-    // a deposit after the request does not change the amount fixed at request
-    await deposit(w.clientFor(w.accounts[5]!), { vault: vaultA, assets: parseEther('1234') })
+    // the slash exceeds the bond: the pool takes no deposit at the price it implies until it settles
+    await expectRevert(
+      deposit(w.clientFor(w.accounts[5]!), { vault: vaultA, assets: parseEther('1234') }),
+      'PoolSlashPending',
+      [amount - BOND_A],
+    )
     await travelPast(w, result.disputeEnd)
     const who = [vaultA, client().address, reporter().address, SINK, anyone().address]
     const before = await balancesOf(w, who)
     const tx = await execute(w, result.details)
     const after = await balancesOf(w, who)
-    const { fromBond, fromPool } = takeFromTranches(BOND_A, POOL_A + parseEther('1234'), amount)
+    const { fromBond, fromPool } = takeFromTranches(BOND_A, POOL_A, amount)
     assert.deepEqual([fromBond, fromPool], [BOND_A, amount - BOND_A])
     const split = splitSlash(amount, BigInt(P.clientShareBps), BigInt(P.reporterShareBps), true)
     assert.equal(split.client, (amount * 5000n) / BPS) // rounded down
@@ -633,7 +636,7 @@ describe('SlashingCourt.executeSlash', () => {
     )
     assert.deepEqual(await totalsOf(w, vaultA), {
       bond: 0n,
-      pool: POOL_A + parseEther('1234') - fromPool,
+      pool: POOL_A - fromPool,
       pending: 0n,
       queuedShares: 0n,
     })
@@ -780,7 +783,9 @@ describe('SlashingCourt jail and ban', () => {
       [svc.serviceId, until],
     )
     await travelTo(w, until)
-    await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: 1n })
+    // the slash took the bond: the operator restores its minimum bond before it may raise the allocation again
+    await depositBond(w.clientFor(opA), { vault: vaultA, amount: BOND_A })
+    await allocateNow(w, opA, vaultA, svc.serviceId, 1n)
     assert.equal((await allocationOf(w, vaultA, svc.serviceId)).amount, ALLOC_A + 1n)
   })
 
@@ -791,7 +796,7 @@ describe('SlashingCourt jail and ban', () => {
     await travelPast(w, result.disputeEnd)
     await execute(w, result.details)
     assert.equal(await courtRead<bigint>(w, 'jailedUntil', [svc.serviceId, vaultA]), 0n)
-    await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: 1n })
+    await allocateNow(w, opA, vaultA, svc.serviceId, 1n)
   })
 
   test('an executed FRAUD slash bans the operator from the service for good', async () => {
@@ -833,7 +838,7 @@ describe('SlashingCourt views', () => {
     const unknown = slashIdOf(svc.serviceId, vaultA, incident('none'))
     assert.deepEqual(await statusOf(w, unknown), { status: 'None', disputeEnd: 0n, resolveBy: 0n })
     assert.equal(await courtRead<bigint>(w, 'serviceAllocated', [svc.serviceId]), ALLOC_A + ALLOC_B)
-    await allocate(w.clientFor(opA), { vault: vaultA, serviceId: svc.serviceId, increase: 5n })
+    await allocateNow(w, opA, vaultA, svc.serviceId, 5n)
     assert.equal(await courtRead<bigint>(w, 'serviceAllocated', [svc.serviceId]), ALLOC_A + ALLOC_B + 5n)
     assert.deepEqual(await courtRead(w, 'queueLength', [vaultA]), [1n, 1n]) // set at first allocation
     assert.equal(await courtRead<bigint>(w, 'nextToExecute', [vaultA]), 1n)
