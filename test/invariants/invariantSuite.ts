@@ -62,9 +62,6 @@ import {
 } from './orderActions.ts'
 import { Prng } from './prng.ts'
 
-/** INVARIANT_STRICT_RESERVATIONS=1 checks reservations + pending ≤ stake after every step, with no exemption. */
-const STRICT_RESERVATIONS = process.env.INVARIANT_STRICT_RESERVATIONS === '1'
-
 const TOTAL_LOSS = { basePenaltyBps: 10_000, jailDuration: 0, permanentBan: false }
 
 export type InvariantFixture = {
@@ -168,6 +165,8 @@ const CORE_ACTION_WEIGHTS = {
   claimWithdrawal: 6,
   depositBond: 4,
   allocate: 7,
+  applyAllocation: 6,
+  syncAllocation: 2,
   requestDeallocation: 3,
   completeDeallocation: 3,
   report: 9,
@@ -187,10 +186,16 @@ const ACTION_WEIGHTS = { ...CORE_ACTION_WEIGHTS, ...ORDER_ACTION_WEIGHTS }
 export async function runSequence(world: World, fx: InvariantFixture, seed: number, steps: number) {
   const rng = new Prng(seed)
   const { court, registry } = world.addresses
+  const minBondBps = (await world.public.readContract({
+    address: fx.vaults[0]!.address,
+    abi: operatorVaultAbi,
+    functionName: 'MIN_BOND_BPS',
+  })) as bigint
   const model = new ProtocolModel(court, registry, {
     rewards: world.addresses.rewards,
     orders: world.addresses.orders,
     stakeToken: world.addresses.stakeToken,
+    minBondBps,
   })
   const everyone: Address[] = [
     world.addresses.orders,
@@ -275,8 +280,6 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
   let chainTime = now
   const firstBlock = (await world.public.getBlockNumber()) + 1n
   const frozen = new Map<bigint, string>()
-  /** Vaults where a report's slash landed on reserved order collateral, while they still hold reservations. */
-  const overcommitted = new Set<string>()
   const tracked: Tracked[] = []
   const withdrawals: { vault: Address; owner: Account; id: bigint }[] = []
   const submitted: SuiteContext['submitted'] = []
@@ -294,17 +297,24 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     model.vault(v.address).allocations.get(serviceId)?.live === true
 
   for (let step = 0; step < steps; step++) {
-    // warm-up: stake both vaults and allocate each to both services first, so the rest of the sequence has
-    // something to slash and to reserve collateral from; then one job done (a reputation) and an intent with two
-    // bids at one price (the tie rule: the higher reputation now, else the incumbent)
+    // warm-up: stake and bond both vaults and queue an allocation of each to both services, travel past the
+    // exposure delay and apply them, so the rest of the sequence has something to slash and to reserve collateral
+    // from; then one job done (a reputation) and an intent with two bids at one price (the tie rule: the higher
+    // reputation now, else the incumbent)
     const warmUp = [
       'deposit',
       'deposit',
+      'depositBond',
       'depositBond',
       'allocate',
       'allocate',
       'allocate',
       'allocate',
+      'travel',
+      'applyAllocation',
+      'applyAllocation',
+      'applyAllocation',
+      'applyAllocation',
       'openOrder',
       'accept',
       'confirm',
@@ -324,17 +334,33 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     now = stepTime
     let vault = rng.pick(fx.vaults)
     let service = rng.pick(fx.services)
-    if (step < warmUp.length && action !== 'depositBond') {
-      // the two deposits go to both vaults, the four allocations to every (vault, service) pair
+    if (step < warmUp.length) {
+      // the deposits and bonds go to both vaults, the allocations (queued, then applied) to every pair
       vault = fx.vaults[step % 2]!
-      if (action === 'allocate') service = fx.services[(step - 3) >> 1]!
+      if (action === 'allocate') service = fx.services[(step - 4) >> 1]!
+      if (action === 'applyAllocation') service = fx.services[(step - 9) >> 1]!
     }
-    if (action === 'report' || action === 'requestDeallocation' || action === 'completeDeallocation') {
+    const pairActions = [
+      'report',
+      'requestDeallocation',
+      'completeDeallocation',
+      'applyAllocation',
+      'syncAllocation',
+    ]
+    if (pairActions.includes(action) && step >= warmUp.length) {
       const pairs = fx.vaults.flatMap((v) => fx.services.map((s) => ({ v, s })))
       const pair = choose(pairs, ({ v, s }) => {
+        const a = model.vault(v.address).allocations.get(s.id)
+        // an application mostly for an increase that is due (the checks run again then)
+        if (action === 'applyAllocation')
+          return a !== undefined && a.increase > 0n && a.increaseReadyAt <= now
+        // a sync mostly where the weight is stale (the stake moved, or a ban)
+        if (action === 'syncAllocation') {
+          const m = model.vault(v.address)
+          return a !== undefined && a.weight !== (a.banned ? 0n : min(a.amount, m.bond + m.pool))
+        }
         if (action !== 'completeDeallocation') return live(v, s.id)
         // a completion mostly for a decrease that is due (it may still be held by slashes or orders)
-        const a = model.vault(v.address).allocations.get(s.id)
         return a !== undefined && a.decrease > 0n && a.decreaseReadyAt <= now
       })!
       vault = pair.v
@@ -448,10 +474,26 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         break
       }
       case 'travel': {
-        // now and then straight to the next moment an order changes hands (a window ends, a deadline passes)
+        // the warm-up travels past the exposure delay (its allocations apply next)
+        if (step < warmUp.length) {
+          now += 2n * vault.delay + 1n
+          continue
+        }
+        // now and then straight to the next moment an order changes hands (a window ends, a deadline passes) or a
+        // queued allocation increase becomes due
         const next = nextOrderMoment(model, now)
-        if (next !== undefined && rng.next() < 0.4) now = next
-        else now += BigInt(rng.pick([600, 3600, 6 * 3600, DAY, 2 * DAY + 1, 3 * DAY + 1, 7 * DAY + 1]))
+        let due: bigint | undefined
+        for (const v of model.vaults.values())
+          for (const a of v.allocations.values())
+            if (a.increase > 0n && a.increaseReadyAt > now && (due === undefined || a.increaseReadyAt < due))
+              due = a.increaseReadyAt
+        const r = rng.next()
+        if (next !== undefined && r < 0.3) now = next
+        else if (due !== undefined && r < 0.45) now = due
+        else
+          now += BigInt(
+            rng.pick([600, 3600, 6 * 3600, DAY, 2 * DAY + 1, 3 * DAY + 1, 7 * DAY + 1, 14 * DAY + 1]),
+          )
         continue
       }
       case 'deposit': {
@@ -470,7 +512,11 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         break
       }
       case 'depositBond': {
-        const amount = rng.amount(parseEther('5000'))
+        // the warm-up's bond covers the minimum bond of what the vault allocates next
+        const amount =
+          step < warmUp.length
+            ? parseEther('1000') + rng.amount(parseEther('4000'))
+            : rng.amount(parseEther('5000'))
         await both(
           vault.operator,
           { address: vault.address, abi: operatorVaultAbi, functionName: 'depositBond', args: [amount] },
@@ -514,8 +560,13 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         break
       }
       case 'allocate': {
+        // mostly within the cap left after what is allocated and what other services have queued (so that the
+        // increases can all apply), sometimes above it
         const v = model.vault(vault.address)
-        const room = ((v.bond + v.pool) * vault.capBps) / BPS - v.totalAllocated
+        let queued = 0n
+        for (const [id, a] of v.allocations) if (id !== service.id) queued += a.increase
+        const capLeft = ((v.bond + v.pool) * vault.capBps) / BPS - v.totalAllocated - queued
+        const room = capLeft > 0n ? capLeft / (step < warmUp.length ? 2n : 1n) : 0n
         const amount =
           rng.next() < 0.8 && room > 0n ? 1n + rng.amount(room - 1n) : rng.amount(room + parseEther('100'))
         await both(
@@ -527,6 +578,32 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
             args: [service.id, amount],
           },
           () => model.allocate(vault.address, vault.operator.address, service.id, amount, now),
+        )
+        break
+      }
+      case 'applyAllocation': {
+        await both(
+          fx.reporter,
+          {
+            address: vault.address,
+            abi: operatorVaultAbi,
+            functionName: 'applyAllocation',
+            args: [service.id],
+          },
+          () => model.applyAllocation(vault.address, service.id, now),
+        )
+        break
+      }
+      case 'syncAllocation': {
+        await both(
+          fx.reporter,
+          {
+            address: vault.address,
+            abi: operatorVaultAbi,
+            functionName: 'syncAllocation',
+            args: [service.id],
+          },
+          () => model.syncAllocation(vault.address, service.id, now),
         )
         break
       }
@@ -604,10 +681,6 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
           assert.equal(details.amount, modelSlash.amount, `${where}: slash amount fixed at request`)
           assertSlashWithinCaps(model, modelSlash, where)
           tracked.push({ slash: modelSlash, details })
-          if ((modelSlash.intoReserved ?? 0n) > 0n) {
-            overcommitted.add(modelSlash.vault)
-            outcomes['report:intoReservedCollateral'] = (outcomes['report:intoReservedCollateral'] ?? 0) + 1
-          }
         }
         break
       }
@@ -698,13 +771,7 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     let foreign = 0n
     for (const who of foreignHolders) foreign += model.balance(who, fx.foreignToken)
     assert.deepEqual([stake, foreign], [supply.stake, supply.foreign], `${where}: tokens created or lost`)
-    for (const v of fx.vaults) {
-      // a report's slash may be sized into reserved collateral (the contracts allow it: see the report in
-      // assertReservationsFit); the vault is exempt until its orders settle, unless the strict check is asked for
-      const m = model.vault(v.address)
-      if (m.totalReserved === 0n) overcommitted.delete(m.address)
-      if (STRICT_RESERVATIONS || !overcommitted.has(m.address)) assertReservationsFit(model, v.address, where)
-    }
+    for (const v of fx.vaults) assertReservationsFit(model, v.address, where)
   }
   await assertRebuiltFromEvents(world, fx, model, firstBlock, chainTime, `seed ${seed} (events)`)
   return outcomes
@@ -712,11 +779,9 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
 
 /**
  * Reserved collateral is never double-counted: the reservations and pending slashes of a vault fit its stake,
- * vault-wide and per allocation. Orders keep to it (a reservation must fit the room; deallocation, withdrawal and
- * bond claims wait for orders), but a report's slash is sized on `allocation − pending` and `stake − pending`,
- * ignoring reservations, so it can take stake that open orders hold (e.g. INVARIANT_SEED=192, step 26 with
- * INVARIANT_STRICT_RESERVATIONS=1). The suite then exempts that vault until its orders settle, and the order
- * slash takes what is left (docs/protocol.md, "Order collateral may fall short").
+ * vault-wide and per allocation. A reservation must fit the room (stake less what queued withdrawals were
+ * promised), and a report's slash is sized on the allocation and the stake less both pending slashes and
+ * reservations (reservations are senior to later slashes), so no vault is exempt.
  */
 function assertReservationsFit(model: ProtocolModel, vault: string, where: string) {
   const v = model.vault(vault)
@@ -838,7 +903,7 @@ async function assertMatchesModel(
   ]
   const balanceOf = (token: Address, who: Address) => read(token, stakeTokenAbi, 'balanceOf', [who])
   // every read at once: one round trip
-  const [foreignBalances, tokenBalances, vaults, statuses, allocated] = await Promise.all([
+  const [foreignBalances, tokenBalances, vaults, statuses, allocated, rewards] = await Promise.all([
     Promise.all(foreign.map((who) => balanceOf(fx.foreignToken, who))),
     Promise.all(everyone.map((who) => balanceOf(world.addresses.stakeToken, who))),
     Promise.all(
@@ -848,6 +913,7 @@ async function assertMatchesModel(
           read(v.address, operatorVaultAbi, 'totalSupply'),
           Promise.all(fx.stakers.map((s) => read(v.address, operatorVaultAbi, 'balanceOf', [s.address]))),
           Promise.all(fx.services.map((s) => read(v.address, operatorVaultAbi, 'allocation', [s.id]))),
+          Promise.all(fx.services.map((s) => read(v.address, operatorVaultAbi, 'exposure', [s.id]))),
         ]),
       ),
     ),
@@ -856,6 +922,9 @@ async function assertMatchesModel(
     ),
     Promise.all(
       fx.services.map((s) => read(world.addresses.court, slashingCourtAbi, 'serviceAllocated', [s.id])),
+    ),
+    Promise.all(
+      fx.services.map((s) => read(world.addresses.rewards, rewardsDistributorAbi, 'serviceRewards', [s.id])),
     ),
   ])
   for (const [i, who] of foreign.entries()) {
@@ -871,7 +940,7 @@ async function assertMatchesModel(
 
   for (const [vi, v] of fx.vaults.entries()) {
     const m = model.vault(v.address)
-    const [totals, supply, shares, allocations] = vaults[vi]!
+    const [totals, supply, shares, allocations, exposures] = vaults[vi]!
     assert.deepEqual(
       totals,
       [m.bond, m.pool, m.pending, model.queuedShares(v.address)],
@@ -895,6 +964,11 @@ async function assertMatchesModel(
       const a = m.allocations.get(s.id)
       assert.equal(amount, a?.amount ?? 0n, `${where}: allocation`)
       assert.equal(pending, a?.pending ?? 0n, `${where}: allocation pending`)
+      assert.deepEqual(
+        [...exposures[si]],
+        [a?.increase ?? 0n, a?.increaseReadyAt ?? 0n, a?.weight ?? 0n],
+        `${where}: queued increase, its time and the synced weight`,
+      )
     }
   }
   // the court holds exactly the open dispute bonds; the registry exactly the attester bonds
@@ -911,5 +985,13 @@ async function assertMatchesModel(
   }
   for (const [i, s] of fx.services.entries()) {
     assert.equal(allocated[i], model.service(s.id).allocated, `${where}: service allocated`)
+    // the rewards count the synced weights; income without stake waits in the subsidy
+    const r = model.serviceRewards.get(s.id)
+    const [, totalStake, rate, subsidyBalance] = rewards[i]
+    assert.deepEqual(
+      [totalStake, rate, subsidyBalance],
+      [r?.totalStake ?? 0n, r?.rate ?? 0n, r?.subsidyBalance ?? 0n],
+      `${where}: service rewards (total stake, rate, subsidy balance)`,
+    )
   }
 }

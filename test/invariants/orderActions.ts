@@ -271,7 +271,8 @@ export async function runOrderAction(ctx: SuiteContext, action: OrderAction): Pr
         // mostly a vault allocated to the service (else acceptance reverts NotAllocated)
         vault,
         budget,
-        value: foreign ? 1n + rng.amount(most - 1n) : 0n,
+        // a foreign token states its value; in the stake token a stated value is a floor on the collateral base
+        value: foreign ? 1n + rng.amount(most - 1n) : !warm && rng.next() < 0.2 ? rng.amount(most) : 0n,
         ratePerSecond,
         biddingEnds,
         deadline,
@@ -288,7 +289,7 @@ export async function runOrderAction(ctx: SuiteContext, action: OrderAction): Pr
       else if (bad < 0.055) {
         if (lease) params.deadline = biddingEnds + 1n
         else params.milestones = packMilestones([5_000n, 0n, 5_000n])
-      } else if (bad < 0.07) params.value = foreign ? 0n : 1n
+      } else if (bad < 0.07 && foreign) params.value = 0n
       else if (bad < 0.08) params.budget = 0n
       else if (bad < 0.085) params.serviceId = 99n
       else if (bad < 0.095 && !lease) params.deadline = params.biddingEnds
