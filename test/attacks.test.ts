@@ -68,6 +68,7 @@ import {
 } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
 import {
+  allocateNow,
   DAY,
   defaultServiceParams,
   incident,
@@ -192,7 +193,7 @@ describe('attack: first-depositor inflation', () => {
 })
 
 describe('attack: withdrawing to escape a reported incident', () => {
-  test('a withdrawal requested after the report is priced net of the pending slash', async () => {
+  test('a withdrawal requested after the report still bears it: valued before it, paid net of it at claim', async () => {
     const w = world()
     const { vault, staker } = fixture()
     const { result } = await report('escape-1', WRONG_OUTPUT)
@@ -201,13 +202,15 @@ describe('attack: withdrawing to escape a reported incident', () => {
     const net = netPoolAssets(POOL, BOND, amount)
     assert.equal(net, POOL - (amount - BOND)) // the bond absorbs its part first
     const { result: id } = await requestWithdrawal(w.clientFor(staker), { vault, shares: STAKER_SHARES })
-    const atRequest = toAssetsDown(STAKER_SHARES, net, SUPPLY)
+    // recorded before the pending slash (an overturn must not cost the leaver), but never paid above the value at
+    // claim, which is net of every slash still pending or executed: the slash cannot be escaped
+    const atRequest = toAssetsDown(STAKER_SHARES, POOL, SUPPLY)
     const [, assets] = await vaultRead<readonly [bigint, bigint, bigint]>(w, vault, 'withdrawal', [
       staker.address,
       id,
     ])
     assert.equal(assets, atRequest)
-    assert.ok(atRequest < toAssetsDown(STAKER_SHARES, POOL, SUPPLY), 'not priced at the pre-incident rate')
+    assert.ok(toAssetsDown(STAKER_SHARES, net, SUPPLY) < atRequest, 'the claim would be net of the slash')
 
     await travelTo(w, result.disputeEnd + 1n)
     await execute(w, result.details)
@@ -353,11 +356,7 @@ describe('attack: report replay and forged quorums', () => {
   test('a report signed for one service or vault cannot be replayed on another: AttesterNotActive', async () => {
     const w = world()
     const other = await setupService(w) // the same five attesters, on a second service
-    await allocate(w.clientFor(fixture().operator), {
-      vault: fixture().vault,
-      serviceId: other.serviceId,
-      increase: ALLOC,
-    })
+    await allocateNow(w, fixture().operator, fixture().vault, other.serviceId, ALLOC)
     const b = await setupVault(w, w.accounts[15]!, {
       bond: BOND,
       delegations: [{ staker: w.accounts[16]!, assets: POOL }],
@@ -493,6 +492,7 @@ describe('attack: griefing and ordering', () => {
     const deposited = parseEther('1000')
     const tinyAlloc = 100n
     const g = await setupVault(w, w.accounts[15]!, {
+      bond: 1n, // the minimum for a 100-wei allocation (1%, rounded up)
       delegations: [{ staker, assets: deposited }],
       allocations: [{ serviceId: svc.serviceId, amount: tinyAlloc }],
     })
@@ -521,7 +521,7 @@ describe('attack: griefing and ordering', () => {
         allocated: tinyAlloc,
         pendingOnService: pending,
         operatorWindowSlashed: pending,
-        vaultAvailable: deposited - pending,
+        vaultAvailable: deposited + 1n - pending,
         penaltyBps: totalPenaltyBps(100n, corr),
         incidentCapBps: BigInt(P.incidentCapBps),
         windowCapBps: BigInt(P.windowCapBps),
@@ -535,11 +535,17 @@ describe('attack: griefing and ordering', () => {
 
     await travelTo(w, readyAt)
     const { result: paid } = await claimWithdrawal(w.clientFor(staker), { vault: g.vault, id })
-    assert.equal(paid, min(atRequest, toAssetsDown(shares, netPoolAssets(deposited, 0n, pending), supply)))
+    assert.equal(paid, min(atRequest, toAssetsDown(shares, netPoolAssets(deposited, 1n, pending), supply)))
     await travelTo(w, BigInt(slashes.at(-1)!.requestedAt) + BigInt(P.disputeWindow) + 1n)
     for (const d of slashes) await execute(w, d)
     const left = await totalsOf(w, g.vault)
-    assert.deepEqual(left, { bond: 0n, pool: deposited - paid - pending, pending: 0n, queuedShares: 0n })
+    // the 1-wei bond takes the first loss
+    assert.deepEqual(left, {
+      bond: 0n,
+      pool: deposited - paid - (pending - 1n),
+      pending: 0n,
+      queuedShares: 0n,
+    })
     assert.equal(await w.balanceOf(g.vault), left.pool, 'nothing stuck, nothing missing')
     assert.equal(await supplyOf(w, g.vault), 1n)
   })

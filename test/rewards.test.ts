@@ -8,7 +8,6 @@ import { describe, test } from 'node:test'
 import { type Account, maxUint256, parseEther } from 'viem'
 import {
   addFee,
-  allocate,
   approveStake,
   claimRewards,
   claimWithdrawal,
@@ -23,7 +22,7 @@ import {
   setSubsidyRate,
 } from '../src/sdk/index.ts'
 import { expectRevert } from './support/expectRevert.ts'
-import { DAY, setupService, setupVault } from './support/fixtures.ts'
+import { allocateNow, DAY, setupService, setupVault } from './support/fixtures.ts'
 import { useWorld, type World } from './support/world.ts'
 
 const ACC = 10n ** 36n
@@ -163,7 +162,10 @@ describe('RewardsDistributor', () => {
     assert.equal((await readServiceRewards(w, other.serviceId)).subsidyBalance, parseEther('70'))
     assert.equal(await readClaimableRewards(w, other.serviceId, vault), 0n)
     // the service owner streams it: 1 token a second, to whatever stake is allocated while it streams
-    await setSubsidyRate(w.clientFor(other.owner), { serviceId: other.serviceId, ratePerSecond: parseEther('1') })
+    await setSubsidyRate(w.clientFor(other.owner), {
+      serviceId: other.serviceId,
+      ratePerSecond: parseEther('1'),
+    })
     const start = await w.now()
     await w.travel(10)
     const elapsed = (await w.now()) - start
@@ -180,11 +182,7 @@ describe('RewardsDistributor', () => {
     const fee = parseEther('30')
     await addFee(w.clientFor(funder), { serviceId: svc.serviceId, amount: fee })
     const op: Account = w.accounts[4]!
-    await allocate(w.clientFor(op), {
-      vault: a.vault,
-      serviceId: svc.serviceId,
-      increase: parseEther('2000'),
-    })
+    await allocateNow(w, op, a.vault, svc.serviceId, parseEther('2000'))
     await addFee(w.clientFor(funder), { serviceId: svc.serviceId, amount: fee })
     const expected =
       share(parseEther('1000'), fee, parseEther('2000')) + share(parseEther('3000'), fee, parseEther('4000'))

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type Account, type Address, zeroAddress } from 'viem'
-import { DEFAULT_MIN_WITHDRAWAL_DELAY, DEFAULT_PARAM_CHANGE_DELAY } from '../src/chain/deploy.ts'
+import {
+  DEFAULT_MIN_BOND_BPS,
+  DEFAULT_MIN_WITHDRAWAL_DELAY,
+  DEFAULT_PARAM_CHANGE_DELAY,
+} from '../src/chain/deploy.ts'
 import { createVault, operatorVaultAbi, vaultFactoryAbi } from '../src/sdk/index.ts'
 import { eventsOf, expectRevert } from './support/expectRevert.ts'
 import { useWorld, type World } from './support/world.ts'
 
+/** The longest withdrawal delay: half the change delay, so stakers can leave before a service change applies. */
+const MAX_DELAY = DEFAULT_PARAM_CHANGE_DELAY / 2
 const { world } = useWorld()
 
 const DAY = 86_400
@@ -103,11 +109,13 @@ describe('VaultFactory.createVault', () => {
   test('accepts a withdrawal delay exactly at the minimum and exactly at the maximum', async () => {
     const w = world()
     assert.equal(await readFactory<number>(w, 'MIN_WITHDRAWAL_DELAY'), DEFAULT_MIN_WITHDRAWAL_DELAY)
-    assert.equal(await readFactory<number>(w, 'MAX_WITHDRAWAL_DELAY'), DEFAULT_PARAM_CHANGE_DELAY)
+    assert.equal(await readFactory<number>(w, 'MAX_WITHDRAWAL_DELAY'), MAX_DELAY)
     const { result: low } = await create(w, w.accounts[4]!, { withdrawalDelay: DEFAULT_MIN_WITHDRAWAL_DELAY })
-    const { result: high } = await create(w, w.accounts[8]!, { withdrawalDelay: DEFAULT_PARAM_CHANGE_DELAY })
+    const { result: high } = await create(w, w.accounts[8]!, { withdrawalDelay: MAX_DELAY })
     assert.equal(await readVault<number>(w, low, 'WITHDRAWAL_DELAY'), DEFAULT_MIN_WITHDRAWAL_DELAY)
-    assert.equal(await readVault<number>(w, high, 'WITHDRAWAL_DELAY'), DEFAULT_PARAM_CHANGE_DELAY)
+    assert.equal(await readVault<number>(w, high, 'WITHDRAWAL_DELAY'), MAX_DELAY)
+    // an exposure increase waits twice the withdrawal delay, as long as a service change
+    assert.equal(await readVault<bigint>(w, high, 'EXPOSURE_DELAY'), BigInt(DEFAULT_PARAM_CHANGE_DELAY))
   })
 
   test('reverts with InvalidDelay when the delay is one second below the minimum', async () => {
@@ -116,18 +124,27 @@ describe('VaultFactory.createVault', () => {
     await expectRevert(create(w, w.accounts[4]!, { withdrawalDelay: delay }), 'InvalidDelay', [
       BigInt(delay),
       BigInt(DEFAULT_MIN_WITHDRAWAL_DELAY),
-      BigInt(DEFAULT_PARAM_CHANGE_DELAY),
+      BigInt(MAX_DELAY),
     ])
   })
 
   test('reverts with InvalidDelay when the delay is one second above the maximum', async () => {
     const w = world()
-    const delay = DEFAULT_PARAM_CHANGE_DELAY + 1
+    const delay = MAX_DELAY + 1
     await expectRevert(create(w, w.accounts[4]!, { withdrawalDelay: delay }), 'InvalidDelay', [
       BigInt(delay),
       BigInt(DEFAULT_MIN_WITHDRAWAL_DELAY),
-      BigInt(DEFAULT_PARAM_CHANGE_DELAY),
+      BigInt(MAX_DELAY),
     ])
+  })
+
+  test('a deployment sets the minimum bond share within [1%, 100%]; the default is 10%', async () => {
+    const w = world()
+    // the shared test world deploys with 1% (its fixtures use small bonds); the default is the SDK's
+    assert.equal(await readFactory<number>(w, 'MIN_BOND_BPS'), 100)
+    assert.equal(DEFAULT_MIN_BOND_BPS, 1000)
+    const { result: vault } = await create(w, w.accounts[4]!, {})
+    assert.equal(await readVault<bigint>(w, vault, 'MIN_BOND_BPS'), 100n)
   })
 
   test('reverts with InvalidDelay for a zero delay', async () => {

@@ -106,7 +106,9 @@ export async function seedVault(
 /** Moves a local chain past an exposure delay (twice `withdrawalDelay`); a seeder without a clock cannot. */
 export async function waitOutExposureDelay(seeder: Seeder, withdrawalDelay: number | bigint): Promise<void> {
   if (!seeder.travel) {
-    throw new Error('seeding allocations needs a chain whose time can be moved (anvil): they apply after a delay')
+    throw new Error(
+      'seeding allocations needs a chain whose time can be moved (anvil): they apply after a delay',
+    )
   }
   await seeder.travel(2n * BigInt(withdrawalDelay))
 }

@@ -102,26 +102,27 @@ export async function readAllocation(
   vault: Address,
   serviceId: bigint,
 ): Promise<AllocationView> {
-  const [[amount, pending, decrease, readyAt], slashable, [increase, increaseReadyAt, weight]] = await Promise.all([
-    reader.public.readContract({
-      address: vault,
-      abi: operatorVaultAbi,
-      functionName: 'allocation',
-      args: [serviceId],
-    }),
-    reader.public.readContract({
-      address: vault,
-      abi: operatorVaultAbi,
-      functionName: 'slashableStake',
-      args: [serviceId],
-    }),
-    reader.public.readContract({
-      address: vault,
-      abi: operatorVaultAbi,
-      functionName: 'exposure',
-      args: [serviceId],
-    }),
-  ])
+  const [[amount, pending, decrease, readyAt], slashable, [increase, increaseReadyAt, weight]] =
+    await Promise.all([
+      reader.public.readContract({
+        address: vault,
+        abi: operatorVaultAbi,
+        functionName: 'allocation',
+        args: [serviceId],
+      }),
+      reader.public.readContract({
+        address: vault,
+        abi: operatorVaultAbi,
+        functionName: 'slashableStake',
+        args: [serviceId],
+      }),
+      reader.public.readContract({
+        address: vault,
+        abi: operatorVaultAbi,
+        functionName: 'exposure',
+        args: [serviceId],
+      }),
+    ])
   return {
     serviceId,
     amount,
