@@ -48,6 +48,7 @@ import {
   WRONG_OUTPUT,
 } from '../support/fixtures.ts'
 import type { World } from '../support/world.ts'
+import { Adversary, type AdversaryFixture, setupAdversary } from './adversary.ts'
 import { execAt } from './chainExec.ts'
 import {
   assertOrdersMatchModel,
@@ -80,6 +81,8 @@ export type InvariantFixture = {
   attesterBond: bigint
   /** A second ERC-20 that orders may pay in (fees then go to the service owner). */
   foreignToken: Address
+  /** The malicious operator, its vault X, its service C and the honest staker of X (adversary.ts). */
+  adversary: AdversaryFixture
 }
 
 /** Deployed once per file (inside the snapshot): two services, two vaults, approvals. No stake yet. */
@@ -135,7 +138,9 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
   await send(world.deployer, foreignToken, 'mint', [client.address, parseEther('1000000')])
   for (const token of [world.addresses.stakeToken, foreignToken])
     await send(client, token, 'approve', [world.addresses.orders, maxUint256])
+  const adversary = await setupAdversary(world)
   return {
+    adversary,
     services: [
       { id: a.serviceId, params: defaultServiceParams(resolver.address), classes, resolver, owner: a.owner },
       {
@@ -157,6 +162,28 @@ export async function setupInvariantWorld(world: World): Promise<InvariantFixtur
 }
 
 type Tracked = { slash: ModelSlash; details: SlashDetails }
+
+/** A service's parameters as the model keeps them (every number a bigint). */
+function modelParams(p: ServiceParams) {
+  return {
+    disputeWindow: BigInt(p.disputeWindow),
+    resolutionDeadline: BigInt(p.resolutionDeadline),
+    quorumBps: BigInt(p.quorumBps),
+    reporterShareBps: BigInt(p.reporterShareBps),
+    clientShareBps: BigInt(p.clientShareBps),
+    sink: p.sink,
+    disputeBond: p.disputeBond,
+    correlationWindow: BigInt(p.correlationWindow),
+    correlationMultiplierBps: BigInt(p.correlationMultiplierBps),
+    incidentCapBps: BigInt(p.incidentCapBps),
+    windowCapBps: BigInt(p.windowCapBps),
+    attesterPenaltyBps: BigInt(p.attesterPenaltyBps),
+    minAttesterBond: p.minAttesterBond,
+    orderFeeBps: BigInt(p.orderFeeBps),
+    collateralFactorBps: BigInt(p.collateralFactorBps),
+    collateralFloorBps: BigInt(p.collateralFloorBps),
+  }
+}
 
 /** The vault, court and rewards actions and their step weights; the order actions are in orderActions.ts. */
 const CORE_ACTION_WEIGHTS = {
@@ -180,6 +207,8 @@ const CORE_ACTION_WEIGHTS = {
   fundSubsidy: 2,
   setSubsidyRate: 2,
   claimRewards: 4,
+  /** The malicious operator's move (adversary.ts). */
+  adversary: 30,
 } as const
 const ACTION_WEIGHTS = { ...CORE_ACTION_WEIGHTS, ...ORDER_ACTION_WEIGHTS }
 
@@ -210,6 +239,11 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     world.addresses.rewards,
     fx.services[0]!.owner.address,
     ...fx.vaults.map((v) => v.address),
+    fx.adversary.vault,
+    fx.adversary.operator.address,
+    fx.adversary.sybil.address,
+    ...fx.adversary.attesters.map((a) => a.address),
+    fx.adversary.honest.address,
   ]
   const balances = await Promise.all(everyone.map((who) => world.balanceOf(who)))
   for (const [i, who] of everyone.entries()) model.setBalance(who, balances[i]!)
@@ -250,30 +284,31 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         basePenaltyBps: BigInt(c.basePenaltyBps),
         jailDuration: BigInt(c.jailDuration),
       })),
-      params: {
-        disputeWindow: BigInt(s.params.disputeWindow),
-        resolutionDeadline: BigInt(s.params.resolutionDeadline),
-        quorumBps: BigInt(s.params.quorumBps),
-        reporterShareBps: BigInt(s.params.reporterShareBps),
-        clientShareBps: BigInt(s.params.clientShareBps),
-        sink: s.params.sink,
-        disputeBond: s.params.disputeBond,
-        correlationWindow: BigInt(s.params.correlationWindow),
-        correlationMultiplierBps: BigInt(s.params.correlationMultiplierBps),
-        incidentCapBps: BigInt(s.params.incidentCapBps),
-        windowCapBps: BigInt(s.params.windowCapBps),
-        attesterPenaltyBps: BigInt(s.params.attesterPenaltyBps),
-        minAttesterBond: s.params.minAttesterBond,
-        orderFeeBps: BigInt(s.params.orderFeeBps),
-        collateralFactorBps: BigInt(s.params.collateralFactorBps),
-        collateralFloorBps: BigInt(s.params.collateralFloorBps),
-      },
+      params: modelParams(s.params),
       attesters: new Map(
         fx.attesters.map((a) => [a.address.toLowerCase(), { bond: fx.attesterBond, active: true }]),
       ),
     })
   }
   for (const v of fx.vaults) model.addVault(v.address, v.operator.address, v.delay, v.capBps, 1000n)
+  const adv = fx.adversary
+  model.addService({
+    id: adv.service.id,
+    owner: adv.operator.address,
+    resolver: adv.operator.address,
+    classes: adv.service.classes.map((c) => ({
+      ...c,
+      basePenaltyBps: BigInt(c.basePenaltyBps),
+      jailDuration: BigInt(c.jailDuration),
+    })),
+    params: modelParams(adv.service.params),
+    attesters: new Map(
+      adv.attesters.map((a) => [a.address.toLowerCase(), { bond: adv.attesterBond, active: true }]),
+    ),
+  })
+  model.addVault(adv.vault, adv.operator.address, adv.delay, adv.capBps, 1000n)
+  const adversary = new Adversary(adv)
+  adversary.start(model)
 
   let now = await world.now()
   /** The time of the last mined block: views that decay (reputation) are read there. */
@@ -310,11 +345,13 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       'allocate',
       'allocate',
       'allocate',
+      'adversaryWarmUp',
       'travel',
       'applyAllocation',
       'applyAllocation',
       'applyAllocation',
       'applyAllocation',
+      'adversaryApply',
       'openOrder',
       'accept',
       'confirm',
@@ -338,7 +375,7 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
       // the deposits and bonds go to both vaults, the allocations (queued, then applied) to every pair
       vault = fx.vaults[step % 2]!
       if (action === 'allocate') service = fx.services[(step - 4) >> 1]!
-      if (action === 'applyAllocation') service = fx.services[(step - 9) >> 1]!
+      if (action === 'applyAllocation') service = fx.services[(step - 10) >> 1]!
     }
     const pairActions = [
       'report',
@@ -405,7 +442,11 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         warmUp: step < warmUp.length,
         both,
         choose,
-        track: (slash, details) => tracked.push({ slash, details }),
+        // a slash of the adversary's vault (an honest party expired its order) is followed with the adversary's
+        track: (slash, details) =>
+          slash.vault === adv.vault.toLowerCase()
+            ? adversary.slashes.push({ slash, details })
+            : tracked.push({ slash, details }),
         note: (what) => {
           outcomes[what] = (outcomes[what] ?? 0) + 1
         },
@@ -417,6 +458,27 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         submitted,
       }
       if (!(await runOrderAction(ctx, action))) continue
+    }
+
+    if (action === 'adversary' || action === 'adversaryWarmUp' || action === 'adversaryApply') {
+      const actx = {
+        world,
+        model,
+        rng,
+        now: () => now,
+        advance: (seconds: bigint) => {
+          now += seconds
+          return now
+        },
+        both,
+        note: (what: string) => {
+          outcomes[what] = (outcomes[what] ?? 0) + 1
+        },
+        where,
+      }
+      if (action === 'adversaryWarmUp') await adversary.warmUp(actx)
+      else if (action === 'adversaryApply') await adversary.applyDue(actx)
+      else await adversary.move(actx)
     }
 
     switch (action) {
@@ -759,7 +821,10 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     await Promise.all([
       assertMatchesModel(world, fx, model, tracked, everyone, read, where),
       assertOrdersMatchModel(world, fx, model, read, chainTime, frozen, where),
+      adversary.assertMatches(model, read, court, where),
     ])
+    adversary.noteCaps(model)
+    adversary.assertBounded(model, now, where)
     // rewards solvency: the distributor always holds at least everything it owes
     assert.ok(
       model.balance(world.addresses.rewards) >= model.rewardsOwed(now),
@@ -771,7 +836,7 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     let foreign = 0n
     for (const who of foreignHolders) foreign += model.balance(who, fx.foreignToken)
     assert.deepEqual([stake, foreign], [supply.stake, supply.foreign], `${where}: tokens created or lost`)
-    for (const v of fx.vaults) assertReservationsFit(model, v.address, where)
+    for (const v of [...fx.vaults.map((x) => x.address), adv.vault]) assertReservationsFit(model, v, where)
   }
   await assertRebuiltFromEvents(world, fx, model, firstBlock, chainTime, `seed ${seed} (events)`)
   return outcomes
@@ -809,8 +874,14 @@ async function assertRebuiltFromEvents(
 ) {
   const state = emptyState(world.addresses.orders)
   for (const v of fx.vaults) addVault(state, v.address)
+  addVault(state, fx.adversary.vault)
   const logs = await world.public.getLogs({
-    address: [...fx.vaults.map((v) => v.address), world.addresses.court, world.addresses.orders],
+    address: [
+      ...fx.vaults.map((v) => v.address),
+      fx.adversary.vault,
+      world.addresses.court,
+      world.addresses.orders,
+    ],
     fromBlock,
   })
   const decoded = parseEventLogs({ abi: [...operatorVaultAbi, ...slashingCourtAbi, ...orderBookAbi], logs })
