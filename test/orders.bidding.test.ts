@@ -11,7 +11,6 @@ import { InvalidInputError } from '../src/errors.ts'
 import {
   ACCEPTANCE_WINDOW,
   acceptOrder,
-  allocate,
   bidOnOrder,
   cancelOrder,
   confirmMilestone,
@@ -24,7 +23,7 @@ import {
 } from '../src/sdk/index.ts'
 import { travelTo, txTime } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
-import { DAY, incident, reportSlash, setupService } from './support/fixtures.ts'
+import { allocateNow, DAY, incident, reportSlash, setupService } from './support/fixtures.ts'
 import {
   openAcceptedJob,
   openTestOrder,
@@ -99,19 +98,28 @@ describe('OrderBook: bidding', () => {
     await expectRevert(bid(w, 0, order, ether(1)), 'BiddingClosed', [order.orderId, ends])
     const before = await w.balanceOf(client.address)
     const accepted = await acceptOrder(w.clientFor(keeper), order)
+    // exactly the requirement at C's reputation then, not the pledge (full(80)): a pledge can never make an order
+    // hold (and a failure take) more of the vault than the order is worth
+    const required = requiredCollateral(
+      ether(80),
+      15_000,
+      5_000,
+      (await readReputation(w, c.vault, svc.serviceId)).score,
+    )
+    assert.ok(required < full(ether(80)))
     assert.deepEqual(accepted.result, {
       vault: c.vault,
       price: ether(80),
-      collateral: full(ether(80)),
+      collateral: required,
       refund: ether(20),
     })
     assert.equal(await w.balanceOf(client.address), before + ether(20), 'budget − price back to the client')
-    assert.equal((await readReputation(w, c.vault, svc.serviceId)).reserved, full(ether(80)))
+    assert.equal((await readReputation(w, c.vault, svc.serviceId)).reserved, required)
     assert.equal((await readReputation(w, a.vault, svc.serviceId)).reserved, 0n, 'losing bids hold nothing')
     const o = await readOrder(w, order.orderId)
     assert.deepEqual(
       [o.status, o.price, o.collateral, o.startedAt],
-      ['Active', ether(80), full(ether(80)), Number(await txTime(w, accepted))],
+      ['Active', ether(80), required, Number(await txTime(w, accepted))],
     )
   })
 
@@ -138,9 +146,22 @@ describe('OrderBook: bidding', () => {
       required - 1n,
       required,
     ])
+    // a pledge above the allocation's room is only a ceiling: acceptance reserves the requirement
     const room = parseEther('20000')
-    await expectRevert(bid(w, 0, order, ether(50), room + 1n), 'CollateralUnavailable', [room + 1n, room])
-    await bid(w, 0, order, ether(50), room) // all of the allocation is fine
+    await bid(w, 0, order, ether(50), room + 1n)
+    // a requirement above the room is refused: the client's stated value (a floor of the collateral base) makes
+    // even a low price need 1.5 × 14,000 = 21,000 of collateral, more than the 20,000 allocated
+    const valued = await openTestOrder(w, client, {
+      serviceId: svc.serviceId,
+      budget: BUDGET,
+      value: parseEther('14000'),
+    })
+    const floor = requiredCollateral(parseEther('14000'), 15_000, 5_000, 0n)
+    await expectRevert(bid(w, 1, valued, ether(1), floor - 1n), 'CollateralBelowRequirement', [
+      floor - 1n,
+      floor,
+    ])
+    await expectRevert(bid(w, 1, valued, ether(1), floor), 'CollateralUnavailable', [floor, room])
 
     await expectRevert(
       orderBookRaw(w, client, 'bid', [order.orderId, order.params, ether(50), required]),
@@ -208,8 +229,12 @@ describe('OrderBook: bidding', () => {
   test('acceptance checks the vault-wide room: two winning bids cannot hold the same stake', async () => {
     const w = world()
     const { ops, svc, keeper } = fixture()
-    const first = await openIntent(w)
-    const second = await openIntent(w)
+    // a stated value of 10,000 makes each order need 15,000 of collateral, whatever its price
+    const { client } = fixture()
+    const valued = () =>
+      openTestOrder(w, client, { serviceId: svc.serviceId, budget: BUDGET, value: parseEther('10000') })
+    const first = await valued()
+    const second = await valued()
     const collateral = parseEther('15000')
     await bid(w, 0, first, ether(100), collateral)
     await bid(w, 0, second, ether(100), collateral) // a bid reserves nothing yet
@@ -227,15 +252,19 @@ describe('OrderBook: bidding', () => {
   test('an intent can be accepted only until a day after its window, by anyone or by the client’s pick', async () => {
     const w = world()
     const { client, svc, keeper, ops } = fixture()
-    // a week to the deadline: only the acceptance window stops these orders
+    // a week to the deadline: only the acceptance window stops these orders; one bidding end for both (opened in
+    // two blocks, they could otherwise straddle a second)
+    const biddingEnds = Number(await w.now()) + 3600
     const late = await openTestOrder(w, client, {
       serviceId: svc.serviceId,
       budget: BUDGET,
+      biddingEnds,
       duration: 7 * DAY,
     })
     const inTime = await openTestOrder(w, client, {
       serviceId: svc.serviceId,
       budget: BUDGET,
+      biddingEnds,
       duration: 7 * DAY,
     })
     await bid(w, 0, late, ether(90))
@@ -270,12 +299,10 @@ describe('OrderBook: bidding', () => {
     })
     const order = await openTestOrder(w, client, { serviceId: free.serviceId, budget: BUDGET })
     await expectRevert(bid(w, 0, order, ether(50), 0n), 'CollateralUnavailable', [0n, 0n])
-    await allocate(w.clientFor(ops[0]!.operator), {
-      vault: ops[0]!.vault,
-      serviceId: free.serviceId,
-      increase: ether(1000),
-    })
-    const placed = await bid(w, 0, order, ether(50), 0n)
+    await allocateNow(w, ops[0]!.operator, ops[0]!.vault, free.serviceId, ether(1000))
+    // the allocation took its exposure delay to apply: a new order, and now the vault may bid
+    const later = await openTestOrder(w, client, { serviceId: free.serviceId, budget: BUDGET })
+    const placed = await bid(w, 0, later, ether(50), 0n)
     assert.deepEqual([placed.result.price, placed.result.collateral], [ether(50), 0n])
 
     // operator 1 is jailed on the main service (an executed slash of a class with a jail): no room there

@@ -74,35 +74,46 @@ describe('OrderBook collateral in the vault', () => {
     await completeDeallocation(c, { vault: op.vault, serviceId: svc.serviceId })
   })
 
-  test('a stake withdrawal may not leave the reserved collateral unbacked', async () => {
+  test('no order can keep a staker who asked to leave from being paid after the withdrawal delay', async () => {
     const w = world()
-    const { client, ops, staker } = fixture()
+    const { client, ops, staker, svc } = fixture()
     const op = ops[0]!
-    const order = await bigOrder(w, ALLOCATED)
+    // the whole allocation reserved by an order the client stated to be worth 20,000 / 1.5 (attack: a year-long
+    // self-dealt order that would otherwise hold every claim hostage)
+    const valued = await openTestOrder(w, client, {
+      serviceId: svc.serviceId,
+      budget: parseEther('100'),
+      value: (ALLOCATED * 2n) / 3n,
+    })
+    await bidOnOrder(w.clientFor(op.operator), { ...valued, price: parseEther('100'), collateral: ALLOCATED })
+    await travelTo(w, BigInt(valued.params.biddingEnds))
+    await acceptOrder(w.clientFor(fixture().keeper), valued)
+    assert.equal((await readReputation(w, op.vault, svc.serviceId)).reserved, ALLOCATED)
     const shares = await sharesOf(w, op.vault, staker.address)
     const c = w.clientFor(staker)
-    const first = (await requestWithdrawal(c, { vault: op.vault, shares: shares / 2n })).result
-    const second = (await requestWithdrawal(c, { vault: op.vault, shares: shares - shares / 2n })).result
+    const id = (await requestWithdrawal(c, { vault: op.vault, shares })).result
     await travelTo(w, (await w.now()) + BigInt(7 * DAY))
-    const a1 = (await previewWithdrawal(w, op.vault, staker.address, first)).claimableNow
-    assert.equal(await claimWithdrawal(c, { vault: op.vault, id: first }).then((r) => r.result), a1)
+    const due = (await previewWithdrawal(w, op.vault, staker.address, id)).claimableNow
+    const before = await w.balanceOf(staker.address)
+    assert.equal((await claimWithdrawal(c, { vault: op.vault, id })).result, due)
+    assert.equal(await w.balanceOf(staker.address), before + due)
+    // what is left (the bond) still backs the order as far as it goes; the order settles normally
     const t = await totalsOf(w, op.vault)
-    const a2 = (await previewWithdrawal(w, op.vault, staker.address, second)).claimableNow
-    assert.ok(t.bond + t.pool - a2 < ALLOCATED)
-    await expectRevert(claimWithdrawal(c, { vault: op.vault, id: second }), 'StakeHeldByOrders', [
-      t.bond + t.pool - a2,
-      ALLOCATED,
-    ])
-    // the job completes: the collateral is free and the withdrawal goes through
-    await confirmMilestone(w.clientFor(client), order)
-    assert.equal((await claimWithdrawal(c, { vault: op.vault, id: second })).result, a2)
+    assert.ok(t.bond + t.pool < ALLOCATED)
+    await confirmMilestone(w.clientFor(client), valued)
+    assert.equal((await readReputation(w, op.vault, svc.serviceId)).reserved, 0n)
   })
 
   test('stake queued to leave backs no new order', async () => {
     const w = world()
     const { client, ops, svc, staker, keeper } = fixture()
     const op = ops[0]!
-    const order = await openTestOrder(w, client, { serviceId: svc.serviceId, budget: parseEther('100') })
+    // valued so that it needs the whole allocation as collateral (1.5 × 2/3 of it)
+    const order = await openTestOrder(w, client, {
+      serviceId: svc.serviceId,
+      budget: parseEther('100'),
+      value: (ALLOCATED * 2n) / 3n,
+    })
     // the bid only checks the allocation's room; the staker then queues all of its stake to leave
     await bidOnOrder(w.clientFor(op.operator), { ...order, price: parseEther('100'), collateral: ALLOCATED })
     const shares = await sharesOf(w, op.vault, staker.address)

@@ -145,7 +145,7 @@ describe('OrderBook: attested outcomes', () => {
     // some reputation first, to watch it fall
     const warm = await openAcceptedJob(w, client, op, { serviceId: svc.serviceId, budget: WARM })
     const t0 = await txTime(w, await confirmMilestone(w.clientFor(client), warm))
-    assert.equal(scoreAfterSuccess(0n, warm.acceptance.collateral, ALLOCATED), 1000n)
+    assert.equal(scoreAfterSuccess(0n, warm.acceptance.collateral, orderFee(WARM, 100), ALLOCATED), 1000n)
     // an hour of decay: a second more or less between blocks cannot move the rounded score
     await w.travel(3600)
     const job = await acceptedJob(w)
@@ -332,7 +332,7 @@ describe('OrderBook: attested outcomes', () => {
     const { amount: allocation } = await readAllocation(w, op.vault, svc.serviceId)
     assert.equal(
       (await readReputation(w, op.vault, svc.serviceId)).score,
-      scoreAfterSuccess(0n, again.acceptance.collateral, allocation),
+      scoreAfterSuccess(0n, again.acceptance.collateral, orderFee(WARM, 100), allocation),
     )
     assert.equal((await readReputation(w, op.vault, svc.serviceId)).score, 1000n)
   })

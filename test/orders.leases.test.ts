@@ -120,7 +120,7 @@ describe('OrderBook: leases', () => {
     const rep = await readReputation(w, op.vault, svc.serviceId)
     assert.deepEqual(
       [rep.reserved, rep.successes, rep.score],
-      [0n, 1n, scoreAfterSuccess(0n, COLLATERAL, ALLOCATED)],
+      [0n, 1n, scoreAfterSuccess(0n, COLLATERAL, orderFee(BUDGET, 100), ALLOCATED)],
     )
     await expectRevert(settleLease(w.clientFor(keeper), lease), 'WrongOrderStatus', [lease.orderId, 3])
   })

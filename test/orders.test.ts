@@ -13,6 +13,7 @@ import {
   acceptOrder,
   agreeCancelOrder,
   allocate,
+  applyAllocation,
   approveToken,
   CONSENT_WINDOW,
   cancelOrder,
@@ -74,7 +75,8 @@ async function completeJob(w: World, op = 0, budget = parseEther('10')) {
   const { client, ops, svc } = fixture()
   const job = await openAcceptedJob(w, client, ops[op]!, { serviceId: svc.serviceId, budget })
   const at = await txTime(w, await confirmMilestone(w.clientFor(client), job))
-  return { at, collateral: job.acceptance.collateral }
+  // the stake-token fee the whole order paid the stakers, which weighs the success with the collateral
+  return { at, collateral: job.acceptance.collateral, fee: orderFee(budget, 100) }
 }
 
 describe('OrderBook: named jobs', () => {
@@ -140,11 +142,12 @@ describe('OrderBook: named jobs', () => {
     const after = await readReputation(w, op.vault, svc.serviceId)
     assert.deepEqual(
       [after.reserved, after.room, after.score, after.successes, after.failures],
-      [0n, ALLOCATED, scoreAfterSuccess(0n, collateral, ALLOCATED), 1n, 0n],
+      [0n, ALLOCATED, scoreAfterSuccess(0n, collateral, orderFee(BUDGET, 100), ALLOCATED), 1n, 0n],
     )
-    // 150 of collateral is 0.75% of the 20,000 allocated: three quarters of the full 10% step
-    assert.equal(successWeightBps(collateral, ALLOCATED), 7500n)
-    assert.equal(after.score, 750n)
+    // 150 of collateral is 0.75% of the 20,000 allocated (three quarters of the full 10% step), but the 1 of fee
+    // paid is 0.005% of it (half the step): the lesser counts
+    assert.equal(successWeightBps(collateral, orderFee(BUDGET, 100), ALLOCATED), 5000n)
+    assert.equal(after.score, 500n)
 
     // the fees wait in the order book's pot until anyone sweeps them to the stakers of the service
     const fees = fee0 + fee1
@@ -226,10 +229,10 @@ describe('OrderBook: named jobs', () => {
     const w = world()
     const { client, ops, svc } = fixture()
     const op = ops[0]!
-    const { at: t1, collateral: c1 } = await completeJob(w)
-    const { at: t2, collateral: c2 } = await completeJob(w)
-    const score1 = scoreAfterSuccess(0n, c1, ALLOCATED)
-    const score2 = scoreAfterSuccess(decayScore(score1, t2 - t1), c2, ALLOCATED)
+    const { at: t1, collateral: c1, fee: f1 } = await completeJob(w)
+    const { at: t2, collateral: c2, fee: f2 } = await completeJob(w)
+    const score1 = scoreAfterSuccess(0n, c1, f1, ALLOCATED)
+    const score2 = scoreAfterSuccess(decayScore(score1, t2 - t1), c2, f2, ALLOCATED)
     assert.equal((await readReputation(w, op.vault, svc.serviceId)).score, score2)
     assert.equal((await readReputation(w, op.vault, svc.serviceId)).successes, 2n)
 
@@ -260,34 +263,37 @@ describe('OrderBook: named jobs', () => {
 })
 
 describe('OrderBook: success weighting and fees', () => {
-  test('a success is weighted by the collateral: a dust order earns a sliver, 1% of the allocation a full step', async () => {
+  test('a success is weighted by the collateral and the fee paid: a dust order earns a sliver, a real one a full step', async () => {
     const w = world()
     const { ops, svc } = fixture()
     const op = ops[0]!
-    // 1 of price holds 1.5 of collateral: 0.0075% of the allocation, 75 bps of a step (10,000 × 10% × 0.75% = 7.5)
+    // 1 of price holds 1.5 of collateral (75 bps of a step) and pays 0.01 of fee, 0.00005% of the allocation
+    // (50 bps of a step): the lesser, 10,000 × 10% × 0.5% = 5
     const dust = await completeJob(w, 0, parseEther('1'))
     assert.equal(dust.collateral, parseEther('1.5'))
-    assert.equal(successWeightBps(dust.collateral, ALLOCATED), 75n)
-    const afterDust = scoreAfterSuccess(0n, dust.collateral, ALLOCATED)
-    assert.equal(afterDust, 7n, 'rounded down')
+    assert.equal(successWeightBps(dust.collateral, 0n, ALLOCATED), 0n, 'a free order earns nothing')
+    assert.equal(successWeightBps(dust.collateral, dust.fee, ALLOCATED), 50n)
+    const afterDust = scoreAfterSuccess(0n, dust.collateral, dust.fee, ALLOCATED)
+    assert.equal(afterDust, 5n, 'rounded down')
     assert.equal((await readReputation(w, op.vault, svc.serviceId)).score, afterDust)
     // ten more dust orders still leave it far below a single full step
     let score = afterDust
     let last = dust.at
     for (let i = 0; i < 10; i++) {
       const next = await completeJob(w, 0, parseEther('1'))
-      score = scoreAfterSuccess(decayScore(score, next.at - last), next.collateral, ALLOCATED)
+      score = scoreAfterSuccess(decayScore(score, next.at - last), next.collateral, next.fee, ALLOCATED)
       last = next.at
     }
     const rep = await readReputation(w, op.vault, svc.serviceId)
     assert.deepEqual([rep.score, rep.successes], [score, 11n])
     assert.ok(score < 100n, `eleven dust orders earn ${score}, under a tenth of one full step`)
 
-    // an order whose collateral is at least 1% of the allocation (200) takes the whole 10% step
+    // an order whose collateral is at least 1% of the allocation (200) and whose fee is at least 0.01% of it (2)
+    // takes the whole 10% step
     const big = await completeJob(w, 0, parseEther('200'))
-    assert.ok(big.collateral >= ALLOCATED / 100n)
-    assert.equal(successWeightBps(big.collateral, ALLOCATED), 10_000n)
-    const full = scoreAfterSuccess(decayScore(score, big.at - last), big.collateral, ALLOCATED)
+    assert.ok(big.collateral >= ALLOCATED / 100n && big.fee >= ALLOCATED / 10_000n)
+    assert.equal(successWeightBps(big.collateral, big.fee, ALLOCATED), 10_000n)
+    const full = scoreAfterSuccess(decayScore(score, big.at - last), big.collateral, big.fee, ALLOCATED)
     assert.equal(full, decayScore(score, big.at - last) + (10_000n - decayScore(score, big.at - last)) / 10n)
     assert.equal((await readReputation(w, op.vault, svc.serviceId)).score, full)
   })
@@ -299,12 +305,16 @@ describe('OrderBook: success weighting and fees', () => {
     const paid = await confirmMilestone(w.clientFor(client), job)
     const fees = paid.result.fee
     assert.equal(await readUnsweptFees(w, svc.serviceId), fees)
-    // operator 1 allocates 10,000 more just before anyone sweeps: it must not take a larger share of these fees
+    // operator 1's increase of 10,000 (queued earlier) applies just before anyone sweeps: it must not take a larger
+    // share of these fees
     await allocate(w.clientFor(ops[1]!.operator), {
       vault: ops[1]!.vault,
       serviceId: svc.serviceId,
       increase: parseEther('10000'),
     })
+    await w.travel(14 * DAY)
+    assert.equal(await readUnsweptFees(w, svc.serviceId), fees)
+    await applyAllocation(w.clientFor(ops[1]!.operator), { vault: ops[1]!.vault, serviceId: svc.serviceId })
     assert.equal(await readUnsweptFees(w, svc.serviceId), 0n, 'swept by the allocation change')
     assert.equal(await w.balanceOf(w.addresses.orders), 0n)
     const before = ALLOCATED * 3n // what was allocated when the fees were earned
@@ -384,7 +394,7 @@ describe('OrderBook: cancellation and commitments', () => {
 
     const rep = await readReputation(w, op.vault, svc.serviceId)
     assert.deepEqual([rep.reserved, rep.successes, rep.failures], [0n, 1n, 0n])
-    const warmScore = scoreAfterSuccess(0n, warm.collateral, ALLOCATED)
+    const warmScore = scoreAfterSuccess(0n, warm.collateral, warm.fee, ALLOCATED)
     assert.equal(rep.score, decayScore(warmScore, (await txTime(w, both)) - warm.at), 'no reward, no penalty')
     assert.equal((await readOrder(w, job.orderId)).status, 'Cancelled')
     assert.equal((await readOrder(w, job.orderId)).paid, BUDGET, 'the escrow is spent')

@@ -73,6 +73,10 @@ export type OrderParamsInput = {
   budget: bigint
   /** A named operator's vault; omitted: an intent that operators bid on. */
   vault?: Address
+  /**
+   * What the order is worth in stake-token units: required for another payment token; in the stake token, a floor
+   * of the collateral base (a bid's collateral then covers at least this, however low its price).
+   */
   value?: bigint
   /** A lease's rate; omitted or 0: a job. */
   ratePerSecond?: bigint

@@ -6,7 +6,10 @@ import { isIntent, isLease } from '../orders.ts'
 import { sendTransaction } from '../sendTransaction.ts'
 import type { OrderRef, SuretyClient, TxResult } from '../types.ts'
 
-/** `price` is a job's price or a lease's rate per second; `collateral` at least readRequiredCollateral's. */
+/**
+ * `price` is a job's price or a lease's rate per second; `collateral` is the most the operator pledges, at least
+ * readRequiredCollateral's: acceptance reserves exactly the requirement then (its reputation may have moved).
+ */
 export type BidOnOrderParameters = OrderRef & { price: bigint; collateral: bigint }
 /** The bid as placed, with the reputation score it was judged at (ties go to the higher score). */
 export type BidOnOrderReturnType = TxResult<{

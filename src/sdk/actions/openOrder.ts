@@ -25,12 +25,8 @@ export async function openOrder(
     )
   }
   const stakeToken = p.paymentToken.toLowerCase() === client.addresses.stakeToken.toLowerCase()
-  if (stakeToken !== (p.value === 0n)) {
-    throw new InvalidInputError(
-      stakeToken
-        ? 'params.value: must be 0 when paying in the stake token'
-        : 'params.value: a foreign payment token needs its value in stake-token units',
-    )
+  if (!stakeToken && p.value === 0n) {
+    throw new InvalidInputError('params.value: a foreign payment token needs its value in stake-token units')
   }
   checkOrderParams(p)
   const tx = await sendTransaction(client, {
