@@ -151,6 +151,7 @@ export class Adversary {
   readonly sybilWithdrawals: bigint[] = []
   /** Per `${serviceId}:${epoch}`: the largest window cap of X's allocation at a slash request in that epoch. */
   readonly caps = new Map<string, bigint>()
+  readonly stats = { gainSteps: 0, gainAboveHalfBound: 0 }
   private incidents = 0
   private wealthAtStart = 0n
 
@@ -621,6 +622,9 @@ export class Adversary {
     let accepted = 0n
     for (const cap of this.caps.values()) accepted += cap
     const gain = this.wealth(model) - this.wealthAtStart
+    // INVARIANT_STATS: how often the operator's side was ahead at all, and how close to the bound it came
+    if (gain > 0n) this.stats.gainSteps++
+    if (gain > 0n && gain * 2n >= accepted) this.stats.gainAboveHalfBound++
     assert.ok(
       gain <= accepted,
       `${where}: the operator's side gained ${gain} from the pool, above the ${accepted} exposure stakers accepted`,

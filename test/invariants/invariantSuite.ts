@@ -838,6 +838,8 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
     assert.deepEqual([stake, foreign], [supply.stake, supply.foreign], `${where}: tokens created or lost`)
     for (const v of [...fx.vaults.map((x) => x.address), adv.vault]) assertReservationsFit(model, v, where)
   }
+  outcomes['adversary:stepsAheadOfStart'] = adversary.stats.gainSteps
+  outcomes['adversary:stepsAboveHalfTheBound'] = adversary.stats.gainAboveHalfBound
   await assertRebuiltFromEvents(world, fx, model, firstBlock, chainTime, `seed ${seed} (events)`)
   return outcomes
 }
