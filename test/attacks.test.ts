@@ -30,7 +30,6 @@ import {
   totalPenaltyBps,
 } from '../src/model/slashMath.ts'
 import {
-  allocate,
   approveAttester,
   approveStake,
   claimWithdrawal,

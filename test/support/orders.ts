@@ -160,10 +160,14 @@ export async function attestOutcome(
 export const scoreOf = async (w: World, vault: Address, serviceId: bigint) =>
   (await readReputation(w, vault, serviceId)).score
 
-/** The collateral base an order's requirement is computed on (OrderBook._required). */
+/**
+ * The collateral base an order's requirement is computed on (OrderBook._required): the price (a lease's whole
+ * budget), never below the value the client stated; another payment token's stated value.
+ */
 export function collateralBase(w: World, params: OrderParams, price: bigint): bigint {
   if (params.paymentToken.toLowerCase() !== w.addresses.stakeToken.toLowerCase()) return params.value
-  return params.ratePerSecond > 0n ? params.budget : price
+  const base = params.ratePerSecond > 0n ? params.budget : price
+  return base > params.value ? base : params.value
 }
 
 /** The requirement for `vault` at `price` now, from the vault's reputation and the formula above. */
