@@ -216,6 +216,19 @@ describe('attack 2: an operator-owned service', () => {
       [ALLOC + BOND + POOL, ((v.bondAssets + v.poolAssets) * 30_000n) / 10_000n],
     )
   })
+
+  test('nobody can buy the pool at the price a self-report crushes it to, and profit from the overturn', async () => {
+    const w = world()
+    const { vault, operator, sybil } = fixture()
+    const own = await ownService(w)
+    await allocateNow(w, operator, vault, own.serviceId, BOND + POOL)
+    const { result } = await selfReport(w, own, 'crush')
+    assert.ok(result.details.amount > BOND)
+    // before: the sybil deposited at ~0.1% of the value and the overturn handed it the pool
+    await expectRevert(deposit(w.clientFor(sybil), { vault, assets: ether(1000) }), 'PoolSlashPending', [
+      result.details.amount - BOND,
+    ])
+  })
 })
 
 describe('attack 4: reward weight without stake', () => {
