@@ -75,6 +75,7 @@ import {
   setupService,
   setupVault,
 } from './support/fixtures.ts'
+import { installToken } from './support/tokens.ts'
 import { useWorld, type World } from './support/world.ts'
 
 const P = defaultServiceParams(zeroAddress)
@@ -638,15 +639,6 @@ describe('attack: griefing and ordering', () => {
     assert.ok(paidNew >= fresh - 1n && paidNew <= fresh, `paid ${paidNew} of ${fresh}`)
   })
 })
-
-/** Puts a mock token's runtime code at `address` (the world's stake token), by deploying it once elsewhere. */
-async function installToken(w: World, address: Address, bytecode: `0x${string}`) {
-  const wallet = w.clientFor(w.deployer).wallet
-  const hash = await wallet.deployContract({ abi: [], bytecode, chain: null })
-  const receipt = await w.public.waitForTransactionReceipt({ hash })
-  const code = await w.public.getCode({ address: receipt.contractAddress! })
-  await w.test.setCode({ address, bytecode: code! })
-}
 
 describe('attack: a stake token that returns false instead of reverting', () => {
   const TOKEN = getAddress('0x00000000000000000000000000000000005afe01')
