@@ -337,3 +337,62 @@ describe('review: leaving during a pending slash', () => {
     assert.equal(t.pending, 0n)
   })
 })
+
+describe('review: absolute allocation limits and co-stakers who leave first', () => {
+  test('ATTACK SUCCEEDS: a sybil deposit makes an allocation look small; when the sybil leaves it covers the whole honest stake at once', async () => {
+    const w = world()
+    const { vault, operator, staker, sybil } = fixture()
+    const puppet = w.accounts[12]!
+    const own = await setupService(w, {
+      owner: operator,
+      resolver: operator,
+      attesters: [puppet],
+      params: { incidentCapBps: 10_000, windowCapBps: 10_000, disputeWindow: 60, resolutionDeadline: 60 },
+      classes: [{ basePenaltyBps: 9990, jailDuration: 0, permanentBan: false }],
+    })
+    // The sybil deposits 90,000: the vault's stake is 100,000.
+    await deposit(w.clientFor(sybil), { vault, assets: ether(90000) })
+    // The operator queues 20,000 on its own service: 20% of the vault. The honest staker (9,000) reads it as
+    // "at most a fifth of my stake, after the bond" and accepts it by staying through the exposure delay.
+    await allocate(w.clientFor(operator), { vault, serviceId: own.serviceId, increase: ether(20000) })
+    await w.travel(2 * DELAY)
+    await applyAllocation(w.clientFor(operator), { vault, serviceId: own.serviceId })
+    const honestBefore = toAssetsDown(
+      await sharesOf(w, vault, staker.address),
+      (await readVault(w, vault)).netPoolAssets,
+      (await readVault(w, vault)).totalSupply,
+    )
+    // The sybil leaves (a withdrawal delay, like anyone). The honest staker, seeing the request, asks to leave a
+    // minute later: the soonest it can react.
+    const sybilShares = await sharesOf(w, vault, sybil.address)
+    const sybilId = (await requestWithdrawal(w.clientFor(sybil), { vault, shares: sybilShares })).result
+    await w.travel(60)
+    const honestShares = await sharesOf(w, vault, staker.address)
+    const honestId = (await requestWithdrawal(w.clientFor(staker), { vault, shares: honestShares })).result
+    await w.travel(DELAY - 60)
+    await claimWithdrawal(w.clientFor(sybil), { vault, id: sybilId })
+    // The 20,000 limit now covers all of the 10,000 left: the self-report takes 99.9% of it.
+    const { result } = await reportSlash(
+      w,
+      [puppet],
+      {
+        serviceId: own.serviceId,
+        vault,
+        classId: 0,
+        incidentId: incident('costaker'),
+        client: sybil.address,
+      },
+      sybil,
+    )
+    await travelTo(w, result.disputeEnd + 1n)
+    await executeSlash(w.clientFor(sybil), { details: result.details })
+    const claimed = (await claimWithdrawal(w.clientFor(staker), { vault, id: honestId })).result
+    // The exposure the honest staker accepted: 20% of the vault, less the bond that pays first. SAFE outcome: it
+    // loses at most its pro-rata share of that.
+    const acceptedLoss = ((ether(20000) - BOND) * honestBefore) / (POOL + ether(90000))
+    assert.ok(
+      claimed + acceptedLoss + 1n >= honestBefore,
+      `the honest staker had ${honestBefore}, accepted a loss of at most ${acceptedLoss}, and was paid ${claimed}`,
+    )
+  })
+})
