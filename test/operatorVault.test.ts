@@ -457,7 +457,10 @@ describe('OperatorVault.claimWithdrawal', () => {
       [minted, atRequest],
     )
     // while the slash is pending, the claim would pay the value net of it (previewWithdrawal's claimableNow)
-    assert.equal(await read<bigint>(w, vault, 'previewRedeem', [minted]), toAssetsDown(minted, pool - (x - bond), supply))
+    assert.equal(
+      await read<bigint>(w, vault, 'previewRedeem', [minted]),
+      toAssetsDown(minted, pool - (x - bond), supply),
+    )
 
     await approveStake(w.clientFor(operator), { spender: w.addresses.court, amount: maxUint256 })
     await disputeSlash(w.clientFor(operator), { details })
@@ -683,7 +686,10 @@ describe('OperatorVault.allocate', () => {
     const queued = await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('700') })
     const readyAt = (await txTime(w, queued)) + 2n * BigInt(DELAY)
     const [q] = await eventsOf(w, queued.hash, operatorVaultAbi, 'AllocationQueued')
-    assert.deepEqual([q!.args.serviceId, q!.args.increase, q!.args.readyAt], [svc.serviceId, parseEther('700'), readyAt])
+    assert.deepEqual(
+      [q!.args.serviceId, q!.args.increase, q!.args.readyAt],
+      [svc.serviceId, parseEther('700'), readyAt],
+    )
     // nothing is exposed yet: no allocation, no weight, nothing the court counts
     assert.equal((await allocationOf(w, vault, svc.serviceId)).amount, 0n)
     assert.equal(await serviceAllocated(w, svc.serviceId), 0n)
@@ -741,6 +747,25 @@ describe('OperatorVault.allocate', () => {
     await travelTo(w, readyAt)
     await applyAllocation(op, { vault, serviceId: svc.serviceId })
     assert.equal((await allocationOf(w, vault, svc.serviceId)).amount, parseEther('100'))
+  })
+
+  test('a matured increase must be applied within a day, or it lapses and must be queued again', async () => {
+    const w = world()
+    const { svc } = fixture()
+    const { vault } = await setupVault(w, operatorOf(w), { bond: parseEther('1000') })
+    const op = w.clientFor(operatorOf(w))
+    const queued = await allocate(op, { vault, serviceId: svc.serviceId, increase: parseEther('500') })
+    const readyAt = (await txTime(w, queued)) + 2n * BigInt(DELAY)
+    const window = await read<bigint>(w, vault, 'APPLY_WINDOW')
+    assert.equal(window, BigInt(DAY))
+    // an increase held back to be applied at the operator's chosen moment would catch stakers who came after its
+    // notice without a delay to react
+    await travelTo(w, readyAt + window + 1n)
+    await expectRevert(applyAllocation(op, { vault, serviceId: svc.serviceId }), 'ExposureIncreaseExpired', [
+      readyAt + window,
+    ])
+    await allocateNow(w, operatorOf(w), vault, svc.serviceId, parseEther('500'))
+    assert.equal((await allocationOf(w, vault, svc.serviceId)).amount, parseEther('500'))
   })
 
   test('the checks run again when the increase applies: a bond withdrawn meanwhile below the minimum stops it', async () => {

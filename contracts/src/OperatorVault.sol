@@ -34,6 +34,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
     /// @notice A matured bond withdrawal must be claimed within this long, or it lapses: a request cannot be held
     /// open to pull the bond out the moment a report is seen coming.
     uint256 public constant BOND_CLAIM_WINDOW = 1 days;
+    /// @notice A matured exposure increase (allocation, terms) must be applied within this long, or it lapses: an
+    /// increase cannot wait, applicable at the operator's chosen moment, for stakers who arrived after its notice.
+    uint256 public constant APPLY_WINDOW = 1 days;
 
     IERC20 internal immutable _asset;
     address public immutable OPERATOR;
@@ -54,7 +57,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
 
     struct Withdrawal {
         uint128 shares;
-        uint96 assets; // value at request, net of pending slashes, rounded down
+        uint96 assets; // value at request on the pool before pending slashes, rounded down
         uint32 readyAt;
     }
 
@@ -303,7 +306,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         Allocation storage a = _allocations[serviceId];
         uint256 increase = a.increase;
         if (increase == 0) revert NoAllocationQueued(serviceId);
-        if (block.timestamp < a.increaseReadyAt) revert AllocationNotReady(serviceId, a.increaseReadyAt);
+        uint256 readyAt = a.increaseReadyAt;
+        if (block.timestamp < readyAt) revert AllocationNotReady(serviceId, readyAt);
+        if (block.timestamp > readyAt + APPLY_WINDOW) revert ExposureIncreaseExpired(readyAt + APPLY_WINDOW);
         uint256 total = _checkIncrease(serviceId, a, increase);
         uint256 newAmount = a.amount + increase;
         (a.amount, a.increase, a.increaseReadyAt) = (uint96(newAmount), 0, 0);
@@ -436,6 +441,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         PendingTerms memory terms = pendingTerms;
         if (terms.readyAt == 0) revert NoPendingTerms();
         if (block.timestamp < terms.readyAt) revert TermsNotReady(terms.readyAt);
+        if (block.timestamp > terms.readyAt + APPLY_WINDOW) revert ExposureIncreaseExpired(terms.readyAt + APPLY_WINDOW);
         _commissionBps = terms.commissionBps;
         _restakingCapBps = terms.restakingCapBps;
         delete pendingTerms;

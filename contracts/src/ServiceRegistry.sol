@@ -22,7 +22,8 @@ contract ServiceRegistry is IServiceRegistry {
 
     IERC20 public immutable STAKE_TOKEN;
     address public immutable COURT;
-    /// @notice Delay before any change that could hurt stakers applies; >= the longest vault withdrawal delay.
+    /// @notice Delay before any change that could hurt stakers applies; twice the longest vault withdrawal delay
+    /// (the factory's MAX_WITHDRAWAL_DELAY is half of it), so every staker has a withdrawal delay to react.
     uint32 public immutable PARAM_CHANGE_DELAY;
 
     struct Attester {

@@ -30,8 +30,14 @@ test('the devnet deploys Surety, writes a manifest the tools can read, and seeds
       assert.equal(view.poolAssets, 200_000n * 10n ** 18n) // 20k + 40k + 60k + 80k from four stakers
       const allocation = await readAllocation(reader, vault, devnet.world.serviceId)
       assert.equal(allocation.amount, 100_000n * 10n ** 18n)
-      assert.equal(allocation.slashableStake, allocation.amount)
+      assert.equal(allocation.weight, allocation.amount, 'applied after the exposure delay, counted in full')
+      // the demo job's collateral is senior to any new slash
+      const { reserved } = await readReputation(reader, vault, devnet.world.serviceId)
+      assert.equal(allocation.slashableStake, allocation.amount - reserved)
     }
+    // the chain was brought back to the present after the seeding waited out the exposure delay
+    const chainNow = Number((await reader.public.getBlock()).timestamp)
+    assert.ok(Math.abs(chainNow - Date.now() / 1000) < 120, `chain time ${chainNow} is the present`)
     // a named two-milestone job operator 1 accepted, and an intent operator 2 bid on
     const [job, intent] = await readOrders(reader)
     assert.deepEqual([job?.status, job?.vault, intent?.status], ['Active', devnet.world.vaults[0], 'Open'])

@@ -25,8 +25,8 @@ import { type Seeder, seedDemoOrders, seedService, seedVault } from './seed.ts'
 
 export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
 const HOUR = 3600
-/** How far in the past the devnet chain starts: more than the demo vaults' exposure delay (2 × 24 h). */
-const DEVNET_HISTORY_SECONDS = 3 * 24 * HOUR
+/** How far in the past the devnet chain starts: more than the two demo vaults' exposure delays (2 × 2 × 24 h). */
+const DEVNET_HISTORY_SECONDS = 7 * 24 * HOUR
 
 export type DevnetOptions = { port?: number; manifestDir?: string; seed?: boolean }
 export type Devnet = {

@@ -488,6 +488,8 @@ export class ProtocolModel {
     const a = this.allocationOf(v, serviceId)
     if (a.increase === 0n) fail('NoAllocationQueued')
     if (now < a.increaseReadyAt) fail('AllocationNotReady')
+    // a matured increase lapses after APPLY_WINDOW (one day)
+    if (now > a.increaseReadyAt + 86_400n) fail('ExposureIncreaseExpired')
     const total = this.checkIncrease(v, serviceId, a, a.increase, now)
     a.amount += a.increase
     a.increase = 0n

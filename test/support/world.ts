@@ -22,6 +22,8 @@ import type { SuretyAddresses, SuretyClient } from '../../src/sdk/types.ts'
 
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk'
 export const INITIAL_BALANCE = parseEther('1000000')
+/** How far in the past a test chain starts: room for several seeded vaults' exposure delays. */
+export const CHAIN_HISTORY_SECONDS = 180 * 24 * 3600
 
 export type World = {
   anvil: Anvil
@@ -35,13 +37,19 @@ export type World = {
   now: () => Promise<bigint>
   /** Moves chain time forward and mines a block. */
   travel: (seconds: number | bigint) => Promise<void>
+  /** Mines a block stamped with the wall clock's time, if the chain is behind it. */
+  catchUpToWallClock: () => Promise<void>
   balanceOf: (who: Address) => Promise<bigint>
   mint: (to: Address, amount: bigint) => Promise<void>
 }
 
 export async function createWorld(options: DeployOptions & { accounts?: number } = {}): Promise<World> {
   const accountCount = options.accounts ?? 20
-  const anvil = await startAnvil({ accounts: accountCount })
+  // the chain starts in the past: seeding a vault waits out its exposure delay (twice its withdrawal delay) by
+  // moving the chain's clock, and tests that need chain time to match the wall clock (the node's, which judges
+  // telemetry timestamps) bring it to the present with `catchUpToWallClock` afterwards
+  const genesis = Math.floor(Date.now() / 1000) - CHAIN_HISTORY_SECONDS
+  const anvil = await startAnvil({ accounts: accountCount, extraArgs: ['--timestamp', String(genesis)] })
   const chainId = 31337
   const chain = chainFor(anvil.rpcUrl, chainId)
   const publicClient = createPublicClient({
@@ -91,6 +99,12 @@ export async function createWorld(options: DeployOptions & { accounts?: number }
     now: async () => (await publicClient.getBlock()).timestamp,
     travel: async (seconds) => {
       await test.increaseTime({ seconds: Number(seconds) })
+      await test.mine({ blocks: 1 })
+    },
+    catchUpToWallClock: async () => {
+      const wall = BigInt(Math.floor(Date.now() / 1000))
+      if ((await publicClient.getBlock()).timestamp >= wall) return
+      await test.setNextBlockTimestamp({ timestamp: wall })
       await test.mine({ blocks: 1 })
     },
     balanceOf: (who) =>

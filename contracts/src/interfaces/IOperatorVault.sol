@@ -44,6 +44,7 @@ interface IOperatorVault {
     error BondBelowMinimum(uint256 bond, uint256 minimum);
     error NoAllocationQueued(uint64 serviceId);
     error AllocationNotReady(uint64 serviceId, uint256 readyAt);
+    error ExposureIncreaseExpired(uint256 expiredAt);
     error AllocationHeldByOrders(uint64 serviceId, uint256 remaining, uint256 held);
 
     /* EVENTS */
@@ -92,8 +93,8 @@ interface IOperatorVault {
     /// EXPOSURE_DELAY (twice the withdrawal delay), so stakers can leave before any new exposure exists.
     function allocate(uint64 serviceId, uint256 increase) external;
 
-    /// @notice Applies a matured increase: the sum up to the restaking cap, each one up to the stake, the bond at
-    /// least MIN_BOND_BPS of the exposure. Anyone may call.
+    /// @notice Applies a matured increase within APPLY_WINDOW of maturing (later it lapses): the sum up to the
+    /// restaking cap, each one up to the stake, the bond at least MIN_BOND_BPS of the exposure. Anyone may call.
     function applyAllocation(uint64 serviceId) external;
 
     /// @notice Brings the allocation's weight (rewards, correlation base) to min(limit, stake), 0 once banned.
@@ -128,7 +129,7 @@ interface IOperatorVault {
     /// @notice Changes commission and restaking cap; decreases apply now, increases after the withdrawal delay.
     function setTerms(uint16 commissionBps, uint32 restakingCapBps) external;
 
-    /// @notice Applies queued terms whose delay has passed. Anyone may call.
+    /// @notice Applies queued terms whose delay has passed, within APPLY_WINDOW (later they lapse). Anyone may call.
     function applyTerms() external;
 
     /// @notice Fixes and reserves a slash against the service's allocation. Court only.

@@ -26,6 +26,9 @@ export async function nodeWorld(w: World) {
     bond: parseEther('1000'),
     allocations: [{ serviceId: svc.serviceId, amount: parseEther('1000') }],
   })
+  // the allocations waited out their exposure delay on a chain that started in the past: nodes judge telemetry
+  // against their own clock, so the chain is brought to the present
+  await w.catchUpToWallClock()
   return {
     serviceId: svc.serviceId,
     attesters: svc.attesters as HDAccount[],
