@@ -75,6 +75,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         uint96 decrease;
         uint40 decreaseReadyAt;
         bool live; // set at first allocation so word 2 is never written from zero inside a slash
+        // the largest share of the vault's stake the allocation may reach (bps, rounded up), fixed when it was
+        // queued and applied: when stakers leave, the allocation shrinks with the stake instead of growing into a
+        // larger share of those who stayed
+        uint16 shareBps;
         // word 3: orders; set live at first allocation so a reservation never writes it from zero
         uint96 reserved; // collateral open orders hold
         uint16 score; // reputation at scoredAt, before decay (ReputationLib)
@@ -87,7 +91,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         // word 4: exposure changes and the weight the court and the rewards count
         uint96 increase; // queued increase, applied after EXPOSURE_DELAY
         uint40 increaseReadyAt;
-        uint96 weight; // min(amount, stake) as last synced, 0 once banned: rewards and the correlation base
+        uint96 weight; // the effective allocation as last synced, 0 once banned: rewards and the correlation base
+        uint16 queuedShareBps; // (amount + increase) / stake when the increase was queued, rounded up
     }
 
     struct PendingTerms {
@@ -295,8 +300,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         // the checks apply now (early feedback) and again when the increase applies
         _checkIncrease(serviceId, a, increase);
         uint256 readyAt = block.timestamp + EXPOSURE_DELAY;
-        // a new request replaces a queued one and waits the whole delay again
+        // a new request replaces a queued one and waits the whole delay again; the share of the stake it announces
+        // is what it may ever reach (a sybil deposit cannot make it look small and then leave)
         (a.increase, a.increaseReadyAt) = (uint96(increase), uint40(readyAt));
+        a.queuedShareBps = uint16(_shareOf(a.amount + increase, totalStake()));
         if (!a.live) (a.live, a.ordersLive) = (true, true);
         emit AllocationQueued(serviceId, increase, readyAt);
     }
@@ -312,6 +319,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         uint256 total = _checkIncrease(serviceId, a, increase);
         uint256 newAmount = a.amount + increase;
         (a.amount, a.increase, a.increaseReadyAt) = (uint96(newAmount), 0, 0);
+        // the smaller of the share announced and the share now: deposits since then lower it, departures cannot
+        // raise it
+        a.shareBps = uint16(Math.min(a.queuedShareBps, _shareOf(newAmount, totalStake())));
+        a.queuedShareBps = 0;
         _totalAllocated = uint96(total);
         _syncWeight(serviceId, a);
         emit Allocated(serviceId, newAmount, total);
@@ -350,6 +361,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         a.amount = uint96(newAmount);
         a.decrease = 0;
         a.decreaseReadyAt = 0;
+        // a decrease never raises the share (the stake may have fallen since the allocation applied)
+        uint256 stake = totalStake();
+        a.shareBps = uint16(Math.min(a.shareBps, stake == 0 ? 0 : _shareOf(newAmount, stake)));
         uint256 total = _totalAllocated - decrease;
         _totalAllocated = uint96(total);
         _syncWeight(serviceId, a);
@@ -586,7 +600,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         Allocation storage a = _allocations[serviceId];
         uint256 held = uint256(a.pending) + a.reserved;
         bool barred = a.banned || a.jailedUntil > block.timestamp;
-        if (!barred && a.amount > held) allocationRoom = a.amount - held;
+        uint256 allocated = _effective(a, totalStake());
+        if (!barred && allocated > held) allocationRoom = allocated - held;
         score = _score(a);
     }
 
@@ -660,7 +675,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
     {
         uint256 stake = totalStake();
         uint256 heldByVault = uint256(_pendingLiabilities) + _totalReserved;
-        allocated = Math.min(a.amount, stake);
+        allocated = _effective(a, stake);
         heldHere = uint256(a.pending) + a.reserved;
         available = stake > heldByVault ? stake - heldByVault : 0;
     }
@@ -689,7 +704,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
     /// @dev Reports the allocation's weight — min(limit, stake), 0 once banned — to the court (correlation base) and
     /// the rewards (reward weight) when it changed: exposure and rewards follow real stake, not a stale limit.
     function _syncWeight(uint64 serviceId, Allocation storage a) internal {
-        uint256 weight = a.banned ? 0 : Math.min(a.amount, totalStake());
+        uint256 weight = a.banned ? 0 : _effective(a, totalStake());
         uint256 old = a.weight;
         if (weight == old) return;
         a.weight = uint96(weight);
@@ -719,6 +734,17 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         if (_bondAssets < minimum) revert BondBelowMinimum(_bondAssets, minimum);
     }
 
+    /// @dev The effective allocation: the limit, held to the share of the stake it was given (rounded down: it
+    /// protects stakers). While the stake is what it was, this is the limit itself (the share rounds up).
+    function _effective(Allocation storage a, uint256 stake) internal view returns (uint256) {
+        return Math.min(a.amount, stake * a.shareBps / BPS);
+    }
+
+    /// @dev `amount`'s share of `stake` in bps, rounded up (amount <= stake, stake > 0, so at most 10,000).
+    function _shareOf(uint256 amount, uint256 stake) internal pure returns (uint256) {
+        return Math.mulDiv(amount, BPS, stake, Math.Rounding.Ceil);
+    }
+
     /// @dev The least bond the operator keeps while `allocated` is allocated: MIN_BOND_BPS of the exposure
     /// min(allocated, stake), rounded up (it protects stakers).
     function _minimumBond(uint256 allocated) internal view returns (uint256) {
@@ -738,7 +764,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         uint256 backing = _bondAssets + pool - Math.min(_queuedAssets, pool);
         uint256 heldByVault = uint256(_pendingLiabilities) + _totalReserved;
         uint256 vaultRoom = backing > heldByVault ? backing - heldByVault : 0;
-        uint256 allocated = Math.min(a.amount, backing);
+        uint256 allocated = Math.min(_effective(a, _bondAssets + pool), backing);
         uint256 heldHere = uint256(a.pending) + a.reserved;
         return Math.min(vaultRoom, allocated > heldHere ? allocated - heldHere : 0);
     }

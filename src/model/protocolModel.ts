@@ -84,6 +84,10 @@ export type ModelAllocation = {
   /** A queued increase (allocate), applied by anyone at increaseReadyAt (applyAllocation). */
   increase: bigint
   increaseReadyAt: bigint
+  /** The largest share (bps, rounded up) of the vault's stake the allocation may reach, fixed when applied. */
+  shareBps: bigint
+  /** (amount + increase) / stake when the increase was queued, rounded up. */
+  queuedShareBps: bigint
   /** min(amount, stake) as last synced, 0 once banned: what the court's correlation base and the rewards count. */
   weight: bigint
 }
@@ -339,6 +343,8 @@ export class ProtocolModel {
         failures: 0n,
         increase: 0n,
         increaseReadyAt: 0n,
+        shareBps: 0n,
+        queuedShareBps: 0n,
         weight: 0n,
       }
       v.allocations.set(serviceId, a)
@@ -479,6 +485,7 @@ export class ProtocolModel {
     this.checkIncrease(v, serviceId, a, increase, now)
     a.increase = increase
     a.increaseReadyAt = now + v.exposureDelay
+    a.queuedShareBps = mulDivUp(a.amount + increase, BPS, v.bond + v.pool)
     a.live = true
   }
 
@@ -494,6 +501,9 @@ export class ProtocolModel {
     a.amount += a.increase
     a.increase = 0n
     a.increaseReadyAt = 0n
+    // the smaller of the share announced at queue time and the share now
+    a.shareBps = min(a.queuedShareBps, mulDivUp(a.amount, BPS, v.bond + v.pool))
+    a.queuedShareBps = 0n
     v.totalAllocated = total
     this.syncWeight(v, serviceId, a, now)
   }
@@ -509,8 +519,13 @@ export class ProtocolModel {
    * weight changed, the service's correlation base moves by the difference, the vault's queue word is set on the
    * first call, and the rewards count the new weight.
    */
+  /** OperatorVault._effective: the limit, held to its share of the stake (rounded down). */
+  effective(a: ModelAllocation, stake: bigint): bigint {
+    return min(a.amount, (stake * a.shareBps) / BPS)
+  }
+
   private syncWeight(v: ModelVault, serviceId: bigint, a: ModelAllocation, now: bigint) {
-    const weight = a.banned ? 0n : min(a.amount, v.bond + v.pool)
+    const weight = a.banned ? 0n : this.effective(a, v.bond + v.pool)
     const old = a.weight
     if (weight === old) return
     a.weight = weight
@@ -544,6 +559,9 @@ export class ProtocolModel {
     a.amount = next
     a.decrease = 0n
     a.decreaseReadyAt = 0n
+    // a decrease never raises the share
+    const stake = v.bond + v.pool
+    a.shareBps = min(a.shareBps, stake === 0n ? 0n : mulDivUp(next, BPS, stake))
     v.totalAllocated -= decrease
     this.syncWeight(v, serviceId, a, now)
   }
@@ -673,14 +691,14 @@ export class ProtocolModel {
   }
 
   /**
-   * OperatorVault._slashRoom: the effective allocation min(limit, stake), what is held on it (pending slashes and
+   * OperatorVault._slashRoom: the effective allocation (the limit held to its share of the stake), what is held on it (pending slashes and
    * open orders' collateral, senior to later slashes) and the stake nothing holds vault-wide.
    */
   slashRoom(v: ModelVault, a: ModelAllocation) {
     const stake = v.bond + v.pool
     const heldByVault = v.pending + v.totalReserved
     return {
-      allocated: min(a.amount, stake),
+      allocated: this.effective(a, stake),
       heldHere: a.pending + a.reserved,
       available: stake > heldByVault ? stake - heldByVault : 0n,
     }
@@ -899,7 +917,7 @@ export class ProtocolModel {
     const backing = v.bond + v.pool - min(v.queuedAssets, v.pool)
     const heldByVault = v.pending + v.totalReserved
     const vaultRoom = backing > heldByVault ? backing - heldByVault : 0n
-    const allocated = min(a.amount, backing)
+    const allocated = min(this.effective(a, v.bond + v.pool), backing)
     const heldHere = a.pending + a.reserved
     return min(vaultRoom, allocated > heldHere ? allocated - heldHere : 0n)
   }
@@ -916,9 +934,11 @@ export class ProtocolModel {
   /** OperatorVault.allocationTerms (what a bid checks): allocation less pending and reserved, 0 if banned or jailed. */
   allocationTerms(vault: string, serviceId: bigint, now: bigint): { room: bigint; score: bigint } {
     const a = this.allocationOf(this.vault(vault), serviceId)
+    const v = this.vault(vault)
     const held = a.pending + a.reserved
     const barred = a.banned || a.jailedUntil > now
-    return { room: !barred && a.amount > held ? a.amount - held : 0n, score: this.score(a, now) }
+    const allocated = this.effective(a, v.bond + v.pool)
+    return { room: !barred && allocated > held ? allocated - held : 0n, score: this.score(a, now) }
   }
 
   /**

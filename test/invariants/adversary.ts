@@ -22,7 +22,7 @@
  *    value now of the sybil's shares and queued withdrawals (net of pending slashes), and the sybil's escrow and
  *    credits in the order book — never exceeds what it was at the start by more than the pool exposure the stakers
  *    accepted: Σ over (service, correlation epoch) in which a slash of X was requested of windowCapBps × the largest
- *    effective allocation min(applied amount, stake) at such a request, / 10 000 (rounded down). Fees, subsidy and
+ *    effective allocation (the applied amount held to its share of the stake) at such a request, / 10 000 (rounded down). Fees, subsidy and
  *    rewards of C only come from the operator side itself, so they cannot mask a gain.
  */
 import assert from 'node:assert/strict'
@@ -203,7 +203,7 @@ export class Adversary {
       const a = model.allocationOf(v, s.serviceId)
       const p = model.service(s.serviceId).params
       const key = `${s.serviceId}:${s.requestedAt / p.correlationWindow}`
-      const cap = (min(a.amount, v.bond + v.pool) * p.windowCapBps) / BPS
+      const cap = (model.effective(a, v.bond + v.pool) * p.windowCapBps) / BPS
       if (cap > (this.caps.get(key) ?? 0n)) this.caps.set(key, cap)
     }
   }
