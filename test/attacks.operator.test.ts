@@ -143,12 +143,28 @@ describe('attack 1: a self-dealt order drains the pool', () => {
     })
     assert.equal(collateral, requiredCollateral(value, 15_000, 5_000, 0n))
     await travelTo(w, BigInt(order.params.deadline) + 1n)
-    const { slashAmount } = (await expireOrder(w.clientFor(keeper), order)).result
+    const expired = (await expireOrder(w.clientFor(keeper), order)).result
+    const { slashAmount } = expired
     const windowCap = (ALLOC * WINDOW_CAP_BPS) / 10_000n
     // before: bond + pool, 10,000. Now: the bond's 1,000 and 8,000 of the pool (80% of the allocation, the most
     // any slash may take from it in one correlation window)
     assert.equal(slashAmount, BOND + windowCap)
-    // a second self-dealt order in the same window finds the window used up: its failure takes nothing more
+    // while that slash is pending it holds its stake like collateral: no second self-dealt order fits
+    const { svc, operator, sybil } = fixture()
+    const next = await openTestOrder(w, sybil, {
+      serviceId: svc.serviceId,
+      budget: ether(1),
+      value: ether(100),
+    })
+    await expectRevert(
+      bidOnOrder(w.clientFor(operator), { ...next, price: ether(1), collateral: ALLOC }),
+      'CollateralUnavailable',
+      [requiredCollateral(ether(100), 15_000, 5_000, 0n), 0n],
+    )
+    // once it executed, a second one in the same window finds the bond gone and the window used up: its failure
+    // takes nothing more from the pool
+    await travelTo(w, expired.slash!.disputeEnd + 1n)
+    await executeSlash(w.clientFor(keeper), { details: expired.slash!.details })
     const again = await selfDealtOrder(w, {
       budget: ether(1),
       price: ether(1),
@@ -372,10 +388,26 @@ describe('attack 10: reservations are senior to later slashes', () => {
       },
       keeper,
     )
-    // before: the whole stake; now everything but the reserved collateral
-    assert.equal(result.details.amount, BOND + POOL - reserved)
+    // sized on the whole stake (a reservation never shrinks a report: see the shield below), but it cannot execute
+    // while it would leave the order's collateral unbacked
+    assert.equal(result.details.amount, BOND + POOL)
+    // the order fails: its client's slash is the whole collateral, whatever the report already claims
     await travelTo(w, BigInt(job.params.deadline) + 1n)
     const failed = await expireOrder(w.clientFor(keeper), job)
     assert.equal(failed.result.slashAmount, reserved, "the order's client is owed its collateral first")
+    await travelTo(w, result.disputeEnd + 1n)
+    await expectRevert(
+      executeSlash(w.clientFor(keeper), { details: result.details }),
+      'SlashWaitsForOrders',
+      [BOND + POOL, BOND + POOL + reserved],
+    )
+    // the order's slash executes first, out of the queue
+    await travelTo(w, failed.result.slash!.disputeEnd + 1n)
+    const before = await w.balanceOf(client.address)
+    await executeSlash(w.clientFor(keeper), { details: failed.result.slash!.details })
+    assert.equal((await w.balanceOf(client.address)) - before, reserved)
+    // then the report takes what is left
+    await executeSlash(w.clientFor(keeper), { details: result.details })
+    assert.equal((await totalsOf(w, vault)).bond + (await totalsOf(w, vault)).pool, 0n)
   })
 })

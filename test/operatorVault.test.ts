@@ -1122,6 +1122,7 @@ describe('OperatorVault court hooks', () => {
               sink: caller.address,
               clientShareBps: 10_000,
               reporterShareBps: 0,
+              order: false,
               ban: false,
               jailDuration: 0,
             },

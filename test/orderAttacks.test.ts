@@ -10,7 +10,6 @@ import { reentrantTokenAbi, reentrantTokenBytecode } from '../src/generated/cont
 import {
   acceptOrder,
   agreeCancelOrder,
-  allocate,
   bidOnOrder,
   cancelOrder,
   confirmMilestone,
@@ -29,7 +28,7 @@ import {
 } from '../src/sdk/index.ts'
 import { sharesOf, travelTo } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
-import { setupService, type VaultFixture } from './support/fixtures.ts'
+import { allocateNow, setupService, type VaultFixture } from './support/fixtures.ts'
 import { attestOutcome, openAcceptedJob, openTestOrder, setupOrders } from './support/orders.ts'
 import { useWorld, type World } from './support/world.ts'
 
@@ -62,11 +61,7 @@ describe('attack: an operator accepting more orders than its collateral covers',
     const other = await setupService(w, {
       params: { orderFeeBps: 100, collateralFactorBps: 15_000, collateralFloorBps: 5_000 },
     })
-    await allocate(w.clientFor(op!.operator), {
-      vault: op!.vault,
-      serviceId: other.serviceId,
-      increase: parseEther('20000'),
-    })
+    await allocateNow(w, op!.operator, op!.vault, other.serviceId, parseEther('20000'))
     await openAcceptedJob(w, client, op!, { serviceId: svc.serviceId, budget: parseEther('12000') })
     // 18,000 held on the first service: only 12,000 of the vault is left, although 20,000 is allocated here
     await expectAcceptanceRefused(
@@ -389,11 +384,7 @@ describe('attack: an order that nothing can slash must still fail', () => {
     const free = await setupService(w, {
       params: { orderFeeBps: 0, collateralFactorBps: 0, collateralFloorBps: 0 },
     })
-    await allocate(w.clientFor(ops[0]!.operator), {
-      vault: ops[0]!.vault,
-      serviceId: free.serviceId,
-      increase: parseEther('1000'),
-    })
+    await allocateNow(w, ops[0]!.operator, ops[0]!.vault, free.serviceId, parseEther('1000'))
     const job = await openAcceptedJob(w, client, ops[0]!, {
       serviceId: free.serviceId,
       budget: parseEther('100'),

@@ -201,7 +201,8 @@ describe('OrderBook: attested outcomes', () => {
 
     const rep = await readReputation(w, op.vault, svc.serviceId)
     const fallen = scoreAfterFailure(decayScore(1000n, tf - t0))
-    assert.deepEqual([rep.score, rep.successes, rep.failures, rep.reserved], [fallen, 1n, 1n, 0n])
+    // the collateral left the order and is held, as the order's slash, until that settles: senior to reports
+    assert.deepEqual([rep.score, rep.successes, rep.failures, rep.reserved], [fallen, 1n, 1n, collateral])
     assert.ok(fallen > 0n && fallen <= 500n, 'a failure halves the score')
     assert.equal(
       (await readVault(w, op.vault)).pendingLiabilities,
@@ -360,7 +361,11 @@ describe('OrderBook: credited refunds', () => {
     assert.deepEqual(expired.result.credits, [{ token, account: client.address, amount: PRICE }])
     assert.equal(expired.result.slashAmount, job.acceptance.collateral, 'the collateral is still slashed')
     assert.equal((await readOrder(w, job.orderId)).status, 'Failed')
-    assert.equal((await readReputation(w, op.vault, svc.serviceId)).reserved, 0n, 'nothing stays reserved')
+    assert.equal(
+      (await readReputation(w, op.vault, svc.serviceId)).reserved,
+      job.acceptance.collateral,
+      'only the slash holds the collateral, until it settles',
+    )
     assert.equal(await owedOf(w, client.address, token), PRICE)
     await expectRevert(withdrawOwed(w.clientFor(client), { token }), 'SafeERC20FailedOperation', [token])
     assert.equal(await owedOf(w, client.address, token), PRICE, 'a failed withdrawal keeps the credit')

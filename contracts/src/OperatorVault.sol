@@ -475,14 +475,20 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         if (sizing.fixedAmount != 0) {
             (amount, counted) = _sizeFixedSlash(a, sizing, windowSlashed);
             if (amount == 0) return 0;
+            // an order's slash stays reserved until it settles: senior to report slashes, which wait for it
+            a.reserved += uint96(amount);
+            _totalReserved += uint96(amount);
         } else {
             if (a.banned) revert OperatorBanned(serviceId);
-            (uint256 allocated, uint256 heldHere, uint256 available) = _slashRoom(a);
+            // sized on the stake whatever orders reserve: a reservation cannot shrink a report (a self-dealt order
+            // released by consent would otherwise shield the operator); its seniority holds at execution instead
+            uint256 stake = totalStake();
+            uint256 pendingNow = _pendingLiabilities;
             amount = SlashMathLib.slashAmount(
-                allocated,
-                heldHere,
+                _effective(a, stake),
+                a.pending,
                 windowSlashed,
-                available,
+                stake > pendingNow ? stake - pendingNow : 0,
                 sizing.penaltyBps,
                 sizing.incidentCapBps,
                 sizing.windowCapBps
@@ -502,6 +508,8 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
     function releaseSlash(uint64 serviceId, uint256 amount, uint256 requestEpoch) external onlyCourt {
         Allocation storage a = _allocations[serviceId];
         a.pending -= uint96(amount);
+        // an order's slash (the court marks it with an epoch no window has) was also held as reserved collateral
+        if (requestEpoch == type(uint256).max) _unreserve(a, amount);
         // what was not taken does not count against the operator's window cap (if that window is still open)
         if (a.windowEpoch == requestEpoch) a.windowSlashed = uint96(a.windowSlashed > amount ? a.windowSlashed - amount : 0);
         uint256 pending = _pendingLiabilities - amount;
@@ -516,6 +524,16 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         returns (SlashOutcome memory o)
     {
         Allocation storage a = _allocations[serviceId];
+        uint256 bond = _bondAssets;
+        uint256 pool = _poolAssets;
+        if (payees.order) {
+            _unreserve(a, amount);
+        } else {
+            // orders' collateral (and orders' slashes) are senior: a report slash that would leave them unbacked
+            // waits until they settle
+            uint256 held = _totalReserved;
+            if (held != 0 && bond + pool < amount + held) revert SlashWaitsForOrders(bond + pool, amount + held);
+        }
         a.pending -= uint96(amount);
         if (payees.ban) a.banned = true; // same word as `pending`: no extra write (the weight is synced below)
         unchecked {
@@ -528,8 +546,6 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
             o.jailedUntil = until;
         }
         _pendingLiabilities -= uint96(amount);
-        uint256 bond = _bondAssets;
-        uint256 pool = _poolAssets;
         // first loss: the operator's bond, then the delegated pool (one write, whatever the number of stakers)
         o.fromBond = Math.min(bond, amount);
         o.fromPool = Math.min(pool, amount - o.fromBond);
@@ -591,8 +607,11 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
     }
 
     function slashableStake(uint64 serviceId) external view returns (uint256) {
-        (uint256 allocated, uint256 heldHere, uint256 available) = _slashRoom(_allocations[serviceId]);
-        return Math.min(allocated > heldHere ? allocated - heldHere : 0, available);
+        Allocation storage a = _allocations[serviceId];
+        uint256 stake = totalStake();
+        uint256 pending = _pendingLiabilities;
+        uint256 allocated = _effective(a, stake);
+        return Math.min(allocated > a.pending ? allocated - a.pending : 0, stake > pending ? stake - pending : 0);
     }
 
     /// @inheritdoc IOperatorVault
@@ -665,23 +684,14 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
 
     /* INTERNAL */
 
-    /// @dev What a slash may still take on the allocation: the effective allocation min(limit, stake), what is held on
-    /// it (pending slashes and open orders' collateral, which is senior to every slash requested after it was
-    /// reserved) and the stake nothing holds vault-wide.
-    function _slashRoom(Allocation storage a)
-        internal
-        view
-        returns (uint256 allocated, uint256 heldHere, uint256 available)
-    {
-        uint256 stake = totalStake();
-        uint256 heldByVault = uint256(_pendingLiabilities) + _totalReserved;
-        allocated = _effective(a, stake);
-        heldHere = uint256(a.pending) + a.reserved;
-        available = stake > heldByVault ? stake - heldByVault : 0;
+    function _unreserve(Allocation storage a, uint256 amount) internal {
+        a.reserved -= uint96(amount);
+        _totalReserved -= uint96(amount);
     }
 
-    /// @dev An order's collateral slash: the reserved amount, held to the stake that is actually slashable and not
-    /// held by other orders. What the bond (beyond earlier pending slashes) covers is the operator's forfeit; what
+    /// @dev An order's collateral slash: the reserved amount, held to the effective allocation and the stake other
+    /// orders do not hold (their collateral and their slashes), whatever report slashes are pending: those are junior
+    /// and wait at execution. What the bond (beyond earlier pending slashes) covers is the operator's forfeit; what
     /// falls on the pool counts toward and is held to the allocation's window cap like any other slash, so no order
     /// (self-dealt or not) takes more of the delegated pool per window than a slash could. A ban does not stop it
     /// (the client is owed it). Returns 0 when nothing is left to take, so a failure always settles.
@@ -690,9 +700,12 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         view
         returns (uint256 amount, uint256 fromPool)
     {
-        (uint256 allocated, uint256 heldHere, uint256 available) = _slashRoom(a);
+        uint256 stake = totalStake();
+        uint256 allocated = _effective(a, stake);
+        uint256 heldHere = a.reserved;
+        uint256 heldByVault = _totalReserved;
         amount = Math.min(sizing.fixedAmount, allocated > heldHere ? allocated - heldHere : 0);
-        amount = Math.min(amount, available);
+        amount = Math.min(amount, stake > heldByVault ? stake - heldByVault : 0);
         uint256 bond = _bondAssets;
         uint256 pending = _pendingLiabilities;
         uint256 fromBond = Math.min(amount, bond > pending ? bond - pending : 0);

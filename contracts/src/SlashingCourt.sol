@@ -254,7 +254,11 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, StakeCredits, ISlash
         } else if (status != SlashStatus.Upheld) {
             revert WrongStatus(slashId, status);
         }
-        _advanceQueue(details.vault, slashId, details.seq);
+        // an order's collateral slash is senior: it executes when its own window allows, ahead of report slashes
+        // queued before it (which wait while orders' collateral would be left unbacked); reports keep request order
+        bool order = uint256(details.incidentId) & ORDER_INCIDENT_FLAG != 0;
+        if (order) _markSettled(details.vault, details.seq);
+        else _advanceQueue(details.vault, slashId, details.seq);
         _records[slashId] =
             SlashRecordLib.pack(record.detailsHash(), SlashStatus.Executed, record.disputeEnd(), record.resolveBy());
 
@@ -268,7 +272,8 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, StakeCredits, ISlash
                 clientShareBps: details.clientShareBps,
                 reporterShareBps: details.reporterShareBps,
                 ban: details.permanentBan,
-                jailDuration: details.jailDuration
+                jailDuration: details.jailDuration,
+                order: order
             })
         );
         _punish(details, o.jailedUntil);

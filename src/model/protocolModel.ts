@@ -638,13 +638,13 @@ export class ProtocolModel {
     if (a.banned) fail('OperatorBanned')
     const epoch = now / window
     const windowSlashed = a.windowEpoch === epoch ? a.windowSlashed : 0n
-    // open orders' collateral is senior to every later slash: held like pending slashes, here and vault-wide
-    const room = this.slashRoom(v, a)
+    // sized on the stake whatever orders reserve (their seniority holds at execution: the report waits)
+    const stake = v.bond + v.pool
     const amount = slashAmount({
-      allocated: room.allocated,
-      pendingOnService: room.heldHere,
+      allocated: this.effective(a, stake),
+      pendingOnService: a.pending,
       operatorWindowSlashed: windowSlashed,
-      vaultAvailable: room.available,
+      vaultAvailable: stake > v.pending ? stake - v.pending : 0n,
       penaltyBps: penalty,
       incidentCapBps: p.incidentCapBps,
       windowCapBps: p.windowCapBps,
@@ -690,19 +690,7 @@ export class ProtocolModel {
     return slash
   }
 
-  /**
-   * OperatorVault._slashRoom: the effective allocation (the limit held to its share of the stake), what is held on it (pending slashes and
-   * open orders' collateral, senior to later slashes) and the stake nothing holds vault-wide.
-   */
-  slashRoom(v: ModelVault, a: ModelAllocation) {
-    const stake = v.bond + v.pool
-    const heldByVault = v.pending + v.totalReserved
-    return {
-      allocated: this.effective(a, stake),
-      heldHere: a.pending + a.reserved,
-      available: stake > heldByVault ? stake - heldByVault : 0n,
-    }
-  }
+
 
   /**
    * An order's collateral slash (SlashingCourt.requestOrderSlash → OperatorVault._sizeFixedSlash): the collateral,
@@ -731,15 +719,21 @@ export class ProtocolModel {
     const p = service.params
     const epoch = now / p.correlationWindow
     const windowSlashed = a.windowEpoch === epoch ? a.windowSlashed : 0n
-    const room = this.slashRoom(v, a)
-    let amount = min(r.collateral, room.allocated > room.heldHere ? room.allocated - room.heldHere : 0n)
-    amount = min(amount, room.available)
+    // senior: held only to the effective allocation and the stake other orders (their collateral and their
+    // slashes) do not hold, whatever report slashes are pending
+    const stake = v.bond + v.pool
+    const allocated = this.effective(a, stake)
+    let amount = min(r.collateral, allocated > a.reserved ? allocated - a.reserved : 0n)
+    amount = min(amount, stake > v.totalReserved ? stake - v.totalReserved : 0n)
     const fromBond = min(amount, v.bond > v.pending ? v.bond - v.pending : 0n)
-    const windowCap = (room.allocated * p.windowCapBps) / BPS // rounded down: the cap protects stakers
+    const windowCap = (allocated * p.windowCapBps) / BPS // rounded down: the cap protects stakers
     const fromPool = min(amount - fromBond, windowCap > windowSlashed ? windowCap - windowSlashed : 0n)
     amount = fromBond + fromPool
     // nothing left to take (earlier slashes emptied the allocation): the order still fails, with no slash
     if (amount === 0n) return undefined
+    // it stays reserved until it settles: report slashes wait for it
+    a.reserved += amount
+    v.totalReserved += amount
     a.pending += amount
     a.windowEpoch = epoch
     a.windowSlashed = windowSlashed + fromPool
@@ -797,8 +791,13 @@ export class ProtocolModel {
     const service = this.service(s.serviceId)
     a.pending -= amount
     v.pending -= amount
-    // an order's collateral slash never entered the correlation windows (the court passes an epoch none has)
-    if (s.orderId !== undefined) return
+    // an order's collateral slash never entered the correlation windows (the court passes an epoch none has), and
+    // was held as reserved collateral
+    if (s.orderId !== undefined) {
+      a.reserved -= amount
+      v.totalReserved -= amount
+      return
+    }
     const requestEpoch = s.requestedAt / service.params.correlationWindow
     if (a.windowEpoch === requestEpoch)
       a.windowSlashed = a.windowSlashed > amount ? a.windowSlashed - amount : 0n
@@ -871,12 +870,21 @@ export class ProtocolModel {
       fail('WrongStatus')
     }
     const q = this.queues.get(s.vault)!
-    for (let head = q.head; head < s.seq; head++) if (!q.settled.has(head)) fail('SlashNotNextInQueue')
-    q.head = s.seq + 1n
-    s.status = 'Executed'
-
+    const order = s.orderId !== undefined
     const v = this.vault(s.vault)
     const a = this.allocationOf(v, s.serviceId)
+    // an order's slash is senior: it executes out of the queue; reports keep request order, and a report that would
+    // leave orders' collateral unbacked waits for the orders to settle (every check before any change: a revert)
+    if (!order) {
+      for (let head = q.head; head < s.seq; head++) if (!q.settled.has(head)) fail('SlashNotNextInQueue')
+      if (v.totalReserved !== 0n && v.bond + v.pool < s.amount + v.totalReserved) fail('SlashWaitsForOrders')
+      q.head = s.seq + 1n
+    } else {
+      this.markSettled(s)
+      a.reserved -= s.amount
+      v.totalReserved -= s.amount
+    }
+    s.status = 'Executed'
     a.pending -= s.amount
     if (s.permanentBan) a.banned = true
     a.slashCount = (a.slashCount + 1n) % MOD_16 // resets the reputation on this service

@@ -45,6 +45,7 @@ interface IOperatorVault {
     error NoAllocationQueued(uint64 serviceId);
     error AllocationNotReady(uint64 serviceId, uint256 readyAt);
     error ExposureIncreaseExpired(uint256 expiredAt);
+    error SlashWaitsForOrders(uint256 stake, uint256 needed);
     error AllocationHeldByOrders(uint64 serviceId, uint256 remaining, uint256 held);
 
     /* EVENTS */

@@ -122,6 +122,7 @@ struct SlashPayees {
     uint16 reporterShareBps;
     bool ban; // the class bans the operator from the service for good
     uint32 jailDuration; // otherwise, seconds the operator may not raise its allocation nor take orders there
+    bool order; // an order's collateral slash: senior (held as reserved until it settles), outside the queue
 }
 
 /// @notice What a slash execution actually took and paid.
