@@ -1123,6 +1123,7 @@ describe('OperatorVault court hooks', () => {
               clientShareBps: 10_000,
               reporterShareBps: 0,
               order: false,
+              waitForOrders: false,
               ban: false,
               jailDuration: 0,
             },

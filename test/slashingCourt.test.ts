@@ -785,8 +785,17 @@ describe('SlashingCourt jail and ban', () => {
     await travelTo(w, until)
     // the slash took the bond: the operator restores its minimum bond before it may raise the allocation again
     await depositBond(w.clientFor(opA), { vault: vaultA, amount: BOND_A })
+    // the slash shrank the stake, and the allocation with it (it keeps its share of the stake): the increase is
+    // added to what is in effect, not to the old limit
+    const effective = await readOrRevert<bigint>(w, {
+      address: vaultA,
+      abi: operatorVaultAbi,
+      functionName: 'slashableStake',
+      args: [svc.serviceId],
+    })
+    assert.ok(effective < ALLOC_A)
     await allocateNow(w, opA, vaultA, svc.serviceId, 1n)
-    assert.equal((await allocationOf(w, vaultA, svc.serviceId)).amount, ALLOC_A + 1n)
+    assert.equal((await allocationOf(w, vaultA, svc.serviceId)).amount, effective + 1n)
   })
 
   test('a DOWNTIME slash does not jail', async () => {

@@ -303,7 +303,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         // a new request replaces a queued one and waits the whole delay again; the share of the stake it announces
         // is what it may ever reach (a sybil deposit cannot make it look small and then leave)
         (a.increase, a.increaseReadyAt) = (uint96(increase), uint40(readyAt));
-        a.queuedShareBps = uint16(_shareOf(a.amount + increase, totalStake()));
+        // on what is in effect now, not the limit: a limit the stake has shrunk under cannot come back by a 1-wei rise
+        uint256 stake = totalStake();
+        a.queuedShareBps = uint16(_shareOf(_effective(a, stake) + increase, stake));
         if (!a.live) (a.live, a.ordersLive) = (true, true);
         emit AllocationQueued(serviceId, increase, readyAt);
     }
@@ -317,11 +319,16 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         if (block.timestamp < readyAt) revert AllocationNotReady(serviceId, readyAt);
         if (block.timestamp > readyAt + APPLY_WINDOW) revert ExposureIncreaseExpired(readyAt + APPLY_WINDOW);
         uint256 total = _checkIncrease(serviceId, a, increase);
-        uint256 newAmount = a.amount + increase;
+        // a limit the stake has shrunk under is first cut to what is in effect (never below what slashes and orders
+        // hold on it): an increase adds `increase`, never a share of the stake the limit had lost
+        uint256 stake = totalStake();
+        uint256 kept = Math.min(a.amount, Math.max(_effective(a, stake), uint256(a.pending) + a.reserved));
+        total -= a.amount - kept;
+        uint256 newAmount = kept + increase;
         (a.amount, a.increase, a.increaseReadyAt) = (uint96(newAmount), 0, 0);
         // the smaller of the share announced and the share now: deposits since then lower it, departures cannot
         // raise it
-        a.shareBps = uint16(Math.min(a.queuedShareBps, _shareOf(newAmount, totalStake())));
+        a.shareBps = uint16(Math.min(a.queuedShareBps, _shareOf(newAmount, stake)));
         a.queuedShareBps = 0;
         _totalAllocated = uint96(total);
         _syncWeight(serviceId, a);
@@ -528,7 +535,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         uint256 pool = _poolAssets;
         if (payees.order) {
             _unreserve(a, amount);
-        } else {
+        } else if (payees.waitForOrders) {
             // orders' collateral (and orders' slashes) are senior: a report slash that would leave them unbacked
             // waits until they settle
             uint256 held = _totalReserved;
@@ -710,7 +717,10 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         uint256 pending = _pendingLiabilities;
         uint256 fromBond = Math.min(amount, bond > pending ? bond - pending : 0);
         uint256 windowCap = allocated * sizing.windowCapBps / BPS; // rounded down: the cap protects stakers
-        fromPool = Math.min(amount - fromBond, windowCap > windowSlashed ? windowCap - windowSlashed : 0);
+        // report slashes still pending count in this window too, whichever window they were requested in: a report
+        // waiting for orders cannot be outrun by order slashes sized in a later window's fresh cap
+        uint256 counted = Math.max(windowSlashed, a.pending);
+        fromPool = Math.min(amount - fromBond, windowCap > counted ? windowCap - counted : 0);
         amount = fromBond + fromPool;
     }
 

@@ -45,6 +45,9 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, StakeCredits, ISlash
     uint256 public constant ORDER_INCIDENT_FLAG = 1 << 255;
     /// @notice The class id of an order that failed by its deadline, without an attester report.
     uint8 public constant ORDER_NO_CLASS = NO_CLASS;
+    /// @notice A report waits for open orders' collateral (SlashWaitsForOrders) at most this long after its dispute
+    /// window: orders are senior, but no reservation can hold a report (and its jail) for the life of an order.
+    uint256 public constant MAX_ORDER_WAIT = 7 days;
     bytes32 public constant REPORT_TYPEHASH =
         keccak256("SlashReport(uint64 serviceId,address vault,uint8 classId,bytes32 incidentId,address client)");
 
@@ -273,7 +276,8 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, StakeCredits, ISlash
                 reporterShareBps: details.reporterShareBps,
                 ban: details.permanentBan,
                 jailDuration: details.jailDuration,
-                order: order
+                order: order,
+                waitForOrders: !order && block.timestamp <= record.disputeEnd() + MAX_ORDER_WAIT
             })
         );
         _punish(details, o.jailedUntil);

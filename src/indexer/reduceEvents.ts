@@ -316,6 +316,8 @@ export function reduceLog(state: IndexedState, log: DecodedLog): void {
         disputeEnd: a.disputeEnd,
         resolveBy: 0n,
       })
+      // an order's slash stays reserved (senior to reports) until it settles
+      holdOrderSlash(state, a.details, a.details.amount)
       return
     case 'SlashDisputed': {
       const s = state.slashes.get(a.slashId)!
@@ -326,18 +328,26 @@ export function reduceLog(state: IndexedState, log: DecodedLog): void {
     case 'SlashUpheld': {
       const s = state.slashes.get(a.slashId)!
       s.status = 'Upheld'
+      holdOrderSlash(state, s.details, a.details.amount - s.details.amount)
       s.details = a.details
       return
     }
-    case 'SlashOverturned':
-      state.slashes.get(a.slashId)!.status = 'Overturned'
+    case 'SlashOverturned': {
+      const s = state.slashes.get(a.slashId)!
+      s.status = 'Overturned'
+      holdOrderSlash(state, s.details, -s.details.amount)
       return
-    case 'SlashLapsed':
-      state.slashes.get(a.slashId)!.status = 'Lapsed'
+    }
+    case 'SlashLapsed': {
+      const s = state.slashes.get(a.slashId)!
+      s.status = 'Lapsed'
+      holdOrderSlash(state, s.details, -s.details.amount)
       return
+    }
     case 'SlashExecuted': {
       const s = state.slashes.get(a.slashId)!
       s.status = 'Executed'
+      holdOrderSlash(state, s.details, -s.details.amount)
       const v = state.vaults.get(key(a.vault))
       if (v) {
         v.bond -= a.fromBond
@@ -366,4 +376,20 @@ export function reduceLog(state: IndexedState, log: DecodedLog): void {
     default:
       return
   }
+}
+
+/** The incident ids of orders' slashes have the top bit set (SlashingCourt.ORDER_INCIDENT_FLAG). */
+const ORDER_INCIDENT_FLAG = 1n << 255n
+
+/** An order's slash is held as reserved collateral of its vault from its request until it settles. */
+function holdOrderSlash(
+  state: IndexedState,
+  details: { vault: string; serviceId: bigint; incidentId: string },
+  delta: bigint,
+) {
+  if ((BigInt(details.incidentId) & ORDER_INCIDENT_FLAG) === 0n || delta === 0n) return
+  const v = state.vaults.get(key(details.vault))
+  if (!v) return
+  allocation(v, details.serviceId).reserved += delta
+  v.totalReserved += delta
 }

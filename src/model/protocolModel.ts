@@ -118,6 +118,11 @@ export type ModelVault = {
   /** What queued withdrawals were promised at request: stake that backs no new order. */
   queuedAssets: bigint
   bondWithdrawal: { amount: bigint; readyAt: bigint }
+  /**
+   * Model-only bookkeeping (no chain counterpart): how far withdrawals claimed and reports executed past their wait
+   * have taken the stake below what orders reserve. Orders' collateral fits the stake up to this (docs §14).
+   */
+  leftUncovered: bigint
 }
 
 export type ModelService = {
@@ -292,6 +297,7 @@ export class ProtocolModel {
       totalReserved: 0n,
       queuedAssets: 0n,
       bondWithdrawal: { amount: 0n, readyAt: 0n },
+      leftUncovered: 0n,
     })
   }
 
@@ -438,7 +444,9 @@ export class ProtocolModel {
     v.withdrawals.delete(withdrawalKey(owner, id))
     this.addShares(v, vault, -w.shares)
     v.totalSupply -= w.shares
+    const uncoveredBefore = this.uncovered(v)
     v.pool -= assets
+    v.leftUncovered += this.uncovered(v) - uncoveredBefore
     this.move(vault, receiver, assets)
     return assets
   }
@@ -485,7 +493,8 @@ export class ProtocolModel {
     this.checkIncrease(v, serviceId, a, increase, now)
     a.increase = increase
     a.increaseReadyAt = now + v.exposureDelay
-    a.queuedShareBps = mulDivUp(a.amount + increase, BPS, v.bond + v.pool)
+    // on what is in effect now, not the limit
+    a.queuedShareBps = mulDivUp(this.effective(a, v.bond + v.pool) + increase, BPS, v.bond + v.pool)
     a.live = true
   }
 
@@ -497,12 +506,16 @@ export class ProtocolModel {
     if (now < a.increaseReadyAt) fail('AllocationNotReady')
     // a matured increase lapses after APPLY_WINDOW (one day)
     if (now > a.increaseReadyAt + 86_400n) fail('ExposureIncreaseExpired')
-    const total = this.checkIncrease(v, serviceId, a, a.increase, now)
-    a.amount += a.increase
+    let total = this.checkIncrease(v, serviceId, a, a.increase, now)
+    // a limit the stake has shrunk under is first cut to what is in effect (not below what slashes and orders hold)
+    const stake = v.bond + v.pool
+    const kept = min(a.amount, max(this.effective(a, stake), a.pending + a.reserved))
+    total -= a.amount - kept
+    a.amount = kept + a.increase
     a.increase = 0n
     a.increaseReadyAt = 0n
     // the smaller of the share announced at queue time and the share now
-    a.shareBps = min(a.queuedShareBps, mulDivUp(a.amount, BPS, v.bond + v.pool))
+    a.shareBps = min(a.queuedShareBps, mulDivUp(a.amount, BPS, stake))
     a.queuedShareBps = 0n
     v.totalAllocated = total
     this.syncWeight(v, serviceId, a, now)
@@ -519,6 +532,12 @@ export class ProtocolModel {
    * weight changed, the service's correlation base moves by the difference, the vault's queue word is set on the
    * first call, and the rewards count the new weight.
    */
+  /** How much of what orders reserve the stake does not cover now. */
+  private uncovered(v: ModelVault): bigint {
+    const stake = v.bond + v.pool
+    return v.totalReserved > stake ? v.totalReserved - stake : 0n
+  }
+
   /** OperatorVault._effective: the limit, held to its share of the stake (rounded down). */
   effective(a: ModelAllocation, stake: bigint): bigint {
     return min(a.amount, (stake * a.shareBps) / BPS)
@@ -727,7 +746,9 @@ export class ProtocolModel {
     amount = min(amount, stake > v.totalReserved ? stake - v.totalReserved : 0n)
     const fromBond = min(amount, v.bond > v.pending ? v.bond - v.pending : 0n)
     const windowCap = (allocated * p.windowCapBps) / BPS // rounded down: the cap protects stakers
-    const fromPool = min(amount - fromBond, windowCap > windowSlashed ? windowCap - windowSlashed : 0n)
+    // report slashes still pending count in this window too, whichever window they were requested in
+    const counted = max(windowSlashed, a.pending)
+    const fromPool = min(amount - fromBond, windowCap > counted ? windowCap - counted : 0n)
     amount = fromBond + fromPool
     // nothing left to take (earlier slashes emptied the allocation): the order still fails, with no slash
     if (amount === 0n) return undefined
@@ -877,7 +898,10 @@ export class ProtocolModel {
     // leave orders' collateral unbacked waits for the orders to settle (every check before any change: a revert)
     if (!order) {
       for (let head = q.head; head < s.seq; head++) if (!q.settled.has(head)) fail('SlashNotNextInQueue')
-      if (v.totalReserved !== 0n && v.bond + v.pool < s.amount + v.totalReserved) fail('SlashWaitsForOrders')
+      // ...for at most MAX_ORDER_WAIT (7 days) after its dispute window
+      const mayWait = now <= s.disputeEnd + 7n * 86_400n
+      if (mayWait && v.totalReserved !== 0n && v.bond + v.pool < s.amount + v.totalReserved)
+        fail('SlashWaitsForOrders')
       q.head = s.seq + 1n
     } else {
       this.markSettled(s)
@@ -892,8 +916,11 @@ export class ProtocolModel {
     v.pending -= s.amount
     const fromBond = min(v.bond, s.amount)
     const fromPool = min(v.pool, s.amount - fromBond)
+    const uncoveredBefore = this.uncovered(v)
     v.bond -= fromBond
     v.pool -= fromPool
+    // only a report past its wait can leave orders' collateral unbacked (an order's own slash takes its reservation)
+    if (!order) v.leftUncovered += this.uncovered(v) - uncoveredBefore
     const split = splitSlash(
       fromBond + fromPool,
       s.clientShareBps,

@@ -785,14 +785,23 @@ export async function assertOrdersMatchModel(
       `${where}: vault reservations, queued assets, bond withdrawal`,
     )
     // reserved collateral is counted exactly once: the vault's total is the sum over services, and each
-    // allocation's reservation is the collateral of exactly the active orders it backs
+    // allocation's reservation is the collateral of exactly the active orders it backs plus the unsettled slashes
+    // of failed ones (an order's slash stays reserved, senior to reports, until it settles)
     let sum = 0n
     for (const [serviceId, a] of m.allocations) {
       let collateral = 0n
       for (const o of list)
         if (o.status === 'Active' && o.vault === m.address && o.params.serviceId === serviceId)
           collateral += o.collateral
-      assert.equal(a.reserved, collateral, `${where}: reservation ≠ active orders' collateral`)
+      for (const sl of model.slashes.values())
+        if (
+          sl.orderId !== undefined &&
+          sl.vault === m.address &&
+          sl.serviceId === serviceId &&
+          (sl.status === 'Pending' || sl.status === 'Disputed' || sl.status === 'Upheld')
+        )
+          collateral += sl.amount
+      assert.equal(a.reserved, collateral, `${where}: reservation ≠ active orders' collateral + their open slashes`)
       sum += a.reserved
     }
     assert.equal(m.totalReserved, sum, `${where}: total reserved ≠ Σ allocations' reserved`)

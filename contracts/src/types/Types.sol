@@ -123,6 +123,7 @@ struct SlashPayees {
     bool ban; // the class bans the operator from the service for good
     uint32 jailDuration; // otherwise, seconds the operator may not raise its allocation nor take orders there
     bool order; // an order's collateral slash: senior (held as reserved until it settles), outside the queue
+    bool waitForOrders; // a report still within MAX_ORDER_WAIT of its dispute window: waits for orders' collateral
 }
 
 /// @notice What a slash execution actually took and paid.
