@@ -32,7 +32,8 @@ export const GAS_BUDGETS: Record<string, number> = {
   // issue 9: orders' collateral is senior to later slashes (two more reads), budget raised from 150,000
   'request slash, 3-of-5 (first on vault)': 160_000,
   'request slash, 3-of-5 (repeat)': 160_000,
-  'execute slash (steady state)': 100_000,
+  // issue 9: a report waits while orders' collateral would be left unbacked (one more storage word read); was 100,000
+  'execute slash (steady state)': 103_000,
   'claim rewards (repeat)': 60_000,
   // issue 3: orders
   'open order': 120_000,
@@ -43,11 +44,13 @@ export const GAS_BUDGETS: Record<string, number> = {
   'bid (lower re-bid)': 80_000,
   'accept named job': 110_000,
   'accept named job (repeat)': 110_000,
-  'accept intent (best bid, refunds budget − price)': 110_000,
+  // issue 9: exactly the requirement (the score read before reserving) against the effective room; was 110,000
+  'accept intent (best bid, refunds budget − price)': 113_000,
   'settle milestone (the service’s first fee)': 90_000,
   'settle milestone': 90_000,
-  'settle last milestone (completes, frees collateral)': 90_000,
-  'settle last milestone (repeat)': 90_000,
+  // issue 9: the success weighed by the fee paid as well as the collateral; was 90,000
+  'settle last milestone (completes, frees collateral)': 91_000,
+  'settle last milestone (repeat)': 91_000,
   'claim rewards (order fees)': 60_000,
 }
 

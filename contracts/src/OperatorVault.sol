@@ -626,8 +626,9 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         Allocation storage a = _allocations[serviceId];
         uint256 held = uint256(a.pending) + a.reserved;
         bool barred = a.banned || a.jailedUntil > block.timestamp;
-        uint256 allocated = _effective(a, totalStake());
-        if (!barred && allocated > held) allocationRoom = allocated - held;
+        // the limit, an upper bound of the effective allocation (one storage word less): a bid is only screened
+        // here, acceptance reserves against the effective room (collateralTerms)
+        if (!barred && a.amount > held) allocationRoom = a.amount - held;
         score = _score(a);
     }
 

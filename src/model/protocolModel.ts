@@ -969,11 +969,10 @@ export class ProtocolModel {
   /** OperatorVault.allocationTerms (what a bid checks): allocation less pending and reserved, 0 if banned or jailed. */
   allocationTerms(vault: string, serviceId: bigint, now: bigint): { room: bigint; score: bigint } {
     const a = this.allocationOf(this.vault(vault), serviceId)
-    const v = this.vault(vault)
     const held = a.pending + a.reserved
     const barred = a.banned || a.jailedUntil > now
-    const allocated = this.effective(a, v.bond + v.pool)
-    return { room: !barred && allocated > held ? allocated - held : 0n, score: this.score(a, now) }
+    // the limit (an upper bound): acceptance checks the effective room
+    return { room: !barred && a.amount > held ? a.amount - held : 0n, score: this.score(a, now) }
   }
 
   /**

@@ -170,8 +170,9 @@ interface IOperatorVault {
     function jailedUntil(uint64 serviceId) external view returns (uint256);
     /// @notice Collateral a new order could reserve on the service now, and the reputation that sizes it.
     function collateralTerms(uint64 serviceId) external view returns (uint256 room, uint256 score);
-    /// @notice The cheap part of collateralTerms (two storage words), checked when bidding: the allocation less its
-    /// pending slashes and reservations (0 if banned or jailed), and the reputation. Acceptance checks the whole room.
+    /// @notice The cheap part of collateralTerms (two storage words), checked when bidding: the allocation limit less
+    /// its pending slashes and reservations (0 if banned or jailed), and the reputation. Acceptance checks the whole
+    /// room, on the effective allocation.
     function allocationTerms(uint64 serviceId) external view returns (uint256 allocationRoom, uint256 score);
     /// @notice What queued withdrawals were promised at request: stake that backs no new order.
     function queuedAssets() external view returns (uint256);
