@@ -198,13 +198,15 @@ describe('attack: re-entering the order book through the payment token', () => {
     const w = world()
     const { client, ops, svc, keeper } = fixture()
     const token = await deployReentrantToken(w, client.address)
-    await w.clientFor(client).wallet.writeContract({
+    // wait for the approval to be mined: the order is opened from the same account right after
+    const approved = await w.clientFor(client).wallet.writeContract({
       address: token,
       abi: reentrantTokenAbi,
       functionName: 'approve',
       args: [w.addresses.orders, maxUint256],
       chain: null,
     })
+    await w.public.waitForTransactionReceipt({ hash: approved })
     const rate = parseEther('1')
     const lease = await openAcceptedJob(w, client, ops[0]!, {
       serviceId: svc.serviceId,
@@ -219,13 +221,14 @@ describe('attack: re-entering the order book through the payment token', () => {
       functionName: 'settleLease',
       args: [lease.orderId, lease.params],
     })
-    await w.clientFor(client).wallet.writeContract({
+    const armed = await w.clientFor(client).wallet.writeContract({
       address: token,
       abi: reentrantTokenAbi,
       functionName: 'arm',
       args: [w.addresses.orders, again],
       chain: null,
     })
+    await w.public.waitForTransactionReceipt({ hash: armed })
     await w.travel(600)
     const { result } = await settleLease(w.clientFor(keeper), lease)
     const read = (functionName: 'attempts' | 'successes') =>
