@@ -205,8 +205,14 @@ export const nodeConfigSchema = z
         judgeDelayMs: ms(0).default(2_000),
         /** How often closed epochs, job results and shipments are judged. */
         judgeIntervalMs: ms(20).default(1_000),
-        /** A report that gathers no quorum within this time is abandoned. */
+        /**
+         * A report or outcome this node signed that gathers no quorum within this time of its own signature is
+         * abandoned (an outcome only once its milestone is no longer open on chain); peer items this node never
+         * signed are deleted this long after they were first stored.
+         */
         reportTtlMs: ms(1_000).default(6 * 3600_000),
+        /** How far ahead of this node's clock a peer may be: a report of an epoch ending later than that is refused. */
+        peerSkewMs: ms(0).default(30_000),
         committeeTtlMs: ms(0).default(30_000),
         peerTimeoutMs: ms(10).default(3_000),
       })
@@ -221,6 +227,14 @@ export const nodeConfigSchema = z
         leaseSettleSeconds: z.number().int().min(1).default(3_600),
         /** How often each service's accrued order fees are checked and, if any, swept. */
         sweepIntervalSeconds: z.number().int().min(1).default(3_600),
+      })
+      .strict()
+      .default({}),
+    /** Bounds on what peers and strangers can make this node store and compute. */
+    limits: z
+      .object({
+        /** Peer reports on subjects this node has not judged, kept per signer (more are refused with 429). */
+        undecidedPerSigner: z.number().int().min(1).default(64),
       })
       .strict()
       .default({}),

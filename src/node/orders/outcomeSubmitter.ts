@@ -139,7 +139,15 @@ export function createOutcomeSubmitter(deps: {
       signers: (o) => store.reports.signatures(o.digest).map((s) => s.signer),
       setState,
       submit,
+      signedAt: (o) => store.reports.signedAt(o.digest, self),
+      // a milestone the chain can still settle keeps its outcome: expiring it would let the order run out
+      stillOpen: async (o) => {
+        const state = await live(o)
+        return state.status === 'Active' && state.settled === o.milestone
+      },
     })
+    const deleted = store.outcomes.deleteStalePeerItems(now() - deps.reportTtlMs)
+    if (deleted) log.info('peer outcomes this node never signed deleted', { count: deleted })
 
     // settled but not yet confirmed at depth: if the chain no longer has the milestone settled (a reorg), again
     for (const o of store.outcomes.inState('landed')) {

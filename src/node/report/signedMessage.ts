@@ -6,6 +6,7 @@
 import { type Address, type Hex, recoverAddress } from 'viem'
 import { z } from 'zod'
 import type { CommitteeCache } from '../chain/committee.ts'
+import type { NodeConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { OwnStance, StoredSignature } from '../store/reportRepo.ts'
@@ -125,4 +126,32 @@ export function storeOwnSignature(o: {
     o.also?.()
     return created
   })
+}
+
+/**
+ * A row this node signs again starts gathering again: one that expired or failed before this node judged (a
+ * peer's copy, stored earlier) must not swallow the new signature.
+ */
+export function reopen(state: string | undefined, setState: (state: 'collecting') => void): void {
+  if (state === 'expired') setState('collecting')
+}
+
+/**
+ * The signatures of an undecided item (one this node has not judged) whose signers are still under their cap of
+ * undecided items; the others are refused before any recovery. Bounds what one member can make this node store.
+ */
+export function capUndecided(
+  store: Store,
+  digest: Hex,
+  signatures: StoredSignature[],
+  config: NodeConfig,
+): { kept: StoredSignature[]; refused: Address[] } {
+  const kept: StoredSignature[] = []
+  const refused: Address[] = []
+  for (const s of signatures) {
+    if (store.reports.undecidedBy(s.signer, digest) >= config.limits.undecidedPerSigner)
+      refused.push(s.signer)
+    else kept.push(s)
+  }
+  return { kept, refused }
 }

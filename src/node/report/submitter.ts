@@ -139,7 +139,10 @@ export function createSubmitter(deps: {
       signers: (r) => store.reports.signatures(r.digest).map((s) => s.signer),
       setState,
       submit,
+      signedAt: (r) => store.reports.signedAt(r.digest, self),
     })
+    const deleted = store.reports.deleteStalePeerItems(now() - deps.reportTtlMs)
+    if (deleted) log.info('peer reports this node never signed deleted', { count: deleted })
 
     // landed but not yet confirmed at depth: if the chain no longer has it (a reorg), gather and submit again
     for (const r of store.reports.inState('landed')) {
