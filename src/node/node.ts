@@ -147,6 +147,7 @@ export async function startNode(
     const exchange = createExchange({
       peers: config.peers,
       channels: [reportChannel(store, book), outcomeChannel(store, outcomes)],
+      account,
       metrics,
       log,
       timeoutMs: config.timing.peerTimeoutMs,
@@ -252,6 +253,7 @@ export async function startNode(
       outcomes,
       metrics,
       orders,
+      committees,
       address,
       chainId: target.chainId,
       log,

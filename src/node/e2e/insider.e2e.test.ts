@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type Account, type Address, keccak256, maxUint256, parseEther, toBytes, zeroAddress } from 'viem'
-import type { HDAccount } from 'viem/accounts'
+import { type HDAccount, type LocalAccount, privateKeyToAccount } from 'viem/accounts'
 import { setupService, setupVault } from '../../../test/support/fixtures.ts'
 import { createWorld, type World } from '../../../test/support/world.ts'
 import { orderBookAbi } from '../../sdk/abis.ts'
@@ -24,6 +24,7 @@ import {
   signOrderOutcome,
 } from '../../sdk/index.ts'
 import { signReport } from '../../sdk/reports.ts'
+import { signPeerRequest } from '../http/peerAuth.ts'
 import { encodeOutcomeMessage } from '../orders/outcomeMessage.ts'
 import { reportOf } from '../report/incident.ts'
 import { encodePeerMessage } from '../report/peerMessage.ts'
@@ -114,19 +115,23 @@ after(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** The insider posts to every honest node; the answers are collected, not asserted here. */
+/** A request to a node's peer API, signed by `as` (a member or not), or unsigned. */
+async function postTo(node: ClusterNode, path: string, body: unknown, as?: LocalAccount) {
+  const text = JSON.stringify(body)
+  const signed = as
+    ? await signPeerRequest(as, { method: 'POST', path, to: node.account.address, body: text })
+    : {}
+  const response = await fetch(`${node.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signed },
+    body: text,
+  })
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+/** The insider posts to every honest node, as the member it is; the answers are collected, not asserted here. */
 async function postToAll(path: string, body: unknown): Promise<number[]> {
-  return Promise.all(
-    nodes.map(async (n) => {
-      const response = await fetch(`${n.apiUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      await response.arrayBuffer()
-      return response.status
-    }),
-  )
+  return Promise.all(nodes.map(async (n) => (await postTo(n, path, body, insider)).status))
 }
 
 describe('an insider pre-signing what it can predict', () => {
@@ -261,5 +266,51 @@ describe('an insider pre-signing what it can predict', () => {
     // the nearer ones are taken as undecided and are harmless, as the outcome above shows
     const far = [...seeded].filter(([e]) => Number(e) >= nowEpoch + 20)
     assert.ok(far.length > 0 && far.every(([, s]) => s === 425), 'far future epochs are refused')
+  })
+
+  test('signatures are handed only to committee members: a stranger gets none, a member gets them', async () => {
+    // a report the honest nodes signed in the previous test: what a stranger would like to submit first
+    const held = (await status(nodes[0]!)).reports.find((r) => r.own === 'signed' && r.signers.length >= 3)
+    assert.ok(held, 'a signed report with a quorum')
+    const ask = {
+      kind: held.kind,
+      subject: held.subject,
+      report: {
+        serviceId: serviceId.toString(),
+        vault: held.vault,
+        classId: held.classId,
+        client: held.client,
+        incidentId: reportOf({
+          kind: 'downtime',
+          subject: held.subject,
+          serviceId,
+          vault,
+          classId: held.classId,
+          client: held.client,
+        }).incidentId,
+      },
+      signatures: [],
+    }
+    const stranger = privateKeyToAccount(keccak256(toBytes('a stranger to the committee')))
+    const unsigned = await postTo(nodes[0]!, '/v1/reports', ask)
+    const byStranger = await postTo(nodes[0]!, '/v1/reports', ask, stranger)
+    assert.deepEqual([unsigned.status, byStranger.status], [401, 403], 'refused')
+    for (const r of [unsigned, byStranger]) assert.equal(r.body.signatures, undefined, 'no signatures')
+    const text = JSON.stringify(ask)
+    const forNode1 = await signPeerRequest(insider, {
+      method: 'POST',
+      path: '/v1/reports',
+      to: nodes[1]!.account.address,
+      body: text,
+    })
+    const misdirected = await fetch(`${nodes[0]!.apiUrl}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...forNode1 },
+      body: text,
+    })
+    assert.equal(misdirected.status, 401, 'a request signed for another node is refused')
+    const byMember = await postTo(nodes[0]!, '/v1/reports', ask, insider)
+    assert.equal(byMember.status, 200)
+    assert.ok((byMember.body.signatures as unknown[]).length >= 3, 'a member gets the signatures')
   })
 })

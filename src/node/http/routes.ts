@@ -9,6 +9,7 @@
  *   POST /v1/telemetry   one device-signed reading (telemetry/reading.ts)
  */
 import type { Address } from 'viem'
+import type { CommitteeCache } from '../chain/committee.ts'
 import type { NodeConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
@@ -19,7 +20,8 @@ import type { ReportBook } from '../report/book.ts'
 import { decodePeerMessage } from '../report/peerMessage.ts'
 import type { Store } from '../store/store.ts'
 import { ingestReading } from '../telemetry/ingest.ts'
-import type { Routes } from './server.ts'
+import { verifyPeerRequest } from './peerAuth.ts'
+import type { Reply, Request, Routes } from './server.ts'
 
 export function nodeRoutes(deps: {
   config: NodeConfig
@@ -28,6 +30,7 @@ export function nodeRoutes(deps: {
   outcomes: OutcomeBook
   metrics: NodeMetrics
   orders: OrderSource
+  committees: CommitteeCache
   address: Address
   chainId: number
   log: Logger
@@ -36,6 +39,33 @@ export function nodeRoutes(deps: {
   onReading?: (orderId: `0x${string}`) => void
 }): Routes {
   const { store, book, metrics, log } = deps
+
+  /**
+   * The signer of a peer request if it is a member of `serviceId`'s committee; otherwise the refusal. The
+   * exchange's replies carry signatures, which only members may have (see peerAuth.ts).
+   */
+  async function member(req: Request, serviceId: () => bigint | undefined): Promise<Reply | undefined> {
+    const auth = await verifyPeerRequest(req.headers, {
+      method: req.method,
+      path: req.url.pathname,
+      self: deps.address,
+      body: req.rawBody,
+      nowMs: deps.now(),
+      maxAgeMs: deps.config.timing.peerSkewMs,
+    })
+    if (!auth.ok) {
+      metrics.peerAuth.inc({ result: 'refused' })
+      return { status: 401, body: { error: auth.error } }
+    }
+    const id = serviceId()
+    if (id === undefined || !(await deps.committees.isMember(id, auth.signer))) {
+      metrics.peerAuth.inc({ result: 'not_member' })
+      return { status: 403, body: { error: `${auth.signer} is not on the committee of this service` } }
+    }
+    metrics.peerAuth.inc({ result: 'ok' })
+    return undefined
+  }
+
   return {
     'GET /health': () => ({
       status: 200,
@@ -104,9 +134,11 @@ export function nodeRoutes(deps: {
         telemetryRejections: store.telemetry.rejections(),
       },
     }),
-    'POST /v1/reports': async ({ body }) => {
-      const decoded = decodePeerMessage(body)
+    'POST /v1/reports': async (req) => {
+      const decoded = decodePeerMessage(req.body)
       if (!decoded.ok) return { status: 400, body: { error: decoded.error } }
+      const refused = await member(req, () => decoded.message.report.serviceId)
+      if (refused) return refused
       const result = await book.receive(decoded.message)
       if (!result.ok) return { status: result.status, body: { error: result.error } }
       const { reply } = result
@@ -115,9 +147,11 @@ export function nodeRoutes(deps: {
         body: { ...reply, report: { ...reply.report, serviceId: reply.report.serviceId.toString() } },
       }
     },
-    'POST /v1/outcomes': async ({ body }) => {
-      const decoded = decodeOutcomeMessage(body)
+    'POST /v1/outcomes': async (req) => {
+      const decoded = decodeOutcomeMessage(req.body)
       if (!decoded.ok) return { status: 400, body: { error: decoded.error } }
+      const refused = await member(req, () => deps.orders.byId(decoded.message.outcome.orderId)?.serviceId)
+      if (refused) return refused
       const result = await deps.outcomes.receive(decoded.message)
       if (!result.ok) return { status: result.status, body: { error: result.error } }
       const { reply } = result

@@ -7,7 +7,17 @@ import type { AddressInfo } from 'node:net'
 import type { Logger } from '../log.ts'
 
 export type Reply = { status: number; body: unknown; contentType?: string }
-export type Handler = (req: { body: unknown; url: URL }) => Promise<Reply> | Reply
+export type Request = {
+  body: unknown
+  /** The body as received (what a peer request's signature covers). */
+  rawBody: string
+  url: URL
+  method: string
+  headers: IncomingMessage['headers']
+  /** The client's address, for per-IP limits. */
+  remote: string
+}
+export type Handler = (req: Request) => Promise<Reply> | Reply
 export type Routes = Record<string, Handler>
 
 class BodyTooLarge extends Error {}
@@ -47,9 +57,11 @@ export async function startHttpServer(options: {
     const handler = options.routes[`${req.method} ${url.pathname}`]
     if (!handler) return send(res, { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } })
     let body: unknown
+    let rawBody = ''
     if (req.method === 'POST') {
       try {
         const text = await readBody(req, options.maxBodyBytes)
+        rawBody = text
         body = text ? JSON.parse(text) : undefined
       } catch (error) {
         if (error instanceof BodyTooLarge)
@@ -58,7 +70,17 @@ export async function startHttpServer(options: {
       }
     }
     try {
-      send(res, await handler({ body, url }))
+      send(
+        res,
+        await handler({
+          body,
+          rawBody,
+          url,
+          method: req.method ?? 'GET',
+          headers: req.headers,
+          remote: req.socket.remoteAddress ?? 'unknown',
+        }),
+      )
     } catch (error) {
       options.log.error('http handler failed', { route: url.pathname, error: (error as Error).message })
       send(res, { status: 500, body: { error: 'internal error' } })

@@ -5,7 +5,8 @@
  * retried with exponential backoff; after a restart the node knows nothing of what its peers hold, so it pushes
  * everything open once more (the receiver ignores what it has).
  */
-import type { Hex } from 'viem'
+import type { Address, Hex, LocalAccount } from 'viem'
+import { signPeerRequest } from '../http/peerAuth.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { OutcomeBook } from '../orders/outcomeBook.ts'
@@ -74,6 +75,8 @@ export function outcomeChannel(store: Store, book: OutcomeBook): ExchangeChannel
 export function createExchange(deps: {
   peers: Peer[]
   channels: ExchangeChannel[]
+  /** Signs every request: peers answer with their signatures only to committee members. */
+  account: LocalAccount
   metrics: NodeMetrics
   log: Logger
   timeoutMs: number
@@ -90,12 +93,20 @@ export function createExchange(deps: {
     if (body === undefined) return
     const ours = channel.signatures(digest).map((s) => s.signer as string)
     const url = `${peer.url.replace(/\/$/, '')}${channel.path}`
+    const text = JSON.stringify(body)
     let response: Response
     try {
+      const signed = await signPeerRequest(deps.account, {
+        method: 'POST',
+        path: new URL(url).pathname,
+        to: peer.address as Address,
+        body: text,
+        timeMs: now(),
+      })
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...signed },
+        body: text,
         signal: AbortSignal.timeout(deps.timeoutMs),
       })
     } catch (error) {
