@@ -180,7 +180,25 @@ export const nodeConfigSchema = z
       .strict()
       .default({}),
     store: z.object({ path: z.string().min(1) }).strict(),
-    api: z.object({ host: z.string().default('127.0.0.1'), port }).strict(),
+    api: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port,
+        /** Open connections at once; more are closed on arrival (idle sockets must not exhaust descriptors). */
+        maxConnections: z.number().int().min(1).default(256),
+        /** Time to receive a request's headers, and the whole request; then the connection is closed. */
+        headersTimeoutMs: ms(100).default(5_000),
+        requestTimeoutMs: ms(100).default(10_000),
+        /** An idle keep-alive connection is closed after this. */
+        keepAliveTimeoutMs: ms(100).default(5_000),
+        /** Requests per second per client IP (sustained; `burstPerIp` at once), answered 429 beyond. */
+        requestsPerSecondPerIp: z.number().positive().default(50),
+        burstPerIp: z.number().int().min(1).default(100),
+        /** Signed peer requests per second per committee member (and its burst). */
+        requestsPerSecondPerPeer: z.number().positive().default(50),
+        burstPerPeer: z.number().int().min(1).default(200),
+      })
+      .strict(),
     metrics: z
       .object({ host: z.string().default('127.0.0.1'), port })
       .strict()
@@ -235,6 +253,9 @@ export const nodeConfigSchema = z
       .object({
         /** Peer reports on subjects this node has not judged, kept per signer (more are refused with 429). */
         undecidedPerSigner: z.number().int().min(1).default(64),
+        /** Settled reports and outcomes (confirmed, failed, expired) and the telemetry of finished orders are
+         * deleted this long after they last changed. */
+        retentionMs: ms(60_000).default(7 * 24 * 3600_000),
       })
       .strict()
       .default({}),

@@ -41,6 +41,7 @@ import { createChainOrderSource } from './orders/source.ts'
 import { createReportBook } from './report/book.ts'
 import { createExchange, outcomeChannel, reportChannel } from './report/exchange.ts'
 import { createSubmitter, reportConfirmations } from './report/submitter.ts'
+import { pruneSettled } from './store/retention.ts'
 import { openStore, type Store } from './store/store.ts'
 
 export type RunningNode = {
@@ -266,6 +267,8 @@ export async function startNode(
       routes,
       log,
       maxBodyBytes: config.telemetry.maxBodyBytes,
+      limits: config.api,
+      onLimited: () => metrics.limited.inc({ reason: 'ip_rate' }),
     })
     closers.push(api.close)
     let metricsUrl = `${api.url}/metrics`
@@ -301,6 +304,22 @@ export async function startNode(
         void outcomeLoop.runNow()
       }
     }
+    loops.push(
+      every(
+        'retention',
+        60_000,
+        async () => {
+          const pruned = pruneSettled(store, {
+            nowMs: now(),
+            retentionMs: config.limits.retentionMs,
+            isRunning: (orderId) => orders.get(orderId) !== undefined,
+          })
+          if (pruned.reports + pruned.outcomes + pruned.readings > 0)
+            log.info('settled items deleted', pruned)
+        },
+        deps,
+      ),
+    )
     if (roles.keeper) {
       loops.push(every('keeper', t.keeperIntervalMs, () => keeper.tick(), deps))
       loops.push(every('keeper-orders', t.keeperIntervalMs, () => orderKeeper.tick(), deps))

@@ -21,6 +21,7 @@ import { decodePeerMessage } from '../report/peerMessage.ts'
 import type { Store } from '../store/store.ts'
 import { ingestReading } from '../telemetry/ingest.ts'
 import { verifyPeerRequest } from './peerAuth.ts'
+import { createRateLimiter } from './rateLimit.ts'
 import type { Reply, Request, Routes } from './server.ts'
 
 export function nodeRoutes(deps: {
@@ -39,6 +40,11 @@ export function nodeRoutes(deps: {
   onReading?: (orderId: `0x${string}`) => void
 }): Routes {
   const { store, book, metrics, log } = deps
+  const serviceIds = new Set(deps.config.services.map((s) => BigInt(s.serviceId)))
+  const perPeer = createRateLimiter({
+    ratePerSecond: deps.config.api.requestsPerSecondPerPeer,
+    burst: deps.config.api.burstPerPeer,
+  })
 
   /**
    * The signer of a peer request if it is a member of `serviceId`'s committee; otherwise the refusal. The
@@ -63,6 +69,10 @@ export function nodeRoutes(deps: {
       return { status: 403, body: { error: `${auth.signer} is not on the committee of this service` } }
     }
     metrics.peerAuth.inc({ result: 'ok' })
+    if (!perPeer.take(auth.signer)) {
+      metrics.limited.inc({ reason: 'peer_rate' })
+      return { status: 429, body: { error: `too many requests from ${auth.signer}` } }
+    }
     return undefined
   }
 
@@ -167,6 +177,7 @@ export function nodeRoutes(deps: {
         domain: { chainId: deps.chainId },
         nowSec: () => Math.floor(deps.now() / 1000),
         maxSkewSeconds: deps.config.telemetry.maxSkewSeconds,
+        serviceIds,
         onSignatureCheck: (valid) =>
           metrics.signatureChecks.inc({ kind: 'telemetry', result: valid ? 'valid' : 'invalid' }),
       })

@@ -11,7 +11,9 @@ import { createNodeMetrics } from '../nodeMetrics.ts'
 import { openStore } from '../store/store.ts'
 import { createReportBook } from './book.ts'
 import { type Finding, reportDigest, reportOf } from './incident.ts'
+import { decodePeerMessage, encodePeerMessage } from './peerMessage.ts'
 import { takeTurns } from './quorumSubmit.ts'
+import { TooManySignaturesError } from './signedMessage.ts'
 
 const keys = [1, 2, 3, 4, 5].map((i) => privateKeyToAccount(`0x${i.toString(16).padStart(64, '0')}`))
 const outsider = privateKeyToAccount(`0x${'66'.repeat(32)}`)
@@ -62,9 +64,11 @@ function setup(self = keys[0]!, extra: Record<string, unknown> = {}, now?: () =>
   return { book, store, metrics, changed, committees }
 }
 
+/** A recent epoch (300 s epochs): ended, and within the report TTL. */
+const RECENT = String(Math.floor(Date.now() / 300_000) - 2)
 const finding: Finding = {
   kind: 'downtime',
-  subject: '1000',
+  subject: RECENT,
   serviceId: 1n,
   vault: VAULT,
   classId: 0,
@@ -72,7 +76,7 @@ const finding: Finding = {
 }
 const report = reportOf(finding)
 const digest = reportDigest(domain, report)
-const peerMessage = async (signers: typeof keys, r = report, subject = '1000') => ({
+const peerMessage = async (signers: typeof keys, r = report, subject = RECENT) => ({
   kind: 'downtime' as const,
   subject,
   report: r,
@@ -158,9 +162,10 @@ describe('report book against an insider', () => {
 
   test('caps the undecided reports one signer can make this node hold, before any signature recovery', async () => {
     const { book, store, metrics } = setup(keys[0]!, { limits: { undecidedPerSigner: 2 } })
-    for (const e of ['10', '11'])
+    const [e1, e2, e3] = [3, 4, 5].map((back) => String(Number(RECENT) - back)) as [string, string, string]
+    for (const e of [e1, e2])
       assert.equal(status(await book.receive(await peerMessage([keys[4]!], at(e), e))), 200)
-    const third = await book.receive(await peerMessage([keys[4]!], at('12'), '12'))
+    const third = await book.receive(await peerMessage([keys[4]!], at(e3), e3))
     assert.equal(status(third), 429)
     assert.equal(store.reports.all().length, 2)
     assert.equal(
@@ -169,7 +174,9 @@ describe('report book against an insider', () => {
       'no recovery for the third',
     )
     // another member is not held back by the first one's flood
-    assert.equal(status(await book.receive(await peerMessage([keys[1]!], at('12'), '12'))), 200)
+    assert.equal(status(await book.receive(await peerMessage([keys[1]!], at(e3), e3))), 200)
+    const old = String(Number(RECENT) - 100)
+    assert.equal(status(await book.receive(await peerMessage([keys[1]!], at(old), old))), 410, 'past the TTL')
   })
 
   test('a signed report expires on the clock of this node’s own signature, never on a peer’s', async () => {
@@ -206,6 +213,28 @@ describe('report book against an insider', () => {
     nowMs += 2_000
     await turns(5_000)
     assert.equal(store.reports.get(digest)!.state, 'expired')
+  })
+
+  test('a repeated signer is refused while decoding, more signatures than members before any recovery', async () => {
+    const { book, metrics } = setup()
+    const one = await peerMessage([keys[1]!])
+    const repeated = decodePeerMessage(
+      encodePeerMessage({ ...one, signatures: [one.signatures[0]!, one.signatures[0]!] }),
+    )
+    assert.deepEqual(repeated, { ok: false, error: 'signatures: repeated signer' })
+    const many = await peerMessage([...keys, outsider])
+    await assert.rejects(book.receive(many), TooManySignaturesError)
+    assert.equal(metrics.signatureChecks.get({ kind: 'report', result: 'valid' }), 0, 'no recovery done')
+  })
+
+  test('settled reports are deleted after the retention, with their signatures; open ones are kept', async () => {
+    const { book, store } = setup()
+    await book.attest(finding)
+    assert.equal(store.reports.deleteSettled(Date.now() + 1), 0, 'a collecting report is kept')
+    store.reports.setState(digest, 'confirmed', 5)
+    assert.equal(store.reports.deleteSettled(4), 0, 'not yet past the retention')
+    assert.equal(store.reports.deleteSettled(6), 1)
+    assert.deepEqual([store.reports.all(), store.reports.signatures(digest)], [[], []])
   })
 
   test('peer reports this node never signed are deleted after the TTL, with their signatures', async () => {

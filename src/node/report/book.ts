@@ -134,6 +134,7 @@ export function createReportBook(deps: {
     const expected = expectedFinding(deps.config, m.kind, m.subject, m.report.serviceId, m.report.vault, {
       nowMs: now(),
       skewMs: deps.config.timing.peerSkewMs,
+      ttlMs: deps.config.timing.reportTtlMs,
     })
     if (!expected.ok) return { ok: false, status: expected.status ?? 404, error: expected.reason }
     const report = reportOf(expected.finding)

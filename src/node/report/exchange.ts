@@ -142,7 +142,12 @@ export function createExchange(deps: {
     }
     metrics.peerRequests.inc({ result: 'ok' })
     const holds = new Set(ours)
-    for (const signer of (await channel.receive(reply)) ?? []) holds.add(signer)
+    // a peer's reply is input like any other: one that fails a check is ignored, it does not stop the exchange
+    const theirs = await channel.receive(reply).catch((error: Error) => {
+      log.warn('peer reply refused', { peer: peer.url, path: channel.path, digest, error: error.message })
+      return undefined
+    })
+    for (const signer of theirs ?? []) holds.add(signer)
     peerKnows.set(digest, holds)
   }
 

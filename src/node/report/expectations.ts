@@ -25,7 +25,7 @@ export function expectedFinding(
   subject: string,
   serviceId: bigint,
   vault: Address,
-  clock: { nowMs: number; skewMs: number } = { nowMs: Date.now(), skewMs: 0 },
+  clock: { nowMs: number; skewMs: number; ttlMs?: number } = { nowMs: Date.now(), skewMs: 0 },
 ): Expectation {
   const service = config.services.find((s) => BigInt(s.serviceId) === serviceId)
   if (!service) return { ok: false, reason: `service ${serviceId} is not attested by this node` }
@@ -46,6 +46,9 @@ export function expectedFinding(
     const endMs = (Number(subject) + 1) * service.epochSeconds * 1000
     if (endMs > clock.nowMs + clock.skewMs)
       return { ok: false, status: 425, reason: `epoch ${subject} has not ended yet` }
+    // nor is a report older than any this node would still sign: it could only ever be stored, never used
+    if (clock.ttlMs !== undefined && endMs < clock.nowMs - clock.ttlMs)
+      return { ok: false, status: 410, reason: `epoch ${subject} ended more than the report TTL ago` }
     client = op.client ?? zeroAddress
   } else {
     const job = service.jobs.find((j) => j.id === subject && j.vault.toLowerCase() === v)

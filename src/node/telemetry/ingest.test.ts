@@ -107,4 +107,24 @@ describe('telemetry ingestion', () => {
       malformed: 2,
     })
   })
+
+  test('refuses readings of orders of services this node does not attest; deletes finished orders’ readings', async () => {
+    const { store, ctx } = setup()
+    const r = await signReading(device, domain, reading(1, 900))
+    const foreign = await ingestReading(r, { ...ctx, serviceIds: new Set([2n]) })
+    assert.ok(
+      !foreign.accepted && foreign.reason === 'unknown-order' && /does not attest/.test(foreign.message),
+    )
+    assert.equal((await ingestReading(r, { ...ctx, serviceIds: new Set([1n]) })).accepted, true)
+    assert.equal(
+      store.telemetry.deleteFinished(Date.now() + 1, () => true),
+      0,
+      'a running order keeps them',
+    )
+    assert.equal(
+      store.telemetry.deleteFinished(Date.now() + 1, () => false),
+      1,
+    )
+    assert.deepEqual(store.telemetry.readings(ORDER), [])
+  })
 })

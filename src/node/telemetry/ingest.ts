@@ -40,6 +40,8 @@ export type IngestContext = {
   domain: TelemetryDomain
   nowSec: () => number
   maxSkewSeconds: number
+  /** The services this node attests: readings for other services' orders are refused (absent: any). */
+  serviceIds?: ReadonlySet<bigint>
   /** Called once per signature recovery (for the signature-check metric). */
   onSignatureCheck?: (valid: boolean) => void
 }
@@ -54,7 +56,14 @@ async function validate(body: unknown, ctx: IngestContext): Promise<IngestResult
   }
   const r: Reading = parsed.data
   const orderId = r.orderId.toLowerCase() as Hex
-  if (!ctx.orders.get(orderId)) return reject('unknown-order', `order ${orderId} is not known to this node`)
+  const order = ctx.orders.get(orderId)
+  if (!order) return reject('unknown-order', `order ${orderId} is not known to this node`)
+  // readings of another service's orders would be stored (with an fsync each) and never judged here
+  if (ctx.serviceIds && !ctx.serviceIds.has(order.serviceId))
+    return reject(
+      'unknown-order',
+      `order ${orderId} is of service ${order.serviceId}, which this node does not attest`,
+    )
   if (!r.signature) return reject('unsigned', 'the reading carries no signature')
   const { signature, ...unsigned } = r
   let signer: Address
