@@ -113,6 +113,11 @@ const serviceSchema = z
         intervalMs: ms(50).default(10_000),
         timeoutMs: ms(10).default(2_000),
         retries: z.number().int().min(0).max(5).default(1),
+        /**
+         * Endpoints anyone should be able to reach (a public health URL, another region's gateway): when an
+         * operator's probe fails and none of these answer either, the failure is this node's and is not counted.
+         */
+        references: z.array(httpUrl).max(8).default([]),
       })
       .strict()
       .default({}),
@@ -122,6 +127,10 @@ const serviceSchema = z
         minUptimeBps: bps.default(9_000),
         maxLatencyMs: z.number().int().positive().optional(),
         latencyQuantileBps: bps.default(9_500),
+        /** An epoch in which more than this share of the judged operators is down from this node is voided. */
+        massFailureBps: bps.default(5_000),
+        /** …when at least this many operators were judged in it. */
+        massFailureMinOperators: z.number().int().min(2).default(5),
       })
       .strict()
       .default({}),

@@ -1,5 +1,37 @@
 /** One HTTP health probe: a GET that must answer 2xx within the timeout; latency measured to the response head. */
-export type ProbeResult = { ok: boolean; latencyMs: number; status?: number; error?: string }
+export type ProbeResult = {
+  ok: boolean
+  latencyMs: number
+  status?: number
+  error?: string
+  /** The failure is this node's own (out of descriptors, no DNS, no route): no evidence about the operator. */
+  local?: boolean
+}
+
+/**
+ * Errors that say this node cannot reach anything, not that the operator is down: descriptors or buffers
+ * exhausted, its resolver failing temporarily (EAI_AGAIN; ENOTFOUND is the operator's name not existing, which is
+ * the operator's fault), no route or source address on this side.
+ */
+export const LOCAL_ERROR_CODES = new Set([
+  'EMFILE',
+  'ENFILE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'ENOBUFS',
+  'ENOMEM',
+  'ENETDOWN',
+])
+
+/** The system error code of a failed fetch (undici puts it on the cause), if any. */
+export function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string') return code
+  }
+  return undefined
+}
 
 export async function probeOnce(url: string, timeoutMs: number): Promise<ProbeResult> {
   const started = performance.now()
@@ -15,6 +47,8 @@ export async function probeOnce(url: string, timeoutMs: number): Promise<ProbeRe
   } catch (error) {
     const latencyMs = Math.round(performance.now() - started)
     const name = (error as Error).name
+    const code = errorCode(error)
+    if (code && LOCAL_ERROR_CODES.has(code)) return { ok: false, latencyMs, error: code, local: true }
     return {
       ok: false,
       latencyMs,
