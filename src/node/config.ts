@@ -118,6 +118,12 @@ const serviceSchema = z
          * operator's probe fails and none of these answer either, the failure is this node's and is not counted.
          */
         references: z.array(httpUrl).max(8).default([]),
+        /** A health answer larger than this (after decoding) is a failed probe; it is not read past the cap. */
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(64 * 1024),
       })
       .strict()
       .default({}),
@@ -265,6 +271,12 @@ export const nodeConfigSchema = z
         /** Settled reports and outcomes (confirmed, failed, expired) and the telemetry of finished orders are
          * deleted this long after they last changed. */
         retentionMs: ms(60_000).default(7 * 24 * 3600_000),
+        /** Job and compute results are read up to this many bytes (after decoding); larger ones are not judged. */
+        maxResultBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(16 * 1024 * 1024),
       })
       .strict()
       .default({}),

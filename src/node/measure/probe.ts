@@ -1,3 +1,5 @@
+import { readBounded } from './boundedBody.ts'
+
 /** One HTTP health probe: a GET that must answer 2xx within the timeout; latency measured to the response head. */
 export type ProbeResult = {
   ok: boolean
@@ -33,13 +35,26 @@ export function errorCode(error: unknown): string | undefined {
   return undefined
 }
 
-export async function probeOnce(url: string, timeoutMs: number): Promise<ProbeResult> {
+/** A health answer needs no more than this: a larger body is a failed probe, and is not read past the cap. */
+export const DEFAULT_PROBE_MAX_BODY_BYTES = 64 * 1024
+
+export async function probeOnce(
+  url: string,
+  timeoutMs: number,
+  maxBodyBytes = DEFAULT_PROBE_MAX_BODY_BYTES,
+): Promise<ProbeResult> {
   const started = performance.now()
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+      // nothing to gain from compression on a health answer, and a compressed one is what a gzip bomb needs
+      headers: { 'accept-encoding': 'identity' },
+    })
     const latencyMs = Math.round(performance.now() - started)
-    // drain the body so the connection goes back to the pool for the next probe
-    await response.arrayBuffer().catch(() => undefined)
+    // drain the body (bounded) so the connection goes back to the pool for the next probe
+    const body = await readBounded(response, maxBodyBytes)
+    if (!body.ok) return { ok: false, latencyMs, status: response.status, error: body.reason }
     const ok = response.status >= 200 && response.status < 300
     return ok
       ? { ok, latencyMs, status: response.status }

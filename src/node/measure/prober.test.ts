@@ -28,6 +28,7 @@ async function run(
     retries: 1,
     epochSeconds: 3600,
     references,
+    maxBodyBytes: 1024,
   }
   const prober = createProber({
     targets: [target],

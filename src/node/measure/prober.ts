@@ -25,6 +25,8 @@ export type ProbeTarget = {
   epochSeconds: number
   /** Reference endpoints: a failure is counted only if one of them answers (see config probe.references). */
   references: readonly string[]
+  /** Health answers are read up to this many bytes (after decoding). */
+  maxBodyBytes: number
 }
 
 export const sampleKey = (serviceId: bigint, vault: string, epoch: number) =>
@@ -41,6 +43,7 @@ export function probeTargets(config: NodeConfig): ProbeTarget[] {
       retries: s.probe.retries,
       epochSeconds: s.epochSeconds,
       references: s.probe.references,
+      maxBodyBytes: s.probe.maxBodyBytes,
     })),
   )
 }
@@ -54,7 +57,7 @@ export function createProber(deps: {
   log: Logger
   now?: () => number
   maxInFlight?: number
-  probe?: (url: string, timeoutMs: number) => Promise<ProbeResult>
+  probe?: (url: string, timeoutMs: number, maxBodyBytes: number) => Promise<ProbeResult>
 }) {
   const { store, metrics } = deps
   const now = deps.now ?? Date.now
@@ -92,7 +95,9 @@ export function createProber(deps: {
     const key = t.references.join(' ')
     const cached = referenceChecks.get(key)
     if (cached && now() - cached.at < 1_000) return cached.up
-    const up = Promise.all(t.references.map((u) => probe(u, t.timeoutMs))).then((rs) => rs.some((r) => r.ok))
+    const up = Promise.all(t.references.map((u) => probe(u, t.timeoutMs, t.maxBodyBytes))).then((rs) =>
+      rs.some((r) => r.ok),
+    )
     referenceChecks.set(key, { at: now(), up })
     return up
   }
@@ -121,10 +126,10 @@ export function createProber(deps: {
     inFlight++
     metrics.probesInFlight.set(inFlight)
     try {
-      let result = await probe(t.endpoint, t.timeoutMs)
+      let result = await probe(t.endpoint, t.timeoutMs, t.maxBodyBytes)
       // a failure is confirmed by an immediate re-probe: one dropped connection is not an outage
       for (let i = 0; !result.ok && !result.local && i < t.retries; i++)
-        result = await probe(t.endpoint, t.timeoutMs)
+        result = await probe(t.endpoint, t.timeoutMs, t.maxBodyBytes)
       // this node's own failure (descriptors, resolver, route) is no sample at all
       if (result.local) {
         metrics.probes.inc({ result: 'skipped_local' })
