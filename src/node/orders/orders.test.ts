@@ -13,7 +13,14 @@ import { createNodeMetrics } from '../nodeMetrics.ts'
 import type { StoredEvent } from '../store/chainRepo.ts'
 import { openStore } from '../store/store.ts'
 import { judgeShipment } from '../telemetry/judge.ts'
-import { computeDecision, nextShipmentWake, shipmentDecision, shipmentTermsOf } from './decide.ts'
+import {
+  computeDecision,
+  firstGap,
+  nextShipmentWake,
+  shipmentDecision,
+  shipmentTermsOf,
+  successHold,
+} from './decide.ts'
 import { foldOrderEvents, orderKey, type WatchedOrder } from './fold.ts'
 import { createOutcomeBook } from './outcomeBook.ts'
 import { outcomeConfirmations } from './outcomeSubmitter.ts'
@@ -169,6 +176,24 @@ describe('order decisions', () => {
       judge(order(0, 1), delivered),
       { milestone: 0, success: true },
       'one milestone: the delivery',
+    )
+  })
+
+  test('a gap in the sequence before the delivery delays its success until the grace has passed', () => {
+    const o = order(1)
+    const readings = [
+      { seq: 1, kind: 'pickup', timestamp: 2_500 },
+      { seq: 3, kind: 'delivery', timestamp: 4_900 },
+    ]
+    assert.equal(firstGap([1, 3], 3), 2)
+    assert.equal(successHold(o, readings, 4_950, 60), 4_961, 'reading 2 may be the excursion: wait for it')
+    assert.equal(successHold(o, readings, 4_961, 60), undefined, 'after the grace, what arrived decides')
+    const whole = [...readings, { seq: 2, kind: 'reading', timestamp: 3_000 }]
+    assert.equal(successHold(o, whole, 4_950, 60), undefined, 'no gap: no wait')
+    assert.equal(
+      successHold(order(0), [{ seq: 2, kind: 'pickup', timestamp: 2_500 }], 2_510, 60),
+      2_561,
+      'the pickup needs reading 1 too',
     )
   })
 

@@ -1,7 +1,7 @@
 /**
  * Telemetry ingestion: a reading is stored only if it is well-formed, for a known order, signed, signed by the
- * device it names, by the device registered for that order on chain (OrderOpened's terms.device), new, in order,
- * and not from the future. Every refusal
+ * device it names, by the device registered for that order on chain (OrderOpened's terms.device), new (by
+ * digest and by device and sequence number), and not from the future; in any order of arrival. Every refusal
  * has one reason, is counted (in the store, so counts survive restarts, and in /metrics) and is answered to the
  * sender; nothing refused is ever used by the judge.
  */
@@ -24,7 +24,6 @@ export const REJECT_REASONS = [
   'bad-signature',
   'wrong-device',
   'replay',
-  'out-of-order',
   'future-timestamp',
 ] as const
 export type RejectReason = (typeof REJECT_REASONS)[number]
@@ -84,12 +83,9 @@ async function validate(body: unknown, ctx: IngestContext): Promise<IngestResult
   const device = r.device.toLowerCase() as Address
   if (ctx.store.telemetry.hasDigest(digest) || ctx.store.telemetry.hasSeq(orderId, device, r.seq))
     return reject('replay', `reading ${r.seq} of device ${r.device} was already received`)
-  const last = ctx.store.telemetry.last(orderId, device)
-  if (last && (r.seq <= last.seq || r.timestamp < last.ts))
-    return reject(
-      'out-of-order',
-      `reading ${r.seq} at ${r.timestamp} after reading ${last.seq} at ${last.ts}: sequence and time must increase`,
-    )
+  // no order is imposed on arrival: a relay or a gateway uploading a buffer in parallel may deliver the last
+  // reading first, and refusing the earlier ones then would erase an excursion. The judge sorts readings by
+  // time, and a success waits for any sequence number missing before its proof (orders/decide.ts successHold).
   if (r.timestamp > ctx.nowSec() + ctx.maxSkewSeconds)
     return reject('future-timestamp', `timestamp ${r.timestamp} is more than ${ctx.maxSkewSeconds} s ahead`)
   const stored: StoredReading = {
