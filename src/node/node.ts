@@ -27,7 +27,7 @@ import { startHttpServer } from './http/server.ts'
 import { createKeeper } from './keeper/keeper.ts'
 import { createOrderKeeper } from './keeper/orderDuties.ts'
 import { loadAccount } from './key.ts'
-import { createLogger, type Logger } from './log.ts'
+import { createLogger, type Logger, redactUrl } from './log.ts'
 import { every, type Loop } from './loop.ts'
 import { createEpochJudge } from './measure/epochJudge.ts'
 import { createJobChecker } from './measure/jobChecker.ts'
@@ -88,12 +88,15 @@ export async function startNode(
 ): Promise<RunningNode> {
   const account = options.account ?? loadAccount(config.key)
   const address = account.address
-  const log = options.log ?? createLogger({ level: config.log.level, base: { node: address } })
-  const now = options.now ?? Date.now
   const target = chainTarget(config)
+  const log =
+    options.log ??
+    createLogger({ level: config.log.level, base: { node: address }, secretUrls: [target.rpcUrl] })
+  const now = options.now ?? Date.now
   const client = createSuretyClient({ ...target, account })
   const actualChainId = await client.public.getChainId().catch((error) => {
-    throw new SuretyError(`cannot reach the chain at ${target.rpcUrl}`, { cause: error, retryable: true })
+    // the cause (viem's error) quotes the full URL: it is not passed on, only its redacted origin is named
+    throw new SuretyError(`cannot reach the chain at ${redactUrl(target.rpcUrl)}`, { retryable: true })
   })
   if (actualChainId !== target.chainId)
     throw new InvalidInputError(

@@ -183,7 +183,11 @@ export function createOutcomeBook(deps: {
     const expected = expectedOutcome(config, order, outcome.success)
     if (!expected.ok) return { ok: false, status: 404, error: expected.reason }
     if (outcome.classId !== expected.classId)
-      return { ok: false, status: 409, error: 'the outcome does not match this node’s class for that order' }
+      return {
+        ok: false,
+        status: 409,
+        error: `the outcome does not match this node’s class for that order: classId ${outcome.classId} (this node: ${expected.classId})`,
+      }
     if (outcome.milestone >= order.milestones)
       return { ok: false, status: 409, error: `order ${order.orderId} has no milestone ${outcome.milestone}` }
     if (outcome.milestone < order.settled)

@@ -121,7 +121,7 @@ describe('report book', () => {
     assert.deepEqual(wrongClass, {
       ok: false,
       status: 409,
-      error: 'the report does not match this node’s terms for that finding',
+      error: 'the report does not match this node’s terms for that finding: classId 2 (this node: 0)',
     })
     const wrongClient = await book.receive(await peerMessage([keys[1]!], { ...report, client: VAULT }))
     assert.equal(wrongClient.ok, false)

@@ -138,12 +138,20 @@ export function createReportBook(deps: {
     })
     if (!expected.ok) return { ok: false, status: expected.status ?? 404, error: expected.reason }
     const report = reportOf(expected.finding)
-    if (
-      report.classId !== m.report.classId ||
-      report.client !== m.report.client.toLowerCase() ||
-      report.incidentId !== m.report.incidentId.toLowerCase()
-    ) {
-      return { ok: false, status: 409, error: 'the report does not match this node’s terms for that finding' }
+    // name what differs: a peer whose config drifted (another class or client) silently prevents quorum otherwise
+    const differs = [
+      report.classId !== m.report.classId && `classId ${m.report.classId} (this node: ${report.classId})`,
+      report.client !== m.report.client.toLowerCase() &&
+        `client ${m.report.client} (this node: ${report.client})`,
+      report.incidentId !== m.report.incidentId.toLowerCase() &&
+        `incidentId ${m.report.incidentId} (this node: ${report.incidentId})`,
+    ].filter(Boolean)
+    if (differs.length) {
+      return {
+        ok: false,
+        status: 409,
+        error: `the report does not match this node’s terms for that finding: ${differs.join(', ')}`,
+      }
     }
     const digest = reportDigest(domain, report)
     const committee = await deps.committees.get(report.serviceId)

@@ -87,6 +87,8 @@ export function createExchange(deps: {
   /** What each peer is known to hold, per digest. */
   const known = new Map<string, Map<Hex, Set<string>>>()
   const health = new Map<string, { failures: number; nextAt: number }>()
+  /** Config differences already warned about (peer and its reason). */
+  const drift = new Set<string>()
 
   async function push(peer: Peer, channel: ExchangeChannel, digest: Hex): Promise<void> {
     const body = channel.body(digest)
@@ -131,6 +133,18 @@ export function createExchange(deps: {
       metrics.peerRequests.inc({ result: `http_${response.status}` })
       // the peer does not attest this (or disagrees on its terms): do not ask again until ours change
       peerKnows.set(digest, new Set(ours))
+      const error = (reply as { error?: unknown } | undefined)?.error
+      // 409: the peer would sign other bytes for the same finding — its config differs from ours (class, client),
+      // which silently prevents quorum; say so, once per peer and difference
+      if (response.status === 409 && typeof error === 'string' && !drift.has(`${peer.url} ${error}`)) {
+        drift.add(`${peer.url} ${error}`)
+        log.warn('peer config differs: it refuses our statement', {
+          peer: peer.url,
+          path: channel.path,
+          error,
+        })
+        return
+      }
       log.debug('peer refused', {
         peer: peer.url,
         path: channel.path,
