@@ -234,8 +234,11 @@ export const nodeConfigSchema = z
         submitStaggerMs: ms(0).default(4_000),
         keeperIntervalMs: ms(20).default(2_000),
         keeperStaggerMs: ms(0).default(4_000),
-        /** How long after an epoch ends its verdict is taken (lets the last probes finish). */
-        judgeDelayMs: ms(0).default(2_000),
+        /**
+         * How long after an epoch ends its verdict is taken: the last probes of the epoch must have finished, so it
+         * must cover a probe's worst case (timeoutMs × (1 + retries), plus timeoutMs with references).
+         */
+        judgeDelayMs: ms(0).default(5_000),
         /** How often closed epochs, job results and shipments are judged. */
         judgeIntervalMs: ms(20).default(1_000),
         /**
@@ -298,6 +301,15 @@ export const nodeConfigSchema = z
       if (seen.has(s.serviceId))
         ctx.addIssue({ code: 'custom', path: ['services', i, 'serviceId'], message: 'duplicate service id' })
       seen.add(s.serviceId)
+      // a probe still running when its epoch is judged lands in an epoch nobody judges again: a lost sample
+      const worstMs =
+        s.probe.timeoutMs * (1 + s.probe.retries) + (s.probe.references.length ? s.probe.timeoutMs : 0)
+      if (s.operators.length > 0 && worstMs > c.timing.judgeDelayMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'probe'],
+          message: `timeoutMs × (1 + retries)${s.probe.references.length ? ' + timeoutMs (references)' : ''} = ${worstMs} ms must fit in timing.judgeDelayMs (${c.timing.judgeDelayMs} ms)`,
+        })
     })
   })
 

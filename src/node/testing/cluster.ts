@@ -102,7 +102,8 @@ export async function prepareCluster(options: {
         submitStaggerMs: 2_500,
         keeperIntervalMs: 400,
         keeperStaggerMs: 2_500,
-        judgeDelayMs: 500,
+        // a probe's worst case (1 s timeout, one retry, a reference probe) must end before its epoch is judged
+        judgeDelayMs: 3_000,
         judgeIntervalMs: 200,
         committeeTtlMs: 10_000,
         peerTimeoutMs: 1_000,
