@@ -210,8 +210,8 @@ export const nodeConfigSchema = z
         requestsPerSecondPerIp: z.number().positive().default(50),
         burstPerIp: z.number().int().min(1).default(100),
         /** Signed peer requests per second per committee member (and its burst). */
-        requestsPerSecondPerPeer: z.number().positive().default(50),
-        burstPerPeer: z.number().int().min(1).default(200),
+        requestsPerSecondPerPeer: z.number().positive().default(200),
+        burstPerPeer: z.number().int().min(1).default(1_000),
       })
       .strict(),
     metrics: z

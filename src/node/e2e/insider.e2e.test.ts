@@ -269,9 +269,18 @@ describe('an insider pre-signing what it can predict', () => {
   })
 
   test('signatures are handed only to committee members: a stranger gets none, a member gets them', async () => {
-    // a report the honest nodes signed in the previous test: what a stranger would like to submit first
-    const held = (await status(nodes[0]!)).reports.find((r) => r.own === 'signed' && r.signers.length >= 3)
-    assert.ok(held, 'a signed report with a quorum')
+    // a fresh outage, and a report the honest nodes signed with a quorum: what a stranger would like to submit first
+    const fromEpoch = Math.floor(Date.now() / (EPOCH_SECONDS * 1000))
+    await endpoints.set('a', 'down')
+    const held = await waitFor(
+      'a signed report of the new outage holding a quorum',
+      async () =>
+        (await status(nodes[0]!)).reports
+          .filter((r) => r.own === 'signed' && r.signers.length >= 3 && Number(r.subject) >= fromEpoch)
+          .sort((x, y) => Number(y.subject) - Number(x.subject))[0],
+      60_000,
+    )
+    await endpoints.set('a', 'up')
     const ask = {
       kind: held.kind,
       subject: held.subject,

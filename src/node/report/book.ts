@@ -135,6 +135,7 @@ export function createReportBook(deps: {
       nowMs: now(),
       skewMs: deps.config.timing.peerSkewMs,
       ttlMs: deps.config.timing.reportTtlMs,
+      judgeDelayMs: deps.config.timing.judgeDelayMs,
     })
     if (!expected.ok) return { ok: false, status: expected.status ?? 404, error: expected.reason }
     const report = reportOf(expected.finding)

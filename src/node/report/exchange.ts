@@ -125,6 +125,16 @@ export function createExchange(deps: {
         })
       return
     }
+    // busy (429) or failing (5xx): not an answer about this statement; back off and ask again later
+    if (response.status === 429 || response.status >= 500) {
+      await response.arrayBuffer().catch(() => undefined)
+      const h = health.get(peer.url) ?? { failures: 0, nextAt: 0 }
+      h.failures++
+      h.nextAt = now() + backoffDelay(h.failures, 250, 30_000, Math.random)
+      health.set(peer.url, h)
+      metrics.peerRequests.inc({ result: `http_${response.status}` })
+      return
+    }
     health.delete(peer.url)
     const reply = await response.json().catch(() => undefined)
     const peerKnows = known.get(peer.url) ?? new Map<Hex, Set<string>>()

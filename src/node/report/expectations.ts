@@ -25,7 +25,10 @@ export function expectedFinding(
   subject: string,
   serviceId: bigint,
   vault: Address,
-  clock: { nowMs: number; skewMs: number; ttlMs?: number } = { nowMs: Date.now(), skewMs: 0 },
+  clock: { nowMs: number; skewMs: number; ttlMs?: number; judgeDelayMs?: number } = {
+    nowMs: Date.now(),
+    skewMs: 0,
+  },
 ): Expectation {
   const service = config.services.find((s) => BigInt(s.serviceId) === serviceId)
   if (!service) return { ok: false, reason: `service ${serviceId} is not attested by this node` }
@@ -46,8 +49,10 @@ export function expectedFinding(
     const endMs = (Number(subject) + 1) * service.epochSeconds * 1000
     if (endMs > clock.nowMs + clock.skewMs)
       return { ok: false, status: 425, reason: `epoch ${subject} has not ended yet` }
-    // nor is a report older than any this node would still sign: it could only ever be stored, never used
-    if (clock.ttlMs !== undefined && endMs < clock.nowMs - clock.ttlMs)
+    // nor is a report older than any a peer can still hold open: judged judgeDelayMs after the epoch, kept for the
+    // TTL from that signature, with the peers' clock tolerance; past that it could only be stored, never used
+    const openUntil = endMs + (clock.judgeDelayMs ?? 0) + (clock.ttlMs ?? 0) + clock.skewMs
+    if (clock.ttlMs !== undefined && openUntil < clock.nowMs)
       return { ok: false, status: 410, reason: `epoch ${subject} ended more than the report TTL ago` }
     client = op.client ?? zeroAddress
   } else {

@@ -93,7 +93,13 @@ export async function prepareCluster(options: {
       roles: options.roles?.(node.index) ?? { attester: true, keeper: true },
       store: { path: `node-${node.index}.db` },
       // every node, device and test client shares 127.0.0.1 here: the per-IP bound is for one stranger, not a cluster
-      api: { port: node.port, requestsPerSecondPerIp: 2_000, burstPerIp: 4_000 },
+      api: {
+        port: node.port,
+        requestsPerSecondPerIp: 2_000,
+        burstPerIp: 4_000,
+        requestsPerSecondPerPeer: 2_000,
+        burstPerPeer: 4_000,
+      },
       log: { level: 'info' },
       peers: nodes.filter((n) => n !== node).map((n) => ({ url: n.apiUrl, address: n.account.address })),
       services: [options.service(node.index)],
