@@ -98,6 +98,21 @@ describe('node config', () => {
     assert.match(errorOf(raw).message, /chain: give chain\.deployment/)
   })
 
+  test('a probe’s worst case must fit in the judge delay, with the fields named', () => {
+    const raw = base() as Record<string, unknown> & ReturnType<typeof base>
+    const service = { ...raw.services[0]!, probe: { timeoutMs: 2_000, retries: 2 } }
+    assert.equal(
+      errorOf({ ...raw, services: [service] }).message,
+      'node.yaml: services[0].probe: timeoutMs × (1 + retries) = 6000 ms must fit in timing.judgeDelayMs (5000 ms)',
+    )
+    const withRefs = {
+      ...service,
+      probe: { timeoutMs: 2_000, retries: 1, references: ['http://127.0.0.1:9/'] },
+    }
+    assert.match(errorOf({ ...raw, services: [withRefs] }).message, /\+ timeoutMs \(references\) = 6000 ms/)
+    assert.ok(parseNodeConfig({ ...raw, services: [withRefs], timing: { judgeDelayMs: 6_000 } }))
+  })
+
   test('duplicate service ids are refused', () => {
     const raw = base()
     raw.services.push({ ...raw.services[0]! })

@@ -113,6 +113,17 @@ const serviceSchema = z
         intervalMs: ms(50).default(10_000),
         timeoutMs: ms(10).default(2_000),
         retries: z.number().int().min(0).max(5).default(1),
+        /**
+         * Endpoints anyone should be able to reach (a public health URL, another region's gateway): when an
+         * operator's probe fails and none of these answer either, the failure is this node's and is not counted.
+         */
+        references: z.array(httpUrl).max(8).default([]),
+        /** A health answer larger than this (after decoding) is a failed probe; it is not read past the cap. */
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(64 * 1024),
       })
       .strict()
       .default({}),
@@ -122,6 +133,10 @@ const serviceSchema = z
         minUptimeBps: bps.default(9_000),
         maxLatencyMs: z.number().int().positive().optional(),
         latencyQuantileBps: bps.default(9_500),
+        /** An epoch in which more than this share of the judged operators is down from this node is voided. */
+        massFailureBps: bps.default(5_000),
+        /** …when at least this many operators were judged in it. */
+        massFailureMinOperators: z.number().int().min(2).default(5),
       })
       .strict()
       .default({}),
@@ -180,7 +195,25 @@ export const nodeConfigSchema = z
       .strict()
       .default({}),
     store: z.object({ path: z.string().min(1) }).strict(),
-    api: z.object({ host: z.string().default('127.0.0.1'), port }).strict(),
+    api: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port,
+        /** Open connections at once; more are closed on arrival (idle sockets must not exhaust descriptors). */
+        maxConnections: z.number().int().min(1).default(256),
+        /** Time to receive a request's headers, and the whole request; then the connection is closed. */
+        headersTimeoutMs: ms(100).default(5_000),
+        requestTimeoutMs: ms(100).default(10_000),
+        /** An idle keep-alive connection is closed after this. */
+        keepAliveTimeoutMs: ms(100).default(5_000),
+        /** Requests per second per client IP (sustained; `burstPerIp` at once), answered 429 beyond. */
+        requestsPerSecondPerIp: z.number().positive().default(50),
+        burstPerIp: z.number().int().min(1).default(100),
+        /** Signed peer requests per second per committee member (and its burst). */
+        requestsPerSecondPerPeer: z.number().positive().default(200),
+        burstPerPeer: z.number().int().min(1).default(1_000),
+      })
+      .strict(),
     metrics: z
       .object({ host: z.string().default('127.0.0.1'), port })
       .strict()
@@ -201,12 +234,21 @@ export const nodeConfigSchema = z
         submitStaggerMs: ms(0).default(4_000),
         keeperIntervalMs: ms(20).default(2_000),
         keeperStaggerMs: ms(0).default(4_000),
-        /** How long after an epoch ends its verdict is taken (lets the last probes finish). */
-        judgeDelayMs: ms(0).default(2_000),
+        /**
+         * How long after an epoch ends its verdict is taken: the last probes of the epoch must have finished, so it
+         * must cover a probe's worst case (timeoutMs × (1 + retries), plus timeoutMs with references).
+         */
+        judgeDelayMs: ms(0).default(5_000),
         /** How often closed epochs, job results and shipments are judged. */
         judgeIntervalMs: ms(20).default(1_000),
-        /** A report that gathers no quorum within this time is abandoned. */
+        /**
+         * A report or outcome this node signed that gathers no quorum within this time of its own signature is
+         * abandoned (an outcome only once its milestone is no longer open on chain); peer items this node never
+         * signed are deleted this long after they were first stored.
+         */
         reportTtlMs: ms(1_000).default(6 * 3600_000),
+        /** How far ahead of this node's clock a peer may be: a report of an epoch ending later than that is refused. */
+        peerSkewMs: ms(0).default(30_000),
         committeeTtlMs: ms(0).default(30_000),
         peerTimeoutMs: ms(10).default(3_000),
       })
@@ -221,6 +263,23 @@ export const nodeConfigSchema = z
         leaseSettleSeconds: z.number().int().min(1).default(3_600),
         /** How often each service's accrued order fees are checked and, if any, swept. */
         sweepIntervalSeconds: z.number().int().min(1).default(3_600),
+      })
+      .strict()
+      .default({}),
+    /** Bounds on what peers and strangers can make this node store and compute. */
+    limits: z
+      .object({
+        /** Peer reports on subjects this node has not judged, kept per signer (more are refused with 429). */
+        undecidedPerSigner: z.number().int().min(1).default(64),
+        /** Settled reports and outcomes (confirmed, failed, expired) and the telemetry of finished orders are
+         * deleted this long after they last changed. */
+        retentionMs: ms(60_000).default(7 * 24 * 3600_000),
+        /** Job and compute results are read up to this many bytes (after decoding); larger ones are not judged. */
+        maxResultBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(16 * 1024 * 1024),
       })
       .strict()
       .default({}),
@@ -242,6 +301,15 @@ export const nodeConfigSchema = z
       if (seen.has(s.serviceId))
         ctx.addIssue({ code: 'custom', path: ['services', i, 'serviceId'], message: 'duplicate service id' })
       seen.add(s.serviceId)
+      // a probe still running when its epoch is judged lands in an epoch nobody judges again: a lost sample
+      const worstMs =
+        s.probe.timeoutMs * (1 + s.probe.retries) + (s.probe.references.length ? s.probe.timeoutMs : 0)
+      if (s.operators.length > 0 && worstMs > c.timing.judgeDelayMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'probe'],
+          message: `timeoutMs × (1 + retries)${s.probe.references.length ? ' + timeoutMs (references)' : ''} = ${worstMs} ms must fit in timing.judgeDelayMs (${c.timing.judgeDelayMs} ms)`,
+        })
     })
   })
 

@@ -37,11 +37,38 @@ function replacer(_key: string, value: unknown) {
   return value
 }
 
+/**
+ * An RPC URL as it may appear in logs and errors: its origin only. Providers put API keys in the path
+ * (`/v3/<key>`) or the query (`?apikey=`), and logs travel further than configs.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    return u.pathname === '/' && !u.search ? u.origin : `${u.origin}/…`
+  } catch {
+    return '<url>'
+  }
+}
+
 export function createLogger(
-  options: { level?: LogLevel; base?: LogFields; write?: (line: string) => void } = {},
+  options: {
+    level?: LogLevel
+    base?: LogFields
+    write?: (line: string) => void
+    /** URLs never written whole (the RPC URL): each is replaced by redactUrl's form wherever it appears. */
+    secretUrls?: string[]
+  } = {},
 ): Logger {
   const threshold = RANK[options.level ?? 'info']
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
+  const out = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
+  // an error message from the RPC client quotes the URL it called: scrub the finished line, not just fields
+  const secrets = (options.secretUrls ?? [])
+    .filter((u) => redactUrl(u) !== u)
+    .flatMap((u) => [u, u.replace(/\/$/, '')])
+    .sort((a, b) => b.length - a.length)
+  const write = secrets.length
+    ? (line: string) => out(secrets.reduce((l, u) => l.split(u).join(redactUrl(u)), line))
+    : out
   const base = options.base ?? {}
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (RANK[level] < threshold) return

@@ -27,7 +27,7 @@ import { startHttpServer } from './http/server.ts'
 import { createKeeper } from './keeper/keeper.ts'
 import { createOrderKeeper } from './keeper/orderDuties.ts'
 import { loadAccount } from './key.ts'
-import { createLogger, type Logger } from './log.ts'
+import { createLogger, type Logger, redactUrl } from './log.ts'
 import { every, type Loop } from './loop.ts'
 import { createEpochJudge } from './measure/epochJudge.ts'
 import { createJobChecker } from './measure/jobChecker.ts'
@@ -41,6 +41,7 @@ import { createChainOrderSource } from './orders/source.ts'
 import { createReportBook } from './report/book.ts'
 import { createExchange, outcomeChannel, reportChannel } from './report/exchange.ts'
 import { createSubmitter, reportConfirmations } from './report/submitter.ts'
+import { pruneSettled } from './store/retention.ts'
 import { openStore, type Store } from './store/store.ts'
 
 export type RunningNode = {
@@ -87,12 +88,15 @@ export async function startNode(
 ): Promise<RunningNode> {
   const account = options.account ?? loadAccount(config.key)
   const address = account.address
-  const log = options.log ?? createLogger({ level: config.log.level, base: { node: address } })
-  const now = options.now ?? Date.now
   const target = chainTarget(config)
+  const log =
+    options.log ??
+    createLogger({ level: config.log.level, base: { node: address }, secretUrls: [target.rpcUrl] })
+  const now = options.now ?? Date.now
   const client = createSuretyClient({ ...target, account })
   const actualChainId = await client.public.getChainId().catch((error) => {
-    throw new SuretyError(`cannot reach the chain at ${target.rpcUrl}`, { cause: error, retryable: true })
+    // the cause (viem's error) quotes the full URL: it is not passed on, only its redacted origin is named
+    throw new SuretyError(`cannot reach the chain at ${redactUrl(target.rpcUrl)}`, { retryable: true })
   })
   if (actualChainId !== target.chainId)
     throw new InvalidInputError(
@@ -147,6 +151,7 @@ export async function startNode(
     const exchange = createExchange({
       peers: config.peers,
       channels: [reportChannel(store, book), outcomeChannel(store, outcomes)],
+      account,
       metrics,
       log,
       timeoutMs: config.timing.peerTimeoutMs,
@@ -252,6 +257,7 @@ export async function startNode(
       outcomes,
       metrics,
       orders,
+      committees,
       address,
       chainId: target.chainId,
       log,
@@ -264,6 +270,8 @@ export async function startNode(
       routes,
       log,
       maxBodyBytes: config.telemetry.maxBodyBytes,
+      limits: config.api,
+      onLimited: () => metrics.limited.inc({ reason: 'ip_rate' }),
     })
     closers.push(api.close)
     let metricsUrl = `${api.url}/metrics`
@@ -299,6 +307,22 @@ export async function startNode(
         void outcomeLoop.runNow()
       }
     }
+    loops.push(
+      every(
+        'retention',
+        60_000,
+        async () => {
+          const pruned = pruneSettled(store, {
+            nowMs: now(),
+            retentionMs: config.limits.retentionMs,
+            isRunning: (orderId) => orders.get(orderId) !== undefined,
+          })
+          if (pruned.reports + pruned.outcomes + pruned.readings > 0)
+            log.info('settled items deleted', pruned)
+        },
+        deps,
+      ),
+    )
     if (roles.keeper) {
       loops.push(every('keeper', t.keeperIntervalMs, () => keeper.tick(), deps))
       loops.push(every('keeper-orders', t.keeperIntervalMs, () => orderKeeper.tick(), deps))

@@ -26,6 +26,14 @@ export function createNodeMetrics() {
       'surety_node_peer_requests_total',
       'signature exchanges with peers, by result',
     ),
+    peerAuth: registry.counter(
+      'surety_node_peer_auth_total',
+      'signed peer requests received, by result (ok, refused, not_member)',
+    ),
+    limited: registry.counter(
+      'surety_node_requests_limited_total',
+      'requests refused by a bound (rate, signatures, subjects), by reason',
+    ),
     submissions: registry.counter(
       'surety_node_submissions_total',
       'requestSlash transactions, by result (mined, already_used, failed)',

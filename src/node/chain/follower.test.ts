@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { zeroAddress } from 'viem'
+import { createPublicClient, http, type PublicClient, zeroAddress } from 'viem'
 import { incident, reportSlash, setupService, setupVault } from '../../../test/support/fixtures.ts'
 import { useWorld, type World } from '../../../test/support/world.ts'
 import { slashingCourtAbi } from '../../sdk/abis.ts'
@@ -14,6 +14,7 @@ import { silentLogger } from '../log.ts'
 import { createNodeMetrics } from '../nodeMetrics.ts'
 import { reportConfirmations } from '../report/submitter.ts'
 import { openStore } from '../store/store.ts'
+import { startRpcProxy } from '../testing/rpcProxy.ts'
 import { createFollower } from './follower.ts'
 
 const { world, fixture } = useWorld(async (w) => {
@@ -25,16 +26,16 @@ const { world, fixture } = useWorld(async (w) => {
   return { svc, vault }
 })
 
-function follower(w: World, confirmations: number, startBlock: bigint) {
+function follower(w: World, confirmations: number, startBlock: bigint, client: PublicClient = w.public) {
   const store = openStore(':memory:')
   const metrics = createNodeMetrics()
   const f = createFollower({
-    client: w.public,
+    client,
     store,
     sources: [{ address: w.addresses.court, abi: slashingCourtAbi }],
     metrics,
     log: silentLogger,
-    options: { confirmations, batchBlocks: 3, startBlock },
+    options: { confirmations, batchBlocks: 3, startBlock, readRetries: 3 },
     listeners: [reportConfirmations(store, metrics, silentLogger)],
   })
   return { f, store, metrics }
@@ -125,5 +126,45 @@ describe('chain follower', () => {
       store.chain.openSlashEvents().map((e) => e.slashId),
       [replacement.result.slashId],
     )
+  })
+
+  test('a flaky RPC during a walk-back, then an RPC outage: no false reorg, no stored event lost', async () => {
+    const w = world()
+    const proxy = await startRpcProxy(w.anvil.rpcUrl)
+    try {
+      // no transport retries: every failure the proxy makes reaches the follower
+      const client = createPublicClient({ transport: http(proxy.url, { retryCount: 0 }) }) as PublicClient
+      const start = (await w.public.getBlockNumber({ cacheTime: 0 })) + 1n
+      const { f, store, metrics } = follower(w, 1, start, client)
+      const kept = await report('kept through a flaky walk-back')
+      await w.test.mine({ blocks: 6 })
+      await f.catchUp()
+      const stored = () => store.chain.openSlashEvents().map((e) => e.slashId)
+      assert.deepEqual(stored(), [kept.result.slashId])
+
+      // a real reorg of the empty blocks above the event: the follower must walk back, and every other block
+      // read fails while it does
+      await reorg(w, 3)
+      await w.test.mine({ blocks: 2 })
+      let n = 0
+      proxy.fail((m) => m === 'eth_getBlockByNumber' && n++ % 2 === 0)
+      let result: Awaited<ReturnType<typeof f.tick>> | undefined
+      for (let i = 0; i < 20 && result?.kind !== 'reorg'; i++) result = await f.tick().catch(() => undefined)
+      assert.equal(result?.kind, 'reorg')
+      assert.ok(proxy.failures() > 0, 'reads did fail')
+      assert.deepEqual(stored(), [kept.result.slashId], 'the walk-back stopped at the real fork point')
+      assert.ok(store.chain.cursor()!.number >= kept.blockNumber)
+
+      // the RPC down altogether: the tick fails (and is retried later); it is not a reorg
+      proxy.fail((m) => m === 'eth_getBlockByNumber')
+      await assert.rejects(f.tick(), /cannot read block/)
+      assert.equal(metrics.reorgs.get(), 1, 'no reorg counted for the outage')
+      assert.deepEqual(stored(), [kept.result.slashId], 'no event deleted')
+      proxy.fail(undefined)
+      await f.catchUp()
+      assert.deepEqual(stored(), [kept.result.slashId])
+    } finally {
+      await proxy.close()
+    }
   })
 })

@@ -8,10 +8,19 @@
  * processes the new branch from there. Derived state (open slashes, report states) is a fold over stored events,
  * so deleting orphaned events is all it takes to stop acting on them.
  */
-import { type Abi, type Address, type Hex, type Log, type PublicClient, parseEventLogs } from 'viem'
+import {
+  type Abi,
+  type Address,
+  BlockNotFoundError,
+  type Hex,
+  type Log,
+  type PublicClient,
+  parseEventLogs,
+} from 'viem'
 import { SuretyError } from '../../errors.ts'
-import type { Logger } from '../log.ts'
+import { errorFields, type Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
+import { withRetry } from '../retry.ts'
 import type { BlockRef, StoredEvent } from '../store/chainRepo.ts'
 import type { Store } from '../store/store.ts'
 
@@ -30,6 +39,8 @@ export type FollowerOptions = {
   startBlock: bigint
   /** How many stored hashes to keep below the cursor (the deepest reorg the follower can walk back cleanly). */
   keepBlocks?: number
+  /** Retries of a failed block read before the tick fails (it is tried again on the next tick). */
+  readRetries?: number
 }
 
 export type TickResult =
@@ -50,14 +61,30 @@ export function createFollower(deps: {
   const { client, store, metrics, log, options } = deps
   const keep = BigInt(options.keepBlocks ?? 10_000)
 
-  const hashAt = async (n: bigint): Promise<Hex | undefined> => {
-    try {
-      return (await client.getBlock({ blockNumber: n })).hash ?? undefined
-    } catch {
-      // the chain is shorter than n (a reorg to a shorter branch): no hash there
-      return undefined
-    }
-  }
+  /**
+   * The chain's hash at height `n`, or undefined only when the chain says there is no such block (a reorg to a
+   * shorter branch). Any other failure (the RPC down, a timeout, a 5xx) is retried with backoff and then thrown:
+   * an error is never read as absence, which would turn one failed read into a reorg and an outage during the
+   * walk-back into a rollback to the start block that deletes every stored event.
+   */
+  const hashAt = (n: bigint): Promise<Hex | undefined> =>
+    withRetry(
+      async () => {
+        try {
+          return (await client.getBlock({ blockNumber: n })).hash ?? undefined
+        } catch (error) {
+          if (error instanceof BlockNotFoundError) return undefined
+          throw new SuretyError(`cannot read block ${n} from the RPC`, { retryable: true, cause: error })
+        }
+      },
+      {
+        retries: options.readRetries ?? 4,
+        baseMs: 200,
+        maxMs: 5_000,
+        onRetry: (error, attempt, delayMs) =>
+          log.warn('block read failed, retrying', { block: n, attempt, delayMs, ...errorFields(error) }),
+      },
+    )
 
   async function findForkPoint(cursor: BlockRef): Promise<BlockRef> {
     let below = cursor.number - 1n

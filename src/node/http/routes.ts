@@ -9,6 +9,7 @@
  *   POST /v1/telemetry   one device-signed reading (telemetry/reading.ts)
  */
 import type { Address } from 'viem'
+import type { CommitteeCache } from '../chain/committee.ts'
 import type { NodeConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
@@ -19,7 +20,9 @@ import type { ReportBook } from '../report/book.ts'
 import { decodePeerMessage } from '../report/peerMessage.ts'
 import type { Store } from '../store/store.ts'
 import { ingestReading } from '../telemetry/ingest.ts'
-import type { Routes } from './server.ts'
+import { verifyPeerRequest } from './peerAuth.ts'
+import { createRateLimiter } from './rateLimit.ts'
+import type { Reply, Request, Routes } from './server.ts'
 
 export function nodeRoutes(deps: {
   config: NodeConfig
@@ -28,6 +31,7 @@ export function nodeRoutes(deps: {
   outcomes: OutcomeBook
   metrics: NodeMetrics
   orders: OrderSource
+  committees: CommitteeCache
   address: Address
   chainId: number
   log: Logger
@@ -36,6 +40,42 @@ export function nodeRoutes(deps: {
   onReading?: (orderId: `0x${string}`) => void
 }): Routes {
   const { store, book, metrics, log } = deps
+  const serviceIds = new Set(deps.config.services.map((s) => BigInt(s.serviceId)))
+  const perPeer = createRateLimiter({
+    ratePerSecond: deps.config.api.requestsPerSecondPerPeer,
+    burst: deps.config.api.burstPerPeer,
+  })
+
+  /**
+   * The signer of a peer request if it is a member of `serviceId`'s committee; otherwise the refusal. The
+   * exchange's replies carry signatures, which only members may have (see peerAuth.ts).
+   */
+  async function member(req: Request, serviceId: () => bigint | undefined): Promise<Reply | undefined> {
+    const auth = await verifyPeerRequest(req.headers, {
+      method: req.method,
+      path: req.url.pathname,
+      self: deps.address,
+      body: req.rawBody,
+      nowMs: deps.now(),
+      maxAgeMs: deps.config.timing.peerSkewMs,
+    })
+    if (!auth.ok) {
+      metrics.peerAuth.inc({ result: 'refused' })
+      return { status: 401, body: { error: auth.error } }
+    }
+    const id = serviceId()
+    if (id === undefined || !(await deps.committees.isMember(id, auth.signer))) {
+      metrics.peerAuth.inc({ result: 'not_member' })
+      return { status: 403, body: { error: `${auth.signer} is not on the committee of this service` } }
+    }
+    metrics.peerAuth.inc({ result: 'ok' })
+    if (!perPeer.take(auth.signer)) {
+      metrics.limited.inc({ reason: 'peer_rate' })
+      return { status: 429, body: { error: `too many requests from ${auth.signer}` } }
+    }
+    return undefined
+  }
+
   return {
     'GET /health': () => ({
       status: 200,
@@ -104,9 +144,11 @@ export function nodeRoutes(deps: {
         telemetryRejections: store.telemetry.rejections(),
       },
     }),
-    'POST /v1/reports': async ({ body }) => {
-      const decoded = decodePeerMessage(body)
+    'POST /v1/reports': async (req) => {
+      const decoded = decodePeerMessage(req.body)
       if (!decoded.ok) return { status: 400, body: { error: decoded.error } }
+      const refused = await member(req, () => decoded.message.report.serviceId)
+      if (refused) return refused
       const result = await book.receive(decoded.message)
       if (!result.ok) return { status: result.status, body: { error: result.error } }
       const { reply } = result
@@ -115,9 +157,11 @@ export function nodeRoutes(deps: {
         body: { ...reply, report: { ...reply.report, serviceId: reply.report.serviceId.toString() } },
       }
     },
-    'POST /v1/outcomes': async ({ body }) => {
-      const decoded = decodeOutcomeMessage(body)
+    'POST /v1/outcomes': async (req) => {
+      const decoded = decodeOutcomeMessage(req.body)
       if (!decoded.ok) return { status: 400, body: { error: decoded.error } }
+      const refused = await member(req, () => deps.orders.byId(decoded.message.outcome.orderId)?.serviceId)
+      if (refused) return refused
       const result = await deps.outcomes.receive(decoded.message)
       if (!result.ok) return { status: result.status, body: { error: result.error } }
       const { reply } = result
@@ -133,6 +177,7 @@ export function nodeRoutes(deps: {
         domain: { chainId: deps.chainId },
         nowSec: () => Math.floor(deps.now() / 1000),
         maxSkewSeconds: deps.config.telemetry.maxSkewSeconds,
+        serviceIds,
         onSignatureCheck: (valid) =>
           metrics.signatureChecks.inc({ kind: 'telemetry', result: valid ? 'valid' : 'invalid' }),
       })

@@ -12,7 +12,7 @@ import type { ReportBook } from '../report/book.ts'
 import type { Finding } from '../report/incident.ts'
 import type { Store } from '../store/store.ts'
 import type { Prober } from './prober.ts'
-import { epochOf, judgeEpoch } from './verdict.ts'
+import { epochOf, isMassFailure, judgeEpoch } from './verdict.ts'
 
 export const epochSubject = (serviceId: bigint | number, vault: string, epoch: number) =>
   `epoch:${serviceId}:${vault.toLowerCase()}:${epoch}`
@@ -40,6 +40,14 @@ export function createEpochJudge(deps: {
     const agg = prober.samples(serviceId, vault, epoch)
     if (!agg) return
     const verdict = judgeEpoch(agg, s.verdict)
+    if (massFailure(s, epoch)) {
+      // most operators down at once from here: this node's network, not theirs; no verdict either way
+      metrics.verdicts.inc({ kind: 'epoch', result: 'void' })
+      store.measure.putVerdict({ subject, kind: 'epoch', verdict: 'void', detail: verdict, judgedAt: now() })
+      prober.forget(serviceId, vault, epoch)
+      log.warn('epoch voided: most operators failed at once from this node', { serviceId, epoch })
+      return
+    }
     metrics.verdicts.inc({ kind: 'epoch', result: verdict.status })
     const op = s.operators.find((o) => o.vault.toLowerCase() === vault.toLowerCase())!
     if (verdict.status !== 'insufficient' && deps.attester) {
@@ -74,6 +82,28 @@ export function createEpochJudge(deps: {
         violations: verdict.violations,
         uptimeBps: verdict.uptimeBps,
       })
+  }
+
+  const massFailures = new Map<string, boolean>()
+  /** Whether epoch `epoch` of service `s` is a mass failure from this node (computed once per service and epoch). */
+  function massFailure(s: ServiceConfig, epoch: number): boolean {
+    const key = `${s.serviceId}:${epoch}`
+    let voided = massFailures.get(key)
+    if (voided === undefined) {
+      const verdicts = s.operators.flatMap((o) => {
+        const agg = prober.samples(BigInt(s.serviceId), o.vault, epoch)
+        return agg ? [judgeEpoch(agg, s.verdict)] : []
+      })
+      voided = isMassFailure(verdicts, {
+        thresholdBps: s.verdict.massFailureBps,
+        minOperators: s.verdict.massFailureMinOperators,
+      })
+      massFailures.set(key, voided)
+      // a few epochs of memory are enough: judging runs in epoch order
+      if (massFailures.size > 4 * config.services.length + 16)
+        massFailures.delete(massFailures.keys().next().value!)
+    }
+    return voided
   }
 
   /** Next epoch to consider per operator: judging is O(operators) per tick once caught up. */

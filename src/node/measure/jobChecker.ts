@@ -10,14 +10,34 @@ import { errorFields, type Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { ReportBook } from '../report/book.ts'
 import type { Store } from '../store/store.ts'
+import { readBounded } from './boundedBody.ts'
 import { checkJobResult, inSample } from './jobs.ts'
 
-/** A job's result bytes, or undefined when they cannot be fetched (not evidence of anything: retried later). */
-export async function fetchResult(url: string, timeoutMs = 5_000): Promise<Uint8Array | undefined> {
+/** Results larger than this are not fetched past it (see boundedBody.ts); config `limits.maxResultBytes`. */
+export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024
+
+/**
+ * A job's result bytes, or undefined when they cannot be fetched (not evidence of anything: retried later). A
+ * result over `maxBytes` (after decoding) is abandoned at the cap and reported through `onTooLarge`.
+ */
+export async function fetchResult(
+  url: string,
+  timeoutMs = 5_000,
+  maxBytes = DEFAULT_MAX_RESULT_BYTES,
+  onTooLarge?: (reason: string) => void,
+): Promise<Uint8Array | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
-    if (!response.ok) return undefined
-    return new Uint8Array(await response.arrayBuffer())
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined)
+      return undefined
+    }
+    const body = await readBounded(response, maxBytes)
+    if (!body.ok) {
+      onTooLarge?.(body.reason)
+      return undefined
+    }
+    return body.bytes
   } catch {
     return undefined
   }
@@ -44,7 +64,12 @@ export function createJobChecker(deps: {
         const subject = jobSubject(s.serviceId, job.id)
         if (store.measure.verdict(subject)) continue
         try {
-          const result = await fetchResult(job.resultUrl, deps.timeoutMs)
+          const result = await fetchResult(
+            job.resultUrl,
+            deps.timeoutMs,
+            config.limits.maxResultBytes,
+            (reason) => log.warn('job result too large: not judged', { jobId: job.id, reason }),
+          )
           if (!result) {
             metrics.verdicts.inc({ kind: 'job', result: 'unavailable' })
             continue

@@ -23,6 +23,10 @@ export type ProbeTarget = {
   /** Immediate re-probes that confirm a failure before it counts. */
   retries: number
   epochSeconds: number
+  /** Reference endpoints: a failure is counted only if one of them answers (see config probe.references). */
+  references: readonly string[]
+  /** Health answers are read up to this many bytes (after decoding). */
+  maxBodyBytes: number
 }
 
 export const sampleKey = (serviceId: bigint, vault: string, epoch: number) =>
@@ -38,6 +42,8 @@ export function probeTargets(config: NodeConfig): ProbeTarget[] {
       timeoutMs: s.probe.timeoutMs,
       retries: s.probe.retries,
       epochSeconds: s.epochSeconds,
+      references: s.probe.references,
+      maxBodyBytes: s.probe.maxBodyBytes,
     })),
   )
 }
@@ -51,7 +57,7 @@ export function createProber(deps: {
   log: Logger
   now?: () => number
   maxInFlight?: number
-  probe?: (url: string, timeoutMs: number) => Promise<ProbeResult>
+  probe?: (url: string, timeoutMs: number, maxBodyBytes: number) => Promise<ProbeResult>
 }) {
   const { store, metrics } = deps
   const now = deps.now ?? Date.now
@@ -80,6 +86,22 @@ export function createProber(deps: {
     return agg
   }
 
+  /**
+   * Whether any reference endpoint answers, remembered for a second so that many failing operators at once cost
+   * one round of reference probes, not one each.
+   */
+  const referenceChecks = new Map<string, { at: number; up: Promise<boolean> }>()
+  function referencesUp(t: ProbeTarget): Promise<boolean> {
+    const key = t.references.join(' ')
+    const cached = referenceChecks.get(key)
+    if (cached && now() - cached.at < 1_000) return cached.up
+    const up = Promise.all(t.references.map((u) => probe(u, t.timeoutMs, t.maxBodyBytes))).then((rs) =>
+      rs.some((r) => r.ok),
+    )
+    referenceChecks.set(key, { at: now(), up })
+    return up
+  }
+
   function record(t: ProbeTarget, startedAt: number, r: ProbeResult) {
     // a sample belongs to the epoch in which the probe started, whenever it ends
     const agg = aggregate(t, epochOf(startedAt, t.epochSeconds))
@@ -104,9 +126,21 @@ export function createProber(deps: {
     inFlight++
     metrics.probesInFlight.set(inFlight)
     try {
-      let result = await probe(t.endpoint, t.timeoutMs)
+      let result = await probe(t.endpoint, t.timeoutMs, t.maxBodyBytes)
       // a failure is confirmed by an immediate re-probe: one dropped connection is not an outage
-      for (let i = 0; !result.ok && i < t.retries; i++) result = await probe(t.endpoint, t.timeoutMs)
+      for (let i = 0; !result.ok && !result.local && i < t.retries; i++)
+        result = await probe(t.endpoint, t.timeoutMs, t.maxBodyBytes)
+      // this node's own failure (descriptors, resolver, route) is no sample at all
+      if (result.local) {
+        metrics.probes.inc({ result: 'skipped_local' })
+        deps.log.debug('probe failed locally: not counted', { vault: t.vault, error: result.error })
+        return
+      }
+      // a failure while the references fail too says more about this node's network than the operator
+      if (!result.ok && t.references.length > 0 && !(await referencesUp(t))) {
+        metrics.probes.inc({ result: 'skipped_reference' })
+        return
+      }
       record(t, startedAt, result)
     } finally {
       inFlight--

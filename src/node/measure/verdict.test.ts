@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { hexToBytes, keccak256, toBytes, toHex } from 'viem'
 import { checkJobResult, EXECUTORS, inSample } from './jobs.ts'
-import { epochOf, judgeEpoch, quantile } from './verdict.ts'
+import { errorCode, LOCAL_ERROR_CODES } from './probe.ts'
+import { type EpochVerdict, epochOf, isMassFailure, judgeEpoch, quantile } from './verdict.ts'
 
 const policy = { minSamples: 4, minUptimeBps: 9000, maxLatencyMs: 200, latencyQuantileBps: 9500 }
 
@@ -99,5 +100,45 @@ describe('job results', () => {
       ids.some((id) => inSample(id, 0)),
       false,
     )
+  })
+})
+
+describe('local faults', () => {
+  const v = (status: EpochVerdict['status'], down = false): EpochVerdict => ({
+    status,
+    samples: 10,
+    uptimeBps: down ? 0 : 10_000,
+    latencyMs: undefined,
+    violations: down ? ['downtime'] : [],
+  })
+  const rule = { thresholdBps: 5_000, minOperators: 3 }
+
+  test('most operators down at once from this node voids the epoch; a minority down does not', () => {
+    assert.equal(isMassFailure([v('violation', true), v('violation', true), v('ok')], rule), true)
+    assert.equal(isMassFailure([v('violation', true), v('ok'), v('ok')], rule), false)
+    assert.equal(
+      isMassFailure([v('violation', true), v('violation', true), v('ok'), v('ok')], rule),
+      false,
+      'half',
+    )
+    assert.equal(
+      isMassFailure([v('violation', true), v('violation', true)], rule),
+      false,
+      'too few operators',
+    )
+    assert.equal(
+      isMassFailure([v('violation', true), v('violation', true), v('insufficient')], rule),
+      false,
+      'only judged operators count',
+    )
+  })
+
+  test('this node’s own errors are recognised through the fetch error’s cause', () => {
+    const fetchFailed = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: { code } })
+    for (const code of ['EMFILE', 'ENFILE', 'EAI_AGAIN', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENOBUFS'])
+      assert.ok(LOCAL_ERROR_CODES.has(errorCode(fetchFailed(code))!), code)
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH'])
+      assert.equal(LOCAL_ERROR_CODES.has(errorCode(fetchFailed(code))!), false, code)
+    assert.equal(errorCode(new Error('no code')), undefined)
   })
 })

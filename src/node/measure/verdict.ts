@@ -54,3 +54,25 @@ export function judgeEpoch(agg: EpochAggregate, policy: EpochPolicy): EpochVerdi
 
 /** Epoch number of a wall-clock instant: epochs are aligned to the Unix epoch, so every node numbers them alike. */
 export const epochOf = (ms: number, epochSeconds: number): number => Math.floor(ms / (epochSeconds * 1000))
+
+/** When this node's view of a whole service is too uniformly bad to be about the operators. */
+export type MassFailureRule = {
+  /** Share of judged operators (bps) that must be down in the same epoch for the epoch to be voided. */
+  thresholdBps: number
+  /** Fewer judged operators than this never void an epoch (two operators failing together is no pattern). */
+  minOperators: number
+}
+
+/**
+ * True when most operators of a service failed at once from this node in one epoch: a DNS or outbound-network
+ * outage here, not that many independent operators went down together. The epoch is then voided for all of
+ * them (no verdict, no signature) rather than slashing every operator at once; an outage that is real is still
+ * reported by the attesters whose network was fine.
+ */
+export function isMassFailure(verdicts: readonly EpochVerdict[], rule: MassFailureRule): boolean {
+  const judged = verdicts.filter((v) => v.status !== 'insufficient')
+  if (judged.length < rule.minOperators) return false
+  const down = judged.filter((v) => v.violations.includes('downtime')).length
+  // strictly more than the threshold: "most", not "half"
+  return down * 10_000 > rule.thresholdBps * judged.length
+}

@@ -54,7 +54,12 @@ export function createComputeJudge(deps: {
       const failed = retry.get(o.orderId)
       if (failed && now() < failed.at) continue
       try {
-        const result = await fetchResult(resultUrlOf(template, o, o.settled, committed), deps.timeoutMs)
+        const result = await fetchResult(
+          resultUrlOf(template, o, o.settled, committed),
+          deps.timeoutMs,
+          config.limits.maxResultBytes,
+          (reason) => log.warn('compute result too large: not judged', { orderId: o.orderId, reason }),
+        )
         if (!result) {
           metrics.verdicts.inc({ kind: 'compute', result: 'unavailable' })
           const failures = (failed?.failures ?? 0) + 1

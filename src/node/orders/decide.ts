@@ -61,3 +61,37 @@ export function computeDecision(
   if (o.settled >= o.milestones || check.verdict === 'unverifiable') return undefined
   return { milestone: o.settled, success: check.verdict === 'ok' }
 }
+
+/** The first sequence number missing from 1..`upTo` among `seqs`, or undefined when they are all there. */
+export function firstGap(seqs: readonly number[], upTo: number): number | undefined {
+  const have = new Set(seqs)
+  for (let seq = 1; seq <= upTo; seq++) if (!have.has(seq)) return seq
+  return undefined
+}
+
+/**
+ * Until when a success must wait for missing readings. A device numbers its readings of an order from 1; a
+ * success rests on the reading that proves it (the pickup, the delivery), and every reading before that one must
+ * be in, since a missing one may be the excursion that fails the shipment (a relay can deliver them in any order).
+ * With a gap, the success waits until `graceSeconds` after the proving reading's time, then is signed on what
+ * arrived (a reading lost for good must not hold an honest operator's payment forever). Undefined: no wait.
+ */
+export function successHold(
+  o: Pick<WatchedOrder, 'terms' | 'milestones' | 'settled'>,
+  readings: readonly { seq: number; kind: string; timestamp: number }[],
+  nowSec: number,
+  graceSeconds: number,
+): number | undefined {
+  const kind = isPickupMilestone(o, o.settled) ? 'pickup' : 'delivery'
+  const proof = [...readings].sort((a, b) => a.timestamp - b.timestamp).find((r) => r.kind === kind)
+  if (
+    !proof ||
+    firstGap(
+      readings.map((r) => r.seq),
+      proof.seq,
+    ) === undefined
+  )
+    return undefined
+  const until = proof.timestamp + graceSeconds + 1
+  return nowSec < until ? until : undefined
+}

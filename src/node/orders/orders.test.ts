@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type Address, type Hex, zeroAddress } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { signOrderOutcome } from '../../sdk/orderOutcomes.ts'
+import { orderOutcomeDigest, signOrderOutcome } from '../../sdk/orderOutcomes.ts'
 import { orderParams, orderTerms } from '../../sdk/orders.ts'
 import type { OrderOutcome, OrderParams, OrderTerms } from '../../sdk/types.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
@@ -13,7 +13,14 @@ import { createNodeMetrics } from '../nodeMetrics.ts'
 import type { StoredEvent } from '../store/chainRepo.ts'
 import { openStore } from '../store/store.ts'
 import { judgeShipment } from '../telemetry/judge.ts'
-import { computeDecision, nextShipmentWake, shipmentDecision, shipmentTermsOf } from './decide.ts'
+import {
+  computeDecision,
+  firstGap,
+  nextShipmentWake,
+  shipmentDecision,
+  shipmentTermsOf,
+  successHold,
+} from './decide.ts'
 import { foldOrderEvents, orderKey, type WatchedOrder } from './fold.ts'
 import { createOutcomeBook } from './outcomeBook.ts'
 import { outcomeConfirmations } from './outcomeSubmitter.ts'
@@ -169,6 +176,24 @@ describe('order decisions', () => {
       judge(order(0, 1), delivered),
       { milestone: 0, success: true },
       'one milestone: the delivery',
+    )
+  })
+
+  test('a gap in the sequence before the delivery delays its success until the grace has passed', () => {
+    const o = order(1)
+    const readings = [
+      { seq: 1, kind: 'pickup', timestamp: 2_500 },
+      { seq: 3, kind: 'delivery', timestamp: 4_900 },
+    ]
+    assert.equal(firstGap([1, 3], 3), 2)
+    assert.equal(successHold(o, readings, 4_950, 60), 4_961, 'reading 2 may be the excursion: wait for it')
+    assert.equal(successHold(o, readings, 4_961, 60), undefined, 'after the grace, what arrived decides')
+    const whole = [...readings, { seq: 2, kind: 'reading', timestamp: 3_000 }]
+    assert.equal(successHold(o, whole, 4_950, 60), undefined, 'no gap: no wait')
+    assert.equal(
+      successHold(order(0), [{ seq: 2, kind: 'pickup', timestamp: 2_500 }], 2_510, 60),
+      2_561,
+      'the pickup needs reading 1 too',
     )
   })
 
@@ -329,13 +354,38 @@ describe('outcome book', () => {
     assert.equal(store.outcomes.get(digest)!.state, 'landed', 'the submitter checks the chain again')
   })
 
+  test('refuses a peer’s outcome on a milestone it has not judged: a pre-signed success is stored nowhere', async () => {
+    const { book, store, orders } = setup()
+    const early = await book.receive(await message([keys[1]!], { ...failure, success: true, classId: 0 }))
+    assert.deepEqual(early.ok ? 200 : early.status, 425)
+    assert.deepEqual(store.outcomes.all(), [], 'nothing stored')
+    await book.attest(orders.byId(5n)!, 0, true, {})
+    const later = await book.receive(await message([keys[1]!], { ...failure, success: true, classId: 0 }))
+    assert.ok(later.ok && later.added === 1, 'once judged here, the peer’s signature is taken')
+  })
+
+  test('an expired row of the same outcome gathers again when this node signs it', async () => {
+    const { book, store, orders } = setup()
+    const success = { ...failure, success: true, classId: 0 }
+    const digest = orderOutcomeDigest(domain, success)
+    // as a node before this fix held it: a peer's early copy, expired on a clock the peer started
+    store.outcomes.create({ digest, ...success, serviceId: 1n, kind: 'shipment', own: 'unknown', now: 1 })
+    store.outcomes.setState(digest, 'expired', 2)
+    assert.equal(await book.attest(orders.byId(5n)!, 0, true, {}), digest)
+    assert.deepEqual(
+      [store.outcomes.get(digest)!.state, store.outcomes.get(digest)!.own],
+      ['collecting', 'signed'],
+    )
+  })
+
   test('takes peers’ valid signatures of members; refuses outcomes it would not sign', async () => {
-    const { book, store, metrics } = setup()
+    const { book, store, metrics, orders } = setup()
+    await book.attest(orders.byId(5n)!, 0, false, {})
     const good = await message([keys[1]!, keys[2]!])
     const fromOutsider = (await message([outsider])).signatures[0]!
     const result = await book.receive({ ...good, signatures: [...good.signatures, fromOutsider] })
     assert.ok(result.ok && result.added === 2, 'two valid signatures')
-    assert.equal(store.outcomes.all()[0]!.own, 'unknown', 'not judged here yet')
+    assert.equal(store.outcomes.all()[0]!.own, 'signed', 'judged here')
     assert.equal(metrics.signatureChecks.get({ kind: 'outcome', result: 'not_member' }), 1)
     const refused = async (outcome: OrderOutcome) => {
       const r = await book.receive(await message([keys[1]!], outcome))
@@ -344,6 +394,6 @@ describe('outcome book', () => {
     assert.equal(await refused({ ...failure, classId: 1 }), 409, 'another class')
     assert.equal(await refused({ ...failure, milestone: 2 }), 409, 'no such milestone')
     assert.equal(await refused({ ...failure, orderId: 6n }), 404, 'an order it does not watch')
-    assert.equal(await refused({ ...failure, success: true, classId: 0 }), 200, 'a success, class 0')
+    assert.equal(await refused({ ...failure, success: true, classId: 0 }), 200, 'a success (disagreed with)')
   })
 })

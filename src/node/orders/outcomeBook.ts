@@ -18,6 +18,7 @@ import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import {
   alreadySigned,
+  reopen,
   storeOwnSignature,
   storeReceived,
   verifiedSignatures,
@@ -145,6 +146,7 @@ export function createOutcomeBook(deps: {
       also: () => {
         if (otherDigest && store.outcomes.get(otherDigest)?.own === 'unknown')
           store.outcomes.setOwn(otherDigest, 'disagree', now())
+        reopen(store.outcomes.get(digest)?.state, (state) => store.outcomes.setState(digest, state, now()))
       },
       now,
     })
@@ -181,11 +183,23 @@ export function createOutcomeBook(deps: {
     const expected = expectedOutcome(config, order, outcome.success)
     if (!expected.ok) return { ok: false, status: 404, error: expected.reason }
     if (outcome.classId !== expected.classId)
-      return { ok: false, status: 409, error: 'the outcome does not match this node’s class for that order' }
+      return {
+        ok: false,
+        status: 409,
+        error: `the outcome does not match this node’s class for that order: classId ${outcome.classId} (this node: ${expected.classId})`,
+      }
     if (outcome.milestone >= order.milestones)
       return { ok: false, status: 409, error: `order ${order.orderId} has no milestone ${outcome.milestone}` }
     if (outcome.milestone < order.settled)
       return { ok: false, status: 409, error: `milestone ${outcome.milestone} is already settled` }
+    // a milestone this node has not judged cannot be checked: a success signed the moment an order was accepted
+    // is a claim, not a finding. Refused; once this node judges it, its own push fetches the peers' signatures.
+    if (stanceOf(outcome) === 'unknown')
+      return {
+        ok: false,
+        status: 425,
+        error: `milestone ${outcome.milestone} of order ${order.orderId} is not judged by this node yet`,
+      }
     const digest = orderOutcomeDigest(domain, outcome)
     const committee = await deps.committees.get(order.serviceId)
     const fresh = await verifiedSignatures({

@@ -49,7 +49,9 @@ export function createOutcomeSubmitter(deps: {
   const self = deps.account.address.toLowerCase() as Address
   const quorumSince = new Map<Hex, number>()
   const task = (o: StoredOutcome) => `outcome:${o.digest}`
+  // 'pending' (with the pool) decides whether to send; only 'latest' (mined) makes an outcome landed
   const live = (o: StoredOutcome) => readLiveOrder(deps.client, deps.ordersAddress, o.orderId, 'pending')
+  const mined = (o: StoredOutcome) => readLiveOrder(deps.client, deps.ordersAddress, o.orderId, 'latest')
 
   function setState(o: StoredOutcome, state: OutcomeState, reason?: string) {
     store.outcomes.setState(o.digest, state, now(), reason)
@@ -75,7 +77,11 @@ export function createOutcomeSubmitter(deps: {
 
   async function submit(o: StoredOutcome): Promise<void> {
     const state = await live(o)
-    if (milestoneSettled(state, o.milestone)) return landed(o, 'already_settled')
+    if (milestoneSettled(state, o.milestone)) {
+      if (milestoneSettled(await mined(o), o.milestone)) return landed(o, 'already_settled')
+      // settled only by a transaction in the pool: send nothing, look again next tick
+      return
+    }
     const order = deps.orders.byId(o.orderId)
     if (state.status !== 'Active' || state.settled !== o.milestone || !order) {
       // the acceptance is not on chain (not yet, or a reorg took it), or an earlier milestone is still open
@@ -103,11 +109,11 @@ export function createOutcomeSubmitter(deps: {
         o.digest,
       )
       if (sent.status === 'mined') return steps.mined(o, sent.tx.id)
-      if (milestoneSettled(await live(o), o.milestone)) return landed(o, 'already_settled')
+      if (milestoneSettled(await mined(o), o.milestone)) return landed(o, 'already_settled')
       setState(o, 'collecting', `transaction ${sent.status}`)
     } catch (error) {
       if (error instanceof ContractRevertedError && SETTLED_ERRORS.has(error.errorName ?? '')) {
-        if (milestoneSettled(await live(o), o.milestone)) return landed(o, 'already_settled')
+        if (milestoneSettled(await mined(o), o.milestone)) return landed(o, 'already_settled')
         return setState(o, 'collecting', error.message)
       }
       // a revert other than a quorum one (DeadlinePassed: a success after the deadline, only the client may
@@ -139,7 +145,15 @@ export function createOutcomeSubmitter(deps: {
       signers: (o) => store.reports.signatures(o.digest).map((s) => s.signer),
       setState,
       submit,
+      signedAt: (o) => store.reports.signedAt(o.digest, self),
+      // a milestone the chain can still settle keeps its outcome: expiring it would let the order run out
+      stillOpen: async (o) => {
+        const state = await live(o)
+        return state.status === 'Active' && state.settled === o.milestone
+      },
     })
+    const deleted = store.outcomes.deleteStalePeerItems(now() - deps.reportTtlMs)
+    if (deleted) log.info('peer outcomes this node never signed deleted', { count: deleted })
 
     // settled but not yet confirmed at depth: if the chain no longer has the milestone settled (a reorg), again
     for (const o of store.outcomes.inState('landed')) {

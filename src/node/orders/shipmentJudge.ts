@@ -12,7 +12,7 @@ import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { Store } from '../store/store.ts'
 import { judgeShipment } from '../telemetry/judge.ts'
 import { readLiveOrder } from './chainState.ts'
-import { nextShipmentWake, shipmentDecision, shipmentTermsOf } from './decide.ts'
+import { nextShipmentWake, shipmentDecision, shipmentTermsOf, successHold } from './decide.ts'
 import { isShipment, type WatchedOrder } from './fold.ts'
 import { type OutcomeBook, outcomeSubject } from './outcomeBook.ts'
 import type { OrderSource } from './source.ts'
@@ -56,10 +56,17 @@ export function createShipmentJudge(deps: {
       if (store.measure.verdict(outcomeSubject(o.orderId, o.settled))) continue
       try {
         const terms = shipmentTermsOf(o)
-        const verdict = judgeShipment(terms, store.telemetry.readings(o.key), nowSec, grace)
+        const readings = store.telemetry.readings(o.key)
+        const verdict = judgeShipment(terms, readings, nowSec, grace)
         const decision = shipmentDecision(o, verdict)
         if (!decision) {
           asleep.set(o.orderId, { milestone: o.settled, wakeAt: nextShipmentWake(terms, nowSec, grace) })
+          continue
+        }
+        // a success with readings missing before its proof waits for them (a failure needs no more evidence)
+        const hold = decision.success ? successHold(o, readings, nowSec, grace) : undefined
+        if (hold !== undefined) {
+          asleep.set(o.orderId, { milestone: o.settled, wakeAt: hold })
           continue
         }
         // the chain's next milestone is not this one yet (the confirmed view leads or lags): look again soon

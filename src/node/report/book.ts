@@ -19,7 +19,14 @@ import type { Store } from '../store/store.ts'
 import { expectedFinding } from './expectations.ts'
 import { type Finding, reportDigest, reportOf, slashIdOf } from './incident.ts'
 import type { PeerMessage, PeerReply } from './peerMessage.ts'
-import { alreadySigned, storeOwnSignature, storeReceived, verifiedSignatures } from './signedMessage.ts'
+import {
+  alreadySigned,
+  capUndecided,
+  reopen,
+  storeOwnSignature,
+  storeReceived,
+  verifiedSignatures,
+} from './signedMessage.ts'
 
 export type ReceiveResult =
   | { ok: true; reply: PeerReply; added: number }
@@ -79,6 +86,10 @@ export function createReportBook(deps: {
           now: now(),
         }),
       setOwn: store.reports.setOwn,
+      // a row a peer created (and that expired or failed to gather before this node judged) starts again with
+      // this node's signature: its quorum must not land on a dead row
+      also: () =>
+        reopen(store.reports.get(digest)?.state, (state) => store.reports.setState(digest, state, now())),
       now,
     })
     if (created) metrics.reports.inc({ state: 'collecting' })
@@ -120,24 +131,45 @@ export function createReportBook(deps: {
   }
 
   async function receive(m: PeerMessage): Promise<ReceiveResult> {
-    const expected = expectedFinding(deps.config, m.kind, m.subject, m.report.serviceId, m.report.vault)
-    if (!expected.ok) return { ok: false, status: 404, error: expected.reason }
+    const expected = expectedFinding(deps.config, m.kind, m.subject, m.report.serviceId, m.report.vault, {
+      nowMs: now(),
+      skewMs: deps.config.timing.peerSkewMs,
+      ttlMs: deps.config.timing.reportTtlMs,
+      judgeDelayMs: deps.config.timing.judgeDelayMs,
+    })
+    if (!expected.ok) return { ok: false, status: expected.status ?? 404, error: expected.reason }
     const report = reportOf(expected.finding)
-    if (
-      report.classId !== m.report.classId ||
-      report.client !== m.report.client.toLowerCase() ||
-      report.incidentId !== m.report.incidentId.toLowerCase()
-    ) {
-      return { ok: false, status: 409, error: 'the report does not match this node’s terms for that finding' }
+    // name what differs: a peer whose config drifted (another class or client) silently prevents quorum otherwise
+    const differs = [
+      report.classId !== m.report.classId && `classId ${m.report.classId} (this node: ${report.classId})`,
+      report.client !== m.report.client.toLowerCase() &&
+        `client ${m.report.client} (this node: ${report.client})`,
+      report.incidentId !== m.report.incidentId.toLowerCase() &&
+        `incidentId ${m.report.incidentId} (this node: ${report.incidentId})`,
+    ].filter(Boolean)
+    if (differs.length) {
+      return {
+        ok: false,
+        status: 409,
+        error: `the report does not match this node’s terms for that finding: ${differs.join(', ')}`,
+      }
     }
     const digest = reportDigest(domain, report)
     const committee = await deps.committees.get(report.serviceId)
     // one digest per report, one recovery per signature (the digest is what reportDigest computed above)
+    const stance = store.reports.get(digest)?.own ?? stanceOf(expected.finding)
+    const capped = stance === 'unknown' ? capUndecided(store, digest, m.signatures, deps.config) : undefined
+    if (capped?.refused.length && !capped.kept.length)
+      return {
+        ok: false,
+        status: 429,
+        error: `too many undecided reports signed by ${capped.refused.join(', ')}`,
+      }
     const fresh = await verifiedSignatures({
       store,
       committee,
       digest,
-      signatures: m.signatures,
+      signatures: capped?.kept ?? m.signatures,
       kind: 'report',
       metrics,
       log,

@@ -5,7 +5,8 @@
  * retried with exponential backoff; after a restart the node knows nothing of what its peers hold, so it pushes
  * everything open once more (the receiver ignores what it has).
  */
-import type { Hex } from 'viem'
+import type { Address, Hex, LocalAccount } from 'viem'
+import { signPeerRequest } from '../http/peerAuth.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { OutcomeBook } from '../orders/outcomeBook.ts'
@@ -74,6 +75,8 @@ export function outcomeChannel(store: Store, book: OutcomeBook): ExchangeChannel
 export function createExchange(deps: {
   peers: Peer[]
   channels: ExchangeChannel[]
+  /** Signs every request: peers answer with their signatures only to committee members. */
+  account: LocalAccount
   metrics: NodeMetrics
   log: Logger
   timeoutMs: number
@@ -84,18 +87,28 @@ export function createExchange(deps: {
   /** What each peer is known to hold, per digest. */
   const known = new Map<string, Map<Hex, Set<string>>>()
   const health = new Map<string, { failures: number; nextAt: number }>()
+  /** Config differences already warned about (peer and its reason). */
+  const drift = new Set<string>()
 
   async function push(peer: Peer, channel: ExchangeChannel, digest: Hex): Promise<void> {
     const body = channel.body(digest)
     if (body === undefined) return
     const ours = channel.signatures(digest).map((s) => s.signer as string)
     const url = `${peer.url.replace(/\/$/, '')}${channel.path}`
+    const text = JSON.stringify(body)
     let response: Response
     try {
+      const signed = await signPeerRequest(deps.account, {
+        method: 'POST',
+        path: new URL(url).pathname,
+        to: peer.address as Address,
+        body: text,
+        timeMs: now(),
+      })
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...signed },
+        body: text,
         signal: AbortSignal.timeout(deps.timeoutMs),
       })
     } catch (error) {
@@ -112,6 +125,16 @@ export function createExchange(deps: {
         })
       return
     }
+    // busy (429) or failing (5xx): not an answer about this statement; back off and ask again later
+    if (response.status === 429 || response.status >= 500) {
+      await response.arrayBuffer().catch(() => undefined)
+      const h = health.get(peer.url) ?? { failures: 0, nextAt: 0 }
+      h.failures++
+      h.nextAt = now() + backoffDelay(h.failures, 250, 30_000, Math.random)
+      health.set(peer.url, h)
+      metrics.peerRequests.inc({ result: `http_${response.status}` })
+      return
+    }
     health.delete(peer.url)
     const reply = await response.json().catch(() => undefined)
     const peerKnows = known.get(peer.url) ?? new Map<Hex, Set<string>>()
@@ -120,6 +143,18 @@ export function createExchange(deps: {
       metrics.peerRequests.inc({ result: `http_${response.status}` })
       // the peer does not attest this (or disagrees on its terms): do not ask again until ours change
       peerKnows.set(digest, new Set(ours))
+      const error = (reply as { error?: unknown } | undefined)?.error
+      // 409: the peer would sign other bytes for the same finding — its config differs from ours (class, client),
+      // which silently prevents quorum; say so, once per peer and difference
+      if (response.status === 409 && typeof error === 'string' && !drift.has(`${peer.url} ${error}`)) {
+        drift.add(`${peer.url} ${error}`)
+        log.warn('peer config differs: it refuses our statement', {
+          peer: peer.url,
+          path: channel.path,
+          error,
+        })
+        return
+      }
       log.debug('peer refused', {
         peer: peer.url,
         path: channel.path,
@@ -131,7 +166,12 @@ export function createExchange(deps: {
     }
     metrics.peerRequests.inc({ result: 'ok' })
     const holds = new Set(ours)
-    for (const signer of (await channel.receive(reply)) ?? []) holds.add(signer)
+    // a peer's reply is input like any other: one that fails a check is ignored, it does not stop the exchange
+    const theirs = await channel.receive(reply).catch((error: Error) => {
+      log.warn('peer reply refused', { peer: peer.url, path: channel.path, digest, error: error.message })
+      return undefined
+    })
+    for (const signer of theirs ?? []) holds.add(signer)
     peerKnows.set(digest, holds)
   }
 

@@ -8,7 +8,10 @@ import type { NodeConfig } from '../config.ts'
 import type { FindingKind } from '../store/reportRepo.ts'
 import type { Finding } from './incident.ts'
 
-export type Expectation = { ok: true; finding: Finding } | { ok: false; reason: string }
+export type Expectation = { ok: true; finding: Finding } | { ok: false; reason: string; status?: number }
+
+/** A decimal epoch number in its one canonical form, within the range a JavaScript number holds exactly. */
+export const isCanonicalEpoch = (subject: string) => /^(0|[1-9]\d{0,14})$/.test(subject)
 
 const CLASS_KEY: Record<FindingKind, 'downtime' | 'latency' | 'wrongOutput'> = {
   downtime: 'downtime',
@@ -22,6 +25,10 @@ export function expectedFinding(
   subject: string,
   serviceId: bigint,
   vault: Address,
+  clock: { nowMs: number; skewMs: number; ttlMs?: number; judgeDelayMs?: number } = {
+    nowMs: Date.now(),
+    skewMs: 0,
+  },
 ): Expectation {
   const service = config.services.find((s) => BigInt(s.serviceId) === serviceId)
   if (!service) return { ok: false, reason: `service ${serviceId} is not attested by this node` }
@@ -32,8 +39,21 @@ export function expectedFinding(
   if (kind === 'downtime' || kind === 'latency') {
     const op = service.operators.find((o) => o.vault.toLowerCase() === v)
     if (!op) return { ok: false, reason: `vault ${vault} is not probed by this node` }
-    if (!/^\d+$/.test(subject))
-      return { ok: false, reason: 'subject of an epoch finding must be the epoch number' }
+    // one spelling per epoch: "7", never "07" (each spelling is another incident id, hence another report)
+    if (!isCanonicalEpoch(subject))
+      return {
+        ok: false,
+        reason: 'subject of an epoch finding must be the epoch number, without leading zeros',
+      }
+    // an epoch that has not ended cannot have been measured: a report of it is a pre-signed claim, refused
+    const endMs = (Number(subject) + 1) * service.epochSeconds * 1000
+    if (endMs > clock.nowMs + clock.skewMs)
+      return { ok: false, status: 425, reason: `epoch ${subject} has not ended yet` }
+    // nor is a report older than any a peer can still hold open: judged judgeDelayMs after the epoch, kept for the
+    // TTL from that signature, with the peers' clock tolerance; past that it could only be stored, never used
+    const openUntil = endMs + (clock.judgeDelayMs ?? 0) + (clock.ttlMs ?? 0) + clock.skewMs
+    if (clock.ttlMs !== undefined && openUntil < clock.nowMs)
+      return { ok: false, status: 410, reason: `epoch ${subject} ended more than the report TTL ago` }
     client = op.client ?? zeroAddress
   } else {
     const job = service.jobs.find((j) => j.id === subject && j.vault.toLowerCase() === v)

@@ -109,7 +109,7 @@ export async function settleLeftovers<T extends Submittable>(
 }
 
 /**
- * Expires items without a quorum within the TTL, and submits each signed item holding a quorum when this node's
+ * Expires items this node signed that found no quorum within the TTL of its signature, and submits each signed item holding a quorum when this node's
  * turn comes. `submitting` items (a submission a previous run left half-done) wait for their turn like any other,
  * so that nodes restarted together do not all rebroadcast at once; their journal entry is reused, never re-signed.
  */
@@ -127,15 +127,23 @@ export async function takeTurns<T extends Submittable>(
     signers: (item: T) => Address[]
     setState: (item: T, state: SubmissionState, reason?: string) => void
     submit: (item: T) => Promise<void>
+    /** When this node signed the item. */
+    signedAt: (item: T) => number | undefined
+    /** True while the chain can still take the item (an outcome's milestone still open): it does not expire then. */
+    stillOpen?: (item: T) => Promise<boolean>
   },
 ): Promise<void> {
   const { now } = o
   for (const item of items) {
-    if (item.state === 'collecting' && now() - item.createdAt > o.ttlMs) {
+    // Only what this node signed can expire, and the clock starts at its own signature: a peer's early copy of the
+    // same bytes (an insider pre-signing a future finding) must not start a clock that buries this node's later,
+    // honest signature. Peer items this node never signed are deleted by retention (deleteStalePeerItems) instead.
+    if (item.own !== 'signed') continue
+    if (item.state === 'collecting' && now() - (o.signedAt(item) ?? item.createdAt) > o.ttlMs) {
+      if (o.stillOpen && (await o.stillOpen(item))) continue
       o.setState(item, 'expired', 'no quorum within the report TTL')
       continue
     }
-    if (item.own !== 'signed') continue
     const committee = await o.committees.get(o.serviceIdOf(item))
     if (item.state === 'collecting' && !hasQuorum(committee, o.signers(item))) {
       o.quorumSince.delete(item.digest)

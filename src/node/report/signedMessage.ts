@@ -5,7 +5,9 @@
  */
 import { type Address, type Hex, recoverAddress } from 'viem'
 import { z } from 'zod'
+import { InvalidInputError } from '../../errors.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
+import type { NodeConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { OwnStance, StoredSignature } from '../store/reportRepo.ts'
@@ -23,6 +25,8 @@ export const signaturesSchema = z
       .strict(),
   )
   .max(64)
+  // one signature per signer: a repeated signer is refused while decoding, before any recovery
+  .refine((sigs) => new Set(sigs.map((s) => s.signer.toLowerCase())).size === sigs.length, 'repeated signer')
 
 /** Parses `raw` with `schema`; the first issue, if any, as `path: message`. */
 export function parseMessage<S extends z.ZodTypeAny>(
@@ -43,6 +47,14 @@ export const decodeSignatures = (signatures: { signer: string; signature: string
     signature: s.signature as Hex,
   }))
 
+/** More signatures than the committee has members: at most one recovery per member is ever done for a message. */
+export class TooManySignaturesError extends InvalidInputError {
+  override name = 'TooManySignaturesError'
+  constructor(members: number) {
+    super(`more signatures than the committee's ${members} members`)
+  }
+}
+
 /**
  * The peer's signatures on `digest` this node does not hold yet and that check out: the signer is a member of
  * the committee and the signature recovers to it (one recovery per signature).
@@ -57,6 +69,8 @@ export async function verifiedSignatures(o: {
   log: Logger
 }): Promise<StoredSignature[]> {
   const { digest, metrics, kind } = o
+  if (o.signatures.length > o.committee.members.size)
+    throw new TooManySignaturesError(o.committee.members.size)
   const held = new Map(o.store.reports.signatures(digest).map((s) => [s.signer, s.signature]))
   const fresh: StoredSignature[] = []
   for (const s of o.signatures) {
@@ -125,4 +139,32 @@ export function storeOwnSignature(o: {
     o.also?.()
     return created
   })
+}
+
+/**
+ * A row this node signs again starts gathering again: one that expired or failed before this node judged (a
+ * peer's copy, stored earlier) must not swallow the new signature.
+ */
+export function reopen(state: string | undefined, setState: (state: 'collecting') => void): void {
+  if (state === 'expired') setState('collecting')
+}
+
+/**
+ * The signatures of an undecided item (one this node has not judged) whose signers are still under their cap of
+ * undecided items; the others are refused before any recovery. Bounds what one member can make this node store.
+ */
+export function capUndecided(
+  store: Store,
+  digest: Hex,
+  signatures: StoredSignature[],
+  config: NodeConfig,
+): { kept: StoredSignature[]; refused: Address[] } {
+  const kept: StoredSignature[] = []
+  const refused: Address[] = []
+  for (const s of signatures) {
+    if (store.reports.undecidedBy(s.signer, digest) >= config.limits.undecidedPerSigner)
+      refused.push(s.signer)
+    else kept.push(s)
+  }
+  return { kept, refused }
 }

@@ -50,14 +50,15 @@ export function createSubmitter(deps: {
   const quorumSince = new Map<Hex, number>()
   const task = (r: StoredReport) => `report:${r.digest}`
 
-  // 'pending' includes transactions still in the pool: a submission sent a moment ago already counts
-  const onChainStatus = async (slashId: Hex) => {
+  // 'pending' includes transactions still in the pool: a submission sent a moment ago already counts as "do not
+  // send another"; only 'latest' (mined) counts as landed, since a pooled transaction can still be dropped
+  const onChainStatus = async (slashId: Hex, blockTag: 'pending' | 'latest' = 'pending') => {
     const [status] = await deps.client.readContract({
       address: deps.addresses.court,
       abi: slashingCourtAbi,
       functionName: 'slashStatus',
       args: [slashId],
-      blockTag: 'pending',
+      blockTag,
     })
     return SlashStatus[status] ?? 'None'
   }
@@ -86,7 +87,12 @@ export function createSubmitter(deps: {
   const landed = steps.landed
 
   async function submit(r: StoredReport): Promise<void> {
-    if ((await onChainStatus(r.slashId)) !== 'None') return landed(r, 'already_used')
+    if ((await onChainStatus(r.slashId)) !== 'None') {
+      if ((await onChainStatus(r.slashId, 'latest')) !== 'None') return landed(r, 'already_used')
+      // someone's submission is in the pool, not mined: send nothing, and look again next tick (if it is
+      // dropped, the pending read shows nothing and this node sends its own)
+      return
+    }
     const committee = await deps.committees.get(r.report.serviceId)
     const signatures = steps.prepare(r, committee, store.reports.signatures(r.digest))
     if (!signatures) return
@@ -107,7 +113,7 @@ export function createSubmitter(deps: {
       )
       if (outcome.status === 'mined') return steps.mined(r, outcome.tx.id)
       // reverted on chain (someone else's landed first) or abandoned: the chain decides what happened
-      if ((await onChainStatus(r.slashId)) !== 'None') return landed(r, 'already_used')
+      if ((await onChainStatus(r.slashId, 'latest')) !== 'None') return landed(r, 'already_used')
       setState(r, 'collecting', `transaction ${outcome.status}`)
     } catch (error) {
       if (error instanceof ContractRevertedError && error.errorName === 'ReportAlreadyUsed')
@@ -139,7 +145,10 @@ export function createSubmitter(deps: {
       signers: (r) => store.reports.signatures(r.digest).map((s) => s.signer),
       setState,
       submit,
+      signedAt: (r) => store.reports.signedAt(r.digest, self),
     })
+    const deleted = store.reports.deleteStalePeerItems(now() - deps.reportTtlMs)
+    if (deleted) log.info('peer reports this node never signed deleted', { count: deleted })
 
     // landed but not yet confirmed at depth: if the chain no longer has it (a reorg), gather and submit again
     for (const r of store.reports.inState('landed')) {

@@ -21,7 +21,22 @@ export function lifecycleUpdates<State extends string>(db: Db, table: 'reports' 
   const setState = db.prepare(`UPDATE ${table} SET state = ?, reason = ?, updated_at = ? WHERE digest = ?`)
   const setTx = db.prepare(`UPDATE ${table} SET tx_id = ?, updated_at = ? WHERE digest = ?`)
   const setOwn = db.prepare(`UPDATE ${table} SET own = ?, updated_at = ? WHERE digest = ?`)
+  const settled = db.prepare<[number], { digest: string }>(
+    `SELECT digest FROM ${table} WHERE state IN ('confirmed', 'failed', 'expired') AND updated_at < ?`,
+  )
+  const deleteRow = db.prepare(`DELETE FROM ${table} WHERE digest = ?`)
+  const deleteSigs = db.prepare('DELETE FROM signatures WHERE digest = ?')
   return {
+    /** Deletes settled rows (confirmed, failed, expired) last changed before `before`, with their signatures. */
+    deleteSettled: (before: number): number =>
+      db.transaction(() => {
+        const rows = settled.all(before)
+        for (const r of rows) {
+          deleteSigs.run(r.digest)
+          deleteRow.run(r.digest)
+        }
+        return rows.length
+      })(),
     setState: (digest: Hex, state: State, now: number, reason?: string) =>
       void setState.run(state, reason ?? null, now, digest),
     setTx: (digest: Hex, txId: number, now: number) => void setTx.run(txId, now, digest),

@@ -47,7 +47,22 @@ export function outcomeRepo(db: Db) {
     'SELECT * FROM outcomes WHERE order_id = ? ORDER BY milestone, created_at',
   )
   const all = db.prepare<[], OutcomeRow>('SELECT * FROM outcomes ORDER BY created_at')
+  const stalePeerItems = db.prepare<[number], { digest: string }>(
+    `SELECT digest FROM outcomes WHERE own <> 'signed' AND state = 'collecting' AND created_at < ?`,
+  )
+  const deleteOutcome = db.prepare('DELETE FROM outcomes WHERE digest = ?')
+  const deleteSigs = db.prepare('DELETE FROM signatures WHERE digest = ?')
   return {
+    /** Deletes peer outcomes this node never signed that were stored before `before`; returns how many. */
+    deleteStalePeerItems: (before: number): number =>
+      db.transaction(() => {
+        const rows = stalePeerItems.all(before)
+        for (const r of rows) {
+          deleteSigs.run(r.digest)
+          deleteOutcome.run(r.digest)
+        }
+        return rows.length
+      })(),
     /** Creates the outcome if new (state collecting); returns true when it was created. */
     create: (o: {
       digest: Hex

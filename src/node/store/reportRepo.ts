@@ -46,6 +46,22 @@ export function reportRepo(db: Db) {
   const sigs = db.prepare<[string], { signer: string; signature: string }>(
     'SELECT signer, signature FROM signatures WHERE digest = ? ORDER BY signer',
   )
+  const signedAt = db.prepare<[string, string], { received_at: number }>(
+    'SELECT received_at FROM signatures WHERE digest = ? AND signer = ?',
+  )
+  // undecided: an item this node has not judged, still gathering; the signer's share of those is what it can make
+  // this node hold without any check of substance, so it is capped
+  const undecided = db.prepare<[string, string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM signatures s WHERE s.signer = ? AND (
+       EXISTS (SELECT 1 FROM reports r WHERE r.digest = s.digest AND r.own = 'unknown' AND r.state = 'collecting')
+       OR EXISTS (SELECT 1 FROM outcomes o WHERE o.digest = s.digest AND o.own = 'unknown' AND o.state = 'collecting')
+     ) AND s.digest <> ?`,
+  )
+  const stalePeerItems = db.prepare<[number], { digest: string }>(
+    `SELECT digest FROM reports WHERE own <> 'signed' AND state = 'collecting' AND created_at < ?`,
+  )
+  const deleteReport = db.prepare('DELETE FROM reports WHERE digest = ?')
+  const deleteSigs = db.prepare('DELETE FROM signatures WHERE digest = ?')
   const counts = db.prepare<[], { state: string; n: number }>(
     'SELECT state, COUNT(*) AS n FROM reports GROUP BY state',
   )
@@ -85,6 +101,21 @@ export function reportRepo(db: Db) {
       addSig.run(digest, s.signer.toLowerCase(), s.signature, now).changes === 1,
     signatures: (digest: Hex): StoredSignature[] =>
       sigs.all(digest).map((s) => ({ signer: s.signer as Address, signature: s.signature as Hex })),
+    /** When `signer`'s signature on `digest` was stored (this node's own: when it signed). */
+    signedAt: (digest: Hex, signer: Address): number | undefined =>
+      signedAt.get(digest, signer.toLowerCase())?.received_at,
+    /** Undecided items (other than `except`) holding a signature of `signer`. */
+    undecidedBy: (signer: Address, except: Hex): number => undecided.get(signer.toLowerCase(), except)!.n,
+    /** Deletes peer reports this node never signed that were stored before `before`; returns how many. */
+    deleteStalePeerItems: (before: number): number =>
+      db.transaction(() => {
+        const rows = stalePeerItems.all(before)
+        for (const r of rows) {
+          deleteSigs.run(r.digest)
+          deleteReport.run(r.digest)
+        }
+        return rows.length
+      })(),
     countsByState: (): Record<string, number> => Object.fromEntries(counts.all().map((c) => [c.state, c.n])),
   }
 }

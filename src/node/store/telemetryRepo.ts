@@ -38,7 +38,20 @@ export function telemetryRepo(db: Db) {
     'SELECT reason, count FROM telemetry_rejections',
   )
 
+  const orderIds = db.prepare<[number], { order_id: string }>(
+    'SELECT DISTINCT order_id FROM telemetry WHERE received_at < ?',
+  )
+  const deleteOrder = db.prepare('DELETE FROM telemetry WHERE order_id = ? AND received_at < ?')
+
   return {
+    /** Deletes readings received before `before` of orders `isRunning` says are over; returns how many. */
+    deleteFinished: (before: number, isRunning: (orderId: Hex) => boolean): number =>
+      db.transaction(() => {
+        let n = 0
+        for (const { order_id } of orderIds.all(before))
+          if (!isRunning(order_id as Hex)) n += deleteOrder.run(order_id, before).changes
+        return n
+      })(),
     /** Stores an accepted reading; false if its digest or its (order, device, seq) is already there. */
     insert: (r: StoredReading, now: number): boolean =>
       insert.run(

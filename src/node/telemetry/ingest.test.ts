@@ -7,6 +7,7 @@ import { orderKey } from '../orders/fold.ts'
 import { createChainOrderSource } from '../orders/source.ts'
 import { openStore } from '../store/store.ts'
 import { ingestReading } from './ingest.ts'
+import { judgeShipment } from './judge.ts'
 import { signReading } from './reading.ts'
 
 const device = privateKeyToAccount(`0x${'11'.repeat(32)}`)
@@ -76,8 +77,6 @@ describe('telemetry ingestion', () => {
       [await signReading(stranger, domain, reading(2, 901)), 'wrong-device'],
       [first, 'replay'],
       [await signReading(device, domain, { ...reading(1, 950), temperatureCentiC: 1 }), 'replay'],
-      [await signReading(device, domain, reading(0, 950)), 'out-of-order'],
-      [await signReading(device, domain, reading(5, 899)), 'out-of-order'],
       [await signReading(device, domain, reading(5, 1_061)), 'future-timestamp'],
       [
         await signReading(device, domain, { ...reading(5, 950), orderId: `0x${'0b'.repeat(32)}` }),
@@ -101,10 +100,54 @@ describe('telemetry ingestion', () => {
       'bad-signature': 2,
       'wrong-device': 1,
       replay: 2,
-      'out-of-order': 2,
       'future-timestamp': 1,
       'unknown-order': 1,
       malformed: 2,
     })
+  })
+
+  test('refuses readings of orders of services this node does not attest; deletes finished orders’ readings', async () => {
+    const { store, ctx } = setup()
+    const r = await signReading(device, domain, reading(1, 900))
+    const foreign = await ingestReading(r, { ...ctx, serviceIds: new Set([2n]) })
+    assert.ok(
+      !foreign.accepted && foreign.reason === 'unknown-order' && /does not attest/.test(foreign.message),
+    )
+    assert.equal((await ingestReading(r, { ...ctx, serviceIds: new Set([1n]) })).accepted, true)
+    assert.equal(
+      store.telemetry.deleteFinished(Date.now() + 1, () => true),
+      0,
+      'a running order keeps them',
+    )
+    assert.equal(
+      store.telemetry.deleteFinished(Date.now() + 1, () => false),
+      1,
+    )
+    assert.deepEqual(store.telemetry.readings(ORDER), [])
+  })
+
+  test('a relay delivering the last reading first: every reading is taken, and the excursion is still seen', async () => {
+    const { store, ctx } = setup()
+    const temps = [450, 450, 1200, 450, 450]
+    const signed = await Promise.all(
+      temps.map((t, i) =>
+        signReading(device, domain, {
+          ...reading(i + 1, 900 + i * 10),
+          kind: i === 0 ? 'pickup' : i === 4 ? 'delivery' : 'reading',
+          temperatureCentiC: t,
+        }),
+      ),
+    )
+    for (const r of [...signed].reverse()) assert.equal((await ingestReading(r, ctx)).accepted, true)
+    const again = await ingestReading(signed[2], ctx)
+    assert.ok(!again.accepted && again.reason === 'replay', 'each (device, seq) once')
+    const verdict = judgeShipment(
+      { delivery: { by: 2_000 }, checkpoints: [], temperature: { minC: 2, maxC: 8, maxExcursionSeconds: 0 } },
+      store.telemetry.readings(ORDER),
+      1_000,
+      60,
+    )
+    assert.equal(verdict.outcome, 'failed')
+    assert.equal(verdict.failures[0]!.milestone, 'temperature')
   })
 })

@@ -92,7 +92,14 @@ export async function prepareCluster(options: {
       key,
       roles: options.roles?.(node.index) ?? { attester: true, keeper: true },
       store: { path: `node-${node.index}.db` },
-      api: { port: node.port },
+      // every node, device and test client shares 127.0.0.1 here: the per-IP bound is for one stranger, not a cluster
+      api: {
+        port: node.port,
+        requestsPerSecondPerIp: 2_000,
+        burstPerIp: 4_000,
+        requestsPerSecondPerPeer: 2_000,
+        burstPerPeer: 4_000,
+      },
       log: { level: 'info' },
       peers: nodes.filter((n) => n !== node).map((n) => ({ url: n.apiUrl, address: n.account.address })),
       services: [options.service(node.index)],
@@ -101,7 +108,8 @@ export async function prepareCluster(options: {
         submitStaggerMs: 2_500,
         keeperIntervalMs: 400,
         keeperStaggerMs: 2_500,
-        judgeDelayMs: 500,
+        // a probe's worst case (1 s timeout, one retry, a reference probe) must end before its epoch is judged
+        judgeDelayMs: 3_000,
         judgeIntervalMs: 200,
         committeeTtlMs: 10_000,
         peerTimeoutMs: 1_000,
