@@ -709,8 +709,6 @@ export class ProtocolModel {
     return slash
   }
 
-
-
   /**
    * An order's collateral slash (SlashingCourt.requestOrderSlash → OperatorVault._sizeFixedSlash): the collateral,
    * held to the slashable room of the allocation and of the vault; what the bond beyond earlier pending slashes

@@ -801,7 +801,11 @@ export async function assertOrdersMatchModel(
           (sl.status === 'Pending' || sl.status === 'Disputed' || sl.status === 'Upheld')
         )
           collateral += sl.amount
-      assert.equal(a.reserved, collateral, `${where}: reservation ≠ active orders' collateral + their open slashes`)
+      assert.equal(
+        a.reserved,
+        collateral,
+        `${where}: reservation ≠ active orders' collateral + their open slashes`,
+      )
       sum += a.reserved
     }
     assert.equal(m.totalReserved, sum, `${where}: total reserved ≠ Σ allocations' reserved`)
