@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type Account, type Address, maxUint256, parseEther } from 'viem'
+import { maxUint256 } from 'viem'
 import { toAssetsDown } from '../src/model/sharesMath.ts'
 import {
   acceptOrder,
@@ -42,45 +42,21 @@ import {
   setupService,
   setupVault,
 } from './support/fixtures.ts'
-import { ORDER_TERMS, openTestOrder, requiredCollateral } from './support/orders.ts'
-import { useWorld, type World } from './support/world.ts'
+import { openTestOrder, requiredCollateral } from './support/orders.ts'
+import {
+  ALLOC,
+  BOND,
+  DELAY,
+  ether,
+  ownService as ownServiceOf,
+  POOL,
+  useReviewWorld,
+} from './support/review.ts'
+import type { World } from './support/world.ts'
 
-const ether = (n: number | string) => parseEther(String(n))
-const BOND = ether(1000)
-const POOL = ether(9000)
-const ALLOC = ether(10000)
-const DELAY = 7 * DAY
 const WINDOW_CAP_BPS = 8000n
 
-type Fixture = {
-  svc: Awaited<ReturnType<typeof setupService>>
-  vault: Address
-  operator: Account
-  staker: Account
-  /** The operator's second address, acting as a client or a depositor. */
-  sybil: Account
-  client: Account
-  keeper: Account
-}
-
-const { world, fixture } = useWorld<Fixture>(async (w) => {
-  const svc = await setupService(w, { params: ORDER_TERMS })
-  const operator = w.accounts[4]!
-  const staker = w.accounts[5]!
-  const { vault } = await setupVault(w, operator, {
-    bond: BOND,
-    delegations: [{ staker, assets: POOL }],
-    allocations: [{ serviceId: svc.serviceId, amount: ALLOC }],
-  })
-  const sybil = w.accounts[6]!
-  const client = w.accounts[7]!
-  for (const a of [sybil, client]) {
-    await approveStake(w.clientFor(a), { spender: w.addresses.orders, amount: maxUint256 })
-    await approveStake(w.clientFor(a), { spender: vault, amount: maxUint256 })
-  }
-  await approveStake(w.clientFor(operator), { spender: w.addresses.court, amount: maxUint256 })
-  return { svc, vault, operator, staker, sybil, client, keeper: w.accounts[3]! }
-})
+const { world, fixture } = useReviewWorld()
 
 /** What the honest staker's shares would pay if it left now (net of pending slashes). */
 async function stakerValue(w: World) {
@@ -180,19 +156,7 @@ describe('attack 1: a self-dealt order drains the pool', () => {
 })
 
 describe('attack 2: an operator-owned service', () => {
-  /** The operator's own service: itself the resolver, one attester it controls, a 99.9% class, no caps. */
-  async function ownService(w: World) {
-    const { operator } = fixture()
-    const puppet = w.accounts[12]!
-    const own = await setupService(w, {
-      owner: operator,
-      resolver: operator,
-      attesters: [puppet],
-      params: { incidentCapBps: 10_000, windowCapBps: 10_000, disputeWindow: 60, resolutionDeadline: 60 },
-      classes: [{ basePenaltyBps: 9990, jailDuration: 0, permanentBan: false }],
-    })
-    return { ...own, puppet }
-  }
+  const ownService = (w: World) => ownServiceOf(w, fixture().operator)
   const selfReport = (w: World, own: Awaited<ReturnType<typeof ownService>>, label: string) =>
     reportSlash(w, [own.puppet], {
       serviceId: own.serviceId,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type Account, getAddress, maxUint256, parseEther } from 'viem'
+import { type Account, getAddress, maxUint256 } from 'viem'
 import { blacklistTokenAbi, blacklistTokenBytecode } from '../src/generated/contracts.ts'
 import { splitSlash } from '../src/model/slashMath.ts'
 import {
@@ -42,14 +42,9 @@ import {
   WRONG_OUTPUT,
 } from './support/fixtures.ts'
 import { ORDER_TERMS, openAcceptedJob, owedOf } from './support/orders.ts'
+import { ALLOC, BOND, DELAY, ether, POOL } from './support/review.ts'
 import { installToken } from './support/tokens.ts'
 import { useWorld, type World } from './support/world.ts'
-
-const ether = (n: number | string) => parseEther(String(n))
-const BOND = ether(1000)
-const POOL = ether(9000)
-const ALLOC = ether(10000)
-const DELAY = 7 * DAY
 
 /** A vault of operator 4 (bond 1,000, staker 5 with 9,000) allocated 10,000 to a fresh service with order terms. */
 async function standardSetup(w: World) {

@@ -26,7 +26,17 @@ import { sharesOf, totalsOf, travelTo, txTime, vaultRead } from './support/court
 import { expectRevert } from './support/expectRevert.ts'
 import { DAY, DEFAULT_CLASSES, incident, reportSlash, setupService } from './support/fixtures.ts'
 import { requiredCollateral } from './support/orders.ts'
-import { ALLOC, BOND, DELAY, ether, GENUINE_SLASH, PIPELINE, POOL, useReviewWorld } from './support/review.ts'
+import {
+  ALLOC,
+  BOND,
+  DELAY,
+  ether,
+  GENUINE_SLASH,
+  ownService,
+  PIPELINE,
+  POOL,
+  useReviewWorld,
+} from './support/review.ts'
 
 const { world, fixture, genuineReport, shield } = useReviewWorld()
 
@@ -136,15 +146,9 @@ describe('review: allocation queue games', () => {
   test('a matured increase left unapplied lapses: a later depositor never gets an exposure without notice', async () => {
     const w = world()
     const { vault, operator } = fixture()
-    const puppet = w.accounts[12]!
-    // The operator's own service: itself the resolver, one attester it controls, a 99.9% class, no caps.
-    const own = await setupService(w, {
-      owner: operator,
-      resolver: operator,
-      attesters: [puppet],
-      params: { incidentCapBps: 10_000, windowCapBps: 10_000, disputeWindow: 60, resolutionDeadline: 60 },
-      classes: [{ basePenaltyBps: 9990, jailDuration: 0, permanentBan: false }],
-    })
+    // the operator's own service: itself the resolver, one attester it controls, a 99.9% class, no caps
+    const own = await ownService(w, operator)
+    const _puppet = own.puppet
     // Queued long ago; it matured and the operator left it unapplied, to apply it at a moment of its choosing.
     const queued = await allocate(w.clientFor(operator), {
       vault,
@@ -206,14 +210,9 @@ describe('review: absolute allocation limits and co-stakers who leave first', ()
   test('a sybil deposit cannot make an allocation look small: when the sybil leaves, the allocation shrinks with the stake', async () => {
     const w = world()
     const { vault, operator, staker, sybil } = fixture()
-    const puppet = w.accounts[12]!
-    const own = await setupService(w, {
-      owner: operator,
-      resolver: operator,
-      attesters: [puppet],
-      params: { incidentCapBps: 10_000, windowCapBps: 10_000, disputeWindow: 60, resolutionDeadline: 60 },
-      classes: [{ basePenaltyBps: 9990, jailDuration: 0, permanentBan: false }],
-    })
+    // the operator's own service: itself the resolver, one attester it controls, a 99.9% class, no caps
+    const own = await ownService(w, operator)
+    const puppet = own.puppet
     // The sybil deposits 90,000: the vault's stake is 100,000.
     await deposit(w.clientFor(sybil), { vault, assets: ether(90000) })
     // The operator queues 20,000 on its own service: 20% of the vault. The honest staker (9,000) reads it as

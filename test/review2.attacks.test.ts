@@ -23,9 +23,9 @@ import {
 } from '../src/sdk/index.ts'
 import { courtRead, sharesOf, totalsOf, travelTo, vaultRead } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
-import { DAY, DEFAULT_CLASSES, FRAUD, incident, reportSlash, setupService } from './support/fixtures.ts'
+import { DAY, DEFAULT_CLASSES, FRAUD, incident, reportSlash } from './support/fixtures.ts'
 import { openTestOrder } from './support/orders.ts'
-import { ALLOC, BOND, DELAY, ether, useReviewWorld } from './support/review.ts'
+import { ALLOC, BOND, DELAY, ether, ownService, useReviewWorld } from './support/review.ts'
 import type { World } from './support/world.ts'
 
 const { world, fixture, genuineReport } = useReviewWorld()
@@ -229,14 +229,9 @@ describe('review 2: shares of the stake', () => {
   test('a 1-wei increase after a deallocation adds 1 wei: a shrunken limit is cut to what is in effect first', async () => {
     const w = world()
     const { vault, operator, sybil } = fixture()
-    const puppet = w.accounts[12]!
-    const own = await setupService(w, {
-      owner: operator,
-      resolver: operator,
-      attesters: [puppet],
-      params: { incidentCapBps: 10_000, windowCapBps: 10_000, disputeWindow: 60, resolutionDeadline: 60 },
-      classes: [{ basePenaltyBps: 9990, jailDuration: 0, permanentBan: false }],
-    })
+    // the operator's own service: itself the resolver, one attester it controls, a 99.9% class, no caps
+    const own = await ownService(w, operator)
+    const _puppet = own.puppet
     // The first review's set-up: a sybil deposit makes 20,000 a 20% share; the sybil leaves; the allocation
     // shrinks with the stake to 2,000 of the 10,000 left (the honest staker's accepted exposure).
     await deposit(w.clientFor(sybil), { vault, assets: ether(90000) })

@@ -57,6 +57,8 @@ export function useReviewWorld() {
       await approveStake(w.clientFor(a), { spender: w.addresses.orders, amount: maxUint256 })
       await approveStake(w.clientFor(a), { spender: vault, amount: maxUint256 })
     }
+    // the operator approves the court once, for dispute bonds
+    await approveStake(w.clientFor(operator), { spender: w.addresses.court, amount: maxUint256 })
     return { svc, vault, operator, staker, sybil, client, keeper: w.accounts[3]! }
   })
 
@@ -96,4 +98,20 @@ export function useReviewWorld() {
   }
 
   return { world, fixture, genuineReport, shield }
+}
+
+/**
+ * The operator's own service: itself owner and resolver, one attester it controls (account 12, the puppet), a
+ * 99.9% class, no caps and one-minute windows.
+ */
+export async function ownService(w: World, operator: Account) {
+  const puppet = w.accounts[12]!
+  const own = await setupService(w, {
+    owner: operator,
+    resolver: operator,
+    attesters: [puppet],
+    params: { incidentCapBps: 10_000, windowCapBps: 10_000, disputeWindow: 60, resolutionDeadline: 60 },
+    classes: [{ basePenaltyBps: 9990, jailDuration: 0, permanentBan: false }],
+  })
+  return { ...own, puppet }
 }
