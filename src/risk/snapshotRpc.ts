@@ -58,7 +58,8 @@ export async function snapshotFromRpc(
       allocations: network.allocations.map((a) => ({
         operator: operatorOf.get(a.vault)!,
         service: String(a.serviceId),
-        amount: a.amount > a.pending ? a.amount - a.pending : 0n,
+        // the effective allocation the court counts (0 once banned), less what pending slashes already hold
+        amount: a.weight > a.pending ? a.weight - a.pending : 0n,
       })),
     },
     opts,

@@ -11,8 +11,20 @@ export type NetworkView = {
     pendingLiabilities: bigint
   }[]
   services: { id: bigint; declaredValue: bigint; quorumBps: number }[]
-  /** Every non-zero allocation limit of every vault to every service. */
-  allocations: { vault: Address; serviceId: bigint; amount: bigint; pending: bigint }[]
+  /**
+   * Every allocation of every vault to every service that has a limit or a queued increase: the limit, what
+   * pending slashes hold, the weight (the effective allocation as last synced, 0 once banned) and an increase
+   * queued by `allocate` with the time it may apply (0 when none).
+   */
+  allocations: {
+    vault: Address
+    serviceId: bigint
+    amount: bigint
+    pending: bigint
+    weight: bigint
+    increase: bigint
+    increaseReadyAt: bigint
+  }[]
 }
 
 /**
@@ -51,16 +63,24 @@ export async function readNetwork(reader: SuretyReader): Promise<NetworkView> {
     await Promise.all(
       vaultAddresses.flatMap((vault) =>
         serviceIds.map(async (serviceId) => {
-          const [amount, pending] = await reader.public.readContract({
-            address: vault,
-            abi: operatorVaultAbi,
-            functionName: 'allocation',
-            args: [serviceId],
-          })
-          return { vault, serviceId, amount, pending }
+          const [[amount, pending], [increase, increaseReadyAt, weight]] = await Promise.all([
+            reader.public.readContract({
+              address: vault,
+              abi: operatorVaultAbi,
+              functionName: 'allocation',
+              args: [serviceId],
+            }),
+            reader.public.readContract({
+              address: vault,
+              abi: operatorVaultAbi,
+              functionName: 'exposure',
+              args: [serviceId],
+            }),
+          ])
+          return { vault, serviceId, amount, pending, weight, increase, increaseReadyAt }
         }),
       ),
     )
-  ).filter((a) => a.amount > 0n)
+  ).filter((a) => a.amount > 0n || a.increase > 0n)
   return { vaults, services, allocations }
 }

@@ -19,9 +19,23 @@ const tokens = (wei: bigint) => Number(formatEther(wei)).toLocaleString('en-US',
 function countdown(seconds: bigint): string {
   if (seconds <= 0n) return 'now'
   const s = Number(seconds)
-  const h = Math.floor(s / 3600)
+  const d = Math.floor(s / 86_400)
+  const h = Math.floor((s % 86_400) / 3600)
   const m = Math.floor((s % 3600) / 60)
+  if (d > 0) return `${d}d ${h}h`
   return h > 0 ? `${h}h ${m}m` : `${m}m ${s % 60}s`
+}
+
+/** One day, the window in which a matured increase may be applied (OperatorVault.APPLY_WINDOW). */
+const APPLY_WINDOW = 86_400n
+
+/** A queued allocation increase as a staker needs to read it: how much, and when it may apply, or that it lapsed. */
+export function queuedLine(increase: bigint, readyAt: bigint, now: bigint): string {
+  const when = new Date(Number(readyAt) * 1000).toISOString().replace('.000Z', 'Z')
+  if (now < readyAt)
+    return `queued +${tokens(increase)}: may apply from ${when} (in ${countdown(readyAt - now)})`
+  if (now <= readyAt + APPLY_WINDOW) return `queued +${tokens(increase)}: may apply now (since ${when})`
+  return `queued +${tokens(increase)}: lapsed (not applied within a day of ${when})`
 }
 
 export const command: Command = {
@@ -77,8 +91,11 @@ export const command: Command = {
       )
       for (const a of network.allocations.filter((x) => x.vault === v.vault)) {
         console.log(
-          `    service #${a.serviceId}: allocated ${tokens(a.amount)}, held by slashes ${tokens(a.pending)}`,
+          `    service #${a.serviceId}: allocated ${tokens(a.amount)} (counted ${tokens(a.weight)}), held by slashes ${tokens(a.pending)}`,
         )
+        // a queued increase is the exposure stakers are warned of: it applies only after the exposure delay
+        if (a.increase > 0n)
+          console.log(`      ${queuedLine(a.increase, a.increaseReadyAt, block.timestamp)}`)
       }
     }
     console.log(`\nOpen orders (${orders.length})`)
