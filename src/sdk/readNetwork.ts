@@ -1,5 +1,6 @@
 import type { Address } from 'viem'
 import { operatorVaultAbi, serviceRegistryAbi, vaultFactoryAbi } from './abis.ts'
+import { readAllocation } from './readVault.ts'
 import type { SuretyReader } from './types.ts'
 
 export type NetworkView = {
@@ -63,20 +64,8 @@ export async function readNetwork(reader: SuretyReader): Promise<NetworkView> {
     await Promise.all(
       vaultAddresses.flatMap((vault) =>
         serviceIds.map(async (serviceId) => {
-          const [[amount, pending], [increase, increaseReadyAt, weight]] = await Promise.all([
-            reader.public.readContract({
-              address: vault,
-              abi: operatorVaultAbi,
-              functionName: 'allocation',
-              args: [serviceId],
-            }),
-            reader.public.readContract({
-              address: vault,
-              abi: operatorVaultAbi,
-              functionName: 'exposure',
-              args: [serviceId],
-            }),
-          ])
+          const a = await readAllocation(reader, vault, serviceId)
+          const { amount, pendingSlashes: pending, weight, queuedIncrease: increase, increaseReadyAt } = a
           return { vault, serviceId, amount, pending, weight, increase, increaseReadyAt }
         }),
       ),
