@@ -6,6 +6,7 @@ import { InvalidInputError } from '../errors.ts'
 import {
   ACCEPTANCE_WINDOW,
   acceptanceCloses,
+  maxRequiredCollateral,
   milestoneAmounts,
   orderParams,
   packMilestones,
@@ -90,4 +91,26 @@ describe('acceptanceCloses', () => {
     assert.equal(acceptanceCloses(orderParams(base)), 4600 + 86_400)
     assert.equal(acceptanceCloses(orderParams({ ...base, vault: client })), 4600)
   })
+})
+
+test('the most a requirement can be: the price (a lease’s budget) floored by the stated value, times the factor', () => {
+  const stake = '0x00000000000000000000000000000000000000aa' as const
+  const base = orderParams({
+    client: stake,
+    serviceId: 1n,
+    paymentToken: stake,
+    budget: 1000n,
+    now: 1_000,
+  })
+  const p = { ...base, collateralFactorBps: 15_000, collateralFloorBps: 5_000 }
+  assert.equal(maxRequiredCollateral(p, 101n, stake), 152n, '1.5 × 101, rounded up')
+  assert.equal(
+    maxRequiredCollateral({ ...p, value: 400n }, 101n, stake),
+    600n,
+    'the stated value floors the base',
+  )
+  const lease = { ...p, ratePerSecond: 1n, deadline: 0 }
+  assert.equal(maxRequiredCollateral(lease, 1n, stake), 1500n, 'a lease backs its whole budget')
+  const foreign = { ...p, paymentToken: '0x00000000000000000000000000000000000000bb' as const, value: 50n }
+  assert.equal(maxRequiredCollateral(foreign, 999n, stake), 75n, 'another token: its stated value')
 })

@@ -4,6 +4,7 @@
  */
 import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { InvalidInputError } from '../errors.ts'
+import { requiredCollateral } from '../model/reputation.ts'
 import type { OrderParams, OrderTerms } from './types.ts'
 
 const BPS = 10_000
@@ -174,3 +175,16 @@ export const isIntent = (p: OrderParams) => p.vault === zeroAddress
 /** The last second an order can be accepted: a named order's biddingEnds, an intent's biddingEnds + 1 day. */
 export const acceptanceCloses = (p: OrderParams) =>
   isIntent(p) ? p.biddingEnds + ACCEPTANCE_WINDOW : p.biddingEnds
+
+/**
+ * The most an order's collateral requirement can be at `price` (OrderBook._required at a reputation of 0): the
+ * base (the price, a lease's whole budget, never below the stated value; another token's stated value) times the
+ * collateral factor, rounded up. A bid may pledge this: acceptance reserves exactly the requirement then, so a
+ * pledge at the maximum never fails because the operator's reputation decayed between the read and the bid.
+ */
+export function maxRequiredCollateral(p: OrderParams, price: bigint, stakeToken: Address): bigint {
+  const ownToken = p.paymentToken.toLowerCase() === stakeToken.toLowerCase()
+  const priced = isLease(p) ? p.budget : price
+  const base = !ownToken ? p.value : priced > p.value ? priced : p.value
+  return requiredCollateral(base, BigInt(p.collateralFactorBps), BigInt(p.collateralFloorBps), 0n)
+}

@@ -14,6 +14,7 @@ import {
   cancelOrder,
   confirmMilestone,
   expireOrder,
+  maxRequiredCollateral,
   type OwedCredit,
   openOrder,
   operatorVaultAbi,
@@ -25,7 +26,6 @@ import {
   readOrder,
   readOrders,
   readOwed,
-  readRequiredCollateral,
   settleLease,
   vaultFactoryAbi,
   withdrawOwed,
@@ -50,10 +50,13 @@ import { milestoneText, nextStep, orderLine, tokenInfos } from '../orderText.ts'
 const usage = `Usage: surety order <subcommand> [ORDER_ID] [options] [--deployment FILE] [--rpc URL] [--json]
 
   open    --service ID --budget AMOUNT [--vault ADDRESS] [--rate AMOUNT] [--milestones 20,80]
-          [--token ADDRESS --value AMOUNT] [--bidding-window SECONDS] [--duration SECONDS] [--terms-hash HEX]
+          [--token ADDRESS] [--value AMOUNT] [--bidding-window SECONDS] [--duration SECONDS] [--terms-hash HEX]
           Opens a job (or a lease with --rate, per second) with the budget in escrow; names an operator's vault
           or, without --vault, is an intent operators bid on. Approves the order book for the budget if needed.
-  bid     ORDER_ID --price AMOUNT [--collateral AMOUNT]   an operator bids (collateral defaults to the requirement)
+          --value (required with a foreign --token) is what the work is worth in the stake token: every bid must
+          then back the order with collateral on at least that, however low its price.
+  bid     ORDER_ID --price AMOUNT [--collateral AMOUNT]   an operator bids (pledging by default the most the
+                                                      requirement can be; acceptance reserves exactly it)
   accept  ORDER_ID                 the named operator accepts; after the window anyone accepts an intent's best bid
   pick    ORDER_ID --vault ADDRESS the client accepts a bid of its choice
   confirm ORDER_ID                 the client confirms the next milestone of a job
@@ -100,7 +103,6 @@ async function open(c: Connection, values: Values) {
   const value = amount('value', str(values, 'value'), (await tokens(stake)).decimals)
   if (foreign && value === undefined)
     throw new InvalidInputError('--value is required with a foreign --token')
-  if (!foreign && value !== undefined) throw new InvalidInputError('--value is only for a foreign --token')
   const termsHash = bytes32('terms-hash', str(values, 'terms-hash'))
   const params = orderParams({
     client: client.wallet.account.address,
@@ -145,7 +147,7 @@ async function bid(c: Connection, values: Values, id: bigint) {
       'collateral',
       str(values, 'collateral'),
       (await tokens(c.deployment.addresses.stakeToken)).decimals,
-    ) ?? (await readRequiredCollateral(c.reader, { params: order.params, vault, price }))
+    ) ?? maxRequiredCollateral(order.params, price, c.deployment.addresses.stakeToken)
   return (await bidOnOrder(client, { ...order, price, collateral })).result
 }
 
