@@ -54,7 +54,8 @@ describe('review: self-dealt reservations as a shield against a genuine slash', 
     const value = ether(6600)
     const { order, collateral } = await shield(w, value)
     assert.equal(collateral, requiredCollateral(value, 15_000, 5_000, 0n))
-    // The genuine report is sized on what the reservation left: 100 instead of 1,000, and the incident is spent.
+    // At review time the genuine report was sized on what the reservation left (100 instead of 1,000); it is now
+    // sized on the stake, whatever orders reserve.
     const { result } = await genuineReport(w, 'wrong-output')
     // Then the sybil and the operator cancel the shield by mutual consent: no failure, no slash, the stake is back.
     await agreeCancelOrder(w.clientFor(sybil), order)

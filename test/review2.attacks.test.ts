@@ -23,7 +23,7 @@ import {
 } from '../src/sdk/index.ts'
 import { courtRead, sharesOf, totalsOf, travelTo, vaultRead } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
-import { DAY, DEFAULT_CLASSES, FRAUD, incident, reportSlash } from './support/fixtures.ts'
+import { DAY, FRAUD, incident, reportSlash } from './support/fixtures.ts'
 import { openTestOrder } from './support/orders.ts'
 import { ALLOC, BOND, DELAY, ether, ownService, useReviewWorld } from './support/review.ts'
 import type { World } from './support/world.ts'
@@ -52,21 +52,7 @@ async function nextEpoch(w: World) {
   await travelTo(w, (now / WINDOW + 1n) * WINDOW + 10n)
 }
 
-function fraudReport(w: World, label: string) {
-  const { svc, vault, client, keeper } = fixture()
-  return reportSlash(
-    w,
-    svc.attesters.slice(0, 3),
-    {
-      serviceId: svc.serviceId,
-      vault,
-      classId: DEFAULT_CLASSES.indexOf(FRAUD),
-      incidentId: incident(label),
-      client: client.address,
-    },
-    keeper,
-  )
-}
+const fraudReport = (w: World, label: string) => genuineReport(w, label, FRAUD)
 
 describe('review 2: reports that wait for orders', () => {
   test('a waiting report cannot be outrun by self-dealt order slashes of a later window: pending reports count in every window', async () => {

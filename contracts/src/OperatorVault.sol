@@ -62,7 +62,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
     }
 
     /// @dev An allocation is a limit: up to `amount` of the vault's stake backs the service. Slashes do not
-    /// rewrite it; the effective allocation is min(amount, vault stake).
+    /// rewrite it; the effective allocation is min(amount, stake × shareBps), the limit held to its share of the stake.
     struct Allocation {
         // word 1: read by every slash request
         uint96 amount;
@@ -725,7 +725,7 @@ contract OperatorVault is ERC20, ReentrancyGuardTransient, StakeCredits, IOperat
         amount = fromBond + fromPool;
     }
 
-    /// @dev Reports the allocation's weight — min(limit, stake), 0 once banned — to the court (correlation base) and
+    /// @dev Reports the allocation's weight — the effective allocation, 0 once banned — to the court (correlation base) and
     /// the rewards (reward weight) when it changed: exposure and rewards follow real stake, not a stale limit.
     function _syncWeight(uint64 serviceId, Allocation storage a) internal {
         uint256 weight = a.banned ? 0 : _effective(a, totalStake());

@@ -33,7 +33,8 @@ import {
 } from "./types/Types.sol";
 
 /// @title SlashingCourt
-/// @notice Reports → pending slashes fixed at request → dispute / resolution → execution in request order.
+/// @notice Reports → pending slashes fixed at request → dispute / resolution → execution: reports in per-vault
+/// request order, orders' collateral slashes as soon as their own window allows (they are senior).
 contract SlashingCourt is EIP712, ReentrancyGuardTransient, StakeCredits, ISlashingCourt {
     using SafeERC20 for IERC20;
     using SlashRecordLib for uint256;
@@ -464,7 +465,7 @@ contract SlashingCourt is EIP712, ReentrancyGuardTransient, StakeCredits, ISlash
         if (record.detailsHash() != SlashRecordLib.hashDetailsCalldata(details)) revert DetailsMismatch(slashId);
     }
 
-    /// @dev Slashes of one vault execute in request order: every slash before `seq` must be settled. Executions
+    /// @dev Reports of one vault execute in request order: every slash before `seq` must be settled. Executions
     /// move the head; overturned and lapsed slashes are marked in a bitmap and skipped here, each at most once,
     /// so the loop is O(1) amortised.
     function _advanceQueue(address vault, bytes32 slashId, uint64 seq) internal {

@@ -45,6 +45,7 @@ import {
   operatorVaultAbi,
   orderBookAbi,
   orderSignatures,
+  orderTerms,
   signReport,
   slashingCourtAbi,
 } from '../../src/sdk/index.ts'
@@ -632,12 +633,4 @@ export class Adversary {
   }
 }
 
-const TERMS = {
-  termsHash: keccak256(toHex('adversary self-dealt terms')),
-  maxLatencyMs: 0,
-  minUptimeBps: 0,
-  minTempCentiC: 0,
-  maxTempCentiC: 0,
-  pickupBy: 0,
-  device: zeroAddress,
-}
+const TERMS = orderTerms({ termsHash: keccak256(toHex('adversary self-dealt terms')) })

@@ -643,29 +643,13 @@ export async function runSequence(world: World, fx: InvariantFixture, seed: numb
         )
         break
       }
-      case 'applyAllocation': {
-        await both(
-          fx.reporter,
-          {
-            address: vault.address,
-            abi: operatorVaultAbi,
-            functionName: 'applyAllocation',
-            args: [service.id],
-          },
-          () => model.applyAllocation(vault.address, service.id, now),
-        )
-        break
-      }
+      // anyone applies a matured increase or syncs a weight
+      case 'applyAllocation':
       case 'syncAllocation': {
         await both(
           fx.reporter,
-          {
-            address: vault.address,
-            abi: operatorVaultAbi,
-            functionName: 'syncAllocation',
-            args: [service.id],
-          },
-          () => model.syncAllocation(vault.address, service.id, now),
+          { address: vault.address, abi: operatorVaultAbi, functionName: action, args: [service.id] },
+          () => model[action](vault.address, service.id, now),
         )
         break
       }

@@ -5,6 +5,7 @@
  */
 import { type Account, type Address, maxUint256, parseEther } from 'viem'
 import { acceptOrder, approveStake } from '../../src/sdk/index.ts'
+import type { ViolationClass } from '../../src/sdk/types.ts'
 import {
   DAY,
   DEFAULT_CLASSES,
@@ -62,8 +63,11 @@ export function useReviewWorld() {
     return { svc, vault, operator, staker, sybil, client, keeper: w.accounts[3]! }
   })
 
-  /** A genuine WRONG_OUTPUT report (10% of the allocation) against the vault, signed by 3 of 5 attesters. */
-  function genuineReport(w: World, label: string) {
+  /**
+   * A genuine report against the vault, signed by 3 of 5 attesters: WRONG_OUTPUT (10% of the allocation) unless
+   * another class is named.
+   */
+  function genuineReport(w: World, label: string, violation: ViolationClass = WRONG_OUTPUT) {
     const { svc, vault, client, keeper } = fixture()
     return reportSlash(
       w,
@@ -71,7 +75,7 @@ export function useReviewWorld() {
       {
         serviceId: svc.serviceId,
         vault,
-        classId: DEFAULT_CLASSES.indexOf(WRONG_OUTPUT),
+        classId: DEFAULT_CLASSES.indexOf(violation),
         incidentId: incident(label),
         client: client.address,
       },

@@ -98,7 +98,7 @@ interface IOperatorVault {
     /// restaking cap, each one up to the stake, the bond at least MIN_BOND_BPS of the exposure. Anyone may call.
     function applyAllocation(uint64 serviceId) external;
 
-    /// @notice Brings the allocation's weight (rewards, correlation base) to min(limit, stake), 0 once banned.
+    /// @notice Brings the allocation's weight (rewards, correlation base) to the effective allocation (the limit held to its share of the stake), 0 once banned.
     /// Anyone may call: a vault whose stake fell below its limit must not keep earning on stake it no longer has.
     function syncAllocation(uint64 serviceId) external;
 
@@ -141,7 +141,8 @@ interface IOperatorVault {
     function releaseSlash(uint64 serviceId, uint256 amount, uint256 requestEpoch) external;
 
     /// @notice Executes a reserved slash: bond first, then pool; pays the three recipients. Court only.
-    /// Allocations are limits and are not rewritten: the effective allocation is min(allocation, stake).
+    /// Allocations are limits and are not rewritten: the effective allocation is the limit held to its share of the
+    /// stake. A report waits (SlashWaitsForOrders) while it would leave orders' collateral unbacked.
     function executeSlash(uint64 serviceId, uint256 amount, SlashPayees calldata payees)
         external
         returns (SlashOutcome memory outcome);

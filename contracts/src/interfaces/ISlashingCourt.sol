@@ -6,7 +6,8 @@ import {IRewardsDistributor} from "./IRewardsDistributor.sol";
 
 /// @title ISlashingCourt
 /// @notice Turns an attester quorum's signed report into a pending slash fixed at request, lets the operator
-/// dispute it before a resolver, and executes it in request order per vault, by anyone.
+/// dispute it before a resolver, and executes it by anyone: reports in request order per vault (waiting up to
+/// MAX_ORDER_WAIT for open orders' collateral), orders' collateral slashes as soon as their window allows.
 /// Warning: the court stores a 160-bit hash of each slash's details; pass the details from SlashRequested
 /// (or the latest SlashUpheld) back to act on a slash.
 interface ISlashingCourt {
