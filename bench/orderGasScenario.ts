@@ -13,6 +13,7 @@ import {
   type OrderRef,
   openOrder,
   orderParams,
+  orderParamsHash,
   reportOrderOutcome,
   settleLease,
   signOrderOutcome,
@@ -98,7 +99,13 @@ export async function measureOrderGas(
   await acceptOrder(opA, attested)
   const signers = svc.attesters.slice(0, 3)
   const domain = { chainId: world.chainId, orders: world.addresses.orders }
-  const outcome = { orderId: attested.orderId, milestone: 0, success: true, classId: 0 }
+  const outcome = {
+    orderId: attested.orderId,
+    paramsHash: orderParamsHash(attested.params),
+    milestone: 0,
+    success: true,
+    classId: 0,
+  }
   const signatures = await Promise.all(signers.map((s) => signOrderOutcome(s, domain, outcome)))
   await measure('attested milestone, 3-of-5', () =>
     reportOrderOutcome(opA, { ...attested, outcome, signatures }),

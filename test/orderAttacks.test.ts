@@ -1,12 +1,22 @@
 /**
  * Attacks on orders: over-committing collateral (one service and across restaked services), acting on someone
  * else's order, late bids, a hostile payment token re-entering the order book, contradictory outcomes for one
- * milestone, and tampered order parameters. Each test shows the attack fails and nothing moved.
+ * milestone, tampered order parameters, and outcome signatures reused for an order a reorg renumbered or from
+ * another order book or chain. Each test shows the attack fails and nothing moved.
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type Address, encodeFunctionData, getAddress, maxUint256, parseEther, zeroAddress } from 'viem'
-import { reentrantTokenAbi, reentrantTokenBytecode } from '../src/generated/contracts.ts'
+import {
+  type Account,
+  type Address,
+  encodeFunctionData,
+  getAddress,
+  maxUint256,
+  parseEther,
+  zeroAddress,
+} from 'viem'
+import { ContractRevertedError, InvalidInputError } from '../src/errors.ts'
+import { orderBookBytecode, reentrantTokenAbi, reentrantTokenBytecode } from '../src/generated/contracts.ts'
 import {
   acceptOrder,
   agreeCancelOrder,
@@ -14,22 +24,36 @@ import {
   cancelOrder,
   confirmMilestone,
   expireOrder,
+  type OrderOutcomeDomain,
+  type OrderRef,
   orderBookAbi,
   orderIncidentId,
+  orderParamsHash,
+  orderSignatures,
   pickBid,
   readOrder,
   readOwed,
   readReputation,
+  reportOrderOutcome,
   requestSlash,
   requestWithdrawal,
   settleLease,
+  signOrderOutcome,
   signReport,
   withdrawOwed,
 } from '../src/sdk/index.ts'
 import { sharesOf, travelTo } from './support/court.ts'
 import { expectRevert } from './support/expectRevert.ts'
 import { allocateNow, setupService, type VaultFixture } from './support/fixtures.ts'
-import { attestOutcome, openAcceptedJob, openTestOrder, setupOrders } from './support/orders.ts'
+import {
+  attestOutcome,
+  openAcceptedJob,
+  openTestOrder,
+  orderBookRaw,
+  orderDomain,
+  setupOrders,
+  signOutcome,
+} from './support/orders.ts'
 import { useWorld, type World } from './support/world.ts'
 
 const { world, fixture } = useWorld(setupOrders)
@@ -445,3 +469,151 @@ async function deployReentrantToken(w: World, mintTo: Address): Promise<Address>
   await w.public.waitForTransactionReceipt({ hash: mint })
   return token
 }
+
+describe('attack: reusing a quorum’s outcome signatures for another order', () => {
+  /** The quorum's signatures of a success of milestone 0 of `job`, under `domain`. */
+  const signSuccess = (job: OrderRef, domain: OrderOutcomeDomain, signers: readonly Account[]) => {
+    const outcome = {
+      orderId: job.orderId,
+      paramsHash: orderParamsHash(job.params),
+      milestone: 0,
+      success: true,
+      classId: 0,
+    }
+    return Promise.all(signers.map((a) => signOrderOutcome(a, domain, outcome))).then((signed) => ({
+      outcome,
+      signatures: orderSignatures(signed),
+    }))
+  }
+  /** A refusal because the recovered signers are not the committee (the digest is another message's). */
+  const refusedAsNotSigned = (promise: Promise<unknown>) =>
+    assert.rejects(promise, (e: unknown) => {
+      assert.ok(e instanceof ContractRevertedError, String(e))
+      assert.ok(
+        ['AttesterNotActive', 'SignersNotSorted'].includes(e.errorName ?? ''),
+        `expected the signers to be refused, got ${e.message}`,
+      )
+      return true
+    })
+
+  test('after a reorg renumbers orders, signatures for order #N with params P are refused for #N with params P′', async () => {
+    const w = world()
+    const { client, ops, svc, keeper } = fixture()
+    const quorum = svc.attesters.slice(0, 3)
+    // the branch that is later orphaned: order #N with params P, its milestone attested by a quorum
+    const branch = await w.test.snapshot()
+    const orphaned = await openAcceptedJob(w, client, ops[0]!, {
+      serviceId: svc.serviceId,
+      budget: parseEther('100'),
+    })
+    const old = await signSuccess(orphaned, orderDomain(w), quorum)
+    // the reorg: the chain goes back and the same id is given to an order with other terms
+    await w.test.revert({ id: branch })
+    const renumbered = await openAcceptedJob(w, client, ops[0]!, {
+      serviceId: svc.serviceId,
+      budget: parseEther('101'),
+    })
+    assert.equal(renumbered.orderId, orphaned.orderId, 'the same id')
+    const newHash = orderParamsHash(renumbered.params)
+    assert.notEqual(newHash, old.outcome.paramsHash, 'other parameters')
+
+    // the old outcome as signed: its parameters hash names the orphaned order
+    await expectRevert(
+      orderBookRaw(w, keeper, 'reportOutcome', [
+        renumbered.orderId,
+        renumbered.params,
+        old.outcome,
+        old.signatures,
+      ]),
+      'OutcomeForOtherParams',
+      [renumbered.orderId, old.outcome.paramsHash],
+    )
+    // the old signatures with the new order's hash: they recover to strangers, not to the quorum
+    await refusedAsNotSigned(
+      orderBookRaw(w, keeper, 'reportOutcome', [
+        renumbered.orderId,
+        renumbered.params,
+        { ...old.outcome, paramsHash: newHash },
+        old.signatures,
+      ]),
+    )
+    // the SDK refuses the mismatch before sending anything
+    await assert.rejects(
+      reportOrderOutcome(w.clientFor(keeper), {
+        ...renumbered,
+        outcome: old.outcome,
+        signatures: await signOutcome(w, quorum, old.outcome),
+      }),
+      InvalidInputError,
+    )
+    const untouched = await readOrder(w, renumbered.orderId)
+    assert.deepEqual(
+      [untouched.status, untouched.settled, untouched.paid],
+      ['Active', 0, 0n],
+      'nothing moved',
+    )
+
+    // control: the quorum's signatures over the renumbered order's own terms land
+    const fresh = await signSuccess(renumbered, orderDomain(w), quorum)
+    await orderBookRaw(w, keeper, 'reportOutcome', [
+      renumbered.orderId,
+      renumbered.params,
+      fresh.outcome,
+      fresh.signatures,
+    ])
+    assert.equal((await readOrder(w, renumbered.orderId)).status, 'Completed')
+  })
+
+  test('an outcome signed for another order book or another chain is refused', async () => {
+    const w = world()
+    const { client, ops, svc, keeper } = fixture()
+    const quorum = svc.attesters.slice(0, 3)
+    const job = await openAcceptedJob(w, client, ops[0]!, {
+      serviceId: svc.serviceId,
+      budget: parseEther('100'),
+    })
+    // a second order book over the same registry, court and vaults: the same order id and parameters there
+    // would be signed under its own domain
+    const deployer = w.clientFor(w.deployer).wallet
+    const deployed = await deployer.deployContract({
+      abi: orderBookAbi,
+      bytecode: orderBookBytecode,
+      args: [
+        w.addresses.stakeToken,
+        w.addresses.registry,
+        w.addresses.factory,
+        w.addresses.court,
+        w.addresses.rewards,
+      ],
+      chain: null,
+    })
+    const otherBook = getAddress(
+      (await w.public.waitForTransactionReceipt({ hash: deployed })).contractAddress!,
+    )
+    const elsewhere = [
+      { chainId: w.chainId, orders: otherBook },
+      { chainId: w.chainId + 1, orders: w.addresses.orders },
+    ]
+    for (const domain of elsewhere) {
+      const signed = await signSuccess(job, domain, quorum)
+      await refusedAsNotSigned(
+        orderBookRaw(w, keeper, 'reportOutcome', [
+          job.orderId,
+          job.params,
+          signed.outcome,
+          signed.signatures,
+        ]),
+      )
+    }
+    const untouched = await readOrder(w, job.orderId)
+    assert.deepEqual(
+      [untouched.status, untouched.settled, untouched.paid],
+      ['Active', 0, 0n],
+      'nothing moved',
+    )
+    // control: the same quorum under this order book's domain lands
+    const here = await signSuccess(job, orderDomain(w), quorum)
+    await orderBookRaw(w, keeper, 'reportOutcome', [job.orderId, job.params, here.outcome, here.signatures])
+    assert.equal((await readOrder(w, job.orderId)).status, 'Completed')
+  })
+})

@@ -21,6 +21,7 @@ import {
   NO_CLASS,
   type OrderFailure,
   orderIncidentId,
+  orderParamsHash,
   orderSignatures,
   readAllocation,
   readOrder,
@@ -121,7 +122,13 @@ describe('OrderBook: attested outcomes', () => {
       [job.orderId, 0n, 1n],
     )
 
-    const outcome = { orderId: job.orderId + 1n, milestone: 1, success: true, classId: 0 }
+    const outcome = {
+      orderId: job.orderId + 1n,
+      paramsHash: orderParamsHash(job.params),
+      milestone: 1,
+      success: true,
+      classId: 0,
+    }
     const signatures = await signOutcome(w, quorum(), outcome)
     await assert.rejects(
       reportOrderOutcome(w.clientFor(fixture().keeper), { ...job, outcome, signatures }),

@@ -33,7 +33,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     /// @notice One party's agreement to cancel lapses after this long (and whenever a milestone is paid).
     uint256 public constant CONSENT_WINDOW = 1 days;
     bytes32 public constant OUTCOME_TYPEHASH =
-        keccak256("OrderOutcome(uint256 orderId,uint8 milestone,bool success,uint8 classId)");
+        keccak256("OrderOutcome(uint256 orderId,bytes32 paramsHash,uint8 milestone,bool success,uint8 classId)");
 
     IERC20 public immutable STAKE_TOKEN;
     IServiceRegistry public immutable REGISTRY;
@@ -201,6 +201,11 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     ) external nonReentrant {
         Order storage o = _load(orderId, params, OrderStatus.Active);
         if (outcome.orderId != orderId) revert OutcomeForOtherOrder(orderId, outcome.orderId);
+        // the signatures are over this hash: checked against the stored one, so an order that a reorg renumbered
+        // (same id, other parameters) cannot take the old order's outcome
+        if (outcome.paramsHash != bytes32(uint256(o.paramsHash))) {
+            revert OutcomeForOtherParams(orderId, outcome.paramsHash);
+        }
         // one outcome per milestone: success moves `settled` on, failure ends the order, so the other verdict on
         // the same milestone can never land afterwards
         if (outcome.milestone != o.settled) revert MilestoneMismatch(orderId, outcome.milestone, o.settled);
@@ -322,7 +327,16 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
 
     function outcomeDigest(OrderOutcome calldata outcome) public view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(OUTCOME_TYPEHASH, outcome.orderId, outcome.milestone, outcome.success, outcome.classId))
+            keccak256(
+                abi.encode(
+                    OUTCOME_TYPEHASH,
+                    outcome.orderId,
+                    outcome.paramsHash,
+                    outcome.milestone,
+                    outcome.success,
+                    outcome.classId
+                )
+            )
         );
     }
 

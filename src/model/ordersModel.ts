@@ -73,7 +73,14 @@ export type ModelOrder = {
   slash?: ModelSlash
 }
 
-export type ModelOutcome = { orderId: bigint; milestone: bigint; success: boolean; classId: number }
+/** OrderOutcome: `paramsHash` is the order's stored parameters hash (orderParamsHash), signed with the id. */
+export type ModelOutcome = {
+  orderId: bigint
+  paramsHash: string
+  milestone: bigint
+  success: boolean
+  classId: number
+}
 
 const PARAM_KEYS = [
   'client',
@@ -317,6 +324,8 @@ export class OrderBookModel {
   ) {
     const o = this.load(orderId, params, 'Active')
     if (outcome.orderId !== orderId) fail('OutcomeForOtherOrder')
+    // the signatures name the order's terms too: an order renumbered by a reorg cannot take another's outcome
+    if (outcome.paramsHash.toLowerCase() !== orderParamsHash(o.params)) fail('OutcomeForOtherParams')
     // one verdict per milestone: a success moves `settled` on, a failure ends the order
     if (outcome.milestone !== o.settled) fail('MilestoneMismatch')
     this.protocol.reportTerms(params.serviceId, outcome.success ? 0 : outcome.classId, signers)

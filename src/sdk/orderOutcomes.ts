@@ -1,16 +1,29 @@
 /**
  * EIP-712 order outcomes: what an attester signs about an order's next milestone (success, or failure of a
- * violation class), bound to chain id and order book. Signatures go to reportOrderOutcome, which orders them by
- * signer as the order book requires (orderSignatures in reports.ts).
+ * violation class), bound to chain id and order book, and to the order by its id and its parameters hash.
+ * Signatures go to reportOrderOutcome, which orders them by signer as the order book requires (orderSignatures in
+ * reports.ts).
  */
-import { type Account, type Address, type Hex, hashTypedData, recoverTypedDataAddress } from 'viem'
+import {
+  type Account,
+  type Address,
+  encodeAbiParameters,
+  type Hex,
+  hashTypedData,
+  keccak256,
+  pad,
+  recoverTypedDataAddress,
+  slice,
+} from 'viem'
 import { InvalidInputError } from '../errors.ts'
+import { orderBookAbi } from './abis.ts'
 import type { SignedReport } from './reports.ts'
-import type { OrderOutcome } from './types.ts'
+import type { OrderOutcome, OrderParams } from './types.ts'
 
 export const ORDER_OUTCOME_TYPES = {
   OrderOutcome: [
     { name: 'orderId', type: 'uint256' },
+    { name: 'paramsHash', type: 'bytes32' },
     { name: 'milestone', type: 'uint8' },
     { name: 'success', type: 'bool' },
     { name: 'classId', type: 'uint8' },
@@ -18,6 +31,19 @@ export const ORDER_OUTCOME_TYPES = {
 } as const
 
 export type OrderOutcomeDomain = { chainId: number; orders: Address }
+
+const ORDER_PARAMS_ABI = orderBookAbi
+  .find((item) => item.type === 'function' && item.name === 'open')!
+  .inputs.slice(0, 1)
+
+/**
+ * The order's parameters hash as the order book stores it and `order(orderId).paramsHash` returns it:
+ * keccak256(abi.encode(params)) in its low 160 bits (the order book keeps 160 bits to share a storage word),
+ * left-padded to 32 bytes. Outcomes sign this value.
+ */
+export function orderParamsHash(params: OrderParams): Hex {
+  return pad(slice(keccak256(encodeAbiParameters(ORDER_PARAMS_ABI, [params] as never)), 12), { size: 32 })
+}
 
 export function orderOutcomeTypedData(domain: OrderOutcomeDomain, outcome: OrderOutcome) {
   return {

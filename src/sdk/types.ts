@@ -125,8 +125,18 @@ export type OrderTerms = {
   device: Address
 }
 
-/** What an attester quorum signs about an order (EIP-712, see orderOutcomes.ts). */
-export type OrderOutcome = { orderId: bigint; milestone: number; success: boolean; classId: number }
+/**
+ * What an attester quorum signs about an order (EIP-712, see orderOutcomes.ts). `paramsHash` is the order's
+ * parameters hash as the order book stores it (orderParamsHash): the outcome names the order by its terms as well as
+ * its id, so a reorg that renumbers orders cannot make a signature for one order valid for another.
+ */
+export type OrderOutcome = {
+  orderId: bigint
+  paramsHash: Hex
+  milestone: number
+  success: boolean
+  classId: number
+}
 
 /** The class id of an order that failed by its deadline, without an attester report (no jail, no ban). */
 export const NO_CLASS = 255

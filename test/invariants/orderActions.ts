@@ -5,7 +5,16 @@
  * (src/model/ordersModel.ts); then the order-book checks made after every step and the orders' events rebuild.
  */
 import assert from 'node:assert/strict'
-import { type Account, type Address, keccak256, parseEther, parseEventLogs, toHex, zeroAddress } from 'viem'
+import {
+  type Account,
+  type Address,
+  type Hex,
+  keccak256,
+  parseEther,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+} from 'viem'
 import type { IndexedState } from '../../src/indexer/reduceEvents.ts'
 import { reputationAt } from '../../src/indexer/reduceEvents.ts'
 import { milestoneCount, NO_CLASS, packMilestones } from '../../src/model/orderMath.ts'
@@ -154,6 +163,7 @@ const TERMS = {
 const OUTCOME_TYPES = {
   OrderOutcome: [
     { name: 'orderId', type: 'uint256' },
+    { name: 'paramsHash', type: 'bytes32' },
     { name: 'milestone', type: 'uint8' },
     { name: 'success', type: 'bool' },
     { name: 'classId', type: 'uint8' },
@@ -167,7 +177,7 @@ async function signOutcomes(world: World, signers: Account[], outcome: ModelOutc
     chainId: world.chainId,
     verifyingContract: world.addresses.orders,
   }
-  const message = { ...outcome, milestone: Number(outcome.milestone) }
+  const message = { ...outcome, paramsHash: outcome.paramsHash as Hex, milestone: Number(outcome.milestone) }
   const signed = await Promise.all(
     signers.map(async (a) => ({
       signer: a.address,
@@ -408,7 +418,17 @@ export async function runOrderAction(ctx: SuiteContext, action: OrderAction): Pr
       const classId = success ? rng.int(4) : rng.next() < 0.05 ? rng.pick([4, NO_CLASS]) : rng.int(4)
       const m = rng.next()
       const milestone = m < 0.9 ? o.settled : m < 0.95 ? o.settled + 1n : o.settled > 0n ? o.settled - 1n : 1n
-      const outcome: ModelOutcome = { orderId: rng.next() < 0.97 ? id : id + 1n, milestone, success, classId }
+      const t = rng.next()
+      const outcome: ModelOutcome = {
+        orderId: t < 0.97 ? id : id + 1n,
+        // now and then signed over other terms (an order renumbered by a reorg): refused as OutcomeForOtherParams
+        paramsHash: orderParamsHash(
+          t < 0.95 || t >= 0.97 ? o.params : { ...o.params, budget: o.params.budget + 1n },
+        ),
+        milestone,
+        success,
+        classId,
+      }
       const active = fx.attesters.filter(
         (a) => model.service(o.params.serviceId).attesters.get(a.address.toLowerCase())?.active,
       )

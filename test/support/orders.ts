@@ -18,6 +18,7 @@ import {
   openOrder,
   orderBookAbi,
   orderParams,
+  orderParamsHash,
   readOrder,
   readOwed,
   readReputation,
@@ -149,6 +150,7 @@ export async function attestOutcome(
   const milestone = outcome.milestone ?? (await readOrder(w, order.orderId)).settled
   const full: OrderOutcome = {
     orderId: order.orderId,
+    paramsHash: orderParamsHash(order.params),
     milestone,
     success: outcome.success,
     classId: outcome.classId ?? 0,

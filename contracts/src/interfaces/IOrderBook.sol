@@ -36,6 +36,7 @@ interface IOrderBook {
     error DeadlinePassed(uint256 orderId, uint256 deadline);
     error MilestoneMismatch(uint256 orderId, uint256 reported, uint256 next);
     error OutcomeForOtherOrder(uint256 orderId, uint256 reported);
+    error OutcomeForOtherParams(uint256 orderId, bytes32 reported);
     error NothingToSettle(uint256 orderId);
     error LeaseTooLong(uint256 seconds_);
 
@@ -94,7 +95,8 @@ interface IOrderBook {
 
     /// @notice An attester quorum's outcome for the next milestone (EIP-712 OrderOutcome). Success pays it (until the
     /// job's deadline; after it only the client may confirm); failure fails the order (a lease's failure is attested
-    /// downtime, of violation class `classId`).
+    /// downtime, of violation class `classId`). The outcome names the order by id *and* by its parameters hash (as
+    /// `order(orderId).paramsHash` returns it), so signatures for an order renumbered by a reorg are refused.
     /// @param signatures One per signer, in strictly ascending order of signer address.
     function reportOutcome(
         uint256 orderId,

@@ -201,6 +201,9 @@ enum OrderResult {
 /// @notice What an attester quorum signs about an order (EIP-712, bound to chain id and order book).
 struct OrderOutcome {
     uint256 orderId;
+    // the order's parameters hash as the order book stores it (order(orderId).paramsHash: keccak256(abi.encode(params))
+    // in its low 160 bits): a reorg that renumbers orders cannot make a signature for one order valid for another
+    bytes32 paramsHash;
     uint8 milestone; // the milestone judged (the next unsettled one)
     bool success;
     uint8 classId; // on failure: the service's violation class (jail/ban); ignored on success

@@ -20,6 +20,7 @@ import {
   commitResult,
   openOrder,
   orderParams,
+  orderParamsHash,
   orderTerms,
   signOrderOutcome,
 } from '../../sdk/index.ts'
@@ -158,7 +159,13 @@ describe('an insider pre-signing what it can predict', () => {
       30_000,
     )
 
-    const outcome = { orderId: order.orderId, milestone: 0, success: true, classId: 0 }
+    const outcome = {
+      orderId: order.orderId,
+      paramsHash: orderParamsHash(order.params),
+      milestone: 0,
+      success: true,
+      classId: 0,
+    }
     const signed = await signOrderOutcome(
       insider,
       { chainId: w.chainId, orders: w.addresses.orders },

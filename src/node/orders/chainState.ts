@@ -8,6 +8,8 @@ import { orderBookAbi } from '../../sdk/abis.ts'
 import { OrderStatus, type OrderStatusName } from '../../sdk/types.ts'
 
 export type LiveOrder = {
+  /** The stored parameters hash (`order(orderId).paramsHash`): which order holds this id on this branch. */
+  paramsHash: Hex
   status: OrderStatusName
   settled: number
   startedAt: number
@@ -24,7 +26,7 @@ export async function readLiveOrder(
   orderId: bigint,
   blockTag: BlockTag = 'latest',
 ): Promise<LiveOrder> {
-  const [, status, settled, startedAt, vault, price, collateral, paid] = await client.readContract({
+  const [paramsHash, status, settled, startedAt, vault, price, collateral, paid] = await client.readContract({
     address: orders,
     abi: orderBookAbi,
     functionName: 'order',
@@ -32,6 +34,7 @@ export async function readLiveOrder(
     blockTag,
   })
   return {
+    paramsHash: paramsHash.toLowerCase() as Hex,
     status: OrderStatus[status] ?? 'None',
     settled: Number(settled),
     startedAt: Number(startedAt),

@@ -14,7 +14,7 @@ import { backoffDelay } from '../retry.ts'
 import type { Store } from '../store/store.ts'
 import { computeDecision } from './decide.ts'
 import { isShipment, type WatchedOrder } from './fold.ts'
-import { type OutcomeBook, outcomeSubject } from './outcomeBook.ts'
+import { type OutcomeBook, orderMilestoneSubject } from './outcomeBook.ts'
 import { attestedService, chainAgrees } from './shipmentJudge.ts'
 import type { OrderSource } from './source.ts'
 
@@ -50,7 +50,7 @@ export function createComputeJudge(deps: {
       const template = attestedService(config, o.serviceId)?.resultUrl
       if (!template || o.settled >= o.milestones) continue
       const committed = o.results[o.settled]
-      if (!committed || store.measure.verdict(outcomeSubject(o.orderId, o.settled))) continue
+      if (!committed || store.measure.verdict(orderMilestoneSubject(o, o.settled))) continue
       const failed = retry.get(o.orderId)
       if (failed && now() < failed.at) continue
       try {

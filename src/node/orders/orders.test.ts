@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type Address, type Hex, zeroAddress } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { orderOutcomeDigest, signOrderOutcome } from '../../sdk/orderOutcomes.ts'
+import { orderOutcomeDigest, orderParamsHash, signOrderOutcome } from '../../sdk/orderOutcomes.ts'
 import { orderParams, orderTerms } from '../../sdk/orders.ts'
 import type { OrderOutcome, OrderParams, OrderTerms } from '../../sdk/types.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
@@ -300,7 +300,13 @@ describe('outcome book', () => {
     })
     return { book, store, orders, metrics }
   }
-  const failure: OrderOutcome = { orderId: 5n, milestone: 0, success: false, classId: 3 }
+  const failure: OrderOutcome = {
+    orderId: 5n,
+    paramsHash: orderParamsHash(jobParams()),
+    milestone: 0,
+    success: false,
+    classId: 3,
+  }
   const message = async (signers: typeof keys, outcome = failure) => ({
     outcome,
     signatures: await Promise.all(signers.map((k) => signOrderOutcome(k, domain, outcome))),
@@ -394,6 +400,9 @@ describe('outcome book', () => {
     assert.equal(await refused({ ...failure, classId: 1 }), 409, 'another class')
     assert.equal(await refused({ ...failure, milestone: 2 }), 409, 'no such milestone')
     assert.equal(await refused({ ...failure, orderId: 6n }), 404, 'an order it does not watch')
+    // the same id with other terms: an order a reorg renumbered, or an insider's outcome for another order
+    const otherParams = orderParamsHash({ ...jobParams(), budget: jobParams().budget + 1n })
+    assert.equal(await refused({ ...failure, paramsHash: otherParams }), 409, 'another order’s parameters')
     assert.equal(await refused({ ...failure, success: true, classId: 0 }), 200, 'a success (disagreed with)')
   })
 })

@@ -9,7 +9,12 @@
  * use; each signature only if it recovers to its signer and the signer is on the service's committee.
  */
 import type { Address, Hex, LocalAccount } from 'viem'
-import { type OrderOutcomeDomain, orderOutcomeDigest, signOrderOutcome } from '../../sdk/orderOutcomes.ts'
+import {
+  type OrderOutcomeDomain,
+  orderOutcomeDigest,
+  orderParamsHash,
+  signOrderOutcome,
+} from '../../sdk/orderOutcomes.ts'
 import type { OrderOutcome } from '../../sdk/types.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
 import type { NodeConfig } from '../config.ts'
@@ -30,8 +35,17 @@ import { isShipment, type WatchedOrder } from './fold.ts'
 import type { OutcomeMessage } from './outcomeMessage.ts'
 import type { OrderSource } from './source.ts'
 
-/** The verdict subject of an order's milestone: judged once, by whichever judge watches that kind of order. */
-export const outcomeSubject = (orderId: bigint, milestone: number) => `order:${orderId}:${milestone}`
+/**
+ * The verdict subject of an order's milestone: judged once, by whichever judge watches that kind of order. It names
+ * the order by its parameters hash as well as its id, so an order that a reorg renumbered (same id, other terms) is
+ * judged afresh instead of inheriting the orphaned order's verdict.
+ */
+export const outcomeSubject = (orderId: bigint, paramsHash: Hex, milestone: number) =>
+  `order:${orderId}:${paramsHash}:${milestone}`
+
+/** The subject of a watched order's milestone (its parameters hashed as the order book stores them). */
+export const orderMilestoneSubject = (order: WatchedOrder, milestone: number) =>
+  outcomeSubject(order.orderId, orderParamsHash(order.params), milestone)
 
 export type OutcomeExpectation =
   | { ok: true; kind: OutcomeKind; classId: number }
@@ -84,7 +98,7 @@ export function createOutcomeBook(deps: {
   const self = account.address.toLowerCase() as Address
 
   const stanceOf = (o: OrderOutcome): OwnStance => {
-    const v = store.measure.verdict(outcomeSubject(o.orderId, o.milestone))
+    const v = store.measure.verdict(outcomeSubject(o.orderId, o.paramsHash, o.milestone))
     if (!v) return 'unknown'
     return v.verdict === (o.success ? 'success' : 'failure') ? 'signed' : 'disagree'
   }
@@ -100,7 +114,8 @@ export function createOutcomeBook(deps: {
     detail: unknown,
   ): Promise<Hex | undefined> {
     const expected = expectedOutcome(config, order, success)
-    const subject = outcomeSubject(order.orderId, milestone)
+    const paramsHash = orderParamsHash(order.params)
+    const subject = outcomeSubject(order.orderId, paramsHash, milestone)
     if (!expected.ok) {
       store.measure.putVerdict({
         subject,
@@ -111,7 +126,13 @@ export function createOutcomeBook(deps: {
       })
       return undefined
     }
-    const outcome: OrderOutcome = { orderId: order.orderId, milestone, success, classId: expected.classId }
+    const outcome: OrderOutcome = {
+      orderId: order.orderId,
+      paramsHash,
+      milestone,
+      success,
+      classId: expected.classId,
+    }
     const digest = orderOutcomeDigest(domain, outcome)
     if (alreadySigned(store, digest, self, store.outcomes.get(digest)?.own)) return digest
     const signed = await signOrderOutcome(account, domain, outcome)
@@ -166,7 +187,13 @@ export function createOutcomeBook(deps: {
 
   function messageOf(o: StoredOutcome): OutcomeMessage {
     return {
-      outcome: { orderId: o.orderId, milestone: o.milestone, success: o.success, classId: o.classId },
+      outcome: {
+        orderId: o.orderId,
+        paramsHash: o.paramsHash,
+        milestone: o.milestone,
+        success: o.success,
+        classId: o.classId,
+      },
       signatures: store.reports.signatures(o.digest),
     }
   }
@@ -187,6 +214,13 @@ export function createOutcomeBook(deps: {
         ok: false,
         status: 409,
         error: `the outcome does not match this node’s class for that order: classId ${outcome.classId} (this node: ${expected.classId})`,
+      }
+    // the same id with other terms: an order renumbered by a reorg (or a view that lags one); never co-signed
+    if (outcome.paramsHash.toLowerCase() !== orderParamsHash(order.params))
+      return {
+        ok: false,
+        status: 409,
+        error: `the outcome does not match this node’s order ${order.orderId}: paramsHash ${outcome.paramsHash} (this node: ${orderParamsHash(order.params)})`,
       }
     if (outcome.milestone >= order.milestones)
       return { ok: false, status: 409, error: `order ${order.orderId} has no milestone ${outcome.milestone}` }

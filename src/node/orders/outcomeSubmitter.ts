@@ -8,6 +8,7 @@
 import type { Address, Hex, LocalAccount, PublicClient } from 'viem'
 import { ContractRevertedError } from '../../errors.ts'
 import { orderBookAbi } from '../../sdk/abis.ts'
+import { orderParamsHash } from '../../sdk/orderOutcomes.ts'
 import { orderSignatures } from '../../sdk/reports.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
 import type { FollowerListener } from '../chain/follower.ts'
@@ -24,11 +25,15 @@ import {
 import type { StoredEvent } from '../store/chainRepo.ts'
 import type { OutcomeState, StoredOutcome } from '../store/outcomeRepo.ts'
 import type { Store } from '../store/store.ts'
-import { milestoneSettled, readLiveOrder } from './chainState.ts'
+import { type LiveOrder, milestoneSettled, readLiveOrder } from './chainState.ts'
 import type { OrderSource } from './source.ts'
 
 /** Reverts that mean the milestone is no longer the next one: someone settled it (or the order) first. */
 const SETTLED_ERRORS = new Set(['MilestoneMismatch', 'WrongOrderStatus'])
+
+/** The outcome's milestone is settled on chain, in the order the outcome is about (same id and parameters). */
+const settledFor = (live: LiveOrder, o: StoredOutcome) =>
+  live.paramsHash === o.paramsHash && milestoneSettled(live, o.milestone)
 
 export function createOutcomeSubmitter(deps: {
   store: Store
@@ -77,13 +82,26 @@ export function createOutcomeSubmitter(deps: {
 
   async function submit(o: StoredOutcome): Promise<void> {
     const state = await live(o)
+    if (state.paramsHash !== o.paramsHash) {
+      // another order holds this id on chain now (a reorg renumbered orders, or the outcome's order is gone): the
+      // outcome is about an order that does not exist here; nothing is sent, and it expires like any other
+      if (o.state === 'submitting' && !deps.txSender.openTx(task(o)))
+        setState(o, 'collecting', `order ${o.orderId} on chain has other parameters`)
+      return
+    }
     if (milestoneSettled(state, o.milestone)) {
-      if (milestoneSettled(await mined(o), o.milestone)) return landed(o, 'already_settled')
+      if (settledFor(await mined(o), o)) return landed(o, 'already_settled')
       // settled only by a transaction in the pool: send nothing, look again next tick
       return
     }
     const order = deps.orders.byId(o.orderId)
-    if (state.status !== 'Active' || state.settled !== o.milestone || !order) {
+    // the confirmed view may lag the chain: its order under this id must be the outcome's too
+    if (
+      state.status !== 'Active' ||
+      state.settled !== o.milestone ||
+      !order ||
+      orderParamsHash(order.params) !== o.paramsHash
+    ) {
       // the acceptance is not on chain (not yet, or a reorg took it), or an earlier milestone is still open
       if (o.state === 'submitting' && !deps.txSender.openTx(task(o)))
         setState(o, 'collecting', `order ${state.status} on chain at milestone ${state.settled}`)
@@ -92,7 +110,13 @@ export function createOutcomeSubmitter(deps: {
     const committee = await deps.committees.get(o.serviceId)
     const signatures = steps.prepare(o, committee, store.reports.signatures(o.digest))
     if (!signatures) return
-    const outcome = { orderId: o.orderId, milestone: o.milestone, success: o.success, classId: o.classId }
+    const outcome = {
+      orderId: o.orderId,
+      paramsHash: o.paramsHash,
+      milestone: o.milestone,
+      success: o.success,
+      classId: o.classId,
+    }
     try {
       const sent = await sendWithRetry(
         deps.txSender,
@@ -109,11 +133,11 @@ export function createOutcomeSubmitter(deps: {
         o.digest,
       )
       if (sent.status === 'mined') return steps.mined(o, sent.tx.id)
-      if (milestoneSettled(await mined(o), o.milestone)) return landed(o, 'already_settled')
+      if (settledFor(await mined(o), o)) return landed(o, 'already_settled')
       setState(o, 'collecting', `transaction ${sent.status}`)
     } catch (error) {
       if (error instanceof ContractRevertedError && SETTLED_ERRORS.has(error.errorName ?? '')) {
-        if (milestoneSettled(await mined(o), o.milestone)) return landed(o, 'already_settled')
+        if (settledFor(await mined(o), o)) return landed(o, 'already_settled')
         return setState(o, 'collecting', error.message)
       }
       // a revert other than a quorum one (DeadlinePassed: a success after the deadline, only the client may
@@ -149,7 +173,7 @@ export function createOutcomeSubmitter(deps: {
       // a milestone the chain can still settle keeps its outcome: expiring it would let the order run out
       stillOpen: async (o) => {
         const state = await live(o)
-        return state.status === 'Active' && state.settled === o.milestone
+        return state.paramsHash === o.paramsHash && state.status === 'Active' && state.settled === o.milestone
       },
     })
     const deleted = store.outcomes.deleteStalePeerItems(now() - deps.reportTtlMs)
@@ -157,7 +181,7 @@ export function createOutcomeSubmitter(deps: {
 
     // settled but not yet confirmed at depth: if the chain no longer has the milestone settled (a reorg), again
     for (const o of store.outcomes.inState('landed')) {
-      if (!milestoneSettled(await live(o), o.milestone)) {
+      if (!settledFor(await live(o), o)) {
         quorumSince.delete(o.digest)
         setState(o, 'collecting', 'milestone no longer settled on chain (reorganisation)')
         continue

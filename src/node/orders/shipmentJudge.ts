@@ -14,7 +14,7 @@ import { judgeShipment } from '../telemetry/judge.ts'
 import { readLiveOrder } from './chainState.ts'
 import { nextShipmentWake, shipmentDecision, shipmentTermsOf, successHold } from './decide.ts'
 import { isShipment, type WatchedOrder } from './fold.ts'
-import { type OutcomeBook, outcomeSubject } from './outcomeBook.ts'
+import { type OutcomeBook, orderMilestoneSubject } from './outcomeBook.ts'
 import type { OrderSource } from './source.ts'
 
 /** The chain's next milestone is the one judged: a lagging confirmed view must not sign a stale milestone. */
@@ -53,7 +53,7 @@ export function createShipmentJudge(deps: {
       if (!attestedService(config, o.serviceId) || o.settled >= o.milestones) continue
       const sleeping = asleep.get(o.orderId)
       if (sleeping && sleeping.milestone === o.settled && nowSec < sleeping.wakeAt) continue
-      if (store.measure.verdict(outcomeSubject(o.orderId, o.settled))) continue
+      if (store.measure.verdict(orderMilestoneSubject(o, o.settled))) continue
       try {
         const terms = shipmentTermsOf(o)
         const readings = store.telemetry.readings(o.key)

@@ -77,6 +77,14 @@ const MIGRATIONS: string[] = [
   CREATE INDEX outcomes_state ON outcomes (state);
   CREATE INDEX outcomes_order ON outcomes (order_id);
   `,
+  `
+  -- outcomes sign the order's parameters hash as well as its id (OrderOutcome.paramsHash). Outcomes signed under the
+  -- earlier EIP-712 type can never be taken by an order book of this type, so they and their signatures go; the
+  -- verdicts stay (a node never signs the other verdict on a milestone it judged)
+  DELETE FROM signatures WHERE digest IN (SELECT digest FROM outcomes);
+  DELETE FROM outcomes;
+  ALTER TABLE outcomes ADD COLUMN params_hash TEXT NOT NULL DEFAULT '';
+  `,
 ]
 
 export function openDb(path: string): Db {

@@ -21,6 +21,8 @@ export type OutcomeKind = 'shipment' | 'compute'
 export type StoredOutcome = {
   digest: Hex
   orderId: bigint
+  /** The order's parameters hash the outcome is signed over (OrderOutcome.paramsHash). */
+  paramsHash: Hex
   milestone: number
   success: boolean
   classId: number
@@ -36,8 +38,8 @@ export type StoredOutcome = {
 
 export function outcomeRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO outcomes (digest, order_id, milestone, success, class_id, service_id, kind, own, state,
-       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'collecting', ?, ?)`,
+    `INSERT OR IGNORE INTO outcomes (digest, order_id, params_hash, milestone, success, class_id, service_id, kind,
+       own, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'collecting', ?, ?)`,
   )
   const get = db.prepare<[string], OutcomeRow>('SELECT * FROM outcomes WHERE digest = ?')
   const byState = db.prepare<[string], OutcomeRow>(
@@ -67,6 +69,7 @@ export function outcomeRepo(db: Db) {
     create: (o: {
       digest: Hex
       orderId: bigint
+      paramsHash: Hex
       milestone: number
       success: boolean
       classId: number
@@ -78,6 +81,7 @@ export function outcomeRepo(db: Db) {
       insert.run(
         o.digest,
         o.orderId.toString(),
+        o.paramsHash.toLowerCase(),
         o.milestone,
         o.success ? 1 : 0,
         o.classId,
@@ -98,6 +102,7 @@ export function outcomeRepo(db: Db) {
 type OutcomeRow = LifecycleRow & {
   digest: string
   order_id: string
+  params_hash: string
   milestone: number
   success: number
   class_id: number
@@ -110,6 +115,7 @@ function fromRow(r: OutcomeRow | undefined): StoredOutcome | undefined {
   return {
     digest: r.digest as Hex,
     orderId: BigInt(r.order_id),
+    paramsHash: r.params_hash as Hex,
     milestone: r.milestone,
     success: r.success === 1,
     classId: r.class_id,

@@ -7,6 +7,7 @@ import {
   type OrderFailure,
   receiptLogs,
 } from '../orderEvents.ts'
+import { orderParamsHash } from '../orderOutcomes.ts'
 import { orderSignatures, type SignedReport } from '../reports.ts'
 import { sendTransaction } from '../sendTransaction.ts'
 import type { OrderOutcome, OrderRef, SuretyClient, TxResult } from '../types.ts'
@@ -29,6 +30,11 @@ export async function reportOrderOutcome(
 ): Promise<ReportOrderOutcomeReturnType> {
   if (params.outcome.orderId !== params.orderId) {
     throw new InvalidInputError(`outcome.orderId: ${params.outcome.orderId} is not order ${params.orderId}`)
+  }
+  if (params.outcome.paramsHash.toLowerCase() !== orderParamsHash(params.params)) {
+    throw new InvalidInputError(
+      `outcome.paramsHash: ${params.outcome.paramsHash} is not the hash of the parameters given (${orderParamsHash(params.params)}); sign the outcome over orderParamsHash(params)`,
+    )
   }
   if (params.signatures.length === 0) throw new InvalidInputError('signatures: none given')
   const tx = await sendTransaction(client, {
