@@ -60,6 +60,24 @@ describe('node config', () => {
     assert.match(errorOf(withOrders).message, /services\[0\]\.orders: orders come from the OrderBook/)
   })
 
+  test('fee replacement: defaults, a cap in gwei read as wei, and a bump below 12.5 % or a bad cap refused', () => {
+    assert.deepEqual(parseNodeConfig(base()).transactions, {
+      bumpAfterBlocks: 3,
+      bumpBps: 1_250,
+      maxFeePerGasGwei: 500_000_000_000n,
+    })
+    const c = parseNodeConfig({ ...base(), transactions: { maxFeePerGasGwei: '0.25', bumpBps: 2_000 } })
+    assert.equal(c.transactions.maxFeePerGasGwei, 250_000_000n)
+    assert.equal(c.transactions.bumpBps, 2_000)
+    assert.match(errorOf({ ...base(), transactions: { bumpBps: 1_000 } }).message, /transactions\.bumpBps/)
+    for (const bad of [0, '-1', '1e3', 'lots', '0.0000000001'])
+      assert.match(
+        errorOf({ ...base(), transactions: { maxFeePerGasGwei: bad } }).message,
+        /transactions\.maxFeePerGasGwei: must be a positive amount of gwei/,
+        String(bad),
+      )
+  })
+
   test('names the bad field, with its array index', () => {
     const raw = base()
     raw.services[0]!.operators[0]!.endpoint = 'not a url'

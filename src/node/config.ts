@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
+import { parseGwei } from 'viem'
 import { parse as parseYaml } from 'yaml'
 import { type ZodIssue, z } from 'zod'
 import { InvalidInputError } from '../errors.ts'
@@ -24,6 +25,13 @@ const httpUrl = z
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
 const port = z.number().int().min(0).max(65535)
 const ms = (min: number) => z.number().int().min(min)
+/** An amount of gwei as a number or a decimal string (at most 9 decimals: whole wei), read as a bigint of wei. */
+const gwei = z
+  .union([z.number(), z.string()])
+  .refine((v) => /^\d+(\.\d{1,9})?$/.test(String(v)) && /[1-9]/.test(String(v)), {
+    message: 'must be a positive amount of gwei with at most 9 decimals (e.g. 200 or "0.5")',
+  })
+  .transform((v) => parseGwei(String(v)))
 const bps = z.number().int().min(0).max(10_000)
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
 
@@ -263,6 +271,18 @@ export const nodeConfigSchema = z
         leaseSettleSeconds: z.number().int().min(1).default(3_600),
         /** How often each service's accrued order fees are checked and, if any, swept. */
         sweepIntervalSeconds: z.number().int().min(1).default(3_600),
+      })
+      .strict()
+      .default({}),
+    /** Fee replacement of this node's own transactions (chain/feeBump.ts). */
+    transactions: z
+      .object({
+        /** A transaction still unmined this many blocks after it was broadcast is re-signed with higher fees. */
+        bumpAfterBlocks: z.number().int().min(1).max(10_000).default(3),
+        /** Each replacement raises both fees by at least this (bps); geth and anvil refuse less than 12.5 %. */
+        bumpBps: z.number().int().min(1_250).max(100_000).default(1_250),
+        /** The most any transaction of this node pays per gas (gwei), first sends and replacements alike. */
+        maxFeePerGasGwei: gwei.default(500),
       })
       .strict()
       .default({}),

@@ -121,7 +121,19 @@ export async function startNode(
           serviceId: s.serviceId,
         })
     }
-    const txSender = createTxSender({ client, account, store, metrics, log, now })
+    const txSender = createTxSender({
+      client,
+      account,
+      store,
+      metrics,
+      log,
+      now,
+      fees: {
+        bumpAfterBlocks: config.transactions.bumpAfterBlocks,
+        bumpBps: config.transactions.bumpBps,
+        maxFeePerGas: config.transactions.maxFeePerGasGwei,
+      },
+    })
     let kick = () => {}
     const book = createReportBook({
       config,

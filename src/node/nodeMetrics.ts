@@ -56,6 +56,10 @@ export function createNodeMetrics() {
       'surety_node_transactions_total',
       'transactions broadcast, by purpose and result',
     ),
+    transactionReplacements: registry.counter(
+      'surety_node_transaction_replacements_total',
+      'transactions re-signed for the same nonce with higher fees, by purpose, reason (unmined, underpriced) and result (sent, capped)',
+    ),
     telemetryAccepted: registry.counter(
       'surety_node_telemetry_accepted_total',
       'telemetry readings accepted',

@@ -85,6 +85,11 @@ const MIGRATIONS: string[] = [
   DELETE FROM outcomes;
   ALTER TABLE outcomes ADD COLUMN params_hash TEXT NOT NULL DEFAULT '';
   `,
+  `
+  -- fee replacement: every re-signed transaction is its own row (same task and nonce, its own hash), and the block
+  -- at which each was broadcast counts how long it has stayed unmined
+  ALTER TABLE txs ADD COLUMN sent_block INTEGER;
+  `,
 ]
 
 export function openDb(path: string): Db {

@@ -1,9 +1,14 @@
-/** The transaction journal (see db.ts): every transaction the node signs, before and after it is broadcast. */
+/**
+ * The transaction journal (see db.ts): every transaction the node signs, before and after it is broadcast. A
+ * replacement (the same nonce re-signed with higher fees, chain/feeBump.ts) is its own entry with the same task and
+ * nonce, so after a crash the node knows every hash that may be mined for that nonce.
+ */
 import type { Hex } from 'viem'
 import type { Db } from './db.ts'
 
 /** signed: written, maybe not broadcast; sent: broadcast; mined / reverted: receipt seen; abandoned: never mined
- * and no longer wanted (its work was done by someone else, or its nonce was used by another transaction). */
+ * and no longer wanted (its work was done by someone else, its nonce was used by another transaction, or another
+ * entry for the same nonce — a replacement or the one it replaced — was mined). */
 export type TxState = 'signed' | 'sent' | 'mined' | 'reverted' | 'abandoned'
 
 export type StoredTx = {
@@ -16,6 +21,8 @@ export type StoredTx = {
   state: TxState
   blockNumber: bigint | undefined
   error: string | undefined
+  /** The chain head when it was broadcast (undefined: never broadcast by this store's node). */
+  sentBlock: bigint | undefined
 }
 
 export function txRepo(db: Db) {
@@ -31,6 +38,20 @@ export function txRepo(db: Db) {
   )
   const countByPurpose = db.prepare<[string], { n: number }>(
     'SELECT COUNT(*) AS n FROM txs WHERE purpose = ?',
+  )
+  const markSent = db.prepare(
+    "UPDATE txs SET state = 'sent', sent_block = COALESCE(sent_block, ?), updated_at = ? WHERE id = ?",
+  )
+  const abandonSiblings = db.prepare(
+    `UPDATE txs SET state = 'abandoned', error = ?, updated_at = ?
+     WHERE task = ? AND nonce = ? AND id <> ? AND state IN ('signed', 'sent')`,
+  )
+  /** Records `id`'s receipt and abandons every other open entry of its task for the same nonce (one transaction). */
+  const settleNonce = db.transaction(
+    (entry: StoredTx, state: 'mined' | 'reverted', blockNumber: bigint, now: number) => {
+      update.run(state, Number(blockNumber), null, now, entry.id)
+      abandonSiblings.run(`${entry.hash} took the nonce`, now, entry.task, entry.nonce, entry.id)
+    },
   )
 
   return {
@@ -49,15 +70,20 @@ export function txRepo(db: Db) {
         id,
       ),
     countByPurpose: (purpose: string) => countByPurpose.get(purpose)!.n,
+    /** Broadcast: state sent, and the head it was first broadcast at (kept on a rebroadcast). */
+    markSent: (id: number, head: bigint, now: number) => void markSent.run(Number(head), now, id),
+    /** The entry's receipt is seen: recorded, and the other entries for its nonce (replaced or replacing) abandoned. */
+    settleNonce: (entry: StoredTx, state: 'mined' | 'reverted', blockNumber: bigint, now: number) =>
+      settleNonce(entry, state, blockNumber, now),
     /**
      * A confirmed event came from transaction `hash`: if it is the task's own journal entry, record it mined
      * (without waiting for the submitter to ask for its receipt) and return its id.
      */
     minedBy: (task: string, hash: Hex, blockNumber: bigint, now: number): number | undefined => {
-      const entry = ofTask.all(task).find((t) => t.hash.toLowerCase() === hash.toLowerCase())
-      if (!entry) return undefined
-      if (entry.state !== 'mined') update.run('mined', Number(blockNumber), null, now, entry.id)
-      return entry.id
+      const row = ofTask.all(task).find((t) => t.hash.toLowerCase() === hash.toLowerCase())
+      if (!row) return undefined
+      if (row.state !== 'mined') settleNonce(fromRow(row)!, 'mined', blockNumber, now)
+      return row.id
     },
   }
 }
@@ -72,6 +98,7 @@ type TxRow = {
   state: string
   block_number: number | null
   error: string | null
+  sent_block: number | null
 }
 
 function fromRow(r: TxRow | undefined): StoredTx | undefined {
@@ -86,5 +113,6 @@ function fromRow(r: TxRow | undefined): StoredTx | undefined {
     state: r.state as TxState,
     blockNumber: r.block_number === null ? undefined : BigInt(r.block_number),
     error: r.error ?? undefined,
+    sentBlock: r.sent_block === null ? undefined : BigInt(r.sent_block),
   }
 }
