@@ -126,6 +126,11 @@ const serviceSchema = z
          * operator's probe fails and none of these answer either, the failure is this node's and is not counted.
          */
         references: z.array(httpUrl).max(8).default([]),
+        /**
+         * Each probe at an offset into its interval drawn from a secret of this node's key (measure/schedule.ts),
+         * so the operator cannot predict when it is measured; false: the fixed grid every attester shares.
+         */
+        randomizeTiming: z.boolean().default(true),
         /** A health answer larger than this (after decoding) is a failed probe; it is not read past the cap. */
         maxBodyBytes: z
           .number()

@@ -32,6 +32,7 @@ import { every, type Loop } from './loop.ts'
 import { createEpochJudge } from './measure/epochJudge.ts'
 import { createJobChecker } from './measure/jobChecker.ts'
 import { createProber, probeTargets } from './measure/prober.ts'
+import { scheduleSecret } from './measure/schedule.ts'
 import { createNodeMetrics, type NodeMetrics } from './nodeMetrics.ts'
 import { createComputeJudge } from './orders/computeJudge.ts'
 import { createOutcomeBook } from './orders/outcomeBook.ts'
@@ -254,7 +255,14 @@ export async function startNode(
         metrics.ordersWatched.set(list.filter((o) => o.status === status).length, { status })
     }
     watchedGauge()
-    const prober = createProber({ targets: probeTargets(config), store, metrics, log, now })
+    const prober = createProber({
+      targets: probeTargets(config),
+      store,
+      metrics,
+      log,
+      now,
+      scheduleSecret: await scheduleSecret(account),
+    })
     const attester = roles.attester
     const epochJudge = createEpochJudge({ config, store, prober, book, metrics, log, attester, now })
     const jobChecker = createJobChecker({ config, store, book, metrics, log, attester, now })

@@ -219,8 +219,7 @@ describe('transaction journal: fee replacement', () => {
       assert.equal(store.txs.ofTask(a.input.task).length, 1, 'no replacement above the cap')
       // the spike passes: the original (broadcast again if the pool evicted it) is mined at its own fee
       await w.test.setNextBlockBaseFeePerGas({ baseFeePerGas: cap / 2n })
-      await w.test.mine({ blocks: 1 })
-      const outcome = await sent
+      const outcome = await mineUntil(w, sent)
       assert.deepEqual([outcome.status, outcome.tx.hash], ['mined', original.hash])
       assert.equal(await slashesRequested(w), 1)
     } finally {

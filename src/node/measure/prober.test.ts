@@ -29,6 +29,7 @@ async function run(
     epochSeconds: 3600,
     references,
     maxBodyBytes: 1024,
+    randomizeTiming: false,
   }
   const prober = createProber({
     targets: [target],

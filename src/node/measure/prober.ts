@@ -1,17 +1,19 @@
 /**
  * Probes every operator endpoint of every attested service on its interval, and keeps per-epoch aggregates.
  *
- * Each target's probes are phased by a hash of its vault, so 1,000 operators at 10 s make a steady 100 probes a
- * second rather than a burst of 1,000. Aggregates live in memory and are flushed to the store every second in
+ * Each target gets one probe per interval slot, the slots phased by a hash of its vault so 1,000 operators at 10 s
+ * make a steady 100 probes a second rather than a burst of 1,000, and each probe at an offset into its slot that
+ * only this attester can predict (schedule.ts). Aggregates live in memory and are flushed to the store every second in
  * one transaction; a node restarted mid-epoch picks the stored aggregate up and keeps adding to it.
  */
-import { type Address, keccak256, toHex } from 'viem'
+import type { Address, Hex } from 'viem'
 import type { NodeConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { EpochSamples } from '../store/measureRepo.ts'
 import type { Store } from '../store/store.ts'
 import { type ProbeResult, probeOnce } from './probe.ts'
+import { probeDue, slotAt } from './schedule.ts'
 import { epochOf } from './verdict.ts'
 
 export type ProbeTarget = {
@@ -27,6 +29,8 @@ export type ProbeTarget = {
   references: readonly string[]
   /** Health answers are read up to this many bytes (after decoding). */
   maxBodyBytes: number
+  /** Probe at this attester's secret offsets into each slot (schedule.ts), not at the slot's start. */
+  randomizeTiming: boolean
 }
 
 export const sampleKey = (serviceId: bigint, vault: string, epoch: number) =>
@@ -44,6 +48,7 @@ export function probeTargets(config: NodeConfig): ProbeTarget[] {
       epochSeconds: s.epochSeconds,
       references: s.probe.references,
       maxBodyBytes: s.probe.maxBodyBytes,
+      randomizeTiming: s.probe.randomizeTiming,
     })),
   )
 }
@@ -58,6 +63,8 @@ export function createProber(deps: {
   now?: () => number
   maxInFlight?: number
   probe?: (url: string, timeoutMs: number, maxBodyBytes: number) => Promise<ProbeResult>
+  /** This attester's schedule secret (schedule.ts scheduleSecret); without it every probe is at its slot's start. */
+  scheduleSecret?: Hex
 }) {
   const { store, metrics } = deps
   const now = deps.now ?? Date.now
@@ -149,18 +156,20 @@ export function createProber(deps: {
   }
 
   function schedule(t: ProbeTarget) {
-    const phase = Number(BigInt(keccak256(toHex(`${t.serviceId}:${t.vault}`))) % BigInt(t.intervalMs))
-    const first = Math.ceil((now() - phase) / t.intervalMs) * t.intervalMs + phase
-    let due = first
+    const secret = t.randomizeTiming ? deps.scheduleSecret : undefined
+    const dueOf = (slot: number) => probeDue(secret, t, slot)
+    let slot = slotAt(t, now())
+    while (dueOf(slot) < now()) slot++
     const arm = () => {
+      const due = dueOf(slot)
       const timer = setTimeout(
         () => {
           timers.delete(timer)
           if (stopped) return
           void probeTarget(t, due)
-          // next slot on the fixed grid: a slow probe does not push the schedule back
-          due += t.intervalMs
-          while (due <= now()) due += t.intervalMs
+          // the next slot on the grid: a slow probe does not push the schedule back
+          slot++
+          while (dueOf(slot) <= now()) slot++
           arm()
         },
         Math.max(0, due - now()),
