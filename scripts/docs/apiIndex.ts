@@ -52,10 +52,18 @@ const lines = [
   '',
 ]
 let undocumented = 0
-for (const module of (api.children ?? []).filter((c) => c.kind === KIND.module)) {
-  const name = module.name.startsWith('surety/') ? module.name : `surety/${module.name}`
+const modules = (api.children ?? []).filter((c) => c.kind === KIND.module)
+const moduleName = (m: Reflection) => (m.name.startsWith('surety/') ? m.name : `surety/${m.name}`)
+for (const module of modules) {
+  const name = moduleName(module)
   lines.push(`## \`${name}\``, '', text(module.comment?.summary), '')
-  const children = (module.children ?? []).slice().sort((a, b) => a.name.localeCompare(b.name))
+  // a module that re-exports a parent (surety/risk/node ⊃ surety/risk) lists only what it adds
+  const parent = modules.find((m) => name.startsWith(`${moduleName(m)}/`))
+  const inherited = new Set((parent?.children ?? []).map((c) => c.name))
+  if (parent) lines.push(`Everything in \`${moduleName(parent)}\`, and:`, '')
+  const children = (module.children ?? [])
+    .filter((c) => !inherited.has(c.name))
+    .sort((a, b) => a.name.localeCompare(b.name))
   const table = (title: string, kind: number, label: (r: Reflection) => string) => {
     const rows = children.filter((c) => c.kind === kind)
     if (rows.length === 0) return

@@ -8,6 +8,7 @@ import { InvalidInputError } from '../errors.ts'
 import type { SignedReport } from './reports.ts'
 import type { OrderOutcome } from './types.ts'
 
+/** The EIP-712 types of an order outcome (OrderBook.OUTCOME_TYPEHASH). */
 export const ORDER_OUTCOME_TYPES = {
   OrderOutcome: [
     { name: 'orderId', type: 'uint256' },
@@ -19,6 +20,7 @@ export const ORDER_OUTCOME_TYPES = {
 
 export type OrderOutcomeDomain = { chainId: number; orders: Address }
 
+/** The EIP-712 typed data an attester signs for an order outcome, bound to the chain and the order book. */
 export function orderOutcomeTypedData(domain: OrderOutcomeDomain, outcome: OrderOutcome) {
   return {
     domain: {
