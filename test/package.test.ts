@@ -284,6 +284,10 @@ describe('the packed package, installed in a fresh project', () => {
     assert.equal(node.code, 1)
     assert.match(node.stderr, /surety node: this command needs the package 'better-sqlite3'/)
     assert.doesNotMatch(node.stderr, /\n\s+at /, 'no stack trace')
+    // and the devnet's chain is anvil's binary package, also left to the user
+    const anvil = await exec(bin, ['devnet', '--port', String(await freePort())], { cwd: project })
+    assert.equal(anvil.code, 1)
+    assert.match(anvil.stderr, /surety devnet: this command needs the package '@foundry-rs\/anvil-[a-z0-9-]+'/)
 
     const status = await exec(bin, ['status', '--deployment', devnet.manifestPath, '--json'], {
       cwd: project,
