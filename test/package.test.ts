@@ -287,7 +287,10 @@ describe('the packed package, installed in a fresh project', () => {
     // and the devnet's chain is anvil's binary package, also left to the user
     const anvil = await exec(bin, ['devnet', '--port', String(await freePort())], { cwd: project })
     assert.equal(anvil.code, 1)
-    assert.match(anvil.stderr, /surety devnet: this command needs the package '@foundry-rs\/anvil-[a-z0-9-]+'/)
+    assert.match(
+      anvil.stderr,
+      /surety devnet: this command needs the package '@foundry-rs\/anvil-[a-z0-9-]+'/,
+    )
 
     const status = await exec(bin, ['status', '--deployment', devnet.manifestPath, '--json'], {
       cwd: project,
