@@ -261,7 +261,8 @@ describe('the packed package, installed in a fresh project', () => {
     const out = JSON.parse(ran.stdout)
     assert.deepEqual(out.attack, { services: ['s1', 's2'], operators: ['v'] })
     assert.equal(out.secure, false)
-    assert.equal(out.simulated, true)
+    assert.equal(out.monteCarloRuns, 2)
+    assert.equal(out.workerMatchesThread, true, 'the Monte Carlo workers run from the installed package')
     assert.equal(out.orderBookAbi, true)
     assert.equal(out.devnetOrders, deploymentFor(31337).addresses.orders)
     assert.match(out.unknownChain, /no deployment on chain 1;/)
@@ -424,14 +425,16 @@ try {
 } catch (error) {
   invalidInput = error instanceof InvalidInputError ? error.name : String(error)
 }
-void runMonteCarlo
-void parseScenario
-void runSimulation
+// two worker threads running the built worker.js; a run's result does not depend on the thread it ran on
+const scenario = parseScenario({ operators: { count: 10 } })
+const monteCarlo = await runMonteCarlo(scenario, { epochs: 50, seed: 7, runs: 2, workers: 2 })
+const inThread = runSimulation(scenario, { epochs: 50, seed: 7, run: 1, sampleEvery: monteCarlo.sampleEvery })
 console.log(
   JSON.stringify({
     secure: report.secure,
     attack: report.attack && { services: report.attack.services, operators: report.attack.operators },
-    simulated: typeof runSimulation === 'function' && typeof runMonteCarlo === 'function',
+    monteCarloRuns: monteCarlo.runs.length,
+    workerMatchesThread: monteCarlo.runs[1]!.series.stake.join() === inThread.series.stake.join(),
     orderBookAbi: abi.some((item) => item.type === 'function' && item.name === 'open'),
     devnetOrders: deploymentFor(31337).addresses.orders,
     unknownChain,
