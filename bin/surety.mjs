@@ -1,17 +1,32 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so a checkout works after `npm ci` with no build step. Signals are forwarded,
-// so stopping this process (Ctrl-C, a supervisor's SIGTERM) stops the command and whatever it started.
+// The `surety` command. Installed from the package, it runs the built JavaScript (../cli/main.js) in this process.
+// In a checkout it runs the TypeScript CLI through tsx, so `npm ci` is enough with no build step; signals are
+// forwarded, so stopping this process (Ctrl-C, a supervisor's SIGTERM) stops the command and whatever it started.
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli')
-const child = spawn(process.execPath, [tsxCli, join(root, 'src/cli/main.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-})
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => child.kill(signal))
+const built = join(root, 'cli/main.js')
+
+if (existsSync(built)) {
+  const { main } = await import(pathToFileURL(built).href)
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error)
+      process.exit(1)
+    },
+  )
+} else {
+  const tsxCli = createRequire(import.meta.url).resolve('tsx/cli')
+  const child = spawn(process.execPath, [tsxCli, join(root, 'src/cli/main.ts'), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal))
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 }
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

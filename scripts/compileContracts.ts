@@ -112,7 +112,8 @@ function main() {
       )
       const camel = name[0]!.toLowerCase() + name.slice(1)
       lines.push(`export const ${camel}Abi = ${JSON.stringify(artifact.abi)} as const`)
-      if (bytecode.length > 0) lines.push(`export const ${camel}Bytecode = '0x${bytecode}' as const`)
+      // typed as Hex, not as its literal: the literal would copy every bytecode into the package's .d.ts
+      if (bytecode.length > 0) lines.push(`export const ${camel}Bytecode: \`0x\${string}\` = '0x${bytecode}'`)
       lines.push('')
     }
   }

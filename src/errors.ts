@@ -4,6 +4,7 @@
  */
 export type SuretyErrorOptions = { details?: string; cause?: unknown; retryable?: boolean }
 
+/** The base class of every error Surety throws; `retryable` says whether trying again may succeed. */
 export class SuretyError extends Error {
   override name = 'SuretyError'
   readonly details: string | undefined

@@ -3,8 +3,8 @@
  * loaded on demand, so adding a command never touches this file.
  */
 import { existsSync, readdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { SuretyError } from '../errors.ts'
 
 export type Command = {
@@ -14,24 +14,45 @@ export type Command = {
 }
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands')
+// `.ts` in a checkout (run through tsx), `.js` in the installed package (built into dist/): the commands are
+// whatever files sit beside this one with its own extension (a built package also holds `.d.ts` files).
+const ext = extname(fileURLToPath(import.meta.url))
 
 function listCommands(): string[] {
   return readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => f.slice(0, -3))
+    .filter((f) => f.endsWith(ext) && !f.endsWith(`.test${ext}`) && !f.endsWith(`.d${ext}`))
+    .map((f) => f.slice(0, -ext.length))
     .sort()
 }
 
 async function loadCommand(name: string): Promise<Command> {
-  const mod = await import(join(commandsDir, `${name}.ts`))
+  const mod = await import(pathToFileURL(join(commandsDir, `${name}${ext}`)).href)
   return mod.command as Command
+}
+
+/**
+ * The package a command could not load, when it is one the installed package leaves to the user (an optional
+ * peer dependency such as better-sqlite3 for the node), so the user is told what to install, not shown a trace.
+ */
+function missingPackage(error: unknown): string | undefined {
+  const code = (error as { code?: string } | undefined)?.code
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return undefined
+  const match = /(?:Cannot find (?:package|module) ')((?:@[^/']+\/)?[^/'.][^/']*)/.exec(String(error))
+  return match?.[1]
 }
 
 async function printHelp() {
   console.log('surety — service-level agreements as bonds\n\nUsage: surety <command> [options]\n\nCommands:')
   for (const name of listCommands()) {
-    const cmd = await loadCommand(name)
-    console.log(`  ${name.padEnd(12)} ${cmd.summary}`)
+    let summary: string
+    try {
+      summary = (await loadCommand(name)).summary
+    } catch (error) {
+      const missing = missingPackage(error)
+      if (!missing) throw error
+      summary = `(needs the package '${missing}': npm install ${missing})`
+    }
+    console.log(`  ${name.padEnd(12)} ${summary}`)
   }
   console.log('\nRun `surety <command> --help` for a command’s options. Add --json for machine output.')
 }
@@ -42,22 +63,28 @@ export async function main(argv: string[]): Promise<number> {
     await printHelp()
     return 0
   }
-  if (!/^[a-z][a-z-]*$/.test(name) || !existsSync(join(commandsDir, `${name}.ts`))) {
+  if (!/^[a-z][a-z-]*$/.test(name) || !existsSync(join(commandsDir, `${name}${ext}`))) {
     console.error(`surety: unknown command '${name}'. Run \`surety --help\` for the list.`)
     return 2
   }
-  const command = await loadCommand(name)
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage)
-    return 0
-  }
   try {
+    const command = await loadCommand(name)
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(command.usage)
+      return 0
+    }
     const code = await command.run(rest)
     return typeof code === 'number' ? code : 0
   } catch (error) {
     if (error instanceof SuretyError) {
       console.error(`surety ${name}: ${error.message}`)
       if (error.details) console.error(error.details)
+      return 1
+    }
+    const missing = missingPackage(error)
+    if (missing) {
+      console.error(`surety ${name}: this command needs the package '${missing}', which is not installed.`)
+      console.error(`Install it beside surety: npm install ${missing}`)
       return 1
     }
     throw error

@@ -1,4 +1,9 @@
-/** The ABIs the SDK uses, re-exported from the compiler output so the two can never drift apart. */
+/**
+ * The ABIs the SDK uses (`surety/abis`), `as const` for viem's type inference, re-exported from the compiler output
+ * so the two can never drift apart.
+ *
+ * @module surety/abis
+ */
 export {
   mockERC20Abi as stakeTokenAbi,
   operatorVaultAbi,

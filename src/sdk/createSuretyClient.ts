@@ -11,6 +11,7 @@ export function chainFor(rpcUrl: string, chainId: number): Chain {
   })
 }
 
+/** Read-only clients (no signer) for a deployment: every `read…` function takes one, as does `snapshotFromRpc`. */
 export function createSuretyReader(params: {
   rpcUrl: string
   chainId: number

@@ -1,4 +1,10 @@
-/** Surety SDK: typed viem actions for every contract entry point, report signing and read models. */
+/**
+ * Surety SDK (`surety/sdk`): typed viem actions for every contract entry point, report signing and read models.
+ *
+ * @module surety/sdk
+ */
+
+export * from '../errors.ts'
 
 export * from './abis.ts'
 export * from './actions/acceptOrder.ts'
@@ -59,6 +65,7 @@ export * from './readNetwork.ts'
 export * from './readOpenSlashes.ts'
 export * from './readOrder.ts'
 export * from './readOwed.ts'
+export * from './readPosition.ts'
 export * from './readReputation.ts'
 export * from './readRewards.ts'
 export * from './readSlash.ts'

@@ -53,10 +53,12 @@ export type OrderFailure = {
   credits: OwedCredit[]
 }
 
+/** The logs of a mined transaction, for the `decode…` functions below. */
 export async function receiptLogs(client: Pick<SuretyClient, 'public'>, hash: Hex): Promise<Log[]> {
   return (await client.public.getTransactionReceipt({ hash })).logs as Log[]
 }
 
+/** The order book's `eventName` events among `logs`, decoded with its ABI. */
 export function orderEvents<const N extends string>(logs: Log[], eventName: N) {
   return parseEventLogs({ abi: orderBookAbi, eventName: eventName as any, logs }) as unknown as {
     args: Record<string, any>
@@ -70,6 +72,7 @@ export function requireOrderEvent(logs: Log[], eventName: string, action: string
   return event.args
 }
 
+/** What a milestone payment paid (the MilestonePaid event), and whether it completed the order. */
 export function decodeMilestonePayment(logs: Log[], action: string, hash: Hex): MilestonePayment {
   const a = requireOrderEvent(logs, 'MilestonePaid', action, hash)
   return {
@@ -81,6 +84,7 @@ export function decodeMilestonePayment(logs: Log[], action: string, hash: Hex): 
   }
 }
 
+/** What a lease settlement streamed and paid (the LeaseSettled event); undefined when nothing was settled. */
 export function decodeLeasePayment(logs: Log[]): LeasePayment | undefined {
   const [event] = orderEvents(logs, 'LeaseSettled')
   if (!event) return undefined
@@ -102,6 +106,7 @@ export function decodeCredits(logs: Log[]): OwedCredit[] {
   }))
 }
 
+/** What an order's failure did (the OrderFailed event): its violation class, the refund, the slash it opened. */
 export function decodeOrderFailure(logs: Log[], action: string, hash: Hex): OrderFailure {
   const a = requireOrderEvent(logs, 'OrderFailed', action, hash)
   const [requested] = parseEventLogs({ abi: slashingCourtAbi, eventName: 'SlashRequested', logs })

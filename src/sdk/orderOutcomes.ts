@@ -20,6 +20,7 @@ import { orderBookAbi } from './abis.ts'
 import type { SignedReport } from './reports.ts'
 import type { OrderOutcome, OrderParams } from './types.ts'
 
+/** The EIP-712 types of an order outcome (OrderBook.OUTCOME_TYPEHASH). */
 export const ORDER_OUTCOME_TYPES = {
   OrderOutcome: [
     { name: 'orderId', type: 'uint256' },
@@ -45,6 +46,7 @@ export function orderParamsHash(params: OrderParams): Hex {
   return pad(slice(keccak256(encodeAbiParameters(ORDER_PARAMS_ABI, [params] as never)), 12), { size: 32 })
 }
 
+/** The EIP-712 typed data an attester signs for an order outcome, bound to the chain and the order book. */
 export function orderOutcomeTypedData(domain: OrderOutcomeDomain, outcome: OrderOutcome) {
   return {
     domain: {

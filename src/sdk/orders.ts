@@ -8,6 +8,7 @@ import { requiredCollateral } from '../model/reputation.ts'
 import type { OrderParams, OrderTerms } from './types.ts'
 
 const BPS = 10_000
+/** OrderMathLib.MAX_MILESTONES: a job pays in at most four milestones (16-bit shares packed in one field). */
 export const MAX_MILESTONES = 4
 /** OrderBook.MAX_DURATION: the longest an order may run. */
 export const MAX_ORDER_DURATION = 365 * 24 * 3600
@@ -170,7 +171,9 @@ export function checkOrderParams(p: OrderParams, now?: number): void {
   }
 }
 
+/** A lease (paid per second of service) rather than a job. */
 export const isLease = (p: OrderParams) => p.ratePerSecond > 0n
+/** An intent (operators bid) rather than an order for a named operator's vault. */
 export const isIntent = (p: OrderParams) => p.vault === zeroAddress
 /** The last second an order can be accepted: a named order's biddingEnds, an intent's biddingEnds + 1 day. */
 export const acceptanceCloses = (p: OrderParams) =>

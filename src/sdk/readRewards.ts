@@ -10,6 +10,7 @@ export type ServiceRewardsView = {
   subsidyBalance: bigint
 }
 
+/** A service's reward stream: the reward-per-stake accumulator, the stake earning it, the subsidy left. */
 export async function readServiceRewards(
   reader: SuretyReader,
   serviceId: bigint,

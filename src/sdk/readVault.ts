@@ -97,6 +97,7 @@ export type AllocationView = {
   weight: bigint
 }
 
+/** A vault's allocation to one service: the limit, what slashes hold, what is slashable, queued changes. */
 export async function readAllocation(
   reader: SuretyReader,
   vault: Address,
@@ -144,6 +145,7 @@ export type WithdrawalPreview = {
   readyAt: bigint
 }
 
+/** A queued withdrawal of `owner`'s, by id: its shares, what it was worth at request, what it pays now. */
 export async function previewWithdrawal(
   reader: SuretyReader,
   vault: Address,

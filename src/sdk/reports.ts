@@ -16,6 +16,7 @@ import {
 import { InvalidInputError } from '../errors.ts'
 import type { CompactSignature, SlashReport } from './types.ts'
 
+/** The EIP-712 types of a slash report (SlashingCourt.REPORT_TYPEHASH). */
 export const REPORT_TYPES = {
   SlashReport: [
     { name: 'serviceId', type: 'uint64' },
@@ -41,6 +42,7 @@ export function orderIncidentId(orderId: bigint): Hex {
 
 export type ReportDomain = { chainId: number; court: Address }
 
+/** The EIP-712 typed data an attester signs for a slash report, bound to the chain and the court. */
 export function reportTypedData(domain: ReportDomain, report: SlashReport) {
   return {
     domain: { name: 'Surety', version: '1', chainId: domain.chainId, verifyingContract: domain.court },
@@ -87,6 +89,7 @@ export async function verifyReport(
   }
 }
 
+/** A 65-byte signature in the EIP-2098 compact form (r, vs) the contracts take. */
 export function toCompactSignature(signature: Hex): CompactSignature {
   const { r, yParityAndS } = signatureToCompactSignature(hexToSignature(signature))
   return { r, vs: yParityAndS }

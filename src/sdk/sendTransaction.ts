@@ -51,6 +51,10 @@ export async function sendTransaction<
   }
 }
 
+/**
+ * Any failure of `action` as a SuretyError: a revert as ContractRevertedError with the contract's custom error
+ * name, a transport fault tagged retryable.
+ */
 export function toSuretyError(error: unknown, action: string): SuretyError {
   if (error instanceof SuretyError) return error
   if (error instanceof BaseError) {

@@ -78,6 +78,7 @@ export type SlashDetails = {
   requestedAt: number
 }
 
+/** A slash's status names, indexed as Types.sol's SlashStatus enum. */
 export const SlashStatus = [
   'None',
   'Pending',
@@ -141,6 +142,7 @@ export type OrderOutcome = {
 /** The class id of an order that failed by its deadline, without an attester report (no jail, no ban). */
 export const NO_CLASS = 255
 
+/** An order's status names, indexed as Types.sol's OrderStatus enum. */
 export const OrderStatus = ['None', 'Open', 'Active', 'Completed', 'Failed', 'Cancelled'] as const
 export type OrderStatusName = (typeof OrderStatus)[number]
 

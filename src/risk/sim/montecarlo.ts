@@ -10,12 +10,18 @@ import { METRICS, type Metric } from './metrics.ts'
 import type { Scenario } from './scenario.ts'
 
 /**
- * The worker is TypeScript, so tsx's loader must be registered inside it before it is imported. On Node 20
- * `execArgv: ['--import', 'tsx']` does not apply to the worker's entry module, so a tiny eval'd bootstrap
- * registers tsx and then imports worker.ts.
+ * Starts a worker on worker.ts (a checkout, run through tsx) or worker.js (the built package). TypeScript needs
+ * tsx's loader registered inside the worker before it is imported: on Node 20 `execArgv: ['--import', 'tsx']` does
+ * not apply to the worker's entry module, so a tiny eval'd bootstrap registers tsx and then imports worker.ts.
+ * tsx is resolved only then, as the installed package does not have it.
  */
-const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+function startWorker(workerData: unknown): Worker {
+  if (import.meta.url.endsWith('.js'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData })
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}) })`
+  return new Worker(bootstrap, { eval: true, workerData })
+}
 
 export const PERCENTILES = [5, 25, 50, 75, 95] as const
 
@@ -54,10 +60,7 @@ function runInWorkers(
     jobs.map(
       (runs) =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(BOOTSTRAP, {
-            eval: true,
-            workerData: { scenario: sc, epochs: o.epochs, seed: o.seed, sampleEvery, runs },
-          })
+          const worker = startWorker({ scenario: sc, epochs: o.epochs, seed: o.seed, sampleEvery, runs })
           worker.on(
             'message',
             (
