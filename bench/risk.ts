@@ -56,6 +56,10 @@ console.log(
 await solveMostProfitable(
   parseRiskInput(randomNetwork(createRng(0), { operators: 20, services: 5, membersPerService: [2, 8] })),
 )
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since)
+  return ((u.user + u.system) / 1e6).toFixed(1)
+}
 /** Seconds when proven, else the remaining gap (bound − value) in token units, or "no bound". */
 const cell = (seconds: number, proven: boolean, gap: number, unitsPerToken: number) =>
   (proven
@@ -67,7 +71,7 @@ const cell = (seconds: number, proven: boolean, gap: number, unitsPerToken: numb
 console.log(
   'regime    size          seed  verdict   proven  most profitable (s)    largest (s)' +
     (cascade ? '  cascade ψ=0.1 (s)' : '') +
-    '  load',
+    '  cpu (s)  load',
 )
 for (const regime of values.regime) {
   const profitFactor = REGIMES[regime]
@@ -85,6 +89,8 @@ for (const regime of values.regime) {
         }),
       )
       const perToken = 10 ** n.scale
+      // CPU seconds this process got for the row's three questions: on a loaded machine, far below wall time.
+      const cpu = process.cpuUsage()
       let t = performance.now()
       const best = await solveMostProfitable(n, { timeLimitSeconds })
       const verdictTime = (performance.now() - t) / 1000
@@ -115,7 +121,7 @@ for (const regime of values.regime) {
       const verdictProven = a.attack !== null || a.proven || a.bound <= 0
       const verdict = a.attack ? 'insecure' : verdictProven ? 'secure' : 'unknown'
       console.log(
-        `${regime.padEnd(10)}${`${ops} × ${svcs}`.padEnd(14)}${String(seed).padEnd(6)}${verdict.padEnd(10)}${(verdictProven ? 'yes' : 'NO').padEnd(8)}${cell(verdictTime, a.proven, a.bound - net, perToken).padStart(19)}  ${cell(largestTime, large.proven, large.bound - largeCost, perToken)}${cascadeCol}  ${load().split(' ')[0]}`,
+        `${regime.padEnd(10)}${`${ops} × ${svcs}`.padEnd(14)}${String(seed).padEnd(6)}${verdict.padEnd(10)}${(verdictProven ? 'yes' : 'NO').padEnd(8)}${cell(verdictTime, a.proven, a.bound - net, perToken).padStart(19)}  ${cell(largestTime, large.proven, large.bound - largeCost, perToken)}${cascadeCol}  ${cpuSeconds(cpu).padStart(7)}  ${load().split(' ')[0]}`,
       )
     }
   }
