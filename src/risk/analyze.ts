@@ -2,7 +2,7 @@
  * `risk analyze`: the verdict, the attacks behind it, the certified slack, and per-service leverage and
  * concentration — everything about a network that does not need a shock.
  */
-import { type AttackAnswer, largestAttack, mostProfitableAttack, type SolveOptions } from './attack.ts'
+import { type AttackAnswer, largestAttack, type SolveOptions, solveMostProfitable } from './attack.ts'
 import { type Nakamoto, nakamotoCoefficients, networkNakamoto } from './concentration.ts'
 import { type Network, serviceStake, totalStake } from './network.ts'
 import { type Rational, rat } from './rational.ts'
@@ -36,8 +36,14 @@ export type AnalyzeReport = {
 }
 
 export async function analyzeNetwork(n: Network, opts: SolveOptions = {}): Promise<AnalyzeReport> {
-  const best = await mostProfitableAttack(n, opts)
-  const largest = await largestAttack(n, opts)
+  const solved = await solveMostProfitable(n, opts)
+  const best = solved.answer
+  // Warm start: the most profitable attack is itself valid, so the largest-attack search starts from it.
+  const largest = await largestAttack(n, {
+    ...opts,
+    start: solved.attack ?? opts.start,
+    provenSecure: best.attack === null && best.proven,
+  })
   // The largest-attack search needs a margin above break-even (attackModel.ts); never report one smaller than
   // the most profitable attack, which is itself valid.
   let large = largest.attack

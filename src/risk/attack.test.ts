@@ -107,4 +107,56 @@ describe('mostProfitableAttack', () => {
       assert.equal((await largestAttack(n)).attack?.cost ?? 0n, bruteLargestCost(n), `network ${i} (largest)`)
     }
   })
+
+  test('agrees with brute force on 150 edge-of-security networks where no service pays alone, both models (seed 4)', async () => {
+    // Profit below the stake a lone-service attack needs (0.15–0.6 of it; the bench's hard regime, 0.05–0.35, is
+    // almost always secure at this size): only restaking attacks across several services can pay, the case the
+    // presolve rules, the cost formulation and the start solutions must not break.
+    const rng = createRng(4)
+    let insecure = 0
+    for (let i = 0; i < 150; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(2, 5),
+          services: rng.int(3, 4),
+          membersPerService: [2, 4],
+          allocations: i % 2 === 1,
+          profitFactor: [0.15, 0.6],
+        }),
+      )
+      const expected = bruteMostProfitable(n)
+      if (expected !== null) insecure++
+      const best = await mostProfitableAttack(n)
+      assert.equal(
+        best.attack === null ? null : best.attack.profit - best.attack.cost,
+        expected,
+        `network ${i}`,
+      )
+      const large = await largestAttack(n, { provenSecure: best.attack === null && best.proven })
+      assert.equal(large.attack?.cost ?? 0n, bruteLargestCost(n), `network ${i} (largest)`)
+    }
+    assert.ok(insecure > 5, `only ${insecure} insecure networks: the regime is not at the edge`)
+  })
+
+  test('starts from a given attack without changing the answer (seed 5)', async () => {
+    const rng = createRng(5)
+    for (let i = 0; i < 60; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, { operators: rng.int(2, 6), services: rng.int(1, 3), membersPerService: [1, 4] }),
+      )
+      // A valid but (usually) poor start: every service and every operator, when that is an attack at all.
+      const start = { services: n.services.map((_, s) => s), operators: n.operators.map((_, v) => v) }
+      const out = await mostProfitableAttack(n, { start })
+      assert.equal(
+        out.attack === null ? null : out.attack.profit - out.attack.cost,
+        bruteMostProfitable(n),
+        `${i}`,
+      )
+      assert.equal(
+        (await largestAttack(n, { start })).attack?.cost ?? 0n,
+        bruteLargestCost(n),
+        `${i} (largest)`,
+      )
+    }
+  })
 })

@@ -2,9 +2,14 @@
  * The two attack questions of `risk analyze`: the most profitable valid attack (its existence is the verdict)
  * and the valid attack that destroys the most stake.
  */
+import { SuretyError } from '../errors.ts'
+import { components, liftAttack } from './components.ts'
+import { heuristicAttack } from './heuristic.ts'
 import type { Network } from './network.ts'
+import { cmp, ZERO } from './rational.ts'
 import { searchAttack } from './search.ts'
-import { type Attack, attackCost, attackProfit } from './verify.ts'
+import { certifiedSlack } from './slack.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 export type AttackReport = {
   services: string[]
@@ -32,16 +37,103 @@ export function describeAttack(n: Network, a: Attack): AttackReport {
   }
 }
 
-export type SolveOptions = { timeLimitSeconds?: number }
+export type SolveOptions = {
+  timeLimitSeconds?: number
+  /** A known attack (indices into the network) to start from; ignored unless it is exactly valid. */
+  start?: Attack
+  /**
+   * The most profitable attack search already proved that no valid attack exists (`secure: true`): then there
+   * is no largest attack either, and the search is skipped.
+   */
+  provenSecure?: boolean
+}
+
+/** γ ≥ 0 (or nothing worth corrupting) proves that no valid attack exists: π(A) ≤ cost(B)/(1+γ) ≤ cost(B). */
+function secureBySlack(n: Network): boolean {
+  const gamma = certifiedSlack(n)
+  return gamma === null || cmp(gamma, ZERO) >= 0
+}
+
+/** How long the heuristic may run before the solver starts: a tenth of the limit, at most a second. */
+const heuristicBudgetMs = (timeLimitSeconds: number | undefined): number =>
+  Math.min(1000, (timeLimitSeconds ?? 60) * 100)
+
+export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
+
+/**
+ * max π(A) − cost(B) over valid attacks, component by component (components.ts): a component whose own γ is ≥ 0
+ * is secure without a search; the others start from the heuristic's attack. The answer is the union of each
+ * component's best attack, and its bound the sum of theirs.
+ */
+export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): Promise<MostProfitable> {
+  const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
+  const parts = components(n).filter((c) => !secureBySlack(c.network))
+  const edges = (c: (typeof parts)[number]) => c.network.services.reduce((a, s) => a + s.members.length, 0)
+  const allEdges = parts.reduce((a, c) => a + edges(c), 0)
+  const budget = heuristicBudgetMs(opts.timeLimitSeconds)
+  const found: Attack[] = []
+  let proven = true
+  let bound = 0
+  for (const c of parts) {
+    const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
+    const h = heuristicAttack(c.network, { budgetMs: (budget * edges(c)) / Math.max(1, allEdges) })
+    const start = pickStart(c.network, h, startIn)
+    const remaining = deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000)
+    const out = await searchAttack(c.network, 'profit', {
+      timeLimitSeconds: remaining,
+      start: start ? { attack: start } : undefined,
+    })
+    proven &&= out.proven
+    bound += Math.max(0, out.bound)
+    if (out.attack) found.push(liftAttack(c, out.attack))
+  }
+  const union: Attack = {
+    services: found.flatMap((a) => a.services).sort((a, b) => a - b),
+    operators: found.flatMap((a) => a.operators).sort((a, b) => a - b),
+  }
+  if (found.length === 0) return { answer: { attack: null, proven, bound }, attack: null }
+  // Independent parts add up; re-checked exactly all the same.
+  if (!isValidAttack(n, union))
+    throw new SuretyError('the union of the components’ attacks is not a valid attack')
+  return { answer: { attack: describeAttack(n, union), proven, bound }, attack: union }
+}
+
+/** The part of a whole-network attack inside one component, in the component's indices. */
+function restrictAttack(a: Attack, services: number[], operators: number[]): Attack | undefined {
+  const sIdx = new Map(services.map((s, i) => [s, i]))
+  const vIdx = new Map(operators.map((v, i) => [v, i]))
+  const local = {
+    services: a.services.flatMap((s) => (sIdx.has(s) ? [sIdx.get(s) as number] : [])),
+    operators: a.operators.flatMap((v) => (vIdx.has(v) ? [vIdx.get(v) as number] : [])),
+  }
+  return local.services.length > 0 ? local : undefined
+}
+
+/** The better (exactly) of two candidate starts, among those that are valid attacks. */
+function pickStart(
+  n: Network,
+  a: Attack | null | undefined,
+  b: Attack | null | undefined,
+): Attack | undefined {
+  const net = (x: Attack) => attackProfit(n, x) - attackCost(n, x)
+  const ok = [a, b].filter((x): x is Attack => !!x && isValidAttack(n, x))
+  return ok.sort((x, y) => (net(y) > net(x) ? 1 : net(y) < net(x) ? -1 : 0))[0]
+}
 
 /** max π(A) − cost(B) over valid attacks; null means the network is secure. */
 export async function mostProfitableAttack(n: Network, opts: SolveOptions = {}): Promise<AttackAnswer> {
-  const out = await searchAttack(n, 'profit', opts)
-  return { attack: out.attack && describeAttack(n, out.attack), proven: out.proven, bound: out.bound }
+  return (await solveMostProfitable(n, opts)).answer
 }
 
-/** The valid attack with the largest cost(B): the most stake one profitable attack can burn. */
+/**
+ * The valid attack with the largest cost(B): the most stake one profitable attack can burn. A network certified
+ * secure by γ ≥ 0 has none; otherwise the search starts from `start` (the most profitable attack, when known).
+ */
 export async function largestAttack(n: Network, opts: SolveOptions = {}): Promise<AttackAnswer> {
-  const out = await searchAttack(n, 'cost', opts)
+  if (opts.provenSecure || secureBySlack(n)) return { attack: null, proven: true, bound: 0 }
+  const out = await searchAttack(n, 'cost', {
+    timeLimitSeconds: opts.timeLimitSeconds,
+    start: opts.start ? { attack: opts.start } : undefined,
+  })
   return { attack: out.attack && describeAttack(n, out.attack), proven: out.proven, bound: out.bound }
 }

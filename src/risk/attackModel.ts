@@ -5,11 +5,14 @@
  *  - 'cascade' : maximise σ(D) + cost(B) over shocks D with σ(D) ≤ ψ·σ(V) and valid attacks after D (R_ψ)
  *
  * Variables: y_s (service attacked), x_v (operator in the coalition), d_v (operator removed by the shock), and
- * for the cost of operators whose allocations differ from their stake, z_vs = x_v ∧ y_s, c_v and w_v.
+ * continuous ones describing the cost of operators whose allocations differ from their stake (costModel.ts).
  * Amounts are divided by the largest amount so coefficients sit in [0, 1] (see mip.ts for the tolerances).
+ * The reductions of presolve.ts are applied while building.
  */
+import { addOperatorCost, type CostTerms } from './costModel.ts'
 import { MipBuilder } from './mip.ts'
 import { type Network, operatorServices, serviceStake, totalStake } from './network.ts'
+import { cappedCoefficient, forcedMembers, worthlessServices } from './presolve.ts'
 import { type Rational, rat, toNumber } from './rational.ts'
 import type { Attack } from './verify.ts'
 
@@ -31,6 +34,8 @@ export type AttackModel = {
   d: number[]
   /** The amount that was scaled to 1. */
   unit: bigint
+  /** Fills the continuous columns from the binaries (for a start solution); see costModel.ts. */
+  complete: ((values: Float64Array) => void)[]
 }
 
 function largestAmount(n: Network): bigint {
@@ -44,120 +49,63 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
   const b = new MipBuilder()
   const unit = largestAmount(n)
   const scaled = (v: bigint): number => toNumber(rat(v, unit))
-  const exactCost = objective !== 'profit' // cost must equal, not just bound, the loss when it is maximised
   const byOp = operatorServices(n)
+  const worthless = objective === 'profit' ? worthlessServices(n) : n.services.map(() => false)
 
-  const y = n.services.map((s) => b.binary(objective === 'profit' ? scaled(s.profit) : 0))
+  const y = n.services.map((s, si) =>
+    b.addVar(objective === 'profit' ? scaled(s.profit) : 0, 0, worthless[si] ? 0 : 1, true),
+  )
   const x = n.operators.map((_, v) => ((byOp[v]?.length ?? 0) > 0 ? b.binary() : -1))
   const d = objective === 'cascade' ? n.operators.map((o) => b.binary(scaled(o.stake))) : []
-  const costSign = objective === 'profit' ? -1 : 1
-  /** Terms of Σ_v cost_v, filled below; used by the validity row. */
-  const costTerms: [number, number][] = []
-
+  const complete: AttackModel['complete'] = []
+  // Cost of each operator: a lower side (what the validity row and the profit objective charge) and, when cost is
+  // maximised, an upper side (what the objective counts); both equal the exact cost at any binary point.
+  const terms: CostTerms = { lower: [], upper: [] }
+  /** Per service, per member (parallel to `members`): the column counting its stake in the threshold row. */
+  const held: number[][] = n.services.map((s) => s.members.map(() => -1))
   n.operators.forEach((o, v) => {
     const xv = x[v] as number
     if (xv < 0) return
-    const edges = byOp[v] ?? []
-    const sigma = scaled(o.stake)
-    // B ⊆ N(A): an operator only joins if it secures an attacked service. When cost is minimised this holds
-    // at the optimum anyway, and leaving the rows out makes the LP relaxation markedly cheaper.
-    if (exactCost)
-      b.addRow(
-        [[xv, 1], ...edges.map((e) => [y[e.service] as number, -1] as [number, number])],
-        Number.NEGATIVE_INFINITY,
-        0,
-      )
-    if (edges.every((e) => e.stake === o.stake)) {
-      // The paper's model: whole stake on every service, so the cost is simply σ_v.
-      b.cost[xv] = (b.cost[xv] ?? 0) + costSign * sigma
-      costTerms.push([xv, sigma])
-      return
-    }
-    // z_vs = x_v ∧ y_s; its lower side is what minimisation needs, the upper side what maximisation needs.
-    const z = edges.map((e) => {
-      const zc = b.addVar(0, 0, 1, false)
-      const ys = y[e.service] as number
-      b.addRow(
-        [
-          [zc, 1],
-          [xv, -1],
-          [ys, -1],
-        ],
-        -1,
-        Number.POSITIVE_INFINITY,
-      )
-      if (exactCost) {
-        b.addRow(
-          [
-            [zc, 1],
-            [xv, -1],
-          ],
-          Number.NEGATIVE_INFINITY,
-          0,
-        )
-        b.addRow(
-          [
-            [zc, 1],
-            [ys, -1],
-          ],
-          Number.NEGATIVE_INFINITY,
-          0,
-        )
-      }
-      return [zc, scaled(e.stake)] as [number, number]
+    const mine = byOp[v] ?? []
+    const edges = mine.map((e) => ({ y: y[e.service] as number, stake: e.stake }))
+    const cols = addOperatorCost(
+      b,
+      { x: xv, stake: o.stake, edges, scaled, exact: objective !== 'profit' },
+      terms,
+      complete,
+    )
+    mine.forEach((e, i) => {
+      const k = n.services[e.service]?.members.indexOf(v) ?? -1
+      const row = held[e.service]
+      if (row && k >= 0) row[k] = cols[i] as number
     })
-    const allocated = edges.reduce((a, e) => a + e.stake, 0n)
-    if (allocated <= o.stake) {
-      // Never over-allocated: the min with σ_v never binds, cost = Σ a_vs z_vs.
-      for (const [zc, a] of z) {
-        b.cost[zc] = (b.cost[zc] ?? 0) + costSign * a
-        costTerms.push([zc, a])
-      }
-      return
-    }
-    // Restaked past its stake: c_v = min(σ_v x_v, Σ a_vs z_vs), chosen by w_v (1 = the σ_v cap binds).
-    const c = b.addVar(costSign * 1, 0, sigma, false)
-    const w = b.binary()
-    const big = scaled(allocated)
-    b.addRow(
-      [[c, 1], ...z.map(([zc, a]) => [zc, -a] as [number, number]), [w, big]],
-      0,
-      Number.POSITIVE_INFINITY,
-    )
-    b.addRow(
-      [
-        [c, 1],
-        [xv, -sigma],
-        [w, -sigma],
-      ],
-      -sigma,
-      Number.POSITIVE_INFINITY,
-    )
-    if (exactCost) {
-      b.addRow(
-        [
-          [c, 1],
-          [xv, -sigma],
-        ],
-        Number.NEGATIVE_INFINITY,
-        0,
-      )
-      b.addRow([[c, 1], ...z.map(([zc, a]) => [zc, -a] as [number, number])], Number.NEGATIVE_INFINITY, 0)
-    }
-    costTerms.push([c, 1])
   })
+  if (objective === 'profit') for (const [col, coef] of terms.lower) b.cost[col] = (b.cost[col] ?? 0) - coef
+  else for (const [col, coef] of terms.upper) b.cost[col] = (b.cost[col] ?? 0) + coef
 
   // Thresholds: Σ_{v∈N(s)} a_vs x_v ≥ α_s (σ(N(s)) − Σ a_vs d_v) y_s, linear because the d-term only matters
-  // when y_s = 1 (when y_s = 0 the row reads Σ a x + α Σ a d ≥ 0, always true).
+  // when y_s = 1 (when y_s = 0 the row reads Σ a x + α Σ a d ≥ 0, always true). Coefficients capped at the need.
   n.services.forEach((s, si) => {
-    const alpha = toNumber(s.threshold)
-    const row: [number, number][] = [[y[si] as number, -alpha * scaled(serviceStake(s))]]
+    const need = toNumber(s.threshold) * scaled(serviceStake(s))
+    const ys = y[si] as number
+    const row: [number, number][] = [[ys, -need]]
     s.members.forEach((v, k) => {
       const a = scaled(s.memberStake[k] ?? 0n)
-      row.push([x[v] as number, a])
-      if (objective === 'cascade') row.push([d[v] as number, alpha * a])
+      row.push([held[si]?.[k] as number, cappedCoefficient(a, need)])
+      if (objective === 'cascade')
+        row.push([d[v] as number, cappedCoefficient(toNumber(s.threshold) * a, need)])
     })
     b.addRow(row, 0, Number.POSITIVE_INFINITY)
+    if (objective !== 'cascade')
+      for (const k of forcedMembers(s))
+        b.addRow(
+          [
+            [x[s.members[k] as number] as number, 1],
+            [ys, -1],
+          ],
+          0,
+          Number.POSITIVE_INFINITY,
+        )
   })
 
   if (objective !== 'profit') {
@@ -173,9 +121,12 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
         0,
       )
     const row: [number, number][] = n.services.map((s, si) => [y[si] as number, scaled(s.profit)])
-    for (const [col, coef] of costTerms) row.push([col, -coef])
+    for (const [col, coef] of terms.lower) row.push([col, -coef])
     row.push([t, -VALIDITY_MARGIN])
     b.addRow(row, 0, Number.POSITIVE_INFINITY)
+    complete.push((v) => {
+      v[t] = y.some((c) => (v[c] ?? 0) > 0.5) ? 1 : 0
+    })
   }
 
   if (objective === 'cascade') {
@@ -198,7 +149,7 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
       budget,
     )
   }
-  return { builder: b, y, x, d, unit }
+  return { builder: b, y, x, d, unit, complete }
 }
 
 /** Reads the attack (and shock) a solution describes. */
@@ -211,6 +162,23 @@ export function readSolution(m: AttackModel, values: Float64Array): { attack: At
     },
     shock: m.d.flatMap((c, v) => (on(c) ? [v] : [])),
   }
+}
+
+/**
+ * A full column assignment for a known attack (and shock): the solver's starting incumbent. The attack must be
+ * normalised (B ⊆ N(A)) and valid; the continuous columns are filled in from the binaries.
+ */
+export function startSolution(
+  m: AttackModel,
+  attack: Attack,
+  shock: number[] = [],
+): { indices: number[]; values: number[] } {
+  const values = new Float64Array(m.builder.numCols)
+  for (const s of attack.services) values[m.y[s] as number] = 1
+  for (const v of attack.operators) if ((m.x[v] ?? -1) >= 0) values[m.x[v] as number] = 1
+  for (const v of shock) if ((m.d[v] ?? -1) >= 0) values[m.d[v] as number] = 1
+  for (const fill of m.complete) fill(values)
+  return { indices: Array.from(values, (_, i) => i), values: Array.from(values) }
 }
 
 /** Forbids exactly this assignment of the y, x and d variables (used when exact re-verification rejects it). */

@@ -78,4 +78,23 @@ describe('worstCaseLoss', () => {
         assert.ok(r.worstLoss.num * r.bound.den <= r.bound.num * r.worstLoss.den, `bound, network ${i}`)
     }
   })
+
+  test('agrees with brute force on 80 edge-of-security networks (no service pays alone) and shocks, both models (seed 6)', async () => {
+    const rng = createRng(6)
+    for (let i = 0; i < 80; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(2, 5),
+          services: rng.int(2, 3),
+          membersPerService: [2, 4],
+          allocations: i % 2 === 1,
+          profitFactor: [0.15, 0.6],
+        }),
+      )
+      const psi = rat(BigInt(rng.int(5, 50)), 100n)
+      const r = await worstCaseLoss(n, psi)
+      const expected = rat(bruteCascade(n, psi), totalStake(n))
+      assert.equal(ratToString(r.worstLoss), ratToString(expected), `network ${i}, ψ = ${ratToString(psi)}`)
+    }
+  })
 })

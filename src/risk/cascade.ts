@@ -29,7 +29,12 @@ export async function worstCaseLoss(
 ): Promise<CascadeReport> {
   const total = totalStake(n)
   const gamma = certifiedSlack(n)
-  const out = await searchAttack(n, 'cascade', { ...opts, shock: psi })
+  // The largest attack without a shock (when the caller knows it) is a valid start: D = ∅.
+  const out = await searchAttack(n, 'cascade', {
+    timeLimitSeconds: opts.timeLimitSeconds,
+    shock: psi,
+    start: opts.start ? { attack: opts.start, shock: [] } : undefined,
+  })
   const shockStake = out.shock.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
   const denom = total === 0n ? 1n : total
   return {

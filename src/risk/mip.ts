@@ -74,7 +74,15 @@ export type MipSolution = {
   bound: number
 }
 
-export type MipOptions = { maximize: boolean; timeLimitSeconds?: number }
+export type MipOptions = {
+  maximize: boolean
+  timeLimitSeconds?: number
+  /**
+   * A known feasible assignment of some columns (the rest are completed by HiGHS): the incumbent the search
+   * starts from, so it prunes from the first node. A start that is not feasible is simply not used.
+   */
+  start?: { indices: number[]; values: number[] }
+}
 
 /**
  * Tolerances: amounts are scaled so the largest is 1 (see scaledAmounts), and 1e-9 is then the size below which
@@ -119,6 +127,7 @@ export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipS
     })
     model.options.set(SOLVER_OPTIONS)
     if (options.timeLimitSeconds !== undefined) model.options.set('time_limit', options.timeLimitSeconds)
+    if (options.start && options.start.indices.length > 0) model.setSolution(options.start)
     const { modelStatus } = model.run()
     const codes = highs.constants.modelStatus
     if (modelStatus === codes.infeasible)

@@ -4,7 +4,13 @@
  * off with a no-good constraint and the MIP solved again.
  */
 import { SuretyError } from '../errors.ts'
-import { type AttackObjective, addNoGoodCut, buildAttackModel, readSolution } from './attackModel.ts'
+import {
+  type AttackObjective,
+  addNoGoodCut,
+  buildAttackModel,
+  readSolution,
+  startSolution,
+} from './attackModel.ts'
 import { solveMip } from './mip.ts'
 import type { Network } from './network.ts'
 import { type Rational, rat } from './rational.ts'
@@ -17,7 +23,16 @@ import {
   normalizeAttack,
 } from './verify.ts'
 
-export type SearchOptions = { timeLimitSeconds?: number; shock?: Rational }
+export type SearchOptions = {
+  timeLimitSeconds?: number
+  shock?: Rational
+  /**
+   * A known attack (and shock) to start from — from the heuristic, or the answer to a related question (the most
+   * profitable attack is a valid start for the largest, the largest one for the cascade). Used only if it passes
+   * the same exact check as the solver's answers.
+   */
+  start?: { attack: Attack; shock?: number[] }
+}
 
 export type SearchOutcome = {
   /** True when the solver proved optimality; false when a time limit stopped it. */
@@ -49,9 +64,16 @@ export async function searchAttack(
   const unitToAmount = Number(model.unit)
   const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
   let rejected = 0
+  const psi = opts.shock ?? rat(0n)
+  let start: { indices: number[]; values: number[] } | undefined
+  if (opts.start) {
+    const a = normalizeAttack(n, opts.start.attack)
+    const sh = opts.start.shock ?? []
+    if (judge(n, objective, a, sh, psi) === 'valid') start = startSolution(model, a, sh)
+  }
   for (;;) {
     const remaining = deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000)
-    const sol = await solveMip(model.builder, { maximize: true, timeLimitSeconds: remaining })
+    const sol = await solveMip(model.builder, { maximize: true, timeLimitSeconds: remaining, start })
     if (sol.status === 'infeasible') {
       // Only the no-good cuts can make these models infeasible (the empty attack is always feasible).
       return { proven: true, attack: null, shock: [], value: 0n, bound: 0, rejected }
@@ -61,7 +83,7 @@ export async function searchAttack(
     if (!sol.values) return { proven, attack: null, shock: [], value: 0n, bound, rejected }
     const read = readSolution(model, sol.values)
     const attack = normalizeAttack(n, read.attack)
-    const verdict = judge(n, objective, attack, read.shock, opts.shock ?? rat(0n))
+    const verdict = judge(n, objective, attack, read.shock, psi)
     if (verdict !== 'reject') {
       const lost = read.shock.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
       const valid = verdict === 'valid'
