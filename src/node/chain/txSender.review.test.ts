@@ -1,0 +1,181 @@
+/**
+ * Review 3: attacks on the transaction journal's fee replacement, on a real anvil chain with automine off.
+ *
+ * FINDING (review 3, the first test): a nonce gap freezes the node's queue. When the chain shows a task's work done
+ * by someone else (another attester's report landed first), the submitter calls `finish`, which marks the node's
+ * own still-pending transaction `abandoned` — though it still holds nonce N in the pool. The next task is signed
+ * at the pending nonce, N + 1. If the pool then evicts the abandoned transaction (a fee spike: it was underpriced
+ * at the cap), nothing ever fills nonce N: it is in no open journal entry, the next task only bumps its own fees,
+ * and every later transaction queues behind the gap — no report or outcome of this node lands again. The test
+ * asserts the HONEST outcome (the next report lands once the fees fall) and FAILS against the current code.
+ * A fix: `finish` keeps an entry open while the chain has not used its nonce (or replaces it with a 0-value
+ * self-transfer at the same nonce), and `send` never signs above a nonce that no open entry covers.
+ */
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { parseGwei, zeroAddress } from 'viem'
+import type { HDAccount } from 'viem/accounts'
+import { incident, setupService, setupVault } from '../../../test/support/fixtures.ts'
+import { useWorld, type World } from '../../../test/support/world.ts'
+import { slashingCourtAbi } from '../../sdk/abis.ts'
+import { orderSignatures, signReport } from '../../sdk/reports.ts'
+import { silentLogger } from '../log.ts'
+import { createNodeMetrics } from '../nodeMetrics.ts'
+import { openStore } from '../store/store.ts'
+import { reportRequest } from '../testing/sendReportProcess.ts'
+import { createTxSender } from './txSender.ts'
+
+const { world, fixture } = useWorld(async (w) => {
+  const svc = await setupService(w, { params: { disputeWindow: 60, resolutionDeadline: 60 } })
+  const { vault } = await setupVault(w, w.accounts[4]!, {
+    bond: 10n ** 21n,
+    allocations: [{ serviceId: svc.serviceId, amount: 10n ** 21n }],
+  })
+  return { svc, vault }
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
+  const end = Date.now() + ms
+  for (;;) {
+    const value = await fn()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+async function signedReport(w: World, label: string) {
+  const { svc, vault } = fixture()
+  const attesters = svc.attesters as HDAccount[]
+  const report = {
+    serviceId: svc.serviceId,
+    vault,
+    classId: 0,
+    incidentId: incident(label),
+    client: zeroAddress,
+  }
+  const domain = { chainId: w.chainId, court: w.addresses.court }
+  const signed = await Promise.all(attesters.slice(0, 3).map((a) => signReport(a, domain, report)))
+  const input = {
+    addresses: w.addresses,
+    task: `report:${label}`,
+    report: { ...report, serviceId: report.serviceId.toString() },
+    signatures: orderSignatures(signed),
+  }
+  return { attesters, report, signatures: input.signatures, input, request: reportRequest(input) }
+}
+
+const slashesRequested = async (w: World) =>
+  (
+    await w.public.getContractEvents({
+      address: w.addresses.court,
+      abi: slashingCourtAbi,
+      eventName: 'SlashRequested',
+      fromBlock: 0n,
+    })
+  ).length
+
+/** Mines a block at a time until `promise` settles (automine is off). */
+async function mineUntil<T>(w: World, promise: Promise<T>): Promise<T> {
+  let done = false
+  const result = promise.finally(() => {
+    done = true
+  })
+  while (!done) {
+    await w.test.mine({ blocks: 1 })
+    await sleep(150)
+  }
+  return result
+}
+
+describe('review 3: the transaction journal under attack', () => {
+  test('FINDING: an abandoned-but-pending transaction evicted from the pool leaves a nonce gap that freezes the queue', async () => {
+    const w = world()
+    const a = await signedReport(w, 'gap-a')
+    const b = await signedReport(w, 'gap-b')
+    const self = a.attesters[0]!
+    const other = a.attesters[1]!
+    const store = openStore(':memory:')
+    const sender = createTxSender({
+      client: w.clientFor(self),
+      account: self,
+      store,
+      metrics: createNodeMetrics(),
+      log: silentLogger,
+      fees: { bumpAfterBlocks: 1_000, bumpBps: 1_250, maxFeePerGas: parseGwei('1000') },
+      receiptTimeoutMs: 4_000,
+      pollingIntervalMs: 50,
+    })
+    const nonce = await w.public.getTransactionCount({ address: self.address })
+    await w.test.setAutomine(false)
+    try {
+      // this node submits report A (nonce N)
+      const sendA = sender.send(a.request).then(
+        (o) => o,
+        (e: Error) => e,
+      )
+      const entryA = await until('report A broadcast', () =>
+        store.txs.ofTask(a.input.task).find((t) => t.state === 'sent'),
+      )
+      // the block that lands the same report from another attester does not carry A (our RPC's pool lost it)
+      await w.test.dropTransaction({ hash: entryA.hash })
+      await w.clientFor(other).wallet.writeContract({
+        address: w.addresses.court,
+        abi: slashingCourtAbi,
+        functionName: 'requestSlash',
+        args: [a.report, a.signatures],
+        account: other,
+        chain: null,
+      })
+      await w.test.mine({ blocks: 1 })
+      assert.equal(await slashesRequested(w), 1, 'the other attester’s report landed')
+      // the sender sees A gone from the pool and broadcasts the same bytes again; no block comes in time
+      await until('report A back in the pool', () =>
+        w.public.getTransaction({ hash: entryA.hash }).then(
+          () => true,
+          () => undefined,
+        ),
+      )
+      assert.match(String(await sendA), /not mined yet/, 'this node’s copy is still pending')
+      // the submitter sees the work done on chain and finishes the task: the entry is abandoned, still pooled
+      const finished = await sender.finish(a.input.task)
+      assert.equal(finished?.status, 'abandoned')
+
+      // the next report goes out while A still holds nonce N in the pool
+      const sendB = sender.send(b.request).then(
+        (o) => o,
+        (e: Error) => ({ status: `threw: ${e.message}` }),
+      )
+      const entryB = await until('report B broadcast', () =>
+        store.txs.ofTask(b.input.task).find((t) => t.state === 'sent'),
+      )
+      assert.equal(entryA.nonce, nonce)
+      assert.equal(entryB.nonce, nonce + 1, 'B is signed behind the abandoned A')
+      // the pool loses A before the next block (an RPC restart, an eviction): nobody broadcasts it again
+      await w.test.dropTransaction({ hash: entryA.hash })
+
+      await mineUntil(w, sendB) // the first wait may time out (a retryable error): the submitter tries again
+      // HONEST outcome: on the submitter's retry (or after a restart) the node's next report lands. Against the
+      // current code nonce N is never filled: B waits behind the gap, each retry times out — the finding.
+      const retry = await mineUntil(
+        w,
+        sender.send(b.request).then(
+          (o) => o,
+          (e: Error) => ({ status: `threw: ${e.message}` }),
+        ),
+      )
+      const used = await w.public.getTransactionCount({ address: self.address })
+      assert.equal(
+        retry.status,
+        'mined',
+        `report B must land (the chain is still at nonce ${used - nonce} past N)`,
+      )
+      assert.equal(await slashesRequested(w), 2)
+    } finally {
+      await w.test.setAutomine(true)
+      store.close()
+    }
+  })
+})
