@@ -109,7 +109,13 @@ export async function connect(values: Values): Promise<Context> {
     )
   const token = tokenReader(reader)
   const stake = await token(deployment.addresses.stakeToken)
-  const now = async () => (await reader.public.getBlock()).timestamp
+  // the next block is stamped no earlier than the wall clock: on a chain that mines only on demand (the devnet) the
+  // latest block can be hours old, and countdowns must not start from it
+  const now = async () => {
+    const latest = (await reader.public.getBlock()).timestamp
+    const wall = BigInt(Math.floor(Date.now() / 1000))
+    return latest > wall ? latest : wall
+  }
   setErrorContext({ stake, now })
   return {
     deployment,

@@ -30,7 +30,7 @@ ${CONNECTION_HELP}`,
     )
     if (d.jailDuration > 0 || d.permanentBan)
       console.log(
-        `  executed, it ${d.permanentBan ? 'bans the operator from the service for good' : `jails the operator for ${duration(d.jailDuration)}`}`,
+        `  once executed, it ${d.permanentBan ? 'bans the operator from the service for good' : `jails the operator for ${duration(d.jailDuration)}`}`,
       )
     console.log(
       `  dispute bond ${t(d.disputeBond)}; the resolver has ${duration(d.resolutionDeadline)} to rule on a dispute`,
