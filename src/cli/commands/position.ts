@@ -32,11 +32,15 @@ export const command: Command = {
   summary: "a staker's shares, value, pending slashes, slashable stake, queued withdrawals and yield",
   usage,
   async run(args) {
-    const s = await beginRead('position', args, {
-      staker: { type: 'string' },
-      vault: { type: 'string' },
-      keystore: { type: 'string' },
-    })
+    const s = await beginRead(
+      'position',
+      args,
+      { staker: { type: 'string' }, vault: { type: 'string' }, keystore: { type: 'string' } },
+      (v) => {
+        optionalAddress('--staker', str(v, 'staker'))
+        optionalAddress('--vault', str(v, 'vault'))
+      },
+    )
     let staker = optionalAddress('--staker', str(s.values, 'staker'))
     if (!staker) {
       if (!process.env.SURETY_PRIVATE_KEY && !s.values.keystore && !process.env.SURETY_KEYSTORE)

@@ -25,8 +25,14 @@ export type Session = {
 
 export type WriteSession = Session & { client: SuretyClient; account: PrivateKeyAccount }
 
-export async function beginRead(command: string, args: string[], options: Options = {}): Promise<Session> {
+export async function beginRead(
+  command: string,
+  args: string[],
+  options: Options = {},
+  check?: (values: Values, positionals: string[]) => void,
+): Promise<Session> {
   const { values, positionals } = parseOptions(command, args, { ...CONNECTION_OPTIONS, ...options })
+  check?.(values as Values, positionals)
   const ctx = await connect(values)
   return { values: values as Values, positionals, ctx, json: values.json === true }
 }

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createPublicClient, http } from 'viem'
 import { type Deployment, deploymentPath, deploymentSchema } from '../../chain/deployment.ts'
-import { InvalidInputError, SuretyError } from '../../errors.ts'
+import { InvalidInputError } from '../../errors.ts'
 import { createSuretyReader } from '../../sdk/createSuretyClient.ts'
 import type { SuretyReader } from '../../sdk/types.ts'
-import { setErrorContext } from './explain.ts'
+import { ChainUnreachableError, setErrorContext } from './explain.ts'
 import { str } from './options.ts'
 import { type Token, tokenReader } from './units.ts'
 
@@ -17,10 +17,6 @@ export const DEFAULT_RPC = 'http://127.0.0.1:8545'
 export const DEFAULT_DEPLOYMENTS_DIR = '.surety/deployments'
 /** The local devnet's chain id: writes there are never asked to be confirmed. */
 export const DEVNET_CHAIN_ID = 31337
-
-export class ChainUnreachableError extends SuretyError {
-  override name = 'ChainUnreachableError'
-}
 
 export type Context = {
   deployment: Deployment

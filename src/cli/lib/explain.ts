@@ -12,11 +12,16 @@ import {
   InsufficientFundsError,
   parseAbi,
 } from 'viem'
-import { SuretyError } from '../../errors.ts'
+import { InvalidInputError, SuretyError } from '../../errors.ts'
 import { allSuretyErrorsAbi } from '../../sdk/abis.ts'
 import { OrderStatus, SlashStatus } from '../../sdk/types.ts'
 import { duration, when } from './time.ts'
 import { formatToken, type Token } from './units.ts'
+
+/** The RPC did not answer: said with what to do, never with the transport's stack of causes. */
+export class ChainUnreachableError extends SuretyError {
+  override name = 'ChainUnreachableError'
+}
 
 /** The stake token and the chain's clock, set once a command has connected (amounts and times need them). */
 type ErrorContext = { stake: Token; now: () => Promise<bigint> }
@@ -233,6 +238,7 @@ export async function describeError(error: unknown): Promise<string> {
     const action = error instanceof SuretyError ? /^(\w+) reverted/.exec(error.message)?.[1] : undefined
     return `${action ? `${action} refused: ` : ''}${await explainRevert(revert)}`
   }
+  if (error instanceof InvalidInputError || error instanceof ChainUnreachableError) return error.message
   const http = walk(error, (e) => e instanceof HttpRequestError) as HttpRequestError | undefined
   if (http)
     return `lost the connection to the chain at ${http.url}: is it still running? (${http.shortMessage.split('\n')[0]})`

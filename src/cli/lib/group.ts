@@ -50,9 +50,9 @@ export function group(name: string, summary: string, subs: Record<string, SubLoa
       if (!found) {
         const given = args[0]
         throw new InvalidInputError(
-          given === undefined
+          given === undefined || given.startsWith('-')
             ? `which one? surety ${name} ${Object.keys(subs).join(' | ')} (see \`surety ${name} --help\`)`
-            : `unknown subcommand '${args.slice(0, 2).join(' ')}': one of ${Object.keys(subs).join(', ')}`,
+            : `unknown subcommand '${Object.keys(subs).some((k) => k.startsWith(`${given} `)) && args[1] && !args[1].startsWith('-') ? args.slice(0, 2).join(' ') : given}': one of ${Object.keys(subs).join(', ')}`,
         )
       }
       const { sub } = await subs[found.key]!()
