@@ -16,7 +16,7 @@ import { cmp, ONE, ratToString } from '../../risk/rational.ts'
 import { analyzeJson, cascadeJson } from '../../risk/report.ts'
 import { snapshotFromRpc } from '../../risk/snapshotRpc.ts'
 import { connect } from '../lib/connect.ts'
-import { CONNECTION_OPTIONS, parseOptions } from '../lib/options.ts'
+import { CONNECTION_OPTIONS, parseError, parseOptions } from '../lib/options.ts'
 import { plural } from '../lib/table.ts'
 import type { Command } from '../main.ts'
 import { analyzeLines, cascadeLines } from '../riskText.ts'
@@ -199,10 +199,7 @@ export const command: Command = {
       }
     } catch (error) {
       // parseArgs throws plain TypeErrors for unknown or malformed options: report them like any bad input.
-      if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-        throw new InvalidInputError(error.message)
-      }
-      throw error
+      throw parseError(`risk ${sub}`, error)
     }
   },
 }

@@ -342,4 +342,32 @@ describe('the surety CLI, story by story', () => {
       /nothing is credited to .*: nothing to withdraw/,
     )
   })
+
+  test('risk reads a deployment in token units, in a table whose columns never run together, and says why a shock removes nobody', async () => {
+    const file = join(dir, 'net.json')
+    const snap = await cli(['risk', 'snapshot', '--out', file])
+    assert.equal(snap.code, 0, snap.err)
+    assert.match(snap.err, /wrote .*net\.json: 3 operators, 2 services \(amounts in STK\)/)
+    const offline = async (args: string[]) => {
+      const r = await runCli(args)
+      assert.equal(r.code, 0, r.err)
+      return r.out
+    }
+    const analyzed = await offline(['risk', 'analyze', '--input', file])
+    // amounts in STK (grouped), not wei: no run of 18+ digits anywhere
+    assert.doesNotMatch(analyzed, /[0-9]{10}/)
+    const header = analyzed.split('\n').find((l) => l.startsWith('service '))!
+    assert.match(
+      header,
+      /^service\s+profit from corruption\s+allocated stake\s+leverage\s+Nakamoto 1\/3 1\/2 2\/3$/,
+    )
+    const row = analyzed.split('\n').find((l) => l.startsWith('1 '))!
+    assert.match(row, /^1\s+\d{3},\d{3}\s+\d{3},\d{3}\s+\d\.\d{3}\s+\d \d \d$/)
+    const cascade = await offline(['risk', 'cascade', '--input', file, '--shock', '0.01'])
+    assert.match(
+      cascade,
+      /a 1\.00% shock removes no operator: the smallest holds [0-9.]+% of all stake, more than the shock/,
+    )
+    assert.doesNotMatch(cascade, /shock: none|1 services/)
+  })
 })
