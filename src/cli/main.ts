@@ -5,12 +5,15 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { SuretyError } from '../errors.ts'
+import { describeError } from './lib/explain.ts'
+import { parseError } from './lib/options.ts'
 
 export type Command = {
   summary: string
   usage: string
   run: (args: string[]) => Promise<number | undefined | void>
+  /** Help for `surety <command> [sub] --help` when it depends on the subcommand (see lib/group.ts). */
+  help?: (args: string[]) => Promise<string>
 }
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands')
@@ -70,24 +73,22 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const command = await loadCommand(name)
     if (rest.includes('--help') || rest.includes('-h')) {
-      console.log(command.usage)
+      console.log(command.help ? await command.help(rest) : command.usage)
       return 0
     }
     const code = await command.run(rest)
     return typeof code === 'number' ? code : 0
   } catch (error) {
-    if (error instanceof SuretyError) {
-      console.error(`surety ${name}: ${error.message}`)
-      if (error.details) console.error(error.details)
-      return 1
-    }
     const missing = missingPackage(error)
     if (missing) {
       console.error(`surety ${name}: this command needs the package '${missing}', which is not installed.`)
       console.error(`Install it beside surety: npm install ${missing}`)
       return 1
     }
-    throw error
+    // one line for every failure, bad input or a chain that refused or could not be reached; the stack only on request
+    console.error(`surety ${name}: ${await describeError(parseError(name, error))}`)
+    if (process.env.SURETY_DEBUG) console.error(error)
+    return 1
   }
 }
 

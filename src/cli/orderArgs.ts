@@ -1,41 +1,13 @@
 /**
- * Argument parsing and connection set-up for `surety order`: every parser names the argument it rejects, and
- * amounts are decimal token amounts converted with the token's own decimals.
+ * Argument parsing for `surety order`: every parser names the argument it rejects, and amounts are decimal token
+ * amounts converted with the token's own decimals (or base units with the wei suffix).
  */
-import { type Address, erc20Abi, formatUnits, type Hex, isAddress, isHex, parseUnits, size } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
-import { type Deployment, readDeployment } from '../chain/deployment.ts'
+import { type Address, erc20Abi, formatUnits, type Hex, isHex, size } from 'viem'
 import { InvalidInputError } from '../errors.ts'
-import { createSuretyClient, createSuretyReader } from '../sdk/createSuretyClient.ts'
-import type { SuretyClient, SuretyReader } from '../sdk/types.ts'
-
-export const DEFAULT_DEPLOYMENT = '.surety/deployments/31337.json'
-
-export type Connection = { deployment: Deployment; reader: SuretyReader; fromBlock: bigint }
-
-export function connect(values: { deployment?: string; rpc?: string }): Connection {
-  const deployment = readDeployment(values.deployment ?? DEFAULT_DEPLOYMENT)
-  const reader = createSuretyReader({
-    rpcUrl: values.rpc ?? deployment.rpcUrl,
-    chainId: deployment.chainId,
-    addresses: deployment.addresses,
-  })
-  return { deployment, reader, fromBlock: BigInt(deployment.blockNumber) }
-}
-
-/** A signing client for the key in SURETY_PRIVATE_KEY (never a flag: it would land in the shell history). */
-export function signer(connection: Connection, values: { rpc?: string }): SuretyClient {
-  const key = process.env.SURETY_PRIVATE_KEY
-  if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) {
-    throw new InvalidInputError('SURETY_PRIVATE_KEY must hold your key as 0x followed by 64 hex digits')
-  }
-  return createSuretyClient({
-    rpcUrl: values.rpc ?? connection.deployment.rpcUrl,
-    chainId: connection.deployment.chainId,
-    account: privateKeyToAccount(key as Hex),
-    addresses: connection.deployment.addresses,
-  })
-}
+import type { SuretyReader } from '../sdk/types.ts'
+import { optionalAddress } from './lib/options.ts'
+import { duration } from './lib/time.ts'
+import { parseAmount } from './lib/units.ts'
 
 export function orderId(value: string | undefined): bigint {
   if (value === undefined) throw new InvalidInputError('ORDER_ID is required')
@@ -52,11 +24,9 @@ export function wholeNumber(name: string, value: string | undefined, max = 2 ** 
   return n
 }
 
-export function address(name: string, value: string | undefined): Address | undefined {
-  if (value === undefined) return undefined
-  if (!isAddress(value)) throw new InvalidInputError(`--${name} must be an address, got '${value}'`)
-  return value
-}
+/** A checksum-checked address (a wrong checksum gets its own message), or undefined when not given. */
+export const address = (name: string, value: string | undefined): Address | undefined =>
+  optionalAddress(`--${name}`, value)
 
 export function bytes32(name: string, value: string | undefined): Hex | undefined {
   if (value === undefined) return undefined
@@ -69,19 +39,10 @@ export async function decimalsOf(reader: SuretyReader, token: Address): Promise<
   return reader.public.readContract({ address: token, abi: erc20Abi, functionName: 'decimals' })
 }
 
-/** A positive decimal amount of a token (e.g. 12.5) in its base units. */
+/** A positive decimal amount of a token (e.g. 12.5) or base units with the wei suffix, in base units. */
 export function amount(name: string, value: string | undefined, decimals: number): bigint | undefined {
   if (value === undefined) return undefined
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(value)) {
-    throw new InvalidInputError(`--${name} must be a positive amount of tokens, got '${value}'`)
-  }
-  const [, fraction = ''] = value.split('.')
-  if (fraction.length > decimals) {
-    throw new InvalidInputError(`--${name} has more than ${decimals} decimals: '${value}'`)
-  }
-  const units = parseUnits(value, decimals)
-  if (units === 0n) throw new InvalidInputError(`--${name} must be more than 0, got '${value}'`)
-  return units
+  return parseAmount(name, value, { symbol: 'tokens', decimals })
 }
 
 /** Milestone shares in percent or bps: "20,80" (percent, summing to 100) or "2000,8000" (bps). */
@@ -101,14 +62,8 @@ export function milestoneShares(value: string | undefined): number[] | undefined
 export const formatAmount = (wei: bigint, decimals = 18) =>
   Number(formatUnits(wei, decimals)).toLocaleString('en-US', { maximumFractionDigits: 6 })
 
-export function countdown(seconds: bigint): string {
-  if (seconds <= 0n) return 'now'
-  const s = Number(seconds)
-  const d = Math.floor(s / 86_400)
-  const h = Math.floor((s % 86_400) / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  return d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m}m` : `${m}m ${s % 60}s`
-}
+/** Time left as a duration ("1 h 5 min"), or "now". */
+export const countdown = (seconds: bigint): string => (seconds <= 0n ? 'now' : duration(seconds))
 
 /** JSON with bigints as decimal strings. */
 export const toJson = (value: unknown) =>

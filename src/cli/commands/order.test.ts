@@ -61,7 +61,7 @@ describe('surety order', () => {
     assert.match(text, /#1\s+Active\s+job of 500 STK, milestones 40%\/60%, 0 of 2 paid/)
     assert.match(
       text,
-      /#2\s+Open\s+job of 300 STK, 1 milestone \(intent\)\s+best bid 250 STK by vault 0x[0-9a-fA-F]{40}\s+bidding closes in (5h 59m|6h 0m)/,
+      /#2\s+Open\s+job of 300 STK, 1 milestone \(intent\)\s+best bid 250 STK by vault 0x[0-9a-fA-F]{40}\s+bidding closes in (5 h 59 min|6 h)/,
     )
     const shown = JSON.parse((await order(['show', String(intent), '--json'])).out)
     assert.equal(shown.bids.length, 1)
@@ -81,21 +81,29 @@ describe('surety order', () => {
     )
     assert.equal(opened.code, 0, opened.err)
     const { orderId, params } = JSON.parse(opened.out)
+    // the explanation (on stderr under --json) dates the deadline and says what --duration counts from
+    assert.match(
+      opened.err,
+      /deadline: \d+ \w+ \d{4} \d\d:\d\d UTC \(in 1 d (1 h|59 min)\) \(--duration 1 d counted from the end of that window\)/,
+    )
     assert.deepEqual(
       [params.budget, params.feeBps, params.milestones],
       [parseEther('10.5').toString(), 100, String(5000n | (5000n << 16n))],
     )
+    // the contract's WrongOrderStatus(id, 1), simulated before sending and said in words
     assert.equal(
       (await order(['confirm', orderId], CLIENT)).err,
-      `surety order: confirm reverted: WrongOrderStatus(${orderId}, 1)`,
+      `surety order: confirm refused: order #${orderId} is open: this needs another status`,
     )
     const accepted = await order(['accept', orderId], OPERATOR_1)
     assert.match(accepted.out, new RegExp(`order #${orderId} accepted by vault ${vault}`))
     const first = (await order(['confirm', orderId], CLIENT)).out
-    assert.match(first, /milestone 0 paid$/m)
+    assert.match(first, /confirm milestone 1 of 2 of order #\d+/)
+    assert.match(first, /milestone 1 paid$/m)
     assert.match(first, /amount 5\.25 STK\n\s+fee 0\.0525 STK/)
-    assert.match((await order(['confirm', orderId], CLIENT)).out, /milestone 1 paid; order completed/)
+    assert.match((await order(['confirm', orderId], CLIENT)).out, /milestone 2 paid; order completed/)
     assert.equal(JSON.parse((await order(['show', orderId, '--json'])).out).status, 'Completed')
+    assert.doesNotMatch((await order(['show', orderId])).out, /collateral reserved/)
   })
 
   test('bid on the seeded intent, then the client cancels it for a full refund', async () => {
@@ -134,7 +142,10 @@ describe('surety order', () => {
     const shown = JSON.parse((await order(['show', orderId, '--json'])).out)
     assert.deepEqual(shown.owed.client, { account: clientAddress, amount: parseEther('12').toString() })
     assert.equal(shown.owed.operator.amount, '0')
-    assert.match((await order(['withdraw'], CLIENT)).out, /^withdrew 12 STK owed by the order book$/)
+    assert.match(
+      (await order(['withdraw'], CLIENT)).out,
+      /^withdraw 12 STK the order book owes you\nwithdrew 12 STK owed by the order book$/,
+    )
     const again = JSON.parse((await order(['withdraw', '--token', stake, '--json'], CLIENT)).out)
     assert.deepEqual(again, { token: stake, amount: '0' })
     assert.match((await order(['withdraw'], CLIENT)).out, /^nothing owed in STK$/)
@@ -146,7 +157,7 @@ describe('surety order', () => {
       [
         ['open', '--service', '1', '--budget', 'abc'],
         CLIENT,
-        /--budget must be a positive amount of tokens, got 'abc'/,
+        /--budget must be an amount of tokens like 100 or 0.5 \(or base units like 1500wei\), got 'abc'/,
       ],
       [
         ['open', '--service', '1', '--budget', '1', '--milestones', '30,30'],
@@ -155,13 +166,36 @@ describe('surety order', () => {
       ],
       [['open', '--budget', '1'], CLIENT, /--service ID is required/],
       [['open', '--service', '1', '--budget', '1', '--vault', '0x12'], CLIENT, /--vault must be an address/],
-      [['open', '--service', '1', '--budget', '1'], undefined, /SURETY_PRIVATE_KEY must hold your key/],
+      [
+        ['open', '--service', '1', '--budget', '1', '--vault', '0xd8058efe0198ae9dD7D563e1b4938Dcbc86A1f81'],
+        CLIENT,
+        /--vault: 0xd8058efe0198ae9dD7D563e1b4938Dcbc86A1f81 has a wrong checksum/,
+      ],
+      // an address that is not a vault of this deployment would take the escrow and never accept
+      [
+        ['open', '--service', '1', '--budget', '1', '--vault', '0x000000000000000000000000000000000000dEaD'],
+        CLIENT,
+        /0x000000000000000000000000000000000000dEaD is not a Surety vault of this deployment/,
+      ],
+      [
+        ['open', '--service', '1', '--budget', '-5'],
+        CLIENT,
+        /--budget needs a value that does not start with '-'/,
+      ],
+      [['open', '--service', '9', '--budget', '1'], CLIENT, /service #9 does not exist/],
+      [['show', '-1'], undefined, /negative numbers are not accepted \('-1'\)/],
+      [['list', '--frobnicate'], undefined, /unknown option '--frobnicate'; see `surety order --help`/],
+      [['open', '--service', '1', '--budget', '1'], undefined, /needs a key: set SURETY_PRIVATE_KEY/],
       [['show', 'x'], undefined, /ORDER_ID must be a positive whole number, got 'x'/],
       [['show', '99'], undefined, /order 99 not found/],
       [['confirm'], CLIENT, /ORDER_ID is required/],
       [['bid', '1', '--price', '1'], CLIENT, /has no operator vault/],
-      [['withdraw', '--token', '0x12'], CLIENT, /--token must be an address, got '0x12'/],
-      [['withdraw'], undefined, /SURETY_PRIVATE_KEY must hold your key/],
+      [
+        ['withdraw', '--token', '0x12'],
+        CLIENT,
+        /--token must be an address \(0x and 40 hex digits\), got '0x12'/,
+      ],
+      [['withdraw'], undefined, /needs a key: set SURETY_PRIVATE_KEY/],
       [['frobnicate'], undefined, /unknown subcommand 'frobnicate'/],
     ]
     for (const [args, signer, message] of cases) {

@@ -3,13 +3,12 @@
  * cancelled orders credited, and list or show them. Writes are signed with the key in SURETY_PRIVATE_KEY; the
  * order's parameters are read back from its OrderOpened event.
  */
-import { parseArgs } from 'node:util'
-import { type Address, erc20Abi, zeroAddress } from 'viem'
+import { type Address, zeroAddress } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
+import { createSuretyClient } from '../../sdk/createSuretyClient.ts'
 import {
   acceptOrder,
   agreeCancelOrder,
-  approveToken,
   bidOnOrder,
   cancelOrder,
   confirmMilestone,
@@ -18,6 +17,7 @@ import {
   type OwedCredit,
   openOrder,
   operatorVaultAbi,
+  orderBookAbi,
   orderParams,
   orderTerms,
   pickBid,
@@ -30,36 +30,53 @@ import {
   vaultFactoryAbi,
   withdrawOwed,
 } from '../../sdk/index.ts'
-import type { Order, OrderParams } from '../../sdk/types.ts'
+import { unpackMilestones } from '../../sdk/orders.ts'
+import type { Order, OrderParams, SuretyClient } from '../../sdk/types.ts'
+import { captureCall } from '../lib/capture.ts'
+import { requireService, requireVault } from '../lib/chain.ts'
+import { type Context, connect } from '../lib/connect.ts'
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  parseOptions,
+  SIGNER_HELP,
+  SIGNER_OPTIONS,
+} from '../lib/options.ts'
+import { loadAccount } from '../lib/signer.ts'
+import { duration, when } from '../lib/time.ts'
+import { runWrite } from '../lib/write.ts'
 import type { Command } from '../main.ts'
 import {
   address,
   amount,
   bytes32,
-  type Connection,
-  connect,
   formatAmount,
   milestoneShares,
   orderId,
-  signer,
   toJson,
   wholeNumber,
 } from '../orderArgs.ts'
 import { milestoneText, nextStep, orderLine, tokenInfos } from '../orderText.ts'
 
-const usage = `Usage: surety order <subcommand> [ORDER_ID] [options] [--deployment FILE] [--rpc URL] [--json]
+type Connection = Context
+
+const usage = `Usage: surety order <subcommand> [ORDER_ID] [options]
 
   open    --service ID --budget AMOUNT [--vault ADDRESS] [--rate AMOUNT] [--milestones 20,80]
           [--token ADDRESS] [--value AMOUNT] [--bidding-window SECONDS] [--duration SECONDS] [--terms-hash HEX]
           Opens a job (or a lease with --rate, per second) with the budget in escrow; names an operator's vault
-          or, without --vault, is an intent operators bid on. Approves the order book for the budget if needed.
+          (a Surety vault of this deployment) or, without --vault, is an intent operators bid on. Approves the
+          order book for the budget if needed.
+          The operator has --bidding-window (default 3600 s) to accept (an intent: to bid). A job's deadline
+          is --duration (default 86400 s) counted from the END of that window, not from now: the default job is
+          due in 1 d 1 h. The confirmation shows the deadline as a date.
           --value (required with a foreign --token) is what the work is worth in the stake token: every bid must
           then back the order with collateral on at least that, however low its price.
   bid     ORDER_ID --price AMOUNT [--collateral AMOUNT]   an operator bids (pledging by default the most the
                                                       requirement can be; acceptance reserves exactly it)
   accept  ORDER_ID                 the named operator accepts; after the window anyone accepts an intent's best bid
   pick    ORDER_ID --vault ADDRESS the client accepts a bid of its choice
-  confirm ORDER_ID                 the client confirms the next milestone of a job
+  confirm ORDER_ID                 the client confirms the next milestone of a job (milestones count from 1)
   expire  ORDER_ID                 fails a job whose deadline passed (anyone); the refund is credited to the client
   settle  ORDER_ID                 pays a lease's operator what has streamed (anyone)
   cancel  ORDER_ID                 the client cancels an open order (full refund); on an active one, client or
@@ -69,8 +86,12 @@ const usage = `Usage: surety order <subcommand> [ORDER_ID] [options] [--deployme
   list    [--all] [--client ADDRESS] [--service ID]       open and active orders (--all: every order)
   show    ORDER_ID                 one order with its parameters, bids and what the order book owes its parties
 
-Amounts are decimal tokens (the payment token's decimals; collateral and --value in the stake token). Writes
-are signed with the key in SURETY_PRIVATE_KEY. The manifest defaults to .surety/deployments/31337.json.`
+Amounts are decimal tokens (the payment token's decimals; collateral and --value in the stake token), or base
+units with the wei suffix.
+
+${CONNECTION_HELP}
+
+${SIGNER_HELP}`
 
 const SUBCOMMANDS = [
   'open',
@@ -89,50 +110,78 @@ const SUBCOMMANDS = [
 type Values = Record<string, string | boolean | undefined>
 const str = (values: Values, name: string) => values[name] as string | undefined
 
-async function open(c: Connection, values: Values) {
-  const client = signer(c, values)
+/** Runs an order write through the shared pipeline: simulated (captured from the SDK action), explained, sent. */
+async function send<R>(
+  c: Connection,
+  client: SuretyClient,
+  values: Values,
+  explain: string[],
+  action: (c: SuretyClient) => Promise<{ result: R }>,
+): Promise<R | undefined> {
+  const call = await captureCall(client, action)
+  const outcome = await runWrite(c, client, values, { explain, call, send: () => action(client) })
+  return outcome.sent ? outcome.result.result : undefined
+}
+
+async function open(c: Connection, client: SuretyClient, values: Values) {
   const serviceId = wholeNumber('service', str(values, 'service'))
   if (serviceId === undefined || serviceId === 0) throw new InvalidInputError('--service ID is required')
+  await requireService(c, BigInt(serviceId))
   const stake = c.deployment.addresses.stakeToken
   const token = address('token', str(values, 'token')) ?? stake
   const tokens = tokenInfos(c.reader)
-  const { decimals } = await tokens(token)
-  const budget = amount('budget', str(values, 'budget'), decimals)
+  const info = await tokens(token)
+  const budget = amount('budget', str(values, 'budget'), info.decimals)
   if (budget === undefined) throw new InvalidInputError('--budget AMOUNT is required')
   const foreign = token.toLowerCase() !== stake.toLowerCase()
   const value = amount('value', str(values, 'value'), (await tokens(stake)).decimals)
   if (foreign && value === undefined)
     throw new InvalidInputError('--value is required with a foreign --token')
+  const vault = address('vault', str(values, 'vault'))
+  // an address the factory did not make would take the escrow and never accept: refuse it before anything is sent
+  if (vault) await requireVault(c, vault)
   const termsHash = bytes32('terms-hash', str(values, 'terms-hash'))
+  const now = await c.now()
   const params = orderParams({
     client: client.wallet.account.address,
     serviceId: BigInt(serviceId),
     paymentToken: token,
-    vault: address('vault', str(values, 'vault')),
+    vault,
     budget,
     value,
-    ratePerSecond: amount('rate', str(values, 'rate'), decimals),
-    now: (await c.reader.public.getBlock()).timestamp,
+    ratePerSecond: amount('rate', str(values, 'rate'), info.decimals),
+    now,
     biddingWindow: wholeNumber('bidding-window', str(values, 'bidding-window')),
     duration: wholeNumber('duration', str(values, 'duration')),
     milestones: milestoneShares(str(values, 'milestones')),
   })
-  const allowance = await c.reader.public.readContract({
-    address: token,
-    abi: erc20Abi,
-    functionName: 'allowance',
-    args: [client.wallet.account.address, c.deployment.addresses.orders],
+  const t = (x: bigint) => `${formatAmount(x, info.decimals)} ${info.symbol}`
+  const kind = params.ratePerSecond > 0n ? `a lease at ${t(params.ratePerSecond)}/s` : 'a job'
+  const explain = [
+    `open ${kind} on service #${serviceId} with ${t(budget)} in escrow, ${vault ? `for the operator of vault ${vault}` : 'as an intent operators bid on'}`,
+    vault
+      ? `  the operator may accept until ${when(params.biddingEnds, now)}`
+      : `  bids until ${when(params.biddingEnds, now)}; the best bid can be accepted for a day after that`,
+    params.ratePerSecond > 0n
+      ? '  the lease streams from acceptance until its budget runs out'
+      : `  deadline: ${when(params.deadline, now)} (--duration ${duration(params.deadline - params.biddingEnds)} counted from the end of that window); ${milestoneText({ params } as Order)}`,
+  ]
+  const terms = orderTerms(termsHash ? { termsHash } : {})
+  const orders = c.deployment.addresses.orders
+  const outcome = await runWrite(c, client, values, {
+    explain,
+    call: { address: orders, abi: orderBookAbi, functionName: 'open', args: [params, terms] },
+    approval: { token, spender: orders, amount: budget, spenderName: 'order book' },
+    send: () => openOrder(client, { params, terms }),
   })
-  if (allowance < budget)
-    await approveToken(client, { token, spender: c.deployment.addresses.orders, amount: budget })
-  return (await openOrder(client, { params, terms: orderTerms(termsHash ? { termsHash } : {}) })).result
+  return outcome.sent ? outcome.result.result : undefined
 }
 
-async function bid(c: Connection, values: Values, id: bigint) {
-  const client = signer(c, values)
+async function bid(c: Connection, client: SuretyClient, values: Values, id: bigint) {
   const order = await readOrder(c.reader, id, c.fromBlock)
   const tokens = tokenInfos(c.reader)
-  const price = amount('price', str(values, 'price'), (await tokens(order.params.paymentToken)).decimals)
+  const pay = await tokens(order.params.paymentToken)
+  const price = amount('price', str(values, 'price'), pay.decimals)
   if (price === undefined) throw new InvalidInputError('--price AMOUNT is required')
   const vault = await c.reader.public.readContract({
     address: c.deployment.addresses.factory,
@@ -142,45 +191,107 @@ async function bid(c: Connection, values: Values, id: bigint) {
   })
   if (vault === zeroAddress)
     throw new InvalidInputError(`${client.wallet.account.address} has no operator vault`)
+  const stake = await tokens(c.deployment.addresses.stakeToken)
   const collateral =
-    amount(
-      'collateral',
-      str(values, 'collateral'),
-      (await tokens(c.deployment.addresses.stakeToken)).decimals,
-    ) ?? maxRequiredCollateral(order.params, price, c.deployment.addresses.stakeToken)
-  return (await bidOnOrder(client, { ...order, price, collateral })).result
+    amount('collateral', str(values, 'collateral'), stake.decimals) ??
+    maxRequiredCollateral(order.params, price, c.deployment.addresses.stakeToken)
+  return send(
+    c,
+    client,
+    values,
+    [
+      `bid ${formatAmount(price, pay.decimals)} ${pay.symbol} on order #${id} from vault ${vault}, pledging up to ${formatAmount(collateral, stake.decimals)} ${stake.symbol} of collateral (acceptance reserves exactly the requirement)`,
+    ],
+    (x) => bidOnOrder(x, { ...order, price, collateral }),
+  )
 }
 
 /** Runs one write on an existing order and returns what the action returned. */
-async function write(c: Connection, values: Values, sub: string, id: bigint) {
-  const client = signer(c, values)
+async function write(c: Connection, client: SuretyClient, values: Values, sub: string, id: bigint) {
   const order = await readOrder(c.reader, id, c.fromBlock)
+  const token = await tokenInfos(c.reader)(order.params.paymentToken)
+  const t = (x: bigint) => `${formatAmount(x, token.decimals)} ${token.symbol}`
+  const now = await c.now()
   switch (sub) {
     case 'accept':
-      return (await acceptOrder(client, order)).result
+      return send(
+        c,
+        client,
+        values,
+        [`accept order #${id} (${t(order.price)}): reserves its collateral from the vault's allocation`],
+        (x) => acceptOrder(x, order),
+      )
     case 'pick': {
       const vault = address('vault', str(values, 'vault'))
       if (!vault) throw new InvalidInputError('--vault ADDRESS is required')
-      return (await pickBid(client, { ...order, vault })).result
+      return send(c, client, values, [`accept the bid of vault ${vault} on order #${id}`], (x) =>
+        pickBid(x, { ...order, vault }),
+      )
     }
-    case 'confirm':
-      return (await confirmMilestone(client, order)).result
+    case 'confirm': {
+      const count = unpackMilestones(order.params.milestones).length
+      return send(
+        c,
+        client,
+        values,
+        [
+          `confirm milestone ${order.settled + 1} of ${count} of order #${id}: pays its share of ${t(order.price)} to the operator, less the service fee`,
+        ],
+        (x) => confirmMilestone(x, order),
+      )
+    }
     case 'expire':
-      return (await expireOrder(client, order)).result
+      return send(
+        c,
+        client,
+        values,
+        [
+          `fail order #${id} by its deadline (${when(order.params.deadline, now)}): the refund is credited to the client and the collateral is slashed to it`,
+        ],
+        (x) => expireOrder(x, order),
+      )
     case 'settle':
-      return (await settleLease(client, order)).result
+      return send(c, client, values, [`pay the operator of lease #${id} what has streamed so far`], (x) =>
+        settleLease(x, order),
+      )
     default:
       // cancel: the client alone before acceptance; both parties after it
-      if (order.status === 'Open') return { cancelled: true, ...(await cancelOrder(client, order)).result }
-      return (await agreeCancelOrder(client, order)).result
+      if (order.status === 'Open')
+        return send(
+          c,
+          client,
+          values,
+          [`cancel open order #${id}: the client gets ${t(order.params.budget)} back`],
+          async (x) => {
+            const r = await cancelOrder(x, order)
+            return { ...r, result: { cancelled: true, ...r.result } }
+          },
+        )
+      return send(
+        c,
+        client,
+        values,
+        [
+          `agree to cancel active order #${id}: it is cancelled once both parties agree within a day; the refund is credited to the client`,
+        ],
+        (x) => agreeCancelOrder(x, order),
+      )
   }
 }
 
 /** The caller withdraws what failed or cancelled orders credited it in `--token` (default: the stake token). */
-async function withdraw(c: Connection, values: Values) {
-  const client = signer(c, values)
+async function withdraw(c: Connection, client: SuretyClient, values: Values) {
   const token = address('token', str(values, 'token')) ?? c.deployment.addresses.stakeToken
-  return (await withdrawOwed(client, { token })).result
+  const info = await tokenInfos(c.reader)(token)
+  const owed = await readOwed(c.reader, token, client.wallet.account.address)
+  if (owed === 0n) return { token, amount: 0n }
+  return send(
+    c,
+    client,
+    values,
+    [`withdraw ${formatAmount(owed, info.decimals)} ${info.symbol} the order book owes you`],
+    (x) => withdrawOwed(x, { token }),
+  )
 }
 
 /**
@@ -205,7 +316,7 @@ async function show(c: Connection, id: bigint, json: boolean) {
   const [order, bids, block] = await Promise.all([
     readOrder(c.reader, id, c.fromBlock),
     readBids(c.reader, id, c.fromBlock),
-    c.reader.public.getBlock(),
+    c.now().then((timestamp) => ({ timestamp })),
   ])
   const owed = await owedTo(c, order)
   if (json) return console.log(toJson({ ...order, bids, owed }))
@@ -217,11 +328,12 @@ async function show(c: Connection, id: bigint, json: boolean) {
     `  client ${p.client}  service #${p.serviceId}  budget ${formatAmount(p.budget, token.decimals)} ${token.symbol}`,
   )
   if (order.kind === 'job')
-    console.log(`  ${milestoneText(order)}, deadline ${new Date(p.deadline * 1000).toISOString()}`)
+    console.log(`  ${milestoneText(order)}, deadline ${when(p.deadline, block.timestamp)}`)
   console.log(
     `  fee ${p.feeBps / 100}%  collateral ${p.collateralFactorBps / 100}% of value (floor ${p.collateralFloorBps / 100}%)`,
   )
-  if (order.collateral > 0n)
+  // collateral is held only while an order is active; completion or failure releases or slashes it
+  if (order.collateral > 0n && order.status === 'Active')
     console.log(`  collateral reserved ${formatAmount(order.collateral, stake.decimals)} ${stake.symbol}`)
   console.log(`  terms ${order.terms.termsHash}`)
   console.log(`  ${nextStep(order, block.timestamp)}`)
@@ -247,7 +359,7 @@ async function list(c: Connection, values: Values) {
   }
   const [orders, block] = await Promise.all([
     values.all ? readOrders(c.reader, filter) : readOpenOrders(c.reader, filter),
-    c.reader.public.getBlock(),
+    c.now().then((timestamp) => ({ timestamp })),
   ])
   if (values.json) return console.log(toJson(orders))
   console.log(`${values.all ? 'Orders' : 'Open orders'} (${orders.length})`)
@@ -267,7 +379,7 @@ async function report(c: Connection, sub: string, id: bigint | undefined, result
     bid: `bid placed on order #${id}`,
     accept: `order #${id} accepted by vault ${r.vault}`,
     pick: `order #${id} accepted by vault ${r.vault}`,
-    confirm: `order #${id}: milestone ${r.milestone} paid${r.completed ? '; order completed' : ''}`,
+    confirm: `order #${id}: milestone ${Number(r.milestone) + 1} paid${r.completed ? '; order completed' : ''}`,
     expire: `order #${id} failed by its deadline; refund credited to the client (surety order withdraw); slash ${r.slashId}`,
     settle: `order #${id}: lease settled${r.completed ? '; order completed' : ''}`,
     cancel: !r.cancelled
@@ -312,40 +424,53 @@ export const command: Command = {
   summary: 'open, bid on, accept, settle, cancel, list and show orders',
   usage,
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        deployment: { type: 'string' },
-        rpc: { type: 'string' },
-        json: { type: 'boolean' },
-        all: { type: 'boolean' },
-        service: { type: 'string' },
-        budget: { type: 'string' },
-        vault: { type: 'string' },
-        rate: { type: 'string' },
-        milestones: { type: 'string' },
-        token: { type: 'string' },
-        value: { type: 'string' },
-        'bidding-window': { type: 'string' },
-        duration: { type: 'string' },
-        'terms-hash': { type: 'string' },
-        price: { type: 'string' },
-        collateral: { type: 'string' },
-        client: { type: 'string' },
-      },
+    const { values, positionals } = parseOptions('order', args, {
+      ...CONNECTION_OPTIONS,
+      ...SIGNER_OPTIONS,
+      all: { type: 'boolean' },
+      service: { type: 'string' },
+      budget: { type: 'string' },
+      vault: { type: 'string' },
+      rate: { type: 'string' },
+      milestones: { type: 'string' },
+      token: { type: 'string' },
+      value: { type: 'string' },
+      'bidding-window': { type: 'string' },
+      duration: { type: 'string' },
+      'terms-hash': { type: 'string' },
+      price: { type: 'string' },
+      collateral: { type: 'string' },
+      client: { type: 'string' },
     })
     const [sub, idArg] = positionals
     if (!sub || !SUBCOMMANDS.includes(sub)) {
       throw new InvalidInputError(`unknown subcommand '${sub ?? ''}': one of ${SUBCOMMANDS.join(', ')}`)
     }
-    const c = connect(values)
+    const id = sub === 'list' || sub === 'withdraw' || sub === 'open' ? undefined : orderId(idArg)
     const json = values.json === true
+    // a write needs a key: a missing one fails before the chain is reached
+    const account = sub === 'list' || sub === 'show' ? undefined : await loadAccount(values)
+    const c = await connect(values)
     if (sub === 'list') return void (await list(c, values))
-    if (sub === 'withdraw') return void (await reportWithdrawal(c, await withdraw(c, values), json))
-    if (sub === 'open') return void (await report(c, sub, undefined, await open(c, values), json))
-    const id = orderId(idArg)
-    if (sub === 'show') return void (await show(c, id, json))
-    await report(c, sub, id, sub === 'bid' ? await bid(c, values, id) : await write(c, values, sub, id), json)
+    if (sub === 'show') return void (await show(c, id!, json))
+    const client = createSuretyClient({
+      rpcUrl: c.rpcUrl,
+      chainId: c.chainId,
+      account: account!,
+      addresses: c.deployment.addresses,
+    })
+    if (sub === 'withdraw') {
+      const r = await withdraw(c, client, values)
+      if (r) await reportWithdrawal(c, r, json)
+      return
+    }
+    const result =
+      sub === 'open'
+        ? await open(c, client, values)
+        : sub === 'bid'
+          ? await bid(c, client, values, id!)
+          : await write(c, client, values, sub, id!)
+    // undefined: a dry run, nothing sent
+    if (result !== undefined) await report(c, sub, id, result, json)
   },
 }

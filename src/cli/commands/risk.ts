@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { formatUnits } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
 import { analyzeNetwork } from '../../risk/analyze.ts'
 import { calibrateBond } from '../../risk/bond.ts'
@@ -12,9 +13,13 @@ import { decimalToRational, parseDecimal } from '../../risk/decimal.ts'
 import { parseRiskInput } from '../../risk/input.ts'
 import type { Network } from '../../risk/network.ts'
 import { cmp, ONE, ratToString } from '../../risk/rational.ts'
-import { analyzeJson, analyzeText, cascadeJson, cascadeText } from '../../risk/report.ts'
+import { analyzeJson, cascadeJson } from '../../risk/report.ts'
 import { snapshotFromRpc } from '../../risk/snapshotRpc.ts'
+import { connect } from '../lib/connect.ts'
+import { CONNECTION_OPTIONS, parseError, parseOptions } from '../lib/options.ts'
+import { plural } from '../lib/table.ts'
 import type { Command } from '../main.ts'
+import { analyzeLines, cascadeLines } from '../riskText.ts'
 
 const usage = `Usage:
   surety risk analyze --input FILE [--time-limit SECONDS] [--json]
@@ -23,9 +28,9 @@ const usage = `Usage:
   surety risk cascade --input FILE --shock PSI [--time-limit SECONDS] [--json]
       Worst-case share of all stake lost after a shock removing up to PSI (0..1) of it, plus the attack it
       enables (R_ψ), and the bound (1 + 1/γ)·ψ.
-  surety risk snapshot --rpc URL [--deployment FILE] [--out FILE] [--threshold ALPHA]
-                     (addresses from the manifest; default .surety/deployments/31337.json)
-      Builds the input above from a live deployment.
+  surety risk snapshot [--rpc-url URL] [--deployment FILE] [--out FILE] [--threshold ALPHA]
+      Builds the input above from a live deployment (RPC from --rpc-url, $ETH_RPC_URL or the local devnet;
+      the manifest found by the chain's id), with amounts in the stake token's units.
   surety risk bond --value V --detection P --slash F [--failure-rate Q] [--decimals N] [--json]
       The collateral that makes cheating on a job of value V unprofitable.
 
@@ -71,7 +76,8 @@ async function analyze(args: string[]): Promise<number> {
   })
   const n = readNetwork(values.input)
   const r = await analyzeNetwork(n, { timeLimitSeconds: timeLimit(values['time-limit']) })
-  print(values.json, analyzeJson(r, n.scale), analyzeText(r, n.scale))
+  const json = analyzeJson(r, n.scale)
+  print(values.json, json, analyzeLines(json))
   return 0
 }
 
@@ -91,30 +97,41 @@ async function cascade(args: string[]): Promise<number> {
   if (cmp(psi, ONE) > 0) throw new InvalidInputError(`--shock must be in [0, 1] (got ${ratToString(psi)})`)
   const n = readNetwork(values.input)
   const r = await worstCaseLoss(n, psi, { timeLimitSeconds: timeLimit(values['time-limit']) })
-  print(values.json, cascadeJson(r, n.scale), cascadeText(r, n.scale))
+  const json = cascadeJson(r, n.scale)
+  const total = n.operators.reduce((sum, o) => sum + o.stake, 0n)
+  const smallest = n.operators.reduce<bigint | null>(
+    (m, o) => (m === null || o.stake < m ? o.stake : m),
+    null,
+  )
+  const share = total === 0n || smallest === null ? null : Number((smallest * 1_000_000n) / total) / 1_000_000
+  print(values.json, json, cascadeLines(json, share))
   return 0
 }
 
 async function snapshot(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      rpc: { type: 'string' },
-      deployment: { type: 'string' },
-      out: { type: 'string' },
-      threshold: { type: 'string' },
-    },
+  const { values } = parseOptions('risk snapshot', args, {
+    ...CONNECTION_OPTIONS,
+    out: { type: 'string' },
+    threshold: { type: 'string' },
   })
-  if (!values.rpc) throw new InvalidInputError('--rpc URL is required')
+  const ctx = await connect(values)
   const input = await snapshotFromRpc(
-    { rpcUrl: values.rpc, deployment: values.deployment },
-    { defaultThreshold: values.threshold },
+    { rpcUrl: ctx.rpcUrl, deployment: ctx.manifestPath },
+    { defaultThreshold: values.threshold as string | undefined },
   )
-  const text = JSON.stringify(input, null, 2)
+  // the engine reads any decimal units: write the stake token's, so every report reads in tokens, not wei
+  const tokens = (wei: string) => formatUnits(BigInt(wei), ctx.stake.decimals)
+  const inTokens = {
+    ...input,
+    operators: input.operators.map((o) => ({ ...o, stake: tokens(String(o.stake)) })),
+    services: input.services.map((sv) => ({ ...sv, profit: tokens(String(sv.profit)) })),
+    allocations: input.allocations?.map((a) => ({ ...a, stake: tokens(String(a.stake)) })),
+  }
+  const text = JSON.stringify(inTokens, null, 2)
   if (values.out) {
-    writeFileSync(values.out, `${text}\n`)
+    writeFileSync(values.out as string, `${text}\n`)
     console.error(
-      `wrote ${values.out}: ${input.operators.length} operators, ${input.services.length} services`,
+      `wrote ${values.out}: ${plural(input.operators.length, 'operator')}, ${plural(input.services.length, 'service')} (amounts in ${ctx.stake.symbol})`,
     )
   } else console.log(text)
   return 0
@@ -182,10 +199,7 @@ export const command: Command = {
       }
     } catch (error) {
       // parseArgs throws plain TypeErrors for unknown or malformed options: report them like any bad input.
-      if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-        throw new InvalidInputError(error.message)
-      }
-      throw error
+      throw parseError(`risk ${sub}`, error)
     }
   },
 }

@@ -1,69 +1,60 @@
-import { parseArgs } from 'node:util'
-import { formatEther } from 'viem'
-import { readDeployment } from '../../chain/deployment.ts'
-import { createSuretyReader } from '../../sdk/createSuretyClient.ts'
 import { readNetwork } from '../../sdk/readNetwork.ts'
 import { readOpenSlashes } from '../../sdk/readOpenSlashes.ts'
 import { readOpenOrders } from '../../sdk/readOrder.ts'
+import { beginRead } from '../lib/command.ts'
+import { CONNECTION_HELP } from '../lib/options.ts'
+import { date, duration } from '../lib/time.ts'
+import { formatToken, type Token } from '../lib/units.ts'
 import type { Command } from '../main.ts'
 import { orderLine, tokenInfos } from '../orderText.ts'
 
-const usage = `Usage: surety status [--deployment FILE] [--rpc URL] [--json]
+const usage = `Usage: surety status [--json]
 
-Shows a live deployment: its services, every vault (bond, pool, pending slashes, allocations), the orders still
-open or active, and every slash not yet settled with the time left in its dispute window or resolution. The deployment manifest defaults to
-.surety/deployments/31337.json (written by \`surety devnet\` and \`surety deploy\`); --rpc overrides its RPC.`
+Shows a live deployment: its services, every vault (bond, pool, pending slashes, allocations with queued
+increases and when they may apply), the orders still open or active, and every slash not yet settled with the
+time left in its dispute window or resolution.
 
-const tokens = (wei: bigint) => Number(formatEther(wei)).toLocaleString('en-US', { maximumFractionDigits: 4 })
+${CONNECTION_HELP}`
 
-function countdown(seconds: bigint): string {
-  if (seconds <= 0n) return 'now'
-  const s = Number(seconds)
-  const d = Math.floor(s / 86_400)
-  const h = Math.floor((s % 86_400) / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  if (d > 0) return `${d}d ${h}h`
-  return h > 0 ? `${h}h ${m}m` : `${m}m ${s % 60}s`
-}
+const countdown = (seconds: bigint) => (seconds <= 0n ? 'now' : duration(seconds))
 
 /** One day, the window in which a matured increase may be applied (OperatorVault.APPLY_WINDOW). */
 const APPLY_WINDOW = 86_400n
 
 /** A queued allocation increase as a staker needs to read it: how much, and when it may apply, or that it lapsed. */
-export function queuedLine(increase: bigint, readyAt: bigint, now: bigint): string {
-  const when = new Date(Number(readyAt) * 1000).toISOString().replace('.000Z', 'Z')
+export function queuedLine(
+  increase: bigint,
+  readyAt: bigint,
+  now: bigint,
+  token: Pick<Token, 'symbol' | 'decimals'> = { symbol: 'STK', decimals: 18 },
+): string {
+  const amount = formatToken(increase, token)
   if (now < readyAt)
-    return `queued +${tokens(increase)}: may apply from ${when} (in ${countdown(readyAt - now)})`
-  if (now <= readyAt + APPLY_WINDOW) return `queued +${tokens(increase)}: may apply now (since ${when})`
-  return `queued +${tokens(increase)}: lapsed (not applied within a day of ${when})`
+    return `queued +${amount}: may apply from ${date(readyAt)} (in ${duration(readyAt - now)})`
+  if (now <= readyAt + APPLY_WINDOW) return `queued +${amount}: may apply now (since ${date(readyAt)})`
+  return `queued +${amount}: lapsed (not applied within a day of ${date(readyAt)})`
 }
 
 export const command: Command = {
   summary: 'show services, vaults, allocations, open orders and open slashes of a deployment',
   usage,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: { deployment: { type: 'string' }, rpc: { type: 'string' }, json: { type: 'boolean' } },
-    })
-    const deployment = readDeployment(values.deployment ?? '.surety/deployments/31337.json')
-    const reader = createSuretyReader({
-      rpcUrl: values.rpc ?? deployment.rpcUrl,
-      chainId: deployment.chainId,
-      addresses: deployment.addresses,
-    })
-    const [network, slashes, orders, block] = await Promise.all([
+    const { values, ctx } = await beginRead('status', args)
+    const { deployment, reader } = ctx
+    const tokens = (wei: bigint) => formatToken(wei, ctx.stake)
+    const [network, slashes, orders, block, now] = await Promise.all([
       readNetwork(reader),
       readOpenSlashes(reader, BigInt(deployment.blockNumber)),
       readOpenOrders(reader, { fromBlock: BigInt(deployment.blockNumber) }),
       reader.public.getBlock(),
+      ctx.now(),
     ])
     if (values.json) {
       console.log(
         JSON.stringify(
           {
             chainId: deployment.chainId,
-            blockTime: block.timestamp,
+            blockTime: now,
             ...network,
             openOrders: orders,
             openSlashes: slashes,
@@ -94,14 +85,13 @@ export const command: Command = {
           `    service #${a.serviceId}: allocated ${tokens(a.amount)} (counted ${tokens(a.weight)}), held by slashes ${tokens(a.pending)}`,
         )
         // a queued increase is the exposure stakers are warned of: it applies only after the exposure delay
-        if (a.increase > 0n)
-          console.log(`      ${queuedLine(a.increase, a.increaseReadyAt, block.timestamp)}`)
+        if (a.increase > 0n) console.log(`      ${queuedLine(a.increase, a.increaseReadyAt, now, ctx.stake)}`)
       }
     }
     console.log(`\nOpen orders (${orders.length})`)
     const tokenInfo = tokenInfos(reader)
     for (const o of orders) {
-      console.log(`  ${orderLine(o, await tokenInfo(o.params.paymentToken), block.timestamp)}`)
+      console.log(`  ${orderLine(o, await tokenInfo(o.params.paymentToken), now)}`)
     }
     console.log(`\nOpen slashes (${slashes.length})`)
     for (const s of slashes) {
@@ -110,12 +100,12 @@ export const command: Command = {
         s.status === 'Upheld'
           ? 'executable now'
           : s.status === 'Disputed'
-            ? `resolver has ${countdown(deadline - block.timestamp)}`
-            : deadline > block.timestamp
-              ? `dispute window closes in ${countdown(deadline - block.timestamp)}`
+            ? `resolver has ${countdown(deadline - now)}`
+            : deadline > now
+              ? `dispute window closes in ${countdown(deadline - now)}`
               : 'executable now'
       console.log(
-        `  ${s.slashId.slice(0, 10)}…  ${s.status.padEnd(8)} vault ${s.details.vault}  service #${s.details.serviceId}  ${tokens(s.details.amount)}  ${clock}`,
+        `  ${s.slashId}  ${s.status.padEnd(8)} vault ${s.details.vault}  service #${s.details.serviceId}  ${tokens(s.details.amount)}  ${clock}`,
       )
     }
     return 0
