@@ -12,6 +12,8 @@ export type StartApiOptions = {
   corsOrigin?: string | undefined
   decimals?: number
   streamPollMs?: number
+  /** Cache GET responses per indexed state (default true). */
+  cache?: boolean
   /** Log requests that fail and stream errors as JSON lines (pino) on stdout. */
   log?: boolean
 }
@@ -26,6 +28,7 @@ export async function startApi(options: StartApiOptions) {
     // warn and above: failures, not one line per request
     logger: options.log ? { level: 'warn' } : false,
     corsOrigin: options.corsOrigin,
+    cache: options.cache ?? true,
   })
   try {
     await app.listen({ port: options.port, host: options.host })

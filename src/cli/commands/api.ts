@@ -4,12 +4,13 @@ import { InvalidInputError } from '../../errors.ts'
 import type { Command } from '../main.ts'
 
 const usage = `Usage: surety api [--database URL] [--schema NAME] [--port 8546] [--host 127.0.0.1] [--cors ORIGIN]
-                  [--decimals 18] [--json]
+                  [--decimals 18] [--no-cache] [--json]
 
 Serves the indexed state over HTTP (see docs/api.md): REST under /v1, the live stream at /v1/stream, the
 OpenAPI document at /openapi.json, and /health, /ready, /metrics. It reads what \`surety index\` writes:
 --database is the same SQLite file (default .surety/index.sqlite, or DATABASE_URL when set) or postgres:// URL
-(with --schema, default surety). Runs until interrupted (Ctrl-C or SIGTERM).`
+(with --schema, default surety). GET responses are cached per indexed block unless --no-cache.
+Runs until interrupted (Ctrl-C or SIGTERM).`
 
 function port(value: string): number {
   const n = Number(value)
@@ -31,6 +32,7 @@ export const command: Command = {
         host: { type: 'string', default: '127.0.0.1' },
         cors: { type: 'string' },
         decimals: { type: 'string', default: '18' },
+        'no-cache': { type: 'boolean' },
         json: { type: 'boolean' },
       },
     })
@@ -44,6 +46,7 @@ export const command: Command = {
       host: values.host!,
       corsOrigin: values.cors,
       decimals,
+      cache: !values['no-cache'],
       log: !values.json,
     })
     if (values.json) console.log(JSON.stringify({ url: api.url, database: api.describe }))
