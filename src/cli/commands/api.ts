@@ -19,11 +19,9 @@ function port(value: string): number {
   return n
 }
 
-export const command: Command = {
-  summary: 'serve the indexed state over HTTP with OpenAPI and a live stream',
-  usage,
-  async run(args) {
-    const { values } = parseArgs({
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
       args,
       options: {
         database: { type: 'string' },
@@ -36,6 +34,17 @@ export const command: Command = {
         json: { type: 'boolean' },
       },
     })
+  } catch (error) {
+    // node's parseArgs throws a TypeError for an unknown or malformed option: a message, not a stack trace
+    throw new InvalidInputError(`${(error as Error).message} Run \`surety api --help\` for the options.`)
+  }
+}
+
+export const command: Command = {
+  summary: 'serve the indexed state over HTTP with OpenAPI and a live stream',
+  usage,
+  async run(args) {
+    const { values } = parseOptions(args)
     const decimals = Number(values.decimals)
     if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36)
       throw new InvalidInputError(`--decimals must be an integer from 0 to 36, got '${values.decimals}'`)
