@@ -47,6 +47,7 @@ after(async () => {
   await w?.anvil.stop()
 })
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON answers, checked field by field
 type Json = Record<string, any>
 
 for (const name of ['sqlite', 'postgres'] as const) {

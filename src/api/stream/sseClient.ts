@@ -2,6 +2,7 @@
  * A small server-sent-events reader over fetch, for tests and the bench: collects frames as they arrive and waits
  * for one that matches. Browsers use EventSource; this does what it does (ids, event types, data lines).
  */
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any message type, read by the caller
 export type SseMessage = { id: string | undefined; event: string; data: any }
 
 export function openSse(url: string, headers: Record<string, string> = {}) {
