@@ -12,7 +12,7 @@ import autocannon from 'autocannon'
 import { parseEther } from 'viem'
 import { createIndexer } from '../src/indexer/engine/runIndexer.ts'
 import { seedApiWorld } from '../test/support/apiWorld.ts'
-import { openTestStore, TEST_POSTGRES_URL, type TestStore } from '../test/support/indexedStores.ts'
+import { openTestStore, type TestStore } from '../test/support/indexedStores.ts'
 import { openTestOrder } from '../test/support/orders.ts'
 import { createWorld } from '../test/support/world.ts'
 
@@ -40,7 +40,7 @@ for (let i = 0; i < Number(values.orders); i++) {
 
 const stores: TestStore[] = []
 for (const name of ['sqlite', 'postgres'] as const) {
-  const store = await openTestStore(name, 'benchapi')
+  const store = await openTestStore(name)
   const indexer = await createIndexer({
     client: w.public,
     idb: store.idb,
@@ -63,9 +63,7 @@ const endpoints = [
 ] as const
 
 function startServer(store: TestStore, cache: boolean): Promise<{ url: string; child: ChildProcess }> {
-  const describe = store.idb.describe
-  const schema = / \(schema (\w+)\)$/.exec(describe)?.[1]
-  const database = store.name === 'sqlite' ? describe.replace(/^sqlite:/, '') : TEST_POSTGRES_URL
+  const { url: database, schema } = store.location
   const args = ['--import', 'tsx', 'src/cli/main.ts', 'api', '--database', database, '--port', '0', '--json']
   if (schema) args.push('--schema', schema)
   if (!cache) args.push('--no-cache')

@@ -24,7 +24,7 @@ before(async () => {
   w = await createWorld()
   fx = await seedApiWorld(w)
   for (const name of ['sqlite', 'postgres'] as const) {
-    const store = await openTestStore(name, 'api')
+    const store = await openTestStore(name)
     const indexer = await createIndexer({
       client: w.public,
       idb: store.idb,

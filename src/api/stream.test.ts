@@ -53,7 +53,7 @@ before(async () => {
     allocations: [{ serviceId: svc.serviceId, amount: parseEther('20000') }],
   }))
   for (const name of ['sqlite', 'postgres'] as const) {
-    const store = await openTestStore(name, 'stream')
+    const store = await openTestStore(name)
     const indexer = await createIndexer({
       client: w.public,
       idb: store.idb,

@@ -1,39 +1,29 @@
 /**
- * The two stores the indexer and the API run on, opened fresh for one test file: a SQLite file in a temporary
- * directory, and a schema of its own in this machine's PostgreSQL (database `test`, dropped afterwards).
+ * One indexer store opened fresh for an API test or bench, by dialect: a thin handle over the indexer's own test
+ * stores (src/indexer/testing/stores.ts: a SQLite file in a temporary directory, or a schema of its own in this
+ * machine's PostgreSQL, started if down), closed and dropped by `remove`.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { dropSchema, type IndexerDb, openIndexerDb } from '../../src/indexer/db/open.ts'
+import type { IndexerDb } from '../../src/indexer/db/open.ts'
+import { testStores } from '../../src/indexer/testing/stores.ts'
 
-export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+export type TestStore = {
+  name: 'sqlite' | 'postgres'
+  idb: IndexerDb
+  /** Where it is: a file path, or a postgres:// URL with its schema. */
+  location: { url: string; schema?: string }
+  remove: () => Promise<void>
+}
 
-export type TestStore = { name: 'sqlite' | 'postgres'; idb: IndexerDb; remove: () => Promise<void> }
-
-export async function openTestStore(name: 'sqlite' | 'postgres', label: string): Promise<TestStore> {
-  if (name === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), `surety-${label}-`))
-    const idb = await openIndexerDb({ url: join(dir, 'index.sqlite') })
-    return {
-      name,
-      idb,
-      remove: async () => {
-        await idb.close()
-        rmSync(dir, { recursive: true, force: true })
-      },
-    }
-  }
-  const schema = `${label}_${process.pid}_${Date.now().toString(36)}`
-    .toLowerCase()
-    .replace(/[^a-z0-9_]/g, '_')
-  const idb = await openIndexerDb({ url: TEST_POSTGRES_URL, schema })
+export async function openTestStore(name: 'sqlite' | 'postgres'): Promise<TestStore> {
+  const store = testStores().find((s) => s.name === (name === 'sqlite' ? 'SQLite' : 'PostgreSQL'))!
+  const idb = await store.open()
   return {
     name,
     idb,
+    location: idb.location,
     remove: async () => {
       await idb.close()
-      await dropSchema(TEST_POSTGRES_URL, schema)
+      await store.dropAll()
     },
   }
 }
