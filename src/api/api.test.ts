@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { Ajv } from 'ajv'
+import formats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import { type Address, erc20Abi, parseEther } from 'viem'
 import { type ApiWorld, seedApiWorld } from '../../test/support/apiWorld.ts'
@@ -60,7 +62,34 @@ for (const name of ['sqlite', 'postgres'] as const) {
     const ok = async (url: string) => {
       const r = await get(url)
       assert.equal(r.status, 200, `${url}: ${JSON.stringify(r.body)}`)
+      if (url !== '/openapi.json') await conforms(url, r.body)
       return r.body
+    }
+    /** Every answer matches the schema /openapi.json publishes for its route (the contract the dashboard reads). */
+    const validators = new Map<string, (body: unknown) => boolean>()
+    let doc: Json | undefined
+    const conforms = async (url: string, body: unknown) => {
+      doc ??= (await app().inject('/openapi.json')).json() as Json
+      const path = url.split('?')[0]!
+      const template = Object.keys(doc.paths).find((t) =>
+        new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+      )
+      assert.ok(template, `${path} is in the OpenAPI document`)
+      let validate = validators.get(template)
+      if (!validate) {
+        const ajv = new Ajv({ strict: false, allErrors: true })
+        // ajv-formats is CommonJS: its function is the default export's default under NodeNext
+        ;(formats as unknown as { default: (a: Ajv) => void }).default(ajv)
+        const schema = doc.paths[template].get.responses['200'].content['application/json'].schema
+        const compiled = ajv.compile(schema)
+        validate = (b: unknown) => {
+          const valid = compiled(b)
+          if (!valid) assert.fail(`${url} does not match its schema: ${ajv.errorsText(compiled.errors)}`)
+          return valid
+        }
+        validators.set(template, validate)
+      }
+      validate(body)
     }
     /** Every page of a list, following page.next. */
     const all = async (url: string) => {
