@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { maxUint256, parseEther, zeroAddress } from 'viem'
+import { maxUint256, parseEther } from 'viem'
 import { useWorld, type World } from '../../test/support/world.ts'
 import { operatorVaultAbi } from '../generated/contracts.ts'
 import { approveStake, deposit } from '../sdk/index.ts'
@@ -256,5 +256,3 @@ describe('both stores', () => {
     assert.equal(snapshots[0], snapshots[1])
   })
 })
-
-export { zeroAddress }

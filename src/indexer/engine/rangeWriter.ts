@@ -54,7 +54,10 @@ export class RangeWriter {
         const ks = keyString(r.table, r.key as AnyRow)
         if (this.entries.has(ks)) continue
         let m = wanted.get(r.table)
-        if (!m) wanted.set(r.table, (m = new Map()))
+        if (!m) {
+          m = new Map()
+          wanted.set(r.table, m)
+        }
         m.set(ks, r.key as AnyRow)
       }
     }
@@ -163,7 +166,10 @@ export class RangeWriter {
         const k =
           table === 'vault_rates' ? `${r.vault}|${r.block_number}` : `${r.block_number}|${r.log_index}`
         let m = this.history.get(table)
-        if (!m) this.history.set(table, (m = new Map()))
+        if (!m) {
+          m = new Map()
+          this.history.set(table, m)
+        }
         m.set(k, r)
       },
     }
@@ -197,7 +203,10 @@ export class RangeWriter {
       if (!e.dirty) continue
       const target = e.row ? upserts : deletes
       let list = target.get(e.table)
-      if (!list) target.set(e.table, (list = []))
+      if (!list) {
+        list = []
+        target.set(e.table, list)
+      }
       list.push(e.row ? encodeRow(e.table, e.row as never) : e.key)
     }
     for (const [table, list] of upserts) rows += await upsert(db, table, ENTITY_TABLES[table], list)

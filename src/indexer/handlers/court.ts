@@ -26,8 +26,12 @@ const changeAllocation = (
 /** Moves an order slash's hold on its vault's collateral by `delta` (nothing for a report's slash). */
 async function holdOrderSlash(ctx: HandlerContext, s: Row<'slashes'>, delta: bigint) {
   if (s.is_order === 0 || delta === 0n) return
-  await changeAllocation(ctx, s.vault, s.service_id, (a) => void (a.reserved += delta))
-  await changeVault(ctx, s.vault, (v) => void (v.total_reserved += delta))
+  await changeAllocation(ctx, s.vault, s.service_id, (a) => {
+    a.reserved += delta
+  })
+  await changeVault(ctx, s.vault, (v) => {
+    v.total_reserved += delta
+  })
 }
 
 /** The addresses a signer bitmap names, from the service's committee at the time of the report. */
@@ -198,7 +202,9 @@ export const courtHandlers: ContractHandlers<'court'> = {
   OperatorBannedForever: {
     reads: (e) => [read('allocations', { vault: lc(e.args.vault), service_id: Number(e.args.serviceId) })],
     async apply(e, ctx) {
-      await changeAllocation(ctx, lc(e.args.vault), Number(e.args.serviceId), (a) => void (a.banned = 1))
+      await changeAllocation(ctx, lc(e.args.vault), Number(e.args.serviceId), (a) => {
+        a.banned = 1
+      })
     },
   },
   ServiceAllocationChanged: {
@@ -211,24 +217,16 @@ export const courtHandlers: ContractHandlers<'court'> = {
   },
   Credited: {
     async apply(e, ctx) {
-      await changeCredit(
-        ctx,
-        lc(e.address),
-        lc(e.args.account),
-        'credit',
-        (c) => void (c.credited += e.args.amount),
-      )
+      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+        c.credited += e.args.amount
+      })
     },
   },
   CreditWithdrawn: {
     async apply(e, ctx) {
-      await changeCredit(
-        ctx,
-        lc(e.address),
-        lc(e.args.account),
-        'credit',
-        (c) => void (c.withdrawn += e.args.amount),
-      )
+      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+        c.withdrawn += e.args.amount
+      })
     },
   },
 }

@@ -167,7 +167,9 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   OrderCompleted: {
     reads: (e) => [orderRead(e.args.orderId)],
     async apply(e, ctx) {
-      await changeOrder(ctx, e.args.orderId, (o) => void (o.status = 'Completed'))
+      await changeOrder(ctx, e.args.orderId, (o) => {
+        o.status = 'Completed'
+      })
     },
   },
   OrderFailed: {
@@ -202,11 +204,9 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   FeesSwept: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
     async apply(e, ctx) {
-      await ctx.change(
-        'services',
-        { service_id: Number(e.args.serviceId) },
-        (s) => void (s.fees_swept += e.args.amount),
-      )
+      await ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
+        s.fees_swept += e.args.amount
+      })
       ctx.append('reward_events', {
         block_number: Number(e.blockNumber),
         log_index: e.logIndex,
@@ -223,25 +223,17 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   Owed: {
     reads: (e) => [read('credits', { holder: lc(e.args.token), account: lc(e.args.account), kind: 'owed' })],
     async apply(e, ctx) {
-      await changeCredit(
-        ctx,
-        lc(e.args.token),
-        lc(e.args.account),
-        'owed',
-        (c) => void (c.credited += e.args.amount),
-      )
+      await changeCredit(ctx, lc(e.args.token), lc(e.args.account), 'owed', (c) => {
+        c.credited += e.args.amount
+      })
     },
   },
   OwedWithdrawn: {
     reads: (e) => [read('credits', { holder: lc(e.args.token), account: lc(e.args.account), kind: 'owed' })],
     async apply(e, ctx) {
-      await changeCredit(
-        ctx,
-        lc(e.args.token),
-        lc(e.args.account),
-        'owed',
-        (c) => void (c.withdrawn += e.args.amount),
-      )
+      await changeCredit(ctx, lc(e.args.token), lc(e.args.account), 'owed', (c) => {
+        c.withdrawn += e.args.amount
+      })
     },
   },
 }

@@ -165,13 +165,17 @@ export const registryHandlers: ContractHandlers<'registry'> = {
         a.bond = e.args.bond
         a.ready_at = null
       })
-      await changeCommittee(ctx, e.args.serviceId, (c) => void (c[e.args.index] = lc(e.args.attester)))
+      await changeCommittee(ctx, e.args.serviceId, (c) => {
+        c[e.args.index] = lc(e.args.attester)
+      })
     },
   },
   AttesterBondAdded: {
     reads: (e) => [read('attesters', attesterKey(e.args.serviceId, e.args.attester))],
     async apply(e, ctx) {
-      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => void (a.bond = e.args.bond))
+      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+        a.bond = e.args.bond
+      })
     },
   },
   AttesterExitRequested: {

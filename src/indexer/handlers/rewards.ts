@@ -33,7 +33,9 @@ export const rewardsHandlers: ContractHandlers<'rewards'> = {
   FeeAdded: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
     async apply(e, ctx) {
-      await changeService(ctx, e.args.serviceId, (s) => void (s.fees_added += e.args.amount))
+      await changeService(ctx, e.args.serviceId, (s) => {
+        s.fees_added += e.args.amount
+      })
       rewardEvent(ctx, e, 'fee', e.args.serviceId, lc(e.args.from), e.args.amount, null)
     },
   },
@@ -50,11 +52,9 @@ export const rewardsHandlers: ContractHandlers<'rewards'> = {
   SubsidyRateSet: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
     async apply(e, ctx) {
-      await changeService(
-        ctx,
-        e.args.serviceId,
-        (s) => void (s.subsidy_rate_per_second = e.args.ratePerSecond),
-      )
+      await changeService(ctx, e.args.serviceId, (s) => {
+        s.subsidy_rate_per_second = e.args.ratePerSecond
+      })
     },
   },
   RewardsDistributed: {
@@ -78,10 +78,14 @@ export const rewardsHandlers: ContractHandlers<'rewards'> = {
       await ctx.change(
         'allocations',
         { vault, service_id: id },
-        (a) => void (a.reward_stake = e.args.stake),
+        (a) => {
+          a.reward_stake = e.args.stake
+        },
         () => newAllocation(vault, id),
       )
-      await changeService(ctx, e.args.serviceId, (s) => void (s.reward_stake = e.args.totalStake))
+      await changeService(ctx, e.args.serviceId, (s) => {
+        s.reward_stake = e.args.totalStake
+      })
     },
   },
 }

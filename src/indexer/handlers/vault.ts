@@ -63,8 +63,14 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
       const from = lc(e.args.from)
       const to = lc(e.args.to)
       const value = e.args.value
-      if (from !== zeroAddress) await changePosition(ctx, vault, from, (p) => void (p.shares -= value))
-      if (to !== zeroAddress) await changePosition(ctx, vault, to, (p) => void (p.shares += value))
+      if (from !== zeroAddress)
+        await changePosition(ctx, vault, from, (p) => {
+          p.shares -= value
+        })
+      if (to !== zeroAddress)
+        await changePosition(ctx, vault, to, (p) => {
+          p.shares += value
+        })
       if (from === zeroAddress || to === zeroAddress) {
         const v = await changeVault(ctx, vault, (v) => {
           v.total_supply += from === zeroAddress ? value : -value
@@ -80,12 +86,9 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
         v.pool_assets += e.args.assets
         v.deposited += e.args.assets
       })
-      await changePosition(
-        ctx,
-        lc(e.address),
-        lc(e.args.receiver),
-        (p) => void (p.deposited += e.args.assets),
-      )
+      await changePosition(ctx, lc(e.address), lc(e.args.receiver), (p) => {
+        p.deposited += e.args.assets
+      })
       recordRate(ctx, e, v!, e.name)
     },
   },
@@ -93,7 +96,9 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
     reads: (e) => [vaultRead(e)],
     async apply(e, ctx) {
       const vault = lc(e.address)
-      await changeVault(ctx, vault, (v) => void (v.queued_assets += e.args.assets))
+      await changeVault(ctx, vault, (v) => {
+        v.queued_assets += e.args.assets
+      })
       const key = { vault, owner: lc(e.args.owner), withdrawal_id: Number(e.args.id) }
       await ctx.change(
         'withdrawals',
@@ -136,14 +141,18 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
         v.queued_assets -= w?.assets ?? 0n
         v.withdrawn += e.args.assets
       })
-      await changePosition(ctx, vault, owner, (p) => void (p.withdrawn += e.args.assets))
+      await changePosition(ctx, vault, owner, (p) => {
+        p.withdrawn += e.args.assets
+      })
       recordRate(ctx, e, v!, e.name)
     },
   },
   BondDeposited: {
     reads: (e) => [vaultRead(e)],
     async apply(e, ctx) {
-      const v = await changeVault(ctx, lc(e.address), (v) => void (v.bond = e.args.bond))
+      const v = await changeVault(ctx, lc(e.address), (v) => {
+        v.bond = e.args.bond
+      })
       recordRate(ctx, e, v!, e.name)
     },
   },
@@ -184,7 +193,9 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
         a.queued_increase = 0n
         a.queued_ready_at = null
       })
-      await changeVault(ctx, lc(e.address), (v) => void (v.total_allocated = e.args.totalAllocated))
+      await changeVault(ctx, lc(e.address), (v) => {
+        v.total_allocated = e.args.totalAllocated
+      })
     },
   },
   DeallocationRequested: {
@@ -204,7 +215,9 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
         a.deallocation_requested = 0n
         a.deallocation_ready_at = null
       })
-      await changeVault(ctx, lc(e.address), (v) => void (v.total_allocated = e.args.totalAllocated))
+      await changeVault(ctx, lc(e.address), (v) => {
+        v.total_allocated = e.args.totalAllocated
+      })
     },
   },
   RewardsClaimed: {
@@ -217,7 +230,9 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
         v.rewards_claimed += e.args.amount
         v.commission_earned += e.args.commission
       })
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => void (a.rewards_claimed += e.args.amount))
+      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+        a.rewards_claimed += e.args.amount
+      })
       ctx.append('reward_events', {
         block_number: Number(e.blockNumber),
         log_index: e.logIndex,
@@ -257,32 +272,36 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   SlashReserved: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
     async apply(e, ctx) {
-      const v = await changeVault(
-        ctx,
-        lc(e.address),
-        (v) => void (v.pending_liabilities = e.args.pendingLiabilities),
-      )
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => void (a.pending_slash += e.args.amount))
+      const v = await changeVault(ctx, lc(e.address), (v) => {
+        v.pending_liabilities = e.args.pendingLiabilities
+      })
+      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+        a.pending_slash += e.args.amount
+      })
       recordRate(ctx, e, v!, e.name)
     },
   },
   SlashReleased: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
     async apply(e, ctx) {
-      const v = await changeVault(
-        ctx,
-        lc(e.address),
-        (v) => void (v.pending_liabilities = e.args.pendingLiabilities),
-      )
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => void (a.pending_slash -= e.args.amount))
+      const v = await changeVault(ctx, lc(e.address), (v) => {
+        v.pending_liabilities = e.args.pendingLiabilities
+      })
+      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+        a.pending_slash -= e.args.amount
+      })
       recordRate(ctx, e, v!, e.name)
     },
   },
   CollateralReserved: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
     async apply(e, ctx) {
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => void (a.reserved = e.args.reserved))
-      await changeVault(ctx, lc(e.address), (v) => void (v.total_reserved = e.args.totalReserved))
+      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+        a.reserved = e.args.reserved
+      })
+      await changeVault(ctx, lc(e.address), (v) => {
+        v.total_reserved = e.args.totalReserved
+      })
     },
   },
   CollateralReleased: {
@@ -296,31 +315,25 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
         if (result === 'Succeeded') a.order_successes++
         else if (result === 'Failed') a.order_failures++
       })
-      await changeVault(ctx, lc(e.address), (v) => void (v.total_reserved -= e.args.amount))
+      await changeVault(ctx, lc(e.address), (v) => {
+        v.total_reserved -= e.args.amount
+      })
     },
   },
   Credited: {
     reads: (e) => [read('credits', { holder: lc(e.address), account: lc(e.args.account), kind: 'credit' })],
     async apply(e, ctx) {
-      await changeCredit(
-        ctx,
-        lc(e.address),
-        lc(e.args.account),
-        'credit',
-        (c) => void (c.credited += e.args.amount),
-      )
+      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+        c.credited += e.args.amount
+      })
     },
   },
   CreditWithdrawn: {
     reads: (e) => [read('credits', { holder: lc(e.address), account: lc(e.args.account), kind: 'credit' })],
     async apply(e, ctx) {
-      await changeCredit(
-        ctx,
-        lc(e.address),
-        lc(e.args.account),
-        'credit',
-        (c) => void (c.withdrawn += e.args.amount),
-      )
+      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+        c.withdrawn += e.args.amount
+      })
     },
   },
 }
