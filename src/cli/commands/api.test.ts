@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { openIndexerDb } from '../../indexer/db/open.ts'
 
 const root = join(import.meta.dirname, '..', '..', '..')
 const cli = (args: string[]) =>
@@ -13,7 +14,9 @@ const cli = (args: string[]) =>
 describe('surety api', () => {
   test('serves an index database: /health answers, /ready says no block is indexed yet', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'surety-api-cli-'))
-    const [node, args] = cli(['--database', join(dir, 'index.sqlite'), '--port', '0', '--json'])
+    const file = join(dir, 'index.sqlite')
+    await (await openIndexerDb({ url: file })).close() // what `surety index` makes before its first block
+    const [node, args] = cli(['--database', file, '--port', '0', '--json'])
     const child = spawn(node, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -46,6 +49,10 @@ describe('surety api', () => {
       [['--port', '99999'], /surety api: --port must be a TCP port, got '99999'/],
       [['--decimals', 'many'], /surety api: --decimals must be an integer from 0 to 36, got 'many'/],
       [['--prot', '80'], /surety api: Unknown option '--prot'.* Run `surety api --help`/],
+      [
+        ['--database', '/nonexistent/index.sqlite'],
+        /surety api: no index database at \/nonexistent\/index.sqlite: run `surety index` first/,
+      ],
     ] as const) {
       const [node, argv] = cli([...args])
       const r = spawnSync(node, argv, { cwd: root, encoding: 'utf8' })

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startApi } from '../../api/start.ts'
 import { InvalidInputError } from '../../errors.ts'
@@ -8,9 +10,21 @@ const usage = `Usage: surety api [--database URL] [--schema NAME] [--port 8546] 
 
 Serves the indexed state over HTTP (see docs/api.md): REST under /v1, the live stream at /v1/stream, the
 OpenAPI document at /openapi.json, and /health, /ready, /metrics. It reads what \`surety index\` writes:
---database is the same SQLite file (default .surety/index.sqlite, or DATABASE_URL when set) or postgres:// URL
+--database is the same SQLite file (default: DATABASE_URL, else the one .surety/indexer-<chainId>.sqlite) or URL
 (with --schema, default surety). GET responses are cached per indexed block unless --no-cache.
 Runs until interrupted (Ctrl-C or SIGTERM).`
+
+/** What `surety index` writes by default: `.surety/indexer-<chainId>.sqlite`; used when there is exactly one. */
+function defaultDatabase(): string {
+  const dir = '.surety'
+  const found = existsSync(dir) ? readdirSync(dir).filter((f) => /^indexer-\d+\.sqlite$/.test(f)) : []
+  if (found.length === 1) return join(dir, found[0]!)
+  throw new InvalidInputError(
+    found.length === 0
+      ? 'no index database: run `surety index` first, or pass --database FILE|postgres://… (or set DATABASE_URL)'
+      : `several index databases in ${dir} (${found.join(', ')}): pass --database to choose one`,
+  )
+}
 
 function port(value: string): number {
   const n = Number(value)
@@ -48,10 +62,11 @@ export const command: Command = {
     const decimals = Number(values.decimals)
     if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36)
       throw new InvalidInputError(`--decimals must be an integer from 0 to 36, got '${values.decimals}'`)
+    const listenPort = port(values.port!)
     const api = await startApi({
-      database: values.database ?? process.env.DATABASE_URL ?? '.surety/index.sqlite',
+      database: values.database ?? process.env.DATABASE_URL ?? defaultDatabase(),
       schema: values.schema,
-      port: port(values.port!),
+      port: listenPort,
       host: values.host!,
       corsOrigin: values.cors,
       decimals,
