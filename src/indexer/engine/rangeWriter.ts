@@ -132,47 +132,56 @@ export class RangeWriter {
     e.loggedBlock = b
   }
 
-  /** The context the handlers of one event write through. */
+  /** The block of the event being applied: what `change` stamps rows with and logs undo images under. */
+  private block = 0
+
+  /**
+   * The context handlers write through, one object for the whole range (made once: a closure per event costs more
+   * than the handler itself on a backfill); `context(meta)` points it at the event being applied.
+   */
+  private readonly ctx: HandlerContext = {
+    get: async <T extends EntityTable>(table: T, key: EntityKey<T>) =>
+      ((await this.entry(table, key as AnyRow)).row ?? undefined) as Row<T> | undefined,
+    change: async <T extends EntityTable>(
+      table: T,
+      key: EntityKey<T>,
+      fn: (row: Row<T>) => void,
+      create?: () => NewRow<T>,
+    ) => {
+      const b = this.block
+      const e = await this.entry(table, key as AnyRow)
+      if (!e.row && !create) return undefined
+      this.logChange(e, b)
+      if (!e.row) e.row = { ...(create!() as AnyRow), created_block: b, block_number: b }
+      fn(e.row as Row<T>)
+      e.row.block_number = b
+      e.dirty = true
+      return e.row as Row<T>
+    },
+    remove: async <T extends EntityTable>(table: T, key: EntityKey<T>) => {
+      const e = await this.entry(table, key as AnyRow)
+      if (!e.row) return
+      this.logChange(e, this.block)
+      e.row = null
+      e.dirty = true
+    },
+    append: (table, row) => this.appendRow(table, row as AnyRow),
+  }
+
   context(meta: EventMeta): HandlerContext {
-    const b = Number(meta.blockNumber)
-    return {
-      get: async <T extends EntityTable>(table: T, key: EntityKey<T>) =>
-        ((await this.entry(table, key as AnyRow)).row ?? undefined) as Row<T> | undefined,
-      change: async <T extends EntityTable>(
-        table: T,
-        key: EntityKey<T>,
-        fn: (row: Row<T>) => void,
-        create?: () => NewRow<T>,
-      ) => {
-        const e = await this.entry(table, key as AnyRow)
-        if (!e.row && !create) return undefined
-        this.logChange(e, b)
-        if (!e.row) e.row = { ...(create!() as AnyRow), created_block: b, block_number: b }
-        fn(e.row as Row<T>)
-        e.row.block_number = b
-        e.dirty = true
-        return e.row as Row<T>
-      },
-      remove: async <T extends EntityTable>(table: T, key: EntityKey<T>) => {
-        const e = await this.entry(table, key as AnyRow)
-        if (!e.row) return
-        this.logChange(e, b)
-        e.row = null
-        e.dirty = true
-      },
-      append: (table, row) => {
-        const r = row as AnyRow
-        // one exchange-rate row per vault and block: the state at the end of the block
-        const k =
-          table === 'vault_rates' ? `${r.vault}|${r.block_number}` : `${r.block_number}|${r.log_index}`
-        let m = this.history.get(table)
-        if (!m) {
-          m = new Map()
-          this.history.set(table, m)
-        }
-        m.set(k, r)
-      },
+    this.block = Number(meta.blockNumber)
+    return this.ctx
+  }
+
+  private appendRow(table: HistoryTable, r: AnyRow) {
+    // one exchange-rate row per vault and block: the state at the end of the block
+    const k = table === 'vault_rates' ? `${r.vault}|${r.block_number}` : `${r.block_number}|${r.log_index}`
+    let m = this.history.get(table)
+    if (!m) {
+      m = new Map()
+      this.history.set(table, m)
     }
+    m.set(k, r)
   }
 
   /** The raw event row (the `events` table). */
