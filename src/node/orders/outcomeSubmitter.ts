@@ -7,11 +7,12 @@
  */
 import type { Address, Hex, LocalAccount, PublicClient } from 'viem'
 import { ContractRevertedError } from '../../errors.ts'
+import type { StoredEvent } from '../../indexer/follower/eventRepo.ts'
+import type { FollowerListener } from '../../indexer/follower/follower.ts'
 import { orderBookAbi } from '../../sdk/abis.ts'
 import { orderParamsHash } from '../../sdk/orderOutcomes.ts'
 import { orderSignatures } from '../../sdk/reports.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
-import type { FollowerListener } from '../chain/follower.ts'
 import type { TxSender } from '../chain/txSender.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
@@ -22,7 +23,6 @@ import {
   submissionSteps,
   takeTurns,
 } from '../report/quorumSubmit.ts'
-import type { StoredEvent } from '../store/chainRepo.ts'
 import type { OutcomeState, StoredOutcome } from '../store/outcomeRepo.ts'
 import type { Store } from '../store/store.ts'
 import { type LiveOrder, milestoneSettled, readLiveOrder } from './chainState.ts'
