@@ -29,7 +29,7 @@ export function useApi<T>(path: string | null, options: { live?: boolean } = {})
     loading: path !== null,
     path,
   })
-  const retryTimer = useRef<ReturnType<typeof setTimeout>>()
+  const retryTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
 
   useEffect(() => {
     if (path === null) return
