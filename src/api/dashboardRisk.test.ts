@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { buildDashboardRisk } from './dashboardRisk.ts'
+import { buildDashboardRisk, inTokens } from './dashboardRisk.ts'
 
 const small = { simulation: { epochs: 24 * 10, runs: 4 } }
 
@@ -51,5 +51,18 @@ describe('dashboard risk', () => {
       assert.equal(band.p50.length, 10)
       band.p5.forEach((v, i) => assert.ok(v <= band.p95[i]!, 'p5 ≤ p95'))
     }
+  })
+  test('a snapshot in base units is read in token units, exactly', () => {
+    const t = inTokens(
+      {
+        operators: [{ id: 'a', stake: '1000000000000000000001' }],
+        services: [{ id: 's', profit: '250000000000000000000000', threshold: 0.5, operators: ['a'] }],
+        allocations: [{ operator: 'a', service: 's', stake: '500000000000000000' }],
+      },
+      18,
+    )
+    assert.equal(t.operators[0]!.stake, '1000.000000000000000001')
+    assert.equal(t.services[0]!.profit, '250000')
+    assert.equal(t.allocations![0]!.stake, '0.5')
   })
 })

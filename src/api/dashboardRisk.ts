@@ -12,7 +12,7 @@
 // for the route option `schema.hide` (keeps the dashboard's routes out of /openapi.json)
 import type {} from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
-import { type Address, createPublicClient, http } from 'viem'
+import { type Address, createPublicClient, formatUnits as formatTokenUnits, http } from 'viem'
 import { analyzeNetwork } from '../risk/analyze.ts'
 import { worstCaseLoss } from '../risk/cascade.ts'
 import { formatUnits } from '../risk/decimal.ts'
@@ -39,6 +39,8 @@ export type DashboardRiskOptions = {
   rpcUrl: string
   chainId: number
   addresses: SuretyAddresses
+  /** The stake token's decimals (default 18). */
+  decimals?: number
   /** Seconds each solver call may take before the answer says it is not proven (default 10). */
   timeLimitSeconds?: number
   /** Simulation size (defaults: 90 days hourly, 16 runs). */
@@ -122,12 +124,29 @@ export function simulate(input: RiskInput, o: DashboardRiskOptions['simulation']
   }
 }
 
+/**
+ * The snapshot is in base units (wei); the engine works in any one scale, and people read tokens: convert every
+ * amount exactly (a decimal string with up to `decimals` places, which the engine parses without loss).
+ */
+export function inTokens(input: RiskInput, decimals: number): RiskInput {
+  const t = (v: string | number) => formatTokenUnits(BigInt(v), decimals)
+  return {
+    ...input,
+    operators: input.operators.map((o) => ({ ...o, stake: t(o.stake) })),
+    services: input.services.map((s) => ({ ...s, profit: t(s.profit) })),
+    allocations: input.allocations?.map((a) => ({ ...a, stake: t(a.stake) })),
+  }
+}
+
 export function registerDashboardRisk(app: FastifyInstance, options: DashboardRiskOptions): void {
   const client = createPublicClient({ transport: http(options.rpcUrl) })
   let cached: { block: bigint; body: Promise<unknown> } | undefined
 
   async function compute(block: bigint) {
-    const input = await snapshotFromRpc({ rpcUrl: options.rpcUrl, chainId: options.chainId, addresses: options.addresses })
+    const input = inTokens(
+      await snapshotFromRpc({ rpcUrl: options.rpcUrl, chainId: options.chainId, addresses: options.addresses }),
+      options.decimals ?? 18,
+    )
     const risk = await buildDashboardRisk(input, options)
     // operators are named by address in the model; the page links each to its vault
     const vaults: Record<string, Address> = {}

@@ -5,4 +5,7 @@ import { connectLive } from './lib/live.ts'
 import './styles.css'
 
 connectLive(STREAM_TYPES)
-render(<App />, document.getElementById('app')!)
+const root = document.getElementById('app')!
+// the boot message is plain HTML for the moment before the script runs; the app replaces it
+root.textContent = ''
+render(<App />, root)

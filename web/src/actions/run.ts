@@ -1,5 +1,5 @@
 /** The SDK actions the forms call, in one lazily loaded chunk with viem. */
-import { maxUint256, parseEther, type Hex, type Address } from 'viem'
+import { type Address, type Hex, keccak256, maxUint256, toHex } from 'viem'
 import { approveStake } from '../../../src/sdk/actions/approveStake.ts'
 import { deposit } from '../../../src/sdk/actions/deposit.ts'
 import { disputeSlash } from '../../../src/sdk/actions/disputeSlash.ts'
@@ -32,7 +32,6 @@ export async function runOpenOrder(
 ) {
   await ensureAllowance(client, client.addresses.orders, input.budget)
   const now = (await client.public.getBlock()).timestamp
-  const { keccak256, toHex } = await import('viem')
   return openOrder(client, {
     params: orderParams({
       client: client.wallet.account.address,
@@ -54,5 +53,3 @@ export async function runDispute(client: SuretyClient, slashId: Hex) {
   await ensureAllowance(client, client.addresses.court, slash.details.disputeBond)
   return disputeSlash(client, { details: slash.details })
 }
-
-export const ONE_TOKEN = parseEther('1')

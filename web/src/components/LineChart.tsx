@@ -38,7 +38,8 @@ export function LineChart({
           { label: xLabel, stroke: '#555' },
           { stroke: '#555', size: 60, values: (_u, ticks) => ticks.map((t) => compact(t)) },
         ],
-        legend: { live: true },
+        // the legend names the series (values under the cursor would show dashes until hovered, confusing on a phone)
+        legend: { live: false },
         series: [
           { label: time ? 'time (UTC)' : (xLabel ?? 'x') },
           ...series.map((s) => ({

@@ -51,7 +51,7 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
             stroke-width={1 + 7 * (Number(e.stake) / maxEdge)}
           >
             <title>
-              {shortAddress(e.operator)} allocates {Number(e.stake).toLocaleString('en-US')} STK to service #{e.service}
+              vault {shortAddress(vaults[e.operator] ?? e.operator)} allocates {Number(e.stake).toLocaleString('en-US')} STK to service #{e.service}
             </title>
           </line>
         )
@@ -60,7 +60,8 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
         const hot = n.side === 'operator' ? hotOps.has(n.id) : hotSvc.has(n.id)
         const op = graph.operators.find((o) => o.id === n.id)
         const svc = graph.services.find((s) => s.id === n.id)
-        const label = n.side === 'operator' ? shortAddress(n.id) : `#${n.id}`
+        // operators are named by their vault, as on every other page
+        const label = n.side === 'operator' ? `vault ${shortAddress(vaults[n.id] ?? n.id)}` : `service #${n.id}`
         const sub = n.side === 'operator' ? `${Number(op?.stake ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 })} STK` : `${Number(svc?.profit ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 })} STK`
         const href = n.side === 'operator' ? (vaults[n.id] ? `/vaults/${vaults[n.id]!.toLowerCase()}` : null) : `/services/${n.id}`
         return (

@@ -46,7 +46,8 @@ export function layoutBipartite(g: GraphInput, opts: { width: number; rowHeight?
     const offset = ((rows - ids.length) * rowHeight) / 2
     return ids.map((id, i) => ({ id, side, x, y: 20 + offset + rowHeight * (i + 0.5), r: radius(weights.get(id) ?? 0) }))
   }
-  const margin = Math.min(140, opts.width * 0.25)
+  // labels sit outside the columns (operators' to the left, services' to the right): leave them room
+  const margin = Math.min(170, opts.width * 0.3)
   return {
     width: opts.width,
     height,

@@ -31,7 +31,7 @@ export function Verdict({ compact }: { compact?: boolean }) {
           const att = a.attack!
           return (
             <div class="verdict insecure" data-verdict="attack">
-              <strong>Not secure.</strong> The most profitable attack: operators{' '}
+              <strong>Not secure.</strong> The most profitable attack: the operator{att.operators.length > 1 ? 's' : ''} of{' '}
               {att.operators.map((o, i) => (
                 <span key={o}>
                   {i > 0 ? ', ' : ''}
