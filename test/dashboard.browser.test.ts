@@ -21,7 +21,10 @@ after(async () => {
   await world?.stop()
 })
 
-async function open(path: string, viewport: keyof typeof VIEWPORTS = 'laptop'): Promise<{ page: Page; errors: string[] }> {
+async function open(
+  path: string,
+  viewport: keyof typeof VIEWPORTS = 'laptop',
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.context.newPage()
   await page.setViewportSize(VIEWPORTS[viewport])
   const errors = watchErrors(page)

@@ -22,6 +22,9 @@ export default defineConfig({
   },
   server: {
     // `npm run dev:web` against a running API (SURETY_API, default :8787)
-    proxy: { '/v1': process.env.SURETY_API ?? 'http://127.0.0.1:8787', '/openapi.json': process.env.SURETY_API ?? 'http://127.0.0.1:8787' },
+    proxy: {
+      '/v1': process.env.SURETY_API ?? 'http://127.0.0.1:8787',
+      '/openapi.json': process.env.SURETY_API ?? 'http://127.0.0.1:8787',
+    },
   },
 })

@@ -48,7 +48,10 @@ export type DashboardRiskOptions = {
 }
 
 /** The whole answer from a risk input: pure apart from the solver, so it is tested without a chain. */
-export async function buildDashboardRisk(input: RiskInput, options: Pick<DashboardRiskOptions, 'timeLimitSeconds' | 'simulation'> = {}) {
+export async function buildDashboardRisk(
+  input: RiskInput,
+  options: Pick<DashboardRiskOptions, 'timeLimitSeconds' | 'simulation'> = {},
+) {
   const network = parseRiskInput(input)
   const scale = network.scale
   const solve = { timeLimitSeconds: options.timeLimitSeconds ?? 10 }
@@ -144,7 +147,11 @@ export function registerDashboardRisk(app: FastifyInstance, options: DashboardRi
 
   async function compute(block: bigint) {
     const input = inTokens(
-      await snapshotFromRpc({ rpcUrl: options.rpcUrl, chainId: options.chainId, addresses: options.addresses }),
+      await snapshotFromRpc({
+        rpcUrl: options.rpcUrl,
+        chainId: options.chainId,
+        addresses: options.addresses,
+      }),
       options.decimals ?? 18,
     )
     const risk = await buildDashboardRisk(input, options)

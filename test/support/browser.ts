@@ -20,7 +20,9 @@ export type Chromium = { context: BrowserContext; close: () => Promise<void> }
 
 export async function launchChromium(): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH))
-    throw new Error(`no chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install -y chromium), as .ci/run does`)
+    throw new Error(
+      `no chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install -y chromium), as .ci/run does`,
+    )
   const profile = mkdtempSync(join(tmpdir(), 'surety-chromium-'))
   // launchPersistentContext is how playwright takes a --user-data-dir: a fresh one per run, removed after
   const context = await chromium.launchPersistentContext(profile, {
@@ -61,14 +63,16 @@ export function watchErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`))
   page.on('console', (m) => {
     // a failed request is reported below with its URL; the console's copy has none
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`)
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      errors.push(`console: ${m.text()}`)
   })
   page.on('response', (r) => {
     if (r.status() >= 400) errors.push(`${r.status()} ${new URL(r.url()).pathname}`)
   })
   page.on('requestfailed', (r) => {
     // the stream is closed when the page is: that is not a failure of the page
-    if (!r.url().endsWith('/v1/stream')) errors.push(`request failed: ${new URL(r.url()).pathname} ${r.failure()?.errorText ?? ''}`)
+    if (!r.url().endsWith('/v1/stream'))
+      errors.push(`request failed: ${new URL(r.url()).pathname} ${r.failure()?.errorText ?? ''}`)
   })
   return errors
 }

@@ -1,8 +1,8 @@
 /** The shell: header with the pages and the live status, then the page the path names. */
 import type { ComponentChildren } from 'preact'
 import { lazy, Suspense } from 'preact/compat'
-import { LiveStatus } from './components/LiveStatus.tsx'
 import { Link } from './components/Link.tsx'
+import { LiveStatus } from './components/LiveStatus.tsx'
 import { Loading } from './components/States.tsx'
 import { useRoute } from './lib/router.ts'
 import { Overview } from './pages/overview/Overview.tsx'
@@ -76,7 +76,11 @@ export function App() {
         </Link>
         <nav aria-label="pages">
           {NAV.map(([href, label]) => (
-            <Link key={href} href={href} class={section === href || (href !== '/' && section.startsWith(href)) ? 'current' : ''}>
+            <Link
+              key={href}
+              href={href}
+              class={section === href || (href !== '/' && section.startsWith(href)) ? 'current' : ''}
+            >
               {label}
             </Link>
           ))}

@@ -1,7 +1,7 @@
 import { render } from 'preact'
 import { App } from './App.tsx'
-import { STREAM_TYPES } from './lib/streamTypes.ts'
 import { connectLive } from './lib/live.ts'
+import { STREAM_TYPES } from './lib/streamTypes.ts'
 import './styles.css'
 
 connectLive(STREAM_TYPES)

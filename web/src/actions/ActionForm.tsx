@@ -8,12 +8,24 @@ import type { SuretyClient } from '../../../src/sdk/types.ts'
 import type { DashboardConfig } from '../api/types.ts'
 
 /** A devnet account by index, the devnet account holding an address (the operator of a vault), or a wallet. */
-export type Signer = { kind: 'devnet'; index: number } | { kind: 'devnetAddress'; address: string } | { kind: 'wallet' }
-export type RunState = { state: 'idle' } | { state: 'running'; what: string } | { state: 'done'; text: string } | { state: 'failed'; text: string }
+export type Signer =
+  | { kind: 'devnet'; index: number }
+  | { kind: 'devnetAddress'; address: string }
+  | { kind: 'wallet' }
+export type RunState =
+  | { state: 'idle' }
+  | { state: 'running'; what: string }
+  | { state: 'done'; text: string }
+  | { state: 'failed'; text: string }
 
 export function useRunner() {
   const [run, setRun] = useState<RunState>({ state: 'idle' })
-  async function go(what: string, config: DashboardConfig, signer: Signer, action: (client: SuretyClient, m: typeof import('./run.ts')) => Promise<string>) {
+  async function go(
+    what: string,
+    config: DashboardConfig,
+    signer: Signer,
+    action: (client: SuretyClient, m: typeof import('./run.ts')) => Promise<string>,
+  ) {
     setRun({ state: 'running', what })
     try {
       const m = await import('./run.ts')
@@ -21,7 +33,10 @@ export function useRunner() {
       if (signer.kind === 'wallet') client = await m.walletClient(config)
       else {
         const index = signer.kind === 'devnet' ? signer.index : m.devnetIndexOf(signer.address)
-        if (index === undefined) throw new Error(`${signer.kind === 'devnetAddress' ? signer.address : ''} is not a devnet account: connect its wallet instead`)
+        if (index === undefined)
+          throw new Error(
+            `${signer.kind === 'devnetAddress' ? signer.address : ''} is not a devnet account: connect its wallet instead`,
+          )
         client = m.devnetClient(config, index)
       }
       setRun({ state: 'done', text: await action(client, m) })
@@ -54,7 +69,9 @@ export function SignerPicker({
       {label}
       <select
         name="signer"
-        value={value.kind === 'devnet' ? String(value.index) : value.kind === 'devnetAddress' ? 'owner' : 'wallet'}
+        value={
+          value.kind === 'devnet' ? String(value.index) : value.kind === 'devnetAddress' ? 'owner' : 'wallet'
+        }
         onChange={(e) => {
           const v = (e.target as HTMLSelectElement).value
           if (v === 'owner' && owner) onChange({ kind: 'devnetAddress', address: owner.address })
@@ -80,7 +97,15 @@ export function RunStatus({ run }: { run: RunState }) {
   )
 }
 
-export function ActionBox({ title, children, note }: { title: string; children: ComponentChildren; note?: string }) {
+export function ActionBox({
+  title,
+  children,
+  note,
+}: {
+  title: string
+  children: ComponentChildren
+  note?: string
+}) {
   return (
     <details class="card action" open>
       <summary>{title}</summary>

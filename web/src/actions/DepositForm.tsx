@@ -1,6 +1,6 @@
 /** A staker deposits into this vault's pool and receives its liquid shares. */
 import { useState } from 'preact/hooks'
-import { parseUnits, formatUnits } from '../lib/format.ts'
+import { formatUnits, parseUnits } from '../lib/format.ts'
 import { ActionBox, RunStatus, type Signer, SignerPicker, useRunner } from './ActionForm.tsx'
 import { useConfig } from './useConfig.ts'
 
@@ -12,7 +12,10 @@ export function DepositForm({ vault }: { vault: string }) {
   if (!config) return null
   const parsed = parseUnits(amount, config.token.decimals)
   return (
-    <ActionBox title="Deposit into this vault" note="Your stake joins the pool: it earns the services' fees and is slashable for their incidents.">
+    <ActionBox
+      title="Deposit into this vault"
+      note="Your stake joins the pool: it earns the services' fees and is slashable for their incidents."
+    >
       <form
         class="form"
         data-testid="deposit-form"
@@ -27,9 +30,20 @@ export function DepositForm({ vault }: { vault: string }) {
       >
         <label>
           Amount ({config.token.symbol})
-          <input name="amount" inputMode="decimal" value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} />
+          <input
+            name="amount"
+            inputMode="decimal"
+            value={amount}
+            onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+          />
         </label>
-        <SignerPicker config={config} indices={[6, 7, 8, 9]} label="Staker" value={signer} onChange={setSigner} />
+        <SignerPicker
+          config={config}
+          indices={[6, 7, 8, 9]}
+          label="Staker"
+          value={signer}
+          onChange={setSigner}
+        />
         <button type="submit" disabled={'error' in parsed || run.state === 'running'}>
           Deposit
         </button>

@@ -1,7 +1,7 @@
 /** The operator disputes a pending slash within its window, posting the service's dispute bond. */
 import { useState } from 'preact/hooks'
-import { formatUnits } from '../lib/format.ts'
 import type { Slash, Vault } from '../api/types.ts'
+import { formatUnits } from '../lib/format.ts'
 import { ActionBox, RunStatus, type Signer, SignerPicker, useRunner } from './ActionForm.tsx'
 import { useConfig } from './useConfig.ts'
 
@@ -11,7 +11,12 @@ export function DisputeForm({ slash, vault }: { slash: Slash; vault: Vault | und
   const [signer, setSigner] = useState<Signer | null>(null)
   if (!config || slash.status !== 'Pending' || slash.disputeEnds.unix * 1000 < Date.now()) return null
   const current: Signer =
-    signer ?? (config.devnet && vault ? { kind: 'devnetAddress', address: vault.operator } : config.devnet ? { kind: 'devnet', index: 4 } : { kind: 'wallet' })
+    signer ??
+    (config.devnet && vault
+      ? { kind: 'devnetAddress', address: vault.operator }
+      : config.devnet
+        ? { kind: 'devnet', index: 4 }
+        : { kind: 'wallet' })
   return (
     <ActionBox
       title="Dispute this slash"

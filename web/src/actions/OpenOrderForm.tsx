@@ -1,10 +1,10 @@
 /** A client opens an order: a job for a named operator, or an intent operators bid on; the budget is escrowed. */
 import { useState } from 'preact/hooks'
+import type { Service, Vault } from '../api/types.ts'
 import type { List } from '../lib/api.ts'
 import { formatUnits, parseUnits, shortAddress } from '../lib/format.ts'
 import { useApi } from '../lib/hooks.ts'
 import { navigate } from '../lib/router.ts'
-import type { Service, Vault } from '../api/types.ts'
 import { ActionBox, RunStatus, type Signer, SignerPicker, useRunner } from './ActionForm.tsx'
 import { useConfig } from './useConfig.ts'
 
@@ -23,9 +23,13 @@ export function OpenOrderForm() {
   const serviceId = service || services[0]?.id || ''
   const parsed = parseUnits(budget, config.token.decimals)
   const h = Number(hours)
-  const hoursError = Number.isInteger(h) && h >= 1 && h <= 24 * 30 ? '' : 'the duration is whole hours, 1 to 720'
+  const hoursError =
+    Number.isInteger(h) && h >= 1 && h <= 24 * 30 ? '' : 'the duration is whole hours, 1 to 720'
   return (
-    <ActionBox title="Open an order" note="The budget is held in escrow: the operator is paid as milestones settle, and a failure refunds you and slashes its collateral to you.">
+    <ActionBox
+      title="Open an order"
+      note="The budget is held in escrow: the operator is paid as milestones settle, and a failure refunds you and slashes its collateral to you."
+    >
       <form
         class="form"
         data-testid="order-form"
@@ -48,7 +52,11 @@ export function OpenOrderForm() {
       >
         <label>
           Service
-          <select name="service" value={serviceId} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
+          <select
+            name="service"
+            value={serviceId}
+            onChange={(e) => setService((e.target as HTMLSelectElement).value)}
+          >
             {services.map((s) => (
               <option value={s.id}>Service #{s.id}</option>
             ))}
@@ -56,7 +64,11 @@ export function OpenOrderForm() {
         </label>
         <label>
           Operator
-          <select name="vault" value={vault} onChange={(e) => setVault((e.target as HTMLSelectElement).value)}>
+          <select
+            name="vault"
+            value={vault}
+            onChange={(e) => setVault((e.target as HTMLSelectElement).value)}
+          >
             <option value="">any — take bids for 2 h</option>
             {vaults.map((v) => (
               <option value={v.address}>vault {shortAddress(v.address)}</option>
@@ -65,18 +77,37 @@ export function OpenOrderForm() {
         </label>
         <label>
           Budget ({config.token.symbol})
-          <input name="budget" inputMode="decimal" value={budget} onInput={(e) => setBudget((e.target as HTMLInputElement).value)} />
+          <input
+            name="budget"
+            inputMode="decimal"
+            value={budget}
+            onInput={(e) => setBudget((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
           Duration (hours)
-          <input name="hours" inputMode="numeric" value={hours} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
+          <input
+            name="hours"
+            inputMode="numeric"
+            value={hours}
+            onInput={(e) => setHours((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label class="wide">
           What is ordered (its hash goes on chain)
           <input name="note" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
         </label>
-        <SignerPicker config={config} indices={[15, 16, 17]} label="Client" value={signer} onChange={setSigner} />
-        <button type="submit" disabled={'error' in parsed || !!hoursError || !serviceId || run.state === 'running'}>
+        <SignerPicker
+          config={config}
+          indices={[15, 16, 17]}
+          label="Client"
+          value={signer}
+          onChange={setSigner}
+        />
+        <button
+          type="submit"
+          disabled={'error' in parsed || !!hoursError || !serviceId || run.state === 'running'}
+        >
           Open order
         </button>
         {'error' in parsed ? <p class="field-error">{parsed.error}</p> : null}

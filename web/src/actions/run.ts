@@ -1,15 +1,15 @@
 /** The SDK actions the forms call, in one lazily loaded chunk with viem. */
 import { type Address, type Hex, keccak256, maxUint256, toHex } from 'viem'
+import { stakeTokenAbi } from '../../../src/sdk/abis.ts'
 import { approveStake } from '../../../src/sdk/actions/approveStake.ts'
 import { deposit } from '../../../src/sdk/actions/deposit.ts'
 import { disputeSlash } from '../../../src/sdk/actions/disputeSlash.ts'
 import { openOrder } from '../../../src/sdk/actions/openOrder.ts'
 import { orderParams, orderTerms } from '../../../src/sdk/orders.ts'
 import { readSlash } from '../../../src/sdk/readSlash.ts'
-import { stakeTokenAbi } from '../../../src/sdk/abis.ts'
 import type { SuretyClient } from '../../../src/sdk/types.ts'
 
-export { devnetClient, devnetIndexOf, walletClient, DEVNET_ROLES, devnetAccount } from './wallet.ts'
+export { DEVNET_ROLES, devnetAccount, devnetClient, devnetIndexOf, walletClient } from './wallet.ts'
 
 async function ensureAllowance(client: SuretyClient, spender: Address, amount: bigint) {
   const allowance = await client.public.readContract({
@@ -49,7 +49,8 @@ export async function runOpenOrder(
 
 export async function runDispute(client: SuretyClient, slashId: Hex) {
   const slash = await readSlash(client, slashId)
-  if (slash.status !== 'Pending') throw new Error(`this slash is ${slash.status}, only a pending slash can be disputed`)
+  if (slash.status !== 'Pending')
+    throw new Error(`this slash is ${slash.status}, only a pending slash can be disputed`)
   await ensureAllowance(client, client.addresses.court, slash.details.disputeBond)
   return disputeSlash(client, { details: slash.details })
 }

@@ -1,4 +1,4 @@
-import { useApi } from '../lib/hooks.ts'
 import type { DashboardConfig } from '../api/types.ts'
+import { useApi } from '../lib/hooks.ts'
 
 export const useConfig = () => useApi<DashboardConfig>('/v1/dashboard/config', { live: false })

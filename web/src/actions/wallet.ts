@@ -4,7 +4,15 @@
  * browser wallet signs through viem's `custom` transport (EIP-1193), and the dashboard never sees a key.
  * This module and the SDK actions it drives are loaded only when a form is used, off the first load.
  */
-import { type Account, type Address, createPublicClient, createWalletClient, custom, type EIP1193Provider, http } from 'viem'
+import {
+  type Account,
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  custom,
+  type EIP1193Provider,
+  http,
+} from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { chainFor } from '../../../src/sdk/createSuretyClient.ts'
 import type { SuretyAddresses, SuretyClient } from '../../../src/sdk/types.ts'
@@ -31,11 +39,16 @@ export function devnetIndexOf(address: string): number | undefined {
 }
 
 export function devnetClient(config: DashboardConfig, index: number): SuretyClient {
-  if (!config.devnet || !config.rpcUrl) throw new Error('devnet accounts exist only on a devnet; connect a wallet instead')
+  if (!config.devnet || !config.rpcUrl)
+    throw new Error('devnet accounts exist only on a devnet; connect a wallet instead')
   const chain = chainFor(config.rpcUrl, config.chainId)
   const account = devnetAccount(index)
   return {
-    public: createPublicClient({ chain, transport: http(config.rpcUrl), pollingInterval: 100 }) as SuretyClient['public'],
+    public: createPublicClient({
+      chain,
+      transport: http(config.rpcUrl),
+      pollingInterval: 100,
+    }) as SuretyClient['public'],
     wallet: createWalletClient({ chain, transport: http(config.rpcUrl), account }),
     addresses: config.addresses as SuretyAddresses,
   }

@@ -14,14 +14,26 @@ export type Network = {
   operators: number
   stakers: number
   attesters: { active: number; total: number }
-  stake: { bond: Amount; pool: Amount; total: Amount; allocated: Amount; reserved: Amount; pendingLiabilities: Amount }
+  stake: {
+    bond: Amount
+    pool: Amount
+    total: Amount
+    allocated: Amount
+    reserved: Amount
+    pendingLiabilities: Amount
+  }
   orders: { total: number; byStatus: Record<string, number> }
   slashes: { total: number; byStatus: Record<string, number>; pendingAmount: Amount; executedAmount: Amount }
   rewards: { distributed: Amount }
   indexer: { head: number | null; finalityDepth: number | null; halted: string | null }
 }
 
-export type ViolationClass = { classId: number; basePenaltyBps: number; jailDurationSeconds: number; permanentBan: boolean }
+export type ViolationClass = {
+  classId: number
+  basePenaltyBps: number
+  jailDurationSeconds: number
+  permanentBan: boolean
+}
 
 export type Service = Meta & {
   id: string
@@ -124,7 +136,14 @@ export type Attester = Meta & {
   slashed: Amount
 }
 
-export type Position = Meta & { vault: string; staker: string; shares: Amount; value: Amount; deposited: Amount; withdrawn: Amount }
+export type Position = Meta & {
+  vault: string
+  staker: string
+  shares: Amount
+  value: Amount
+  deposited: Amount
+  withdrawn: Amount
+}
 
 export type Withdrawal = Meta & {
   vault: string
@@ -282,7 +301,13 @@ export type DashboardConfig = {
 }
 
 /** /v1/dashboard/risk (src/api/dashboardRisk.ts). */
-export type RiskAttack = { services: string[]; operators: string[]; profit: string; cost: string; netProfit: string }
+export type RiskAttack = {
+  services: string[]
+  operators: string[]
+  profit: string
+  cost: string
+  netProfit: string
+}
 export type Nakamoto = { third: number; half: number; twoThirds: number }
 export type DashboardRisk = {
   block: number
@@ -302,7 +327,13 @@ export type DashboardRisk = {
     slackExact: string | null
     totalStake: string
     nakamoto: Nakamoto
-    services: { id: string; profit: string; allocatedStake: string; leverage: number | null; nakamoto: Nakamoto }[]
+    services: {
+      id: string
+      profit: string
+      allocatedStake: string
+      leverage: number | null
+      nakamoto: Nakamoto
+    }[]
   }
   cascade: { psi: number; worstLoss: number; proven: boolean; bound: number | null; shock: string[] }[]
   simulation: {

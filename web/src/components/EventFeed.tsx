@@ -1,6 +1,7 @@
 /** The live feed: contract events as the stream delivers them, newest first; reorged ones vanish. */
-import { useLive } from '../lib/hooks.ts'
+
 import { describeEvent } from '../lib/describeEvent.ts'
+import { useLive } from '../lib/hooks.ts'
 import { Empty } from './States.tsx'
 import { Ago } from './Time.tsx'
 
@@ -28,7 +29,9 @@ export function EventFeed({ limit = 12 }: { limit?: number }) {
         </ul>
       )}
       {live.retracted > 0 ? (
-        <p class="muted small">{live.retracted} event(s) removed by chain reorganisations since this page opened.</p>
+        <p class="muted small">
+          {live.retracted} event(s) removed by chain reorganisations since this page opened.
+        </p>
       ) : null}
     </div>
   )

@@ -7,7 +7,13 @@ import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 
-export type ChartSeries = { label: string; values: (number | null)[]; color: string; unit?: string; fill?: boolean }
+export type ChartSeries = {
+  label: string
+  values: (number | null)[]
+  color: string
+  unit?: string
+  fill?: boolean
+}
 
 export function LineChart({
   x,

@@ -3,7 +3,15 @@ import type { ComponentChildren } from 'preact'
 import { shortAddress } from '../lib/format.ts'
 import { navigate } from '../lib/router.ts'
 
-export function Link({ href, children, class: cls }: { href: string; children: ComponentChildren; class?: string }) {
+export function Link({
+  href,
+  children,
+  class: cls,
+}: {
+  href: string
+  children: ComponentChildren
+  class?: string
+}) {
   return (
     <a
       href={href}

@@ -4,7 +4,12 @@ import { useLive } from '../lib/hooks.ts'
 export function LiveStatus() {
   const live = useLive()
   const head = live.head
-  const label = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', offline: 'offline' }[live.status]
+  const label = {
+    connecting: 'connecting…',
+    live: 'live',
+    reconnecting: 'reconnecting…',
+    offline: 'offline',
+  }[live.status]
   return (
     <div class={`live-status ${live.status}`} role="status" aria-live="polite" data-live={live.status}>
       <span class="dot" aria-hidden="true" />

@@ -3,10 +3,10 @@
  * the most profitable attack's operators, services and edges in red when one exists.
  */
 import { useMemo } from 'preact/hooks'
+import type { DashboardRisk } from '../api/types.ts'
 import { layoutBipartite } from '../lib/bipartite.ts'
 import { shortAddress } from '../lib/format.ts'
 import { navigate } from '../lib/router.ts'
-import type { DashboardRisk } from '../api/types.ts'
 
 export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: number }) {
   const { graph, analysis, vaults } = risk
@@ -19,7 +19,11 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
         {
           operators: graph.operators.map((o) => ({ id: o.id, weight: Number(o.stake) })),
           services: graph.services.map((s) => ({ id: s.id, weight: Number(s.profit) })),
-          edges: graph.edges.map((e) => ({ operator: e.operator, service: e.service, weight: Number(e.stake) })),
+          edges: graph.edges.map((e) => ({
+            operator: e.operator,
+            service: e.service,
+            weight: Number(e.stake),
+          })),
         },
         { width },
       ),
@@ -28,11 +32,27 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
   const at = new Map(layout.nodes.map((n) => [`${n.side}:${n.id}`, n]))
   const maxEdge = Math.max(1, ...graph.edges.map((e) => Number(e.stake)))
   return (
-    <svg class="risk-graph" viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label="operators (left) and the services they secure (right)" data-testid="risk-graph">
-      <text x={layout.nodes.find((n) => n.side === 'operator')?.x ?? 0} y={14} text-anchor="middle" class="axis">
+    <svg
+      class="risk-graph"
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      role="img"
+      aria-label="operators (left) and the services they secure (right)"
+      data-testid="risk-graph"
+    >
+      <text
+        x={layout.nodes.find((n) => n.side === 'operator')?.x ?? 0}
+        y={14}
+        text-anchor="middle"
+        class="axis"
+      >
         operators (stake)
       </text>
-      <text x={layout.nodes.find((n) => n.side === 'service')?.x ?? width} y={14} text-anchor="middle" class="axis">
+      <text
+        x={layout.nodes.find((n) => n.side === 'service')?.x ?? width}
+        y={14}
+        text-anchor="middle"
+        class="axis"
+      >
         services (value)
       </text>
       {graph.edges.map((e) => {
@@ -51,7 +71,8 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
             stroke-width={1 + 7 * (Number(e.stake) / maxEdge)}
           >
             <title>
-              vault {shortAddress(vaults[e.operator] ?? e.operator)} allocates {Number(e.stake).toLocaleString('en-US')} STK to service #{e.service}
+              vault {shortAddress(vaults[e.operator] ?? e.operator)} allocates{' '}
+              {Number(e.stake).toLocaleString('en-US')} STK to service #{e.service}
             </title>
           </line>
         )
@@ -61,25 +82,47 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
         const op = graph.operators.find((o) => o.id === n.id)
         const svc = graph.services.find((s) => s.id === n.id)
         // operators are named by their vault, as on every other page
-        const label = n.side === 'operator' ? `vault ${shortAddress(vaults[n.id] ?? n.id)}` : `service #${n.id}`
-        const sub = n.side === 'operator' ? `${Number(op?.stake ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 })} STK` : `${Number(svc?.profit ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 })} STK`
-        const href = n.side === 'operator' ? (vaults[n.id] ? `/vaults/${vaults[n.id]!.toLowerCase()}` : null) : `/services/${n.id}`
+        const label =
+          n.side === 'operator' ? `vault ${shortAddress(vaults[n.id] ?? n.id)}` : `service #${n.id}`
+        const sub =
+          n.side === 'operator'
+            ? `${Number(op?.stake ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 })} STK`
+            : `${Number(svc?.profit ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 })} STK`
+        const href =
+          n.side === 'operator'
+            ? vaults[n.id]
+              ? `/vaults/${vaults[n.id]!.toLowerCase()}`
+              : null
+            : `/services/${n.id}`
         return (
-          <g
+          <a
             key={`${n.side}:${n.id}`}
+            href={href ?? undefined}
             class={`node ${n.side} ${hot ? 'hot' : ''}`}
             data-hot={hot ? 'true' : 'false'}
-            onClick={() => href && navigate(href)}
-            style={{ cursor: href ? 'pointer' : 'default' }}
+            onClick={(e) => {
+              if (!href) return
+              e.preventDefault()
+              navigate(href)
+            }}
           >
             <circle cx={n.x} cy={n.y} r={n.r} />
-            <text x={n.side === 'operator' ? n.x - n.r - 6 : n.x + n.r + 6} y={n.y - 2} text-anchor={n.side === 'operator' ? 'end' : 'start'}>
+            <text
+              x={n.side === 'operator' ? n.x - n.r - 6 : n.x + n.r + 6}
+              y={n.y - 2}
+              text-anchor={n.side === 'operator' ? 'end' : 'start'}
+            >
               {label}
             </text>
-            <text x={n.side === 'operator' ? n.x - n.r - 6 : n.x + n.r + 6} y={n.y + 13} text-anchor={n.side === 'operator' ? 'end' : 'start'} class="sub">
+            <text
+              x={n.side === 'operator' ? n.x - n.r - 6 : n.x + n.r + 6}
+              y={n.y + 13}
+              text-anchor={n.side === 'operator' ? 'end' : 'start'}
+              class="sub"
+            >
               {sub}
             </text>
-          </g>
+          </a>
         )
       })}
     </svg>

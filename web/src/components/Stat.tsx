@@ -1,7 +1,17 @@
 /** A figure on a card: a label, the value, and a line saying what it means. */
 import type { ComponentChildren } from 'preact'
 
-export function Stat({ label, children, note, tone }: { label: string; children: ComponentChildren; note?: ComponentChildren; tone?: 'good' | 'bad' }) {
+export function Stat({
+  label,
+  children,
+  note,
+  tone,
+}: {
+  label: string
+  children: ComponentChildren
+  note?: ComponentChildren
+  tone?: 'good' | 'bad'
+}) {
   return (
     <div class={`stat ${tone ?? ''}`} data-stat={label}>
       <div class="stat-label">{label}</div>
@@ -11,7 +21,15 @@ export function Stat({ label, children, note, tone }: { label: string; children:
   )
 }
 
-export function Section({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Section({
+  title,
+  children,
+  actions,
+}: {
+  title: string
+  children: ComponentChildren
+  actions?: ComponentChildren
+}) {
   return (
     <section class="card">
       <header class="card-head">

@@ -4,7 +4,13 @@
  */
 export type Amount = { base: string; units: string }
 export type Time = { unix: number; iso: string }
-export type BlockInfo = { number: number; hash: string; time: Time | null; final: boolean; finalNumber: number }
+export type BlockInfo = {
+  number: number
+  hash: string
+  time: Time | null
+  final: boolean
+  finalNumber: number
+}
 export type Item<T> = { block: BlockInfo; data: T }
 export type List<T> = { block: BlockInfo; data: T[]; page: { next: string | null; limit: number } }
 
@@ -29,18 +35,30 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     response = await fetch(path, { headers: { accept: 'application/json' }, signal })
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error
-    throw new ApiError('the dashboard cannot reach its API server: is `npm start` still running?', 0, 'OFFLINE')
+    throw new ApiError(
+      'the dashboard cannot reach its API server: is `npm start` still running?',
+      0,
+      'OFFLINE',
+    )
   }
   const text = await response.text()
   let body: unknown
   try {
     body = text === '' ? undefined : JSON.parse(text)
   } catch {
-    throw new ApiError(`the API answered ${response.status} with something that is not JSON`, response.status, 'BAD_BODY')
+    throw new ApiError(
+      `the API answered ${response.status} with something that is not JSON`,
+      response.status,
+      'BAD_BODY',
+    )
   }
   if (!response.ok) {
     const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error
-    throw new ApiError(e?.message ?? `the API answered ${response.status}`, response.status, e?.code ?? 'HTTP')
+    throw new ApiError(
+      e?.message ?? `the API answered ${response.status}`,
+      response.status,
+      e?.code ?? 'HTTP',
+    )
   }
   return body as T
 }

@@ -13,12 +13,17 @@ export type GraphInput = {
 export type PlacedNode = { id: string; x: number; y: number; r: number; side: 'operator' | 'service' }
 export type Layout = { nodes: PlacedNode[]; width: number; height: number }
 
-export function layoutBipartite(g: GraphInput, opts: { width: number; rowHeight?: number; sweeps?: number }): Layout {
+export function layoutBipartite(
+  g: GraphInput,
+  opts: { width: number; rowHeight?: number; sweeps?: number },
+): Layout {
   const rowHeight = opts.rowHeight ?? 64
   let left = g.operators.map((o) => o.id)
   let right = g.services.map((s) => s.id)
   const neighbours = (id: string, side: 'operator' | 'service') =>
-    g.edges.filter((e) => (side === 'operator' ? e.operator === id : e.service === id)).map((e) => (side === 'operator' ? e.service : e.operator))
+    g.edges
+      .filter((e) => (side === 'operator' ? e.operator === id : e.service === id))
+      .map((e) => (side === 'operator' ? e.service : e.operator))
   const order = (ids: string[], side: 'operator' | 'service', other: string[]) => {
     const pos = new Map(other.map((id, i) => [id, i]))
     const centre = (id: string) => {
@@ -44,7 +49,13 @@ export function layoutBipartite(g: GraphInput, opts: { width: number; rowHeight?
   const column = (ids: string[], side: 'operator' | 'service', x: number, weights: Map<string, number>) => {
     // a shorter column is centred against the longer one
     const offset = ((rows - ids.length) * rowHeight) / 2
-    return ids.map((id, i) => ({ id, side, x, y: 20 + offset + rowHeight * (i + 0.5), r: radius(weights.get(id) ?? 0) }))
+    return ids.map((id, i) => ({
+      id,
+      side,
+      x,
+      y: 20 + offset + rowHeight * (i + 0.5),
+      r: radius(weights.get(id) ?? 0),
+    }))
   }
   // labels sit outside the columns (operators' to the left, services' to the right): leave them room
   const margin = Math.min(170, opts.width * 0.3)

@@ -19,7 +19,7 @@ describe('format', () => {
     assert.equal(formatUnits(10n ** 24n), '1,000,000')
     assert.equal(formatUnits(0n), '0')
     assert.equal(formatTokens('500000000000000000000', 'SUR'), '500 SUR')
-    assert.equal(formatUnits(-(10n ** 18n) * 3n / 2n), '-1.5')
+    assert.equal(formatUnits((-(10n ** 18n) * 3n) / 2n), '-1.5')
   })
   test('dust is not shown as zero', () => {
     assert.equal(formatUnits(1n), '< 0.0001')

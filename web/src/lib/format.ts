@@ -10,7 +10,8 @@ export type RawAmount = bigint | string | number
 export function toBigInt(raw: RawAmount): bigint {
   if (typeof raw === 'bigint') return raw
   if (typeof raw === 'number') {
-    if (!Number.isSafeInteger(raw)) throw new RangeError(`amount ${raw} is not an integer number of base units`)
+    if (!Number.isSafeInteger(raw))
+      throw new RangeError(`amount ${raw} is not an integer number of base units`)
     return BigInt(raw)
   }
   if (!/^-?\d+$/.test(raw)) throw new RangeError(`amount '${raw}' is not an integer number of base units`)
@@ -32,7 +33,8 @@ export function formatUnits(raw: RawAmount, decimals = 18, digits = 4): string {
   let frac = decimals > 0 ? fraction.toString().padStart(decimals, '0').slice(0, digits) : ''
   frac = frac.replace(/0+$/, '')
   const wholeText = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  if (whole === 0n && frac === '' && fraction > 0n) return `${negative ? '> -' : '< '}0.${'0'.repeat(digits - 1)}1`
+  if (whole === 0n && frac === '' && fraction > 0n)
+    return `${negative ? '> -' : '< '}0.${'0'.repeat(digits - 1)}1`
   return `${negative ? '-' : ''}${wholeText}${frac ? `.${frac}` : ''}`
 }
 

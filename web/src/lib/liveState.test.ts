@@ -55,14 +55,22 @@ describe('live state', () => {
   })
   test('a retraction without ids drops everything from its first block', () => {
     const s = [event(10), event(11)].reduce(applyLiveMessage, initialLive)
-    const after = applyLiveMessage(s, { type: 'retract', id: '', data: { fromBlock: 11, toBlock: 11, events: null }, receivedAt: 1 })
+    const after = applyLiveMessage(s, {
+      type: 'retract',
+      id: '',
+      data: { fromBlock: 11, toBlock: 11, events: null },
+      receivedAt: 1,
+    })
     assert.deepEqual(
       after.events.map((e) => e.block),
       [10],
     )
   })
   test('the feed is bounded', () => {
-    const s = Array.from({ length: FEED_SIZE + 5 }, (_, i) => event(i + 1)).reduce(applyLiveMessage, initialLive)
+    const s = Array.from({ length: FEED_SIZE + 5 }, (_, i) => event(i + 1)).reduce(
+      applyLiveMessage,
+      initialLive,
+    )
     assert.equal(s.events.length, FEED_SIZE)
     assert.equal(s.events[0]!.block, FEED_SIZE + 5)
   })

@@ -33,7 +33,14 @@ export type LiveMessage = { type: string; id: string; data: unknown; receivedAt:
 
 export const FEED_SIZE = 50
 
-export const initialLive: LiveState = { status: 'connecting', events: [], head: null, version: 0, retracted: 0, lastAt: 0 }
+export const initialLive: LiveState = {
+  status: 'connecting',
+  events: [],
+  head: null,
+  version: 0,
+  retracted: 0,
+  lastAt: 0,
+}
 
 /** Block and log index from a message id `<block>:<logIndex>:<hash>`; null for head ids (`N:end:hash`). */
 export function parseEventId(id: string): { block: number; logIndex: number } | null {

@@ -1,4 +1,6 @@
 /** One order: its timeline (open, bids, acceptance, milestones, settlement), payments and compensation. */
+
+import type { OrderDetail } from '../../api/types.ts'
 import { AddressText, ServiceLink, SlashLink, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
@@ -7,7 +9,6 @@ import { Tokens } from '../../components/Token.tsx'
 import type { Item } from '../../lib/api.ts'
 import { formatBps, formatCentiC } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { OrderDetail } from '../../api/types.ts'
 import { milestoneShares, orderTimeline } from './timeline.ts'
 
 export default function OrderPage({ id }: { id: string }) {
@@ -25,13 +26,26 @@ export default function OrderPage({ id }: { id: string }) {
                 <Stat label="Status">
                   <StatusBadge status={o.status} />
                 </Stat>
-                <Stat label={o.status === 'Open' ? 'Budget (most it pays)' : 'Price'} note={`${o.kind}, ${o.intent ? 'taken by bids' : 'named operator'}`}>
+                <Stat
+                  label={o.status === 'Open' ? 'Budget (most it pays)' : 'Price'}
+                  note={`${o.kind}, ${o.intent ? 'taken by bids' : 'named operator'}`}
+                >
                   <Tokens amount={o.status === 'Open' ? o.budget : o.price} />
                 </Stat>
-                <Stat label="Paid to the operator" note={<>fees <Tokens amount={o.fees} /> to the stakers</>}>
+                <Stat
+                  label="Paid to the operator"
+                  note={
+                    <>
+                      fees <Tokens amount={o.fees} /> to the stakers
+                    </>
+                  }
+                >
                   <Tokens amount={o.paidOut} />
                 </Stat>
-                <Stat label="Collateral" note="reserved from the operator's allocation; the client's if it fails">
+                <Stat
+                  label="Collateral"
+                  note="reserved from the operator's allocation; the client's if it fails"
+                >
                   <Tokens amount={o.collateral} />
                 </Stat>
                 <Stat label="Refunded to the client" tone={o.refunded.base !== '0' ? 'bad' : undefined}>
@@ -44,7 +58,13 @@ export default function OrderPage({ id }: { id: string }) {
                     {steps.map((s) => (
                       <li key={s.label} class={s.done ? 'done' : s.late ? 'late' : 'todo'}>
                         <span class="step">{s.label}</span>{' '}
-                        {s.time ? s.done ? <DateText time={s.time} /> : <Countdown to={s.time} done="overdue" /> : null}
+                        {s.time ? (
+                          s.done ? (
+                            <DateText time={s.time} />
+                          ) : (
+                            <Countdown to={s.time} done="overdue" />
+                          )
+                        ) : null}
                         {s.detail ? <div class="muted small">{s.detail}</div> : null}
                       </li>
                     ))}
@@ -70,7 +90,8 @@ export default function OrderPage({ id }: { id: string }) {
                       <>
                         <dt>Temperature</dt>
                         <dd>
-                          kept between {formatCentiC(o.terms.minTempCentiC)} and {formatCentiC(o.terms.maxTempCentiC)}, attested from device{' '}
+                          kept between {formatCentiC(o.terms.minTempCentiC)} and{' '}
+                          {formatCentiC(o.terms.maxTempCentiC)}, attested from device{' '}
                           <AddressText address={o.terms.device} />
                         </dd>
                       </>

@@ -1,4 +1,6 @@
 /** Orders as a table, for the overview, a service, a vault and the orders page. */
+
+import type { Order } from '../../api/types.ts'
 import { OrderLink, ServiceLink, VaultLink } from '../../components/Link.tsx'
 import { StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
@@ -6,7 +8,6 @@ import { Countdown } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { List } from '../../lib/api.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { Order } from '../../api/types.ts'
 
 export function OrderTable({ query, empty, limit = 20 }: { query: string; empty: string; limit?: number }) {
   const orders = useApi<List<Order>>(`/v1/orders?limit=${limit}&${query}`)
@@ -32,7 +33,9 @@ export function OrderTable({ query, empty, limit = 20 }: { query: string; empty:
                 <tr key={o.id}>
                   <td>
                     <OrderLink id={o.id} />
-                    <div class="muted small">{o.intent ? 'intent (bids)' : 'named operator'} · {o.kind}</div>
+                    <div class="muted small">
+                      {o.intent ? 'intent (bids)' : 'named operator'} · {o.kind}
+                    </div>
                   </td>
                   <td>
                     <ServiceLink id={o.serviceId} />

@@ -1,6 +1,7 @@
 /** Orders: what is taking bids, what is in progress, what settled. A client opens one here on a devnet. */
-import { Section } from '../../components/Stat.tsx'
+
 import { OpenOrderForm } from '../../actions/OpenOrderForm.tsx'
+import { Section } from '../../components/Stat.tsx'
 import { OrderTable } from './OrderTable.tsx'
 
 export default function OrdersPage() {

@@ -22,7 +22,17 @@ describe('order timeline', () => {
         deadline: t(10_000),
         milestoneShares: String(4000n | (6000n << 16n)),
         bids: [],
-        milestones: [{ ...meta, index: 0, amount: null, fee: null, byAttesters: false, paidAt: t(300), resultHash: null }],
+        milestones: [
+          {
+            ...meta,
+            index: 0,
+            amount: null,
+            fee: null,
+            byAttesters: false,
+            paidAt: t(300),
+            resultHash: null,
+          },
+        ],
       },
       500,
     )
@@ -49,7 +59,15 @@ describe('order timeline', () => {
         acceptedAt: null,
         deadline: t(300),
         milestoneShares: '0',
-        bids: [{ ...meta, vault: '0x', price: { base: '1', units: '' }, collateral: { base: '1', units: '' }, score: '0' }],
+        bids: [
+          {
+            ...meta,
+            vault: '0x',
+            price: { base: '1', units: '' },
+            collateral: { base: '1', units: '' },
+            score: '0',
+          },
+        ],
         milestones: [],
       },
       400,

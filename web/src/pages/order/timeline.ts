@@ -1,6 +1,7 @@
 /** An order's life as steps, done or due: derived from the order alone (pure, tested in timeline.test.ts). */
-import type { Time } from '../../lib/api.ts'
+
 import type { OrderDetail } from '../../api/types.ts'
+import type { Time } from '../../lib/api.ts'
 
 export type Step = { label: string; time: Time | null; done: boolean; late?: boolean; detail?: string }
 
@@ -16,7 +17,22 @@ export function milestoneShares(packed: string): number[] {
   return out
 }
 
-export function orderTimeline(o: Pick<OrderDetail, 'status' | 'intent' | 'openedAt' | 'biddingEnds' | 'acceptedAt' | 'deadline' | 'milestones' | 'milestoneShares' | 'bids' | 'kind'>, nowUnix = Date.now() / 1000): Step[] {
+export function orderTimeline(
+  o: Pick<
+    OrderDetail,
+    | 'status'
+    | 'intent'
+    | 'openedAt'
+    | 'biddingEnds'
+    | 'acceptedAt'
+    | 'deadline'
+    | 'milestones'
+    | 'milestoneShares'
+    | 'bids'
+    | 'kind'
+  >,
+  nowUnix = Date.now() / 1000,
+): Step[] {
   const steps: Step[] = [{ label: 'Opened, payment in escrow', time: o.openedAt, done: true }]
   if (o.intent)
     steps.push({
@@ -36,11 +52,19 @@ export function orderTimeline(o: Pick<OrderDetail, 'status' | 'intent' | 'opened
         time: paid ? m!.paidAt : o.deadline,
         done: paid,
         late: !paid && o.deadline !== null && o.deadline.unix < nowUnix,
-        detail: paid ? (m!.byAttesters ? 'confirmed by an attester quorum' : 'confirmed by the client') : undefined,
+        detail: paid
+          ? m!.byAttesters
+            ? 'confirmed by an attester quorum'
+            : 'confirmed by the client'
+          : undefined,
       })
     })
   }
-  const end: Record<string, string> = { Completed: 'Completed', Failed: 'Failed: refunded, collateral slashed to the client', Cancelled: 'Cancelled' }
+  const end: Record<string, string> = {
+    Completed: 'Completed',
+    Failed: 'Failed: refunded, collateral slashed to the client',
+    Cancelled: 'Cancelled',
+  }
   steps.push({
     label: end[o.status] ?? (o.kind === 'job' ? 'Deadline' : 'Runs until its funds do'),
     time: o.deadline,

@@ -1,17 +1,17 @@
 /** Overview: what the network secures, who secures it, what is open, what went wrong lately, and the verdict. */
-import { ServiceLink, SlashLink, VaultLink } from '../../components/Link.tsx'
+
+import type { Network, Service, Slash, Vault } from '../../api/types.ts'
 import { EventFeed } from '../../components/EventFeed.tsx'
+import { ServiceLink, SlashLink, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
 import { Countdown, DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
-import type { Amount, List } from '../../lib/api.ts'
+import type { Amount, Item, List } from '../../lib/api.ts'
 import { formatBps } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { Item } from '../../lib/api.ts'
-import type { Network, Service, Slash, Vault } from '../../api/types.ts'
-import { Verdict } from '../risk/Verdict.tsx'
 import { OrderTable } from '../order/OrderTable.tsx'
+import { Verdict } from '../risk/Verdict.tsx'
 
 const sumAmounts = (xs: Amount[]): Amount => {
   const base = xs.reduce((a, x) => a + BigInt(x.base), 0n)
@@ -36,7 +36,11 @@ export function Overview() {
               <Tokens amount={n.stake.allocated} compact />
             </Stat>
             <Stat label="Value secured" note="declared by the services' owners">
-              {services.data ? <Tokens amount={sumAmounts(services.data.data.map((s) => s.terms.declaredValue))} compact /> : '…'}
+              {services.data ? (
+                <Tokens amount={sumAmounts(services.data.data.map((s) => s.terms.declaredValue))} compact />
+              ) : (
+                '…'
+              )}
             </Stat>
             <Stat label="Operators" note={`${n.vaults} vaults, ${n.stakers} stakers`}>
               {n.operators}
@@ -47,8 +51,14 @@ export function Overview() {
             <Stat label="Open orders" note={`${n.orders.total} orders in all`}>
               {(n.orders.byStatus.Open ?? 0) + (n.orders.byStatus.Active ?? 0)}
             </Stat>
-            <Stat label="Pending slashes" tone={n.slashes.pendingAmount.base !== '0' ? 'bad' : undefined} note={<Tokens amount={n.slashes.pendingAmount} />}>
-              {(n.slashes.byStatus.Pending ?? 0) + (n.slashes.byStatus.Disputed ?? 0) + (n.slashes.byStatus.Upheld ?? 0)}
+            <Stat
+              label="Pending slashes"
+              tone={n.slashes.pendingAmount.base !== '0' ? 'bad' : undefined}
+              note={<Tokens amount={n.slashes.pendingAmount} />}
+            >
+              {(n.slashes.byStatus.Pending ?? 0) +
+                (n.slashes.byStatus.Disputed ?? 0) +
+                (n.slashes.byStatus.Upheld ?? 0)}
             </Stat>
             <Stat label="Indexed block" note={block.final ? 'final' : `final up to ${block.finalNumber}`}>
               {block.number.toLocaleString('en-US')}
@@ -92,7 +102,13 @@ export function Overview() {
                         <td>
                           <StatusBadge status={s.status} />
                         </td>
-                        <td>{s.status === 'Pending' ? <Countdown to={s.disputeEnds} /> : <span class="muted">—</span>}</td>
+                        <td>
+                          {s.status === 'Pending' ? (
+                            <Countdown to={s.disputeEnds} />
+                          ) : (
+                            <span class="muted">—</span>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>

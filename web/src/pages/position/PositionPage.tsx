@@ -1,5 +1,6 @@
 /** A staker's position: value per vault, what is slashable and until when, queued withdrawals, yield inputs. */
 import { useState } from 'preact/hooks'
+import type { Position, Vault, Withdrawal } from '../../api/types.ts'
 import { AddressText, Link, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
@@ -9,7 +10,6 @@ import type { List } from '../../lib/api.ts'
 import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { navigate } from '../../lib/router.ts'
-import type { Position, Vault, Withdrawal } from '../../api/types.ts'
 
 /** Devnet stakers (src/chain/devnet.ts accounts 6–9), offered as examples. */
 const DEVNET_STAKERS = [
@@ -34,7 +34,12 @@ export default function PositionPage({ address }: { address: string | undefined 
       >
         <label class="wide">
           Staker address
-          <input name="address" placeholder="0x…" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
+          <input
+            name="address"
+            placeholder="0x…"
+            value={text}
+            onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          />
         </label>
         <button type="submit" disabled={!valid}>
           Show
@@ -72,7 +77,8 @@ function Holdings({ address }: { address: string }) {
       <Async resource={positions} what="positions">
         {({ data }) => {
           const held = data.filter((p) => p.shares.base !== '0')
-          if (held.length === 0) return <Empty>This address holds no vault shares. Deposit from a vault's page to start.</Empty>
+          if (held.length === 0)
+            return <Empty>This address holds no vault shares. Deposit from a vault's page to start.</Empty>
           const total = held.reduce((a, p) => a + BigInt(p.value.base), 0n)
           const deposited = held.reduce((a, p) => a + BigInt(p.deposited.base), 0n)
           const withdrawn = held.reduce((a, p) => a + BigInt(p.withdrawn.base), 0n)
@@ -86,7 +92,11 @@ function Holdings({ address }: { address: string }) {
                 <Stat label="Slashable now" note="all of it, until a withdrawal is claimed">
                   <Tokens amount={{ base: total.toString(), units: '' }} />
                 </Stat>
-                <Stat label="Gain so far" tone={gain < 0n ? 'bad' : 'good'} note="value + withdrawn − deposited: rewards less slashes">
+                <Stat
+                  label="Gain so far"
+                  tone={gain < 0n ? 'bad' : 'good'}
+                  note="value + withdrawn − deposited: rewards less slashes"
+                >
                   <Tokens amount={{ base: gain.toString(), units: '' }} />
                 </Stat>
               </div>
@@ -110,7 +120,9 @@ function Holdings({ address }: { address: string }) {
                           <td>
                             <VaultLink address={p.vault} />
                           </td>
-                          <td>{Number(p.shares.units).toLocaleString('en-US', { maximumFractionDigits: 4 })}</td>
+                          <td>
+                            {Number(p.shares.units).toLocaleString('en-US', { maximumFractionDigits: 4 })}
+                          </td>
                           <td>
                             <Tokens amount={p.value} />
                           </td>
@@ -120,13 +132,19 @@ function Holdings({ address }: { address: string }) {
                           <td>
                             {v ? (
                               <>
-                                share price {Number(v.sharePrice.units).toFixed(6)}, commission {formatBps(v.commissionBps)}, rewards claimed <Tokens amount={v.rewardsClaimed} />
+                                share price {Number(v.sharePrice.units).toFixed(6)}, commission{' '}
+                                {formatBps(v.commissionBps)}, rewards claimed{' '}
+                                <Tokens amount={v.rewardsClaimed} />
                               </>
                             ) : (
                               '…'
                             )}
                           </td>
-                          <td>{v ? `${formatDuration(v.withdrawalDelaySeconds)} after you ask to withdraw` : '…'}</td>
+                          <td>
+                            {v
+                              ? `${formatDuration(v.withdrawalDelaySeconds)} after you ask to withdraw`
+                              : '…'}
+                          </td>
                         </tr>
                       )
                     })}

@@ -1,11 +1,12 @@
 /** Risk: whether the network can be corrupted for profit, how far one failure spreads, and what simulation shows. */
+
+import type { DashboardRisk } from '../../api/types.ts'
 import { LineChart } from '../../components/LineChart.tsx'
 import { RiskGraph } from '../../components/RiskGraph.tsx'
 import { Section, Stat } from '../../components/Stat.tsx'
 import { Async } from '../../components/States.tsx'
 import { formatPercent } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { DashboardRisk } from '../../api/types.ts'
 import { Verdict } from './Verdict.tsx'
 
 const fmt = (s: string) => Number(s).toLocaleString('en-US', { maximumFractionDigits: 2 })
@@ -23,7 +24,17 @@ export default function RiskPage() {
           return (
             <>
               <div class="stats" data-testid="risk-stats">
-                <Stat label="Certified slack γ" tone={a.slack !== null && a.slack < 0 ? 'bad' : 'good'} note={a.slack === null ? 'nothing has a profit from corruption' : a.slack < 0 ? 'the sufficient condition fails: look at the cascade' : 'profit could grow this much and stay secure'}>
+                <Stat
+                  label="Certified slack γ"
+                  tone={a.slack !== null && a.slack < 0 ? 'bad' : 'good'}
+                  note={
+                    a.slack === null
+                      ? 'nothing has a profit from corruption'
+                      : a.slack < 0
+                        ? 'the sufficient condition fails: look at the cascade'
+                        : 'profit could grow this much and stay secure'
+                  }
+                >
                   {a.slack === null ? 'unbounded' : a.slack.toFixed(3)}
                 </Stat>
                 <Stat label="Cascade bound at ψ = 10%" note="worst loss (1 + 1/γ)·ψ, when γ > 0">
@@ -32,7 +43,10 @@ export default function RiskPage() {
                     return c?.bound != null ? formatPercent(c.bound) : 'none (γ ≤ 0)'
                   })()}
                 </Stat>
-                <Stat label="Nakamoto coefficient" note="fewest operators holding 1/3 · 1/2 · 2/3 of the stake">
+                <Stat
+                  label="Nakamoto coefficient"
+                  note="fewest operators holding 1/3 · 1/2 · 2/3 of the stake"
+                >
                   {a.nakamoto.third} · {a.nakamoto.half} · {a.nakamoto.twoThirds}
                 </Stat>
                 <Stat label="Total stake" note={`as of block ${r.block}`}>
@@ -40,7 +54,10 @@ export default function RiskPage() {
                 </Stat>
               </div>
               <Section title="Who secures what">
-                <p class="muted small">Edges are allocations (thicker: more stake). {a.attack ? 'In red: the most profitable attack.' : 'No profitable attack exists.'}</p>
+                <p class="muted small">
+                  Edges are allocations (thicker: more stake).{' '}
+                  {a.attack ? 'In red: the most profitable attack.' : 'No profitable attack exists.'}
+                </p>
                 <div class="graph-wrap">
                   <RiskGraph risk={r} />
                 </div>
@@ -62,7 +79,9 @@ export default function RiskPage() {
                         <td>#{s.id}</td>
                         <td>{fmt(s.profit)} STK</td>
                         <td>{fmt(s.allocatedStake)} STK</td>
-                        <td class={s.leverage !== null && s.leverage > 0.5 ? 'bad' : ''}>{s.leverage === null ? 'unsecured' : `${s.leverage.toFixed(2)}×`}</td>
+                        <td class={s.leverage !== null && s.leverage > 0.5 ? 'bad' : ''}>
+                          {s.leverage === null ? 'unsecured' : `${s.leverage.toFixed(2)}×`}
+                        </td>
                         <td>
                           {s.nakamoto.third} · {s.nakamoto.half} · {s.nakamoto.twoThirds}
                         </td>
@@ -79,8 +98,18 @@ export default function RiskPage() {
                     xLabel="shock ψ (% of stake removed)"
                     x={r.cascade.map((c) => c.psi * 100)}
                     series={[
-                      { label: 'worst loss R_ψ', unit: '%', values: r.cascade.map((c) => c.worstLoss * 100), color: '#c0392b' },
-                      { label: 'shock alone ψ', unit: '%', values: r.cascade.map((c) => c.psi * 100), color: '#888' },
+                      {
+                        label: 'worst loss R_ψ',
+                        unit: '%',
+                        values: r.cascade.map((c) => c.worstLoss * 100),
+                        color: '#c0392b',
+                      },
+                      {
+                        label: 'shock alone ψ',
+                        unit: '%',
+                        values: r.cascade.map((c) => c.psi * 100),
+                        color: '#888',
+                      },
                     ]}
                   />
                 </Section>
@@ -107,8 +136,8 @@ export default function RiskPage() {
                     ]}
                   />
                   <p class="muted small">
-                    The simulator (src/risk/sim) run on this network's operators and stakes with its default failure, order and price-shock rates; see
-                    docs/risk.md.
+                    The simulator (src/risk/sim) run on this network's operators and stakes with its default
+                    failure, order and price-shock rates; see docs/risk.md.
                   </p>
                 </Section>
               </div>

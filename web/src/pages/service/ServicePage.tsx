@@ -1,4 +1,6 @@
 /** A service: its SLA, who secures it and with how much, its committee, orders, incidents and rewards. */
+
+import type { Allocation, Attester, Incident, RewardEvent, Service } from '../../api/types.ts'
 import { AddressText, SlashLink, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
@@ -7,7 +9,6 @@ import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
 import { formatBps, formatDuration, formatUnits } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { Allocation, Attester, Incident, RewardEvent, Service } from '../../api/types.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 
 const CLASS_NAMES = ['downtime', 'late delivery / wrong output', 'fraud']
@@ -25,7 +26,11 @@ export default function ServicePage({ id }: { id: string }) {
         {({ data: s }) => {
           const t = s.terms
           // reward rate: fees and subsidy distributed per unit of stake so far (no annualising without history)
-          const rate = BigInt(s.totalAllocated.base) > 0n ? Number((BigInt(s.rewards.distributed.base) * 1_000_000n) / BigInt(s.totalAllocated.base)) / 10_000 : 0
+          const rate =
+            BigInt(s.totalAllocated.base) > 0n
+              ? Number((BigInt(s.rewards.distributed.base) * 1_000_000n) / BigInt(s.totalAllocated.base)) /
+                10_000
+              : 0
           return (
             <>
               <div class="stats">
@@ -35,7 +40,10 @@ export default function ServicePage({ id }: { id: string }) {
                 <Stat label="Value declared" note="what the service secures, by its owner">
                   <Tokens amount={t.declaredValue} compact />
                 </Stat>
-                <Stat label="Rewards distributed" note={`${rate.toLocaleString('en-US')}% of the allocated stake so far`}>
+                <Stat
+                  label="Rewards distributed"
+                  note={`${rate.toLocaleString('en-US')}% of the allocated stake so far`}
+                >
                   <Tokens amount={s.rewards.distributed} compact />
                 </Stat>
                 <Stat label="Subsidy" note={`${formatUnits(s.rewards.subsidyRatePerSecond.base)} per second`}>
@@ -48,22 +56,30 @@ export default function ServicePage({ id }: { id: string }) {
                     <dt>Quorum</dt>
                     <dd>{formatBps(t.quorumBps)} of the committee's bond</dd>
                     <dt>Dispute window</dt>
-                    <dd>{formatDuration(t.disputeWindowSeconds)}, bond <Tokens amount={t.disputeBond} /></dd>
+                    <dd>
+                      {formatDuration(t.disputeWindowSeconds)}, bond <Tokens amount={t.disputeBond} />
+                    </dd>
                     <dt>Resolution deadline</dt>
                     <dd>{formatDuration(t.resolutionDeadlineSeconds)} after a dispute</dd>
                     <dt>Caps</dt>
                     <dd>
-                      {formatBps(t.incidentCapBps)} per incident, {formatBps(t.windowCapBps)} per {formatDuration(t.correlationWindowSeconds)} window
+                      {formatBps(t.incidentCapBps)} per incident, {formatBps(t.windowCapBps)} per{' '}
+                      {formatDuration(t.correlationWindowSeconds)} window
                     </dd>
                     <dt>Correlation</dt>
-                    <dd>penalty × up to {formatBps(t.correlationMultiplierBps)} as more stake is slashed in the window</dd>
+                    <dd>
+                      penalty × up to {formatBps(t.correlationMultiplierBps)} as more stake is slashed in the
+                      window
+                    </dd>
                     <dt>Payouts</dt>
                     <dd>
-                      {formatBps(t.clientShareBps)} to the harmed client, {formatBps(t.reporterShareBps)} to reporters, the rest to <AddressText address={s.sink} />
+                      {formatBps(t.clientShareBps)} to the harmed client, {formatBps(t.reporterShareBps)} to
+                      reporters, the rest to <AddressText address={s.sink} />
                     </dd>
                     <dt>Orders</dt>
                     <dd>
-                      fee {formatBps(t.orderFeeBps)}; collateral {formatBps(t.collateralFactorBps)} of the value, down to {formatBps(t.collateralFloorBps)} with reputation
+                      fee {formatBps(t.orderFeeBps)}; collateral {formatBps(t.collateralFactorBps)} of the
+                      value, down to {formatBps(t.collateralFloorBps)} with reputation
                     </dd>
                     <dt>Resolver</dt>
                     <dd>
@@ -92,7 +108,13 @@ export default function ServicePage({ id }: { id: string }) {
                             #{c.classId} <span class="muted">{CLASS_NAMES[c.classId] ?? ''}</span>
                           </td>
                           <td>{formatBps(c.basePenaltyBps)} of the allocation</td>
-                          <td>{c.permanentBan ? 'permanent ban' : c.jailDurationSeconds > 0 ? `jailed ${formatDuration(c.jailDurationSeconds)}` : 'none'}</td>
+                          <td>
+                            {c.permanentBan
+                              ? 'permanent ban'
+                              : c.jailDurationSeconds > 0
+                                ? `jailed ${formatDuration(c.jailDurationSeconds)}`
+                                : 'none'}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
@@ -138,7 +160,17 @@ export default function ServicePage({ id }: { id: string }) {
                       <td>
                         {a.reputation.orderSuccesses} / {a.reputation.orderFailures}
                       </td>
-                      <td>{a.banned ? <StatusBadge status="Banned" /> : a.jailedUntil && a.jailedUntil.unix * 1000 > Date.now() ? <>jailed until <DateText time={a.jailedUntil} /></> : 'in good standing'}</td>
+                      <td>
+                        {a.banned ? (
+                          <StatusBadge status="Banned" />
+                        ) : a.jailedUntil && a.jailedUntil.unix * 1000 > Date.now() ? (
+                          <>
+                            jailed until <DateText time={a.jailedUntil} />
+                          </>
+                        ) : (
+                          'in good standing'
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -189,8 +221,9 @@ export default function ServicePage({ id }: { id: string }) {
                 <ul class="list">
                   {data.map((i) => (
                     <li key={i.id}>
-                      <DateText time={i.firstRequestedAt} /> — {i.isOrder ? 'order failure' : 'SLA report'}, <Tokens amount={i.requestedAmount} /> requested,{' '}
-                      <Tokens amount={i.toClients} /> paid to clients{' '}
+                      <DateText time={i.firstRequestedAt} /> — {i.isOrder ? 'order failure' : 'SLA report'},{' '}
+                      <Tokens amount={i.requestedAmount} /> requested, <Tokens amount={i.toClients} /> paid to
+                      clients{' '}
                       {i.slashes.map((s) => (
                         <span key={s.id}>
                           · <SlashLink id={s.id} /> <StatusBadge status={s.status} />
@@ -215,8 +248,16 @@ export default function ServicePage({ id }: { id: string }) {
             ) : (
               <p>
                 {data.length} flows; fees added{' '}
-                <Tokens amount={{ base: data.filter((r) => r.kind === 'fee').reduce((a, r) => a + BigInt(r.amount.base), 0n).toString(), units: '' }} />, last{' '}
-                <DateText time={data[0]!.time} />.
+                <Tokens
+                  amount={{
+                    base: data
+                      .filter((r) => r.kind === 'fee')
+                      .reduce((a, r) => a + BigInt(r.amount.base), 0n)
+                      .toString(),
+                    units: '',
+                  }}
+                />
+                , last <DateText time={data[0]!.time} />.
               </p>
             )
           }

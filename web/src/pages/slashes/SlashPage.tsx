@@ -1,5 +1,6 @@
 /** One slash, the whole story: the signed report, the dispute, the ruling, the execution and every payout. */
 import { DisputeForm } from '../../actions/DisputeForm.tsx'
+import type { SlashDetail, Vault } from '../../api/types.ts'
 import { AddressText, OrderLink, ServiceLink, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async } from '../../components/States.tsx'
@@ -8,7 +9,6 @@ import { Tokens } from '../../components/Token.tsx'
 import type { Item } from '../../lib/api.ts'
 import { formatBps, formatDuration, shortAddress } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { SlashDetail, Vault } from '../../api/types.ts'
 
 export default function SlashPage({ id }: { id: string }) {
   const slash = useApi<Item<SlashDetail>>(`/v1/slashes/${id}`)
@@ -23,13 +23,35 @@ export default function SlashPage({ id }: { id: string }) {
               <Stat label="Status">
                 <StatusBadge status={s.status} />
               </Stat>
-              <Stat label="Amount" note={s.requestedAmount.base !== s.amount.base ? <>requested <Tokens amount={s.requestedAmount} /></> : 'as requested'}>
+              <Stat
+                label="Amount"
+                note={
+                  s.requestedAmount.base !== s.amount.base ? (
+                    <>
+                      requested <Tokens amount={s.requestedAmount} />
+                    </>
+                  ) : (
+                    'as requested'
+                  )
+                }
+              >
                 <Tokens amount={s.amount} />
               </Stat>
               <Stat label={s.status === 'Pending' ? 'Executable' : 'Dispute window closed'}>
-                {s.status === 'Pending' ? <Countdown to={s.disputeEnds} done="executable" /> : <DateText time={s.disputeEnds} />}
+                {s.status === 'Pending' ? (
+                  <Countdown to={s.disputeEnds} done="executable" />
+                ) : (
+                  <DateText time={s.disputeEnds} />
+                )}
               </Stat>
-              <Stat label="Class">#{s.classId}{s.terms.permanentBan ? ' · bans' : s.terms.jailDurationSeconds ? ` · jails ${formatDuration(s.terms.jailDurationSeconds)}` : ''}</Stat>
+              <Stat label="Class">
+                #{s.classId}
+                {s.terms.permanentBan
+                  ? ' · bans'
+                  : s.terms.jailDurationSeconds
+                    ? ` · jails ${formatDuration(s.terms.jailDurationSeconds)}`
+                    : ''}
+              </Stat>
             </div>
             <Section title="The signed report">
               <dl class="terms">
@@ -63,14 +85,16 @@ export default function SlashPage({ id }: { id: string }) {
                 </dd>
                 <dt>Submitted</dt>
                 <dd>
-                  <DateText time={s.report.requestedAt} /> by <AddressText address={s.report.reporter} />, tx <code class="hash">{shortAddress(s.report.txHash)}</code>
+                  <DateText time={s.report.requestedAt} /> by <AddressText address={s.report.reporter} />, tx{' '}
+                  <code class="hash">{shortAddress(s.report.txHash)}</code>
                 </dd>
               </dl>
             </Section>
             <Section title="Dispute">
               {s.dispute ? (
                 <p data-testid="dispute-state">
-                  Disputed by <AddressText address={s.dispute.by} /> with a bond of <Tokens amount={s.dispute.bond} />; the resolver must rule{' '}
+                  Disputed by <AddressText address={s.dispute.by} /> with a bond of{' '}
+                  <Tokens amount={s.dispute.bond} />; the resolver must rule{' '}
                   <Countdown to={s.dispute.resolveBy} done="by now" />.
                   {s.ruling ? (
                     <>
@@ -88,7 +112,7 @@ export default function SlashPage({ id }: { id: string }) {
               ) : (
                 <p data-testid="dispute-state">
                   {s.status === 'Pending'
-                    ? "Not disputed. The operator may dispute until the window closes, posting the service’s dispute bond."
+                    ? 'Not disputed. The operator may dispute until the window closes, posting the service’s dispute bond.'
                     : 'Not disputed.'}
                 </p>
               )}
@@ -132,8 +156,8 @@ export default function SlashPage({ id }: { id: string }) {
                 </table>
               ) : (
                 <p class="muted">
-                  Not executed yet. When it is: {formatBps(s.terms.clientShareBps)} to the client, {formatBps(s.terms.reporterShareBps)} to the reporter, the rest to
-                  the sink.
+                  Not executed yet. When it is: {formatBps(s.terms.clientShareBps)} to the client,{' '}
+                  {formatBps(s.terms.reporterShareBps)} to the reporter, the rest to the sink.
                 </p>
               )}
               {s.attesterPenalties.length > 0 ? (

@@ -1,4 +1,6 @@
 /** Pending slashes with their countdowns, then every slash that has run its course. */
+
+import type { Slash } from '../../api/types.ts'
 import { AddressText, OrderLink, ServiceLink, SlashLink, VaultLink } from '../../components/Link.tsx'
 import { Section, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
@@ -6,7 +8,6 @@ import { Countdown, DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { List } from '../../lib/api.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { Slash } from '../../api/types.ts'
 
 function SlashTable({ slashes, pending }: { slashes: Slash[]; pending: boolean }) {
   return (
@@ -44,7 +45,13 @@ function SlashTable({ slashes, pending }: { slashes: Slash[]; pending: boolean }
               <Tokens amount={s.amount} />
             </td>
             <td>#{s.classId}</td>
-            <td>{s.report.signers.length > 0 ? `${s.report.signers.length} attesters` : <AddressText address={s.report.reporter} />}</td>
+            <td>
+              {s.report.signers.length > 0 ? (
+                `${s.report.signers.length} attesters`
+              ) : (
+                <AddressText address={s.report.reporter} />
+              )}
+            </td>
             <td>
               <StatusBadge status={s.status} />
             </td>
@@ -79,17 +86,31 @@ export default function SlashesPage() {
       <h1>Slashes</h1>
       <Section title="Pending — executable after their dispute window">
         <Async resource={pending} what="pending slashes">
-          {({ data }) => (data.length === 0 ? <Empty>No slash is pending.</Empty> : <SlashTable slashes={data} pending />)}
+          {({ data }) =>
+            data.length === 0 ? <Empty>No slash is pending.</Empty> : <SlashTable slashes={data} pending />
+          }
         </Async>
       </Section>
       <Section title="Disputed — waiting for the resolver">
         <Async resource={disputed} what="disputed slashes">
-          {({ data }) => (data.length === 0 ? <Empty>No slash is under dispute.</Empty> : <SlashTable slashes={data} pending />)}
+          {({ data }) =>
+            data.length === 0 ? (
+              <Empty>No slash is under dispute.</Empty>
+            ) : (
+              <SlashTable slashes={data} pending />
+            )
+          }
         </Async>
       </Section>
       <Section title="All slashes, latest change first">
         <Async resource={all} what="slashes">
-          {({ data }) => (data.length === 0 ? <Empty>No slash has ever been requested.</Empty> : <SlashTable slashes={data} pending={false} />)}
+          {({ data }) =>
+            data.length === 0 ? (
+              <Empty>No slash has ever been requested.</Empty>
+            ) : (
+              <SlashTable slashes={data} pending={false} />
+            )
+          }
         </Async>
       </Section>
     </>

@@ -1,6 +1,7 @@
 /** An operator's vault: its two tranches, the share price over time, where its stake is allocated, its record. */
 import { useMemo } from 'preact/hooks'
 import { DepositForm } from '../../actions/DepositForm.tsx'
+import type { Allocation, Rate, Slash, Vault } from '../../api/types.ts'
 import { LineChart } from '../../components/LineChart.tsx'
 import { AddressText, ServiceLink, SlashLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
@@ -10,7 +11,6 @@ import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
 import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
-import type { Allocation, Rate, Slash, Vault } from '../../api/types.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 
 /** The share price as a float for the chart only (amounts on screen stay exact). */
@@ -24,8 +24,20 @@ export function RateChart({ rates }: { rates: Rate[] }) {
       values: ordered.map(price),
     }
   }, [rates])
-  if (rates.length < 2) return <Empty>The exchange rate has not moved yet: the chart starts at the second change (deposits at 1.0, then rewards and slashes move it).</Empty>
-  return <LineChart title="Share price (STK per share)" x={series.x} series={[{ label: 'share price', values: series.values, color: '#2f6fdd', fill: true }]} />
+  if (rates.length < 2)
+    return (
+      <Empty>
+        The exchange rate has not moved yet: the chart starts at the second change (deposits at 1.0, then
+        rewards and slashes move it).
+      </Empty>
+    )
+  return (
+    <LineChart
+      title="Share price (STK per share)"
+      x={series.x}
+      series={[{ label: 'share price', values: series.values, color: '#2f6fdd', fill: true }]}
+    />
+  )
 }
 
 export default function VaultPage({ address }: { address: string }) {
@@ -42,8 +54,9 @@ export default function VaultPage({ address }: { address: string }) {
         {({ data: v }) => (
           <>
             <p class="muted">
-              Operator <AddressText address={v.operator} /> · commission {formatBps(v.commissionBps)} · restaking cap {formatBps(v.restakingCapBps)} ·
-              withdrawals wait {formatDuration(v.withdrawalDelaySeconds)}
+              Operator <AddressText address={v.operator} /> · commission {formatBps(v.commissionBps)} ·
+              restaking cap {formatBps(v.restakingCapBps)} · withdrawals wait{' '}
+              {formatDuration(v.withdrawalDelaySeconds)}
             </p>
             <div class="stats" data-testid="vault-stats">
               <Stat label="Bond (first loss)" note="the operator's own stake, slashed first">
@@ -53,19 +66,40 @@ export default function VaultPage({ address }: { address: string }) {
                 <Tokens amount={v.poolAssets} />
               </Stat>
               <Stat label="Share price" note="STK one share is worth now, net of pending slashes">
-                <span data-testid="share-price">{Number(v.sharePrice.units).toLocaleString('en-US', { maximumFractionDigits: 6 })}</span>
+                <span data-testid="share-price">
+                  {Number(v.sharePrice.units).toLocaleString('en-US', { maximumFractionDigits: 6 })}
+                </span>
               </Stat>
-              <Stat label="Pending slashes" tone={v.pendingLiabilities.base !== '0' ? 'bad' : undefined} note="liabilities deposits and withdrawals are priced net of">
+              <Stat
+                label="Pending slashes"
+                tone={v.pendingLiabilities.base !== '0' ? 'bad' : undefined}
+                note="liabilities deposits and withdrawals are priced net of"
+              >
                 <Tokens amount={v.pendingLiabilities} />
               </Stat>
-              <Stat label="Allocated" note={`${formatBps(Number((BigInt(v.totalAllocated.base) * 10000n) / (BigInt(v.bond.base) + BigInt(v.poolAssets.base) || 1n)))} of its stake`}>
+              <Stat
+                label="Allocated"
+                note={`${formatBps(Number((BigInt(v.totalAllocated.base) * 10000n) / (BigInt(v.bond.base) + BigInt(v.poolAssets.base) || 1n)))} of its stake`}
+              >
                 <Tokens amount={v.totalAllocated} />
               </Stat>
               <Stat label="Held by orders" note="collateral reserved for open orders">
                 <Tokens amount={v.totalReserved} />
               </Stat>
-              <Stat label="Slashed so far" note={<>bond <Tokens amount={v.slashedFromBond} />, pool <Tokens amount={v.slashedFromPool} /></>}>
-                <Tokens amount={{ base: (BigInt(v.slashedFromBond.base) + BigInt(v.slashedFromPool.base)).toString(), units: '' }} />
+              <Stat
+                label="Slashed so far"
+                note={
+                  <>
+                    bond <Tokens amount={v.slashedFromBond} />, pool <Tokens amount={v.slashedFromPool} />
+                  </>
+                }
+              >
+                <Tokens
+                  amount={{
+                    base: (BigInt(v.slashedFromBond.base) + BigInt(v.slashedFromPool.base)).toString(),
+                    units: '',
+                  }}
+                />
               </Stat>
               <Stat label="Queued withdrawals" note="still slashable until claimed">
                 <Tokens amount={v.queuedAssets} />
@@ -73,7 +107,8 @@ export default function VaultPage({ address }: { address: string }) {
             </div>
             {v.bondWithdrawal ? (
               <p class="notice">
-                The operator asked to withdraw <Tokens amount={v.bondWithdrawal.amount} /> of its bond, ready <Countdown to={v.bondWithdrawal.readyAt} />.
+                The operator asked to withdraw <Tokens amount={v.bondWithdrawal.amount} /> of its bond, ready{' '}
+                <Countdown to={v.bondWithdrawal.readyAt} />.
               </p>
             ) : null}
           </>
@@ -113,7 +148,8 @@ export default function VaultPage({ address }: { address: string }) {
                       <td>
                         {a.queuedIncrease ? (
                           <>
-                            <Tokens amount={a.queuedIncrease.amount} /> <Countdown to={a.queuedIncrease.readyAt} />
+                            <Tokens amount={a.queuedIncrease.amount} />{' '}
+                            <Countdown to={a.queuedIncrease.readyAt} />
                           </>
                         ) : (
                           <span class="muted">—</span>
@@ -122,7 +158,17 @@ export default function VaultPage({ address }: { address: string }) {
                       <td>
                         {a.reputation.orderSuccesses} settled, {a.reputation.orderFailures} failed
                       </td>
-                      <td>{a.banned ? 'banned' : a.jailedUntil && a.jailedUntil.unix * 1000 > Date.now() ? <>jailed until <DateText time={a.jailedUntil} /></> : 'in good standing'}</td>
+                      <td>
+                        {a.banned ? (
+                          'banned'
+                        ) : a.jailedUntil && a.jailedUntil.unix * 1000 > Date.now() ? (
+                          <>
+                            jailed until <DateText time={a.jailedUntil} />
+                          </>
+                        ) : (
+                          'in good standing'
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -140,8 +186,8 @@ export default function VaultPage({ address }: { address: string }) {
               <ul class="list">
                 {data.map((s) => (
                   <li key={s.id}>
-                    <SlashLink id={s.id} /> <StatusBadge status={s.status} /> <Tokens amount={s.amount} /> on <ServiceLink id={s.serviceId} />,{' '}
-                    <DateText time={s.report.requestedAt} />
+                    <SlashLink id={s.id} /> <StatusBadge status={s.status} /> <Tokens amount={s.amount} /> on{' '}
+                    <ServiceLink id={s.serviceId} />, <DateText time={s.report.requestedAt} />
                   </li>
                 ))}
               </ul>
