@@ -1,0 +1,138 @@
+/** /v1/network: the whole deployment summed up (stake, orders and slashes by status, rewards). */
+import { Type } from 'typebox'
+import { read } from '../context.ts'
+import { amount } from '../format.ts'
+import { Address, Amount, errorResponses, itemResponse } from '../schemas/common.ts'
+import type { RoutePlugin } from './shared.ts'
+
+const Counts = Type.Record(Type.String(), Type.Integer())
+
+export const Network = Type.Object(
+  {
+    chainId: Type.Union([Type.Integer(), Type.Null()]),
+    addresses: Type.Record(Type.String(), Address, { description: 'the deployment’s contracts' }),
+    services: Type.Integer(),
+    vaults: Type.Integer(),
+    operators: Type.Integer(),
+    stakers: Type.Integer({ description: 'addresses holding shares of any vault' }),
+    attesters: Type.Object({ active: Type.Integer(), total: Type.Integer() }),
+    stake: Type.Object({
+      bond: Amount,
+      pool: Amount,
+      total: Amount,
+      allocated: { ...Amount, description: 'sum of allocations (restaked stake counts once per service)' },
+      reserved: Amount,
+      pendingLiabilities: Amount,
+    }),
+    orders: Type.Object({ total: Type.Integer(), byStatus: Counts }),
+    slashes: Type.Object({
+      total: Type.Integer(),
+      byStatus: Counts,
+      pendingAmount: { ...Amount, description: 'held by slashes not yet executed, overturned or lapsed' },
+      executedAmount: { ...Amount, description: 'taken from vaults by executed slashes' },
+    }),
+    rewards: Type.Object({ distributed: Amount }),
+    indexer: Type.Object({
+      head: Type.Union([Type.Integer(), Type.Null()], { description: 'the chain head the indexer last saw' }),
+      finalityDepth: Type.Union([Type.Integer(), Type.Null()]),
+      halted: Type.Union([Type.String(), Type.Null()]),
+    }),
+  },
+  { description: 'the deployment summed up' },
+)
+
+export const networkRoutes: RoutePlugin = async (app, { ctx }) => {
+  app.get(
+    '/v1/network',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Network summary',
+        response: { 200: itemResponse(Network), ...errorResponses },
+      },
+    },
+    async () =>
+      read(ctx, async ({ db, state }) => {
+        const [vaults, services, orders, slashes, attesters, stakers] = await Promise.all([
+          db
+            .selectFrom('vaults')
+            .select([
+              'operator',
+              'bond',
+              'pool_assets',
+              'total_allocated',
+              'total_reserved',
+              'pending_liabilities',
+            ])
+            .execute(),
+          db.selectFrom('services').select('rewards_distributed').execute(),
+          db
+            .selectFrom('orders')
+            .select(['status', db.fn.countAll<number>().as('n')])
+            .groupBy('status')
+            .execute(),
+          db.selectFrom('slashes').select(['status', 'amount', 'from_bond', 'from_pool']).execute(),
+          db
+            .selectFrom('attesters')
+            .select(['status', db.fn.countAll<number>().as('n')])
+            .groupBy('status')
+            .execute(),
+          db
+            .selectFrom('positions')
+            .select(db.fn.count<number>('staker').distinct().as('n'))
+            .where('shares', '<>', '0')
+            .executeTakeFirst(),
+        ])
+        const sum = (xs: (string | null)[]) => xs.reduce((a, x) => a + BigInt(x ?? 0), 0n)
+        const a = (v: bigint) => amount(v, ctx.decimals)
+        const bond = sum(vaults.map((v) => v.bond))
+        const pool = sum(vaults.map((v) => v.pool_assets))
+        const slashByStatus: Record<string, number> = {}
+        let pending = 0n
+        let executed = 0n
+        for (const s of slashes) {
+          slashByStatus[s.status] = (slashByStatus[s.status] ?? 0) + 1
+          if (s.status === 'Pending' || s.status === 'Disputed' || s.status === 'Upheld')
+            pending += BigInt(s.amount)
+          executed += BigInt(s.from_bond ?? 0) + BigInt(s.from_pool ?? 0)
+        }
+        const orderByStatus = Object.fromEntries(orders.map((o) => [o.status, Number(o.n)]))
+        const attesterCounts = Object.fromEntries(attesters.map((o) => [o.status, Number(o.n)]))
+        return {
+          chainId: state.chainId,
+          addresses: Object.fromEntries(
+            Object.entries(state.addresses ?? {}).map(([k, v]) => [k, v.toLowerCase()]),
+          ),
+          services: services.length,
+          vaults: vaults.length,
+          operators: new Set(vaults.map((v) => v.operator)).size,
+          stakers: Number(stakers?.n ?? 0),
+          attesters: {
+            active: attesterCounts.active ?? 0,
+            total: Object.values(attesterCounts).reduce((x, y) => x + y, 0),
+          },
+          stake: {
+            bond: a(bond),
+            pool: a(pool),
+            total: a(bond + pool),
+            allocated: a(sum(vaults.map((v) => v.total_allocated))),
+            reserved: a(sum(vaults.map((v) => v.total_reserved))),
+            pendingLiabilities: a(sum(vaults.map((v) => v.pending_liabilities))),
+          },
+          orders: { total: Object.values(orderByStatus).reduce((x, y) => x + y, 0), byStatus: orderByStatus },
+          slashes: {
+            total: slashes.length,
+            byStatus: slashByStatus,
+            pendingAmount: a(pending),
+            executedAmount: a(executed),
+          },
+          rewards: { distributed: a(sum(services.map((s) => s.rewards_distributed))) },
+          indexer: {
+            head: state.head === null ? null : Number(state.head),
+            finalityDepth: state.finalityDepth,
+            halted: state.halted,
+          },
+        }
+      }),
+  )
+}
