@@ -1,0 +1,383 @@
+/**
+ * The one migration set, for SQLite and PostgreSQL alike, run at start by Kysely's Migrator. Migrations are
+ * numbered and never edited once released: a schema change is a new entry. Column kinds map to one type per
+ * dialect (`amount`: numeric(78,0) / text; `int`: bigint / integer), so both stores hold the same values.
+ */
+import { type Kysely, sql } from 'kysely'
+import type { Migration, MigrationProvider } from 'kysely/migration'
+import type { Dialect } from './open.ts'
+
+type Kind = 'int' | 'int?' | 'amount' | 'amount?' | 'text' | 'text?'
+type TableSpec = { columns: Record<string, Kind>; primaryKey: string[]; indexes?: string[][] }
+
+const entity = { created_block: 'int', block_number: 'int' } as const
+
+/** Version 1: every table of ./schema.ts. */
+const V1: Record<string, TableSpec> = {
+  services: {
+    columns: {
+      service_id: 'int',
+      owner: 'text',
+      resolver: 'text',
+      dispute_window: 'int',
+      resolution_deadline: 'int',
+      quorum_bps: 'int',
+      reporter_share_bps: 'int',
+      sink: 'text',
+      dispute_bond: 'amount',
+      correlation_window: 'int',
+      correlation_multiplier_bps: 'int',
+      incident_cap_bps: 'int',
+      window_cap_bps: 'int',
+      client_share_bps: 'int',
+      attester_penalty_bps: 'int',
+      min_attester_bond: 'amount',
+      order_fee_bps: 'int',
+      collateral_factor_bps: 'int',
+      collateral_floor_bps: 'int',
+      declared_value: 'amount',
+      pending_change: 'text?',
+      pending_ready_at: 'int?',
+      total_allocated: 'amount',
+      reward_stake: 'amount',
+      acc_per_stake: 'amount',
+      rewards_distributed: 'amount',
+      fees_added: 'amount',
+      fees_swept: 'amount',
+      subsidy_funded: 'amount',
+      subsidy_balance: 'amount',
+      subsidy_rate_per_second: 'amount',
+      ...entity,
+    },
+    primaryKey: ['service_id'],
+  },
+  service_classes: {
+    columns: {
+      service_id: 'int',
+      class_id: 'int',
+      base_penalty_bps: 'int',
+      jail_duration: 'int',
+      permanent_ban: 'int',
+      ...entity,
+    },
+    primaryKey: ['service_id', 'class_id'],
+  },
+  attesters: {
+    columns: {
+      service_id: 'int',
+      attester: 'text',
+      committee_index: 'int?',
+      bond: 'amount',
+      status: 'text',
+      ready_at: 'int?',
+      slashed: 'amount',
+      ...entity,
+    },
+    primaryKey: ['service_id', 'attester'],
+    indexes: [['attester']],
+  },
+  vaults: {
+    columns: {
+      vault: 'text',
+      operator: 'text',
+      withdrawal_delay: 'int',
+      commission_bps: 'int',
+      restaking_cap_bps: 'int',
+      pending_commission_bps: 'int?',
+      pending_restaking_cap_bps: 'int?',
+      pending_terms_ready_at: 'int?',
+      bond: 'amount',
+      bond_withdrawal_requested: 'amount',
+      bond_withdrawal_ready_at: 'int?',
+      pool_assets: 'amount',
+      pending_liabilities: 'amount',
+      total_supply: 'amount',
+      total_allocated: 'amount',
+      total_reserved: 'amount',
+      queued_assets: 'amount',
+      deposited: 'amount',
+      withdrawn: 'amount',
+      rewards_claimed: 'amount',
+      commission_earned: 'amount',
+      slashed_from_bond: 'amount',
+      slashed_from_pool: 'amount',
+      ...entity,
+    },
+    primaryKey: ['vault'],
+    indexes: [['operator']],
+  },
+  vault_rates: {
+    columns: {
+      vault: 'text',
+      block_number: 'int',
+      log_index: 'int',
+      timestamp: 'int',
+      pool_assets: 'amount',
+      pending_liabilities: 'amount',
+      total_supply: 'amount',
+      bond: 'amount',
+      cause: 'text',
+    },
+    primaryKey: ['vault', 'block_number', 'log_index'],
+    indexes: [['block_number'], ['vault', 'timestamp']],
+  },
+  positions: {
+    columns: {
+      vault: 'text',
+      staker: 'text',
+      shares: 'amount',
+      deposited: 'amount',
+      withdrawn: 'amount',
+      ...entity,
+    },
+    primaryKey: ['vault', 'staker'],
+    indexes: [['staker']],
+  },
+  withdrawals: {
+    columns: {
+      vault: 'text',
+      owner: 'text',
+      withdrawal_id: 'int',
+      shares: 'amount',
+      assets: 'amount',
+      ready_at: 'int',
+      requested_at: 'int',
+      claimed: 'int',
+      claimed_assets: 'amount?',
+      receiver: 'text?',
+      ...entity,
+    },
+    primaryKey: ['vault', 'owner', 'withdrawal_id'],
+    indexes: [['owner']],
+  },
+  allocations: {
+    columns: {
+      vault: 'text',
+      service_id: 'int',
+      amount: 'amount',
+      queued_increase: 'amount',
+      queued_ready_at: 'int?',
+      deallocation_requested: 'amount',
+      deallocation_ready_at: 'int?',
+      reserved: 'amount',
+      pending_slash: 'amount',
+      reward_stake: 'amount',
+      jailed_until: 'int',
+      banned: 'int',
+      reputation_score: 'amount',
+      reputation_scored_at: 'int',
+      order_successes: 'int',
+      order_failures: 'int',
+      rewards_claimed: 'amount',
+      ...entity,
+    },
+    primaryKey: ['vault', 'service_id'],
+    indexes: [['service_id']],
+  },
+  orders: {
+    columns: {
+      order_id: 'int',
+      client: 'text',
+      service_id: 'int',
+      payment_token: 'text',
+      named_vault: 'text',
+      budget: 'amount',
+      value: 'amount',
+      rate_per_second: 'amount',
+      bidding_ends: 'int',
+      deadline: 'int',
+      milestones: 'text',
+      fee_bps: 'int',
+      collateral_factor_bps: 'int',
+      collateral_floor_bps: 'int',
+      terms_hash: 'text',
+      max_latency_ms: 'int',
+      min_uptime_bps: 'int',
+      min_temp_centi_c: 'int',
+      max_temp_centi_c: 'int',
+      pickup_by: 'int',
+      device: 'text',
+      status: 'text',
+      vault: 'text',
+      price: 'amount',
+      collateral: 'amount',
+      milestones_paid: 'int',
+      paid_out: 'amount',
+      fees: 'amount',
+      refunded: 'amount',
+      streamed: 'amount',
+      accepted_at: 'int?',
+      failed_class_id: 'int?',
+      slash_id: 'text?',
+      opened_at: 'int',
+      ...entity,
+    },
+    primaryKey: ['order_id'],
+    indexes: [['status'], ['client'], ['vault'], ['service_id']],
+  },
+  bids: {
+    columns: {
+      order_id: 'int',
+      vault: 'text',
+      price: 'amount',
+      collateral: 'amount',
+      score: 'amount',
+      ...entity,
+    },
+    primaryKey: ['order_id', 'vault'],
+  },
+  milestones: {
+    columns: {
+      order_id: 'int',
+      milestone: 'int',
+      amount: 'amount?',
+      fee: 'amount?',
+      by_attesters: 'int?',
+      paid_at: 'int?',
+      result_hash: 'text?',
+      ...entity,
+    },
+    primaryKey: ['order_id', 'milestone'],
+  },
+  slashes: {
+    columns: {
+      slash_id: 'text',
+      vault: 'text',
+      service_id: 'int',
+      class_id: 'int',
+      incident_id: 'text',
+      is_order: 'int',
+      order_id: 'int?',
+      client: 'text',
+      reporter: 'text',
+      sink: 'text',
+      signers_bitmap: 'amount',
+      signers: 'text',
+      seq: 'int',
+      requested_amount: 'amount',
+      amount: 'amount',
+      dispute_bond: 'amount',
+      client_share_bps: 'int',
+      reporter_share_bps: 'int',
+      jail_duration: 'int',
+      permanent_ban: 'int',
+      resolution_deadline: 'int',
+      requested_at: 'int',
+      dispute_end: 'int',
+      status: 'text',
+      requested_tx: 'text',
+      disputed_by: 'text?',
+      dispute_bond_posted: 'amount?',
+      resolve_by: 'int?',
+      disputed_block: 'int?',
+      ruled_block: 'int?',
+      ruled_tx: 'text?',
+      attesters_slashed: 'amount?',
+      executed_block: 'int?',
+      executed_tx: 'text?',
+      from_bond: 'amount?',
+      from_pool: 'amount?',
+      to_client: 'amount?',
+      to_reporter: 'amount?',
+      to_sink: 'amount?',
+      jailed_until: 'int?',
+      banned: 'int',
+      ...entity,
+    },
+    primaryKey: ['slash_id'],
+    indexes: [['status'], ['vault', 'seq'], ['service_id']],
+  },
+  attester_penalties: {
+    columns: {
+      block_number: 'int',
+      log_index: 'int',
+      tx_hash: 'text',
+      service_id: 'int',
+      attester: 'text',
+      amount: 'amount',
+      recipient: 'text',
+    },
+    primaryKey: ['block_number', 'log_index'],
+    indexes: [['tx_hash']],
+  },
+  reward_events: {
+    columns: {
+      block_number: 'int',
+      log_index: 'int',
+      timestamp: 'int',
+      kind: 'text',
+      service_id: 'int',
+      account: 'text?',
+      amount: 'amount',
+      commission: 'amount?',
+      after: 'amount?',
+    },
+    primaryKey: ['block_number', 'log_index'],
+    indexes: [
+      ['account', 'timestamp'],
+      ['service_id', 'timestamp'],
+    ],
+  },
+  credits: {
+    columns: {
+      holder: 'text',
+      account: 'text',
+      kind: 'text',
+      credited: 'amount',
+      withdrawn: 'amount',
+      ...entity,
+    },
+    primaryKey: ['holder', 'account', 'kind'],
+  },
+  events: {
+    columns: {
+      block_number: 'int',
+      log_index: 'int',
+      block_hash: 'text',
+      tx_hash: 'text',
+      address: 'text',
+      contract: 'text',
+      name: 'text',
+      args: 'text',
+      timestamp: 'int',
+    },
+    primaryKey: ['block_number', 'log_index'],
+  },
+  blocks: { columns: { number: 'int', hash: 'text', timestamp: 'int' }, primaryKey: ['number'] },
+  change_log: {
+    columns: { block_number: 'int', seq: 'int', table_name: 'text', row_key: 'text', image: 'text?' },
+    primaryKey: ['block_number', 'seq'],
+  },
+  indexer_state: { columns: { key: 'text', value: 'text' }, primaryKey: ['key'] },
+}
+
+function createTables(dialect: Dialect, tables: Record<string, TableSpec>): Migration {
+  const amountType = dialect === 'postgres' ? sql`numeric(78,0)` : sql`text`
+  return {
+    async up(db: Kysely<any>) {
+      for (const [name, spec] of Object.entries(tables)) {
+        let t = db.schema.createTable(name)
+        for (const [column, kind] of Object.entries(spec.columns)) {
+          const base = kind.replace('?', '')
+          const type = base === 'int' ? sql`bigint` : base === 'amount' ? amountType : sql`text`
+          t = t.addColumn(column, type, (c) => (kind.endsWith('?') ? c : c.notNull()))
+        }
+        t = t.addPrimaryKeyConstraint(`${name}_pk`, spec.primaryKey as never)
+        await t.execute()
+        for (const columns of spec.indexes ?? []) {
+          await db.schema
+            .createIndex(`${name}_${columns.join('_')}`)
+            .on(name)
+            .columns(columns)
+            .execute()
+        }
+      }
+    },
+  }
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    getMigrations: async () => ({ '0001_tables': createTables(dialect, V1) }),
+  }
+}
