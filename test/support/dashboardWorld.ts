@@ -1,16 +1,18 @@
 /**
  * What the dashboard's browser tests run against: a real devnet (anvil, Surety deployed, the demo world seeded),
- * and one HTTP server serving the built dashboard with its routes. The server is started on a free port and
- * everything is stopped by `stop()`.
+ * the index of it in a SQLite file, and the API serving the built dashboard (createApiServer + mountDashboard) on a
+ * free port. `stop()` stops everything.
  */
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance } from 'fastify'
-import { registerDashboardRisk } from '../../src/api/dashboardRisk.ts'
-import { DEFAULT_DASHBOARD_DIR, serveDashboard } from '../../src/api/serveDashboard.ts'
+import type { FastifyInstance } from 'fastify'
+import { mountDashboard } from '../../src/api/mountDashboard.ts'
+import { DEFAULT_DASHBOARD_DIR } from '../../src/api/serveDashboard.ts'
+import { createApiServer } from '../../src/api/server.ts'
 import { freePort } from '../../src/chain/anvil.ts'
 import { type Devnet, startDevnet } from '../../src/chain/devnet.ts'
+import { openIndexerDb } from '../../src/indexer/db/open.ts'
 
 export type DashboardWorld = {
   devnet: Devnet
@@ -21,39 +23,24 @@ export type DashboardWorld = {
 
 export async function startDashboardWorld(): Promise<DashboardWorld> {
   if (!existsSync(join(DEFAULT_DASHBOARD_DIR, 'index.html')))
-    throw new Error(
-      `the dashboard is not built (${DEFAULT_DASHBOARD_DIR}): run npm run build:web first (npm test does)`,
-    )
-  const devnet = await startDevnet({
-    port: await freePort(),
-    manifestDir: mkdtempSync(join(tmpdir(), 'surety-dash-')),
-  })
-  const { chainId, addresses } = devnet.deployment
-  const app = Fastify()
+    throw new Error(`the dashboard is not built (${DEFAULT_DASHBOARD_DIR}): run npm run build:web first (npm test does)`)
+  const dir = mkdtempSync(join(tmpdir(), 'surety-dash-'))
+  const devnet = await startDevnet({ port: await freePort(), manifestDir: dir })
+  const stops: (() => Promise<void>)[] = [() => devnet.stop()]
+  const stop = async () => {
+    for (const s of stops.reverse()) await s()
+  }
   try {
-    serveDashboard(app, {
-      config: {
-        chainId,
-        rpcUrl: devnet.anvil.rpcUrl,
-        devnet: true,
-        addresses,
-        token: { symbol: 'STK', decimals: 18 },
-      },
-    })
-    registerDashboardRisk(app, { rpcUrl: devnet.anvil.rpcUrl, chainId, addresses, simulation: { runs: 8 } })
+    const { chainId, addresses } = devnet.deployment
+    const db = await openIndexerDb({ url: join(dir, 'index.sqlite') })
+    stops.push(() => db.close())
+    const app = await createApiServer({ db: db.db, dialect: db.dialect, streamPollMs: 100 })
+    stops.push(() => app.close())
+    mountDashboard(app, { rpcUrl: devnet.anvil.rpcUrl, chainId, addresses, devnet: true })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
-    return {
-      devnet,
-      app,
-      url,
-      stop: async () => {
-        await app.close()
-        await devnet.stop()
-      },
-    }
+    return { devnet, app, url, stop }
   } catch (error) {
-    await app.close()
-    await devnet.stop()
+    await stop()
     throw error
   }
 }

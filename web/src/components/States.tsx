@@ -15,11 +15,18 @@ export function Empty({ children }: { children: ComponentChildren }) {
 }
 
 export function ErrorBox({ error, what }: { error: ApiError; what: string }) {
+  // the indexer not being there yet is a wait, not a failure: say so calmly, once per section
+  if (error.code === 'NOT_READY')
+    return (
+      <p class="state loading" role="status">
+        Waiting for the indexer to reach the chain before showing {what}; this fills in by itself.
+      </p>
+    )
   const hint =
     error.code === 'NOT_FOUND'
       ? 'Check the address or id in the link.'
-      : error.code === 'NOT_READY'
-        ? 'The indexer is still catching up with the chain; this page retries by itself.'
+      : error.code === 'OFFLINE'
+        ? 'Retrying every few seconds.'
         : error.retryable
           ? 'Retrying every few seconds.'
           : ''
