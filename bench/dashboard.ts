@@ -73,10 +73,14 @@ try {
     const before = await page.locator('[data-event="Deposited"]').count()
     const started = Date.now()
     await deposit(staker, { vault, assets: parseEther(String(10 + i)) })
-    await page.waitForFunction((n) => document.querySelectorAll('[data-event="Deposited"]').length > n, before, {
-      timeout: 30_000,
-      polling: 'raf',
-    })
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-event="Deposited"]').length > n,
+      before,
+      {
+        timeout: 30_000,
+        polling: 'raf',
+      },
+    )
     latencies.push(Date.now() - started)
   }
   await page.close()
@@ -86,7 +90,9 @@ try {
   console.log(`  first load until the data is on screen  ${median(loads)} ms`)
   console.log(`  JavaScript transferred on first load    ${kb(firstJs)} gzipped   (target ≤ 300 KB)`)
   console.log(`  JavaScript of every page and action     ${kb(allJs)} gzipped`)
-  console.log(`  event-to-screen (tx sent → feed)        ${median(latencies)} ms   (target ≤ 2000 ms; runs: ${latencies.join(', ')})`)
+  console.log(
+    `  event-to-screen (tx sent → feed)        ${median(latencies)} ms   (target ≤ 2000 ms; runs: ${latencies.join(', ')})`,
+  )
 } finally {
   await browser.close()
   await world.stop()

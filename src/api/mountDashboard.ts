@@ -23,8 +23,19 @@ export function mountDashboard(app: FastifyInstance, o: MountDashboardOptions): 
   const token = o.token ?? { symbol: 'STK', decimals: 18 }
   const served = serveDashboard(app, {
     dir: o.dir,
-    config: { chainId: o.chainId, rpcUrl: o.devnet ? o.rpcUrl : null, devnet: o.devnet, addresses: o.addresses, token },
+    config: {
+      chainId: o.chainId,
+      rpcUrl: o.devnet ? o.rpcUrl : null,
+      devnet: o.devnet,
+      addresses: o.addresses,
+      token,
+    },
   })
-  registerDashboardRisk(app, { rpcUrl: o.rpcUrl, chainId: o.chainId, addresses: o.addresses, decimals: token.decimals })
+  registerDashboardRisk(app, {
+    rpcUrl: o.rpcUrl,
+    chainId: o.chainId,
+    addresses: o.addresses,
+    decimals: token.decimals,
+  })
   return served
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { createPublicClient, http, type PublicClient } from 'viem'
 import { mountDashboard } from '../../src/api/mountDashboard.ts'
 import { DEFAULT_DASHBOARD_DIR } from '../../src/api/serveDashboard.ts'
 import { createApiServer } from '../../src/api/server.ts'
@@ -16,6 +17,8 @@ import { openIndexerDb } from '../../src/indexer/db/open.ts'
 
 export type DashboardWorld = {
   devnet: Devnet
+  /** Reads of the devnet chain, for assertions. */
+  chain: PublicClient
   app: FastifyInstance
   url: string
   stop: () => Promise<void>
@@ -23,7 +26,9 @@ export type DashboardWorld = {
 
 export async function startDashboardWorld(): Promise<DashboardWorld> {
   if (!existsSync(join(DEFAULT_DASHBOARD_DIR, 'index.html')))
-    throw new Error(`the dashboard is not built (${DEFAULT_DASHBOARD_DIR}): run npm run build:web first (npm test does)`)
+    throw new Error(
+      `the dashboard is not built (${DEFAULT_DASHBOARD_DIR}): run npm run build:web first (npm test does)`,
+    )
   const dir = mkdtempSync(join(tmpdir(), 'surety-dash-'))
   const devnet = await startDevnet({ port: await freePort(), manifestDir: dir })
   const stops: (() => Promise<void>)[] = [() => devnet.stop()]
@@ -38,7 +43,8 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
     stops.push(() => app.close())
     mountDashboard(app, { rpcUrl: devnet.anvil.rpcUrl, chainId, addresses, devnet: true })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
-    return { devnet, app, url, stop }
+    const chain = createPublicClient({ transport: http(devnet.anvil.rpcUrl) }) as PublicClient
+    return { devnet, chain, app, url, stop }
   } catch (error) {
     await stop()
     throw error
