@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '../indexer/db/schema.ts'
+import { type CacheOptions, installResponseCache } from './cache.ts'
 import type { ApiContext } from './context.ts'
 import { errorHandler, notFoundHandler } from './errors.ts'
 import { createApiMetrics } from './metrics.ts'
@@ -36,7 +37,9 @@ export type ApiServerOptions = {
   /** A pino logger or `true`/`false` (default: no request log). */
   logger?: boolean | { level: string } | FastifyBaseLogger
   /** Sent as Access-Control-Allow-Origin (the dashboard on another port); none by default. */
-  corsOrigin?: string
+  corsOrigin?: string | undefined
+  /** Cache GET responses per indexed state (default on; see cache.ts). */
+  cache?: boolean | CacheOptions
 }
 
 export type ApiServer = FastifyInstance
@@ -104,6 +107,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     if (started !== undefined)
       metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9, { route })
   })
+
+  if (options.cache !== false)
+    installResponseCache(app, options.db, metrics, typeof options.cache === 'object' ? options.cache : {})
 
   const plugin = { ctx }
   await app.register(servicesRoutes, plugin)
