@@ -7,13 +7,21 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { createPublicClient, http, type PublicClient } from 'viem'
+import { type Address, createPublicClient, http, type PublicClient } from 'viem'
 import { mountDashboard } from '../../src/api/mountDashboard.ts'
 import { DEFAULT_DASHBOARD_DIR } from '../../src/api/serveDashboard.ts'
 import { createApiServer } from '../../src/api/server.ts'
 import { freePort } from '../../src/chain/anvil.ts'
 import { type Devnet, startDevnet } from '../../src/chain/devnet.ts'
 import { openIndexerDb } from '../../src/indexer/db/open.ts'
+import { createSuretyClient } from '../../src/sdk/createSuretyClient.ts'
+import {
+  executeSlash,
+  incidentIdFor,
+  requestSlash,
+  type SlashDetails,
+  signReport,
+} from '../../src/sdk/index.ts'
 
 export type DashboardWorld = {
   devnet: Devnet
@@ -49,4 +57,53 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
     await stop()
     throw error
   }
+}
+
+/** A slash of `vault` on the devnet's service: a report signed by three of its five attesters (quorum 60%). */
+export async function requestDevnetSlash(world: DashboardWorld, vault: Address, label: string, classId = 0) {
+  const { devnet } = world
+  const { chainId, addresses } = devnet.deployment
+  const report = {
+    serviceId: devnet.world!.serviceId,
+    vault,
+    classId,
+    incidentId: incidentIdFor(label),
+    client: devnet.accounts[15]!.address,
+  }
+  const domain = { chainId, court: addresses.court }
+  const signatures = await Promise.all(
+    devnet.accounts.slice(10, 13).map((a) => signReport(a, domain, report)),
+  )
+  const reporter = createSuretyClient({
+    rpcUrl: devnet.anvil.rpcUrl,
+    chainId,
+    account: devnet.accounts[0]!,
+    addresses,
+  })
+  return requestSlash(reporter, { report, signatures })
+}
+
+/** Executes a matured slash (anyone may). */
+export async function executeDevnetSlash(world: DashboardWorld, details: SlashDetails) {
+  const { devnet } = world
+  const { chainId, addresses } = devnet.deployment
+  const keeper = createSuretyClient({
+    rpcUrl: devnet.anvil.rpcUrl,
+    chainId,
+    account: devnet.accounts[0]!,
+    addresses,
+  })
+  return executeSlash(keeper, { details })
+}
+
+/** Moves the devnet's clock forward and mines a block stamped there. */
+export async function travel(world: DashboardWorld, seconds: number) {
+  const rpc = (method: string, params: unknown[]) =>
+    fetch(world.devnet.anvil.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    })
+  await rpc('evm_increaseTime', [seconds])
+  await rpc('evm_mine', [])
 }
