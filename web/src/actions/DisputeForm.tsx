@@ -1,6 +1,8 @@
 /** The operator disputes a pending slash within its window, posting the service's dispute bond. */
+
 import { useState } from 'preact/hooks'
 import type { Slash, Vault } from '../api/types.ts'
+import { chainNow } from '../lib/clock.ts'
 import { formatUnits } from '../lib/format.ts'
 import { ActionBox, RunStatus, type Signer, SignerPicker, useRunner } from './ActionForm.tsx'
 import { useConfig } from './useConfig.ts'
@@ -9,7 +11,7 @@ export function DisputeForm({ slash, vault }: { slash: Slash; vault: Vault | und
   const config = useConfig().data
   const { run, go } = useRunner()
   const [signer, setSigner] = useState<Signer | null>(null)
-  if (!config || slash.status !== 'Pending' || slash.disputeEnds.unix * 1000 < Date.now()) return null
+  if (!config || slash.status !== 'Pending' || slash.disputeEnds.unix <= chainNow()) return null
   const current: Signer =
     signer ??
     (config.devnet && vault

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError, getJson } from './api.ts'
+import { chainNow, noteBlockTime } from './clock.ts'
 import { getLive, type LiveState, subscribeLive } from './live.ts'
 
 export type Resource<T> = {
@@ -37,7 +38,10 @@ export function useApi<T>(path: string | null, options: { live?: boolean } = {})
     // a new path starts empty; the same path refetched keeps its data on screen
     setState((s) => (s.path === path ? { ...s, loading: true } : { loading: true, path }))
     getJson<T>(path, controller.signal).then(
-      (data) => setState({ data, loading: false, path }),
+      (data) => {
+        noteBlockTime((data as { block?: { time?: { unix?: number } | null } })?.block?.time?.unix)
+        setState({ data, loading: false, path })
+      },
       (error: unknown) => {
         if ((error as Error).name === 'AbortError') return
         const e = error instanceof ApiError ? error : new ApiError(String(error), 0, 'CLIENT')
@@ -60,11 +64,11 @@ export function useApi<T>(path: string | null, options: { live?: boolean } = {})
   }
 }
 
-/** The current unix time in seconds, ticking every `everyMs`. */
+/** The chain's current unix time in seconds (clock.ts), ticking every `everyMs`. */
 export function useNow(everyMs = 1000): number {
-  const [now, setNow] = useState(() => Math.floor(Date.now() / 1000))
+  const [now, setNow] = useState(() => chainNow())
   useEffect(() => {
-    const t = setInterval(() => setNow(Math.floor(Date.now() / 1000)), everyMs)
+    const t = setInterval(() => setNow(chainNow()), everyMs)
     return () => clearInterval(t)
   }, [everyMs])
   return now

@@ -2,6 +2,7 @@
 
 import type { OrderDetail } from '../../api/types.ts'
 import type { Time } from '../../lib/api.ts'
+import { chainNow } from '../../lib/clock.ts'
 
 export type Step = { label: string; time: Time | null; done: boolean; late?: boolean; detail?: string }
 
@@ -31,7 +32,7 @@ export function orderTimeline(
     | 'bids'
     | 'kind'
   >,
-  nowUnix = Date.now() / 1000,
+  nowUnix = chainNow(),
 ): Step[] {
   const steps: Step[] = [{ label: 'Opened, payment in escrow', time: o.openedAt, done: true }]
   if (o.intent)

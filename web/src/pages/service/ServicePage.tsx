@@ -7,6 +7,7 @@ import { Async, Empty } from '../../components/States.tsx'
 import { DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
+import { chainNow } from '../../lib/clock.ts'
 import { formatBps, formatDuration, formatUnits } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
@@ -163,7 +164,7 @@ export default function ServicePage({ id }: { id: string }) {
                       <td>
                         {a.banned ? (
                           <StatusBadge status="Banned" />
-                        ) : a.jailedUntil && a.jailedUntil.unix * 1000 > Date.now() ? (
+                        ) : a.jailedUntil && a.jailedUntil.unix > chainNow() ? (
                           <>
                             jailed until <DateText time={a.jailedUntil} />
                           </>

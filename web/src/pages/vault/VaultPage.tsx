@@ -1,4 +1,5 @@
 /** An operator's vault: its two tranches, the share price over time, where its stake is allocated, its record. */
+
 import { useMemo } from 'preact/hooks'
 import { DepositForm } from '../../actions/DepositForm.tsx'
 import type { Allocation, Rate, Slash, Vault } from '../../api/types.ts'
@@ -9,6 +10,7 @@ import { Async, Empty } from '../../components/States.tsx'
 import { Countdown, DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
+import { chainNow } from '../../lib/clock.ts'
 import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
@@ -161,7 +163,7 @@ export default function VaultPage({ address }: { address: string }) {
                       <td>
                         {a.banned ? (
                           'banned'
-                        ) : a.jailedUntil && a.jailedUntil.unix * 1000 > Date.now() ? (
+                        ) : a.jailedUntil && a.jailedUntil.unix > chainNow() ? (
                           <>
                             jailed until <DateText time={a.jailedUntil} />
                           </>
