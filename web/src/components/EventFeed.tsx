@@ -1,19 +1,25 @@
-/** The live feed: contract events as the stream delivers them, newest first; reorged ones vanish. */
-
+/**
+ * The live feed: the latest indexed events (read once and again on every change) merged with what the stream
+ * delivers, newest first. A retracted event leaves both: the stream drops it by id and the refetch no longer has it.
+ */
+import type { ChainEvent } from '../api/types.ts'
+import type { List } from '../lib/api.ts'
 import { describeEvent } from '../lib/describeEvent.ts'
-import { useLive } from '../lib/hooks.ts'
+import { mergeFeed } from '../lib/feed.ts'
+import { useApi, useLive } from '../lib/hooks.ts'
 import { Empty } from './States.tsx'
 import { Ago } from './Time.tsx'
 
 export function EventFeed({ limit = 12 }: { limit?: number }) {
   const live = useLive()
-  const events = live.events.slice(0, limit)
+  const recent = useApi<List<ChainEvent>>(`/v1/events?limit=${limit}&order=desc`)
+  const events = mergeFeed(live.events, recent.data?.data ?? [], live.retractedIds).slice(0, limit)
   return (
     <div class="feed" data-testid="event-feed">
       {events.length === 0 ? (
         <Empty>
           {live.status === 'live'
-            ? 'Nothing has happened on chain since this page opened. New events appear here as they are indexed.'
+            ? 'No event has been indexed yet. New events appear here as they happen.'
             : 'Connecting to the live stream…'}
         </Empty>
       ) : (

@@ -79,3 +79,14 @@ describe('live state', () => {
     assert.equal(parseEventId(`7:end:${hash}`), null)
   })
 })
+
+test('retracted ids are remembered, so a list fetched before the retraction cannot bring them back', () => {
+  const hash = `0x${'cd'.repeat(32)}`
+  const s = applyLiveMessage(initialLive, {
+    type: 'retract',
+    id: '',
+    data: { fromBlock: 5, toBlock: 5, events: [`5:0:${hash}`] },
+    receivedAt: 1,
+  })
+  assert.ok(s.retractedIds.has(`5:0:${hash}`))
+})

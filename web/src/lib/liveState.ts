@@ -25,6 +25,8 @@ export type LiveState = {
   version: number
   /** Events dropped by reorgs since the page opened. */
   retracted: number
+  /** Their ids, so a list fetched before the retraction does not bring them back. */
+  retractedIds: ReadonlySet<string>
   /** When the last state change arrived (ms), for the event-to-screen figure. */
   lastAt: number
 }
@@ -39,6 +41,7 @@ export const initialLive: LiveState = {
   head: null,
   version: 0,
   retracted: 0,
+  retractedIds: new Set(),
   lastAt: 0,
 }
 
@@ -58,8 +61,12 @@ export function applyLiveMessage(state: LiveState, message: LiveMessage): LiveSt
     // with the ids named, drop exactly those; without (a resume across a reorg), everything from fromBlock on
     const from = typeof r.fromBlock === 'number' ? r.fromBlock : Number.POSITIVE_INFINITY
     const kept = state.events.filter((e) => (ids ? !ids.has(e.id) : e.block < from))
+    const retractedIds = new Set(state.retractedIds)
+    for (const id of ids ?? []) retractedIds.add(id)
+    for (const e of state.events) if (!kept.includes(e)) retractedIds.add(e.id)
     return {
       ...state,
+      retractedIds,
       status: 'live',
       events: kept,
       retracted: state.retracted + (state.events.length - kept.length),
