@@ -200,7 +200,9 @@ export function Overview() {
         </Async>
       </Section>
       <Section title="Open orders">
+        <h3 class="sub">Taking bids</h3>
         <OrderTable query="status=Open" empty="No order is taking bids right now." />
+        <h3 class="sub">In progress</h3>
         <OrderTable query="status=Active" empty="No order is in progress right now." />
       </Section>
     </>

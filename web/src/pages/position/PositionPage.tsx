@@ -132,9 +132,14 @@ function Holdings({ address }: { address: string }) {
                           <td>
                             {v ? (
                               <>
-                                share price {Number(v.sharePrice.units).toFixed(6)}, commission{' '}
-                                {formatBps(v.commissionBps)}, rewards claimed{' '}
-                                <Tokens amount={v.rewardsClaimed} />
+                                {(Number(v.sharePrice.units) * 1000).toLocaleString('en-US', {
+                                  maximumFractionDigits: 4,
+                                })}{' '}
+                                STK per 1,000 shares; the operator keeps {formatBps(v.commissionBps)} of
+                                rewards; the vault has claimed <Tokens amount={v.rewardsClaimed} /> of rewards
+                                {BigInt(p.deposited.base) > 0n
+                                  ? `; your value is ${((Number(BigInt(p.value.base) + BigInt(p.withdrawn.base)) / Number(BigInt(p.deposited.base)) - 1) * 100).toFixed(2)}% from what you put in`
+                                  : ''}
                               </>
                             ) : (
                               '…'

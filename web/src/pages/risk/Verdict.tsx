@@ -41,14 +41,14 @@ export function Verdict({ compact }: { compact?: boolean }) {
           return (
             <div class="verdict insecure" data-verdict="attack">
               <strong>Not secure.</strong> The most profitable attack: the operator
-              {att.operators.length > 1 ? 's' : ''} of{' '}
+              {att.operators.length > 1 ? 's' : ''} of vault{att.operators.length > 1 ? 's' : ''}{' '}
               {att.operators.map((o, i) => (
                 <span key={o}>
                   {i > 0 ? ', ' : ''}
                   {r.vaults[o] ? <VaultLink address={r.vaults[o]!} /> : o}
                 </span>
               ))}{' '}
-              corrupt service{att.services.length > 1 ? 's' : ''}{' '}
+              could corrupt service{att.services.length > 1 ? 's' : ''}{' '}
               {att.services.map((s) => `#${s}`).join(', ')}, gaining {n(att.profit)} STK for {n(att.cost)} STK
               of stake lost: a net profit of <strong>{n(att.netProfit)} STK</strong>.
             </div>

@@ -15,27 +15,42 @@ import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 
-/** The share price as a float for the chart only (amounts on screen stay exact). */
-const price = (r: Rate) => Number(BigInt(r.sharePrice.base) / 10n ** 10n) / 1e8
+/**
+ * Shares are minted 1,000 to the token at the start (the vault's virtual shares guard against the inflation
+ * attack), so one share is worth about 0.001 STK: people read the price of 1,000 shares. A float for the chart and
+ * the card only; amounts elsewhere stay exact.
+ */
+export const SHARES_QUOTED = 1000
+const pricePer1000 = (sharePrice: { base: string }) =>
+  Number((BigInt(sharePrice.base) * BigInt(SHARES_QUOTED)) / 10n ** 10n) / 1e8
 
 export function RateChart({ rates }: { rates: Rate[] }) {
   const series = useMemo(() => {
     const ordered = [...rates].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex)
+    // changes within one second (a seeded devnet) cannot be told apart by time: plot them by block then
+    const byTime = new Set(ordered.map((r) => r.time.unix)).size === ordered.length
     return {
-      x: ordered.map((r) => r.time.unix),
-      values: ordered.map(price),
+      byTime,
+      x: ordered.map((r) => (byTime ? r.time.unix : r.block)),
+      values: ordered.map((r) => pricePer1000(r.sharePrice)),
     }
   }, [rates])
-  if (rates.length < 2)
+  const first = rates.at(-1)
+  if (!first) return <Empty>No deposit has been made into this vault yet, so its shares have no price.</Empty>
+  if (new Set(series.values).size === 1)
     return (
       <Empty>
-        The exchange rate has not moved yet: the chart starts at the second change (deposits at 1.0, then
-        rewards and slashes move it).
+        The exchange rate has not moved:{' '}
+        {series.values[0]!.toLocaleString('en-US', { maximumFractionDigits: 6 })} STK per{' '}
+        {SHARES_QUOTED.toLocaleString('en-US')} shares since <DateText time={first.time} />. Rewards raise it
+        and slashes lower it; the chart appears with the first change.
       </Empty>
     )
   return (
     <LineChart
-      title="Share price (STK per share)"
+      title={`Value of ${SHARES_QUOTED.toLocaleString('en-US')} shares (STK)`}
+      time={series.byTime}
+      xLabel={series.byTime ? undefined : 'block'}
       x={series.x}
       series={[{ label: 'share price', values: series.values, color: '#2f6fdd', fill: true }]}
     />
@@ -64,7 +79,10 @@ export default function VaultPage({ address }: { address: string }) {
               <Stat label="Bond (first loss)" note="the operator's own stake, slashed first">
                 <Tokens amount={v.bond} />
               </Stat>
-              <Stat label="Delegated pool" note={`${v.totalShares.units.split('.')[0]} shares`}>
+              <Stat
+                label="Delegated pool"
+                note={`${Number(v.totalShares.units).toLocaleString('en-US', { maximumFractionDigits: 0 })} shares`}
+              >
                 <Tokens amount={v.poolAssets} />
               </Stat>
               <Stat label="Share price" note="STK one share is worth now, net of pending slashes">
