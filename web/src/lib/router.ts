@@ -13,7 +13,7 @@ const PATTERNS: [string, RegExp][] = [
   ['vault', /^\/vaults\/(?<address>0x[0-9a-fA-F]{40})$/],
   ['position', /^\/position(?:\/(?<address>0x[0-9a-fA-F]{40}))?$/],
   ['slashes', /^\/slashes$/],
-  ['slash', /^\/slashes\/(?<id>\d+)$/],
+  ['slash', /^\/slashes\/(?<id>0x[0-9a-fA-F]{64})$/],
   ['orders', /^\/orders$/],
   ['order', /^\/orders\/(?<id>\d+)$/],
   ['risk', /^\/risk$/],
