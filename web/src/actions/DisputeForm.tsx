@@ -11,7 +11,10 @@ export function DisputeForm({ slash, vault }: { slash: Slash; vault: Vault | und
   const config = useConfig().data
   const { run, go } = useRunner()
   const [signer, setSigner] = useState<Signer | null>(null)
-  if (!config || slash.status !== 'Pending' || slash.disputeEnds.unix <= chainNow()) return null
+  if (!config) return null
+  // once the dispute is sent the slash is no longer pending, but the outcome stays on screen
+  const disputable = slash.status === 'Pending' && slash.disputeEnds.unix > chainNow()
+  if (!disputable && run.state === 'idle') return null
   const current: Signer =
     signer ??
     (config.devnet && vault

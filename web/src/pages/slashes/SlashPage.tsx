@@ -37,7 +37,7 @@ export default function SlashPage({ id }: { id: string }) {
               >
                 <Tokens amount={s.amount} />
               </Stat>
-              <Stat label={s.status === 'Pending' ? 'Executable' : 'Dispute window closed'}>
+              <Stat label={s.status === 'Pending' ? 'Executable' : 'Dispute window'}>
                 {s.status === 'Pending' ? (
                   <Countdown to={s.disputeEnds} done="executable" />
                 ) : (
