@@ -9,6 +9,7 @@
 import type { Address, Hex } from 'viem'
 import { decay } from '../model/reputation.ts'
 import type { SlashDetails } from '../sdk/types.ts'
+import { isOrderIncident, ORDER_RESULTS, type OrderStatus, type SlashStatus } from './status.ts'
 
 /** Reputation of a vault on a service: as last written by a collateral release, reset by any executed slash. */
 export type IndexedReputation = {
@@ -41,7 +42,7 @@ export type IndexedVault = {
   queuedAssets: bigint
   withdrawals: Map<string, bigint>
 }
-export type IndexedOrderStatus = 'Open' | 'Active' | 'Completed' | 'Failed' | 'Cancelled'
+export type IndexedOrderStatus = OrderStatus
 export type IndexedOrder = {
   /** OrderParams as OrderOpened published them (the service's terms written in). */
   params: Record<string, any>
@@ -60,7 +61,7 @@ export type IndexedOrder = {
 }
 export type IndexedSlash = {
   details: SlashDetails
-  status: 'Pending' | 'Disputed' | 'Upheld' | 'Executed' | 'Overturned' | 'Lapsed'
+  status: SlashStatus
   disputeEnd: bigint
   resolveBy: bigint
 }
@@ -86,7 +87,6 @@ export type DecodedLog = {
 
 const ZERO = '0x0000000000000000000000000000000000000000'
 const key = (a: string) => a.toLowerCase()
-const ORDER_RESULTS = ['Cancelled', 'Succeeded', 'Failed'] as const
 
 export function emptyState(orderBook?: Address): IndexedState {
   return {
@@ -378,16 +378,13 @@ export function reduceLog(state: IndexedState, log: DecodedLog): void {
   }
 }
 
-/** The incident ids of orders' slashes have the top bit set (SlashingCourt.ORDER_INCIDENT_FLAG). */
-const ORDER_INCIDENT_FLAG = 1n << 255n
-
 /** An order's slash is held as reserved collateral of its vault from its request until it settles. */
 function holdOrderSlash(
   state: IndexedState,
   details: { vault: string; serviceId: bigint; incidentId: string },
   delta: bigint,
 ) {
-  if ((BigInt(details.incidentId) & ORDER_INCIDENT_FLAG) === 0n || delta === 0n) return
+  if (!isOrderIncident(details.incidentId) || delta === 0n) return
   const v = state.vaults.get(key(details.vault))
   if (!v) return
   allocation(v, details.serviceId).reserved += delta

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { backoffDelay, withRetry } from '../chain/retry.ts'
 import { SuretyError } from '../errors.ts'
 import { Registry } from './metrics.ts'
 import { turnOf, turnOrder } from './rank.ts'
-import { backoffDelay, withRetry } from './retry.ts'
 
 describe('Prometheus registry', () => {
   test('renders counters, gauges and histograms in the text exposition format', () => {

@@ -15,11 +15,11 @@
 import type { Address, LocalAccount } from 'viem'
 import { readDeployment } from '../chain/deployment.ts'
 import { InvalidInputError, SuretyError } from '../errors.ts'
+import { createFollower } from '../indexer/follower/follower.ts'
 import { orderBookAbi, slashingCourtAbi } from '../sdk/abis.ts'
 import { createSuretyClient } from '../sdk/createSuretyClient.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import { createCommitteeCache } from './chain/committee.ts'
-import { createFollower } from './chain/follower.ts'
 import { createTxSender } from './chain/txSender.ts'
 import type { NodeConfig } from './config.ts'
 import { nodeRoutes } from './http/routes.ts'
@@ -215,7 +215,7 @@ export async function startNode(
     })
     const follower = createFollower({
       client: client.public,
-      store,
+      store: store.chain,
       sources: [
         { address: target.addresses.court, abi: slashingCourtAbi },
         { address: ordersAddress, abi: orderBookAbi },

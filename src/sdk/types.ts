@@ -1,4 +1,5 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from 'viem'
+import { ORDER_STATUSES, SLASH_STATUSES } from '../indexer/status.ts'
 
 /** Where a Surety deployment lives. Written by deploy, read by everything else (see deployments/<chainId>.json). */
 export type SuretyAddresses = {
@@ -78,15 +79,8 @@ export type SlashDetails = {
   requestedAt: number
 }
 
-export const SlashStatus = [
-  'None',
-  'Pending',
-  'Disputed',
-  'Upheld',
-  'Executed',
-  'Overturned',
-  'Lapsed',
-] as const
+/** The contract's SlashStatus by its uint8 value (the names are declared once, in src/indexer/status.ts). */
+export const SlashStatus = ['None', ...SLASH_STATUSES] as const
 export type SlashStatusName = (typeof SlashStatus)[number]
 
 /** What a client fixes when it opens an order (Types.sol OrderParams); pass it back to act on the order. */
@@ -131,7 +125,8 @@ export type OrderOutcome = { orderId: bigint; milestone: number; success: boolea
 /** The class id of an order that failed by its deadline, without an attester report (no jail, no ban). */
 export const NO_CLASS = 255
 
-export const OrderStatus = ['None', 'Open', 'Active', 'Completed', 'Failed', 'Cancelled'] as const
+/** The contract's OrderStatus by its uint8 value (the names are declared once, in src/indexer/status.ts). */
+export const OrderStatus = ['None', ...ORDER_STATUSES] as const
 export type OrderStatusName = (typeof OrderStatus)[number]
 
 /** What every order action needs: the id and the parameters the order book holds the hash of. */

@@ -36,6 +36,7 @@ const V1: Record<string, TableSpec> = {
       collateral_factor_bps: 'int',
       collateral_floor_bps: 'int',
       declared_value: 'amount',
+      committee: 'text',
       pending_change: 'text?',
       pending_ready_at: 'int?',
       total_allocated: 'amount',
@@ -118,7 +119,7 @@ const V1: Record<string, TableSpec> = {
       bond: 'amount',
       cause: 'text',
     },
-    primaryKey: ['vault', 'block_number', 'log_index'],
+    primaryKey: ['vault', 'block_number'],
     indexes: [['block_number'], ['vault', 'timestamp']],
   },
   positions: {
@@ -347,6 +348,17 @@ const V1: Record<string, TableSpec> = {
   change_log: {
     columns: { block_number: 'int', seq: 'int', table_name: 'text', row_key: 'text', image: 'text?' },
     primaryKey: ['block_number', 'seq'],
+  },
+  reorgs: {
+    columns: {
+      seq: 'int',
+      from_block: 'int',
+      fork_block: 'int',
+      fork_hash: 'text',
+      removed_events: 'text',
+      detected_at: 'int',
+    },
+    primaryKey: ['seq'],
   },
   indexer_state: { columns: { key: 'text', value: 'text' }, primaryKey: ['key'] },
 }

@@ -37,8 +37,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url)
 
 export async function openIndexerDb(options: OpenOptions): Promise<IndexerDb> {
-  const opened = isPostgresUrl(options.url) ? await openPostgres(options) : openSqlite(options.url)
-  await migrate(opened)
+  const pg = isPostgresUrl(options.url)
+  const opened = pg ? await openPostgres(options) : openSqlite(options.url)
+  await migrate(opened, pg ? (options.schema ?? 'surety') : undefined)
   return opened
 }
 
@@ -108,8 +109,13 @@ async function openPostgres(options: OpenOptions): Promise<IndexerDb> {
   return { db, dialect: 'postgres', describe, close: () => db.destroy() }
 }
 
-async function migrate(opened: IndexerDb): Promise<void> {
-  const migrator = new Migrator({ db: opened.db, provider: migrationProvider(opened.dialect) })
+async function migrate(opened: IndexerDb, schema: string | undefined): Promise<void> {
+  // the migration tables live in the instance's schema too: another schema's must not count as this one's
+  const migrator = new Migrator({
+    db: opened.db,
+    provider: migrationProvider(opened.dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName

@@ -39,6 +39,8 @@ export type ServicesTable = {
   collateral_factor_bps: number
   collateral_floor_bps: number
   declared_value: Amount
+  /** The committee by index (JSON object index → attester): resolves a report's signer bitmap to addresses. */
+  committee: string
   /** A queued change of terms (ServiceChangeQueued) as JSON, until applied or cancelled. */
   pending_change: string | null
   pending_ready_at: number | null
@@ -113,7 +115,7 @@ export type VaultsTable = {
   block_number: number
 }
 
-/** One row per change of a vault's share price inputs: the exchange-rate history. */
+/** The exchange-rate history: a vault's share price inputs at the end of every block that changed them. */
 export type VaultRatesTable = {
   vault: string
   block_number: number
@@ -123,7 +125,7 @@ export type VaultRatesTable = {
   pending_liabilities: Amount
   total_supply: Amount
   bond: Amount
-  /** Why the rate inputs changed: the event name. */
+  /** The last event of the block that changed the rate inputs, and its log index. */
   cause: string
 }
 
@@ -366,6 +368,18 @@ export type ChangeLogTable = {
   image: string | null
 }
 
+/** Every reorg the index rolled back, newest last: what a stream tells its clients to retract. */
+export type ReorgsTable = {
+  seq: number
+  /** The cursor before the reorg and the fork point it rolled back to. */
+  from_block: number
+  fork_block: number
+  fork_hash: string
+  /** The events removed, as JSON [[block_number, log_index, name], …]. */
+  removed_events: string
+  detected_at: number
+}
+
 export type IndexerStateTable = {
   key: string
   value: string
@@ -390,6 +404,7 @@ export type Database = {
   events: EventsTable
   blocks: BlocksTable
   change_log: ChangeLogTable
+  reorgs: ReorgsTable
   indexer_state: IndexerStateTable
 }
 
@@ -493,6 +508,7 @@ export const AMOUNT_COLUMNS: { [T in keyof Database]: readonly string[] } = {
   events: [],
   blocks: [],
   change_log: [],
+  reorgs: [],
   indexer_state: [],
 }
 

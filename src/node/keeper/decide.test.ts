@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Address, Hex } from 'viem'
+import type { StoredEvent } from '../../indexer/follower/eventRepo.ts'
 import type { SlashDetails } from '../../sdk/types.ts'
-import type { StoredEvent } from '../store/chainRepo.ts'
 import { keeperActions } from './decide.ts'
 import { foldSlashEvents } from './slashFold.ts'
 

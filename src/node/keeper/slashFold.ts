@@ -4,10 +4,11 @@
  * needs to call executeSlash, and folding them means a reorg that deletes events also un-does what they implied.
  */
 import type { Address, Hex } from 'viem'
+import type { StoredEvent } from '../../indexer/follower/eventRepo.ts'
+import { SETTLED_SLASH_STATUSES, type SlashStatus } from '../../indexer/status.ts'
 import type { SlashDetails } from '../../sdk/types.ts'
-import type { StoredEvent } from '../store/chainRepo.ts'
 
-export type FoldedStatus = 'Pending' | 'Disputed' | 'Upheld' | 'Executed' | 'Overturned' | 'Lapsed'
+export type FoldedStatus = SlashStatus
 
 export type FoldedSlash = {
   slashId: Hex
@@ -63,5 +64,4 @@ export function foldSlashEvents(events: readonly StoredEvent[]): Map<Hex, Folded
   return slashes
 }
 
-export const isSettled = (status: string) =>
-  status === 'Executed' || status === 'Overturned' || status === 'Lapsed'
+export const isSettled = (status: string) => SETTLED_SLASH_STATUSES.has(status as SlashStatus)

@@ -5,12 +5,12 @@
  * output, a failure of the service's `wrongOutput` class. A result that cannot be fetched is retried, never judged.
  */
 import type { Address, Hex, PublicClient } from 'viem'
+import { backoffDelay } from '../../chain/retry.ts'
 import type { NodeConfig } from '../config.ts'
 import { errorFields, type Logger } from '../log.ts'
 import { fetchResult } from '../measure/jobChecker.ts'
 import { checkJobResult } from '../measure/jobs.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
-import { backoffDelay } from '../retry.ts'
 import type { Store } from '../store/store.ts'
 import { computeDecision } from './decide.ts'
 import { isShipment, type WatchedOrder } from './fold.ts'

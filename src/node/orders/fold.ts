@@ -6,11 +6,12 @@
  * whose acceptance was orphaned is Open again, and nothing is judged or reported for it.
  */
 import { type Address, type Hex, numberToHex, zeroAddress } from 'viem'
+import type { StoredEvent } from '../../indexer/follower/eventRepo.ts'
+import { type OrderStatus, TERMINAL_ORDER_STATUSES } from '../../indexer/status.ts'
 import { unpackMilestones } from '../../sdk/orders.ts'
 import type { OrderParams, OrderTerms } from '../../sdk/types.ts'
-import type { StoredEvent } from '../store/chainRepo.ts'
 
-export type WatchedStatus = 'Open' | 'Active' | 'Completed' | 'Failed' | 'Cancelled'
+export type WatchedStatus = OrderStatus
 
 export type WatchedOrder = {
   orderId: bigint
@@ -47,7 +48,7 @@ export const ORDER_EVENTS = new Set([
   'ResultCommitted',
 ])
 
-export const TERMINAL: ReadonlySet<WatchedStatus> = new Set(['Completed', 'Failed', 'Cancelled'])
+export const TERMINAL: ReadonlySet<WatchedStatus> = TERMINAL_ORDER_STATUSES
 
 export const orderKey = (orderId: bigint): Hex => numberToHex(orderId, { size: 32 })
 

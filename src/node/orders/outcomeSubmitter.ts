@@ -7,10 +7,11 @@
  */
 import type { Address, Hex, LocalAccount, PublicClient } from 'viem'
 import { ContractRevertedError } from '../../errors.ts'
+import type { StoredEvent } from '../../indexer/follower/eventRepo.ts'
+import type { FollowerListener } from '../../indexer/follower/follower.ts'
 import { orderBookAbi } from '../../sdk/abis.ts'
 import { orderSignatures } from '../../sdk/reports.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
-import type { FollowerListener } from '../chain/follower.ts'
 import type { TxSender } from '../chain/txSender.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
@@ -21,7 +22,6 @@ import {
   submissionSteps,
   takeTurns,
 } from '../report/quorumSubmit.ts'
-import type { StoredEvent } from '../store/chainRepo.ts'
 import type { OutcomeState, StoredOutcome } from '../store/outcomeRepo.ts'
 import type { Store } from '../store/store.ts'
 import { milestoneSettled, readLiveOrder } from './chainState.ts'

@@ -5,8 +5,8 @@
  * ingestion, the judges, the submitter and the keeper all see the same confirmed view.
  */
 import type { Address, Hex } from 'viem'
-import type { FollowerListener } from '../chain/follower.ts'
-import type { StoredEvent } from '../store/chainRepo.ts'
+import type { StoredEvent } from '../../indexer/follower/eventRepo.ts'
+import type { FollowerListener } from '../../indexer/follower/follower.ts'
 import type { Store } from '../store/store.ts'
 import { applyOrderEvent, foldOrderEvents, TERMINAL, type WatchedOrder } from './fold.ts'
 

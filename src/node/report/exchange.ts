@@ -6,12 +6,12 @@
  * everything open once more (the receiver ignores what it has).
  */
 import type { Address, Hex, LocalAccount } from 'viem'
+import { backoffDelay } from '../../chain/retry.ts'
 import { signPeerRequest } from '../http/peerAuth.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { OutcomeBook } from '../orders/outcomeBook.ts'
 import { decodeOutcomeMessage, encodeOutcomeMessage } from '../orders/outcomeMessage.ts'
-import { backoffDelay } from '../retry.ts'
 import type { StoredSignature } from '../store/reportRepo.ts'
 import type { Store } from '../store/store.ts'
 import type { ReportBook } from './book.ts'

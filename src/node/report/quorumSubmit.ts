@@ -4,13 +4,13 @@
  * handling of a failed send, settling journal entries a previous run left open, and turn-taking among the signers.
  */
 import type { Address, Hex } from 'viem'
+import { withRetry } from '../../chain/retry.ts'
 import { ContractRevertedError } from '../../errors.ts'
 import type { CommitteeCache } from '../chain/committee.ts'
 import { hasQuorum, pickQuorum } from '../chain/quorum.ts'
 import type { TxRequest, TxSender } from '../chain/txSender.ts'
 import { errorFields, type Logger } from '../log.ts'
 import { turnOf } from '../rank.ts'
-import { withRetry } from '../retry.ts'
 import type { OwnStance, StoredSignature } from '../store/reportRepo.ts'
 
 /** Reverts of the registry's quorum check: the committee changed under the node; gather more and retry. */

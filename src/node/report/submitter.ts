@@ -11,6 +11,7 @@
  */
 import type { Address, Hex, LocalAccount, PublicClient } from 'viem'
 import { ContractRevertedError } from '../../errors.ts'
+import type { StoredEvent } from '../../indexer/follower/eventRepo.ts'
 import { slashingCourtAbi } from '../../sdk/abis.ts'
 import { orderSignatures } from '../../sdk/reports.ts'
 import { SlashStatus, type SuretyAddresses } from '../../sdk/types.ts'
@@ -18,7 +19,6 @@ import type { CommitteeCache } from '../chain/committee.ts'
 import type { TxSender } from '../chain/txSender.ts'
 import type { Logger } from '../log.ts'
 import type { NodeMetrics } from '../nodeMetrics.ts'
-import type { StoredEvent } from '../store/chainRepo.ts'
 import type { StoredReport } from '../store/reportRepo.ts'
 import type { Store } from '../store/store.ts'
 import {

@@ -1,5 +1,5 @@
 /** The node's store: one SQLite database, one repository per concern. */
-import { chainRepo } from './chainRepo.ts'
+import { chainRepo } from '../../indexer/follower/eventRepo.ts'
 import { type Db, openDb } from './db.ts'
 import { measureRepo } from './measureRepo.ts'
 import { outcomeRepo } from './outcomeRepo.ts'

@@ -1,12 +1,18 @@
 /**
- * Follows the chain at a confirmation depth and survives reorganisations.
+ * Follows the chain at a confirmation depth and survives reorganisations: the one block follower of the node and
+ * the indexer (handlers never know about forks; this file does).
  *
  * Only blocks at least `confirmations` below the head are processed, so the usual shallow reorg never reaches
  * the store. A deeper one is caught by comparing the hash stored for the cursor block with the chain's: the
  * follower then walks back over the hashes it stored (batch ends and every block that had an event) to the
- * newest one the chain still has, deletes every event above it, tells its listeners what was removed, and
- * processes the new branch from there. Derived state (open slashes, report states) is a fold over stored events,
- * so deleting orphaned events is all it takes to stop acting on them.
+ * newest one the chain still has, tells the store to forget everything above it, tells its listeners what was
+ * removed, and processes the new branch from there. The node's derived state (open slashes, report states) is a
+ * fold over stored events, so deleting orphaned events is all it takes; the indexer's store undoes its tables
+ * from a change log.
+ *
+ * With a `finalityDepth` (the indexer), a reorg whose fork point is deeper than that halts with
+ * ReorgTooDeepError before anything is changed: the store then still holds the old branch intact, and an
+ * operator decides (a chain that reorganises below its own finality is a chain-level incident).
  */
 import {
   type Abi,
@@ -17,12 +23,9 @@ import {
   type PublicClient,
   parseEventLogs,
 } from 'viem'
+import { withRetry } from '../../chain/retry.ts'
 import { SuretyError } from '../../errors.ts'
-import { errorFields, type Logger } from '../log.ts'
-import type { NodeMetrics } from '../nodeMetrics.ts'
-import { withRetry } from '../retry.ts'
-import type { BlockRef, StoredEvent } from '../store/chainRepo.ts'
-import type { Store } from '../store/store.ts'
+import type { BlockRef, StoredEvent } from './eventRepo.ts'
 
 export type EventSource = { address: Address; abi: Abi }
 
@@ -33,6 +36,47 @@ export type FollowerListener = {
   onRollback?: (removed: StoredEvent[], to: BlockRef) => void
 }
 
+type MaybePromise<T> = T | Promise<T>
+
+/** A processed range: its events, the block hashes seen (with timestamps when known), the new cursor. */
+export type CommittedRange = {
+  events: StoredEvent[]
+  blocks: (BlockRef & { timestamp?: bigint | undefined })[]
+  cursor: BlockRef
+  /** The chain head when the range was read (the indexer derives the final block from it). */
+  head: bigint
+}
+
+/** Where the follower keeps its cursor, block hashes and events: the node's SQLite repo, the indexer's tables. */
+export type ChainStore = {
+  cursor(): MaybePromise<BlockRef | undefined>
+  /** Stored block hashes at or below `n`, newest first. */
+  blocksAtOrBelow(n: bigint, limit: number): MaybePromise<BlockRef[]>
+  /** Records a processed range atomically: all of it or nothing. */
+  commitRange(range: CommittedRange): MaybePromise<unknown>
+  /** Forgets everything above block `to` and moves the cursor there; returns the events removed. */
+  rollbackTo(to: BlockRef): MaybePromise<StoredEvent[]>
+  pruneBlocksBelow(n: bigint): MaybePromise<unknown>
+}
+
+export type FollowerMetrics = {
+  chainHead: { set(v: number): void }
+  lastBlock: { set(v: number): void }
+  reorgs: { inc(): void }
+  reorgDepth: { set(v: number): void }
+}
+
+export type FollowerLog = {
+  warn(message: string, fields?: Record<string, unknown>): void
+  debug(message: string, fields?: Record<string, unknown>): void
+}
+
+/** Where logs come from and how they decode; by default eth_getLogs over `sources` and their ABIs. */
+export type LogSource = {
+  fetch(from: bigint, to: bigint): Promise<Log[]>
+  decode(logs: Log[]): MaybePromise<StoredEvent[]>
+}
+
 export type FollowerOptions = {
   confirmations: number
   batchBlocks: number
@@ -41,6 +85,29 @@ export type FollowerOptions = {
   keepBlocks?: number
   /** Retries of a failed block read before the tick fails (it is tried again on the next tick). */
   readRetries?: number
+  /**
+   * Blocks this far below the head are final: a reorg reaching below that halts (ReorgTooDeepError), and logs
+   * of final blocks are not re-checked one block at a time (the range's end hash still is).
+   */
+  finalityDepth?: number
+}
+
+/** A reorg replaced blocks the chain had declared final: nothing was rolled back; an operator must act. */
+export class ReorgTooDeepError extends SuretyError {
+  override name = 'ReorgTooDeepError'
+  constructor(
+    readonly cursor: BlockRef,
+    readonly forkPoint: BlockRef,
+    readonly finalityDepth: number,
+  ) {
+    super(
+      `chain reorganisation of ${cursor.number - forkPoint.number} blocks (from ${cursor.number} back to ${forkPoint.number}) is deeper than the finality depth ${finalityDepth}: stopped without changing the index`,
+      {
+        details:
+          'Blocks the index treated as final were replaced. Check the RPC endpoint is on the canonical chain; if the chain really reorganised that deep, raise the finality depth and rebuild the index (delete the database or use a new --schema).',
+      },
+    )
+  }
 }
 
 export type TickResult =
@@ -49,12 +116,20 @@ export type TickResult =
   | { kind: 'reorg'; from: BlockRef; to: BlockRef; removed: number }
   | { kind: 'unstable' }
 
+const errorFields = (error: unknown) => ({
+  error: error instanceof Error ? error.message : String(error),
+  errorType: error instanceof Error ? error.name : typeof error,
+  ...(error instanceof SuretyError ? { retryable: error.retryable } : {}),
+})
+
 export function createFollower(deps: {
   client: PublicClient
-  store: Store
+  store: ChainStore
   sources: EventSource[]
-  metrics: NodeMetrics
-  log: Logger
+  /** Overrides how logs are fetched and decoded (the indexer: every Surety contract, vaults found on the way). */
+  logSource?: LogSource
+  metrics: FollowerMetrics
+  log: FollowerLog
   options: FollowerOptions
   listeners: FollowerListener[]
 }) {
@@ -89,7 +164,7 @@ export function createFollower(deps: {
   async function findForkPoint(cursor: BlockRef): Promise<BlockRef> {
     let below = cursor.number - 1n
     for (;;) {
-      const stored = store.chain.blocksAtOrBelow(below, 64)
+      const stored = await store.blocksAtOrBelow(below, 64)
       if (stored.length === 0) break
       for (const b of stored) {
         if ((await hashAt(b.number)) === b.hash) return b
@@ -104,7 +179,10 @@ export function createFollower(deps: {
 
   async function rollback(cursor: BlockRef): Promise<TickResult> {
     const to = await findForkPoint(cursor)
-    const removed = store.chain.rollbackTo(to)
+    if (options.finalityDepth !== undefined && cursor.number - to.number > BigInt(options.finalityDepth)) {
+      throw new ReorgTooDeepError(cursor, to, options.finalityDepth)
+    }
+    const removed = await store.rollbackTo(to)
     metrics.reorgs.inc()
     metrics.reorgDepth.set(Number(cursor.number - to.number))
     metrics.lastBlock.set(Number(to.number))
@@ -120,7 +198,7 @@ export function createFollower(deps: {
   async function tick(): Promise<TickResult> {
     const head = await client.getBlockNumber({ cacheTime: 0 })
     metrics.chainHead.set(Number(head))
-    const cursor = store.chain.cursor()
+    const cursor = await store.cursor()
     if (cursor && cursor.number >= 0n && cursor.hash !== '0x') {
       const onChain = await hashAt(cursor.number)
       if (onChain !== cursor.hash) return rollback(cursor)
@@ -138,29 +216,38 @@ export function createFollower(deps: {
       return { kind: 'unstable' }
     }
     const endBefore = await client.getBlock({ blockNumber: to })
-    const logs =
-      deps.sources.length === 0
+    const logs = deps.logSource
+      ? await deps.logSource.fetch(from, to)
+      : deps.sources.length === 0
         ? []
         : await client.getLogs({ address: deps.sources.map((s) => s.address), fromBlock: from, toBlock: to })
-    // every block that has a log must still be the block the log came from
+    // every block that has a log must still be the block the log came from (final blocks cannot change)
+    const finalBelow = options.finalityDepth === undefined ? -1n : head - BigInt(options.finalityDepth)
     const logBlocks = new Map<bigint, Hex>()
     for (const l of logs) {
       if (l.blockNumber === null || l.blockHash === null) return { kind: 'unstable' }
       logBlocks.set(l.blockNumber, l.blockHash)
     }
     for (const [n, h] of logBlocks) {
-      if (n === to ? endBefore.hash !== h : (await hashAt(n)) !== h) return { kind: 'unstable' }
+      if (n === to ? endBefore.hash !== h : n > finalBelow && (await hashAt(n)) !== h)
+        return { kind: 'unstable' }
     }
     const endAfter = await hashAt(to)
     if (endAfter !== endBefore.hash) return { kind: 'unstable' }
 
-    const events = decode(logs, deps.sources)
-    const blocks: BlockRef[] = [...logBlocks].map(([number, hash]) => ({ number, hash }))
-    blocks.push({ number: from, hash: first.hash! })
+    const events = deps.logSource ? await deps.logSource.decode(logs) : decode(logs, deps.sources)
+    const stamps = new Map<bigint, bigint>()
+    for (const e of events) if (e.blockTimestamp !== undefined) stamps.set(e.blockNumber, e.blockTimestamp)
+    const blocks: CommittedRange['blocks'] = [...logBlocks].map(([number, hash]) => ({
+      number,
+      hash,
+      timestamp: stamps.get(number),
+    }))
+    blocks.push({ number: from, hash: first.hash!, timestamp: first.timestamp })
     const end: BlockRef = { number: to, hash: endBefore.hash! }
-    blocks.push(end)
-    store.chain.commitRange({ events, blocks, cursor: end })
-    if (to > keep) store.chain.pruneBlocksBelow(to - keep)
+    blocks.push({ ...end, timestamp: endBefore.timestamp })
+    await store.commitRange({ events, blocks, cursor: end, head })
+    if (to > keep) await store.pruneBlocksBelow(to - keep)
     metrics.lastBlock.set(Number(to))
     if (events.length) log.debug('confirmed events', { from, to, events: events.map((e) => e.name) })
     for (const l of deps.listeners) l.onEvents?.(events)

@@ -1,7 +1,12 @@
-/** The chain follower's durable state: its cursor, the block hashes it has seen, and confirmed contract events. */
-import type { Hex } from 'viem'
-import type { Db } from './db.ts'
+/**
+ * The chain follower's durable state in a synchronous SQLite file (the node's store): its cursor, the block hashes
+ * it has seen, and confirmed contract events (the raw event table; its DDL is the node store's first migrations).
+ */
+import type Database from 'better-sqlite3'
+import type { Address, Hex } from 'viem'
 import { fromJson, toJson } from './json.ts'
+
+type Db = Database.Database
 
 export type BlockRef = { number: bigint; hash: Hex }
 
@@ -16,6 +21,12 @@ export type StoredEvent = {
   /** Order book events: the order they are about. */
   orderId?: bigint | undefined
   args: Record<string, unknown>
+  /** The emitting contract (lower case); set by the follower, not stored by this repository. */
+  address?: Address | undefined
+  /** The contract kind that emitted it (the indexer); not stored by this repository. */
+  contract?: string | undefined
+  /** The block's timestamp when the RPC returns it with the log; not stored by this repository. */
+  blockTimestamp?: bigint | undefined
 }
 
 export function chainRepo(db: Db) {

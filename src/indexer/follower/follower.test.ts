@@ -7,14 +7,14 @@ import { describe, test } from 'node:test'
 import { createPublicClient, http, type PublicClient, zeroAddress } from 'viem'
 import { incident, reportSlash, setupService, setupVault } from '../../../test/support/fixtures.ts'
 import { useWorld, type World } from '../../../test/support/world.ts'
+import { keeperActions } from '../../node/keeper/decide.ts'
+import { foldSlashEvents } from '../../node/keeper/slashFold.ts'
+import { silentLogger } from '../../node/log.ts'
+import { createNodeMetrics } from '../../node/nodeMetrics.ts'
+import { reportConfirmations } from '../../node/report/submitter.ts'
+import { openStore } from '../../node/store/store.ts'
+import { startRpcProxy } from '../../node/testing/rpcProxy.ts'
 import { slashingCourtAbi } from '../../sdk/abis.ts'
-import { keeperActions } from '../keeper/decide.ts'
-import { foldSlashEvents } from '../keeper/slashFold.ts'
-import { silentLogger } from '../log.ts'
-import { createNodeMetrics } from '../nodeMetrics.ts'
-import { reportConfirmations } from '../report/submitter.ts'
-import { openStore } from '../store/store.ts'
-import { startRpcProxy } from '../testing/rpcProxy.ts'
 import { createFollower } from './follower.ts'
 
 const { world, fixture } = useWorld(async (w) => {
@@ -31,7 +31,7 @@ function follower(w: World, confirmations: number, startBlock: bigint, client: P
   const metrics = createNodeMetrics()
   const f = createFollower({
     client,
-    store,
+    store: store.chain,
     sources: [{ address: w.addresses.court, abi: slashingCourtAbi }],
     metrics,
     log: silentLogger,
