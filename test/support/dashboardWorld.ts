@@ -14,6 +14,7 @@ import { createApiServer } from '../../src/api/server.ts'
 import { freePort } from '../../src/chain/anvil.ts'
 import { type Devnet, startDevnet } from '../../src/chain/devnet.ts'
 import { openIndexerDb } from '../../src/indexer/db/open.ts'
+import { createIndexer } from '../../src/indexer/engine/runIndexer.ts'
 import { createSuretyClient } from '../../src/sdk/createSuretyClient.ts'
 import {
   executeSlash,
@@ -47,6 +48,27 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
     const { chainId, addresses } = devnet.deployment
     const db = await openIndexerDb({ url: join(dir, 'index.sqlite') })
     stops.push(() => db.close())
+    const indexer = await createIndexer({
+      client: createPublicClient({
+        transport: http(devnet.anvil.rpcUrl),
+        pollingInterval: 50,
+      }) as PublicClient,
+      idb: db,
+      chainId,
+      addresses,
+      startBlock: 0n,
+      finalityDepth: 12,
+      pollMs: 100,
+    })
+    await indexer.catchUp()
+    const running = new AbortController()
+    const indexing = indexer.run(running.signal).catch((error: unknown) => {
+      if (!running.signal.aborted) console.error('indexer stopped:', error)
+    })
+    stops.push(async () => {
+      running.abort()
+      await indexing
+    })
     const app = await createApiServer({ db: db.db, dialect: db.dialect, streamPollMs: 100 })
     stops.push(() => app.close())
     mountDashboard(app, { rpcUrl: devnet.anvil.rpcUrl, chainId, addresses, devnet: true })
@@ -96,14 +118,20 @@ export async function executeDevnetSlash(world: DashboardWorld, details: SlashDe
   return executeSlash(keeper, { details })
 }
 
+/** One JSON-RPC call to the devnet (anvil's test methods: snapshots, time, mining). */
+export async function rpc(world: DashboardWorld, method: string, params: unknown[]): Promise<unknown> {
+  const res = await fetch(world.devnet.anvil.rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  })
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+  if (body.error) throw new Error(`${method}: ${body.error.message}`)
+  return body.result
+}
+
 /** Moves the devnet's clock forward and mines a block stamped there. */
 export async function travel(world: DashboardWorld, seconds: number) {
-  const rpc = (method: string, params: unknown[]) =>
-    fetch(world.devnet.anvil.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    })
-  await rpc('evm_increaseTime', [seconds])
-  await rpc('evm_mine', [])
+  await rpc(world, 'evm_increaseTime', [seconds])
+  await rpc(world, 'evm_mine', [])
 }
