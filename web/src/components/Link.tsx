@@ -36,7 +36,11 @@ export const ServiceLink = ({ id, name }: { id: string; name?: string | null }) 
   <Link href={`/services/${id}`}>{name ?? `Service #${id}`}</Link>
 )
 export const OrderLink = ({ id }: { id: string }) => <Link href={`/orders/${id}`}>Order #{id}</Link>
-export const SlashLink = ({ id }: { id: string }) => <Link href={`/slashes/${id}`}>Slash #{id}</Link>
+export const SlashLink = ({ id }: { id: string }) => (
+  <Link href={`/slashes/${id}`}>
+    <span title={id}>Slash {shortAddress(id)}</span>
+  </Link>
+)
 export const AddressText = ({ address }: { address: string }) => (
   <code class="address" title={address}>
     {shortAddress(address)}
