@@ -70,16 +70,15 @@ try {
   await approveStake(staker, { spender: vault, amount: maxUint256 })
   const latencies: number[] = []
   for (let i = 0; i < 5; i++) {
-    const before = await page.locator('[data-event="Deposited"]').count()
+    // a unique amount, found in the feed by its text (the feed keeps the latest dozen events only)
+    const amount = 10 + i
     const started = Date.now()
-    await deposit(staker, { vault, assets: parseEther(String(10 + i)) })
+    await deposit(staker, { vault, assets: parseEther(String(amount)) })
     await page.waitForFunction(
-      (n) => document.querySelectorAll('[data-event="Deposited"]').length > n,
-      before,
-      {
-        timeout: 30_000,
-        polling: 'raf',
-      },
+      (text) =>
+        [...document.querySelectorAll('[data-event="Deposited"]')].some((e) => e.textContent?.includes(text)),
+      `deposited ${amount} STK`,
+      { timeout: 30_000, polling: 'raf' },
     )
     latencies.push(Date.now() - started)
   }
