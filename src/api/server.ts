@@ -92,6 +92,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })
 
+  // The answers are built field by field by the schemas' *Json functions, so JSON.stringify writes them; it is
+  // several times faster than fast-json-stringify on these shapes (a nullable union is an anyOf, which it resolves
+  // by validating each value at run time). That every answer matches its published schema is checked by the API
+  // tests, which validate each one against /openapi.json.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 

@@ -1,7 +1,9 @@
 /** Opens the index database and listens: what `surety api` runs (the devnet mounts createApiServer instead). */
+
+import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { SuretyError } from '../errors.ts'
-import { openIndexerDb } from '../indexer/db/open.ts'
+import { InvalidInputError, SuretyError } from '../errors.ts'
+import { isPostgresUrl, openIndexerDb } from '../indexer/db/open.ts'
 import { createApiServer } from './server.ts'
 
 export type StartApiOptions = {
@@ -12,11 +14,18 @@ export type StartApiOptions = {
   corsOrigin?: string | undefined
   decimals?: number
   streamPollMs?: number
+  /** Cache GET responses per indexed state (default true). */
+  cache?: boolean
   /** Log requests that fail and stream errors as JSON lines (pino) on stdout. */
   log?: boolean
 }
 
 export async function startApi(options: StartApiOptions) {
+  // A path that names no file is a typo or an index not built yet: say so rather than serve a new empty database.
+  if (!isPostgresUrl(options.database) && options.database !== ':memory:' && !existsSync(options.database))
+    throw new InvalidInputError(
+      `no index database at ${options.database}: run \`surety index\` first, or pass the --database it writes`,
+    )
   const opened = await openIndexerDb({ url: options.database, schema: options.schema })
   const app = await createApiServer({
     db: opened.db,
@@ -26,6 +35,7 @@ export async function startApi(options: StartApiOptions) {
     // warn and above: failures, not one line per request
     logger: options.log ? { level: 'warn' } : false,
     corsOrigin: options.corsOrigin,
+    cache: options.cache ?? true,
   })
   try {
     await app.listen({ port: options.port, host: options.host })

@@ -14,7 +14,9 @@ export const Network = Type.Object(
     services: Type.Integer(),
     vaults: Type.Integer(),
     operators: Type.Integer(),
-    stakers: Type.Integer({ description: 'addresses holding shares of any vault' }),
+    stakers: Type.Integer({
+      description: 'addresses holding shares of any vault (not the vaults’ own dead shares)',
+    }),
     attesters: Type.Object({ active: Type.Integer(), total: Type.Integer() }),
     stake: Type.Object({
       bond: Amount,
@@ -81,6 +83,8 @@ export const networkRoutes: RoutePlugin = async (app, { ctx }) => {
             .selectFrom('positions')
             .select(db.fn.count<number>('staker').distinct().as('n'))
             .where('shares', '<>', '0')
+            // the dead share a vault mints to itself at creation (the inflation guard) is not a staker
+            .whereRef('staker', '<>', 'vault')
             .executeTakeFirst(),
         ])
         const sum = (xs: (string | null)[]) => xs.reduce((a, x) => a + BigInt(x ?? 0), 0n)

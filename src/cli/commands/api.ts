@@ -1,15 +1,30 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startApi } from '../../api/start.ts'
 import { InvalidInputError } from '../../errors.ts'
 import type { Command } from '../main.ts'
 
 const usage = `Usage: surety api [--database URL] [--schema NAME] [--port 8546] [--host 127.0.0.1] [--cors ORIGIN]
-                  [--decimals 18] [--json]
+                  [--decimals 18] [--no-cache] [--json]
 
 Serves the indexed state over HTTP (see docs/api.md): REST under /v1, the live stream at /v1/stream, the
 OpenAPI document at /openapi.json, and /health, /ready, /metrics. It reads what \`surety index\` writes:
---database is the same SQLite file (default .surety/index.sqlite, or DATABASE_URL when set) or postgres:// URL
-(with --schema, default surety). Runs until interrupted (Ctrl-C or SIGTERM).`
+--database is the same SQLite file (default: DATABASE_URL, else the one .surety/indexer-<chainId>.sqlite) or URL
+(with --schema, default surety). GET responses are cached per indexed block unless --no-cache.
+Runs until interrupted (Ctrl-C or SIGTERM).`
+
+/** What `surety index` writes by default: `.surety/indexer-<chainId>.sqlite`; used when there is exactly one. */
+function defaultDatabase(): string {
+  const dir = '.surety'
+  const found = existsSync(dir) ? readdirSync(dir).filter((f) => /^indexer-\d+\.sqlite$/.test(f)) : []
+  if (found.length === 1) return join(dir, found[0]!)
+  throw new InvalidInputError(
+    found.length === 0
+      ? 'no index database: run `surety index` first, or pass --database FILE|postgres://… (or set DATABASE_URL)'
+      : `several index databases in ${dir} (${found.join(', ')}): pass --database to choose one`,
+  )
+}
 
 function port(value: string): number {
   const n = Number(value)
@@ -18,11 +33,9 @@ function port(value: string): number {
   return n
 }
 
-export const command: Command = {
-  summary: 'serve the indexed state over HTTP with OpenAPI and a live stream',
-  usage,
-  async run(args) {
-    const { values } = parseArgs({
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
       args,
       options: {
         database: { type: 'string' },
@@ -31,19 +44,33 @@ export const command: Command = {
         host: { type: 'string', default: '127.0.0.1' },
         cors: { type: 'string' },
         decimals: { type: 'string', default: '18' },
+        'no-cache': { type: 'boolean' },
         json: { type: 'boolean' },
       },
     })
+  } catch (error) {
+    // node's parseArgs throws a TypeError for an unknown or malformed option: a message, not a stack trace
+    throw new InvalidInputError(`${(error as Error).message} Run \`surety api --help\` for the options.`)
+  }
+}
+
+export const command: Command = {
+  summary: 'serve the indexed state over HTTP with OpenAPI and a live stream',
+  usage,
+  async run(args) {
+    const { values } = parseOptions(args)
     const decimals = Number(values.decimals)
     if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36)
       throw new InvalidInputError(`--decimals must be an integer from 0 to 36, got '${values.decimals}'`)
+    const listenPort = port(values.port!)
     const api = await startApi({
-      database: values.database ?? process.env.DATABASE_URL ?? '.surety/index.sqlite',
+      database: values.database ?? process.env.DATABASE_URL ?? defaultDatabase(),
       schema: values.schema,
-      port: port(values.port!),
+      port: listenPort,
       host: values.host!,
       corsOrigin: values.cors,
       decimals,
+      cache: !values['no-cache'],
       log: !values.json,
     })
     if (values.json) console.log(JSON.stringify({ url: api.url, database: api.describe }))
