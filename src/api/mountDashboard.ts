@@ -1,0 +1,41 @@
+/**
+ * Mounts the whole dashboard on an API server: the built pages and /v1/dashboard/config (serveDashboard) and the
+ * risk route (dashboardRisk). What the devnet (or any deployment serving a dashboard) calls after
+ * `createApiServer`, with the chain it indexes.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { SuretyAddresses } from '../sdk/types.ts'
+import { registerDashboardRisk } from './dashboardRisk.ts'
+import { serveDashboard } from './serveDashboard.ts'
+
+export type MountDashboardOptions = {
+  rpcUrl: string
+  chainId: number
+  addresses: SuretyAddresses
+  /** A local devnet: the page signs with the test accounts through `rpcUrl`. Otherwise a browser wallet signs. */
+  devnet: boolean
+  token?: { symbol: string; decimals: number }
+  /** The built files (default web/dist). */
+  dir?: string
+}
+
+export function mountDashboard(app: FastifyInstance, o: MountDashboardOptions): { built: boolean } {
+  const token = o.token ?? { symbol: 'STK', decimals: 18 }
+  const served = serveDashboard(app, {
+    dir: o.dir,
+    config: {
+      chainId: o.chainId,
+      rpcUrl: o.devnet ? o.rpcUrl : null,
+      devnet: o.devnet,
+      addresses: o.addresses,
+      token,
+    },
+  })
+  registerDashboardRisk(app, {
+    rpcUrl: o.rpcUrl,
+    chainId: o.chainId,
+    addresses: o.addresses,
+    decimals: token.decimals,
+  })
+  return served
+}

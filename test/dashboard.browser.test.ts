@@ -1,0 +1,311 @@
+/**
+ * The dashboard in a real browser (Debian's chromium) against a real devnet, its index and the API serving the
+ * built dashboard: each page renders, the devnet actions work end to end, and screenshots of every page at laptop
+ * and phone size are saved under test-results/dashboard/.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { type Address, parseEther } from 'viem'
+import { operatorVaultAbi } from '../src/sdk/abis.ts'
+import { createSuretyClient } from '../src/sdk/createSuretyClient.ts'
+import { deposit, orderBookAbi, SlashStatus, slashingCourtAbi } from '../src/sdk/index.ts'
+import { type Chromium, launchChromium, screenshot, VIEWPORTS, watchErrors } from './support/browser.ts'
+import {
+  type DashboardWorld,
+  executeDevnetSlash,
+  requestDevnetSlash,
+  rpc,
+  startDashboardWorld,
+  travel,
+} from './support/dashboardWorld.ts'
+
+let world: DashboardWorld
+let browser: Chromium
+
+before(async () => {
+  world = await startDashboardWorld()
+  browser = await launchChromium()
+})
+after(async () => {
+  await browser?.close()
+  await world?.stop()
+})
+
+async function open(
+  path: string,
+  viewport: keyof typeof VIEWPORTS = 'laptop',
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage()
+  await page.setViewportSize(VIEWPORTS[viewport])
+  const errors = watchErrors(page)
+  await page.goto(`${world.url}${path}`)
+  return { page, errors }
+}
+
+/** Screenshots at laptop size, then at phone size (the page re-lays itself out). */
+async function shoot(page: Page, name: string) {
+  await page.setViewportSize(VIEWPORTS.laptop)
+  await screenshot(page, `${name}-laptop`)
+  await page.setViewportSize(VIEWPORTS.phone)
+  await screenshot(page, `${name}-phone`)
+  await page.setViewportSize(VIEWPORTS.laptop)
+}
+
+const sharesOf = (vault: Address, owner: Address) =>
+  world.chain.readContract({
+    address: vault,
+    abi: operatorVaultAbi,
+    functionName: 'balanceOf',
+    args: [owner],
+  })
+
+describe('dashboard in chromium', () => {
+  test('the overview shows the indexed world: stake, operators, services, open orders and the verdict', async () => {
+    const { page, errors } = await open('/')
+    const stats = page.locator('[data-testid="overview-stats"]')
+    await stats.waitFor({ timeout: 60_000 })
+    // two operators: a 10,000 bond and 200,000 delegated each
+    await page.waitForFunction(() =>
+      document.querySelector('[data-stat="Stake secured"] .stat-value')?.textContent?.includes('420'),
+    )
+    assert.match((await stats.locator('[data-stat="Operators"] .stat-value').textContent()) ?? '', /^2$/)
+    assert.match((await stats.locator('[data-stat="Services"] .stat-value').textContent()) ?? '', /^1$/)
+    // the demo job (accepted) and the demo intent (taking bids)
+    assert.match((await stats.locator('[data-stat="Open orders"] .stat-value').textContent()) ?? '', /^2$/)
+    await page.waitForSelector('[data-verdict]', { timeout: 60_000 })
+    assert.equal(await page.locator('[data-testid="orders"] tbody tr').count(), 2)
+    await shoot(page, 'overview')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('the service page shows its SLA, stake by operator and its committee', async () => {
+    const id = world.devnet.world!.serviceId.toString()
+    const { page, errors } = await open(`/services/${id}`)
+    await page.waitForSelector('[data-testid="allocations"] tbody tr', { timeout: 30_000 })
+    assert.equal(await page.locator('[data-testid="allocations"] tbody tr').count(), 2)
+    const text = (await page.locator('main').textContent()) ?? ''
+    assert.match(text, /permanent ban/)
+    assert.match(text, /60% of the committee/)
+    await shoot(page, 'service')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('the vault page shows both tranches and the position page the staker in both vaults', async () => {
+    const vault = world.devnet.world!.vaults[0]!.toLowerCase()
+    const v = await open(`/vaults/${vault}`)
+    await v.page.waitForSelector('[data-testid="vault-stats"]', { timeout: 30_000 })
+    assert.match(
+      (await v.page.locator('[data-stat="Bond (first loss)"] .stat-value').textContent()) ?? '',
+      /10,000/,
+    )
+    assert.match(
+      (await v.page.locator('[data-stat="Delegated pool"] .stat-value').textContent()) ?? '',
+      /200,000/,
+    )
+    await shoot(v.page, 'vault')
+    assert.deepEqual(v.errors, [])
+    await v.page.close()
+    const staker = world.devnet.accounts[6]!.address.toLowerCase()
+    const p = await open(`/position/${staker}`)
+    await p.page.waitForSelector('[data-testid="positions"] tbody tr', { timeout: 30_000 })
+    assert.equal(
+      await p.page.locator('[data-testid="positions"] tbody tr').count(),
+      2,
+      'staker 1 delegated to both vaults',
+    )
+    await shoot(p.page, 'position')
+    assert.deepEqual(p.errors, [])
+    await p.page.close()
+  })
+
+  test('a live event appears without a reload, and the figures it changes follow', async () => {
+    const { page, errors } = await open('/')
+    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+    await page.waitForSelector('[data-stat="Stake secured"]')
+    const staker = createSuretyClient({
+      rpcUrl: world.devnet.anvil.rpcUrl,
+      chainId: world.devnet.deployment.chainId,
+      account: world.devnet.accounts[9]!,
+      addresses: world.devnet.deployment.addresses,
+    })
+    await deposit(staker, { vault: world.devnet.world!.vaults[0]!, assets: parseEther('5000') })
+    // the feed shows the deposit without a reload
+    await page
+      .locator('[data-testid="event-feed"] [data-event="Deposited"]', { hasText: 'deposited 5,000 STK' })
+      .waitFor({ timeout: 30_000 })
+    await page.waitForFunction(
+      () => document.querySelector('[data-stat="Stake secured"] .stat-value')?.textContent?.includes('425'),
+      null,
+      { timeout: 30_000 },
+    )
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('a slash executed on chain appears on the slashes page without a reload, with its payouts', async () => {
+    const vault = world.devnet.world!.vaults[1]!
+    const { page, errors } = await open('/slashes')
+    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+    const slash = await requestDevnetSlash(world, vault, 'dashboard: downtime 14:00–14:20')
+    const row = `[data-testid="pending-slashes"] [data-slash="${slash.result.slashId}"]`
+    await page.waitForSelector(row, { timeout: 30_000 })
+    await shoot(page, 'slashes')
+    await travel(world, 2 * 3600 + 60)
+    await executeDevnetSlash(world, slash.result.details)
+    await page.waitForSelector(
+      `[data-testid="slashes"] [data-slash="${slash.result.slashId}"] .badge:text("Executed")`,
+      { timeout: 30_000 },
+    )
+    await page.waitForSelector(row, { state: 'detached', timeout: 30_000 })
+    await page.locator(`[data-testid="slashes"] [data-slash="${slash.result.slashId}"] a`).first().click()
+    await page.waitForSelector('[data-testid="payouts"]', { timeout: 30_000 })
+    assert.match((await page.locator('[data-testid="payouts"]').textContent()) ?? '', /Paid to the client/)
+    await shoot(page, 'slash-executed')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('an operator disputes a pending slash from its page; the dispute shows live', async () => {
+    const vault = world.devnet.world!.vaults[0]!
+    const slash = await requestDevnetSlash(world, vault, 'dashboard: wrong output on job 7', 1)
+    const { page, errors } = await open(`/slashes/${slash.result.slashId}`)
+    const form = page.locator('[data-testid="dispute-form"]')
+    await form.waitFor({ timeout: 30_000 })
+    await shoot(page, 'slash-pending')
+    await form.locator('button[type="submit"]').click()
+    await page.waitForSelector('[data-run="done"], [data-run="failed"]', { timeout: 60_000 })
+    assert.equal(
+      await page.locator('[data-run]').getAttribute('data-run'),
+      'done',
+      (await page.locator('[data-run]').textContent()) ?? '',
+    )
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="dispute-state"]')?.textContent?.startsWith('Disputed by'),
+      null,
+      { timeout: 30_000 },
+    )
+    const status = await world.chain.readContract({
+      address: world.devnet.deployment.addresses.court,
+      abi: slashingCourtAbi,
+      functionName: 'slashStatus',
+      args: [slash.result.slashId],
+    })
+    assert.equal(SlashStatus[status[0]], 'Disputed')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('a client opens an order from the orders page and lands on it', async () => {
+    const { page, errors } = await open('/orders')
+    const form = page.locator('[data-testid="order-form"]')
+    await form.waitFor({ timeout: 30_000 })
+    await page.waitForSelector('[data-testid="order-form"] select[name="service"] option', {
+      state: 'attached',
+    })
+    await form.locator('input[name="budget"]').fill('42')
+    await form.locator('input[name="note"]').fill('browser test: 2 GPU-hours')
+    await form.locator('button[type="submit"]').click()
+    await page.waitForSelector('[data-run="done"]', { timeout: 60_000 })
+    const text = (await page.locator('[data-run="done"]').textContent()) ?? ''
+    const id = /Order #(\d+) opened/.exec(text)?.[1]
+    assert.ok(id, text)
+    await page.waitForURL(`**/orders/${id}`, { timeout: 30_000 })
+    await page.waitForSelector('[data-testid="timeline"]', { timeout: 30_000 })
+    assert.match((await page.locator('[data-testid="order-stats"]').textContent()) ?? '', /42 STK/)
+    const order = await world.chain.readContract({
+      address: world.devnet.deployment.addresses.orders,
+      abi: orderBookAbi,
+      functionName: 'order',
+      args: [BigInt(id!)],
+    })
+    assert.ok(order, 'the order exists on chain')
+    await shoot(page, 'order')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('a reorg that removes an event takes it off the live feed', async () => {
+    const { page, errors } = await open('/')
+    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+    const snapshot = await rpc(world, 'evm_snapshot', [])
+    const staker = createSuretyClient({
+      rpcUrl: world.devnet.anvil.rpcUrl,
+      chainId: world.devnet.deployment.chainId,
+      account: world.devnet.accounts[7]!,
+      addresses: world.devnet.deployment.addresses,
+    })
+    await deposit(staker, { vault: world.devnet.world!.vaults[1]!, assets: parseEther('777') })
+    const item = page.locator('[data-event="Deposited"]', { hasText: '777 STK' })
+    await item.waitFor({ timeout: 30_000 })
+    // the block with the deposit is replaced by two empty ones: the indexer rolls back, the stream retracts
+    await rpc(world, 'evm_revert', [snapshot])
+    await rpc(world, 'evm_mine', [])
+    await rpc(world, 'evm_mine', [])
+    await item.waitFor({ state: 'detached', timeout: 30_000 })
+    assert.match(
+      (await page.locator('[data-testid="event-feed"]').textContent()) ?? '',
+      /removed by chain reorganisations/,
+    )
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('the risk page shows the verdict, the graph with the attack in red, and the charts', async () => {
+    const risk = (await (await fetch(`${world.url}/v1/dashboard/risk`)).json()) as {
+      analysis: { attack: { operators: string[]; services: string[]; netProfit: string } | null }
+      graph: { operators: unknown[]; services: unknown[]; edges: unknown[] }
+    }
+    const { page, errors } = await open('/risk')
+    await page.waitForSelector('[data-testid="risk-graph"]', { timeout: 60_000 })
+    const verdict = (await page.locator('.verdict').first().textContent()) ?? ''
+    // the seeded devnet: either operator alone holds half the service's stake, which is worth more than it
+    const attack = risk.analysis.attack
+    assert.ok(attack, 'the devnet world has a profitable attack')
+    assert.match(verdict, /Not secure/)
+    const netProfit = Number(attack.netProfit).toLocaleString('en-US', { maximumFractionDigits: 2 })
+    assert.ok(verdict.includes(`net profit of ${netProfit} STK`), verdict)
+    const graph = page.locator('[data-testid="risk-graph"]')
+    assert.equal(
+      await graph.locator('.node').count(),
+      risk.graph.operators.length + risk.graph.services.length,
+    )
+    assert.equal(await graph.locator('.edge').count(), risk.graph.edges.length)
+    assert.equal(
+      await graph.locator('.node[data-hot="true"]').count(),
+      attack.operators.length + attack.services.length,
+    )
+    assert.ok((await graph.locator('.edge.hot').count()) >= 1)
+    assert.ok((await page.locator('.chart canvas').count()) >= 3, 'cascade and simulation charts are drawn')
+    await shoot(page, 'risk')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('a staker deposits into a vault from its page, signed by a devnet account in the browser', async () => {
+    const vault = world.devnet.world!.vaults[1]!
+    const staker = world.devnet.accounts[8]!.address
+    const before = await sharesOf(vault, staker)
+    const preview = await world.chain.readContract({
+      address: vault,
+      abi: operatorVaultAbi,
+      functionName: 'previewDeposit',
+      args: [parseEther('1234.5')],
+    })
+    const { page, errors } = await open(`/vaults/${vault.toLowerCase()}`)
+    const form = page.locator('[data-testid="deposit-form"]')
+    await form.locator('input[name="amount"]').fill('1,234.5')
+    await form.locator('select[name="signer"]').selectOption('8')
+    await form.locator('button[type="submit"]').click()
+    await page.waitForSelector('[data-run="done"]', { timeout: 60_000 })
+    assert.match((await page.locator('[data-run="done"]').textContent()) ?? '', /Deposited 1,234.5 STK/)
+    const after = await sharesOf(vault, staker)
+    // exactly the shares the vault previewed for 1,234.5 STK went to the staker the page signed for
+    assert.ok(preview > 0n)
+    assert.equal(after - before, preview)
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+})

@@ -1,0 +1,210 @@
+/** Overview: what the network secures, who secures it, what is open, what went wrong lately, and the verdict. */
+
+import type { Network, Service, Slash, Vault } from '../../api/types.ts'
+import { EventFeed } from '../../components/EventFeed.tsx'
+import { ServiceLink, SlashLink, VaultLink } from '../../components/Link.tsx'
+import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
+import { Async, Empty } from '../../components/States.tsx'
+import { Countdown, DateText } from '../../components/Time.tsx'
+import { Tokens } from '../../components/Token.tsx'
+import type { Amount, Item, List } from '../../lib/api.ts'
+import { formatBps } from '../../lib/format.ts'
+import { useApi } from '../../lib/hooks.ts'
+import { OrderTable } from '../order/OrderTable.tsx'
+import { Verdict } from '../risk/Verdict.tsx'
+
+const sumAmounts = (xs: Amount[]): Amount => {
+  const base = xs.reduce((a, x) => a + BigInt(x.base), 0n)
+  return { base: base.toString(), units: '' }
+}
+
+export function Overview() {
+  const network = useApi<Item<Network>>('/v1/network')
+  const services = useApi<List<Service>>('/v1/services?limit=100')
+  const vaults = useApi<List<Vault>>('/v1/vaults?limit=100&sort=totalAllocated')
+  const slashes = useApi<List<Slash>>('/v1/slashes?limit=6&sort=requested')
+  return (
+    <>
+      <h1>Network overview</h1>
+      <Async resource={network} what="the network summary">
+        {({ data: n, block }) => (
+          <div class="stats" data-testid="overview-stats">
+            <Stat label="Stake secured" note="operators' bonds plus delegated pools">
+              <Tokens amount={n.stake.total} compact />
+            </Stat>
+            <Stat label="Slashable stake" note="allocated to services (restaked stake counts per service)">
+              <Tokens amount={n.stake.allocated} compact />
+            </Stat>
+            <Stat label="Value secured" note="declared by the services' owners">
+              {services.data ? (
+                <Tokens amount={sumAmounts(services.data.data.map((s) => s.terms.declaredValue))} compact />
+              ) : (
+                '…'
+              )}
+            </Stat>
+            <Stat label="Operators" note={`${n.vaults} vaults, ${n.stakers} stakers`}>
+              {n.operators}
+            </Stat>
+            <Stat label="Services" note={`${n.attesters.active} attesters active`}>
+              {n.services}
+            </Stat>
+            <Stat label="Open orders" note={`${n.orders.total} orders in all`}>
+              {(n.orders.byStatus.Open ?? 0) + (n.orders.byStatus.Active ?? 0)}
+            </Stat>
+            <Stat
+              label="Pending slashes"
+              tone={n.slashes.pendingAmount.base !== '0' ? 'bad' : undefined}
+              note={<Tokens amount={n.slashes.pendingAmount} />}
+            >
+              {(n.slashes.byStatus.Pending ?? 0) +
+                (n.slashes.byStatus.Disputed ?? 0) +
+                (n.slashes.byStatus.Upheld ?? 0)}
+            </Stat>
+            <Stat label="Indexed block" note={block.final ? 'final' : `final up to ${block.finalNumber}`}>
+              {block.number.toLocaleString('en-US')}
+            </Stat>
+          </div>
+        )}
+      </Async>
+      <Verdict compact />
+      <div class="grid two">
+        <Section title="Recent incidents">
+          <Async resource={slashes} what="recent slashes">
+            {({ data }) =>
+              data.length === 0 ? (
+                <Empty>No slash has ever been requested on this network.</Empty>
+              ) : (
+                <table class="table">
+                  <thead>
+                    <tr>
+                      <th>Slash</th>
+                      <th>Operator</th>
+                      <th>Amount</th>
+                      <th>Status</th>
+                      <th>Executes</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.map((s) => (
+                      <tr key={s.id}>
+                        <td>
+                          <SlashLink id={s.id} />
+                          <div class="muted small">
+                            <DateText time={s.report.requestedAt} />
+                          </div>
+                        </td>
+                        <td>
+                          <VaultLink address={s.vault} />
+                        </td>
+                        <td>
+                          <Tokens amount={s.amount} />
+                        </td>
+                        <td>
+                          <StatusBadge status={s.status} />
+                        </td>
+                        <td>
+                          {s.status === 'Pending' ? (
+                            <Countdown to={s.disputeEnds} />
+                          ) : (
+                            <span class="muted">—</span>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )
+            }
+          </Async>
+        </Section>
+        <Section title="Live events">
+          <EventFeed />
+        </Section>
+      </div>
+      <Section title="Services">
+        <Async resource={services} what="services">
+          {({ data }) =>
+            data.length === 0 ? (
+              <Empty>No service has been created yet.</Empty>
+            ) : (
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th>Service</th>
+                    <th>Allocated stake</th>
+                    <th>Value declared</th>
+                    <th>Order fee</th>
+                    <th>Dispute window</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.map((s) => (
+                    <tr key={s.id}>
+                      <td>
+                        <ServiceLink id={s.id} />
+                      </td>
+                      <td>
+                        <Tokens amount={s.totalAllocated} />
+                      </td>
+                      <td>
+                        <Tokens amount={s.terms.declaredValue} />
+                      </td>
+                      <td>{formatBps(s.terms.orderFeeBps)}</td>
+                      <td>{Math.round(s.terms.disputeWindowSeconds / 3600)} h</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Async>
+      </Section>
+      <Section title="Operators">
+        <Async resource={vaults} what="vaults">
+          {({ data }) =>
+            data.length === 0 ? (
+              <Empty>No operator has created a vault yet.</Empty>
+            ) : (
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th>Vault</th>
+                    <th>Bond</th>
+                    <th>Delegated</th>
+                    <th>Allocated</th>
+                    <th>Commission</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.map((v) => (
+                    <tr key={v.address}>
+                      <td>
+                        <VaultLink address={v.address} />
+                      </td>
+                      <td>
+                        <Tokens amount={v.bond} />
+                      </td>
+                      <td>
+                        <Tokens amount={v.poolAssets} />
+                      </td>
+                      <td>
+                        <Tokens amount={v.totalAllocated} />
+                      </td>
+                      <td>{formatBps(v.commissionBps)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Async>
+      </Section>
+      <Section title="Open orders">
+        <h3 class="sub">Taking bids</h3>
+        <OrderTable query="status=Open" empty="No order is taking bids right now." />
+        <h3 class="sub">In progress</h3>
+        <OrderTable query="status=Active" empty="No order is in progress right now." />
+      </Section>
+    </>
+  )
+}

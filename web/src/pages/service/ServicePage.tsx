@@ -1,0 +1,269 @@
+/** A service: its SLA, who secures it and with how much, its committee, orders, incidents and rewards. */
+
+import type { Allocation, Attester, Incident, RewardEvent, Service } from '../../api/types.ts'
+import { AddressText, SlashLink, VaultLink } from '../../components/Link.tsx'
+import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
+import { Async, Empty } from '../../components/States.tsx'
+import { DateText } from '../../components/Time.tsx'
+import { Tokens } from '../../components/Token.tsx'
+import type { Item, List } from '../../lib/api.ts'
+import { chainNow } from '../../lib/clock.ts'
+import { formatBps, formatDuration, formatUnits } from '../../lib/format.ts'
+import { useApi } from '../../lib/hooks.ts'
+import { OrderTable } from '../order/OrderTable.tsx'
+
+const CLASS_NAMES = ['downtime', 'late delivery / wrong output', 'fraud']
+
+export default function ServicePage({ id }: { id: string }) {
+  const service = useApi<Item<Service>>(`/v1/services/${id}`)
+  const allocations = useApi<List<Allocation>>(`/v1/allocations?service=${id}&limit=100`)
+  const attesters = useApi<List<Attester>>(`/v1/services/${id}/attesters?limit=100`)
+  const incidents = useApi<List<Incident>>(`/v1/incidents?service=${id}&limit=20`)
+  const rewards = useApi<List<RewardEvent>>(`/v1/rewards?service=${id}&limit=200`)
+  return (
+    <>
+      <h1>Service #{id}</h1>
+      <Async resource={service} what={`service #${id}`}>
+        {({ data: s }) => {
+          const t = s.terms
+          // reward rate: fees and subsidy distributed per unit of stake so far (no annualising without history)
+          const rate =
+            BigInt(s.totalAllocated.base) > 0n
+              ? Number((BigInt(s.rewards.distributed.base) * 1_000_000n) / BigInt(s.totalAllocated.base)) /
+                10_000
+              : 0
+          return (
+            <>
+              <div class="stats">
+                <Stat label="Allocated stake" note="slashable for this service's incidents">
+                  <Tokens amount={s.totalAllocated} compact />
+                </Stat>
+                <Stat label="Value declared" note="what the service secures, by its owner">
+                  <Tokens amount={t.declaredValue} compact />
+                </Stat>
+                <Stat
+                  label="Rewards distributed"
+                  note={`${rate.toLocaleString('en-US')}% of the allocated stake so far`}
+                >
+                  <Tokens amount={s.rewards.distributed} compact />
+                </Stat>
+                <Stat label="Subsidy" note={`${formatUnits(s.rewards.subsidyRatePerSecond.base)} per second`}>
+                  <Tokens amount={s.rewards.subsidyBalance} compact />
+                </Stat>
+              </div>
+              <div class="grid two">
+                <Section title="SLA terms">
+                  <dl class="terms">
+                    <dt>Quorum</dt>
+                    <dd>{formatBps(t.quorumBps)} of the committee's bond</dd>
+                    <dt>Dispute window</dt>
+                    <dd>
+                      {formatDuration(t.disputeWindowSeconds)}, bond <Tokens amount={t.disputeBond} />
+                    </dd>
+                    <dt>Resolution deadline</dt>
+                    <dd>{formatDuration(t.resolutionDeadlineSeconds)} after a dispute</dd>
+                    <dt>Caps</dt>
+                    <dd>
+                      {formatBps(t.incidentCapBps)} per incident, {formatBps(t.windowCapBps)} per{' '}
+                      {formatDuration(t.correlationWindowSeconds)} window
+                    </dd>
+                    <dt>Correlation</dt>
+                    <dd>
+                      penalty × up to {formatBps(t.correlationMultiplierBps)} as more stake is slashed in the
+                      window
+                    </dd>
+                    <dt>Payouts</dt>
+                    <dd>
+                      {formatBps(t.clientShareBps)} to the harmed client, {formatBps(t.reporterShareBps)} to
+                      reporters, the rest to <AddressText address={s.sink} />
+                    </dd>
+                    <dt>Orders</dt>
+                    <dd>
+                      fee {formatBps(t.orderFeeBps)}; collateral {formatBps(t.collateralFactorBps)} of the
+                      value, down to {formatBps(t.collateralFloorBps)} with reputation
+                    </dd>
+                    <dt>Resolver</dt>
+                    <dd>
+                      <AddressText address={s.resolver} />
+                    </dd>
+                  </dl>
+                  {s.pendingChange ? (
+                    <p class="notice">
+                      A change of terms is queued; it applies <DateText time={s.pendingChange.readyAt} />.
+                    </p>
+                  ) : null}
+                </Section>
+                <Section title="Violation classes">
+                  <table class="table">
+                    <thead>
+                      <tr>
+                        <th>Class</th>
+                        <th>Base penalty</th>
+                        <th>Consequence</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {s.classes.map((c) => (
+                        <tr key={c.classId}>
+                          <td>
+                            #{c.classId} <span class="muted">{CLASS_NAMES[c.classId] ?? ''}</span>
+                          </td>
+                          <td>{formatBps(c.basePenaltyBps)} of the allocation</td>
+                          <td>
+                            {c.permanentBan
+                              ? 'permanent ban'
+                              : c.jailDurationSeconds > 0
+                                ? `jailed ${formatDuration(c.jailDurationSeconds)}`
+                                : 'none'}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </Section>
+              </div>
+            </>
+          )
+        }}
+      </Async>
+      <Section title="Allocated stake by operator">
+        <Async resource={allocations} what="allocations">
+          {({ data }) =>
+            data.length === 0 ? (
+              <Empty>No operator has allocated stake to this service yet.</Empty>
+            ) : (
+              <table class="table" data-testid="allocations">
+                <thead>
+                  <tr>
+                    <th>Vault</th>
+                    <th>Allocated</th>
+                    <th>Held by orders</th>
+                    <th>Pending slashes</th>
+                    <th>Orders ok / failed</th>
+                    <th>Standing</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.map((a) => (
+                    <tr key={a.vault}>
+                      <td>
+                        <VaultLink address={a.vault} />
+                      </td>
+                      <td>
+                        <Tokens amount={a.amount} />
+                      </td>
+                      <td>
+                        <Tokens amount={a.reserved} />
+                      </td>
+                      <td>
+                        <Tokens amount={a.pendingSlash} />
+                      </td>
+                      <td>
+                        {a.reputation.orderSuccesses} / {a.reputation.orderFailures}
+                      </td>
+                      <td>
+                        {a.banned ? (
+                          <StatusBadge status="Banned" />
+                        ) : a.jailedUntil && a.jailedUntil.unix > chainNow() ? (
+                          <>
+                            jailed until <DateText time={a.jailedUntil} />
+                          </>
+                        ) : (
+                          'in good standing'
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Async>
+      </Section>
+      <div class="grid two">
+        <Section title="Attesters">
+          <Async resource={attesters} what="the committee">
+            {({ data }) =>
+              data.length === 0 ? (
+                <Empty>No attester has joined this service.</Empty>
+              ) : (
+                <table class="table">
+                  <thead>
+                    <tr>
+                      <th>Attester</th>
+                      <th>Bond</th>
+                      <th>Status</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.map((a) => (
+                      <tr key={a.address}>
+                        <td>
+                          <AddressText address={a.address} />
+                        </td>
+                        <td>
+                          <Tokens amount={a.bond} />
+                        </td>
+                        <td>{a.status}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )
+            }
+          </Async>
+        </Section>
+        <Section title="Incidents and outcomes">
+          <Async resource={incidents} what="incidents">
+            {({ data }) =>
+              data.length === 0 ? (
+                <Empty>No incident has been reported on this service.</Empty>
+              ) : (
+                <ul class="list">
+                  {data.map((i) => (
+                    <li key={i.id}>
+                      <DateText time={i.firstRequestedAt} /> — {i.isOrder ? 'order failure' : 'SLA report'},{' '}
+                      <Tokens amount={i.requestedAmount} /> requested, <Tokens amount={i.toClients} /> paid to
+                      clients{' '}
+                      {i.slashes.map((s) => (
+                        <span key={s.id}>
+                          · <SlashLink id={s.id} /> <StatusBadge status={s.status} />
+                        </span>
+                      ))}
+                    </li>
+                  ))}
+                </ul>
+              )
+            }
+          </Async>
+        </Section>
+      </div>
+      <Section title="Orders">
+        <OrderTable query={`service=${id}&sort=updated`} empty="No order has been opened on this service." />
+      </Section>
+      <Section title="Reward flows">
+        <Async resource={rewards} what="rewards">
+          {({ data }) =>
+            data.length === 0 ? (
+              <Empty>No fee or subsidy has reached this service's stakers yet.</Empty>
+            ) : (
+              <p>
+                {data.length} flows; fees added{' '}
+                <Tokens
+                  amount={{
+                    base: data
+                      .filter((r) => r.kind === 'fee')
+                      .reduce((a, r) => a + BigInt(r.amount.base), 0n)
+                      .toString(),
+                    units: '',
+                  }}
+                />
+                , last <DateText time={data[0]!.time} />.
+              </p>
+            )
+          }
+        </Async>
+      </Section>
+    </>
+  )
+}
