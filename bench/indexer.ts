@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Address, maxUint256, parseEther } from 'viem'
 import { writeDeployment } from '../src/chain/deployment.ts'
@@ -80,12 +80,20 @@ async function backfill(w: World, url: string, schema?: string) {
     batchBlocks: 5_000,
   })
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   await ix.catchUp()
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   const events = await countEvents(idb.db)
   await idb.close()
-  return { events, seconds }
+  return { events, seconds, cpuSeconds }
 }
+
+/** Wall-clock rate, and the rate per CPU-second of the indexing process (anvil's and PostgreSQL's CPU apart). */
+const line = (r: { events: number; seconds: number; cpuSeconds: number }) =>
+  `${fmt(r.events)} events in ${r.seconds.toFixed(2)} s = ${fmt(r.events / r.seconds)} events/s ` +
+  `(indexer CPU ${r.cpuSeconds.toFixed(2)} s = ${fmt(r.events / r.cpuSeconds)} events per CPU-second; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`
 
 async function main() {
   console.log(`building a chain with at least ${fmt(TARGET)} Surety events…`)
@@ -105,16 +113,12 @@ async function main() {
     )
 
     const sqlite = await backfill(w, join(dir, 'bench.sqlite'))
-    console.log(
-      `backfill SQLite:     ${fmt(sqlite.events)} events in ${sqlite.seconds.toFixed(2)} s = ${fmt(sqlite.events / sqlite.seconds)} events/s`,
-    )
+    console.log(`backfill SQLite:     ${line(sqlite)}`)
     ensurePostgres()
     const schema = `bench_${process.pid}`
     try {
       const pg = await backfill(w, PG_URL, schema)
-      console.log(
-        `backfill PostgreSQL: ${fmt(pg.events)} events in ${pg.seconds.toFixed(2)} s = ${fmt(pg.events / pg.seconds)} events/s`,
-      )
+      console.log(`backfill PostgreSQL: ${line(pg)}`)
     } finally {
       await dropSchema(PG_URL, schema)
     }

@@ -13,6 +13,7 @@ import { approveStake, deposit } from '../sdk/index.ts'
 import type { IndexerDb } from './db/open.ts'
 import { createIndexer } from './engine/runIndexer.ts'
 import { ReorgTooDeepError } from './follower/follower.ts'
+import { exchangeRateHistory } from './queries/exchangeRateHistory.ts'
 import { getOrder } from './queries/getOrder.ts'
 import { getSlash } from './queries/getSlash.ts'
 import { listAllocations } from './queries/listAllocations.ts'
@@ -21,7 +22,9 @@ import { listPositions } from './queries/listPositions.ts'
 import { listRewardEvents } from './queries/listRewardEvents.ts'
 import { listWithdrawals } from './queries/listWithdrawals.ts'
 import { networkSummary } from './queries/networkSummary.ts'
+import { positionExposure } from './queries/positionExposure.ts'
 import { isFinal, readIndexState } from './queries/readIndexState.ts'
+import { vaultApr } from './queries/vaultApr.ts'
 import { buildScenario } from './testing/scenario.ts'
 import { dumpTables, testStores } from './testing/stores.ts'
 import { verifyIndex } from './verify/verifyIndex.ts'
@@ -166,6 +169,24 @@ for (const store of testStores()) {
         )
         const kinds = new Set((await listRewardEvents(idb.db, {})).items.map((r) => r.kind))
         for (const k of ['fee', 'subsidy', 'claimed'] as const) assert.ok(kinds.has(k), k)
+        // derived figures: APR from what the vault's claim paid, over the stake that was there to earn it
+        const claim = (await listRewardEvents(idb.db, { kind: 'claimed' })).items[0]!
+        const apr = await vaultApr(idb.db, sc.ops[0]!.vault, claim.timestamp - 30 * 86_400, claim.timestamp)
+        assert.equal(apr.claims, 1)
+        assert.equal(apr.stakerRewards, claim.amount - claim.commission!)
+        assert.ok(apr.averageStake > 0n && apr.aprPpm! > 0n)
+        assert.equal(apr.aprPpm, (apr.stakerRewards * 365n * 86_400n * 1_000_000n) / apr.stakeSeconds)
+        const history = (await exchangeRateHistory(idb.db, sc.ops[0]!.vault)).items
+        assert.ok(history.length > 3)
+        assert.ok(history.every((h) => h.sharePrice > 0n))
+        const now = Number((await w.public.getBlock()).timestamp)
+        const exposure = await positionExposure(idb.db, sc.stakers[1]!.address, now)
+        const inOp1 = exposure.find((x) => x.vault === sc.ops[1]!.vault.toLowerCase())!
+        assert.equal(inOp1.queued.length, 1, 'its queued withdrawal')
+        assert.equal(inOp1.queued[0]!.secondsLeft, 0, 'matured: eight days passed since the request')
+        assert.equal(inOp1.slashableNow, inOp1.assets + inOp1.queued[0]!.assets)
+        assert.equal(inOp1.slashableUntilIfLeavingNow, now + 7 * 86_400)
+
         const summary = await networkSummary(idb.db)
         assert.equal(summary.vaults, 3)
         assert.equal(summary.executedSlashes, 2)
