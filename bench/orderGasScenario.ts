@@ -102,6 +102,7 @@ export async function measureOrderGas(
   const outcome = {
     orderId: attested.orderId,
     paramsHash: orderParamsHash(attested.params),
+    vault: a.vault,
     milestone: 0,
     success: true,
     classId: 0,

@@ -472,10 +472,11 @@ async function deployReentrantToken(w: World, mintTo: Address): Promise<Address>
 
 describe('attack: reusing a quorum’s outcome signatures for another order', () => {
   /** The quorum's signatures of a success of milestone 0 of `job`, under `domain`. */
-  const signSuccess = (job: OrderRef, domain: OrderOutcomeDomain, signers: readonly Account[]) => {
+  const signSuccess = async (job: OrderRef, domain: OrderOutcomeDomain, signers: readonly Account[]) => {
     const outcome = {
       orderId: job.orderId,
       paramsHash: orderParamsHash(job.params),
+      vault: (await readOrder(world(), job.orderId)).vault,
       milestone: 0,
       success: true,
       classId: 0,

@@ -125,6 +125,7 @@ describe('OrderBook: attested outcomes', () => {
     const outcome = {
       orderId: job.orderId + 1n,
       paramsHash: orderParamsHash(job.params),
+      vault: (await readOrder(w, job.orderId)).vault,
       milestone: 1,
       success: true,
       classId: 0,

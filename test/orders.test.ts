@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { getAddress, keccak256, maxUint256, parseEther, toHex, zeroHash } from 'viem'
+import { getAddress, keccak256, maxUint256, parseEther, toHex, zeroAddress, zeroHash } from 'viem'
 import { InvalidInputError } from '../src/errors.ts'
 import {
   acceptOrder,
@@ -544,8 +544,22 @@ describe('OrderBook: outcomes and read models', () => {
     const w = world()
     const { svc } = fixture()
     for (const outcome of [
-      { orderId: 7n, paramsHash: keccak256(toHex('params 7')), milestone: 1, success: false, classId: 2 },
-      { orderId: 2n ** 200n + 1n, paramsHash: zeroHash, milestone: 0, success: true, classId: 0 },
+      {
+        orderId: 7n,
+        paramsHash: keccak256(toHex('params 7')),
+        vault: getAddress(`0x${'ab'.repeat(20)}`),
+        milestone: 1,
+        success: false,
+        classId: 2,
+      },
+      {
+        orderId: 2n ** 200n + 1n,
+        paramsHash: zeroHash,
+        vault: zeroAddress,
+        milestone: 0,
+        success: true,
+        classId: 0,
+      },
     ]) {
       const onChain = await readOrRevert(w, {
         address: w.addresses.orders,

@@ -33,7 +33,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
     /// @notice One party's agreement to cancel lapses after this long (and whenever a milestone is paid).
     uint256 public constant CONSENT_WINDOW = 1 days;
     bytes32 public constant OUTCOME_TYPEHASH =
-        keccak256("OrderOutcome(uint256 orderId,bytes32 paramsHash,uint8 milestone,bool success,uint8 classId)");
+        keccak256("OrderOutcome(uint256 orderId,bytes32 paramsHash,address vault,uint8 milestone,bool success,uint8 classId)");
 
     IERC20 public immutable STAKE_TOKEN;
     IServiceRegistry public immutable REGISTRY;
@@ -206,6 +206,12 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
         if (outcome.paramsHash != bytes32(uint256(o.paramsHash))) {
             revert OutcomeForOtherParams(orderId, outcome.paramsHash);
         }
+        // the params do not pin the holder (an open-bid order's params carry vault 0): the signed vault does, so a
+        // reorg that hands the order to another bidder cannot carry a verdict on the first one's work. The acceptance
+        // time is not signed: a reorg that replays the same vault's acceptance at another time changes only that
+        // vault's own terms (its bid price, the collateral required of it then, a lease's stream start, which only
+        // pays it less), and the verdict is still on that operator's own work on this order and milestone
+        if (outcome.vault != o.vault) revert OutcomeForOtherVault(orderId, outcome.vault);
         // one outcome per milestone: success moves `settled` on, failure ends the order, so the other verdict on
         // the same milestone can never land afterwards
         if (outcome.milestone != o.settled) revert MilestoneMismatch(orderId, outcome.milestone, o.settled);
@@ -332,6 +338,7 @@ contract OrderBook is EIP712, ReentrancyGuardTransient, IOrderBook {
                     OUTCOME_TYPEHASH,
                     outcome.orderId,
                     outcome.paramsHash,
+                    outcome.vault,
                     outcome.milestone,
                     outcome.success,
                     outcome.classId

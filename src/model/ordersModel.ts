@@ -73,10 +73,14 @@ export type ModelOrder = {
   slash?: ModelSlash
 }
 
-/** OrderOutcome: `paramsHash` is the order's stored parameters hash (orderParamsHash), signed with the id. */
+/**
+ * OrderOutcome: `paramsHash` is the order's stored parameters hash (orderParamsHash), signed with the id; `vault` the
+ * vault holding the order (an open-bid order's params carry vault 0, so the params alone do not pin the winner).
+ */
 export type ModelOutcome = {
   orderId: bigint
   paramsHash: string
+  vault: string
   milestone: bigint
   success: boolean
   classId: number
@@ -326,6 +330,8 @@ export class OrderBookModel {
     if (outcome.orderId !== orderId) fail('OutcomeForOtherOrder')
     // the signatures name the order's terms too: an order renumbered by a reorg cannot take another's outcome
     if (outcome.paramsHash.toLowerCase() !== orderParamsHash(o.params)) fail('OutcomeForOtherParams')
+    // and the holder: a reorg that hands the order to another bidder cannot carry a verdict on the first one
+    if (addr(outcome.vault) !== addr(o.vault)) fail('OutcomeForOtherVault')
     // one verdict per milestone: a success moves `settled` on, a failure ends the order
     if (outcome.milestone !== o.settled) fail('MilestoneMismatch')
     this.protocol.reportTerms(params.serviceId, outcome.success ? 0 : outcome.classId, signers)

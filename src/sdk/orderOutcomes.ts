@@ -1,6 +1,7 @@
 /**
  * EIP-712 order outcomes: what an attester signs about an order's next milestone (success, or failure of a
- * violation class), bound to chain id and order book, and to the order by its id and its parameters hash.
+ * violation class), bound to chain id and order book, to the order by its id and its parameters hash, and to the
+ * vault that holds it.
  * Signatures go to reportOrderOutcome, which orders them by signer as the order book requires (orderSignatures in
  * reports.ts).
  */
@@ -25,6 +26,7 @@ export const ORDER_OUTCOME_TYPES = {
   OrderOutcome: [
     { name: 'orderId', type: 'uint256' },
     { name: 'paramsHash', type: 'bytes32' },
+    { name: 'vault', type: 'address' },
     { name: 'milestone', type: 'uint8' },
     { name: 'success', type: 'bool' },
     { name: 'classId', type: 'uint8' },

@@ -122,11 +122,14 @@ export type OrderTerms = {
 /**
  * What an attester quorum signs about an order (EIP-712, see orderOutcomes.ts). `paramsHash` is the order's
  * parameters hash as the order book stores it (orderParamsHash): the outcome names the order by its terms as well as
- * its id, so a reorg that renumbers orders cannot make a signature for one order valid for another.
+ * its id, so a reorg that renumbers orders cannot make a signature for one order valid for another. `vault` is the
+ * vault holding the order (readOrder(...).vault): an open-bid order's params carry vault 0 and its winner is chosen
+ * after opening, so a reorg that gives the order to another bidder cannot carry a verdict on the first one's work.
  */
 export type OrderOutcome = {
   orderId: bigint
   paramsHash: Hex
+  vault: Address
   milestone: number
   success: boolean
   classId: number

@@ -164,6 +164,7 @@ const OUTCOME_TYPES = {
   OrderOutcome: [
     { name: 'orderId', type: 'uint256' },
     { name: 'paramsHash', type: 'bytes32' },
+    { name: 'vault', type: 'address' },
     { name: 'milestone', type: 'uint8' },
     { name: 'success', type: 'bool' },
     { name: 'classId', type: 'uint8' },
@@ -177,7 +178,12 @@ async function signOutcomes(world: World, signers: Account[], outcome: ModelOutc
     chainId: world.chainId,
     verifyingContract: world.addresses.orders,
   }
-  const message = { ...outcome, paramsHash: outcome.paramsHash as Hex, milestone: Number(outcome.milestone) }
+  const message = {
+    ...outcome,
+    paramsHash: outcome.paramsHash as Hex,
+    vault: outcome.vault as Address,
+    milestone: Number(outcome.milestone),
+  }
   const signed = await Promise.all(
     signers.map(async (a) => ({
       signer: a.address,
@@ -425,6 +431,12 @@ export async function runOrderAction(ctx: SuiteContext, action: OrderAction): Pr
         paramsHash: orderParamsHash(
           t < 0.95 || t >= 0.97 ? o.params : { ...o.params, budget: o.params.budget + 1n },
         ),
+        // now and then signed for another vault (an intent a reorg gave to another bidder): OutcomeForOtherVault
+        vault:
+          rng.next() < 0.97
+            ? o.vault
+            : (fx.vaults.find((v) => v.address.toLowerCase() !== o.vault.toLowerCase()) ?? fx.vaults[0]!)
+                .address,
         milestone,
         success,
         classId,

@@ -147,10 +147,12 @@ export async function attestOutcome(
   outcome: { success: boolean; classId?: number; milestone?: number },
   submitter: Account = w.accounts[3]!,
 ) {
-  const milestone = outcome.milestone ?? (await readOrder(w, order.orderId)).settled
+  const live = await readOrder(w, order.orderId)
+  const milestone = outcome.milestone ?? live.settled
   const full: OrderOutcome = {
     orderId: order.orderId,
     paramsHash: orderParamsHash(order.params),
+    vault: live.vault,
     milestone,
     success: outcome.success,
     classId: outcome.classId ?? 0,

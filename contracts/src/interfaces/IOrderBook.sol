@@ -37,6 +37,7 @@ interface IOrderBook {
     error MilestoneMismatch(uint256 orderId, uint256 reported, uint256 next);
     error OutcomeForOtherOrder(uint256 orderId, uint256 reported);
     error OutcomeForOtherParams(uint256 orderId, bytes32 reported);
+    error OutcomeForOtherVault(uint256 orderId, address reported);
     error NothingToSettle(uint256 orderId);
     error LeaseTooLong(uint256 seconds_);
 
@@ -96,7 +97,8 @@ interface IOrderBook {
     /// @notice An attester quorum's outcome for the next milestone (EIP-712 OrderOutcome). Success pays it (until the
     /// job's deadline; after it only the client may confirm); failure fails the order (a lease's failure is attested
     /// downtime, of violation class `classId`). The outcome names the order by id *and* by its parameters hash (as
-    /// `order(orderId).paramsHash` returns it), so signatures for an order renumbered by a reorg are refused.
+    /// `order(orderId).paramsHash` returns it) and by the vault holding it (`order(orderId).vault`), so signatures
+    /// for an order renumbered by a reorg, or handed to another bidder by one, are refused.
     /// @param signatures One per signer, in strictly ascending order of signer address.
     function reportOutcome(
         uint256 orderId,

@@ -204,6 +204,10 @@ struct OrderOutcome {
     // the order's parameters hash as the order book stores it (order(orderId).paramsHash: keccak256(abi.encode(params))
     // in its low 160 bits): a reorg that renumbers orders cannot make a signature for one order valid for another
     bytes32 paramsHash;
+    // the vault that holds the order (order(orderId).vault): an open-bid order's params carry vault 0 and the winner
+    // is chosen after opening (pickBid / accept), so a reorg that re-orders the acceptance gives the same (id, params)
+    // to another vault; naming the vault keeps a verdict on one operator's tenure off another's
+    address vault;
     uint8 milestone; // the milestone judged (the next unsettled one)
     bool success;
     uint8 classId; // on failure: the service's violation class (jail/ban); ignored on success

@@ -22,6 +22,7 @@ import {
   orderParams,
   orderParamsHash,
   orderTerms,
+  readOrder,
   signOrderOutcome,
 } from '../../sdk/index.ts'
 import { signReport } from '../../sdk/reports.ts'
@@ -162,6 +163,7 @@ describe('an insider pre-signing what it can predict', () => {
     const outcome = {
       orderId: order.orderId,
       paramsHash: orderParamsHash(order.params),
+      vault: (await readOrder(w, order.orderId)).vault,
       milestone: 0,
       success: true,
       classId: 0,

@@ -22,12 +22,13 @@ import {
   successHold,
 } from './decide.ts'
 import { foldOrderEvents, orderKey, type WatchedOrder } from './fold.ts'
-import { createOutcomeBook } from './outcomeBook.ts'
+import { createOutcomeBook, orderMilestoneSubject } from './outcomeBook.ts'
 import { outcomeConfirmations } from './outcomeSubmitter.ts'
 import { createChainOrderSource } from './source.ts'
 
 const CLIENT = '0x00000000000000000000000000000000000000cc' as Address
 const VAULT = '0x00000000000000000000000000000000000000aa' as Address
+const OTHER_VAULT = '0x00000000000000000000000000000000000000bb' as Address
 const TOKEN = '0x00000000000000000000000000000000000000ee' as Address
 const DEVICE = '0x00000000000000000000000000000000000000dd' as Address
 const h = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex
@@ -303,6 +304,7 @@ describe('outcome book', () => {
   const failure: OrderOutcome = {
     orderId: 5n,
     paramsHash: orderParamsHash(jobParams()),
+    vault: VAULT,
     milestone: 0,
     success: false,
     classId: 3,
@@ -384,6 +386,22 @@ describe('outcome book', () => {
     )
   })
 
+  test('a verdict on one vault’s tenure is not the verdict on another vault holding the same order', async () => {
+    const { book, store, orders } = setup()
+    const order = orders.byId(5n)!
+    const digest = await book.attest(order, 0, false, {})
+    assert.ok(digest, 'signed')
+    assert.equal(store.outcomes.get(digest)!.vault, VAULT, 'the outcome names the holder')
+    assert.ok(store.measure.verdict(orderMilestoneSubject(order, 0)), 'judged for its vault')
+    // after a reorg that handed the intent to another bidder: same id and params, no verdict yet for that vault
+    const reorged = { ...order, vault: OTHER_VAULT }
+    assert.equal(store.measure.verdict(orderMilestoneSubject(reorged, 0)), undefined, 'judged afresh')
+    assert.equal(book.stanceOf({ ...failure, vault: OTHER_VAULT }), 'unknown', 'no stance on the other vault')
+    const again = await book.attest(reorged, 0, true, {})
+    assert.ok(again && again !== digest, 'a success for the other vault is its own outcome')
+    assert.equal(store.outcomes.get(again)!.vault, OTHER_VAULT)
+  })
+
   test('takes peers’ valid signatures of members; refuses outcomes it would not sign', async () => {
     const { book, store, metrics, orders } = setup()
     await book.attest(orders.byId(5n)!, 0, false, {})
@@ -403,6 +421,8 @@ describe('outcome book', () => {
     // the same id with other terms: an order a reorg renumbered, or an insider's outcome for another order
     const otherParams = orderParamsHash({ ...jobParams(), budget: jobParams().budget + 1n })
     assert.equal(await refused({ ...failure, paramsHash: otherParams }), 409, 'another order’s parameters')
+    // the same id and terms held by another vault: an intent a reorg gave to another bidder
+    assert.equal(await refused({ ...failure, vault: OTHER_VAULT }), 409, 'another vault’s tenure')
     assert.equal(await refused({ ...failure, success: true, classId: 0 }), 200, 'a success (disagreed with)')
   })
 })

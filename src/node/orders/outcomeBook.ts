@@ -37,15 +37,16 @@ import type { OrderSource } from './source.ts'
 
 /**
  * The verdict subject of an order's milestone: judged once, by whichever judge watches that kind of order. It names
- * the order by its parameters hash as well as its id, so an order that a reorg renumbered (same id, other terms) is
- * judged afresh instead of inheriting the orphaned order's verdict.
+ * the order by its parameters hash and the vault holding it as well as its id, so an order that a reorg renumbered
+ * (same id, other terms) or handed to another bidder (same id and terms, another vault: an intent's params carry
+ * vault 0) is judged afresh instead of inheriting the orphaned order's verdict.
  */
-export const outcomeSubject = (orderId: bigint, paramsHash: Hex, milestone: number) =>
-  `order:${orderId}:${paramsHash}:${milestone}`
+export const outcomeSubject = (orderId: bigint, paramsHash: Hex, vault: Address, milestone: number) =>
+  `order:${orderId}:${paramsHash.toLowerCase()}:${vault.toLowerCase()}:${milestone}`
 
-/** The subject of a watched order's milestone (its parameters hashed as the order book stores them). */
+/** The subject of a watched order's milestone (its parameters hashed as the order book stores them, its vault). */
 export const orderMilestoneSubject = (order: WatchedOrder, milestone: number) =>
-  outcomeSubject(order.orderId, orderParamsHash(order.params), milestone)
+  outcomeSubject(order.orderId, orderParamsHash(order.params), order.vault, milestone)
 
 export type OutcomeExpectation =
   | { ok: true; kind: OutcomeKind; classId: number }
@@ -98,7 +99,7 @@ export function createOutcomeBook(deps: {
   const self = account.address.toLowerCase() as Address
 
   const stanceOf = (o: OrderOutcome): OwnStance => {
-    const v = store.measure.verdict(outcomeSubject(o.orderId, o.paramsHash, o.milestone))
+    const v = store.measure.verdict(outcomeSubject(o.orderId, o.paramsHash, o.vault, o.milestone))
     if (!v) return 'unknown'
     return v.verdict === (o.success ? 'success' : 'failure') ? 'signed' : 'disagree'
   }
@@ -115,7 +116,7 @@ export function createOutcomeBook(deps: {
   ): Promise<Hex | undefined> {
     const expected = expectedOutcome(config, order, success)
     const paramsHash = orderParamsHash(order.params)
-    const subject = outcomeSubject(order.orderId, paramsHash, milestone)
+    const subject = outcomeSubject(order.orderId, paramsHash, order.vault, milestone)
     if (!expected.ok) {
       store.measure.putVerdict({
         subject,
@@ -129,6 +130,7 @@ export function createOutcomeBook(deps: {
     const outcome: OrderOutcome = {
       orderId: order.orderId,
       paramsHash,
+      vault: order.vault,
       milestone,
       success,
       classId: expected.classId,
@@ -190,6 +192,7 @@ export function createOutcomeBook(deps: {
       outcome: {
         orderId: o.orderId,
         paramsHash: o.paramsHash,
+        vault: o.vault,
         milestone: o.milestone,
         success: o.success,
         classId: o.classId,
@@ -221,6 +224,14 @@ export function createOutcomeBook(deps: {
         ok: false,
         status: 409,
         error: `the outcome does not match this node’s order ${order.orderId}: paramsHash ${outcome.paramsHash} (this node: ${orderParamsHash(order.params)})`,
+      }
+    // the same order held by another vault: a reorg that handed an intent to another bidder (or a view that lags
+    // one); a verdict on one operator's work is never co-signed for another's
+    if (outcome.vault.toLowerCase() !== order.vault)
+      return {
+        ok: false,
+        status: 409,
+        error: `the outcome does not match this node’s order ${order.orderId}: vault ${outcome.vault} (this node: ${order.vault})`,
       }
     if (outcome.milestone >= order.milestones)
       return { ok: false, status: 409, error: `order ${order.orderId} has no milestone ${outcome.milestone}` }

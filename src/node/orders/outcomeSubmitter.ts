@@ -31,9 +31,16 @@ import type { OrderSource } from './source.ts'
 /** Reverts that mean the milestone is no longer the next one: someone settled it (or the order) first. */
 const SETTLED_ERRORS = new Set(['MilestoneMismatch', 'WrongOrderStatus'])
 
-/** The outcome's milestone is settled on chain, in the order the outcome is about (same id and parameters). */
+/**
+ * The order on chain under the outcome's id is the one the outcome is about: the same parameters and the same vault
+ * (an intent's params carry vault 0, so a reorg can hand the same id and params to another bidder).
+ */
+const sameOrder = (live: LiveOrder, o: StoredOutcome) =>
+  live.paramsHash === o.paramsHash && live.vault.toLowerCase() === o.vault.toLowerCase()
+
+/** The outcome's milestone is settled on chain, in the order the outcome is about (same id, parameters, vault). */
 const settledFor = (live: LiveOrder, o: StoredOutcome) =>
-  live.paramsHash === o.paramsHash && milestoneSettled(live, o.milestone)
+  sameOrder(live, o) && milestoneSettled(live, o.milestone)
 
 export function createOutcomeSubmitter(deps: {
   store: Store
@@ -89,6 +96,13 @@ export function createOutcomeSubmitter(deps: {
         setState(o, 'collecting', `order ${o.orderId} on chain has other parameters`)
       return
     }
+    if (state.status === 'Active' && state.vault.toLowerCase() !== o.vault.toLowerCase()) {
+      // another vault holds the order on this branch (a reorg gave the intent to another bidder): the verdict is on
+      // the other operator's work; nothing is sent (the order book would refuse it: OutcomeForOtherVault)
+      if (o.state === 'submitting' && !deps.txSender.openTx(task(o)))
+        setState(o, 'collecting', `order ${o.orderId} on chain is held by vault ${state.vault}`)
+      return
+    }
     if (milestoneSettled(state, o.milestone)) {
       if (settledFor(await mined(o), o)) return landed(o, 'already_settled')
       // settled only by a transaction in the pool: send nothing, look again next tick
@@ -100,7 +114,8 @@ export function createOutcomeSubmitter(deps: {
       state.status !== 'Active' ||
       state.settled !== o.milestone ||
       !order ||
-      orderParamsHash(order.params) !== o.paramsHash
+      orderParamsHash(order.params) !== o.paramsHash ||
+      order.vault !== o.vault.toLowerCase()
     ) {
       // the acceptance is not on chain (not yet, or a reorg took it), or an earlier milestone is still open
       if (o.state === 'submitting' && !deps.txSender.openTx(task(o)))
@@ -113,6 +128,7 @@ export function createOutcomeSubmitter(deps: {
     const outcome = {
       orderId: o.orderId,
       paramsHash: o.paramsHash,
+      vault: o.vault,
       milestone: o.milestone,
       success: o.success,
       classId: o.classId,
@@ -173,7 +189,7 @@ export function createOutcomeSubmitter(deps: {
       // a milestone the chain can still settle keeps its outcome: expiring it would let the order run out
       stillOpen: async (o) => {
         const state = await live(o)
-        return state.paramsHash === o.paramsHash && state.status === 'Active' && state.settled === o.milestone
+        return sameOrder(state, o) && state.status === 'Active' && state.settled === o.milestone
       },
     })
     const deleted = store.outcomes.deleteStalePeerItems(now() - deps.reportTtlMs)

@@ -90,6 +90,16 @@ const MIGRATIONS: string[] = [
   -- at which each was broadcast counts how long it has stayed unmined
   ALTER TABLE txs ADD COLUMN sent_block INTEGER;
   `,
+  `
+  -- outcomes sign the vault holding the order as well (OrderOutcome.vault): an open-bid order's params carry vault 0,
+  -- so a reorg could hand the same (id, params) to another bidder. Outcomes signed under the earlier EIP-712 type can
+  -- never be taken by an order book of this type, so they and their signatures go. Verdicts are now kept per vault
+  -- (order:<id>:<paramsHash>:<vault>:<milestone>); the old ones stay, unread: they are about outcomes no order book
+  -- of this type accepts, and the new subject is judged afresh
+  DELETE FROM signatures WHERE digest IN (SELECT digest FROM outcomes);
+  DELETE FROM outcomes;
+  ALTER TABLE outcomes ADD COLUMN vault TEXT NOT NULL DEFAULT '';
+  `,
 ]
 
 export function openDb(path: string): Db {

@@ -2,7 +2,7 @@
  * Attested order outcomes this node knows of (its own and its peers'): one row per EIP-712 OrderOutcome digest,
  * its state, and this node's stance. Signatures live in the shared signatures table, keyed by the digest.
  */
-import type { Hex } from 'viem'
+import type { Address, Hex } from 'viem'
 import type { Db } from './db.ts'
 import { type LifecycleRow, lifecycleFields, lifecycleUpdates } from './lifecycle.ts'
 import type { OwnStance } from './reportRepo.ts'
@@ -23,6 +23,8 @@ export type StoredOutcome = {
   orderId: bigint
   /** The order's parameters hash the outcome is signed over (OrderOutcome.paramsHash). */
   paramsHash: Hex
+  /** The vault holding the order the outcome is signed for (OrderOutcome.vault). */
+  vault: Address
   milestone: number
   success: boolean
   classId: number
@@ -38,8 +40,8 @@ export type StoredOutcome = {
 
 export function outcomeRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO outcomes (digest, order_id, params_hash, milestone, success, class_id, service_id, kind,
-       own, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'collecting', ?, ?)`,
+    `INSERT OR IGNORE INTO outcomes (digest, order_id, params_hash, vault, milestone, success, class_id, service_id,
+       kind, own, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'collecting', ?, ?)`,
   )
   const get = db.prepare<[string], OutcomeRow>('SELECT * FROM outcomes WHERE digest = ?')
   const byState = db.prepare<[string], OutcomeRow>(
@@ -70,6 +72,7 @@ export function outcomeRepo(db: Db) {
       digest: Hex
       orderId: bigint
       paramsHash: Hex
+      vault: Address
       milestone: number
       success: boolean
       classId: number
@@ -82,6 +85,7 @@ export function outcomeRepo(db: Db) {
         o.digest,
         o.orderId.toString(),
         o.paramsHash.toLowerCase(),
+        o.vault.toLowerCase(),
         o.milestone,
         o.success ? 1 : 0,
         o.classId,
@@ -103,6 +107,7 @@ type OutcomeRow = LifecycleRow & {
   digest: string
   order_id: string
   params_hash: string
+  vault: string
   milestone: number
   success: number
   class_id: number
@@ -116,6 +121,7 @@ function fromRow(r: OutcomeRow | undefined): StoredOutcome | undefined {
     digest: r.digest as Hex,
     orderId: BigInt(r.order_id),
     paramsHash: r.params_hash as Hex,
+    vault: r.vault as Address,
     milestone: r.milestone,
     success: r.success === 1,
     classId: r.class_id,
