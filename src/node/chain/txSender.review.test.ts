@@ -1,19 +1,16 @@
 /**
  * Review 3: attacks on the transaction journal's fee replacement, on a real anvil chain with automine off.
  *
- * FINDING (review 3, the first test): a nonce gap freezes the node's queue. When the chain shows a task's work done
- * by someone else (another attester's report landed first), the submitter calls `finish`, which marks the node's
- * own still-pending transaction `abandoned` — though it still holds nonce N in the pool. The next task is signed
- * at the pending nonce, N + 1. If the pool then evicts the abandoned transaction (a fee spike: it was underpriced
- * at the cap), nothing ever fills nonce N: it is in no open journal entry, the next task only bumps its own fees,
- * and every later transaction queues behind the gap — no report or outcome of this node lands again. The test
- * asserts the HONEST outcome (the next report lands once the fees fall) and FAILS against the current code.
- * A fix: `finish` keeps an entry open while the chain has not used its nonce (or replaces it with a 0-value
- * self-transfer at the same nonce), and `send` never signs above a nonce that no open entry covers.
+ * F3 (review 3, fixed): a nonce gap froze the node's queue. When the chain showed a task's work done by someone
+ * else (another attester's report landed first), `finish` marked the node's own still-pending transaction
+ * `abandoned` though it still held nonce N in the pool; the next task was signed at N + 1, and once the pool lost
+ * the abandoned transaction nothing ever filled nonce N. Now `finish` releases the entry (open until the chain has
+ * used its nonce), the gap check before and while sending replaces a lost released entry with a 0-value cancel at
+ * the same nonce, and the next report lands. The second test kills a node right after the cancel is journaled.
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { parseGwei, zeroAddress } from 'viem'
+import { parseGwei, parseTransaction, zeroAddress } from 'viem'
 import type { HDAccount } from 'viem/accounts'
 import { incident, setupService, setupVault } from '../../../test/support/fixtures.ts'
 import { useWorld, type World } from '../../../test/support/world.ts'
@@ -91,7 +88,7 @@ async function mineUntil<T>(w: World, promise: Promise<T>): Promise<T> {
 }
 
 describe('review 3: the transaction journal under attack', () => {
-  test('FINDING: an abandoned-but-pending transaction evicted from the pool leaves a nonce gap that freezes the queue', async () => {
+  test('a released transaction the pool loses is replaced by a cancel: no nonce gap, the next report lands', async () => {
     const w = world()
     const a = await signedReport(w, 'gap-a')
     const b = await signedReport(w, 'gap-b')
@@ -139,9 +136,11 @@ describe('review 3: the transaction journal under attack', () => {
         ),
       )
       assert.match(String(await sendA), /not mined yet/, 'this node’s copy is still pending')
-      // the submitter sees the work done on chain and finishes the task: the entry is abandoned, still pooled
+      // the submitter sees the work done on chain and finishes the task: the entry is released, not abandoned —
+      // it still holds nonce N in the pool
       const finished = await sender.finish(a.input.task)
-      assert.equal(finished?.status, 'abandoned')
+      assert.equal(finished?.status, 'released')
+      assert.equal(sender.openTx(a.input.task)?.hash, entryA.hash, 'still open in the journal')
 
       // the next report goes out while A still holds nonce N in the pool
       const sendB = sender.send(b.request).then(
@@ -152,27 +151,41 @@ describe('review 3: the transaction journal under attack', () => {
         store.txs.ofTask(b.input.task).find((t) => t.state === 'sent'),
       )
       assert.equal(entryA.nonce, nonce)
-      assert.equal(entryB.nonce, nonce + 1, 'B is signed behind the abandoned A')
+      assert.equal(entryB.nonce, nonce + 1, 'B is signed behind the released A')
       // the pool loses A before the next block (an RPC restart, an eviction): nobody broadcasts it again
       await w.test.dropTransaction({ hash: entryA.hash })
 
-      await mineUntil(w, sendB) // the first wait may time out (a retryable error): the submitter tries again
-      // HONEST outcome: on the submitter's retry (or after a restart) the node's next report lands. Against the
-      // current code nonce N is never filled: B waits behind the gap, each retry times out — the finding.
-      const retry = await mineUntil(
-        w,
-        sender.send(b.request).then(
-          (o) => o,
-          (e: Error) => ({ status: `threw: ${e.message}` }),
-        ),
-      )
+      // B's wait sees nonce N unused and no longer pooled: A is replaced by a cancel, and B lands behind it
+      const outcomeB = await mineUntil(w, sendB)
       const used = await w.public.getTransactionCount({ address: self.address })
       assert.equal(
-        retry.status,
+        outcomeB.status,
         'mined',
-        `report B must land (the chain is still at nonce ${used - nonce} past N)`,
+        `report B must land (the chain is at nonce ${used - nonce} past N)`,
       )
-      assert.equal(await slashesRequested(w), 2)
+      assert.equal(used, nonce + 2, 'nonces N and N + 1 used')
+      const rowsA = store.txs.ofTask(a.input.task)
+      assert.deepEqual(
+        rowsA.map((t) => [t.purpose, t.state]),
+        [
+          ['report', 'abandoned'],
+          ['cancel', 'mined'],
+        ],
+        'A was replaced by a cancel at its nonce, which was mined',
+      )
+      assert.equal(rowsA[1]!.nonce, nonce)
+      const cancelTx = await w.public.getTransaction({ hash: rowsA[1]!.hash })
+      assert.deepEqual(
+        [cancelTx.to, cancelTx.value],
+        [self.address.toLowerCase(), 0n],
+        'a 0-value self-transfer',
+      )
+      assert.ok(
+        cancelTx.maxFeePerGas! * 1_000n >= parseTransaction(entryA.raw).maxFeePerGas! * 1_125n,
+        'fee-bumped like a replacement',
+      )
+      assert.equal(await slashesRequested(w), 2, 'the other attester’s A and this node’s B')
+      assert.equal(store.txs.open().length, 0, 'nothing left open')
     } finally {
       await w.test.setAutomine(true)
       store.close()

@@ -90,6 +90,11 @@ const MIGRATIONS: string[] = [
   -- at which each was broadcast counts how long it has stayed unmined
   ALTER TABLE txs ADD COLUMN sent_block INTEGER;
   `,
+  `
+  -- released: the entry's work was done by someone else, but it stays open until the chain has used its nonce (a
+  -- nonce the node signed and then forgot would hold every later transaction of the node behind it)
+  ALTER TABLE txs ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+  `,
 ]
 
 export function openDb(path: string): Db {
