@@ -9,7 +9,12 @@
  * the same nonce, and the next report lands. The second test kills a node right after the cancel is journaled.
  */
 import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { parseGwei, parseTransaction, zeroAddress } from 'viem'
 import type { HDAccount } from 'viem/accounts'
 import { incident, setupService, setupVault } from '../../../test/support/fixtures.ts'
@@ -18,8 +23,9 @@ import { slashingCourtAbi } from '../../sdk/abis.ts'
 import { orderSignatures, signReport } from '../../sdk/reports.ts'
 import { silentLogger } from '../log.ts'
 import { createNodeMetrics } from '../nodeMetrics.ts'
-import { openStore } from '../store/store.ts'
-import { reportRequest } from '../testing/sendReportProcess.ts'
+import { openStore, type Store } from '../store/store.ts'
+import { privateKeyOf } from '../testing/cluster.ts'
+import { reportRequest, type SendReportInput } from '../testing/sendReportProcess.ts'
 import { createTxSender } from './txSender.ts'
 
 const { world, fixture } = useWorld(async (w) => {
@@ -85,6 +91,52 @@ async function mineUntil<T>(w: World, promise: Promise<T>): Promise<T> {
     await sleep(150)
   }
   return result
+}
+
+const POLICY = { bumpAfterBlocks: 1_000, bumpBps: 1_250, maxFeePerGas: parseGwei('1000') }
+
+/**
+ * With automine off: this node sends report A (nonce N) but another attester's copy lands first; the node sees the
+ * work done and finishes the task, its entry released and still pooled. Returns the entry.
+ */
+async function releasedWhilePooled(w: World, store: Store, a: Awaited<ReturnType<typeof signedReport>>) {
+  const [self, other] = [a.attesters[0]!, a.attesters[1]!]
+  const sender = createTxSender({
+    client: w.clientFor(self),
+    account: self,
+    store,
+    metrics: createNodeMetrics(),
+    log: silentLogger,
+    fees: POLICY,
+    receiptTimeoutMs: 4_000,
+    pollingIntervalMs: 50,
+  })
+  const sendA = sender.send(a.request).then(
+    (o) => o,
+    (e: Error) => e,
+  )
+  const entryA = await until('report A broadcast', () =>
+    store.txs.ofTask(a.input.task).find((t) => t.state === 'sent'),
+  )
+  await w.test.dropTransaction({ hash: entryA.hash })
+  await w.clientFor(other).wallet.writeContract({
+    address: w.addresses.court,
+    abi: slashingCourtAbi,
+    functionName: 'requestSlash',
+    args: [a.report, a.signatures],
+    account: other,
+    chain: null,
+  })
+  await w.test.mine({ blocks: 1 })
+  await until('report A back in the pool', () =>
+    w.public.getTransaction({ hash: entryA.hash }).then(
+      () => true,
+      () => undefined,
+    ),
+  )
+  assert.match(String(await sendA), /not mined yet/)
+  assert.equal((await sender.finish(a.input.task))?.status, 'released')
+  return entryA
 }
 
 describe('review 3: the transaction journal under attack', () => {
@@ -191,4 +243,93 @@ describe('review 3: the transaction journal under attack', () => {
       store.close()
     }
   })
+
+  test('a node killed right after journaling a cancel resumes: the same cancel fills the nonce, the next report lands', async () => {
+    const w = world()
+    const a = await signedReport(w, 'cancel-crash-a')
+    const b = await signedReport(w, 'cancel-crash-b')
+    const self = a.attesters[0]!
+    const storePath = join(mkdtempSync(join(tmpdir(), 'surety-tx-')), 'node.db')
+    const nonce = await w.public.getTransactionCount({ address: self.address })
+    await w.test.setAutomine(false)
+    let child: ChildProcess | undefined
+    try {
+      let store = openStore(storePath)
+      const entryA = await releasedWhilePooled(w, store, a)
+      store.close()
+      // the pool loses A; the node (a separate process) goes to send report B and dies once the cancel for
+      // nonce N is journaled, before it is broadcast
+      await w.test.dropTransaction({ hash: entryA.hash })
+      const input: SendReportInput = {
+        ...b.input,
+        rpcUrl: w.anvil.rpcUrl,
+        chainId: w.chainId,
+        storePath,
+        privateKey: privateKeyOf(self),
+        fees: {
+          bumpAfterBlocks: POLICY.bumpAfterBlocks,
+          bumpBps: POLICY.bumpBps,
+          maxFeePerGasWei: `${POLICY.maxFeePerGas}`,
+        },
+      }
+      child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+        env: {
+          ...process.env,
+          SURETY_TEST_SEND: JSON.stringify(input),
+          SURETY_NODE_FAILPOINTS: 'tx.cancel.signed',
+        },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      })
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+        child!.once('exit', (_c, s) => resolve(s)),
+      )
+      assert.equal(signal, 'SIGKILL', 'killed at the fail point')
+
+      store = openStore(storePath)
+      try {
+        const journaled = store.txs.ofTask(a.input.task)
+        assert.deepEqual(
+          journaled.map((t) => [t.purpose, t.state, t.released]),
+          [
+            ['report', 'sent', true],
+            ['cancel', 'signed', true],
+          ],
+          'the cancel was journaled before the crash, never broadcast',
+        )
+        assert.equal(store.txs.ofTask(b.input.task).length, 0, 'nothing signed above the gap')
+        const cancelHash = journaled[1]!.hash
+        // the restarted node sends B again: the journaled cancel goes out first, B behind it
+        const sender = createTxSender({
+          client: w.clientFor(self),
+          account: self,
+          store,
+          metrics: createNodeMetrics(),
+          log: silentLogger,
+          fees: POLICY,
+          receiptTimeoutMs: 60_000,
+          pollingIntervalMs: 50,
+        })
+        const outcomeB = await mineUntil(w, sender.send(b.request))
+        assert.equal(outcomeB.status, 'mined')
+        assert.equal(outcomeB.tx.nonce, nonce + 1)
+        assert.deepEqual(
+          store.txs.ofTask(a.input.task).map((t) => [t.purpose, t.state, t.hash]),
+          [
+            ['report', 'abandoned', entryA.hash],
+            ['cancel', 'mined', cancelHash],
+          ],
+          'the same cancel bytes filled nonce N',
+        )
+        assert.equal(await w.public.getTransactionCount({ address: self.address }), nonce + 2)
+        assert.equal(await slashesRequested(w), 2)
+      } finally {
+        store.close()
+      }
+    } finally {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await w.test.setAutomine(true)
+    }
+  })
 })
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'sendReportProcess.ts')
