@@ -58,7 +58,7 @@ export function createNodeMetrics() {
     ),
     transactionReplacements: registry.counter(
       'surety_node_transaction_replacements_total',
-      'transactions re-signed for the same nonce with higher fees, by purpose, reason (unmined, underpriced) and result (sent, capped)',
+      'transactions re-signed for the same nonce with higher fees, by purpose, reason (unmined, underpriced, dropped) and result (sent, capped, cancel: a released entry replaced by a 0-value cancel)',
     ),
     telemetryAccepted: registry.counter(
       'surety_node_telemetry_accepted_total',

@@ -1,19 +1,21 @@
 /**
  * Review 3: attacks on the transaction journal's fee replacement, on a real anvil chain with automine off.
  *
- * FINDING (review 3, the first test): a nonce gap freezes the node's queue. When the chain shows a task's work done
- * by someone else (another attester's report landed first), the submitter calls `finish`, which marks the node's
- * own still-pending transaction `abandoned` — though it still holds nonce N in the pool. The next task is signed
- * at the pending nonce, N + 1. If the pool then evicts the abandoned transaction (a fee spike: it was underpriced
- * at the cap), nothing ever fills nonce N: it is in no open journal entry, the next task only bumps its own fees,
- * and every later transaction queues behind the gap — no report or outcome of this node lands again. The test
- * asserts the HONEST outcome (the next report lands once the fees fall) and FAILS against the current code.
- * A fix: `finish` keeps an entry open while the chain has not used its nonce (or replaces it with a 0-value
- * self-transfer at the same nonce), and `send` never signs above a nonce that no open entry covers.
+ * F3 (review 3, fixed): a nonce gap froze the node's queue. When the chain showed a task's work done by someone
+ * else (another attester's report landed first), `finish` marked the node's own still-pending transaction
+ * `abandoned` though it still held nonce N in the pool; the next task was signed at N + 1, and once the pool lost
+ * the abandoned transaction nothing ever filled nonce N. Now `finish` releases the entry (open until the chain has
+ * used its nonce), the gap check before and while sending replaces a lost released entry with a 0-value cancel at
+ * the same nonce, and the next report lands. The second test kills a node right after the cancel is journaled.
  */
 import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
-import { parseGwei, zeroAddress } from 'viem'
+import { fileURLToPath } from 'node:url'
+import { parseGwei, parseTransaction, zeroAddress } from 'viem'
 import type { HDAccount } from 'viem/accounts'
 import { incident, setupService, setupVault } from '../../../test/support/fixtures.ts'
 import { useWorld, type World } from '../../../test/support/world.ts'
@@ -21,8 +23,9 @@ import { slashingCourtAbi } from '../../sdk/abis.ts'
 import { orderSignatures, signReport } from '../../sdk/reports.ts'
 import { silentLogger } from '../log.ts'
 import { createNodeMetrics } from '../nodeMetrics.ts'
-import { openStore } from '../store/store.ts'
-import { reportRequest } from '../testing/sendReportProcess.ts'
+import { openStore, type Store } from '../store/store.ts'
+import { privateKeyOf } from '../testing/cluster.ts'
+import { reportRequest, type SendReportInput } from '../testing/sendReportProcess.ts'
 import { createTxSender } from './txSender.ts'
 
 const { world, fixture } = useWorld(async (w) => {
@@ -90,8 +93,54 @@ async function mineUntil<T>(w: World, promise: Promise<T>): Promise<T> {
   return result
 }
 
+const POLICY = { bumpAfterBlocks: 1_000, bumpBps: 1_250, maxFeePerGas: parseGwei('1000') }
+
+/**
+ * With automine off: this node sends report A (nonce N) but another attester's copy lands first; the node sees the
+ * work done and finishes the task, its entry released and still pooled. Returns the entry.
+ */
+async function releasedWhilePooled(w: World, store: Store, a: Awaited<ReturnType<typeof signedReport>>) {
+  const [self, other] = [a.attesters[0]!, a.attesters[1]!]
+  const sender = createTxSender({
+    client: w.clientFor(self),
+    account: self,
+    store,
+    metrics: createNodeMetrics(),
+    log: silentLogger,
+    fees: POLICY,
+    receiptTimeoutMs: 4_000,
+    pollingIntervalMs: 50,
+  })
+  const sendA = sender.send(a.request).then(
+    (o) => o,
+    (e: Error) => e,
+  )
+  const entryA = await until('report A broadcast', () =>
+    store.txs.ofTask(a.input.task).find((t) => t.state === 'sent'),
+  )
+  await w.test.dropTransaction({ hash: entryA.hash })
+  await w.clientFor(other).wallet.writeContract({
+    address: w.addresses.court,
+    abi: slashingCourtAbi,
+    functionName: 'requestSlash',
+    args: [a.report, a.signatures],
+    account: other,
+    chain: null,
+  })
+  await w.test.mine({ blocks: 1 })
+  await until('report A back in the pool', () =>
+    w.public.getTransaction({ hash: entryA.hash }).then(
+      () => true,
+      () => undefined,
+    ),
+  )
+  assert.match(String(await sendA), /not mined yet/)
+  assert.equal((await sender.finish(a.input.task))?.status, 'released')
+  return entryA
+}
+
 describe('review 3: the transaction journal under attack', () => {
-  test('FINDING: an abandoned-but-pending transaction evicted from the pool leaves a nonce gap that freezes the queue', async () => {
+  test('a released transaction the pool loses is replaced by a cancel: no nonce gap, the next report lands', async () => {
     const w = world()
     const a = await signedReport(w, 'gap-a')
     const b = await signedReport(w, 'gap-b')
@@ -139,9 +188,11 @@ describe('review 3: the transaction journal under attack', () => {
         ),
       )
       assert.match(String(await sendA), /not mined yet/, 'this node’s copy is still pending')
-      // the submitter sees the work done on chain and finishes the task: the entry is abandoned, still pooled
+      // the submitter sees the work done on chain and finishes the task: the entry is released, not abandoned —
+      // it still holds nonce N in the pool
       const finished = await sender.finish(a.input.task)
-      assert.equal(finished?.status, 'abandoned')
+      assert.equal(finished?.status, 'released')
+      assert.equal(sender.openTx(a.input.task)?.hash, entryA.hash, 'still open in the journal')
 
       // the next report goes out while A still holds nonce N in the pool
       const sendB = sender.send(b.request).then(
@@ -152,30 +203,133 @@ describe('review 3: the transaction journal under attack', () => {
         store.txs.ofTask(b.input.task).find((t) => t.state === 'sent'),
       )
       assert.equal(entryA.nonce, nonce)
-      assert.equal(entryB.nonce, nonce + 1, 'B is signed behind the abandoned A')
+      assert.equal(entryB.nonce, nonce + 1, 'B is signed behind the released A')
       // the pool loses A before the next block (an RPC restart, an eviction): nobody broadcasts it again
       await w.test.dropTransaction({ hash: entryA.hash })
 
-      await mineUntil(w, sendB) // the first wait may time out (a retryable error): the submitter tries again
-      // HONEST outcome: on the submitter's retry (or after a restart) the node's next report lands. Against the
-      // current code nonce N is never filled: B waits behind the gap, each retry times out — the finding.
-      const retry = await mineUntil(
-        w,
-        sender.send(b.request).then(
-          (o) => o,
-          (e: Error) => ({ status: `threw: ${e.message}` }),
-        ),
-      )
+      // B's wait sees nonce N unused and no longer pooled: A is replaced by a cancel, and B lands behind it
+      const outcomeB = await mineUntil(w, sendB)
       const used = await w.public.getTransactionCount({ address: self.address })
       assert.equal(
-        retry.status,
+        outcomeB.status,
         'mined',
-        `report B must land (the chain is still at nonce ${used - nonce} past N)`,
+        `report B must land (the chain is at nonce ${used - nonce} past N)`,
       )
-      assert.equal(await slashesRequested(w), 2)
+      assert.equal(used, nonce + 2, 'nonces N and N + 1 used')
+      const rowsA = store.txs.ofTask(a.input.task)
+      assert.deepEqual(
+        rowsA.map((t) => [t.purpose, t.state]),
+        [
+          ['report', 'abandoned'],
+          ['cancel', 'mined'],
+        ],
+        'A was replaced by a cancel at its nonce, which was mined',
+      )
+      assert.equal(rowsA[1]!.nonce, nonce)
+      const cancelTx = await w.public.getTransaction({ hash: rowsA[1]!.hash })
+      assert.deepEqual(
+        [cancelTx.to, cancelTx.value],
+        [self.address.toLowerCase(), 0n],
+        'a 0-value self-transfer',
+      )
+      assert.ok(
+        cancelTx.maxFeePerGas! * 1_000n >= parseTransaction(entryA.raw).maxFeePerGas! * 1_125n,
+        'fee-bumped like a replacement',
+      )
+      assert.equal(await slashesRequested(w), 2, 'the other attester’s A and this node’s B')
+      assert.equal(store.txs.open().length, 0, 'nothing left open')
     } finally {
       await w.test.setAutomine(true)
       store.close()
     }
   })
+
+  test('a node killed right after journaling a cancel resumes: the same cancel fills the nonce, the next report lands', async () => {
+    const w = world()
+    const a = await signedReport(w, 'cancel-crash-a')
+    const b = await signedReport(w, 'cancel-crash-b')
+    const self = a.attesters[0]!
+    const storePath = join(mkdtempSync(join(tmpdir(), 'surety-tx-')), 'node.db')
+    const nonce = await w.public.getTransactionCount({ address: self.address })
+    await w.test.setAutomine(false)
+    let child: ChildProcess | undefined
+    try {
+      let store = openStore(storePath)
+      const entryA = await releasedWhilePooled(w, store, a)
+      store.close()
+      // the pool loses A; the node (a separate process) goes to send report B and dies once the cancel for
+      // nonce N is journaled, before it is broadcast
+      await w.test.dropTransaction({ hash: entryA.hash })
+      const input: SendReportInput = {
+        ...b.input,
+        rpcUrl: w.anvil.rpcUrl,
+        chainId: w.chainId,
+        storePath,
+        privateKey: privateKeyOf(self),
+        fees: {
+          bumpAfterBlocks: POLICY.bumpAfterBlocks,
+          bumpBps: POLICY.bumpBps,
+          maxFeePerGasWei: `${POLICY.maxFeePerGas}`,
+        },
+      }
+      child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+        env: {
+          ...process.env,
+          SURETY_TEST_SEND: JSON.stringify(input),
+          SURETY_NODE_FAILPOINTS: 'tx.cancel.signed',
+        },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      })
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+        child!.once('exit', (_c, s) => resolve(s)),
+      )
+      assert.equal(signal, 'SIGKILL', 'killed at the fail point')
+
+      store = openStore(storePath)
+      try {
+        const journaled = store.txs.ofTask(a.input.task)
+        assert.deepEqual(
+          journaled.map((t) => [t.purpose, t.state, t.released]),
+          [
+            ['report', 'sent', true],
+            ['cancel', 'signed', true],
+          ],
+          'the cancel was journaled before the crash, never broadcast',
+        )
+        assert.equal(store.txs.ofTask(b.input.task).length, 0, 'nothing signed above the gap')
+        const cancelHash = journaled[1]!.hash
+        // the restarted node sends B again: the journaled cancel goes out first, B behind it
+        const sender = createTxSender({
+          client: w.clientFor(self),
+          account: self,
+          store,
+          metrics: createNodeMetrics(),
+          log: silentLogger,
+          fees: POLICY,
+          receiptTimeoutMs: 60_000,
+          pollingIntervalMs: 50,
+        })
+        const outcomeB = await mineUntil(w, sender.send(b.request))
+        assert.equal(outcomeB.status, 'mined')
+        assert.equal(outcomeB.tx.nonce, nonce + 1)
+        assert.deepEqual(
+          store.txs.ofTask(a.input.task).map((t) => [t.purpose, t.state, t.hash]),
+          [
+            ['report', 'abandoned', entryA.hash],
+            ['cancel', 'mined', cancelHash],
+          ],
+          'the same cancel bytes filled nonce N',
+        )
+        assert.equal(await w.public.getTransactionCount({ address: self.address }), nonce + 2)
+        assert.equal(await slashesRequested(w), 2)
+      } finally {
+        store.close()
+      }
+    } finally {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await w.test.setAutomine(true)
+    }
+  })
 })
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'sendReportProcess.ts')

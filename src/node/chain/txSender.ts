@@ -12,6 +12,17 @@
  * it is broadcast, so every hash that may take the nonce is known after a crash; whichever of them is mined is the
  * task's transaction and the others are abandoned. A replacement is never signed for a nonce the chain has already
  * used, and only a receipt — a mined block — makes a transaction landed.
+ *
+ * No nonce gap (review 3, F3): a nonce the node signed stays the node's to fill until the chain has used it. When the
+ * chain shows a task's work done by someone else, `finish` does not abandon the task's still-unmined entries: it
+ * *releases* them (they stay open in the journal). While a released entry's nonce is unused, the node keeps it in
+ * the pool, and when the pool loses it — or it stays unmined or underpriced as a replacement would be — it is
+ * replaced by a cancel: a 0-value self-transfer at the same nonce, fee-bumped and capped like any replacement and
+ * journaled before it is broadcast (a crash recovers it like any entry). Before `send` signs, and while it waits
+ * for a receipt above unmined nonces, every nonce between the chain's next one and the new transaction's is checked
+ * to be held in the pool by an open entry (the same bytes broadcast again, or a cancel), and `send` never signs
+ * above a nonce the pool does not hold. Released entries are closed (mined, reverted or abandoned) only once the
+ * chain's mined nonce has passed theirs.
  */
 import {
   type Abi,
@@ -45,6 +56,8 @@ export type TxRequest = {
 }
 
 export type TxOutcome = { status: 'mined' | 'reverted' | 'abandoned'; tx: StoredTx }
+/** What `finish` did: `released` — unmined, no longer wanted, kept open until the chain has used its nonce. */
+export type FinishOutcome = TxOutcome | { status: 'released'; tx: StoredTx }
 
 export type TxSender = ReturnType<typeof createTxSender>
 
@@ -77,7 +90,7 @@ export function createTxSender(deps: {
   const policy = deps.fees ?? DEFAULT_FEE_POLICY
   const receiptTimeoutMs = deps.receiptTimeoutMs ?? 30_000
   const pollingIntervalMs = deps.pollingIntervalMs ?? 100
-  /** Entries whose replacement the cap refused, so the warning is logged and counted once per entry. */
+  /** Entries whose replacement (or cancel) the cap refused, so the warning is logged and counted once per entry. */
   const capped = new Set<number>()
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -103,6 +116,8 @@ export function createTxSender(deps: {
   }
 
   const head = () => client.public.getBlock({ blockTag: 'latest' })
+  type Block = Awaited<ReturnType<typeof head>>
+  const minedNonce = () => client.public.getTransactionCount({ address: account.address, blockTag: 'latest' })
   /** The open entries of a task for one nonce, oldest first: the original and its replacements. */
   const openForNonce = (task: string, nonce: number) =>
     store.txs.ofTask(task).filter((t) => t.nonce === nonce && isOpen(t))
@@ -136,39 +151,57 @@ export function createTxSender(deps: {
    * Re-signs the newest entry for its nonce with bumped fees when it is unmined or underpriced; true when a
    * replacement was journaled.
    */
-  async function maybeReplace(newest: StoredTx, block: Awaited<ReturnType<typeof head>>): Promise<boolean> {
-    if (newest.sentBlock === undefined) return false
-    const parsed = parseTransaction(newest.raw)
+  /** The fees `t` was signed with (a legacy gas price as both), and why it should be replaced now, if it should. */
+  function feesOf(t: StoredTx, block: Block) {
+    const parsed = parseTransaction(t.raw)
     const legacy = parsed.maxFeePerGas === undefined
     const fees: Fees = legacy
       ? { maxFeePerGas: parsed.gasPrice ?? 0n, maxPriorityFeePerGas: parsed.gasPrice ?? 0n }
       : { maxFeePerGas: parsed.maxFeePerGas!, maxPriorityFeePerGas: parsed.maxPriorityFeePerGas ?? 0n }
-    const baseFeePerGas = block.baseFeePerGas ?? 0n
-    const reason = replaceReason({
-      fees,
-      baseFeePerGas,
-      sentBlock: newest.sentBlock,
-      head: block.number,
-      policy,
-    })
-    if (!reason) return false
+    const reason =
+      t.sentBlock === undefined
+        ? undefined
+        : replaceReason({
+            fees,
+            baseFeePerGas: block.baseFeePerGas ?? 0n,
+            sentBlock: t.sentBlock,
+            head: block.number,
+            policy,
+          })
+    return { parsed, legacy, fees, reason }
+  }
+
+  /** Fees at least `bumpBps` above `t`'s, within the cap; undefined (warned once per entry) when the cap refuses. */
+  async function bumpedOf(t: StoredTx, block: Block, fees: Fees, legacy: boolean, reason: string) {
     const market = legacy
       ? await client.public.getGasPrice()
       : await client.public.estimateMaxPriorityFeePerGas().catch(() => 0n)
-    const bumped = bumpFees({ current: fees, baseFeePerGas, marketPriorityFeePerGas: market, policy })
-    if (!bumped.ok) {
-      if (!capped.has(newest.id)) {
-        capped.add(newest.id)
-        metrics.transactionReplacements.inc({ purpose: newest.purpose, reason, result: 'capped' })
-        log.warn('transaction not replaced: the fee cap leaves no room', {
-          task: newest.task,
-          tx: newest.hash,
-          nonce: newest.nonce,
-          why: bumped.reason,
-        })
-      }
-      return false
+    const bumped = bumpFees({
+      current: fees,
+      baseFeePerGas: block.baseFeePerGas ?? 0n,
+      marketPriorityFeePerGas: market,
+      policy,
+    })
+    if (bumped.ok) return bumped.fees
+    if (!capped.has(t.id)) {
+      capped.add(t.id)
+      metrics.transactionReplacements.inc({ purpose: t.purpose, reason, result: 'capped' })
+      log.warn('transaction not replaced: the fee cap leaves no room', {
+        task: t.task,
+        tx: t.hash,
+        nonce: t.nonce,
+        why: bumped.reason,
+      })
     }
+    return undefined
+  }
+
+  async function maybeReplace(newest: StoredTx, block: Block): Promise<boolean> {
+    const { parsed, legacy, fees, reason } = feesOf(newest, block)
+    if (!reason) return false
+    const bumpedFees = await bumpedOf(newest, block, fees, legacy, reason)
+    if (!bumpedFees) return false
+    const bumped = { fees: bumpedFees }
     // never a replacement for a nonce the chain has used: whatever took it, the caller settles it next round
     const used = await client.public.getTransactionCount({ address: account.address, blockTag: 'latest' })
     if (used > newest.nonce) return false
@@ -220,6 +253,112 @@ export function createTxSender(deps: {
   }
 
   /**
+   * Replaces a released entry (its work done elsewhere) with a cancel: a 0-value transfer to the node itself at the
+   * same nonce, 21 000 gas, fees bumped from the entry's within the cap. Journaled (released, purpose `cancel`)
+   * before it is broadcast, like any replacement. False when the cap leaves no room for a valid bump.
+   */
+  async function cancel(newest: StoredTx, block: Block, reason: string): Promise<boolean> {
+    const { parsed, legacy, fees } = feesOf(newest, block)
+    const bumped = await bumpedOf(newest, block, fees, legacy, reason)
+    if (!bumped) return false
+    const common = {
+      chainId: parsed.chainId!,
+      nonce: newest.nonce,
+      to: account.address,
+      value: 0n,
+      gas: 21_000n,
+    }
+    const tx: TransactionSerializable = legacy
+      ? { ...common, type: 'legacy', gasPrice: bumped.maxFeePerGas }
+      : { ...common, type: 'eip1559', ...bumped }
+    const raw = (await account.signTransaction(tx)) as Hex
+    const hash = keccak256(raw)
+    const id = store.txs.insert({
+      task: newest.task,
+      purpose: 'cancel',
+      nonce: newest.nonce,
+      hash,
+      raw,
+      now: now(),
+      released: true,
+    })
+    log.info('released transaction replaced with a cancel', {
+      task: newest.task,
+      nonce: newest.nonce,
+      replaced: newest.hash,
+      tx: hash,
+      reason,
+      maxFeePerGas: bumped.maxFeePerGas.toString(),
+    })
+    failpoint('tx.cancel.signed')
+    try {
+      await broadcast(raw)
+      store.txs.markSent(id, block.number, now())
+      metrics.transactionReplacements.inc({ purpose: newest.purpose, reason, result: 'cancel' })
+    } catch (error) {
+      // journaled: the next gap check broadcasts it again
+      log.warn('cancel broadcast failed', { tx: hash, ...errorFields(error) })
+    }
+    failpoint('tx.cancel.sent')
+    return true
+  }
+
+  /** True when the RPC's pool (or chain) knows the transaction. */
+  const known = (t: StoredTx) =>
+    client.public.getTransaction({ hash: t.hash }).then(
+      () => true,
+      () => false,
+    )
+
+  /**
+   * Keeps every nonce below `below` (all of them when undefined) that the chain has not used held in the pool by
+   * the node's open entries, so nothing signed above it waits behind a gap: an entry the pool lost goes out again
+   * (same bytes), and a released one that was lost, or would be replaced, is replaced by a cancel (by the same bytes
+   * when the cap leaves no room). Released entries whose nonce the chain has used are closed: their receipt
+   * recorded, or abandoned. Entries of tasks still wanted are otherwise left to their own `settle`. Returns the
+   * first nonce above the chain's and every open entry's.
+   */
+  async function fillGaps(below?: number, minedCount?: number): Promise<number> {
+    const used = minedCount ?? (await minedNonce())
+    const byNonce = new Map<number, StoredTx[]>()
+    let next = used
+    for (const t of store.txs.open()) {
+      if (t.nonce + 1 > next) next = t.nonce + 1
+      if (below !== undefined && t.nonce >= below) continue
+      byNonce.set(t.nonce, [...(byNonce.get(t.nonce) ?? []), t])
+    }
+    let block: Block | undefined
+    for (const nonce of [...byNonce.keys()].sort((a, b) => a - b)) {
+      const entries = byNonce.get(nonce)!
+      const newest = entries.at(-1)!
+      if (nonce < used) {
+        if (entries.every((t) => t.released))
+          (await landedOf(entries)) ?? abandon(entries, 'nonce used by another transaction')
+        continue
+      }
+      block ??= await head()
+      const inPool = newest.state === 'sent' && (await known(newest))
+      if (newest.released && newest.state === 'sent') {
+        const reason = inPool ? feesOf(newest, block).reason : 'dropped'
+        if (reason && (await cancel(newest, block, reason))) continue
+      }
+      if (inPool) continue
+      try {
+        await broadcast(newest.raw)
+        store.txs.markSent(newest.id, block.number, now())
+        log.info('nonce gap filled: transaction broadcast again', {
+          task: newest.task,
+          tx: newest.hash,
+          nonce,
+        })
+      } catch (error) {
+        log.warn('nonce gap: broadcast failed', { tx: newest.hash, nonce, ...errorFields(error) })
+      }
+    }
+    return next
+  }
+
+  /**
    * Waits for a receipt of any entry for the nonce of `first` (the original and its replacements), replacing the
    * newest when it stays unmined or underpriced; abandons them all when another transaction took the nonce.
    */
@@ -236,6 +375,11 @@ export function createTxSender(deps: {
         }
       }
     }
+    /** Our nonce is used, so every one below it is: the released entries that held them are closed. */
+    const closeBelow = async (outcome: TxOutcome) => {
+      if (store.txs.open().some((t) => t.released && t.nonce < nonce)) await fillGaps(nonce)
+      return outcome
+    }
     const deadline = now() + receiptTimeoutMs
     // fresh from a broadcast, the block it went out at has been looked at: act from the next one
     let seen = rebroadcast ? -1n : (first.sentBlock ?? -1n)
@@ -248,17 +392,18 @@ export function createTxSender(deps: {
         return { status: tx.state === 'mined' || tx.state === 'reverted' ? tx.state : 'abandoned', tx }
       }
       const landed = await landedOf(entries)
-      if (landed) return landed
+      if (landed) return closeBelow(landed)
       const block = await head()
       if (block.number !== seen) {
         seen = block.number
-        const used = await client.public.getTransactionCount({ address: account.address, blockTag: 'latest' })
+        const used = await minedNonce()
         if (used > nonce) {
           // the nonce is spent: one of ours (its receipt may have appeared since), or another transaction
           const late = await landedOf(entries)
-          if (late) return late
-          return abandon(entries, 'nonce used by another transaction')
+          return closeBelow(late ?? abandon(entries, 'nonce used by another transaction'))
         }
+        // nonces below ours unused: they must stay in the pool, or ours never mines
+        if (used < nonce) await fillGaps(nonce, used)
         const newest = entries.at(-1)!
         if (newest.state === 'signed') {
           // journaled but never broadcast (a crash, or the pool refused it): send it now
@@ -270,8 +415,7 @@ export function createTxSender(deps: {
           }
         } else if (!(await maybeReplace(newest, block))) {
           // not replaced: if the pool lost it (dropped, or evicted in a fee spike), the same bytes go out again
-          const known = await client.public.getTransaction({ hash: newest.hash }).catch(() => undefined)
-          if (!known)
+          if (!(await known(newest)))
             await broadcast(newest.raw).catch((error) =>
               log.debug('rebroadcast refused', { tx: newest.hash, ...errorFields(error) }),
             )
@@ -288,14 +432,27 @@ export function createTxSender(deps: {
     openTx: (task: string): StoredTx | undefined => store.txs.ofTask(task).filter(isOpen).at(-1),
 
     /**
-     * Resolves a task's open entries without sending anything new: records the receipt of whichever was mined,
-     * else abandons them (used when the chain shows the work already done).
+     * Resolves a task's open entries when the chain shows the work already done, without sending anything for the
+     * task: records the receipt of whichever was mined; abandons them if another transaction used their nonce;
+     * else releases them — open until the chain has used the nonce, kept in the pool or replaced by a cancel.
      */
-    finish: (task: string): Promise<TxOutcome | undefined> =>
+    finish: (task: string): Promise<FinishOutcome | undefined> =>
       serial(async () => {
         const open = store.txs.ofTask(task).filter(isOpen)
         if (open.length === 0) return undefined
-        return (await landedOf(open)) ?? abandon(open, 'work done on chain without it')
+        const landed = await landedOf(open)
+        if (landed) return landed
+        const used = await minedNonce()
+        if (open.every((t) => t.nonce < used)) return abandon(open, 'nonce used by another transaction')
+        store.txs.release(task, now())
+        log.info('transaction released: work done on chain without it, kept until its nonce is used', {
+          task,
+          tx: open.at(-1)!.hash,
+          nonce: open.at(-1)!.nonce,
+        })
+        await fillGaps(undefined, used)
+        const newest = store.txs.ofTask(task).at(-1)!
+        return isOpen(newest) ? { status: 'released', tx: newest } : { status: 'abandoned', tx: newest }
       }),
 
     /** Sends (or, if the task has an open entry, finishes) the task's transaction. */
@@ -304,6 +461,8 @@ export function createTxSender(deps: {
         const open = store.txs.ofTask(request.task).filter(isOpen)
         if (open.length > 0) return settle(open[0]!, true)
         const abi = [...request.abi, ...allSuretyErrorsAbi] as Abi
+        // every nonce below the one about to be signed must be held by an open entry in the pool
+        const floor = await fillGaps()
         let prepared: Awaited<ReturnType<SuretyClient['wallet']['prepareTransactionRequest']>>
         try {
           await client.public.simulateContract({
@@ -322,6 +481,13 @@ export function createTxSender(deps: {
             address: account.address,
             blockTag: 'pending',
           })
+          // below the journal's next nonce: the pool still lacks one of ours (a broadcast just refused) — signing
+          // here would replace it, above it would wait behind a gap. Above: the pool holds transactions of this key
+          // the journal does not know (sent by something else), which are not this node's to fill.
+          if (nonce < floor)
+            throw new SuretyError(`nonce gap: nonce ${nonce} is not held in the pool yet`, {
+              retryable: true,
+            })
           prepared = await client.wallet.prepareTransactionRequest({
             account,
             to: request.address,

@@ -100,6 +100,11 @@ const MIGRATIONS: string[] = [
   DELETE FROM outcomes;
   ALTER TABLE outcomes ADD COLUMN vault TEXT NOT NULL DEFAULT '';
   `,
+  `
+  -- released: the entry's work was done by someone else, but it stays open until the chain has used its nonce (a
+  -- nonce the node signed and then forgot would hold every later transaction of the node behind it)
+  ALTER TABLE txs ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+  `,
 ]
 
 export function openDb(path: string): Db {

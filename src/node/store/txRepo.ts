@@ -7,8 +7,9 @@ import type { Hex } from 'viem'
 import type { Db } from './db.ts'
 
 /** signed: written, maybe not broadcast; sent: broadcast; mined / reverted: receipt seen; abandoned: never mined
- * and no longer wanted (its work was done by someone else, its nonce was used by another transaction, or another
- * entry for the same nonce — a replacement or the one it replaced — was mined). */
+ * and its nonce used by another transaction (another entry for the same nonce — a replacement, the one it
+ * replaced, or a cancel — or something else). An entry whose work was done by someone else is `released`, not
+ * abandoned, while the chain has not used its nonce. */
 export type TxState = 'signed' | 'sent' | 'mined' | 'reverted' | 'abandoned'
 
 export type StoredTx = {
@@ -23,12 +24,20 @@ export type StoredTx = {
   error: string | undefined
   /** The chain head when it was broadcast (undefined: never broadcast by this store's node). */
   sentBlock: bigint | undefined
+  /**
+   * The task's work was done by someone else: the entry is no longer wanted, but stays open until the chain has
+   * used its nonce (it, a 0-value cancel at the same nonce, or anything else), so the node never leaves a nonce gap.
+   */
+  released: boolean
 }
 
 export function txRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO txs (task, purpose, nonce, hash, raw, state, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'signed', ?, ?)`,
+    `INSERT INTO txs (task, purpose, nonce, hash, raw, state, created_at, updated_at, released)
+     VALUES (?, ?, ?, ?, ?, 'signed', ?, ?, ?)`,
+  )
+  const release = db.prepare(
+    "UPDATE txs SET released = 1, updated_at = ? WHERE task = ? AND state IN ('signed', 'sent')",
   )
   const get = db.prepare<[number], TxRow>('SELECT * FROM txs WHERE id = ?')
   const open = db.prepare<[], TxRow>("SELECT * FROM txs WHERE state IN ('signed', 'sent') ORDER BY id")
@@ -55,8 +64,21 @@ export function txRepo(db: Db) {
   )
 
   return {
-    insert: (t: { task: string; purpose: string; nonce: number; hash: Hex; raw: Hex; now: number }): number =>
-      Number(insert.run(t.task, t.purpose, t.nonce, t.hash, t.raw, t.now, t.now).lastInsertRowid),
+    insert: (t: {
+      task: string
+      purpose: string
+      nonce: number
+      hash: Hex
+      raw: Hex
+      now: number
+      released?: boolean
+    }): number =>
+      Number(
+        insert.run(t.task, t.purpose, t.nonce, t.hash, t.raw, t.now, t.now, t.released ? 1 : 0)
+          .lastInsertRowid,
+      ),
+    /** The task's work was done elsewhere: its open entries are released (kept open until their nonce is used). */
+    release: (task: string, now: number) => void release.run(now, task),
     get: (id: number) => fromRow(get.get(id)),
     /** Transactions signed or broadcast whose outcome is not yet known, oldest first. */
     open: (): StoredTx[] => open.all().map((r) => fromRow(r)!),
@@ -99,6 +121,7 @@ type TxRow = {
   block_number: number | null
   error: string | null
   sent_block: number | null
+  released: number
 }
 
 function fromRow(r: TxRow | undefined): StoredTx | undefined {
@@ -114,5 +137,6 @@ function fromRow(r: TxRow | undefined): StoredTx | undefined {
     blockNumber: r.block_number === null ? undefined : BigInt(r.block_number),
     error: r.error ?? undefined,
     sentBlock: r.sent_block === null ? undefined : BigInt(r.sent_block),
+    released: r.released === 1,
   }
 }
