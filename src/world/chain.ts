@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { createPublicClient, http, type PublicClient } from 'viem'
+import { createPublicClient, custom, http, numberToHex, type PublicClient, type Transport } from 'viem'
 import { type Anvil, startAnvil } from '../chain/anvil.ts'
 import { SuretyError } from '../errors.ts'
 import { chainFor } from '../sdk/createSuretyClient.ts'
@@ -87,4 +87,22 @@ export async function catchUpToWallClock(chain: WorldChain) {
 export async function warpChain(rpc: WorldChain['rpc'], seconds: number) {
   await rpc('evm_increaseTime', [seconds])
   await rpc('evm_mine', [])
+}
+
+/**
+ * The transport the world's actors send with: viem's http transport with a longer timeout (a loaded machine can
+ * hold an answer past the 10 s default), and a 30 % margin on gas estimates. The actors send in parallel, and an
+ * estimate made against the latest block falls short when another transaction lands first in the same block and
+ * changes which storage slots are fresh (a bid that becomes the best, a second reservation on a vault): without
+ * the margin such a transaction reverts out of gas. Unused gas is refunded, so the margin costs nothing.
+ */
+export function worldTransport(rpcUrl: string): Transport {
+  const inner = http(rpcUrl, { timeout: 30_000 })({ chain: chainFor(rpcUrl, CHAIN_ID) })
+  return custom({
+    request: async (args: { method: string; params?: unknown }) => {
+      const result = await inner.request(args as never)
+      if (args.method !== 'eth_estimateGas') return result
+      return numberToHex((BigInt(result as string) * 13n) / 10n)
+    },
+  })
 }

@@ -1,12 +1,14 @@
 /**
- * The operators' side of the GPU service, simulated on loopback: each operator's declared health endpoint
- * (`/op/<name>/health`, what the attesters probe) and the results of its compute jobs
- * (`/results/<orderId>/<milestone>`, what the attesters check against the committed hash). Whether an endpoint is
- * up follows the world's script (endpointDown), a pure function of the seed and the epoch, so every attester
- * probing during an epoch sees the same thing, and a restarted world replays the same outages.
+ * The operators' side of the GPU service, simulated on loopback in a process of its own (endpointServer.ts):
+ * each operator's declared health endpoint (what the attesters probe) and the results of its compute jobs (what
+ * the attesters check against the committed hash). Whether an endpoint is up follows the world's script
+ * (endpointDown), a pure function of the seed and the epoch, so every attester probing during an epoch sees the
+ * same thing, the resolver can check a report against it, and a restarted world replays the same outages.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { SuretyError } from '../errors.ts'
 import { createRng } from '../risk/rng.ts'
 import type { OperatorDesign } from './design.ts'
 
@@ -47,45 +49,60 @@ export type EndpointServer = {
   url: string
   healthUrl: (op: OperatorDesign) => string
   resultUrlTemplate: string
+  /** Starts the script: outages are scheduled from `startedAt` (Unix seconds). */
+  startScript: (startedAt: number) => Promise<void>
+  pid: number
   close: () => Promise<void>
 }
 
-export async function startEndpoints(
-  ops: OperatorDesign[],
-  isDown: (op: OperatorDesign, nowSec: number) => boolean,
-  /** What the operator serves as a job's result (undefined: nothing yet). */
-  resultOf: (orderId: bigint, milestone: number) => Uint8Array | undefined,
-) {
-  const byName = new Map(ops.map((o) => [o.name, o]))
-  const server = createServer((req, res) => {
-    const url = req.url ?? ''
-    const health = /^\/op\/([^/]+)\/health$/.exec(url)
-    if (health) {
-      const op = byName.get(health[1]!)
-      const down = !op || isDown(op, Math.floor(Date.now() / 1000))
-      res.writeHead(down ? 503 : 200, { 'content-type': 'text/plain' }).end(down ? 'down' : 'ok')
-      return
-    }
-    const result = /^\/results\/(\d+)\/(\d+)$/.exec(url)
-    const body = result ? resultOf(BigInt(result[1]!), Number(result[2])) : undefined
-    if (!body) {
-      res.writeHead(404).end()
-      return
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length })
-    res.end(Buffer.from(body))
+export async function startEndpoints(config: {
+  seed: number
+  profile: 'demo' | 'fast'
+  vaults: string[]
+  port: number
+}): Promise<EndpointServer> {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'endpointServer.ts')], {
+    // tsx resolves from the checkout, wherever the devnet was started
+    cwd: join(here, '..', '..'),
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, SURETY_WORLD_ENDPOINTS: JSON.stringify(config) },
   })
-  server.keepAliveTimeout = 60_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const killOnExit = () => child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk) => {
+      out += String(chunk)
+      const m = /listening (\d+)/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    child.once('exit', (code) =>
+      reject(
+        new SuretyError(`the operators' endpoint server exited (code ${code}); is port ${config.port} free?`),
+      ),
+    )
+  })
+  const url = `http://127.0.0.1:${port}`
   return {
     url,
     healthUrl: (op) => `${url}/op/${op.name}/health`,
-    resultUrlTemplate: `${url}/results/{orderId}/{milestone}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  } satisfies EndpointServer
+    resultUrlTemplate: `${url}/results/{orderId}/{milestone}/{vault}`,
+    startScript: async (startedAt) => {
+      const response = await fetch(`${url}/control/script`, {
+        method: 'POST',
+        body: JSON.stringify({ startedAt }),
+      })
+      if (!response.ok) throw new SuretyError(`the endpoint server refused its script: ${response.status}`)
+    },
+    pid: child.pid!,
+    close: async () => {
+      process.removeListener('exit', killOnExit)
+      if (child.exitCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))])
+      if (child.exitCode === null) child.kill('SIGKILL')
+    },
+  }
 }

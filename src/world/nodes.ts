@@ -93,7 +93,8 @@ export function writeCommitteeConfigs(input: CommitteeInput): NodeSpec[] {
           serviceId: Number(input.serviceIds[GPU]),
           epochSeconds: profile.epochSeconds,
           classes: GPU_CLASSES,
-          probe: { intervalMs: profile.probeIntervalMs, timeoutMs: 1_000, retries: 1 },
+          // a probe's worst case (2 s, one retry) fits the judge delay; a loaded machine answers slowly, not wrongly
+          probe: { intervalMs: profile.probeIntervalMs, timeoutMs: 2_000, retries: 1 },
           verdict: { minSamples: profile.minSamples, minUptimeBps: 9_000 },
           operators: design.operators
             .filter((o) => o.services.includes(GPU))
@@ -113,9 +114,11 @@ export function writeCommitteeConfigs(input: CommitteeInput): NodeSpec[] {
       ],
       timing: {
         exchangeIntervalMs: fast ? 300 : 1_000,
-        submitStaggerMs: fast ? 2_000 : 4_000,
+        // each next attester in line waits this long for the one before it to submit: on a loaded machine a
+        // shorter wait lets two submit the same report in one block (the second reverts, nothing is lost)
+        submitStaggerMs: 4_000,
         keeperIntervalMs: fast ? 400 : 2_000,
-        keeperStaggerMs: fast ? 2_000 : 4_000,
+        keeperStaggerMs: 4_000,
         judgeDelayMs: profile.judgeDelayMs,
         judgeIntervalMs: fast ? 200 : 1_000,
         committeeTtlMs: 10_000,

@@ -155,7 +155,7 @@ export function applyEvent(view: WorldView, e: Decoded, names: Names): StoryEven
       if (!o) return undefined
       o.status = 'Failed'
       const cls = Number(a.classId)
-      const why = cls === 255 ? 'deadline passed' : names.className(o.params.serviceId, cls)
+      const why = names.className(o.params.serviceId, cls)
       return {
         event: 'order-failed',
         text: `order #${o.orderId} FAILED (${why}): ${tokens(a.refund as bigint)} refunded to ${names.account(o.params.client)}, ${tokens(a.slashAmount as bigint)} of ${names.vault(o.vault)}'s collateral to be slashed`,

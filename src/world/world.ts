@@ -7,14 +7,19 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Account, type Address, createWalletClient, http } from 'viem'
+import { type Account, type Address, createWalletClient } from 'viem'
 import { type Deployment, writeDeployment } from '../chain/deployment.ts'
 import { InvalidInputError, SuretyError } from '../errors.ts'
 import { chainFor } from '../sdk/createSuretyClient.ts'
-import type { SuretyAddresses, SuretyClient } from '../sdk/types.ts'
+import { NO_CLASS, type SuretyAddresses, type SuretyClient } from '../sdk/types.ts'
 import { CLIENT_NAMES, worldAccounts } from './accounts.ts'
-import { correctResult, servesWrong } from './actors/operators.ts'
-import { CHAIN_ID, catchUpToWallClock, startIntervalMining, startWorldChain } from './chain.ts'
+import {
+  CHAIN_ID,
+  catchUpToWallClock,
+  startIntervalMining,
+  startWorldChain,
+  worldTransport,
+} from './chain.ts'
 import { createActRunner, rngFor, type WorldContext } from './context.ts'
 import { deployWorld } from './deployWorld.ts'
 import { designWorld, SERVICE_NAMES } from './design.ts'
@@ -89,10 +94,9 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
         c = {
           addresses: addresses!,
           public: chain.public as SuretyClient['public'],
-          // a loaded machine can hold an answer past viem's 10 s default: the world waits longer instead of failing
           wallet: createWalletClient({
             chain: chainFor(chain.anvil.rpcUrl, CHAIN_ID),
-            transport: http(chain.anvil.rpcUrl, { timeout: 30_000 }),
+            transport: worldTransport(chain.anvil.rpcUrl),
             account,
           }),
         }
@@ -188,17 +192,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     }
 
     progress('starting the operators’ endpoints')
-    const endpoints = await startEndpoints(
-      design.operators,
-      (op, sec) => isDown(op.index, sec),
-      (orderId, m) => {
-        const o = view.orders.get(orderId)
-        if (!o || o.committed <= m) return undefined
-        const op = ctx.operatorOfVault(o.vault)
-        const good = correctResult(seed, orderId, m)
-        return op >= 0 && servesWrong(ctx, o, op, m) ? correctResult(seed + 1, orderId, m) : good
-      },
-    )
+    const endpoints = await startEndpoints({ seed, profile: profile.name, vaults, port: options.port + 20 })
     cleanup.push(() => endpoints.close())
 
     const nodesDir = options.stateDir
@@ -234,6 +228,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       outage = scheduleOutage()
       if (options.stateDir) writeWorldState(options.stateDir, state)
     }
+    await endpoints.startScript(state.startedAt)
 
     const plugins: RunningPlugin[] = []
     for (const plugin of worldPlugins) {
@@ -256,7 +251,10 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     const names: Names = {
       vault: (v) => design.operators[ctx.operatorOfVault(v)]?.name ?? v,
       service: (id) => SERVICE_NAMES[serviceIds.indexOf(id)] ?? `service ${id}`,
-      className: (id, c) => CLASS_NAMES[serviceIds.indexOf(id)]?.[c] ?? `class ${c}`,
+      className: (id, c) =>
+        c === NO_CLASS
+          ? 'expired past its deadline'
+          : (CLASS_NAMES[serviceIds.indexOf(id)]?.[c] ?? `class ${c}`),
       account: (a) => {
         const lower = a.toLowerCase()
         const c = accounts.clients.findIndex((x) => x.address.toLowerCase() === lower)
@@ -279,7 +277,8 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       address: n.address,
     }))
     banner.plugins = plugins.flatMap((p) => p.urls)
-    banner.endpoints = endpoints.url
+    banner.endpoints = { url: endpoints.url, pid: endpoints.pid }
+    banner.startBlock = state.worldBlock
     banner.hardFailure = {
       operator: design.operators.find((o) => o.hardFail)?.name,
       from: new Date(outage.from * 1000).toISOString(),

@@ -3,7 +3,7 @@
  * services it serves, commits the result of each compute milestone (and serves it on its endpoint — the wrong
  * bytes now and then for a sloppy one), and disputes some of the slashes it receives.
  */
-import { keccak256, toBytes, zeroAddress } from 'viem'
+import { keccak256, zeroAddress } from 'viem'
 import {
   acceptOrder,
   bidOnOrder,
@@ -12,20 +12,15 @@ import {
   maxRequiredCollateral,
 } from '../../sdk/index.ts'
 import type { WorldContext } from '../context.ts'
+import { correctResult } from '../results.ts'
 import type { WorldOrder } from '../view.ts'
 
-/** The output a compute milestone should have. */
-export const correctResult = (seed: number, orderId: bigint, milestone: number) =>
-  toBytes(`world ${seed}: inference output of order ${orderId}, milestone ${milestone}`)
-
-/** Whether the operator serves wrong bytes for this milestone (decided by the seed, so restarts agree). */
-export function servesWrong(
-  ctx: Pick<WorldContext, 'rng' | 'design'>,
-  o: WorldOrder,
-  operator: number,
-  m: number,
-) {
-  return ctx.rng('wrong', o.orderId, m).next() * 10_000 < ctx.design.operators[operator]!.wrongOutputBps
+/** Bids sent (whether or not they landed): an operator bids once per intent. */
+const attempts = new Map<bigint, Set<number>>()
+const tried = (orderId: bigint) => {
+  const set = attempts.get(orderId) ?? new Set<number>()
+  attempts.set(orderId, set)
+  return set
 }
 
 export function operatorsTick(ctx: WorldContext) {
@@ -47,6 +42,7 @@ export function operatorsTick(ctx: WorldContext) {
         (op) =>
           op.services.includes(ctx.serviceIds.indexOf(o.params.serviceId)) &&
           !o.bidders.has(ctx.vaults[op.index]!.toLowerCase() as `0x${string}`) &&
+          !tried(o.orderId).has(op.index) &&
           !ctx.busy(ctx.accounts.operators[op.index]!),
       )
       const op = candidates[ctx.rng('bidder', o.orderId, ctx.head).int(0, candidates.length - 1)]
@@ -58,8 +54,7 @@ export function operatorsTick(ctx: WorldContext) {
       let price = (o.params.budget * BigInt(rng.int(60, 95))) / 100n
       if (o.bestBid !== undefined && price >= o.bestBid) price = (o.bestBid * 97n) / 100n
       const collateral = maxRequiredCollateral(o.params, price, ctx.addresses.stakeToken)
-      o.bidders.add(ctx.vaults[op.index]!.toLowerCase() as `0x${string}`)
-      o.bestBid = price
+      tried(o.orderId).add(op.index)
       ctx.act(account, `${op.name} bidding on intent #${o.orderId}`, () =>
         bidOnOrder(ctx.clientFor(account), { ...ref, price, collateral }),
       )
@@ -81,8 +76,11 @@ export function operatorsTick(ctx: WorldContext) {
     if (s.status !== 'Pending' || ctx.now >= s.disputeEnd) continue
     const op = ctx.operatorOfVault(s.details.vault)
     if (op < 0 || !ctx.design.operators[op]!.disputes) continue
-    // disputes about half of what it is slashed for; the resolver decides
-    if (ctx.rng('dispute', s.slashId).next() > 0.5) continue
+    // disputes its first slash, then about half of the others; the resolver decides
+    const disputedBefore = [...ctx.view.slashes.values()].some(
+      (x) => x.disputedBlock !== undefined && x.details.vault.toLowerCase() === s.details.vault.toLowerCase(),
+    )
+    if (disputedBefore && ctx.rng('dispute', s.slashId).next() > 0.5) continue
     const account = ctx.accounts.operators[op]!
     ctx.act(account, `${ctx.design.operators[op]!.name} disputing a slash`, () =>
       disputeSlash(ctx.clientFor(account), { details: s.details }),
