@@ -51,9 +51,11 @@ function usage(pids: number[]) {
 }
 
 const started = Date.now()
+// tsx from this checkout: the devnet runs in a scratch directory, where `--import tsx` would not resolve
+const tsx = join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')
 const args = [
   '--import',
-  'tsx',
+  tsx,
   join(root, 'src/cli/main.ts'),
   'devnet',
   '--port',
