@@ -15,6 +15,11 @@ import { after, test } from 'node:test'
 import { createPublicClient, type Hex, http, type PublicClient } from 'viem'
 import { freePort } from '../chain/anvil.ts'
 import { contractCalls } from '../node/testing/cluster.ts'
+import { analyzeNetwork } from '../risk/analyze.ts'
+import { parseRiskInput } from '../risk/input.ts'
+import { toNumber } from '../risk/rational.ts'
+import { certifiedSlack } from '../risk/slack.ts'
+import { snapshotFromRpc } from '../risk/snapshotRpc.ts'
 import { orderBookAbi, slashingCourtAbi } from '../sdk/abis.ts'
 import { chainFor } from '../sdk/createSuretyClient.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
@@ -208,24 +213,11 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
   for (const e of ['order-opened', 'milestone-paid', 'slash-requested', 'slash-disputed', 'slash-executed'])
     assert.ok(told.has(e), `the live log tells ${e}`)
 
-  // the world's risk snapshot, taken as a user would, is certified secure with room to spare
-  const manifest = join(cwd, '.surety', 'deployments', '31337.json')
-  const snap = cli([
-    'risk',
-    'snapshot',
-    '--rpc',
-    rpcUrl,
-    '--deployment',
-    manifest,
-    '--out',
-    join(cwd, 'net.json'),
-  ])
-  assert.equal(snap.status, 0, snap.stderr)
-  const analyzed = cli(['risk', 'analyze', '--input', join(cwd, 'net.json'), '--json'])
-  assert.equal(analyzed.status, 0, analyzed.stderr)
-  const risk = JSON.parse(analyzed.stdout) as { secure: boolean; slack: number }
-  assert.equal(risk.secure, true)
-  assert.ok(risk.slack > 0.1, `certified slack γ = ${risk.slack} > 0.1`)
+  // the world's risk snapshot (what `surety risk snapshot` takes) is certified secure with room to spare
+  const network = parseRiskInput(await snapshotFromRpc({ rpcUrl, chainId: 31337, addresses }))
+  const gamma = toNumber(certifiedSlack(network)!)
+  assert.ok(gamma > 0.1, `certified slack γ = ${gamma} > 0.1`)
+  assert.equal((await analyzeNetwork(network, { timeLimitSeconds: 60 })).secure, true)
 
   const headBefore = await client.getBlockNumber({ cacheTime: 0 })
   const requestedBefore = (await events(slashingCourtAbi, 'SlashRequested')).length

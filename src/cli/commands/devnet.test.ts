@@ -76,6 +76,15 @@ test('a second devnet on a port in use is refused with what to do, and deploys n
   }
 })
 
+test('an unknown option is bad input: named, exit 1, no stack trace', () => {
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'surety.mjs'), 'devnet', '--bogus'], {
+    encoding: 'utf8',
+  })
+  assert.equal(result.status, 1)
+  assert.match(result.stderr, /Unknown option '--bogus'; see `surety devnet --help`/)
+  assert.doesNotMatch(result.stderr, /TypeError|at .*:\d+:\d+/)
+})
+
 test('devnet warp refuses a duration it cannot read, naming the format', () => {
   const result = spawnSync(process.execPath, [join(root, 'bin', 'surety.mjs'), 'devnet', 'warp', 'soon'], {
     encoding: 'utf8',

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { InvalidInputError } from '../../errors.ts'
 import { accountTable, worldAccounts } from '../../world/accounts.ts'
 import { warpChain } from '../../world/chain.ts'
@@ -29,6 +29,17 @@ rules, slashes execute and clients are paid — one line per event.
 
   warp DURATION     moves a running devnet's clock forward (30s, 10m, 2h, 1d) and mines a block`
 
+/** parseArgs, with an unknown or malformed option reported as bad input (exit 1, no stack trace). */
+function parseOptions<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config)
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new InvalidInputError(`${(error as Error).message.split('. ')[0]}; see \`surety devnet --help\``)
+    throw error
+  }
+}
+
 const DURATION = /^(\d+)(s|m|h|d)$/
 const UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const
 
@@ -39,7 +50,7 @@ export function parseDuration(text: string): number {
 }
 
 async function warp(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions({
     args,
     allowPositionals: true,
     options: { rpc: { type: 'string', default: 'http://127.0.0.1:8545' }, json: { type: 'boolean' } },
@@ -86,7 +97,7 @@ export const command: Command = {
   usage,
   async run(args) {
     if (args[0] === 'warp') return warp(args.slice(1))
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions({
       args,
       allowPositionals: true,
       options: {
