@@ -148,6 +148,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       profile: profile.name,
       state: options.stateDir ?? null,
       resumed: saved !== undefined,
+      pid: process.pid,
       anvilPid: chain.anvil.process.pid,
     }
     let failedResolve: (reason: string) => void = () => {}

@@ -76,6 +76,46 @@ test('a second devnet on a port in use is refused with what to do, and deploys n
   }
 })
 
+test('a devnet whose parent dies without passing on a signal (npm on SIGTERM) stops with its chain', async () => {
+  const port = await freePort()
+  const cwd = mkdtempSync(join(tmpdir(), 'surety-devnet-cli-'))
+  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')
+  const devnet = [process.execPath, '--import', tsx, join(root, 'src/cli/main.ts'), 'devnet', '--no-world']
+  // a wrapper like npm: it starts the devnet and, killed, passes nothing on
+  const wrapper = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('node:child_process').spawn(${JSON.stringify(devnet[0])}, ${JSON.stringify([...devnet.slice(1), '--port', String(port), '--json'])}, { stdio: 'inherit' }); setInterval(() => {}, 1e9)`,
+    ],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  wrapper.stdout.on('data', (d) => {
+    out += String(d)
+  })
+  const deadline = Date.now() + 120_000
+  while (!out.includes('"event":"ready"')) {
+    assert.ok(Date.now() < deadline, 'the devnet never reported ready')
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  const banner = JSON.parse(out.split('\n').find((l) => l.includes('"event":"ready"'))!)
+  wrapper.kill('SIGKILL')
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  const gone = Date.now() + 30_000
+  while (alive(banner.pid) || alive(banner.anvilPid)) {
+    assert.ok(Date.now() < gone, 'the orphaned devnet and its chain are still running')
+    await new Promise((r) => setTimeout(r, 200))
+  }
+})
+
 test('an unknown option is bad input: named, exit 1, no stack trace', () => {
   const result = spawnSync(process.execPath, [join(root, 'bin', 'surety.mjs'), 'devnet', '--bogus'], {
     encoding: 'utf8',

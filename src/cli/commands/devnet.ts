@@ -136,14 +136,22 @@ export const command: Command = {
     printBanner(world.banner, json, world.state.seed)
     // Hold the process open until asked to stop; if a child dies on its own, say which and stop everything.
     const keepAlive = setInterval(() => {}, 1 << 30)
+    const parent = process.ppid
+    let orphanWatch: NodeJS.Timeout | undefined
     const reason = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('interrupted'))
       process.once('SIGTERM', () => resolve('terminated'))
       process.once('SIGHUP', () => resolve('hung up'))
+      // `npm start` runs this under npm and a shell; a SIGTERM to npm ends npm without passing it on, which used
+      // to leave the world and its nodes running without a parent: when the parent goes, stop as if told to
+      orphanWatch = setInterval(() => {
+        if (process.ppid !== parent) resolve('its parent process exited')
+      }, 1_000)
       world.failed.then(resolve)
     })
     clearInterval(keepAlive)
-    const crashed = !['interrupted', 'terminated', 'hung up'].includes(reason)
+    clearInterval(orphanWatch)
+    const crashed = !['interrupted', 'terminated', 'hung up', 'its parent process exited'].includes(reason)
     if (crashed) console.error(`devnet stopping: ${reason}`)
     await world.stop()
     const where = values.state
