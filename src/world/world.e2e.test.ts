@@ -35,8 +35,20 @@ type Event = { event: string; [k: string]: unknown }
 type World = { child: ChildProcess; events: Event[]; stderr: string[]; exited: Promise<number | null> }
 
 const children: ChildProcess[] = []
-after(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+after(async () => {
+  // a failed assertion leaves a world running: stop it as a user would (SIGTERM stops its chain and nodes too),
+  // killing it outright only if it does not stop
+  await Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map(async (c) => {
+        const exited = new Promise((r) => c.once('exit', r))
+        c.kill('SIGTERM')
+        const timer = setTimeout(() => c.kill('SIGKILL'), 30_000)
+        await exited
+        clearTimeout(timer)
+      }),
+  )
   if (!process.env.SURETY_KEEP_TEST_DIRS) rmSync(cwd, { recursive: true, force: true })
 })
 
