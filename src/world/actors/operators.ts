@@ -24,6 +24,7 @@ const tried = (orderId: bigint) => {
 }
 
 export function operatorsTick(ctx: WorldContext) {
+  for (const id of attempts.keys()) if (ctx.view.orders.get(id)?.status !== 'Open') attempts.delete(id)
   for (const o of ctx.view.orders.values()) {
     const ref = { orderId: o.orderId, params: o.params }
     if (o.status === 'Open' && o.params.vault !== zeroAddress && ctx.now < o.params.biddingEnds) {
