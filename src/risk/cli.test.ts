@@ -61,6 +61,33 @@ describe('surety risk', () => {
     assert.match(out, /certified slack γ: 0\.0000/)
   })
 
+  test('an insecure network is told why: what the service secures against the stake that can take it', async () => {
+    // the old demo world's shape: 250,000 declared on a service that two operators secure with 100,000 each
+    const insecure = join(dir, 'insecure.json')
+    writeFileSync(
+      insecure,
+      JSON.stringify({
+        operators: [
+          { id: 'op1', stake: 210_000 },
+          { id: 'op2', stake: 210_000 },
+        ],
+        services: [{ id: '1', profit: 250_000, threshold: 0.5, operators: ['op1', 'op2'] }],
+        allocations: [
+          { operator: 'op1', service: '1', stake: 100_000 },
+          { operator: 'op2', service: '1', stake: 100_000 },
+        ],
+      }),
+    )
+    const { out } = await run(['analyze', '--input', insecure])
+    assert.match(out, /^INSECURE/)
+    assert.match(
+      out,
+      /why: corrupting 1 pays 250000, while the operators who can do it forfeit only 100000 of stake/,
+    )
+    assert.match(out, /service 1 secures 250000 with 200000 of stake allocated to it \(leverage 1\.25\)/)
+    assert.match(out, /fix: more stake allocated/)
+  })
+
   test('bond prints the collateral and its reasoning', async () => {
     const { out } = await run(['bond', '--value', '100', '--detection', '0.3', '--slash', '0.5'])
     assert.match(out, /^collateral: 666\.67/)

@@ -72,6 +72,27 @@ function attackLines(title: string, a: AttackReport | null, scale: number): stri
   ]
 }
 
+/**
+ * Why a network is insecure, in the terms an operator can act on: the value each attacked service secures (its
+ * profit from corruption: declared value plus open orders' escrow) against the stake allocated to it, and what
+ * the coalition would forfeit for it.
+ */
+function whyInsecure(r: AnalyzeReport, scale: number): string[] {
+  const a = r.attack!
+  const attacked = r.services.filter((s) => a.services.includes(s.id))
+  const lines = [
+    `why: corrupting ${list(a.services)} pays ${formatUnits(a.profit, scale)}, while the operators who can do it forfeit only ${formatUnits(a.cost, scale)} of stake`,
+  ]
+  for (const s of attacked)
+    lines.push(
+      `  service ${s.id} secures ${formatUnits(s.profit, scale)} with ${formatUnits(s.allocatedStake, scale)} of stake allocated to it${s.leverage ? ` (leverage ${toNumber(s.leverage).toFixed(2)})` : ''}`,
+    )
+  lines.push(
+    '  fix: more stake allocated to these services (bonds, delegations, allocations), or less value secured by them',
+  )
+  return lines
+}
+
 export function analyzeText(r: AnalyzeReport, scale: number): string {
   const verdict = r.secure
     ? 'SECURE — no coalition profits from corrupting any set of services'
@@ -84,6 +105,7 @@ export function analyzeText(r: AnalyzeReport, scale: number): string {
       `(not proven optimal: the time limit stopped the search; a better attack could net up to ${r.profitBound.toPrecision(6)})`,
     )
   }
+  if (r.attack) lines.push(...whyInsecure(r, scale))
   lines.push(...attackLines('most profitable attack', r.attack, scale))
   lines.push(...attackLines('largest attack', r.largestAttack, scale))
   const gamma =

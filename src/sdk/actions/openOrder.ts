@@ -1,4 +1,4 @@
-import { InvalidInputError, SuretyError } from '../../errors.ts'
+import { InvalidInputError } from '../../errors.ts'
 import { orderBookAbi } from '../abis.ts'
 import { receiptLogs, requireOrderEvent } from '../orderEvents.ts'
 import { checkOrderParams, orderTerms } from '../orders.ts'
@@ -36,7 +36,8 @@ export async function openOrder(
     args: [p, params.terms ?? orderTerms()],
   })
   const event = requireOrderEvent(await receiptLogs(client, tx.hash), 'OrderOpened', 'openOrder', tx.hash)
-  if (event.orderId !== tx.result) throw new SuretyError('openOrder: OrderOpened is for another order')
+  // the id comes from the receipt's event, not from the simulation: another client's order mined first in the
+  // same block takes the id the simulation predicted (the devnet world's clients open orders concurrently)
   return {
     ...tx,
     result: { orderId: event.orderId, params: event.params as OrderParams, terms: event.terms as OrderTerms },

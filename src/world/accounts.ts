@@ -1,0 +1,80 @@
+/**
+ * Who is who in the devnet world: every actor is an account of the standard test mnemonic, at a fixed index, so a
+ * user can pick any of them up with the CLI (`SURETY_PRIVATE_KEY`) and the world prints the table on start.
+ */
+import { bytesToHex, type Hex } from 'viem'
+import { type HDAccount, mnemonicToAccount } from 'viem/accounts'
+
+export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk'
+export const OPERATOR_COUNT = 8
+export const ATTESTER_COUNT = 5
+export const STAKER_COUNT = 20
+export const CLIENT_COUNT = 3
+export const ACCOUNT_COUNT = 40
+
+const INDEX = {
+  deployer: 0,
+  owner: 1,
+  resolver: 2,
+  attacker: 3,
+  operators: 4, // 4..11
+  attesters: 12, // 12..16
+  clients: 17, // 17..19
+  stakers: 20, // 20..39
+} as const
+
+export type WorldAccounts = {
+  deployer: HDAccount
+  /** Owns both services. */
+  owner: HDAccount
+  /** Rules on disputed slashes of both services. */
+  resolver: HDAccount
+  /** Only the attack scenario uses it. */
+  attacker: HDAccount
+  operators: HDAccount[]
+  attesters: HDAccount[]
+  /** gpu-client opens jobs and intents, lease-client leases, cold-client shipments. */
+  clients: HDAccount[]
+  stakers: HDAccount[]
+}
+
+const at = (i: number) => mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i })
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => at(from + i))
+
+export function worldAccounts(): WorldAccounts {
+  return {
+    deployer: at(INDEX.deployer),
+    owner: at(INDEX.owner),
+    resolver: at(INDEX.resolver),
+    attacker: at(INDEX.attacker),
+    operators: range(INDEX.operators, OPERATOR_COUNT),
+    attesters: range(INDEX.attesters, ATTESTER_COUNT),
+    clients: range(INDEX.clients, CLIENT_COUNT),
+    stakers: range(INDEX.stakers, STAKER_COUNT),
+  }
+}
+
+export const privateKeyOf = (account: HDAccount): Hex => bytesToHex(account.getHdKey().privateKey!)
+
+export const CLIENT_NAMES = ['gpu-client', 'lease-client', 'cold-client'] as const
+
+/** The "who is who" table printed on start: role, account index, address. */
+export function accountTable(a: WorldAccounts, operatorNames: string[]) {
+  const rows: { role: string; index: number; address: string }[] = [
+    { role: 'deployer', index: INDEX.deployer, address: a.deployer.address },
+    { role: 'service owner', index: INDEX.owner, address: a.owner.address },
+    { role: 'resolver', index: INDEX.resolver, address: a.resolver.address },
+  ]
+  for (const [i, o] of a.operators.entries())
+    rows.push({ role: `operator ${operatorNames[i]}`, index: INDEX.operators + i, address: o.address })
+  for (const [i, o] of a.attesters.entries())
+    rows.push({ role: `attester node-${i + 1}`, index: INDEX.attesters + i, address: o.address })
+  for (const [i, o] of a.clients.entries())
+    rows.push({ role: `client ${CLIENT_NAMES[i]}`, index: INDEX.clients + i, address: o.address })
+  rows.push({
+    role: `stakers (${STAKER_COUNT})`,
+    index: INDEX.stakers,
+    address: `${a.stakers[0]!.address} … (indexes ${INDEX.stakers}–${INDEX.stakers + STAKER_COUNT - 1})`,
+  })
+  return rows
+}

@@ -1,0 +1,31 @@
+/**
+ * Where the indexer, the HTTP API and the dashboard plug into the devnet: each is a WorldPlugin the world starts
+ * once the chain is deployed and the nodes run, and stops before the chain. The world does not depend on any of
+ * them; wiring one is a line in `worldPlugins`, e.g. an API plugin whose `start` calls `createApiServer` with
+ * `ctx.rpcUrl`, `ctx.deployment` and a store under `ctx.dataDir`, and returns its URL.
+ */
+import type { SuretyAddresses } from '../sdk/types.ts'
+
+export type PluginContext = {
+  rpcUrl: string
+  chainId: number
+  addresses: SuretyAddresses
+  /** The first block of the deployment (indexers start here). */
+  startBlock: bigint
+  /** A directory the plugin may keep its state in (inside --state DIR when given, so it survives restarts). */
+  dataDir: string
+  /** Ports from here on are free for plugins: basePort, basePort + 1, … */
+  basePort: number
+  log: (text: string) => void
+}
+
+export type RunningPlugin = {
+  /** What to print in the banner: `API  http://127.0.0.1:8600`. */
+  urls: { label: string; url: string }[]
+  stop: () => Promise<void>
+}
+
+export type WorldPlugin = { name: string; start: (ctx: PluginContext) => Promise<RunningPlugin> }
+
+/** The plugins the devnet starts, in order (the indexer before the API that reads it, the dashboard last). */
+export const worldPlugins: WorldPlugin[] = []

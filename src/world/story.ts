@@ -1,0 +1,64 @@
+/**
+ * The live log of the world: one short line per notable event, in token units and durations ("slash requested:
+ * gpu-3, downtime, 1,200 STK, dispute window 3m 0s"), or one JSON object per line with `--json`. `--quiet` keeps
+ * only the banner, warnings and errors.
+ */
+import { formatUnits } from 'viem'
+
+export type StoryEvent = {
+  /** Short kebab-case name: order-opened, slash-requested, … */
+  event: string
+  text: string
+  block?: bigint | undefined
+  [field: string]: unknown
+}
+
+export type Story = {
+  tell: (e: StoryEvent) => void
+  warn: (text: string) => void
+  /** Counts of every event told, by name (the tests and the final summary read them). */
+  counts: Map<string, number>
+}
+
+/** Whole tokens with thousands separators and at most two decimals: 1,234.5 STK. */
+export function tokens(wei: bigint, symbol = 'STK'): string {
+  const n = Number(formatUnits(wei, 18))
+  return `${n.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${symbol}`
+}
+
+/** 45s, 3m 0s, 2h 5m, 1d 3h. */
+export function duration(seconds: number | bigint): string {
+  const s = Math.max(0, Math.round(Number(seconds)))
+  const d = Math.floor(s / 86_400)
+  const h = Math.floor((s % 86_400) / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  if (d > 0) return `${d}d ${h}h`
+  if (h > 0) return `${h}h ${m}m`
+  if (m > 0) return `${m}m ${s % 60}s`
+  return `${s}s`
+}
+
+const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v))
+
+export function createStory(options: {
+  json: boolean
+  quiet: boolean
+  write?: (line: string) => void
+}): Story {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
+  const counts = new Map<string, number>()
+  const clock = () => new Date().toISOString().slice(11, 19)
+  return {
+    counts,
+    tell: (e) => {
+      counts.set(e.event, (counts.get(e.event) ?? 0) + 1)
+      if (options.quiet) return
+      if (options.json) write(json({ t: new Date().toISOString(), ...e }))
+      else write(`${clock()}  ${e.text}`)
+    },
+    warn: (text) => {
+      if (options.json) write(json({ t: new Date().toISOString(), event: 'warning', text }))
+      else process.stderr.write(`${clock()}  ! ${text}\n`)
+    },
+  }
+}
