@@ -31,3 +31,8 @@ export class ContractRevertedError extends SuretyError {
     this.errorName = errorName
   }
 }
+
+/** The RPC did not answer: said with what to do, never with the transport's stack of causes. */
+export class ChainUnreachableError extends SuretyError {
+  override name = 'ChainUnreachableError'
+}

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { privateKeyToAccount } from 'viem/accounts'
-import { probeDue, scheduleSecret, slotPhase } from './schedule.ts'
+import { probeDue, scheduleSecret, slotPhase } from '../../src/node/measure/schedule.ts'
 
 const target = { serviceId: 7n, vault: '0x00000000000000000000000000000000000000bb', intervalMs: 10_000 }
 const SLOTS = Array.from({ length: 1_000 }, (_, i) => 180_000_000 + i)

@@ -12,16 +12,13 @@ import {
   InsufficientFundsError,
   parseAbi,
 } from 'viem'
-import { InvalidInputError, SuretyError } from '../../errors.ts'
+import { ChainUnreachableError, InvalidInputError, SuretyError } from '../../errors.ts'
 import { allSuretyErrorsAbi } from '../../sdk/abis.ts'
 import { OrderStatus, SlashStatus } from '../../sdk/types.ts'
 import { duration, when } from './time.ts'
 import { formatToken, type Token } from './units.ts'
 
-/** The RPC did not answer: said with what to do, never with the transport's stack of causes. */
-export class ChainUnreachableError extends SuretyError {
-  override name = 'ChainUnreachableError'
-}
+export { ChainUnreachableError }
 
 /** The stake token and the chain's clock, set once a command has connected (amounts and times need them). */
 type ErrorContext = { stake: Token; now: () => Promise<bigint> }

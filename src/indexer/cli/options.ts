@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createPublicClient, http, type PublicClient } from 'viem'
 import { type Deployment, deploymentPath, readDeployment } from '../../chain/deployment.ts'
-import { InvalidInputError, SuretyError } from '../../errors.ts'
+import { ChainUnreachableError, InvalidInputError } from '../../errors.ts'
 import { type IndexerDb, isPostgresUrl, openIndexerDb } from '../db/open.ts'
 
 export const COMMON_OPTIONS = {
@@ -64,10 +64,13 @@ export async function connect(values: Values): Promise<Connected> {
   try {
     chainId = await client.getChainId()
   } catch (error) {
-    throw new SuretyError(`cannot reach the RPC at ${rpcUrl}: ${(error as Error).message.split('\n')[0]}`, {
-      cause: error,
-      retryable: true,
-    })
+    throw new ChainUnreachableError(
+      `cannot reach the RPC at ${rpcUrl}: ${(error as Error).message.split('\n')[0]}`,
+      {
+        cause: error,
+        retryable: true,
+      },
+    )
   }
   const manifest = str(values, 'deployment') ?? deploymentPath('.surety/deployments', chainId)
   if (!existsSync(manifest)) {
