@@ -32,6 +32,26 @@ function attackLines(title: string, a: Attack): string[] {
   ]
 }
 
+/**
+ * Why a network is insecure, in terms an operator can act on: what each attacked service secures (its profit from
+ * corruption) against the stake allocated to it, and what the coalition would forfeit for it.
+ */
+function whyInsecure(r: Analyze): string[] {
+  const a = r.attack
+  if (!a) return []
+  const lines = [
+    `why: corrupting ${list(a.services)} pays ${amountText(a.profit)}, while the operators who can do it forfeit only ${amountText(a.cost)} of stake`,
+  ]
+  for (const s of r.services.filter((x) => a.services.includes(x.id)))
+    lines.push(
+      `  service ${s.id} secures ${amountText(s.profit)} with ${amountText(s.allocatedStake)} of stake allocated to it${s.leverage === null ? '' : ` (leverage ${s.leverage.toFixed(2)})`}`,
+    )
+  lines.push(
+    '  fix: more stake allocated to these services (bonds, delegations, allocations), or less value secured by them',
+  )
+  return lines
+}
+
 export function analyzeLines(r: Analyze): string {
   const verdict =
     r.secure === true
@@ -48,6 +68,7 @@ export function analyzeLines(r: Analyze): string {
     ...attackLines('most profitable attack', r.attack),
     ...attackLines('largest attack', r.largestAttack),
   )
+  if (r.secure === false) lines.push(...whyInsecure(r))
   lines.push(
     `certified slack γ: ${r.slack === null ? 'unbounded (nothing to corrupt)' : `${r.slack.toFixed(4)} (${r.slackExact})${r.slack >= 0 ? ' — the sufficient condition proves security' : ''}`}`,
     `total stake ${amountText(r.totalStake)}; Nakamoto coefficients at 1/3, 1/2, 2/3: ${r.nakamoto.third}, ${r.nakamoto.half}, ${r.nakamoto.twoThirds}`,

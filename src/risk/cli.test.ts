@@ -82,9 +82,9 @@ describe('surety risk', () => {
     assert.match(out, /^INSECURE/)
     assert.match(
       out,
-      /why: corrupting 1 pays 250000, while the operators who can do it forfeit only 100000 of stake/,
+      /why: corrupting 1 pays 250,000, while the operators who can do it forfeit only 100,000 of stake/,
     )
-    assert.match(out, /service 1 secures 250000 with 200000 of stake allocated to it \(leverage 1\.25\)/)
+    assert.match(out, /service 1 secures 250,000 with 200,000 of stake allocated to it \(leverage 1\.25\)/)
     assert.match(out, /fix: more stake allocated/)
   })
 
