@@ -7,6 +7,7 @@
 
 import { mountDashboard } from '../../api/mountDashboard.ts'
 import { createApiServer } from '../../api/server.ts'
+import { InvalidInputError } from '../../errors.ts'
 import type { WorldPlugin } from '../plugins.ts'
 import { startWorldIndexer } from './indexerPlugin.ts'
 
@@ -30,7 +31,15 @@ export const apiPlugin: WorldPlugin = {
         devnet: true,
       })
       if (!built) ctx.log('the dashboard is not built: run `npm run build:web` (the API serves without it)')
-      const url = await app.listen({ host: '127.0.0.1', port: ctx.basePort })
+      const url = await app
+        .listen({ host: '127.0.0.1', port: ctx.basePort })
+        .catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EADDRINUSE') throw error
+          throw new InvalidInputError(`port ${ctx.basePort} (the API and dashboard) is in use`, {
+            details:
+              'Stop what listens there, or start the devnet on another --port (the API listens on port + 50).',
+          })
+        })
       return {
         urls: [
           { label: 'API', url },
