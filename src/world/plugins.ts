@@ -1,10 +1,10 @@
 /**
  * Where the indexer, the HTTP API and the dashboard plug into the devnet: each is a WorldPlugin the world starts
  * once the chain is deployed and the nodes run, and stops before the chain. The world does not depend on any of
- * them; wiring one is a line in `worldPlugins`, e.g. an API plugin whose `start` calls `createApiServer` with
- * `ctx.rpcUrl`, `ctx.deployment` and a store under `ctx.dataDir`, and returns its URL.
+ * them; wiring one is a line in `worldPlugins`.
  */
 import type { SuretyAddresses } from '../sdk/types.ts'
+import { apiPlugin } from './plugins/apiPlugin.ts'
 
 export type PluginContext = {
   rpcUrl: string
@@ -27,5 +27,6 @@ export type RunningPlugin = {
 
 export type WorldPlugin = { name: string; start: (ctx: PluginContext) => Promise<RunningPlugin> }
 
-/** The plugins the devnet starts, in order (the indexer before the API that reads it, the dashboard last). */
-export const worldPlugins: WorldPlugin[] = []
+/** The plugins the devnet starts, in order: the indexer, the API on its store and the dashboard, as one plugin
+ * (plugins/apiPlugin.ts) since the API reads the store the indexer holds open. */
+export const worldPlugins: WorldPlugin[] = [apiPlugin]

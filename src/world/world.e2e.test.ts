@@ -4,11 +4,12 @@
  * whole story — orders opened and paid on the nodes' attestation, an incident reported by a quorum of the node
  * processes, a slash disputed and ruled on, slashes executed and clients paid — and its risk snapshot must be
  * certified secure with slack γ > 0.1. Stopped with SIGINT it leaves no process behind; restarted with the same
- * `--state` it resumes the same chain and world without retelling or resending anything.
+ * `--state` it resumes the same chain and world without retelling or resending anything. Its API (over the
+ * in-process indexer) becomes ready and serves the indexed deployment, and its dashboard serves the built pages.
  */
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
@@ -122,6 +123,21 @@ async function withinBlocks<T>(
   }
 }
 
+/** The banner's URL labelled `label` (the API plugin's `API` and `Dashboard`). */
+function pluginUrl(banner: Event, label: string): string {
+  const found = (banner.plugins as { label: string; url: string }[]).find((p) => p.label === label)
+  assert.ok(found, `the banner lists the ${label} URL: ${JSON.stringify(banner.plugins)}`)
+  return found.url
+}
+
+/** Polls the API's /ready once per block until it answers 200 (the index reached head − finality depth). */
+async function apiReady(client: PublicClient, api: string) {
+  const from = await client.getBlockNumber({ cacheTime: 0 })
+  await withinBlocks(client, from, 60n, `${api}/ready answering 200`, async () =>
+    (await fetch(`${api}/ready`).catch(() => undefined))?.status === 200 ? true : undefined,
+  )
+}
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0)
@@ -149,6 +165,11 @@ async function stopAndCheckOrphans(w: World, banner: Event, signal: NodeJS.Signa
 }
 
 test('npm start: the world tells its whole story, is certified secure, stops cleanly and resumes from --state', async () => {
+  // `npm start` builds the dashboard first (prestart); so does this test when the checkout has no build
+  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
+    const build = spawnSync('npm', ['run', 'build:web'], { cwd: ROOT, encoding: 'utf8' })
+    assert.equal(build.status, 0, `npm run build:web:\n${build.stdout}${build.stderr}`)
+  }
   const port = 20_000 + ((await freePort()) % 20_000)
   const first = startWorld(port)
   const banner = await ready(first)
@@ -159,6 +180,33 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
     chain: chainFor(rpcUrl, 31337),
     transport: http(rpcUrl),
   }) as PublicClient
+  // the API over the in-process index: ready, and serving the deployment the world seeded
+  const api = pluginUrl(banner, 'API')
+  await apiReady(client, api)
+  const network = (await (await fetch(`${api}/v1/network`)).json()) as {
+    block: { number: string }
+    data: { services: number; vaults: number }
+  }
+  assert.ok(
+    network.data.services >= 1,
+    `the index holds the world's services: ${JSON.stringify(network.data)}`,
+  )
+  assert.ok(
+    network.data.vaults >= 1,
+    `the index holds the operators' vaults: ${JSON.stringify(network.data)}`,
+  )
+  // the dashboard: the built page, and its config naming this chain
+  const page = await fetch(pluginUrl(banner, 'Dashboard'))
+  assert.equal(page.status, 200)
+  assert.match(page.headers.get('content-type') ?? '', /text\/html/)
+  assert.match(await page.text(), /<!doctype html>/i)
+  const config = (await (await fetch(`${api}/v1/dashboard/config`)).json()) as {
+    chainId: number
+    devnet: boolean
+    rpcUrl: string
+  }
+  assert.deepEqual([config.chainId, config.devnet, config.rpcUrl], [31337, true, rpcUrl])
+
   const start = await client.getBlockNumber({ cacheTime: 0 })
   const events = <const N extends string>(abi: typeof slashingCourtAbi | typeof orderBookAbi, eventName: N) =>
     client.getContractEvents({
@@ -227,10 +275,10 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
     assert.ok(told.has(e), `the live log tells ${e}`)
 
   // the world's risk snapshot (what `surety risk snapshot` takes) is certified secure with room to spare
-  const network = parseRiskInput(await snapshotFromRpc({ rpcUrl, chainId: 31337, addresses }))
-  const gamma = toNumber(certifiedSlack(network)!)
+  const risk = parseRiskInput(await snapshotFromRpc({ rpcUrl, chainId: 31337, addresses }))
+  const gamma = toNumber(certifiedSlack(risk)!)
   assert.ok(gamma > 0.1, `certified slack γ = ${gamma} > 0.1`)
-  assert.equal((await analyzeNetwork(network, { timeLimitSeconds: 60 })).secure, true)
+  assert.equal((await analyzeNetwork(risk, { timeLimitSeconds: 60 })).secure, true)
 
   const headBefore = await client.getBlockNumber({ cacheTime: 0 })
   const requestedBefore = (await events(slashingCourtAbi, 'SlashRequested')).length
@@ -246,6 +294,9 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
   const again = await ready(second)
   assert.equal(again.resumed, true)
   assert.deepEqual(again.addresses, addresses, 'nothing is deployed again')
+  // the index resumed from --state, not rebuilt: ready again on the same port
+  assert.equal(pluginUrl(again, 'API'), api)
+  await apiReady(client, api)
   const resumedAt = await client.getBlockNumber({ cacheTime: 0 })
   assert.ok(resumedAt >= headBefore, 'no block was lost')
   assert.ok((await events(slashingCourtAbi, 'SlashRequested')).length >= requestedBefore, 'no slash was lost')
