@@ -30,7 +30,8 @@ const SOLIDITY_DIRS = ['interfaces', 'types', 'libraries']
 /** Test-only files and folders under src/: never shipped. */
 const isTestOnly = (path: string) =>
   /\.test\.[cm]?ts$/.test(path) ||
-  /(^|\/)node\/(testing|e2e)(\/|$)/.test(path) ||
+  /(^|\/)testing(\/|$)/.test(path) ||
+  /(^|\/)node\/e2e(\/|$)/.test(path) ||
   /(^|\/)fixtures\//.test(path)
 
 function tscPass(config: string): Promise<void> {
