@@ -15,85 +15,22 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { parseGwei, parseTransaction, zeroAddress } from 'viem'
-import type { HDAccount } from 'viem/accounts'
-import { incident, setupService, setupVault } from '../../../test/support/fixtures.ts'
-import { useWorld, type World } from '../../../test/support/world.ts'
+import { parseTransaction } from 'viem'
+import type { World } from '../../../test/support/world.ts'
 import { slashingCourtAbi } from '../../sdk/abis.ts'
-import { orderSignatures, signReport } from '../../sdk/reports.ts'
-import { silentLogger } from '../log.ts'
-import { createNodeMetrics } from '../nodeMetrics.ts'
 import { openStore, type Store } from '../store/store.ts'
 import { privateKeyOf } from '../testing/cluster.ts'
-import { reportRequest, type SendReportInput } from '../testing/sendReportProcess.ts'
-import { createTxSender } from './txSender.ts'
+import {
+  mineUntil,
+  POLICY,
+  senderOn,
+  slashesRequested,
+  until,
+  useJournalWorld,
+} from '../testing/journalWorld.ts'
+import type { SendReportInput } from '../testing/sendReportProcess.ts'
 
-const { world, fixture } = useWorld(async (w) => {
-  const svc = await setupService(w, { params: { disputeWindow: 60, resolutionDeadline: 60 } })
-  const { vault } = await setupVault(w, w.accounts[4]!, {
-    bond: 10n ** 21n,
-    allocations: [{ serviceId: svc.serviceId, amount: 10n ** 21n }],
-  })
-  return { svc, vault }
-})
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = await fn()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
-
-async function signedReport(w: World, label: string) {
-  const { svc, vault } = fixture()
-  const attesters = svc.attesters as HDAccount[]
-  const report = {
-    serviceId: svc.serviceId,
-    vault,
-    classId: 0,
-    incidentId: incident(label),
-    client: zeroAddress,
-  }
-  const domain = { chainId: w.chainId, court: w.addresses.court }
-  const signed = await Promise.all(attesters.slice(0, 3).map((a) => signReport(a, domain, report)))
-  const input = {
-    addresses: w.addresses,
-    task: `report:${label}`,
-    report: { ...report, serviceId: report.serviceId.toString() },
-    signatures: orderSignatures(signed),
-  }
-  return { attesters, report, signatures: input.signatures, input, request: reportRequest(input) }
-}
-
-const slashesRequested = async (w: World) =>
-  (
-    await w.public.getContractEvents({
-      address: w.addresses.court,
-      abi: slashingCourtAbi,
-      eventName: 'SlashRequested',
-      fromBlock: 0n,
-    })
-  ).length
-
-/** Mines a block at a time until `promise` settles (automine is off). */
-async function mineUntil<T>(w: World, promise: Promise<T>): Promise<T> {
-  let done = false
-  const result = promise.finally(() => {
-    done = true
-  })
-  while (!done) {
-    await w.test.mine({ blocks: 1 })
-    await sleep(150)
-  }
-  return result
-}
-
-const POLICY = { bumpAfterBlocks: 1_000, bumpBps: 1_250, maxFeePerGas: parseGwei('1000') }
+const { world, signedReport } = useJournalWorld()
 
 /**
  * With automine off: this node sends report A (nonce N) but another attester's copy lands first; the node sees the
@@ -101,16 +38,7 @@ const POLICY = { bumpAfterBlocks: 1_000, bumpBps: 1_250, maxFeePerGas: parseGwei
  */
 async function releasedWhilePooled(w: World, store: Store, a: Awaited<ReturnType<typeof signedReport>>) {
   const [self, other] = [a.attesters[0]!, a.attesters[1]!]
-  const sender = createTxSender({
-    client: w.clientFor(self),
-    account: self,
-    store,
-    metrics: createNodeMetrics(),
-    log: silentLogger,
-    fees: POLICY,
-    receiptTimeoutMs: 4_000,
-    pollingIntervalMs: 50,
-  })
+  const sender = senderOn(w, self, store, POLICY, 4_000).sender
   const sendA = sender.send(a.request).then(
     (o) => o,
     (e: Error) => e,
@@ -147,16 +75,7 @@ describe('review 3: the transaction journal under attack', () => {
     const self = a.attesters[0]!
     const other = a.attesters[1]!
     const store = openStore(':memory:')
-    const sender = createTxSender({
-      client: w.clientFor(self),
-      account: self,
-      store,
-      metrics: createNodeMetrics(),
-      log: silentLogger,
-      fees: { bumpAfterBlocks: 1_000, bumpBps: 1_250, maxFeePerGas: parseGwei('1000') },
-      receiptTimeoutMs: 4_000,
-      pollingIntervalMs: 50,
-    })
+    const sender = senderOn(w, self, store, POLICY, 4_000).sender
     const nonce = await w.public.getTransactionCount({ address: self.address })
     await w.test.setAutomine(false)
     try {
@@ -299,16 +218,7 @@ describe('review 3: the transaction journal under attack', () => {
         assert.equal(store.txs.ofTask(b.input.task).length, 0, 'nothing signed above the gap')
         const cancelHash = journaled[1]!.hash
         // the restarted node sends B again: the journaled cancel goes out first, B behind it
-        const sender = createTxSender({
-          client: w.clientFor(self),
-          account: self,
-          store,
-          metrics: createNodeMetrics(),
-          log: silentLogger,
-          fees: POLICY,
-          receiptTimeoutMs: 60_000,
-          pollingIntervalMs: 50,
-        })
+        const sender = senderOn(w, self, store, POLICY, 60_000).sender
         const outcomeB = await mineUntil(w, sender.send(b.request))
         assert.equal(outcomeB.status, 'mined')
         assert.equal(outcomeB.tx.nonce, nonce + 1)

@@ -12,104 +12,21 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type Hex, parseGwei, parseTransaction, zeroAddress } from 'viem'
-import type { HDAccount } from 'viem/accounts'
-import { incident, setupService, setupVault } from '../../../test/support/fixtures.ts'
-import { useWorld, type World } from '../../../test/support/world.ts'
-import { slashingCourtAbi } from '../../sdk/abis.ts'
-import { orderSignatures, signReport } from '../../sdk/reports.ts'
-import { silentLogger } from '../log.ts'
-import { createNodeMetrics } from '../nodeMetrics.ts'
-import { openStore, type Store } from '../store/store.ts'
+import { parseGwei, parseTransaction } from 'viem'
+import { openStore } from '../store/store.ts'
 import { privateKeyOf } from '../testing/cluster.ts'
-import { reportRequest, type SendReportInput } from '../testing/sendReportProcess.ts'
-import type { FeePolicy } from './feeBump.ts'
-import { createTxSender } from './txSender.ts'
+import {
+  feeCapOf,
+  mineUntil,
+  POLICY,
+  senderOn,
+  slashesRequested,
+  until,
+  useJournalWorld,
+} from '../testing/journalWorld.ts'
+import type { SendReportInput } from '../testing/sendReportProcess.ts'
 
-const { world, fixture } = useWorld(async (w) => {
-  const svc = await setupService(w, { params: { disputeWindow: 60, resolutionDeadline: 60 } })
-  const { vault } = await setupVault(w, w.accounts[4]!, {
-    bond: 10n ** 21n,
-    allocations: [{ serviceId: svc.serviceId, amount: 10n ** 21n }],
-  })
-  return { svc, vault }
-})
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000) {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = await fn()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
-
-/** A quorum-signed report of a fresh incident, as the journal request that submits it. */
-async function signedReport(w: World, label: string) {
-  const { svc, vault } = fixture()
-  const attesters = svc.attesters as HDAccount[]
-  const report = {
-    serviceId: svc.serviceId,
-    vault,
-    classId: 0,
-    incidentId: incident(label),
-    client: zeroAddress,
-  }
-  const domain = { chainId: w.chainId, court: w.addresses.court }
-  const signed = await Promise.all(attesters.slice(0, 3).map((a) => signReport(a, domain, report)))
-  const input = {
-    addresses: w.addresses,
-    task: `report:${label}`,
-    report: { ...report, serviceId: report.serviceId.toString() },
-    signatures: orderSignatures(signed),
-  }
-  return { self: attesters[0]!, input, request: reportRequest(input) }
-}
-
-function senderOn(w: World, self: HDAccount, store: Store, fees: FeePolicy) {
-  const metrics = createNodeMetrics()
-  const sender = createTxSender({
-    client: w.clientFor(self),
-    account: self,
-    store,
-    metrics,
-    log: silentLogger,
-    fees,
-    receiptTimeoutMs: 120_000,
-    pollingIntervalMs: 50,
-  })
-  return { sender, metrics }
-}
-
-const slashesRequested = async (w: World) =>
-  (
-    await w.public.getContractEvents({
-      address: w.addresses.court,
-      abi: slashingCourtAbi,
-      eventName: 'SlashRequested',
-      fromBlock: 0n,
-    })
-  ).length
-
-const feeCapOf = (raw: Hex) => parseTransaction(raw).maxFeePerGas!
-
-/** Mines a block at a time until `promise` settles (automine is off). */
-async function mineUntil<T>(w: World, promise: Promise<T>): Promise<T> {
-  let done = false
-  const result = promise.finally(() => {
-    done = true
-  })
-  while (!done) {
-    await w.test.mine({ blocks: 1 })
-    await sleep(150)
-  }
-  return result
-}
-
-const POLICY: FeePolicy = { bumpAfterBlocks: 1_000, bumpBps: 1_250, maxFeePerGas: parseGwei('1000') }
+const { world, signedReport } = useJournalWorld()
 
 describe('transaction journal: fee replacement', () => {
   test('an underpriced report is replaced with higher fees, mined, and the next nonce proceeds', async () => {
