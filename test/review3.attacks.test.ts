@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type Address, type Hex, pad, parseEther } from 'viem'
+import { type Hex, pad, parseEther } from 'viem'
 import {
   bidOnOrder,
   confirmMilestone,
@@ -18,7 +18,6 @@ import {
   type OrderRef,
   orderBookAbi,
   orderParamsHash,
-  orderSignatures,
   pickBid,
   readOrder,
 } from '../src/sdk/index.ts'
@@ -27,7 +26,8 @@ import { expectRevert } from './support/expectRevert.ts'
 import {
   openAcceptedJob,
   openTestOrder,
-  orderBookRaw,
+  outcomeOf,
+  reportOutcomeRaw,
   requiredCollateral,
   setupOrders,
   signOutcome,
@@ -39,26 +39,12 @@ const BUDGET = parseEther('100')
 /** The requirement at score 0: enough for any reputation. */
 const full = (price: bigint) => requiredCollateral(price, 15_000, 5_000, 0n)
 
-const outcomeOf = (order: OrderRef, vault: Address, o: Partial<OrderOutcome> = {}): OrderOutcome => ({
-  orderId: order.orderId,
-  paramsHash: orderParamsHash(order.params),
-  vault,
-  milestone: 0,
-  success: true,
-  classId: 0,
-  ...o,
-})
-
-async function report(
+const report = (
   w: World,
   order: OrderRef,
   outcome: OrderOutcome,
   signed?: Awaited<ReturnType<typeof signOutcome>>,
-) {
-  const { svc, keeper } = fixture()
-  const signatures = orderSignatures(signed ?? (await signOutcome(w, svc.attesters.slice(0, 3), outcome)))
-  return orderBookRaw(w, keeper, 'reportOutcome', [order.orderId, order.params, outcome, signatures])
-}
+) => reportOutcomeRaw(w, fixture(), order, outcome, signed)
 
 describe('review 3: outcomes bound to the parameters hash and the vault', () => {
   /**

@@ -24,7 +24,6 @@ import {
   type OrderOutcome,
   type OrderRef,
   orderParamsHash,
-  orderSignatures,
   pickBid,
   readOrder,
 } from '../src/sdk/index.ts'
@@ -36,6 +35,8 @@ import {
   openAcceptedJob,
   openTestOrder,
   orderBookRaw,
+  outcomeOf,
+  reportOutcomeRaw,
   requiredCollateral,
   setupOrders,
   signOutcome,
@@ -51,26 +52,12 @@ const SUCCESS = { success: true, classId: 0 }
 /** OrderStatus.Open as the contract numbers it (None, Open, Active, …). */
 const OPEN = 1
 
-const outcomeOf = (order: OrderRef, vault: Address, o: Partial<OrderOutcome> = {}): OrderOutcome => ({
-  orderId: order.orderId,
-  paramsHash: orderParamsHash(order.params),
-  vault,
-  milestone: 0,
-  success: true,
-  classId: 0,
-  ...o,
-})
-
-async function report(
+const report = (
   w: World,
   order: OrderRef,
   outcome: OrderOutcome,
   signed?: Awaited<ReturnType<typeof signOutcome>>,
-) {
-  const { svc, keeper } = fixture()
-  const signatures = orderSignatures(signed ?? (await signOutcome(w, svc.attesters.slice(0, 3), outcome)))
-  return orderBookRaw(w, keeper, 'reportOutcome', [order.orderId, order.params, outcome, signatures])
-}
+) => reportOutcomeRaw(w, fixture(), order, outcome, signed)
 
 /** An intent (vault 0 in its params) with bids from A (90, the best) and B (95); bidding closed. */
 async function biddedIntent(w: World, input: { ratePerSecond?: bigint } = {}) {

@@ -19,6 +19,7 @@ import {
   orderBookAbi,
   orderParams,
   orderParamsHash,
+  orderSignatures,
   readOrder,
   readOwed,
   readReputation,
@@ -159,6 +160,33 @@ export async function attestOutcome(
   }
   const signatures = await signOutcome(w, attesters, full)
   return reportOrderOutcome(w.clientFor(submitter), { ...order, outcome: full, signatures })
+}
+
+/** The outcome of `order`'s milestone 0 as held by `vault` (a success unless `o` says otherwise). */
+export const outcomeOf = (order: OrderRef, vault: Address, o: Partial<OrderOutcome> = {}): OrderOutcome => ({
+  orderId: order.orderId,
+  paramsHash: orderParamsHash(order.params),
+  vault,
+  milestone: 0,
+  success: true,
+  classId: 0,
+  ...o,
+})
+
+/**
+ * Submits `outcome` exactly as given (no read of the live order: attack tests forge what an honest helper would
+ * correct), signed by the first 3 attesters unless `signed` is given, from the fixture's keeper; the raw call, so
+ * a test can expect its revert.
+ */
+export async function reportOutcomeRaw(
+  w: World,
+  f: OrdersFixture,
+  order: OrderRef,
+  outcome: OrderOutcome,
+  signed?: Awaited<ReturnType<typeof signOutcome>>,
+) {
+  const signatures = orderSignatures(signed ?? (await signOutcome(w, f.svc.attesters.slice(0, 3), outcome)))
+  return orderBookRaw(w, f.keeper, 'reportOutcome', [order.orderId, order.params, outcome, signatures])
 }
 
 export const scoreOf = async (w: World, vault: Address, serviceId: bigint) =>
