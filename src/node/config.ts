@@ -127,8 +127,9 @@ const serviceSchema = z
          */
         references: z.array(httpUrl).max(8).default([]),
         /**
-         * Each probe at an offset into its interval drawn from a secret of this node's key (measure/schedule.ts),
-         * so the operator cannot predict when it is measured; false: the fixed grid every attester shares.
+         * Probe times drawn from a secret of this node's key as a memoryless (Poisson) process averaging one probe
+         * per interval (measure/schedule.ts), so the operator can neither predict the next probe nor learn from
+         * the last one when it is safe to be down; false: the fixed grid every attester shares.
          */
         randomizeTiming: z.boolean().default(true),
         /** A health answer larger than this (after decoding) is a failed probe; it is not read past the cap. */

@@ -13,7 +13,7 @@ import type { NodeMetrics } from '../nodeMetrics.ts'
 import type { EpochSamples } from '../store/measureRepo.ts'
 import type { Store } from '../store/store.ts'
 import { type ProbeResult, probeOnce } from './probe.ts'
-import { probeDue, slotAt } from './schedule.ts'
+import { createProbeClock } from './schedule.ts'
 import { epochOf } from './verdict.ts'
 
 export type ProbeTarget = {
@@ -157,19 +157,16 @@ export function createProber(deps: {
 
   function schedule(t: ProbeTarget) {
     const secret = t.randomizeTiming ? deps.scheduleSecret : undefined
-    const dueOf = (slot: number) => probeDue(secret, t, slot)
-    let slot = slotAt(t, now())
-    while (dueOf(slot) < now()) slot++
+    const clock = createProbeClock(secret, t, now())
     const arm = () => {
-      const due = dueOf(slot)
+      // a slow probe does not push the schedule back: due times already past are skipped
+      let due = clock.next()
+      while (due <= now()) due = clock.next()
       const timer = setTimeout(
         () => {
           timers.delete(timer)
           if (stopped) return
           void probeTarget(t, due)
-          // the next slot on the grid: a slow probe does not push the schedule back
-          slot++
-          while (dueOf(slot) <= now()) slot++
           arm()
         },
         Math.max(0, due - now()),
