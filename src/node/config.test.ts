@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { InvalidInputError } from '../errors.ts'
-import { loadNodeConfig, parseNodeConfig } from './config.ts'
+import { loadNodeConfig, parseNodeConfig, poissonBelow } from './config.ts'
 
 const VAULT = '0x1111111111111111111111111111111111111111'
 const base = () => ({
@@ -129,6 +129,20 @@ describe('node config', () => {
     }
     assert.match(errorOf({ ...raw, services: [withRefs] }).message, /\+ timeoutMs \(references\) = 6000 ms/)
     assert.ok(parseNodeConfig({ ...raw, services: [withRefs], timing: { judgeDelayMs: 6_000 } }))
+  })
+
+  test('random probe timing needs enough probes per epoch for minSamples, with what to change named', () => {
+    const raw = base() as Record<string, unknown> & ReturnType<typeof base>
+    // 60 s epochs at 10 s: 6 expected probes; fewer than 5 in 28.5 % of epochs
+    const sparse = { ...raw.services[0]!, epochSeconds: 60, verdict: { minSamples: 5 } }
+    assert.match(
+      errorOf({ ...raw, services: [sparse] }).message,
+      /services\[0\]\.verdict\.minSamples: with random probe timing an epoch of 60 s expects 6\.0 probes at intervalMs 10000, and 28\.5 % of epochs would have fewer than minSamples 5 \(no verdict\); shorten probe\.intervalMs/,
+    )
+    // the fixed grid gives exactly 6: accepted; so is a shorter interval with random timing (15 expected)
+    assert.ok(parseNodeConfig({ ...raw, services: [{ ...sparse, probe: { randomizeTiming: false } }] }))
+    assert.ok(parseNodeConfig({ ...raw, services: [{ ...sparse, probe: { intervalMs: 4_000 } }] }))
+    assert.ok(Math.abs(poissonBelow(6, 5) - 0.2851) < 1e-4, 'P(N < 5) for a mean of 6')
   })
 
   test('duplicate service ids are refused', () => {

@@ -336,8 +336,31 @@ export const nodeConfigSchema = z
           path: ['services', i, 'probe'],
           message: `timeoutMs × (1 + retries)${s.probe.references.length ? ' + timeoutMs (references)' : ''} = ${worstMs} ms must fit in timing.judgeDelayMs (${c.timing.judgeDelayMs} ms)`,
         })
+      // memoryless timing makes the probes per epoch Poisson: too few expected and many epochs go unjudged
+      const expected = (s.epochSeconds * 1_000) / s.probe.intervalMs
+      const unjudged = poissonBelow(expected, s.verdict.minSamples)
+      if (s.operators.length > 0 && s.probe.randomizeTiming && unjudged > MAX_UNJUDGED_SHARE)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'verdict', 'minSamples'],
+          message: `with random probe timing an epoch of ${s.epochSeconds} s expects ${expected.toFixed(1)} probes at intervalMs ${s.probe.intervalMs}, and ${(unjudged * 100).toFixed(1)} % of epochs would have fewer than minSamples ${s.verdict.minSamples} (no verdict); shorten probe.intervalMs, lengthen epochSeconds or lower minSamples`,
+        })
     })
   })
+
+/** The most epochs a config may leave without a verdict for lack of samples (random probe timing): 1 %. */
+const MAX_UNJUDGED_SHARE = 0.01
+
+/** P(N < k) for N Poisson with mean `mean`: the share of epochs with fewer than k probes. */
+export function poissonBelow(mean: number, k: number): number {
+  let term = Math.exp(-mean)
+  let sum = 0
+  for (let n = 0; n < k; n++) {
+    sum += term
+    term *= mean / (n + 1)
+  }
+  return sum
+}
 
 export type NodeConfig = z.infer<typeof nodeConfigSchema>
 export type ServiceConfig = NodeConfig['services'][number]

@@ -96,7 +96,8 @@ before(async () => {
       serviceId: Number(serviceId),
       epochSeconds: EPOCH_SECONDS,
       classes: { downtime: DOWNTIME_CLASS, wrongOutput: WRONG_OUTPUT_CLASS },
-      probe: { intervalMs: 200, timeoutMs: 1000 },
+      // random (Poisson) timing: 20 probes expected per 2 s epoch, fewer than minSamples in 1 epoch of 60,000
+      probe: { intervalMs: 100, timeoutMs: 1000 },
       verdict: { minSamples: 5, minUptimeBps: 5000 },
       operators: [{ vault, endpoint: endpoints.url('a') }],
       resultUrl: `${results.url}/results/{orderId}/{milestone}`,
@@ -216,6 +217,8 @@ describe('an insider pre-signing what it can predict', () => {
   test('downtime reports of future epochs posted in advance do not bury the honest report', async () => {
     const nowEpoch = Math.floor(Date.now() / (EPOCH_SECONDS * 1000))
     const seeded = new Map<string, number>()
+    /** How far ahead of the node's clock each seeded epoch began when it was posted (ms). */
+    const aheadAtPost = new Map<string, number>()
     const domain = { chainId: w.chainId, court: w.addresses.court }
     for (let e = nowEpoch + 3; e < nowEpoch + 60; e++) {
       const finding = {
@@ -228,6 +231,7 @@ describe('an insider pre-signing what it can predict', () => {
       }
       const report = reportOf(finding)
       const { signature } = await signReport(insider, domain, report)
+      aheadAtPost.set(String(e), e * EPOCH_SECONDS * 1000 - Date.now())
       for (const s of await postToAll(
         '/v1/reports',
         encodePeerMessage({
@@ -273,7 +277,8 @@ describe('an insider pre-signing what it can predict', () => {
     assert.equal(new Set(requested.map((e) => e.args.slashId)).size, requested.length)
     // beyond the peers' clock tolerance (timing.peerSkewMs, 30 s) an epoch that has not ended is refused outright;
     // the nearer ones are taken as undecided and are harmless, as the outcome above shows
-    const far = [...seeded].filter(([e]) => Number(e) >= nowEpoch + 20)
+    // (measured when each was posted: on a loaded machine the posting itself takes many seconds)
+    const far = [...seeded].filter(([e]) => aheadAtPost.get(e)! > 35_000)
     assert.ok(far.length > 0 && far.every(([, s]) => s === 425), 'far future epochs are refused')
   })
 
