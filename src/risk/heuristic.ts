@@ -54,7 +54,7 @@ export function operatorCost(p: Prepared, v: number, inA: Uint8Array): number {
  * The coalition for A: start from every member of A's services and drop operators, the least useful per unit of
  * cost first, while every threshold stays met. Returns null when A cannot be attacked at all.
  */
-function coalitionFor(p: Prepared, inA: Uint8Array): { operators: number[]; cost: number } | null {
+export function coalitionFor(p: Prepared, inA: Uint8Array): { operators: number[]; cost: number } | null {
   const held = new Float64Array(p.profit.length)
   const inB = new Uint8Array(p.stake.length)
   const pool: number[] = []
@@ -96,7 +96,7 @@ function coalitionFor(p: Prepared, inA: Uint8Array): { operators: number[]; cost
   return { operators: pool.filter((v) => inB[v]), cost: total }
 }
 
-function profitOf(p: Prepared, inA: Uint8Array): number {
+export function profitOf(p: Prepared, inA: Uint8Array): number {
   let profit = 0
   for (let s = 0; s < inA.length; s++) if (inA[s]) profit += p.profit[s] ?? 0
   return profit
