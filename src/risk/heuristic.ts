@@ -115,7 +115,7 @@ function netOf(p: Prepared, inA: Uint8Array): { net: number; operators: number[]
  * Iterated local search on A. A descent flips one service in or out of A while that improves the net profit
  * (first improvement, a fresh seeded order per sweep); each local optimum's coalition is then polished
  * (polish.ts). Descents start from A = every service with a profit and from the best single service; then, while
- * time remains, from the best local optimum with a few services flipped at random (a "kick"), until 10 kicks in a
+ * time remains, from the best local optimum with a few services flipped at random (a "kick"), until 30 kicks in a
  * row find nothing better. Each step costs one coalition (O(edges + members·log)).
  */
 export function heuristicAttack(n: Network, opts: { budgetMs?: number } = {}): Attack | null {
@@ -178,7 +178,7 @@ export function heuristicAttack(n: Network, opts: { budgetMs?: number } = {}): A
     const net = descend(inA)
     if (net > local.net) local = { net, inA }
   }
-  for (let fails = 0; fails < 10 && performance.now() < deadline; ) {
+  for (let fails = 0; fails < 30 && performance.now() < deadline; ) {
     const inA = Uint8Array.from(local.inA)
     for (let k = 1 + random(4); k > 0; k--) {
       const s = random(count)
