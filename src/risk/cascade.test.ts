@@ -97,4 +97,24 @@ describe('worstCaseLoss', () => {
       assert.equal(ratToString(r.worstLoss), ratToString(expected), `network ${i}, ψ = ${ratToString(psi)}`)
     }
   })
+
+  test('agrees with brute force on 50 hard-regime networks (profits 0.05–0.35 of a lone attack) and shocks, both models (seed 10)', async () => {
+    const rng = createRng(10)
+    for (let i = 0; i < 50; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(3, 5),
+          services: rng.int(4, 6),
+          membersPerService: [2, 4],
+          allocations: i % 2 === 1,
+          profitFactor: [0.05, 0.35],
+        }),
+      )
+      const psi = rat(BigInt(rng.int(5, 40)), 100n)
+      const r = await worstCaseLoss(n, psi)
+      const expected = rat(bruteCascade(n, psi), totalStake(n))
+      assert.equal(ratToString(r.worstLoss), ratToString(expected), `network ${i}, ψ = ${ratToString(psi)}`)
+      assert.ok(r.proven, `network ${i}: not proven`)
+    }
+  })
 })

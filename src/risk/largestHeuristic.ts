@@ -1,0 +1,77 @@
+/**
+ * A start for the largest-attack search, grown from a known valid attack (the most profitable one). A valid
+ * attack may burn any stake up to just below its profit, so the largest attack is about the largest profit that
+ * can still be attacked at a loss to nobody: add services to A (in a seeded order) while the polished coalition
+ * for A still costs less than π(A), then pad the coalition with more of A's operators, most expensive first,
+ * while the attack stays valid with the largest-attack search's margin. Padding is done in exact bigint; the
+ * result is re-checked by the search like any start.
+ */
+
+import { VALIDITY_MARGIN } from './attackModel.ts'
+import { coalitionFor, prepare, profitOf } from './heuristic.ts'
+import type { Network } from './network.ts'
+import { operatorServices } from './network.ts'
+import { polishCoalition } from './polish.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
+
+export function largestAttackStart(
+  n: Network,
+  start: Attack,
+  opts: { budgetMs?: number } = {},
+): Attack | null {
+  if (!isValidAttack(n, start)) return null
+  const p = prepare(n)
+  const deadline = performance.now() + (opts.budgetMs ?? 500)
+  const inA = new Uint8Array(n.services.length)
+  for (const s of start.services) inA[s] = 1
+  let operators = [...start.operators]
+  let seed = 0x2545f491
+  const order = [...inA.keys()].filter((s) => !inA[s])
+  for (let i = order.length - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0
+    const j = seed % (i + 1)
+    ;[order[i], order[j]] = [order[j] as number, order[i] as number]
+  }
+  for (const s of order) {
+    if (performance.now() > deadline) break
+    inA[s] = 1
+    const cover = coalitionFor(p, inA)
+    const polished = cover && polishCoalition(p, inA, cover.operators)
+    if (polished && polished.cost < profitOf(p, inA)) operators = polished.operators
+    else inA[s] = 0
+  }
+  const padded = padCoalition(n, normalizeAttack(n, start))
+  const grown = normalizeAttack(n, { services: [...inA.keys()].filter((s) => inA[s]), operators })
+  // A float cover that misses by a rounding error is not used; nor is growth that ends up burning less.
+  if (!isValidAttack(n, grown)) return padded
+  const bigger = padCoalition(n, grown)
+  return attackCost(n, bigger) > attackCost(n, padded) ? bigger : padded
+}
+
+/**
+ * Adds A's other operators, most expensive first, while π(A) − cost(B) stays at least the margin the
+ * largest-attack search demands (VALIDITY_MARGIN of the largest amount, rounded up to a unit): exact.
+ */
+export function padCoalition(n: Network, a: Attack): Attack {
+  const byOp = operatorServices(n)
+  let largest = 1n
+  for (const o of n.operators) if (o.stake > largest) largest = o.stake
+  for (const s of n.services) if (s.profit > largest) largest = s.profit
+  // Twice the search's margin, rounded up: the start must clear the MIP's row with room for its tolerance.
+  const margin = BigInt(Math.ceil(Number(largest) * VALIDITY_MARGIN * 2)) + 1n
+  const profit = attackProfit(n, a)
+  const inB = new Set(a.operators)
+  const members = [...new Set(a.services.flatMap((s) => n.services[s]?.members ?? []))].filter(
+    (v) => !inB.has(v),
+  )
+  const costOf = (v: number) => attackCost(n, { services: a.services, operators: [v] }, byOp)
+  const candidates = members.map((v) => ({ v, cost: costOf(v) })).sort((x, y) => (y.cost > x.cost ? 1 : -1))
+  let cost = attackCost(n, a, byOp)
+  const operators = [...a.operators]
+  for (const c of candidates)
+    if (c.cost > 0n && profit - cost - c.cost >= margin) {
+      operators.push(c.v)
+      cost += c.cost
+    }
+  return { services: a.services, operators: operators.sort((x, y) => x - y) }
+}
