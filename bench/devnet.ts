@@ -112,6 +112,8 @@ const perRole = (pids: number[]) => {
   for (const pid of pids) out.set(roleOf(pid), (out.get(roleOf(pid)) ?? 0) + usageOf(pid).ticks)
   return out
 }
+const readyRoles = perRole(tree(child.pid!))
+readyRoles.set(roleOf(child.pid!), usage([child.pid!]).ticks) // with its exited children (tsx's esbuild)
 // steady state: from a few blocks after ready (the first blocks replay history and open the first orders)
 await new Promise((r) => setTimeout(r, 5_000))
 const pids0 = tree(child.pid!)
@@ -138,6 +140,12 @@ const mode = `${values.tsx ? 'through tsx' : 'built (npm start)'}${values.fast ?
 console.log(`devnet, ${mode}; load average ${load} at launch (a shared machine: figures are floors)`)
 console.log(
   `  ready in ${(readyMs / 1000).toFixed(1)} s; CPU spent getting there ${(toReady.ticks / TICK).toFixed(1)} s`,
+)
+console.log(
+  `  of which ${[...readyRoles]
+    .sort((a, b) => b[1] - a[1])
+    .map(([role, ticks]) => `${role} ${(ticks / TICK).toFixed(1)}`)
+    .join(' · ')}`,
 )
 console.log(
   `  phases: ${Object.entries(banner.timing.phases)

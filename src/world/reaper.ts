@@ -1,39 +1,45 @@
 /**
- * The world's reaper: a tiny watchdog process that outlives nothing. The world tells it the pid of every child it
- * starts (anvil, the endpoint server, the nodes); when the world's process ends in a way it cannot clean up after
- * — `kill -9`, an out-of-memory kill — the reaper's IPC channel closes, and it stops those children: SIGTERM
- * first, so anvil writes its `--state` and each node closes its store, then SIGKILL for any still running after a
- * grace period. Anvil is a binary that cannot watch its parent itself; the nodes are `surety node`, a command
- * that must not tie its life to whoever started it elsewhere. The reaper runs inline JavaScript (`node -e`),
- * so it starts in milliseconds in a checkout and in the built package alike, and idles at no CPU.
+ * The world's reaper: a tiny watchdog that outlives nothing. The world tells it the pid of every child it starts
+ * (anvil, the nodes) on a pipe to its stdin; when the world's process ends in a way it cannot clean up after —
+ * `kill -9`, an out-of-memory kill — the pipe closes, and the reaper stops those children: SIGTERM first, so
+ * anvil writes its `--state` and each node closes its store, then SIGKILL for any still running after a grace
+ * period. Anvil is a binary that cannot watch its parent itself; the nodes are `surety node`, a command that must
+ * not tie its life to whoever started it elsewhere. The reaper is a POSIX shell loop (no node process: ~1 MiB,
+ * started in milliseconds, no CPU while it waits on its pipe).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 
-/** How long children get to stop on SIGTERM before the reaper kills them outright. */
-const GRACE_MS = 5_000
+/** Tenths of a second children get to stop on SIGTERM before the reaper kills them outright. */
+const GRACE_TENTHS = 50
 
-/** The reaper itself: runs in its own `node -e` process, with the world on the other end of its IPC channel. */
-const REAPER_SOURCE = `
-const pids = new Set()
-process.on('message', (m) => {
-  if (m && m.watch) pids.add(m.watch)
-  if (m && m.forget) pids.delete(m.forget)
-  if (m && m.done) { pids.clear(); process.exit(0) }
-})
-const alive = (pid) => { try { process.kill(pid, 0); return true } catch { return false } }
-process.on('disconnect', () => {
-  for (const pid of pids) try { process.kill(pid, 'SIGTERM') } catch {}
-  const deadline = Date.now() + ${GRACE_MS}
-  const timer = setInterval(() => {
-    const left = [...pids].filter(alive)
-    if (left.length === 0) process.exit(0)
-    if (Date.now() > deadline) { for (const pid of left) try { process.kill(pid, 'SIGKILL') } catch {}; process.exit(0) }
-  }, 100)
-})
+/**
+ * Reads `watch PID`, `forget PID` and `done` lines; at the end of its input (the world is gone) signals what it
+ * still watches. A pid is forgotten once its process exits, so a reused pid is never signalled.
+ */
+const REAPER_SCRIPT = `
+pids=""
+while read -r verb pid; do
+  case "$verb" in
+    watch) pids="$pids $pid" ;;
+    forget) kept=""; for p in $pids; do [ "$p" = "$pid" ] || kept="$kept $p"; done; pids=$kept ;;
+    done) exit 0 ;;
+  esac
+done
+[ -z "$pids" ] && exit 0
+for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+i=0
+while [ $i -lt ${GRACE_TENTHS} ]; do
+  alive=""
+  for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+  [ -z "$alive" ] && exit 0
+  sleep 0.1
+  i=$((i + 1))
+done
+for p in $pids; do kill -KILL "$p" 2>/dev/null; done
 `
 
 export type Reaper = {
-  pid: number
+  pid: number | undefined
   /** Stop this child if the world dies without stopping it. */
   watch: (child: ChildProcess) => void
   /** The world ends cleanly: the reaper exits without touching anything. */
@@ -41,29 +47,31 @@ export type Reaper = {
 }
 
 export async function startReaper(): Promise<Reaper> {
-  const child = spawn(process.execPath, ['-e', REAPER_SOURCE], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    // its own process group: a Ctrl-C to the world's terminal reaches the world, which stops its children itself
+  // no POSIX shell on Windows: there the world stops its children on the signals it can catch, as before
+  if (process.platform === 'win32') return { pid: undefined, watch: () => {}, done: () => {} }
+  const child = spawn('/bin/sh', ['-c', REAPER_SCRIPT], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    // its own process group: Ctrl-C at the terminal reaches the world, which stops its children itself, and
+    // leaves the reaper waiting for the world's end
     detached: true,
   })
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve)
     child.once('error', reject)
   })
-  // neither the process nor its channel keeps the world alive
+  // the reaper never keeps the world alive, and a reaper gone early (someone killed it) is not an error
   child.unref()
-  child.channel?.unref()
-  const send = (message: object) => {
-    if (child.connected) child.send(message)
+  child.stdin!.on('error', () => {})
+  const send = (line: string) => {
+    if (child.exitCode === null && child.stdin!.writable) child.stdin!.write(`${line}\n`)
   }
   return {
-    pid: child.pid!,
+    pid: child.pid,
     watch: (watched) => {
       if (watched.pid === undefined || watched.exitCode !== null) return
-      send({ watch: watched.pid })
-      // a pid is forgotten once its process exits, so a reused pid is never signalled
-      watched.once('exit', () => send({ forget: watched.pid }))
+      send(`watch ${watched.pid}`)
+      watched.once('exit', () => send(`forget ${watched.pid}`))
     },
-    done: () => send({ done: true }),
+    done: () => send('done'),
   }
 }
