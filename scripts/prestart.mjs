@@ -8,7 +8,7 @@
  * by its last build. Plain JavaScript, not TypeScript through tsx, so that checking costs milliseconds.
  * Run: node scripts/prestart.mjs [--force]
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -100,7 +100,7 @@ async function buildCli() {
   return `compiled ${sources.length} modules`
 }
 
-function buildWeb() {
+async function buildWeb() {
   const inputs = [
     ...walk(join(root, 'web'), (rel) => rel === 'web/dist' || rel.includes('node_modules')),
     // the dashboard imports the SDK from src/
@@ -112,28 +112,26 @@ function buildWeb() {
   const built = () => `${hash} ${hashFiles([index])}`
   if (!force && existsSync(index) && stamp('web.hash') === built()) return 'up to date'
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js')
-  const result = spawnSync(
-    process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  )
-  if (result.status !== 0) throw new Error('the dashboard did not build (npm run build:web says why)')
+  const status = await new Promise((resolve, reject) => {
+    const args = [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' })
+    child.once('error', reject)
+    child.once('exit', resolve)
+  })
+  if (status !== 0) throw new Error('the dashboard did not build (npm run build:web says why)')
   writeStamp('web.hash', built())
   return 'built'
 }
 
 const started = performance.now()
 try {
-  const cli = await buildCli()
-  const cliMs = performance.now() - started
-  const web = buildWeb()
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`
-  console.error(
-    `prestart: CLI ${cli} (${s(cliMs)}), dashboard ${web} (${s(performance.now() - started - cliMs)})`,
-  )
+  const timed = async (build) => {
+    const what = await build()
+    return `${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`
+  }
+  // side by side: esbuild and vite each do their work in a process of their own
+  const [cli, web] = await Promise.all([timed(buildCli), timed(buildWeb)])
+  console.error(`prestart: CLI ${cli}, dashboard ${web}`)
 } catch (error) {
   console.error(`prestart: ${error.message}`)
   process.exit(1)
