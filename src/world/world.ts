@@ -233,8 +233,11 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       healthUrl: (i) => endpoints.healthUrl(design.operators[i]!),
       resultUrlTemplate: endpoints.resultUrlTemplate,
     })
-    phase('nodes', `starting the attester nodes (${specs.length} processes)`)
-    const committee = await startCommittee(
+    phase(
+      'nodes+api',
+      `starting the attester nodes (${specs.length} processes) and ${worldPlugins.map((p) => p.name).join(', ')}`,
+    )
+    const startingCommittee = startCommittee(
       specs,
       accounts,
       (node, code) =>
@@ -242,34 +245,44 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
           `${node.name} exited with code ${code}; its last lines:\n${lastLines(node)}\n(log: ${node.logPath})`,
         ),
       reaper.watch,
-    )
-    cleanup.push(() => committee.stop())
-    ctx.nodeUrls = specs.map((s) => s.apiUrl)
-    if (!saved) {
-      // the script runs from the moment the committee watches, not from when seeding began
-      state.startedAt = Math.floor(Date.now() / 1000)
-      outage = scheduleOutage()
-      if (options.stateDir) writeWorldState(options.stateDir, state)
-    }
-    await endpoints.startScript(state.startedAt)
-
+    ).then(async (committee) => {
+      if (!saved) {
+        // the script runs from the moment the committee watches, not from when seeding began
+        state.startedAt = Math.floor(Date.now() / 1000)
+        outage = scheduleOutage()
+        if (options.stateDir) writeWorldState(options.stateDir, state)
+      }
+      return committee
+    })
+    // the plugins (the indexer, the API, the dashboard) read the chain, not the nodes: they start in this process
+    // while the node processes load, instead of after them
     const plugins: RunningPlugin[] = []
-    for (const plugin of worldPlugins) {
-      phase(plugin.name, `starting ${plugin.name}`)
-      const dataDir = join(options.stateDir ?? nodesDir, plugin.name)
-      mkdirSync(dataDir, { recursive: true })
-      const running = await plugin.start({
-        rpcUrl: chain.anvil.rpcUrl,
-        chainId: CHAIN_ID,
-        addresses,
-        startBlock: BigInt(state.deployment.blockNumber),
-        dataDir,
-        basePort: options.port + 50 + plugins.length * 5,
-        log: (text) => story.warn(`${plugin.name}: ${text}`),
-      })
-      plugins.push(running)
-      cleanup.push(() => running.stop())
-    }
+    const startingPlugins = (async () => {
+      for (const plugin of worldPlugins) {
+        const dataDir = join(options.stateDir ?? nodesDir, plugin.name)
+        mkdirSync(dataDir, { recursive: true })
+        plugins.push(
+          await plugin.start({
+            rpcUrl: chain.anvil.rpcUrl,
+            chainId: CHAIN_ID,
+            addresses,
+            startBlock: BigInt(state.deployment.blockNumber),
+            dataDir,
+            basePort: options.port + 50 + plugins.length * 5,
+            log: (text) => story.warn(`${plugin.name}: ${text}`),
+          }),
+        )
+      }
+    })()
+    const [started, pluginsStarted] = await Promise.allSettled([startingCommittee, startingPlugins])
+    // stopped in reverse: the plugins, then the nodes (as when they started one after the other)
+    if (started.status === 'fulfilled') cleanup.push(() => started.value.stop())
+    for (const running of plugins) cleanup.push(() => running.stop())
+    if (started.status === 'rejected') throw started.reason
+    if (pluginsStarted.status === 'rejected') throw pluginsStarted.reason
+    const committee = started.value
+    ctx.nodeUrls = specs.map((s) => s.apiUrl)
+    await endpoints.startScript(state.startedAt)
 
     const names: Names = {
       vault: (v) => design.operators[ctx.operatorOfVault(v)]?.name ?? v,
