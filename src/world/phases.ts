@@ -1,7 +1,7 @@
 /**
  * How long each phase of the devnet's start took, from the moment the process was launched (node and the CLI's
  * modules loading count as the first phase, `load`), so the ready line says where the seconds went:
- * `ready in 11.8 s — load 1.1 · chain 0.4 · deploy 0.6 · seed 2.9 · endpoints 0.3 · nodes 4.6 · api 0.9 · history 1.0`.
+ * `ready in 11.8 s — load 1.1 · chain 0.4 · deploy 0.6 · seed 2.9 · endpoints 0.3 · nodes+api 5.2 · history 0.1`.
  */
 export type PhaseClock = {
   /** Ends the phase running (if any) and starts `name`. */
