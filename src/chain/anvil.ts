@@ -15,6 +15,8 @@ export type AnvilOptions = {
   accounts?: number
   /** Stamp blocks with explicit timestamps by default: tests move time themselves. */
   extraArgs?: string[]
+  /** Told the process as soon as it is spawned, before the chain answers (the devnet's reaper watches it). */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 export type Anvil = { rpcUrl: string; port: number; process: ChildProcess; stop: () => Promise<void> }
@@ -57,6 +59,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
     ...(options.extraArgs ?? []),
   ]
   const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  options.onSpawn?.(child)
   // The chain never outlives the process that started it, and never keeps that process alive by itself.
   const killOnExit = () => child.kill('SIGKILL')
   process.once('exit', killOnExit)

@@ -3,6 +3,7 @@
  * anvil's `--state` loads the chain from DIR/chain.json and writes it back on exit and every few seconds), plus
  * the devnet-only RPC calls the world uses (interval mining, moving the clock).
  */
+import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -44,14 +45,23 @@ export type WorldChain = {
   stop: () => Promise<void>
 }
 
-export async function startWorldChain(options: { port: number; stateDir?: string | undefined }) {
+export async function startWorldChain(options: {
+  port: number
+  stateDir?: string | undefined
+  onSpawn?: (child: ChildProcess) => void
+}) {
   await assertPortFree(options.port)
   const statePath = options.stateDir ? join(options.stateDir, 'chain.json') : undefined
   const resumed = statePath !== undefined && existsSync(statePath)
   const extraArgs: string[] = []
   if (!resumed) extraArgs.push('--timestamp', String(Math.floor(Date.now() / 1000) - HISTORY_SECONDS))
   if (statePath) extraArgs.push('--state', statePath, '--state-interval', '10')
-  const anvil = await startAnvil({ port: options.port, accounts: ACCOUNT_COUNT, extraArgs })
+  const anvil = await startAnvil({
+    port: options.port,
+    accounts: ACCOUNT_COUNT,
+    extraArgs,
+    onSpawn: options.onSpawn,
+  })
   const publicClient = createPublicClient({
     chain: chainFor(anvil.rpcUrl, CHAIN_ID),
     transport: http(anvil.rpcUrl, { timeout: 30_000 }),

@@ -16,9 +16,9 @@ export async function deployWorld(
   design: WorldDesign,
   profile: WorldProfile,
   withWorld: boolean,
-  progress: (what: string) => void,
+  steps: { progress: (what: string) => void; phase: (name: string, what: string) => void },
 ) {
-  progress('deploying the contracts')
+  steps.phase('deploy', 'deploying the contracts')
   const deployer = createSuretyClient({
     rpcUrl: chain.anvil.rpcUrl,
     chainId: CHAIN_ID,
@@ -49,6 +49,7 @@ export async function deployWorld(
       return c
     },
   }
-  const seeded = await seedWorld(seeder, accounts, design, profile, progress)
+  steps.phase('seed', 'seeding the world')
+  const seeded = await seedWorld(seeder, accounts, design, profile, steps.progress)
   return { addresses, deployment, ...seeded }
 }

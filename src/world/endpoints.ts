@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { SuretyError } from '../errors.ts'
 import { createRng } from '../risk/rng.ts'
 import type { OperatorDesign } from './design.ts'
+import { moduleArgs } from './moduleProcess.ts'
 
 export type Outage = { from: number; to: number }
 
@@ -62,7 +63,7 @@ export async function startEndpoints(config: {
   port: number
 }): Promise<EndpointServer> {
   const here = dirname(fileURLToPath(import.meta.url))
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'endpointServer.ts')], {
+  const child = spawn(process.execPath, moduleArgs('endpointServer'), {
     // tsx resolves from the checkout, wherever the devnet was started
     cwd: join(here, '..', '..'),
     stdio: ['pipe', 'pipe', 'inherit'],

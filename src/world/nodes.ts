@@ -15,6 +15,7 @@ import { SuretyError } from '../errors.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import { privateKeyOf, type WorldAccounts } from './accounts.ts'
 import { COLD, GPU, type WorldDesign } from './design.ts'
+import { moduleArgs } from './moduleProcess.ts'
 import type { WorldProfile } from './profile.ts'
 import { COLD_CLASSES, GPU_CLASSES } from './seedWorld.ts'
 
@@ -151,18 +152,21 @@ export async function startCommittee(
   specs: NodeSpec[],
   accounts: WorldAccounts,
   onCrash: (node: RunningNode, code: number | null) => void,
+  /** Told each node's process as soon as it is spawned (the world's reaper watches it). */
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<{ nodes: RunningNode[]; stop: () => Promise<void> }> {
   let stopping = false
   const nodes = specs.map((spec) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'node', '--config', spec.configPath],
+      [...moduleArgs('../cli/main'), 'node', '--config', spec.configPath],
       {
         cwd: ROOT,
         env: { ...process.env, SURETY_NODE_KEY: privateKeyOf(accounts.attesters[spec.index]!) },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     )
+    onSpawn?.(child)
     const node: RunningNode = { ...spec, child, lines: [], exited: false }
     const collect = (chunk: Buffer) => {
       const text = chunk.toString('utf8')
@@ -207,7 +211,7 @@ export async function startCommittee(
 }
 
 async function waitHealthy(node: RunningNode) {
-  // a node compiles its TypeScript on start: slow on a loaded 2-core machine with five starting at once
+  // run through tsx (tests), a node compiles its TypeScript on start: slow on a loaded 2-core machine
   const deadline = Date.now() + 120_000
   for (;;) {
     if (node.exited)

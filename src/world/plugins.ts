@@ -1,6 +1,6 @@
 /**
  * Where the indexer, the HTTP API and the dashboard plug into the devnet: each is a WorldPlugin the world starts
- * once the chain is deployed and the nodes run, and stops before the chain. The world does not depend on any of
+ * once the chain is deployed and seeded, while the node processes load, and stops before the nodes and the chain. The world does not depend on any of
  * them; wiring one is a line in `worldPlugins`.
  */
 import type { SuretyAddresses } from '../sdk/types.ts'

@@ -25,8 +25,10 @@ import { deployWorld } from './deployWorld.ts'
 import { designWorld, SERVICE_NAMES } from './design.ts'
 import { endpointDown, hardOutage, startEndpoints } from './endpoints.ts'
 import { lastLines, startCommittee, writeCommitteeConfigs } from './nodes.ts'
+import { createPhaseClock } from './phases.ts'
 import { type RunningPlugin, worldPlugins } from './plugins.ts'
 import { PROFILES, type WorldProfile } from './profile.ts'
+import { startReaper } from './reaper.ts'
 import { type RiskLine, worldRisk } from './risk.ts'
 import { attackScenarioTick } from './scenario.ts'
 import { CLASS_NAMES } from './seedWorld.ts'
@@ -63,8 +65,14 @@ const RISK_EVERY_BLOCKS = 30n
 
 export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
   const story = createStory({ json: options.json, quiet: options.quiet })
+  const clock = createPhaseClock()
   const progress = (what: string) => {
     if (!options.quiet) process.stderr.write(options.json ? '' : `  … ${what}\n`)
+  }
+  /** A new phase of the start, timed for the ready line (formatPhases). */
+  const phase = (name: string, what: string) => {
+    clock.start(name)
+    progress(what)
   }
   const saved = options.stateDir ? readWorldState(options.stateDir) : undefined
   if (saved && saved.seed !== options.seed && options.seed !== DEFAULT_SEED)
@@ -73,9 +81,18 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     )
   const profile = PROFILES[saved?.profile ?? options.profile]
   const seed = saved?.seed ?? options.seed
-  progress(saved ? `resuming the chain from ${options.stateDir}` : 'starting the chain')
-  const chain = await startWorldChain({ port: options.port, stateDir: options.stateDir })
-  const cleanup: (() => Promise<void>)[] = [() => chain.stop()]
+  phase('chain', saved ? `resuming the chain from ${options.stateDir}` : 'starting the chain')
+  // every child this world starts is stopped by the reaper if the world dies without stopping it (kill -9)
+  const reaper = await startReaper()
+  const chain = await startWorldChain({
+    port: options.port,
+    stateDir: options.stateDir,
+    onSpawn: reaper.watch,
+  }).catch((error) => {
+    reaper.done()
+    throw error
+  })
+  const cleanup: (() => Promise<void>)[] = [async () => reaper.done(), () => chain.stop()]
   const stopAll = async () => {
     for (const f of cleanup.reverse()) await f().catch(() => undefined)
   }
@@ -107,7 +124,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     let state: WorldState
     if (saved) state = saved
     else {
-      const deployed = await deployWorld(chain, accounts, design, profile, options.world, progress)
+      const deployed = await deployWorld(chain, accounts, design, profile, options.world, { progress, phase })
       addresses = deployed.addresses
       await catchUpToWallClock(chain)
       const head = await chain.public.getBlockNumber({ cacheTime: 0 })
@@ -157,6 +174,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     })
     chain.anvil.process.once('exit', (code) => failedResolve(`the chain (anvil) exited with code ${code}`))
     if (!state.world) {
+      banner.timing = clock.finish()
       return { rpcUrl: chain.anvil.rpcUrl, manifestPath, state, story, failed, banner, stop: stopAll }
     }
 
@@ -192,7 +210,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       operatorOfVault: (v) => vaultIndex.get(v.toLowerCase()) ?? -1,
     }
 
-    progress('starting the operators’ endpoints')
+    phase('endpoints', 'starting the operators’ endpoints')
     const endpoints = await startEndpoints({ seed, profile: profile.name, vaults, port: options.port + 20 })
     cleanup.push(() => endpoints.close())
 
@@ -215,39 +233,56 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       healthUrl: (i) => endpoints.healthUrl(design.operators[i]!),
       resultUrlTemplate: endpoints.resultUrlTemplate,
     })
-    progress('starting the attester nodes (5 processes)')
-    const committee = await startCommittee(specs, accounts, (node, code) =>
-      failedResolve(
-        `${node.name} exited with code ${code}; its last lines:\n${lastLines(node)}\n(log: ${node.logPath})`,
-      ),
+    phase(
+      'nodes+api',
+      `starting the attester nodes (${specs.length} processes) and ${worldPlugins.map((p) => p.name).join(', ')}`,
     )
-    cleanup.push(() => committee.stop())
-    ctx.nodeUrls = specs.map((s) => s.apiUrl)
-    if (!saved) {
-      // the script runs from the moment the committee watches, not from when seeding began
-      state.startedAt = Math.floor(Date.now() / 1000)
-      outage = scheduleOutage()
-      if (options.stateDir) writeWorldState(options.stateDir, state)
-    }
-    await endpoints.startScript(state.startedAt)
-
+    const startingCommittee = startCommittee(
+      specs,
+      accounts,
+      (node, code) =>
+        failedResolve(
+          `${node.name} exited with code ${code}; its last lines:\n${lastLines(node)}\n(log: ${node.logPath})`,
+        ),
+      reaper.watch,
+    ).then(async (committee) => {
+      if (!saved) {
+        // the script runs from the moment the committee watches, not from when seeding began
+        state.startedAt = Math.floor(Date.now() / 1000)
+        outage = scheduleOutage()
+        if (options.stateDir) writeWorldState(options.stateDir, state)
+      }
+      return committee
+    })
+    // the plugins (the indexer, the API, the dashboard) read the chain, not the nodes: they start in this process
+    // while the node processes load, instead of after them
     const plugins: RunningPlugin[] = []
-    for (const plugin of worldPlugins) {
-      progress(`starting ${plugin.name}`)
-      const dataDir = join(options.stateDir ?? nodesDir, plugin.name)
-      mkdirSync(dataDir, { recursive: true })
-      const running = await plugin.start({
-        rpcUrl: chain.anvil.rpcUrl,
-        chainId: CHAIN_ID,
-        addresses,
-        startBlock: BigInt(state.deployment.blockNumber),
-        dataDir,
-        basePort: options.port + 50 + plugins.length * 5,
-        log: (text) => story.warn(`${plugin.name}: ${text}`),
-      })
-      plugins.push(running)
-      cleanup.push(() => running.stop())
-    }
+    const startingPlugins = (async () => {
+      for (const plugin of worldPlugins) {
+        const dataDir = join(options.stateDir ?? nodesDir, plugin.name)
+        mkdirSync(dataDir, { recursive: true })
+        plugins.push(
+          await plugin.start({
+            rpcUrl: chain.anvil.rpcUrl,
+            chainId: CHAIN_ID,
+            addresses,
+            startBlock: BigInt(state.deployment.blockNumber),
+            dataDir,
+            basePort: options.port + 50 + plugins.length * 5,
+            log: (text) => story.warn(`${plugin.name}: ${text}`),
+          }),
+        )
+      }
+    })()
+    const [started, pluginsStarted] = await Promise.allSettled([startingCommittee, startingPlugins])
+    // stopped in reverse: the plugins, then the nodes (as when they started one after the other)
+    if (started.status === 'fulfilled') cleanup.push(() => started.value.stop())
+    for (const running of plugins) cleanup.push(() => running.stop())
+    if (started.status === 'rejected') throw started.reason
+    if (pluginsStarted.status === 'rejected') throw pluginsStarted.reason
+    const committee = started.value
+    ctx.nodeUrls = specs.map((s) => s.apiUrl)
+    await endpoints.startScript(state.startedAt)
 
     const names: Names = {
       vault: (v) => design.operators[ctx.operatorOfVault(v)]?.name ?? v,
@@ -267,10 +302,11 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
         return a.toLowerCase() === accounts.attacker.address.toLowerCase() ? 'whale client' : a
       },
     }
-    progress('reading the world’s history')
+    phase('history', 'reading the world’s history')
     const head = await chain.public.getBlockNumber({ cacheTime: 0 })
     await foldBlocks(chain.public, ctx, names, head, true)
 
+    banner.timing = clock.finish()
     banner.nodes = committee.nodes.map((n) => ({
       name: n.name,
       api: n.apiUrl,

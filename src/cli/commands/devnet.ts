@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../errors.ts'
 import { accountTable, worldAccounts } from '../../world/accounts.ts'
 import { warpChain } from '../../world/chain.ts'
 import { designWorld } from '../../world/design.ts'
+import { formatPhases } from '../../world/phases.ts'
 import { DEFAULT_SEED, startWorld } from '../../world/world.ts'
 import type { Command } from '../main.ts'
 
@@ -171,6 +172,7 @@ function printBanner(banner: Record<string, unknown>, json: boolean, seed: numbe
   const design = designWorld(seed)
   const lines = [
     `Surety devnet ready — chain ${banner.chainId} at ${banner.rpcUrl} (seed ${banner.seed}, ${banner.profile}${banner.resumed ? ', resumed' : ''})`,
+    `  ${formatPhases(banner.timing as Parameters<typeof formatPhases>[0])} (seconds since launch)`,
     `  manifest   ${banner.manifest}`,
   ]
   for (const [name, address] of Object.entries(banner.addresses as Record<string, string>))
