@@ -7,13 +7,12 @@
  * it (the change log); a reorg restores those images. Final blocks skip the log: they never roll back.
  */
 import type { Kysely, Transaction } from 'kysely'
-import { decodeRow, encodeRow } from '../db/codec.ts'
+import { decodeRow, encodeRow, jsonWithBigints } from '../db/codec.ts'
 import type { Dialect } from '../db/open.ts'
 import { type Database, ENTITY_TABLES, type EntityTable, type HistoryTable, type Row } from '../db/schema.ts'
 import type { EventMeta, IndexedEvent } from '../events.ts'
 import { HANDLERS } from '../handlers/index.ts'
 import type { EntityKey, Handler, HandlerContext, NewRow, Read } from '../handlers/types.ts'
-import { argsJson } from './argsJson.ts'
 import { selectByKeys, upsertRows } from './bulkSql.ts'
 
 type AnyRow = Record<string, unknown>
@@ -171,7 +170,7 @@ export class RangeWriter {
       address: e.address,
       contract: e.contract,
       name: e.name,
-      args: argsJson(e.args),
+      args: jsonWithBigints(e.args),
       timestamp: Number(e.timestamp),
     })
   }
