@@ -13,6 +13,7 @@ import { type Address, maxUint256, parseEther } from 'viem'
 import { writeDeployment } from '../src/chain/deployment.ts'
 import { dropSchema, openIndexerDb } from '../src/indexer/db/open.ts'
 import { createIndexer } from '../src/indexer/engine/runIndexer.ts'
+import type { IndexerStats } from '../src/indexer/engine/stats.ts'
 import { readIndexState } from '../src/indexer/queries/readIndexState.ts'
 import { ensurePostgres, PG_URL } from '../src/indexer/testing/stores.ts'
 import { DAY, setupVault } from '../test/support/fixtures.ts'
@@ -55,7 +56,8 @@ async function buildChain(w: World) {
       chain: deployer.wallet.chain,
       gas: 29_000_000n,
     })
-    return w.public.waitForTransactionReceipt({ hash: tx })
+    // a 29M-gas block can take minutes on a loaded machine: wait for it rather than fail the run
+    return w.public.waitForTransactionReceipt({ hash: tx, timeout: 600_000 })
   }
   return { vaults, run }
 }
@@ -87,8 +89,19 @@ async function backfill(w: World, url: string, schema?: string) {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6
   const events = await countEvents(idb.db)
   await idb.close()
-  return { events, seconds, cpuSeconds }
+  return { events, seconds, cpuSeconds, stats: ix.stats }
 }
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+/**
+ * Where the wall clock went. Reading runs ahead of writing, so the RPC's time mostly hides behind apply and write:
+ * only `waited for reads` adds to the total (with decode, which runs inside the read).
+ */
+const phases = (s: IndexerStats) =>
+  `${s.ranges} ranges, ${s.requests} eth_getLogs (${s.splits} split); ` +
+  `RPC ${sec(s.rpcMs)} (overlapped), waited for reads ${sec(s.readWaitMs)}, decode ${sec(s.decodeMs)}, ` +
+  `apply ${sec(s.applyMs)}, write+commit ${sec(s.writeMs)}`
 
 /** Wall-clock rate, and the rate per CPU-second of the indexing process (anvil's and PostgreSQL's CPU apart). */
 const line = (r: { events: number; seconds: number; cpuSeconds: number }) =>
@@ -114,11 +127,13 @@ async function main() {
 
     const sqlite = await backfill(w, join(dir, 'bench.sqlite'))
     console.log(`backfill SQLite:     ${line(sqlite)}`)
+    console.log(`  phases: ${phases(sqlite.stats)}`)
     ensurePostgres()
     const schema = `bench_${process.pid}`
     try {
       const pg = await backfill(w, PG_URL, schema)
       console.log(`backfill PostgreSQL: ${line(pg)}`)
+      console.log(`  phases: ${phases(pg.stats)}`)
     } finally {
       await dropSchema(PG_URL, schema)
     }

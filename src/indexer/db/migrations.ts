@@ -363,6 +363,15 @@ const V1: Record<string, TableSpec> = {
   indexer_state: { columns: { key: 'text', value: 'text' }, primaryKey: ['key'] },
 }
 
+/**
+ * Every table's columns and their kinds as the latest migration leaves them (the bulk writer binds rows by this
+ * list): a migration that adds a column adds it here too.
+ */
+export const TABLE_COLUMNS: Record<string, Record<string, Kind>> = Object.fromEntries(
+  Object.entries(V1).map(([name, spec]) => [name, spec.columns]),
+)
+export type ColumnKind = Kind
+
 function createTables(dialect: Dialect, tables: Record<string, TableSpec>): Migration {
   const amountType = dialect === 'postgres' ? sql`numeric(78,0)` : sql`text`
   return {

@@ -14,6 +14,7 @@ import pg from 'pg'
 import { InvalidInputError, SuretyError } from '../../errors.ts'
 import { migrationProvider } from './migrations.ts'
 import type { Database } from './schema.ts'
+import { withStatementCache } from './statementCache.ts'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -66,7 +67,7 @@ function openSqlite(path: string): IndexerDb {
   // last transactions, which the indexer then re-reads from the chain: everything here is rebuildable.
   database.pragma('synchronous = NORMAL')
   database.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
   return { db, dialect: 'sqlite', describe: `sqlite:${path}`, close: () => db.destroy() }
 }
 

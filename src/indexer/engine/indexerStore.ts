@@ -10,14 +10,17 @@
  */
 import type { Kysely, Transaction } from 'kysely'
 import type { Hex } from 'viem'
-import type { IndexerDb } from '../db/open.ts'
+import type { Dialect, IndexerDb } from '../db/open.ts'
 import { type Database, ENTITY_TABLES, type EntityTable, HISTORY_TABLES } from '../db/schema.ts'
 import type { IndexedEvent } from '../events.ts'
 import type { BlockRef, StoredEvent } from '../follower/eventRepo.ts'
 import { type ChainStore, type CommittedRange, ReorgTooDeepError } from '../follower/follower.ts'
 import { HANDLERS } from '../handlers/index.ts'
 import type { Handler } from '../handlers/types.ts'
-import { RangeWriter, upsert } from './rangeWriter.ts'
+import { upsertRows } from './bulkSql.ts'
+import { RangeWriter } from './rangeWriter.ts'
+import type { IndexerStats } from './stats.ts'
+import { yielder } from './yielder.ts'
 
 export type CommitInfo = { from: bigint; to: bigint; events: number; rows: number; finalBlock: bigint }
 
@@ -31,7 +34,7 @@ export type IndexerStore = ChainStore & {
 
 export function createIndexerStore(
   idb: IndexerDb,
-  options: { finalityDepth: number; maxEventsPerCommit?: number },
+  options: { finalityDepth: number; maxEventsPerCommit?: number; stats?: IndexerStats },
 ): IndexerStore {
   const db = idb.db
   const maxEvents = options.maxEventsPerCommit ?? 25_000
@@ -40,8 +43,9 @@ export function createIndexerStore(
     (await db.selectFrom('indexer_state').select('value').where('key', '=', key).executeTakeFirst())?.value
 
   const writeStateIn = (trx: Kysely<Database> | Transaction<Database>, values: Record<string, string>) =>
-    upsert(
+    upsertRows(
       trx as unknown as Kysely<any>,
+      idb.dialect,
       'indexer_state',
       ['key'],
       Object.entries(values).map(([key, value]) => ({ key, value })),
@@ -58,20 +62,27 @@ export function createIndexerStore(
   ): Promise<void> {
     const finalBlock = head - BigInt(options.finalityDepth)
     let rows = 0
+    const started = performance.now()
+    let applied = started
+    // SQLite's driver is synchronous: let the read-ahead's requests and responses through now and then
+    const breathe = yielder(4)
     await db.transaction().execute(async (trx) => {
-      const w = new RangeWriter(trx, Number(finalBlock))
+      const w = new RangeWriter(trx, Number(finalBlock), idb.dialect)
       const typed = events.map(toIndexed)
       await w.prefetch(typed)
       for (const e of typed) {
         w.addEvent(e)
         const h = HANDLERS[e.contract][e.name as never] as Handler<never, never> | undefined
         if (h) await h.apply(e as never, w.context(e))
+        await breathe()
       }
-      rows = (await w.flush()).rows
+      applied = performance.now()
+      rows = (await w.flush(breathe)).rows
       const unique = new Map<bigint, (typeof blocks)[number]>()
       for (const b of blocks) if (!unique.has(b.number) || b.timestamp !== undefined) unique.set(b.number, b)
-      await upsert(
+      await upsertRows(
         trx as unknown as Kysely<any>,
+        idb.dialect,
         'blocks',
         ['number'],
         [...unique.values()].map((b) => ({
@@ -88,6 +99,11 @@ export function createIndexerStore(
       // undo images of blocks that became final can never be used again
       await trx.deleteFrom('change_log').where('block_number', '<=', Number(finalBlock)).execute()
     })
+    if (options.stats) {
+      options.stats.ranges++
+      options.stats.applyMs += applied - started
+      options.stats.writeMs += performance.now() - applied
+    }
     store.onCommit?.({ from, to: cursor.number, events: events.length, rows, finalBlock })
   }
 
@@ -174,13 +190,14 @@ export function createIndexerStore(
           const k = `${entry.table_name}|${entry.row_key}`
           if (!oldest.has(k)) oldest.set(k, entry)
         }
-        for (const entry of oldest.values()) await restore(trx, entry)
+        for (const entry of oldest.values()) await restore(trx, idb.dialect, entry)
         for (const table of HISTORY_TABLES)
           await trx.deleteFrom(table).where('block_number', '>', above).execute()
         await trx.deleteFrom('change_log').where('block_number', '>', above).execute()
         await trx.deleteFrom('blocks').where('number', '>', above).execute()
-        await upsert(
+        await upsertRows(
           trx as unknown as Kysely<any>,
+          idb.dialect,
           'blocks',
           ['number'],
           [{ number: above, hash: to.hash.toLowerCase(), timestamp: 0 }],
@@ -218,7 +235,11 @@ export function createIndexerStore(
   return store
 }
 
-async function restore(trx: Transaction<Database>, entry: Database['change_log']): Promise<void> {
+async function restore(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  entry: Database['change_log'],
+): Promise<void> {
   const table = entry.table_name as EntityTable
   const cols = ENTITY_TABLES[table] as readonly string[]
   const key = JSON.parse(entry.row_key) as unknown[]
@@ -231,7 +252,7 @@ async function restore(trx: Transaction<Database>, entry: Database['change_log']
     await q.execute()
     return
   }
-  await upsert(db, table, cols, [JSON.parse(entry.image) as Record<string, unknown>])
+  await upsertRows(db, dialect, table, cols, [JSON.parse(entry.image) as Record<string, unknown>])
 }
 
 function toIndexed(e: StoredEvent): IndexedEvent {

@@ -1,18 +1,15 @@
 /**
- * Where the indexer's logs come from: eth_getLogs over the deployment's core contracts, then over every vault
- * the factory made (including vaults created inside the same range, found in the first query's VaultCreated
- * logs), merged in chain order. A failing or too-large range is split in halves down to one block, then retried
- * with backoff: public RPCs cap the logs or the blocks of one query, and a local node may time out on huge ones.
+ * Where the indexer's logs come from: eth_getLogs over the deployment's core contracts and every vault the factory
+ * made (one query, 500 addresses at most), then over the vaults created inside the same range (found in that
+ * query's VaultCreated logs), merged in chain order.
+ *
+ * Ranges are sized by the log density of the last one (rangeSize.ts), so a dense backfill asks for a few thousand
+ * logs at a time: well inside RPC response limits, and small enough to read the next range while this one is
+ * written. A range the RPC still refuses or fails is split in halves down to one block, then retried with backoff
+ * (the client's own retries are off for eth_getLogs: retrying a response that was too large only repeats it).
  */
-import {
-  type Address,
-  formatLog,
-  type Hex,
-  type Log,
-  numberToHex,
-  type PublicClient,
-  type RpcLog,
-} from 'viem'
+import type { Address, Hex, Log, PublicClient, RpcLog } from 'viem'
+import { numberToHex } from 'viem'
 import { sleep } from '../../chain/retry.ts'
 import { SuretyError } from '../../errors.ts'
 import type { SuretyAddresses } from '../../sdk/types.ts'
@@ -20,22 +17,51 @@ import type { ContractKind } from '../events.ts'
 import type { StoredEvent } from '../follower/eventRepo.ts'
 import type { LogSource } from '../follower/follower.ts'
 import { decodeLog, selectorOf } from './decode.ts'
+import { nextRangeBlocks, type RangeSizing } from './rangeSize.ts'
+import { type IndexerStats, newIndexerStats } from './stats.ts'
 
 const VAULT_CREATED = selectorOf('factory', 'VaultCreated')
 const ADDRESSES_PER_QUERY = 500
 
 export type IndexerLogSource = LogSource & {
+  rangeBlocks(max: number): number
   /** Vaults known to the source (from the database at start, and every VaultCreated decoded since). */
   vaults: Set<string>
-  /** Logs fetched and RPC requests made, for the progress line. */
-  stats: { requests: number; splits: number }
+  /**
+   * Replaces the known vaults with `load()`'s before the next read (after a reorg: vaults of the orphaned branch
+   * are forgotten with it). A failing load fails that read, and is tried again by the next.
+   */
+  resetVaults(load: () => Promise<Iterable<string>>): void
+  stats: IndexerStats
 }
+
+/** A log as the RPC sends it, with the few conversions the indexer needs (viem's formatLog does far more). */
+export function toLog(raw: RpcLog): Log {
+  const ts = (raw as RpcLog & { blockTimestamp?: Hex | null }).blockTimestamp
+  return {
+    address: raw.address,
+    topics: raw.topics,
+    data: raw.data,
+    blockHash: raw.blockHash,
+    blockNumber: raw.blockNumber === null ? null : BigInt(raw.blockNumber),
+    logIndex: raw.logIndex === null ? null : Number(raw.logIndex),
+    transactionHash: raw.transactionHash,
+    transactionIndex: raw.transactionIndex === null ? null : Number(raw.transactionIndex),
+    removed: raw.removed,
+    ...(ts ? { blockTimestamp: BigInt(ts) } : {}),
+  } as Log
+}
+
+const chainOrder = (a: Log, b: Log) =>
+  a.blockNumber === b.blockNumber ? a.logIndex! - b.logIndex! : a.blockNumber! < b.blockNumber! ? -1 : 1
 
 export function createLogSource(deps: {
   client: PublicClient
   addresses: SuretyAddresses
   vaults: Iterable<string>
   retries?: number
+  sizing?: RangeSizing
+  stats?: IndexerStats
   onRetry?: (error: unknown, from: bigint, to: bigint, attempt: number) => void
 }): IndexerLogSource {
   const core = new Map<string, ContractKind>([
@@ -46,18 +72,27 @@ export function createLogSource(deps: {
     [deps.addresses.orders.toLowerCase(), 'orders'],
   ])
   const vaults = new Set([...deps.vaults].map((v) => v.toLowerCase()))
-  const stats = { requests: 0, splits: 0 }
+  const stats = deps.stats ?? newIndexerStats()
   const retries = deps.retries ?? 5
+  let last: { blocks: number; logs: number } | undefined
+  let reset: (() => Promise<Iterable<string>>) | undefined
 
   async function getLogs(address: string[], from: bigint, to: bigint, attempt = 0): Promise<Log[]> {
+    const started = performance.now()
     try {
       stats.requests++
-      const raw = (await deps.client.request({
-        method: 'eth_getLogs',
-        params: [{ address: address as Address[], fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
-      })) as RpcLog[]
-      return raw.map((l) => formatLog(l))
+      const raw = (await deps.client.request(
+        {
+          method: 'eth_getLogs',
+          params: [{ address: address as Address[], fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
+        },
+        { retryCount: 0 },
+      )) as RpcLog[]
+      const logs = raw.map(toLog)
+      stats.rpcMs += performance.now() - started
+      return logs
     } catch (error) {
+      stats.rpcMs += performance.now() - started
       if (to > from) {
         stats.splits++
         const mid = from + (to - from) / 2n
@@ -79,32 +114,44 @@ export function createLogSource(deps: {
     }
   }
 
-  async function fetch(from: bigint, to: bigint): Promise<Log[]> {
-    const coreLogs = await getLogs([...core.keys()], from, to)
-    const wanted = new Set(vaults)
-    for (const l of coreLogs) {
-      if (l.topics[0] === VAULT_CREATED && core.get(l.address.toLowerCase()) === 'factory' && l.topics[2]) {
-        wanted.add(`0x${l.topics[2].slice(26)}`.toLowerCase())
-      }
-    }
-    const list = [...wanted]
+  const inChunks = async (list: string[], from: bigint, to: bigint): Promise<Log[]> => {
     const chunks: Promise<Log[]>[] = []
-    for (let i = 0; i < list.length; i += ADDRESSES_PER_QUERY) {
+    for (let i = 0; i < list.length; i += ADDRESSES_PER_QUERY)
       chunks.push(getLogs(list.slice(i, i + ADDRESSES_PER_QUERY), from, to))
+    return (await Promise.all(chunks)).flat()
+  }
+
+  const createdVault = (l: Log): string | undefined =>
+    l.topics[0] === VAULT_CREATED && core.get(l.address.toLowerCase()) === 'factory' && l.topics[2]
+      ? `0x${l.topics[2].slice(26)}`.toLowerCase()
+      : undefined
+
+  async function fetch(from: bigint, to: bigint): Promise<Log[]> {
+    if (reset) {
+      const known = await reset()
+      vaults.clear()
+      for (const v of known) vaults.add(v.toLowerCase())
+      reset = undefined
     }
-    const all = coreLogs.concat(...(await Promise.all(chunks)))
-    return all.sort((a, b) =>
-      a.blockNumber === b.blockNumber ? a.logIndex! - b.logIndex! : a.blockNumber! < b.blockNumber! ? -1 : 1,
-    )
+    const logs = await inChunks([...core.keys(), ...vaults], from, to)
+    const created = new Set<string>()
+    for (const l of logs) {
+      const v = createdVault(l)
+      if (v && !vaults.has(v)) created.add(v)
+    }
+    if (created.size > 0) logs.push(...(await inChunks([...created], from, to)))
+    last = { blocks: Number(to - from) + 1, logs: logs.length }
+    stats.logs += logs.length
+    return logs.sort(chainOrder)
   }
 
   async function decode(logs: Log[]): Promise<StoredEvent[]> {
     const stamps = await timestamps(logs)
+    const started = performance.now()
     // a vault's constructor mints its dead shares before the factory logs VaultCreated: know the vault first
     for (const l of logs) {
-      if (l.topics[0] === VAULT_CREATED && core.get(l.address.toLowerCase()) === 'factory' && l.topics[2]) {
-        vaults.add(`0x${l.topics[2].slice(26)}`.toLowerCase())
-      }
+      const v = createdVault(l)
+      if (v) vaults.add(v)
     }
     const out: StoredEvent[] = []
     for (const l of logs) {
@@ -125,6 +172,7 @@ export function createLogSource(deps: {
         blockTimestamp: e.timestamp,
       })
     }
+    stats.decodeMs += performance.now() - started
     return out
   }
 
@@ -149,7 +197,14 @@ export function createLogSource(deps: {
     return out
   }
 
-  return { fetch, decode, vaults, stats }
+  return {
+    fetch,
+    decode,
+    rangeBlocks: (max) => nextRangeBlocks(last, max, deps.sizing),
+    vaults,
+    resetVaults(load) {
+      reset = load
+    },
+    stats,
+  }
 }
-
-export type { Hex }

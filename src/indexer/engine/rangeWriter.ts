@@ -8,10 +8,12 @@
  */
 import type { Kysely, Transaction } from 'kysely'
 import { decodeRow, encodeRow, jsonWithBigints } from '../db/codec.ts'
+import type { Dialect } from '../db/open.ts'
 import { type Database, ENTITY_TABLES, type EntityTable, type HistoryTable, type Row } from '../db/schema.ts'
 import type { EventMeta, IndexedEvent } from '../events.ts'
 import { HANDLERS } from '../handlers/index.ts'
 import type { EntityKey, Handler, HandlerContext, NewRow, Read } from '../handlers/types.ts'
+import { selectByKeys, upsertRows } from './bulkSql.ts'
 
 type AnyRow = Record<string, unknown>
 type Entry = {
@@ -23,9 +25,6 @@ type Entry = {
   loggedBlock: number
 }
 
-/** Rows per INSERT: PostgreSQL takes 65,535 parameters a statement, SQLite 32,766; stay well under both. */
-const PARAMS_PER_STATEMENT = 8_000
-
 const keyString = (table: EntityTable, key: AnyRow) => {
   let s: string = table
   for (const c of ENTITY_TABLES[table]) s += `|${key[c]}`
@@ -36,12 +35,15 @@ export class RangeWriter {
   private readonly entries = new Map<string, Entry>()
   private readonly history = new Map<HistoryTable, Map<string, AnyRow>>()
   private readonly changeLog: Database['change_log'][] = []
+  /** Raw event rows: one per log, never two of the same key in a range. */
+  private readonly events: AnyRow[] = []
   private readonly seq = new Map<number, number>()
 
   constructor(
     private readonly trx: Transaction<Database> | Kysely<Database>,
     /** Blocks at or below this are final: no undo images. */
     private readonly finalBlock: number,
+    private readonly dialect: Dialect,
   ) {}
 
   /** Loads every row the handlers of `events` say they read, a few queries per table. */
@@ -66,44 +68,18 @@ export class RangeWriter {
 
   private async load(table: EntityTable, keys: AnyRow[]): Promise<void> {
     const cols = ENTITY_TABLES[table] as readonly string[]
-    const db = this.trx as unknown as Kysely<any>
-    const chunk = Math.floor(PARAMS_PER_STATEMENT / cols.length)
-    for (let i = 0; i < keys.length; i += chunk) {
-      const part = keys.slice(i, i + chunk)
-      const rows: AnyRow[] =
-        cols.length === 1
-          ? await db
-              .selectFrom(table)
-              .selectAll()
-              .where(
-                cols[0]!,
-                'in',
-                part.map((k) => k[cols[0]!]),
-              )
-              .execute()
-          : await db
-              .selectFrom(table)
-              .selectAll()
-              .where((eb) =>
-                eb(
-                  eb.refTuple(...(cols as [string, string])),
-                  'in',
-                  part.map((k) => eb.tuple(...(cols.map((c) => k[c]) as [unknown, unknown]))),
-                ),
-              )
-              .execute()
-      const found = new Map(rows.map((r) => [keyString(table, r), r]))
-      for (const k of part) {
-        const ks = keyString(table, k)
-        const raw = found.get(ks)
-        this.entries.set(ks, {
-          table,
-          key: k,
-          row: raw ? (decodeRow(table, raw) as AnyRow) : null,
-          dirty: false,
-          loggedBlock: -1,
-        })
-      }
+    const rows = await selectByKeys(this.trx as unknown as Kysely<any>, this.dialect, table, cols, keys)
+    const found = new Map(rows.map((r) => [keyString(table, r), r]))
+    for (const k of keys) {
+      const ks = keyString(table, k)
+      const raw = found.get(ks)
+      this.entries.set(ks, {
+        table,
+        key: k,
+        row: raw ? (decodeRow(table, raw) as AnyRow) : null,
+        dirty: false,
+        loggedBlock: -1,
+      })
     }
   }
 
@@ -186,24 +162,21 @@ export class RangeWriter {
 
   /** The raw event row (the `events` table). */
   addEvent(e: IndexedEvent) {
-    this.context(e).append(
-      'events' as never,
-      {
-        block_number: Number(e.blockNumber),
-        log_index: e.logIndex,
-        block_hash: e.blockHash.toLowerCase(),
-        tx_hash: e.txHash.toLowerCase(),
-        address: e.address,
-        contract: e.contract,
-        name: e.name,
-        args: jsonWithBigints(e.args),
-        timestamp: Number(e.timestamp),
-      } as never,
-    )
+    this.events.push({
+      block_number: Number(e.blockNumber),
+      log_index: e.logIndex,
+      block_hash: e.blockHash.toLowerCase(),
+      tx_hash: e.txHash.toLowerCase(),
+      address: e.address,
+      contract: e.contract,
+      name: e.name,
+      args: jsonWithBigints(e.args),
+      timestamp: Number(e.timestamp),
+    })
   }
 
   /** Writes every changed row, history row and undo image. */
-  async flush(): Promise<{ rows: number }> {
+  async flush(breathe: () => Promise<void> | undefined = () => undefined): Promise<{ rows: number }> {
     const db = this.trx as unknown as Kysely<any>
     let rows = 0
     const upserts = new Map<EntityTable, AnyRow[]>()
@@ -216,9 +189,12 @@ export class RangeWriter {
         list = []
         target.set(e.table, list)
       }
-      list.push(e.row ? encodeRow(e.table, e.row as never) : e.key)
+      list.push(e.row ?? e.key)
     }
-    for (const [table, list] of upserts) rows += await upsert(db, table, ENTITY_TABLES[table], list)
+    for (const [table, list] of upserts) {
+      rows += await upsertRows(db, this.dialect, table, ENTITY_TABLES[table], list)
+      await breathe()
+    }
     for (const [table, keys] of deletes) {
       for (const k of keys) {
         let q = db.deleteFrom(table)
@@ -226,48 +202,15 @@ export class RangeWriter {
         await q.execute()
       }
     }
+    rows += await upsertRows(db, this.dialect, 'events', ['block_number', 'log_index'], this.events)
+    await breathe()
     for (const [table, m] of this.history) {
-      const list = [...m.values()].map((r) => encodeRow(table, r as never))
       const pk = table === 'vault_rates' ? ['vault', 'block_number'] : ['block_number', 'log_index']
-      rows += await upsert(db, table, pk, list)
+      rows += await upsertRows(db, this.dialect, table, pk, [...m.values()])
+      await breathe()
     }
-    if (this.changeLog.length) await insert(db, 'change_log', this.changeLog)
+    // a plain insert: two images of one (block, seq) would be a bug, and fail the transaction
+    if (this.changeLog.length) await upsertRows(db, this.dialect, 'change_log', [], this.changeLog)
     return { rows }
   }
-}
-
-async function insert(db: Kysely<any>, table: string, list: AnyRow[]): Promise<void> {
-  const chunk = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / Object.keys(list[0]!).length))
-  for (let i = 0; i < list.length; i += chunk)
-    await db
-      .insertInto(table)
-      .values(list.slice(i, i + chunk))
-      .execute()
-}
-
-/** Multi-row INSERT … ON CONFLICT (pk) DO UPDATE: the same statement in SQLite and PostgreSQL. */
-export async function upsert(
-  db: Kysely<any>,
-  table: string,
-  pk: readonly string[],
-  list: AnyRow[],
-): Promise<number> {
-  if (list.length === 0) return 0
-  const cols = Object.keys(list[0]!)
-  const rest = cols.filter((c) => !pk.includes(c))
-  const chunk = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / cols.length))
-  for (let i = 0; i < list.length; i += chunk) {
-    await db
-      .insertInto(table)
-      .values(list.slice(i, i + chunk))
-      .onConflict((oc) =>
-        rest.length === 0
-          ? oc.columns(pk as string[]).doNothing()
-          : oc
-              .columns(pk as string[])
-              .doUpdateSet((eb) => Object.fromEntries(rest.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-      )
-      .execute()
-  }
-  return list.length
 }

@@ -12,6 +12,8 @@ import type { IndexerDb } from '../db/open.ts'
 import { createFollower, type FollowerLog, ReorgTooDeepError, type TickResult } from '../follower/follower.ts'
 import { type CommitInfo, createIndexerStore } from './indexerStore.ts'
 import { createLogSource } from './logSource.ts'
+import type { RangeSizing } from './rangeSize.ts'
+import { type IndexerStats, newIndexerStats } from './stats.ts'
 
 export type IndexerOptions = {
   client: PublicClient
@@ -22,8 +24,13 @@ export type IndexerOptions = {
   startBlock: bigint
   /** Blocks below head − depth are final (default 12). */
   finalityDepth?: number
-  /** Blocks per eth_getLogs range (default 2,000; halved automatically when the RPC refuses). */
+  /**
+   * Most blocks per eth_getLogs range (default 2,000): ranges are sized by log density up to this, and halved
+   * automatically when the RPC refuses one.
+   */
   batchBlocks?: number
+  /** How ranges are sized (tests and the benchmark; the default suits both a backfill and a sparse chain). */
+  sizing?: RangeSizing
   maxEventsPerCommit?: number
   pollMs?: number
   log?: FollowerLog & { info(message: string, fields?: Record<string, unknown>): void }
@@ -37,6 +44,8 @@ export type Indexer = {
   catchUp(): Promise<void>
   /** Runs until `signal` aborts; rejects on a halting error. */
   run(signal: AbortSignal): Promise<void>
+  /** Where the time went so far: reading, decoding, applying, writing (the benchmark prints it). */
+  stats: IndexerStats
 }
 
 const silent = { warn() {}, debug() {}, info() {} }
@@ -44,7 +53,8 @@ const silent = { warn() {}, debug() {}, info() {} }
 export async function createIndexer(o: IndexerOptions): Promise<Indexer> {
   const log = o.log ?? silent
   const finalityDepth = o.finalityDepth ?? 12
-  const store = createIndexerStore(o.idb, { finalityDepth, maxEventsPerCommit: o.maxEventsPerCommit })
+  const stats = newIndexerStats()
+  const store = createIndexerStore(o.idb, { finalityDepth, maxEventsPerCommit: o.maxEventsPerCommit, stats })
   await checkIdentity(store, o)
   const halted = await store.readState('halted')
   if (halted) {
@@ -56,6 +66,8 @@ export async function createIndexer(o: IndexerOptions): Promise<Indexer> {
     client: o.client,
     addresses: o.addresses,
     vaults: await store.vaultAddresses(),
+    stats,
+    ...(o.sizing ? { sizing: o.sizing } : {}),
     onRetry: (error, from, to, attempt) =>
       log.warn('log read failed, retrying', { from, to, attempt, error: (error as Error).message }),
   })
@@ -74,16 +86,15 @@ export async function createIndexer(o: IndexerOptions): Promise<Indexer> {
       startBlock: o.startBlock,
       finalityDepth,
       keepBlocks: Math.max(1_000, finalityDepth * 4),
+      readAhead: true,
     },
+    stats,
     listeners: [
       {
         onRollback: (removed, to) => {
           log.warn('reorg: rolled the index back', { to: to.number, removedEvents: removed.length })
           // vaults created on the orphaned branch are forgotten with it
-          void store.vaultAddresses().then((vs) => {
-            source.vaults.clear()
-            for (const v of vs) source.vaults.add(v)
-          })
+          source.resetVaults(() => store.vaultAddresses())
         },
       },
     ],
@@ -103,36 +114,46 @@ export async function createIndexer(o: IndexerOptions): Promise<Indexer> {
 
   return {
     tick,
+    stats,
     async catchUp() {
-      for (;;) {
-        const r = await tick()
-        if (r.kind === 'idle') return
+      try {
+        for (;;) {
+          const r = await tick()
+          if (r.kind === 'idle') return
+        }
+      } finally {
+        await follower.stop()
       }
     },
     async run(signal) {
-      let failures = 0
-      while (!signal.aborted) {
-        let r: TickResult
-        try {
-          r = await tick()
-          failures = 0
-        } catch (error) {
-          if (
-            error instanceof ReorgTooDeepError ||
-            (!(error instanceof SuretyError && error.retryable) && failures > 8)
-          )
-            throw error
-          failures++
-          const delay = backoffDelay(failures, 500, 30_000, Math.random)
-          log.warn('indexer step failed, retrying', {
-            attempt: failures,
-            delayMs: delay,
-            error: (error as Error).message,
-          })
-          await sleep(delay)
-          continue
+      try {
+        let failures = 0
+        while (!signal.aborted) {
+          let r: TickResult
+          try {
+            r = await tick()
+            failures = 0
+          } catch (error) {
+            if (
+              error instanceof ReorgTooDeepError ||
+              (!(error instanceof SuretyError && error.retryable) && failures > 8)
+            )
+              throw error
+            failures++
+            const delay = backoffDelay(failures, 500, 30_000, Math.random)
+            log.warn('indexer step failed, retrying', {
+              attempt: failures,
+              delayMs: delay,
+              error: (error as Error).message,
+            })
+            await sleep(delay)
+            continue
+          }
+          if (r.kind === 'idle' || r.kind === 'unstable') await sleep(o.pollMs ?? 1_000)
         }
-        if (r.kind === 'idle' || r.kind === 'unstable') await sleep(o.pollMs ?? 1_000)
+      } finally {
+        // a read-ahead in flight settles before the database is closed
+        await follower.stop()
       }
     },
   }

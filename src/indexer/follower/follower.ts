@@ -75,6 +75,8 @@ export type FollowerLog = {
 export type LogSource = {
   fetch(from: bigint, to: bigint): Promise<Log[]>
   decode(logs: Log[]): MaybePromise<StoredEvent[]>
+  /** Blocks to read in the next range, at most `max` (the source sizes ranges by the log density it saw). */
+  rangeBlocks?(max: number): number
 }
 
 export type FollowerOptions = {
@@ -90,6 +92,11 @@ export type FollowerOptions = {
    * of final blocks are not re-checked one block at a time (the range's end hash still is).
    */
   finalityDepth?: number
+  /**
+   * Read the next range while the current one is committed (the indexer's backfill): the RPC and this process
+   * then work at the same time. Each range is still checked as a whole and committed in order.
+   */
+  readAhead?: boolean
 }
 
 /** A reorg replaced blocks the chain had declared final: nothing was rolled back; an operator must act. */
@@ -132,6 +139,8 @@ export function createFollower(deps: {
   log: FollowerLog
   options: FollowerOptions
   listeners: FollowerListener[]
+  /** Accumulates the time a tick waited for its range to be read (the benchmark's breakdown). */
+  stats?: { readWaitMs: number }
 }) {
   const { client, store, metrics, log, options } = deps
   const keep = BigInt(options.keepBlocks ?? 10_000)
@@ -195,23 +204,27 @@ export function createFollower(deps: {
     return { kind: 'reorg', from: cursor, to, removed: removed.length }
   }
 
-  async function tick(): Promise<TickResult> {
-    const head = await client.getBlockNumber({ cacheTime: 0 })
-    metrics.chainHead.set(Number(head))
-    const cursor = await store.cursor()
-    if (cursor && cursor.number >= 0n && cursor.hash !== '0x') {
-      const onChain = await hashAt(cursor.number)
-      if (onChain !== cursor.hash) return rollback(cursor)
-    }
-    const last = cursor?.number ?? options.startBlock - 1n
-    const target = head - BigInt(options.confirmations)
-    if (target <= last) return { kind: 'idle', head }
-    const from = last + 1n
-    const to =
-      from + BigInt(options.batchBlocks) - 1n < target ? from + BigInt(options.batchBlocks) - 1n : target
+  type Read = { kind: 'read'; range: CommittedRange } | { kind: 'unstable' }
 
+  /** Blocks of the next range from `from`: the log source's choice (sized by log density) or the fixed batch. */
+  const rangeEnd = (from: bigint, target: bigint): bigint => {
+    const size = BigInt(deps.logSource?.rangeBlocks?.(options.batchBlocks) ?? options.batchBlocks)
+    return from + size - 1n < target ? from + size - 1n : target
+  }
+
+  /**
+   * Reads and checks blocks [from, to] building on `parent` (the cursor, or the end of the range before when read
+   * ahead): the first block must have `parent` as its parent, every block holding a log must still be the block the
+   * log came from (above the final block), and the range's end must be the same block before and after the logs.
+   */
+  async function readRange(
+    from: bigint,
+    to: bigint,
+    head: bigint,
+    parent: BlockRef | undefined,
+  ): Promise<Read> {
     const first = await client.getBlock({ blockNumber: from })
-    if (cursor && cursor.hash !== '0x' && first.parentHash !== cursor.hash) {
+    if (parent && first.parentHash !== parent.hash) {
       // the block after our cursor does not build on it: the branch changed between our two reads
       return { kind: 'unstable' }
     }
@@ -246,9 +259,64 @@ export function createFollower(deps: {
     blocks.push({ number: from, hash: first.hash!, timestamp: first.timestamp })
     const end: BlockRef = { number: to, hash: endBefore.hash! }
     blocks.push({ ...end, timestamp: endBefore.timestamp })
-    await store.commitRange({ events, blocks, cursor: end, head })
+    return { kind: 'read', range: { events, blocks, cursor: end, head } }
+  }
+
+  /**
+   * The next range, read while the one before is committed (`options.readAhead`): on two cores the RPC serves it
+   * while this process applies and writes. It is used only if the cursor is exactly the block it was read to
+   * build on; anything else (a failed commit, a reorg) drops it, after it settled, so a stale read never runs
+   * alongside a rollback or the next read.
+   */
+  let ahead: { parent: BlockRef; read: Promise<Read> } | undefined
+
+  async function dropAhead(): Promise<void> {
+    const a = ahead
+    ahead = undefined
+    if (a) await a.read.catch(() => undefined)
+  }
+
+  async function tick(): Promise<TickResult> {
+    const head = await client.getBlockNumber({ cacheTime: 0 })
+    metrics.chainHead.set(Number(head))
+    const cursor = await store.cursor()
+    if (cursor && cursor.number >= 0n && cursor.hash !== '0x') {
+      const onChain = await hashAt(cursor.number)
+      if (onChain !== cursor.hash) {
+        await dropAhead()
+        return rollback(cursor)
+      }
+    }
+    const last = cursor?.number ?? options.startBlock - 1n
+    const target = head - BigInt(options.confirmations)
+    if (target <= last) {
+      await dropAhead()
+      return { kind: 'idle', head }
+    }
+    const from = last + 1n
+    const parent = cursor && cursor.hash !== '0x' ? cursor : undefined
+    const usable =
+      ahead && parent && ahead.parent.number === parent.number && ahead.parent.hash === parent.hash
+        ? ahead.read
+        : undefined
+    if (!usable) await dropAhead()
+    ahead = undefined
+    const waitStart = performance.now()
+    const read = await (usable ?? readRange(from, rangeEnd(from, target), head, parent))
+    if (deps.stats) deps.stats.readWaitMs += performance.now() - waitStart
+    if (read.kind === 'unstable') return { kind: 'unstable' }
+    const { range } = read
+    const to = range.cursor.number
+    if (options.readAhead && to < target) {
+      const next = to + 1n
+      const pending = readRange(next, rangeEnd(next, target), head, range.cursor)
+      pending.catch(() => undefined) // observed when used or dropped; never an unhandled rejection meanwhile
+      ahead = { parent: range.cursor, read: pending }
+    }
+    await store.commitRange(range)
     if (to > keep) await store.pruneBlocksBelow(to - keep)
     metrics.lastBlock.set(Number(to))
+    const events = range.events
     if (events.length) log.debug('confirmed events', { from, to, events: events.map((e) => e.name) })
     for (const l of deps.listeners) l.onEvents?.(events)
     return { kind: 'processed', from, to, events: events.length }
@@ -256,6 +324,8 @@ export function createFollower(deps: {
 
   return {
     tick,
+    /** Waits for a read-ahead still in flight and forgets it (before stopping). */
+    stop: dropAhead,
     /** Processes until caught up with head − confirmations (or `maxTicks` ran). */
     async catchUp(maxTicks = 1_000): Promise<void> {
       for (let i = 0; i < maxTicks; i++) {

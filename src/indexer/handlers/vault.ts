@@ -93,7 +93,14 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
     },
   },
   WithdrawalRequested: {
-    reads: (e) => [vaultRead(e)],
+    reads: (e) => [
+      vaultRead(e),
+      read('withdrawals', {
+        vault: lc(e.address),
+        owner: lc(e.args.owner),
+        withdrawal_id: Number(e.args.id),
+      }),
+    ],
     async apply(e, ctx) {
       const vault = lc(e.address)
       await changeVault(ctx, vault, (v) => {
