@@ -248,6 +248,9 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       plugins.push(running)
       cleanup.push(() => running.stop())
     }
+    // the manifest names the devnet's API once it listens, so the CLI's read commands read through it with no flag
+    const apiUrl = plugins.flatMap((p) => p.urls).find((u) => u.label === 'API')?.url
+    if (apiUrl) writeDeployment(options.manifestDir, { ...deployment, apiUrl })
 
     const names: Names = {
       vault: (v) => design.operators[ctx.operatorOfVault(v)]?.name ?? v,
