@@ -41,7 +41,9 @@ before(async () => {
   // the chain's clock ahead of the wall clock: the CLI counts down from max(latest block, wall clock), so both runs
   // of a comparison count from the same instant
   const latest = Number((await w.public.getBlock()).timestamp)
-  await w.test.setNextBlockTimestamp({ timestamp: BigInt(Math.max(latest, Math.floor(Date.now() / 1000)) + 3600) })
+  await w.test.setNextBlockTimestamp({
+    timestamp: BigInt(Math.max(latest, Math.floor(Date.now() / 1000)) + 3600),
+  })
   await w.test.mine({ blocks: 1 })
   store = await openTestStore('sqlite')
   indexer = await createIndexer({
@@ -86,9 +88,13 @@ describe('read commands through the API', () => {
     ['order', 'list', '--client', fx.client.address],
     ['order', 'show', String(fx.job.orderId)],
     ['order', 'show', String(fx.intent.orderId)],
+    ['position', '--staker', fx.staker.address],
+    ['position', '--staker', fx.secondStaker],
+    ['position', '--staker', fx.staker.address, '--vault', fx.withdrawalVault],
+    ['position', '--staker', fx.client.address],
   ]
 
-  test('status, order list and order show print the same lines from the API as from the chain, plus the source', async () => {
+  test('status, order list, order show and position print the same lines from the API as from the chain, plus the source', async () => {
     for (const args of reads()) {
       const chain = await cli([...args, '--deployment', manifest, '--chain'])
       const api = await cli([...args, '--deployment', manifest, '--api', apiUrl])
@@ -109,6 +115,11 @@ describe('read commands through the API', () => {
       await cli(['order', 'show', String(fx.intent.orderId), '--deployment', manifest, '--api', apiUrl])
     ).out
     assert.equal(intent.match(/^ {2}bid /gm)?.length, 2)
+    const position = (
+      await cli(['position', '--staker', fx.staker.address, '--deployment', manifest, '--api', apiUrl])
+    ).out
+    assert.match(position, /withdrawal #\d+ {5}1,000 /)
+    assert.match(position, /yield from #/)
   })
 
   test('--json keeps its shape: the same document from either source, and no source line', async () => {
