@@ -1,5 +1,6 @@
 /**
- * Surety SDK (`surety/sdk`): typed viem actions for every contract entry point, report signing and read models.
+ * Surety SDK (`surety/sdk`): typed viem actions for every contract entry point, report signing, read models, and
+ * a typed client of the HTTP API over the index (`createApiClient`).
  *
  * @module surety/sdk
  */
