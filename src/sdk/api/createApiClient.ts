@@ -96,6 +96,12 @@ export function apiBaseUrl(url: string): string {
   return url.replace(/\/+$/, '')
 }
 
+/**
+ * A client of the HTTP API at `options.url`: `network()`, and per family a list (one page), its `.all()` (every
+ * item across cursor pages) and `.get(id)`; e.g. `for await (const o of createApiClient({ url }).orders.all({
+ * status: 'Open' }))`. Every answer carries the indexed `block` it reflects. Throws ApiError (the server's status
+ * and message) and ApiUnreachableError (nothing answered at the URL). See docs/api.md, "Client".
+ */
 export function createApiClient(options: ApiClientOptions) {
   const base = apiBaseUrl(options.url)
   const timeoutMs = options.timeoutMs ?? 10_000
