@@ -267,6 +267,7 @@ describe('the packed package, installed in a fresh project', () => {
     assert.equal(out.devnetOrders, deploymentFor(31337).addresses.orders)
     assert.match(out.unknownChain, /no deployment on chain 1;/)
     assert.equal(out.invalidInput, 'InvalidInputError')
+    assert.equal(out.apiUnreachable, 'ApiUnreachableError http://127.0.0.1:1')
   })
 
   test('npx surety runs the built CLI from the installed package', async () => {
@@ -403,7 +404,7 @@ const EXPORTS_PROGRAM = `import { orderBookAbi } from 'surety/abis'
 import { deploymentFor, type SuretyDeployment } from 'surety/deployments'
 import { analyzeNetwork, parseRiskInput, parseScenario, runSimulation } from 'surety/risk'
 import { runMonteCarlo } from 'surety/risk/node'
-import { deposit, InvalidInputError, type SuretyClient } from 'surety/sdk'
+import { type ApiOrder, ApiUnreachableError, createApiClient, deposit, InvalidInputError, type SuretyClient } from 'surety/sdk'
 import type { Abi } from 'viem'
 
 // the types are real: each of these is a type error, and an unused @ts-expect-error fails the compile
@@ -413,6 +414,16 @@ void (() => deposit(client, { vault: '0x0000000000000000000000000000000000000001
 // @ts-expect-error a deployment's chain id is a number
 const wrong: SuretyDeployment['chainId'] = '31337'
 void wrong
+// @ts-expect-error the API's order ids are decimal strings (derived from the server's schema), never numbers
+const wrongId: ApiOrder['id'] = 7
+void wrongId
+// the HTTP API's client: nothing listens on port 1, so the typed unreachable error
+let apiUnreachable = ''
+try {
+  await createApiClient({ url: 'http://127.0.0.1:1' }).network()
+} catch (error) {
+  apiUnreachable = error instanceof ApiUnreachableError ? \`\${error.name} \${error.url}\` : String(error)
+}
 const abi: Abi = orderBookAbi
 const report = await analyzeNetwork(parseRiskInput(${NETWORK}))
 let unknownChain = ''
@@ -441,6 +452,7 @@ console.log(
     devnetOrders: deploymentFor(31337).addresses.orders,
     unknownChain,
     invalidInput,
+    apiUnreachable,
   }),
 )
 `

@@ -10,6 +10,8 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 2
 export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
   rpcUrl: z.string().url(),
+  /** The deployment's HTTP API (`surety api`), when it has one: the CLI's read commands read through it. */
+  apiUrl: z.string().url().optional(),
   deployedAt: z.string(),
   blockNumber: z.string(),
   paramChangeDelay: z.number().int().nonnegative(),

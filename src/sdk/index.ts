@@ -1,5 +1,6 @@
 /**
- * Surety SDK (`surety/sdk`): typed viem actions for every contract entry point, report signing and read models.
+ * Surety SDK (`surety/sdk`): typed viem actions for every contract entry point, report signing, read models, and
+ * a typed client of the HTTP API over the index (`createApiClient`).
  *
  * @module surety/sdk
  */
@@ -57,6 +58,7 @@ export * from './actions/syncAllocation.ts'
 export * from './actions/withdrawAttesterBond.ts'
 export * from './actions/withdrawCredit.ts'
 export * from './actions/withdrawOwed.ts'
+export * from './api/index.ts'
 export * from './createSuretyClient.ts'
 export * from './orderEvents.ts'
 export * from './orderOutcomes.ts'

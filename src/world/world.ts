@@ -283,6 +283,9 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     const committee = started.value
     ctx.nodeUrls = specs.map((s) => s.apiUrl)
     await endpoints.startScript(state.startedAt)
+    // the manifest names the devnet's API once it listens, so the CLI's read commands read through it with no flag
+    const apiUrl = plugins.flatMap((p) => p.urls).find((u) => u.label === 'API')?.url
+    if (apiUrl) writeDeployment(options.manifestDir, { ...deployment, apiUrl })
 
     const names: Names = {
       vault: (v) => design.operators[ctx.operatorOfVault(v)]?.name ?? v,

@@ -301,6 +301,33 @@ describe('bad input is named, exits non-zero and prints no stack trace', () => {
       undefined,
       /--rpc-url must be an http\(s\) URL, got 'not a url'/,
     )
+    // where reads come from: a bad --api (or SURETY_API_URL) is one line, before the chain is reached
+    await expectFailure(
+      ['status', '--api', 'not a url', '--deployment', devnet.manifestPath],
+      undefined,
+      /--api must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8546, got 'not a url'/,
+    )
+    await expectFailure(
+      ['order', 'list', '--api', 'ftp://127.0.0.1:8546', '--deployment', devnet.manifestPath],
+      undefined,
+      /--api must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8546, got 'ftp:\/\/127\.0\.0\.1:8546'/,
+    )
+    await expectFailure(
+      ['order', 'show', '1', '--deployment', devnet.manifestPath, '--api'],
+      undefined,
+      /--api needs a value; see `surety order --help`/,
+    )
+    await expectFailure(
+      ['status', '--api', 'http://127.0.0.1:8546', '--chain', '--deployment', devnet.manifestPath],
+      undefined,
+      /--api and --chain contradict each other: pass one of them/,
+    )
+    await expectFailure(
+      ['position', '--staker', addressOf(1), '--deployment', devnet.manifestPath],
+      undefined,
+      /SURETY_API_URL must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8546, got 'localhost'/,
+      { SURETY_API_URL: 'localhost' },
+    )
     // the manifest is looked up by the chain's id
     const empty = mkdtempSync(join(tmpdir(), 'surety-none-'))
     await expectFailure(

@@ -5,6 +5,8 @@
  */
 import { type Address, zeroAddress } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
+import { collect } from '../../sdk/api/createApiClient.ts'
+import { ApiError } from '../../sdk/api/errors.ts'
 import { createSuretyClient } from '../../sdk/createSuretyClient.ts'
 import {
   acceptOrder,
@@ -32,6 +34,7 @@ import {
 } from '../../sdk/index.ts'
 import { unpackMilestones } from '../../sdk/orders.ts'
 import type { Order, OrderParams, SuretyClient } from '../../sdk/types.ts'
+import { bidsFromApi, orderFromApi } from '../fromApi.ts'
 import { captureCall } from '../lib/capture.ts'
 import { requireService, requireVault } from '../lib/chain.ts'
 import { type Context, connect } from '../lib/connect.ts'
@@ -42,6 +45,7 @@ import {
   SIGNER_HELP,
   SIGNER_OPTIONS,
 } from '../lib/options.ts'
+import { type ApiSource, chooseSource, sourceLine } from '../lib/readSource.ts'
 import { loadAccount } from '../lib/signer.ts'
 import { duration, when } from '../lib/time.ts'
 import { runWrite } from '../lib/write.ts'
@@ -312,10 +316,26 @@ async function owedTo(c: Connection, order: Order) {
   return { client: await owed(order.params.client), operator: await owed(operator) }
 }
 
-async function show(c: Connection, id: bigint, json: boolean) {
-  const [order, bids, block] = await Promise.all([
+/** An order and its bids from the API; an id the index does not hold yet is read from the chain (it may trail). */
+async function orderAndBids(c: Connection, id: bigint, source: ApiSource | undefined) {
+  if (source) {
+    try {
+      const { data } = await source.api.orders.get(id)
+      return { order: orderFromApi(data), bids: await bidsFromApi(source.api, data), fromApi: true }
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error
+    }
+  }
+  const [order, bids] = await Promise.all([
     readOrder(c.reader, id, c.fromBlock),
     readBids(c.reader, id, c.fromBlock),
+  ])
+  return { order, bids, fromApi: false }
+}
+
+async function show(c: Connection, id: bigint, json: boolean, source: ApiSource | undefined) {
+  const [{ order, bids, fromApi }, block] = await Promise.all([
+    orderAndBids(c, id, source),
     c.now().then((timestamp) => ({ timestamp })),
   ])
   const owed = await owedTo(c, order)
@@ -348,9 +368,10 @@ async function show(c: Connection, id: bigint, json: boolean) {
       `  bid ${formatAmount(b.price, token.decimals)} ${token.symbol} with ${formatAmount(b.collateral, stake.decimals)} ${stake.symbol} collateral  vault ${b.vault}`,
     )
   }
+  if (source && fromApi) console.log(sourceLine(source))
 }
 
-async function list(c: Connection, values: Values) {
+async function list(c: Connection, values: Values, source: ApiSource | undefined) {
   const serviceId = wholeNumber('service', str(values, 'service'))
   const filter = {
     client: address('client', str(values, 'client')),
@@ -358,7 +379,11 @@ async function list(c: Connection, values: Values) {
     fromBlock: c.fromBlock,
   }
   const [orders, block] = await Promise.all([
-    values.all ? readOrders(c.reader, filter) : readOpenOrders(c.reader, filter),
+    source
+      ? listFromApi(source, filter, values.all === true)
+      : values.all
+        ? readOrders(c.reader, filter)
+        : readOpenOrders(c.reader, filter),
     c.now().then((timestamp) => ({ timestamp })),
   ])
   if (values.json) return console.log(toJson(orders))
@@ -366,6 +391,34 @@ async function list(c: Connection, values: Values) {
   const tokens = tokenInfos(c.reader)
   for (const o of orders)
     console.log(`  ${orderLine(o, await tokens(o.params.paymentToken), block.timestamp)}`)
+  if (source) console.log(sourceLine(source))
+}
+
+/** The orders `list` prints, from the API: every status with --all, else Open and Active, by id as the chain lists them. */
+async function listFromApi(
+  source: ApiSource,
+  filter: { client?: Address; serviceId?: bigint },
+  all: boolean,
+): Promise<Order[]> {
+  const statuses = all ? [undefined] : (['Open', 'Active'] as const)
+  const lists = await Promise.all(
+    statuses.map((status) =>
+      collect(
+        source.api.orders.all({
+          status,
+          client: filter.client,
+          service: filter.serviceId,
+          sort: 'id',
+          order: 'asc',
+          limit: 500,
+        }),
+      ),
+    ),
+  )
+  return lists
+    .flat()
+    .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))
+    .map(orderFromApi)
 }
 
 /** Amounts the order book pays in the stake token; every other amount is in the order's payment token. */
@@ -451,8 +504,9 @@ export const command: Command = {
     // a write needs a key: a missing one fails before the chain is reached
     const account = sub === 'list' || sub === 'show' ? undefined : await loadAccount(values)
     const c = await connect(values)
-    if (sub === 'list') return void (await list(c, values))
-    if (sub === 'show') return void (await show(c, id!, json))
+    const source = sub === 'list' || sub === 'show' ? await chooseSource(c, values) : undefined
+    if (sub === 'list') return void (await list(c, values, source))
+    if (sub === 'show') return void (await show(c, id!, json, source))
     const client = createSuretyClient({
       rpcUrl: c.rpcUrl,
       chainId: c.chainId,

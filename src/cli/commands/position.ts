@@ -2,15 +2,18 @@
  * `surety position` — a staker's positions across every vault: shares and their value, the pending slashes priced
  * in, what can be slashed and until when, queued withdrawals with their ETA, and the subsidy yield with its inputs.
  */
-import type { Address } from 'viem'
+import { type Address, getAddress } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
+import { toAssetsDown } from '../../model/sharesMath.ts'
 import { operatorVaultAbi, vaultFactoryAbi } from '../../sdk/abis.ts'
+import { collect } from '../../sdk/api/createApiClient.ts'
 import { readServiceRewards } from '../../sdk/readRewards.ts'
 import { readAllocation, readVault } from '../../sdk/readVault.ts'
 import { serviceCount, vaultLabel } from '../lib/chain.ts'
 import { beginRead } from '../lib/command.ts'
 import { printJson } from '../lib/json.ts'
 import { CONNECTION_HELP, optionalAddress, str } from '../lib/options.ts'
+import { type ApiSource, chooseSource, sourceLine } from '../lib/readSource.ts'
 import { loadAccount } from '../lib/signer.ts'
 import { percent, plural } from '../lib/table.ts'
 import { when } from '../lib/time.ts'
@@ -48,20 +51,15 @@ export const command: Command = {
       staker = (await loadAccount(s.values)).address
     }
     const only = optionalAddress('--vault', str(s.values, 'vault'))
-    const vaults = only
-      ? [only]
-      : await s.ctx.reader.public.readContract({
-          address: s.ctx.deployment.addresses.factory,
-          abi: vaultFactoryAbi,
-          functionName: 'allVaults',
-        })
-    const [count, now] = await Promise.all([serviceCount(s.ctx), s.ctx.now()])
-    const positions = (
-      await Promise.all(vaults.map((v) => positionIn(s.ctx, v, staker!, count, now)))
-    ).filter((p) => p.shares > 0n || p.withdrawals.length > 0)
+    const source = await chooseSource(s.ctx, s.values)
+    const now = await s.ctx.now()
+    const positions = source
+      ? await positionsFromApi(s.ctx, source, staker, only, now)
+      : await positionsFromChain(s.ctx, staker, only, now)
     if (s.json) return void printJson({ staker, now, positions })
+    const origin = source ? `\n${sourceLine(source)}` : ''
     if (positions.length === 0)
-      return void console.log(`${staker} holds no vault shares and has no withdrawals queued`)
+      return void console.log(`${staker} holds no vault shares and has no withdrawals queued${origin}`)
     const t = (x: bigint) => formatToken(x, s.ctx.stake)
     console.log(`Position of ${staker}`)
     for (const p of positions) {
@@ -91,7 +89,152 @@ export const command: Command = {
           `  yield from #${y.serviceId}   ≈ ${y.aprBps === null ? 'n/a' : percent(y.aprBps)} a year: subsidy ${t(y.ratePerSecond)}/s × the vault's weight ${t(y.weight)} of ${t(y.totalStake)} counted, less ${percent(p.commissionBps)} commission, over a pool of ${t(p.pool)} (order fees come on top)`,
         )
     }
+    if (source) console.log(origin)
   },
+}
+
+async function positionsFromChain(ctx: Ctx, staker: Address, only: Address | undefined, now: bigint) {
+  const vaults = only
+    ? [only]
+    : await ctx.reader.public.readContract({
+        address: ctx.deployment.addresses.factory,
+        abi: vaultFactoryAbi,
+        functionName: 'allVaults',
+      })
+  const count = await serviceCount(ctx)
+  return (await Promise.all(vaults.map((v) => positionIn(ctx, v, staker, count, now)))).filter(
+    (p) => p.shares > 0n || p.withdrawals.length > 0,
+  )
+}
+
+type PositionView = Awaited<ReturnType<typeof positionsFromChain>>[number]
+
+/**
+ * What the subsidy stream pays the pool a year at the current rate: the vault's share of the stream (its weight of
+ * the service's counted stake), less commission, over the pool net of pending slashes. Rounded down (an estimate
+ * must not promise more than is paid).
+ */
+function yieldOf(
+  r: { ratePerSecond: bigint; totalStake: bigint },
+  weight: bigint,
+  commissionBps: number,
+  pool: bigint,
+) {
+  const toVault = r.totalStake === 0n ? 0n : (r.ratePerSecond * YEAR * weight) / r.totalStake
+  const toPool = (toVault * BigInt(10_000 - commissionBps)) / 10_000n
+  return pool === 0n ? null : Number((toPool * 10_000n) / pool)
+}
+
+/**
+ * The same positions from the API: the staker's positions and unclaimed withdrawals, each vault's figures and
+ * allocations, the services' subsidy rates. What the index does not hold is read from the chain by plain calls (no
+ * log scan): the vault's name and symbol, and each allocation's slashable stake (it depends on the allocation's
+ * share of the vault, which the index does not keep).
+ */
+async function positionsFromApi(
+  ctx: Ctx,
+  source: ApiSource,
+  staker: Address,
+  only: Address | undefined,
+  now: bigint,
+): Promise<PositionView[]> {
+  const { api } = source
+  const [held, queued] = await Promise.all([
+    collect(api.stakers.positions.all(staker, { limit: 500 })),
+    collect(api.stakers.withdrawals.all(staker, { claimed: false, limit: 500 })),
+  ])
+  const addresses = new Set([
+    ...held.filter((p) => BigInt(p.shares.base) > 0n).map((p) => p.vault),
+    ...queued.filter((w) => BigInt(w.shares.base) > 0n).map((w) => w.vault),
+  ])
+  if (only) for (const a of [...addresses]) if (a !== only.toLowerCase()) addresses.delete(a)
+  const vaults = (await Promise.all([...addresses].map((a) => api.vaults.get(a).then((r) => r.data)))).sort(
+    (a, b) => a.createdBlock - b.createdBlock,
+  )
+  const rates = new Map<string, Promise<{ ratePerSecond: bigint; totalStake: bigint }>>()
+  const rewardsOf = (serviceId: string) => {
+    let r = rates.get(serviceId)
+    if (!r) {
+      r = api.services.get(serviceId).then(({ data }) => ({
+        ratePerSecond: BigInt(data.rewards.subsidyRatePerSecond.base),
+        totalStake: BigInt(data.rewardStake.base),
+      }))
+      rates.set(serviceId, r)
+    }
+    return r
+  }
+  return Promise.all(
+    vaults.map(async (v) => {
+      const vault = getAddress(v.address)
+      const big = (a: { base: string }) => BigInt(a.base)
+      const shares = big(held.find((p) => p.vault === v.address)?.shares ?? { base: '0' })
+      const pool = big(v.netPoolAssets)
+      const totalShares = big(v.totalShares)
+      const [label, allocations] = await Promise.all([
+        vaultLabel(ctx, vault),
+        collect(api.allocations.all({ vault: v.address, limit: 500 })),
+      ])
+      const live = allocations
+        .filter((a) => big(a.amount) > 0n)
+        .sort((a, b) => Number(BigInt(a.serviceId) - BigInt(b.serviceId)))
+      const slashable = await Promise.all(
+        live.map((a) =>
+          ctx.reader.public.readContract({
+            address: vault,
+            abi: operatorVaultAbi,
+            functionName: 'slashableStake',
+            args: [BigInt(a.serviceId)],
+          }),
+        ),
+      )
+      const yields = await Promise.all(
+        live.map(async (a) => {
+          const r = await rewardsOf(a.serviceId)
+          const weight = big(a.rewardStake)
+          return {
+            serviceId: BigInt(a.serviceId),
+            ratePerSecond: r.ratePerSecond,
+            totalStake: r.totalStake,
+            weight,
+            aprBps: yieldOf(r, weight, v.commissionBps, pool),
+          }
+        }),
+      )
+      const withdrawals = queued
+        .filter((w) => w.vault === v.address && big(w.shares) > 0n)
+        .sort((a, b) => a.id - b.id)
+        .map((w) => {
+          // a claim pays min(assets at the request's rate, the shares' value now), as previewWithdrawal reads it
+          const valueNow = toAssetsDown(big(w.shares), pool, totalShares)
+          const atRequest = big(w.assets)
+          return {
+            id: BigInt(w.id),
+            shares: big(w.shares),
+            assetsAtRequest: atRequest,
+            claimableNow: atRequest < valueNow ? atRequest : valueNow,
+            readyAt: BigInt(w.readyAt.unix),
+          }
+        })
+      return {
+        vault,
+        name: label.name,
+        symbol: label.symbol,
+        operator: getAddress(v.operator),
+        shares,
+        value: shares === 0n ? 0n : toAssetsDown(shares, pool, totalShares),
+        poolShareBps: totalShares === 0n ? 0 : Number((shares * 10_000n) / totalShares),
+        pendingSlashes: big(v.pendingLiabilities),
+        bond: big(v.bond),
+        pool,
+        commissionBps: v.commissionBps,
+        slashable: slashable.reduce((sum, x) => sum + x, 0n),
+        allocations: live.map((a, i) => ({ serviceId: BigInt(a.serviceId), slashable: slashable[i]! })),
+        exitAt: now + BigInt(v.withdrawalDelaySeconds),
+        withdrawals,
+        yields,
+      }
+    }),
+  )
 }
 
 type Ctx = Parameters<typeof serviceCount>[0]
@@ -128,10 +271,7 @@ async function positionIn(ctx: Ctx, vault: Address, staker: Address, count: bigi
     const yields = await Promise.all(
       allocations.map(async (a) => {
         const r = await readServiceRewards(ctx.reader, a.serviceId)
-        // what the pool earns a year at the current subsidy rate: the vault's share of the stream, less commission
-        const toVault = r.totalStake === 0n ? 0n : (r.ratePerSecond * YEAR * a.weight) / r.totalStake
-        const toPool = (toVault * BigInt(10_000 - view.commissionBps)) / 10_000n
-        const aprBps = view.netPoolAssets === 0n ? null : Number((toPool * 10_000n) / view.netPoolAssets)
+        const aprBps = yieldOf(r, a.weight, view.commissionBps, view.netPoolAssets)
         return {
           serviceId: a.serviceId,
           ratePerSecond: r.ratePerSecond,

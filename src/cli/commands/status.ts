@@ -1,8 +1,12 @@
+import { collect } from '../../sdk/api/createApiClient.ts'
 import { readNetwork } from '../../sdk/readNetwork.ts'
 import { readOpenSlashes } from '../../sdk/readOpenSlashes.ts'
 import { readOpenOrders } from '../../sdk/readOrder.ts'
+import { networkFromApi, openSlashFromApi, orderFromApi } from '../fromApi.ts'
 import { beginRead } from '../lib/command.ts'
+import type { Context } from '../lib/connect.ts'
 import { CONNECTION_HELP } from '../lib/options.ts'
+import { type ApiSource, chooseSource, sourceLine } from '../lib/readSource.ts'
 import { date, duration } from '../lib/time.ts'
 import { formatToken, type Token } from '../lib/units.ts'
 import type { Command } from '../main.ts'
@@ -42,11 +46,9 @@ export const command: Command = {
     const { values, ctx } = await beginRead('status', args)
     const { deployment, reader } = ctx
     const tokens = (wei: bigint) => formatToken(wei, ctx.stake)
-    const [network, slashes, orders, block, now] = await Promise.all([
-      readNetwork(reader),
-      readOpenSlashes(reader, BigInt(deployment.blockNumber)),
-      readOpenOrders(reader, { fromBlock: BigInt(deployment.blockNumber) }),
-      reader.public.getBlock(),
+    const source = await chooseSource(ctx, values)
+    const [{ network, slashes, orders, block }, now] = await Promise.all([
+      source ? readFromApi(source) : readFromChain(ctx),
       ctx.now(),
     ])
     if (values.json) {
@@ -64,7 +66,7 @@ export const command: Command = {
       )
       return 0
     }
-    console.log(`Surety on chain ${deployment.chainId} at block ${block.number}`)
+    console.log(`Surety on chain ${deployment.chainId} at block ${block}`)
     console.log(`\nServices (${network.services.length})`)
     for (const s of network.services) {
       const allocated = network.allocations
@@ -108,6 +110,43 @@ export const command: Command = {
         `  ${s.slashId}  ${s.status.padEnd(8)} vault ${s.details.vault}  service #${s.details.serviceId}  ${tokens(s.details.amount)}  ${clock}`,
       )
     }
+    if (source) console.log(`\n${sourceLine(source)}`)
     return 0
   },
+}
+
+/** The deployment as the chain holds it now: every figure read from the contracts and their logs. */
+async function readFromChain(ctx: Context) {
+  const from = BigInt(ctx.deployment.blockNumber)
+  const [network, slashes, orders, head] = await Promise.all([
+    readNetwork(ctx.reader),
+    readOpenSlashes(ctx.reader, from),
+    readOpenOrders(ctx.reader, { fromBlock: from }),
+    ctx.reader.public.getBlockNumber(),
+  ])
+  return { network, slashes, orders, block: head }
+}
+
+/**
+ * The same figures from the API: open orders are Open then Active ones merged by id (readOpenOrders' order), open
+ * slashes the Pending, Disputed and Upheld ones in the order they were requested.
+ */
+async function readFromApi(source: ApiSource) {
+  const { api } = source
+  const all = <T>(items: AsyncIterable<T>) => collect(items)
+  const [network, open, active, ...slashLists] = await Promise.all([
+    networkFromApi(api),
+    all(api.orders.all({ status: 'Open', sort: 'id', order: 'asc', limit: 500 })),
+    all(api.orders.all({ status: 'Active', sort: 'id', order: 'asc', limit: 500 })),
+    ...(['Pending', 'Disputed', 'Upheld'] as const).map((status) =>
+      all(api.slashes.all({ status, sort: 'requested', order: 'asc', limit: 500 })),
+    ),
+  ])
+  const orders = [...open, ...active].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id))).map(orderFromApi)
+  const slashes = slashLists
+    .flat()
+    .sort((a, b) => a.createdBlock - b.createdBlock || a.report.requestedAt.unix - b.report.requestedAt.unix)
+    .map(openSlashFromApi)
+  // each answer reflects the indexed block at its request, this one or a later one
+  return { network, slashes, orders, block: BigInt(source.block.number) }
 }

@@ -11,6 +11,7 @@ import { createSuretyReader } from '../../sdk/createSuretyClient.ts'
 import type { SuretyReader } from '../../sdk/types.ts'
 import { ChainUnreachableError, setErrorContext } from './explain.ts'
 import { str } from './options.ts'
+import { apiUrlOption } from './readSource.ts'
 import { type Token, tokenReader } from './units.ts'
 
 export const DEFAULT_RPC = 'http://127.0.0.1:8545'
@@ -76,6 +77,7 @@ export function loadManifest(path: string, explicit: boolean, chainId?: number):
 
 /** Connects to the deployment named by the options and checks that its contracts are on that chain. */
 export async function connect(values: Values): Promise<Context> {
+  apiUrlOption(values) // a bad --api is one line before the chain is reached
   const flag = str(values, 'rpc-url') ?? str(values, 'rpc')
   const file = str(values, 'deployment')
   let deployment: Deployment

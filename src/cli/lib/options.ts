@@ -15,6 +15,9 @@ export const CONNECTION_OPTIONS = {
   rpc: { type: 'string' },
   deployment: { type: 'string' },
   json: { type: 'boolean' },
+  // where read commands read: the HTTP API (src/cli/lib/readSource.ts) or, with --chain, the chain itself
+  api: { type: 'string' },
+  chain: { type: 'boolean' },
 } as const satisfies Options
 
 export const SIGNER_OPTIONS = {
@@ -28,6 +31,10 @@ export const CONNECTION_HELP = `Connection (every command):
                       http://127.0.0.1:8545)
   --deployment FILE   the deployment manifest (default: .surety/deployments/<chain id>.json, written by
                       \`npm start\` and \`surety deploy\`)
+  --api URL           read through the HTTP API at URL (\`surety api\`; default: $SURETY_API_URL, else the
+                      manifest's apiUrl, which the devnet writes); reads fall back to the chain, with a
+                      notice, when the API is unreachable or more than its finality depth behind
+  --chain             read from the chain even when an API is known (writes always go to the chain)
   --json              machine-readable output on stdout`
 
 export const SIGNER_HELP = `Signing (every write):

@@ -1,0 +1,233 @@
+/**
+ * The read commands through the HTTP API, on a real chain indexed into SQLite and served by the real API: `status`,
+ * `order list` and `order show` print the same lines (and the same JSON) from the API as from the chain for the same
+ * state, plus a line naming the source; the devnet's manifest `apiUrl` and $SURETY_API_URL select the API with no
+ * flag; an unreachable API, or one further behind than its finality depth, falls back to the chain with a notice.
+ * The SDK's API client is exercised on the same server: typed errors, every page, the block of each answer.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { type ApiWorld, seedApiWorld } from '../../../test/support/apiWorld.ts'
+import { openTestStore, type TestStore } from '../../../test/support/indexedStores.ts'
+import { createWorld, type World } from '../../../test/support/world.ts'
+import { createApiServer } from '../../api/server.ts'
+import { freePort } from '../../chain/anvil.ts'
+import { type Deployment, writeDeployment } from '../../chain/deployment.ts'
+import { createIndexer, type Indexer } from '../../indexer/engine/runIndexer.ts'
+import { ApiError, ApiUnreachableError, collect, createApiClient } from '../../sdk/api/index.ts'
+import { runCli } from '../testing.ts'
+
+const FINALITY = 2
+const SOURCE =
+  /^read from the API at http:\/\/127\.0\.0\.1:\d+ at block (\d+); indexed 0 blocks behind the chain$/m
+
+let w: World
+let fx: ApiWorld
+let store: TestStore
+let indexer: Indexer
+let app: FastifyInstance
+let apiUrl: string
+let manifest: string
+let manifestWithApi: string
+
+before(async () => {
+  w = await createWorld()
+  fx = await seedApiWorld(w)
+  // the chain's clock ahead of the wall clock: the CLI counts down from max(latest block, wall clock), so both runs
+  // of a comparison count from the same instant
+  const latest = Number((await w.public.getBlock()).timestamp)
+  await w.test.setNextBlockTimestamp({
+    timestamp: BigInt(Math.max(latest, Math.floor(Date.now() / 1000)) + 3600),
+  })
+  await w.test.mine({ blocks: 1 })
+  store = await openTestStore('sqlite')
+  indexer = await createIndexer({
+    client: w.public,
+    idb: store.idb,
+    chainId: w.chainId,
+    addresses: w.addresses,
+    startBlock: 0n,
+    finalityDepth: FINALITY,
+  })
+  await indexer.catchUp()
+  app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const deployment: Deployment = {
+    chainId: w.chainId,
+    rpcUrl: w.anvil.rpcUrl,
+    deployedAt: new Date().toISOString(),
+    blockNumber: '0',
+    paramChangeDelay: 0,
+    addresses: w.addresses,
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'surety-readapi-'))
+  manifest = writeDeployment(join(dir, 'plain'), deployment)
+  manifestWithApi = writeDeployment(join(dir, 'devnet'), { ...deployment, apiUrl })
+})
+
+after(async () => {
+  await app?.close()
+  await store?.remove()
+  await w?.anvil.stop()
+})
+
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, undefined, env)
+const withoutSource = (out: string) => out.replace(SOURCE, '').trimEnd()
+
+describe('read commands through the API', () => {
+  const reads = () => [
+    ['status'],
+    ['order', 'list'],
+    ['order', 'list', '--all'],
+    ['order', 'list', '--client', fx.client.address],
+    ['order', 'show', String(fx.job.orderId)],
+    ['order', 'show', String(fx.intent.orderId)],
+    ['position', '--staker', fx.staker.address],
+    ['position', '--staker', fx.secondStaker],
+    ['position', '--staker', fx.staker.address, '--vault', fx.withdrawalVault],
+    ['position', '--staker', fx.client.address],
+  ]
+
+  test('status, order list, order show and position print the same lines from the API as from the chain, plus the source', async () => {
+    for (const args of reads()) {
+      const chain = await cli([...args, '--deployment', manifest, '--chain'])
+      const api = await cli([...args, '--deployment', manifest, '--api', apiUrl])
+      assert.equal(chain.code, 0, chain.err)
+      assert.equal(api.code, 0, api.err)
+      assert.equal(api.err, '', `${args.join(' ')}: no notice when the API answers`)
+      const block = SOURCE.exec(api.out)
+      assert.ok(block, `${args.join(' ')} names its source:\n${api.out}`)
+      assert.equal(BigInt(block[1]!), await w.public.getBlockNumber())
+      assert.doesNotMatch(chain.out, /read from the API/)
+      assert.equal(withoutSource(api.out), chain.out, args.join(' '))
+    }
+    // what the comparison covered: an open slash, an intent's two bids, a job in progress
+    const status = (await cli(['status', '--deployment', manifest, '--api', apiUrl])).out
+    assert.match(status, /Open slashes \(1\)/)
+    assert.match(status, /Open orders \(2\)/)
+    const intent = (
+      await cli(['order', 'show', String(fx.intent.orderId), '--deployment', manifest, '--api', apiUrl])
+    ).out
+    assert.equal(intent.match(/^ {2}bid /gm)?.length, 2)
+    const position = (
+      await cli(['position', '--staker', fx.staker.address, '--deployment', manifest, '--api', apiUrl])
+    ).out
+    assert.match(position, /withdrawal #\d+ {5}1,000 /)
+    assert.match(position, /yield from #/)
+  })
+
+  test('--json keeps its shape: the same document from either source, and no source line', async () => {
+    for (const args of reads()) {
+      const chain = await cli([...args, '--deployment', manifest, '--chain', '--json'])
+      const api = await cli([...args, '--deployment', manifest, '--api', apiUrl, '--json'])
+      assert.deepEqual(JSON.parse(api.out), JSON.parse(chain.out), args.join(' '))
+    }
+  })
+
+  test("the manifest's apiUrl (what the devnet writes) and $SURETY_API_URL select the API with no flag; --chain wins", async () => {
+    const fromManifest = await cli(['status', '--deployment', manifestWithApi])
+    assert.match(fromManifest.out, SOURCE)
+    const fromEnv = await cli(['order', 'list', '--deployment', manifest], { SURETY_API_URL: apiUrl })
+    assert.match(fromEnv.out, SOURCE)
+    const forced = await cli(['status', '--deployment', manifestWithApi, '--chain'])
+    assert.doesNotMatch(forced.out, /read from the API/)
+    assert.equal(forced.err, '')
+  })
+
+  test('an unreachable API falls back to the chain with a one-line notice and the same lines', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`
+    for (const args of reads()) {
+      const chain = await cli([...args, '--deployment', manifest, '--chain'])
+      const r = await cli([...args, '--deployment', manifest, '--api', nobody])
+      assert.equal(r.code, 0, r.err)
+      assert.equal(r.out, chain.out, args.join(' '))
+      assert.match(
+        r.err,
+        new RegExp(
+          `^note: cannot reach the Surety API at ${nobody} \\(.+\\); reading from the chain instead$`,
+        ),
+      )
+    }
+  })
+
+  test('an API further behind than its finality depth falls back with a notice naming how far', async () => {
+    await w.test.mine({ blocks: FINALITY + 2 })
+    try {
+      const r = await cli(['order', 'list', '--deployment', manifest, '--api', apiUrl])
+      assert.equal(r.code, 0, r.err)
+      assert.doesNotMatch(r.out, /read from the API/)
+      assert.match(
+        r.err,
+        new RegExp(
+          `^note: the API at ${apiUrl} is ${FINALITY + 2} blocks behind the chain \\(indexed block \\d+, head \\d+; more than its finality depth ${FINALITY}\\); reading from the chain instead$`,
+        ),
+      )
+    } finally {
+      await indexer.catchUp()
+    }
+  })
+})
+
+describe('the SDK API client', () => {
+  test('every answer carries its block; a list iterates every page in order', async () => {
+    const api = createApiClient({ url: `${apiUrl}/` })
+    const head = Number(await w.public.getBlockNumber())
+    const network = await api.network()
+    assert.equal(network.block.number, head)
+    assert.equal(network.data.chainId, w.chainId)
+    const onePage = await api.orders({ sort: 'id', order: 'asc', limit: 500 })
+    assert.equal(onePage.block.number, head)
+    assert.equal(onePage.page.next, null)
+    const paged = await collect(api.orders.all({ sort: 'id', order: 'asc', limit: 1 }))
+    assert.ok(paged.length >= 2)
+    assert.deepEqual(
+      paged.map((o) => o.id),
+      onePage.data.map((o) => o.id),
+    )
+    const detail = await api.orders.get(fx.intent.orderId)
+    assert.equal(detail.data.bids.length, 2)
+    const positions = await collect(api.stakers.positions.all(fx.secondStaker))
+    assert.deepEqual(
+      positions.map((p) => p.vault),
+      [fx.ops[0]!.vault.toLowerCase()],
+    )
+    const withdrawals = await api.stakers.withdrawals(fx.staker.address)
+    assert.equal(withdrawals.data[0]?.vault, fx.withdrawalVault.toLowerCase())
+    const slash = await api.slashes.get(fx.slashId)
+    assert.equal(slash.data.status, 'Pending')
+  })
+
+  test("errors are typed: ApiError names the status and the server's message, ApiUnreachableError the URL", async () => {
+    const api = createApiClient({ url: apiUrl })
+    await assert.rejects(api.orders.get(987654n), (e: unknown) => {
+      assert.ok(e instanceof ApiError)
+      assert.equal(e.status, 404)
+      assert.equal(e.code, 'NOT_FOUND')
+      assert.match(e.message, /^the API answered 404 NOT_FOUND to \/v1\/orders\/987654: .*987654/)
+      return true
+    })
+    await assert.rejects(api.orders({ limit: 9999 }), (e: unknown) => {
+      assert.ok(e instanceof ApiError)
+      assert.equal(e.status, 400)
+      assert.match(e.message, /limit/)
+      return true
+    })
+    const nobody = `http://127.0.0.1:${await freePort()}`
+    await assert.rejects(createApiClient({ url: nobody }).network(), (e: unknown) => {
+      assert.ok(e instanceof ApiUnreachableError)
+      assert.equal(e.url, nobody)
+      assert.match(
+        e.message,
+        new RegExp(`^cannot reach the Surety API at ${nobody} \\(.+\\): is \`surety api\``),
+      )
+      return true
+    })
+    assert.throws(() => createApiClient({ url: 'not a url' }), /the API URL must be an http\(s\) URL/)
+  })
+})
