@@ -77,7 +77,10 @@ export function createProbeClock(secret: Hex | undefined, t: ScheduleTarget, aft
   const step = (): number => {
     for (;;) {
       const due = at + gapMs(secret, t, segment, i++)
-      if (due < anchor(segment + 1)) return (at = due)
+      if (due < anchor(segment + 1)) {
+        at = due
+        return due
+      }
       // past the segment's end: the chain restarts at the next public anchor
       segment++
       i = 0
