@@ -12,6 +12,7 @@ import { type CacheOptions, installResponseCache } from './cache.ts'
 import type { ApiContext } from './context.ts'
 import { errorHandler, notFoundHandler } from './errors.ts'
 import { createApiMetrics } from './metrics.ts'
+import { createRowJsonCache, PreserializedJson } from './queries/rowJson.ts'
 import { allocationsRoutes } from './routes/allocations.ts'
 import { attestersRoutes } from './routes/attesters.ts'
 import { eventsRoutes } from './routes/events.ts'
@@ -61,6 +62,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     dialect: options.dialect,
     decimals: options.decimals ?? 18,
     metrics,
+    rows: createRowJsonCache(),
   }
 
   app.addSchema(ErrorBody)
@@ -95,8 +97,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   // The answers are built field by field by the schemas' *Json functions, so JSON.stringify writes them; it is
   // several times faster than fast-json-stringify on these shapes (a nullable union is an anyOf, which it resolves
   // by validating each value at run time). That every answer matches its published schema is checked by the API
-  // tests, which validate each one against /openapi.json.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  // tests, which validate each one against /openapi.json. A list of rows already rendered (queries/rowJson.ts)
+  // arrives as its JSON text.
+  app.setSerializerCompiler(
+    () => (data) => (data instanceof PreserializedJson ? data.json : JSON.stringify(data)),
+  )
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 
