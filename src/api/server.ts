@@ -13,6 +13,7 @@ import type { ApiContext } from './context.ts'
 import { errorHandler, notFoundHandler } from './errors.ts'
 import { createApiMetrics } from './metrics.ts'
 import { createRowJsonCache, PreserializedJson } from './queries/rowJson.ts'
+import { DEFAULT_RATE_LIMIT, installRateLimit, type RateLimitOptions } from './rateLimit.ts'
 import { allocationsRoutes } from './routes/allocations.ts'
 import { attestersRoutes } from './routes/attesters.ts'
 import { eventsRoutes } from './routes/events.ts'
@@ -41,6 +42,8 @@ export type ApiServerOptions = {
   corsOrigin?: string | undefined
   /** Cache GET responses per indexed state (default on; see cache.ts). */
   cache?: boolean | CacheOptions
+  /** Per-address request limit (default DEFAULT_RATE_LIMIT: loopback exempt); false for none. See rateLimit.ts. */
+  rateLimit?: RateLimitOptions | false
 }
 
 export type ApiServer = FastifyInstance
@@ -104,6 +107,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   )
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
+  // before every route, so each one (the cached answers too) counts against the caller's limit
+  if (options.rateLimit !== false) await installRateLimit(app, options.rateLimit ?? DEFAULT_RATE_LIMIT)
 
   app.addHook('onRequest', async (req, reply) => {
     if (options.corsOrigin) void reply.header('access-control-allow-origin', options.corsOrigin)
