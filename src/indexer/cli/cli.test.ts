@@ -146,7 +146,7 @@ describe('surety index (CLI)', () => {
     ]
     const ok = await run(args)
     assert.equal(ok.code, 0, ok.err)
-    assert.match(ok.out, /checked 1 vaults, 0 allocations/)
+    assert.match(ok.out, /checked 1 vaults, 2 positions, 0 withdrawals, 0 allocations/)
     assert.match(ok.out, /no differences/)
 
     await idb.db.updateTable('vaults').set({ pool_assets: '1' }).execute()
