@@ -9,6 +9,7 @@ import { type IndexState, readIndexState } from '../indexer/queries/readIndexSta
 import { NotReadyError } from './errors.ts'
 import { type TimeJson, time } from './format.ts'
 import type { ApiMetrics } from './metrics.ts'
+import type { RowJsonCache } from './queries/rowJson.ts'
 
 export type ApiContext = {
   db: Kysely<Database>
@@ -16,6 +17,8 @@ export type ApiContext = {
   /** Decimals of the stake token (amounts' token units). */
   decimals: number
   metrics: ApiMetrics
+  /** Rendered rows kept across blocks for the list endpoints (queries/rowJson.ts). */
+  rows: RowJsonCache
 }
 
 export type BlockJson = {

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { InvalidInputError, SuretyError } from '../errors.ts'
+import { RateLimitedError } from './rateLimit.ts'
 
 /** An id that names nothing the indexer holds (404). */
 export class NotFoundError extends SuretyError {
@@ -64,6 +65,7 @@ export function toErrorReply(error: unknown): { status: number; body: ErrorJson 
   if (error instanceof NotFoundError) return { status: 404, body: body('NOT_FOUND', error.message) }
   if (error instanceof InvalidInputError) return { status: 400, body: body('BAD_REQUEST', error.message) }
   if (error instanceof NotReadyError) return { status: 503, body: body('NOT_READY', error.message) }
+  if (error instanceof RateLimitedError) return { status: 429, body: body('RATE_LIMITED', error.message) }
   const fe = error as Partial<FastifyError>
   if (fe.validation) return { status: 400, body: body('BAD_REQUEST', validationMessage(fe as FastifyError)) }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -12,6 +12,8 @@ import { type CacheOptions, installResponseCache } from './cache.ts'
 import type { ApiContext } from './context.ts'
 import { errorHandler, notFoundHandler } from './errors.ts'
 import { createApiMetrics } from './metrics.ts'
+import { createRowJsonCache, PreserializedJson } from './queries/rowJson.ts'
+import { DEFAULT_RATE_LIMIT, installRateLimit, type RateLimitOptions } from './rateLimit.ts'
 import { allocationsRoutes } from './routes/allocations.ts'
 import { attestersRoutes } from './routes/attesters.ts'
 import { eventsRoutes } from './routes/events.ts'
@@ -40,6 +42,8 @@ export type ApiServerOptions = {
   corsOrigin?: string | undefined
   /** Cache GET responses per indexed state (default on; see cache.ts). */
   cache?: boolean | CacheOptions
+  /** Per-address request limit (default DEFAULT_RATE_LIMIT: loopback exempt); false for none. See rateLimit.ts. */
+  rateLimit?: RateLimitOptions | false
 }
 
 export type ApiServer = FastifyInstance
@@ -61,6 +65,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     dialect: options.dialect,
     decimals: options.decimals ?? 18,
     metrics,
+    rows: createRowJsonCache(),
   }
 
   app.addSchema(ErrorBody)
@@ -95,10 +100,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   // The answers are built field by field by the schemas' *Json functions, so JSON.stringify writes them; it is
   // several times faster than fast-json-stringify on these shapes (a nullable union is an anyOf, which it resolves
   // by validating each value at run time). That every answer matches its published schema is checked by the API
-  // tests, which validate each one against /openapi.json.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  // tests, which validate each one against /openapi.json. A list of rows already rendered (queries/rowJson.ts)
+  // arrives as its JSON text.
+  app.setSerializerCompiler(
+    () => (data) => (data instanceof PreserializedJson ? data.json : JSON.stringify(data)),
+  )
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
+  // before every route, so each one (the cached answers too) counts against the caller's limit
+  if (options.rateLimit !== false) await installRateLimit(app, options.rateLimit ?? DEFAULT_RATE_LIMIT)
 
   app.addHook('onRequest', async (req, reply) => {
     if (options.corsOrigin) void reply.header('access-control-allow-origin', options.corsOrigin)

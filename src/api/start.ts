@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { InvalidInputError, SuretyError } from '../errors.ts'
 import { isPostgresUrl, openIndexerDb } from '../indexer/db/open.ts'
+import type { RateLimitOptions } from './rateLimit.ts'
 import { createApiServer } from './server.ts'
 
 export type StartApiOptions = {
@@ -16,6 +17,8 @@ export type StartApiOptions = {
   streamPollMs?: number
   /** Cache GET responses per indexed state (default true). */
   cache?: boolean
+  /** Per-address request limit (default DEFAULT_RATE_LIMIT, loopback exempt); false for none. */
+  rateLimit?: RateLimitOptions | false
   /** Log requests that fail and stream errors as JSON lines (pino) on stdout. */
   log?: boolean
 }
@@ -36,6 +39,7 @@ export async function startApi(options: StartApiOptions) {
     logger: options.log ? { level: 'warn' } : false,
     corsOrigin: options.corsOrigin,
     cache: options.cache ?? true,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   })
   try {
     await app.listen({ port: options.port, host: options.host })

@@ -64,8 +64,14 @@ for (const store of testStores()) {
           addresses: w.addresses,
         })
         assert.deepEqual(result.differences, [])
+        const positionRows = await idb.db.selectFrom('positions').select('staker').execute()
+        assert.ok(positionRows.length >= 9)
         assert.deepEqual(result.checked, {
           vaults: 3,
+          // every position row, each against the vault's balanceOf and previewRedeem
+          positions: positionRows.length,
+          // one claimed, one queued
+          withdrawals: 2,
           allocations: 3,
           // the report left pending and the failed order's collateral slash
           slashes: 2,

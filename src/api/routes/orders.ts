@@ -3,7 +3,8 @@ import { Type } from 'typebox'
 import { toView } from '../../indexer/db/codec.ts'
 import { read } from '../context.ts'
 import { NotFoundError } from '../errors.ts'
-import { listPage, type SortColumn } from '../queries/list.ts'
+import type { SortColumn } from '../queries/list.ts'
+import { listBody, renderedPage } from '../queries/rowJson.ts'
 import { Address, DecimalId, errorResponses, itemResponse, listResponse } from '../schemas/common.ts'
 import { bidJson, milestoneJson, Order, OrderDetail, OrderStatusSchema, orderJson } from '../schemas/order.ts'
 import { listQuery, listRequest, lower, type RoutePlugin } from './shared.ts'
@@ -13,7 +14,7 @@ const SORTS = {
   budget: [{ column: 'budget', kind: 'amount' }],
   updated: [{ column: 'block_number', kind: 'int' }],
 } satisfies Record<string, SortColumn[]>
-const KEY: SortColumn[] = [{ column: 'order_id', kind: 'int' }]
+const KEY: SortColumn = { column: 'order_id', kind: 'int' }
 
 export const ordersRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
@@ -33,22 +34,25 @@ export const ordersRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const r = listRequest(req.query, 'id')
-      const { block, data } = await read(ctx, async ({ db, block, state }) => {
-        let q = db.selectFrom('orders').selectAll()
+      const { block, data } = await read(ctx, async (snap) => {
+        let q = snap.db.selectFrom('orders')
         if (req.query.status) q = q.where('status', '=', req.query.status)
         if (req.query.client) q = q.where('client', '=', lower(req.query.client)!)
         if (req.query.vault) q = q.where('vault', '=', lower(req.query.vault)!)
         if (req.query.service !== undefined) q = q.where('service_id', '=', Number(req.query.service))
-        const page = await listPage<Record<string, unknown>>(ctx.dialect, q, SORTS[r.sort], KEY, r)
-        const stake = state.addresses?.stakeToken
-        return {
-          next: page.next,
-          items: page.rows.map((row) =>
-            orderJson(toView('orders', row), block.finalNumber, stake, ctx.decimals),
-          ),
-        }
+        const stake = snap.state.addresses?.stakeToken
+        return renderedPage(snap, ctx.dialect, ctx.rows, {
+          table: 'orders',
+          key: KEY,
+          query: q,
+          sort: SORTS[r.sort],
+          request: r,
+          constants: `${stake}|${ctx.decimals}`,
+          render: (row) =>
+            JSON.stringify(orderJson(toView('orders', row), snap.block.finalNumber, stake, ctx.decimals)),
+        })
       })
-      return { block, data: data.items, page: { next: data.next, limit: r.limit } }
+      return listBody(block, data.items, { next: data.next, limit: r.limit }) as never
     },
   )
 

@@ -3,7 +3,8 @@ import { Type } from 'typebox'
 import { toView } from '../../indexer/db/codec.ts'
 import { read } from '../context.ts'
 import { NotFoundError } from '../errors.ts'
-import { listPage, type SortColumn } from '../queries/list.ts'
+import type { SortColumn } from '../queries/list.ts'
+import { listBody, renderedPage } from '../queries/rowJson.ts'
 import { Address, Bytes32, DecimalId, errorResponses, itemResponse, listResponse } from '../schemas/common.ts'
 import { penaltyJson, Slash, SlashDetail, SlashStatusSchema, slashJson } from '../schemas/slash.ts'
 import { listQuery, listRequest, lower, type RoutePlugin } from './shared.ts'
@@ -13,7 +14,7 @@ const SORTS = {
   amount: [{ column: 'amount', kind: 'amount' }],
   updated: [{ column: 'block_number', kind: 'int' }],
 } satisfies Record<string, SortColumn[]>
-const KEY: SortColumn[] = [{ column: 'slash_id', kind: 'text' }]
+const KEY: SortColumn = { column: 'slash_id', kind: 'text' }
 
 export const slashesRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
@@ -34,20 +35,25 @@ export const slashesRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const r = listRequest(req.query, 'requested')
-      const { block, data } = await read(ctx, async ({ db, block }) => {
-        let q = db.selectFrom('slashes').selectAll()
+      const { block, data } = await read(ctx, async (snap) => {
+        let q = snap.db.selectFrom('slashes')
         if (req.query.status) q = q.where('status', '=', req.query.status)
         if (req.query.vault) q = q.where('vault', '=', lower(req.query.vault)!)
         if (req.query.service !== undefined) q = q.where('service_id', '=', Number(req.query.service))
         if (req.query.incident) q = q.where('incident_id', '=', lower(req.query.incident)!)
         if (req.query.orderId !== undefined) q = q.where('order_id', '=', Number(req.query.orderId))
-        const page = await listPage<Record<string, unknown>>(ctx.dialect, q, SORTS[r.sort], KEY, r)
-        return {
-          next: page.next,
-          items: page.rows.map((row) => slashJson(toView('slashes', row), block.finalNumber, ctx.decimals)),
-        }
+        return renderedPage(snap, ctx.dialect, ctx.rows, {
+          table: 'slashes',
+          key: KEY,
+          query: q,
+          sort: SORTS[r.sort],
+          request: r,
+          constants: String(ctx.decimals),
+          render: (row) =>
+            JSON.stringify(slashJson(toView('slashes', row), snap.block.finalNumber, ctx.decimals)),
+        })
       })
-      return { block, data: data.items, page: { next: data.next, limit: r.limit } }
+      return listBody(block, data.items, { next: data.next, limit: r.limit }) as never
     },
   )
 

@@ -6,6 +6,7 @@ import { read, type Snapshot } from '../context.ts'
 import { NotFoundError } from '../errors.ts'
 import { amount, time } from '../format.ts'
 import { listPage, type SortColumn } from '../queries/list.ts'
+import { listBody, renderedPage } from '../queries/rowJson.ts'
 import { Address, Amount, errorResponses, itemResponse, listResponse, Time } from '../schemas/common.ts'
 import { Position, positionJson, Withdrawal, withdrawalJson } from '../schemas/position.ts'
 import { Vault, vaultJson } from '../schemas/vault.ts'
@@ -17,7 +18,7 @@ const SORTS = {
   poolAssets: [{ column: 'pool_assets', kind: 'amount' }],
   totalAllocated: [{ column: 'total_allocated', kind: 'amount' }],
 } satisfies Record<string, SortColumn[]>
-const KEY: SortColumn[] = [{ column: 'vault', kind: 'text' }]
+const KEY: SortColumn = { column: 'vault', kind: 'text' }
 
 export const addressParam = Type.Object({ address: Address }, { additionalProperties: false })
 
@@ -58,16 +59,21 @@ export const vaultsRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const r = listRequest(req.query, 'created')
-      const { block, data } = await read(ctx, async ({ db, block }) => {
-        let q = db.selectFrom('vaults').selectAll()
+      const { block, data } = await read(ctx, async (snap) => {
+        let q = snap.db.selectFrom('vaults')
         if (req.query.operator) q = q.where('operator', '=', lower(req.query.operator)!)
-        const page = await listPage<Record<string, unknown>>(ctx.dialect, q, SORTS[r.sort], KEY, r)
-        return {
-          next: page.next,
-          items: page.rows.map((row) => vaultJson(toView('vaults', row), block.finalNumber, ctx.decimals)),
-        }
+        return renderedPage(snap, ctx.dialect, ctx.rows, {
+          table: 'vaults',
+          key: KEY,
+          query: q,
+          sort: SORTS[r.sort],
+          request: r,
+          constants: String(ctx.decimals),
+          render: (row) =>
+            JSON.stringify(vaultJson(toView('vaults', row), snap.block.finalNumber, ctx.decimals)),
+        })
       })
-      return { block, data: data.items, page: { next: data.next, limit: r.limit } }
+      return listBody(block, data.items, { next: data.next, limit: r.limit }) as never
     },
   )
 

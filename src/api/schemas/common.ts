@@ -66,6 +66,7 @@ export const ErrorBody = Type.Object(
 export const errorResponses = {
   400: Type.Ref('Error'),
   404: Type.Ref('Error'),
+  429: Type.Ref('Error'),
   503: Type.Ref('Error'),
 } as const
 

@@ -44,10 +44,14 @@ describe('surety api', () => {
     }
   })
 
-  test('refuses a bad port or decimals with a message and exit code 1, no stack trace', () => {
+  test('refuses a bad port, decimals or rate limit with a message and exit code 1, no stack trace', () => {
     for (const [args, message] of [
       [['--port', '99999'], /surety api: --port must be a TCP port, got '99999'/],
       [['--decimals', 'many'], /surety api: --decimals must be an integer from 0 to 36, got 'many'/],
+      [
+        ['--rate-limit', 'lots'],
+        /surety api: --rate-limit must be a whole number of requests per minute \(0 for no limit\), got 'lots'/,
+      ],
       [['--prot', '80'], /surety api: Unknown option '--prot'.* Run `surety api --help`/],
       [
         ['--database', '/nonexistent/index.sqlite'],

@@ -6,12 +6,14 @@ import { InvalidInputError } from '../../errors.ts'
 import type { Command } from '../main.ts'
 
 const usage = `Usage: surety api [--database URL] [--schema NAME] [--port 8546] [--host 127.0.0.1] [--cors ORIGIN]
-                  [--decimals 18] [--no-cache] [--json]
+                  [--decimals 18] [--no-cache] [--rate-limit 1200] [--rate-limit-loopback] [--json]
 
 Serves the indexed state over HTTP (see docs/api.md): REST under /v1, the live stream at /v1/stream, the
 OpenAPI document at /openapi.json, and /health, /ready, /metrics. It reads what \`surety index\` writes:
 --database is the same SQLite file (default: DATABASE_URL, else the one .surety/indexer-<chainId>.sqlite) or URL
 (with --schema, default surety). GET responses are cached per indexed block unless --no-cache.
+Each client address may make --rate-limit requests a minute (default 1200; 0 for no limit), then gets 429 with
+when to retry; loopback clients are exempt unless --rate-limit-loopback (set it behind a proxy on this host).
 Runs until interrupted (Ctrl-C or SIGTERM).`
 
 /** What `surety index` writes by default: `.surety/indexer-<chainId>.sqlite`; used when there is exactly one. */
@@ -45,6 +47,8 @@ function parseOptions(args: string[]) {
         cors: { type: 'string' },
         decimals: { type: 'string', default: '18' },
         'no-cache': { type: 'boolean' },
+        'rate-limit': { type: 'string', default: '1200' },
+        'rate-limit-loopback': { type: 'boolean' },
         json: { type: 'boolean' },
       },
     })
@@ -63,6 +67,11 @@ export const command: Command = {
     if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36)
       throw new InvalidInputError(`--decimals must be an integer from 0 to 36, got '${values.decimals}'`)
     const listenPort = port(values.port!)
+    const perMinute = Number(values['rate-limit'])
+    if (!Number.isInteger(perMinute) || perMinute < 0)
+      throw new InvalidInputError(
+        `--rate-limit must be a whole number of requests per minute (0 for no limit), got '${values['rate-limit']}'`,
+      )
     const api = await startApi({
       database: values.database ?? process.env.DATABASE_URL ?? defaultDatabase(),
       schema: values.schema,
@@ -71,6 +80,10 @@ export const command: Command = {
       corsOrigin: values.cors,
       decimals,
       cache: !values['no-cache'],
+      rateLimit:
+        perMinute === 0
+          ? false
+          : { max: perMinute, windowMs: 60_000, loopback: values['rate-limit-loopback'] },
       log: !values.json,
     })
     if (values.json) console.log(JSON.stringify({ url: api.url, database: api.describe }))

@@ -17,7 +17,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     } else {
       const n = result.checked
       console.log(
-        `block ${result.block.number} (${result.block.hash}): checked ${n.vaults} vaults, ${n.allocations} allocations, ${n.slashes} pending slashes, ${n.orders} open orders, ${n.services} services, ${n.attesters} attesters`,
+        `block ${result.block.number} (${result.block.hash}): checked ${n.vaults} vaults, ${n.positions} positions, ${n.withdrawals} withdrawals, ${n.allocations} allocations, ${n.slashes} pending slashes, ${n.orders} open orders, ${n.services} services, ${n.attesters} attesters`,
       )
       for (const d of result.differences) {
         console.log(`  ${d.entity} ${d.id} ${d.field}: indexed ${d.indexed}, chain ${d.chain}`)

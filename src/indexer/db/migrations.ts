@@ -3,6 +3,7 @@
  * numbered and never edited once released: a schema change is a new entry. Column kinds map to one type per
  * dialect (`amount`: numeric(78,0) / text; `int`: bigint / integer), so both stores hold the same values.
  */
+import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { Migration, MigrationProvider } from 'kysely/migration'
 import type { Dialect } from './open.ts'
@@ -397,8 +398,46 @@ function createTables(dialect: Dialect, tables: Record<string, TableSpec>): Migr
   }
 }
 
+/**
+ * Version 2: indexes that let the API's default list orders (and their common filters) read a page in key order
+ * instead of sorting the whole table, and an `instance` id for the database. The API keeps rendered rows across
+ * blocks (src/api/queries/rowJson.ts) keyed by the instance and the reorg count, so a database rebuilt under
+ * the same path or schema (another chain at the same addresses) is never mistaken for the one it replaced.
+ * The single-column indexes they extend are dropped. Left out on purpose: indexes on `events`, the table the indexer writes most (every index slows its backfill).
+ */
+const V2_INDEXES: Record<string, string[][]> = {
+  vaults: [['created_block', 'vault']],
+  orders: [
+    ['status', 'order_id'],
+    ['client', 'order_id'],
+    ['vault', 'order_id'],
+    ['block_number', 'order_id'],
+  ],
+  slashes: [
+    ['requested_at', 'slash_id'],
+    ['status', 'requested_at', 'slash_id'],
+  ],
+}
+
+const v2: Migration = {
+  async up(db: Kysely<any>) {
+    for (const [table, list] of Object.entries(V2_INDEXES))
+      for (const columns of list)
+        await db.schema
+          .createIndex(`${table}_${columns.join('_')}`)
+          .ifNotExists()
+          .on(table)
+          .columns(columns)
+          .execute()
+    // each is a prefix of one above, which serves its lookups as well: one index to write instead of two
+    for (const name of ['orders_status', 'orders_client', 'orders_vault', 'slashes_status'])
+      await db.schema.dropIndex(name).ifExists().execute()
+    await db.insertInto('indexer_state').values({ key: 'instance', value: randomUUID() }).execute()
+  },
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_tables': createTables(dialect, V1) }),
+    getMigrations: async () => ({ '0001_tables': createTables(dialect, V1), '0002_api_indexes': v2 }),
   }
 }

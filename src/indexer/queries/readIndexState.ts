@@ -17,6 +17,16 @@ export type IndexState = {
   addresses: Record<string, string> | null
   /** Set when the indexer stopped on a reorg deeper than its finality depth. */
   halted: string | null
+  /** A random id the database got when it was created (migration 0002): a rebuilt database has another. */
+  instance: string | null
+}
+
+// The addresses change once per database, but every API request reads the state: parse each text once.
+let lastAddresses: { text: string; parsed: Readonly<Record<string, string>> } | undefined
+function parseAddresses(text: string): Record<string, string> {
+  if (lastAddresses?.text !== text)
+    lastAddresses = { text, parsed: Object.freeze(JSON.parse(text) as Record<string, string>) }
+  return lastAddresses.parsed
 }
 
 export async function readIndexState(db: Kysely<Database>): Promise<IndexState> {
@@ -32,8 +42,9 @@ export async function readIndexState(db: Kysely<Database>): Promise<IndexState> 
     finalBlock: big('final_block'),
     finalityDepth: m.has('finality_depth') ? Number(m.get('finality_depth')) : null,
     startBlock: big('start_block'),
-    addresses: m.has('addresses') ? (JSON.parse(m.get('addresses')!) as Record<string, string>) : null,
+    addresses: m.has('addresses') ? parseAddresses(m.get('addresses')!) : null,
     halted: m.get('halted') ?? null,
+    instance: m.get('instance') ?? null,
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * `surety index verify`: compares what the index holds with what the contracts' own views return at the one
- * block the index reflects — every vault, every allocation, every pending slash and open order, every service's
- * reward and allocation totals, every active attester — and lists each difference. The index is read in one
+ * block the index reflects — every vault, every staker's position (shares, and what they are worth), every
+ * withdrawal (queued ones as the vault holds them, claimed ones gone), every allocation, every pending slash and
+ * open order, every service's reward and allocation totals, every active attester — and lists each difference. The index is read in one
  * snapshot transaction, the chain at that block number (and the block's hash is checked), so a running indexer
  * does not make the two sides disagree.
  */
@@ -15,6 +16,7 @@ import {
   serviceRegistryAbi,
   slashingCourtAbi,
 } from '../../generated/contracts.ts'
+import { netPoolAssets, toAssetsDown } from '../../model/sharesMath.ts'
 import type { SuretyAddresses } from '../../sdk/types.ts'
 import { decodeRow } from '../db/codec.ts'
 import type { Database, Row } from '../db/schema.ts'
@@ -27,6 +29,8 @@ export type VerifyResult = {
   block: { number: bigint; hash: string }
   checked: {
     vaults: number
+    positions: number
+    withdrawals: number
     allocations: number
     slashes: number
     orders: number
@@ -38,6 +42,8 @@ export type VerifyResult = {
 
 type Snapshot = {
   vaults: Row<'vaults'>[]
+  positions: Row<'positions'>[]
+  withdrawals: Row<'withdrawals'>[]
   allocations: Row<'allocations'>[]
   slashes: Row<'slashes'>[]
   orders: Row<'orders'>[]
@@ -51,6 +57,12 @@ async function readSnapshot(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'
     const state = await readIndexState(trx)
     const snap: Snapshot = {
       vaults: (await trx.selectFrom('vaults').selectAll().execute()).map((r) => decodeRow('vaults', r)),
+      positions: (await trx.selectFrom('positions').selectAll().execute()).map((r) =>
+        decodeRow('positions', r),
+      ),
+      withdrawals: (await trx.selectFrom('withdrawals').selectAll().execute()).map((r) =>
+        decodeRow('withdrawals', r),
+      ),
       allocations: (await trx.selectFrom('allocations').selectAll().execute()).map((r) =>
         decodeRow('allocations', r),
       ),
@@ -127,6 +139,43 @@ export async function verifyIndex(deps: {
     check('vault', vault, 'restakingCapBps', v.restaking_cap_bps, cap)
     check('vault', vault, 'operator', v.operator, operator)
     check('vault', vault, 'bondWithdrawal.amount', v.bond_withdrawal_requested, bondWithdrawal[0])
+  })
+
+  // A position is the staker's vault-token balance; its value is what redeeming it would pay at this block, which
+  // the index works out from the vault's row (net pool assets over total supply, rounded down as the vault does).
+  const vaultsByAddress = new Map(snap.vaults.map((v) => [v.vault, v]))
+  await inParallel(snap.positions, async (p) => {
+    const vault = p.vault as Address
+    const id = `${p.vault}/${p.staker}`
+    const balance = (await read(vault, operatorVaultAbi, 'balanceOf', [p.staker as Address])) as bigint
+    check('position', id, 'shares', p.shares, balance)
+    const v = vaultsByAddress.get(p.vault)
+    if (!v) {
+      diffs.push({ entity: 'position', id, field: 'vault', indexed: 'missing', chain: p.vault })
+      return
+    }
+    const value = toAssetsDown(
+      p.shares,
+      netPoolAssets(v.pool_assets, v.bond, v.pending_liabilities),
+      v.total_supply,
+    )
+    check('position', id, 'value', value, await read(vault, operatorVaultAbi, 'previewRedeem', [balance]))
+  })
+
+  // A queued withdrawal is held by the vault under (owner, id) until claimed; a claimed one is deleted there.
+  await inParallel(snap.withdrawals, async (w) => {
+    const id = `${w.vault}/${w.owner}/${w.withdrawal_id}`
+    const [shares, assets, readyAt] = (await read(w.vault as Address, operatorVaultAbi, 'withdrawal', [
+      w.owner as Address,
+      BigInt(w.withdrawal_id),
+    ])) as [bigint, bigint, bigint]
+    if (w.claimed === 1) {
+      check('withdrawal', id, 'claimed', true, shares === 0n)
+      return
+    }
+    check('withdrawal', id, 'shares', w.shares, shares)
+    check('withdrawal', id, 'assets', w.assets, assets)
+    check('withdrawal', id, 'readyAt', w.ready_at, readyAt)
   })
 
   await inParallel(snap.allocations, async (a) => {
@@ -207,6 +256,8 @@ export async function verifyIndex(deps: {
     block: state.block,
     checked: {
       vaults: snap.vaults.length,
+      positions: snap.positions.length,
+      withdrawals: snap.withdrawals.length,
       allocations: snap.allocations.length,
       slashes: snap.slashes.length,
       orders: snap.orders.length,
