@@ -67,36 +67,10 @@ function openSqlite(path: string): IndexerDb {
   // last transactions, which the indexer then re-reads from the chain: everything here is rebuildable.
   database.pragma('synchronous = NORMAL')
   database.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database, 500) }),
+  })
   return { db, dialect: 'sqlite', describe: `sqlite:${path}`, close: () => db.destroy() }
-}
-
-/**
- * Kysely's SQLite driver prepares every statement it runs; preparing costs as much as running a small query, and
- * the API and the indexer run the same few hundred statement shapes (values are bound, never inlined) again and
- * again. Statements are kept by their SQL, the least recently used dropped past `max`. One connection runs one
- * statement at a time (Kysely holds it per query or transaction, and nothing here streams), so sharing is safe.
- */
-export function withStatementCache(database: Sqlite.Database, max = 500) {
-  const statements = new Map<string, Sqlite.Statement>()
-  return {
-    prepare(sql: string): Sqlite.Statement {
-      let stmt = statements.get(sql)
-      if (stmt !== undefined) {
-        // most recently used goes last, so the first key is the one to drop
-        statements.delete(sql)
-      } else {
-        stmt = database.prepare(sql)
-        if (statements.size >= max) statements.delete(statements.keys().next().value as string)
-      }
-      statements.set(sql, stmt)
-      return stmt
-    },
-    close() {
-      statements.clear()
-      database.close()
-    },
-  }
 }
 
 async function openPostgres(options: OpenOptions): Promise<IndexerDb> {

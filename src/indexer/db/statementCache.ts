@@ -2,7 +2,8 @@
  * better-sqlite3 behind Kysely with its prepared statements kept: Kysely's SQLite driver prepares every query it
  * runs, and preparing costs more than running for the indexer's short, repeated statements (a row lookup, a
  * chunk of a multi-row insert). Statements are kept by their SQL text, the least recently used dropped beyond
- * `size`; one still iterating (a stream) is never handed out twice.
+ * `size` (the API and the indexer run a few hundred statement shapes; values are bound, never inlined); one still
+ * iterating (a stream) is never handed out twice.
  */
 import type Sqlite from 'better-sqlite3'
 import type { SqliteDatabase, SqliteStatement } from 'kysely'
