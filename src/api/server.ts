@@ -17,6 +17,8 @@ import { attestersRoutes } from './routes/attesters.ts'
 import { eventsRoutes } from './routes/events.ts'
 import { incidentsRoutes } from './routes/incidents.ts'
 import { networkRoutes } from './routes/network.ts'
+import { nodeReadsRoutes } from './routes/nodeReads.ts'
+import type { NodeDirectory } from './routes/nodeReadsShared.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { ordersRoutes } from './routes/orders.ts'
 import { rewardsRoutes } from './routes/rewards.ts'
@@ -40,6 +42,8 @@ export type ApiServerOptions = {
   corsOrigin?: string | undefined
   /** Cache GET responses per indexed state (default on; see cache.ts). */
   cache?: boolean | CacheOptions
+  /** The attester nodes' HTTP APIs, asked for what only they hold (readings, uptime); none: those routes answer 503. */
+  nodes?: NodeDirectory
 }
 
 export type ApiServer = FastifyInstance
@@ -130,6 +134,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   await app.register(eventsRoutes, plugin)
   await app.register(streamRoutes, { ctx, pollMs: options.streamPollMs ?? 250 })
   await app.register(opsRoutes, plugin)
+  await app.register(nodeReadsRoutes, { ctx, nodes: options.nodes ?? { urls: [] } })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app

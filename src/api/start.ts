@@ -18,6 +18,8 @@ export type StartApiOptions = {
   cache?: boolean
   /** Log requests that fail and stream errors as JSON lines (pino) on stdout. */
   log?: boolean
+  /** Attester node API URLs (see ApiServerOptions.nodes). */
+  nodes?: string[]
 }
 
 export async function startApi(options: StartApiOptions) {
@@ -36,6 +38,7 @@ export async function startApi(options: StartApiOptions) {
     logger: options.log ? { level: 'warn' } : false,
     corsOrigin: options.corsOrigin,
     cache: options.cache ?? true,
+    nodes: { urls: options.nodes ?? [] },
   })
   try {
     await app.listen({ port: options.port, host: options.host })

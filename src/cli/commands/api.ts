@@ -6,12 +6,14 @@ import { InvalidInputError } from '../../errors.ts'
 import type { Command } from '../main.ts'
 
 const usage = `Usage: surety api [--database URL] [--schema NAME] [--port 8546] [--host 127.0.0.1] [--cors ORIGIN]
-                  [--decimals 18] [--no-cache] [--json]
+                  [--decimals 18] [--no-cache] [--node URL]... [--json]
 
 Serves the indexed state over HTTP (see docs/api.md): REST under /v1, the live stream at /v1/stream, the
 OpenAPI document at /openapi.json, and /health, /ready, /metrics. It reads what \`surety index\` writes:
 --database is the same SQLite file (default: DATABASE_URL, else the one .surety/indexer-<chainId>.sqlite) or URL
 (with --schema, default surety). GET responses are cached per indexed block unless --no-cache.
+--node names an attester node's HTTP API (repeat it, one per attester): what only the nodes hold — a shipment's
+signed readings (/v1/orders/{id}/readings) and measured uptime (/v1/vaults/{vault}/uptime) — is gathered from them.
 Runs until interrupted (Ctrl-C or SIGTERM).`
 
 /** What `surety index` writes by default: `.surety/indexer-<chainId>.sqlite`; used when there is exactly one. */
@@ -33,6 +35,18 @@ function port(value: string): number {
   return n
 }
 
+function nodeUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InvalidInputError(`--node must be a node's API URL like http://127.0.0.1:8555, got '${value}'`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidInputError(`--node must be an http(s) URL, got '${value}'`)
+  return url.origin + url.pathname.replace(/\/$/, '')
+}
+
 function parseOptions(args: string[]) {
   try {
     return parseArgs({
@@ -45,6 +59,7 @@ function parseOptions(args: string[]) {
         cors: { type: 'string' },
         decimals: { type: 'string', default: '18' },
         'no-cache': { type: 'boolean' },
+        node: { type: 'string', multiple: true },
         json: { type: 'boolean' },
       },
     })
@@ -63,6 +78,7 @@ export const command: Command = {
     if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36)
       throw new InvalidInputError(`--decimals must be an integer from 0 to 36, got '${values.decimals}'`)
     const listenPort = port(values.port!)
+    const nodes = (values.node ?? []).map(nodeUrl)
     const api = await startApi({
       database: values.database ?? process.env.DATABASE_URL ?? defaultDatabase(),
       schema: values.schema,
@@ -72,6 +88,7 @@ export const command: Command = {
       decimals,
       cache: !values['no-cache'],
       log: !values.json,
+      nodes,
     })
     if (values.json) console.log(JSON.stringify({ url: api.url, database: api.describe }))
     else console.log(`Surety API at ${api.url} (reading ${api.describe}); OpenAPI at ${api.url}/openapi.json`)

@@ -28,7 +28,8 @@ function boundedInt(url: URL, name: string, fallback: number, max: number): numb
   const raw = url.searchParams.get(name)
   if (raw === null) return fallback
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1 || n > max) return `${name} must be an integer from 1 to ${max}, got '${raw}'`
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    return `${name} must be an integer from 1 to ${max}, got '${raw}'`
   return n
 }
 

@@ -30,7 +30,12 @@ export function readQueries(db: Db) {
       }
     },
     /** A vault's aggregates for one service from `fromEpoch` on, oldest first, at most `limit` epochs. */
-    samples(serviceId: bigint, vault: string, fromEpoch: number, limit: number): Omit<EpochSamples, 'latencies'>[] {
+    samples(
+      serviceId: bigint,
+      vault: string,
+      fromEpoch: number,
+      limit: number,
+    ): Omit<EpochSamples, 'latencies'>[] {
       return samples.all(serviceId.toString(), vault.toLowerCase(), fromEpoch, limit).map((r) => ({
         serviceId: BigInt(r.service_id),
         vault: r.vault,
