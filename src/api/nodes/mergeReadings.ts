@@ -104,10 +104,10 @@ export async function mergeReadings(
         continue
       }
       const key = `${device}:${unsigned.seq}`
-      let variants = byKey.get(key)
-      if (!variants) byKey.set(key, (variants = new Map()))
-      let v = variants.get(digest)
-      if (!v) variants.set(digest, (v = { reading: unsigned, signer, holders: new Set() }))
+      const variants = byKey.get(key) ?? new Map()
+      byKey.set(key, variants)
+      const v = variants.get(digest) ?? { reading: unsigned, signer, holders: new Set<Address>() }
+      variants.set(digest, v)
       v.holders.add(attester.toLowerCase() as Address)
     }
   }

@@ -45,18 +45,19 @@ export function mergeUptime(copies: { attester: Address; services: NodeService[]
   const services = new Map<string, MergedService & { byEpoch: Map<number, MergedEpoch> }>()
   for (const { attester, services: own } of copies) {
     for (const s of own) {
-      let m = services.get(s.serviceId)
       // the first node's policy stands for the service; nodes of one committee are configured alike
-      if (!m) services.set(s.serviceId, (m = { ...s, epochs: [], byEpoch: new Map<number, MergedEpoch>() }))
+      const m = services.get(s.serviceId) ?? { ...s, epochs: [], byEpoch: new Map<number, MergedEpoch>() }
+      services.set(s.serviceId, m)
       for (const e of s.epochs) {
         // an epoch without a probe says nothing about the operator (the node was down, or just started)
         if (!Number.isSafeInteger(e.samples) || e.samples <= 0) continue
-        let me = m.byEpoch.get(e.epoch)
-        if (!me)
-          m.byEpoch.set(
-            e.epoch,
-            (me = { epoch: e.epoch, start: e.epoch * m.epochSeconds, attesters: [], medianBps: 0 }),
-          )
+        const me = m.byEpoch.get(e.epoch) ?? {
+          epoch: e.epoch,
+          start: e.epoch * m.epochSeconds,
+          attesters: [],
+          medianBps: 0,
+        }
+        m.byEpoch.set(e.epoch, me)
         // recomputed from the counts rather than trusted, rounded down as the verdict rounds
         const ok = Math.max(0, Math.min(e.ok, e.samples))
         me.attesters.push({
