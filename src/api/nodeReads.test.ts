@@ -218,6 +218,7 @@ describe('readings gathered from the attester nodes', () => {
     try {
       const { status, body } = await get(lonely, `/v1/orders/${shipmentId}/readings`)
       assert.equal(status, 503)
+      assert.equal(body.error.code, 'NODES_UNAVAILABLE')
       assert.ok(body.error.message.includes(`${deadUrl}: unreachable`), body.error.message)
       assert.ok(body.error.message.includes(`${stranger.url}: not-on-committee`), body.error.message)
     } finally {

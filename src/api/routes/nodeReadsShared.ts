@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import type { ApiContext } from '../context.ts'
-import { NotReadyError } from '../errors.ts'
+import { NodesUnavailableError } from '../errors.ts'
 
 /** The attester nodes this API asks (their HTTP API, e.g. http://127.0.0.1:8555), and how long it waits. */
 export type NodeDirectory = { urls: string[]; timeoutMs?: number }
@@ -16,7 +16,7 @@ export function noResponseCache(reply: FastifyReply) {
 
 export function requireNodes(nodes: NodeDirectory, what: string) {
   if (nodes.urls.length === 0)
-    throw new NotReadyError(
+    throw new NodesUnavailableError(
       `${what} are kept by the attester nodes, and this API has none configured: start it with --node URL (one per attester)`,
     )
 }

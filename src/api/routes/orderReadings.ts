@@ -9,7 +9,7 @@ import type { Address } from 'viem'
 import { toView } from '../../indexer/db/codec.ts'
 import { orderKey } from '../../node/orders/fold.ts'
 import { read } from '../context.ts'
-import { NotFoundError, NotReadyError } from '../errors.ts'
+import { NotFoundError, NodesUnavailableError } from '../errors.ts'
 import { optionalTime, time } from '../format.ts'
 import { askNodes } from '../nodes/askNodes.ts'
 import { committeeAnswers } from '../nodes/committeeAnswers.ts'
@@ -89,7 +89,7 @@ export const orderReadingsRoutes: NodeReadsPlugin = async (app, { ctx, nodes }) 
       const chainId = data.chainId ?? 0
       const { counted, sources } = committeeAnswers(answers, new Set(data.attesters), chainId)
       if (counted.length === 0)
-        throw new NotReadyError(
+        throw new NodesUnavailableError(
           `no attester node of service ${order.serviceId} answered for order ${order.orderId} (${sources
             .map((s) => `${s.url}: ${s.status}${s.error ? ` (${s.error})` : ''}`)
             .join('; ')}); the readings are on the nodes — retry when one is up`,

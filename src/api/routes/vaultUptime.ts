@@ -6,7 +6,7 @@
 import { Type } from 'typebox'
 import type { Address } from 'viem'
 import { read } from '../context.ts'
-import { NotFoundError, NotReadyError } from '../errors.ts'
+import { NotFoundError, NodesUnavailableError } from '../errors.ts'
 import { time } from '../format.ts'
 import { askNodes } from '../nodes/askNodes.ts'
 import { committeeAnswers } from '../nodes/committeeAnswers.ts'
@@ -59,7 +59,7 @@ export const vaultUptimeRoutes: NodeReadsPlugin = async (app, { ctx, nodes }) =>
       const anyAttester = new Set(data.attesters.map((a) => a.attester))
       const { counted, sources } = committeeAnswers(answers, anyAttester, data.chainId)
       if (counted.length === 0)
-        throw new NotReadyError(
+        throw new NodesUnavailableError(
           `no attester node answered for vault ${vault} (${sources
             .map((s) => `${s.url}: ${s.status}${s.error ? ` (${s.error})` : ''}`)
             .join('; ')}); the measurements are on the nodes — retry when one is up`,

@@ -14,6 +14,7 @@ import { chainNow } from '../../lib/clock.ts'
 import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
+import { Uptime } from './Uptime.tsx'
 
 /**
  * Shares are minted 1,000 to the token at the start (the vault's virtual shares guard against the inflation
@@ -139,6 +140,9 @@ export default function VaultPage({ address }: { address: string }) {
         <Async resource={rates} what="the rate history">
           {({ data }) => <RateChart rates={data} />}
         </Async>
+      </Section>
+      <Section title="Uptime measured by the attesters">
+        <Uptime vault={address} />
       </Section>
       <Section title="Allocations and reputation">
         <Async resource={allocations} what="allocations">
