@@ -22,6 +22,7 @@ import type { NodeDirectory } from './routes/nodeReadsShared.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { ordersRoutes } from './routes/orders.ts'
 import { rewardsRoutes } from './routes/rewards.ts'
+import { serviceAprRoutes } from './routes/serviceApr.ts'
 import { servicesRoutes } from './routes/services.ts'
 import { slashesRoutes } from './routes/slashes.ts'
 import { stakersRoutes } from './routes/stakers.ts'
@@ -134,6 +135,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   await app.register(eventsRoutes, plugin)
   await app.register(streamRoutes, { ctx, pollMs: options.streamPollMs ?? 250 })
   await app.register(opsRoutes, plugin)
+  await app.register(serviceAprRoutes, plugin)
   await app.register(nodeReadsRoutes, { ctx, nodes: options.nodes ?? { urls: [] } })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -6,7 +6,7 @@
 import { Type } from 'typebox'
 import type { Address } from 'viem'
 import { read } from '../context.ts'
-import { NotFoundError, NodesUnavailableError } from '../errors.ts'
+import { NodesUnavailableError, NotFoundError } from '../errors.ts'
 import { time } from '../format.ts'
 import { askNodes } from '../nodes/askNodes.ts'
 import { committeeAnswers } from '../nodes/committeeAnswers.ts'

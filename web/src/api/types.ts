@@ -408,3 +408,16 @@ export type VaultUptime = {
   }[]
   nodes: NodeSource[]
 }
+
+/** GET /v1/services/{id}/apr */
+export type ServiceApr = {
+  serviceId: string
+  from: Time
+  to: Time
+  windowSeconds: number
+  distributions: number
+  rewards: Amount
+  averageStake: Amount
+  stakeSeconds: string
+  aprPpm: string | null
+}

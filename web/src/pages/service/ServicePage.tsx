@@ -1,6 +1,6 @@
 /** A service: its SLA, who secures it and with how much, its committee, orders, incidents and rewards. */
 
-import type { Allocation, Attester, Incident, RewardEvent, Service } from '../../api/types.ts'
+import type { Allocation, Attester, Incident, RewardEvent, Service, ServiceApr } from '../../api/types.ts'
 import { AddressText, SlashLink, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
@@ -8,9 +8,34 @@ import { DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
 import { chainNow } from '../../lib/clock.ts'
-import { formatBps, formatDuration, formatUnits } from '../../lib/format.ts'
+import { formatBps, formatDuration, formatPpm, formatUnits } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
+
+/** The reward rate annualised over the last 30 days, with what it is computed from. */
+function RewardRate({ id }: { id: string }) {
+  const apr = useApi<Item<ServiceApr>>(`/v1/services/${id}/apr?days=30`)
+  const a = apr.data?.data
+  return (
+    <Stat
+      label="Reward rate (APR)"
+      note={
+        a ? (
+          <span data-testid="apr-inputs">
+            <Tokens amount={a.rewards} /> distributed over {formatDuration(a.windowSeconds)} to a
+            time-weighted stake of <Tokens amount={a.averageStake} />, before operator commissions
+          </span>
+        ) : apr.error ? (
+          apr.error.message
+        ) : (
+          'loading…'
+        )
+      }
+    >
+      <span data-testid="apr">{a ? (a.aprPpm === null ? '—' : formatPpm(a.aprPpm)) : '…'}</span>
+    </Stat>
+  )
+}
 
 const CLASS_NAMES = ['downtime', 'late delivery / wrong output', 'fraud']
 
@@ -26,12 +51,6 @@ export default function ServicePage({ id }: { id: string }) {
       <Async resource={service} what={`service #${id}`}>
         {({ data: s }) => {
           const t = s.terms
-          // reward rate: fees and subsidy distributed per unit of stake so far (no annualising without history)
-          const rate =
-            BigInt(s.totalAllocated.base) > 0n
-              ? Number((BigInt(s.rewards.distributed.base) * 1_000_000n) / BigInt(s.totalAllocated.base)) /
-                10_000
-              : 0
           return (
             <>
               <div class="stats">
@@ -41,12 +60,10 @@ export default function ServicePage({ id }: { id: string }) {
                 <Stat label="Value declared" note="what the service secures, by its owner">
                   <Tokens amount={t.declaredValue} compact />
                 </Stat>
-                <Stat
-                  label="Rewards distributed"
-                  note={`${rate.toLocaleString('en-US')}% of the allocated stake so far`}
-                >
+                <Stat label="Rewards distributed" note="fees and subsidy paid to its stakers, all time">
                   <Tokens amount={s.rewards.distributed} compact />
                 </Stat>
+                <RewardRate id={id} />
                 <Stat label="Subsidy" note={`${formatUnits(s.rewards.subsidyRatePerSecond.base)} per second`}>
                   <Tokens amount={s.rewards.subsidyBalance} compact />
                 </Stat>

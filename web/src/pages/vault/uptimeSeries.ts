@@ -30,6 +30,13 @@ export function uptimeSeries(s: VaultUptime['services'][number]): { x: number[];
         }),
         color: ATTESTER_COLORS[i % ATTESTER_COLORS.length]!,
       })),
+      // drawn after the attesters' lines, so it stays on top where they agree
+      {
+        label: 'committee median',
+        unit: '%',
+        values: s.epochs.map((e) => e.medianBps / 100),
+        color: '#2f6fdd',
+      },
       { label: 'required', unit: '%', values: x.map(() => s.minUptimeBps / 100), color: '#c0392b' },
     ],
   }
