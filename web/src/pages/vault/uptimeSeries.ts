@@ -14,12 +14,6 @@ export function uptimeSeries(s: VaultUptime['services'][number]): { x: number[];
   return {
     x,
     series: [
-      {
-        label: 'committee median',
-        unit: '%',
-        values: s.epochs.map((e) => e.medianBps / 100),
-        color: '#2f6fdd',
-      },
       ...attesters.map((a, i) => ({
         label: shortAddress(a),
         unit: '%',
