@@ -399,7 +399,7 @@ describe('dashboard in chromium', () => {
   test('the vault page charts the uptime the attester node measured, per epoch, against the requirement', async () => {
     const vault = world.devnet.world!.vaults[0]!.toLowerCase()
     const serviceId = String(world.devnet.world!.serviceId)
-    // a few epochs of probes (the node probes twice a second in epochs of a few seconds)
+    // a few epochs of probes (the node probes every second in epochs of a few seconds)
     await new Promise((r) => setTimeout(r, world.epochSeconds * 2_000))
     const { page, errors } = await open(`/vaults/${vault}`)
     const uptime = page.locator(`[data-testid="uptime-${serviceId}"]`)

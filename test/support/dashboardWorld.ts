@@ -100,7 +100,7 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
           addresses,
           // the devnet mines a block per transaction: an order is known as soon as it is opened
           confirmations: 0,
-          pollIntervalMs: 200,
+          pollIntervalMs: 500,
           startBlock: 0,
         },
         key: { env: 'SURETY_NODE_KEY' },
@@ -112,13 +112,13 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
           {
             serviceId: Number(devnet.world!.serviceId),
             epochSeconds,
-            probe: { intervalMs: 500, timeoutMs: 1_000 },
+            probe: { intervalMs: 1_000, timeoutMs: 1_000 },
             verdict: { minSamples: 2 },
             // the operators' "endpoints" are this API's /health: up for as long as the test runs
             operators: devnet.world!.vaults.map((vault) => ({ vault, endpoint: `${url}/health` })),
           },
         ],
-        timing: { judgeDelayMs: 3_000, judgeIntervalMs: 500 },
+        timing: { judgeDelayMs: 3_000, judgeIntervalMs: 1_000 },
         // the tests move the chain's clock ahead (travel), and readings are stamped in chain time
         telemetry: { maxSkewSeconds: 365 * 24 * 3600 },
       }),
