@@ -6,10 +6,22 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { type Address, parseEther } from 'viem'
+import { type Address, keccak256, parseEther, toHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { orderKey } from '../src/node/orders/fold.ts'
+import { signReading } from '../src/node/telemetry/reading.ts'
 import { operatorVaultAbi } from '../src/sdk/abis.ts'
 import { createSuretyClient } from '../src/sdk/createSuretyClient.ts'
-import { deposit, orderBookAbi, SlashStatus, slashingCourtAbi } from '../src/sdk/index.ts'
+import {
+  acceptOrder,
+  deposit,
+  openOrder,
+  orderBookAbi,
+  orderParams,
+  orderTerms,
+  SlashStatus,
+  slashingCourtAbi,
+} from '../src/sdk/index.ts'
 import { type Chromium, launchChromium, screenshot, VIEWPORTS, watchErrors } from './support/browser.ts'
 import {
   type DashboardWorld,
@@ -305,6 +317,98 @@ describe('dashboard in chromium', () => {
     // exactly the shares the vault previewed for 1,234.5 STK went to the staker the page signed for
     assert.ok(preview > 0n)
     assert.equal(after - before, preview)
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+  test('a shipment’s order page charts the readings its device signed, as the attester node received them', async () => {
+    const { devnet } = world
+    const { chainId, addresses } = devnet.deployment
+    const as = (i: number) =>
+      createSuretyClient({ rpcUrl: devnet.anvil.rpcUrl, chainId, account: devnet.accounts[i]!, addresses })
+    const device = privateKeyToAccount(keccak256(toHex('dashboard test shipment sensor')))
+    const now = Number((await world.chain.getBlock()).timestamp)
+    const params = orderParams({
+      client: devnet.accounts[15]!.address,
+      serviceId: devnet.world!.serviceId,
+      paymentToken: addresses.stakeToken,
+      vault: devnet.world!.vaults[0]!,
+      budget: parseEther('40'),
+      biddingWindow: 60,
+      duration: 1_800,
+      now,
+    })
+    const terms = orderTerms({
+      device: device.address,
+      minTempCentiC: 200,
+      maxTempCentiC: 800,
+      pickupBy: now + 600,
+    })
+    const opened = (await openOrder(as(15), { params, terms })).result
+    await acceptOrder(as(4), opened)
+    const plan: [number, 'pickup' | 'reading' | 'delivery', number][] = [
+      [30, 'pickup', 450],
+      [300, 'reading', 500],
+      [600, 'reading', 1_150],
+      [900, 'reading', 600],
+      [1_200, 'delivery', 520],
+    ]
+    // the device's gateway posts each signed reading to the attester node, which checks and keeps it; the node
+    // learns of the order from the chain, so the first post may come before it has (404) and is sent again
+    for (const [i, [at, kind, temperatureCentiC]] of plan.entries()) {
+      const reading = await signReading(
+        device,
+        { chainId },
+        { orderId: orderKey(opened.orderId), seq: i + 1, timestamp: now + at, kind, temperatureCentiC },
+      )
+      const deadline = Date.now() + 30_000
+      for (;;) {
+        const r = await fetch(`${world.nodeUrl}/v1/telemetry`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(reading),
+        })
+        if (r.status === 202) break
+        assert.equal(r.status, 404, `the node refused reading ${i + 1}: ${await r.text()}`)
+        assert.ok(Date.now() < deadline, 'the node learnt of the order within 30 s')
+        await new Promise((res) => setTimeout(res, 250))
+      }
+    }
+    const { page, errors } = await open(`/orders/${opened.orderId}`)
+    const section = page.locator('[data-testid="readings"]')
+    await section.waitFor({ timeout: 30_000 })
+    await section.locator('.chart canvas').first().waitFor()
+    assert.equal(await section.locator('[data-testid="readings-table"] tbody tr').count(), 5)
+    const text = (await section.textContent()) ?? ''
+    assert.ok(
+      text.toLowerCase().includes(device.address.slice(0, 6).toLowerCase()),
+      'names the device that signed',
+    )
+    assert.match(text, /1 reading outside 2 °C – 8 °C/)
+    assert.match(text, /11\.5 °C/)
+    assert.match(text, /1 of 5 attesters/)
+    assert.match(text, /pickup by .*deliver by/)
+    assert.match(
+      (await page.locator('[data-testid="readings-nodes"]').textContent()) ?? '',
+      /1 of 5 attester nodes answered/,
+    )
+    await shoot(page, 'order-shipment')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  test('the vault page charts the uptime the attester node measured, per epoch, against the requirement', async () => {
+    const vault = world.devnet.world!.vaults[0]!.toLowerCase()
+    const serviceId = String(world.devnet.world!.serviceId)
+    // a few epochs of probes (the node probes every second in epochs of a few seconds)
+    await new Promise((r) => setTimeout(r, world.epochSeconds * 2_000))
+    const { page, errors } = await open(`/vaults/${vault}`)
+    const uptime = page.locator(`[data-testid="uptime-${serviceId}"]`)
+    await uptime.waitFor({ timeout: 30_000 })
+    await uptime.locator('.chart canvas').first().waitFor()
+    // the endpoint (the API's /health) answered every probe
+    assert.match((await uptime.textContent()) ?? '', /Latest epoch: median 100% over 1 attester/)
+    await uptime.scrollIntoViewIfNeeded()
+    await shoot(page, 'vault-uptime')
     assert.deepEqual(errors, [])
     await page.close()
   })

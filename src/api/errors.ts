@@ -19,6 +19,14 @@ export class NotReadyError extends SuretyError {
   }
 }
 
+/** What only the attester nodes hold could not be had from any of them, or none is configured (503, retryable). */
+export class NodesUnavailableError extends SuretyError {
+  override name = 'NodesUnavailableError'
+  constructor(message: string) {
+    super(message, { retryable: true })
+  }
+}
+
 export type ErrorJson = { error: { code: string; message: string } }
 
 const body = (code: string, message: string): ErrorJson => ({ error: { code, message } })
@@ -64,6 +72,8 @@ export function validationMessage(error: FastifyError): string {
 export function toErrorReply(error: unknown): { status: number; body: ErrorJson } {
   if (error instanceof NotFoundError) return { status: 404, body: body('NOT_FOUND', error.message) }
   if (error instanceof InvalidInputError) return { status: 400, body: body('BAD_REQUEST', error.message) }
+  if (error instanceof NodesUnavailableError)
+    return { status: 503, body: body('NODES_UNAVAILABLE', error.message) }
   if (error instanceof NotReadyError) return { status: 503, body: body('NOT_READY', error.message) }
   if (error instanceof RateLimitedError) return { status: 429, body: body('RATE_LIMITED', error.message) }
   const fe = error as Partial<FastifyError>

@@ -19,9 +19,12 @@ import { attestersRoutes } from './routes/attesters.ts'
 import { eventsRoutes } from './routes/events.ts'
 import { incidentsRoutes } from './routes/incidents.ts'
 import { networkRoutes } from './routes/network.ts'
+import { nodeReadsRoutes } from './routes/nodeReads.ts'
+import type { NodeDirectory } from './routes/nodeReadsShared.ts'
 import { opsRoutes } from './routes/ops.ts'
 import { ordersRoutes } from './routes/orders.ts'
 import { rewardsRoutes } from './routes/rewards.ts'
+import { serviceAprRoutes } from './routes/serviceApr.ts'
 import { servicesRoutes } from './routes/services.ts'
 import { slashesRoutes } from './routes/slashes.ts'
 import { stakersRoutes } from './routes/stakers.ts'
@@ -44,6 +47,8 @@ export type ApiServerOptions = {
   cache?: boolean | CacheOptions
   /** Per-address request limit (default DEFAULT_RATE_LIMIT: loopback exempt); false for none. See rateLimit.ts. */
   rateLimit?: RateLimitOptions | false
+  /** The attester nodes' HTTP APIs, asked for what only they hold (readings, uptime); none: those routes answer 503. */
+  nodes?: NodeDirectory
 }
 
 export type ApiServer = FastifyInstance
@@ -140,6 +145,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   await app.register(eventsRoutes, plugin)
   await app.register(streamRoutes, { ctx, pollMs: options.streamPollMs ?? 250 })
   await app.register(opsRoutes, plugin)
+  await app.register(serviceAprRoutes, plugin)
+  await app.register(nodeReadsRoutes, { ctx, nodes: options.nodes ?? { urls: [] } })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app

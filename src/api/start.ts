@@ -21,6 +21,8 @@ export type StartApiOptions = {
   rateLimit?: RateLimitOptions | false
   /** Log requests that fail and stream errors as JSON lines (pino) on stdout. */
   log?: boolean
+  /** Attester node API URLs (see ApiServerOptions.nodes). */
+  nodes?: string[]
 }
 
 export async function startApi(options: StartApiOptions) {
@@ -40,6 +42,7 @@ export async function startApi(options: StartApiOptions) {
     corsOrigin: options.corsOrigin,
     cache: options.cache ?? true,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    nodes: { urls: options.nodes ?? [] },
   })
   try {
     await app.listen({ port: options.port, host: options.host })

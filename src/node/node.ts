@@ -22,6 +22,7 @@ import type { SuretyAddresses } from '../sdk/types.ts'
 import { createCommitteeCache } from './chain/committee.ts'
 import { createTxSender } from './chain/txSender.ts'
 import type { NodeConfig } from './config.ts'
+import { readRoutes } from './http/readRoutes.ts'
 import { nodeRoutes } from './http/routes.ts'
 import { startHttpServer } from './http/server.ts'
 import { createKeeper } from './keeper/keeper.ts'
@@ -270,20 +271,23 @@ export async function startNode(
     const shipments = createShipmentJudge({ ...judgeDeps, nowMs: now })
     const computeJobs = createComputeJudge({ ...judgeDeps, now })
 
-    const routes = nodeRoutes({
-      config,
-      store,
-      book,
-      outcomes,
-      metrics,
-      orders,
-      committees,
-      address,
-      chainId: target.chainId,
-      log,
-      now,
-      onReading: (orderId) => shipments.touch(orderId),
-    })
+    const routes = {
+      ...readRoutes({ config, store, address, chainId: target.chainId, now }),
+      ...nodeRoutes({
+        config,
+        store,
+        book,
+        outcomes,
+        metrics,
+        orders,
+        committees,
+        address,
+        chainId: target.chainId,
+        log,
+        now,
+        onReading: (orderId) => shipments.touch(orderId),
+      }),
+    }
     const api = await startHttpServer({
       host: config.api.host,
       port: config.api.port,

@@ -16,6 +16,8 @@ export type PluginContext = {
   dataDir: string
   /** Ports from here on are free for plugins: basePort, basePort + 1, … */
   basePort: number
+  /** The attester nodes' HTTP APIs (the API gathers readings and uptime from them). */
+  nodeUrls: string[]
   log: (text: string) => void
 }
 

@@ -269,6 +269,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
             startBlock: BigInt(state.deployment.blockNumber),
             dataDir,
             basePort: options.port + 50 + plugins.length * 5,
+            nodeUrls: specs.map((s) => s.apiUrl),
             log: (text) => story.warn(`${plugin.name}: ${text}`),
           }),
         )

@@ -1,13 +1,17 @@
 /**
  * What the dashboard's browser tests run against: a real devnet (anvil, Surety deployed, the demo world seeded),
- * the index of it in a SQLite file, and the API serving the built dashboard (createApiServer + mountDashboard) on a
- * free port. `stop()` stops everything.
+ * the index of it in a SQLite file, an attester node (`surety node`, a real process following the devnet as the
+ * first of the service's attesters, probing both operators' endpoints and taking device telemetry), and the API
+ * serving the built dashboard (createApiServer + mountDashboard) on a free port, gathering readings and uptime from
+ * that node. `stop()` stops everything.
  */
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { type Address, createPublicClient, http, type PublicClient } from 'viem'
+import { type Address, bytesToHex, createPublicClient, http, type PublicClient } from 'viem'
+import type { HDAccount } from 'viem/accounts'
+import { stringify } from 'yaml'
 import { mountDashboard } from '../../src/api/mountDashboard.ts'
 import { DEFAULT_DASHBOARD_DIR } from '../../src/api/serveDashboard.ts'
 import { createApiServer } from '../../src/api/server.ts'
@@ -15,6 +19,7 @@ import { freePort } from '../../src/chain/anvil.ts'
 import { type Devnet, startDevnet } from '../../src/chain/devnet.ts'
 import { openIndexerDb } from '../../src/indexer/db/open.ts'
 import { createIndexer } from '../../src/indexer/engine/runIndexer.ts'
+import { spawnNode } from '../../src/node/testing/processes.ts'
 import { createSuretyClient } from '../../src/sdk/createSuretyClient.ts'
 import {
   executeSlash,
@@ -30,6 +35,10 @@ export type DashboardWorld = {
   chain: PublicClient
   app: FastifyInstance
   url: string
+  /** The attester node's API (POST /v1/telemetry takes a device's readings). */
+  nodeUrl: string
+  /** The node's epoch length: uptime is measured per epoch of this many seconds. */
+  epochSeconds: number
   stop: () => Promise<void>
 }
 
@@ -69,16 +78,79 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
       running.abort()
       await indexing
     })
-    const app = await createApiServer({ db: db.db, dialect: db.dialect, streamPollMs: 100 })
+    const nodePort = await freePort()
+    const nodeUrl = `http://127.0.0.1:${nodePort}`
+    const app = await createApiServer({
+      db: db.db,
+      dialect: db.dialect,
+      streamPollMs: 100,
+      nodes: { urls: [nodeUrl] },
+    })
     stops.push(() => app.close())
     mountDashboard(app, { rpcUrl: devnet.anvil.rpcUrl, chainId, addresses, devnet: true })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    const epochSeconds = 5
+    const configPath = join(dir, 'node.yaml')
+    writeFileSync(
+      configPath,
+      stringify({
+        chain: {
+          rpcUrl: devnet.anvil.rpcUrl,
+          chainId,
+          addresses,
+          // the devnet mines a block per transaction: an order is known as soon as it is opened
+          confirmations: 0,
+          pollIntervalMs: 500,
+          startBlock: 0,
+        },
+        key: { env: 'SURETY_NODE_KEY' },
+        roles: { attester: true, keeper: false },
+        store: { path: join(dir, 'node.db') },
+        api: { port: nodePort },
+        log: { level: 'warn' },
+        services: [
+          {
+            serviceId: Number(devnet.world!.serviceId),
+            epochSeconds,
+            probe: { intervalMs: 1_000, timeoutMs: 1_000 },
+            verdict: { minSamples: 2 },
+            // the operators' "endpoints" are this API's /health: up for as long as the test runs
+            operators: devnet.world!.vaults.map((vault) => ({ vault, endpoint: `${url}/health` })),
+          },
+        ],
+        timing: { judgeDelayMs: 3_000, judgeIntervalMs: 1_000 },
+        // the tests move the chain's clock ahead (travel), and readings are stamped in chain time
+        telemetry: { maxSkewSeconds: 365 * 24 * 3600 },
+      }),
+    )
+    const attester = devnet.accounts[10] as HDAccount
+    const node = spawnNode(configPath, { SURETY_NODE_KEY: bytesToHex(attester.getHdKey().privateKey!) })
+    stops.push(async () => void (await node.stop()))
+    await waitHealthy(nodeUrl, node.lines)
     const chain = createPublicClient({ transport: http(devnet.anvil.rpcUrl) }) as PublicClient
-    return { devnet, chain, app, url, stop }
+    return { devnet, chain, app, url, nodeUrl, epochSeconds, stop }
   } catch (error) {
     await stop()
     throw error
   }
+}
+
+async function waitHealthy(url: string, lines: string[]) {
+  // a node compiles its TypeScript on start: slow on a loaded machine
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(
+    `the attester node did not serve /health within 2 minutes; its last lines:\n${lines.slice(-8).join('\n')}`,
+  )
 }
 
 /** A slash of `vault` on the devnet's service: a report signed by three of its five attesters (quorum 60%). */

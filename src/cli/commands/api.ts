@@ -6,7 +6,8 @@ import { InvalidInputError } from '../../errors.ts'
 import type { Command } from '../main.ts'
 
 const usage = `Usage: surety api [--database URL] [--schema NAME] [--port 8546] [--host 127.0.0.1] [--cors ORIGIN]
-                  [--decimals 18] [--no-cache] [--rate-limit 1200] [--rate-limit-loopback] [--json]
+                  [--decimals 18] [--no-cache] [--rate-limit 1200] [--rate-limit-loopback] [--node URL]...
+                  [--json]
 
 Serves the indexed state over HTTP (see docs/api.md): REST under /v1, the live stream at /v1/stream, the
 OpenAPI document at /openapi.json, and /health, /ready, /metrics. It reads what \`surety index\` writes:
@@ -14,6 +15,8 @@ OpenAPI document at /openapi.json, and /health, /ready, /metrics. It reads what 
 (with --schema, default surety). GET responses are cached per indexed block unless --no-cache.
 Each client address may make --rate-limit requests a minute (default 1200; 0 for no limit), then gets 429 with
 when to retry; loopback clients are exempt unless --rate-limit-loopback (set it behind a proxy on this host).
+--node names an attester node's HTTP API (repeat it, one per attester): what only the nodes hold — a shipment's
+signed readings (/v1/orders/{id}/readings) and measured uptime (/v1/vaults/{vault}/uptime) — is gathered from them.
 Runs until interrupted (Ctrl-C or SIGTERM).`
 
 /** What `surety index` writes by default: `.surety/indexer-<chainId>.sqlite`; used when there is exactly one. */
@@ -35,6 +38,18 @@ function port(value: string): number {
   return n
 }
 
+function nodeUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InvalidInputError(`--node must be a node's API URL like http://127.0.0.1:8555, got '${value}'`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidInputError(`--node must be an http(s) URL, got '${value}'`)
+  return url.origin + url.pathname.replace(/\/$/, '')
+}
+
 function parseOptions(args: string[]) {
   try {
     return parseArgs({
@@ -49,6 +64,7 @@ function parseOptions(args: string[]) {
         'no-cache': { type: 'boolean' },
         'rate-limit': { type: 'string', default: '1200' },
         'rate-limit-loopback': { type: 'boolean' },
+        node: { type: 'string', multiple: true },
         json: { type: 'boolean' },
       },
     })
@@ -72,6 +88,7 @@ export const command: Command = {
       throw new InvalidInputError(
         `--rate-limit must be a whole number of requests per minute (0 for no limit), got '${values['rate-limit']}'`,
       )
+    const nodes = (values.node ?? []).map(nodeUrl)
     const api = await startApi({
       database: values.database ?? process.env.DATABASE_URL ?? defaultDatabase(),
       schema: values.schema,
@@ -85,6 +102,7 @@ export const command: Command = {
           ? false
           : { max: perMinute, windowMs: 60_000, loopback: values['rate-limit-loopback'] },
       log: !values.json,
+      nodes,
     })
     if (values.json) console.log(JSON.stringify({ url: api.url, database: api.describe }))
     else console.log(`Surety API at ${api.url} (reading ${api.describe}); OpenAPI at ${api.url}/openapi.json`)

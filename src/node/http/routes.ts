@@ -7,6 +7,7 @@
  *   POST /v1/reports     peer signature exchange for slash reports (report/peerMessage.ts)
  *   POST /v1/outcomes    peer signature exchange for order outcomes (orders/outcomeMessage.ts)
  *   POST /v1/telemetry   one device-signed reading (telemetry/reading.ts)
+ * and the read routes of readRoutes.ts (GET /v1/telemetry, GET /v1/uptime).
  */
 import type { Address } from 'viem'
 import type { CommitteeCache } from '../chain/committee.ts'

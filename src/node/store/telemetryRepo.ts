@@ -14,6 +14,8 @@ export type StoredReading = {
   temperatureCentiC: number | undefined
   latE7: number | undefined
   lonE7: number | undefined
+  /** The device's signature, kept so a reader can check the reading itself (absent on readings stored before). */
+  signature?: Hex
 }
 
 export function telemetryRepo(db: Db) {

@@ -98,6 +98,7 @@ async function validate(body: unknown, ctx: IngestContext): Promise<IngestResult
     temperatureCentiC: r.temperatureCentiC,
     latE7: r.latE7,
     lonE7: r.lonE7,
+    signature: signature as Hex,
   }
   // the insert is the final arbiter: two concurrent copies of one reading cannot both land
   if (!ctx.store.telemetry.insert(stored, Date.now()))

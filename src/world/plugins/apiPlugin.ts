@@ -22,7 +22,11 @@ export const apiPlugin: WorldPlugin = {
       stops.length = 0
     }
     try {
-      const app = await createApiServer({ db: indexer.idb.db, dialect: indexer.idb.dialect })
+      const app = await createApiServer({
+        db: indexer.idb.db,
+        dialect: indexer.idb.dialect,
+        nodes: { urls: ctx.nodeUrls },
+      })
       stops.push(() => app.close())
       const { built } = mountDashboard(app, {
         rpcUrl: ctx.rpcUrl,

@@ -346,3 +346,78 @@ export type DashboardRisk = {
   }
 }
 type Band = { p5: number[]; p50: number[]; p95: number[] }
+
+/** Where a reading or a measurement came from: one configured attester node (GET …/readings, …/uptime). */
+export type NodeSource = {
+  url: string
+  attester: string | null
+  status: 'ok' | 'unreachable' | 'error' | 'not-on-committee' | 'wrong-chain'
+  error: string | null
+}
+
+export type SignedReading = {
+  device: string
+  seq: number
+  time: Time
+  kind: 'reading' | 'pickup' | 'checkpoint' | 'delivery'
+  temperatureCentiC: number | null
+  latE7: number | null
+  lonE7: number | null
+  digest: string
+  signer: string
+  heldBy: string[]
+}
+
+/** GET /v1/orders/{id}/readings */
+export type OrderReadings = {
+  orderId: string
+  shipment: boolean
+  device: string | null
+  minTempCentiC: number
+  maxTempCentiC: number
+  pickupBy: Time | null
+  deadline: Time | null
+  committee: number
+  answered: number
+  readings: SignedReading[]
+  rejected: { unsigned: number; badSignature: number; wrongDevice: number; wrongOrder: number }
+  conflicts: number
+  truncated: boolean
+  nodes: NodeSource[]
+}
+
+/** GET /v1/vaults/{vault}/uptime */
+export type VaultUptime = {
+  vault: string
+  services: {
+    serviceId: string
+    epochSeconds: number
+    minUptimeBps: number
+    epochs: {
+      epoch: number
+      start: Time
+      attesters: {
+        attester: string
+        samples: number
+        ok: number
+        uptimeBps: number
+        verdict: string | null
+      }[]
+      medianBps: number
+    }[]
+  }[]
+  nodes: NodeSource[]
+}
+
+/** GET /v1/services/{id}/apr */
+export type ServiceApr = {
+  serviceId: string
+  from: Time
+  to: Time
+  windowSeconds: number
+  distributions: number
+  rewards: Amount
+  averageStake: Amount
+  stakeSeconds: string
+  aprPpm: string | null
+}

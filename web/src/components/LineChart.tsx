@@ -15,6 +15,9 @@ export type ChartSeries = {
   fill?: boolean
 }
 
+/** A vertical dashed line at an x value (a deadline), labelled on the plot; the x range widens to show it. */
+export type ChartMarker = { at: number; label: string; color: string }
+
 export function LineChart({
   x,
   series,
@@ -22,6 +25,8 @@ export function LineChart({
   height = 220,
   title,
   xLabel,
+  markers = NO_MARKERS,
+  yUnit,
 }: {
   x: number[]
   series: ChartSeries[]
@@ -29,6 +34,9 @@ export function LineChart({
   height?: number
   title: string
   xLabel?: string
+  markers?: ChartMarker[]
+  /** Appended to the y axis' tick values (e.g. '°C', '%'). */
+  yUnit?: string
 }) {
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -39,11 +47,28 @@ export function LineChart({
         title,
         width: Math.max(240, el.clientWidth),
         height,
-        scales: { x: { time } },
+        scales: {
+          x: {
+            time,
+            range: (_u, min, max) => {
+              const at = markers.map((m) => m.at)
+              const lo = Math.min(min ?? Number.POSITIVE_INFINITY, ...at)
+              const hi = Math.max(max ?? Number.NEGATIVE_INFINITY, ...at)
+              // a margin so a marker on the edge is not drawn on the frame
+              const pad = Math.max(1, (hi - lo) * 0.03)
+              return [lo - pad, hi + pad]
+            },
+          },
+        },
         axes: [
           { label: xLabel, stroke: '#555' },
-          { stroke: '#555', size: 60, values: (_u, ticks) => ticks.map((t) => compact(t)) },
+          {
+            stroke: '#555',
+            size: 60,
+            values: (_u, ticks) => ticks.map((t) => `${compact(t)}${yUnit ?? ''}`),
+          },
         ],
+        hooks: { draw: [(u: uPlot) => drawMarkers(u, markers)] },
         // the legend names the series (values under the cursor would show dashes until hovered, confusing on a phone)
         legend: { live: false },
         series: [
@@ -66,8 +91,34 @@ export function LineChart({
       resize.disconnect()
       plot.destroy()
     }
-  }, [x, series, time, height, title, xLabel])
+  }, [x, series, time, height, title, xLabel, markers, yUnit])
   return <div class="chart" ref={box} role="img" aria-label={title} />
+}
+
+const NO_MARKERS: ChartMarker[] = []
+
+function drawMarkers(u: uPlot, markers: ChartMarker[]) {
+  const { ctx, bbox } = u
+  const ratio = window.devicePixelRatio || 1
+  ctx.save()
+  ctx.font = `${11 * ratio}px system-ui, sans-serif`
+  markers.forEach((m, i) => {
+    const px = u.valToPos(m.at, 'x', true)
+    if (px < bbox.left || px > bbox.left + bbox.width) return
+    ctx.strokeStyle = m.color
+    ctx.fillStyle = m.color
+    ctx.lineWidth = 1.5 * ratio
+    ctx.setLineDash([6 * ratio, 4 * ratio])
+    ctx.beginPath()
+    ctx.moveTo(px, bbox.top)
+    ctx.lineTo(px, bbox.top + bbox.height)
+    ctx.stroke()
+    // labels stagger down so two close deadlines do not print over each other; right-aligned near the right edge
+    const width = ctx.measureText(m.label).width
+    const left = px + 4 * ratio + width > bbox.left + bbox.width ? px - 4 * ratio - width : px + 4 * ratio
+    ctx.fillText(m.label, left, bbox.top + (14 + 14 * i) * ratio)
+  })
+  ctx.restore()
 }
 
 function compact(v: number): string {

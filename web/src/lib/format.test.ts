@@ -6,6 +6,7 @@ import {
   formatCountdown,
   formatDate,
   formatDuration,
+  formatPpm,
   formatTokens,
   formatUnits,
   parseUnits,
@@ -57,5 +58,10 @@ describe('format', () => {
   })
   test('addresses are shortened', () => {
     assert.equal(shortAddress('0x1234567890abcdef1234567890abcdef12345678'), '0x1234…5678')
+  })
+  test('an APR in parts per million reads as a percent, rounded down', () => {
+    assert.equal(formatPpm('42519'), '4.25%')
+    assert.equal(formatPpm(0n), '0%')
+    assert.equal(formatPpm('1000000'), '100%')
   })
 })

@@ -62,6 +62,14 @@ export function formatBps(bps: number | string): string {
   return `${(n / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })}%`
 }
 
+/** Parts per million a year (the API's aprPpm, a decimal string) as a percent: "4.25%"; rounded down. */
+export function formatPpm(ppm: string | number | bigint): string {
+  const v = BigInt(ppm)
+  // hundredths of a percent, rounded down as the figure itself is
+  const hundredths = v / 100n
+  return `${(Number(hundredths) / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })}%`
+}
+
 /** A ratio in [0, ∞) as a percent with one decimal. */
 export function formatPercent(ratio: number): string {
   if (!Number.isFinite(ratio)) return '—'

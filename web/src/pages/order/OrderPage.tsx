@@ -9,7 +9,10 @@ import { Tokens } from '../../components/Token.tsx'
 import type { Item } from '../../lib/api.ts'
 import { formatBps, formatCentiC } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
+import { Readings } from './Readings.tsx'
 import { milestoneShares, orderTimeline } from './timeline.ts'
+
+const NO_DEVICE = '0x0000000000000000000000000000000000000000'
 
 export default function OrderPage({ id }: { id: string }) {
   const order = useApi<Item<OrderDetail>>(`/v1/orders/${id}`)
@@ -114,6 +117,11 @@ export default function OrderPage({ id }: { id: string }) {
                   ) : null}
                 </Section>
               </div>
+              {o.terms.device !== NO_DEVICE ? (
+                <Section title="Attested readings">
+                  <Readings orderId={o.id} />
+                </Section>
+              ) : null}
               <Section title="Bids">
                 {o.bids.length === 0 ? (
                   <Empty>{o.intent ? 'No operator has bid yet.' : 'A named order takes no bids.'}</Empty>

@@ -1,10 +1,11 @@
 /** Overview: what the network secures, who secures it, what is open, what went wrong lately, and the verdict. */
 
 import type { Network, Service, Slash, Vault } from '../../api/types.ts'
+import { AsyncTable, type Column } from '../../components/DataTable.tsx'
 import { EventFeed } from '../../components/EventFeed.tsx'
 import { ServiceLink, SlashLink, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
-import { Async, Empty } from '../../components/States.tsx'
+import { Async } from '../../components/States.tsx'
 import { Countdown, DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { Amount, Item, List } from '../../lib/api.ts'
@@ -17,6 +18,43 @@ const sumAmounts = (xs: Amount[]): Amount => {
   const base = xs.reduce((a, x) => a + BigInt(x.base), 0n)
   return { base: base.toString(), units: '' }
 }
+
+const SLASH_COLUMNS: Column<Slash>[] = [
+  {
+    head: 'Slash',
+    cell: (s) => (
+      <>
+        <SlashLink id={s.id} />
+        <div class="muted small">
+          <DateText time={s.report.requestedAt} />
+        </div>
+      </>
+    ),
+  },
+  { head: 'Operator', cell: (s) => <VaultLink address={s.vault} /> },
+  { head: 'Amount', cell: (s) => <Tokens amount={s.amount} /> },
+  { head: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
+  {
+    head: 'Executes',
+    cell: (s) => (s.status === 'Pending' ? <Countdown to={s.disputeEnds} /> : <span class="muted">—</span>),
+  },
+]
+
+const SERVICE_COLUMNS: Column<Service>[] = [
+  { head: 'Service', cell: (s) => <ServiceLink id={s.id} /> },
+  { head: 'Allocated stake', cell: (s) => <Tokens amount={s.totalAllocated} /> },
+  { head: 'Value declared', cell: (s) => <Tokens amount={s.terms.declaredValue} /> },
+  { head: 'Order fee', cell: (s) => formatBps(s.terms.orderFeeBps) },
+  { head: 'Dispute window', cell: (s) => `${Math.round(s.terms.disputeWindowSeconds / 3600)} h` },
+]
+
+const VAULT_COLUMNS: Column<Vault>[] = [
+  { head: 'Vault', cell: (v) => <VaultLink address={v.address} /> },
+  { head: 'Bond', cell: (v) => <Tokens amount={v.bond} /> },
+  { head: 'Delegated', cell: (v) => <Tokens amount={v.poolAssets} /> },
+  { head: 'Allocated', cell: (v) => <Tokens amount={v.totalAllocated} /> },
+  { head: 'Commission', cell: (v) => formatBps(v.commissionBps) },
+]
 
 export function Overview() {
   const network = useApi<Item<Network>>('/v1/network')
@@ -69,135 +107,35 @@ export function Overview() {
       <Verdict compact />
       <div class="grid two">
         <Section title="Recent incidents">
-          <Async resource={slashes} what="recent slashes">
-            {({ data }) =>
-              data.length === 0 ? (
-                <Empty>No slash has ever been requested on this network.</Empty>
-              ) : (
-                <table class="table">
-                  <thead>
-                    <tr>
-                      <th>Slash</th>
-                      <th>Operator</th>
-                      <th>Amount</th>
-                      <th>Status</th>
-                      <th>Executes</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.map((s) => (
-                      <tr key={s.id}>
-                        <td>
-                          <SlashLink id={s.id} />
-                          <div class="muted small">
-                            <DateText time={s.report.requestedAt} />
-                          </div>
-                        </td>
-                        <td>
-                          <VaultLink address={s.vault} />
-                        </td>
-                        <td>
-                          <Tokens amount={s.amount} />
-                        </td>
-                        <td>
-                          <StatusBadge status={s.status} />
-                        </td>
-                        <td>
-                          {s.status === 'Pending' ? (
-                            <Countdown to={s.disputeEnds} />
-                          ) : (
-                            <span class="muted">—</span>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )
-            }
-          </Async>
+          <AsyncTable
+            resource={slashes}
+            what="recent slashes"
+            empty="No slash has ever been requested on this network."
+            columns={SLASH_COLUMNS}
+            rowKey={(s) => s.id}
+          />
         </Section>
         <Section title="Live events">
           <EventFeed />
         </Section>
       </div>
       <Section title="Services">
-        <Async resource={services} what="services">
-          {({ data }) =>
-            data.length === 0 ? (
-              <Empty>No service has been created yet.</Empty>
-            ) : (
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>Service</th>
-                    <th>Allocated stake</th>
-                    <th>Value declared</th>
-                    <th>Order fee</th>
-                    <th>Dispute window</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((s) => (
-                    <tr key={s.id}>
-                      <td>
-                        <ServiceLink id={s.id} />
-                      </td>
-                      <td>
-                        <Tokens amount={s.totalAllocated} />
-                      </td>
-                      <td>
-                        <Tokens amount={s.terms.declaredValue} />
-                      </td>
-                      <td>{formatBps(s.terms.orderFeeBps)}</td>
-                      <td>{Math.round(s.terms.disputeWindowSeconds / 3600)} h</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Async>
+        <AsyncTable
+          resource={services}
+          what="services"
+          empty="No service has been created yet."
+          columns={SERVICE_COLUMNS}
+          rowKey={(s) => s.id}
+        />
       </Section>
       <Section title="Operators">
-        <Async resource={vaults} what="vaults">
-          {({ data }) =>
-            data.length === 0 ? (
-              <Empty>No operator has created a vault yet.</Empty>
-            ) : (
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>Vault</th>
-                    <th>Bond</th>
-                    <th>Delegated</th>
-                    <th>Allocated</th>
-                    <th>Commission</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((v) => (
-                    <tr key={v.address}>
-                      <td>
-                        <VaultLink address={v.address} />
-                      </td>
-                      <td>
-                        <Tokens amount={v.bond} />
-                      </td>
-                      <td>
-                        <Tokens amount={v.poolAssets} />
-                      </td>
-                      <td>
-                        <Tokens amount={v.totalAllocated} />
-                      </td>
-                      <td>{formatBps(v.commissionBps)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Async>
+        <AsyncTable
+          resource={vaults}
+          what="vaults"
+          empty="No operator has created a vault yet."
+          columns={VAULT_COLUMNS}
+          rowKey={(v) => v.address}
+        />
       </Section>
       <Section title="Open orders">
         <h3 class="sub">Taking bids</h3>

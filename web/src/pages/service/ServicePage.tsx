@@ -1,18 +1,62 @@
 /** A service: its SLA, who secures it and with how much, its committee, orders, incidents and rewards. */
 
-import type { Allocation, Attester, Incident, RewardEvent, Service } from '../../api/types.ts'
+import type { Allocation, Attester, Incident, RewardEvent, Service, ServiceApr } from '../../api/types.ts'
+import { AsyncTable, type Column } from '../../components/DataTable.tsx'
 import { AddressText, SlashLink, VaultLink } from '../../components/Link.tsx'
+import { Standing } from '../../components/Standing.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
 import { DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
-import { chainNow } from '../../lib/clock.ts'
-import { formatBps, formatDuration, formatUnits } from '../../lib/format.ts'
+import { formatBps, formatDuration, formatPpm, formatUnits } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 
+/** The reward rate annualised over the last 30 days, with what it is computed from. */
+function RewardRate({ id }: { id: string }) {
+  const apr = useApi<Item<ServiceApr>>(`/v1/services/${id}/apr?days=30`)
+  const a = apr.data?.data
+  return (
+    <Stat
+      label="Reward rate (APR)"
+      note={
+        a ? (
+          <span data-testid="apr-inputs">
+            <Tokens amount={a.rewards} /> distributed over {formatDuration(a.windowSeconds)} to a
+            time-weighted stake of <Tokens amount={a.averageStake} />, before operator commissions
+          </span>
+        ) : apr.error ? (
+          apr.error.message
+        ) : (
+          'loading…'
+        )
+      }
+    >
+      <span data-testid="apr">{a ? (a.aprPpm === null ? '—' : formatPpm(a.aprPpm)) : '…'}</span>
+    </Stat>
+  )
+}
+
 const CLASS_NAMES = ['downtime', 'late delivery / wrong output', 'fraud']
+
+const ALLOCATION_COLUMNS: Column<Allocation>[] = [
+  { head: 'Vault', cell: (a) => <VaultLink address={a.vault} /> },
+  { head: 'Allocated', cell: (a) => <Tokens amount={a.amount} /> },
+  { head: 'Held by orders', cell: (a) => <Tokens amount={a.reserved} /> },
+  { head: 'Pending slashes', cell: (a) => <Tokens amount={a.pendingSlash} /> },
+  {
+    head: 'Orders ok / failed',
+    cell: (a) => `${a.reputation.orderSuccesses} / ${a.reputation.orderFailures}`,
+  },
+  { head: 'Standing', cell: (a) => <Standing banned={a.banned} jailedUntil={a.jailedUntil} /> },
+]
+
+const ATTESTER_COLUMNS: Column<Attester>[] = [
+  { head: 'Attester', cell: (a) => <AddressText address={a.address} /> },
+  { head: 'Bond', cell: (a) => <Tokens amount={a.bond} /> },
+  { head: 'Status', cell: (a) => a.status },
+]
 
 export default function ServicePage({ id }: { id: string }) {
   const service = useApi<Item<Service>>(`/v1/services/${id}`)
@@ -26,12 +70,6 @@ export default function ServicePage({ id }: { id: string }) {
       <Async resource={service} what={`service #${id}`}>
         {({ data: s }) => {
           const t = s.terms
-          // reward rate: fees and subsidy distributed per unit of stake so far (no annualising without history)
-          const rate =
-            BigInt(s.totalAllocated.base) > 0n
-              ? Number((BigInt(s.rewards.distributed.base) * 1_000_000n) / BigInt(s.totalAllocated.base)) /
-                10_000
-              : 0
           return (
             <>
               <div class="stats">
@@ -41,12 +79,10 @@ export default function ServicePage({ id }: { id: string }) {
                 <Stat label="Value declared" note="what the service secures, by its owner">
                   <Tokens amount={t.declaredValue} compact />
                 </Stat>
-                <Stat
-                  label="Rewards distributed"
-                  note={`${rate.toLocaleString('en-US')}% of the allocated stake so far`}
-                >
+                <Stat label="Rewards distributed" note="fees and subsidy paid to its stakers, all time">
                   <Tokens amount={s.rewards.distributed} compact />
                 </Stat>
+                <RewardRate id={id} />
                 <Stat label="Subsidy" note={`${formatUnits(s.rewards.subsidyRatePerSecond.base)} per second`}>
                   <Tokens amount={s.rewards.subsidyBalance} compact />
                 </Stat>
@@ -127,91 +163,24 @@ export default function ServicePage({ id }: { id: string }) {
         }}
       </Async>
       <Section title="Allocated stake by operator">
-        <Async resource={allocations} what="allocations">
-          {({ data }) =>
-            data.length === 0 ? (
-              <Empty>No operator has allocated stake to this service yet.</Empty>
-            ) : (
-              <table class="table" data-testid="allocations">
-                <thead>
-                  <tr>
-                    <th>Vault</th>
-                    <th>Allocated</th>
-                    <th>Held by orders</th>
-                    <th>Pending slashes</th>
-                    <th>Orders ok / failed</th>
-                    <th>Standing</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((a) => (
-                    <tr key={a.vault}>
-                      <td>
-                        <VaultLink address={a.vault} />
-                      </td>
-                      <td>
-                        <Tokens amount={a.amount} />
-                      </td>
-                      <td>
-                        <Tokens amount={a.reserved} />
-                      </td>
-                      <td>
-                        <Tokens amount={a.pendingSlash} />
-                      </td>
-                      <td>
-                        {a.reputation.orderSuccesses} / {a.reputation.orderFailures}
-                      </td>
-                      <td>
-                        {a.banned ? (
-                          <StatusBadge status="Banned" />
-                        ) : a.jailedUntil && a.jailedUntil.unix > chainNow() ? (
-                          <>
-                            jailed until <DateText time={a.jailedUntil} />
-                          </>
-                        ) : (
-                          'in good standing'
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Async>
+        <AsyncTable
+          resource={allocations}
+          what="allocations"
+          empty="No operator has allocated stake to this service yet."
+          columns={ALLOCATION_COLUMNS}
+          rowKey={(a) => a.vault}
+          testid="allocations"
+        />
       </Section>
       <div class="grid two">
         <Section title="Attesters">
-          <Async resource={attesters} what="the committee">
-            {({ data }) =>
-              data.length === 0 ? (
-                <Empty>No attester has joined this service.</Empty>
-              ) : (
-                <table class="table">
-                  <thead>
-                    <tr>
-                      <th>Attester</th>
-                      <th>Bond</th>
-                      <th>Status</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.map((a) => (
-                      <tr key={a.address}>
-                        <td>
-                          <AddressText address={a.address} />
-                        </td>
-                        <td>
-                          <Tokens amount={a.bond} />
-                        </td>
-                        <td>{a.status}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )
-            }
-          </Async>
+          <AsyncTable
+            resource={attesters}
+            what="the committee"
+            empty="No attester has joined this service."
+            columns={ATTESTER_COLUMNS}
+            rowKey={(a) => a.address}
+          />
         </Section>
         <Section title="Incidents and outcomes">
           <Async resource={incidents} what="incidents">

@@ -3,17 +3,19 @@
 import { useMemo } from 'preact/hooks'
 import { DepositForm } from '../../actions/DepositForm.tsx'
 import type { Allocation, Rate, Slash, Vault } from '../../api/types.ts'
+import { AsyncTable, type Column } from '../../components/DataTable.tsx'
 import { LineChart } from '../../components/LineChart.tsx'
 import { AddressText, ServiceLink, SlashLink } from '../../components/Link.tsx'
+import { Standing } from '../../components/Standing.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
 import { Countdown, DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
-import { chainNow } from '../../lib/clock.ts'
 import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
+import { Uptime } from './Uptime.tsx'
 
 /**
  * Shares are minted 1,000 to the token at the start (the vault's virtual shares guard against the inflation
@@ -56,6 +58,27 @@ export function RateChart({ rates }: { rates: Rate[] }) {
     />
   )
 }
+
+const ALLOCATION_COLUMNS: Column<Allocation>[] = [
+  { head: 'Service', cell: (a) => <ServiceLink id={a.serviceId} /> },
+  { head: 'Allocated', cell: (a) => <Tokens amount={a.amount} /> },
+  {
+    head: 'Queued increase',
+    cell: (a) =>
+      a.queuedIncrease ? (
+        <>
+          <Tokens amount={a.queuedIncrease.amount} /> <Countdown to={a.queuedIncrease.readyAt} />
+        </>
+      ) : (
+        <span class="muted">—</span>
+      ),
+  },
+  {
+    head: 'Reputation',
+    cell: (a) => `${a.reputation.orderSuccesses} settled, ${a.reputation.orderFailures} failed`,
+  },
+  { head: 'Standing', cell: (a) => <Standing banned={a.banned} jailedUntil={a.jailedUntil} /> },
+]
 
 export default function VaultPage({ address }: { address: string }) {
   const vault = useApi<Item<Vault>>(`/v1/vaults/${address}`)
@@ -140,62 +163,17 @@ export default function VaultPage({ address }: { address: string }) {
           {({ data }) => <RateChart rates={data} />}
         </Async>
       </Section>
+      <Section title="Uptime measured by the attesters">
+        <Uptime vault={address} />
+      </Section>
       <Section title="Allocations and reputation">
-        <Async resource={allocations} what="allocations">
-          {({ data }) =>
-            data.length === 0 ? (
-              <Empty>This vault has not allocated stake to any service: it secures nothing yet.</Empty>
-            ) : (
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>Service</th>
-                    <th>Allocated</th>
-                    <th>Queued increase</th>
-                    <th>Reputation</th>
-                    <th>Standing</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.map((a) => (
-                    <tr key={a.serviceId}>
-                      <td>
-                        <ServiceLink id={a.serviceId} />
-                      </td>
-                      <td>
-                        <Tokens amount={a.amount} />
-                      </td>
-                      <td>
-                        {a.queuedIncrease ? (
-                          <>
-                            <Tokens amount={a.queuedIncrease.amount} />{' '}
-                            <Countdown to={a.queuedIncrease.readyAt} />
-                          </>
-                        ) : (
-                          <span class="muted">—</span>
-                        )}
-                      </td>
-                      <td>
-                        {a.reputation.orderSuccesses} settled, {a.reputation.orderFailures} failed
-                      </td>
-                      <td>
-                        {a.banned ? (
-                          'banned'
-                        ) : a.jailedUntil && a.jailedUntil.unix > chainNow() ? (
-                          <>
-                            jailed until <DateText time={a.jailedUntil} />
-                          </>
-                        ) : (
-                          'in good standing'
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Async>
+        <AsyncTable
+          resource={allocations}
+          what="allocations"
+          empty="This vault has not allocated stake to any service: it secures nothing yet."
+          columns={ALLOCATION_COLUMNS}
+          rowKey={(a) => a.serviceId}
+        />
       </Section>
       <Section title="Slashes">
         <Async resource={slashes} what="slashes">

@@ -1,0 +1,80 @@
+/**
+ * /v1/services/{id}/apr against a real chain: the rewards it reports are the RewardsDistributed amounts the chain
+ * emitted in the window, the stake is the service's reward stake integrated over time, and the APR is the vault
+ * APR's formula on those inputs (rounded down).
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { maxUint256, parseEther } from 'viem'
+import { openTestStore, type TestStore } from '../../test/support/indexedStores.ts'
+import { type OrdersFixture, setupOrders } from '../../test/support/orders.ts'
+import { createWorld, type World } from '../../test/support/world.ts'
+import { createIndexer } from '../indexer/engine/runIndexer.ts'
+import { rewardsDistributorAbi } from '../sdk/abis.ts'
+import { addFee, approveStake } from '../sdk/index.ts'
+import { createApiServer } from './server.ts'
+
+const YEAR = 365n * 24n * 3600n
+
+let w: World
+let f: OrdersFixture
+let store: TestStore
+let app: FastifyInstance
+
+before(async () => {
+  w = await createWorld()
+  f = await setupOrders(w)
+  await approveStake(w.clientFor(f.client), { spender: w.addresses.rewards, amount: maxUint256 })
+  await addFee(w.clientFor(f.client), { serviceId: f.svc.serviceId, amount: parseEther('30') })
+  await addFee(w.clientFor(f.client), { serviceId: f.svc.serviceId, amount: parseEther('12') })
+  store = await openTestStore('sqlite')
+  const indexer = await createIndexer({
+    client: w.public,
+    idb: store.idb,
+    chainId: w.chainId,
+    addresses: w.addresses,
+    startBlock: 0n,
+    finalityDepth: 3,
+  })
+  await indexer.catchUp()
+  app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect })
+})
+
+after(async () => {
+  await app?.close()
+  await store?.remove()
+  await w?.anvil.stop()
+})
+
+describe('the service reward rate, annualised', () => {
+  it('reports what was distributed over the stake that earned it, as the vault APR computes it', async () => {
+    const r = await app.inject(`/v1/services/${f.svc.serviceId}/apr?days=365`)
+    assert.equal(r.statusCode, 200, r.body)
+    const a = r.json().data
+    const distributed = await w.public.getContractEvents({
+      address: w.addresses.rewards,
+      abi: rewardsDistributorAbi,
+      eventName: 'RewardsDistributed',
+      fromBlock: 0n,
+    })
+    const total = distributed.reduce((s, e) => s + e.args.amount!, 0n)
+    assert.ok(total > 0n, 'the fees were distributed')
+    assert.equal(a.rewards.base, total.toString())
+    assert.equal(a.distributions, distributed.length)
+    assert.equal(a.windowSeconds, 365 * 86_400)
+    assert.equal(a.to.unix - a.from.unix, a.windowSeconds)
+    const stakeSeconds = BigInt(a.stakeSeconds)
+    // three vaults of 20,000 each allocated: never more than 60,000 staked at once over the window
+    assert.ok(stakeSeconds > 0n && stakeSeconds <= parseEther('60000') * BigInt(a.windowSeconds))
+    assert.equal(a.averageStake.base, (stakeSeconds / BigInt(a.windowSeconds)).toString())
+    assert.equal(a.aprPpm, ((total * YEAR * 1_000_000n) / stakeSeconds).toString())
+  })
+
+  it('404s an unknown service and refuses a window past a year', async () => {
+    assert.equal((await app.inject('/v1/services/999/apr')).statusCode, 404)
+    const wide = await app.inject(`/v1/services/${f.svc.serviceId}/apr?days=400`)
+    assert.equal(wide.statusCode, 400)
+    assert.match(wide.json().error.message, /days/)
+  })
+})
