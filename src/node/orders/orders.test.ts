@@ -241,7 +241,11 @@ describe('order decisions', () => {
       success: false,
       breach: 'lateness',
     })
-    assert.deepEqual(judge(order(0), lateThenHot, 3_300), { milestone: 0, success: false, breach: 'lateness' })
+    assert.deepEqual(judge(order(0), lateThenHot, 3_300), {
+      milestone: 0,
+      success: false,
+      breach: 'lateness',
+    })
   })
 
   test('the judge wakes when a deadline’s grace runs out', () => {

@@ -181,7 +181,11 @@ function temperatureFailure(
 export function firstBreach(failures: readonly MilestoneFailure[]): MilestoneFailure | undefined {
   let first: MilestoneFailure | undefined
   for (const f of failures)
-    if (!first || f.at < first.at || (f.at === first.at && f.breach === 'temperature' && first.breach !== 'temperature'))
+    if (
+      !first ||
+      f.at < first.at ||
+      (f.at === first.at && f.breach === 'temperature' && first.breach !== 'temperature')
+    )
       first = f
   return first
 }
