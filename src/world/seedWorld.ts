@@ -17,9 +17,10 @@ import type { WorldProfile } from './profile.ts'
 /**
  * Class ids, the same in the services and in the nodes' configs. The cold chain's two promises are two classes
  * (the node judges which one a failed shipment broke, docs/node.md): spoiled goods cost more than late ones —
- * a higher base penalty for a reported excursion, and a jail (no raising the allocation to the cold chain for
- * `COLD_JAIL_SECONDS` after an executed slash) that lateness does not bring. An order's own collateral slash is
- * its collateral whatever the class; the class sets the jail and names the failure.
+ * a higher base penalty for a reported excursion, and a jail (no new cold-chain order and no raised allocation
+ * there for two dispute windows after an executed slash: devnet scale, like the windows) that lateness does not
+ * bring. An order's own collateral slash is its collateral whatever the class; the class sets the jail and names
+ * the failure.
  */
 export const GPU_CLASSES = { downtime: 0, wrongOutput: 1 } as const
 export const COLD_CLASSES = { temperature: 0, lateness: 1 } as const
@@ -27,15 +28,12 @@ export const CLASS_NAMES: [string[], string[]] = [
   ['downtime', 'wrong output'],
   ['temperature excursion', 'lateness'],
 ]
-/** Devnet scale, like the dispute windows: long enough to see in the dashboard, short enough to end. */
-export const COLD_JAIL_SECONDS = 900
-
 const gpuClasses: ViolationClass[] = [
   { basePenaltyBps: 100, jailDuration: 0, permanentBan: false },
   { basePenaltyBps: 500, jailDuration: 0, permanentBan: false },
 ]
-const coldClasses: ViolationClass[] = [
-  { basePenaltyBps: 500, jailDuration: COLD_JAIL_SECONDS, permanentBan: false },
+const coldClasses = (profile: WorldProfile): ViolationClass[] => [
+  { basePenaltyBps: 500, jailDuration: 2 * profile.disputeWindow, permanentBan: false },
   { basePenaltyBps: 200, jailDuration: 0, permanentBan: false },
 ]
 
@@ -81,7 +79,7 @@ export async function seedWorld(
   const serviceIds = [] as unknown as [bigint, bigint]
   for (const [service, classes] of [
     [GPU, gpuClasses],
-    [COLD, coldClasses],
+    [COLD, coldClasses(profile)],
   ] as const) {
     serviceIds[service] = await seedService(seeder, {
       owner: accounts.owner,
