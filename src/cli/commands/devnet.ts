@@ -117,7 +117,9 @@ export const command: Command = {
       },
     })
     if (positionals.length > 0)
-      throw new InvalidInputError(`unknown argument '${positionals[0]}'; the subcommands are \`warp\` and \`key\``)
+      throw new InvalidInputError(
+        `unknown argument '${positionals[0]}'; the subcommands are \`warp\` and \`key\``,
+      )
     const port = Number(values.port)
     if (!Number.isInteger(port) || port <= 0 || port > 65_535 - 100)
       throw new InvalidInputError(`--port must be a TCP port below 65435, got '${values.port}'`)

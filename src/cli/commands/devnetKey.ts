@@ -3,9 +3,10 @@
  * any member of the world's cast (`export SURETY_PRIVATE_KEY=$(npx surety devnet key 3)`) without another tool.
  * These keys are public (every anvil prints them): never fund them on a real chain.
  */
+
+import { mnemonicToAccount } from 'viem/accounts'
 import { InvalidInputError } from '../../errors.ts'
 import { ACCOUNT_COUNT, DEVNET_MNEMONIC, privateKeyOf } from '../../world/accounts.ts'
-import { mnemonicToAccount } from 'viem/accounts'
 
 export function devnetKey(args: string[]): number {
   const [index, ...rest] = args

@@ -202,10 +202,13 @@ function shipmentTerms(values: Values, params: OrderParams) {
   const max = celsius('max-temp', str(values, 'max-temp'))
   if (!device) {
     if (pickupWithin !== undefined || min !== undefined || max !== undefined)
-      throw new InvalidInputError('--pickup-within, --min-temp and --max-temp describe a shipment: add --device ADDRESS')
+      throw new InvalidInputError(
+        '--pickup-within, --min-temp and --max-temp describe a shipment: add --device ADDRESS',
+      )
     return {}
   }
-  if (params.ratePerSecond > 0n) throw new InvalidInputError('a lease cannot be a shipment: drop --rate or --device')
+  if (params.ratePerSecond > 0n)
+    throw new InvalidInputError('a lease cannot be a shipment: drop --rate or --device')
   if ((min === undefined) !== (max === undefined))
     throw new InvalidInputError('give both --min-temp and --max-temp, or neither')
   if (min !== undefined && max !== undefined && min >= max)
@@ -407,7 +410,10 @@ async function show(c: Connection, id: bigint, json: boolean) {
       `  shipment: sensor ${tm.device}${tm.pickupBy ? `, pickup by ${when(tm.pickupBy, block.timestamp)}` : ''}${tm.minTempCentiC || tm.maxTempCentiC ? `, ${tm.minTempCentiC / 100}–${tm.maxTempCentiC / 100} °C` : ''}`,
     )
   if (failure) {
-    const why = failure.classId === 255 ? 'expired past its deadline' : `class ${failure.classId} (surety service show ${p.serviceId})`
+    const why =
+      failure.classId === 255
+        ? 'expired past its deadline'
+        : `class ${failure.classId} (surety service show ${p.serviceId})`
     console.log(
       `  failed: ${why}; ${formatAmount(failure.refund, token.decimals)} ${token.symbol} refunded to the client`,
     )
