@@ -172,7 +172,7 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
     )?.find((p) => p.vault === vault.toLowerCase() && Number(p.deposited.units) >= 1000),
   )
 
-  // 2. the client opens a shipment as an intent: bids for 90 s, pickup within 10 s of the bidding's end, 2–8 °C
+  // 2. the client opens a shipment as an intent: bids for 150 s, pickup within 10 s of the bidding's end, 2–8 °C
   const opened = json(
     [
       'order',
@@ -184,9 +184,9 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
       '--milestones',
       '30,70',
       '--bidding-window',
-      '90',
+      '150',
       '--duration',
-      '120',
+      '600',
       '--device',
       '0x000000000000000000000000000000000000dEaD',
       '--pickup-within',
@@ -211,8 +211,8 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
     [true, '0x000000000000000000000000000000000000dead', true],
   )
 
-  // 3. the operator bids and wins: the client accepts the best bid once the bidding closes (`devnet warp` skips
-  // the rest of the window; the nodes judge the pickup by their own clock, so it is due no sooner)
+  // 3. the operator bids and wins: the client accepts the best bid once the bidding closes (the window is long
+  // enough for a CLI call per step on a loaded machine)
   surety(['order', 'bid', id, '--price', '400', ...rpc], operatorKey)
   const bids = json(['order', 'show', id, ...rpc]).bids as { vault: string }[]
   assert.deepEqual(
@@ -220,7 +220,6 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
     [vault.toLowerCase()],
   )
   const biddingEnds = Number(shown.params.biddingEnds)
-  assert.match(surety(['devnet', 'warp', '90s', '--rpc', rpcUrl]), /moved the devnet's clock forward 90s/)
   await until(client, 'the bidding closed', async () =>
     Number((await client.getBlock({ blockTag: 'latest' })).timestamp) > biddingEnds ? true : undefined,
   )
