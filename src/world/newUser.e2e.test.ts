@@ -144,7 +144,7 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
     classes: { classId: number; basePenaltyBps: number; jailDurationSeconds: number }[]
   }[]
   const cold = services.find(
-    (s) => s.classes.length === 2 && s.classes[COLD_CLASSES.temperature]!.jailDurationSeconds > 0,
+    (s) => s.classes.length === 2 && s.classes[COLD_CLASSES.temperature]!.basePenaltyBps === 500,
   )
   assert.ok(cold, `the cold-chain service: ${JSON.stringify(services)}`)
   const temperature = cold.classes[COLD_CLASSES.temperature]!
