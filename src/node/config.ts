@@ -112,7 +112,12 @@ const serviceSchema = z
         downtime: z.number().int().min(0).max(15).optional(),
         latency: z.number().int().min(0).max(15).optional(),
         wrongOutput: z.number().int().min(0).max(15).optional(),
+        /** A failed shipment, when no class below names the promise it broke (configs before them name only this). */
         delivery: z.number().int().min(0).max(15).optional(),
+        /** A shipment's temperature excursion. */
+        temperature: z.number().int().min(0).max(15).optional(),
+        /** A shipment's late (or missing) pickup, checkpoint or delivery. */
+        lateness: z.number().int().min(0).max(15).optional(),
       })
       .strict()
       .default({}),

@@ -10,6 +10,14 @@ export type SlashView = {
   resolveBy: bigint
   /** The details as the court now holds them (reduced amount after a partial uphold). */
   details: SlashDetails
+  /** Once Executed: what was taken (bond first, then pool) and whom it paid, from SlashExecuted. */
+  execution?: {
+    fromBond: bigint
+    fromPool: bigint
+    toClient: bigint
+    toReporter: bigint
+    toSink: bigint
+  }
 }
 
 /**
@@ -45,11 +53,35 @@ export async function readSlash(
   ])
   const latest = upheld.at(-1)?.args.details ?? requested.at(-1)?.args.details
   if (!latest) throw new SuretyError(`slash ${slashId} not found`)
+  const status = SlashStatus[statusIndex] ?? 'None'
+  const executed =
+    status === 'Executed'
+      ? (
+          await reader.public.getContractEvents({
+            address: reader.addresses.court,
+            abi: slashingCourtAbi,
+            eventName: 'SlashExecuted',
+            args: { slashId },
+            fromBlock,
+          })
+        ).at(-1)?.args
+      : undefined
   return {
     slashId,
-    status: SlashStatus[statusIndex] ?? 'None',
+    status,
     disputeEnd,
     resolveBy,
     details: latest as SlashDetails,
+    ...(executed
+      ? {
+          execution: {
+            fromBond: executed.fromBond!,
+            fromPool: executed.fromPool!,
+            toClient: executed.toClient!,
+            toReporter: executed.toReporter!,
+            toSink: executed.toSink!,
+          },
+        }
+      : {}),
   }
 }

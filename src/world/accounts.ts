@@ -30,7 +30,10 @@ export type WorldAccounts = {
   owner: HDAccount
   /** Rules on disputed slashes of both services. */
   resolver: HDAccount
-  /** Only the attack scenario uses it. */
+  /**
+   * Only the attack scenario uses it (its whale); otherwise it is the account the world leaves to the user: funded
+   * with stake tokens and approved for the order book, and no actor of the world sends from it.
+   */
   attacker: HDAccount
   operators: HDAccount[]
   attesters: HDAccount[]
@@ -82,6 +85,8 @@ export function accountTable(a: WorldAccounts, operatorNames: string[]) {
     { role: 'deployer', index: INDEX.deployer, address: a.deployer.address },
     { role: 'service owner', index: INDEX.owner, address: a.owner.address },
     { role: 'resolver', index: INDEX.resolver, address: a.resolver.address },
+    // nobody else sends from it (but the whale of --scenario attack): a user's CLI never races the world's nonces
+    { role: 'you: try the CLI here', index: INDEX.attacker, address: a.attacker.address },
   ]
   for (const [i, o] of a.operators.entries())
     rows.push({ role: `operator ${operatorNames[i]}`, index: INDEX.operators + i, address: o.address })

@@ -14,16 +14,33 @@ import type { WorldAccounts } from './accounts.ts'
 import { COLD, GPU, type WorldDesign } from './design.ts'
 import type { WorldProfile } from './profile.ts'
 
-/** Class ids, the same in the services and in the nodes' configs. */
+/**
+ * Class ids, the same in the services and in the nodes' configs. The cold chain's two promises are two classes
+ * (the node judges which one a failed shipment broke, docs/node.md): spoiled goods cost more than late ones —
+ * a higher base penalty for a reported excursion, and a jail (no new cold-chain order and no raised allocation
+ * there for two dispute windows after an executed slash: devnet scale, like the windows) that lateness does not
+ * bring. An order's own collateral slash is its collateral whatever the class; the class sets the jail and names
+ * the failure.
+ */
 export const GPU_CLASSES = { downtime: 0, wrongOutput: 1 } as const
-export const COLD_CLASSES = { delivery: 0 } as const
-export const CLASS_NAMES: [string[], string[]] = [['downtime', 'wrong output'], ['late or spoiled delivery']]
-
+export const COLD_CLASSES = { temperature: 0, lateness: 1 } as const
+export const CLASS_NAMES: [string[], string[]] = [
+  ['downtime', 'wrong output'],
+  ['temperature excursion', 'lateness'],
+]
 const gpuClasses: ViolationClass[] = [
   { basePenaltyBps: 100, jailDuration: 0, permanentBan: false },
   { basePenaltyBps: 500, jailDuration: 0, permanentBan: false },
 ]
-const coldClasses: ViolationClass[] = [{ basePenaltyBps: 300, jailDuration: 0, permanentBan: false }]
+const coldClasses = (profile: WorldProfile): ViolationClass[] => [
+  // --fast (tests) jails nobody: with 60 s windows a jail of the few cold operators stalls every shipment in flight
+  {
+    basePenaltyBps: 500,
+    jailDuration: profile.name === 'demo' ? 2 * profile.disputeWindow : 0,
+    permanentBan: false,
+  },
+  { basePenaltyBps: 200, jailDuration: 0, permanentBan: false },
+]
 
 export const ATTESTER_BOND = parseEther('5000')
 const OPERATOR_FUNDS = parseEther('100000')
@@ -67,7 +84,7 @@ export async function seedWorld(
   const serviceIds = [] as unknown as [bigint, bigint]
   for (const [service, classes] of [
     [GPU, gpuClasses],
-    [COLD, coldClasses],
+    [COLD, coldClasses(profile)],
   ] as const) {
     serviceIds[service] = await seedService(seeder, {
       owner: accounts.owner,

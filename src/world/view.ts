@@ -55,13 +55,22 @@ export type WorldView = {
   orders: Map<bigint, WorldOrder>
   slashes: Map<Hex, WorldSlash>
   withdrawals: WorldWithdrawal[]
+  /** Until when (chain seconds) a vault is jailed on a service, keyed `vault:serviceId` (lower-case vault). */
+  jailedUntil: Map<string, number>
   lastBlock: bigint
 }
+
+export const jailKey = (vault: Address, serviceId: bigint) => `${vault.toLowerCase()}:${serviceId}`
+
+/** A jailed operator can take no new order on that service (the vault reserves no collateral for it). */
+export const isJailed = (view: WorldView, vault: Address, serviceId: bigint, now: number) =>
+  (view.jailedUntil.get(jailKey(vault, serviceId)) ?? 0) > now
 
 export const emptyView = (fromBlock: bigint): WorldView => ({
   orders: new Map(),
   slashes: new Map(),
   withdrawals: [],
+  jailedUntil: new Map(),
   lastBlock: fromBlock - 1n,
 })
 
@@ -246,12 +255,17 @@ export function applyEvent(view: WorldView, e: Decoded, names: Names): StoryEven
         block,
       }
     }
-    case 'OperatorJailed':
+    case 'OperatorJailed': {
+      const until = Number(a.until)
+      view.jailedUntil.set(jailKey(a.vault as Address, a.serviceId as bigint), until)
+      // chain time (UTC), which `devnet warp` may have moved ahead of the wall clock
+      const clock = new Date(until * 1000).toISOString().slice(11, 19)
       return {
         event: 'operator-jailed',
-        text: `${names.vault(a.vault as Address)} jailed on ${names.service(a.serviceId as bigint)}`,
+        text: `${names.vault(a.vault as Address)} jailed on ${names.service(a.serviceId as bigint)} until ${clock} UTC (chain time): no new orders there until then`,
         block,
       }
+    }
     case 'WithdrawalRequested': {
       view.withdrawals.push({
         owner: a.owner as Address,

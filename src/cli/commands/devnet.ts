@@ -6,10 +6,12 @@ import { designWorld } from '../../world/design.ts'
 import { formatPhases } from '../../world/phases.ts'
 import { DEFAULT_SEED, startWorld } from '../../world/world.ts'
 import type { Command } from '../main.ts'
+import { devnetKey } from './devnetKey.ts'
 
 const usage = `Usage: surety devnet [--port 8545] [--state DIR] [--seed N] [--fast] [--no-world] [--scenario attack]
                     [--quiet] [--json]
        surety devnet warp DURATION [--rpc http://127.0.0.1:8545]
+       surety devnet key N
 
 Starts a local chain (anvil, a block every 2 s), deploys Surety, writes .surety/deployments/31337.json, and runs a
 living world on it until Ctrl-C: two services (gpu-inference, cold-chain), eight operators with bonded vaults
@@ -28,7 +30,9 @@ rules, slashes execute and clients are paid — one line per event.
   --quiet           only the banner, warnings and errors
   --json            the banner and every event as one JSON object per line
 
-  warp DURATION     moves a running devnet's clock forward (30s, 10m, 2h, 1d) and mines a block`
+  warp DURATION     moves a running devnet's clock forward (30s, 10m, 2h, 1d) and mines a block
+  key N             prints the (public, test-only) private key of account N of the "who is who" table:
+                    export SURETY_PRIVATE_KEY=$(npx surety devnet key 3)`
 
 /** parseArgs, with an unknown or malformed option reported as bad input (exit 1, no stack trace). */
 function parseOptions<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
@@ -98,6 +102,7 @@ export const command: Command = {
   usage,
   async run(args) {
     if (args[0] === 'warp') return warp(args.slice(1))
+    if (args[0] === 'key') return devnetKey(args.slice(1))
     const { values, positionals } = parseOptions({
       args,
       allowPositionals: true,
@@ -113,7 +118,9 @@ export const command: Command = {
       },
     })
     if (positionals.length > 0)
-      throw new InvalidInputError(`unknown argument '${positionals[0]}'; the only subcommand is \`warp\``)
+      throw new InvalidInputError(
+        `unknown argument '${positionals[0]}'; the subcommands are \`warp\` and \`key\``,
+      )
     const port = Number(values.port)
     if (!Number.isInteger(port) || port <= 0 || port > 65_535 - 100)
       throw new InvalidInputError(`--port must be a TCP port below 65435, got '${values.port}'`)
@@ -185,7 +192,7 @@ function printBanner(banner: Record<string, unknown>, json: boolean, seed: numbe
       lines.push(`  ${p.label.padEnd(10)}${p.url}`)
     lines.push(
       '',
-      'Who is who (accounts of the standard test mnemonic; keys: `cast wallet private-key --mnemonic … --mnemonic-index N`):',
+      'Who is who (accounts of the standard test mnemonic; a key: `export SURETY_PRIVATE_KEY=$(npx surety devnet key N)`):',
     )
     for (const r of accountTable(
       worldAccounts(),

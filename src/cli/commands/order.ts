@@ -3,7 +3,7 @@
  * cancelled orders credited, and list or show them. Writes are signed with the key in SURETY_PRIVATE_KEY; the
  * order's parameters are read back from its OrderOpened event.
  */
-import { type Address, zeroAddress } from 'viem'
+import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
 import { collect } from '../../sdk/api/createApiClient.ts'
 import { ApiError } from '../../sdk/api/errors.ts'
@@ -28,6 +28,7 @@ import {
   readOrder,
   readOrders,
   readOwed,
+  readSlash,
   settleLease,
   vaultFactoryAbi,
   withdrawOwed,
@@ -68,6 +69,7 @@ const usage = `Usage: surety order <subcommand> [ORDER_ID] [options]
 
   open    --service ID --budget AMOUNT [--vault ADDRESS] [--rate AMOUNT] [--milestones 20,80]
           [--token ADDRESS] [--value AMOUNT] [--bidding-window SECONDS] [--duration SECONDS] [--terms-hash HEX]
+          [--device ADDRESS [--pickup-within SECONDS] [--min-temp C --max-temp C]]
           Opens a job (or a lease with --rate, per second) with the budget in escrow; names an operator's vault
           (a Surety vault of this deployment) or, without --vault, is an intent operators bid on. Approves the
           order book for the budget if needed.
@@ -76,6 +78,9 @@ const usage = `Usage: surety order <subcommand> [ORDER_ID] [options]
           due in 1 d 1 h. The confirmation shows the deadline as a date.
           --value (required with a foreign --token) is what the work is worth in the stake token: every bid must
           then back the order with collateral on at least that, however low its price.
+          A shipment names the sensor --device that signs its readings; --pickup-within (counted, like --duration,
+          from the end of the bidding window) makes its first milestone the pickup; --min-temp/--max-temp (°C) the
+          range it must stay in from pickup to delivery. The attesters judge it from the device's readings.
   bid     ORDER_ID --price AMOUNT [--collateral AMOUNT]   an operator bids (pledging by default the most the
                                                       requirement can be; acceptance reserves exactly it)
   accept  ORDER_ID                 the named operator accepts; after the window anyone accepts an intent's best bid
@@ -170,7 +175,11 @@ async function open(c: Connection, client: SuretyClient, values: Values) {
       ? '  the lease streams from acceptance until its budget runs out'
       : `  deadline: ${when(params.deadline, now)} (--duration ${duration(params.deadline - params.biddingEnds)} counted from the end of that window); ${milestoneText({ params } as Order)}`,
   ]
-  const terms = orderTerms(termsHash ? { termsHash } : {})
+  const terms = orderTerms({ ...(termsHash ? { termsHash } : {}), ...shipmentTerms(values, params) })
+  if (terms.device !== zeroAddress)
+    explain.push(
+      `  a shipment: sensor ${terms.device}${terms.pickupBy ? `, pickup by ${when(terms.pickupBy, now)}` : ''}${terms.minTempCentiC || terms.maxTempCentiC ? `, kept between ${terms.minTempCentiC / 100} °C and ${terms.maxTempCentiC / 100} °C` : ''}`,
+    )
   const orders = c.deployment.addresses.orders
   const outcome = await runWrite(c, client, values, {
     explain,
@@ -179,6 +188,41 @@ async function open(c: Connection, client: SuretyClient, values: Values) {
     send: () => openOrder(client, { params, terms }),
   })
   return outcome.sent ? outcome.result.result : undefined
+}
+
+/** Celsius with up to two decimals, in the terms' centi-degrees. */
+function celsius(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^-?[0-9]{1,3}(\.[0-9]{1,2})?$/.test(value))
+    throw new InvalidInputError(`--${name} must be degrees Celsius like 8 or -18.5, got '${value}'`)
+  return Math.round(Number(value) * 100)
+}
+
+/** A shipment's terms from --device, --pickup-within, --min-temp and --max-temp (none: not a shipment). */
+function shipmentTerms(values: Values, params: OrderParams) {
+  const device = address('device', str(values, 'device'))
+  const pickupWithin = wholeNumber('pickup-within', str(values, 'pickup-within'))
+  const min = celsius('min-temp', str(values, 'min-temp'))
+  const max = celsius('max-temp', str(values, 'max-temp'))
+  if (!device) {
+    if (pickupWithin !== undefined || min !== undefined || max !== undefined)
+      throw new InvalidInputError(
+        '--pickup-within, --min-temp and --max-temp describe a shipment: add --device ADDRESS',
+      )
+    return {}
+  }
+  if (params.ratePerSecond > 0n)
+    throw new InvalidInputError('a lease cannot be a shipment: drop --rate or --device')
+  if ((min === undefined) !== (max === undefined))
+    throw new InvalidInputError('give both --min-temp and --max-temp, or neither')
+  if (min !== undefined && max !== undefined && min >= max)
+    throw new InvalidInputError(`--min-temp (${min / 100} °C) must be below --max-temp (${max / 100} °C)`)
+  const pickupBy = pickupWithin === undefined ? 0 : params.biddingEnds + pickupWithin
+  if (pickupBy > params.deadline)
+    throw new InvalidInputError(
+      `--pickup-within ${pickupWithin} s ends after the deadline (--duration ${params.deadline - params.biddingEnds} s)`,
+    )
+  return { device, pickupBy, minTempCentiC: min ?? 0, maxTempCentiC: max ?? 0 }
 }
 
 async function bid(c: Connection, client: SuretyClient, values: Values, id: bigint) {
@@ -316,6 +360,30 @@ async function owedTo(c: Connection, order: Order) {
   return { client: await owed(order.params.client), operator: await owed(operator) }
 }
 
+/**
+ * How a failed order failed (its OrderFailed event): the class the attesters named (255: expired past its
+ * deadline), the refund credited to the client, and the collateral slash with where it stands now.
+ */
+async function failureOf(c: Connection, order: Order) {
+  if (order.status !== 'Failed') return undefined
+  const [failed] = await c.reader.public.getContractEvents({
+    address: c.deployment.addresses.orders,
+    abi: orderBookAbi,
+    eventName: 'OrderFailed',
+    args: { orderId: order.orderId },
+    fromBlock: c.fromBlock,
+  })
+  if (!failed) return undefined
+  const { classId, refund, slashId, slashAmount } = failed.args as {
+    classId: number
+    refund: bigint
+    slashId: Hex
+    slashAmount: bigint
+  }
+  const slash = slashId === zeroHash ? undefined : await readSlash(c.reader, slashId, c.fromBlock)
+  return { classId, refund, slashId, slashAmount, slash }
+}
+
 /** An order and its bids from the API; an id the index does not hold yet is read from the chain (it may trail). */
 async function orderAndBids(c: Connection, id: bigint, source: ApiSource | undefined) {
   if (source) {
@@ -338,8 +406,8 @@ async function show(c: Connection, id: bigint, json: boolean, source: ApiSource 
     orderAndBids(c, id, source),
     c.now().then((timestamp) => ({ timestamp })),
   ])
-  const owed = await owedTo(c, order)
-  if (json) return console.log(toJson({ ...order, bids, owed }))
+  const [owed, failure] = await Promise.all([owedTo(c, order), failureOf(c, order)])
+  if (json) return console.log(toJson({ ...order, bids, owed, failure }))
   const token = await tokenInfos(c.reader)(order.params.paymentToken)
   const stake = await tokenInfos(c.reader)(c.deployment.addresses.stakeToken)
   const p = order.params
@@ -356,6 +424,27 @@ async function show(c: Connection, id: bigint, json: boolean, source: ApiSource 
   if (order.collateral > 0n && order.status === 'Active')
     console.log(`  collateral reserved ${formatAmount(order.collateral, stake.decimals)} ${stake.symbol}`)
   console.log(`  terms ${order.terms.termsHash}`)
+  const tm = order.terms
+  if (tm.device !== zeroAddress)
+    console.log(
+      `  shipment: sensor ${tm.device}${tm.pickupBy ? `, pickup by ${when(tm.pickupBy, block.timestamp)}` : ''}${tm.minTempCentiC || tm.maxTempCentiC ? `, ${tm.minTempCentiC / 100}–${tm.maxTempCentiC / 100} °C` : ''}`,
+    )
+  if (failure) {
+    const why =
+      failure.classId === 255
+        ? 'expired past its deadline'
+        : `class ${failure.classId} (surety service show ${p.serviceId})`
+    console.log(
+      `  failed: ${why}; ${formatAmount(failure.refund, token.decimals)} ${token.symbol} refunded to the client`,
+    )
+    const sl = failure.slash
+    if (sl) {
+      const x = sl.execution
+      console.log(
+        `  collateral slash ${failure.slashId}: ${formatAmount(sl.details.amount, stake.decimals)} ${stake.symbol}, ${sl.status}${x ? `, the client paid ${formatAmount(x.toClient, stake.decimals)} ${stake.symbol}` : sl.status === 'Pending' ? `, disputable until ${when(Number(sl.disputeEnd), block.timestamp)}` : ''} (surety slash show ${failure.slashId})`,
+      )
+    }
+  }
   console.log(`  ${nextStep(order, block.timestamp)}`)
   for (const [who, o] of Object.entries(owed)) {
     if (o.amount === 0n) continue
@@ -491,6 +580,10 @@ export const command: Command = {
       'bidding-window': { type: 'string' },
       duration: { type: 'string' },
       'terms-hash': { type: 'string' },
+      device: { type: 'string' },
+      'pickup-within': { type: 'string' },
+      'min-temp': { type: 'string' },
+      'max-temp': { type: 'string' },
       price: { type: 'string' },
       collateral: { type: 'string' },
       client: { type: 'string' },

@@ -6,14 +6,16 @@
  * pickup and the others are the delivery; otherwise every milestone is the delivery. Delivery is due by the job's
  * deadline, the temperature must stay within terms.minTempCentiC..maxTempCentiC from pickup to delivery (both 0:
  * not judged), and the device that signs the readings is terms.device. Any broken promise fails the next unsettled
- * milestone (the order book then fails the order); a milestone whose promise is kept succeeds, one at a time, in
- * order (the order book takes an outcome only for its next milestone).
+ * milestone (the order book then fails the order), as a breach of the promise broken first (judge.ts firstBreach:
+ * `temperature` or `lateness`, which the outcome book maps to the service's class); a milestone whose promise is
+ * kept succeeds, one at a time, in order (the order book takes an outcome only for its next milestone).
  */
 import type { JobCheck } from '../measure/jobs.ts'
-import type { ShipmentTerms, ShipmentVerdict } from '../telemetry/judge.ts'
+import { type Breach, firstBreach, type ShipmentTerms, type ShipmentVerdict } from '../telemetry/judge.ts'
 import type { WatchedOrder } from './fold.ts'
 
-export type MilestoneDecision = { milestone: number; success: boolean }
+/** A milestone's outcome; a failed shipment milestone also names the promise it broke. */
+export type MilestoneDecision = { milestone: number; success: boolean; breach?: Breach }
 
 export function shipmentTermsOf(o: Pick<WatchedOrder, 'terms' | 'params'>): ShipmentTerms {
   const { minTempCentiC: min, maxTempCentiC: max, pickupBy } = o.terms
@@ -47,7 +49,8 @@ export function shipmentDecision(
 ): MilestoneDecision | undefined {
   const m = o.settled
   if (m >= o.milestones) return undefined
-  if (verdict.failures.length > 0) return { milestone: m, success: false }
+  const broken = firstBreach(verdict.failures)
+  if (broken) return { milestone: m, success: false, breach: broken.breach }
   if (isPickupMilestone(o, m))
     return verdict.met.includes('pickup') ? { milestone: m, success: true } : undefined
   return verdict.outcome === 'delivered' ? { milestone: m, success: true } : undefined

@@ -198,33 +198,54 @@ describe('order decisions', () => {
     )
   })
 
-  test('any broken promise fails the next milestone: late delivery, late pickup, an excursion', () => {
+  test('any broken promise fails the next milestone, naming it: late delivery or pickup, an excursion', () => {
     const late = [
       { timestamp: 2_500, kind: 'pickup' as const },
       { timestamp: 5_001, kind: 'delivery' as const },
     ]
-    assert.deepEqual(judge(order(1), late), { milestone: 1, success: false })
-    assert.deepEqual(
-      judge(order(0), late),
-      { milestone: 0, success: false },
-      'known before pickup was attested',
-    )
-    assert.deepEqual(judge(order(0), [{ timestamp: 3_001, kind: 'pickup' }]), {
-      milestone: 0,
-      success: false,
-    })
+    const lateness = (milestone: number) => ({ milestone, success: false, breach: 'lateness' })
+    assert.deepEqual(judge(order(1), late), lateness(1))
+    assert.deepEqual(judge(order(0), late), lateness(0), 'known before pickup was attested')
+    assert.deepEqual(judge(order(0), [{ timestamp: 3_001, kind: 'pickup' }]), lateness(0))
     assert.deepEqual(
       judge(order(1), [
         { timestamp: 2_500, kind: 'pickup' },
         { timestamp: 2_600, kind: 'reading', temperatureCentiC: 801 },
       ]),
-      { milestone: 1, success: false },
+      { milestone: 1, success: false, breach: 'temperature' },
     )
     assert.deepEqual(
       judge(order(1), [{ timestamp: 2_500, kind: 'pickup' }], 5_061),
-      { milestone: 1, success: false },
+      lateness(1),
       'no delivery by the deadline and its grace',
     )
+  })
+
+  test('both promises broken in one milestone: the one broken first names the failure', () => {
+    // overheated at 2,600, then delivered late (due 5,000): the temperature
+    assert.deepEqual(
+      judge(order(1), [
+        { timestamp: 2_500, kind: 'pickup' },
+        { timestamp: 2_600, kind: 'reading', temperatureCentiC: 900 },
+        { timestamp: 5_100, kind: 'delivery' },
+      ]),
+      { milestone: 1, success: false, breach: 'temperature' },
+    )
+    // picked up late (due 3,000) and overheated after: lateness, whenever the judge looks
+    const lateThenHot = [
+      { timestamp: 3_100, kind: 'pickup' as const },
+      { timestamp: 3_200, kind: 'reading' as const, temperatureCentiC: 900 },
+    ]
+    assert.deepEqual(judge(order(0), lateThenHot.slice(0, 1), 3_150), {
+      milestone: 0,
+      success: false,
+      breach: 'lateness',
+    })
+    assert.deepEqual(judge(order(0), lateThenHot, 3_300), {
+      milestone: 0,
+      success: false,
+      breach: 'lateness',
+    })
   })
 
   test('the judge wakes when a deadline’s grace runs out', () => {
@@ -258,7 +279,7 @@ describe('outcome book', () => {
   const outsider = privateKeyToAccount(`0x${'66'.repeat(32)}`)
   const domain = { chainId: 31337, orders: '0x00000000000000000000000000000000000000b0' as Address }
 
-  function setup() {
+  function setup(classes: Record<string, number> = { delivery: 3 }) {
     const config = parseNodeConfig({
       chain: {
         rpcUrl: 'http://127.0.0.1:1',
@@ -268,7 +289,7 @@ describe('outcome book', () => {
       key: { env: 'K' },
       store: { path: ':memory:' },
       api: { port: 0 },
-      services: [{ serviceId: 1, classes: { delivery: 3 } }],
+      services: [{ serviceId: 1, classes }],
     })
     const committee: Committee = {
       serviceId: 1n,
@@ -424,5 +445,49 @@ describe('outcome book', () => {
     // the same id and terms held by another vault: an intent a reorg gave to another bidder
     assert.equal(await refused({ ...failure, vault: OTHER_VAULT }), 409, 'another vault’s tenure')
     assert.equal(await refused({ ...failure, success: true, classId: 0 }), 200, 'a success (disagreed with)')
+  })
+
+  test('a failed shipment carries the class of the promise it broke: temperature or lateness', async () => {
+    for (const [breach, classId] of [
+      ['temperature', 4],
+      ['lateness', 5],
+    ] as const) {
+      const { book, store, orders } = setup({ temperature: 4, lateness: 5, delivery: 3 })
+      const digest = (await book.attest(orders.byId(5n)!, 0, false, {}, breach))!
+      assert.equal(store.outcomes.get(digest)!.classId, classId, breach)
+      // the other failure class on the same milestone is a verdict this node does not share
+      const other = breach === 'temperature' ? 5 : 4
+      assert.equal(book.stanceOf({ ...failure, classId }), 'signed')
+      assert.equal(book.stanceOf({ ...failure, classId: other }), 'disagree')
+      const r = await book.receive(await message([keys[1]!], { ...failure, classId: other }))
+      assert.ok(r.ok && r.added === 1, 'a peer’s failure of the other class is kept')
+      assert.equal(store.outcomes.get(r.reply.digest)!.own, 'disagree')
+      const refused = await book.receive(await message([keys[1]!], { ...failure, classId: 3 }))
+      assert.equal(
+        refused.ok ? 200 : refused.status,
+        409,
+        'delivery is no class this node signs once both are named',
+      )
+    }
+  })
+
+  test('a config naming only `delivery` reports every broken shipment promise under it (as before)', async () => {
+    for (const breach of ['temperature', 'lateness', undefined] as const) {
+      const { book, store, orders } = setup({ delivery: 3 })
+      const digest = (await book.attest(orders.byId(5n)!, 0, false, {}, breach))!
+      assert.equal(store.outcomes.get(digest)!.classId, 3, String(breach))
+    }
+    // only one promise named: the other falls back to `delivery`, or is not reported without it
+    const partial = setup({ temperature: 4, delivery: 3 })
+    const late = (await partial.book.attest(partial.orders.byId(5n)!, 0, false, {}, 'lateness'))!
+    assert.equal(partial.store.outcomes.get(late)!.classId, 3)
+    const onlyHot = setup({ temperature: 4 })
+    assert.equal(
+      await onlyHot.book.attest(onlyHot.orders.byId(5n)!, 0, false, {}, 'lateness'),
+      undefined,
+      'lateness is measured, not reported',
+    )
+    const kept = setup({ temperature: 4 })
+    assert.ok(await kept.book.attest(kept.orders.byId(5n)!, 0, true, {}), 'a success is reported')
   })
 })

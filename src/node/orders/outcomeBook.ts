@@ -3,10 +3,11 @@
  * signatures on them, kept in the store (the counterpart of report/book.ts for the order book).
  *
  * `attest` signs this node's own verdict on an order's next milestone — success, or failure of the service's
- * class for that kind of order — and records the verdict, so the node never signs the other verdict on the same
- * milestone. `receive` takes a peer's outcome in only if the order is one this node watches (confirmed OrderOpened,
- * still running), the milestone exists and is not settled in its view, and the class is the one this node would
- * use; each signature only if it recovers to its signer and the signer is on the service's committee.
+ * class for that kind of order and broken promise (failureClass.ts) — and records the verdict, so the node never
+ * signs another verdict on the same milestone. `receive` takes a peer's outcome in only if the order is one this
+ * node watches (confirmed OrderOpened, still running), the milestone exists and is not settled in its view, and the
+ * class is one this node could sign for it; each signature only if it recovers to its signer and the signer is on
+ * the service's committee. A peer's failure of another class than this node's own is kept as one it disagrees with.
  */
 import type { Address, Hex, LocalAccount } from 'viem'
 import {
@@ -31,6 +32,8 @@ import {
 import type { OutcomeKind, StoredOutcome } from '../store/outcomeRepo.ts'
 import type { OwnStance } from '../store/reportRepo.ts'
 import type { Store } from '../store/store.ts'
+import type { Breach } from '../telemetry/judge.ts'
+import { failureClass, failureClasses } from './failureClass.ts'
 import { isShipment, type WatchedOrder } from './fold.ts'
 import type { OutcomeMessage } from './outcomeMessage.ts'
 import type { OrderSource } from './source.ts'
@@ -54,26 +57,41 @@ export type OutcomeExpectation =
 
 /**
  * The outcome this node would sign for an order's milestone: class 0 for a success (the order book ignores the
- * class of a success, but every attester must sign the same bytes), the service's `delivery` class for a failed
- * shipment, its `wrongOutput` class for a failed compute job. A kind without a class is never reported.
+ * class of a success, but every attester must sign the same bytes); for a failure, the service's class for that
+ * kind of order and the promise broken (`breach`, failureClass.ts: a shipment's `temperature` or `lateness`, else
+ * `delivery`; a compute job's `wrongOutput`). A failure without a class is never reported.
  */
 export function expectedOutcome(
   config: NodeConfig,
   order: WatchedOrder,
   success: boolean,
+  breach?: Breach,
 ): OutcomeExpectation {
   const service = config.services.find((s) => BigInt(s.serviceId) === order.serviceId)
   if (!service) return { ok: false, reason: `service ${order.serviceId} is not attested by this node` }
   if (order.kind !== 'job')
     return { ok: false, reason: `order ${order.orderId} is a lease: no milestones to attest` }
   const kind: OutcomeKind = isShipment(order) ? 'shipment' : 'compute'
-  const classId = kind === 'shipment' ? service.classes.delivery : service.classes.wrongOutput
-  if (classId === undefined)
+  if (failureClasses(service.classes, kind).length === 0)
     return {
       ok: false,
       reason: `service ${order.serviceId} reports no ${kind} outcomes (no class configured)`,
     }
-  return { ok: true, kind, classId: success ? 0 : classId }
+  if (success) return { ok: true, kind, classId: 0 }
+  const classId = failureClass(service.classes, kind, breach)
+  if (classId === undefined)
+    return {
+      ok: false,
+      reason: `service ${order.serviceId} reports no ${kind} failures${breach ? ` of ${breach}` : ''} (no class configured)`,
+    }
+  return { ok: true, kind, classId }
+}
+
+/** The failure classes this node could sign for the order (any promise broken); empty when it reports none. */
+function possibleFailureClasses(config: NodeConfig, order: WatchedOrder): number[] {
+  const service = config.services.find((s) => BigInt(s.serviceId) === order.serviceId)
+  if (!service) return []
+  return failureClasses(service.classes, isShipment(order) ? 'shipment' : 'compute')
 }
 
 export type OutcomeReceiveResult =
@@ -98,10 +116,29 @@ export function createOutcomeBook(deps: {
   const now = deps.now ?? Date.now
   const self = account.address.toLowerCase() as Address
 
+  /** The class of the failure this node signed on the outcome's milestone, if it signed one. */
+  const ownFailureClass = (o: OrderOutcome) =>
+    store.outcomes
+      .ofOrder(o.orderId)
+      .find(
+        (r) =>
+          r.own === 'signed' &&
+          !r.success &&
+          r.milestone === o.milestone &&
+          r.paramsHash.toLowerCase() === o.paramsHash.toLowerCase() &&
+          r.vault.toLowerCase() === o.vault.toLowerCase(),
+      )?.classId
+
   const stanceOf = (o: OrderOutcome): OwnStance => {
     const v = store.measure.verdict(outcomeSubject(o.orderId, o.paramsHash, o.vault, o.milestone))
     if (!v) return 'unknown'
-    return v.verdict === (o.success ? 'success' : 'failure') ? 'signed' : 'disagree'
+    if (v.verdict !== (o.success ? 'success' : 'failure')) return 'disagree'
+    // a failure this node judged as another broken promise (another class) is not the one it signed
+    if (!o.success) {
+      const own = ownFailureClass(o)
+      if (own !== undefined && own !== o.classId) return 'disagree'
+    }
+    return 'signed'
   }
 
   /**
@@ -113,8 +150,9 @@ export function createOutcomeBook(deps: {
     milestone: number,
     success: boolean,
     detail: unknown,
+    breach?: Breach,
   ): Promise<Hex | undefined> {
-    const expected = expectedOutcome(config, order, success)
+    const expected = expectedOutcome(config, order, success, breach)
     const paramsHash = orderParamsHash(order.params)
     const subject = outcomeSubject(order.orderId, paramsHash, order.vault, milestone)
     if (!expected.ok) {
@@ -138,11 +176,14 @@ export function createOutcomeBook(deps: {
     const digest = orderOutcomeDigest(domain, outcome)
     if (alreadySigned(store, digest, self, store.outcomes.get(digest)?.own)) return digest
     const signed = await signOrderOutcome(account, domain, outcome)
-    // the other verdict on the same milestone, which this node now disagrees with
-    const other = expectedOutcome(config, order, !success)
-    const otherDigest = other.ok
-      ? orderOutcomeDigest(domain, { ...outcome, success: !success, classId: other.classId })
-      : undefined
+    // every other verdict on the same milestone (the opposite one, a failure of another class): this node now
+    // disagrees with them
+    const others = [
+      ...(success ? [] : [{ success: true, classId: 0 }]),
+      ...possibleFailureClasses(config, order)
+        .filter((classId) => success || classId !== expected.classId)
+        .map((classId) => ({ success: false, classId })),
+    ].map((o) => orderOutcomeDigest(domain, { ...outcome, ...o }))
     const created = storeOwnSignature({
       store,
       digest,
@@ -167,8 +208,8 @@ export function createOutcomeBook(deps: {
       setOwn: store.outcomes.setOwn,
       // the other verdict on the same milestone, which this node now disagrees with
       also: () => {
-        if (otherDigest && store.outcomes.get(otherDigest)?.own === 'unknown')
-          store.outcomes.setOwn(otherDigest, 'disagree', now())
+        for (const other of others)
+          if (store.outcomes.get(other)?.own === 'unknown') store.outcomes.setOwn(other, 'disagree', now())
         reopen(store.outcomes.get(digest)?.state, (state) => store.outcomes.setState(digest, state, now()))
       },
       now,
@@ -210,13 +251,15 @@ export function createOutcomeBook(deps: {
         status: 404,
         error: `order ${outcome.orderId} is not running in this node's view (unknown, finished or not yet confirmed)`,
       }
-    const expected = expectedOutcome(config, order, outcome.success)
+    // whether this node reports this kind of outcome at all (and of which kind); the class is checked next
+    const expected = expectedOutcome(config, order, true)
     if (!expected.ok) return { ok: false, status: 404, error: expected.reason }
-    if (outcome.classId !== expected.classId)
+    const classes = outcome.success ? [0] : possibleFailureClasses(config, order)
+    if (!classes.includes(outcome.classId))
       return {
         ok: false,
         status: 409,
-        error: `the outcome does not match this node’s class for that order: classId ${outcome.classId} (this node: ${expected.classId})`,
+        error: `the outcome does not match this node’s classes for that order: classId ${outcome.classId} (this node: ${classes.join(' or ')})`,
       }
     // the same id with other terms: an order renumbered by a reorg (or a view that lags one); never co-signed
     if (outcome.paramsHash.toLowerCase() !== orderParamsHash(order.params))

@@ -1,8 +1,9 @@
 /**
  * Judges every running shipment order (an accepted job whose terms name a device) of the services this node
  * attests, from the device's accepted readings, and signs the outcome of its next milestone once it is decided
- * (decide.ts): a success when the milestone's promise is kept, a failure of the service's `delivery` class when
- * any promise is broken (a late pickup or delivery, a temperature excursion). Only the confirmed view counts: an
+ * (decide.ts): a success when the milestone's promise is kept, a failure when any promise is broken — of the
+ * service's `temperature` class for an excursion, its `lateness` class for a late pickup, checkpoint or delivery
+ * (the first broken in time when both are; `delivery` for a service that names only that class). Only the confirmed view counts: an
  * acceptance not yet at confirmation depth, or orphaned by a reorg, leaves the order Open and unjudged.
  */
 import type { Address, Hex, PublicClient } from 'viem'
@@ -76,10 +77,11 @@ export function createShipmentJudge(deps: {
         log.info(`shipment milestone ${decision.success ? 'met' : 'broken'}`, {
           orderId: o.orderId,
           milestone: decision.milestone,
+          breach: decision.breach,
           failures: verdict.failures,
           met: verdict.met,
         })
-        await deps.outcomes.attest(o, decision.milestone, decision.success, verdict)
+        await deps.outcomes.attest(o, decision.milestone, decision.success, verdict, decision.breach)
       } catch (error) {
         metrics.loopErrors.inc({ duty: 'shipments' })
         log.error('shipment judgement failed', { orderId: o.orderId, ...errorFields(error) })

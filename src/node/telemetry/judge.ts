@@ -22,7 +22,15 @@ export type JudgedReading = Pick<
   'timestamp' | 'kind' | 'temperatureCentiC' | 'latE7' | 'lonE7'
 >
 
-export type MilestoneFailure = { milestone: string; reason: string }
+/** The two promises a shipment makes: to be on time (pickup, checkpoints, delivery) and to stay cold. */
+export type Breach = 'lateness' | 'temperature'
+
+/**
+ * A broken promise: which milestone, why, which promise it breaks, and `at`, the second it was broken (a deadline
+ * for a late or missing reading — the promise broke when the deadline passed, not when the reading came — or the
+ * moment an excursion outlasted its tolerance).
+ */
+export type MilestoneFailure = { milestone: string; reason: string; breach: Breach; at: number }
 
 export type ShipmentVerdict = {
   outcome: 'pending' | 'delivered' | 'failed'
@@ -53,9 +61,16 @@ export function judgeShipment(
       failures.push({
         milestone: 'pickup',
         reason: `picked up at ${pickup.timestamp}, due by ${terms.pickup.by}`,
+        breach: 'lateness',
+        at: terms.pickup.by,
       })
     else if (overdue(terms.pickup.by))
-      failures.push({ milestone: 'pickup', reason: `no pickup reading by ${terms.pickup.by}` })
+      failures.push({
+        milestone: 'pickup',
+        reason: `no pickup reading by ${terms.pickup.by}`,
+        breach: 'lateness',
+        at: terms.pickup.by,
+      })
   }
 
   const start = pickup?.timestamp ?? Number.NEGATIVE_INFINITY
@@ -67,9 +82,16 @@ export function judgeShipment(
     failures.push({
       milestone: 'delivery',
       reason: `delivered at ${delivery.timestamp}, due by ${terms.delivery.by}`,
+      breach: 'lateness',
+      at: terms.delivery.by,
     })
   else if (overdue(terms.delivery.by))
-    failures.push({ milestone: 'delivery', reason: `not delivered by ${terms.delivery.by}` })
+    failures.push({
+      milestone: 'delivery',
+      reason: `not delivered by ${terms.delivery.by}`,
+      breach: 'lateness',
+      at: terms.delivery.by,
+    })
 
   for (const cp of terms.checkpoints) {
     const fence = { lat: cp.lat, lon: cp.lon, radiusM: cp.radiusM }
@@ -78,7 +100,12 @@ export function judgeShipment(
     )
     if (reached) met.push(`checkpoint:${cp.name}`)
     else if (overdue(cp.by))
-      failures.push({ milestone: `checkpoint:${cp.name}`, reason: `not reached by ${cp.by}` })
+      failures.push({
+        milestone: `checkpoint:${cp.name}`,
+        reason: `not reached by ${cp.by}`,
+        breach: 'lateness',
+        at: cp.by,
+      })
   }
 
   if (terms.temperature) {
@@ -122,6 +149,8 @@ function temperatureFailure(
         return {
           milestone: 'temperature',
           reason: `${fmtC(c)} outside ${fmtC(min)}..${fmtC(max)} from ${excursionStart.timestamp} for ${lasted} s`,
+          breach: 'temperature',
+          at: excursionStart.timestamp + t.maxExcursionSeconds,
         }
       }
     } else if (excursionStart) {
@@ -130,6 +159,8 @@ function temperatureFailure(
         return {
           milestone: 'temperature',
           reason: `outside ${fmtC(min)}..${fmtC(max)} from ${excursionStart.timestamp} for ${lasted} s (off by ${fmtC(worst)})`,
+          breach: 'temperature',
+          at: excursionStart.timestamp + t.maxExcursionSeconds,
         }
       }
       excursionStart = undefined
@@ -137,4 +168,24 @@ function temperatureFailure(
     }
   }
   return undefined
+}
+
+/**
+ * The promise a failed shipment is judged to have broken when it broke more than one: the FIRST broken in time
+ * (the smallest `at`), a tie going to the temperature excursion (spoiled goods are the harsher harm). First in time,
+ * not harshest first, because it is the choice attesters judging at different moments agree on: readings arrive in
+ * order, so the evidence of the earlier breach is there before that of a later one, and an attester that judged a
+ * late pickup before a later excursion was reported signs the same class as one that judged after it. Harshest
+ * first would split the committee on exactly that shipment. Undefined when nothing failed.
+ */
+export function firstBreach(failures: readonly MilestoneFailure[]): MilestoneFailure | undefined {
+  let first: MilestoneFailure | undefined
+  for (const f of failures)
+    if (
+      !first ||
+      f.at < first.at ||
+      (f.at === first.at && f.breach === 'temperature' && first.breach !== 'temperature')
+    )
+      first = f
+  return first
 }

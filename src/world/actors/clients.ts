@@ -9,6 +9,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { acceptOrder, cancelOrder, openOrder, orderParams, orderTerms } from '../../sdk/index.ts'
 import type { WorldContext } from '../context.ts'
 import { COLD, GPU } from '../design.ts'
+import { isJailed } from '../view.ts'
 
 const MAX_OPEN = 6
 /** A refrigerated shipment must stay between 2 °C and 8 °C. */
@@ -38,9 +39,15 @@ export function clientsTick(ctx: WorldContext) {
     const now = ctx.now
     const budget = parseEther(String(rng.int(2, 15) * 100))
     const ops = (service: number) => ctx.design.operators.filter((o) => o.services.includes(service))
+    // an operator jailed on the service takes no new order there: the client names one that is free (a draw
+    // among the service's operators all the same, so the script does not depend on when a jail ends)
     const pick = (service: number) => {
       const list = ops(service)
-      return list[rng.int(0, list.length - 1)]!
+      const drawn = list[rng.int(0, list.length - 1)]!
+      const free = list.filter(
+        (o) => !isJailed(ctx.view, ctx.vaults[o.index]!, ctx.serviceIds[service]!, now),
+      )
+      return free.includes(drawn) ? drawn : (free[0] ?? drawn)
     }
     ctx.act(client, `${['gpu-client', 'lease-client', 'cold-client'][i]} opening an order`, async () => {
       const c = ctx.clientFor(client)
@@ -94,16 +101,17 @@ export function clientsTick(ctx: WorldContext) {
       }
     })
   })
-  // intents whose bidding closed: the client takes the best bid, or cancels when nobody bid
+  // orders whose bidding closed: the client takes an intent's best bid, or cancels when nobody bid (or the named
+  // operator did not accept, e.g. jailed meanwhile): an order left open would count against MAX_OPEN for good
   for (const o of ctx.view.orders.values()) {
-    if (o.status !== 'Open' || o.params.vault !== zeroAddress || ctx.now <= o.params.biddingEnds) continue
+    if (o.status !== 'Open' || ctx.now <= o.params.biddingEnds) continue
     const client = accounts.clients.find((c) => c.address.toLowerCase() === o.params.client.toLowerCase())
     if (!client || ctx.busy(client)) continue
     const ref = { orderId: o.orderId, params: o.params }
-    if (o.bidders.size > 0)
+    if (o.params.vault === zeroAddress && o.bidders.size > 0)
       ctx.act(client, `accepting the best bid on intent #${o.orderId}`, () =>
         acceptOrder(ctx.clientFor(client), ref),
       )
-    else ctx.act(client, `cancelling intent #${o.orderId}`, () => cancelOrder(ctx.clientFor(client), ref))
+    else ctx.act(client, `cancelling order #${o.orderId}`, () => cancelOrder(ctx.clientFor(client), ref))
   }
 }

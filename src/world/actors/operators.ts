@@ -13,7 +13,7 @@ import {
 } from '../../sdk/index.ts'
 import type { WorldContext } from '../context.ts'
 import { correctResult } from '../results.ts'
-import type { WorldOrder } from '../view.ts'
+import { isJailed, type WorldOrder } from '../view.ts'
 
 /** Bids sent (whether or not they landed): an operator bids once per intent. */
 const attempts = new Map<bigint, Set<number>>()
@@ -27,7 +27,10 @@ export function operatorsTick(ctx: WorldContext) {
   for (const id of attempts.keys()) if (ctx.view.orders.get(id)?.status !== 'Open') attempts.delete(id)
   for (const o of ctx.view.orders.values()) {
     const ref = { orderId: o.orderId, params: o.params }
+    // a jailed operator takes no new order on the service (its vault reserves no collateral there)
+    const jailed = (vault: `0x${string}`) => isJailed(ctx.view, vault, o.params.serviceId, ctx.now)
     if (o.status === 'Open' && o.params.vault !== zeroAddress && ctx.now < o.params.biddingEnds) {
+      if (jailed(o.params.vault)) continue
       const op = ctx.operatorOfVault(o.params.vault)
       const account = ctx.accounts.operators[op]!
       ctx.act(account, `${ctx.design.operators[op]!.name} accepting order #${o.orderId}`, () =>
@@ -44,6 +47,7 @@ export function operatorsTick(ctx: WorldContext) {
           op.services.includes(ctx.serviceIds.indexOf(o.params.serviceId)) &&
           !o.bidders.has(ctx.vaults[op.index]!.toLowerCase() as `0x${string}`) &&
           !tried(o.orderId).has(op.index) &&
+          !jailed(ctx.vaults[op.index]!) &&
           !ctx.busy(ctx.accounts.operators[op.index]!),
       )
       const op = candidates[ctx.rng('bidder', o.orderId, ctx.head).int(0, candidates.length - 1)]

@@ -35,6 +35,11 @@ ${CONNECTION_HELP}`,
     console.log(
       `  dispute bond ${t(d.disputeBond)}; the resolver has ${duration(d.resolutionDeadline)} to rule on a dispute`,
     )
+    const x = slash.execution
+    if (x)
+      console.log(
+        `  executed: ${t(x.fromBond + x.fromPool)} taken (bond ${t(x.fromBond)}, pool ${t(x.fromPool)}); the client was paid ${t(x.toClient)}, the reporter ${t(x.toReporter)}, the sink ${t(x.toSink)}`,
+      )
     console.log(`  next: ${nextStep(slash, now)}`)
   },
 }
