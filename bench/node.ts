@@ -61,7 +61,9 @@ const config = parseNodeConfig({
       // short epochs, so that whole epochs fall inside each measured phase (probe latencies are read per epoch)
       epochSeconds: 10,
       classes: { downtime: 0 },
-      probe: { intervalMs, timeoutMs: 2_000 },
+      // the shared grid: one probe per target per 10 s epoch (random timing would make most epochs too sparse to
+      // judge, and the config refuses that); the probe rate and so the load are the same on average
+      probe: { intervalMs, timeoutMs: 2_000, randomizeTiming: false },
       operators: vaults.map((vault, i) => ({ vault, endpoint: endpoints.url(`op-${i}`) })),
     },
   ],

@@ -82,6 +82,8 @@ before(async () => {
     {
       serviceId: Number(f.svc.serviceId),
       epochSeconds: EPOCH_SECONDS,
+      // 12 probes expected per epoch (the node config refuses too few for random timing)
+      probe: { intervalMs: 5_000 },
       verdict: { minUptimeBps: 9_000 },
       operators: [{ vault: f.ops[0]!.vault, endpoint: 'http://127.0.0.1:1/health' }],
     },

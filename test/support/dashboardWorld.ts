@@ -112,7 +112,8 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
           {
             serviceId: Number(devnet.world!.serviceId),
             epochSeconds,
-            probe: { intervalMs: 1_000, timeoutMs: 1_000 },
+            // random (Poisson) probe timing: 10 expected per 5 s epoch, fewer than 2 in 1 epoch of 2,000
+            probe: { intervalMs: 500, timeoutMs: 1_000 },
             verdict: { minSamples: 2 },
             // the operators' "endpoints" are this API's /health: up for as long as the test runs
             operators: devnet.world!.vaults.map((vault) => ({ vault, endpoint: `${url}/health` })),
