@@ -5,6 +5,7 @@
  */
 import { type Address, type Hex, type Log, parseEventLogs, zeroAddress } from 'viem'
 import { operatorVaultAbi, orderBookAbi, slashingCourtAbi } from '../sdk/abis.ts'
+import { ORDER_INCIDENT_FLAG } from '../sdk/reports.ts'
 import type { OrderParams, OrderTerms, SlashDetails } from '../sdk/types.ts'
 import { duration, type StoryEvent, tokens } from './story.ts'
 
@@ -189,7 +190,14 @@ export function applyEvent(view: WorldView, e: Decoded, names: Names): StoryEven
         requestedBlock: block ?? 0n,
       })
       const signers = countBits(details.signers)
-      const by = signers > 0 ? `reported by ${signers} attesters` : 'from an order'
+      // an order's collateral slash carries orderId | ORDER_INCIDENT_FLAG: name the order, and who failed it
+      const incident = BigInt(details.incidentId)
+      const orderId = incident & ORDER_INCIDENT_FLAG ? incident ^ ORDER_INCIDENT_FLAG : undefined
+      const reported = `reported by ${signers} attesters`
+      const by =
+        orderId === undefined
+          ? reported
+          : `order #${orderId} failed, ${signers > 0 ? reported : 'past its deadline'}`
       return {
         event: 'slash-requested',
         text: `slash requested: ${names.vault(details.vault)}, ${names.className(details.serviceId, details.classId)}, ${tokens(details.amount)}, ${by}, dispute window ${duration(disputeEnd - details.requestedAt)}`,
