@@ -54,7 +54,7 @@ export function Uptime({ vault }: { vault: string }) {
               <ServiceUptime key={s.serviceId} s={s} />
             ))}
             <p class="muted small">
-              Measured by {data.nodes.filter((n) => n.status === 'ok').length} attester nodes; each probes the
+              Measured by {measuredBy(data.nodes.filter((n) => n.status === 'ok').length)}; each probes the
               operator's endpoint on its own schedule, and a verdict follows the committee, not any one of
               them.
             </p>
@@ -64,3 +64,6 @@ export function Uptime({ vault }: { vault: string }) {
     </Async>
   )
 }
+
+/** "1 attester node", "3 attester nodes". */
+const measuredBy = (n: number) => `${n} attester node${n === 1 ? '' : 's'}`
