@@ -245,9 +245,15 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
   surety(['order', 'accept', id, ...rpc], youKey)
   const active = json(['order', 'show', id, ...rpc])
   assert.deepEqual([active.status, active.vault.toLowerCase()], ['Active', winner.vault.toLowerCase()])
-  await until(client, 'the order active in the API', async () =>
-    (await get(`/v1/orders/${id}`))?.status === 'Active' ? true : undefined,
-  )
+  // accepted by the winner, as the API shows it (it may already have failed: nobody picks the shipment up)
+  let lastSeen: unknown
+  await until(client, 'the acceptance in the API', async () => {
+    const o = await get(`/v1/orders/${id}`)
+    lastSeen = o && { status: o.status, vault: o.vault, acceptedAt: o.acceptedAt, block: o.blockNumber }
+    return o?.acceptedAt && o.vault?.toLowerCase() === winner.vault.toLowerCase() ? true : undefined
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; the API's last answer: ${JSON.stringify(lastSeen)}`)
+  })
 
   // 4. nobody picks the shipment up: the nodes fail it under the lateness class, the order book requests the slash
   const failed = await until(client, 'the order failed', () => {
