@@ -1,6 +1,6 @@
 /** The operator-facing commands on a real devnet: deploy writes a manifest, status reads a live deployment. */
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -134,5 +134,17 @@ describe('surety deploy', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
     }).then((r) => r.json())
     assert.equal(afterwards.result, before.result)
+  })
+})
+
+describe('surety --help', () => {
+  test('lists every command file with its summary: a file beside the commands that is not one breaks help', async () => {
+    const { code, out } = await run(['--help'])
+    assert.equal(code, 0)
+    const names = readdirSync(import.meta.dirname)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.slice(0, -3))
+    assert.ok(names.length > 15, `the commands found: ${names.join(', ')}`)
+    for (const name of names) assert.match(out, new RegExp(`^  ${name} +\\S`, 'm'), `${name} is listed`)
   })
 })

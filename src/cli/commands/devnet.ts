@@ -6,7 +6,7 @@ import { designWorld } from '../../world/design.ts'
 import { formatPhases } from '../../world/phases.ts'
 import { DEFAULT_SEED, startWorld } from '../../world/world.ts'
 import type { Command } from '../main.ts'
-import { devnetKey } from './devnetKey.ts'
+import { devnetKey } from './devnet/key.ts'
 
 const usage = `Usage: surety devnet [--port 8545] [--state DIR] [--seed N] [--fast] [--no-world] [--scenario attack]
                     [--quiet] [--json]

@@ -5,8 +5,8 @@
  */
 
 import { mnemonicToAccount } from 'viem/accounts'
-import { InvalidInputError } from '../../errors.ts'
-import { ACCOUNT_COUNT, DEVNET_MNEMONIC, privateKeyOf } from '../../world/accounts.ts'
+import { InvalidInputError } from '../../../errors.ts'
+import { ACCOUNT_COUNT, DEVNET_MNEMONIC, privateKeyOf } from '../../../world/accounts.ts'
 
 export function devnetKey(args: string[]): number {
   const [index, ...rest] = args
