@@ -20,6 +20,24 @@ function collect(dir: string): string[] {
   })
 }
 
+/**
+ * The files that run for minutes start first, longest first (the invariant suites ~200 s each, the real-process
+ * world and node end-to-end tests, the package and browser suites): with two workers the run then ends when the
+ * many short files have filled the gaps, instead of a long file starting last and running alone.
+ */
+const LONG_FIRST = [
+  'test/invariants/',
+  'src/world/',
+  'src/node/e2e/',
+  'test/package',
+  'dashboard.browser',
+  'gas.test',
+]
+const firstRank = (f: string) => {
+  const i = LONG_FIRST.findIndex((p) => f.includes(p))
+  return i === -1 ? LONG_FIRST.length : i
+}
+
 const files = ['src', 'test', 'web']
   .flatMap((d) => {
     try {
@@ -29,7 +47,7 @@ const files = ['src', 'test', 'web']
     }
   })
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort()
+  .sort((a, b) => firstRank(a) - firstRank(b) || a.localeCompare(b))
 
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`)
