@@ -21,6 +21,7 @@ import { CLIENT_NAMES, worldAccounts } from './accounts.ts'
 import { shipmentPlan } from './actors/sensors.ts'
 import { rngFor } from './context.ts'
 import { COLD_CLASSES } from './seedWorld.ts'
+import { followJsonLines, type WorldEvent } from './testing/jsonLines.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')
@@ -29,7 +30,7 @@ const SEED = 3
 /** A guard against a hang, in blocks (a block a second with --fast), not an assertion about speed. */
 const STEP_BLOCKS = 150n
 
-type Event = { event: string; text?: string; [k: string]: unknown }
+type Event = WorldEvent
 const children: ChildProcess[] = []
 after(async () => {
   await Promise.all(
@@ -96,16 +97,7 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   children.push(child)
-  const events: Event[] = []
-  const stderr: string[] = []
-  let buffer = ''
-  child.stdout!.on('data', (chunk) => {
-    buffer += String(chunk)
-    const lines = buffer.split('\n')
-    buffer = lines.pop()!
-    for (const line of lines) if (line.startsWith('{')) events.push(JSON.parse(line) as Event)
-  })
-  child.stderr!.on('data', (chunk) => stderr.push(String(chunk)))
+  const { events, stderr } = followJsonLines(child)
   const deadline = Date.now() + 300_000
   const ready = () => events.find((e) => e.event === 'ready')
   while (!ready()) {

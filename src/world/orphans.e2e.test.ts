@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { freePort } from '../chain/anvil.ts'
+import { followJsonLines, type WorldEvent } from './testing/jsonLines.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const cwd = mkdtempSync(join(tmpdir(), 'surety-orphans-'))
 const stateDir = join(cwd, 'state')
 
-type Event = { event: string; [k: string]: unknown }
+type Event = WorldEvent
 type World = { child: ChildProcess; events: Event[]; stderr: string[] }
 
 const started: number[] = []
@@ -74,16 +75,7 @@ function startWorld(port: number): World {
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   started.push(child.pid!)
-  const events: Event[] = []
-  const stderr: string[] = []
-  let buffer = ''
-  child.stdout!.on('data', (chunk) => {
-    buffer += String(chunk)
-    const lines = buffer.split('\n')
-    buffer = lines.pop()!
-    for (const line of lines) if (line.startsWith('{')) events.push(JSON.parse(line) as Event)
-  })
-  child.stderr!.on('data', (chunk) => stderr.push(String(chunk)))
+  const { events, stderr } = followJsonLines(child)
   return { child, events, stderr }
 }
 

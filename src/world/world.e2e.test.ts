@@ -24,6 +24,7 @@ import { snapshotFromRpc } from '../risk/snapshotRpc.ts'
 import { orderBookAbi, slashingCourtAbi } from '../sdk/abis.ts'
 import { chainFor } from '../sdk/createSuretyClient.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
+import { followJsonLines, type WorldEvent } from './testing/jsonLines.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')
@@ -32,7 +33,7 @@ const stateDir = join(cwd, 'state')
 /** The story must be told within this many blocks of the world being ready (a block a second with --fast). */
 const STORY_BLOCKS = 240n
 
-type Event = { event: string; [k: string]: unknown }
+type Event = WorldEvent
 type World = { child: ChildProcess; events: Event[]; stderr: string[]; exited: Promise<number | null> }
 
 const children: ChildProcess[] = []
@@ -80,16 +81,7 @@ function startWorld(port: number): World {
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   children.push(child)
-  const events: Event[] = []
-  const stderr: string[] = []
-  let buffer = ''
-  child.stdout!.on('data', (chunk) => {
-    buffer += String(chunk)
-    const lines = buffer.split('\n')
-    buffer = lines.pop()!
-    for (const line of lines) if (line.startsWith('{')) events.push(JSON.parse(line) as Event)
-  })
-  child.stderr!.on('data', (chunk) => stderr.push(String(chunk)))
+  const { events, stderr } = followJsonLines(child)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return { child, events, stderr, exited }
 }
