@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The `surety` command. Installed from the package, it runs the built JavaScript (../cli/main.js) in this process.
-// In a checkout it runs the TypeScript CLI through tsx, so `npm ci` is enough with no build step; signals are
-// forwarded, so stopping this process (Ctrl-C, a supervisor's SIGTERM) stops the command and whatever it started.
+// In a checkout it runs the CLI that `npm start`'s prestart compiled into .build/ when that build is current (a
+// hash of the sources, scripts/cliBuild.mjs: about 2 s sooner than compiling through tsx), and otherwise the
+// TypeScript CLI through tsx, so `npm ci` is enough with no build step; signals are forwarded, so stopping this
+// process (Ctrl-C, a supervisor's SIGTERM) stops the command and whatever it started.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -9,9 +11,19 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const built = join(root, 'cli/main.js')
+const packaged = join(root, 'cli/main.js')
+const checkoutBuild = join(root, 'scripts/cliBuild.mjs')
 
-if (existsSync(built)) {
+/** The built CLI to run in this process, if there is a current one. */
+async function builtCli() {
+  if (existsSync(packaged)) return packaged
+  if (!existsSync(checkoutBuild) || process.env.SURETY_FROM_SOURCE) return undefined
+  const { BUILT_CLI, builtCliIsCurrent } = await import(pathToFileURL(checkoutBuild).href)
+  return builtCliIsCurrent() ? BUILT_CLI : undefined
+}
+
+const built = await builtCli()
+if (built) {
   const { main } = await import(pathToFileURL(built).href)
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),

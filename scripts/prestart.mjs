@@ -9,62 +9,28 @@
  * Run: node scripts/prestart.mjs [--force]
  */
 import { spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { existsSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  BUILD_DIR,
+  BUILT_CLI,
+  cliHash,
+  cliSources,
+  commonInputs,
+  hashFiles,
+  root,
+  stamp,
+  walk,
+  writeStamp,
+} from './cliBuild.mjs'
 
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..')
 const force = process.argv.includes('--force')
-/** The built CLI: one level below the checkout like src/, so paths a module builds from its own location hold. */
-const BUILD_DIR = join(root, '.build')
-const STAMPS = join(root, 'node_modules', '.cache', 'surety')
-
-/** Test-only files under src/ (the package build leaves out the same): never part of the run. */
-const isTestOnly = (rel) =>
-  /\.test\.[cm]?ts$/.test(rel) ||
-  /(^|\/)testing(\/|$)/.test(rel) ||
-  /(^|\/)node\/e2e(\/|$)/.test(rel) ||
-  /(^|\/)fixtures\//.test(rel)
-
-function walk(dir, skip = () => false) {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => {
-      const path = join(dir, e.name)
-      if (skip(relative(root, path))) return []
-      return e.isDirectory() ? walk(path, skip) : [path]
-    })
-    .sort()
-}
-
-function hashFiles(files) {
-  const hash = createHash('sha256')
-  for (const file of files)
-    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0')
-  return hash.digest('hex')
-}
-
-const sources = walk(join(root, 'src')).filter(
-  (f) => f.endsWith('.ts') && !isTestOnly(relative(join(root, 'src'), f)),
-)
-const common = [join(root, 'package-lock.json'), fileURLToPath(import.meta.url)]
-
-function stamp(name) {
-  try {
-    return readFileSync(join(STAMPS, name), 'utf8')
-  } catch {
-    return undefined
-  }
-}
-function writeStamp(name, value) {
-  mkdirSync(STAMPS, { recursive: true })
-  writeFileSync(join(STAMPS, name), value)
-}
+const sources = cliSources()
+const common = commonInputs()
 
 async function buildCli() {
-  const hash = hashFiles([...sources, ...common])
-  if (!force && existsSync(join(BUILD_DIR, 'cli', 'main.js')) && stamp('cli.hash') === hash)
-    return 'up to date'
+  const hash = cliHash()
+  if (!force && existsSync(BUILT_CLI) && stamp('cli.hash') === hash) return 'up to date'
   const { build } = await import('esbuild')
   // built beside the old tree, then swapped in: a devnet running from .build/ never loads a half-written file
   const tmp = `${BUILD_DIR}.tmp-${process.pid}`

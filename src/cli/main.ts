@@ -60,7 +60,24 @@ async function printHelp() {
   console.log('\nRun `surety <command> --help` for a command’s options. Add --json for machine output.')
 }
 
+/**
+ * `surety … | head` closes our stdout early: Node then throws EPIPE from the next console.log as an unhandled
+ * error with a stack. A reader that has seen enough is not a failure; stop like a Unix tool killed by SIGPIPE.
+ */
+let watchingPipes = false
+function exitWhenReaderCloses(): void {
+  if (watchingPipes) return
+  watchingPipes = true
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0)
+      throw error
+    })
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitWhenReaderCloses()
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     await printHelp()
