@@ -37,7 +37,7 @@ export function nextStep(o: Order, now: bigint): string {
     const closes = BigInt(acceptanceCloses(o.params))
     if (now > closes) return 'acceptance closed: the client may cancel'
     return o.vault === zeroAddress
-      ? 'no bids'
+      ? 'nobody bid: the client may cancel it for a full refund'
       : `bidding closed: anyone may accept the best bid, ${countdown(closes - now)} left`
   }
   if (o.status === 'Active') {
@@ -64,10 +64,13 @@ export function orderLine(o: Order, token: TokenInfo, now: bigint): string {
   const what =
     o.kind === 'lease'
       ? `lease of ${t(o.params.budget)} at ${bidding ? `most ${t(o.params.ratePerSecond)}` : t(o.price)}/s`
-      : `job of ${t(bidding ? o.params.budget : o.price)}, ${milestoneText(o)}`
+      : `${o.terms.device === zeroAddress ? 'job' : 'shipment'} of ${t(bidding ? o.params.budget : o.price)}, ${milestoneText(o)}`
+  const biddingOpen = bidding && BigInt(o.params.biddingEnds) > now
   const who = bidding
     ? o.vault === zeroAddress
-      ? 'no bids yet'
+      ? biddingOpen
+        ? 'no bids yet'
+        : 'no bids'
       : `best bid ${t(o.price)} by vault ${o.vault}`
     : `vault ${o.vault}`
   const progress =

@@ -205,4 +205,51 @@ describe('surety order', () => {
       assert.doesNotMatch(err, /\n\s+at /)
     }
   })
+
+  // last: it moves the chain's clock past every bidding window
+  test('a shipment intent nobody bids on: named a shipment, a price over its budget said in tokens, and the way out', async () => {
+    const opened = await order(
+      [
+        ...['open', '--service', '1', '--budget', '40', '--bidding-window', '60', '--duration', '600'],
+        ...['--device', '0x000000000000000000000000000000000000dEaD', '--min-temp', '2', '--max-temp', '8'],
+      ],
+      CLIENT,
+    )
+    assert.equal(opened.code, 0, opened.err)
+    assert.match(opened.out, /^open a shipment on service #1 with 40 STK in escrow/m)
+    const orderId = /order #(\d+) opened/.exec(opened.out)![1]!
+    const over = await order(['bid', orderId, '--price', '41'], OPERATOR_1)
+    assert.equal(over.code, 1)
+    assert.match(over.err, /--price must be more than 0 and at most 40 STK, the order's budget; got 41 STK/)
+    const line = (id: string, text: string) =>
+      text.split('\n').find((l) => l.trimStart().startsWith(`#${id} `)) ?? ''
+    assert.match(
+      line(orderId, (await order(['list'])).out),
+      /shipment of 40 STK, 1 milestone \(intent\)\s+no bids yet\s+bidding closes in/,
+    )
+    await fetch(devnet.anvil.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'evm_increaseTime', params: [120] }),
+    })
+    await fetch(devnet.anvil.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'evm_mine', params: [] }),
+    })
+    assert.match(
+      line(orderId, (await order(['list'])).out),
+      /\s+no bids\s+nobody bid: the client may cancel it for a full refund$/,
+    )
+    const accept = await order(['accept', orderId], CLIENT)
+    assert.equal(accept.code, 1)
+    assert.match(
+      accept.err,
+      new RegExp(
+        `order #${orderId} has no bids: nothing to accept\\. The client may cancel it for a full refund \\(surety order cancel ${orderId}\\)`,
+      ),
+    )
+    const cancelled = JSON.parse((await order(['cancel', orderId, '--json'], CLIENT)).out)
+    assert.deepEqual([cancelled.cancelled, cancelled.refund], [true, parseEther('40').toString()])
+  })
 })

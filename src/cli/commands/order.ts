@@ -165,7 +165,13 @@ async function open(c: Connection, client: SuretyClient, values: Values) {
     milestones: milestoneShares(str(values, 'milestones')),
   })
   const t = (x: bigint) => `${formatAmount(x, info.decimals)} ${info.symbol}`
-  const kind = params.ratePerSecond > 0n ? `a lease at ${t(params.ratePerSecond)}/s` : 'a job'
+  const terms = orderTerms({ ...(termsHash ? { termsHash } : {}), ...shipmentTerms(values, params) })
+  const kind =
+    params.ratePerSecond > 0n
+      ? `a lease at ${t(params.ratePerSecond)}/s`
+      : terms.device !== zeroAddress
+        ? 'a shipment'
+        : 'a job'
   const explain = [
     `open ${kind} on service #${serviceId} with ${t(budget)} in escrow, ${vault ? `for the operator of vault ${vault}` : 'as an intent operators bid on'}`,
     vault
@@ -175,10 +181,9 @@ async function open(c: Connection, client: SuretyClient, values: Values) {
       ? '  the lease streams from acceptance until its budget runs out'
       : `  deadline: ${when(params.deadline, now)} (--duration ${duration(params.deadline - params.biddingEnds)} counted from the end of that window); ${milestoneText({ params } as Order)}`,
   ]
-  const terms = orderTerms({ ...(termsHash ? { termsHash } : {}), ...shipmentTerms(values, params) })
   if (terms.device !== zeroAddress)
     explain.push(
-      `  a shipment: sensor ${terms.device}${terms.pickupBy ? `, pickup by ${when(terms.pickupBy, now)}` : ''}${terms.minTempCentiC || terms.maxTempCentiC ? `, kept between ${terms.minTempCentiC / 100} °C and ${terms.maxTempCentiC / 100} °C` : ''}`,
+      `  sensor ${terms.device}${terms.pickupBy ? `, pickup by ${when(terms.pickupBy, now)}` : ''}${terms.minTempCentiC || terms.maxTempCentiC ? `, kept between ${terms.minTempCentiC / 100} °C and ${terms.maxTempCentiC / 100} °C` : ''}`,
     )
   const orders = c.deployment.addresses.orders
   const outcome = await runWrite(c, client, values, {
@@ -231,6 +236,12 @@ async function bid(c: Connection, client: SuretyClient, values: Values, id: bigi
   const pay = await tokens(order.params.paymentToken)
   const price = amount('price', str(values, 'price'), pay.decimals)
   if (price === undefined) throw new InvalidInputError('--price AMOUNT is required')
+  // said here in tokens: the SDK's own check only knows base units
+  const most = order.kind === 'lease' ? order.params.ratePerSecond : order.params.budget
+  if (price <= 0n || price > most)
+    throw new InvalidInputError(
+      `--price must be more than 0 and at most ${formatAmount(most, pay.decimals)} ${pay.symbol}, the order's ${order.kind === 'lease' ? 'rate per second' : 'budget'}; got ${formatAmount(price, pay.decimals)} ${pay.symbol}`,
+    )
   const vault = await c.reader.public.readContract({
     address: c.deployment.addresses.factory,
     abi: vaultFactoryAbi,

@@ -134,7 +134,8 @@ const EXPLAIN: Record<string, (a: readonly unknown[], f: Fmt) => string> = {
   NoAllocationQueued: (a) =>
     `no allocation increase is queued on service #${n(a[0])}: queue one with \`surety allocate\``,
   NoBid: (a) => `vault ${n(a[1])} has no bid on order #${n(a[0])}`,
-  NoBids: (a) => `order #${n(a[0])} has no bids`,
+  NoBids: (a) =>
+    `order #${n(a[0])} has no bids: nothing to accept. The client may cancel it for a full refund (surety order cancel ${n(a[0])})`,
   NoBondWithdrawal: () =>
     'no bond withdrawal is queued: request one with `surety vault bond withdraw --amount A`',
   NoDeallocation: (a) =>
