@@ -36,11 +36,18 @@ export const networkRoutes: RoutePlugin = async (app, { ctx }) => {
             .groupBy('status')
             .execute(),
           db.selectFrom('slashes').select(['status', 'amount', 'from_bond', 'from_pool']).execute(),
-          db
-            .selectFrom('attesters')
-            .select(['status', db.fn.countAll<number>().as('n')])
-            .groupBy('status')
-            .execute(),
+          // a row is one attester on one service's committee: people, not seats, are counted
+          Promise.all([
+            db
+              .selectFrom('attesters')
+              .select(db.fn.count<number>('attester').distinct().as('n'))
+              .where('status', '=', 'active')
+              .executeTakeFirst(),
+            db
+              .selectFrom('attesters')
+              .select(db.fn.count<number>('attester').distinct().as('n'))
+              .executeTakeFirst(),
+          ]),
           db
             .selectFrom('positions')
             .select(db.fn.count<number>('staker').distinct().as('n'))
@@ -63,7 +70,6 @@ export const networkRoutes: RoutePlugin = async (app, { ctx }) => {
           executed += BigInt(s.from_bond ?? 0) + BigInt(s.from_pool ?? 0)
         }
         const orderByStatus = Object.fromEntries(orders.map((o) => [o.status, Number(o.n)]))
-        const attesterCounts = Object.fromEntries(attesters.map((o) => [o.status, Number(o.n)]))
         return {
           chainId: state.chainId,
           addresses: Object.fromEntries(
@@ -74,8 +80,8 @@ export const networkRoutes: RoutePlugin = async (app, { ctx }) => {
           operators: new Set(vaults.map((v) => v.operator)).size,
           stakers: Number(stakers?.n ?? 0),
           attesters: {
-            active: attesterCounts.active ?? 0,
-            total: Object.values(attesterCounts).reduce((x, y) => x + y, 0),
+            active: Number(attesters[0]?.n ?? 0),
+            total: Number(attesters[1]?.n ?? 0),
           },
           stake: {
             bond: a(bond),

@@ -17,7 +17,13 @@ export const Network = Type.Object(
     stakers: Type.Integer({
       description: 'addresses holding shares of any vault (not the vaults’ own dead shares)',
     }),
-    attesters: Type.Object({ active: Type.Integer(), total: Type.Integer() }),
+    attesters: Type.Object(
+      { active: Type.Integer(), total: Type.Integer() },
+      {
+        description:
+          'distinct attester addresses: active on at least one committee, and ever registered (one on two committees counts once)',
+      },
+    ),
     stake: Type.Object({
       bond: Amount,
       pool: Amount,

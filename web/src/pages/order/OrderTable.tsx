@@ -7,7 +7,8 @@ import { StatusBadge } from '../../components/Stat.tsx'
 import { Countdown } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { List } from '../../lib/api.ts'
-import { useApi } from '../../lib/hooks.ts'
+import { useApi, useNow } from '../../lib/hooks.ts'
+import { openOrderStage, orderKind } from '../../lib/openOrder.ts'
 
 const COLUMNS: Column<Order>[] = [
   {
@@ -16,7 +17,7 @@ const COLUMNS: Column<Order>[] = [
       <>
         <OrderLink id={o.id} />
         <div class="muted small">
-          {o.intent ? 'intent (bids)' : 'named operator'} · {o.kind}
+          {o.intent ? 'intent (bids)' : 'named operator'} · {orderKind(o)}
         </div>
       </>
     ),
@@ -32,9 +33,7 @@ const COLUMNS: Column<Order>[] = [
     head: 'Due',
     cell: (o) =>
       o.status === 'Open' ? (
-        <>
-          bids close <Countdown to={o.biddingEnds} />
-        </>
+        <OpenOrderDue order={o} />
       ) : o.status === 'Active' ? (
         <Countdown to={o.deadline} done="overdue" />
       ) : (
@@ -42,6 +41,16 @@ const COLUMNS: Column<Order>[] = [
       ),
   },
 ]
+
+function OpenOrderDue({ order }: { order: Order }) {
+  const stage = openOrderStage(order, useNow())
+  if (stage.to === undefined) return <span class="muted">{stage.text}</span>
+  return (
+    <>
+      {stage.text} <Countdown to={{ unix: stage.to, iso: new Date(stage.to * 1000).toISOString() }} />
+    </>
+  )
+}
 
 export function OrderTable({ query, empty, limit = 20 }: { query: string; empty: string; limit?: number }) {
   const orders = useApi<List<Order>>(`/v1/orders?limit=${limit}&${query}`)

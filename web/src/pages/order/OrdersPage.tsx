@@ -9,8 +9,8 @@ export default function OrdersPage() {
     <>
       <h1>Orders</h1>
       <OpenOrderForm />
-      <Section title="Taking bids">
-        <OrderTable query="status=Open" empty="No order is taking bids." />
+      <Section title="Open: taking bids or waiting to be accepted">
+        <OrderTable query="status=Open" empty="No order is open." />
       </Section>
       <Section title="In progress">
         <OrderTable query="status=Active" empty="No order is in progress." />

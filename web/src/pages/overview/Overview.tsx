@@ -9,7 +9,7 @@ import { Async } from '../../components/States.tsx'
 import { Countdown, DateText } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { Amount, Item, List } from '../../lib/api.ts'
-import { formatBps } from '../../lib/format.ts'
+import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 import { Verdict } from '../risk/Verdict.tsx'
@@ -45,7 +45,7 @@ const SERVICE_COLUMNS: Column<Service>[] = [
   { head: 'Allocated stake', cell: (s) => <Tokens amount={s.totalAllocated} /> },
   { head: 'Value declared', cell: (s) => <Tokens amount={s.terms.declaredValue} /> },
   { head: 'Order fee', cell: (s) => formatBps(s.terms.orderFeeBps) },
-  { head: 'Dispute window', cell: (s) => `${Math.round(s.terms.disputeWindowSeconds / 3600)} h` },
+  { head: 'Dispute window', cell: (s) => formatDuration(s.terms.disputeWindowSeconds) },
 ]
 
 const VAULT_COLUMNS: Column<Vault>[] = [
@@ -138,8 +138,8 @@ export function Overview() {
         />
       </Section>
       <Section title="Open orders">
-        <h3 class="sub">Taking bids</h3>
-        <OrderTable query="status=Open" empty="No order is taking bids right now." />
+        <h3 class="sub">Open: taking bids or waiting to be accepted</h3>
+        <OrderTable query="status=Open" empty="No order is open right now." />
         <h3 class="sub">In progress</h3>
         <OrderTable query="status=Active" empty="No order is in progress right now." />
       </Section>
