@@ -22,6 +22,19 @@ export const isRetryable = (error: unknown): boolean => error instanceof SuretyE
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
+/** Like `sleep`, but over as soon as `signal` aborts: a loop backing off for seconds still stops at once. */
+export const sleepUnlessAborted = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+
 /** Delay before retry number `attempt` (1-based): base × 2^(attempt−1), capped, with up to 50 % jitter. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
   const exp = Math.min(maxMs, baseMs * 2 ** (attempt - 1))

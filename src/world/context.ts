@@ -80,9 +80,19 @@ export function createActRunner(story: Story) {
         })
       pending.add(p)
     },
-    /** Waits for every action in flight (on stop). */
-    drain: async () => {
-      await Promise.allSettled([...pending])
+    /**
+     * Waits for every action in flight (on stop), at most `maxMs` and no longer than `giveUp` (the chain went
+     * away: a transaction's receipt will never come, and the stop must not wait for it).
+     * Returns how many actions were still in flight.
+     */
+    drain: async (maxMs: number, giveUp: Promise<void> = new Promise(() => {})): Promise<number> => {
+      let timer: NodeJS.Timeout | undefined
+      const timeUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxMs)
+      })
+      await Promise.race([Promise.allSettled([...pending]), timeUp, giveUp])
+      clearTimeout(timer)
+      return pending.size
     },
   }
 }

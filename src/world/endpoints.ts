@@ -99,7 +99,8 @@ export async function startEndpoints(config: {
     pid: child.pid!,
     close: async () => {
       process.removeListener('exit', killOnExit)
-      if (child.exitCode !== null) return
+      // killed by a signal (Ctrl-C reaches the whole process group), exitCode stays null: signalCode says it is gone
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))])

@@ -62,6 +62,8 @@ export type RunningWorld = {
 
 /** Blocks between two risk lines. */
 const RISK_EVERY_BLOCKS = 30n
+/** How long a stop waits for the actors' transactions in flight before it goes on without them. */
+const DRAIN_MS = 10_000
 
 export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
   const story = createStory({ json: options.json, quiet: options.quiet })
@@ -372,7 +374,17 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       stopped = true
       clearInterval(timer)
       await ticking
-      await runner.drain()
+      // once the chain is gone (Ctrl-C in a terminal signals anvil too, at the same moment) no receipt will come
+      const anvil = chain.anvil.process
+      const chainGone =
+        anvil.exitCode !== null || anvil.signalCode !== null
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => anvil.once('exit', () => resolve()))
+      const abandoned = await runner.drain(DRAIN_MS, chainGone)
+      if (abandoned > 0)
+        story.warn(
+          `stopping without waiting for ${abandoned} transaction(s) still in flight (the chain did not answer)`,
+        )
       if (options.stateDir) writeWorldState(options.stateDir, state)
     })
     return { rpcUrl: chain.anvil.rpcUrl, manifestPath, state, story, failed, banner, stop: stopAll }

@@ -5,7 +5,7 @@
  * any other failure of a tick is logged and retried with backoff, since RPCs and databases come back.
  */
 import type { PublicClient } from 'viem'
-import { backoffDelay, sleep } from '../../chain/retry.ts'
+import { backoffDelay, sleep, sleepUnlessAborted } from '../../chain/retry.ts'
 import { InvalidInputError, SuretyError } from '../../errors.ts'
 import type { SuretyAddresses } from '../../sdk/types.ts'
 import type { IndexerDb } from '../db/open.ts'
@@ -146,10 +146,11 @@ export async function createIndexer(o: IndexerOptions): Promise<Indexer> {
               delayMs: delay,
               error: (error as Error).message,
             })
-            await sleep(delay)
+            // a stop during a long back-off (the chain went away first) does not wait it out
+            await sleepUnlessAborted(delay, signal)
             continue
           }
-          if (r.kind === 'idle' || r.kind === 'unstable') await sleep(o.pollMs ?? 1_000)
+          if (r.kind === 'idle' || r.kind === 'unstable') await sleepUnlessAborted(o.pollMs ?? 1_000, signal)
         }
       } finally {
         // a read-ahead in flight settles before the database is closed
