@@ -5,7 +5,7 @@
  * any other failure of a tick is logged and retried with backoff, since RPCs and databases come back.
  */
 import type { PublicClient } from 'viem'
-import { backoffDelay, sleep, sleepUnlessAborted } from '../../chain/retry.ts'
+import { backoffDelay, sleepUnlessAborted } from '../../chain/retry.ts'
 import { InvalidInputError, SuretyError } from '../../errors.ts'
 import type { SuretyAddresses } from '../../sdk/types.ts'
 import type { IndexerDb } from '../db/open.ts'
