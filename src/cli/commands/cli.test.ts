@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { toHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
@@ -72,6 +72,26 @@ describe('surety status', () => {
     assert.match(text, /Open slashes \(1\)/)
     assert.match(text, /Pending\s+vault/)
     assert.match(text, /dispute window closes in (1 h 59 min|2 h)/)
+  })
+
+  test('with no RPC named, the chain is found where the local devnet manifest says it runs (not only port 8545)', async () => {
+    const saved = { dir: process.env.SURETY_DEPLOYMENTS, rpc: process.env.ETH_RPC_URL }
+    process.env.SURETY_DEPLOYMENTS = dirname(devnet.manifestPath)
+    delete process.env.ETH_RPC_URL
+    try {
+      assert.notEqual(
+        devnet.deployment.rpcUrl,
+        'http://127.0.0.1:8545',
+        'the test devnet runs on another port',
+      )
+      const listed = await run(['service', 'list', '--json'])
+      assert.equal(listed.code, 0, listed.err)
+      assert.equal(JSON.parse(listed.out).length, 1)
+    } finally {
+      if (saved.dir === undefined) delete process.env.SURETY_DEPLOYMENTS
+      else process.env.SURETY_DEPLOYMENTS = saved.dir
+      if (saved.rpc !== undefined) process.env.ETH_RPC_URL = saved.rpc
+    }
   })
 })
 

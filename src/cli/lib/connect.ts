@@ -49,6 +49,42 @@ export async function chainIdAt(rpcUrl: string): Promise<number> {
   }
 }
 
+/**
+ * The chain to read when no manifest is named: --rpc-url or $ETH_RPC_URL when given; otherwise where the local
+ * devnet's manifest says it runs (`npm start -- --port 9300` writes that port there), then the default port.
+ */
+async function reachChain(named: string | undefined): Promise<{ rpcUrl: string; chainId: number }> {
+  if (named !== undefined) return { rpcUrl: named, chainId: await chainIdAt(named) }
+  const devnetRpc = devnetManifestRpc()
+  const candidates = [...new Set([...(devnetRpc ? [devnetRpc] : []), DEFAULT_RPC])]
+  let first: unknown
+  for (const rpcUrl of candidates) {
+    try {
+      return { rpcUrl, chainId: await chainIdAt(rpcUrl) }
+    } catch (error) {
+      if (!(error instanceof ChainUnreachableError)) throw error
+      first ??= error
+    }
+  }
+  if (candidates.length > 1)
+    throw new ChainUnreachableError(
+      `cannot reach a chain at ${candidates.join(' or ')} (the local devnet's manifest, then the default): is it running? Start the local devnet with \`npm start\`, or pass --rpc-url URL (or set ETH_RPC_URL)`,
+      { cause: first, retryable: true },
+    )
+  throw first
+}
+
+/** The RPC URL the local devnet's manifest records, if there is a readable one. */
+function devnetManifestRpc(): string | undefined {
+  const path = deploymentPath(process.env.SURETY_DEPLOYMENTS ?? DEFAULT_DEPLOYMENTS_DIR, DEVNET_CHAIN_ID)
+  try {
+    const parsed = deploymentSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')))
+    return parsed.success ? parsed.data.rpcUrl : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export function loadManifest(path: string, explicit: boolean, chainId?: number): Deployment {
   if (!existsSync(path)) {
     throw new InvalidInputError(
@@ -94,8 +130,7 @@ export async function connect(values: Values): Promise<Context> {
         `wrong chain: the manifest ${file} is for chain ${deployment.chainId}, but ${rpcUrl} is chain ${chainId}; pass the RPC of chain ${deployment.chainId} or that chain's manifest`,
       )
   } else {
-    rpcUrl = flag ?? process.env.ETH_RPC_URL ?? DEFAULT_RPC
-    chainId = await chainIdAt(rpcUrl)
+    ;({ rpcUrl, chainId } = await reachChain(flag ?? process.env.ETH_RPC_URL))
     manifestPath = deploymentPath(process.env.SURETY_DEPLOYMENTS ?? DEFAULT_DEPLOYMENTS_DIR, chainId)
     deployment = loadManifest(manifestPath, false, chainId)
   }
