@@ -383,7 +383,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       const abandoned = await runner.drain(DRAIN_MS, chainGone)
       if (abandoned > 0)
         story.warn(
-          `stopping without waiting for ${abandoned} transaction(s) still in flight (the chain did not answer)`,
+          `stopping without waiting for ${abandoned} transaction(s) still in flight (the chain stopped first, or did not answer in 10 s)`,
         )
       if (options.stateDir) writeWorldState(options.stateDir, state)
     })
