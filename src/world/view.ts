@@ -130,7 +130,7 @@ export function applyEvent(view: WorldView, e: Decoded, names: Names): StoryEven
       o.vault = a.vault as Address
       return {
         event: 'order-accepted',
-        text: `order #${o.orderId} accepted by ${names.vault(o.vault)} at ${tokens(a.price as bigint)}, ${tokens(a.collateral as bigint)} collateral reserved`,
+        text: `order #${o.orderId} accepted by ${names.vault(o.vault)} at ${tokens(a.price as bigint)}${o.kind === 'lease' ? ' a second' : ''}, ${tokens(a.collateral as bigint)} collateral reserved`,
         orderId: o.orderId,
         block,
       }
