@@ -7,45 +7,28 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Ajv } from 'ajv'
 import formats from 'ajv-formats'
-import type { FastifyInstance } from 'fastify'
 import { type Address, erc20Abi, parseEther } from 'viem'
 import { type ApiWorld, seedApiWorld } from '../../test/support/apiWorld.ts'
-import { openTestStore, type TestStore } from '../../test/support/indexedStores.ts'
 import { createWorld, type World } from '../../test/support/world.ts'
-import { createIndexer } from '../indexer/engine/runIndexer.ts'
 import { readVault } from '../sdk/readVault.ts'
-import { createApiServer } from './server.ts'
+import { type IndexedWorld, indexWorld } from './testing/indexedWorld.ts'
 
 const FINALITY = 3
 
 let w: World
 let fx: ApiWorld
-const served = new Map<'sqlite' | 'postgres', { store: TestStore; app: FastifyInstance }>()
+const served = new Map<'sqlite' | 'postgres', IndexedWorld>()
 
 before(async () => {
   w = await createWorld()
   fx = await seedApiWorld(w)
   for (const name of ['sqlite', 'postgres'] as const) {
-    const store = await openTestStore(name)
-    const indexer = await createIndexer({
-      client: w.public,
-      idb: store.idb,
-      chainId: w.chainId,
-      addresses: w.addresses,
-      startBlock: 0n,
-      finalityDepth: FINALITY,
-    })
-    await indexer.catchUp()
-    const app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect })
-    served.set(name, { store, app })
+    served.set(name, await indexWorld(w, { store: name, finalityDepth: FINALITY }))
   }
 })
 
 after(async () => {
-  for (const { store, app } of served.values()) {
-    await app.close()
-    await store.remove()
-  }
+  for (const s of served.values()) await s.close()
   await w?.anvil.stop()
 })
 

@@ -7,18 +7,15 @@
  */
 import assert from 'node:assert/strict'
 import { mkdtempSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { FastifyInstance } from 'fastify'
 import { type ApiWorld, seedApiWorld } from '../../../test/support/apiWorld.ts'
-import { openTestStore, type TestStore } from '../../../test/support/indexedStores.ts'
 import { createWorld, type World } from '../../../test/support/world.ts'
-import { createApiServer } from '../../api/server.ts'
+import { type IndexedWorld, indexWorld } from '../../api/testing/indexedWorld.ts'
 import { freePort } from '../../chain/anvil.ts'
 import { type Deployment, writeDeployment } from '../../chain/deployment.ts'
-import { createIndexer, type Indexer } from '../../indexer/engine/runIndexer.ts'
+import type { Indexer } from '../../indexer/engine/runIndexer.ts'
 import { ApiError, ApiUnreachableError, collect, createApiClient } from '../../sdk/api/index.ts'
 import { runCli } from '../testing.ts'
 
@@ -28,9 +25,8 @@ const SOURCE =
 
 let w: World
 let fx: ApiWorld
-let store: TestStore
+let served: IndexedWorld
 let indexer: Indexer
-let app: FastifyInstance
 let apiUrl: string
 let manifest: string
 let manifestWithApi: string
@@ -45,19 +41,9 @@ before(async () => {
     timestamp: BigInt(Math.max(latest, Math.floor(Date.now() / 1000)) + 3600),
   })
   await w.test.mine({ blocks: 1 })
-  store = await openTestStore('sqlite')
-  indexer = await createIndexer({
-    client: w.public,
-    idb: store.idb,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock: 0n,
-    finalityDepth: FINALITY,
-  })
-  await indexer.catchUp()
-  app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  served = await indexWorld(w, { store: 'sqlite', finalityDepth: FINALITY, listen: true })
+  indexer = served.indexer
+  apiUrl = served.url!
   const deployment: Deployment = {
     chainId: w.chainId,
     rpcUrl: w.anvil.rpcUrl,
@@ -72,8 +58,7 @@ before(async () => {
 })
 
 after(async () => {
-  await app?.close()
-  await store?.remove()
+  await served?.close()
   await w?.anvil.stop()
 })
 
