@@ -4,10 +4,10 @@
  * show` and `attester list` print the same lines, and the same JSON, from either source.
  */
 import { getAddress } from 'viem'
-import { ApiError } from '../../../sdk/api/errors.ts'
 import { type ApiClient, collect } from '../../../sdk/api/index.ts'
 import type { ApiAttester, ApiService } from '../../../sdk/api/types.ts'
 import type { ServiceParams } from '../../../sdk/types.ts'
+import { unlessNotIndexed } from '../../lib/readSource.ts'
 import type { readService } from './read.ts'
 
 type ServiceView = Awaited<ReturnType<typeof readService>>
@@ -81,22 +81,18 @@ export async function servicesFromApi(api: ApiClient): Promise<ServiceView[]> {
  * and when it may apply), or undefined when the index does not hold it (yet): the caller reads the chain.
  */
 export async function serviceWithChangeFromApi(api: ApiClient, id: bigint) {
-  try {
-    const [{ data }, attesters] = await Promise.all([
-      api.services.get(id),
-      collect(api.attesters.all({ service: id, limit: 500 })),
-    ])
-    const pending = data.pendingChange
-    const change = pending?.change as { params: unknown; classes: unknown } | undefined
-    return {
-      service: serviceFromApi(data, attesters),
-      change:
-        pending && change
-          ? { readyAt: BigInt(pending.readyAt?.unix ?? 0), params: change.params, classes: change.classes }
-          : null,
-    }
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined
-    throw error
+  const answer = await unlessNotIndexed(
+    Promise.all([api.services.get(id), collect(api.attesters.all({ service: id, limit: 500 }))]),
+  )
+  if (!answer) return undefined
+  const [{ data }, attesters] = answer
+  const pending = data.pendingChange
+  const change = pending?.change as { params: unknown; classes: unknown } | undefined
+  return {
+    service: serviceFromApi(data, attesters),
+    change:
+      pending && change
+        ? { readyAt: BigInt(pending.readyAt?.unix ?? 0), params: change.params, classes: change.classes }
+        : null,
   }
 }

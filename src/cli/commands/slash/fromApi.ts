@@ -3,12 +3,11 @@
  * details): `slash list` and `slash show` print the same lines from either source, without the chain's log scans.
  */
 import type { Hex } from 'viem'
-import { ApiError } from '../../../sdk/api/errors.ts'
 import { collect } from '../../../sdk/api/index.ts'
 import type { ApiSlash } from '../../../sdk/api/types.ts'
 import type { SlashView } from '../../../sdk/readSlash.ts'
 import { openSlashFromApi } from '../../fromApi.ts'
-import type { ApiSource } from '../../lib/readSource.ts'
+import { type ApiSource, unlessNotIndexed } from '../../lib/readSource.ts'
 
 /** A slash as `readSlash` gives it: its details, and once executed what was taken and whom it paid. */
 export function slashFromApi(s: ApiSlash): SlashView {
@@ -53,10 +52,6 @@ export async function slashesFromApi(source: ApiSource, all: boolean): Promise<S
 
 /** One slash from the API, or undefined when the index does not hold it (yet): the caller reads the chain. */
 export async function slashFromApiById(source: ApiSource, id: Hex): Promise<SlashView | undefined> {
-  try {
-    return slashFromApi((await source.api.slashes.get(id)).data)
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined
-    throw error
-  }
+  const answer = await unlessNotIndexed(source.api.slashes.get(id))
+  return answer && slashFromApi(answer.data)
 }

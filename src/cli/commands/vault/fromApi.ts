@@ -7,11 +7,10 @@
  */
 import { type Address, getAddress } from 'viem'
 import { operatorVaultAbi } from '../../../sdk/abis.ts'
-import { ApiError } from '../../../sdk/api/errors.ts'
 import { type ApiClient, collect } from '../../../sdk/api/index.ts'
-import type { ApiVault } from '../../../sdk/api/types.ts'
 import type { AllocationView, VaultView } from '../../../sdk/readVault.ts'
 import type { Context } from '../../lib/connect.ts'
+import { unlessNotIndexed } from '../../lib/readSource.ts'
 
 const big = (a: { base: string }) => BigInt(a.base)
 const unix = (t: { unix: number } | null | undefined) => BigInt(t?.unix ?? 0)
@@ -33,13 +32,9 @@ export async function vaultsFromApi(api: ApiClient) {
  * undefined when the index does not hold it (yet): the caller reads the chain.
  */
 export async function vaultReportFromApi(ctx: Context, api: ApiClient, vault: Address) {
-  let v: ApiVault
-  try {
-    v = (await api.vaults.get(vault)).data
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined
-    throw error
-  }
+  const answer = await unlessNotIndexed(api.vaults.get(vault))
+  if (!answer) return undefined
+  const v = answer.data
   const read = <F extends 'minimumBond' | 'slashableStake' | 'name' | 'symbol'>(
     functionName: F,
     args: readonly bigint[] = [],
