@@ -30,18 +30,24 @@ export type IndexedWorld = {
   close: () => Promise<void>
 }
 
+/** The world's chain indexed from block 0 into `store`, caught up to the head (the bench uses it alone). */
+export async function catchUpIndex(w: World, store: TestStore, finalityDepth?: number): Promise<Indexer> {
+  const indexer = await createIndexer({
+    client: w.public,
+    idb: store.idb,
+    chainId: w.chainId,
+    addresses: w.addresses,
+    startBlock: 0n,
+    ...(finalityDepth === undefined ? {} : { finalityDepth }),
+  })
+  await indexer.catchUp()
+  return indexer
+}
+
 export async function indexWorld(w: World, options: IndexedWorldOptions): Promise<IndexedWorld> {
   const store = await openTestStore(options.store)
   try {
-    const indexer = await createIndexer({
-      client: w.public,
-      idb: store.idb,
-      chainId: w.chainId,
-      addresses: w.addresses,
-      startBlock: 0n,
-      finalityDepth: options.finalityDepth,
-    })
-    await indexer.catchUp()
+    const indexer = await catchUpIndex(w, store, options.finalityDepth)
     const app = await createApiServer({ ...options.server, db: store.idb.db, dialect: store.idb.dialect })
     let url: string | undefined
     if (options.listen) {
