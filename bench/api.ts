@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { parseEther } from 'viem'
-import { createIndexer } from '../src/indexer/engine/runIndexer.ts'
+import { catchUpIndex } from '../src/api/testing/indexedWorld.ts'
 import { seedApiWorld } from '../test/support/apiWorld.ts'
 import { openTestStore, type TestStore } from '../test/support/indexedStores.ts'
 import { openTestOrder } from '../test/support/orders.ts'
@@ -41,14 +41,7 @@ for (let i = 0; i < Number(values.orders); i++) {
 const stores: TestStore[] = []
 for (const name of ['sqlite', 'postgres'] as const) {
   const store = await openTestStore(name)
-  const indexer = await createIndexer({
-    client: w.public,
-    idb: store.idb,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock: 0n,
-  })
-  await indexer.catchUp()
+  await catchUpIndex(w, store)
   stores.push(store)
 }
 

@@ -7,45 +7,29 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Ajv } from 'ajv'
 import formats from 'ajv-formats'
-import type { FastifyInstance } from 'fastify'
 import { type Address, erc20Abi, parseEther } from 'viem'
 import { type ApiWorld, seedApiWorld } from '../../test/support/apiWorld.ts'
-import { openTestStore, type TestStore } from '../../test/support/indexedStores.ts'
 import { createWorld, type World } from '../../test/support/world.ts'
-import { createIndexer } from '../indexer/engine/runIndexer.ts'
+import { serviceRegistryAbi } from '../sdk/abis.ts'
 import { readVault } from '../sdk/readVault.ts'
-import { createApiServer } from './server.ts'
+import { type IndexedWorld, indexWorld } from './testing/indexedWorld.ts'
 
 const FINALITY = 3
 
 let w: World
 let fx: ApiWorld
-const served = new Map<'sqlite' | 'postgres', { store: TestStore; app: FastifyInstance }>()
+const served = new Map<'sqlite' | 'postgres', IndexedWorld>()
 
 before(async () => {
   w = await createWorld()
   fx = await seedApiWorld(w)
   for (const name of ['sqlite', 'postgres'] as const) {
-    const store = await openTestStore(name)
-    const indexer = await createIndexer({
-      client: w.public,
-      idb: store.idb,
-      chainId: w.chainId,
-      addresses: w.addresses,
-      startBlock: 0n,
-      finalityDepth: FINALITY,
-    })
-    await indexer.catchUp()
-    const app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect })
-    served.set(name, { store, app })
+    served.set(name, await indexWorld(w, { store: name, finalityDepth: FINALITY }))
   }
 })
 
 after(async () => {
-  for (const { store, app } of served.values()) {
-    await app.close()
-    await store.remove()
-  }
+  for (const s of served.values()) await s.close()
   await w?.anvil.stop()
 })
 
@@ -150,6 +134,14 @@ for (const name of ['sqlite', 'postgres'] as const) {
         permanentBan: true,
       })
       assert.deepEqual((await ok(`/v1/services/${s.id}`)).data, s)
+      // kept only in the registry's events' params (not a column): read back against the registry itself
+      const params = await w.public.readContract({
+        address: w.addresses.registry,
+        abi: serviceRegistryAbi,
+        functionName: 'serviceParams',
+        args: [fx.svc.serviceId],
+      })
+      assert.equal(s.terms.minAllocationDelaySeconds, params.minAllocationDelay)
     })
 
     it('shows every vault as the contract does: bond, pool, shares and share price', async () => {
@@ -318,6 +310,11 @@ for (const name of ['sqlite', 'postgres'] as const) {
       assert.equal(fees[0].serviceId, fx.svc.serviceId.toString())
     })
 
+    it('lists credits by account: none where no token refused a payout', async () => {
+      assert.deepEqual((await ok('/v1/credits')).data, [])
+      assert.deepEqual((await ok(`/v1/credits?account=${fx.client.address}&kind=credit`)).data, [])
+    })
+
     it('lists raw events with filters', async () => {
       const slashEvents = (await ok('/v1/events?name=SlashRequested')).data
       assert.equal(slashEvents.length, 1)
@@ -362,6 +359,7 @@ for (const name of ['sqlite', 'postgres'] as const) {
         '/v1/slashes/{id}',
         '/v1/incidents',
         '/v1/rewards',
+        '/v1/credits',
         '/v1/network',
         '/v1/stream',
         '/ready',
@@ -412,6 +410,8 @@ const BAD: [url: string, status: number, message: RegExp][] = [
   [`/v1/allocations/0x${'3'.repeat(40)}/1`, 404, /has no allocation to service 1/],
   ['/v1/attesters?status=sleeping', 400, /query parameter 'status' must be one of approval-queued, active/],
   ['/v1/rewards?kind=bonus', 400, /query parameter 'kind' must be one of distributed, fee/],
+  ['/v1/credits?kind=debt', 400, /query parameter 'kind' must be one of credit, owed/],
+  ['/v1/credits?account=nobody', 400, /query parameter 'account' must be an EVM address/],
   ['/v1/events?fromBlock=-1', 400, /query parameter 'fromBlock' must be >= 0/],
   ['/v1/stream?from=yesterday', 400, /query parameter 'from' 'yesterday' is not a stream cursor/],
   ['/v1/stream?flavour=1', 400, /unknown query parameter 'flavour'/],

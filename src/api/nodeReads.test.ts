@@ -12,17 +12,17 @@ import formats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import { keccak256, parseEther, toHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { openTestStore, type TestStore } from '../../test/support/indexedStores.ts'
+import type { TestStore } from '../../test/support/indexedStores.ts'
 import { type OrdersFixture, openTestOrder, setupOrders } from '../../test/support/orders.ts'
 import { createWorld, type World } from '../../test/support/world.ts'
 import { freePort } from '../chain/anvil.ts'
-import { createIndexer } from '../indexer/engine/runIndexer.ts'
 import { epochOf } from '../node/measure/verdict.ts'
 import { orderKey } from '../node/orders/fold.ts'
 import { signReading } from '../node/telemetry/reading.ts'
 import { keepReading, keepSamples, type ReadNode, startReadNode } from '../node/testing/readNode.ts'
 import { openOrder, orderParams, orderTerms } from '../sdk/index.ts'
 import { createApiServer } from './server.ts'
+import { type IndexedWorld, indexWorld } from './testing/indexedWorld.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON answers, checked field by field
 type Json = Record<string, any>
@@ -33,6 +33,7 @@ const EPOCH_SECONDS = 60
 
 let w: World
 let f: OrdersFixture
+let indexed: IndexedWorld
 let store: TestStore
 let shipmentId: bigint
 let plainId: bigint
@@ -66,17 +67,6 @@ before(async () => {
   shipmentId = (await openOrder(w.clientFor(f.client), { params, terms })).result.orderId
   plainId = (await openTestOrder(w, f.client, { serviceId: f.svc.serviceId, budget: parseEther('5') }))
     .orderId
-
-  store = await openTestStore('sqlite')
-  const indexer = await createIndexer({
-    client: w.public,
-    idb: store.idb,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock: 0n,
-    finalityDepth: 3,
-  })
-  await indexer.catchUp()
 
   const services = [
     {
@@ -119,17 +109,17 @@ before(async () => {
   keepSamples(a.store, { serviceId: sid, vault, epoch: current - 1, samples: 4, ok: 4 })
   keepSamples(stranger.store, { serviceId: sid, vault, epoch: current - 2, samples: 10, ok: 0 })
 
-  app = await createApiServer({
-    db: store.idb.db,
-    dialect: store.idb.dialect,
-    nodes: { urls: [...nodes.map((n) => n.url), stranger.url, deadUrl], timeoutMs: 1_000 },
+  indexed = await indexWorld(w, {
+    store: 'sqlite',
+    finalityDepth: 3,
+    server: { nodes: { urls: [...nodes.map((n) => n.url), stranger.url, deadUrl], timeoutMs: 1_000 } },
   })
+  ;({ store, app } = indexed)
 })
 
 after(async () => {
-  await app?.close()
+  await indexed?.close()
   for (const n of [...nodes, stranger]) await n?.close()
-  await store?.remove()
   await w?.anvil.stop()
 })
 

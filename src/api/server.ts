@@ -16,6 +16,7 @@ import { createRowJsonCache, PreserializedJson } from './queries/rowJson.ts'
 import { DEFAULT_RATE_LIMIT, installRateLimit, type RateLimitOptions } from './rateLimit.ts'
 import { allocationsRoutes } from './routes/allocations.ts'
 import { attestersRoutes } from './routes/attesters.ts'
+import { creditsRoutes } from './routes/credits.ts'
 import { eventsRoutes } from './routes/events.ts'
 import { incidentsRoutes } from './routes/incidents.ts'
 import { networkRoutes } from './routes/network.ts'
@@ -93,6 +94,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
         'slashes',
         'incidents',
         'rewards',
+        'credits',
         'network',
         'events',
         'stream',
@@ -141,6 +143,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   await app.register(slashesRoutes, plugin)
   await app.register(incidentsRoutes, plugin)
   await app.register(rewardsRoutes, plugin)
+  await app.register(creditsRoutes, plugin)
   await app.register(networkRoutes, plugin)
   await app.register(eventsRoutes, plugin)
   await app.register(streamRoutes, { ctx, pollMs: options.streamPollMs ?? 250 })

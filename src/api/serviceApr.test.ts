@@ -7,19 +7,17 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { maxUint256, parseEther } from 'viem'
-import { openTestStore, type TestStore } from '../../test/support/indexedStores.ts'
 import { type OrdersFixture, setupOrders } from '../../test/support/orders.ts'
 import { createWorld, type World } from '../../test/support/world.ts'
-import { createIndexer } from '../indexer/engine/runIndexer.ts'
 import { rewardsDistributorAbi } from '../sdk/abis.ts'
 import { addFee, approveStake } from '../sdk/index.ts'
-import { createApiServer } from './server.ts'
+import { type IndexedWorld, indexWorld } from './testing/indexedWorld.ts'
 
 const YEAR = 365n * 24n * 3600n
 
 let w: World
 let f: OrdersFixture
-let store: TestStore
+let served: IndexedWorld
 let app: FastifyInstance
 
 before(async () => {
@@ -28,22 +26,12 @@ before(async () => {
   await approveStake(w.clientFor(f.client), { spender: w.addresses.rewards, amount: maxUint256 })
   await addFee(w.clientFor(f.client), { serviceId: f.svc.serviceId, amount: parseEther('30') })
   await addFee(w.clientFor(f.client), { serviceId: f.svc.serviceId, amount: parseEther('12') })
-  store = await openTestStore('sqlite')
-  const indexer = await createIndexer({
-    client: w.public,
-    idb: store.idb,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock: 0n,
-    finalityDepth: 3,
-  })
-  await indexer.catchUp()
-  app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect })
+  served = await indexWorld(w, { store: 'sqlite', finalityDepth: 3 })
+  app = served.app
 })
 
 after(async () => {
-  await app?.close()
-  await store?.remove()
+  await served?.close()
   await w?.anvil.stop()
 })
 

@@ -5,9 +5,7 @@
  * orphaned branch.
  */
 import assert from 'node:assert/strict'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import type { FastifyInstance } from 'fastify'
 import { parseEther, zeroAddress } from 'viem'
 import {
   incident,
@@ -16,18 +14,16 @@ import {
   setupService,
   setupVault,
 } from '../../test/support/fixtures.ts'
-import { openTestStore, type TestStore } from '../../test/support/indexedStores.ts'
 import { createWorld, type World } from '../../test/support/world.ts'
-import { createIndexer, type Indexer } from '../indexer/engine/runIndexer.ts'
-import { createApiServer } from './server.ts'
 import { openSse, type SseMessage } from './stream/sseClient.ts'
+import { type IndexedWorld, indexWorld } from './testing/indexedWorld.ts'
 
 const FINALITY = 6
 
 let w: World
 let svc: ServiceFixture
 let vault: `0x${string}`
-type Served = { store: TestStore; indexer: Indexer; app: FastifyInstance; url: string }
+type Served = IndexedWorld & { url: string }
 const served = new Map<'sqlite' | 'postgres', Served>()
 
 const reorg = (depth: number) =>
@@ -53,28 +49,18 @@ before(async () => {
     allocations: [{ serviceId: svc.serviceId, amount: parseEther('20000') }],
   }))
   for (const name of ['sqlite', 'postgres'] as const) {
-    const store = await openTestStore(name)
-    const indexer = await createIndexer({
-      client: w.public,
-      idb: store.idb,
-      chainId: w.chainId,
-      addresses: w.addresses,
-      startBlock: 0n,
+    const s = await indexWorld(w, {
+      store: name,
       finalityDepth: FINALITY,
+      listen: true,
+      server: { streamPollMs: 25 },
     })
-    await indexer.catchUp()
-    const app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect, streamPollMs: 25 })
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-    served.set(name, { store, indexer, app, url })
+    served.set(name, { ...s, url: s.url! })
   }
 })
 
 after(async () => {
-  for (const { store, app } of served.values()) {
-    await app.close()
-    await store.remove()
-  }
+  for (const s of served.values()) await s.close()
   await w?.anvil.stop()
 })
 

@@ -4,10 +4,9 @@ import { toView } from '../../indexer/db/codec.ts'
 import { read } from '../context.ts'
 import { NotFoundError } from '../errors.ts'
 import type { SortColumn } from '../queries/list.ts'
-import { listBody, renderedPage } from '../queries/rowJson.ts'
 import { Address, DecimalId, errorResponses, itemResponse, listResponse } from '../schemas/common.ts'
 import { bidJson, milestoneJson, Order, OrderDetail, OrderStatusSchema, orderJson } from '../schemas/order.ts'
-import { listQuery, listRequest, lower, type RoutePlugin } from './shared.ts'
+import { listQuery, listRequest, lower, type RoutePlugin, renderedList } from './shared.ts'
 
 const SORTS = {
   id: [],
@@ -34,25 +33,22 @@ export const ordersRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const r = listRequest(req.query, 'id')
-      const { block, data } = await read(ctx, async (snap) => {
+      return renderedList(ctx, r, (snap) => {
         let q = snap.db.selectFrom('orders')
         if (req.query.status) q = q.where('status', '=', req.query.status)
         if (req.query.client) q = q.where('client', '=', lower(req.query.client)!)
         if (req.query.vault) q = q.where('vault', '=', lower(req.query.vault)!)
         if (req.query.service !== undefined) q = q.where('service_id', '=', Number(req.query.service))
         const stake = snap.state.addresses?.stakeToken
-        return renderedPage(snap, ctx.dialect, ctx.rows, {
+        return {
           table: 'orders',
           key: KEY,
           query: q,
           sort: SORTS[r.sort],
-          request: r,
           constants: `${stake}|${ctx.decimals}`,
-          render: (row) =>
-            JSON.stringify(orderJson(toView('orders', row), snap.block.finalNumber, stake, ctx.decimals)),
-        })
-      })
-      return listBody(block, data.items, { next: data.next, limit: r.limit }) as never
+          render: (row) => orderJson(toView('orders', row), snap.block.finalNumber, stake, ctx.decimals),
+        }
+      }) as never
     },
   )
 

@@ -4,10 +4,9 @@ import { toView } from '../../indexer/db/codec.ts'
 import { read } from '../context.ts'
 import { NotFoundError } from '../errors.ts'
 import type { SortColumn } from '../queries/list.ts'
-import { listBody, renderedPage } from '../queries/rowJson.ts'
 import { Address, Bytes32, DecimalId, errorResponses, itemResponse, listResponse } from '../schemas/common.ts'
 import { penaltyJson, Slash, SlashDetail, SlashStatusSchema, slashJson } from '../schemas/slash.ts'
-import { listQuery, listRequest, lower, type RoutePlugin } from './shared.ts'
+import { listQuery, listRequest, lower, type RoutePlugin, renderedList } from './shared.ts'
 
 const SORTS = {
   requested: [{ column: 'requested_at', kind: 'int' }],
@@ -35,25 +34,22 @@ export const slashesRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const r = listRequest(req.query, 'requested')
-      const { block, data } = await read(ctx, async (snap) => {
+      return renderedList(ctx, r, (snap) => {
         let q = snap.db.selectFrom('slashes')
         if (req.query.status) q = q.where('status', '=', req.query.status)
         if (req.query.vault) q = q.where('vault', '=', lower(req.query.vault)!)
         if (req.query.service !== undefined) q = q.where('service_id', '=', Number(req.query.service))
         if (req.query.incident) q = q.where('incident_id', '=', lower(req.query.incident)!)
         if (req.query.orderId !== undefined) q = q.where('order_id', '=', Number(req.query.orderId))
-        return renderedPage(snap, ctx.dialect, ctx.rows, {
+        return {
           table: 'slashes',
           key: KEY,
           query: q,
           sort: SORTS[r.sort],
-          request: r,
           constants: String(ctx.decimals),
-          render: (row) =>
-            JSON.stringify(slashJson(toView('slashes', row), snap.block.finalNumber, ctx.decimals)),
-        })
-      })
-      return listBody(block, data.items, { next: data.next, limit: r.limit }) as never
+          render: (row) => slashJson(toView('slashes', row), snap.block.finalNumber, ctx.decimals),
+        }
+      }) as never
     },
   )
 

@@ -6,11 +6,10 @@ import { read, type Snapshot } from '../context.ts'
 import { NotFoundError } from '../errors.ts'
 import { amount, time } from '../format.ts'
 import { listPage, type SortColumn } from '../queries/list.ts'
-import { listBody, renderedPage } from '../queries/rowJson.ts'
 import { Address, Amount, errorResponses, itemResponse, listResponse, Time } from '../schemas/common.ts'
 import { Position, positionJson, Withdrawal, withdrawalJson } from '../schemas/position.ts'
 import { Vault, vaultJson } from '../schemas/vault.ts'
-import { listQuery, listRequest, lower, type RoutePlugin } from './shared.ts'
+import { listQuery, listRequest, lower, type RoutePlugin, renderedList } from './shared.ts'
 
 const SORTS = {
   created: [{ column: 'created_block', kind: 'int' }],
@@ -59,21 +58,18 @@ export const vaultsRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (req) => {
       const r = listRequest(req.query, 'created')
-      const { block, data } = await read(ctx, async (snap) => {
+      return renderedList(ctx, r, (snap) => {
         let q = snap.db.selectFrom('vaults')
         if (req.query.operator) q = q.where('operator', '=', lower(req.query.operator)!)
-        return renderedPage(snap, ctx.dialect, ctx.rows, {
+        return {
           table: 'vaults',
           key: KEY,
           query: q,
           sort: SORTS[r.sort],
-          request: r,
           constants: String(ctx.decimals),
-          render: (row) =>
-            JSON.stringify(vaultJson(toView('vaults', row), snap.block.finalNumber, ctx.decimals)),
-        })
-      })
-      return listBody(block, data.items, { next: data.next, limit: r.limit }) as never
+          render: (row) => vaultJson(toView('vaults', row), snap.block.finalNumber, ctx.decimals),
+        }
+      }) as never
     },
   )
 

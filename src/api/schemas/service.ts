@@ -29,6 +29,9 @@ export const ServiceTerms = Type.Object({
   collateralFactorBps: Type.Integer(),
   collateralFloorBps: Type.Integer(),
   declaredValue: Amount,
+  minAllocationDelaySeconds: Type.Integer({
+    description: 'the least exposure delay a vault allocating to the service must have',
+  }),
 })
 
 export const Service = Type.Object(
@@ -67,6 +70,7 @@ export const Service = Type.Object(
 export function serviceJson(
   s: View<'services'>,
   classes: View<'service_classes'>[],
+  minAllocationDelay: number,
   finalNumber: number,
   decimals: number,
 ) {
@@ -93,6 +97,7 @@ export function serviceJson(
       collateralFactorBps: s.collateralFactorBps,
       collateralFloorBps: s.collateralFloorBps,
       declaredValue: a(s.declaredValue),
+      minAllocationDelaySeconds: minAllocationDelay,
     },
     classes: classes.map((c) => ({
       classId: c.classId,

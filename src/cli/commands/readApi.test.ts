@@ -7,19 +7,27 @@
  */
 import assert from 'node:assert/strict'
 import { mkdtempSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { FastifyInstance } from 'fastify'
+import { maxUint256, parseEther } from 'viem'
 import { type ApiWorld, seedApiWorld } from '../../../test/support/apiWorld.ts'
-import { openTestStore, type TestStore } from '../../../test/support/indexedStores.ts'
 import { createWorld, type World } from '../../../test/support/world.ts'
-import { createApiServer } from '../../api/server.ts'
+import { type IndexedWorld, indexWorld } from '../../api/testing/indexedWorld.ts'
 import { freePort } from '../../chain/anvil.ts'
 import { type Deployment, writeDeployment } from '../../chain/deployment.ts'
-import { createIndexer, type Indexer } from '../../indexer/engine/runIndexer.ts'
+import type { Indexer } from '../../indexer/engine/runIndexer.ts'
+import { serviceRegistryAbi } from '../../sdk/abis.ts'
 import { ApiError, ApiUnreachableError, collect, createApiClient } from '../../sdk/api/index.ts'
+import {
+  approveStake,
+  fundSubsidy,
+  queueServiceChange,
+  requestBondWithdrawal,
+  setSubsidyRate,
+  setVaultTerms,
+} from '../../sdk/index.ts'
+import { readVault } from '../../sdk/readVault.ts'
 import { runCli } from '../testing.ts'
 
 const FINALITY = 2
@@ -28,9 +36,8 @@ const SOURCE =
 
 let w: World
 let fx: ApiWorld
-let store: TestStore
+let served: IndexedWorld
 let indexer: Indexer
-let app: FastifyInstance
 let apiUrl: string
 let manifest: string
 let manifestWithApi: string
@@ -38,6 +45,7 @@ let manifestWithApi: string
 before(async () => {
   w = await createWorld()
   fx = await seedApiWorld(w)
+  await moreToRead()
   // the chain's clock ahead of the wall clock: the CLI counts down from max(latest block, wall clock), so both runs
   // of a comparison count from the same instant
   const latest = Number((await w.public.getBlock()).timestamp)
@@ -45,19 +53,9 @@ before(async () => {
     timestamp: BigInt(Math.max(latest, Math.floor(Date.now() / 1000)) + 3600),
   })
   await w.test.mine({ blocks: 1 })
-  store = await openTestStore('sqlite')
-  indexer = await createIndexer({
-    client: w.public,
-    idb: store.idb,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock: 0n,
-    finalityDepth: FINALITY,
-  })
-  await indexer.catchUp()
-  app = await createApiServer({ db: store.idb.db, dialect: store.idb.dialect })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  served = await indexWorld(w, { store: 'sqlite', finalityDepth: FINALITY, listen: true })
+  indexer = served.indexer
+  apiUrl = served.url!
   const deployment: Deployment = {
     chainId: w.chainId,
     rpcUrl: w.anvil.rpcUrl,
@@ -71,9 +69,40 @@ before(async () => {
   manifestWithApi = writeDeployment(join(dir, 'devnet'), { ...deployment, apiUrl })
 })
 
+/**
+ * What the seeded world lacks and the read commands print: a queued change of a service's terms, a subsidy that
+ * streams (claimable rewards grow by the second), queued vault terms and a requested bond withdrawal.
+ */
+async function moreToRead() {
+  const serviceId = fx.svc.serviceId
+  const owner = w.clientFor(fx.svc.owner)
+  const registry = { address: w.addresses.registry, abi: serviceRegistryAbi } as const
+  const [params, classes] = await Promise.all([
+    w.public.readContract({ ...registry, functionName: 'serviceParams', args: [serviceId] }),
+    w.public.readContract({ ...registry, functionName: 'violationClasses', args: [serviceId] }),
+  ])
+  await queueServiceChange(owner, {
+    serviceId,
+    params: { ...params, declaredValue: params.declaredValue + parseEther('1') },
+    classes: [...classes],
+  })
+  await w.mint(fx.svc.owner.address, parseEther('1000'))
+  await approveStake(owner, { spender: w.addresses.rewards, amount: maxUint256 })
+  await fundSubsidy(owner, { serviceId, amount: parseEther('1000') })
+  await setSubsidyRate(owner, { serviceId, ratePerSecond: parseEther('0.001') })
+  const op = fx.ops[2]!
+  const opClient = w.clientFor(op.operator)
+  const terms = await readVault(opClient, op.vault)
+  await setVaultTerms(opClient, {
+    vault: op.vault,
+    commissionBps: terms.commissionBps + 100,
+    restakingCapBps: terms.restakingCapBps,
+  })
+  await requestBondWithdrawal(opClient, { vault: op.vault, amount: parseEther('1') })
+}
+
 after(async () => {
-  await app?.close()
-  await store?.remove()
+  await served?.close()
   await w?.anvil.stop()
 })
 
@@ -92,6 +121,20 @@ describe('read commands through the API', () => {
     ['position', '--staker', fx.secondStaker],
     ['position', '--staker', fx.staker.address, '--vault', fx.withdrawalVault],
     ['position', '--staker', fx.client.address],
+    ['slash', 'list'],
+    ['slash', 'list', '--all'],
+    ['slash', 'show', fx.slashId],
+    ['service', 'list'],
+    ['service', 'show', String(fx.svc.serviceId)],
+    ['attester', 'list', '--service', String(fx.svc.serviceId)],
+    ['vault', 'list'],
+    ['vault', 'show', fx.ops[0]!.vault],
+    ['vault', 'show', fx.slashedVault],
+    ['vault', 'show', fx.withdrawalVault],
+    ['vault', 'show', fx.ops[2]!.vault],
+    ['rewards', 'show'],
+    ['rewards', 'show', '--service', String(fx.svc.serviceId), '--vault', fx.ops[0]!.vault],
+    ['credit', 'show', '--account', fx.client.address],
   ]
 
   test('status, order list, order show and position print the same lines from the API as from the chain, plus the source', async () => {
@@ -120,6 +163,20 @@ describe('read commands through the API', () => {
     ).out
     assert.match(position, /withdrawal #\d+ {5}1,000 /)
     assert.match(position, /yield from #/)
+    const viaApi = async (...args: string[]) =>
+      (await cli([...args, '--deployment', manifest, '--api', apiUrl])).out
+    const id = String(fx.svc.serviceId)
+    assert.match(await viaApi('slash', 'list', '--all'), /^Slashes \(1\)/)
+    assert.match(await viaApi('slash', 'show', fx.slashId), /^ {2}next: .*execute it$/m)
+    assert.match(await viaApi('service', 'show', id), /a change is queued: it may apply from/)
+    assert.match(await viaApi('attester', 'list', '--service', id), /^Committee of service #\d+ \(5;/)
+    const opVault = await viaApi('vault', 'show', fx.ops[2]!.vault)
+    assert.match(opVault, /queued terms {6}commission/)
+    assert.match(opVault, /bond withdrawal {3}1 /)
+    const rewards = await viaApi('rewards', 'show')
+    assert.match(rewards, /subsidy 0\.001 \w+\/s, [\d,.]+ \w+ funded, lasting /)
+    assert.match(rewards, /^ {2}0x[0-9a-fA-F]{40} +[\d,.]+ \w+ +[\d,.]+ \w+$/m)
+    assert.match(await viaApi('credit', 'show', '--account', fx.client.address), /^nothing credited to /)
   })
 
   test('--json keeps its shape: the same document from either source, and no source line', async () => {

@@ -5,6 +5,7 @@
  */
 import { InvalidInputError } from '../../errors.ts'
 import { type ApiClient, apiBaseUrl, createApiClient } from '../../sdk/api/createApiClient.ts'
+import { ApiError } from '../../sdk/api/errors.ts'
 import type { ApiBlock } from '../../sdk/api/types.ts'
 import type { Context } from './connect.ts'
 
@@ -88,4 +89,17 @@ export function sourceLine(source: ApiSource, block: ApiBlock = source.block): s
   const lag = Math.max(0, source.head - block.number)
   const behind = lag === 1 ? '1 block' : `${lag} blocks`
   return `read from the API at ${source.url} at block ${block.number}; indexed ${behind} behind the chain`
+}
+
+/**
+ * An API read, or undefined when the API answered 404: the index does not hold what was asked for (it was made
+ * since the indexed block), so the caller reads the chain instead. Any other failure stays an error.
+ */
+export async function unlessNotIndexed<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined
+    throw error
+  }
 }

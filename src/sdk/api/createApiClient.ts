@@ -9,6 +9,7 @@ import type {
   AllocationFilters,
   ApiAllocation,
   ApiAttester,
+  ApiCredit,
   ApiEvent,
   ApiIncident,
   ApiItem,
@@ -24,6 +25,7 @@ import type {
   ApiVault,
   ApiWithdrawal,
   AttesterFilters,
+  CreditFilters,
   EventFilters,
   IncidentFilters,
   ListOptions,
@@ -179,10 +181,14 @@ export function createApiClient(options: ApiClientOptions) {
     attesters: list<AttesterFilters, ApiAttester>('/v1/attesters'),
     vaults: Object.assign(list<VaultFilters, ApiVault>('/v1/vaults'), {
       get: (address: string) => get<ApiItem<ApiVault>>(`/v1/vaults/${seg(address)}`),
-      positions: (address: string, filters: ListOptions<'shares'> = {}) =>
-        get<ApiList<ApiPosition>>(`/v1/vaults/${seg(address)}/positions`, filters),
-      withdrawals: (address: string, filters: WithdrawalFilters = {}) =>
-        get<ApiList<ApiWithdrawal>>(`/v1/vaults/${seg(address)}/withdrawals`, filters),
+      /** A vault's stakers and their positions (`.all(address)`: every page). */
+      positions: scopedList<ListOptions<'shares'>, ApiPosition>(
+        (address) => `/v1/vaults/${seg(address)}/positions`,
+      ),
+      /** A vault's queued and claimed withdrawals (`.all(address)`: every page). */
+      withdrawals: scopedList<WithdrawalFilters, ApiWithdrawal>(
+        (address) => `/v1/vaults/${seg(address)}/withdrawals`,
+      ),
     }),
     allocations: Object.assign(list<AllocationFilters, ApiAllocation>('/v1/allocations'), {
       get: (vault: string, serviceId: string | bigint) =>
@@ -209,6 +215,8 @@ export function createApiClient(options: ApiClientOptions) {
       ),
     },
     rewards: list<RewardFilters, ApiReward>('/v1/rewards'),
+    /** Payouts a token refused to push, held by a vault or the court, and refunds the order book owes. */
+    credits: list<CreditFilters, ApiCredit>('/v1/credits'),
     events: list<EventFilters, ApiEvent>('/v1/events'),
   }
 }

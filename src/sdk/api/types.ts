@@ -6,6 +6,7 @@ import type { Static } from 'typebox'
 import type { Allocation } from '../../api/schemas/allocation.ts'
 import type { Attester } from '../../api/schemas/attester.ts'
 import type { Amount, BlockInfo, Page, Time } from '../../api/schemas/common.ts'
+import type { Credit } from '../../api/schemas/credit.ts'
 import type { ChainEvent } from '../../api/schemas/event.ts'
 import type { Incident } from '../../api/schemas/incident.ts'
 import type { Network } from '../../api/schemas/network.ts'
@@ -38,6 +39,7 @@ export type ApiIncident = Static<typeof Incident>
 export type ApiPosition = Static<typeof Position>
 export type ApiWithdrawal = Static<typeof Withdrawal>
 export type ApiReward = Static<typeof RewardEvent>
+export type ApiCredit = Static<typeof Credit>
 export type ApiEvent = Static<typeof ChainEvent>
 
 /** One resource and the block it reflects. */
@@ -98,3 +100,8 @@ export type EventFilters = ListOptions<'block'> & {
   toBlock?: number | bigint
 }
 export type WithdrawalFilters = ListOptions<'readyAt'> & { claimed?: boolean }
+export type CreditFilters = ListOptions<'created' | 'updated'> & {
+  account?: string
+  holder?: string
+  kind?: ApiCredit['kind']
+}

@@ -1,14 +1,18 @@
+import type { Address } from 'viem'
 import { vaultFactoryAbi } from '../../../sdk/abis.ts'
 import { readClaimableRewards, readServiceRewards, readUnsweptFees } from '../../../sdk/readRewards.ts'
 import { readAllocation } from '../../../sdk/readVault.ts'
 import { requireService, requireVault, serviceCount } from '../../lib/chain.ts'
 import { beginRead } from '../../lib/command.ts'
+import type { Context } from '../../lib/connect.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
 import { CONNECTION_HELP, optionalAddress, parseId, str } from '../../lib/options.ts'
+import { chooseSource, sourceLine, unlessNotIndexed } from '../../lib/readSource.ts'
 import { table } from '../../lib/table.ts'
 import { duration } from '../../lib/time.ts'
 import { formatToken } from '../../lib/units.ts'
+import { rewardsFromApi } from './fromApi.ts'
 
 export const sub: Sub = {
   summary: "each service's subsidy stream and what each vault can claim",
@@ -29,31 +33,12 @@ ${CONNECTION_HELP}`,
     const ids = only
       ? [only]
       : Array.from({ length: Number(await serviceCount(s.ctx)) }, (_, i) => BigInt(i + 1))
-    const vaults = vaultGiven
-      ? [vaultGiven]
-      : await s.ctx.reader.public.readContract({
-          address: s.ctx.deployment.addresses.factory,
-          abi: vaultFactoryAbi,
-          functionName: 'allVaults',
-        })
-    const services = await Promise.all(
-      ids.map(async (serviceId) => {
-        const [stream, unswept] = await Promise.all([
-          readServiceRewards(s.ctx.reader, serviceId),
-          readUnsweptFees(s.ctx.reader, serviceId),
-        ])
-        const claims = (
-          await Promise.all(
-            vaults.map(async (vault) => ({
-              vault,
-              claimable: await readClaimableRewards(s.ctx.reader, serviceId, vault),
-              weight: (await readAllocation(s.ctx.reader, vault, serviceId)).weight,
-            })),
-          )
-        ).filter((c) => c.claimable > 0n || c.weight > 0n)
-        return { serviceId, ...stream, unsweptFees: unswept, vaults: claims }
-      }),
-    )
+    const source = await chooseSource(s.ctx, s.values)
+    // a service the index does not hold yet (created since its block) sends the read to the chain
+    const fromApi = source
+      ? await unlessNotIndexed(rewardsFromApi(s.ctx, source.api, ids, vaultGiven))
+      : undefined
+    const services = fromApi ?? (await rewardsFromChain(s.ctx, ids, vaultGiven))
     if (s.json) return void printJson(services)
     const t = (x: bigint) => formatToken(x, s.ctx.stake)
     for (const x of services) {
@@ -71,5 +56,35 @@ ${CONNECTION_HELP}`,
           ),
         )
     }
+    if (source && fromApi) console.log(sourceLine(source))
   },
+}
+
+/** The same from the contracts: every vault asked about every service. */
+async function rewardsFromChain(ctx: Context, ids: bigint[], vaultGiven: Address | undefined) {
+  const vaults = vaultGiven
+    ? [vaultGiven]
+    : await ctx.reader.public.readContract({
+        address: ctx.deployment.addresses.factory,
+        abi: vaultFactoryAbi,
+        functionName: 'allVaults',
+      })
+  return Promise.all(
+    ids.map(async (serviceId) => {
+      const [stream, unswept] = await Promise.all([
+        readServiceRewards(ctx.reader, serviceId),
+        readUnsweptFees(ctx.reader, serviceId),
+      ])
+      const claims = (
+        await Promise.all(
+          vaults.map(async (vault) => ({
+            vault,
+            claimable: await readClaimableRewards(ctx.reader, serviceId, vault),
+            weight: (await readAllocation(ctx.reader, vault, serviceId)).weight,
+          })),
+        )
+      ).filter((c) => c.claimable > 0n || c.weight > 0n)
+      return { serviceId, ...stream, unsweptFees: unswept, vaults: claims }
+    }),
+  )
 }

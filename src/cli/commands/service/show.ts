@@ -5,9 +5,11 @@ import type { Context } from '../../lib/connect.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
 import { CONNECTION_HELP, parseId } from '../../lib/options.ts'
+import { chooseSource, sourceLine } from '../../lib/readSource.ts'
 import { table } from '../../lib/table.ts'
 import { when } from '../../lib/time.ts'
 import { formatToken } from '../../lib/units.ts'
+import { serviceWithChangeFromApi } from './fromApi.ts'
 import { classLine, readService, termLines } from './read.ts'
 
 export const sub: Sub = {
@@ -18,11 +20,13 @@ ${CONNECTION_HELP}`,
   async run(args) {
     const s = await beginRead('service show', args)
     const id = await requireService(s.ctx, parseId('ID', s.positionals[0]))
-    const [service, change, now] = await Promise.all([
-      readService(s.ctx, id),
-      queuedChange(s.ctx, id),
+    const source = await chooseSource(s.ctx, s.values)
+    const [fromApi, now] = await Promise.all([
+      source ? serviceWithChangeFromApi(source.api, id) : undefined,
       s.ctx.now(),
     ])
+    // a service the index does not hold yet (created since its block) is read from the chain
+    const { service, change } = fromApi ?? (await serviceWithChangeFromChain(s.ctx, id))
     if (s.json) return void printJson({ ...service, queuedChange: change })
     const t = (x: bigint) => formatToken(x, s.ctx.stake)
     console.log(`Service #${id}, owner ${service.owner}, ${t(service.allocated)} allocated`)
@@ -41,7 +45,13 @@ ${CONNECTION_HELP}`,
           ['left', 'right'],
         ),
       )
+    if (source && fromApi) console.log(sourceLine(source))
   },
+}
+
+async function serviceWithChangeFromChain(ctx: Context, id: bigint) {
+  const [service, change] = await Promise.all([readService(ctx, id), queuedChange(ctx, id)])
+  return { service, change }
 }
 
 /** The change queued and neither applied nor cancelled since, from the registry's events. */

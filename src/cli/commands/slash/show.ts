@@ -2,11 +2,12 @@ import { beginRead } from '../../lib/command.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
 import { CONNECTION_HELP } from '../../lib/options.ts'
+import { sourceLine } from '../../lib/readSource.ts'
 import { percent } from '../../lib/table.ts'
 import { date, duration } from '../../lib/time.ts'
 import { formatToken } from '../../lib/units.ts'
 import { nextStep } from './clock.ts'
-import { slashTarget } from './target.ts'
+import { slashToRead } from './target.ts'
 
 export const sub: Sub = {
   summary: 'one slash: who, how much, to whom, and what happens next',
@@ -15,7 +16,7 @@ export const sub: Sub = {
 ${CONNECTION_HELP}`,
   async run(args) {
     const s = await beginRead('slash show', args)
-    const { slash, now } = await slashTarget(s)
+    const { slash, now, source } = await slashToRead(s)
     if (s.json) return void printJson(slash)
     const d = slash.details
     const t = (x: bigint) => formatToken(x, s.ctx.stake)
@@ -41,5 +42,6 @@ ${CONNECTION_HELP}`,
         `  executed: ${t(x.fromBond + x.fromPool)} taken (bond ${t(x.fromBond)}, pool ${t(x.fromPool)}); the client was paid ${t(x.toClient)}, the reporter ${t(x.toReporter)}, the sink ${t(x.toSink)}`,
       )
     console.log(`  next: ${nextStep(slash, now)}`)
+    if (source) console.log(sourceLine(source))
   },
 }

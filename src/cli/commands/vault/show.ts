@@ -7,10 +7,12 @@ import { beginRead } from '../../lib/command.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
 import { CONNECTION_HELP, optionalAddress } from '../../lib/options.ts'
+import { chooseSource, sourceLine } from '../../lib/readSource.ts'
 import { loadAccount } from '../../lib/signer.ts'
 import { percent, table } from '../../lib/table.ts'
 import { duration, when } from '../../lib/time.ts'
 import { formatToken } from '../../lib/units.ts'
+import { vaultReportFromApi } from './fromApi.ts'
 
 export const sub: Sub = {
   summary: "a vault's tranches, share price, terms and allocations with what applies when",
@@ -30,24 +32,33 @@ ${CONNECTION_HELP}`,
         )
       vault = await vaultOf(s.ctx, (await loadAccount(s.values)).address)
     }
-    const report = await vaultReport(s.ctx, vault)
+    const source = await chooseSource(s.ctx, s.values)
+    const [fromApi, now] = await Promise.all([
+      source ? vaultReportFromApi(s.ctx, source.api, vault) : undefined,
+      s.ctx.now(),
+    ])
+    // a vault the index does not hold yet (created since its block) is read from the chain
+    const { view, label, ...rest } = fromApi ?? (await vaultReportFromChain(s.ctx, vault))
+    const report = { ...view, ...label, now, ...rest }
     if (s.json) return void printJson(report)
     printVault(s.ctx, report)
+    if (source && fromApi) console.log(sourceLine(source))
   },
 }
 
 type Ctx = Parameters<typeof requireVault>[0]
 
-async function vaultReport(ctx: Ctx, vault: Address) {
+type VaultReport = NonNullable<Awaited<ReturnType<typeof vaultReportFromApi>>>
+
+async function vaultReportFromChain(ctx: Ctx, vault: Address): Promise<VaultReport> {
   const read = (functionName: 'pendingTerms' | 'bondWithdrawal') =>
     ctx.reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName })
-  const [view, label, count, pendingTerms, bondWithdrawal, now] = await Promise.all([
+  const [view, label, count, pendingTerms, bondWithdrawal] = await Promise.all([
     readVault(ctx.reader, vault),
     vaultLabel(ctx, vault),
     serviceCount(ctx),
     read('pendingTerms'),
     read('bondWithdrawal'),
-    ctx.now(),
   ])
   const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
   const allocations = (await Promise.all(ids.map((id) => readAllocation(ctx.reader, vault, id)))).filter(
@@ -56,16 +67,18 @@ async function vaultReport(ctx: Ctx, vault: Address) {
   const [commissionBps, restakingCapBps, termsReadyAt] = pendingTerms as readonly [number, number, number]
   const [bondAmount, bondReadyAt] = bondWithdrawal as readonly [bigint, number]
   return {
-    ...view,
-    ...label,
-    now,
+    view,
+    label,
     allocations,
     pendingTerms: termsReadyAt > 0 ? { commissionBps, restakingCapBps, readyAt: termsReadyAt } : null,
     bondWithdrawal: bondAmount > 0n ? { amount: bondAmount, readyAt: bondReadyAt } : null,
   }
 }
 
-function printVault(ctx: Ctx, r: Awaited<ReturnType<typeof vaultReport>>) {
+function printVault(
+  ctx: Ctx,
+  r: VaultReport['view'] & VaultReport['label'] & Omit<VaultReport, 'view' | 'label'> & { now: bigint },
+) {
   const t = (x: bigint) => formatToken(x, ctx.stake)
   const price = formatToken(r.sharePrice, ctx.stake)
   console.log(`Vault ${r.vault}  "${r.name}" (${r.symbol})`)
