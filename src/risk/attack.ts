@@ -66,12 +66,13 @@ const heuristicBudgetMs = (timeLimitSeconds: number | undefined): number =>
   Math.min(2000, (timeLimitSeconds ?? 60) * 200)
 
 /**
- * How long the cost-sharing proof (costShare.ts) may search: a tenth of the limit, one second at most. Where it
- * can succeed it does in a few dozen steps (0.3–0.7 s at 1,000 × 100 in the boundary regime); where it cannot,
- * its bound stops falling and it gives up early.
+ * How long the cost-sharing proof (costShare.ts) may search: a fifth of the limit, two seconds at most. Where it
+ * succeeds it does in 30–90 steps (0.1–0.3 CPU-seconds at 1,000 × 100 in the boundary regime, but the limit is
+ * wall-clock and the machine may be shared); where it cannot, its bound stops falling fast enough and it gives up
+ * after 60–150 steps.
  */
 const costShareBudgetMs = (timeLimitSeconds: number | undefined): number =>
-  Math.min(1000, (timeLimitSeconds ?? 60) * 100)
+  Math.min(2000, (timeLimitSeconds ?? 60) * 200)
 
 export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
 

@@ -98,9 +98,9 @@ const DEN = 1n << 40n
 /**
  * Looks for shares proving security: projected subgradient descent on L(λ) = Σ_s max(0, π_s − C_s(λ)) (convex)
  * with Polyak's step towards 0, from shares proportional to what each service pays per unit of stake. Stops at a
- * proof, when the budget is spent, or when the best bound fell by less than 1% over the last `patience` steps
- * (the minimum is then above 0 — the hard regime's is about +1,400 tokens at 1,000 × 100 — and no proof will
- * come). Profits are inflated by a relative 1e-7 in the search so that rounding the shares down keeps a float
+ * proof, when the budget is spent, or when over the last `patience` steps the best bound fell by less than half
+ * of what is left of it (the minimum is then most likely above 0 — the hard regime's is about +1,360 tokens at
+ * 1,000 × 100 — and no proof will come). Profits are inflated by a relative 1e-7 in the search so that rounding the shares down keeps a float
  * proof an exact one.
  */
 export function findCostShares(
@@ -151,6 +151,7 @@ export function findCostShares(
         lam[e] = Math.min(a[e] as number, ((sigma[v] as number) * (weight[e] as number)) / w)
   })
   const grad = new Float64Array(E)
+  const touched = new Uint8Array(n.operators.length)
   const order = Int32Array.from({ length: E }, (_, e) => e)
   let best = { value: Number.POSITIVE_INFINITY, lam: Float64Array.from(lam) }
   const history: number[] = []
@@ -158,14 +159,15 @@ export function findCostShares(
   for (; iterations < maxIterations; iterations++) {
     if (performance.now() > deadline) break
     const then = history[iterations - patience]
-    if (then !== undefined && best.value > 0.99 * then) break
+    // At the pace of the last `patience` steps, 0 is still more than twice as many steps away: give up.
+    if (then !== undefined && then - best.value < best.value / 2) break
     let value = 0
     let norm = 0
     grad.fill(0)
     for (let si = 0; si < S; si++) {
       // The cheapest fractional cover: members by share per unit of stake, the last one in part.
       const ord = order.subarray(svcStart[si] as number, svcStart[si + 1] as number)
-      ord.sort((p, q) => (lam[p] as number) * (a[q] as number) - (lam[q] as number) * (a[p] as number))
+      sortByRatio(ord, lam, a)
       let rest = need[si] as number
       let cost = 0
       let end = 0
@@ -188,11 +190,18 @@ export function findCostShares(
     if (value < best.value) best = { value, lam: Float64Array.from(lam) }
     history.push(best.value)
     if (value <= 0 || norm === 0) break
-    // Polyak's step towards the target 0: raise the shares each profitable service's cheapest cover charges.
+    // Polyak's step towards the target 0: raise the shares each profitable service's cheapest cover charges, then
+    // project the operators whose shares moved back onto their stake.
     const step = value / norm
-    for (let e = 0; e < E; e++) lam[e] = (lam[e] as number) + step * (grad[e] as number)
+    touched.fill(0)
+    for (let e = 0; e < E; e++) {
+      const g = grad[e] as number
+      if (g === 0) continue
+      lam[e] = (lam[e] as number) + step * g
+      touched[owner[e] as number] = 1
+    }
     opEdges.forEach((edges, v) => {
-      project(edges, lam, a, sigma[v] as number)
+      if (touched[v]) project(edges, lam, a, sigma[v] as number)
     })
   }
   const shares = toShares(n, best.lam, svcStart)
@@ -204,6 +213,26 @@ function largestAmount(n: Network): bigint {
   for (const o of n.operators) if (o.stake > m) m = o.stake
   for (const s of n.services) if (s.profit > m) m = s.profit
   return m
+}
+
+/**
+ * Sorts edge indices by share per unit of stake, ascending. Insertion sort: between two steps only the shares of
+ * a few covers move, so the order kept from the last step is nearly sorted.
+ */
+function sortByRatio(ord: Int32Array, lam: Float64Array, a: Float64Array): void {
+  for (let i = 1; i < ord.length; i++) {
+    const e = ord[i] as number
+    const le = lam[e] as number
+    const ae = a[e] as number
+    let j = i - 1
+    while (j >= 0) {
+      const f = ord[j] as number
+      if ((lam[f] as number) * ae <= le * (a[f] as number)) break
+      ord[j + 1] = f
+      j--
+    }
+    ord[j + 1] = e
+  }
 }
 
 /** Euclidean projection of one operator's shares onto {0 ≤ λ_e ≤ a_e, Σ λ_e ≤ σ_v}, by bisection on the shift. */
