@@ -5,7 +5,7 @@
 import { SuretyError } from '../errors.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
-import { heuristicAttack } from './heuristic.ts'
+import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { largestAttackStart } from './largestHeuristic.ts'
 import type { Network } from './network.ts'
 import { cmp, toNumber, ZERO } from './rational.ts'
@@ -77,6 +77,22 @@ const costShareBudgetMs = (timeLimitSeconds: number | undefined): number =>
 export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
 
 /**
+ * Some service pays on its own (its reverse-deletion coalition costs less than its profit, in floats): the
+ * network is insecure and no cost shares can prove otherwise, so their search is skipped (the typical regime).
+ * Only decides whether to try the proof, never an answer.
+ */
+function paysAlone(n: Network): boolean {
+  const p = prepare(n)
+  const inA = new Uint8Array(n.services.length)
+  return n.services.some((_, s) => {
+    inA.fill(0)
+    inA[s] = 1
+    const b = coalitionFor(p, inA)
+    return b !== null && (p.profit[s] ?? 0) > b.cost
+  })
+}
+
+/**
  * max π(A) − cost(B) over valid attacks, component by component (components.ts): a component whose own γ is ≥ 0
  * is secure without a search, and so is one whose cost shares (costShare.ts) price every service's cheapest cover
  * at its profit or more — a proof checked exactly. The others start from the heuristic's attack. The answer is
@@ -93,10 +109,12 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   let proven = true
   let bound = 0
   for (const c of parts) {
-    const shares = findCostShares(c.network, {
-      budgetMs: (costShareBudgetMs(opts.timeLimitSeconds) * edges(c)) / Math.max(1, allEdges),
-    })
-    if (shares.bound.num === 0n) continue // proven secure, exactly
+    const shares = paysAlone(c.network)
+      ? null
+      : findCostShares(c.network, {
+          budgetMs: (costShareBudgetMs(opts.timeLimitSeconds) * edges(c)) / Math.max(1, allEdges),
+        })
+    if (shares?.bound.num === 0n) continue // proven secure, exactly
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
     const h = heuristicAttack(c.network, { budgetMs: (budget * edges(c)) / Math.max(1, allEdges) })
     const start = pickStart(c.network, h, startIn)
@@ -106,7 +124,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start: start ? { attack: start } : undefined,
     })
     proven &&= out.proven
-    bound += Math.max(0, Math.min(out.bound, toNumber(shares.bound)))
+    bound += Math.max(0, shares ? Math.min(out.bound, toNumber(shares.bound)) : out.bound)
     if (out.attack) found.push(liftAttack(c, out.attack))
   }
   const union: Attack = {
