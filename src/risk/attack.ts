@@ -67,9 +67,9 @@ const heuristicBudgetMs = (timeLimitSeconds: number | undefined): number =>
 
 /**
  * How long the cost-sharing proof (costShare.ts) may search: a fifth of the limit, two seconds at most. Where it
- * succeeds it does in 30–90 steps (0.1–0.3 CPU-seconds at 1,000 × 100 in the boundary regime, but the limit is
- * wall-clock and the machine may be shared); where it cannot, its bound stops falling fast enough and it gives up
- * after 60–150 steps.
+ * succeeds it does in 30–90 steps (0.05–0.2 CPU-seconds at 1,000 × 100 in the boundary regime; the limit is
+ * wall-clock and the machine may be shared, hence the room); where it cannot, its bound stops falling fast enough
+ * and it gives up after about 70 steps (0.3 CPU-seconds on hard 1,000 × 100).
  */
 const costShareBudgetMs = (timeLimitSeconds: number | undefined): number =>
   Math.min(2000, (timeLimitSeconds ?? 60) * 200)
