@@ -136,6 +136,22 @@ describe('cost-sharing proof of security', () => {
     )
   })
 
+  test('proves the bench’s hard 1,000 × 100 network with allocations (seed 1), zero allocations included', () => {
+    // Allocations drawn from 0 to the stake: members with nothing on a service must sort last in the float
+    // search's covers, or its covers come out too dear and the exact check rejects its "proof" (bound +18 tokens).
+    const n = parseRiskInput(
+      randomNetwork(createRng(1), {
+        operators: 1000,
+        services: 100,
+        membersPerService: [20, 80],
+        allocations: true,
+        profitFactor: [0.05, 0.35],
+      }),
+    )
+    assert.ok(n.services.some((s) => s.memberStake.includes(0n)))
+    assert.deepEqual(findCostShares(n, { budgetMs: 60_000 }).bound, rat(0n))
+  })
+
   test('a network proven secure by its cost shares is reported secure and proven', async () => {
     // γ < 0 (v, 4, carries 2 · 4 · 8/14 > 4 of load), yet each service needs v and its own 10: 14 > 8, 24 > 16.
     const n = parseRiskInput({

@@ -216,8 +216,10 @@ function largestAmount(n: Network): bigint {
 }
 
 /**
- * Sorts edge indices by share per unit of stake, ascending. Insertion sort: between two steps only the shares of
- * a few covers move, so the order kept from the last step is nearly sorted.
+ * Sorts edge indices by share per unit of stake, ascending; members with no stake on the service last (their
+ * ratio is 0/0, and one compared as "equal to everything" would stop the others from passing it, leaving the
+ * cover too dear and the float search believing a proof the exact check then rejects). Insertion sort: between
+ * two steps only the shares of a few covers move, so the order kept from the last step is nearly sorted.
  */
 function sortByRatio(ord: Int32Array, lam: Float64Array, a: Float64Array): void {
   for (let i = 1; i < ord.length; i++) {
@@ -227,7 +229,9 @@ function sortByRatio(ord: Int32Array, lam: Float64Array, a: Float64Array): void 
     let j = i - 1
     while (j >= 0) {
       const f = ord[j] as number
-      if ((lam[f] as number) * ae <= le * (a[f] as number)) break
+      const af = a[f] as number
+      const before = af === 0 ? ae !== 0 : ae !== 0 && le * af < (lam[f] as number) * ae
+      if (!before) break
       ord[j + 1] = f
       j--
     }
