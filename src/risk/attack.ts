@@ -4,10 +4,11 @@
  */
 import { SuretyError } from '../errors.ts'
 import { components, liftAttack } from './components.ts'
-import { heuristicAttack } from './heuristic.ts'
+import { findCostShares } from './costShare.ts'
+import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { largestAttackStart } from './largestHeuristic.ts'
 import type { Network } from './network.ts'
-import { cmp, ZERO } from './rational.ts'
+import { cmp, toNumber, ZERO } from './rational.ts'
 import { searchAttack } from './search.ts'
 import { certifiedSlack } from './slack.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
@@ -64,12 +65,39 @@ function secureBySlack(n: Network): boolean {
 const heuristicBudgetMs = (timeLimitSeconds: number | undefined): number =>
   Math.min(2000, (timeLimitSeconds ?? 60) * 200)
 
+/**
+ * How long the cost-sharing proof (costShare.ts) may search: a fifth of the limit, two seconds at most. Where it
+ * succeeds it does in 30–90 steps (0.05–0.2 CPU-seconds at 1,000 × 100 in the boundary regime; the limit is
+ * wall-clock and the machine may be shared, hence the room); where it cannot, its bound stops falling fast enough
+ * and it gives up after about 70 steps (0.3 CPU-seconds on hard 1,000 × 100).
+ */
+const costShareBudgetMs = (timeLimitSeconds: number | undefined): number =>
+  Math.min(2000, (timeLimitSeconds ?? 60) * 200)
+
 export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
 
 /**
+ * Some service pays on its own (its reverse-deletion coalition costs less than its profit, in floats): the
+ * network is insecure and no cost shares can prove otherwise, so their search is skipped (the typical regime).
+ * Only decides whether to try the proof, never an answer.
+ */
+function paysAlone(n: Network): boolean {
+  const p = prepare(n)
+  const inA = new Uint8Array(n.services.length)
+  return n.services.some((_, s) => {
+    inA.fill(0)
+    inA[s] = 1
+    const b = coalitionFor(p, inA)
+    return b !== null && (p.profit[s] ?? 0) > b.cost
+  })
+}
+
+/**
  * max π(A) − cost(B) over valid attacks, component by component (components.ts): a component whose own γ is ≥ 0
- * is secure without a search; the others start from the heuristic's attack. The answer is the union of each
- * component's best attack, and its bound the sum of theirs.
+ * is secure without a search, and so is one whose cost shares (costShare.ts) price every service's cheapest cover
+ * at its profit or more — a proof checked exactly. The others start from the heuristic's attack. The answer is
+ * the union of each component's best attack, and its bound the sum of theirs (each the smaller of the solver's
+ * and the cost shares' bound, both valid).
  */
 export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): Promise<MostProfitable> {
   const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
@@ -81,6 +109,12 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   let proven = true
   let bound = 0
   for (const c of parts) {
+    const shares = paysAlone(c.network)
+      ? null
+      : findCostShares(c.network, {
+          budgetMs: (costShareBudgetMs(opts.timeLimitSeconds) * edges(c)) / Math.max(1, allEdges),
+        })
+    if (shares?.bound.num === 0n) continue // proven secure, exactly
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
     const h = heuristicAttack(c.network, { budgetMs: (budget * edges(c)) / Math.max(1, allEdges) })
     const start = pickStart(c.network, h, startIn)
@@ -90,7 +124,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start: start ? { attack: start } : undefined,
     })
     proven &&= out.proven
-    bound += Math.max(0, out.bound)
+    bound += Math.max(0, shares ? Math.min(out.bound, toNumber(shares.bound)) : out.bound)
     if (out.attack) found.push(liftAttack(c, out.attack))
   }
   const union: Attack = {
