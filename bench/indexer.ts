@@ -101,7 +101,8 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const phases = (s: IndexerStats) =>
   `${s.ranges} ranges, ${s.requests} eth_getLogs (${s.splits} split); ` +
   `RPC ${sec(s.rpcMs)} (overlapped), waited for reads ${sec(s.readWaitMs)}, decode ${sec(s.decodeMs)}, ` +
-  `apply ${sec(s.applyMs)}, write+commit ${sec(s.writeMs)}`
+  `apply ${sec(s.applyMs)}, write+commit ${sec(s.writeMs)}` +
+  (s.restarts ? `; ${s.restarts} ranges applied again (a handler read a row it did not declare)` : '')
 
 /** Wall-clock rate, and the rate per CPU-second of the indexing process (anvil's and PostgreSQL's CPU apart). */
 const line = (r: { events: number; seconds: number; cpuSeconds: number }) =>

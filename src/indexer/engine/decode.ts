@@ -14,12 +14,17 @@ import {
 } from 'viem'
 import { CONTRACT_ABIS, type ContractKind, type IndexedEvent } from '../events.ts'
 
+/** Reads one static value from the 64 hex digits at `at` of `hex` (no 0x). */
+type WordReader = (hex: string, at: number) => unknown
+/** Static parameters in order, tuples as nested lists: decoded one 32-byte word each. */
+type Layout = { name: string; read: WordReader | Layout }[]
+
 type Decoder = {
   name: string
   indexed: AbiParameter[]
   data: readonly AbiParameter[]
-  /** Every parameter is a static type: decode by 32-byte words. */
-  flat: boolean
+  /** Every parameter is a static type: decode by 32-byte words with these readers (built once per event). */
+  flat: { indexed: Layout[]; data: Layout } | undefined
 }
 
 const isStatic = (p: AbiParameter): boolean => {
@@ -28,35 +33,48 @@ const isStatic = (p: AbiParameter): boolean => {
   return /^(uint\d*|int\d*|address|bool|bytes(\d+))$/.test(p.type)
 }
 
-/** One static value from the 64 hex digits at `at` of `hex` (no 0x). */
-function word(p: AbiParameter, hex: string, at: number): unknown {
-  const w = hex.slice(at, at + 64)
-  const t = p.type
-  if (t === 'address') return `0x${w.slice(24)}`
-  if (t === 'bool') return w.charCodeAt(63) === 49 // '1'
-  if (t.startsWith('bytes')) return `0x${w.slice(0, Number(t.slice(5)) * 2)}`
-  const bits = t.startsWith('uint') ? Number(t.slice(4) || 256) : Number(t.slice(3) || 256)
-  let v = BigInt(`0x${w}`)
-  if (t.startsWith('int') && v >= 1n << 255n) v -= 1n << 256n
+const TWO_255 = 1n << 255n
+const TWO_256 = 1n << 256n
+
+/** The reader of one static type, chosen once: decoding then costs a slice and a conversion per word. */
+function wordReader(t: string): WordReader {
+  if (t === 'address') return (hex, at) => `0x${hex.slice(at + 24, at + 64)}`
+  if (t === 'bool') return (hex, at) => hex.charCodeAt(at + 63) === 49 // '1'
+  if (t.startsWith('bytes')) {
+    const digits = Number(t.slice(5)) * 2
+    return (hex, at) => `0x${hex.slice(at, at + digits)}`
+  }
+  const signed = t.startsWith('int')
+  const bits = signed ? Number(t.slice(3) || 256) : Number(t.slice(4) || 256)
   // viem's types: integers up to 48 bits are numbers, wider ones bigints
-  return bits <= 48 ? Number(v) : v
+  if (!signed && bits <= 48) return (hex, at) => Number.parseInt(hex.slice(at + 52, at + 64), 16)
+  if (!signed) return (hex, at) => BigInt(`0x${hex.slice(at, at + 64)}`)
+  return (hex, at) => {
+    let v = BigInt(`0x${hex.slice(at, at + 64)}`)
+    if (v >= TWO_255) v -= TWO_256
+    return bits <= 48 ? Number(v) : v
+  }
 }
 
+const layoutOf = (params: readonly AbiParameter[]): Layout =>
+  params.map((p) => ({
+    name: p.name!,
+    read:
+      p.type === 'tuple'
+        ? layoutOf((p as { components: readonly AbiParameter[] }).components)
+        : wordReader(p.type),
+  }))
+
 /** Static parameters laid out one word each (tuples inline); returns the next offset. */
-function readStatic(
-  params: readonly AbiParameter[],
-  hex: string,
-  at: number,
-  out: Record<string, unknown>,
-): number {
-  for (const p of params) {
-    if (p.type === 'tuple') {
-      const inner: Record<string, unknown> = {}
-      at = readStatic((p as { components: readonly AbiParameter[] }).components, hex, at, inner)
-      out[p.name!] = inner
-    } else {
-      out[p.name!] = word(p, hex, at)
+function readStatic(layout: Layout, hex: string, at: number, out: Record<string, unknown>): number {
+  for (const { name, read } of layout) {
+    if (typeof read === 'function') {
+      out[name] = read(hex, at)
       at += 64
+    } else {
+      const inner: Record<string, unknown> = {}
+      at = readStatic(read, hex, at, inner)
+      out[name] = inner
     }
   }
   return at
@@ -68,11 +86,15 @@ const DECODERS: Record<ContractKind, Map<Hex, Decoder>> = Object.fromEntries(
     for (const item of abi as readonly { type: string }[]) {
       if (item.type !== 'event') continue
       const ev = item as AbiEvent
+      const indexed = ev.inputs.filter((i) => i.indexed)
+      const data = ev.inputs.filter((i) => !i.indexed)
       map.set(toEventSelector(ev), {
         name: ev.name,
-        indexed: ev.inputs.filter((i) => i.indexed),
-        data: ev.inputs.filter((i) => !i.indexed),
-        flat: ev.inputs.every(isStatic),
+        indexed,
+        data,
+        flat: ev.inputs.every(isStatic)
+          ? { indexed: indexed.map((p) => layoutOf([p])), data: layoutOf(data) }
+          : undefined,
       })
     }
     return [kind, map]
@@ -92,8 +114,9 @@ export function decodeLog(kind: ContractKind, log: Log, timestamp: bigint): Inde
   if (!d) return undefined
   const args: Record<string, unknown> = {}
   if (d.flat) {
-    for (let i = 0; i < d.indexed.length; i++) readStatic([d.indexed[i]!], topics[i + 1]!.slice(2), 0, args)
-    readStatic(d.data, log.data.slice(2), 0, args)
+    // topics and data keep their 0x: words start at offset 2
+    for (let i = 0; i < d.flat.indexed.length; i++) readStatic(d.flat.indexed[i]!, topics[i + 1]!, 2, args)
+    readStatic(d.flat.data, log.data, 2, args)
     return event(kind, d.name, args, log, timestamp)
   }
   for (let i = 0; i < d.indexed.length; i++) {

@@ -16,9 +16,9 @@ import type { IndexedEvent } from '../events.ts'
 import type { BlockRef, StoredEvent } from '../follower/eventRepo.ts'
 import { type ChainStore, type CommittedRange, ReorgTooDeepError } from '../follower/follower.ts'
 import { HANDLERS } from '../handlers/index.ts'
-import type { Handler } from '../handlers/types.ts'
+import type { Read } from '../handlers/types.ts'
 import { upsertRows } from './bulkSql.ts'
-import { RangeWriter } from './rangeWriter.ts'
+import { type Handlers, RangeWriter, UndeclaredRead } from './rangeWriter.ts'
 import type { IndexerStats } from './stats.ts'
 import { yielder } from './yielder.ts'
 
@@ -34,9 +34,16 @@ export type IndexerStore = ChainStore & {
 
 export function createIndexerStore(
   idb: IndexerDb,
-  options: { finalityDepth: number; maxEventsPerCommit?: number; stats?: IndexerStats },
+  options: {
+    finalityDepth: number
+    maxEventsPerCommit?: number
+    stats?: IndexerStats
+    /** The event handlers (tests replace some). */
+    handlers?: Handlers
+  },
 ): IndexerStore {
   const db = idb.db
+  const handlers = options.handlers ?? HANDLERS
   const maxEvents = options.maxEventsPerCommit ?? 25_000
 
   const readState = async (key: string) =>
@@ -67,14 +74,21 @@ export function createIndexerStore(
     // SQLite's driver is synchronous: let the read-ahead's requests and responses through now and then
     const breathe = yielder(4)
     await db.transaction().execute(async (trx) => {
-      const w = new RangeWriter(trx, Number(finalBlock), idb.dialect)
       const typed = events.map(toIndexed)
-      await w.prefetch(typed)
-      for (const e of typed) {
-        w.addEvent(e)
-        const h = HANDLERS[e.contract][e.name as never] as Handler<never, never> | undefined
-        if (h) await h.apply(e as never, w.context(e))
-        await breathe()
+      // rows a handler touched without declaring them: loaded with the rest when the range is applied again
+      const extra: Read[] = []
+      let w: RangeWriter
+      for (;;) {
+        w = new RangeWriter(trx, Number(finalBlock), idb.dialect, handlers)
+        await w.prefetch(typed, extra)
+        try {
+          await w.apply(typed, breathe)
+          break
+        } catch (error) {
+          if (!(error instanceof UndeclaredRead)) throw error
+          extra.push(error.read)
+          if (options.stats) options.stats.restarts++
+        }
       }
       applied = performance.now()
       rows = (await w.flush(breathe)).rows

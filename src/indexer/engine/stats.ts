@@ -17,6 +17,11 @@ export type IndexerStats = {
   readWaitMs: number
   /** Loading the rows a range touches and running the handlers. */
   applyMs: number
+  /**
+   * Ranges applied again because a handler touched a row it had not declared in `reads` (a missing declaration:
+   * correct, but slow; the indexer tests assert there is none).
+   */
+  restarts: number
   /** Writing the rows, the events, the undo log and the cursor, and committing. */
   writeMs: number
 }
@@ -30,5 +35,6 @@ export const newIndexerStats = (): IndexerStats => ({
   decodeMs: 0,
   readWaitMs: 0,
   applyMs: 0,
+  restarts: 0,
   writeMs: 0,
 })

@@ -23,13 +23,20 @@ const changeAllocation = (
   fn: (a: Row<'allocations'>) => void,
 ) => ctx.change('allocations', { vault, service_id: serviceId }, fn, () => newAllocation(vault, serviceId))
 
-/** Moves an order slash's hold on its vault's collateral by `delta` (nothing for a report's slash). */
+/**
+ * Moves an order slash's hold on its vault's collateral by `delta` (nothing for a report's slash). The vault is the
+ * slash row's, known only once that is read: its rows are loaded here.
+ */
 async function holdOrderSlash(ctx: HandlerContext, s: Row<'slashes'>, delta: bigint) {
   if (s.is_order === 0 || delta === 0n) return
-  await changeAllocation(ctx, s.vault, s.service_id, (a) => {
+  await ctx.load(
+    read('allocations', { vault: s.vault, service_id: s.service_id }),
+    read('vaults', { vault: s.vault }),
+  )
+  changeAllocation(ctx, s.vault, s.service_id, (a) => {
     a.reserved += delta
   })
-  await changeVault(ctx, s.vault, (v) => {
+  changeVault(ctx, s.vault, (v) => {
     v.total_reserved += delta
   })
 }
@@ -46,16 +53,17 @@ const ruled = (e: EventMeta) => ({ ruled_block: Number(e.blockNumber), ruled_tx:
 export const courtHandlers: ContractHandlers<'court'> = {
   SlashRequested: {
     reads: (e) => [
+      read('slashes', slashKey(e.args.slashId)),
       read('services', { service_id: Number(e.args.serviceId) }),
       read('allocations', { vault: lc(e.args.vault), service_id: Number(e.args.serviceId) }),
       read('vaults', { vault: lc(e.args.vault) }),
     ],
     async apply(e, ctx) {
       const d = e.args.details
-      const service = await ctx.get('services', { service_id: Number(d.serviceId) })
+      const service = ctx.get('services', { service_id: Number(d.serviceId) })
       const committee = service ? (JSON.parse(service.committee) as Record<string, string>) : {}
       const order = isOrderIncident(d.incidentId)
-      const s = await ctx.change(
+      const s = ctx.change(
         'slashes',
         slashKey(e.args.slashId),
         () => {},
@@ -108,8 +116,8 @@ export const courtHandlers: ContractHandlers<'court'> = {
   },
   SlashDisputed: {
     reads: (e) => [read('slashes', slashKey(e.args.slashId))],
-    async apply(e, ctx) {
-      await ctx.change('slashes', slashKey(e.args.slashId), (s) => {
+    apply(e, ctx) {
+      ctx.change('slashes', slashKey(e.args.slashId), (s) => {
         s.status = 'Disputed'
         s.disputed_by = lc(e.args.operator)
         s.dispute_bond_posted = e.args.bond
@@ -121,10 +129,10 @@ export const courtHandlers: ContractHandlers<'court'> = {
   SlashUpheld: {
     reads: (e) => [read('slashes', slashKey(e.args.slashId))],
     async apply(e, ctx) {
-      const before = await ctx.get('slashes', slashKey(e.args.slashId))
+      const before = ctx.get('slashes', slashKey(e.args.slashId))
       if (!before) return
       const delta = e.args.details.amount - before.amount
-      const s = await ctx.change('slashes', slashKey(e.args.slashId), (s) => {
+      const s = ctx.change('slashes', slashKey(e.args.slashId), (s) => {
         s.status = 'Upheld'
         s.amount = e.args.details.amount
         Object.assign(s, ruled(e))
@@ -135,7 +143,7 @@ export const courtHandlers: ContractHandlers<'court'> = {
   SlashOverturned: {
     reads: (e) => [read('slashes', slashKey(e.args.slashId))],
     async apply(e, ctx) {
-      const s = await ctx.change('slashes', slashKey(e.args.slashId), (s) => {
+      const s = ctx.change('slashes', slashKey(e.args.slashId), (s) => {
         s.status = 'Overturned'
         s.attesters_slashed = e.args.attestersSlashed
         Object.assign(s, ruled(e))
@@ -146,7 +154,7 @@ export const courtHandlers: ContractHandlers<'court'> = {
   SlashLapsed: {
     reads: (e) => [read('slashes', slashKey(e.args.slashId))],
     async apply(e, ctx) {
-      const s = await ctx.change('slashes', slashKey(e.args.slashId), (s) => {
+      const s = ctx.change('slashes', slashKey(e.args.slashId), (s) => {
         s.status = 'Lapsed'
         Object.assign(s, ruled(e))
       })
@@ -161,7 +169,7 @@ export const courtHandlers: ContractHandlers<'court'> = {
     ],
     async apply(e, ctx) {
       const a = e.args
-      const s = await ctx.change('slashes', slashKey(a.slashId), (s) => {
+      const s = ctx.change('slashes', slashKey(a.slashId), (s) => {
         s.status = 'Executed'
         s.executed_block = Number(e.blockNumber)
         s.executed_tx = lc(e.txHash)
@@ -174,7 +182,7 @@ export const courtHandlers: ContractHandlers<'court'> = {
       if (!s) return
       await holdOrderSlash(ctx, s, -s.amount)
       const vault = lc(a.vault)
-      const v = await changeVault(ctx, vault, (v) => {
+      const v = changeVault(ctx, vault, (v) => {
         v.bond -= a.fromBond
         v.pool_assets -= a.fromPool
         // the whole reserved amount leaves the liabilities, whatever was actually taken
@@ -182,7 +190,7 @@ export const courtHandlers: ContractHandlers<'court'> = {
         v.slashed_from_bond += a.fromBond
         v.slashed_from_pool += a.fromPool
       })
-      await changeAllocation(ctx, vault, Number(a.serviceId), (al) => {
+      changeAllocation(ctx, vault, Number(a.serviceId), (al) => {
         al.pending_slash -= s.amount
         // an executed slash resets the operator's reputation on the service (ReputationLib)
         al.reputation_score = 0n
@@ -193,38 +201,40 @@ export const courtHandlers: ContractHandlers<'court'> = {
   },
   OperatorJailed: {
     reads: (e) => [read('allocations', { vault: lc(e.args.vault), service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await changeAllocation(ctx, lc(e.args.vault), Number(e.args.serviceId), (a) => {
+    apply(e, ctx) {
+      changeAllocation(ctx, lc(e.args.vault), Number(e.args.serviceId), (a) => {
         a.jailed_until = time(e.args.until)
       })
     },
   },
   OperatorBannedForever: {
     reads: (e) => [read('allocations', { vault: lc(e.args.vault), service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await changeAllocation(ctx, lc(e.args.vault), Number(e.args.serviceId), (a) => {
+    apply(e, ctx) {
+      changeAllocation(ctx, lc(e.args.vault), Number(e.args.serviceId), (a) => {
         a.banned = 1
       })
     },
   },
   ServiceAllocationChanged: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
+    apply(e, ctx) {
+      ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
         s.total_allocated = e.args.totalAllocated
       })
     },
   },
   Credited: {
-    async apply(e, ctx) {
-      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+    reads: (e) => [read('credits', { holder: lc(e.address), account: lc(e.args.account), kind: 'credit' })],
+    apply(e, ctx) {
+      changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
         c.credited += e.args.amount
       })
     },
   },
   CreditWithdrawn: {
-    async apply(e, ctx) {
-      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+    reads: (e) => [read('credits', { holder: lc(e.address), account: lc(e.args.account), kind: 'credit' })],
+    apply(e, ctx) {
+      changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
         c.withdrawn += e.args.amount
       })
     },

@@ -6,8 +6,8 @@ import { changeVault } from './vault.ts'
 export const factoryHandlers: ContractHandlers<'factory'> = {
   VaultCreated: {
     reads: (e) => [read('vaults', { vault: lc(e.args.vault) })],
-    async apply(e, ctx) {
-      await changeVault(ctx, lc(e.args.vault), (v) => {
+    apply(e, ctx) {
+      changeVault(ctx, lc(e.args.vault), (v) => {
         v.operator = lc(e.args.operator)
         v.withdrawal_delay = e.args.withdrawalDelay
         v.commission_bps = e.args.commissionBps

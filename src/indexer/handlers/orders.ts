@@ -26,14 +26,19 @@ const changeMilestone = (
     newMilestone(Number(orderId), milestone),
   )
 
-/** A vault's reputation on a service at `now` (ReputationLib.decay of the score its last release wrote). */
+/**
+ * A vault's reputation on a service at `now` (ReputationLib.decay of the score its last release wrote). The vault
+ * is the order's incumbent, known only once the order is read: its allocation is loaded here.
+ */
 async function reputationAt(
   ctx: HandlerContext,
   vault: string,
   serviceId: number,
   now: bigint,
 ): Promise<bigint> {
-  const a = await ctx.get('allocations', { vault, service_id: serviceId })
+  const key = { vault, service_id: serviceId }
+  await ctx.load(read('allocations', key))
+  const a = ctx.get('allocations', key)
   if (!a) return 0n
   return decay(a.reputation_score, now - BigInt(a.reputation_scored_at))
 }
@@ -41,11 +46,11 @@ async function reputationAt(
 export const ordersHandlers: ContractHandlers<'orders'> = {
   OrderOpened: {
     reads: (e) => [orderRead(e.args.orderId)],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       const p = e.args.params
       const t = e.args.terms
       const id = Number(e.args.orderId)
-      await ctx.change(
+      ctx.change(
         'orders',
         { order_id: id },
         () => {},
@@ -98,13 +103,13 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
       const vault = lc(e.args.vault)
       const key = { order_id: Number(e.args.orderId), vault }
       const bid = { price: e.args.price, collateral: e.args.collateral, score: e.args.score }
-      await ctx.change(
+      ctx.change(
         'bids',
         key,
         (b) => void Object.assign(b, bid),
         () => ({ ...key, ...bid }),
       )
-      const o = await ctx.get('orders', orderKey(e.args.orderId))
+      const o = ctx.get('orders', orderKey(e.args.orderId))
       if (!o) return
       // lowest price; on a tie the higher reputation now (the bidder's is in the event), then the incumbent
       const incumbent = o.vault
@@ -115,7 +120,7 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
         (e.args.price === o.price &&
           e.args.score > (await reputationAt(ctx, incumbent, o.service_id, e.timestamp)))
       if (wins) {
-        await changeOrder(ctx, e.args.orderId, (o) => {
+        changeOrder(ctx, e.args.orderId, (o) => {
           o.vault = vault
           o.price = e.args.price
         })
@@ -124,8 +129,8 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   },
   OrderAccepted: {
     reads: (e) => [orderRead(e.args.orderId)],
-    async apply(e, ctx) {
-      await changeOrder(ctx, e.args.orderId, (o) => {
+    apply(e, ctx) {
+      changeOrder(ctx, e.args.orderId, (o) => {
         o.status = 'Active'
         o.vault = lc(e.args.vault)
         o.price = e.args.price
@@ -140,13 +145,13 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
       orderRead(e.args.orderId),
       read('milestones', { order_id: Number(e.args.orderId), milestone: e.args.milestone }),
     ],
-    async apply(e, ctx) {
-      await changeOrder(ctx, e.args.orderId, (o) => {
+    apply(e, ctx) {
+      changeOrder(ctx, e.args.orderId, (o) => {
         o.milestones_paid = e.args.milestone + 1
         o.paid_out += e.args.amount
         o.fees += e.args.fee
       })
-      await changeMilestone(ctx, e.args.orderId, e.args.milestone, (m) => {
+      changeMilestone(ctx, e.args.orderId, e.args.milestone, (m) => {
         m.amount = e.args.amount
         m.fee = e.args.fee
         m.by_attesters = e.args.byAttesters ? 1 : 0
@@ -156,8 +161,8 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   },
   LeaseSettled: {
     reads: (e) => [orderRead(e.args.orderId)],
-    async apply(e, ctx) {
-      await changeOrder(ctx, e.args.orderId, (o) => {
+    apply(e, ctx) {
+      changeOrder(ctx, e.args.orderId, (o) => {
         o.streamed = e.args.streamed
         o.paid_out += e.args.amount
         o.fees += e.args.fee
@@ -166,16 +171,16 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   },
   OrderCompleted: {
     reads: (e) => [orderRead(e.args.orderId)],
-    async apply(e, ctx) {
-      await changeOrder(ctx, e.args.orderId, (o) => {
+    apply(e, ctx) {
+      changeOrder(ctx, e.args.orderId, (o) => {
         o.status = 'Completed'
       })
     },
   },
   OrderFailed: {
     reads: (e) => [orderRead(e.args.orderId)],
-    async apply(e, ctx) {
-      await changeOrder(ctx, e.args.orderId, (o) => {
+    apply(e, ctx) {
+      changeOrder(ctx, e.args.orderId, (o) => {
         o.status = 'Failed'
         o.refunded += e.args.refund
         o.failed_class_id = e.args.classId
@@ -185,8 +190,8 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   },
   OrderCancelled: {
     reads: (e) => [orderRead(e.args.orderId)],
-    async apply(e, ctx) {
-      await changeOrder(ctx, e.args.orderId, (o) => {
+    apply(e, ctx) {
+      changeOrder(ctx, e.args.orderId, (o) => {
         o.status = 'Cancelled'
         o.refunded += e.args.refund
       })
@@ -194,17 +199,17 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   },
   ResultCommitted: {
     reads: (e) => [read('milestones', { order_id: Number(e.args.orderId), milestone: e.args.milestone })],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       // the first result committed for a milestone is the one that counts
-      await changeMilestone(ctx, e.args.orderId, e.args.milestone, (m) => {
+      changeMilestone(ctx, e.args.orderId, e.args.milestone, (m) => {
         m.result_hash ??= lc(e.args.resultHash)
       })
     },
   },
   FeesSwept: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
+    apply(e, ctx) {
+      ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
         s.fees_swept += e.args.amount
       })
       ctx.append('reward_events', {
@@ -222,16 +227,16 @@ export const ordersHandlers: ContractHandlers<'orders'> = {
   },
   Owed: {
     reads: (e) => [read('credits', { holder: lc(e.args.token), account: lc(e.args.account), kind: 'owed' })],
-    async apply(e, ctx) {
-      await changeCredit(ctx, lc(e.args.token), lc(e.args.account), 'owed', (c) => {
+    apply(e, ctx) {
+      changeCredit(ctx, lc(e.args.token), lc(e.args.account), 'owed', (c) => {
         c.credited += e.args.amount
       })
     },
   },
   OwedWithdrawn: {
     reads: (e) => [read('credits', { holder: lc(e.args.token), account: lc(e.args.account), kind: 'owed' })],
-    async apply(e, ctx) {
-      await changeCredit(ctx, lc(e.args.token), lc(e.args.account), 'owed', (c) => {
+    apply(e, ctx) {
+      changeCredit(ctx, lc(e.args.token), lc(e.args.account), 'owed', (c) => {
         c.withdrawn += e.args.amount
       })
     },

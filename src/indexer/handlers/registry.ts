@@ -37,12 +37,18 @@ function terms(p: Params) {
   }
 }
 
-async function writeClasses(ctx: HandlerContext, serviceId: number, classes: Classes) {
+/** The class rows writeClasses reads: every class the service has or may have had. */
+const classReads = (serviceId: bigint, classes: Classes) =>
+  Array.from({ length: Math.max(classes.length, CLASS_SCAN) }, (_, i) =>
+    read('service_classes', { service_id: Number(serviceId), class_id: i }),
+  )
+
+function writeClasses(ctx: HandlerContext, serviceId: number, classes: Classes) {
   for (let i = 0; i < Math.max(classes.length, CLASS_SCAN); i++) {
     const key = { service_id: serviceId, class_id: i }
     const c = classes[i]
     if (!c) {
-      if (await ctx.get('service_classes', key)) await ctx.remove('service_classes', key)
+      if (ctx.get('service_classes', key)) ctx.remove('service_classes', key)
       continue
     }
     const values = {
@@ -50,7 +56,7 @@ async function writeClasses(ctx: HandlerContext, serviceId: number, classes: Cla
       jail_duration: c.jailDuration,
       permanent_ban: c.permanentBan ? 1 : 0,
     }
-    await ctx.change(
+    ctx.change(
       'service_classes',
       key,
       (row) => void Object.assign(row, values),
@@ -84,10 +90,10 @@ const changeCommittee = (ctx: HandlerContext, serviceId: bigint, fn: (c: Record<
 
 export const registryHandlers: ContractHandlers<'registry'> = {
   ServiceCreated: {
-    reads: (e) => [serviceRead(e.args.serviceId)],
-    async apply(e, ctx) {
+    reads: (e) => [serviceRead(e.args.serviceId), ...classReads(e.args.serviceId, e.args.classes)],
+    apply(e, ctx) {
       const id = Number(e.args.serviceId)
-      await ctx.change(
+      ctx.change(
         'services',
         { service_id: id },
         () => {},
@@ -109,13 +115,13 @@ export const registryHandlers: ContractHandlers<'registry'> = {
           subsidy_rate_per_second: 0n,
         }),
       )
-      await writeClasses(ctx, id, e.args.classes)
+      writeClasses(ctx, id, e.args.classes)
     },
   },
   ServiceChangeQueued: {
     reads: (e) => [serviceRead(e.args.serviceId)],
-    async apply(e, ctx) {
-      await ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
+    apply(e, ctx) {
+      ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
         s.pending_change = JSON.stringify({ params: e.args.params, classes: e.args.classes }, (_k, v) =>
           typeof v === 'bigint' ? v.toString() : v,
         )
@@ -124,20 +130,20 @@ export const registryHandlers: ContractHandlers<'registry'> = {
     },
   },
   ServiceChangeApplied: {
-    reads: (e) => [serviceRead(e.args.serviceId)],
-    async apply(e, ctx) {
-      await ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
+    reads: (e) => [serviceRead(e.args.serviceId), ...classReads(e.args.serviceId, e.args.classes)],
+    apply(e, ctx) {
+      ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
         Object.assign(s, terms(e.args.params))
         s.pending_change = null
         s.pending_ready_at = null
       })
-      await writeClasses(ctx, Number(e.args.serviceId), e.args.classes)
+      writeClasses(ctx, Number(e.args.serviceId), e.args.classes)
     },
   },
   ServiceChangeCancelled: {
     reads: (e) => [serviceRead(e.args.serviceId)],
-    async apply(e, ctx) {
-      await ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
+    apply(e, ctx) {
+      ctx.change('services', { service_id: Number(e.args.serviceId) }, (s) => {
         s.pending_change = null
         s.pending_ready_at = null
       })
@@ -145,8 +151,8 @@ export const registryHandlers: ContractHandlers<'registry'> = {
   },
   AttesterApprovalQueued: {
     reads: (e) => [read('attesters', attesterKey(e.args.serviceId, e.args.attester))],
-    async apply(e, ctx) {
-      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+    apply(e, ctx) {
+      changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
         // an approval of a member already serving changes nothing but when it was approved
         if (a.status !== 'active') a.status = 'approval-queued'
         if (a.status !== 'active') a.ready_at = time(e.args.readyAt)
@@ -158,30 +164,30 @@ export const registryHandlers: ContractHandlers<'registry'> = {
       serviceRead(e.args.serviceId),
       read('attesters', attesterKey(e.args.serviceId, e.args.attester)),
     ],
-    async apply(e, ctx) {
-      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+    apply(e, ctx) {
+      changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
         a.status = 'active'
         a.committee_index = e.args.index
         a.bond = e.args.bond
         a.ready_at = null
       })
-      await changeCommittee(ctx, e.args.serviceId, (c) => {
+      changeCommittee(ctx, e.args.serviceId, (c) => {
         c[e.args.index] = lc(e.args.attester)
       })
     },
   },
   AttesterBondAdded: {
     reads: (e) => [read('attesters', attesterKey(e.args.serviceId, e.args.attester))],
-    async apply(e, ctx) {
-      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+    apply(e, ctx) {
+      changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
         a.bond = e.args.bond
       })
     },
   },
   AttesterExitRequested: {
     reads: (e) => [read('attesters', attesterKey(e.args.serviceId, e.args.attester))],
-    async apply(e, ctx) {
-      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+    apply(e, ctx) {
+      changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
         a.status = 'exiting'
         a.ready_at = time(e.args.readyAt)
       })
@@ -189,8 +195,8 @@ export const registryHandlers: ContractHandlers<'registry'> = {
   },
   AttesterRemovalQueued: {
     reads: (e) => [read('attesters', attesterKey(e.args.serviceId, e.args.attester))],
-    async apply(e, ctx) {
-      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+    apply(e, ctx) {
+      changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
         a.status = 'removal-queued'
         a.ready_at = time(e.args.readyAt)
       })
@@ -201,8 +207,8 @@ export const registryHandlers: ContractHandlers<'registry'> = {
       serviceRead(e.args.serviceId),
       read('attesters', attesterKey(e.args.serviceId, e.args.attester)),
     ],
-    async apply(e, ctx) {
-      const a = await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+    apply(e, ctx) {
+      const a = changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
         a.status = 'withdrawn'
         a.bond = 0n
         a.ready_at = null
@@ -210,7 +216,7 @@ export const registryHandlers: ContractHandlers<'registry'> = {
       // the index is freed only now (ServiceRegistry.withdrawAttesterBond)
       const index = a?.committee_index
       if (index !== null && index !== undefined) {
-        await changeCommittee(ctx, e.args.serviceId, (c) => {
+        changeCommittee(ctx, e.args.serviceId, (c) => {
           if (c[index] === lc(e.args.attester)) delete c[index]
         })
       }
@@ -218,8 +224,8 @@ export const registryHandlers: ContractHandlers<'registry'> = {
   },
   AttesterSlashed: {
     reads: (e) => [read('attesters', attesterKey(e.args.serviceId, e.args.attester))],
-    async apply(e, ctx) {
-      await changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
+    apply(e, ctx) {
+      changeAttester(ctx, e.args.serviceId, e.args.attester, (a) => {
         a.bond -= e.args.amount
         a.slashed += e.args.amount
       })

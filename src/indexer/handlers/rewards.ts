@@ -32,8 +32,8 @@ function rewardEvent(
 export const rewardsHandlers: ContractHandlers<'rewards'> = {
   FeeAdded: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await changeService(ctx, e.args.serviceId, (s) => {
+    apply(e, ctx) {
+      changeService(ctx, e.args.serviceId, (s) => {
         s.fees_added += e.args.amount
       })
       rewardEvent(ctx, e, 'fee', e.args.serviceId, lc(e.args.from), e.args.amount, null)
@@ -41,8 +41,8 @@ export const rewardsHandlers: ContractHandlers<'rewards'> = {
   },
   SubsidyFunded: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await changeService(ctx, e.args.serviceId, (s) => {
+    apply(e, ctx) {
+      changeService(ctx, e.args.serviceId, (s) => {
         s.subsidy_funded += e.args.amount
         s.subsidy_balance = e.args.balance
       })
@@ -51,16 +51,16 @@ export const rewardsHandlers: ContractHandlers<'rewards'> = {
   },
   SubsidyRateSet: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await changeService(ctx, e.args.serviceId, (s) => {
+    apply(e, ctx) {
+      changeService(ctx, e.args.serviceId, (s) => {
         s.subsidy_rate_per_second = e.args.ratePerSecond
       })
     },
   },
   RewardsDistributed: {
     reads: (e) => [read('services', { service_id: Number(e.args.serviceId) })],
-    async apply(e, ctx) {
-      await changeService(ctx, e.args.serviceId, (s) => {
+    apply(e, ctx) {
+      changeService(ctx, e.args.serviceId, (s) => {
         s.rewards_distributed += e.args.amount
         s.acc_per_stake = e.args.accPerStake
       })
@@ -72,10 +72,10 @@ export const rewardsHandlers: ContractHandlers<'rewards'> = {
       read('services', { service_id: Number(e.args.serviceId) }),
       read('allocations', { vault: lc(e.args.vault), service_id: Number(e.args.serviceId) }),
     ],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       const vault = lc(e.args.vault)
       const id = Number(e.args.serviceId)
-      await ctx.change(
+      ctx.change(
         'allocations',
         { vault, service_id: id },
         (a) => {
@@ -83,7 +83,7 @@ export const rewardsHandlers: ContractHandlers<'rewards'> = {
         },
         () => newAllocation(vault, id),
       )
-      await changeService(ctx, e.args.serviceId, (s) => {
+      changeService(ctx, e.args.serviceId, (s) => {
         s.reward_stake = e.args.totalStake
       })
     },

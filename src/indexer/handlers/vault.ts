@@ -58,21 +58,21 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
       read('positions', { vault: lc(e.address), staker: lc(e.args.from) }),
       read('positions', { vault: lc(e.address), staker: lc(e.args.to) }),
     ],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       const vault = lc(e.address)
       const from = lc(e.args.from)
       const to = lc(e.args.to)
       const value = e.args.value
       if (from !== zeroAddress)
-        await changePosition(ctx, vault, from, (p) => {
+        changePosition(ctx, vault, from, (p) => {
           p.shares -= value
         })
       if (to !== zeroAddress)
-        await changePosition(ctx, vault, to, (p) => {
+        changePosition(ctx, vault, to, (p) => {
           p.shares += value
         })
       if (from === zeroAddress || to === zeroAddress) {
-        const v = await changeVault(ctx, vault, (v) => {
+        const v = changeVault(ctx, vault, (v) => {
           v.total_supply += from === zeroAddress ? value : -value
         })
         recordRate(ctx, e, v!, e.name)
@@ -81,12 +81,12 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   Deposited: {
     reads: (e) => [vaultRead(e), read('positions', { vault: lc(e.address), staker: lc(e.args.receiver) })],
-    async apply(e, ctx) {
-      const v = await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      const v = changeVault(ctx, lc(e.address), (v) => {
         v.pool_assets += e.args.assets
         v.deposited += e.args.assets
       })
-      await changePosition(ctx, lc(e.address), lc(e.args.receiver), (p) => {
+      changePosition(ctx, lc(e.address), lc(e.args.receiver), (p) => {
         p.deposited += e.args.assets
       })
       recordRate(ctx, e, v!, e.name)
@@ -101,13 +101,13 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
         withdrawal_id: Number(e.args.id),
       }),
     ],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       const vault = lc(e.address)
-      await changeVault(ctx, vault, (v) => {
+      changeVault(ctx, vault, (v) => {
         v.queued_assets += e.args.assets
       })
       const key = { vault, owner: lc(e.args.owner), withdrawal_id: Number(e.args.id) }
-      await ctx.change(
+      ctx.change(
         'withdrawals',
         key,
         () => {},
@@ -134,21 +134,21 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
       }),
       read('positions', { vault: lc(e.address), staker: lc(e.args.owner) }),
     ],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       const vault = lc(e.address)
       const owner = lc(e.args.owner)
-      const w = await ctx.change('withdrawals', { vault, owner, withdrawal_id: Number(e.args.id) }, (w) => {
+      const w = ctx.change('withdrawals', { vault, owner, withdrawal_id: Number(e.args.id) }, (w) => {
         w.claimed = 1
         w.claimed_assets = e.args.assets
         w.receiver = lc(e.args.receiver)
       })
-      const v = await changeVault(ctx, vault, (v) => {
+      const v = changeVault(ctx, vault, (v) => {
         v.pool_assets -= e.args.assets
         // the promise made at request leaves the queue, whatever the claim paid (min of the two rates)
         v.queued_assets -= w?.assets ?? 0n
         v.withdrawn += e.args.assets
       })
-      await changePosition(ctx, vault, owner, (p) => {
+      changePosition(ctx, vault, owner, (p) => {
         p.withdrawn += e.args.assets
       })
       recordRate(ctx, e, v!, e.name)
@@ -156,8 +156,8 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   BondDeposited: {
     reads: (e) => [vaultRead(e)],
-    async apply(e, ctx) {
-      const v = await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      const v = changeVault(ctx, lc(e.address), (v) => {
         v.bond = e.args.bond
       })
       recordRate(ctx, e, v!, e.name)
@@ -165,8 +165,8 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   BondWithdrawalRequested: {
     reads: (e) => [vaultRead(e)],
-    async apply(e, ctx) {
-      await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      changeVault(ctx, lc(e.address), (v) => {
         v.bond_withdrawal_requested = e.args.amount
         v.bond_withdrawal_ready_at = time(e.args.readyAt)
       })
@@ -174,8 +174,8 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   BondWithdrawn: {
     reads: (e) => [vaultRead(e)],
-    async apply(e, ctx) {
-      const v = await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      const v = changeVault(ctx, lc(e.address), (v) => {
         v.bond = e.args.bond
         v.bond_withdrawal_requested = 0n
         v.bond_withdrawal_ready_at = null
@@ -185,8 +185,8 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   AllocationQueued: {
     reads: (e) => [read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+    apply(e, ctx) {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.queued_increase = e.args.increase
         a.queued_ready_at = time(e.args.readyAt)
       })
@@ -194,21 +194,21 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   Allocated: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+    apply(e, ctx) {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.amount = e.args.amount
         a.queued_increase = 0n
         a.queued_ready_at = null
       })
-      await changeVault(ctx, lc(e.address), (v) => {
+      changeVault(ctx, lc(e.address), (v) => {
         v.total_allocated = e.args.totalAllocated
       })
     },
   },
   DeallocationRequested: {
     reads: (e) => [read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+    apply(e, ctx) {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.deallocation_requested = e.args.decrease
         a.deallocation_ready_at = time(e.args.readyAt)
       })
@@ -216,28 +216,28 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   Deallocated: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+    apply(e, ctx) {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.amount = e.args.amount
         a.deallocation_requested = 0n
         a.deallocation_ready_at = null
       })
-      await changeVault(ctx, lc(e.address), (v) => {
+      changeVault(ctx, lc(e.address), (v) => {
         v.total_allocated = e.args.totalAllocated
       })
     },
   },
   RewardsClaimed: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       // the commission joins the operator's bond, the rest the pool (poolAssets is the pool after it)
-      const v = await changeVault(ctx, lc(e.address), (v) => {
+      const v = changeVault(ctx, lc(e.address), (v) => {
         v.bond += e.args.commission
         v.pool_assets = e.args.poolAssets
         v.rewards_claimed += e.args.amount
         v.commission_earned += e.args.commission
       })
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.rewards_claimed += e.args.amount
       })
       ctx.append('reward_events', {
@@ -256,8 +256,8 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   TermsQueued: {
     reads: (e) => [vaultRead(e)],
-    async apply(e, ctx) {
-      await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      changeVault(ctx, lc(e.address), (v) => {
         v.pending_commission_bps = e.args.commissionBps
         v.pending_restaking_cap_bps = e.args.restakingCapBps
         v.pending_terms_ready_at = time(e.args.readyAt)
@@ -266,8 +266,8 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   TermsChanged: {
     reads: (e) => [vaultRead(e)],
-    async apply(e, ctx) {
-      await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      changeVault(ctx, lc(e.address), (v) => {
         v.commission_bps = e.args.commissionBps
         v.restaking_cap_bps = e.args.restakingCapBps
         v.pending_commission_bps = null
@@ -278,11 +278,11 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   SlashReserved: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
-      const v = await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      const v = changeVault(ctx, lc(e.address), (v) => {
         v.pending_liabilities = e.args.pendingLiabilities
       })
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.pending_slash += e.args.amount
       })
       recordRate(ctx, e, v!, e.name)
@@ -290,11 +290,11 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   SlashReleased: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
-      const v = await changeVault(ctx, lc(e.address), (v) => {
+    apply(e, ctx) {
+      const v = changeVault(ctx, lc(e.address), (v) => {
         v.pending_liabilities = e.args.pendingLiabilities
       })
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.pending_slash -= e.args.amount
       })
       recordRate(ctx, e, v!, e.name)
@@ -302,43 +302,43 @@ export const vaultHandlers: ContractHandlers<'vault'> = {
   },
   CollateralReserved: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+    apply(e, ctx) {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.reserved = e.args.reserved
       })
-      await changeVault(ctx, lc(e.address), (v) => {
+      changeVault(ctx, lc(e.address), (v) => {
         v.total_reserved = e.args.totalReserved
       })
     },
   },
   CollateralReleased: {
     reads: (e) => [vaultRead(e), read('allocations', allocKey(e, e.args.serviceId))],
-    async apply(e, ctx) {
+    apply(e, ctx) {
       const result = ORDER_RESULTS[e.args.result]
-      await changeAllocation(ctx, e, e.args.serviceId, (a) => {
+      changeAllocation(ctx, e, e.args.serviceId, (a) => {
         a.reserved -= e.args.amount
         a.reputation_score = e.args.score
         a.reputation_scored_at = Number(e.timestamp)
         if (result === 'Succeeded') a.order_successes++
         else if (result === 'Failed') a.order_failures++
       })
-      await changeVault(ctx, lc(e.address), (v) => {
+      changeVault(ctx, lc(e.address), (v) => {
         v.total_reserved -= e.args.amount
       })
     },
   },
   Credited: {
     reads: (e) => [read('credits', { holder: lc(e.address), account: lc(e.args.account), kind: 'credit' })],
-    async apply(e, ctx) {
-      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+    apply(e, ctx) {
+      changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
         c.credited += e.args.amount
       })
     },
   },
   CreditWithdrawn: {
     reads: (e) => [read('credits', { holder: lc(e.address), account: lc(e.args.account), kind: 'credit' })],
-    async apply(e, ctx) {
-      await changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
+    apply(e, ctx) {
+      changeCredit(ctx, lc(e.address), lc(e.args.account), 'credit', (c) => {
         c.withdrawn += e.args.amount
       })
     },
