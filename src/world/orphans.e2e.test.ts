@@ -5,37 +5,16 @@
  * .build/ when a source changed), then the built CLI with plain node, which spawns its nodes the same way.
  */
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { freePort } from '../chain/anvil.ts'
-import { followJsonLines, type WorldEvent } from './testing/jsonLines.ts'
+import { alive, bannerPids, devnetHarness, ROOT, ready } from './testing/devnet.ts'
 
-const ROOT = join(import.meta.dirname, '..', '..')
-const cwd = mkdtempSync(join(tmpdir(), 'surety-orphans-'))
-const stateDir = join(cwd, 'state')
-
-type Event = WorldEvent
-type World = { child: ChildProcess; events: Event[]; stderr: string[] }
-
-const started: number[] = []
-after(() => {
-  // a failed assertion may leave processes behind: kill every one this test saw, then the scratch directory
-  for (const pid of started.filter(alive)) process.kill(pid, 'SIGKILL')
-  if (!process.env.SURETY_KEEP_TEST_DIRS) rmSync(cwd, { recursive: true, force: true })
-})
-
-/** Running, not a zombie: a killed world's children are re-parented to pid 1, which may not reap them at once. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
-}
+// a failed assertion may leave processes behind: the harness stops the worlds and kills every child adopted below
+const harness = devnetHarness('surety-orphans')
+const stateDir = join(harness.cwd, 'state')
 
 /** Every process descending from `pid`, from /proc. */
 function descendants(pid: number): number[] {
@@ -58,38 +37,10 @@ function descendants(pid: number): number[] {
 }
 
 /** `npm start -- --port … --state … --json`, as npm runs it after prestart. */
-function startWorld(port: number): World {
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, '.build/cli/main.js'),
-      'start',
-      '--fast',
-      '--port',
-      String(port),
-      '--state',
-      stateDir,
-      '--json',
-      '--quiet',
-    ],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  started.push(child.pid!)
-  const { events, stderr } = followJsonLines(child)
-  return { child, events, stderr }
-}
-
-async function ready(w: World): Promise<Event> {
-  // a guard against a hang, not an assertion about speed
-  const deadline = Date.now() + 300_000
-  for (;;) {
-    const event = w.events.find((e) => e.event === 'ready')
-    if (event) return event
-    assert.equal(w.child.exitCode, null, `the world exited before it was ready:\n${w.stderr.join('')}`)
-    assert.ok(Date.now() < deadline, `the world never reported ready:\n${w.stderr.join('')}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
-}
+const startWorld = (port: number) =>
+  harness.start(['start', '--fast', '--port', String(port), '--state', stateDir, '--json', '--quiet'], {
+    built: true,
+  })
 
 /** Waits up to `ms` for every pid to be gone; returns those still running. */
 async function survivors(pids: number[], ms: number): Promise<number[]> {
@@ -109,14 +60,9 @@ test('kill -9 of the world leaves no child running, and --state resumes afterwar
   const first = startWorld(port)
   const banner = await ready(first)
   assert.equal(banner.resumed, false)
-  const nodes = banner.nodes as { pid: number }[]
-  const named = [
-    banner.anvilPid as number,
-    (banner.endpoints as { pid: number }).pid,
-    ...nodes.map((n) => n.pid),
-  ]
+  const named = bannerPids(banner)
   const children = descendants(first.child.pid!)
-  started.push(...children)
+  harness.adopt(children)
   // what the banner names (the chain, the endpoint server, five nodes) are children, and so is the reaper
   assert.equal(named.length, 7)
   for (const pid of named) assert.ok(children.includes(pid), `pid ${pid} is a child of the world`)
@@ -144,11 +90,10 @@ test('kill -9 of the world leaves no child running, and --state resumes afterwar
     'the same world (its first block)',
   )
   const again = descendants(second.child.pid!)
-  started.push(...again)
-  const exited = new Promise<number | null>((r) => second.child.once('exit', (code) => r(code)))
+  harness.adopt(again)
   second.child.kill('SIGINT')
   assert.equal(
-    await exited,
+    await second.exited,
     0,
     `the resumed world stops cleanly on SIGINT:\n${second.stderr.join('').slice(-2000)}`,
   )

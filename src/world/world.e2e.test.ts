@@ -8,11 +8,10 @@
  * in-process indexer) becomes ready and serves the indexed deployment, and its dashboard serves the built pages.
  */
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { createPublicClient, type Hex, http, type PublicClient } from 'viem'
 import { freePort } from '../chain/anvil.ts'
 import { contractCalls } from '../node/testing/cluster.ts'
@@ -24,130 +23,30 @@ import { snapshotFromRpc } from '../risk/snapshotRpc.ts'
 import { orderBookAbi, slashingCourtAbi } from '../sdk/abis.ts'
 import { chainFor } from '../sdk/createSuretyClient.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
-import { followJsonLines, type WorldEvent } from './testing/jsonLines.ts'
+import {
+  alive,
+  bannerPids,
+  type DevnetProcess,
+  devnetHarness,
+  pluginUrl,
+  ROOT,
+  ready,
+} from './testing/devnet.ts'
+import type { WorldEvent } from './testing/jsonLines.ts'
+import { apiReady, withinBlocks } from './testing/withinBlocks.ts'
 
-const ROOT = join(import.meta.dirname, '..', '..')
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')
-const cwd = mkdtempSync(join(tmpdir(), 'surety-world-e2e-'))
-const stateDir = join(cwd, 'state')
+const harness = devnetHarness('surety-world-e2e')
+const stateDir = join(harness.cwd, 'state')
 /** The story must be told within this many blocks of the world being ready (a block a second with --fast). */
 const STORY_BLOCKS = 240n
 
-type Event = WorldEvent
-type World = { child: ChildProcess; events: Event[]; stderr: string[]; exited: Promise<number | null> }
+const startWorld = (port: number) =>
+  harness.start(['devnet', '--fast', '--seed', '7', '--port', String(port), '--state', stateDir, '--json'])
 
-const children: ChildProcess[] = []
-after(async () => {
-  // a failed assertion leaves a world running: stop it as a user would (SIGTERM stops its chain and nodes too),
-  // killing it outright only if it does not stop
-  await Promise.all(
-    children
-      .filter((c) => c.exitCode === null && c.signalCode === null)
-      .map(async (c) => {
-        const exited = new Promise((r) => c.once('exit', r))
-        c.kill('SIGTERM')
-        const timer = setTimeout(() => c.kill('SIGKILL'), 30_000)
-        await exited
-        clearTimeout(timer)
-      }),
-  )
-  if (!process.env.SURETY_KEEP_TEST_DIRS) rmSync(cwd, { recursive: true, force: true })
-})
-
-function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd,
-    encoding: 'utf8',
-  })
-}
-
-function startWorld(port: number): World {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      TSX,
-      join(ROOT, 'src/cli/main.ts'),
-      'devnet',
-      '--fast',
-      '--seed',
-      '7',
-      '--port',
-      String(port),
-      '--state',
-      stateDir,
-      '--json',
-    ],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  children.push(child)
-  const { events, stderr } = followJsonLines(child)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return { child, events, stderr, exited }
-}
-
-async function ready(w: World): Promise<Event> {
-  // a guard against a hang, not an assertion about speed: starting five nodes on a loaded machine takes a while
-  const deadline = Date.now() + 300_000
-  for (;;) {
-    const event = w.events.find((e) => e.event === 'ready')
-    if (event) return event
-    assert.equal(w.child.exitCode, null, `the world exited before it was ready:\n${w.stderr.join('')}`)
-    assert.ok(Date.now() < deadline, `the world never reported ready:\n${w.stderr.join('')}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
-}
-
-/** Polls `check` once per block until it holds; fails once the chain is `blocks` past `from`. */
-async function withinBlocks<T>(
-  client: PublicClient,
-  from: bigint,
-  blocks: bigint,
-  what: string,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  for (;;) {
-    const head = await client.getBlockNumber({ cacheTime: 0 })
-    const value = await check()
-    if (value !== undefined) return value
-    assert.ok(head <= from + blocks, `${what}: not seen within ${blocks} blocks (block ${from} to ${head})`)
-    await new Promise((r) => setTimeout(r, 1_000))
-  }
-}
-
-/** The banner's URL labelled `label` (the API plugin's `API` and `Dashboard`). */
-function pluginUrl(banner: Event, label: string): string {
-  const found = (banner.plugins as { label: string; url: string }[]).find((p) => p.label === label)
-  assert.ok(found, `the banner lists the ${label} URL: ${JSON.stringify(banner.plugins)}`)
-  return found.url
-}
-
-/** Polls the API's /ready once per block until it answers 200 (the index reached head − finality depth). */
-async function apiReady(client: PublicClient, api: string) {
-  const from = await client.getBlockNumber({ cacheTime: 0 })
-  await withinBlocks(client, from, 60n, `${api}/ready answering 200`, async () =>
-    (await fetch(`${api}/ready`).catch(() => undefined))?.status === 200 ? true : undefined,
-  )
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-function pidsOf(banner: Event): number[] {
-  const nodes = banner.nodes as { pid: number }[]
-  return [banner.anvilPid as number, (banner.endpoints as { pid: number }).pid, ...nodes.map((n) => n.pid)]
-}
-
-async function stopAndCheckOrphans(w: World, banner: Event, signal: NodeJS.Signals) {
+async function stopAndCheckOrphans(w: DevnetProcess, banner: WorldEvent, signal: NodeJS.Signals) {
   w.child.kill(signal)
   assert.equal(await w.exited, 0, `the world stops cleanly on ${signal}:\n${w.stderr.join('').slice(-2000)}`)
-  const pids = pidsOf(banner)
+  const pids = bannerPids(banner)
   assert.equal(pids.length, 7, 'the chain, the endpoint server and five nodes')
   assert.deepEqual(
     pids.filter(alive),
@@ -174,7 +73,7 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
   }) as PublicClient
   // the API over the in-process index: ready, and serving the deployment the world seeded
   const api = pluginUrl(banner, 'API')
-  await apiReady(client, api)
+  await apiReady(client, api, 60n)
   const network = (await (await fetch(`${api}/v1/network`)).json()) as {
     block: { number: string }
     data: { services: number; vaults: number }
@@ -246,7 +145,7 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
   })
   assert.ok(ruled)
   // undisputed slashes wait out their dispute window (60 s): move the devnet's clock past it (`devnet warp`)
-  const warp = cli(['devnet', 'warp', '70s', '--rpc', rpcUrl])
+  const warp = harness.cli(['devnet', 'warp', '70s', '--rpc', rpcUrl])
   assert.equal(warp.status, 0, warp.stderr)
   assert.match(warp.stdout, /moved the devnet's clock forward 70s/)
   const executed = await withinBlocks(
@@ -288,7 +187,7 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
   assert.deepEqual(again.addresses, addresses, 'nothing is deployed again')
   // the index resumed from --state, not rebuilt: ready again on the same port
   assert.equal(pluginUrl(again, 'API'), api)
-  await apiReady(client, api)
+  await apiReady(client, api, 60n)
   const resumedAt = await client.getBlockNumber({ cacheTime: 0 })
   assert.ok(resumedAt >= headBefore, 'no block was lost')
   assert.ok((await events(slashingCourtAbi, 'SlashRequested')).length >= requestedBefore, 'no slash was lost')

@@ -1,7 +1,8 @@
 /**
- * /v1/services/{id}/apr: the service's reward rate annualised over a window ending at the indexed block, with
- * its inputs — the rewards distributed to its stakers in the window, the time-weighted stake that earned them,
- * the window — derived as a vault's APR is (indexer/queries/serviceApr.ts, derived/computeVaultApr.ts).
+ * /v1/services/{id}/apr: the service's reward rate annualised over a window ending at the indexed block, as its
+ * stakers receive it — after the operators' commissions, as a vault's APR is — with its inputs: the rewards
+ * distributed in the window, the commissions kept out of them, the time-weighted stake that earned them, the
+ * window; and the rate before commissions beside it (indexer/queries/serviceApr.ts, derived/computeVaultApr.ts).
  */
 import { Type } from 'typebox'
 import { serviceApr } from '../../indexer/queries/serviceApr.ts'
@@ -21,15 +22,25 @@ export const ServiceApr = Type.Object(
     windowSeconds: Type.Integer(),
     distributions: Type.Integer({ description: 'RewardsDistributed events in the window' }),
     rewards: Amount,
+    commission: {
+      ...Amount,
+      description:
+        "kept by the vaults' operators as commission (with the wei the per-vault split rounds away)",
+    },
+    stakerRewards: { ...Amount, description: 'rewards − commission: what the stakers received' },
     averageStake: Amount,
     stakeSeconds: Type.String({ description: '∫ reward stake dt over the window, base units × seconds' }),
     aprPpm: Type.Union([Type.String(), Type.Null()], {
       description:
-        'rewards × year / stakeSeconds in parts per million a year (50000 = 5 %), rounded down; null when no stake was there',
+        "stakerRewards × year / stakeSeconds in parts per million a year (50000 = 5 %), after the operators' commissions, rounded down; null when no stake was there",
+    }),
+    grossAprPpm: Type.Union([Type.String(), Type.Null()], {
+      description: "rewards × year / stakeSeconds: the same rate before the operators' commissions",
     }),
   },
   {
-    description: 'the reward rate before operator commissions, annualised from what was actually distributed',
+    description:
+      "the reward rate a staker receives, after the operators' commissions, annualised from what was actually distributed",
   },
 )
 
@@ -75,9 +86,12 @@ export const serviceAprRoutes: RoutePlugin = async (app, { ctx }) => {
           windowSeconds: apr.windowSeconds,
           distributions: apr.claims,
           rewards: a(apr.rewards),
+          commission: a(apr.commission),
+          stakerRewards: a(apr.stakerRewards),
           averageStake: a(apr.averageStake),
           stakeSeconds: apr.stakeSeconds.toString(),
           aprPpm: apr.aprPpm === null ? null : apr.aprPpm.toString(),
+          grossAprPpm: apr.grossAprPpm === null ? null : apr.grossAprPpm.toString(),
         }
       }),
   )

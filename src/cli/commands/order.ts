@@ -4,7 +4,7 @@
  * order's parameters are read back from its OrderOpened event.
  */
 import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
-import { InvalidInputError } from '../../errors.ts'
+import { ContractRevertedError, InvalidInputError } from '../../errors.ts'
 import { collect } from '../../sdk/api/createApiClient.ts'
 import { ApiError } from '../../sdk/api/errors.ts'
 import { createSuretyClient } from '../../sdk/createSuretyClient.ts'
@@ -38,7 +38,9 @@ import type { Order, OrderParams, SuretyClient } from '../../sdk/types.ts'
 import { bidsFromApi, orderFromApi } from '../fromApi.ts'
 import { captureCall } from '../lib/capture.ts'
 import { requireService, requireVault } from '../lib/chain.ts'
+import { collateralBar } from '../lib/collateralBar.ts'
 import { type Context, connect } from '../lib/connect.ts'
+import { decodeRevert } from '../lib/explain.ts'
 import {
   CONNECTION_HELP,
   CONNECTION_OPTIONS,
@@ -254,15 +256,32 @@ async function bid(c: Connection, client: SuretyClient, values: Values, id: bigi
   const collateral =
     amount('collateral', str(values, 'collateral'), stake.decimals) ??
     maxRequiredCollateral(order.params, price, c.deployment.addresses.stakeToken)
-  return send(
-    c,
-    client,
-    values,
-    [
-      `bid ${formatAmount(price, pay.decimals)} ${pay.symbol} on order #${id} from vault ${vault}, pledging up to ${formatAmount(collateral, stake.decimals)} ${stake.symbol} of collateral (acceptance reserves exactly the requirement)`,
-    ],
-    (x) => bidOnOrder(x, { ...order, price, collateral }),
-  )
+  try {
+    return await send(
+      c,
+      client,
+      values,
+      [
+        `bid ${formatAmount(price, pay.decimals)} ${pay.symbol} on order #${id} from vault ${vault}, pledging up to ${formatAmount(collateral, stake.decimals)} ${stake.symbol} of collateral (acceptance reserves exactly the requirement)`,
+      ],
+      (x) => bidOnOrder(x, { ...order, price, collateral }),
+    )
+  } catch (error) {
+    // the order book's CollateralUnavailable(required, room) says how much, not why: the vault's state does
+    const revert = decodeRevert(error)
+    if (revert?.name !== 'CollateralUnavailable' || revert.args.length !== 2) throw error
+    const bar = await collateralBar(c.reader, {
+      vault,
+      operator: client.wallet.account.address,
+      serviceId: order.params.serviceId,
+      now: await c.now(),
+      stake: c.stake,
+    })
+    if (!bar) throw error
+    throw new ContractRevertedError(`bid refused: ${bar}`, revert.name, {
+      details: error instanceof Error ? error.message : String(error),
+    })
+  }
 }
 
 /** Runs one write on an existing order and returns what the action returned. */

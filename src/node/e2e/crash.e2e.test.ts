@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { afterEach, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import type { Hex } from 'viem'
 import { useWorld } from '../../../test/support/world.ts'
 import { openStore } from '../store/store.ts'
@@ -13,49 +13,33 @@ import {
   type ClusterNode,
   courtCalls,
   courtEvents,
-  prepareCluster,
   signerIndexes,
   startAll,
   startProcess,
   status,
-  stopAll,
   waitFor,
 } from '../testing/cluster.ts'
-import { type Endpoints, startEndpoints } from '../testing/endpoints.ts'
-import { intervalMining, nodeWorld, serviceSection } from './world.ts'
+import { clusterPerTest } from './cluster.ts'
+import { nodeWorld, serviceSection } from './world.ts'
 
 const { world, fixture } = useWorld(nodeWorld)
-
-let nodes: ClusterNode[] = []
-let endpoints: Endpoints | undefined
-afterEach(async () => {
-  await stopAll(nodes)
-  await endpoints?.close()
-  await intervalMining(world(), false)
-})
+const prepare = clusterPerTest(world)
 
 async function threeNodes() {
   const w = world()
   const nw = fixture()
-  endpoints = await startEndpoints()
-  await intervalMining(w, true)
-  const startBlock = await w.public.getBlockNumber({ cacheTime: 0 })
-  nodes = await prepareCluster({
-    rpcUrl: w.anvil.rpcUrl,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock,
+  const { nodes, startBlock, endpoints } = await prepare((endpoints) => ({
     attesters: nw.attesters.slice(0, 3),
-    service: () => serviceSection(nw, endpoints!, { a: 'a', b: 'b' }),
-  })
-  return { w, nw, startBlock, endpoints }
+    service: () => serviceSection(nw, endpoints, { a: 'a', b: 'b' }),
+  }))
+  return { w, nw, nodes, startBlock, endpoints }
 }
 
 const dead = (n: ClusterNode) => n.proc!.child.signalCode === 'SIGKILL'
 
 describe('a node killed and restarted', () => {
   test('mid-aggregation: the signature it stored but never sent still completes the quorum, submitted once', async () => {
-    const { w, startBlock, endpoints } = await threeNodes()
+    const { w, nodes, startBlock, endpoints } = await threeNodes()
     // node 0 dies right after storing its second signature (the first whole epoch of the outage), before it
     // has pushed it to anyone
     await startAll(
@@ -113,7 +97,7 @@ describe('a node killed and restarted', () => {
   })
 
   test('mid-submission: a transaction broadcast just before the kill is recognised after restart, never resent', async () => {
-    const { w, startBlock, endpoints } = await threeNodes()
+    const { w, nodes, startBlock, endpoints } = await threeNodes()
     // whoever submits dies the instant its transaction is out
     await startAll(nodes, () => ({ SURETY_NODE_FAILPOINTS: 'tx.sent.report' }))
     await endpoints.set('a', 'down')

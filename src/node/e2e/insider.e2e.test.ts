@@ -9,14 +9,12 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { type Account, type Address, keccak256, maxUint256, parseEther, toBytes, zeroAddress } from 'viem'
+import { type Account, type Address, keccak256, parseEther, toBytes, zeroAddress } from 'viem'
 import { type HDAccount, type LocalAccount, privateKeyToAccount } from 'viem/accounts'
-import { setupService, setupVault } from '../../../test/support/fixtures.ts'
 import { createWorld, type World } from '../../../test/support/world.ts'
 import { orderBookAbi } from '../../sdk/abis.ts'
 import {
   acceptOrder,
-  approveStake,
   commitResult,
   openOrder,
   orderParams,
@@ -35,7 +33,6 @@ import {
   contractCalls,
   courtCalls,
   courtEvents,
-  prepareCluster,
   startAll,
   status,
   stopAll,
@@ -43,7 +40,8 @@ import {
 } from '../testing/cluster.ts'
 import { type Endpoints, startEndpoints } from '../testing/endpoints.ts'
 import { type ResultServer, startResultServer } from '../testing/resultServer.ts'
-import { intervalMining } from './world.ts'
+import { prepareClusterOn } from './cluster.ts'
+import { orderWorld } from './world.ts'
 
 const DOWNTIME_CLASS = 0
 const WRONG_OUTPUT_CLASS = 1
@@ -68,30 +66,13 @@ let startBlock: bigint
 
 before(async () => {
   w = await createWorld()
-  const svc = await setupService(w, {
-    params: { disputeWindow: 60, resolutionDeadline: 60 },
-    classes: CLASSES,
-  })
-  serviceId = svc.serviceId
-  insider = svc.attesters[4] as HDAccount
-  operator = w.accounts[4]!
-  ;({ vault } = await setupVault(w, operator, {
-    bond: parseEther('10000'),
-    delegations: [{ staker: w.accounts[6]!, assets: parseEther('20000') }],
-    allocations: [{ serviceId, amount: parseEther('30000') }],
-  }))
-  client = w.accounts[8]!
-  await approveStake(w.clientFor(client), { spender: w.addresses.orders, amount: maxUint256 })
+  const world = await orderWorld(w, CLASSES)
+  ;({ serviceId, operator, vault, client } = world)
+  insider = world.attesters[4]!
   endpoints = await startEndpoints()
   results = await startResultServer()
-  await intervalMining(w, true)
-  startBlock = await w.public.getBlockNumber({ cacheTime: 0 })
-  nodes = await prepareCluster({
-    rpcUrl: w.anvil.rpcUrl,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock,
-    attesters: svc.attesters.slice(0, 3) as HDAccount[],
+  ;({ nodes, startBlock } = await prepareClusterOn(w, {
+    attesters: world.attesters.slice(0, 3),
     service: () => ({
       serviceId: Number(serviceId),
       epochSeconds: EPOCH_SECONDS,
@@ -105,7 +86,7 @@ before(async () => {
     roles: (i) => ({ attester: true, keeper: i < 2 }),
     timing: { reportTtlMs: REPORT_TTL_MS },
     extra: { keeper: { expireDelaySeconds: 5 } },
-  })
+  }))
   await startAll(nodes)
 })
 

@@ -5,31 +5,14 @@
  * again while the operator is still down, the operator's real downtime is reported (so the test can fail).
  */
 import assert from 'node:assert/strict'
-import { afterEach, describe, test } from 'node:test'
-import type { HDAccount } from 'viem/accounts'
+import { describe, test } from 'node:test'
 import { useWorld } from '../../../test/support/world.ts'
-import {
-  type ClusterNode,
-  courtEvents,
-  metricsText,
-  prepareCluster,
-  startAll,
-  status,
-  stopAll,
-  waitFor,
-} from '../testing/cluster.ts'
-import { type Endpoints, startEndpoints } from '../testing/endpoints.ts'
-import { intervalMining, nodeWorld, serviceSection } from './world.ts'
+import { type ClusterNode, courtEvents, metricsText, startAll, status, waitFor } from '../testing/cluster.ts'
+import { clusterPerTest } from './cluster.ts'
+import { nodeWorld, serviceSection } from './world.ts'
 
 const { world, fixture } = useWorld(nodeWorld)
-
-let nodes: ClusterNode[] = []
-let endpoints: Endpoints | undefined
-afterEach(async () => {
-  await stopAll(nodes)
-  await endpoints?.close()
-  await intervalMining(world(), false)
-})
+const prepare = clusterPerTest(world)
 
 const skippedForReference = async (n: ClusterNode) =>
   Number(/surety_node_probes_total\{result="skipped_reference"\} (\d+)/.exec(await metricsText(n))?.[1] ?? 0)
@@ -38,20 +21,15 @@ describe('an attester’s own outage', () => {
   test('operator and reference endpoints failing together are not downtime; the operator alone failing is', async () => {
     const w = world()
     const nw = fixture()
-    endpoints = await startEndpoints()
-    await intervalMining(w, true)
-    const startBlock = await w.public.getBlockNumber({ cacheTime: 0 })
-    const base = serviceSection(nw, endpoints, { a: 'a', b: 'b' })
-    nodes = await prepareCluster({
-      rpcUrl: w.anvil.rpcUrl,
-      chainId: w.chainId,
-      addresses: w.addresses,
-      startBlock,
-      attesters: nw.attesters.slice(0, 3) as HDAccount[],
-      service: () => ({
-        ...base,
-        probe: { ...(base.probe as object), references: [endpoints!.url('reference')] },
-      }),
+    const { nodes, startBlock, endpoints } = await prepare((endpoints) => {
+      const base = serviceSection(nw, endpoints, { a: 'a', b: 'b' })
+      return {
+        attesters: nw.attesters.slice(0, 3),
+        service: () => ({
+          ...base,
+          probe: { ...(base.probe as object), references: [endpoints.url('reference')] },
+        }),
+      }
     })
     await endpoints.set('a', 'down')
     await endpoints.set('reference', 'down')

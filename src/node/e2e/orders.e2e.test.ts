@@ -12,14 +12,12 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { type Account, type Address, keccak256, maxUint256, parseEther, toBytes, toHex } from 'viem'
+import { type Account, type Address, keccak256, parseEther, toBytes, toHex } from 'viem'
 import { type HDAccount, privateKeyToAccount } from 'viem/accounts'
-import { setupService, setupVault } from '../../../test/support/fixtures.ts'
 import { createWorld, type World } from '../../../test/support/world.ts'
 import { orderBookAbi, slashingCourtAbi } from '../../sdk/abis.ts'
 import {
   acceptOrder,
-  approveStake,
   commitResult,
   type OrderRef,
   openOrder,
@@ -36,7 +34,6 @@ import {
   contractCalls,
   courtEvents,
   metricsText,
-  prepareCluster,
   signerIndexes,
   startAll,
   status,
@@ -44,7 +41,8 @@ import {
   waitFor,
 } from '../testing/cluster.ts'
 import { type ResultServer, startResultServer } from '../testing/resultServer.ts'
-import { intervalMining } from './world.ts'
+import { prepareClusterOn } from './cluster.ts'
+import { intervalMining, orderWorld } from './world.ts'
 
 const LATE_CLASS = 1
 const WRONG_OUTPUT_CLASS = 2
@@ -65,39 +63,20 @@ let serviceId: bigint
 let operator: Account
 let vault: Address
 let client: Account
-let attesters: Account[]
+let attesters: HDAccount[]
 let nodes: ClusterNode[] = []
 let results: ResultServer
 let startBlock: bigint
 
 before(async () => {
   w = await createWorld()
-  const svc = await setupService(w, {
-    params: { disputeWindow: 60, resolutionDeadline: 60 },
-    classes: CLASSES,
-  })
-  serviceId = svc.serviceId
-  attesters = svc.attesters
-  operator = w.accounts[4]!
-  ;({ vault } = await setupVault(w, operator, {
-    bond: parseEther('10000'),
-    delegations: [{ staker: w.accounts[6]!, assets: parseEther('20000') }],
-    allocations: [{ serviceId, amount: parseEther('30000') }],
-  }))
-  client = w.accounts[8]!
-  await approveStake(w.clientFor(client), { spender: w.addresses.orders, amount: maxUint256 })
+  ;({ serviceId, attesters, operator, vault, client } = await orderWorld(w, CLASSES))
   // the allocation waited out its exposure delay on a chain started in the past; nodes judge telemetry against
   // their own clock
   await w.catchUpToWallClock()
   results = await startResultServer()
-  await intervalMining(w, true)
-  startBlock = await w.public.getBlockNumber({ cacheTime: 0 })
-  nodes = await prepareCluster({
-    rpcUrl: w.anvil.rpcUrl,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock,
-    attesters: attesters.slice(0, 3) as HDAccount[],
+  ;({ nodes, startBlock } = await prepareClusterOn(w, {
+    attesters: attesters.slice(0, 3),
     service: () => ({
       serviceId: Number(serviceId),
       classes: { delivery: LATE_CLASS, wrongOutput: WRONG_OUTPUT_CLASS },
@@ -113,7 +92,7 @@ before(async () => {
       // readings are stamped in chain time, which the tests move ahead of the wall clock
       telemetry: { maxSkewSeconds: 3_600 },
     },
-  })
+  }))
   await startAll(nodes)
 })
 

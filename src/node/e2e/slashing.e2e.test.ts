@@ -4,50 +4,32 @@
  * attesters who lie cannot reach a quorum, and an honest quorum wins over two dissenters.
  */
 import assert from 'node:assert/strict'
-import { afterEach, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { useWorld } from '../../../test/support/world.ts'
 import {
-  type ClusterNode,
   courtCalls,
   courtEvents,
   metricsText,
-  prepareCluster,
   signerIndexes,
   startAll,
   status,
-  stopAll,
   waitFor,
 } from '../testing/cluster.ts'
-import { type Endpoints, startEndpoints } from '../testing/endpoints.ts'
-import { intervalMining, type NodeWorld, nodeWorld, serviceSection } from './world.ts'
+import { clusterPerTest } from './cluster.ts'
+import { type NodeWorld, nodeWorld, serviceSection } from './world.ts'
 
 const { world, fixture } = useWorld(nodeWorld)
-
-let nodes: ClusterNode[] = []
-let endpoints: Endpoints | undefined
-afterEach(async () => {
-  await stopAll(nodes)
-  await endpoints?.close()
-  await intervalMining(world(), false)
-})
+const prepare = clusterPerTest(world)
 
 /** Starts five nodes; `view(i)` is the endpoint path node i probes for vaults A and B. */
 async function cluster(nw: NodeWorld, view: (i: number) => { a: string; b: string }) {
-  const w = world()
-  endpoints = await startEndpoints()
-  await endpoints.set('dead', 'down')
-  await intervalMining(w, true)
-  const startBlock = await w.public.getBlockNumber({ cacheTime: 0 })
-  nodes = await prepareCluster({
-    rpcUrl: w.anvil.rpcUrl,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock,
+  const { nodes, startBlock, endpoints } = await prepare((endpoints) => ({
     attesters: nw.attesters,
-    service: (i) => serviceSection(nw, endpoints!, view(i)),
-  })
+    service: (i) => serviceSection(nw, endpoints, view(i)),
+  }))
+  await endpoints.set('dead', 'down')
   await startAll(nodes)
-  return { startBlock, endpoints }
+  return { nodes, startBlock, endpoints }
 }
 
 const requestedFor = async (vault: string, fromBlock: bigint) =>
@@ -60,7 +42,7 @@ describe('five attester nodes', () => {
     const w = world()
     const nw = fixture()
     // node 4 lies about vault B: it probes a path that is always down, while B is up for everyone else
-    const { startBlock, endpoints } = await cluster(nw, (i) => ({ a: 'a', b: i === 4 ? 'dead' : 'b' }))
+    const { nodes, startBlock, endpoints } = await cluster(nw, (i) => ({ a: 'a', b: i === 4 ? 'dead' : 'b' }))
     await endpoints.set('a', 'down')
     const first = await waitFor(
       'a slash of vault A on chain',
@@ -143,7 +125,7 @@ describe('five attester nodes', () => {
     const w = world()
     const nw = fixture()
     // nodes 3 and 4 lie both ways: A looks up to them (it is down), B looks down (it is up)
-    const { startBlock, endpoints } = await cluster(nw, (i) =>
+    const { nodes, startBlock, endpoints } = await cluster(nw, (i) =>
       i >= 3 ? { a: 'always-up', b: 'dead' } : { a: 'a', b: 'b' },
     )
     await endpoints.set('a', 'down')

@@ -1,12 +1,15 @@
 /**
  * The chain side of the end-to-end tests: a service with a five-attester committee (accounts 10–14, equal bonds,
- * 60 % quorum: 3 of 5), one-minute dispute and resolution windows, and two operators (vault A of account 4,
- * vault B of account 5) allocated to it. Nodes run with interval mining (a block a second), as on a real chain.
+ * 60 % quorum: 3 of 5) and one-minute dispute and resolution windows. The probing tests allocate two operators
+ * to it (vault A of account 4, vault B of account 5); the order tests one (account 4) with client account 8.
+ * Nodes run with interval mining (a block a second), as on a real chain.
  */
-import { parseEther } from 'viem'
+import { maxUint256, parseEther } from 'viem'
 import type { HDAccount } from 'viem/accounts'
 import { DEFAULT_CLASSES, setupService, setupVault } from '../../../test/support/fixtures.ts'
 import type { World } from '../../../test/support/world.ts'
+import { approveStake } from '../../sdk/index.ts'
+import type { ViolationClass } from '../../sdk/types.ts'
 import type { Endpoints } from '../testing/endpoints.ts'
 
 export const DOWNTIME_CLASS = 0
@@ -39,6 +42,24 @@ export async function nodeWorld(w: World) {
 }
 
 export type NodeWorld = Awaited<ReturnType<typeof nodeWorld>>
+
+/**
+ * The order tests' world: the service with `classes`, operator account 4's vault (10,000 bond, 20,000 delegated
+ * by account 6, all 30,000 allocated to the service: collateral for every order of a file), and client account 8
+ * with its stake approved to the order book.
+ */
+export async function orderWorld(w: World, classes: ViolationClass[]) {
+  const svc = await setupService(w, { params: { disputeWindow: 60, resolutionDeadline: 60 }, classes })
+  const operator = w.accounts[4]!
+  const { vault } = await setupVault(w, operator, {
+    bond: parseEther('10000'),
+    delegations: [{ staker: w.accounts[6]!, assets: parseEther('20000') }],
+    allocations: [{ serviceId: svc.serviceId, amount: parseEther('30000') }],
+  })
+  const client = w.accounts[8]!
+  await approveStake(w.clientFor(client), { spender: w.addresses.orders, amount: maxUint256 })
+  return { serviceId: svc.serviceId, attesters: svc.attesters as HDAccount[], operator, vault, client }
+}
 
 /** The service section of a node's config, with each operator's endpoint as that node sees it. */
 export function serviceSection(

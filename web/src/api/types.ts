@@ -417,7 +417,12 @@ export type ServiceApr = {
   windowSeconds: number
   distributions: number
   rewards: Amount
+  commission: Amount
+  stakerRewards: Amount
   averageStake: Amount
   stakeSeconds: string
+  /** After the operators' commissions: what a staker receives. */
   aprPpm: string | null
+  /** The same rate before the operators' commissions. */
+  grossAprPpm: string | null
 }

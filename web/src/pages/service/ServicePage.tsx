@@ -13,18 +13,20 @@ import { formatBps, formatDuration, formatPpm, formatUnits } from '../../lib/for
 import { useApi } from '../../lib/hooks.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 
-/** The reward rate annualised over the last 30 days, with what it is computed from. */
+/** The reward rate a staker receives (after commissions), annualised over the last 30 days, with its inputs. */
 function RewardRate({ id }: { id: string }) {
   const apr = useApi<Item<ServiceApr>>(`/v1/services/${id}/apr?days=30`)
   const a = apr.data?.data
   return (
     <Stat
-      label="Reward rate (APR)"
+      label="Staker reward rate (APR, after commissions)"
       note={
         a ? (
           <span data-testid="apr-inputs">
-            <Tokens amount={a.rewards} /> distributed over {formatDuration(a.windowSeconds)} to a
-            time-weighted stake of <Tokens amount={a.averageStake} />, before operator commissions
+            <Tokens amount={a.stakerRewards} /> to stakers of <Tokens amount={a.rewards} /> distributed over{' '}
+            {formatDuration(a.windowSeconds)} (operators kept <Tokens amount={a.commission} />
+            ), to a time-weighted stake of <Tokens amount={a.averageStake} />; before commissions{' '}
+            {a.grossAprPpm === null ? '—' : formatPpm(a.grossAprPpm)}
           </span>
         ) : apr.error ? (
           apr.error.message
