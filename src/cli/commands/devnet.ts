@@ -147,9 +147,21 @@ export const command: Command = {
     const parent = process.ppid
     let orphanWatch: NodeJS.Timeout | undefined
     const reason = await new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('interrupted'))
-      process.once('SIGTERM', () => resolve('terminated'))
-      process.once('SIGHUP', () => resolve('hung up'))
+      // Listeners stay on for the whole stop: Ctrl-C reaches this process both from the terminal and relayed by a
+      // wrapper (npx, tsx), and a second SIGINT without a listener would kill it mid-stop. A third one means
+      // the user insists: stop at once (the reaper still stops the children).
+      let signals = 0
+      const on = (why: string) => () => {
+        signals++
+        if (signals === 1) resolve(why)
+        else if (signals >= 3) {
+          console.error('devnet: stopping at once, without waiting for the children (asked three times)')
+          process.exit(130)
+        }
+      }
+      process.on('SIGINT', on('interrupted'))
+      process.on('SIGTERM', on('terminated'))
+      process.on('SIGHUP', on('hung up'))
       // `npm start` runs this under npm and a shell; a SIGTERM to npm ends npm without passing it on, which used
       // to leave the world and its nodes running without a parent: when the parent goes, stop as if told to
       orphanWatch = setInterval(() => {

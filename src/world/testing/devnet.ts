@@ -29,8 +29,12 @@ export type DevnetProcess = {
 export type DevnetHarness = {
   /** The scratch directory the devnet and the CLI run in (removed after the file unless SURETY_KEEP_TEST_DIRS). */
   cwd: string
-  /** Spawns the CLI with `args` in `cwd`, stdout read as JSON lines; `built` runs the compiled CLI. */
-  start(args: string[], options?: { built?: boolean }): DevnetProcess
+  /**
+   * Spawns the CLI with `args` in `cwd`, stdout read as JSON lines; `built` runs the compiled CLI; `ownGroup`
+   * makes it lead a process group of its own, as a shell does for a command, so a test can signal the whole
+   * group the way Ctrl-C in a terminal does.
+   */
+  start(args: string[], options?: { built?: boolean; ownGroup?: boolean }): DevnetProcess
   /** Runs the CLI (from source) to completion in `cwd`, with `env` added to this process's environment. */
   cli(args: string[], env?: Record<string, string>): SpawnSyncReturns<string>
   /** Processes to SIGKILL after the file should they still run (a killed world's children). */
@@ -62,6 +66,7 @@ export function devnetHarness(prefix: string): DevnetHarness {
       const child = spawn(process.execPath, [...(options.built ? CLI_BUILT : CLI_SOURCE), ...args], {
         cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: options.ownGroup === true,
       })
       worlds.push(child)
       const { events, stderr } = followJsonLines(child)
