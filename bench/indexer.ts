@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import { type Address, maxUint256, parseEther } from 'viem'
 import { writeDeployment } from '../src/chain/deployment.ts'
 import { dropSchema, openIndexerDb } from '../src/indexer/db/open.ts'
@@ -84,6 +85,9 @@ async function backfill(w: World, url: string, schema?: string) {
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
   await ix.catchUp()
+  // the clock stops once everything is in the database file, not only in SQLite's write-ahead log: a larger
+  // autocheckpoint must not look faster by leaving its copying for after the measurement
+  if (idb.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(idb.db)
   const seconds = (performance.now() - t0) / 1000
   const cpu = process.cpuUsage(cpu0)
   const cpuSeconds = (cpu.user + cpu.system) / 1e6
