@@ -48,3 +48,14 @@ export async function travel(rpcUrl: string, seconds: number): Promise<void> {
   await call('evm_increaseTime', [seconds])
   await call('evm_mine', [])
 }
+
+/** `cli` runs a command against the deployment in `manifestPath`; `ok` one that must succeed, returning its output. */
+export function cliFor(manifestPath: string, assertOk: (run: CliRun, args: string[]) => void) {
+  const cli = (args: string[], signer?: number) => runCli([...args, '--deployment', manifestPath], signer)
+  const ok = async (args: string[], signer?: number) => {
+    const r = await cli(args, signer)
+    assertOk(r, args)
+    return r.out
+  }
+  return { cli, ok }
+}

@@ -9,6 +9,7 @@ import { mnemonicToAccount } from 'viem/accounts'
 import { freePort } from '../../chain/anvil.ts'
 import { DEVNET_MNEMONIC, type Devnet, startDevnet } from '../../chain/devnet.ts'
 import { main } from '../main.ts'
+import { travel } from '../testing.ts'
 
 const keyOf = (i: number) =>
   toHex(mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: i }).getHdKey().privateKey!)
@@ -227,16 +228,7 @@ describe('surety order', () => {
       line(orderId, (await order(['list'])).out),
       /shipment of 40 STK, 1 milestone \(intent\)\s+no bids yet\s+bidding closes in/,
     )
-    await fetch(devnet.anvil.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'evm_increaseTime', params: [120] }),
-    })
-    await fetch(devnet.anvil.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'evm_mine', params: [] }),
-    })
+    await travel(devnet.anvil.rpcUrl, 120)
     assert.match(
       line(orderId, (await order(['list'])).out),
       /\s+no bids\s+nobody bid: the client may cancel it for a full refund$/,

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { freePort } from '../../chain/anvil.ts'
 import { type Devnet, startDevnet } from '../../chain/devnet.ts'
-import { addressOf, runCli, travel } from '../testing.ts'
+import { addressOf, cliFor, type runCli, travel } from '../testing.ts'
 
 const HOUR = 3600
 const [ANYONE, OPERATOR_1, OPERATOR_2, CLIENT, NEW_OPERATOR] = [3, 4, 5, 15, 17]
@@ -27,12 +27,9 @@ describe('surety order bid, when the vault can reserve no collateral', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'surety-order-bid-'))
     devnet = await startDevnet({ port: await freePort(), manifestDir: dir })
-    cli = (args, signer) => runCli([...args, '--deployment', devnet.manifestPath], signer)
-    ok = async (args, signer) => {
-      const r = await cli(args, signer)
-      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`)
-      return r.out
-    }
+    ;({ cli, ok } = cliFor(devnet.manifestPath, (r, args) =>
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`),
+    ))
     intent = async () =>
       String(
         JSON.parse(await ok(['order', 'open', '--service', '1', '--budget', '100', '--json'], CLIENT))

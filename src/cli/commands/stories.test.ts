@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test'
 import { parseEther } from 'viem'
 import { freePort } from '../../chain/anvil.ts'
 import { type Devnet, startDevnet } from '../../chain/devnet.ts'
-import { addressOf, runCli, travel } from '../testing.ts'
+import { addressOf, cliFor, runCli, travel } from '../testing.ts'
 
 const HOUR = 3600
 const DAY = 24 * HOUR
@@ -31,12 +31,9 @@ describe('the surety CLI, story by story', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'surety-stories-'))
     devnet = await startDevnet({ port: await freePort(), manifestDir: dir })
-    cli = (args, signer) => runCli([...args, '--deployment', devnet.manifestPath], signer)
-    ok = async (args, signer) => {
-      const r = await cli(args, signer)
-      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`)
-      return r.out
-    }
+    ;({ cli, ok } = cliFor(devnet.manifestPath, (r, args) =>
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`),
+    ))
     ;[vault1, vault2] = devnet.world!.vaults as [`0x${string}`, `0x${string}`]
   })
   after(() => devnet.stop())
