@@ -174,7 +174,12 @@ export function startSolution(
   shock: number[] = [],
 ): { indices: number[]; values: number[] } {
   const values = new Float64Array(m.builder.numCols)
-  for (const s of attack.services) values[m.y[s] as number] = 1
+  for (const s of attack.services) {
+    const column = m.y[s] as number
+    // a worthless service's y is fixed at 0 in the verdict's model (presolve.ts): left out of the start, which
+    // stays valid (the other thresholds are unchanged, the cost can only fall); HiGHS refuses a start off bounds
+    if ((m.builder.upper[column] ?? 1) > 0) values[column] = 1
+  }
   for (const v of attack.operators) if ((m.x[v] ?? -1) >= 0) values[m.x[v] as number] = 1
   for (const v of shock) if ((m.d[v] ?? -1) >= 0) values[m.d[v] as number] = 1
   for (const fill of m.complete) fill(values)

@@ -58,7 +58,9 @@ export function padCoalition(n: Network, a: Attack): Attack {
   for (const o of n.operators) if (o.stake > largest) largest = o.stake
   for (const s of n.services) if (s.profit > largest) largest = s.profit
   // Twice the search's margin, rounded up: the start must clear the MIP's row with room for its tolerance.
-  const margin = BigInt(Math.ceil(Number(largest) * VALIDITY_MARGIN * 2)) + 1n
+  // in bigint: through a float, amounts of 2^1024 or more became Infinity and the conversion threw
+  const per = BigInt(Math.round(1 / VALIDITY_MARGIN))
+  const margin = (largest * 2n + per - 1n) / per + 1n
   const profit = attackProfit(n, a)
   const inB = new Set(a.operators)
   const members = [...new Set(a.services.flatMap((s) => n.services[s]?.members ?? []))].filter(
