@@ -90,8 +90,10 @@ describe('a node killed and restarted', () => {
         (await status(nodes[0]!)).reports.find((r) => r.slashId === pending.slashId)?.state === 'confirmed',
       20_000,
     )
-    const requests = await courtCalls(w.public, w.addresses.court, 'requestSlash', startBlock)
-    const requested = await courtEvents(w.public, w.addresses.court, 'SlashRequested', startBlock)
+    // calls and events counted up to the same block: a slash mined between two reads would skew the count
+    const upTo = await w.public.getBlockNumber({ cacheTime: 0 })
+    const requests = await courtCalls(w.public, w.addresses.court, 'requestSlash', startBlock, upTo)
+    const requested = await courtEvents(w.public, w.addresses.court, 'SlashRequested', startBlock, upTo)
     assert.equal(requests.total, requested.length, 'one transaction per slash')
     assert.equal(requests.reverted, 0)
   })
@@ -126,8 +128,10 @@ describe('a node killed and restarted', () => {
     )
     assert.equal((await status(victim)).transactions.report >= 1, true)
     await new Promise((r) => setTimeout(r, 3_000))
-    const requests = await courtCalls(w.public, w.addresses.court, 'requestSlash', startBlock)
-    const requested = await courtEvents(w.public, w.addresses.court, 'SlashRequested', startBlock)
+    // calls and events counted up to the same block: a slash mined between two reads would skew the count
+    const upTo = await w.public.getBlockNumber({ cacheTime: 0 })
+    const requests = await courtCalls(w.public, w.addresses.court, 'requestSlash', startBlock, upTo)
+    const requested = await courtEvents(w.public, w.addresses.court, 'SlashRequested', startBlock, upTo)
     assert.equal(requests.total, requested.length, 'no second transaction for any slash')
     assert.equal(requests.reverted, 0)
   })

@@ -252,8 +252,9 @@ describe('an insider pre-signing what it can predict', () => {
       30_000,
     )
     await sleep(4_000)
-    const requested = await courtEvents(w.public, w.addresses.court, 'SlashRequested', startBlock)
-    const calls = await courtCalls(w.public, w.addresses.court, 'requestSlash', startBlock)
+    const upTo = await w.public.getBlockNumber({ cacheTime: 0 })
+    const requested = await courtEvents(w.public, w.addresses.court, 'SlashRequested', startBlock, upTo)
+    const calls = await courtCalls(w.public, w.addresses.court, 'requestSlash', startBlock, upTo)
     assert.deepEqual([calls.total, calls.reverted], [requested.length, 0], 'one submission per incident')
     assert.equal(new Set(requested.map((e) => e.args.slashId)).size, requested.length)
     // beyond the peers' clock tolerance (timing.peerSkewMs, 30 s) an epoch that has not ended is refused outright;

@@ -243,8 +243,9 @@ export function courtCalls(
   court: Address,
   functionName: 'requestSlash' | 'executeSlash' | 'lapse',
   fromBlock: bigint,
+  toBlock?: bigint,
 ): Promise<{ total: number; reverted: number; hashes: Hex[] }> {
-  return contractCalls(client, court, slashingCourtAbi, functionName, fromBlock)
+  return contractCalls(client, court, slashingCourtAbi, functionName, fromBlock, toBlock)
 }
 
 /** Transactions to `address` calling `functionName` (of `abi`) from `fromBlock` on, with how many reverted. */
@@ -254,9 +255,10 @@ export async function contractCalls(
   abi: Abi,
   functionName: string,
   fromBlock: bigint,
+  toBlock?: bigint,
 ): Promise<{ total: number; reverted: number; hashes: Hex[] }> {
   const selector = toFunctionSelector(getAbiItem({ abi, name: functionName }) as never)
-  const head = await client.getBlockNumber({ cacheTime: 0 })
+  const head = toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }))
   const hashes: Hex[] = []
   let reverted = 0
   for (let n = fromBlock; n <= head; n++) {
@@ -276,8 +278,10 @@ export function courtEvents<const E extends 'SlashRequested' | 'SlashExecuted'>(
   court: Address,
   eventName: E,
   fromBlock: bigint,
+  /** Compared with `courtCalls`: both must stop at the same block, or a slash mined in between skews the count. */
+  toBlock?: bigint,
 ) {
-  return client.getContractEvents({ address: court, abi: slashingCourtAbi, eventName, fromBlock })
+  return client.getContractEvents({ address: court, abi: slashingCourtAbi, eventName, fromBlock, toBlock })
 }
 
 /** Indexes (committee bitmap positions) of the signers recorded in a slash's details. */
