@@ -5,10 +5,11 @@
 import { type Address, getAddress } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
 import { toAssetsDown } from '../../model/sharesMath.ts'
-import { operatorVaultAbi, vaultFactoryAbi } from '../../sdk/abis.ts'
+import { operatorVaultAbi } from '../../sdk/abis.ts'
 import { collect } from '../../sdk/api/createApiClient.ts'
 import { readServiceRewards } from '../../sdk/readRewards.ts'
 import { readAllocation, readVault } from '../../sdk/readVault.ts'
+import { allVaults } from '../lib/allVaults.ts'
 import { serviceCount, vaultLabel } from '../lib/chain.ts'
 import { beginRead } from '../lib/command.ts'
 import { printJson } from '../lib/json.ts'
@@ -94,13 +95,7 @@ export const command: Command = {
 }
 
 async function positionsFromChain(ctx: Ctx, staker: Address, only: Address | undefined, now: bigint) {
-  const vaults = only
-    ? [only]
-    : await ctx.reader.public.readContract({
-        address: ctx.deployment.addresses.factory,
-        abi: vaultFactoryAbi,
-        functionName: 'allVaults',
-      })
+  const vaults = only ? [only] : await allVaults(ctx)
   const count = await serviceCount(ctx)
   return (await Promise.all(vaults.map((v) => positionIn(ctx, v, staker, count, now)))).filter(
     (p) => p.shares > 0n || p.withdrawals.length > 0,

@@ -1,15 +1,11 @@
 /** Where an account has credits: the court (dispute bonds, attester penalties) and every vault (slash payouts). */
 import type { Address } from 'viem'
-import { vaultFactoryAbi } from '../../../sdk/abis.ts'
 import { readCredit } from '../../../sdk/index.ts'
+import { allVaults } from '../../lib/allVaults.ts'
 import type { Context } from '../../lib/connect.ts'
 
 export async function readCredits(ctx: Context, account: Address) {
-  const vaults = await ctx.reader.public.readContract({
-    address: ctx.deployment.addresses.factory,
-    abi: vaultFactoryAbi,
-    functionName: 'allVaults',
-  })
+  const vaults = await allVaults(ctx)
   const places = [
     { from: ctx.deployment.addresses.court, what: 'court' },
     ...vaults.map((v) => ({ from: v, what: `vault ${v}` })),

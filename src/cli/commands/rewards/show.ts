@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
-import { vaultFactoryAbi } from '../../../sdk/abis.ts'
 import { readClaimableRewards, readServiceRewards, readUnsweptFees } from '../../../sdk/readRewards.ts'
 import { readAllocation } from '../../../sdk/readVault.ts'
+import { allVaults } from '../../lib/allVaults.ts'
 import { requireService, requireVault, serviceCount } from '../../lib/chain.ts'
 import { beginRead } from '../../lib/command.ts'
 import type { Context } from '../../lib/connect.ts'
@@ -62,13 +62,7 @@ ${CONNECTION_HELP}`,
 
 /** The same from the contracts: every vault asked about every service. */
 async function rewardsFromChain(ctx: Context, ids: bigint[], vaultGiven: Address | undefined) {
-  const vaults = vaultGiven
-    ? [vaultGiven]
-    : await ctx.reader.public.readContract({
-        address: ctx.deployment.addresses.factory,
-        abi: vaultFactoryAbi,
-        functionName: 'allVaults',
-      })
+  const vaults = vaultGiven ? [vaultGiven] : await allVaults(ctx)
   return Promise.all(
     ids.map(async (serviceId) => {
       const [stream, unswept] = await Promise.all([
