@@ -68,3 +68,17 @@ export function writeStamp(name, value) {
 
 /** True when .build/ holds the CLI compiled from exactly the sources in the checkout now. */
 export const builtCliIsCurrent = () => existsSync(BUILT_CLI) && stamp('cli.hash') === cliHash()
+
+let current
+/**
+ * The node arguments that run the CLI in a new process from a checkout: the built CLI while it is current (plain
+ * node, a second sooner per process than tsx compiling ~400 modules), else the sources through tsx. What tests use
+ * to start devnets, nodes and CLI calls: `npm test`'s pretest runs prestart, so CI runs what `npm start` runs.
+ * The currency check (a hash of the sources) is made once per process.
+ */
+export function cliCommand() {
+  current ??= builtCliIsCurrent()
+  if (current) return [BUILT_CLI]
+  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')
+  return ['--import', tsx, join(root, 'src', 'cli', 'main.ts')]
+}

@@ -1,15 +1,37 @@
 /**
- * Runs every `*.test.ts` under src/ and test/ with Node's built-in test runner (through tsx).
- * Each file runs in its own process; contract tests start their own anvil there (one chain per worker).
- * Extra arguments are passed through, so `npm test -- src/risk` narrows the run to matching paths.
+ * Runs every `*.test.ts` under src/, test/ and web/ with Node's test runner, each file in its own process (through
+ * tsx: the children inherit this process's loader flags); contract tests start their own anvil there.
+ * Arguments that are not flags narrow the run to matching paths (`npm test -- src/risk`);
+ * `--test-name-pattern=RE` runs only the tests whose names match; `--test-reporter=tap` prints TAP instead of
+ * the spec reporter's lines. TEST_CONCURRENCY sets the number of files run at once (2 by default).
+ *
+ * The files run through `run()` rather than `node --test FILES`: Node 20's command line sorts the files it is
+ * given alphabetically, so the order below was silently lost and the longest files started wherever the alphabet
+ * put them. At the end the run prints the files that took longest, which is where CI time goes.
  */
-import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { run } from 'node:test'
+import { spec, tap } from 'node:test/reporters'
 
 const root = join(import.meta.dirname, '..')
-const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'))
-const passthrough = process.argv.slice(2).filter((a) => a.startsWith('--'))
+const args = process.argv.slice(2)
+const filters = args.filter((a) => !a.startsWith('--'))
+const flag = (name: string) =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
+  (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined)
+const unknown = args.filter(
+  (a, i) =>
+    a.startsWith('--') &&
+    !/^--test-(name-pattern|reporter)(=|$)/.test(a) &&
+    !/^--test-(name-pattern|reporter)$/.test(args[i - 1] ?? ''),
+)
+if (unknown.length > 0) {
+  console.error(
+    `runTests: unknown option ${unknown.join(' ')}; use path filters, --test-name-pattern=RE or --test-reporter=tap`,
+  )
+  process.exit(2)
+}
 
 function collect(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -21,17 +43,20 @@ function collect(dir: string): string[] {
 }
 
 /**
- * The files that run for minutes start first, longest first (the invariant suites ~200 s each, the real-process
- * world and node end-to-end tests, the package and browser suites): with two workers the run then ends when the
- * many short files have filled the gaps, instead of a long file starting last and running alone.
+ * The files that run for minutes start first, longest first (the new user's story ~300 s, the invariant suites
+ * ~150 s each, the real-process world and node end-to-end tests, the package and browser suites): with two
+ * workers the run then ends when the many short files have filled the gaps, instead of a long file starting last
+ * and running alone. Measured order; the run's closing summary shows whether it still holds.
  */
 const LONG_FIRST = [
+  'src/world/newUser',
   'test/invariants/',
-  'src/world/',
+  'src/world/world.e2e',
+  'test/package.test',
+  'test/gas.test',
   'src/node/e2e/',
-  'test/package',
+  'src/world/',
   'dashboard.browser',
-  'gas.test',
 ]
 const firstRank = (f: string) => {
   const i = LONG_FIRST.findIndex((p) => f.includes(p))
@@ -54,10 +79,43 @@ if (files.length === 0) {
   process.exit(1)
 }
 
-const concurrency = process.env.TEST_CONCURRENCY ?? '2'
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...passthrough, ...files],
-  { stdio: 'inherit', cwd: root },
-)
-process.exit(result.status ?? 1)
+const reporterName = flag('test-reporter') ?? 'spec'
+if (reporterName !== 'spec' && reporterName !== 'tap') {
+  console.error(`runTests: --test-reporter must be spec or tap; got ${reporterName}`)
+  process.exit(2)
+}
+const pattern = flag('test-name-pattern')
+const started = performance.now()
+const stream = run({
+  files: files.map((f) => join(root, f)),
+  concurrency: Number(process.env.TEST_CONCURRENCY ?? 2),
+  ...(pattern ? { testNamePatterns: [new RegExp(pattern)] } : {}),
+})
+
+/** Seconds of top-level tests per file: where the run's time goes. */
+const perFile = new Map<string, number>()
+let failed = false
+type TopLevel = { nesting: number; file?: string; details: { duration_ms: number } }
+const count = (t: TopLevel) => {
+  if (t.nesting !== 0 || !t.file) return
+  perFile.set(t.file, (perFile.get(t.file) ?? 0) + t.details.duration_ms / 1000)
+}
+stream.on('test:pass', count)
+stream.on('test:fail', (t: TopLevel) => {
+  failed = true
+  count(t)
+})
+
+const out = reporterName === 'tap' ? stream.compose(tap) : stream.compose(new spec())
+out.pipe(process.stdout)
+// 'close' of the reporter: after its last line (neither 'end' nor beforeExit comes after it on Node 20)
+out.on('close', () => {
+  const slowest = [...perFile].sort((a, b) => b[1] - a[1]).slice(0, 8)
+  if (files.length > 1) {
+    console.error(
+      `\nruntests: ${files.length} files in ${((performance.now() - started) / 1000).toFixed(0)} s; the longest:\n` +
+        slowest.map(([f, s]) => `  ${s.toFixed(1).padStart(6)} s  ${relative(root, f)}`).join('\n'),
+    )
+  }
+  process.exitCode = failed ? 1 : 0
+})

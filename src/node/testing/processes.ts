@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { appendFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cliCommand } from '../../../scripts/cliBuild.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const running = new Set<ChildProcess>()
@@ -29,15 +30,11 @@ export type NodeProcess = {
 
 export function spawnNode(configPath: string, env: Record<string, string>): NodeProcess {
   const logFile = configPath.replace(/\.ya?ml$/, '.log')
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'node', '--config', configPath],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const child = spawn(process.execPath, [...cliCommand(), 'node', '--config', configPath], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   running.add(child)
   const lines: string[] = []
   const collect = (chunk: Buffer) => {

@@ -10,14 +10,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after } from 'node:test'
+import { BUILT_CLI, cliCommand } from '../../../scripts/cliBuild.mjs'
 import { followJsonLines, type WorldEvent } from './jsonLines.ts'
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..')
-/** tsx from this checkout: the devnet runs in a scratch directory, where `--import tsx` would not resolve. */
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')
-const CLI_SOURCE = ['--import', TSX, join(ROOT, 'src/cli/main.ts')]
 /** What `npm start` runs once scripts/prestart.mjs has compiled the CLI. */
-const CLI_BUILT = [join(ROOT, '.build/cli/main.js')]
+const CLI_BUILT = [BUILT_CLI]
 
 export type DevnetProcess = {
   child: ChildProcess
@@ -63,7 +61,7 @@ export function devnetHarness(prefix: string): DevnetHarness {
   return {
     cwd,
     start(args, options = {}) {
-      const child = spawn(process.execPath, [...(options.built ? CLI_BUILT : CLI_SOURCE), ...args], {
+      const child = spawn(process.execPath, [...(options.built ? CLI_BUILT : cliCommand()), ...args], {
         cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: options.ownGroup === true,
@@ -74,7 +72,7 @@ export function devnetHarness(prefix: string): DevnetHarness {
       return { child, events, stderr, exited }
     },
     cli(args, env = {}) {
-      return spawnSync(process.execPath, [...CLI_SOURCE, ...args], {
+      return spawnSync(process.execPath, [...cliCommand(), ...args], {
         cwd,
         encoding: 'utf8',
         env: { ...process.env, ...env },
