@@ -47,7 +47,14 @@ export async function generationSource(
   dialect: 'sqlite' | 'postgres',
 ): Promise<GenerationSource> {
   const file = dialect === 'sqlite' ? await sqliteFile(db) : undefined
-  return file ? sqliteFileGeneration(file) : stateQueryGeneration(db)
+  if (file) {
+    try {
+      return sqliteFileGeneration(file)
+    } catch {
+      // a second connection refused (the file gone since, no permission): the state table answers the same
+    }
+  }
+  return stateQueryGeneration(db)
 }
 
 export async function installResponseCache(
