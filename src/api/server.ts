@@ -131,7 +131,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   })
 
   if (options.cache !== false)
-    installResponseCache(app, options.db, metrics, typeof options.cache === 'object' ? options.cache : {})
+    await installResponseCache(
+      app,
+      options.db,
+      options.dialect,
+      metrics,
+      typeof options.cache === 'object' ? options.cache : {},
+    )
 
   const plugin = { ctx }
   await app.register(servicesRoutes, plugin)

@@ -1,7 +1,7 @@
 /** /v1/services and /v1/services/{id} (with its attesters under /v1/services/{id}/attesters). */
 import { Type } from 'typebox'
 import { toView } from '../../indexer/db/codec.ts'
-import { read, type Snapshot } from '../context.ts'
+import { read } from '../context.ts'
 import { NotFoundError } from '../errors.ts'
 import { listPage, type SortColumn } from '../queries/list.ts'
 import { Address, DecimalId, errorResponses, itemResponse, listResponse } from '../schemas/common.ts'
@@ -24,31 +24,6 @@ export function serviceIdOf(id: string): number {
   return n
 }
 
-/**
- * Each service's minAllocationDelay as its terms last set it. The index's services row does not keep it; the
- * registry's ServiceCreated and ServiceChangeApplied events (in the events table) carry it in their params, the
- * later one winning. Registry events are few, but `events` has no index on its name: this scans it once per page.
- */
-async function allocationDelays(db: Snapshot['db'], ids: number[]): Promise<Map<number, number>> {
-  const delays = new Map<number, number>()
-  if (ids.length === 0) return delays
-  const rows = await db
-    .selectFrom('events')
-    .select('args')
-    .where('contract', '=', 'registry')
-    .where('name', 'in', ['ServiceCreated', 'ServiceChangeApplied'])
-    .orderBy('block_number')
-    .orderBy('log_index')
-    .execute()
-  const wanted = new Set(ids)
-  for (const r of rows) {
-    const args = JSON.parse(r.args) as { serviceId: string; params: { minAllocationDelay: number | string } }
-    const id = Number(args.serviceId)
-    if (wanted.has(id)) delays.set(id, Number(args.params.minAllocationDelay))
-  }
-  return delays
-}
-
 export const servicesRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
     '/v1/services',
@@ -69,17 +44,14 @@ export const servicesRoutes: RoutePlugin = async (app, { ctx }) => {
         if (req.query.owner) q = q.where('owner', '=', lower(req.query.owner)!)
         const page = await listPage<Record<string, unknown>>(ctx.dialect, q, SORTS[r.sort], KEY, r)
         const ids = page.rows.map((row) => row.service_id as number)
-        const [classes, delays] = await Promise.all([
-          ids.length
-            ? db
-                .selectFrom('service_classes')
-                .selectAll()
-                .where('service_id', 'in', ids)
-                .orderBy('class_id')
-                .execute()
-            : [],
-          allocationDelays(db, ids),
-        ])
+        const classes = ids.length
+          ? await db
+              .selectFrom('service_classes')
+              .selectAll()
+              .where('service_id', 'in', ids)
+              .orderBy('class_id')
+              .execute()
+          : []
         return {
           next: page.next,
           items: page.rows.map((row) => {
@@ -87,7 +59,7 @@ export const servicesRoutes: RoutePlugin = async (app, { ctx }) => {
             const cs = classes
               .filter((c) => c.service_id === s.serviceId)
               .map((c) => toView('service_classes', c))
-            return serviceJson(s, cs, delays.get(s.serviceId) ?? 0, block.finalNumber, ctx.decimals)
+            return serviceJson(s, cs, block.finalNumber, ctx.decimals)
           }),
         }
       })
@@ -114,19 +86,15 @@ export const servicesRoutes: RoutePlugin = async (app, { ctx }) => {
           .where('service_id', '=', id)
           .executeTakeFirst()
         if (!row) throw new NotFoundError(`no service ${req.params.id} is indexed`)
-        const [classes, delays] = await Promise.all([
-          db
-            .selectFrom('service_classes')
-            .selectAll()
-            .where('service_id', '=', id)
-            .orderBy('class_id')
-            .execute(),
-          allocationDelays(db, [id]),
-        ])
+        const classes = await db
+          .selectFrom('service_classes')
+          .selectAll()
+          .where('service_id', '=', id)
+          .orderBy('class_id')
+          .execute()
         return serviceJson(
           toView('services', row),
           classes.map((c) => toView('service_classes', c)),
-          delays.get(id) ?? 0,
           block.finalNumber,
           ctx.decimals,
         )

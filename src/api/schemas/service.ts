@@ -70,7 +70,6 @@ export const Service = Type.Object(
 export function serviceJson(
   s: View<'services'>,
   classes: View<'service_classes'>[],
-  minAllocationDelay: number,
   finalNumber: number,
   decimals: number,
 ) {
@@ -97,7 +96,7 @@ export function serviceJson(
       collateralFactorBps: s.collateralFactorBps,
       collateralFloorBps: s.collateralFloorBps,
       declaredValue: a(s.declaredValue),
-      minAllocationDelaySeconds: minAllocationDelay,
+      minAllocationDelaySeconds: s.minAllocationDelay,
     },
     classes: classes.map((c) => ({
       classId: c.classId,

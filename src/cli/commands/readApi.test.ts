@@ -1,7 +1,7 @@
 /**
  * The read commands through the HTTP API, on a real chain indexed into SQLite and served by the real API: `status`,
- * `order list` and `order show` print the same lines (and the same JSON) from the API as from the chain for the same
- * state, plus a line naming the source; the devnet's manifest `apiUrl` and $SURETY_API_URL select the API with no
+ * orders, positions, slashes (pending, executed, disputed), services, vaults, rewards and credits print the same
+ * lines (and the same JSON) from the API as from the chain for the same state, plus a line naming the source; the devnet's manifest `apiUrl` and $SURETY_API_URL select the API with no
  * flag; an unreachable API, or one further behind than its finality depth, falls back to the chain with a notice.
  * The SDK's API client is exercised on the same server: typed errors, every page, the block of each answer.
  */
@@ -10,17 +10,23 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { maxUint256, parseEther } from 'viem'
+import { type Address, type Hex, maxUint256, parseEther } from 'viem'
 import { type ApiWorld, seedApiWorld } from '../../../test/support/apiWorld.ts'
+import { travelTo } from '../../../test/support/court.ts'
+import { incident, reportSlash } from '../../../test/support/fixtures.ts'
+import { installToken } from '../../../test/support/tokens.ts'
 import { createWorld, type World } from '../../../test/support/world.ts'
 import { type IndexedWorld, indexWorld } from '../../api/testing/indexedWorld.ts'
 import { freePort } from '../../chain/anvil.ts'
 import { type Deployment, writeDeployment } from '../../chain/deployment.ts'
+import { blacklistTokenAbi, blacklistTokenBytecode } from '../../generated/contracts.ts'
 import type { Indexer } from '../../indexer/engine/runIndexer.ts'
 import { serviceRegistryAbi } from '../../sdk/abis.ts'
 import { ApiError, ApiUnreachableError, collect, createApiClient } from '../../sdk/api/index.ts'
 import {
   approveStake,
+  disputeSlash,
+  executeSlash,
   fundSubsidy,
   queueServiceChange,
   requestBondWithdrawal,
@@ -28,6 +34,7 @@ import {
   setVaultTerms,
 } from '../../sdk/index.ts'
 import { readVault } from '../../sdk/readVault.ts'
+import { sendTransaction } from '../../sdk/sendTransaction.ts'
 import { runCli } from '../testing.ts'
 
 const FINALITY = 2
@@ -69,9 +76,15 @@ before(async () => {
   manifestWithApi = writeDeployment(join(dir, 'devnet'), { ...deployment, apiUrl })
 })
 
+/** A client the stake token refuses (its slash payout is credited in the vault), and the slashes it was given. */
+let refused: Address
+let executedSlash: Hex
+let disputedSlash: Hex
+
 /**
  * What the seeded world lacks and the read commands print: a queued change of a service's terms, a subsidy that
- * streams (claimable rewards grow by the second), queued vault terms and a requested bond withdrawal.
+ * streams (claimable rewards grow by the second), queued vault terms, a requested bond withdrawal, an executed
+ * slash whose client the token refuses (a credit in the vault) and a disputed slash.
  */
 async function moreToRead() {
   const serviceId = fx.svc.serviceId
@@ -99,6 +112,34 @@ async function moreToRead() {
     restakingCapBps: terms.restakingCapBps,
   })
   await requestBondWithdrawal(opClient, { vault: op.vault, amount: parseEther('1') })
+
+  // the stake token gains a blacklist: BlacklistToken's code over MockERC20's keeps its storage (balances, name and
+  // symbol in the same slots; the blocked set after them), so the world stays as seeded
+  await installToken(w, w.addresses.stakeToken, blacklistTokenBytecode)
+  const client = w.accounts[18]!
+  refused = client.address
+  await sendTransaction(w.clientFor(w.deployer), {
+    address: w.addresses.stakeToken,
+    abi: blacklistTokenAbi,
+    functionName: 'setBlocked',
+    args: [refused, true],
+  })
+  const report = (label: string, vault: Address) =>
+    reportSlash(w, fx.svc.attesters.slice(0, 3), {
+      serviceId,
+      vault,
+      classId: 0,
+      incidentId: incident(label),
+      client: refused,
+    })
+  const executed = (await report('api-executed', fx.ops[0]!.vault)).result
+  const disputed = (await report('api-disputed', op.vault)).result
+  await approveStake(opClient, { spender: w.addresses.court, amount: maxUint256 })
+  await disputeSlash(opClient, { details: disputed.details })
+  await travelTo(w, executed.disputeEnd + 1n)
+  await executeSlash(w.clientFor(w.accounts[3]!), { details: executed.details })
+  executedSlash = executed.slashId
+  disputedSlash = disputed.slashId
 }
 
 after(async () => {
@@ -124,6 +165,8 @@ describe('read commands through the API', () => {
     ['slash', 'list'],
     ['slash', 'list', '--all'],
     ['slash', 'show', fx.slashId],
+    ['slash', 'show', executedSlash],
+    ['slash', 'show', disputedSlash],
     ['service', 'list'],
     ['service', 'show', String(fx.svc.serviceId)],
     ['attester', 'list', '--service', String(fx.svc.serviceId)],
@@ -135,9 +178,10 @@ describe('read commands through the API', () => {
     ['rewards', 'show'],
     ['rewards', 'show', '--service', String(fx.svc.serviceId), '--vault', fx.ops[0]!.vault],
     ['credit', 'show', '--account', fx.client.address],
+    ['credit', 'show', '--account', refused],
   ]
 
-  test('status, order list, order show and position print the same lines from the API as from the chain, plus the source', async () => {
+  test('status, order list, order show, position, slashes and credits print the same lines from the API as from the chain, plus the source', async () => {
     for (const args of reads()) {
       const chain = await cli([...args, '--deployment', manifest, '--chain'])
       const api = await cli([...args, '--deployment', manifest, '--api', apiUrl])
@@ -150,9 +194,11 @@ describe('read commands through the API', () => {
       assert.doesNotMatch(chain.out, /read from the API/)
       assert.equal(withoutSource(api.out), chain.out, args.join(' '))
     }
-    // what the comparison covered: an open slash, an intent's two bids, a job in progress
+    // what the comparison covered: open slashes (one pending, one disputed past its deadline), an executed one, a
+    // credit, an intent's two bids, a job in progress
     const status = (await cli(['status', '--deployment', manifest, '--api', apiUrl])).out
-    assert.match(status, /Open slashes \(1\)/)
+    assert.match(status, /Open slashes \(2\)/)
+    assert.match(status, /Disputed vault .* resolver missed its deadline: lapsable now$/m)
     assert.match(status, /Open orders \(2\)/)
     const intent = (
       await cli(['order', 'show', String(fx.intent.orderId), '--deployment', manifest, '--api', apiUrl])
@@ -166,8 +212,10 @@ describe('read commands through the API', () => {
     const viaApi = async (...args: string[]) =>
       (await cli([...args, '--deployment', manifest, '--api', apiUrl])).out
     const id = String(fx.svc.serviceId)
-    assert.match(await viaApi('slash', 'list', '--all'), /^Slashes \(1\)/)
+    assert.match(await viaApi('slash', 'list', '--all'), /^Slashes \(3\)/)
     assert.match(await viaApi('slash', 'show', fx.slashId), /^ {2}next: .*execute it$/m)
+    assert.match(await viaApi('slash', 'show', executedSlash), /^ {2}next: executed$/m)
+    assert.match(await viaApi('slash', 'show', disputedSlash), /^ {2}next: the resolver missed its deadline/m)
     assert.match(await viaApi('service', 'show', id), /a change is queued: it may apply from/)
     assert.match(await viaApi('attester', 'list', '--service', id), /^Committee of service #\d+ \(5;/)
     const opVault = await viaApi('vault', 'show', fx.ops[2]!.vault)
@@ -177,6 +225,10 @@ describe('read commands through the API', () => {
     assert.match(rewards, /subsidy 0\.001 \w+\/s, [\d,.]+ \w+ funded, lasting /)
     assert.match(rewards, /^ {2}0x[0-9a-fA-F]{40} +[\d,.]+ \w+ +[\d,.]+ \w+$/m)
     assert.match(await viaApi('credit', 'show', '--account', fx.client.address), /^nothing credited to /)
+    assert.match(
+      await viaApi('credit', 'show', '--account', refused),
+      new RegExp(`^[\\d,.]+ STK credited to ${refused} in the vault ${fx.ops[0]!.vault}$`, 'm'),
+    )
   })
 
   test('--json keeps its shape: the same document from either source, and no source line', async () => {

@@ -102,7 +102,9 @@ export const command: Command = {
         s.status === 'Upheld'
           ? 'executable now'
           : s.status === 'Disputed'
-            ? `resolver has ${countdown(deadline - now)}`
+            ? deadline > now
+              ? `resolver has ${countdown(deadline - now)}`
+              : 'resolver missed its deadline: lapsable now'
             : deadline > now
               ? `dispute window closes in ${countdown(deadline - now)}`
               : 'executable now'

@@ -364,12 +364,15 @@ const V1: Record<string, TableSpec> = {
   indexer_state: { columns: { key: 'text', value: 'text' }, primaryKey: ['key'] },
 }
 
+/** Columns later versions add, by table (version 3: the services' minAllocationDelay). */
+const ADDED: Record<string, Record<string, Kind>> = { services: { min_allocation_delay: 'int' } }
+
 /**
  * Every table's columns and their kinds as the latest migration leaves them (the bulk writer binds rows by this
  * list): a migration that adds a column adds it here too.
  */
 export const TABLE_COLUMNS: Record<string, Record<string, Kind>> = Object.fromEntries(
-  Object.entries(V1).map(([name, spec]) => [name, spec.columns]),
+  Object.entries(V1).map(([name, spec]) => [name, { ...spec.columns, ...ADDED[name] }]),
 )
 export type ColumnKind = Kind
 
@@ -436,8 +439,71 @@ const v2: Migration = {
   },
 }
 
+/**
+ * Version 3: each service's minAllocationDelay as a column, written by the registry handler, where the API used to
+ * scan the events table for it (no index on the event name). An index built before fills it from those events: a
+ * service's row from its last ServiceCreated or ServiceChangeApplied, and each undo image of a non-final block
+ * from the last one before that block (a reorg restores the image whole, and the column is not null).
+ */
+const v3: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .alterTable('services')
+      .addColumn('min_allocation_delay', sql`bigint`, (c) => c.notNull().defaultTo(0))
+      .execute()
+    const events: { block_number: number | string; args: string }[] = await db
+      .selectFrom('events')
+      .select(['block_number', 'args'])
+      .where('contract', '=', 'registry')
+      .where('name', 'in', ['ServiceCreated', 'ServiceChangeApplied'])
+      .orderBy('block_number')
+      .orderBy('log_index')
+      .execute()
+    const terms = new Map<number, { block: number; delay: number }[]>()
+    for (const e of events) {
+      const args = JSON.parse(e.args) as {
+        serviceId: string
+        params: { minAllocationDelay: number | string }
+      }
+      const id = Number(args.serviceId)
+      const list = terms.get(id) ?? []
+      list.push({ block: Number(e.block_number), delay: Number(args.params.minAllocationDelay) })
+      terms.set(id, list)
+    }
+    /** The delay a service's terms had after every block below `block`. */
+    const delayBefore = (id: number, block: number) =>
+      (terms.get(id) ?? []).filter((t) => t.block < block).at(-1)?.delay ?? 0
+    for (const [id, list] of terms)
+      await db
+        .updateTable('services')
+        .set({ min_allocation_delay: list.at(-1)!.delay })
+        .where('service_id', '=', id)
+        .execute()
+    const images: { block_number: number | string; seq: number | string; image: string }[] = await db
+      .selectFrom('change_log')
+      .select(['block_number', 'seq', 'image'])
+      .where('table_name', '=', 'services')
+      .where('image', 'is not', null)
+      .execute()
+    for (const entry of images) {
+      const image = JSON.parse(entry.image) as Record<string, unknown>
+      image.min_allocation_delay = delayBefore(Number(image.service_id), Number(entry.block_number))
+      await db
+        .updateTable('change_log')
+        .set({ image: JSON.stringify(image) })
+        .where('block_number', '=', entry.block_number)
+        .where('seq', '=', entry.seq)
+        .execute()
+    }
+  },
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_tables': createTables(dialect, V1), '0002_api_indexes': v2 }),
+    getMigrations: async () => ({
+      '0001_tables': createTables(dialect, V1),
+      '0002_api_indexes': v2,
+      '0003_service_allocation_delay': v3,
+    }),
   }
 }

@@ -39,6 +39,8 @@ export type ServicesTable = {
   collateral_factor_bps: number
   collateral_floor_bps: number
   declared_value: Amount
+  /** Seconds an allocation waits before it counts (reserved in the contracts: 0 today). Migration 0003. */
+  min_allocation_delay: number
   /** The committee by index (JSON object index → attester): resolves a report's signer bitmap to addresses. */
   committee: string
   /** A queued change of terms (ServiceChangeQueued) as JSON, until applied or cancelled. */

@@ -34,6 +34,7 @@ function terms(p: Params) {
     collateral_factor_bps: p.collateralFactorBps,
     collateral_floor_bps: p.collateralFloorBps,
     declared_value: p.declaredValue,
+    min_allocation_delay: p.minAllocationDelay,
   }
 }
 
