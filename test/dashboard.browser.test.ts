@@ -55,6 +55,15 @@ async function open(
   return { page, errors }
 }
 
+/** Waits until the API answers `path` with 200 (the indexer has reached what it names). */
+async function served(path: string) {
+  const deadline = Date.now() + 30_000
+  while ((await fetch(`${world.url}${path}`)).status !== 200) {
+    assert.ok(Date.now() < deadline, `the API never served ${path}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 /** Screenshots at laptop size, then at phone size (the page re-lays itself out). */
 async function shoot(page: Page, name: string) {
   await page.setViewportSize(VIEWPORTS.laptop)
@@ -183,6 +192,9 @@ describe('dashboard in chromium', () => {
   test('an operator disputes a pending slash from its page; the dispute shows live', async () => {
     const vault = world.devnet.world!.vaults[0]!
     const slash = await requestDevnetSlash(world, vault, 'dashboard: wrong output on job 7', 1)
+    // the operator follows a link to a slash the index already holds (the page's own request for one the indexer
+    // has not reached yet answers 404, which the error watcher would count)
+    await served(`/v1/slashes/${slash.result.slashId}`)
     const { page, errors } = await open(`/slashes/${slash.result.slashId}`)
     const form = page.locator('[data-testid="dispute-form"]')
     await form.waitFor({ timeout: 30_000 })
