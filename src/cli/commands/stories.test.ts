@@ -44,7 +44,7 @@ describe('the surety CLI, story by story', () => {
       deposit,
       new RegExp(`deposit 100 STK into vault ${vault1} \\("Surety Staked Operator 1"\\) of operator 0x`),
     )
-    assert.match(deposit, /you receive ≈ [0-9,.]+ sOP1 at [0-9.]+ STK per share/)
+    assert.match(deposit, /you receive ≈ [0-9,.]+ sOP1 at [0-9.,]+ STK per 1,000 shares/)
     assert.match(deposit, /first approve the vault to take 100 STK/)
     assert.match(deposit, /deposited 100 STK; minted [0-9,.]+ sOP1/)
 

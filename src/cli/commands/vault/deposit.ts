@@ -48,12 +48,14 @@ ${SIGNER_HELP}`,
     ])
     const pending = slashes.filter((x) => x.details.vault.toLowerCase() === vault.toLowerCase())
     const shareToken = { symbol: label.symbol, decimals: 18 }
+    // a share is worth about 0.001 STK (the vault's 1,000 virtual shares guard against the inflation attack), so
+    // the price is quoted per 1,000 shares, as the dashboard does
     await write(
       s,
       {
         explain: [
           `deposit ${formatToken(assets, s.ctx.stake)} into vault ${vault} ("${label.name}") of operator ${operator}:`,
-          `  ${receiver === s.account.address ? 'you receive' : `${receiver} receives`} ≈ ${formatToken(shares, shareToken)} at ${formatToken(view.sharePrice, s.ctx.stake)} per share`,
+          `  ${receiver === s.account.address ? 'you receive' : `${receiver} receives`} ≈ ${formatToken(shares, shareToken)} at ${formatToken(view.sharePrice * 1000n, s.ctx.stake)} per 1,000 shares`,
           pending.length > 0
             ? `  ${plural(pending.length, 'pending slash', 'pending slashes')} (${formatToken(view.pendingLiabilities, s.ctx.stake)}) ${pending.length === 1 ? 'is' : 'are'} priced in`
             : '  no pending slashes',

@@ -108,9 +108,12 @@ export default function VaultPage({ address }: { address: string }) {
               >
                 <Tokens amount={v.poolAssets} />
               </Stat>
-              <Stat label="Share price" note="STK one share is worth now, net of pending slashes">
+              <Stat
+                label={`Price of ${SHARES_QUOTED.toLocaleString('en-US')} shares`}
+                note="STK they are worth now, net of pending slashes"
+              >
                 <span data-testid="share-price">
-                  {Number(v.sharePrice.units).toLocaleString('en-US', { maximumFractionDigits: 6 })}
+                  {pricePer1000(v.sharePrice).toLocaleString('en-US', { maximumFractionDigits: 6 })}
                 </span>
               </Stat>
               <Stat
