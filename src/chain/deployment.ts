@@ -15,6 +15,21 @@ export const deploymentSchema = z.object({
   deployedAt: z.string(),
   blockNumber: z.string(),
   paramChangeDelay: z.number().int().nonnegative(),
+  /**
+   * Names for people, which the chain does not hold: a service's name and its violation classes' names, by service
+   * id (the devnet writes them; an operator of a deployment may add them). The CLI prints them beside the ids.
+   */
+  labels: z
+    .object({
+      services: z.record(
+        z.string().regex(/^[1-9][0-9]*$/, 'must be a service id'),
+        z.object({
+          name: z.string().min(1).max(64),
+          classes: z.array(z.string().min(1).max(64)).max(255).optional(),
+        }),
+      ),
+    })
+    .optional(),
   addresses: z.object({
     stakeToken: address,
     registry: address,

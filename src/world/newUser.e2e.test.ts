@@ -85,6 +85,10 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
     temperature.basePenaltyBps > lateness.basePenaltyBps && lateness.jailDurationSeconds === 0,
     'distinct terms',
   )
+  // the CLI names the service and its classes, from the manifest the devnet wrote (the chain holds ids only)
+  const coldShown = surety(['service', 'show', cold.id, ...rpc])
+  assert.match(coldShown, new RegExp(`^Service #${cold.id} cold-chain, owner`), coldShown)
+  assert.match(coldShown, /class 1 \(lateness\): penalty/, coldShown)
   const vaults = json(['vault', 'list', ...rpc]) as { vault: Address; operator: Address }[]
   const vaultOf = (who: Address) => {
     const found = vaults.find((v) => v.operator.toLowerCase() === who.toLowerCase())?.vault
@@ -231,7 +235,9 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
   })
   const paid = BigInt(executed.execution.toClient)
   assert.ok(paid > 0n, 'the client is paid from the slash')
-  assert.match(surety(['slash', 'show', slashId, ...rpc]), /executed: .* the client was paid [0-9,.]+ STK/)
+  const slashShown = surety(['slash', 'show', slashId, ...rpc])
+  assert.match(slashShown, /executed: .* the client was paid [0-9,.]+ STK/)
+  assert.match(slashShown, /on service #\d+ cold-chain, class 1 \(lateness\)/, slashShown)
   assert.match(
     surety(['order', 'show', id, ...rpc]),
     /failed: class 1 .*\n.*collateral slash 0x[0-9a-f]{64}: [0-9,.]+ STK, Executed, the client paid/,

@@ -154,6 +154,12 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
       rpcUrl: chain.anvil.rpcUrl,
       deployedAt: new Date(state.startedAt * 1000).toISOString(),
       addresses,
+      // the services' and classes' names, which the chain does not hold: the CLI prints them beside the ids
+      labels: {
+        services: Object.fromEntries(
+          state.serviceIds.map((id, i) => [id, { name: SERVICE_NAMES[i]!, classes: CLASS_NAMES[i]! }]),
+        ),
+      },
     }
     const manifestPath = writeDeployment(options.manifestDir, deployment)
     await startIntervalMining(chain, profile.blockSeconds)

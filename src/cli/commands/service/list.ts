@@ -3,6 +3,7 @@ import { beginRead } from '../../lib/command.ts'
 import type { Context } from '../../lib/connect.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
+import { serviceRef } from '../../lib/labels.ts'
 import { CONNECTION_HELP } from '../../lib/options.ts'
 import { chooseSource, sourceLine } from '../../lib/readSource.ts'
 import { percent, table } from '../../lib/table.ts'
@@ -26,7 +27,7 @@ export const sub: Sub = {
         table(
           ['id', 'owner', 'attesters', 'quorum', 'allocated', 'declared value', 'dispute window'],
           services.map((x) => [
-            `#${x.serviceId}`,
+            serviceRef(s.ctx, x.serviceId),
             x.owner,
             String(x.committee.length),
             percent(x.params.quorumBps),

@@ -53,5 +53,6 @@ export function termLines(ctx: Context, p: ServiceParams): string[] {
   ]
 }
 
-export const classLine = (c: ViolationClass, i: number) =>
+/** `i`: the class's number, or its number and name (`1 (lateness)`). */
+export const classLine = (c: ViolationClass, i: number | string) =>
   `class ${i}: penalty ${percent(c.basePenaltyBps)}${c.jailDuration > 0 ? `, jail ${duration(c.jailDuration)}` : ''}${c.permanentBan ? ', permanent ban' : ''}`

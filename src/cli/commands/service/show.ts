@@ -4,6 +4,7 @@ import { beginRead } from '../../lib/command.ts'
 import type { Context } from '../../lib/connect.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
+import { classRef, serviceRef } from '../../lib/labels.ts'
 import { CONNECTION_HELP, parseId } from '../../lib/options.ts'
 import { chooseSource, sourceLine } from '../../lib/readSource.ts'
 import { table } from '../../lib/table.ts'
@@ -29,9 +30,9 @@ ${CONNECTION_HELP}`,
     const { service, change } = fromApi ?? (await serviceWithChangeFromChain(s.ctx, id))
     if (s.json) return void printJson({ ...service, queuedChange: change })
     const t = (x: bigint) => formatToken(x, s.ctx.stake)
-    console.log(`Service #${id}, owner ${service.owner}, ${t(service.allocated)} allocated`)
+    console.log(`Service ${serviceRef(s.ctx, id)}, owner ${service.owner}, ${t(service.allocated)} allocated`)
     for (const l of termLines(s.ctx, service.params)) console.log(`  ${l}`)
-    for (const [i, c] of service.classes.entries()) console.log(`  ${classLine(c, i)}`)
+    for (const [i, c] of service.classes.entries()) console.log(`  ${classLine(c, classRef(s.ctx, id, i))}`)
     if (change)
       console.log(
         `  a change is queued: it may apply from ${when(change.readyAt, now)} (surety service change ${id} --apply)`,

@@ -5,6 +5,7 @@ import { beginRead } from '../../lib/command.ts'
 import type { Context } from '../../lib/connect.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
+import { classRef, serviceRef } from '../../lib/labels.ts'
 import { CONNECTION_HELP } from '../../lib/options.ts'
 import { chooseSource, sourceLine } from '../../lib/readSource.ts'
 import { table } from '../../lib/table.ts'
@@ -34,13 +35,13 @@ ${CONNECTION_HELP}`,
           slashes.map((x) => [
             x.slashId,
             x.status,
-            `#${x.details.serviceId}`,
+            serviceRef(s.ctx, x.details.serviceId),
             x.details.vault,
-            String(x.details.classId),
+            classRef(s.ctx, x.details.serviceId, x.details.classId),
             formatToken(x.details.amount, s.ctx.stake),
             nextStep(x, now),
           ]),
-          ['left', 'left', 'left', 'left', 'right', 'right', 'left'],
+          ['left', 'left', 'left', 'left', 'left', 'right', 'left'],
         ),
       )
     if (source) console.log(sourceLine(source))

@@ -1,6 +1,7 @@
 import { beginRead } from '../../lib/command.ts'
 import type { Sub } from '../../lib/group.ts'
 import { printJson } from '../../lib/json.ts'
+import { classRef, serviceRef } from '../../lib/labels.ts'
 import { CONNECTION_HELP } from '../../lib/options.ts'
 import { sourceLine } from '../../lib/readSource.ts'
 import { percent } from '../../lib/table.ts'
@@ -22,7 +23,9 @@ ${CONNECTION_HELP}`,
     const t = (x: bigint) => formatToken(x, s.ctx.stake)
     const orderSlash = BigInt(d.incidentId) >> 255n === 1n
     console.log(`Slash ${slash.slashId}: ${slash.status}`)
-    console.log(`  ${t(d.amount)} from vault ${d.vault} on service #${d.serviceId}, class ${d.classId}`)
+    console.log(
+      `  ${t(d.amount)} from vault ${d.vault} on service ${serviceRef(s.ctx, d.serviceId)}, class ${classRef(s.ctx, d.serviceId, d.classId)}`,
+    )
     console.log(
       `  incident ${orderSlash ? `order #${BigInt(d.incidentId) & ((1n << 255n) - 1n)} failed` : d.incidentId}; requested ${date(d.requestedAt)} by ${d.reporter}`,
     )
