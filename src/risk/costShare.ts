@@ -90,6 +90,11 @@ export type CostShareSearch = {
   /** The exact bound of `shares` (costShareBound). */
   bound: Rational
   iterations: number
+  /**
+   * The best shares in floats (units of the largest amount), edges in service order: a warm start for the branch
+   * and bound over services (serviceBranch.ts).
+   */
+  lam: Float64Array
 }
 
 /** Shares are rounded down to multiples of largest amount / 2^40: far below the search's margin. */
@@ -205,7 +210,7 @@ export function findCostShares(
     })
   }
   const shares = toShares(n, best.lam, svcStart)
-  return { shares, bound: costShareBound(n, shares), iterations }
+  return { shares, bound: costShareBound(n, shares), iterations, lam: best.lam }
 }
 
 function largestAmount(n: Network): bigint {
@@ -267,7 +272,7 @@ function project(edges: number[], lam: Float64Array, a: Float64Array, sigma: num
  * Float shares (in units of the largest amount) to exact numerators over 2^40, rounded down, and then trimmed
  * exactly wherever rounding still left an operator over its stake or a share over its allocation.
  */
-function toShares(n: Network, lam: Float64Array, svcStart: Int32Array): CostShares {
+export function toShares(n: Network, lam: Float64Array, svcStart: Int32Array): CostShares {
   const unit = largestAmount(n)
   const shares = n.services.map((s, si) =>
     s.members.map((_, k) => {
