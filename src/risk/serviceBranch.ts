@@ -7,7 +7,7 @@
  * out removes that looseness where it matters: a forced service's cover is charged even when it costs more than
  * it pays, and a service left out pays nothing and releases its members' shares for the others.
  *
- * Depth first, each child warm-started from its parent's shares. A node is pruned only when its bound, recomputed
+ * Best first, each child warm-started from its parent's shares. A node is pruned only when its bound, recomputed
  * exactly from the shares rounded down (shareNodeBound.ts), is at most the incumbent's exact net profit (0 with no
  * attack: a valid attack must net more than 0). Float errors can only keep a node open. When every node is
  * pruned, no attack nets more than the incumbent: the network is secure (no incumbent) or the incumbent is a most
@@ -102,7 +102,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       root ? (opts.rootSteps ?? 2000) : (opts.nodeSteps ?? 40),
       root ? 100 : 15,
     )
-    let pruned = r.value === Number.NEGATIVE_INFINITY // a forced service cannot be covered: nothing here
+    let pruned = false
     // Settle the node exactly, fixing what the shares already decide, then tighten again, a few rounds at most.
     for (let round = 0; !pruned && round < 5; round++) {
       const settled = settle(n, core, r, node.fixed, value)
@@ -111,7 +111,6 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       node.lam = r.lam
       clearOut(core, node.lam, node.fixed)
       r = tighten(core, node, ws, target(), opts.nodeSteps ?? 40, 15)
-      if (r.value === Number.NEGATIVE_INFINITY) pruned = true
     }
     opts.trace?.(depth, r.value * unitF, pruned)
     if (pruned) continue
@@ -125,9 +124,13 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
     }
     const s = pickService(core, r, node.fixed)
     if (s < 0) {
-      // Every service fixed and the bound still above the incumbent: the shares cannot settle this set.
+      // Every service fixed: the bound is the LP of this A's cheapest coalition. Ten times the steps before giving
+      // up on it; if it still stays above the incumbent, no proof can come from this search (the solver, which also
+      // branches on operators, gets the time left).
+      r = tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150)
+      if (settle(n, core, r, node.fixed, value) === 'pruned') continue
       openBound = Math.max(openBound, r.value)
-      continue
+      break
     }
     for (const state of [OUT, IN]) {
       const fixed = Uint8Array.from(node.fixed)
@@ -172,7 +175,6 @@ function tighten(
   let steps = 0
   for (; steps < maxSteps; steps++) {
     const { value, norm } = evaluate(core, lam, node.fixed, ws)
-    if (value === Number.NEGATIVE_INFINITY) return { ...best, value }
     for (let s = 0; s < core.S; s++)
       if (node.fixed[s] === FREE && (ws.term[s] as number) > 0) inCover[s] = (inCover[s] as number) + 1
     if (value < best.value)

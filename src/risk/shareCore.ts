@@ -118,7 +118,7 @@ export function initialShares(c: ShareCore): Float64Array {
 export type Workspace = {
   /** Per edge: the fraction of the member in its service's cheapest cover (0 for services not counted). */
   grad: Float64Array
-  /** Per service: π_s − C_s(λ), or −∞ when the members cannot reach the threshold. */
+  /** Per service: π_s − C_s(λ) (−∞ for a service left out). */
   term: Float64Array
   /** Edges per service sorted by share per unit of stake, kept between calls (nearly sorted after a step). */
   order: Int32Array
@@ -142,10 +142,7 @@ function maxDegree(c: ShareCore): number {
   return m
 }
 
-/**
- * L(λ) at a node, with ‖g‖² of its subgradient; fills ws.grad and ws.term. −∞ when a forced service cannot be
- * covered at all (no attack in the node).
- */
+/** L(λ) at a node, with ‖g‖² of its subgradient; fills ws.grad and ws.term. */
 export function evaluate(
   c: ShareCore,
   lam: Float64Array,
@@ -178,9 +175,10 @@ export function evaluate(
       grad[e] = x
     }
     const gain = (c.profit[si] as number) - cost
-    term[si] = rest > 1e-12 ? Number.NEGATIVE_INFINITY : gain
-    if (rest > 1e-12 && state === IN) return { value: Number.NEGATIVE_INFINITY, norm: 0 }
-    if (rest > 1e-12 || (state === FREE && gain <= 0)) {
+    // With α ≤ 1 all members always reach the threshold, so a cover always exists; a float shortfall left after
+    // every member (a rounding error) is ignored: the cover is then all of them, and the exact check decides.
+    term[si] = gain
+    if (state === FREE && gain <= 0) {
       for (let i = lo; i < end; i++) grad[order[i] as number] = 0
       continue
     }
