@@ -90,5 +90,3 @@ function criticalMember(stakes: bigint[], row: bigint[], num: bigint, den: bigin
   }
   return ks[order[order.length - 1] as number] ?? -1
 }
-
-export { FREE, IN, OUT }
