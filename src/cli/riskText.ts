@@ -59,7 +59,14 @@ export function analyzeLines(r: Analyze): string {
       : r.secure === false
         ? 'INSECURE — a profitable attack exists'
         : `UNKNOWN — the time limit stopped the search before it could prove security (net profit could still reach ${r.netProfitBound.toPrecision(6)})`
-  const lines = [verdict]
+  // An exact proof (bigint) or the MIP solver's answer, which holds within its float tolerances (docs/risk.md).
+  const how =
+    r.secure === null
+      ? ''
+      : r.verdictExact
+        ? ' (proven exactly)'
+        : ' (the solver’s verdict, within its float tolerances)'
+  const lines = [verdict + how]
   if (r.secure !== null && !r.optimal)
     lines.push(
       `(not proven optimal: the time limit stopped the search; a better attack could net up to ${r.netProfitBound.toPrecision(6)})`,

@@ -23,8 +23,15 @@ export type AnalyzeReport = {
   secure: boolean | null
   /** The verdict is a proof: an attack verified exactly, or the solver's bound shows none can profit. */
   verdictProven: boolean
+  /**
+   * The verdict holds exactly, in bigint arithmetic — a verified attack, or security proven by the certified
+   * slack, cost shares or the branch and bound over services — rather than within the MIP solver's tolerances.
+   */
+  verdictExact: boolean
   /** Both searches finished: the attacks reported are optimal (false when a time limit stopped one). */
   proven: boolean
+  /** `proven`, and both proofs exact (not the solver's). */
+  provenExact: boolean
   attack: AttackAnswer['attack']
   largestAttack: AttackAnswer['attack']
   /** Upper bound on the most profitable attack's net profit (solver float, amount units). */
@@ -43,6 +50,7 @@ export async function analyzeNetwork(n: Network, opts: SolveOptions = {}): Promi
     ...opts,
     start: solved.attack ?? opts.start,
     provenSecure: best.attack === null && best.proven,
+    provenExact: best.exact,
   })
   // The largest-attack search needs a margin above break-even (attackModel.ts); never report one smaller than
   // the most profitable attack, which is itself valid.
@@ -52,7 +60,9 @@ export async function analyzeNetwork(n: Network, opts: SolveOptions = {}): Promi
   return {
     secure: best.attack !== null ? false : verdictProven ? true : null,
     verdictProven,
+    verdictExact: best.attack !== null || (best.proven && best.exact),
     proven: best.proven && largest.proven,
+    provenExact: best.proven && largest.proven && best.exact && largest.exact,
     attack: best.attack,
     largestAttack: large,
     profitBound: best.bound,

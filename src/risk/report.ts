@@ -26,7 +26,9 @@ export function analyzeJson(r: AnalyzeReport, scale: number) {
   return {
     secure: r.secure,
     verdictProven: r.verdictProven,
+    verdictExact: r.verdictExact,
     optimal: r.proven,
+    optimalExact: r.provenExact,
     attack: attackJson(r.attack, scale),
     netProfitBound: r.profitBound,
     largestAttack: attackJson(r.largestAttack, scale),
@@ -97,7 +99,9 @@ export function analyzeText(r: AnalyzeReport, scale: number): string {
   const verdict = r.secure
     ? 'SECURE — no coalition profits from corrupting any set of services'
     : 'INSECURE — a profitable attack exists'
-  const lines = [verdict]
+  // How the verdict is known: an exact (bigint) proof, or the MIP solver's answer within its tolerances.
+  const how = r.verdictExact ? 'proven exactly' : 'the solver’s verdict, within its float tolerances'
+  const lines = [`${verdict} (${how})`]
   if (!r.verdictProven) {
     lines[0] = `UNKNOWN — the time limit stopped the search before it could prove security (best attack found: none; net profit could still reach ${r.profitBound.toPrecision(6)})`
   } else if (!r.proven) {

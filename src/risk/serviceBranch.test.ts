@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { analyzeNetwork } from './analyze.ts'
+import { bruteMostProfitable } from './bruteForce.ts'
+import { findCostShares, toShares } from './costShare.ts'
+import { heuristicAttack } from './heuristic.ts'
+import { parseRiskInput } from './input.ts'
+import type { Network } from './network.ts'
+import { randomNetwork } from './randomNetwork.ts'
+import { analyzeJson, analyzeText } from './report.ts'
+import { createRng } from './rng.ts'
+import { serviceBranch } from './serviceBranch.ts'
+import { buildShareCore, FREE, IN, initialShares, OUT } from './shareCore.ts'
+import { shareNodeBound } from './shareNodeBound.ts'
+import { certifiedSlack } from './slack.ts'
+import { attackCost, attackProfit, isValidAttack, meetsThresholds } from './verify.ts'
+
+/** The bench's hard regime (profits 0.05–0.35 of a lone attack) and the edge above it, on dense small networks. */
+function hardNetwork(rng: ReturnType<typeof createRng>, i: number): Network {
+  return parseRiskInput(
+    randomNetwork(rng, {
+      operators: rng.int(4, 7),
+      services: rng.int(3, 7),
+      membersPerService: [3, 6],
+      allocations: i % 3 === 2,
+      profitFactor: i % 2 === 0 ? [0.05, 0.35] : [0.2, 0.7],
+    }),
+  )
+}
+
+/** Best net profit over attacks with IN ⊆ A ⊆ IN ∪ FREE, by enumeration (null when none is valid). */
+function bruteUnder(n: Network, fixed: Uint8Array): bigint | null {
+  const free = n.services.flatMap((_, s) => (fixed[s] === FREE ? [s] : []))
+  const forced = n.services.flatMap((_, s) => (fixed[s] === IN ? [s] : []))
+  let best: bigint | null = null
+  for (let mask = 0; mask < 1 << free.length; mask++) {
+    const A = [...forced, ...free.filter((_, i) => mask & (1 << i))].sort((a, b) => a - b)
+    if (A.length === 0) continue
+    const members = [...new Set(A.flatMap((s) => n.services[s]?.members ?? []))]
+    for (let m = 0; m < 1 << members.length; m++) {
+      const a = { services: A, operators: members.filter((_, i) => m & (1 << i)) }
+      // the node bound covers every coalition meeting A's thresholds, profitable or not
+      if (!meetsThresholds(n, a)) continue
+      const net = attackProfit(n, a) - attackCost(n, a)
+      if (best === null || net > best) best = net
+    }
+  }
+  return best
+}
+
+describe('branch and bound over services', () => {
+  test('the exact node bound is never below an attack the node allows, for any shares and fixing (seed 21)', () => {
+    // Random shares within every stake and random services forced in or left out: the bound must be at least the
+    // net profit (negative included) of every coalition meeting the thresholds of an A the node allows.
+    const rng = createRng(21)
+    let compared = 0
+    for (let i = 0; i < 300; i++) {
+      const n = hardNetwork(rng, i)
+      const core = buildShareCore(n)
+      const lam = initialShares(core)
+      for (let e = 0; e < lam.length; e++) lam[e] = (lam[e] as number) * rng.next() * 1.5
+      const fixed = Uint8Array.from(n.services, () => [FREE, FREE, IN, OUT][rng.int(0, 3)] as number)
+      // shares scaled back within each operator's stake by toShares; a share above a stake would throw
+      const shares = toShares(n, lam, core.svcStart)
+      const bound = shareNodeBound(n, shares, fixed)
+      const best = bruteUnder(n, fixed)
+      if (best === null) continue
+      compared++
+      assert.ok(bound.num >= best * bound.den, `network ${i}: bound ${bound.num}/${bound.den} below ${best}`)
+    }
+    assert.ok(compared >= 200, `only ${compared} nodes allowed an attack`)
+  })
+
+  test('agrees with brute force on 300 hard-regime networks, proving most (seed 23)', () => {
+    const rng = createRng(23)
+    let proven = 0
+    let insecure = 0
+    for (let i = 0; i < 300; i++) {
+      const n = hardNetwork(rng, i)
+      const best = bruteMostProfitable(n)
+      if (best !== null) insecure++
+      // every other network starts from the heuristic's attack, the others from nothing
+      const incumbent = i % 2 === 1 ? heuristicAttack(n, { budgetMs: 50 }) : null
+      const out = serviceBranch(n, { incumbent, budgetMs: 2000 })
+      if (out.attack) {
+        assert.ok(isValidAttack(n, out.attack), `network ${i}: invalid attack`)
+        assert.equal(attackProfit(n, out.attack) - attackCost(n, out.attack), out.value)
+      }
+      assert.ok(
+        best === null || out.bound >= Number(best) * (1 - 1e-9),
+        `network ${i}: bound below the optimum`,
+      )
+      if (!out.proven) continue
+      proven++
+      assert.equal(out.value, best ?? 0n, `network ${i}: proved ${out.value}, brute force finds ${best}`)
+      assert.equal(out.attack === null, best === null, `network ${i}: attack and verdict disagree`)
+    }
+    assert.ok(insecure >= 60, `only ${insecure} insecure networks`)
+    assert.ok(proven >= 175, `only ${proven} of 300 proven`)
+  })
+})
+
+describe('exact proofs and the solver’s verdicts', () => {
+  // Both secure (brute force finds no attack) with γ < 0 and cost shares that stop above 0 on their own.
+  const byBranching = parseRiskInput({
+    operators: [
+      { id: 'v0', stake: 28 },
+      { id: 'v1', stake: 81 },
+      { id: 'v2', stake: 71 },
+      { id: 'v3', stake: 90 },
+    ],
+    services: [
+      { id: 's0', profit: 51, threshold: 1, operators: ['v2', 'v3', 'v0', 'v1'] },
+      { id: 's1', profit: 60, threshold: 0.6667, operators: ['v3', 'v0', 'v1', 'v2'] },
+      { id: 's2', profit: 12, threshold: 0.3333, operators: ['v2', 'v0', 'v3'] },
+      { id: 's3', profit: 93, threshold: 1, operators: ['v3', 'v2', 'v1', 'v0'] },
+    ],
+  })
+  // Here the fractional cover of some set of services stays below its profit: only the solver's integer search
+  // (over operators too) settles it.
+  const bySolver = parseRiskInput({
+    operators: [
+      { id: 'v0', stake: 17 },
+      { id: 'v1', stake: 48 },
+      { id: 'v2', stake: 52 },
+      { id: 'v3', stake: 87 },
+      { id: 'v4', stake: 98 },
+    ],
+    services: [
+      { id: 's0', profit: 24, threshold: 0.3333, operators: ['v3', 'v1', 'v0', 'v2', 'v4'] },
+      { id: 's1', profit: 11, threshold: 0.3333, operators: ['v4', 'v3', 'v0'] },
+      { id: 's2', profit: 22, threshold: 0.3333, operators: ['v4', 'v2', 'v1'] },
+      { id: 's3', profit: 35, threshold: 0.3333, operators: ['v3', 'v0', 'v4', 'v2', 'v1'] },
+    ],
+  })
+
+  test('the two networks are what the cases need', () => {
+    for (const n of [byBranching, bySolver]) {
+      assert.equal(bruteMostProfitable(n), null)
+      assert.ok((certifiedSlack(n)?.num ?? 0n) < 0n)
+      assert.ok(findCostShares(n).bound.num > 0n)
+    }
+    assert.equal(serviceBranch(byBranching).proven, true)
+    assert.equal(serviceBranch(bySolver).proven, false)
+  })
+
+  test('security proven by branching on services is reported as an exact proof', async () => {
+    const r = await analyzeNetwork(byBranching, { timeLimitSeconds: 10 })
+    assert.equal(r.secure, true)
+    assert.equal(r.verdictExact, true)
+    assert.equal(analyzeJson(r, byBranching.scale).verdictExact, true)
+    assert.match(analyzeText(r, byBranching.scale), /^SECURE .*\(proven exactly\)/)
+  })
+
+  test('security proven by the solver alone is reported as the solver’s verdict', async () => {
+    const r = await analyzeNetwork(bySolver, { timeLimitSeconds: 10 })
+    assert.equal(r.secure, true)
+    assert.equal(r.verdictProven, true)
+    assert.equal(r.verdictExact, false)
+    assert.equal(analyzeJson(r, bySolver.scale).verdictExact, false)
+    assert.match(analyzeText(r, bySolver.scale), /solver’s verdict/)
+  })
+})
