@@ -198,6 +198,11 @@ describe('dashboard in chromium', () => {
     const { page, errors } = await open(`/slashes/${slash.result.slashId}`)
     const form = page.locator('[data-testid="dispute-form"]')
     await form.waitFor({ timeout: 30_000 })
+    // the class and the service by the names the deployment gives them, beside their ids
+    await page.waitForFunction(() => document.body.textContent?.includes('#1 wrong output'), null, {
+      timeout: 10_000,
+    })
+    assert.match((await page.locator('main').textContent()) ?? '', /Service #\d+ · gpu-render/)
     await shoot(page, 'slash-pending')
     await form.locator('button[type="submit"]').click()
     await page.waitForSelector('[data-run="done"], [data-run="failed"]', { timeout: 60_000 })

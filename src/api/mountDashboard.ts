@@ -4,6 +4,7 @@
  * `createApiServer`, with the chain it indexes.
  */
 import type { FastifyInstance } from 'fastify'
+import type { Deployment } from '../chain/deployment.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import { registerDashboardRisk } from './dashboardRisk.ts'
 import { serveDashboard } from './serveDashboard.ts'
@@ -15,6 +16,8 @@ export type MountDashboardOptions = {
   /** A local devnet: the page signs with the test accounts through `rpcUrl`. Otherwise a browser wallet signs. */
   devnet: boolean
   token?: { symbol: string; decimals: number }
+  /** Names of services and their classes (the deployment manifest's `labels`), shown beside the ids. */
+  labels?: Deployment['labels']
   /** The built files (default web/dist). */
   dir?: string
 }
@@ -29,6 +32,7 @@ export function mountDashboard(app: FastifyInstance, o: MountDashboardOptions): 
       devnet: o.devnet,
       addresses: o.addresses,
       token,
+      labels: o.labels ?? { services: {} },
     },
   })
   registerDashboardRisk(app, {

@@ -20,6 +20,7 @@ const config: DashboardConfig = {
     orders: '0x0000000000000000000000000000000000000006',
   },
   token: { symbol: 'STK', decimals: 18 },
+  labels: { services: { '2': { name: 'cold-chain', classes: ['temperature excursion', 'lateness'] } } },
 }
 
 function builtDir(): string {

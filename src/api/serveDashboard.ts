@@ -38,6 +38,8 @@ export type DashboardConfig = {
   devnet: boolean
   addresses: SuretyAddresses
   token: { symbol: string; decimals: number }
+  /** Names of services and their violation classes by service id (the manifest's `labels`); may be empty. */
+  labels: { services: Record<string, { name: string; classes?: string[] | undefined }> }
 }
 
 export type ServeDashboardOptions = {

@@ -3,6 +3,8 @@
  * once the chain is deployed and seeded, while the node processes load, and stops before the nodes and the chain. The world does not depend on any of
  * them; wiring one is a line in `worldPlugins`.
  */
+
+import type { Deployment } from '../chain/deployment.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import { apiPlugin } from './plugins/apiPlugin.ts'
 
@@ -10,6 +12,8 @@ export type PluginContext = {
   rpcUrl: string
   chainId: number
   addresses: SuretyAddresses
+  /** The services' and classes' names the manifest gives (the dashboard shows them beside the ids). */
+  labels?: Deployment['labels']
   /** The first block of the deployment (indexers start here). */
   startBlock: bigint
   /** A directory the plugin may keep its state in (inside --state DIR when given, so it survives restarts). */

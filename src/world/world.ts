@@ -275,6 +275,7 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
             chainId: CHAIN_ID,
             addresses,
             startBlock: BigInt(state.deployment.blockNumber),
+            labels: deployment.labels,
             dataDir,
             basePort: options.port + 50 + plugins.length * 5,
             nodeUrls: specs.map((s) => s.apiUrl),

@@ -29,6 +29,9 @@ import {
   signReport,
 } from '../../src/sdk/index.ts'
 
+/** The names the dashboard world's manifest gives its service's violation classes (the pages show them). */
+export const DASHBOARD_CLASSES = ['downtime', 'wrong output']
+
 export type DashboardWorld = {
   devnet: Devnet
   /** Reads of the devnet chain, for assertions. */
@@ -87,7 +90,15 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
       nodes: { urls: [nodeUrl] },
     })
     stops.push(() => app.close())
-    mountDashboard(app, { rpcUrl: devnet.anvil.rpcUrl, chainId, addresses, devnet: true })
+    mountDashboard(app, {
+      rpcUrl: devnet.anvil.rpcUrl,
+      chainId,
+      addresses,
+      devnet: true,
+      labels: {
+        services: { [String(devnet.world!.serviceId)]: { name: 'gpu-render', classes: DASHBOARD_CLASSES } },
+      },
+    })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
     const epochSeconds = 5
     const configPath = join(dir, 'node.yaml')

@@ -33,6 +33,7 @@ export const apiPlugin: WorldPlugin = {
         chainId: ctx.chainId,
         addresses: ctx.addresses,
         devnet: true,
+        labels: ctx.labels,
       })
       if (!built) ctx.log('the dashboard is not built: run `npm run build:web` (the API serves without it)')
       const url = await app

@@ -4,12 +4,14 @@ import type { Service, Vault } from '../api/types.ts'
 import type { List } from '../lib/api.ts'
 import { formatUnits, parseUnits, shortAddress } from '../lib/format.ts'
 import { useApi } from '../lib/hooks.ts'
+import { serviceNameOf } from '../lib/labels.ts'
 import { navigate } from '../lib/router.ts'
 import { ActionBox, RunStatus, type Signer, SignerPicker, useRunner } from './ActionForm.tsx'
 import { useConfig } from './useConfig.ts'
 
 export function OpenOrderForm() {
   const config = useConfig().data
+  const labels = config?.labels
   const services = useApi<List<Service>>('/v1/services?limit=100', { live: false }).data?.data ?? []
   const vaults = useApi<List<Vault>>('/v1/vaults?limit=100', { live: false }).data?.data ?? []
   const [service, setService] = useState('')
@@ -58,7 +60,10 @@ export function OpenOrderForm() {
             onChange={(e) => setService((e.target as HTMLSelectElement).value)}
           >
             {services.map((s) => (
-              <option value={s.id}>Service #{s.id}</option>
+              <option value={s.id}>
+                Service #{s.id}
+                {serviceNameOf(labels, s.id) ? ` · ${serviceNameOf(labels, s.id)}` : ''}
+              </option>
             ))}
           </select>
         </label>

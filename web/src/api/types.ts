@@ -298,6 +298,8 @@ export type DashboardConfig = {
   devnet: boolean
   addresses: Record<'stakeToken' | 'registry' | 'factory' | 'court' | 'rewards' | 'orders', `0x${string}`>
   token: { symbol: string; decimals: number }
+  /** Names of services and their violation classes by service id; may be empty. */
+  labels: { services: Record<string, { name: string; classes?: string[] }> }
 }
 
 /** /v1/dashboard/risk (src/api/dashboardRisk.ts). */

@@ -1,6 +1,7 @@
 /** In-page links (pushState), and the links every page uses for the protocol's things. */
 import type { ComponentChildren } from 'preact'
 import { shortAddress } from '../lib/format.ts'
+import { classNameOf, serviceNameOf, useLabels } from '../lib/labels.ts'
 import { navigate } from '../lib/router.ts'
 
 export function Link({
@@ -32,9 +33,23 @@ export const VaultLink = ({ address, name }: { address: string; name?: string | 
     <span title={address}>{name ?? shortAddress(address)}</span>
   </Link>
 )
-export const ServiceLink = ({ id, name }: { id: string; name?: string | null }) => (
-  <Link href={`/services/${id}`}>{name ?? `Service #${id}`}</Link>
-)
+export function ServiceLink({ id, name }: { id: string; name?: string | null }) {
+  const label = serviceNameOf(useLabels(), id)
+  return (
+    <Link href={`/services/${id}`}>{name ?? (label ? `Service #${id} · ${label}` : `Service #${id}`)}</Link>
+  )
+}
+
+/** A violation class: its number, and its name on that service when the deployment gives one. */
+export function ClassLabel({ serviceId, classId }: { serviceId: string; classId: number }) {
+  const name = classNameOf(useLabels(), serviceId, classId)
+  return (
+    <>
+      #{classId}
+      {name ? <span class="muted"> {name}</span> : null}
+    </>
+  )
+}
 export const OrderLink = ({ id }: { id: string }) => <Link href={`/orders/${id}`}>Order #{id}</Link>
 export const SlashLink = ({ id }: { id: string }) => (
   <Link href={`/slashes/${id}`}>

@@ -2,7 +2,7 @@
 
 import type { Allocation, Attester, Incident, RewardEvent, Service, ServiceApr } from '../../api/types.ts'
 import { AsyncTable, type Column } from '../../components/DataTable.tsx'
-import { AddressText, SlashLink, VaultLink } from '../../components/Link.tsx'
+import { AddressText, ClassLabel, SlashLink, VaultLink } from '../../components/Link.tsx'
 import { Standing } from '../../components/Standing.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
@@ -11,6 +11,7 @@ import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
 import { formatBps, formatDuration, formatPpm, formatUnits } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
+import { serviceNameOf, useLabels } from '../../lib/labels.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 
 /** The reward rate a staker receives (after commissions), annualised over the last 30 days, with its inputs. */
@@ -40,8 +41,6 @@ function RewardRate({ id }: { id: string }) {
   )
 }
 
-const CLASS_NAMES = ['downtime', 'late delivery / wrong output', 'fraud']
-
 const ALLOCATION_COLUMNS: Column<Allocation>[] = [
   { head: 'Vault', cell: (a) => <VaultLink address={a.vault} /> },
   { head: 'Allocated', cell: (a) => <Tokens amount={a.amount} /> },
@@ -66,9 +65,13 @@ export default function ServicePage({ id }: { id: string }) {
   const attesters = useApi<List<Attester>>(`/v1/services/${id}/attesters?limit=100`)
   const incidents = useApi<List<Incident>>(`/v1/incidents?service=${id}&limit=20`)
   const rewards = useApi<List<RewardEvent>>(`/v1/rewards?service=${id}&limit=200`)
+  const name = serviceNameOf(useLabels(), id)
   return (
     <>
-      <h1>Service #{id}</h1>
+      <h1>
+        Service #{id}
+        {name ? <span class="muted"> · {name}</span> : null}
+      </h1>
       <Async resource={service} what={`service #${id}`}>
         {({ data: s }) => {
           const t = s.terms
@@ -144,7 +147,7 @@ export default function ServicePage({ id }: { id: string }) {
                       {s.classes.map((c) => (
                         <tr key={c.classId}>
                           <td>
-                            #{c.classId} <span class="muted">{CLASS_NAMES[c.classId] ?? ''}</span>
+                            <ClassLabel serviceId={id} classId={c.classId} />
                           </td>
                           <td>{formatBps(c.basePenaltyBps)} of the allocation</td>
                           <td>

@@ -1,7 +1,7 @@
 /** One slash, the whole story: the signed report, the dispute, the ruling, the execution and every payout. */
 import { DisputeForm } from '../../actions/DisputeForm.tsx'
 import type { SlashDetail, Vault } from '../../api/types.ts'
-import { AddressText, OrderLink, ServiceLink, VaultLink } from '../../components/Link.tsx'
+import { AddressText, ClassLabel, OrderLink, ServiceLink, VaultLink } from '../../components/Link.tsx'
 import { Section, Stat, StatusBadge } from '../../components/Stat.tsx'
 import { Async } from '../../components/States.tsx'
 import { Countdown, DateText } from '../../components/Time.tsx'
@@ -45,7 +45,7 @@ export default function SlashPage({ id }: { id: string }) {
                 )}
               </Stat>
               <Stat label="Class">
-                #{s.classId}
+                <ClassLabel serviceId={s.serviceId} classId={s.classId} />
                 {s.terms.permanentBan
                   ? ' · bans'
                   : s.terms.jailDurationSeconds

@@ -1,7 +1,14 @@
 /** Pending slashes with their countdowns, then every slash that has run its course. */
 
 import type { Slash } from '../../api/types.ts'
-import { AddressText, OrderLink, ServiceLink, SlashLink, VaultLink } from '../../components/Link.tsx'
+import {
+  AddressText,
+  ClassLabel,
+  OrderLink,
+  ServiceLink,
+  SlashLink,
+  VaultLink,
+} from '../../components/Link.tsx'
 import { Section, StatusBadge } from '../../components/Stat.tsx'
 import { Async, Empty } from '../../components/States.tsx'
 import { Countdown, DateText } from '../../components/Time.tsx'
@@ -44,7 +51,9 @@ function SlashTable({ slashes, pending }: { slashes: Slash[]; pending: boolean }
             <td>
               <Tokens amount={s.amount} />
             </td>
-            <td>#{s.classId}</td>
+            <td>
+              <ClassLabel serviceId={s.serviceId} classId={s.classId} />
+            </td>
             <td>
               {s.report.signers.length > 0 ? (
                 `${s.report.signers.length} attesters`
