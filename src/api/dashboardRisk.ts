@@ -3,8 +3,8 @@
  * the overview: the operator–service graph, the most profitable attack (exact, src/risk), the certified slack,
  * the worst-case cascade loss R_ψ for a few shock sizes with its bound, concentration, and a Monte Carlo
  * simulation seeded from the network's own stakes. The network is read off the chain exactly as `surety risk
- * snapshot` reads it, so the page and the CLI give the same verdict; the answer is computed once per block and
- * kept until the chain moves (the solver and the simulation are too heavy to run per request).
+ * snapshot` reads it, so the page and the CLI give the same verdict; the answer is computed once per block, and
+ * the newest finished one is served while the next is computed (blockCache.ts).
  *
  * It lives beside the API (not in it) because the API serves indexed rows and this is a computation over them;
  * the route is the dashboard's, named for it.
@@ -25,6 +25,7 @@ import { parseScenario } from '../risk/sim/scenario.ts'
 import { snapshotFromRpc } from '../risk/snapshotRpc.ts'
 import { vaultFactoryAbi } from '../sdk/abis.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
+import { createBlockCache } from './blockCache.ts'
 
 /** Shock sizes ψ of the cascade chart: 5% to half of all stake. */
 export const CASCADE_PSIS = [
@@ -143,7 +144,9 @@ export function inTokens(input: RiskInput, decimals: number): RiskInput {
 
 export function registerDashboardRisk(app: FastifyInstance, options: DashboardRiskOptions): void {
   const client = createPublicClient({ transport: http(options.rpcUrl) })
-  let cached: { block: bigint; body: Promise<unknown> } | undefined
+  // the solver and the simulation take seconds, a devnet block two: the newest finished answer is served while
+  // the head's is computed (the answer names its block)
+  const answers = createBlockCache(compute)
 
   async function compute(block: bigint) {
     const input = inTokens(
@@ -168,16 +171,7 @@ export function registerDashboardRisk(app: FastifyInstance, options: DashboardRi
     return { block: Number(block), ...risk, vaults }
   }
 
-  app.get('/v1/dashboard/risk', { schema: { hide: true } }, async () => {
-    const block = await client.getBlockNumber()
-    if (!cached || cached.block !== block) {
-      const body = compute(block)
-      cached = { block, body }
-      // a failed computation is not kept: the next request tries again
-      body.catch(() => {
-        if (cached?.body === body) cached = undefined
-      })
-    }
-    return cached.body
-  })
+  app.get('/v1/dashboard/risk', { schema: { hide: true } }, async () =>
+    answers.get(await client.getBlockNumber()),
+  )
 }
