@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { parseEther } from 'viem'
-import { catchUpIndex } from '../src/api/testing/indexedWorld.ts'
+import { catchUpIndex } from '../src/indexer/testing/catchUpIndex.ts'
 import { seedApiWorld } from '../test/support/apiWorld.ts'
 import { openTestStore, type TestStore } from '../test/support/indexedStores.ts'
 import { openTestOrder } from '../test/support/orders.ts'
@@ -41,7 +41,7 @@ for (let i = 0; i < Number(values.orders); i++) {
 const stores: TestStore[] = []
 for (const name of ['sqlite', 'postgres'] as const) {
   const store = await openTestStore(name)
-  await catchUpIndex(w, store)
+  await catchUpIndex(w, store.idb)
   stores.push(store)
 }
 

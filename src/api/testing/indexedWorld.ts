@@ -7,7 +7,8 @@
 import type { AddressInfo } from 'node:net'
 import { openTestStore, type TestStore } from '../../../test/support/indexedStores.ts'
 import type { World } from '../../../test/support/world.ts'
-import { createIndexer, type Indexer } from '../../indexer/engine/runIndexer.ts'
+import type { Indexer } from '../../indexer/engine/runIndexer.ts'
+import { catchUpIndex } from '../../indexer/testing/catchUpIndex.ts'
 import { type ApiServer, type ApiServerOptions, createApiServer } from '../server.ts'
 
 export type IndexedWorldOptions = {
@@ -30,24 +31,10 @@ export type IndexedWorld = {
   close: () => Promise<void>
 }
 
-/** The world's chain indexed from block 0 into `store`, caught up to the head (the bench uses it alone). */
-export async function catchUpIndex(w: World, store: TestStore, finalityDepth?: number): Promise<Indexer> {
-  const indexer = await createIndexer({
-    client: w.public,
-    idb: store.idb,
-    chainId: w.chainId,
-    addresses: w.addresses,
-    startBlock: 0n,
-    ...(finalityDepth === undefined ? {} : { finalityDepth }),
-  })
-  await indexer.catchUp()
-  return indexer
-}
-
 export async function indexWorld(w: World, options: IndexedWorldOptions): Promise<IndexedWorld> {
   const store = await openTestStore(options.store)
   try {
-    const indexer = await catchUpIndex(w, store, options.finalityDepth)
+    const indexer = await catchUpIndex(w, store.idb, options.finalityDepth)
     const app = await createApiServer({ ...options.server, db: store.idb.db, dialect: store.idb.dialect })
     let url: string | undefined
     if (options.listen) {

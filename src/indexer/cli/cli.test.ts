@@ -14,7 +14,7 @@ import { useWorld } from '../../../test/support/world.ts'
 import { writeDeployment } from '../../chain/deployment.ts'
 import { main } from '../../cli/main.ts'
 import { openIndexerDb } from '../db/open.ts'
-import { createIndexer } from '../engine/runIndexer.ts'
+import { catchUpIndex } from '../testing/catchUpIndex.ts'
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const lines: string[] = []
@@ -125,15 +125,7 @@ describe('surety index (CLI)', () => {
     const w = world()
     const database = join(fixture().dir, 'verify.sqlite')
     const idb = await openIndexerDb({ url: database })
-    await (
-      await createIndexer({
-        client: w.public,
-        idb,
-        chainId: w.chainId,
-        addresses: w.addresses,
-        startBlock: 0n,
-      })
-    ).catchUp()
+    await catchUpIndex(w, idb)
     const args = [
       'index',
       'verify',

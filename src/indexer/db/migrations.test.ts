@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test'
 import { type Kysely, sql } from 'kysely'
 import { setupService } from '../../../test/support/fixtures.ts'
 import { createWorld, type World } from '../../../test/support/world.ts'
-import { createIndexer } from '../engine/runIndexer.ts'
+import { catchUpIndex } from '../testing/catchUpIndex.ts'
 import { testStores } from '../testing/stores.ts'
 import { openIndexerDb } from './open.ts'
 import type { Database } from './schema.ts'
@@ -32,16 +32,7 @@ for (const store of testStores()) {
       const idb = await store.open()
       const { location } = idb
       // every block non-final: the committee's joins leave undo images of the service row
-      await (
-        await createIndexer({
-          client: w.public,
-          idb,
-          chainId: w.chainId,
-          addresses: w.addresses,
-          startBlock: 0n,
-          finalityDepth: 100_000,
-        })
-      ).catchUp()
+      await catchUpIndex(w, idb, 100_000)
       const db = idb.db as unknown as Kysely<any>
       const id = Number(serviceId)
       const written = await db

@@ -14,7 +14,7 @@ import { useWorld } from '../../../test/support/world.ts'
 import { writeDeployment } from '../../chain/deployment.ts'
 import { main } from '../../cli/main.ts'
 import { claimWithdrawal, requestWithdrawal } from '../../sdk/index.ts'
-import { createIndexer } from '../engine/runIndexer.ts'
+import { catchUpIndex } from '../testing/catchUpIndex.ts'
 import { testStores } from '../testing/stores.ts'
 import { verifyIndex } from './verifyIndex.ts'
 
@@ -76,15 +76,7 @@ for (const store of testStores()) {
       args.push('--database', idb.location.url)
       if (idb.location.schema) args.push('--schema', idb.location.schema)
       try {
-        await (
-          await createIndexer({
-            client: w.public,
-            idb,
-            chainId: w.chainId,
-            addresses: w.addresses,
-            startBlock: 0n,
-          })
-        ).catchUp()
+        await catchUpIndex(w, idb)
         const faithful = await verifyIndex({
           db: idb.db,
           dialect: idb.dialect,
