@@ -19,6 +19,7 @@ import { MaxHeap } from './maxHeap.ts'
 import type { Network } from './network.ts'
 import { polishCoalition } from './polish.ts'
 import { toNumber } from './rational.ts'
+import { repairThresholds } from './repair.ts'
 import {
   buildShareCore,
   clearOut,
@@ -134,9 +135,16 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
     }
     const s = pickService(core, r, node.fixed)
     if (s < 0) {
-      // Every service fixed: the bound is the LP of this A's cheapest coalition. Ten times the steps before giving
-      // up on it; if it still stays above the incumbent, no proof can come from this search (the solver, which also
-      // branches on operators, gets the time left).
+      // Every service fixed: the bound is the LP of this A's cheapest coalition. Attack A itself first (the search
+      // may stop here, and an A whose bound stays this high often pays: the solver may never find it — HiGHS
+      // returned "optimal: no attack" over a net of a quarter of the largest amount). Then ten times the steps
+      // before giving up on it; if it still stays above the incumbent, no proof can come from this search (the
+      // solver, which also branches on operators, gets the time left).
+      const leaf = found ? null : nodeAttack(n, p, r.term, node.fixed)
+      if (leaf && leaf.value > value) {
+        attack = leaf.attack
+        value = leaf.value
+      }
       r = tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150, deadline)
       if (settle(n, core, r, node.fixed, value) === 'pruned') continue
       openBound = Math.max(openBound, r.value)
@@ -306,7 +314,8 @@ function nodeAttack(
   const cover = coalitionFor(p, inA)
   if (!cover) return null
   const polished = polishCoalition(p, inA, cover.operators)
-  const attack = normalizeAttack(n, {
+  // the float coalition may miss a threshold by members too small for a float to see: add them back, exactly
+  const attack = repairThresholds(n, {
     services: [...inA.keys()].filter((s) => inA[s]),
     operators: polished.operators,
   })
