@@ -6,13 +6,14 @@ import assert from 'node:assert/strict'
 import { describe, mock, test } from 'node:test'
 import { analyzeNetwork } from './analyze.ts'
 import { bruteMostProfitable } from './bruteForce.ts'
-import { type CostShares, sharesFit } from './costShare.ts'
+import { type CostShares, findCostShares, sharesFit } from './costShare.ts'
 import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
 import type { Network, Service } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { type Rational, rat } from './rational.ts'
 import { createRng, type Rng } from './rng.ts'
+import { searchAttack } from './search.ts'
 import { serviceBranch } from './serviceBranch.ts'
 import { buildShareCore, evaluate, FREE, IN, initialShares, OUT, workspace } from './shareCore.ts'
 import { shareNodeBound } from './shareNodeBound.ts'
@@ -99,6 +100,107 @@ describe('review: false verdicts', () => {
     assert.equal(r.verdictExact, true)
     assert.equal(r.attack!.profit - r.attack!.cost, 1n)
     assert.ok(r.profitBound >= 1, `bound ${r.profitBound} below the attack's net profit`)
+  })
+})
+
+/**
+ * Found by the adversarial generator below (seed 2, network 16): an attack on s0, s1 and s2 nets 2.65e29, a quarter
+ * of the largest amount. The heuristic's and the branching's float coalitions left out v0 and v4 (1 unit beside
+ * 1e30, with s0 at α = 1) and failed the exact check, and HiGHS, its presolve fooled by v3's 2^64 (1.8e-11 once
+ * scaled), returned "optimal: no attack": SECURE.
+ */
+const quarterMissed: Network = {
+  scale: 0,
+  hasAllocations: false,
+  operators: [1n, 3n, 0n, 1n << 64n, 1n, 10n ** 30n].map((stake, v) => ({ id: `v${v}`, stake })),
+  services: [
+    {
+      id: 's0',
+      profit: 960000000017708874310761169553n,
+      threshold: rat(1n),
+      members: [0, 2, 3, 4, 5],
+      memberStake: [1n, 0n, 1n << 64n, 1n, 10n ** 30n],
+    },
+    {
+      id: 's1',
+      profit: 305000000000000000000000000001n,
+      threshold: rat(1n, 2n),
+      members: [0, 4, 5],
+      memberStake: [1n, 1n, 10n ** 30n],
+    },
+    {
+      id: 's2',
+      profit: 1n,
+      threshold: rat(1n, 10n ** 30n),
+      members: [0, 2, 3, 4, 5],
+      memberStake: [1n, 0n, 1n << 64n, 1n, 10n ** 30n],
+    },
+    {
+      id: 's3',
+      profit: 0n,
+      threshold: rat(10n ** 30n - 1n, 10n ** 30n),
+      members: [3, 4],
+      memberStake: [1n << 64n, 1n],
+    },
+    {
+      id: 's4',
+      profit: 10576133268926809595n,
+      threshold: rat(2n, 3n),
+      members: [0, 1, 2, 3],
+      memberStake: [1n, 3n, 0n, 1n << 64n],
+    },
+  ],
+}
+
+describe('review: an attack worth a quarter of the largest amount reported secure', () => {
+  test('the whole analysis finds it, and proves nothing less', async () => {
+    const best = bruteMostProfitable(quarterMissed)
+    assert.equal(best, 265000000009838263505978427532n)
+    const r = await analyzeNetwork(quarterMissed, { timeLimitSeconds: 10 })
+    assert.equal(r.secure, false)
+    assert.equal(r.attack!.profit - r.attack!.cost, best)
+    assert.ok(r.profitBound >= Number(best) * (1 - 1e-9))
+  })
+
+  test('the heuristic and the branching add back the members too small for a float (exact repair)', () => {
+    const h = heuristicAttack(quarterMissed, { budgetMs: 200 })
+    assert.ok(h && isValidAttack(quarterMissed, h), 'the heuristic found no valid attack')
+    // from the cost shares' best, as attack.ts starts it
+    const b = serviceBranch(quarterMissed, { budgetMs: 2000, rootShares: findCostShares(quarterMissed).lam })
+    assert.ok(b.attack && isValidAttack(quarterMissed, b.attack), 'the branching found no valid attack')
+    // within 1% of the optimum (2.65e29): s0 and s1 with the 1-unit members, s2 and s4 or not
+    assert.ok(b.value * 100n >= 265000000009838263505978427532n * 99n, `found only ${b.value}`)
+  })
+
+  test('HiGHS’s "optimal" below the empty attack’s 0 is solved again without presolve', async () => {
+    // The core of it: 2^64 and 1e30 on s0 (α = 1), 1e30 on s1 (α = 1/2); s0 and s1 together net 0.265e30.
+    const n: Network = {
+      scale: 0,
+      hasAllocations: false,
+      operators: [
+        { id: 'a', stake: 1n << 64n },
+        { id: 'b', stake: 10n ** 30n },
+      ],
+      services: [
+        {
+          id: 's0',
+          profit: 960000000017708874310761169553n,
+          threshold: rat(1n),
+          members: [0, 1],
+          memberStake: [1n << 64n, 10n ** 30n],
+        },
+        {
+          id: 's1',
+          profit: 305n * 10n ** 27n + 1n,
+          threshold: rat(1n, 2n),
+          members: [1],
+          memberStake: [10n ** 30n],
+        },
+      ],
+    }
+    const out = await searchAttack(n, 'profit', { timeLimitSeconds: 10 })
+    assert.equal(out.value, bruteMostProfitable(n))
+    assert.deepEqual(out.attack, { services: [0, 1], operators: [0, 1] })
   })
 })
 
