@@ -160,9 +160,14 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     proven &&= out.proven
     // the solver's "optimal" holds within its float tolerances only
     exact = false
+    // Within those tolerances the solver may end on less than its start, even on no attack at all (a profit of a
+    // few units beside stakes of 1e9 is below them): the start is verified exactly, so it is never dropped, and
+    // the bound never falls below what is reported.
+    const best = pickStart(c.network, out.attack, start)
     const sharesBound = shares ? toNumber(shares.bound) : Number.POSITIVE_INFINITY
-    bound += Math.max(0, Math.min(out.bound, sharesBound, branchBound))
-    if (out.attack) found.push(liftAttack(c, out.attack))
+    const net = best ? Number(attackProfit(c.network, best) - attackCost(c.network, best)) : 0
+    bound += Math.max(0, net, Math.min(out.bound, sharesBound, branchBound))
+    if (best) found.push(liftAttack(c, best))
   }
   const union: Attack = {
     services: found.flatMap((a) => a.services).sort((a, b) => a - b),

@@ -8,7 +8,8 @@
 import { type Network, operatorServices } from './network.ts'
 import { polishCoalition } from './polish.ts'
 import { toNumber } from './rational.ts'
-import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
+import { repairThresholds } from './repair.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 type Edge = { service: number; stake: number }
 
@@ -191,11 +192,12 @@ export function heuristicAttack(n: Network, opts: { budgetMs?: number } = {}): A
     } else fails++
   }
   if (best.net <= 0) return null
-  const attack = normalizeAttack(n, {
+  // A float cover may miss a threshold by members too small for a float to see: added back exactly (repair.ts).
+  const attack = repairThresholds(n, {
     services: [...best.inA.keys()].filter((s) => best.inA[s]),
     operators: best.operators,
   })
-  // Exact check: a float cover that misses a threshold by a rounding error is simply not used.
+  // Exact check: a cover that still misses a threshold, or no longer pays, is simply not used.
   return isValidAttack(n, attack) ? attack : null
 }
 

@@ -82,6 +82,8 @@ export type MipOptions = {
    * starts from, so it prunes from the first node. A start that is not feasible is simply not used.
    */
   start?: { indices: number[]; values: number[] }
+  /** Run HiGHS's presolve (default). Off only to re-check an answer presolve got wrong (search.ts). */
+  presolve?: boolean
 }
 
 /**
@@ -127,6 +129,7 @@ export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipS
     })
     model.options.set(SOLVER_OPTIONS)
     if (options.timeLimitSeconds !== undefined) model.options.set('time_limit', options.timeLimitSeconds)
+    if (options.presolve === false) model.options.set('presolve', 'off')
     if (options.start && options.start.indices.length > 0) model.setSolution(options.start)
     const { modelStatus } = model.run()
     const codes = highs.constants.modelStatus

@@ -73,7 +73,17 @@ export async function searchAttack(
   }
   for (;;) {
     const remaining = deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000)
-    const sol = await solveMip(model.builder, { maximize: true, timeLimitSeconds: remaining, start })
+    let sol = await solveMip(model.builder, { maximize: true, timeLimitSeconds: remaining, start })
+    // The empty attack scores 0, so an "optimal" profit below 0 is HiGHS contradicting itself: its presolve,
+    // with a coefficient of 1.8e-11 (2^64 beside 1e30), returned one over an attack netting 0.265 — a network
+    // reported secure. Solved again without presolve.
+    if (objective === 'profit' && sol.status === 'optimal' && sol.objective < 0)
+      sol = await solveMip(model.builder, {
+        maximize: true,
+        timeLimitSeconds: deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000),
+        start,
+        presolve: false,
+      })
     if (sol.status === 'infeasible') {
       // Only the no-good cuts can make these models infeasible (the empty attack is always feasible).
       return { proven: true, attack: null, shock: [], value: 0n, bound: 0, rejected }

@@ -117,20 +117,21 @@ describe('exact proofs and the solver’s verdicts', () => {
     ],
   })
   // Here the fractional cover of some set of services stays below its profit: only the solver's integer search
-  // (over operators too) settles it.
+  // (over operators too) settles it. In thousandths, so that the gap (0.14 at whole units) is 141 units: net
+  // profits are whole units, and a bound less than one unit above the incumbent already proves.
   const bySolver = parseRiskInput({
     operators: [
-      { id: 'v0', stake: 17 },
-      { id: 'v1', stake: 48 },
-      { id: 'v2', stake: 52 },
-      { id: 'v3', stake: 87 },
-      { id: 'v4', stake: 98 },
+      { id: 'v0', stake: 17_000 },
+      { id: 'v1', stake: 48_000 },
+      { id: 'v2', stake: 52_000 },
+      { id: 'v3', stake: 87_000 },
+      { id: 'v4', stake: 98_000 },
     ],
     services: [
-      { id: 's0', profit: 24, threshold: 0.3333, operators: ['v3', 'v1', 'v0', 'v2', 'v4'] },
-      { id: 's1', profit: 11, threshold: 0.3333, operators: ['v4', 'v3', 'v0'] },
-      { id: 's2', profit: 22, threshold: 0.3333, operators: ['v4', 'v2', 'v1'] },
-      { id: 's3', profit: 35, threshold: 0.3333, operators: ['v3', 'v0', 'v4', 'v2', 'v1'] },
+      { id: 's0', profit: 24_000, threshold: 0.3333, operators: ['v3', 'v1', 'v0', 'v2', 'v4'] },
+      { id: 's1', profit: 11_000, threshold: 0.3333, operators: ['v4', 'v3', 'v0'] },
+      { id: 's2', profit: 22_000, threshold: 0.3333, operators: ['v4', 'v2', 'v1'] },
+      { id: 's3', profit: 35_000, threshold: 0.3333, operators: ['v3', 'v0', 'v4', 'v2', 'v1'] },
     ],
   })
 

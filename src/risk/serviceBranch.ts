@@ -19,6 +19,7 @@ import { MaxHeap } from './maxHeap.ts'
 import type { Network } from './network.ts'
 import { polishCoalition } from './polish.ts'
 import { toNumber } from './rational.ts'
+import { repairThresholds } from './repair.ts'
 import {
   buildShareCore,
   clearOut,
@@ -102,7 +103,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
     // bound is 994 tokens from the parent's shares as they are, 611 with the forced start, 578 with both).
     if (node.dropped !== undefined) redistribute(core, node.lam, node.fixed, node.dropped)
     clearOut(core, node.lam, node.fixed)
-    if (node.forced !== undefined) node.lam = betterStart(core, node, ws, node.forced, target())
+    if (node.forced !== undefined) node.lam = betterStart(core, node, ws, node.forced, target(), deadline)
     let r = tighten(
       core,
       node,
@@ -110,6 +111,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       target(),
       root ? (opts.rootSteps ?? 2000) : (opts.nodeSteps ?? 40),
       root ? 100 : 15,
+      deadline,
     )
     let pruned = false
     // Settle the node exactly, fixing what the shares already decide, then tighten again, a few rounds at most.
@@ -119,7 +121,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       if (settled !== 'fixed') break
       node.lam = r.lam
       clearOut(core, node.lam, node.fixed)
-      r = tighten(core, node, ws, target(), opts.nodeSteps ?? 40, 15)
+      r = tighten(core, node, ws, target(), opts.nodeSteps ?? 40, 15, deadline)
     }
     opts.trace?.(depth, r.value * unitF, pruned)
     if (pruned) continue
@@ -129,14 +131,21 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
     if (found && found.value > value) {
       attack = found.attack
       value = found.value
-      if (r.value <= target() && settle(n, core, r, node.fixed, value) === 'pruned') continue
+      if (settle(n, core, r, node.fixed, value) === 'pruned') continue
     }
     const s = pickService(core, r, node.fixed)
     if (s < 0) {
-      // Every service fixed: the bound is the LP of this A's cheapest coalition. Ten times the steps before giving
-      // up on it; if it still stays above the incumbent, no proof can come from this search (the solver, which also
-      // branches on operators, gets the time left).
-      r = tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150)
+      // Every service fixed: the bound is the LP of this A's cheapest coalition. Attack A itself first (the search
+      // may stop here, and an A whose bound stays this high often pays: the solver may never find it — HiGHS
+      // returned "optimal: no attack" over a net of a quarter of the largest amount). Then ten times the steps
+      // before giving up on it; if it still stays above the incumbent, no proof can come from this search (the
+      // solver, which also branches on operators, gets the time left).
+      const leaf = found ? null : nodeAttack(n, p, r.term, node.fixed)
+      if (leaf && leaf.value > value) {
+        attack = leaf.attack
+        value = leaf.value
+      }
+      r = tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150, deadline)
       if (settle(n, core, r, node.fixed, value) === 'pruned') continue
       openBound = Math.max(openBound, r.value)
       break
@@ -179,6 +188,7 @@ function tighten(
   target: number,
   maxSteps: number,
   patience: number,
+  deadline: number,
 ): Tightened {
   const lam = node.lam
   let overshoot = 0
@@ -189,6 +199,9 @@ function tighten(
   const history: number[] = []
   let steps = 0
   for (; steps < maxSteps; steps++) {
+    // The time limit holds inside a node too: the root's 2,000 steps take seconds on large networks (6 s against
+    // a 0.2 s budget at 3,000 × 300). Every shares give a valid bound, so stopping early only loosens it.
+    if (steps > 0 && performance.now() > deadline) break
     const { value, norm } = evaluate(core, lam, node.fixed, ws)
     for (let s = 0; s < core.S; s++)
       if (node.fixed[s] === FREE && (ws.term[s] as number) > 0) inCover[s] = (inCover[s] as number) + 1
@@ -225,7 +238,11 @@ function settle(
   fixed: Uint8Array,
   value: bigint,
 ): 'pruned' | 'fixed' | 'open' {
-  const t = toNumber({ num: value, den: core.unit })
+  // Net profits are whole amount units, so a bound below value + 1 already rules out anything better than the
+  // incumbent: that unit absorbs the shares' rounding down, without which a node whose LP is tight at the
+  // incumbent (every node holding an optimal attack) could never be pruned. The float bound carries the profits'
+  // inflation (shareCore.ts) on top, so the filter allows for it too.
+  const t = toNumber({ num: value + 1n, den: core.unit }) + inflation(core)
   let hopeful = r.value <= t
   for (let s = 0; s < core.S && !hopeful; s++) {
     if (fixed[s] !== FREE) continue
@@ -239,8 +256,9 @@ function settle(
   terms.forEach((x, s) => {
     if (x !== null && (fixed[s] === IN || x > 0n)) sum += x
   })
-  // bound (amount) = share units · unit / den ≤ value  ⇔  units · unit ≤ value · den
-  const atMost = (units: bigint) => units * shares.unit <= value * shares.den
+  // bound (amount) = share units · unit / den < value + 1  ⇔  units · unit < (value + 1) · den: no attack under
+  // it nets more than `value` (a whole number of units)
+  const atMost = (units: bigint) => units * shares.unit < (value + 1n) * shares.den
   if (atMost(sum)) return 'pruned'
   let changed = false
   terms.forEach((x, s) => {
@@ -254,6 +272,16 @@ function settle(
     }
   })
   return changed ? 'fixed' : 'open'
+}
+
+/**
+ * How far the float bound may sit above the exact one from the profits' inflation alone (1e-7 of each profit plus
+ * 1e-12, shareCore.ts), doubled for room: a float bound within it of the incumbent is worth the exact check.
+ */
+function inflation(core: ShareCore): number {
+  let sum = 0
+  for (let s = 0; s < core.S; s++) sum += core.profit[s] as number
+  return 2e-7 * sum + 2e-12 * core.S
 }
 
 /** The free service the bound is least sure about (paid for its cover in closest to half the steps). */
@@ -286,7 +314,8 @@ function nodeAttack(
   const cover = coalitionFor(p, inA)
   if (!cover) return null
   const polished = polishCoalition(p, inA, cover.operators)
-  const attack = normalizeAttack(n, {
+  // the float coalition may miss a threshold by members too small for a float to see: add them back, exactly
+  const attack = repairThresholds(n, {
     services: [...inA.keys()].filter((s) => inA[s]),
     operators: polished.operators,
   })
@@ -300,7 +329,14 @@ function nodeAttack(
  * parent's shares with the members of s's cheapest cover moved onto s entirely, when 20 steps from there beat 20
  * from the parent's.
  */
-function betterStart(core: ShareCore, node: Node, ws: Workspace, s: number, target: number): Float64Array {
+function betterStart(
+  core: ShareCore,
+  node: Node,
+  ws: Workspace,
+  s: number,
+  target: number,
+  deadline: number,
+): Float64Array {
   const shifted = Float64Array.from(node.lam)
   evaluate(core, shifted, node.fixed, ws)
   for (let e = core.svcStart[s] as number; e < (core.svcStart[s + 1] as number); e++) {
@@ -310,8 +346,8 @@ function betterStart(core: ShareCore, node: Node, ws: Workspace, s: number, targ
       shifted[core.opEdge[i] as number] = 0
     shifted[e] = Math.min(core.a[e] as number, core.sigma[v] as number)
   }
-  const a = tighten(core, { ...node, lam: Float64Array.from(node.lam) }, ws, target, 20, 1000)
-  const b = tighten(core, { ...node, lam: shifted }, ws, target, 20, 1000)
+  const a = tighten(core, { ...node, lam: Float64Array.from(node.lam) }, ws, target, 20, 1000, deadline)
+  const b = tighten(core, { ...node, lam: shifted }, ws, target, 20, 1000, deadline)
   return b.value < a.value ? b.lam : a.lam
 }
 
