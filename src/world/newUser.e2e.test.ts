@@ -240,7 +240,7 @@ test('a new user: deposits, opens a shipment intent, an operator wins and fails 
   assert.match(slashShown, /on service #\d+ cold-chain, class 1 \(lateness\)/, slashShown)
   assert.match(
     surety(['order', 'show', id, ...rpc]),
-    /failed: class 1 .*\n.*collateral slash 0x[0-9a-f]{64}: [0-9,.]+ STK, Executed, the client paid/,
+    /failed: class 1 \(lateness\) .*\n.*collateral slash 0x[0-9a-f]{64}: [0-9,.]+ STK, Executed, the client paid/,
   )
   const slashInApi = await until(client, 'the executed slash in the API', async () => {
     const s = await get(`/v1/slashes/${slashId}`)

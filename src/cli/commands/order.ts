@@ -41,6 +41,7 @@ import { requireService, requireVault } from '../lib/chain.ts'
 import { collateralBar } from '../lib/collateralBar.ts'
 import { type Context, connect } from '../lib/connect.ts'
 import { decodeRevert } from '../lib/explain.ts'
+import { classRef } from '../lib/labels.ts'
 import {
   CONNECTION_HELP,
   CONNECTION_OPTIONS,
@@ -463,7 +464,7 @@ async function show(c: Connection, id: bigint, json: boolean, source: ApiSource 
     const why =
       failure.classId === 255
         ? 'expired past its deadline'
-        : `class ${failure.classId} (surety service show ${p.serviceId})`
+        : `class ${classRef(c, p.serviceId, failure.classId)} (surety service show ${p.serviceId})`
     console.log(
       `  failed: ${why}; ${formatAmount(failure.refund, token.decimals)} ${token.symbol} refunded to the client`,
     )
