@@ -111,7 +111,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
     nodes++
     const depth = node.fixed.reduce((a, f) => a + (f === FREE ? 0 : 1), 0)
     const root = nodes === 1
-    const priceSteps = root ? (opts.rootPriceSteps ?? 200) : (opts.nodePriceSteps ?? 20)
+    const priceSteps = root ? (opts.rootPriceSteps ?? 300) : (opts.nodePriceSteps ?? 20)
     let r: Tightened
     if (priceSteps > 0 && (root || node.mu)) {
       // Over prices per service (shareFlow.ts), from the parent's prices and flow; the root first takes its share

@@ -205,6 +205,9 @@ function bfs(g: FlowGraph, sink: number): boolean {
   queue[qt++] = 0
   while (qh < qt) {
     const u = queue[qh++] as number
+    // nodes as far as the sink or farther lead nowhere in this phase (the final search still runs to the end: it
+    // never reaches the sink, and its levels are the minimum cut)
+    if ((level[sink] as number) >= 0 && (level[u] as number) >= (level[sink] as number)) break
     for (let k = head[u] as number; k >= 0; k = next[k] as number) {
       const v = to[k] as number
       if ((cap[k] as number) > EPS && (level[v] as number) < 0) {
@@ -229,7 +232,10 @@ function dfs(g: FlowGraph, u: number, sink: number, f: number): number {
     const k = iter[u] as number
     const v = to[k] as number
     if ((cap[k] as number) > EPS && level[v] === (level[u] as number) + 1) {
-      const d = dfs(g, v, sink, Math.min(f - pushed, cap[k] as number))
+      const want = Math.min(f - pushed, cap[k] as number)
+      const d = dfs(g, v, sink, want)
+      // v could not take all it was offered: it is blocked for the rest of this phase
+      if (d < want) level[v] = -1
       if (d > 0) {
         cap[k] = (cap[k] as number) - d
         cap[k ^ 1] = (cap[k ^ 1] as number) + d
