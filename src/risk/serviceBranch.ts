@@ -111,7 +111,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
     nodes++
     const depth = node.fixed.reduce((a, f) => a + (f === FREE ? 0 : 1), 0)
     const root = nodes === 1
-    const priceSteps = root ? (opts.rootPriceSteps ?? 300) : (opts.nodePriceSteps ?? 20)
+    const priceSteps = root ? (opts.rootPriceSteps ?? 300) : (opts.nodePriceSteps ?? 14)
     let r: Tightened
     if (priceSteps > 0 && (root || node.mu)) {
       // Over prices per service (shareFlow.ts), from the parent's prices and flow; the root first takes its share
@@ -150,7 +150,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       node.lam = r.lam
       clearOut(core, node.lam, node.fixed)
       r = r.mu
-        ? tightenPrices(core, graph, { ...node, mu: r.mu }, ws, target(), opts.nodePriceSteps ?? 20)
+        ? tightenPrices(core, graph, { ...node, mu: r.mu }, ws, target(), opts.nodePriceSteps ?? 14)
         : tighten(core, node, ws, target(), opts.nodeSteps ?? 40, 15)
     }
     opts.trace?.(depth, r.value * unitF, pruned)
@@ -175,7 +175,7 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
             { ...node, lam: r.lam, mu: r.mu },
             ws,
             target(),
-            10 * (opts.nodePriceSteps ?? 20),
+            10 * (opts.nodePriceSteps ?? 14),
           )
         : tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150)
       if (settle(n, core, r, node.fixed, value) === 'pruned') continue
