@@ -10,9 +10,8 @@
  * Best first, each child warm-started from its parent's prices and flow: the shares are searched over one price per
  * service, the best shares for given prices being a maximum flow (shareFlow.ts) — a child's bound then approaches
  * its LP value in a few steps, where steps on the shares themselves take thousands. A node is pruned only when its
- * bound, recomputed
- * exactly from the shares rounded down (shareNodeBound.ts), is at most the incumbent's exact net profit (0 with no
- * attack: a valid attack must net more than 0). Float errors can only keep a node open. When every node is
+ * bound, recomputed exactly from the shares rounded down (shareNodeBound.ts), is at most the incumbent's exact net
+ * profit (0 with no attack: a valid attack must net more than 0). Float errors can only keep a node open. When every node is
  * pruned, no attack nets more than the incumbent: the network is secure (no incumbent) or the incumbent is a most
  * profitable attack — an exact proof.
  */
