@@ -272,16 +272,29 @@ describe('review: the time limit', () => {
     const core = buildShareCore(n)
     const start = initialShares(core)
     const first = evaluate(core, Float64Array.from(start), new Uint8Array(core.S), workspace(core)).value
-    let calls = 0
-    const clock = mock.method(performance, 'now', () => (++calls <= 2 ? 0 : 1e12))
-    const bounds: number[] = []
-    try {
-      serviceBranch(n, { budgetMs: 1000, rootShares: start, trace: (_, bound) => bounds.push(bound) })
-    } finally {
-      clock.mock.restore()
+    const rootBounds = (prices: boolean) => {
+      let calls = 0
+      const clock = mock.method(performance, 'now', () => (++calls <= 2 ? 0 : 1e12))
+      const bounds: number[] = []
+      try {
+        serviceBranch(n, {
+          budgetMs: 1000,
+          rootShares: start,
+          trace: (_, bound) => bounds.push(bound),
+          ...(prices ? {} : { rootPriceSteps: 0, nodePriceSteps: 0 }),
+        })
+      } finally {
+        clock.mock.restore()
+      }
+      return bounds
     }
-    assert.equal(bounds.length, 1)
-    assert.equal(bounds[0], first * Number(core.unit))
+    // share steps: one evaluation, so exactly the starting shares' bound
+    assert.deepEqual(rootBounds(false), [first * Number(core.unit)])
+    // prices (the default): the root's share steps and its price evaluations both stop after their first, so the
+    // root is all that was searched, and its bound is no looser than the starting shares'
+    const withPrices = rootBounds(true)
+    assert.equal(withPrices.length, 1)
+    assert.ok(withPrices[0]! <= first * Number(core.unit), `${withPrices[0]} <= ${first * Number(core.unit)}`)
   })
 })
 

@@ -81,7 +81,9 @@ describe('branch and bound over services', () => {
       if (best !== null) insecure++
       // every other network starts from the heuristic's attack, the others from nothing
       const incumbent = i % 2 === 1 ? heuristicAttack(n, { budgetMs: 50 }) : null
-      const out = serviceBranch(n, { incumbent, budgetMs: 2000 })
+      // bounds searched over prices per service (the default), and on every fourth network over the shares alone
+      const shares = i % 4 === 3 ? { rootPriceSteps: 0, nodePriceSteps: 0 } : {}
+      const out = serviceBranch(n, { incumbent, budgetMs: 2000, ...shares })
       if (out.attack) {
         assert.ok(isValidAttack(n, out.attack), `network ${i}: invalid attack`)
         assert.equal(attackProfit(n, out.attack) - attackCost(n, out.attack), out.value)
@@ -116,22 +118,24 @@ describe('exact proofs and the solver’s verdicts', () => {
       { id: 's3', profit: 93, threshold: 1, operators: ['v3', 'v2', 'v1', 'v0'] },
     ],
   })
-  // Here the fractional cover of some set of services stays below its profit: only the solver's integer search
-  // (over operators too) settles it. In thousandths, so that the gap (0.14 at whole units) is 141 units: net
-  // profits are whole units, and a bound less than one unit above the incumbent already proves.
+  // Here the fractional cover of a set of services stays below its profit (A = {s1, s2, s3}: π 94, the cheapest
+  // fractional coalition 89 — v1 and v4 whole, the others in part), so no shares prune the node attacking that A:
+  // only the solver's integer search (over operators too) settles it; the gap of 5 units is more than the one unit
+  // below which a bound already proves (net profits are whole units). (The network that stood here before had
+  // every A's fractional cover above its profit; searched over prices, the branching now proves it.)
   const bySolver = parseRiskInput({
     operators: [
-      { id: 'v0', stake: 17_000 },
-      { id: 'v1', stake: 48_000 },
-      { id: 'v2', stake: 52_000 },
-      { id: 'v3', stake: 87_000 },
-      { id: 'v4', stake: 98_000 },
+      { id: 'v0', stake: 58 },
+      { id: 'v1', stake: 27 },
+      { id: 'v2', stake: 70 },
+      { id: 'v3', stake: 81 },
+      { id: 'v4', stake: 45 },
     ],
     services: [
-      { id: 's0', profit: 24_000, threshold: 0.3333, operators: ['v3', 'v1', 'v0', 'v2', 'v4'] },
-      { id: 's1', profit: 11_000, threshold: 0.3333, operators: ['v4', 'v3', 'v0'] },
-      { id: 's2', profit: 22_000, threshold: 0.3333, operators: ['v4', 'v2', 'v1'] },
-      { id: 's3', profit: 35_000, threshold: 0.3333, operators: ['v3', 'v0', 'v4', 'v2', 'v1'] },
+      { id: 's0', profit: 39, threshold: 0.6667, operators: ['v1', 'v2', 'v0', 'v4', 'v3'] },
+      { id: 's1', profit: 21, threshold: 0.3333, operators: ['v3', 'v4', 'v0'] },
+      { id: 's2', profit: 58, threshold: 0.6667, operators: ['v0', 'v4', 'v1'] },
+      { id: 's3', profit: 15, threshold: 0.3333, operators: ['v3', 'v2', 'v4', 'v1'] },
     ],
   })
 
