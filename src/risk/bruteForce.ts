@@ -4,7 +4,7 @@
  */
 import { type Network, totalStake } from './network.ts'
 import type { Rational } from './rational.ts'
-import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack, meetsThresholds } from './verify.ts'
 
 function* subsets(items: readonly number[]): Generator<number[]> {
   for (let mask = 0; mask < 1 << items.length; mask++) yield items.filter((_, i) => mask & (1 << i))
@@ -54,6 +54,30 @@ export function bruteCascade(n: Network, psi: Rational): bigint {
     if (lost * psi.den > psi.num * total) continue
     const value = lost + bruteLargestCost(n, new Set(D))
     if (value > best) best = value
+  }
+  return best
+}
+
+/**
+ * The best net profit, negative included, over every attack whose services A satisfy forced ⊆ A ⊆ forced ∪ free
+ * under `fixed` (per service: 0 free, 1 forced in, 2 left out, as in shareCore.ts) and whose coalition meets A's
+ * thresholds, profitable or not — what a branch-and-bound node's bound must cover; null when none does. By
+ * enumeration: tests only.
+ */
+export function bruteUnderFixing(n: Network, fixed: Uint8Array): bigint | null {
+  const free = n.services.flatMap((_, s) => (fixed[s] === 0 ? [s] : []))
+  const forced = n.services.flatMap((_, s) => (fixed[s] === 1 ? [s] : []))
+  let best: bigint | null = null
+  for (let mask = 0; mask < 1 << free.length; mask++) {
+    const A = [...forced, ...free.filter((_, i) => mask & (1 << i))].sort((a, b) => a - b)
+    if (A.length === 0) continue
+    const members = [...new Set(A.flatMap((s) => n.services[s]?.members ?? []))]
+    for (let m = 0; m < 1 << members.length; m++) {
+      const a = { services: A, operators: members.filter((_, i) => m & (1 << i)) }
+      if (!meetsThresholds(n, a)) continue
+      const net = attackProfit(n, a) - attackCost(n, a)
+      if (best === null || net > best) best = net
+    }
   }
   return best
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, mock, test } from 'node:test'
 import { analyzeNetwork } from './analyze.ts'
-import { bruteMostProfitable } from './bruteForce.ts'
+import { bruteMostProfitable, bruteUnderFixing } from './bruteForce.ts'
 import { type CostShares, findCostShares, sharesFit } from './costShare.ts'
 import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
@@ -17,26 +17,7 @@ import { searchAttack } from './search.ts'
 import { serviceBranch } from './serviceBranch.ts'
 import { buildShareCore, evaluate, FREE, IN, initialShares, OUT, workspace } from './shareCore.ts'
 import { shareNodeBound } from './shareNodeBound.ts'
-import { attackCost, attackProfit, isValidAttack, meetsThresholds } from './verify.ts'
-
-/** Best net profit over coalitions meeting the thresholds of some A with IN ⊆ A ⊆ IN ∪ FREE (null: none). */
-function bruteUnder(n: Network, fixed: Uint8Array): bigint | null {
-  const free = n.services.flatMap((_, s) => (fixed[s] === FREE ? [s] : []))
-  const forced = n.services.flatMap((_, s) => (fixed[s] === IN ? [s] : []))
-  let best: bigint | null = null
-  for (let mask = 0; mask < 1 << free.length; mask++) {
-    const A = [...forced, ...free.filter((_, i) => mask & (1 << i))]
-    if (A.length === 0) continue
-    const members = [...new Set(A.flatMap((s) => n.services[s]?.members ?? []))]
-    for (let m = 0; m < 1 << members.length; m++) {
-      const a = { services: A, operators: members.filter((_, i) => m & (1 << i)) }
-      if (!meetsThresholds(n, a)) continue
-      const net = attackProfit(n, a) - attackCost(n, a)
-      if (best === null || net > best) best = net
-    }
-  }
-  return best
-}
+import { attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 const AMOUNTS = [0n, 1n, 2n, 3n, 10n ** 30n, (1n << 53n) + 1n, 1n << 64n, 10n ** 40n]
 const THRESHOLDS: Rational[] = [
@@ -323,7 +304,7 @@ describe('review: adversarial guards', () => {
       const c: CostShares = { shares, unit, den }
       assert.ok(sharesFit(n, c))
       const fixed = Uint8Array.from(n.services, () => [FREE, FREE, IN, OUT][rng.int(0, 3)] as number)
-      const best = bruteUnder(n, fixed)
+      const best = bruteUnderFixing(n, fixed)
       if (best === null) continue
       compared++
       const bound = shareNodeBound(n, c, fixed)

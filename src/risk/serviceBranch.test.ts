@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { analyzeNetwork } from './analyze.ts'
-import { bruteMostProfitable } from './bruteForce.ts'
+import { bruteMostProfitable, bruteUnderFixing } from './bruteForce.ts'
 import { findCostShares, toShares } from './costShare.ts'
 import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
@@ -13,7 +13,7 @@ import { serviceBranch } from './serviceBranch.ts'
 import { buildShareCore, FREE, IN, initialShares, OUT } from './shareCore.ts'
 import { shareNodeBound } from './shareNodeBound.ts'
 import { certifiedSlack } from './slack.ts'
-import { attackCost, attackProfit, isValidAttack, meetsThresholds } from './verify.ts'
+import { attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 /** The bench's hard regime (profits 0.05–0.35 of a lone attack) and the edge above it, on dense small networks. */
 function hardNetwork(rng: ReturnType<typeof createRng>, i: number): Network {
@@ -26,26 +26,6 @@ function hardNetwork(rng: ReturnType<typeof createRng>, i: number): Network {
       profitFactor: i % 2 === 0 ? [0.05, 0.35] : [0.2, 0.7],
     }),
   )
-}
-
-/** Best net profit over attacks with IN ⊆ A ⊆ IN ∪ FREE, by enumeration (null when none is valid). */
-function bruteUnder(n: Network, fixed: Uint8Array): bigint | null {
-  const free = n.services.flatMap((_, s) => (fixed[s] === FREE ? [s] : []))
-  const forced = n.services.flatMap((_, s) => (fixed[s] === IN ? [s] : []))
-  let best: bigint | null = null
-  for (let mask = 0; mask < 1 << free.length; mask++) {
-    const A = [...forced, ...free.filter((_, i) => mask & (1 << i))].sort((a, b) => a - b)
-    if (A.length === 0) continue
-    const members = [...new Set(A.flatMap((s) => n.services[s]?.members ?? []))]
-    for (let m = 0; m < 1 << members.length; m++) {
-      const a = { services: A, operators: members.filter((_, i) => m & (1 << i)) }
-      // the node bound covers every coalition meeting A's thresholds, profitable or not
-      if (!meetsThresholds(n, a)) continue
-      const net = attackProfit(n, a) - attackCost(n, a)
-      if (best === null || net > best) best = net
-    }
-  }
-  return best
 }
 
 describe('branch and bound over services', () => {
@@ -63,7 +43,7 @@ describe('branch and bound over services', () => {
       // shares scaled back within each operator's stake by toShares; a share above a stake would throw
       const shares = toShares(n, lam, core.svcStart)
       const bound = shareNodeBound(n, shares, fixed)
-      const best = bruteUnder(n, fixed)
+      const best = bruteUnderFixing(n, fixed)
       if (best === null) continue
       compared++
       assert.ok(bound.num >= best * bound.den, `network ${i}: bound ${bound.num}/${bound.den} below ${best}`)

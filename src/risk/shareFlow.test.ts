@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { bruteUnderFixing } from './bruteForce.ts'
 import { parseRiskInput } from './input.ts'
-import type { Network } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
 import { buildShareCore, evaluate, FREE, IN, OUT, workspace } from './shareCore.ts'
 import { buildFlowGraph, priceBound } from './shareFlow.ts'
-import { attackCost, attackProfit, meetsThresholds } from './verify.ts'
-
-/** Best net profit (negative included) over attacks with IN ⊆ A ⊆ IN ∪ FREE meeting A's thresholds; null if none. */
-function bruteUnder(n: Network, fixed: Uint8Array): bigint | null {
-  const free = n.services.flatMap((_, s) => (fixed[s] === FREE ? [s] : []))
-  const forced = n.services.flatMap((_, s) => (fixed[s] === IN ? [s] : []))
-  let best: bigint | null = null
-  for (let mask = 0; mask < 1 << free.length; mask++) {
-    const A = [...forced, ...free.filter((_, i) => mask & (1 << i))].sort((a, b) => a - b)
-    if (A.length === 0) continue
-    const members = [...new Set(A.flatMap((s) => n.services[s]?.members ?? []))]
-    for (let m = 0; m < 1 << members.length; m++) {
-      const a = { services: A, operators: members.filter((_, i) => m & (1 << i)) }
-      if (!meetsThresholds(n, a)) continue
-      const net = attackProfit(n, a) - attackCost(n, a)
-      if (best === null || net > best) best = net
-    }
-  }
-  return best
-}
 
 /**
  * max over IN ⊆ A ⊆ IN ∪ FREE of Σ_{s∈A} (π_s − μ_s need_s) + Σ_v max(0, Σ_{s∈A} μ_s a_vs − σ_v), by enumeration:
@@ -102,7 +82,7 @@ describe('node bounds over prices per service (max flow)', () => {
       // warm-started from its own shares, the flow is as large
       assert.ok(Math.abs(priceBound(core, graph, mu, fixed, ev.lam).value - ev.value) <= tol)
       // a bound on every attack the node allows (profits in the core are inflated by 1e-7: compare with that slack)
-      const best = bruteUnder(n, fixed)
+      const best = bruteUnderFixing(n, fixed)
       if (best !== null) {
         compared++
         assert.ok(
