@@ -169,12 +169,7 @@ function warmStart(c: ShareCore, g: FlowGraph, warm: Float64Array): number {
     const kv = sinkEdge[v] as number
     const f = Math.min(warm[e] as number, cap[k] as number, cap[ks] as number, cap[kv] as number)
     if (!(f > EPS)) continue
-    cap[k] = (cap[k] as number) - f
-    cap[k ^ 1] = (cap[k ^ 1] as number) + f
-    cap[ks] = (cap[ks] as number) - f
-    cap[ks ^ 1] = (cap[ks ^ 1] as number) + f
-    cap[kv] = (cap[kv] as number) - f
-    cap[kv ^ 1] = (cap[kv ^ 1] as number) + f
+    pushPath(cap, k, ks, kv, f)
     flow += f
   }
   // Then every direct path source → s → v → sink still open, greedily: what the phases would find first, found
@@ -185,12 +180,7 @@ function warmStart(c: ShareCore, g: FlowGraph, warm: Float64Array): number {
     const kv = sinkEdge[c.owner[e] as number] as number
     const f = Math.min(cap[k] as number, cap[ks] as number, cap[kv] as number)
     if (!(f > EPS)) continue
-    cap[k] = (cap[k] as number) - f
-    cap[k ^ 1] = (cap[k ^ 1] as number) + f
-    cap[ks] = (cap[ks] as number) - f
-    cap[ks ^ 1] = (cap[ks ^ 1] as number) + f
-    cap[kv] = (cap[kv] as number) - f
-    cap[kv ^ 1] = (cap[kv ^ 1] as number) + f
+    pushPath(cap, k, ks, kv, f)
     flow += f
   }
   return flow
@@ -262,4 +252,16 @@ export function pricesFromShares(c: ShareCore, lam: Float64Array, inCover: Float
     mu[s] = Math.min(1, m)
   }
   return mu
+}
+
+/** `f` units along source → s → v → sink: the three edges' residual capacities and their reverses. */
+function pushPath(cap: Float64Array, k: number, ks: number, kv: number, f: number) {
+  push(cap, k, f)
+  push(cap, ks, f)
+  push(cap, kv, f)
+}
+
+function push(cap: Float64Array, edge: number, f: number) {
+  cap[edge] = (cap[edge] as number) - f
+  cap[edge ^ 1] = (cap[edge ^ 1] as number) + f
 }
