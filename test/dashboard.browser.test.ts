@@ -64,6 +64,31 @@ async function served(path: string) {
   }
 }
 
+/**
+ * Waits until the page's live stream is open. On a timeout it says what the indicator showed and what the API
+ * saw of the stream (open connections, messages sent), so a failure names which side stalled.
+ */
+async function waitLive(page: Page) {
+  try {
+    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+  } catch (error) {
+    const shown = await page
+      .locator('[data-live]')
+      .getAttribute('data-live')
+      .catch(() => 'no indicator')
+    const metrics = await fetch(`${world.url}/metrics`)
+      .then((r) => r.text())
+      .catch((e: Error) => e.message)
+    const stream = metrics.split('\n').filter((l) => l.startsWith('surety_api_stream'))
+    throw new Error(
+      `the live stream never opened: the indicator shows ${shown}; the API: ${stream.join('; ')}`,
+      {
+        cause: error,
+      },
+    )
+  }
+}
+
 /** Screenshots at laptop size, then at phone size (the page re-lays itself out). */
 async function shoot(page: Page, name: string) {
   await page.setViewportSize(VIEWPORTS.laptop)
@@ -144,7 +169,7 @@ describe('dashboard in chromium', () => {
 
   test('a live event appears without a reload, and the figures it changes follow', async () => {
     const { page, errors } = await open('/')
-    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+    await waitLive(page)
     await page.waitForSelector('[data-stat="Stake secured"]')
     const staker = createSuretyClient({
       rpcUrl: world.devnet.anvil.rpcUrl,
@@ -169,7 +194,7 @@ describe('dashboard in chromium', () => {
   test('a slash executed on chain appears on the slashes page without a reload, with its payouts', async () => {
     const vault = world.devnet.world!.vaults[1]!
     const { page, errors } = await open('/slashes')
-    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+    await waitLive(page)
     const slash = await requestDevnetSlash(world, vault, 'dashboard: downtime 14:00–14:20')
     const row = `[data-testid="pending-slashes"] [data-slash="${slash.result.slashId}"]`
     await page.waitForSelector(row, { timeout: 30_000 })
@@ -258,7 +283,7 @@ describe('dashboard in chromium', () => {
 
   test('a reorg that removes an event takes it off the live feed', async () => {
     const { page, errors } = await open('/')
-    await page.waitForSelector('[data-live="live"]', { timeout: 30_000 })
+    await waitLive(page)
     const snapshot = await rpc(world, 'evm_snapshot', [])
     const staker = createSuretyClient({
       rpcUrl: world.devnet.anvil.rpcUrl,

@@ -26,6 +26,7 @@ import { snapshotFromRpc } from '../risk/snapshotRpc.ts'
 import { vaultFactoryAbi } from '../sdk/abis.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import { createBlockCache } from './blockCache.ts'
+import { createRiskThread } from './dashboardRiskThread.ts'
 
 /** Shock sizes ψ of the cascade chart: 5% to half of all stake. */
 export const CASCADE_PSIS = [
@@ -145,8 +146,10 @@ export function inTokens(input: RiskInput, decimals: number): RiskInput {
 export function registerDashboardRisk(app: FastifyInstance, options: DashboardRiskOptions): void {
   const client = createPublicClient({ transport: http(options.rpcUrl) })
   // the solver and the simulation take seconds, a devnet block two: the newest finished answer is served while
-  // the head's is computed (the answer names its block)
+  // the head's is computed (the answer names its block), on a thread of its own so the API keeps serving
   const answers = createBlockCache(compute)
+  const thread = createRiskThread()
+  app.addHook('onClose', () => thread.close())
 
   async function compute(block: bigint) {
     const input = inTokens(
@@ -157,7 +160,10 @@ export function registerDashboardRisk(app: FastifyInstance, options: DashboardRi
       }),
       options.decimals ?? 18,
     )
-    const risk = await buildDashboardRisk(input, options)
+    const risk = await thread.compute(input, {
+      timeLimitSeconds: options.timeLimitSeconds,
+      simulation: options.simulation,
+    })
     // operators are named by address in the model; the page links each to its vault
     const vaults: Record<string, Address> = {}
     for (const op of input.operators) {

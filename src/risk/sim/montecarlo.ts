@@ -3,25 +3,14 @@
  * runs are spread over threads). Runs go to worker threads; the bands are per-point percentiles across runs.
  */
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
 import { SuretyError } from '../../errors.ts'
+import { startModuleWorker } from '../../workers/startModuleWorker.ts'
 import { type RunResult, runSimulation } from './engine.ts'
 import { METRICS, type Metric } from './metrics.ts'
 import type { Scenario } from './scenario.ts'
 
-/**
- * Starts a worker on worker.ts (a checkout, run through tsx) or worker.js (the built package). TypeScript needs
- * tsx's loader registered inside the worker before it is imported: on Node 20 `execArgv: ['--import', 'tsx']` does
- * not apply to the worker's entry module, so a tiny eval'd bootstrap registers tsx and then imports worker.ts.
- * tsx is resolved only then, as the installed package does not have it.
- */
-function startWorker(workerData: unknown): Worker {
-  if (import.meta.url.endsWith('.js'))
-    return new Worker(new URL('./worker.js', import.meta.url), { workerData })
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}) })`
-  return new Worker(bootstrap, { eval: true, workerData })
-}
+/** A worker on worker.ts (a checkout, through tsx) or worker.js (the built package). */
+const startWorker = (workerData: unknown) => startModuleWorker(import.meta.url, 'worker', { workerData })
 
 export const PERCENTILES = [5, 25, 50, 75, 95] as const
 

@@ -22,16 +22,40 @@ function set(next: LiveState) {
 /** The stream's message types (docs/api.md): data events by name, and the reorg retraction. */
 export const STREAM_PATH = '/v1/stream'
 
+/**
+ * A first connection that has not opened after this long is dropped and made again. The browser's own retry
+ * covers a stream that opened and broke, resuming with Last-Event-ID; it does not cover a request that never
+ * gets an answer (a connection stuck behind a busy proxy or server), which would leave the page "connecting…"
+ * for good.
+ */
+const FIRST_OPEN_MS = 10_000
+
 export function connectLive(types: readonly string[]): void {
   if (source || typeof EventSource === 'undefined') return
-  source = new EventSource(STREAM_PATH)
-  source.onopen = () => set({ ...state, status: 'live' })
-  source.onerror = () => {
+  open(types)
+}
+
+function open(types: readonly string[]) {
+  const es = new EventSource(STREAM_PATH)
+  source = es
+  let opened = false
+  const watchdog = setTimeout(() => {
+    if (opened || source !== es) return
+    es.close()
+    set({ ...state, status: 'reconnecting' })
+    open(types)
+  }, FIRST_OPEN_MS)
+  es.onopen = () => {
+    opened = true
+    clearTimeout(watchdog)
+    set({ ...state, status: 'live' })
+  }
+  es.onerror = () => {
     // EventSource retries on its own while readyState is CONNECTING; CLOSED means the server refused us
-    set({ ...state, status: source?.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting' })
+    set({ ...state, status: es.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting' })
   }
   for (const type of types) {
-    source.addEventListener(type, (message) => {
+    es.addEventListener(type, (message) => {
       const m = message as MessageEvent<string>
       let data: unknown
       try {
