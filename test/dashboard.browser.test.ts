@@ -14,6 +14,7 @@ import { operatorVaultAbi } from '../src/sdk/abis.ts'
 import { createSuretyClient } from '../src/sdk/createSuretyClient.ts'
 import {
   acceptOrder,
+  createVault,
   deposit,
   openOrder,
   orderBookAbi,
@@ -131,6 +132,14 @@ describe('dashboard in chromium', () => {
     const { page, errors } = await open(`/services/${id}`)
     await page.waitForSelector('[data-testid="allocations"] tbody tr', { timeout: 30_000 })
     assert.equal(await page.locator('[data-testid="allocations"] tbody tr').count(), 2)
+    // each operator by its vault token's name, the address beside it
+    await page.waitForSelector('[data-testid="allocations"] [data-vault-name]', { timeout: 30_000 })
+    const names = await page.locator('[data-testid="allocations"] [data-vault-name]').allTextContents()
+    assert.deepEqual(names.map((n) => n.replace(/ 0x.*/, '')).sort(), [
+      'Surety Staked Operator 1',
+      'Surety Staked Operator 2',
+    ])
+    for (const n of names) assert.match(n, /0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}$/, n)
     const text = (await page.locator('main').textContent()) ?? ''
     assert.match(text, /permanent ban/)
     assert.match(text, /60% of the committee/)
@@ -451,6 +460,46 @@ describe('dashboard in chromium', () => {
     assert.match((await uptime.textContent()) ?? '', /Latest epoch: median 100% over 1 attester/)
     await uptime.scrollIntoViewIfNeeded()
     await shoot(page, 'vault-uptime')
+    assert.deepEqual(errors, [])
+    await page.close()
+  })
+
+  // last: it adds a third vault, which the tests above would count
+  test("a vault named to imitate another shows its own address, and the name's hidden characters are dropped", async () => {
+    const impostor = createSuretyClient({
+      rpcUrl: world.devnet.anvil.rpcUrl,
+      chainId: world.devnet.deployment.chainId,
+      account: world.devnet.accounts[16]!,
+      addresses: world.devnet.deployment.addresses,
+    })
+    // a right-to-left override and a zero-width space inside a copy of operator 1's name, then padding
+    const { result: vault } = await createVault(impostor, {
+      withdrawalDelay: 24 * 3600,
+      commissionBps: 0,
+      restakingCapBps: 10_000,
+      name: `Surety Staked \u202eOperator\u200b 1${'!'.repeat(100)}`,
+      symbol: 'sFAKE',
+    })
+    // once indexed (the API's answers, this one too, are cached per indexed block)
+    await served(`/v1/vaults/${vault.toLowerCase()}`)
+    const names = (await (await fetch(`${world.url}/v1/dashboard/vault-names`)).json()) as {
+      vaults: Record<string, string>
+    }
+    const shown = names.vaults[vault.toLowerCase()]!
+    assert.ok(shown.startsWith('Surety Staked Operator 1!'), shown)
+    assert.equal([...shown].length, 64)
+    assert.ok(shown.endsWith('…'))
+    const { page, errors } = await open(`/vaults/${vault.toLowerCase()}`)
+    const title = page.locator('[data-testid="vault-title"]')
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="vault-title"]')?.textContent?.startsWith('Surety Staked'),
+      null,
+      { timeout: 30_000 },
+    )
+    assert.ok(
+      ((await title.textContent()) ?? '').toLowerCase().includes(vault.toLowerCase().slice(0, 6)),
+      'the address is beside the name',
+    )
     assert.deepEqual(errors, [])
     await page.close()
   })

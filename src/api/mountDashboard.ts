@@ -1,13 +1,14 @@
 /**
- * Mounts the whole dashboard on an API server: the built pages and /v1/dashboard/config (serveDashboard) and the
- * risk route (dashboardRisk). What the devnet (or any deployment serving a dashboard) calls after
- * `createApiServer`, with the chain it indexes.
+ * Mounts the whole dashboard on an API server: the built pages and /v1/dashboard/config (serveDashboard), the
+ * risk route (dashboardRisk) and the vaults' names (vaultNames). What the devnet (or any deployment serving a
+ * dashboard) calls after `createApiServer`, with the chain it indexes.
  */
 import type { FastifyInstance } from 'fastify'
 import type { Deployment } from '../chain/deployment.ts'
 import type { SuretyAddresses } from '../sdk/types.ts'
 import { registerDashboardRisk } from './dashboardRisk.ts'
 import { serveDashboard } from './serveDashboard.ts'
+import { registerVaultNames } from './vaultNames.ts'
 
 export type MountDashboardOptions = {
   rpcUrl: string
@@ -41,5 +42,6 @@ export function mountDashboard(app: FastifyInstance, o: MountDashboardOptions): 
     addresses: o.addresses,
     decimals: token.decimals,
   })
+  registerVaultNames(app, { rpcUrl: o.rpcUrl, factory: o.addresses.factory })
   return served
 }

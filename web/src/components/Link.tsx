@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact'
 import { shortAddress } from '../lib/format.ts'
 import { classNameOf, serviceNameOf, useLabels } from '../lib/labels.ts'
 import { navigate } from '../lib/router.ts'
+import { useVaultName } from '../lib/vaultNames.ts'
 
 export function Link({
   href,
@@ -28,11 +29,24 @@ export function Link({
   )
 }
 
-export const VaultLink = ({ address, name }: { address: string; name?: string | null }) => (
-  <Link href={`/vaults/${address}`}>
-    <span title={address}>{name ?? shortAddress(address)}</span>
-  </Link>
-)
+/**
+ * A vault by the name its operator gave its token, with the short address always beside it: the name is the
+ * operator's own text and could imitate another's, the address cannot.
+ */
+export function VaultLink({ address }: { address: string }) {
+  const name = useVaultName(address)
+  return (
+    <Link href={`/vaults/${address}`} class="vault-link">
+      {name ? (
+        <span title={address} data-vault-name={name}>
+          {name} <span class="muted">{shortAddress(address)}</span>
+        </span>
+      ) : (
+        <span title={address}>{shortAddress(address)}</span>
+      )}
+    </Link>
+  )
+}
 export function ServiceLink({ id, name }: { id: string; name?: string | null }) {
   const label = serviceNameOf(useLabels(), id)
   return (

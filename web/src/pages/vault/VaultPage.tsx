@@ -14,6 +14,7 @@ import { Tokens } from '../../components/Token.tsx'
 import type { Item, List } from '../../lib/api.ts'
 import { formatBps, formatDuration } from '../../lib/format.ts'
 import { useApi } from '../../lib/hooks.ts'
+import { useVaultName } from '../../lib/vaultNames.ts'
 import { OrderTable } from '../order/OrderTable.tsx'
 import { Uptime } from './Uptime.tsx'
 
@@ -81,14 +82,16 @@ const ALLOCATION_COLUMNS: Column<Allocation>[] = [
 ]
 
 export default function VaultPage({ address }: { address: string }) {
+  const name = useVaultName(address)
   const vault = useApi<Item<Vault>>(`/v1/vaults/${address}`)
   const rates = useApi<List<Rate>>(`/v1/vaults/${address}/rates?limit=500&order=desc`)
   const allocations = useApi<List<Allocation>>(`/v1/allocations?vault=${address}&limit=100`)
   const slashes = useApi<List<Slash>>(`/v1/slashes?vault=${address}&limit=50&sort=requested`)
   return (
     <>
-      <h1>
-        Operator vault <AddressText address={address} />
+      <h1 data-testid="vault-title">
+        {name ? `${name} ` : 'Operator vault '}
+        <AddressText address={address} />
       </h1>
       <Async resource={vault} what="the vault">
         {({ data: v }) => (

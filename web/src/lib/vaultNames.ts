@@ -1,0 +1,47 @@
+/**
+ * The vaults' names (/v1/dashboard/vault-names: each vault token's ERC-20 name, which its operator chose), so a
+ * person sees "Surety Staked cold-1" where the chain gives an address. Loaded once per page and shared; a vault
+ * the list does not name yet (created since) asks for the list again, at most every RELOAD_MS.
+ */
+import { useEffect, useState } from 'preact/hooks'
+import { getJson } from './api.ts'
+
+type Names = Record<string, string>
+
+const RELOAD_MS = 15_000
+
+let names: Names | undefined
+let loading: Promise<Names> | undefined
+let loadedAt = 0
+const listeners = new Set<(n: Names) => void>()
+
+function load(): Promise<Names> {
+  loading ??= getJson<{ vaults: Names }>('/v1/dashboard/vault-names').then(
+    (r) => {
+      names = r.vaults
+      loadedAt = Date.now()
+      loading = undefined
+      for (const l of listeners) l(r.vaults)
+      return r.vaults
+    },
+    () => {
+      loading = undefined // the next link that asks tries again
+      loadedAt = Date.now()
+      return names ?? {}
+    },
+  )
+  return loading
+}
+
+/** The vault's name, or undefined while unknown (the link shows the address alone). */
+export function useVaultName(address: string): string | undefined {
+  const key = address.toLowerCase()
+  const [all, setAll] = useState(names)
+  useEffect(() => {
+    listeners.add(setAll)
+    const stale = !names || (!(key in names) && Date.now() - loadedAt > RELOAD_MS)
+    if (stale) void load()
+    return () => listeners.delete(setAll)
+  }, [key])
+  return all?.[key]
+}
