@@ -5,23 +5,15 @@
  * (the token's name is set once, in its constructor), so each is read once and kept; the vault list is read per
  * request to find new ones.
  *
- * An operator writes the name, so it is untrusted text: control characters are dropped and it is cut to 64
- * characters, and the page always shows the address beside it (a name can imitate another operator's).
+ * An operator writes the name, so it is untrusted text: shown through `displayText` (no control, zero-width or
+ * direction characters, at most 64 characters), and the page always shows the address beside it (a name can
+ * imitate another operator's).
  */
 import type {} from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
 import { type Address, createPublicClient, http } from 'viem'
 import { operatorVaultAbi, vaultFactoryAbi } from '../sdk/abis.ts'
-
-export const VAULT_NAME_MAX = 64
-
-/** What is shown of a name an operator chose: no control characters, at most VAULT_NAME_MAX characters. */
-export function cleanVaultName(raw: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control characters is the point
-  const clean = raw.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
-  const chars = [...clean]
-  return chars.length > VAULT_NAME_MAX ? `${chars.slice(0, VAULT_NAME_MAX - 1).join('')}…` : clean
-}
+import { displayText, NAME_MAX } from '../sdk/displayText.ts'
 
 export function registerVaultNames(app: FastifyInstance, o: { rpcUrl: string; factory: Address }): void {
   const client = createPublicClient({ transport: http(o.rpcUrl) })
@@ -30,7 +22,7 @@ export function registerVaultNames(app: FastifyInstance, o: { rpcUrl: string; fa
   async function nameOf(vault: Address): Promise<string | null> {
     try {
       const raw = await client.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'name' })
-      return cleanVaultName(raw) || null
+      return displayText(raw, NAME_MAX) || null
     } catch {
       return null // not read this time (the node busy, a vault without a name): asked again next time
     }

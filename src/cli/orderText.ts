@@ -1,27 +1,10 @@
 /** Human-readable lines for orders, shared by `surety order` and `surety status`. */
-import { type Address, erc20Abi, zeroAddress } from 'viem'
+import { zeroAddress } from 'viem'
 import { acceptanceCloses, unpackMilestones } from '../sdk/orders.ts'
-import type { Order, SuretyReader } from '../sdk/types.ts'
+import type { Order } from '../sdk/types.ts'
 import { countdown, formatAmount } from './orderArgs.ts'
 
 export type TokenInfo = { symbol: string; decimals: number }
-
-/** Symbol and decimals of each token, read once per token. */
-export function tokenInfos(reader: SuretyReader) {
-  const cache = new Map<string, Promise<TokenInfo>>()
-  return (token: Address): Promise<TokenInfo> => {
-    const key = token.toLowerCase()
-    let info = cache.get(key)
-    if (!info) {
-      info = Promise.all([
-        reader.public.readContract({ address: token, abi: erc20Abi, functionName: 'symbol' }),
-        reader.public.readContract({ address: token, abi: erc20Abi, functionName: 'decimals' }),
-      ]).then(([symbol, decimals]) => ({ symbol, decimals }))
-      cache.set(key, info)
-    }
-    return info
-  }
-}
 
 /** What happens next to an order, and when. */
 export function nextStep(o: Order, now: bigint): string {

@@ -52,6 +52,7 @@ import {
 import { type ApiSource, chooseSource, sourceLine } from '../lib/readSource.ts'
 import { loadAccount } from '../lib/signer.ts'
 import { duration, when } from '../lib/time.ts'
+import { tokenReader } from '../lib/units.ts'
 import { runWrite } from '../lib/write.ts'
 import type { Command } from '../main.ts'
 import {
@@ -64,7 +65,7 @@ import {
   toJson,
   wholeNumber,
 } from '../orderArgs.ts'
-import { milestoneText, nextStep, orderLine, tokenInfos } from '../orderText.ts'
+import { milestoneText, nextStep, orderLine } from '../orderText.ts'
 
 type Connection = Context
 
@@ -141,7 +142,7 @@ async function open(c: Connection, client: SuretyClient, values: Values) {
   await requireService(c, BigInt(serviceId))
   const stake = c.deployment.addresses.stakeToken
   const token = address('token', str(values, 'token')) ?? stake
-  const tokens = tokenInfos(c.reader)
+  const tokens = tokenReader(c.reader)
   const info = await tokens(token)
   const budget = amount('budget', str(values, 'budget'), info.decimals)
   if (budget === undefined) throw new InvalidInputError('--budget AMOUNT is required')
@@ -235,7 +236,7 @@ function shipmentTerms(values: Values, params: OrderParams) {
 
 async function bid(c: Connection, client: SuretyClient, values: Values, id: bigint) {
   const order = await readOrder(c.reader, id, c.fromBlock)
-  const tokens = tokenInfos(c.reader)
+  const tokens = tokenReader(c.reader)
   const pay = await tokens(order.params.paymentToken)
   const price = amount('price', str(values, 'price'), pay.decimals)
   if (price === undefined) throw new InvalidInputError('--price AMOUNT is required')
@@ -288,7 +289,7 @@ async function bid(c: Connection, client: SuretyClient, values: Values, id: bigi
 /** Runs one write on an existing order and returns what the action returned. */
 async function write(c: Connection, client: SuretyClient, values: Values, sub: string, id: bigint) {
   const order = await readOrder(c.reader, id, c.fromBlock)
-  const token = await tokenInfos(c.reader)(order.params.paymentToken)
+  const token = await tokenReader(c.reader)(order.params.paymentToken)
   const t = (x: bigint) => `${formatAmount(x, token.decimals)} ${token.symbol}`
   const now = await c.now()
   switch (sub) {
@@ -361,7 +362,7 @@ async function write(c: Connection, client: SuretyClient, values: Values, sub: s
 /** The caller withdraws what failed or cancelled orders credited it in `--token` (default: the stake token). */
 async function withdraw(c: Connection, client: SuretyClient, values: Values) {
   const token = address('token', str(values, 'token')) ?? c.deployment.addresses.stakeToken
-  const info = await tokenInfos(c.reader)(token)
+  const info = await tokenReader(c.reader)(token)
   const owed = await readOwed(c.reader, token, client.wallet.account.address)
   if (owed === 0n) return { token, amount: 0n }
   return send(
@@ -439,8 +440,8 @@ async function show(c: Connection, id: bigint, json: boolean, source: ApiSource 
   ])
   const [owed, failure] = await Promise.all([owedTo(c, order), failureOf(c, order)])
   if (json) return console.log(toJson({ ...order, bids, owed, failure }))
-  const token = await tokenInfos(c.reader)(order.params.paymentToken)
-  const stake = await tokenInfos(c.reader)(c.deployment.addresses.stakeToken)
+  const token = await tokenReader(c.reader)(order.params.paymentToken)
+  const stake = await tokenReader(c.reader)(c.deployment.addresses.stakeToken)
   const p = order.params
   console.log(orderLine(order, token, block.timestamp))
   console.log(
@@ -508,7 +509,7 @@ async function list(c: Connection, values: Values, source: ApiSource | undefined
   ])
   if (values.json) return console.log(toJson(orders))
   console.log(`${values.all ? 'Orders' : 'Open orders'} (${orders.length})`)
-  const tokens = tokenInfos(c.reader)
+  const tokens = tokenReader(c.reader)
   for (const o of orders)
     console.log(`  ${orderLine(o, await tokens(o.params.paymentToken), block.timestamp)}`)
   if (source) console.log(sourceLine(source))
@@ -562,7 +563,7 @@ async function report(c: Connection, sub: string, id: bigint | undefined, result
         : `order #${id} cancelled; refund sent to the client`,
   }
   console.log(lines[sub])
-  const tokens = tokenInfos(c.reader)
+  const tokens = tokenReader(c.reader)
   const paymentToken =
     (r.params as OrderParams | undefined)?.paymentToken ??
     (await readOrder(c.reader, id!, c.fromBlock)).params.paymentToken
@@ -585,7 +586,7 @@ async function report(c: Connection, sub: string, id: bigint | undefined, result
 
 async function reportWithdrawal(c: Connection, result: { token: Address; amount: bigint }, json: boolean) {
   if (json) return console.log(toJson(result))
-  const token = await tokenInfos(c.reader)(result.token)
+  const token = await tokenReader(c.reader)(result.token)
   console.log(
     result.amount > 0n
       ? `withdrew ${formatAmount(result.amount, token.decimals)} ${token.symbol} owed by the order book`

@@ -8,9 +8,9 @@ import type { Context } from '../lib/connect.ts'
 import { CONNECTION_HELP } from '../lib/options.ts'
 import { type ApiSource, chooseSource, sourceLine } from '../lib/readSource.ts'
 import { date, duration } from '../lib/time.ts'
-import { formatToken, type Token } from '../lib/units.ts'
+import { formatToken, type Token, tokenReader } from '../lib/units.ts'
 import type { Command } from '../main.ts'
-import { orderLine, tokenInfos } from '../orderText.ts'
+import { orderLine } from '../orderText.ts'
 
 const usage = `Usage: surety status [--json]
 
@@ -91,7 +91,7 @@ export const command: Command = {
       }
     }
     console.log(`\nOpen orders (${orders.length})`)
-    const tokenInfo = tokenInfos(reader)
+    const tokenInfo = tokenReader(reader)
     for (const o of orders) {
       console.log(`  ${orderLine(o, await tokenInfo(o.params.paymentToken), now)}`)
     }

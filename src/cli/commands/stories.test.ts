@@ -86,9 +86,10 @@ describe('the surety CLI, story by story', () => {
           'vault',
           'create',
           '--name',
-          'GPU One',
+          // an operator's name may carry a terminal escape (this one clears the screen) and hidden characters
+          'GPU\u200b One\u001b[2J',
           '--symbol',
-          'sGPU1',
+          'sGPU1\u202e',
           '--withdrawal-delay',
           '1d',
           '--commission',
@@ -101,6 +102,13 @@ describe('the surety CLI, story by story', () => {
     const vault = created.result as string
     assert.match(vault, /^0x[0-9a-fA-F]{40}$/)
     assert.match(await ok(['vault', 'list']), /sGPU1/)
+    // what others read of it is printed without them
+    const seen = await ok(['vault', 'show', vault])
+    assert.match(seen, /"GPU One\[2J" \(sGPU1\)/)
+    for (const hidden of ['\u001b', '\u200b', '\u202e']) {
+      assert.ok(!seen.includes(hidden), `vault show printed U+${hidden.codePointAt(0)!.toString(16)}`)
+      assert.ok(!(await ok(['vault', 'list'])).includes(hidden))
+    }
     assert.match(
       await ok(['vault', 'bond', 'add', '--amount', '5000'], NEW_OPERATOR),
       new RegExp(`bond of vault ${vault} is now 5,000 STK`),

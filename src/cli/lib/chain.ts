@@ -2,6 +2,7 @@
 import { type Address, type Hex, zeroAddress } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
 import { operatorVaultAbi, serviceRegistryAbi, vaultFactoryAbi } from '../../sdk/abis.ts'
+import { displayText, NAME_MAX, SYMBOL_MAX } from '../../sdk/displayText.ts'
 import { readSlash, type SlashView } from '../../sdk/readSlash.ts'
 import type { Context } from './connect.ts'
 
@@ -84,5 +85,6 @@ export async function vaultLabel(ctx: Context, vault: Address): Promise<{ name: 
     ctx.reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'name' }),
     ctx.reader.public.readContract({ address: vault, abi: operatorVaultAbi, functionName: 'symbol' }),
   ])
-  return { name, symbol }
+  // the operator wrote both: never print its escape sequences or hidden characters
+  return { name: displayText(name, NAME_MAX), symbol: displayText(symbol, SYMBOL_MAX) }
 }

@@ -4,6 +4,7 @@
  */
 import { type Address, erc20Abi, formatUnits, parseUnits } from 'viem'
 import { InvalidInputError } from '../../errors.ts'
+import { displayText, SYMBOL_MAX } from '../../sdk/displayText.ts'
 import type { SuretyReader } from '../../sdk/types.ts'
 
 export type Token = { address: Address; symbol: string; decimals: number }
@@ -18,7 +19,8 @@ export function tokenReader(reader: SuretyReader) {
       token = Promise.all([
         reader.public.readContract({ address, abi: erc20Abi, functionName: 'symbol' }),
         reader.public.readContract({ address, abi: erc20Abi, functionName: 'decimals' }),
-      ]).then(([symbol, decimals]) => ({ address, symbol, decimals }))
+        // whoever deployed the token wrote its symbol: never print its escape sequences or hidden characters
+      ]).then(([symbol, decimals]) => ({ address, symbol: displayText(symbol, SYMBOL_MAX), decimals }))
       cache.set(key, token)
     }
     return token

@@ -8,6 +8,7 @@
 import { type Address, getAddress } from 'viem'
 import { operatorVaultAbi } from '../../../sdk/abis.ts'
 import { type ApiClient, collect } from '../../../sdk/api/index.ts'
+import { displayText, NAME_MAX, SYMBOL_MAX } from '../../../sdk/displayText.ts'
 import type { AllocationView, VaultView } from '../../../sdk/readVault.ts'
 import type { Context } from '../../lib/connect.ts'
 import { unlessNotIndexed } from '../../lib/readSource.ts'
@@ -44,8 +45,9 @@ export async function vaultReportFromApi(ctx: Context, api: ApiClient, vault: Ad
     // the shares the vault holds for queued withdrawals: those of every withdrawal not yet claimed
     collect(api.vaults.withdrawals.all(vault, { claimed: false, limit: 500 })),
     read('minimumBond') as Promise<bigint>,
-    read('name') as Promise<string>,
-    read('symbol') as Promise<string>,
+    // the operator wrote both: never print its escape sequences or hidden characters
+    (read('name') as Promise<string>).then((n) => displayText(n, NAME_MAX)),
+    (read('symbol') as Promise<string>).then((s) => displayText(s, SYMBOL_MAX)),
   ])
   const live = allocations
     .filter((a) => big(a.amount) > 0n || a.queuedIncrease !== null || a.deallocation !== null)
