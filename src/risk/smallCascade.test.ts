@@ -49,9 +49,9 @@ describe('smallCascade', () => {
     }
   })
 
-  test('never loses to the MIP on 12 networks of 8–12 operators (seed 42)', async () => {
+  test('never loses to the MIP on 8 networks of 8–12 operators (seed 42)', async () => {
     const rng = createRng(42)
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 8; i++) {
       const n = parseRiskInput(
         randomNetwork(rng, {
           operators: rng.int(8, 12),
