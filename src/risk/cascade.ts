@@ -3,6 +3,7 @@
  * valid attack it enables on what is left, found exactly by one joint MIP over (D, A, B) (see attackModel.ts).
  */
 import { type AttackReport, describeAttack, type SolveOptions } from './attack.ts'
+import { deadlineOf, mipSetupMs, msLeft } from './deadline.ts'
 import { type Network, totalStake } from './network.ts'
 import { type Rational, rat } from './rational.ts'
 import { searchAttack } from './search.ts'
@@ -59,8 +60,12 @@ export async function worstCaseLoss(
     }
   }
   // The largest attack without a shock (when the caller knows it) is a valid start: D = ∅.
+  // The solver's setup is not interruptible (deadline.ts): its limit leaves room for it, and it always runs,
+  // since it is the only answer here beyond the shock-free start.
+  const deadline = deadlineOf(opts.timeLimitSeconds)
   const out = await searchAttack(n, 'cascade', {
-    timeLimitSeconds: opts.timeLimitSeconds,
+    timeLimitSeconds:
+      deadline === undefined ? undefined : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n)) / 1000),
     shock: psi,
     start: opts.start ? { attack: opts.start, shock: [] } : undefined,
   })
