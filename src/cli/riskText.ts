@@ -102,7 +102,7 @@ export function cascadeLines(r: Cascade, smallestShare: number | null): string {
       ? `the shock removes ${plural(r.shock.operators.length, 'operator')} holding ${amountText(r.shock.stake)}: ${list(r.shock.operators)}`
       : `a ${pct(r.psi)} shock removes no operator: ${smallestShare === null ? 'there are none' : `the smallest holds ${pct(smallestShare)} of all stake, more than the shock`}`
   const lines = [
-    `worst-case loss after a ${pct(r.psi)} shock: R_ψ = ${pct(r.worstLoss)} of all stake (${r.worstLossExact})${r.proven ? '' : ` — NOT PROVEN (time limit); it could be as high as ${pct(r.worstLossBound)}`}`,
+    `worst-case loss after a ${pct(r.psi)} shock: R_ψ = ${pct(r.worstLoss)} of all stake (${r.worstLossExact})${r.proven ? (r.provenExact ? ', proven exactly' : '') : ` — NOT PROVEN (time limit); it could be as high as ${pct(r.worstLossBound)}`}`,
     shock,
     ...attackLines('attack it enables', r.attack),
   ]

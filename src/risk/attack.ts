@@ -5,6 +5,7 @@
 import { SuretyError } from '../errors.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
+import { branchSetupMs, deadlineOf, mipLimitSeconds, msLeft } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { largestAttackStart } from './largestHeuristic.ts'
 import type { Network } from './network.ts'
@@ -109,7 +110,7 @@ function paysAlone(n: Network): boolean {
  * and the cost shares' bound, both valid).
  */
 export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): Promise<MostProfitable> {
-  const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
+  const deadline = deadlineOf(opts.timeLimitSeconds)
   const parts = components(n).filter((c) => !secureBySlack(c.network))
   const edges = (c: (typeof parts)[number]) => c.network.services.reduce((a, s) => a + s.members.length, 0)
   const allEdges = parts.reduce((a, c) => a + edges(c), 0)
@@ -121,13 +122,20 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   let bound = 0
   for (const c of parts) {
     const weight = edges(c) / Math.max(1, allEdges)
-    const shares = paysAlone(c.network)
-      ? null
-      : findCostShares(c.network, { budgetMs: costShareBudgetMs(opts.timeLimitSeconds) * weight })
+    // Each stage takes its share of the limit, never more than is left of it (none at all once it has run out).
+    const shares =
+      msLeft(deadline) <= 0 || paysAlone(c.network)
+        ? null
+        : findCostShares(c.network, {
+            budgetMs: Math.min(costShareBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
+          })
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
-    const h = heuristicAttack(c.network, { budgetMs: budget * weight })
+    const h =
+      msLeft(deadline) > 0
+        ? heuristicAttack(c.network, { budgetMs: Math.min(budget * weight, msLeft(deadline)) })
+        : null
     let start = pickStart(c.network, h, startIn)
     let branchBound = Number.POSITIVE_INFINITY
     if (shares) {
@@ -138,13 +146,14 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // above the branching's); with one, the verdict is settled and the solver, which also branches on operators, is the better
       // prover of optimality (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at 9.4 s at load 9),
       // so 10%: enough to prove small networks and to lower the bound the solver's gap is measured against.
-      const left = deadline === undefined ? DEFAULT_BRANCH_MS : Math.max(0, deadline - Date.now())
+      const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
       const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
-      const b = serviceBranch(c.network, {
-        incumbent: start ?? null,
-        budgetMs: left * part * (start ? 0.1 : 0.9),
-        rootShares: shares.lam,
-      })
+      const budgetMs = left * part * (start ? 0.1 : 0.9)
+      // Below its setup cost the branching cannot prove anything and would only overrun the deadline.
+      const b =
+        budgetMs >= branchSetupMs(c.network)
+          ? serviceBranch(c.network, { incumbent: start ?? null, budgetMs, rootShares: shares.lam })
+          : { proven: false, value: 0n, attack: null, bound: Number.POSITIVE_INFINITY }
       if (b.proven) {
         bound += Number(b.value)
         if (b.attack) found.push(liftAttack(c, b.attack))
@@ -153,19 +162,28 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start = pickStart(c.network, b.attack, start)
       branchBound = b.bound
     }
-    const remaining = deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000)
+    const sharesBound = shares ? toNumber(shares.bound) : Number.POSITIVE_INFINITY
+    // the solver's "optimal" holds within its float tolerances only, and without it nothing is proven
+    exact = false
+    const limit = mipLimitSeconds(c.network, deadline)
+    if (limit === null) {
+      // Too little time left for the solver to return anything: the answer is the best attack found, unproven,
+      // with the shares' and the branching's bounds (or none).
+      proven = false
+      const net = start ? Number(attackProfit(c.network, start) - attackCost(c.network, start)) : 0
+      bound += Math.max(0, net, Math.min(sharesBound, branchBound))
+      if (start) found.push(liftAttack(c, start))
+      continue
+    }
     const out = await searchAttack(c.network, 'profit', {
-      timeLimitSeconds: remaining,
+      timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
     })
     proven &&= out.proven
-    // the solver's "optimal" holds within its float tolerances only
-    exact = false
     // Within those tolerances the solver may end on less than its start, even on no attack at all (a profit of a
     // few units beside stakes of 1e9 is below them): the start is verified exactly, so it is never dropped, and
     // the bound never falls below what is reported.
     const best = pickStart(c.network, out.attack, start)
-    const sharesBound = shares ? toNumber(shares.bound) : Number.POSITIVE_INFINITY
     const net = best ? Number(attackProfit(c.network, best) - attackCost(c.network, best)) : 0
     bound += Math.max(0, net, Math.min(out.bound, sharesBound, branchBound))
     if (best) found.push(liftAttack(c, best))
@@ -217,16 +235,30 @@ export async function mostProfitableAttack(n: Network, opts: SolveOptions = {}):
  * secure by γ ≥ 0 has none; otherwise the search starts from `start` (the most profitable attack, when known).
  */
 export async function largestAttack(n: Network, opts: SolveOptions = {}): Promise<AttackAnswer> {
+  const deadline = deadlineOf(opts.timeLimitSeconds)
   if (secureBySlack(n)) return { attack: null, proven: true, exact: true, bound: 0 }
   if (opts.provenSecure) return { attack: null, proven: true, exact: opts.provenExact === true, bound: 0 }
   // Grow the given attack into a larger one (largestHeuristic.ts); keep whichever burns more, exactly.
   const grown =
-    opts.start && largestAttackStart(n, opts.start, { budgetMs: heuristicBudgetMs(opts.timeLimitSeconds) })
+    opts.start &&
+    msLeft(deadline) > 0 &&
+    largestAttackStart(n, opts.start, {
+      budgetMs: Math.min(heuristicBudgetMs(opts.timeLimitSeconds), msLeft(deadline)),
+    })
   const start = [grown, opts.start]
     .filter((a): a is Attack => !!a && isValidAttack(n, a))
     .sort((a, b) => (attackCost(n, b) > attackCost(n, a) ? 1 : -1))[0]
+  // Too little time left for the solver: the start (a verified attack) unproven, with no bound.
+  const limit = mipLimitSeconds(n, deadline)
+  if (limit === null)
+    return {
+      attack: start ? describeAttack(n, start) : null,
+      proven: false,
+      exact: false,
+      bound: Number.POSITIVE_INFINITY,
+    }
   const out = await searchAttack(n, 'cost', {
-    timeLimitSeconds: opts.timeLimitSeconds,
+    timeLimitSeconds: limit,
     start: start ? { attack: start } : undefined,
   })
   return {

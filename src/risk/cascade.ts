@@ -3,10 +3,12 @@
  * valid attack it enables on what is left, found exactly by one joint MIP over (D, A, B) (see attackModel.ts).
  */
 import { type AttackReport, describeAttack, type SolveOptions } from './attack.ts'
+import { deadlineOf, mipSetupMs, msLeft } from './deadline.ts'
 import { type Network, totalStake } from './network.ts'
 import { type Rational, rat } from './rational.ts'
 import { searchAttack } from './search.ts'
 import { cascadeBound, certifiedSlack } from './slack.ts'
+import { smallCascade } from './smallCascade.ts'
 
 export type CascadeReport = {
   psi: Rational
@@ -15,6 +17,8 @@ export type CascadeReport = {
   /** Upper bound on R_ψ from the solver (a float); equals worstLoss up to tolerance when proven. */
   worstLossBound: number
   proven: boolean
+  /** `proven` holds exactly: found by exhaustive search in bigint (smallCascade.ts), not the solver. */
+  exact: boolean
   shock: { operators: string[]; stake: bigint }
   attack: AttackReport | null
   gamma: Rational | null
@@ -22,26 +26,56 @@ export type CascadeReport = {
   bound: Rational | null
 }
 
+export type CascadeOptions = SolveOptions & {
+  /**
+   * Search small networks exhaustively (smallCascade.ts) before the MIP (default true). Off only where a test
+   * must exercise the MIP on a small network.
+   */
+  exhaustive?: boolean
+}
+
 export async function worstCaseLoss(
   n: Network,
   psi: Rational,
-  opts: SolveOptions = {},
+  opts: CascadeOptions = {},
 ): Promise<CascadeReport> {
   const total = totalStake(n)
   const gamma = certifiedSlack(n)
+  const denom = total === 0n ? 1n : total
+  // Small networks (a devnet's few operators) are searched exhaustively: exact, and in milliseconds where the
+  // MIP took HiGHS 0.2–1 s per ψ.
+  const small = opts.exhaustive === false ? null : smallCascade(n, psi)
+  if (small) {
+    const stake = small.shock.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
+    return {
+      psi,
+      worstLoss: rat(small.value, denom),
+      worstLossBound: total === 0n ? 0 : Number(small.value) / Number(total),
+      proven: true,
+      exact: true,
+      shock: { operators: small.shock.map((v) => n.operators[v]?.id ?? String(v)), stake },
+      attack: small.attack && describeAttack(n, small.attack),
+      gamma,
+      bound: cascadeBound(gamma, psi),
+    }
+  }
   // The largest attack without a shock (when the caller knows it) is a valid start: D = ∅.
+  // The solver's setup is not interruptible (deadline.ts): its limit leaves room for it, and it always runs,
+  // since it is the only answer here beyond the shock-free start.
+  const deadline = deadlineOf(opts.timeLimitSeconds)
   const out = await searchAttack(n, 'cascade', {
-    timeLimitSeconds: opts.timeLimitSeconds,
+    timeLimitSeconds:
+      deadline === undefined ? undefined : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n)) / 1000),
     shock: psi,
     start: opts.start ? { attack: opts.start, shock: [] } : undefined,
   })
   const shockStake = out.shock.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
-  const denom = total === 0n ? 1n : total
   return {
     psi,
     worstLoss: rat(out.value, denom),
     worstLossBound: total === 0n ? 0 : out.bound / Number(total),
     proven: out.proven,
+    exact: false,
     shock: { operators: out.shock.map((v) => n.operators[v]?.id ?? String(v)), stake: shockStake },
     attack: out.attack && describeAttack(n, out.attack),
     gamma,

@@ -50,6 +50,8 @@ describe('surety risk', () => {
     const r = JSON.parse((await run(['cascade', '--input', paper, '--shock', '0.1', '--json'])).out)
     assert.equal(r.worstLoss, 1)
     assert.equal(r.worstLossExact, '1')
+    // two operators: searched exhaustively in bigint (smallCascade.ts), so exact rather than the solver's
+    assert.equal(r.provenExact, true)
     assert.deepEqual(r.shock, { operators: ['a'], stake: '0.1' })
     assert.equal(r.attack.cost, '0.9')
     assert.equal(r.bound, null)

@@ -52,6 +52,7 @@ export function cascadeJson(r: CascadeReport, scale: number) {
     worstLoss: toNumber(r.worstLoss),
     worstLossExact: ratToString(r.worstLoss),
     proven: r.proven,
+    provenExact: r.exact,
     worstLossBound: r.worstLossBound,
     shock: { operators: r.shock.operators, stake: formatUnits(r.shock.stake, scale) },
     attack: attackJson(r.attack, scale),

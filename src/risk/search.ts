@@ -60,9 +60,10 @@ export async function searchAttack(
   objective: AttackObjective,
   opts: SearchOptions = {},
 ): Promise<SearchOutcome> {
+  // The limit counts from here: building the model is a fifth of a second at 3,000 × 300.
+  const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
   const model = buildAttackModel(n, objective, opts.shock)
   const unitToAmount = Number(model.unit)
-  const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
   let rejected = 0
   const psi = opts.shock ?? rat(0n)
   let start: { indices: number[]; values: number[] } | undefined

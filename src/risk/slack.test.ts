@@ -3,11 +3,76 @@ import { describe, test } from 'node:test'
 import { mostProfitableAttack } from './attack.ts'
 import { parseRiskInput } from './input.ts'
 import { randomNetwork } from './randomNetwork.ts'
-import { rat, ratToString } from './rational.ts'
+import { add, div, min, ONE, type Rational, rat, ratToString, sub, ZERO } from './rational.ts'
 import { createRng } from './rng.ts'
 import { cascadeBound, certifiedSlack } from './slack.ts'
 
+/** γ by exact rational sums over every operator: the definition, without slack.ts's float filter. */
+function exactSlack(n: ReturnType<typeof parseRiskInput>): Rational | null {
+  const k = n.services.map((s) => {
+    const stake = s.memberStake.reduce((a, b) => a + b, 0n)
+    if (stake === 0n) return s.profit === 0n ? ZERO : null
+    return div(rat(s.profit), rat(stake * s.threshold.num, s.threshold.den))
+  })
+  if (k.some((x) => x === null)) return rat(-1n)
+  let best: Rational | null = null
+  const load = n.operators.map(() => ZERO)
+  n.services.forEach((s, si) => {
+    const ks = k[si] as Rational
+    if (ks.num === 0n) return
+    best = best === null ? div(ONE, ks) : min(best, div(ONE, ks))
+    s.members.forEach((v, j) => {
+      load[v] = add(load[v] as Rational, rat((s.memberStake[j] ?? 0n) * ks.num, ks.den))
+    })
+  })
+  n.operators.forEach((o, v) => {
+    const l = load[v] as Rational
+    if (l.num > 0n) best = best === null ? div(rat(o.stake), l) : min(best, div(rat(o.stake), l))
+  })
+  return best === null ? null : sub(best, ONE)
+}
+
 describe('certifiedSlack', () => {
+  test('equals the all-exact computation on 200 random networks and on near ties below a float’s resolution', () => {
+    const rng = createRng(77)
+    for (let i = 0; i < 200; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(1, 40),
+          services: rng.int(1, 8),
+          membersPerService: [1, 12],
+          allocations: i % 2 === 1,
+          profitFactor: [0.01, 1.5],
+        }),
+      )
+      const g = certifiedSlack(n)
+      const e = exactSlack(n)
+      assert.equal(g && ratToString(g), e && ratToString(e), `network ${i}`)
+    }
+    // a and b share s; t is a's alone, u b's alone and worth one unit more in 10^29: b's ratio is the smaller by
+    // 1 part in 10^29, which a float cannot see (the first float minimum is a's). Only b's exact value is right.
+    const big = 10n ** 30n
+    const tie = parseRiskInput({
+      operators: [
+        { id: 'a', stake: String(big) },
+        { id: 'b', stake: String(big) },
+      ],
+      services: [
+        { id: 's', profit: String(big / 10n), threshold: 1, operators: ['a', 'b'] },
+        { id: 't', profit: String(big / 10n), threshold: 1, operators: ['a'] },
+        { id: 'u', profit: String(big / 10n + 1n), threshold: 1, operators: ['b'] },
+      ],
+    })
+    const g = certifiedSlack(tie)
+    const e = exactSlack(tie)
+    assert.ok(g && e)
+    assert.equal(ratToString(g), ratToString(e))
+    // 1 + γ = σ_b / (σ_b k_s + σ_b k_u) = 1 / (1/20 + (10^29 + 1)/10^30)
+    const kS = rat(big / 10n, 2n * big)
+    const kU = rat(big / 10n + 1n, big)
+    assert.equal(ratToString(g), ratToString(sub(div(ONE, add(kS, kU)), ONE)))
+  })
+
   test('is 0 on the paper’s two-operator network', () => {
     const n = parseRiskInput({
       operators: [
