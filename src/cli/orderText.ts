@@ -1,6 +1,7 @@
 /** Human-readable lines for orders, shared by `surety order` and `surety status`. */
 import { zeroAddress } from 'viem'
-import { acceptanceCloses, unpackMilestones } from '../sdk/orders.ts'
+import { openOrderStage } from '../sdk/orderStage.ts'
+import { unpackMilestones } from '../sdk/orders.ts'
 import type { Order } from '../sdk/types.ts'
 import { countdown, formatAmount } from './orderArgs.ts'
 
@@ -8,20 +9,29 @@ export type TokenInfo = { symbol: string; decimals: number }
 
 /** What happens next to an order, and when. */
 export function nextStep(o: Order, now: bigint): string {
-  const biddingEnds = BigInt(o.params.biddingEnds)
-  const intent = o.params.vault === zeroAddress
   if (o.status === 'Open') {
-    if (!intent) {
-      return biddingEnds > now
-        ? `awaiting the operator, ${countdown(biddingEnds - now)} left`
-        : 'acceptance closed'
+    // the order book's windows, shared with the dashboard (src/sdk/orderStage.ts); unix seconds fit a number
+    const s = openOrderStage(
+      {
+        intent: o.params.vault === zeroAddress,
+        hasBid: o.vault !== zeroAddress,
+        biddingEnds: Number(o.params.biddingEnds),
+      },
+      Number(now),
+    )
+    const left = (until: number) => countdown(BigInt(until) - now)
+    switch (s.stage) {
+      case 'awaiting-operator':
+        return `awaiting the operator, ${left(s.until)} left`
+      case 'bidding':
+        return `bidding closes in ${left(s.until)}`
+      case 'best-bid-acceptable':
+        return `bidding closed: anyone may accept the best bid, ${left(s.until)} left`
+      case 'nobody-bid':
+        return 'nobody bid: the client may cancel it for a full refund'
+      case 'acceptance-closed':
+        return 'acceptance closed: the client may cancel'
     }
-    if (biddingEnds > now) return `bidding closes in ${countdown(biddingEnds - now)}`
-    const closes = BigInt(acceptanceCloses(o.params))
-    if (now > closes) return 'acceptance closed: the client may cancel'
-    return o.vault === zeroAddress
-      ? 'nobody bid: the client may cancel it for a full refund'
-      : `bidding closed: anyone may accept the best bid, ${countdown(closes - now)} left`
   }
   if (o.status === 'Active') {
     if (o.kind === 'lease') return 'streaming'

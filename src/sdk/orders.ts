@@ -5,6 +5,7 @@
 import { type Address, type Hex, zeroAddress, zeroHash } from 'viem'
 import { InvalidInputError } from '../errors.ts'
 import { requiredCollateral } from '../model/reputation.ts'
+import { ACCEPTANCE_WINDOW } from './orderStage.ts'
 import type { OrderParams, OrderTerms } from './types.ts'
 
 const BPS = 10_000
@@ -12,8 +13,8 @@ const BPS = 10_000
 export const MAX_MILESTONES = 4
 /** OrderBook.MAX_DURATION: the longest an order may run. */
 export const MAX_ORDER_DURATION = 365 * 24 * 3600
-/** OrderBook.ACCEPTANCE_WINDOW: an intent can be accepted (or a bid picked) until this long after biddingEnds. */
-export const ACCEPTANCE_WINDOW = 24 * 3600
+/** OrderBook.ACCEPTANCE_WINDOW (defined beside the rule that reads it, orderStage.ts). */
+export { ACCEPTANCE_WINDOW }
 /** OrderBook.CONSENT_WINDOW: one party's agreement to cancel lapses after this long (and when a milestone is paid). */
 export const CONSENT_WINDOW = 24 * 3600
 

@@ -1,33 +1,32 @@
 /** What an open order waits for, and until when: the Due column of the order tables. */
+import { openOrderStage } from '../../../src/sdk/orderStage.ts'
 import type { Order } from '../api/types.ts'
-
-/**
- * How long after its bidding window an intent's best bid may still be accepted: the order book's
- * ACCEPTANCE_WINDOW (src/sdk/orders.ts). Repeated here so the first page load does not pull in the SDK.
- */
-export const ACCEPTANCE_WINDOW_SECONDS = 86_400
 
 const ZERO = '0x0000000000000000000000000000000000000000'
 
 /** `to` set: a countdown follows the text; unset: the text says it all. */
-export type OpenOrderStage = { text: string; to?: number }
+export type OpenOrderText = { text: string; to?: number }
 
-export function openOrderStage(
+/** The order book's windows (src/sdk/orderStage.ts, shared with the CLI), in the Due column's words. */
+export function openOrderText(
   o: Pick<Order, 'intent' | 'vault' | 'biddingEnds'>,
   now: number,
-): OpenOrderStage {
+): OpenOrderText {
   const ends = o.biddingEnds?.unix
   if (ends === undefined) return { text: 'open' }
-  if (!o.intent)
-    return now < ends
-      ? { text: 'the operator may accept', to: ends }
-      : { text: 'not accepted in time: the client may cancel' }
-  if (now < ends) return { text: 'bids close', to: ends }
-  if (!o.vault) return { text: 'nobody bid: the client may cancel' }
-  const closes = ends + ACCEPTANCE_WINDOW_SECONDS
-  return now < closes
-    ? { text: 'anyone may accept the best bid', to: closes }
-    : { text: 'not accepted in time: the client may cancel' }
+  const s = openOrderStage({ intent: o.intent, hasBid: o.vault !== null, biddingEnds: ends }, now)
+  switch (s.stage) {
+    case 'awaiting-operator':
+      return { text: 'the operator may accept', to: s.until }
+    case 'bidding':
+      return { text: 'bids close', to: s.until }
+    case 'best-bid-acceptable':
+      return { text: 'anyone may accept the best bid', to: s.until }
+    case 'nobody-bid':
+      return { text: 'nobody bid: the client may cancel' }
+    case 'acceptance-closed':
+      return { text: 'not accepted in time: the client may cancel' }
+  }
 }
 
 /** A job whose terms name a sensor device is a shipment. */

@@ -8,7 +8,7 @@ import { Countdown } from '../../components/Time.tsx'
 import { Tokens } from '../../components/Token.tsx'
 import type { List } from '../../lib/api.ts'
 import { useApi, useNow } from '../../lib/hooks.ts'
-import { openOrderStage, orderKind } from '../../lib/openOrder.ts'
+import { openOrderText, orderKind } from '../../lib/openOrder.ts'
 
 const COLUMNS: Column<Order>[] = [
   {
@@ -43,7 +43,7 @@ const COLUMNS: Column<Order>[] = [
 ]
 
 function OpenOrderDue({ order }: { order: Order }) {
-  const stage = openOrderStage(order, useNow())
+  const stage = openOrderText(order, useNow())
   if (stage.to === undefined) return <span class="muted">{stage.text}</span>
   return (
     <>
