@@ -15,8 +15,10 @@
  * pruned, no attack nets more than the incumbent: the network is secure (no incumbent) or the incumbent is a most
  * profitable attack — an exact proof.
  */
+import type { Highs } from 'highs'
 import { type CostShares, toShares } from './costShare.ts'
 import { coalitionFor, prepare } from './heuristic.ts'
+import { solveLeaf } from './leafCover.ts'
 import { MaxHeap } from './maxHeap.ts'
 import type { Network } from './network.ts'
 import { polishCoalition } from './polish.ts'
@@ -55,6 +57,14 @@ export type BranchOptions = {
   maxNodes?: number
   /** Called at every node (for measurements). */
   trace?: (depth: number, bound: number, pruned: boolean) => void
+  /**
+   * A loaded HiGHS module (mip.ts loadHighs): a node with every service fixed is then solved exactly by branching
+   * on its operators (leafCover.ts) instead of ending the search. Without it such a node, when its bound stays
+   * above the incumbent, leaves the search unproven.
+   */
+  highs?: Highs
+  /** Called with each fully fixed node's exact solve (for measurements). */
+  leafTrace?: (attacked: number[], nodes: number, complete: boolean, ms: number) => void
 }
 
 export type BranchOutcome = {
@@ -178,6 +188,22 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       if (settle(n, core, r, node.fixed, value) === 'pruned') continue
     }
     const s = pickService(core, r, node.fixed)
+    if (s < 0 && opts.highs) {
+      // Every service fixed: what is left is the cheapest coalition for this A, a covering knapsack solved exactly
+      // (leafCover.ts) — either the best coalition for A, netting more than the incumbent, or a proof that none
+      // does. Either way the node is settled and the search goes on.
+      const A = [...node.fixed.keys()].filter((x) => node.fixed[x] === IN)
+      const t0 = performance.now()
+      const out = solveLeaf(n, A, value, opts.highs, deadline)
+      opts.leafTrace?.(A, out.nodes, out.complete, performance.now() - t0)
+      if (out.attack && out.value > value && isValidAttack(n, out.attack)) {
+        attack = out.attack
+        value = attackProfit(n, out.attack) - attackCost(n, out.attack)
+      }
+      if (out.complete) continue
+      openBound = Math.max(openBound, out.bound / unitF)
+      break
+    }
     if (s < 0) {
       // Every service fixed: the bound is the LP of this A's cheapest coalition. Attack A itself first (the search
       // may stop here, and an A whose bound stays this high often pays: the solver may never find it — HiGHS
