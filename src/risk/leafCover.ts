@@ -77,7 +77,8 @@ export function solveLeaf(
     complete,
     attack: best,
     value: bestValue,
-    bound: complete ? Number(bestValue) : Math.max(Number(bestValue), bound),
+    // a float lead only; NaN (amounts beyond a float) reads as "no bound"
+    bound: complete ? Number(bestValue) : Math.max(Number(bestValue), Number.isNaN(bound) ? Infinity : bound),
     nodes,
   })
   if (cap < 0n) return done(true, 0, 0)
@@ -128,7 +129,12 @@ export function solveLeaf(
 
   // The LP: costs divided by 2^ec, each row by 2^e (powers of two, so the duals convert exactly).
   const ec = bitLength(maxAbs(cost))
-  const scaled = (x: bigint, e: number) => Number(x) / 2 ** e
+  // x / 2^e as a float, shifted in bigint first: amounts beyond a float (2^1024 and more) still give finite numbers
+  // (the solver only guides; the exact bound reads its duals against the exact rows)
+  const scaled = (x: bigint, e: number) => {
+    const sh = Math.max(0, e - 60)
+    return Number(x >> BigInt(sh)) / 2 ** (e - sh)
+  }
   const model = highs.createModel()
   try {
     const starts = [0]
@@ -263,7 +269,8 @@ export function solveLeaf(
       const W = Math.max(0, K + eMax - ec)
       const M = rows.map((row, r) => {
         const x = mu[r] as number
-        if (!(x > 0) || !Number.isFinite(x)) return 0n
+        // any μ ≥ 0 is valid, 0 included: a dual the solver got wrong or too large to read only loosens the bound
+        if (!(x > 0) || !Number.isFinite(x * 2 ** K)) return 0n
         return BigInt(Math.floor(x * 2 ** K)) << BigInt(W - K - row.e + ec)
       })
       let lb = 0n
@@ -349,6 +356,7 @@ export function solveLeaf(
         }
         const sol = model.getSolution()
         x = sol.colValue
+        // in amount units, for the float bound reported on a timeout only
         nodeBound = Math.max(nodeBound, model.getObjectiveValue() * 2 ** ec)
         // HiGHS's row duals for ≥ rows of a minimisation are ≥ 0; one that comes out negative is read as 0, which
         // stays valid
@@ -386,19 +394,25 @@ export function solveLeaf(
         if (!fixed) break
       }
       if (settled) continue
-      // branch on the most fractional free operator (any free one when the LP failed or came out integral)
-      let pick = -1
+      if (!state.includes(FREE)) {
+        // every operator fixed by the last round's reduced costs
+        if (propagate(state)) improve(state.map((st) => (st === IN ? 1 : 0)))
+        continue
+      }
+      // branch on the most fractional free operator (the first free one when the LP failed, came out integral or
+      // gave no numbers: a node with a free operator is never dropped here)
+      let pick = state.indexOf(FREE)
       let score = -1
       for (let v = 0; v < P; v++) {
         if (state[v] !== FREE) continue
         const xv = x ? (x[v] as number) : 0.5
-        const sc = Math.min(xv, 1 - xv) + (1e-9 * Number(cost[v] as bigint)) / 2 ** ec
+        const sc = Math.min(xv, 1 - xv) + 1e-9 * scaled(cost[v] as bigint, ec)
         if (sc > score) {
           score = sc
           pick = v
         }
       }
-      if (pick < 0) continue
+      if (pick < 0) throw new Error('unreachable: a node left open has a free operator')
       const up = x ? (x[pick] as number) >= 0.5 : true
       const child = (st: number) => {
         const c = Uint8Array.from(state)

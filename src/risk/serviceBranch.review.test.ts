@@ -349,6 +349,19 @@ describe('review: adversarial guards', () => {
     assert.ok(proven >= 80, `only ${proven} of 200 proven`)
   })
 
+  test('amounts of 2^1024 and more with exact leaves: the attack is proven, never "secure"', () => {
+    // Every float score is NaN here; picking no service then made a node with a free service look fully fixed,
+    // and the exact leaf solve settled it as if that service were left out — "secure", proven.
+    const n = parseRiskInput({
+      operators: [{ id: 'v', stake: `1${'0'.repeat(400)}` }],
+      services: [{ id: 's', profit: `1${'0'.repeat(401)}`, threshold: 1, operators: ['v'] }],
+    })
+    const out = serviceBranch(n, { highs, budgetMs: 2000 })
+    assert.deepEqual(out.attack, { services: [0], operators: [0] })
+    assert.equal(out.value, 9n * 10n ** 400n)
+    assert.equal(out.proven, true)
+  })
+
   test('break-even networks, scaled by 1e30 with 1-unit noise: secure by one unit, insecure by one (seed 41)', () => {
     // One service's profit is set, by binary search against brute force, to the largest that leaves the network
     // secure and the smallest that does not: the exact check must get both sides right with margins of one unit.

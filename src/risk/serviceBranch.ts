@@ -430,9 +430,13 @@ function inflation(core: ShareCore): number {
   return 2e-7 * sum + 2e-12 * core.S
 }
 
-/** The free service the bound is least sure about (paid for its cover in closest to half the steps). */
+/**
+ * The free service the bound is least sure about (paid for its cover in closest to half the steps); −1 only when
+ * every service is fixed. Scores that are not numbers (amounts beyond a float) fall back to the first free service:
+ * a node with a free service taken for a fully fixed one would be settled as if its free services were left out.
+ */
 function pickService(core: ShareCore, r: Tightened, fixed: Uint8Array): number {
-  let best = -1
+  let best = fixed.indexOf(FREE)
   let score = Number.NEGATIVE_INFINITY
   for (let s = 0; s < core.S; s++) {
     if (fixed[s] !== FREE) continue
