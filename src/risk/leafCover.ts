@@ -16,8 +16,8 @@
  *
  * valid for ANY μ ≥ 0 — so the float LP can only weaken it, never forge it. The LP is strengthened by c-MIR cuts
  * of single rows (coverCuts.ts, exact integer rows valid for every coalition), which enter the sum above like any
- * other row, with their own duals. The same exact reduced costs
- * c_v − μ·a_v fix operators (a child whose bound already exceeds the cutoff is never opened), and feasibility
+ * other row, with their own duals. The same exact reduced costs c_v − μ·a_v fix operators (a child whose bound
+ * already exceeds the cutoff is never opened), and feasibility
  * (every row still reachable, members no row can do without) is propagated in bigint. Coalitions come from
  * rounding each node's LP solution, completed and trimmed exactly. The outcome is exact either way: the best
  * coalition for A when it nets more than the incumbent, or a proof that none does.
