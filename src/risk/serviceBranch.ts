@@ -201,7 +201,8 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
         value = attackProfit(n, out.attack) - attackCost(n, out.attack)
       }
       if (out.complete) continue
-      openBound = Math.max(openBound, out.bound / unitF)
+      // the deadline stopped it: the node's own bound holds too (the leaf's is infinite before its first LP)
+      openBound = Math.max(openBound, Math.min(r.value, out.bound / unitF))
       break
     }
     if (s < 0) {
