@@ -8,6 +8,7 @@ import { findCostShares } from './costShare.ts'
 import { branchSetupMs, deadlineOf, mipLimitSeconds, msLeft } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { largestAttackStart } from './largestHeuristic.ts'
+import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
 import { cmp, toNumber, ZERO } from './rational.ts'
 import { searchAttack } from './search.ts'
@@ -146,13 +147,16 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // above the branching's); with one, the verdict is settled and the solver, which also branches on operators, is the better
       // prover of optimality (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at 9.4 s at load 9),
       // so 10%: enough to prove small networks and to lower the bound the solver's gap is measured against.
+      // loaded before the clock is read: fully fixed nodes are solved exactly with it (leafCover.ts) instead of
+      // ending the branching
+      const highs = await loadHighs()
       const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
       const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
       const budgetMs = left * part * (start ? 0.1 : 0.9)
       // Below its setup cost the branching cannot prove anything and would only overrun the deadline.
       const b =
         budgetMs >= branchSetupMs(c.network)
-          ? serviceBranch(c.network, { incumbent: start ?? null, budgetMs, rootShares: shares.lam })
+          ? serviceBranch(c.network, { incumbent: start ?? null, budgetMs, rootShares: shares.lam, highs })
           : { proven: false, value: 0n, attack: null, bound: Number.POSITIVE_INFINITY }
       if (b.proven) {
         bound += Number(b.value)

@@ -15,8 +15,10 @@
  * pruned, no attack nets more than the incumbent: the network is secure (no incumbent) or the incumbent is a most
  * profitable attack — an exact proof.
  */
+import type { Highs } from 'highs'
 import { type CostShares, toShares } from './costShare.ts'
 import { coalitionFor, prepare } from './heuristic.ts'
+import { solveLeaf } from './leafCover.ts'
 import { MaxHeap } from './maxHeap.ts'
 import type { Network } from './network.ts'
 import { polishCoalition } from './polish.ts'
@@ -55,6 +57,14 @@ export type BranchOptions = {
   maxNodes?: number
   /** Called at every node (for measurements). */
   trace?: (depth: number, bound: number, pruned: boolean) => void
+  /**
+   * A loaded HiGHS module (mip.ts loadHighs): a node with every service fixed is then solved exactly by branching
+   * on its operators (leafCover.ts) instead of ending the search. Without it such a node, when its bound stays
+   * above the incumbent, leaves the search unproven.
+   */
+  highs?: Highs
+  /** Called with each fully fixed node's exact solve (for measurements). */
+  leafTrace?: (attacked: number[], nodes: number, complete: boolean, ms: number) => void
 }
 
 export type BranchOutcome = {
@@ -178,6 +188,23 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       if (settle(n, core, r, node.fixed, value) === 'pruned') continue
     }
     const s = pickService(core, r, node.fixed)
+    if (s < 0 && opts.highs) {
+      // Every service fixed: what is left is the cheapest coalition for this A, a covering knapsack solved exactly
+      // (leafCover.ts) — either the best coalition for A, netting more than the incumbent, or a proof that none
+      // does. Either way the node is settled and the search goes on.
+      const A = [...node.fixed.keys()].filter((x) => node.fixed[x] === IN)
+      const t0 = performance.now()
+      const out = solveLeaf(n, A, value, opts.highs, deadline)
+      opts.leafTrace?.(A, out.nodes, out.complete, performance.now() - t0)
+      if (out.attack && out.value > value && isValidAttack(n, out.attack)) {
+        attack = out.attack
+        value = attackProfit(n, out.attack) - attackCost(n, out.attack)
+      }
+      if (out.complete) continue
+      // the deadline stopped it: the node's own bound holds too (the leaf's is infinite before its first LP)
+      openBound = Math.max(openBound, Math.min(r.value, out.bound / unitF))
+      break
+    }
     if (s < 0) {
       // Every service fixed: the bound is the LP of this A's cheapest coalition. Attack A itself first (the search
       // may stop here, and an A whose bound stays this high often pays: the solver may never find it — HiGHS
@@ -404,9 +431,13 @@ function inflation(core: ShareCore): number {
   return 2e-7 * sum + 2e-12 * core.S
 }
 
-/** The free service the bound is least sure about (paid for its cover in closest to half the steps). */
+/**
+ * The free service the bound is least sure about (paid for its cover in closest to half the steps); −1 only when
+ * every service is fixed. Scores that are not numbers (amounts beyond a float) fall back to the first free service:
+ * a node with a free service taken for a fully fixed one would be settled as if its free services were left out.
+ */
 function pickService(core: ShareCore, r: Tightened, fixed: Uint8Array): number {
-  let best = -1
+  let best = fixed.indexOf(FREE)
   let score = Number.NEGATIVE_INFINITY
   for (let s = 0; s < core.S; s++) {
     if (fixed[s] !== FREE) continue
