@@ -147,8 +147,8 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // above the branching's); with one, the verdict is settled and the solver, which also branches on operators, is the better
       // prover of optimality (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at 9.4 s at load 9),
       // so 10%: enough to prove small networks and to lower the bound the solver's gap is measured against.
-      // loaded before the clock is read: fully fixed nodes are solved exactly with it (leafCover.ts) instead of
-      // ending the branching
+      // loaded before the time left is read (once per process): fully fixed nodes are solved exactly with it
+      // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
       const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
       const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
