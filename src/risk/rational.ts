@@ -45,6 +45,7 @@ export function toNumber(r: Rational): number {
   if (Number.isFinite(n) && Number.isFinite(d)) return n / d
   // One is beyond a float: keep 64 significant bits of each on its own, then put the exponents back. (One shift
   // for both, as before, left the smaller with a few bits or none: 1/8 off, or 0, where a float is exact to 2^-53.)
+  if (r.num === 0n) return 0
   const neg = r.num < 0n
   const num = neg ? -r.num : r.num
   const ns = Math.max(0, num.toString(2).length - 64)
@@ -53,7 +54,9 @@ export function toNumber(r: Rational): number {
   // 2^e in two halves of one sign, so neither factor overflows or underflows where the product would not.
   const e = ns - ds
   const half = Math.trunc(e / 2)
-  const x = q * 2 ** half * 2 ** (e - half)
+  // A non-zero rational never becomes 0: callers read a sign from it (γ ≥ 0 in world/risk.ts, the CLI and the
+  // dashboard), and −0 ≥ 0.
+  const x = q * 2 ** half * 2 ** (e - half) || Number.MIN_VALUE
   return neg ? -x : x
 }
 

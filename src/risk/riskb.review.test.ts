@@ -136,7 +136,9 @@ describe('certified slack against float rounding', () => {
       rat(-(2n ** 1100n) - 5n, 2n ** 1098n + 1n),
     ]
     for (const r of cases) assert.ok(within(toNumber(r), r, 50), ratToString(r).slice(0, 40))
-    assert.equal(toNumber(rat(1n, 2n ** 1200n)), 0)
+    // far below a float: the smallest double of its sign, never 0 (a sign is read from it, and −0 ≥ 0)
+    assert.equal(toNumber(rat(1n, 2n ** 1200n)), Number.MIN_VALUE)
+    assert.ok(toNumber(rat(-1n, 2n ** 1200n + 1n)) < 0)
     assert.equal(toNumber(rat(2n ** 1200n, 3n)), Number.POSITIVE_INFINITY)
     // 2^1100 / 2^77 = 2^1023 is finite though 2^(shift difference) alone is not
     assert.equal(toNumber(rat(2n ** 1100n + 1n, 2n ** 77n)), 2 ** 1023)
