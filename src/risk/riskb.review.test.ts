@@ -213,9 +213,9 @@ function edgePsi(rng: Rng, n: Network): Rational {
 }
 
 describe('exhaustive cascade search against brute force', () => {
-  test('equals brute force on 800 edge-case networks and shocks at the budget boundary', () => {
+  test('equals brute force on 500 edge-case networks and shocks at the budget boundary', () => {
     const rng = createRng(11)
-    for (let i = 0; i < 800; i++) {
+    for (let i = 0; i < 500; i++) {
       const n = edgeNetwork(rng)
       const psi = edgePsi(rng, n)
       const r = smallCascade(n, psi)
@@ -230,7 +230,7 @@ describe('exhaustive cascade search against brute force', () => {
 
   test('an operator listed twice in a service, or an allocation above its stake, counts as verify.ts counts it', () => {
     const rng = createRng(12)
-    for (let i = 0; i < 250; i++) {
+    for (let i = 0; i < 150; i++) {
       const n = edgeNetwork(rng)
       for (const s of n.services) {
         if (s.members.length > 0 && rng.next() < 0.5) {
@@ -285,14 +285,14 @@ describe('exhaustive cascade search against brute force', () => {
 })
 
 describe('time limits never turn into proofs', () => {
-  test('at limits from 0 to 80 ms, every claim matches brute force on 24 small networks', async () => {
+  test('at limits from 0 to 80 ms, every claim matches brute force on 18 small networks', async () => {
     const rng = createRng(15)
     const regimes: [number, number][] = [
       [0.2, 1.2],
       [0.15, 0.6],
       [0.05, 0.35],
     ]
-    for (let i = 0; i < 24; i++) {
+    for (let i = 0; i < 18; i++) {
       const n = parseRiskInput(
         randomNetwork(rng, {
           operators: rng.int(2, 7),
