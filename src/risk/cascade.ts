@@ -39,6 +39,9 @@ export async function worstCaseLoss(
   psi: Rational,
   opts: CascadeOptions = {},
 ): Promise<CascadeReport> {
+  // The limit counts from the question's start: the exhaustive search below takes up to 0.1–0.3 s before it
+  // gives up, and that time is the MIP's no longer.
+  const deadline = deadlineOf(opts.timeLimitSeconds)
   const total = totalStake(n)
   const gamma = certifiedSlack(n)
   const denom = total === 0n ? 1n : total
@@ -62,7 +65,6 @@ export async function worstCaseLoss(
   // The largest attack without a shock (when the caller knows it) is a valid start: D = ∅.
   // The solver's setup is not interruptible (deadline.ts): its limit leaves room for it, and it always runs,
   // since it is the only answer here beyond the shock-free start.
-  const deadline = deadlineOf(opts.timeLimitSeconds)
   const out = await searchAttack(n, 'cascade', {
     timeLimitSeconds:
       deadline === undefined ? undefined : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n)) / 1000),

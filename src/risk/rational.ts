@@ -35,14 +35,29 @@ export const cmp = (a: Rational, b: Rational): number => {
 }
 export const min = (a: Rational, b: Rational): Rational => (cmp(a, b) <= 0 ? a : b)
 
-/** Nearest double; exact enough for display and for the solver's scaled coefficients. */
+/**
+ * A double within a few ulps of r (relative error below 2^-50 unless the result under- or overflows); exact enough
+ * for display, for the solver's scaled coefficients and for slack.ts's float filter, which relies on that bound.
+ */
 export function toNumber(r: Rational): number {
   const n = Number(r.num)
   const d = Number(r.den)
   if (Number.isFinite(n) && Number.isFinite(d)) return n / d
-  // Both huge: shift to keep 64 significant bits before converting.
-  const shift = BigInt(Math.max(r.num.toString(2).length, r.den.toString(2).length) - 64)
-  return Number(r.num >> shift) / Number(r.den >> shift)
+  // One is beyond a float: keep 64 significant bits of each on its own, then put the exponents back. (One shift
+  // for both, as before, left the smaller with a few bits or none: 1/8 off, or 0, where a float is exact to 2^-53.)
+  if (r.num === 0n) return 0
+  const neg = r.num < 0n
+  const num = neg ? -r.num : r.num
+  const ns = Math.max(0, num.toString(2).length - 64)
+  const ds = Math.max(0, r.den.toString(2).length - 64)
+  const q = Number(num >> BigInt(ns)) / Number(r.den >> BigInt(ds))
+  // 2^e in two halves of one sign, so neither factor overflows or underflows where the product would not.
+  const e = ns - ds
+  const half = Math.trunc(e / 2)
+  // A non-zero rational never becomes 0: callers read a sign from it (γ ≥ 0 in world/risk.ts, the CLI and the
+  // dashboard), and −0 ≥ 0.
+  const x = q * 2 ** half * 2 ** (e - half) || Number.MIN_VALUE
+  return neg ? -x : x
 }
 
 export const ratToString = (r: Rational): string => (r.den === 1n ? r.num.toString() : `${r.num}/${r.den}`)

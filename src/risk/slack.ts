@@ -26,11 +26,18 @@ export function certifiedSlack(n: Network): Rational | null {
 }
 
 /**
- * Relative margin within which a float ratio may hide the exact minimum. Each float load is a sum of positive
- * terms, each within a few ulps, so its relative error is below (terms + 4)·2^-53 — under 1e-12 for any network
- * this engine can hold; 1e-9 leaves room to spare.
+ * Relative margin within which a float ratio may hide the exact minimum. A trusted float ratio (below) is built
+ * from positive normal doubles only: k_s (toNumber, within 2^-50), the amounts (2^-53), one product per term and
+ * a sum, so its relative error is below (terms + 8)·2^-53 — under 1e-12 for any network this engine can hold;
+ * 1e-9 leaves room to spare.
  */
 const FLOAT_MARGIN = 1e-9
+
+/** The smallest normal double: below it a float keeps fewer significant bits, and the margin above no longer holds. */
+const MIN_NORMAL = 2 ** -1022
+
+/** A positive finite double with full precision. */
+const normal = (x: number): boolean => Number.isFinite(x) && x >= MIN_NORMAL
 
 function computeSlack(n: Network): Rational | null {
   // k_s, or null for "infinite" (profit with no stake behind it: attackable for free).
@@ -49,28 +56,38 @@ function computeSlack(n: Network): Rational | null {
   // smallest are then summed exactly, and the minimum is taken over exact values only.
   const kf = k.map((x) => (x ? toNumber(x) : 0))
   const loadF = new Float64Array(n.operators.length)
+  // An operator whose float ratio is not within FLOAT_MARGIN of its exact one (a k_s or an amount beyond a
+  // float's range or below its full precision, a load that overflows, a ratio of 0) is always summed exactly,
+  // and never sets the float minimum: an overflowing load's ratio of 0 once let every other operator through
+  // unchecked (riskb.review.test.ts).
+  const untrusted = new Uint8Array(n.operators.length)
   const terms: { a: bigint; s: number }[][] = n.operators.map(() => [])
   n.services.forEach((s, si) => {
     const ks = k[si] as Rational
     if (ks.num === 0n) return
     consider(div(ONE, ks))
+    const ksF = kf[si] ?? 0
     s.members.forEach((v, j) => {
       const a = s.memberStake[j] ?? 0n
       if (a <= 0n) return
-      loadF[v] = (loadF[v] ?? 0) + Number(a) * (kf[si] ?? 0)
+      const aF = Number(a)
+      if (!normal(ksF) || !normal(aF)) untrusted[v] = 1
+      loadF[v] = (loadF[v] ?? 0) + aF * ksF
       terms[v]?.push({ a, s: si })
     })
   })
-  const ratio = n.operators.map((o, v) => Number(o.stake) / (loadF[v] ?? 0))
+  const ratio = n.operators.map((o, v) => {
+    const r = Number(o.stake) / (loadF[v] ?? 0)
+    if (!normal(loadF[v] ?? 0) || !normal(r)) untrusted[v] = 1
+    return r
+  })
   let smallest = Number.POSITIVE_INFINITY
   for (let v = 0; v < ratio.length; v++)
-    if ((terms[v]?.length ?? 0) > 0 && (ratio[v] ?? 0) < smallest) smallest = ratio[v] ?? 0
+    if ((terms[v]?.length ?? 0) > 0 && !untrusted[v] && (ratio[v] ?? 0) < smallest) smallest = ratio[v] ?? 0
   n.operators.forEach((o, v) => {
     const ts = terms[v] ?? []
     if (ts.length === 0) return
-    const r = ratio[v] ?? Number.NaN
-    // A ratio that is not a finite positive float (amounts beyond a float's range) is always checked exactly.
-    if (Number.isFinite(r) && r > 0 && Number.isFinite(smallest) && r > smallest * (1 + FLOAT_MARGIN)) return
+    if (!untrusted[v] && (ratio[v] ?? 0) > smallest * (1 + FLOAT_MARGIN)) return
     let load = ZERO
     for (const { a, s } of ts) {
       const ks = k[s] as Rational

@@ -23,7 +23,8 @@ export async function worldRisk(
   const network = parseRiskInput(input)
   const slack = certifiedSlack(network)
   const gamma = slack === null ? null : toNumber(slack)
-  if (gamma === null || gamma >= 0)
+  // The sign from the exact γ: the certificate is a bigint comparison, not a float's.
+  if (gamma === null || slack === null || slack.num >= 0n)
     return {
       secure: true,
       gamma,
