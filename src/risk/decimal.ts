@@ -10,6 +10,9 @@ import { type Rational, rat } from './rational.ts'
 export type Decimal = { digits: bigint; scale: number }
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i
+/** Far beyond any token supply (2^256 ≈ 1.2e77), and still cheap to hold exactly. */
+const MAX_EXPONENT = 1000
+const MAX_DIGITS = 1000
 
 export function parseDecimal(value: number | string, field: string): Decimal {
   const text = typeof value === 'number' ? String(value) : value.trim()
@@ -20,7 +23,13 @@ export function parseDecimal(value: number | string, field: string): Decimal {
   if (!m) throw new InvalidInputError(`${field} must be a decimal number (got '${text}')`)
   const frac = m[2] ?? ''
   const exp = m[3] === undefined ? 0 : Number(m[3])
+  // "1e100000000" would be a hundred-million-digit integer: minutes of CPU and gigabytes for one field
+  if (!(Math.abs(exp) <= MAX_EXPONENT) || m[1]!.length + frac.length > MAX_DIGITS)
+    throw new InvalidInputError(
+      `${field} is out of range (got '${text.length > 40 ? `${text.slice(0, 40)}…` : text}'): at most ${MAX_DIGITS} digits and an exponent within ±${MAX_EXPONENT}`,
+    )
   let digits = BigInt(`${m[1]}${frac}`)
+  if (digits === 0n) return { digits, scale: 0 }
   let scale = frac.length - exp
   if (scale < 0) {
     digits *= 10n ** BigInt(-scale)

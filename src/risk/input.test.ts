@@ -118,4 +118,16 @@ describe('decimals', () => {
     assert.equal(formatUnits(5n, 3), '0.005')
     assert.equal(formatUnits(-7n, 0), '-7')
   })
+  test('an amount too large to hold is refused by name, at once, instead of taking minutes and gigabytes', () => {
+    assert.throws(
+      () => parseDecimal('1e100000000', 'operators[0].stake'),
+      /operators\[0\]\.stake is out of range .*exponent within ±1000/,
+    )
+    assert.throws(() => parseDecimal('1e-1001', 'x'), /out of range/)
+    assert.throws(() => parseDecimal('9'.repeat(1001), 'x'), /at most 1000 digits/)
+    // zero with any exponent in range is zero, without walking its zeros
+    assert.deepEqual(parseDecimal('0.000e-900', 'x'), { digits: 0n, scale: 0 })
+    assert.deepEqual(parseDecimal('1.7e308', 'x'), { digits: 17n * 10n ** 307n, scale: 0 })
+    assert.deepEqual(parseDecimal('1e1000', 'x'), { digits: 10n ** 1000n, scale: 0 })
+  })
 })
