@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { parseEther, zeroAddress } from 'viem'
-import { InvalidInputError } from '../src/errors.ts'
+import { ContractRevertedError, InvalidInputError } from '../src/errors.ts'
 import {
   ACCEPTANCE_WINDOW,
   acceptOrder,
@@ -215,6 +215,29 @@ describe('OrderBook: bidding', () => {
     await expectRevert(pickBid(w.clientFor(client), { ...named, vault: ops[1]!.vault }), 'NotAnIntent', [
       named.orderId,
     ])
+  })
+
+  test('a bid that passed its simulation but was mined after the window closed says which rule it broke', async () => {
+    const w = world()
+    const order = await openIntent(w)
+    // the head is inside the window, so the SDK's simulation passes; the block that mines the bid is the first
+    // past it (another bidder or a slow wallet in real life)
+    await w.test.setAutomine(false)
+    try {
+      const failed = bid(w, 0, order, ether(50)).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      while ((await w.test.getTxpoolStatus()).pending === 0) await new Promise((r) => setTimeout(r, 20))
+      await w.test.setNextBlockTimestamp({ timestamp: BigInt(order.params.biddingEnds) })
+      await w.test.mine({ blocks: 1 })
+      const error = await failed
+      assert.ok(error instanceof ContractRevertedError, String(error))
+      assert.equal(error.errorName, 'BiddingClosed')
+      assert.match(error.message, /^bid reverted on chain: BiddingClosed\(\d+, \d+\)$/)
+    } finally {
+      await w.test.setAutomine(true)
+    }
   })
 
   test('an intent nobody bid on cannot be accepted, only cancelled', async () => {

@@ -41,13 +41,48 @@ export async function sendTransaction<
     const hash = await client.wallet.writeContract({ ...(prepared as any), gas: request.gas })
     const receipt = await client.public.waitForTransactionReceipt({ hash })
     if (receipt.status !== 'success') {
-      throw new ContractRevertedError(`${String(request.functionName)} reverted on chain`, undefined, {
-        details: `transaction ${hash}`,
-      })
+      // It passed the simulation at the head, so something in between changed (another transaction first, a
+      // window that closed with the new block's time). Replaying the call on the block it was mined in usually
+      // names the contract's error; without it the caller learns only that it failed.
+      const why = await replayRevert(client, request, receipt.blockNumber)
+      throw new ContractRevertedError(
+        `${String(request.functionName)} reverted on chain${why ? `: ${why.text}` : ''}`,
+        why?.errorName,
+        { details: `transaction ${hash} in block ${receipt.blockNumber}` },
+      )
     }
     return { hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, result: simulatedResult }
   } catch (error) {
     throw toSuretyError(error, String(request.functionName))
+  }
+}
+
+/**
+ * The contract's error for a transaction that reverted when mined, found by calling it again on the state of the
+ * block it was mined in (that block's time, and everything mined in it). Undefined when the replay passes (what
+ * made it fail came after it in the same block) or cannot be made.
+ */
+async function replayRevert(
+  client: SuretyClient,
+  request: { address: Hex; abi: Abi; functionName: string; args: unknown },
+  blockNumber: bigint,
+): Promise<{ text: string; errorName: string | undefined } | undefined> {
+  try {
+    await client.public.simulateContract({
+      ...(request as any),
+      abi: [...request.abi, ...allSuretyErrorsAbi],
+      account: client.wallet.account,
+      blockNumber,
+    })
+    return undefined
+  } catch (error) {
+    const e = toSuretyError(error, String(request.functionName))
+    if (!(e instanceof ContractRevertedError) || !e.errorName) return undefined
+    // the message after "<action> reverted: "
+    return {
+      text: e.message.slice(e.message.indexOf('reverted: ') + 'reverted: '.length),
+      errorName: e.errorName,
+    }
   }
 }
 
