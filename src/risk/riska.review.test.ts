@@ -374,6 +374,52 @@ describe('review: the exact leaf solve (leafCover.ts)', () => {
       )
     }
   })
+  test('every LP of a leaf gets the time left to the deadline (HiGHS counts time_limit over all runs of a model)', () => {
+    // HiGHS's time_limit is measured against its run clock, which adds up every run of a model since its last
+    // zeroAllClocks(): set to the time left, it gave a leaf's LPs less and less, then none (every run returned
+    // timeLimit at once once the leaf had spent half its time in LPs, and the leaf went on blind to its deadline).
+    // Here each run checks what it is given: time_limit less the clock's count, against the time left.
+    const rng = createRng(73)
+    let deadline = 0
+    let runs = 0
+    let short = 0
+    const spy = new Proxy(highs, {
+      get(h, p) {
+        if (p !== 'createModel') return Reflect.get(h, p)
+        return () => {
+          const model = h.createModel()
+          return new Proxy(model, {
+            get(m, mp) {
+              const f = Reflect.get(m, mp)
+              if (mp === 'run')
+                return () => {
+                  runs++
+                  const given = Number(m.options.get('time_limit')) - m.getRunTime()
+                  const left = (deadline - performance.now()) / 1000
+                  if (given < left - 1e-4) short++
+                  return f.call(m)
+                }
+              return typeof f === 'function' ? f.bind(m) : f
+            },
+          })
+        }
+      },
+    }) as Highs
+    for (let i = 0; i < 6; i++) {
+      const n = knapsack(rng, 3 * i)
+      const A = n.services.map((_, s) => s)
+      // each service paying a little more than its share of stake α·σ(N(s)): an edge the LP alone cannot settle
+      for (const s of n.services) {
+        const need = (s.threshold.num * s.memberStake.reduce((a, b) => a + b, 0n)) / s.threshold.den
+        s.profit = need + need / 50n
+      }
+      deadline = performance.now() + 3600_000
+      const out = solveLeaf(n, A, 0n, spy, deadline)
+      assert.equal(out.complete, true)
+    }
+    assert.ok(runs >= 20, `only ${runs} LPs`)
+    assert.equal(short, 0, `${short} of ${runs} LPs were given less than the time left`)
+  })
 })
 
 describe('review: the branching over services with exact leaves (serviceBranch.ts)', () => {
