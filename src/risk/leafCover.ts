@@ -348,6 +348,10 @@ export function solveLeaf(
           upper[v] = state[v] === OUT ? 0 : 1
         }
         model.changeColsBounds(allCols, lower, upper)
+        // HiGHS measures time_limit against its run clock, which adds up every run of the model since the last
+        // reset: without one, once the leaf had spent in LPs what was left to the deadline, every run returned
+        // timeLimit at once and the leaf went on blind
+        model.zeroAllClocks()
         model.options.set('time_limit', Math.max(0.01, (deadline - performance.now()) / 1000))
         model.run()
         if (model.getModelStatus() !== highs.constants.modelStatus.optimal) {
