@@ -196,7 +196,14 @@ export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutco
       const t0 = performance.now()
       const out = solveLeaf(n, A, value, opts.highs, deadline)
       opts.leafTrace?.(A, out.nodes, out.complete, performance.now() - t0)
-      if (out.attack && out.value > value && isValidAttack(n, out.attack)) {
+      // the leaf's rules are verify.ts's, so its coalition always passes; if one ever did not, its proof that
+      // nothing better exists could not be trusted either, and the node stays open at its own bound
+      const trusted = out.attack === null || isValidAttack(n, out.attack)
+      if (!trusted) {
+        openBound = Math.max(openBound, r.value)
+        break
+      }
+      if (out.attack && out.value > value) {
         attack = out.attack
         value = attackProfit(n, out.attack) - attackCost(n, out.attack)
       }
