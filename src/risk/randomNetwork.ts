@@ -13,9 +13,16 @@ export type RandomNetworkOptions = {
   /** Give each (operator, service) pair an allocation below the operator's stake. */
   allocations?: boolean
   /** Profit as a multiple of α·σ(N(s)), drawn uniformly from this range. */
-  profitFactor?: [number, number]
+  profitFactor?: readonly [number, number]
   thresholds?: readonly number[]
 }
+
+/** Profit factors of small networks in the typical, boundary and hard regimes, for tests that cycle through them. */
+export const SMALL_REGIMES: readonly (readonly [number, number])[] = [
+  [0.2, 1.2],
+  [0.15, 0.6],
+  [0.05, 0.35],
+]
 
 export function randomNetwork(rng: Rng, o: RandomNetworkOptions): RiskInput {
   const stakes = Array.from({ length: o.operators }, () => rng.int(1, 100))

@@ -11,7 +11,7 @@ import { bruteCascade, bruteLargestCost, bruteMostProfitable } from './bruteForc
 import { worstCaseLoss } from './cascade.ts'
 import { parseRiskInput } from './input.ts'
 import { type Network, totalStake } from './network.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
 import { add, cmp, div, min, ONE, type Rational, rat, ratToString, sub, toNumber, ZERO } from './rational.ts'
 import { createRng, type Rng } from './rng.ts'
 import { cascadeBound, certifiedSlack } from './slack.ts'
@@ -287,11 +287,6 @@ describe('exhaustive cascade search against brute force', () => {
 describe('time limits never turn into proofs', () => {
   test('at limits from 0 to 80 ms, every claim matches brute force on 18 small networks', async () => {
     const rng = createRng(15)
-    const regimes: [number, number][] = [
-      [0.2, 1.2],
-      [0.15, 0.6],
-      [0.05, 0.35],
-    ]
     for (let i = 0; i < 18; i++) {
       const n = parseRiskInput(
         randomNetwork(rng, {
@@ -299,7 +294,7 @@ describe('time limits never turn into proofs', () => {
           services: rng.int(1, 4),
           membersPerService: [1, 5],
           allocations: i % 2 === 1,
-          profitFactor: regimes[i % 3],
+          profitFactor: SMALL_REGIMES[i % 3],
         }),
       )
       const best = bruteMostProfitable(n)

@@ -4,7 +4,7 @@ import { bruteCascade } from './bruteForce.ts'
 import { worstCaseLoss } from './cascade.ts'
 import { parseRiskInput } from './input.ts'
 import { type Network, totalStake } from './network.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
 import { type Rational, rat, ratToString } from './rational.ts'
 import { createRng } from './rng.ts'
 import { smallCascade } from './smallCascade.ts'
@@ -26,11 +26,6 @@ function assertConsistent(
 describe('smallCascade', () => {
   test('equals brute force on 300 random networks and shocks, three profit regimes, both models (seed 41)', () => {
     const rng = createRng(41)
-    const regimes: [number, number][] = [
-      [0.2, 1.2],
-      [0.15, 0.6],
-      [0.05, 0.35],
-    ]
     for (let i = 0; i < 300; i++) {
       const n = parseRiskInput(
         randomNetwork(rng, {
@@ -38,7 +33,7 @@ describe('smallCascade', () => {
           services: rng.int(1, 4),
           membersPerService: [1, 5],
           allocations: i % 2 === 1,
-          profitFactor: regimes[i % 3],
+          profitFactor: SMALL_REGIMES[i % 3],
         }),
       )
       const psi = rat(BigInt(rng.int(0, 60)), 100n)
