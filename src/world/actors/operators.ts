@@ -36,7 +36,13 @@ export function operatorsTick(ctx: WorldContext) {
       ctx.act(account, `${ctx.design.operators[op]!.name} accepting order #${o.orderId}`, () =>
         acceptOrder(ctx.clientFor(account), ref),
       )
-    } else if (o.status === 'Open' && o.params.vault === zeroAddress && ctx.now < o.params.biddingEnds) {
+    } else if (
+      o.status === 'Open' &&
+      o.params.vault === zeroAddress &&
+      // a bid is mined a block or two after the head it was decided on, and the order book takes none from
+      // biddingEnds on: one decided later would only revert (BiddingClosed) and show as a failure in the log
+      ctx.now + 2 * ctx.profile.blockSeconds < o.params.biddingEnds
+    ) {
       // the world's operators bid on the world's clients' intents (not on the attack scenario's whale)
       if (!ctx.accounts.clients.some((c) => c.address.toLowerCase() === o.params.client.toLowerCase()))
         continue
