@@ -3,13 +3,14 @@
  * tsx: the children inherit this process's loader flags); contract tests start their own anvil there.
  * Arguments that are not flags narrow the run to matching paths (`npm test -- src/risk`);
  * `--test-name-pattern=RE` runs only the tests whose names match; `--test-reporter=tap` prints TAP instead of
- * the spec reporter's lines. TEST_CONCURRENCY sets the number of files run at once (2 by default).
+ * the spec reporter's lines. TEST_CONCURRENCY sets the number of files run at once (2 by default); TEST_TIMES=file.json
+ * writes every file's seconds there.
  *
  * The files run through `run()` rather than `node --test FILES`: Node 20's command line sorts the files it is
  * given alphabetically, so the order below was silently lost and the longest files started wherever the alphabet
  * put them. At the end the run prints the files that took longest, which is where CI time goes.
  */
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { run } from 'node:test'
 import { spec, tap } from 'node:test/reporters'
@@ -110,7 +111,14 @@ const out = reporterName === 'tap' ? stream.compose(tap) : stream.compose(new sp
 out.pipe(process.stdout)
 // 'close' of the reporter: after its last line (neither 'end' nor beforeExit comes after it on Node 20)
 out.on('close', () => {
-  const slowest = [...perFile].sort((a, b) => b[1] - a[1]).slice(0, 8)
+  const byTime = [...perFile].sort((a, b) => b[1] - a[1])
+  // every file's seconds, for balancing the run (TEST_TIMES=path.json)
+  if (process.env.TEST_TIMES)
+    writeFileSync(
+      process.env.TEST_TIMES,
+      JSON.stringify(Object.fromEntries(byTime.map(([f, s]) => [relative(root, f), Math.round(s)])), null, 1),
+    )
+  const slowest = byTime.slice(0, 8)
   if (files.length > 1) {
     console.error(
       `\nruntests: ${files.length} files in ${((performance.now() - started) / 1000).toFixed(0)} s; the longest:\n` +
