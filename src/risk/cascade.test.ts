@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { bruteCascade } from './bruteForce.ts'
-import { worstCaseLoss } from './cascade.ts'
+import { shareBound, worstCaseLoss } from './cascade.ts'
 import { parseRiskInput } from './input.ts'
 import { totalStake } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
@@ -42,6 +42,24 @@ describe('worstCaseLoss', () => {
     assert.equal(ratToString(r.gamma ?? rat(0n)), '1')
     assert.equal(ratToString(r.bound ?? rat(0n)), '3/5')
     assert.ok(r.worstLoss.num * (r.bound?.den ?? 1n) < (r.bound?.num ?? 0n) * r.worstLoss.den)
+  })
+
+  test('the float bound on R_ψ stays a number with stakes past a float’s range (it was NaN: ∞/∞)', async () => {
+    const n = parseRiskInput({
+      operators: [
+        { id: 'a', stake: '1e320' },
+        { id: 'b', stake: '9e320' },
+      ],
+      services: [{ id: 's', profit: '1e321', threshold: 1, operators: ['a', 'b'] }],
+    })
+    const r = await worstCaseLoss(n, rat(1n, 10n))
+    assert.equal(ratToString(r.worstLoss), '1')
+    assert.equal(r.worstLossBound, 1)
+    assert.equal(shareBound(Number.NaN, 10n ** 330n), 1, 'no number: the whole stake')
+    assert.equal(shareBound(5, 10n ** 330n), 1, 'a finite bound over a total past a float: not 0')
+    assert.equal(shareBound(Number.POSITIVE_INFINITY, 10n), 1)
+    assert.equal(shareBound(3, 10n), 0.3)
+    assert.equal(shareBound(30, 10n), 1, 'never more than all stake')
   })
 
   test('counts the shock alone when it enables no attack', async () => {

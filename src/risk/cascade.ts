@@ -5,7 +5,7 @@
 import { type AttackReport, describeAttack, type SolveOptions } from './attack.ts'
 import { deadlineOf, mipSetupMs, msLeft } from './deadline.ts'
 import { type Network, totalStake } from './network.ts'
-import { type Rational, rat } from './rational.ts'
+import { type Rational, rat, toNumber } from './rational.ts'
 import { searchAttack } from './search.ts'
 import { cascadeBound, certifiedSlack } from './slack.ts'
 import { smallCascade } from './smallCascade.ts'
@@ -34,6 +34,19 @@ export type CascadeOptions = SolveOptions & {
   exhaustive?: boolean
 }
 
+/**
+ * The solver's float bound on the loss (amount units) as a share of all stake. R_ψ never exceeds 1 (the shock and
+ * the attack burn disjoint stake), so a bound that is not a number, or not finite beside a total past a float's
+ * range (∞/∞, or x/∞ = 0, which would claim less than the loss found), reads as 1: a bound never under the truth.
+ */
+export function shareBound(bound: number, total: bigint): number {
+  if (total === 0n) return 0
+  const share = bound / toNumber(rat(total, 1n))
+  return Number.isFinite(bound) && Number.isFinite(share) && Number.isFinite(Number(total))
+    ? Math.min(1, share)
+    : 1
+}
+
 export async function worstCaseLoss(
   n: Network,
   psi: Rational,
@@ -53,7 +66,7 @@ export async function worstCaseLoss(
     return {
       psi,
       worstLoss: rat(small.value, denom),
-      worstLossBound: total === 0n ? 0 : Number(small.value) / Number(total),
+      worstLossBound: toNumber(rat(small.value, denom)),
       proven: true,
       exact: true,
       shock: { operators: small.shock.map((v) => n.operators[v]?.id ?? String(v)), stake },
@@ -75,7 +88,7 @@ export async function worstCaseLoss(
   return {
     psi,
     worstLoss: rat(out.value, denom),
-    worstLossBound: total === 0n ? 0 : out.bound / Number(total),
+    worstLossBound: shareBound(out.bound, total),
     proven: out.proven,
     exact: false,
     shock: { operators: out.shock.map((v) => n.operators[v]?.id ?? String(v)), stake: shockStake },
