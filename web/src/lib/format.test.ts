@@ -44,6 +44,7 @@ describe('format', () => {
     assert.equal(formatDuration(0), '0 s')
     assert.equal(formatCountdown(1000, 1000 - 3600), 'in 1 h')
     assert.equal(formatCountdown(1000, 1120), '2 min ago')
+    assert.equal(formatCountdown(1000, 1000), 'now', 'not "in 0 s"')
   })
   test('dates are UTC', () => {
     assert.equal(formatDate(1_796_538_600), '2026-12-06 06:30 UTC')

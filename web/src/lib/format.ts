@@ -99,10 +99,12 @@ export function formatDuration(seconds: number): string {
   return parts.join(' ')
 }
 
-/** A countdown to `at` (unix seconds) from `now`: "in 1 h 59 min", or "2 min ago" once passed. */
+/** A countdown to `at` (unix seconds) from `now`: "in 1 h 59 min", "now", or "2 min ago" once passed. */
 export function formatCountdown(at: number, now: number): string {
   const delta = at - now
-  return delta >= 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`
+  // an event of this very second (the newest block's): "in 0 s" read as something still to come
+  if (delta === 0) return 'now'
+  return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`
 }
 
 /** Unix seconds as a date and time in UTC, the same for every reader: "2026-12-06 06:30 UTC". */
