@@ -72,6 +72,8 @@ describe('surety status', () => {
     assert.match(text, /Open slashes \(1\)/)
     assert.match(text, /Pending\s+vault/)
     assert.match(text, /dispute window closes in (1 h 59 min|2 h)/)
+    // each vault by its token's name, with its address beside it
+    assert.match(text, new RegExp(`\\n {2}Surety Staked [^\\n]+ {2}${world!.vaults[0]!} {2}operator 0x`, 'i'))
   })
 
   test('with no RPC named, the chain is found where the local devnet manifest says it runs (not only port 8545)', async () => {

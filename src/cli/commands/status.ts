@@ -3,6 +3,7 @@ import { readNetwork } from '../../sdk/readNetwork.ts'
 import { readOpenSlashes } from '../../sdk/readOpenSlashes.ts'
 import { readOpenOrders } from '../../sdk/readOrder.ts'
 import { networkFromApi, openSlashFromApi, orderFromApi } from '../fromApi.ts'
+import { vaultLabel } from '../lib/chain.ts'
 import { beginRead } from '../lib/command.ts'
 import type { Context } from '../lib/connect.ts'
 import { CONNECTION_HELP } from '../lib/options.ts'
@@ -77,8 +78,11 @@ export const command: Command = {
       )
     }
     console.log(`\nVaults (${network.vaults.length})`)
-    for (const v of network.vaults) {
-      console.log(`  ${v.vault}  operator ${v.operator}`)
+    // by name as well (the devnet's log and the dashboard speak of gpu-1, cold-2…); the address stays beside it,
+    // since a name is the operator's own text and may imitate another's
+    const labels = await Promise.all(network.vaults.map((v) => vaultLabel(ctx, v.vault)))
+    for (const [i, v] of network.vaults.entries()) {
+      console.log(`  ${labels[i]!.name}  ${v.vault}  operator ${v.operator}`)
       console.log(
         `    bond ${tokens(v.bondAssets)}  pool ${tokens(v.poolAssets)}  pending slashes ${tokens(v.pendingLiabilities)}`,
       )
