@@ -4,6 +4,7 @@
  * only the banner, warnings and errors.
  */
 import { formatUnits } from 'viem'
+import { formatDuration } from '../sdk/formatDuration.ts'
 
 export type StoryEvent = {
   /** Short kebab-case name: order-opened, slash-requested, … */
@@ -26,17 +27,8 @@ export function tokens(wei: bigint, symbol = 'STK'): string {
   return `${n.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${symbol}`
 }
 
-/** 45s, 3m 0s, 2h 5m, 1d 3h. */
-export function duration(seconds: number | bigint): string {
-  const s = Math.max(0, Math.round(Number(seconds)))
-  const d = Math.floor(s / 86_400)
-  const h = Math.floor((s % 86_400) / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  if (d > 0) return `${d}d ${h}h`
-  if (h > 0) return `${h}h ${m}m`
-  if (m > 0) return `${m}m ${s % 60}s`
-  return `${s}s`
-}
+/** "45 s", "3 min", "2 h 5 min": the CLI's and the dashboard's wording (the SDK's). */
+export const duration = (seconds: number | bigint): string => formatDuration(seconds)
 
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v))
 

@@ -1,28 +1,9 @@
 /** Times as people read them: durations ("1 h 5 min"), dates in UTC, and both together relative to chain time. */
 import { InvalidInputError } from '../../errors.ts'
+import { formatDuration } from '../../sdk/formatDuration.ts'
 
-const UNITS: [string, number][] = [
-  ['d', 86_400],
-  ['h', 3600],
-  ['min', 60],
-  ['s', 1],
-]
-
-/** A duration in its two largest units: "2 d 3 h", "1 h 1 min", "45 s". */
-export function duration(seconds: bigint | number): string {
-  let s = Math.max(0, Math.round(Number(seconds)))
-  if (s === 0) return '0 s'
-  const parts: string[] = []
-  for (const [unit, size] of UNITS) {
-    if (s >= size) {
-      parts.push(`${Math.floor(s / size)} ${unit}`)
-      s %= size
-    }
-    if (parts.length === 2) break
-  }
-  // "1 d" then nothing below an hour would read "1 d 0 min": keep only non-zero units, at most two
-  return parts.join(' ')
-}
+/** A duration in its two largest units: "2 d 3 h", "1 h 1 min", "45 s" (the SDK's, shared with the dashboard). */
+export const duration = (seconds: bigint | number): string => formatDuration(seconds)
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../src/sdk/formatDuration.ts'
 /**
  * How people read what the chain stores: token amounts in token units (never wei), basis points as percents,
  * times as dates and durations. Pure functions over bigint and numbers, shared by every page and tested in
@@ -76,28 +77,8 @@ export function formatPercent(ratio: number): string {
   return `${(ratio * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })}%`
 }
 
-const UNITS: [string, number][] = [
-  ['d', 86_400],
-  ['h', 3_600],
-  ['min', 60],
-  ['s', 1],
-]
-
-/** Seconds as the two largest units: 93784 → "1 d 2 h", 125 → "2 min 5 s", 0 → "0 s". */
-export function formatDuration(seconds: number): string {
-  let rest = Math.max(0, Math.floor(seconds))
-  if (rest === 0) return '0 s'
-  const parts: string[] = []
-  for (const [name, size] of UNITS) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)} ${name}`)
-      rest %= size
-    }
-    if (parts.length === 2) break
-  }
-  // a second unit of zero is skipped above; once one unit is taken, only the next one may follow
-  return parts.join(' ')
-}
+/** Seconds as the two largest units: 93784 → "1 d 2 h", 125 → "2 min 5 s", 0 → "0 s" (the SDK's, shared with the CLI). */
+export { formatDuration }
 
 /** A countdown to `at` (unix seconds) from `now`: "in 1 h 59 min", "now", or "2 min ago" once passed. */
 export function formatCountdown(at: number, now: number): string {
