@@ -9,6 +9,8 @@ import type { ClusterNode, NodeStatus } from './cluster.ts'
 export type DiagnosisFocus = {
   /** Only this order's outcomes (and its entry in the node's order view); reports are left out. */
   orderId?: bigint | string
+  /** Only the reports of this slash (whatever their state); outcomes are left out. */
+  slashId?: string
   /** How many log lines per node (15 by default). */
   logLines?: number
 }
@@ -40,8 +42,12 @@ function outcomeLines(s: NodeStatus, focus: DiagnosisFocus): string[] {
   return lines
 }
 
-function reportLines(s: NodeStatus): string[] {
-  const open = s.reports.filter((r) => r.state !== 'confirmed')
+function reportLines(s: NodeStatus, focus: DiagnosisFocus): string[] {
+  const slashId = focus.slashId?.toLowerCase()
+  const open = s.reports.filter((r) =>
+    slashId === undefined ? r.state !== 'confirmed' : r.slashId.toLowerCase() === slashId,
+  )
+  if (slashId !== undefined && open.length === 0) return [`  no report of slash ${slashId}`]
   const lines = open
     .slice(-MAX_ITEMS)
     .map(
@@ -60,8 +66,8 @@ async function describeNode(node: ClusterNode, focus: DiagnosisFocus): Promise<s
     const s = (await response.json()) as NodeStatus
     view = [
       `  block ${s.lastBlock}, transactions ${JSON.stringify(s.transactions)}`,
-      ...outcomeLines(s, focus),
-      ...(focus.orderId === undefined ? reportLines(s) : []),
+      ...(focus.slashId === undefined ? outcomeLines(s, focus) : []),
+      ...(focus.orderId === undefined ? reportLines(s, focus) : []),
     ]
   } catch (error) {
     view = [`  status unavailable: ${(error as Error).message}`]
