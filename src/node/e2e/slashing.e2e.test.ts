@@ -156,6 +156,7 @@ describe('five attester nodes', () => {
         return report && report.own !== 'unknown' ? report : undefined
       },
       30_000,
+      { focus: { slashId: slash!.args.slashId } },
     )
     assert.equal(onA.own, 'disagree', 'a dissenter records that it disagrees')
     const liar = await status(nodes[3]!)

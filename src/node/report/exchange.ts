@@ -4,6 +4,11 @@
  * node's signatures for it; the peer answers with its own, which are verified like any other. A peer that fails is
  * retried with exponential backoff; after a restart the node knows nothing of what its peers hold, so it pushes
  * everything open once more (the receiver ignores what it has).
+ *
+ * A refusal (425 not judged yet, 404/403 an order its view does not hold yet, 401, 409) is not an answer that the
+ * peer holds our signatures: it is asked again at once when ours change, and otherwise after a backoff per peer and
+ * statement (REFUSED_BASE_MS doubling to REFUSED_MAX_MS), since what it refused may change as it catches up. A peer
+ * that always refuses costs one request per open statement per REFUSED_MAX_MS at most.
  */
 import type { Address, Hex, LocalAccount } from 'viem'
 import { backoffDelay } from '../../chain/retry.ts'
@@ -18,6 +23,10 @@ import type { ReportBook } from './book.ts'
 import { decodePeerMessage, encodePeerMessage } from './peerMessage.ts'
 
 export type Peer = { url: string; address: string }
+
+/** The first re-ask of a peer that refused a statement, doubling with each refusal up to REFUSED_MAX_MS. */
+export const REFUSED_BASE_MS = 1_000
+export const REFUSED_MAX_MS = 60_000
 
 /** One kind of signed statement the exchange moves between peers. */
 export type ExchangeChannel = {
@@ -81,11 +90,18 @@ export function createExchange(deps: {
   log: Logger
   timeoutMs: number
   now?: () => number
+  random?: () => number
 }) {
   const { metrics, log } = deps
   const now = deps.now ?? Date.now
+  const random = deps.random ?? Math.random
   /** What each peer is known to hold, per digest. */
   const known = new Map<string, Map<Hex, Set<string>>>()
+  /**
+   * Statements each peer refused: the signatures it was offered, how often it refused, and when to ask again.
+   * Kept apart from `known`: a peer that refused (it has not judged yet, its view lags) holds none of ours.
+   */
+  const refused = new Map<string, Map<Hex, { offered: Set<string>; refusals: number; retryAt: number }>>()
   const health = new Map<string, { failures: number; nextAt: number }>()
   /** Config differences already warned about (peer and its reason). */
   const drift = new Set<string>()
@@ -139,10 +155,18 @@ export function createExchange(deps: {
     const reply = await response.json().catch(() => undefined)
     const peerKnows = known.get(peer.url) ?? new Map<Hex, Set<string>>()
     known.set(peer.url, peerKnows)
+    const peerRefused = refused.get(peer.url) ?? new Map()
+    refused.set(peer.url, peerRefused)
     if (!response.ok) {
       metrics.peerRequests.inc({ result: `http_${response.status}` })
-      // the peer does not attest this (or disagrees on its terms): do not ask again until ours change
-      peerKnows.set(digest, new Set(ours))
+      // the peer does not take this now (not judged yet, not in its view yet, or other terms): ask again when ours
+      // change, or after a backoff — never "known to hold ours", which would stop both sides for good
+      const refusals = (peerRefused.get(digest)?.refusals ?? 0) + 1
+      peerRefused.set(digest, {
+        offered: new Set(ours),
+        refusals,
+        retryAt: now() + backoffDelay(refusals, REFUSED_BASE_MS, REFUSED_MAX_MS, random),
+      })
       const error = (reply as { error?: unknown } | undefined)?.error
       // 409: the peer would sign other bytes for the same finding — its config differs from ours (class, client),
       // which silently prevents quorum; say so, once per peer and difference
@@ -165,6 +189,7 @@ export function createExchange(deps: {
       return
     }
     metrics.peerRequests.inc({ result: 'ok' })
+    peerRefused.delete(digest)
     const holds = new Set(ours)
     // a peer's reply is input like any other: one that fails a check is ignored, it does not stop the exchange
     const theirs = await channel.receive(reply).catch((error: Error) => {
@@ -187,8 +212,10 @@ export function createExchange(deps: {
       do {
         again = false
         const jobs: Promise<void>[] = []
+        const stillOpen = new Set<Hex>()
         for (const channel of deps.channels) {
           const open = channel.open()
+          for (const digest of open) stillOpen.add(digest)
           for (const peer of deps.peers) {
             const h = health.get(peer.url)
             if (h && h.nextAt > now()) continue
@@ -197,10 +224,16 @@ export function createExchange(deps: {
               if (ours.length === 0) continue
               const theirs = known.get(peer.url)?.get(digest)
               if (theirs && ours.every((s) => theirs.has(s.signer))) continue
+              const refusal = refused.get(peer.url)?.get(digest)
+              if (refusal && now() < refusal.retryAt && ours.every((s) => refusal.offered.has(s.signer)))
+                continue
               jobs.push(push(peer, channel, digest))
             }
           }
         }
+        // refusals of statements no longer open are forgotten (what a peer holds is kept: it is not asked again)
+        for (const byDigest of refused.values())
+          for (const digest of byDigest.keys()) if (!stillOpen.has(digest)) byDigest.delete(digest)
         await Promise.all(jobs)
       } while (again)
     })().finally(() => {

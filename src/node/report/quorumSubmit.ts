@@ -109,9 +109,14 @@ export async function settleLeftovers<T extends Submittable>(
 }
 
 /**
- * Expires items this node signed that found no quorum within the TTL of its signature, and submits each signed item holding a quorum when this node's
- * turn comes. `submitting` items (a submission a previous run left half-done) wait for their turn like any other,
- * so that nodes restarted together do not all rebroadcast at once; their journal entry is reused, never re-signed.
+ * Expires items this node signed that found no quorum within the TTL of its signature, and submits each signed item
+ * holding a quorum when this node's turn comes. `submitting` items (a submission a previous run left half-done) wait
+ * for their turn like any other, so that nodes restarted together do not all rebroadcast at once; their journal
+ * entry is reused, never re-signed.
+ *
+ * The TTL bounds the gathering, not the wait for a turn: an item past it that holds a quorum is still submitted in
+ * its turn (the first members in line may be ones that never submit, so a turn can come seconds after the quorum),
+ * and one whose chain can still take it (`stillOpen`: an outcome's milestone still open) keeps gathering too.
  */
 export async function takeTurns<T extends Submittable>(
   items: T[],
@@ -139,13 +144,21 @@ export async function takeTurns<T extends Submittable>(
     // same bytes (an insider pre-signing a future finding) must not start a clock that buries this node's later,
     // honest signature. Peer items this node never signed are deleted by retention (deleteStalePeerItems) instead.
     if (item.own !== 'signed') continue
-    if (item.state === 'collecting' && now() - (o.signedAt(item) ?? item.createdAt) > o.ttlMs) {
-      if (o.stillOpen && (await o.stillOpen(item))) continue
-      o.setState(item, 'expired', 'no quorum within the report TTL')
-      continue
-    }
     const committee = await o.committees.get(o.serviceIdOf(item))
-    if (item.state === 'collecting' && !hasQuorum(committee, o.signers(item))) {
+    const quorate = hasQuorum(committee, o.signers(item))
+    if (item.state === 'collecting' && now() - (o.signedAt(item) ?? item.createdAt) > o.ttlMs) {
+      // Past the TTL an item goes on only while the chain can still take it (an outcome) or, where no such check
+      // exists (a report), while it holds a quorum. Going on means taking its turn below, not skipping it: an
+      // outcome that skipped here was never submitted by anyone whose turn came after the TTL, and a milestone
+      // whose honest quorum all stood behind members that do not submit stayed unpaid for good.
+      const goesOn = o.stillOpen ? await o.stillOpen(item) : quorate
+      if (!goesOn) {
+        o.quorumSince.delete(item.digest)
+        o.setState(item, 'expired', quorate ? 'no longer open on chain' : 'no quorum within the report TTL')
+        continue
+      }
+    }
+    if (item.state === 'collecting' && !quorate) {
       o.quorumSince.delete(item.digest)
       continue
     }

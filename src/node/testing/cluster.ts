@@ -22,6 +22,7 @@ import { freePort } from '../../chain/anvil.ts'
 import { slashingCourtAbi } from '../../sdk/abis.ts'
 import type { SuretyAddresses } from '../../sdk/types.ts'
 import { encryptKeystore } from '../keystore.ts'
+import { type DiagnosisFocus, describeNodes } from './diagnose.ts'
 import { type NodeProcess, spawnNode } from './processes.ts'
 
 export const KEYSTORE_PASSWORD = 'correct horse battery staple'
@@ -122,6 +123,9 @@ export async function prepareCluster(options: {
   return nodes
 }
 
+/** The nodes started and not yet stopped by stopAll: a `waitFor` that times out describes them. */
+const started = new Set<ClusterNode>()
+
 export async function startProcess(node: ClusterNode, env: Record<string, string> = {}): Promise<void> {
   node.proc = spawnNode(node.configPath, {
     SURETY_NODE_KEY: node.privateKey,
@@ -129,6 +133,7 @@ export async function startProcess(node: ClusterNode, env: Record<string, string
     SURETY_NODE_FAILPOINTS: '',
     ...env,
   })
+  started.add(node)
   const proc = node.proc
   await waitFor(
     `node ${node.index} to serve /health`,
@@ -139,6 +144,7 @@ export async function startProcess(node: ClusterNode, env: Record<string, string
     },
     // a node compiles its TypeScript on start: slow on a loaded 2-core machine, several starting at once
     60_000,
+    { nodes: [node] },
   )
 }
 
@@ -151,6 +157,7 @@ export async function startAll(
 
 /** Stops every node; removes the cluster's directory (configs, stores, logs) unless SURETY_KEEP_TEST_DIRS is set. */
 export async function stopAll(nodes: ClusterNode[]) {
+  for (const n of nodes) started.delete(n)
   await Promise.all(nodes.map((n) => n.proc?.stop()))
   const dir = nodes[0]?.dir
   if (dir && !process.env.SURETY_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true })
@@ -212,13 +219,25 @@ export async function metricsText(node: ClusterNode): Promise<string> {
   return (await fetch(`${node.apiUrl}/metrics`)).text()
 }
 
-/** Polls until `check` returns something truthy; fails with `what` after the deadline. */
+export type WaitOptions = {
+  intervalMs?: number
+  /** What of each node's status the timeout error shows (see diagnose.ts); by default everything still open. */
+  focus?: DiagnosisFocus
+  /** The nodes the timeout error describes; by default those of every cluster started (startAll) and not stopped. */
+  nodes?: readonly ClusterNode[]
+}
+
+/**
+ * Polls until `check` returns something truthy; fails with `what` after the deadline, the error describing each
+ * node's view (its outcomes and reports: own stance, state, reason, signers) and the end of its log.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
   timeoutMs: number,
-  intervalMs = 200,
+  options: WaitOptions = {},
 ): Promise<T> {
+  const intervalMs = options.intervalMs ?? 200
   const deadline = Date.now() + timeoutMs
   let lastError: unknown
   for (;;) {
@@ -229,10 +248,15 @@ export async function waitFor<T>(
       lastError = error
       if (error instanceof Error && /exited during start/.test(error.message)) throw error
     }
-    if (Date.now() > deadline)
+    if (Date.now() > deadline) {
+      const nodes = options.nodes ?? [...started]
+      const views = nodes.length
+        ? `\n${await describeNodes(nodes, options.focus).catch((e) => `(no diagnosis: ${(e as Error).message})`)}`
+        : ''
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}${views}`,
       )
+    }
     await new Promise((r) => setTimeout(r, intervalMs))
   }
 }
