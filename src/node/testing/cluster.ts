@@ -113,7 +113,9 @@ export async function prepareCluster(options: {
         judgeDelayMs: 3_000,
         judgeIntervalMs: 200,
         committeeTtlMs: 10_000,
-        peerTimeoutMs: 1_000,
+        // the node's default: at 1 s, pushes between local peers timed out on a loaded CI machine (load 10+), so a
+        // peer that should have stored a report (a dissenter's stance) missed it before the quorum landed
+        peerTimeoutMs: 3_000,
         ...options.timing,
       },
       ...options.extra,
