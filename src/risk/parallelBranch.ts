@@ -1,0 +1,230 @@
+/**
+ * The branch and bound over services on two worker threads (branchWorker.ts), Node.js only: pass
+ * `parallelBranch()` as `SolveOptions.parallel` (the CLI and the bench do; the browser and callers already on a
+ * worker thread, such as the API's risk thread, search on one thread).
+ *
+ * Why: at the edge of security (hard 1,000 × 100) the proof is this search, several CPU-seconds of it, and the
+ * machine has a second core. The search starts at once, beside the heuristic on the main thread (for a network
+ * not yet known insecure the branching's incumbent is "no attack" anyway); the heuristic's attack, checked exactly
+ * in the workers, joins it when found; and the two threads split the open nodes between them.
+ *
+ * Honesty: the answer is proven only when both threads report that every node was pruned by an exact bound (the
+ * shared count of nodes reached 0) and neither gave up. A thread that throws, exits, or does not report within a
+ * grace period after the deadline leaves the answer not proven (its attack, if one was reported, is re-checked
+ * exactly here), and is replaced by a new one for the next search.
+ */
+import { availableParallelism } from 'node:os'
+import { MessageChannel, type Worker } from 'node:worker_threads'
+import { startModuleWorker } from '../workers/startModuleWorker.ts'
+import type { BranchJob, BranchJobOptions, ParallelBranch } from './branchJob.ts'
+import {
+  DEAD,
+  DEADLINE_BYTE,
+  SHARED_BYTES,
+  STOP,
+  WORK,
+  type WorkerDone,
+  type WorkerJob,
+} from './branchProtocol.ts'
+import { edgeCount } from './deadline.ts'
+import type { Network } from './network.ts'
+import type { BranchOptions, BranchOutcome } from './serviceBranch.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
+
+export type ParallelBranchOptions = {
+  /**
+   * Components with fewer operator–service pairs are searched on the calling thread: there the search takes
+   * milliseconds, less than handing the network to the threads. Default 1,000 (hard 200 × 50 has about 1,250).
+   */
+  minEdges?: number
+  /** The search's steps (serviceBranch.ts BranchOptions), for tests. */
+  steps?: Pick<BranchOptions, 'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps'>
+  /** Tests only: the given thread (0 or 1) throws after bounding this many nodes. */
+  failure?: { thread: 0 | 1; afterNodes: number }
+}
+
+/**
+ * How long after the deadline the threads may take to report (a node or a leaf's LP in progress when it passes
+ * finishes first: each checks the deadline between steps, tens of milliseconds at 1,000 × 100) before the search
+ * is declared unproven and the threads are ended.
+ */
+const GRACE_MS = 1000
+
+const THREADS = 2
+
+/** Two threads kept between searches (starting one costs a few hundred milliseconds through tsx), unref'd idle. */
+let pool: Worker[] = []
+let nextJob = 0
+
+function thread(i: number): Worker {
+  let w = pool[i]
+  if (!w) {
+    const started = startModuleWorker(import.meta.url, 'branchWorker')
+    started.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
+    started.on('exit', () => {
+      if (pool[i] === started) pool[i] = undefined as unknown as Worker
+    })
+    started.unref()
+    pool[i] = started
+    w = started
+  }
+  return w
+}
+
+/** Ends the pool's threads (tests, or a process that wants to exit at once). */
+export async function closeBranchThreads(): Promise<void> {
+  const old = pool
+  pool = []
+  await Promise.all(old.filter(Boolean).map((w) => w.terminate()))
+}
+
+export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBranch {
+  return {
+    worthIt: (n) => availableParallelism() > 1 && edgeCount(n) >= (options.minEdges ?? 1000),
+    start: (n, opts) => startJob(n, opts, options),
+  }
+}
+
+function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOptions): BranchJob {
+  const id = nextJob++
+  const shared = new SharedArrayBuffer(SHARED_BYTES)
+  const i32 = new Int32Array(shared, 0, 4)
+  const deadlineEpoch = new BigInt64Array(shared, DEADLINE_BYTE, 1)
+  const setDeadline = (d: number) =>
+    Atomics.store(deadlineEpoch, 0, BigInt(Math.ceil(performance.timeOrigin + d)))
+  setDeadline(opts.deadline)
+  let deadline = opts.deadline
+  Atomics.store(i32, WORK, 1) // the root
+  const { port1, port2 } = new MessageChannel()
+  const workers = [thread(0), thread(1)]
+  const reports: (WorkerDone | null)[] = [null, null]
+  let failed = false
+  // every attack the threads prune against: the start, those offered, those they found
+  const found: Attack[] = opts.incumbent ? [opts.incumbent] : []
+  let rearm = () => {}
+
+  const result = new Promise<BranchOutcome>((resolve) => {
+    let timer: NodeJS.Timeout | undefined
+    const cleanups: (() => void)[] = []
+    const finish = () => {
+      clearTimeout(timer)
+      for (const c of cleanups) c()
+      for (const w of workers) w.unref()
+      resolve(combine(n, reports, failed, found))
+    }
+    const fail = (i: number) => {
+      if (failed) return
+      failed = true
+      Atomics.store(i32, STOP, 1)
+      Atomics.store(i32, DEAD, 1)
+      // a thread that failed may have held nodes: it cannot report them, so nothing is proven; the other is
+      // told to stop, and both are replaced for the next search
+      pool[i] = undefined as unknown as Worker
+      void workers[i]?.terminate()
+      if (reports.every((r, k) => r !== null || k === i)) finish()
+    }
+    const armTimer = () => {
+      clearTimeout(timer)
+      timer = setTimeout(
+        () => {
+          // overran the deadline: stop, and end whichever thread has not reported
+          Atomics.store(i32, STOP, 1)
+          failed = true
+          workers.forEach((w, i) => {
+            if (reports[i]) return
+            pool[i] = undefined as unknown as Worker
+            void w.terminate()
+          })
+          finish()
+        },
+        Math.max(0, deadline - performance.now()) + GRACE_MS,
+      )
+    }
+    rearm = armTimer
+    workers.forEach((w, i) => {
+      const onMessage = (m: WorkerDone | { type: 'incumbent'; id: number; attack: Attack }) => {
+        if (m.id !== id) return
+        if (m.type === 'incumbent') {
+          found.push(m.attack)
+          return
+        }
+        reports[i] = m
+        if (m.attack) found.push(m.attack)
+        if (reports.every((r, k) => r !== null || (failed && k !== i && !pool[k]))) finish()
+      }
+      const onError = () => fail(i)
+      const onExit = () => fail(i)
+      w.on('message', onMessage)
+      w.on('error', onError)
+      w.on('exit', onExit)
+      cleanups.push(() => {
+        w.off('message', onMessage)
+        w.off('error', onError)
+        w.off('exit', onExit)
+      })
+      w.ref()
+      const job: WorkerJob = {
+        type: 'job',
+        id,
+        network: n,
+        root: i === 0 ? { shares: opts.rootShares ?? null } : null,
+        incumbent: opts.incumbent ?? null,
+        shared,
+        peer: i === 0 ? port1 : port2,
+        options: options.steps ?? {},
+        ...(options.failure?.thread === i ? { throwAfterNodes: options.failure.afterNodes } : {}),
+      }
+      w.postMessage(job, [job.peer])
+    })
+    armTimer()
+  })
+
+  return {
+    offer(attack) {
+      found.push(attack)
+      for (const w of workers) w.postMessage({ type: 'incumbent', id, attack })
+    },
+    setDeadline(d) {
+      deadline = d
+      setDeadline(d)
+      rearm()
+    },
+    result: () => result,
+  }
+}
+
+/** The threads' reports as one answer; every attack is checked exactly again here, the best kept. */
+function combine(
+  n: Network,
+  reports: (WorkerDone | null)[],
+  failed: boolean,
+  found: Attack[],
+): BranchOutcome {
+  const net = (a: Attack) => attackProfit(n, a) - attackCost(n, a)
+  let attack: Attack | null = null
+  let value = 0n
+  for (const a of found) {
+    if (!isValidAttack(n, a)) continue
+    const v = net(a)
+    if (v > value) {
+      attack = normalizeAttack(n, a)
+      value = v
+    }
+  }
+  const done = reports.filter((r): r is WorkerDone => r !== null)
+  const proven =
+    !failed &&
+    done.length === reports.length &&
+    done.some((r) => r.exhausted) &&
+    done.every((r) => !r.gaveUp && r.complete)
+  const open =
+    done.length === reports.length ? Math.max(...done.map((r) => r.bound)) : Number.POSITIVE_INFINITY
+  const nodes = done.reduce((a, r) => a + r.nodes, 0)
+  return {
+    proven,
+    attack,
+    value,
+    bound: proven ? Number(value) : Math.max(Number(value), open),
+    nodes,
+  }
+}
