@@ -229,9 +229,8 @@ function startBranchJob(
   incumbent: Attack | undefined,
   deadline: number | undefined,
 ): BranchJob | null {
-  if (!parallel?.worthIt(n)) return null
   const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
-  if (0.9 * left < branchSetupMs(n)) return null
+  if (!parallel?.worthIt(n, 0.9 * left) || 0.9 * left < branchSetupMs(n)) return null
   return parallel.start(n, { rootShares, incumbent, deadline: performance.now() + 0.9 * left })
 }
 

@@ -31,7 +31,10 @@ export type BranchJob = {
 }
 
 export type ParallelBranch = {
-  /** Whether a component this size is worth the threads (starting and feeding them costs milliseconds). */
-  worthIt(n: Network): boolean
+  /**
+   * Whether a component this size, with this many milliseconds for its search, is worth the threads (feeding
+   * them costs milliseconds, starting them hundreds).
+   */
+  worthIt(n: Network, budgetMs: number): boolean
   start(n: Network, opts: BranchJobOptions): BranchJob
 }

@@ -48,19 +48,38 @@ const BYE_WAIT_MS = 2000
 
 const highsReady = loadHighs()
 
-parentPort?.on('message', async (m: WorkerJob | { type: 'incumbent' }) => {
+/**
+ * Jobs in order. A job's message may arrive while the previous one still runs (its search answered unproven at
+ * the deadline while this thread finished a node): the loop's look at the parent port then keeps it here.
+ */
+const queued: WorkerJob[] = []
+/** Attacks for a job still queued, read while an earlier one ran. */
+const early: { id: number; attack: Attack }[] = []
+let running = false
+
+parentPort?.on('message', (m: WorkerJob | { type: 'incumbent' }) => {
   if (m.type !== 'job') return // an attack for a job already over
-  const highs = await highsReady
-  const done = runJob(m, highs)
-  parentPort?.postMessage(done)
-  m.peer.close()
+  queued.push(m)
+  void runQueued()
 })
+
+async function runQueued(): Promise<void> {
+  if (running) return
+  running = true
+  const highs = await highsReady
+  for (let job = queued.shift(); job; job = queued.shift()) {
+    parentPort?.postMessage(runJob(job, highs))
+    job.peer.close()
+  }
+  running = false
+}
 
 function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
   const i32 = new Int32Array(job.shared, 0, 4)
   const deadlineEpoch = new BigInt64Array(job.shared, DEADLINE_BYTE, 1)
   const ctx = branchContext(job.network)
   const state = branchState(ctx, job.incumbent)
+  for (const m of early.splice(0)) if (m.id === job.id) offerIncumbent(ctx, state, m.attack)
   if (job.root) state.open.push(Infinity, rootNode(ctx, job.root.shares ?? undefined))
   const opts: BranchOptions = { ...job.options, highs }
   const peer = job.peer
@@ -85,8 +104,10 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
   }
   const drain = () => {
     for (let got = receiveMessageOnPort(parentPort as MessagePort); got; ) {
-      const m = got.message as { type: string; attack?: Attack }
-      if (m.type === 'incumbent' && m.attack) offerIncumbent(ctx, state, m.attack)
+      const m = got.message as WorkerJob | { type: 'incumbent'; id: number; attack: Attack }
+      if (m.type === 'job') queued.push(m)
+      else if (m.id === job.id) offerIncumbent(ctx, state, m.attack)
+      else if (m.id > job.id) early.push(m)
       got = receiveMessageOnPort(parentPort as MessagePort)
     }
     while (readPeer()) {}

@@ -49,8 +49,16 @@ export type ParallelBranchOptions = {
  * is declared unproven and the threads are ended.
  */
 const GRACE_MS = 1000
+/** How much longer a thread that has not reported may take (it is told to stop) before it is ended. */
+const HUNG_MS = 10_000
 
 const THREADS = 2
+
+/**
+ * Threads not yet started are worth starting only for a search this long: through tsx a thread takes 0.5–0.7 s
+ * to load its modules and the solver (load 7–9), and a 0.3 s question waited 0.9 s for them.
+ */
+const COLD_START_MS = 2000
 
 /** Two threads kept between searches (starting one costs a few hundred milliseconds through tsx), unref'd idle. */
 let pool: Worker[] = []
@@ -80,7 +88,10 @@ export async function closeBranchThreads(): Promise<void> {
 
 export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBranch {
   return {
-    worthIt: (n) => availableParallelism() > 1 && edgeCount(n) >= (options.minEdges ?? 1000),
+    worthIt: (n, budgetMs) =>
+      availableParallelism() > 1 &&
+      edgeCount(n) >= (options.minEdges ?? 1000) &&
+      (budgetMs >= COLD_START_MS || pool.filter(Boolean).length === THREADS),
     start: (n, opts) => startJob(n, opts, options),
   }
 }
@@ -90,94 +101,115 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
   const shared = new SharedArrayBuffer(SHARED_BYTES)
   const i32 = new Int32Array(shared, 0, 4)
   const deadlineEpoch = new BigInt64Array(shared, DEADLINE_BYTE, 1)
-  const setDeadline = (d: number) =>
-    Atomics.store(deadlineEpoch, 0, BigInt(Math.ceil(performance.timeOrigin + d)))
-  setDeadline(opts.deadline)
   let deadline = opts.deadline
+  const storeDeadline = () =>
+    Atomics.store(deadlineEpoch, 0, BigInt(Math.ceil(performance.timeOrigin + deadline)))
+  storeDeadline()
   Atomics.store(i32, WORK, 1) // the root
   const { port1, port2 } = new MessageChannel()
   const workers = [thread(0), thread(1)]
   const reports: (WorkerDone | null)[] = [null, null]
-  let failed = false
   // every attack the threads prune against: the start, those offered, those they found
   const found: Attack[] = opts.incumbent ? [opts.incumbent] : []
-  let rearm = () => {}
+  let failed = false
+  let answered = false
+  let resolve: (b: BranchOutcome) => void = () => {}
+  const result = new Promise<BranchOutcome>((r) => {
+    resolve = r
+  })
+  const cleanups: (() => void)[] = []
+  let timer: NodeJS.Timeout | undefined
+  let hungTimer: NodeJS.Timeout | undefined
 
-  const result = new Promise<BranchOutcome>((resolve) => {
-    let timer: NodeJS.Timeout | undefined
-    const cleanups: (() => void)[] = []
-    const finish = () => {
-      clearTimeout(timer)
-      for (const c of cleanups) c()
-      for (const w of workers) w.unref()
-      resolve(combine(n, reports, failed, found))
+  const answer = () => {
+    if (answered) return
+    answered = true
+    clearTimeout(timer)
+    resolve(combine(n, reports, failed, found))
+  }
+  const end = () => {
+    clearTimeout(timer)
+    clearTimeout(hungTimer)
+    for (const c of cleanups) c()
+    for (const w of workers) w.unref()
+  }
+  // A thread that failed may have held nodes it can no longer report: nothing is proven. The other is told to
+  // stop (and not to wait for the failed one's last message), and the failed one is replaced next time.
+  const fail = (i: number) => {
+    if (reports[i]) return
+    failed = true
+    Atomics.store(i32, STOP, 1)
+    Atomics.store(i32, DEAD, 1)
+    if (pool[i] === workers[i]) pool[i] = undefined as unknown as Worker
+    void workers[i]?.terminate()
+    settleIfDone(i)
+  }
+  const dead = new Set<number>()
+  const settleIfDone = (failedThread?: number) => {
+    if (failedThread !== undefined) dead.add(failedThread)
+    if (reports.every((r, k) => r !== null || dead.has(k))) {
+      answer()
+      end()
     }
-    const fail = (i: number) => {
-      if (failed) return
-      failed = true
-      Atomics.store(i32, STOP, 1)
-      Atomics.store(i32, DEAD, 1)
-      // a thread that failed may have held nodes: it cannot report them, so nothing is proven; the other is
-      // told to stop, and both are replaced for the next search
-      pool[i] = undefined as unknown as Worker
-      void workers[i]?.terminate()
-      if (reports.every((r, k) => r !== null || k === i)) finish()
-    }
-    const armTimer = () => {
-      clearTimeout(timer)
-      timer = setTimeout(
-        () => {
-          // overran the deadline: stop, and end whichever thread has not reported
-          Atomics.store(i32, STOP, 1)
-          failed = true
+  }
+  const armTimer = () => {
+    clearTimeout(timer)
+    // Past the deadline and the grace period: stop, and answer unproven at once. A thread still busy may yet
+    // report (the next search waits for it); one that has not after HUNG_MS more is ended and replaced.
+    timer = setTimeout(
+      () => {
+        Atomics.store(i32, STOP, 1)
+        failed = true
+        answer()
+        hungTimer = setTimeout(() => {
           workers.forEach((w, i) => {
-            if (reports[i]) return
-            pool[i] = undefined as unknown as Worker
+            if (reports[i] || dead.has(i)) return
+            if (pool[i] === w) pool[i] = undefined as unknown as Worker
             void w.terminate()
           })
-          finish()
-        },
-        Math.max(0, deadline - performance.now()) + GRACE_MS,
-      )
+          end()
+        }, HUNG_MS)
+        hungTimer.unref()
+      },
+      Math.max(0, deadline - performance.now()) + GRACE_MS,
+    )
+  }
+
+  workers.forEach((w, i) => {
+    const onMessage = (m: WorkerDone | { type: 'incumbent'; id: number; attack: Attack }) => {
+      if (m.id !== id) return
+      if (m.type === 'incumbent') {
+        found.push(m.attack)
+        return
+      }
+      reports[i] = m
+      if (m.attack) found.push(m.attack)
+      settleIfDone()
     }
-    rearm = armTimer
-    workers.forEach((w, i) => {
-      const onMessage = (m: WorkerDone | { type: 'incumbent'; id: number; attack: Attack }) => {
-        if (m.id !== id) return
-        if (m.type === 'incumbent') {
-          found.push(m.attack)
-          return
-        }
-        reports[i] = m
-        if (m.attack) found.push(m.attack)
-        if (reports.every((r, k) => r !== null || (failed && k !== i && !pool[k]))) finish()
-      }
-      const onError = () => fail(i)
-      const onExit = () => fail(i)
-      w.on('message', onMessage)
-      w.on('error', onError)
-      w.on('exit', onExit)
-      cleanups.push(() => {
-        w.off('message', onMessage)
-        w.off('error', onError)
-        w.off('exit', onExit)
-      })
-      w.ref()
-      const job: WorkerJob = {
-        type: 'job',
-        id,
-        network: n,
-        root: i === 0 ? { shares: opts.rootShares ?? null } : null,
-        incumbent: opts.incumbent ?? null,
-        shared,
-        peer: i === 0 ? port1 : port2,
-        options: options.steps ?? {},
-        ...(options.failure?.thread === i ? { throwAfterNodes: options.failure.afterNodes } : {}),
-      }
-      w.postMessage(job, [job.peer])
+    const onGone = () => fail(i)
+    w.on('message', onMessage)
+    w.on('error', onGone)
+    w.on('exit', onGone)
+    cleanups.push(() => {
+      w.off('message', onMessage)
+      w.off('error', onGone)
+      w.off('exit', onGone)
     })
-    armTimer()
+    w.ref()
+    const job: WorkerJob = {
+      type: 'job',
+      id,
+      network: n,
+      root: i === 0 ? { shares: opts.rootShares ?? null } : null,
+      incumbent: opts.incumbent ?? null,
+      shared,
+      peer: i === 0 ? port1 : port2,
+      options: options.steps ?? {},
+      ...(options.failure?.thread === i ? { throwAfterNodes: options.failure.afterNodes } : {}),
+    }
+    w.postMessage(job, [job.peer])
   })
+  armTimer()
 
   return {
     offer(attack) {
@@ -186,8 +218,8 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
     },
     setDeadline(d) {
       deadline = d
-      setDeadline(d)
-      rearm()
+      storeDeadline()
+      if (!answered) armTimer()
     },
     result: () => result,
   }
