@@ -21,7 +21,10 @@ export type BranchJobOptions = {
 export type BranchJob = {
   /** An attack found elsewhere (the heuristic): the search prunes against it once it is checked exactly. */
   offer(attack: Attack): void
-  /** Moves the deadline (this thread's performance.now() milliseconds). */
+  /**
+   * Moves the deadline (this thread's performance.now() milliseconds) and lets the second thread join: until
+   * then one thread searches, beside the caller's own work (the heuristic).
+   */
   setDeadline(deadline: number): void
   /**
    * The search's answer: `proven` only when every node of every thread was pruned by an exact bound and every

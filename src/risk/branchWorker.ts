@@ -22,7 +22,17 @@ import {
   receiveMessageOnPort,
   type TransferListItem,
 } from 'node:worker_threads'
-import { DEAD, DEADLINE_BYTE, NAP, STOP, WORK, type WorkerDone, type WorkerJob } from './branchProtocol.ts'
+import {
+  DEAD,
+  DEADLINE_BYTE,
+  HOLD,
+  INT_SLOTS,
+  NAP,
+  STOP,
+  WORK,
+  type WorkerDone,
+  type WorkerJob,
+} from './branchProtocol.ts'
 import { loadHighs } from './mip.ts'
 
 import {
@@ -75,7 +85,7 @@ async function runQueued(): Promise<void> {
 }
 
 function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
-  const i32 = new Int32Array(job.shared, 0, 4)
+  const i32 = new Int32Array(job.shared, 0, INT_SLOTS)
   const deadlineEpoch = new BigInt64Array(job.shared, DEADLINE_BYTE, 1)
   const ctx = branchContext(job.network)
   const state = branchState(ctx, job.incumbent)
@@ -153,7 +163,7 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
       exhausted = true
       break
     }
-    if (!asked && !peerGone) {
+    if (!asked && !peerGone && Atomics.load(i32, HOLD) === 0) {
       send({ type: 'need' })
       asked = true
     }

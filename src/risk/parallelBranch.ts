@@ -20,6 +20,8 @@ import type { BranchJob, BranchJobOptions, ParallelBranch } from './branchJob.ts
 import {
   DEAD,
   DEADLINE_BYTE,
+  HOLD,
+  INT_SLOTS,
   SHARED_BYTES,
   STOP,
   WORK,
@@ -99,13 +101,14 @@ export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBra
 function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOptions): BranchJob {
   const id = nextJob++
   const shared = new SharedArrayBuffer(SHARED_BYTES)
-  const i32 = new Int32Array(shared, 0, 4)
+  const i32 = new Int32Array(shared, 0, INT_SLOTS)
   const deadlineEpoch = new BigInt64Array(shared, DEADLINE_BYTE, 1)
   let deadline = opts.deadline
   const storeDeadline = () =>
     Atomics.store(deadlineEpoch, 0, BigInt(Math.ceil(performance.timeOrigin + deadline)))
   storeDeadline()
   Atomics.store(i32, WORK, 1) // the root
+  Atomics.store(i32, HOLD, 1) // one thread until the caller's heuristic is done (setDeadline)
   const { port1, port2 } = new MessageChannel()
   const workers = [thread(0), thread(1)]
   const reports: (WorkerDone | null)[] = [null, null]
@@ -219,6 +222,7 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
     setDeadline(d) {
       deadline = d
       storeDeadline()
+      Atomics.store(i32, HOLD, 0)
       if (!answered) armTimer()
     },
     result: () => result,
@@ -258,5 +262,6 @@ function combine(
     value,
     bound: proven ? Number(value) : Math.max(Number(value), open),
     nodes,
+    nodesPerThread: reports.map((r) => r?.nodes ?? 0),
   }
 }

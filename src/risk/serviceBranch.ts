@@ -80,6 +80,8 @@ export type BranchOutcome = {
    */
   bound: number
   nodes: number
+  /** On threads (parallelBranch.ts): the nodes each bounded. */
+  nodesPerThread?: number[]
 }
 
 /**
