@@ -127,8 +127,7 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
   for (;;) {
     drain()
     if (Atomics.load(i32, STOP) !== 0) break
-    const deadline = localDeadline()
-    if (performance.now() > deadline) break
+    if (performance.now() > localDeadline()) break
     if (peerNeeds && state.open.size >= 2 && !peerGone) {
       // every other node by bound, so both threads work near the top of the tree
       const keep: BranchNode[] = []
@@ -143,7 +142,9 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
     if (node) {
       const before = state.value
       const sizeBefore = state.open.size
-      const r = branchNode(ctx, state, node, opts, deadline)
+      // the deadline read live inside the node too: the main thread moves it once its heuristic is done, and a
+      // node (a leaf's exact solve above all) started before must not run on to the old one
+      const r = branchNode(ctx, state, node, opts, localDeadline)
       // this node is done, its children exist: one atomic step, so the count never touches 0 in between
       Atomics.add(i32, WORK, state.open.size - sizeBefore - 1)
       if (state.value > before && state.attack) {

@@ -17,6 +17,7 @@
  */
 import type { Highs } from 'highs'
 import { type CostShares, toShares } from './costShare.ts'
+import { deadlineNow, type LiveDeadline } from './deadline.ts'
 import { coalitionFor, prepare } from './heuristic.ts'
 import { solveLeaf } from './leafCover.ts'
 import { MaxHeap } from './maxHeap.ts'
@@ -204,7 +205,7 @@ export function branchNode(
   state: BranchState,
   node: Node,
   opts: BranchOptions,
-  deadline: number,
+  deadline: LiveDeadline,
 ): 'done' | 'stop' {
   const { n, core, ws, graph, unitF, p } = ctx
   const target = () => toNumber({ num: state.value, den: core.unit })
@@ -371,7 +372,7 @@ function tightenPrices(
   ws: Workspace,
   target: number,
   maxSteps: number,
-  deadline: number,
+  deadline: LiveDeadline,
 ): Tightened {
   const mu = Float64Array.from(node.mu as Float64Array)
   let overshoot = 0
@@ -385,7 +386,7 @@ function tightenPrices(
   for (; steps < maxSteps; steps++) {
     // the time limit holds inside a node (as in tighten): any prices give a valid bound, so stopping early only
     // loosens it
-    if (steps > 0 && performance.now() > deadline) break
+    if (steps > 0 && performance.now() > deadlineNow(deadline)) break
     const ev = priceBound(core, graph, mu, node.fixed, warm)
     warm = ev.lam
     for (let s = 0; s < core.S; s++) inCover[s] = (inCover[s] as number) + (ev.attacked[s] as number)
@@ -421,7 +422,7 @@ function tighten(
   target: number,
   maxSteps: number,
   patience: number,
-  deadline: number,
+  deadline: LiveDeadline,
 ): Tightened {
   const lam = node.lam
   let overshoot = 0
@@ -434,7 +435,7 @@ function tighten(
   for (; steps < maxSteps; steps++) {
     // The time limit holds inside a node too: the root's 2,000 steps take seconds on large networks (6 s against
     // a 0.2 s budget at 3,000 × 300). Every shares give a valid bound, so stopping early only loosens it.
-    if (steps > 0 && performance.now() > deadline) break
+    if (steps > 0 && performance.now() > deadlineNow(deadline)) break
     const { value, norm } = evaluate(core, lam, node.fixed, ws)
     for (let s = 0; s < core.S; s++)
       if (node.fixed[s] === FREE && (ws.term[s] as number) > 0) inCover[s] = (inCover[s] as number) + 1
@@ -572,7 +573,7 @@ function betterStart(
   ws: Workspace,
   s: number,
   target: number,
-  deadline: number,
+  deadline: LiveDeadline,
 ): Float64Array {
   const shifted = Float64Array.from(node.lam)
   evaluate(core, shifted, node.fixed, ws)
