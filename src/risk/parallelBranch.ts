@@ -35,8 +35,12 @@ import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack }
 
 export type ParallelBranchOptions = {
   /**
-   * Components with fewer operator–service pairs are searched on the calling thread: there the search takes
-   * milliseconds, less than handing the network to the threads. Default 1,000 (hard 200 × 50 has about 1,250).
+   * Components with fewer operator–service pairs are searched on the calling thread. Default 2,500: below it the
+   * branching either settles on one thread in about a second (boundary 200 × 50 seed 3, 0.7–1.2 s) or, with an
+   * attack known, gets a tenth of the time before the solver (hard 200 × 50, about 1,250 pairs), and a thread
+   * beside the heuristic only takes a core from it and from the solver that follows (hard 200 × 50 seed 3, proven
+   * optimal by the solver in 7.7 s on one thread, ended at a gap of 36 with two at load 10); hard 1,000 × 100 has
+   * about 5,000.
    */
   minEdges?: number
   /** The search's steps (serviceBranch.ts BranchOptions), for tests. */
@@ -92,7 +96,7 @@ export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBra
   return {
     worthIt: (n, budgetMs) =>
       availableParallelism() > 1 &&
-      edgeCount(n) >= (options.minEdges ?? 1000) &&
+      edgeCount(n) >= (options.minEdges ?? 2500) &&
       (budgetMs >= COLD_START_MS || pool.filter(Boolean).length === THREADS),
     start: (n, opts) => startJob(n, opts, options),
   }
