@@ -63,12 +63,18 @@ const highsReady = loadHighs()
  * the deadline while this thread finished a node): the loop's look at the parent port then keeps it here.
  */
 const queued: WorkerJob[] = []
-/** Attacks for a job still queued, read while an earlier one ran. */
-const early: { id: number; attack: Attack }[] = []
+/**
+ * Attacks for a job not yet running: read while an earlier one ran, or while this thread still loaded the solver
+ * (the heuristic's attack on a cold start: dropped here, the cold search went on without it).
+ */
+let early: { id: number; attack: Attack }[] = []
 let running = false
 
-parentPort?.on('message', (m: WorkerJob | { type: 'incumbent' }) => {
-  if (m.type !== 'job') return // an attack for a job already over
+parentPort?.on('message', (m: WorkerJob | { type: 'incumbent'; id: number; attack: Attack }) => {
+  if (m.type === 'incumbent') {
+    early.push(m) // one for a job already over is dropped when the next starts
+    return
+  }
   queued.push(m)
   void runQueued()
 })
@@ -89,7 +95,8 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
   const deadlineEpoch = new BigInt64Array(job.shared, DEADLINE_BYTE, 1)
   const ctx = branchContext(job.network)
   const state = branchState(ctx, job.incumbent)
-  for (const m of early.splice(0)) if (m.id === job.id) offerIncumbent(ctx, state, m.attack)
+  for (const m of early) if (m.id === job.id) offerIncumbent(ctx, state, m.attack)
+  early = early.filter((m) => m.id > job.id) // those for jobs queued behind this one wait for them
   if (job.root) state.open.push(Infinity, rootNode(ctx, job.root.shares ?? undefined))
   const opts: BranchOptions = { ...job.options, highs }
   const peer = job.peer

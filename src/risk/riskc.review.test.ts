@@ -1,0 +1,71 @@
+/**
+ * An adversarial review of the branch and bound over services on two worker threads (parallelBranch.ts,
+ * branchWorker.ts) and its wiring (attack.ts): every proof the threads' merged answer claims must be the
+ * brute-force optimum, whatever the deadline, whatever else the threads are doing (a previous search still
+ * running, another search started beside it), and no message to a thread may be lost.
+ */
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, describe, test } from 'node:test'
+import { importGraph } from '../../test/support/importGraph.ts'
+import { bruteMostProfitable } from './bruteForce.ts'
+import { heuristicAttack } from './heuristic.ts'
+import { parseRiskInput } from './input.ts'
+import type { Network } from './network.ts'
+import { closeBranchThreads, parallelBranch } from './parallelBranch.ts'
+import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
+import { createRng, type Rng } from './rng.ts'
+import type { BranchOutcome } from './serviceBranch.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
+
+after(() => closeBranchThreads())
+
+/** Weak node bounds, so that even small trees have dozens of nodes (parallelBranch.test.ts). */
+const WEAK = { rootSteps: 5, rootPriceSteps: 3, nodePriceSteps: 2 }
+
+const net = (n: Network, a: Attack | null) => (a ? attackProfit(n, a) - attackCost(n, a) : 0n)
+
+function smallNetwork(rng: Rng, i: number): Network {
+  return parseRiskInput(
+    randomNetwork(rng, {
+      operators: rng.int(6, 9),
+      services: rng.int(6, 8),
+      membersPerService: [3, 6],
+      allocations: i % 5 === 4,
+      profitFactor: SMALL_REGIMES[i % 3] as readonly [number, number],
+    }),
+  )
+}
+
+/** What any answer must satisfy: its attack valid at its value; proven means the optimum; else a bound above it. */
+function assertHonest(n: Network, out: BranchOutcome, best: bigint, what: string): void {
+  if (out.attack) {
+    assert.ok(isValidAttack(n, out.attack), `${what}: invalid attack`)
+    assert.equal(net(n, out.attack), out.value, `${what}: value is not the attack's`)
+  }
+  assert.ok(out.value <= best, `${what}: value above the optimum`)
+  if (out.proven) assert.equal(out.value, best, `${what}: proven but not the optimum`)
+  else assert.ok(out.bound >= Number(best), `${what}: unproven with bound ${out.bound} below ${best}`)
+}
+
+describe('review: the two-thread branch and bound', () => {
+  test('an attack offered while the threads still load is used, not dropped (seed 7, network 0)', async () => {
+    // Threads load their modules and the solver before running a job; the heuristic's attack, offered meanwhile,
+    // reached the worker's message handler, which kept only jobs: the cold search (every CLI run) went on
+    // without it. Without setDeadline only the thread holding the root searches, so node counts are repeatable.
+    const threads = parallelBranch({ minEdges: 0, steps: WEAK })
+    const n = smallNetwork(createRng(7), 0)
+    const h = heuristicAttack(n, { budgetMs: 20 })
+    assert.ok(h && net(n, h) > 0n, 'the heuristic finds an attack to offer')
+    const withIt = await threads.start(n, { incumbent: h, deadline: performance.now() + 5000 }).result()
+    const without = await threads.start(n, { deadline: performance.now() + 5000 }).result()
+    assert.notEqual(withIt.nodes, without.nodes, 'the incumbent changes the search here')
+    await closeBranchThreads()
+    const cold = threads.start(n, { deadline: performance.now() + 5000 })
+    cold.offer(h)
+    const out = await cold.result()
+    assert.ok(out.proven)
+    assert.equal(out.value, bruteMostProfitable(n))
+    assert.equal(out.nodes, withIt.nodes, 'the cold threads searched without the offered attack')
+  })
+})
