@@ -57,6 +57,8 @@ export type ParallelBranchOptions = {
 const GRACE_MS = 1000
 /** How much longer a thread that has not reported may take (it is told to stop) before it is ended. */
 const HUNG_MS = 10_000
+/** The longest delay setTimeout takes (2^31 − 1 ms, 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 const THREADS = 2
 
@@ -108,8 +110,13 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
   const i32 = new Int32Array(shared, 0, INT_SLOTS)
   const deadlineEpoch = new BigInt64Array(shared, DEADLINE_BYTE, 1)
   let deadline = opts.deadline
+  // capped, as the slot is a BigInt64 (a deadline past 2^63 ms wrapped round to one long over)
   const storeDeadline = () =>
-    Atomics.store(deadlineEpoch, 0, BigInt(Math.ceil(performance.timeOrigin + deadline)))
+    Atomics.store(
+      deadlineEpoch,
+      0,
+      BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + deadline))),
+    )
   storeDeadline()
   Atomics.store(i32, WORK, 1) // the root
   Atomics.store(i32, HOLD, 1) // one thread until the caller's heuristic is done (setDeadline)
@@ -161,25 +168,29 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
   }
   const armTimer = () => {
     clearTimeout(timer)
+    // setTimeout fires after 1 ms when given more than MAX_TIMER_MS: a time limit of months stopped the threads
+    // at once; a due time that far off is looked at again then
+    const due = Math.max(0, deadline - performance.now()) + GRACE_MS
+    if (due > MAX_TIMER_MS) {
+      timer = setTimeout(armTimer, MAX_TIMER_MS)
+      return
+    }
     // Past the deadline and the grace period: stop, and answer unproven at once. A thread still busy may yet
     // report (the next search waits for it); one that has not after HUNG_MS more is ended and replaced.
-    timer = setTimeout(
-      () => {
-        Atomics.store(i32, STOP, 1)
-        failed = true
-        answer()
-        hungTimer = setTimeout(() => {
-          workers.forEach((w, i) => {
-            if (reports[i] || dead.has(i)) return
-            if (pool[i] === w) pool[i] = undefined as unknown as Worker
-            void w.terminate()
-          })
-          end()
-        }, HUNG_MS)
-        hungTimer.unref()
-      },
-      Math.max(0, deadline - performance.now()) + GRACE_MS,
-    )
+    timer = setTimeout(() => {
+      Atomics.store(i32, STOP, 1)
+      failed = true
+      answer()
+      hungTimer = setTimeout(() => {
+        workers.forEach((w, i) => {
+          if (reports[i] || dead.has(i)) return
+          if (pool[i] === w) pool[i] = undefined as unknown as Worker
+          void w.terminate()
+        })
+        end()
+      }, HUNG_MS)
+      hungTimer.unref()
+    }, due)
   }
 
   workers.forEach((w, i) => {

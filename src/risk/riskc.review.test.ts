@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { importGraph } from '../../test/support/importGraph.ts'
+import { solveMostProfitable } from './attack.ts'
 import { bruteMostProfitable } from './bruteForce.ts'
 import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
@@ -67,5 +68,38 @@ describe('review: the two-thread branch and bound', () => {
     assert.ok(out.proven)
     assert.equal(out.value, bruteMostProfitable(n))
     assert.equal(out.nodes, withIt.nodes, 'the cold threads searched without the offered attack')
+  })
+
+  test('a time limit of months or more is kept, not taken for one already over (seed 11, network 3)', async () => {
+    // The grace timer got the whole time left: setTimeout takes at most 2^31 − 1 ms (24.8 days) and fires after
+    // 1 ms beyond it, so the threads were stopped at once and the exact proof lost to the solver's; and a deadline
+    // past 2^63 ms wrapped in the shared BigInt64 slot. One thread proves these exactly.
+    const rng = createRng(11)
+    let n: Network | undefined
+    for (let i = 0; i <= 3; i++)
+      n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(6, 9),
+          services: rng.int(6, 8),
+          membersPerService: [3, 6],
+          profitFactor: SMALL_REGIMES[2] as readonly [number, number],
+        }),
+      )
+    const m = n as Network
+    const best = bruteMostProfitable(m) ?? 0n
+    const threads = parallelBranch({ minEdges: 0, steps: WEAK })
+    for (const ms of [3e9, 1e20]) {
+      const job = threads.start(m, { deadline: performance.now() + ms })
+      job.setDeadline(performance.now() + ms)
+      const out = await job.result()
+      assert.ok(out.proven, `deadline in ${ms} ms: unproven`)
+      assert.equal(out.value, best)
+    }
+    const parallel = parallelBranch({ minEdges: 0 })
+    for (const timeLimitSeconds of [1e7, 1e17]) {
+      const { answer, attack } = await solveMostProfitable(m, { timeLimitSeconds, parallel })
+      assert.ok(answer.proven && answer.exact, `limit ${timeLimitSeconds} s: not proven exactly`)
+      assert.equal(net(m, attack), best)
+    }
   })
 })
