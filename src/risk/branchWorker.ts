@@ -36,6 +36,7 @@ import {
 import { loadHighs } from './mip.ts'
 
 import {
+  amountBound,
   type BranchNode,
   type BranchOptions,
   branchContext,
@@ -193,7 +194,7 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
     complete: peerGone,
     attack: state.attack,
     value: state.value,
-    bound: open === Number.NEGATIVE_INFINITY ? open : open * ctx.unitF,
+    bound: open === Number.NEGATIVE_INFINITY ? open : amountBound(open, ctx.unitF),
     nodes: state.nodes,
   }
 }

@@ -12,13 +12,15 @@ import { solveMostProfitable } from './attack.ts'
 import { bruteMostProfitable } from './bruteForce.ts'
 import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
+import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
 import { closeBranchThreads, parallelBranch } from './parallelBranch.ts'
 import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
 import { createRng, type Rng } from './rng.ts'
-import type { BranchOutcome } from './serviceBranch.ts'
+import { type BranchOutcome, serviceBranch } from './serviceBranch.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
 
+const highs = await loadHighs()
 after(() => closeBranchThreads())
 
 /** Weak node bounds, so that even small trees have dozens of nodes (parallelBranch.test.ts). */
@@ -101,5 +103,54 @@ describe('review: the two-thread branch and bound', () => {
       assert.ok(answer.proven && answer.exact, `limit ${timeLimitSeconds} s: not proven exactly`)
       assert.equal(net(m, attack), best)
     }
+  })
+
+  test('amounts past a float: a search cut short answers no bound (Infinity), never NaN', async () => {
+    // 1e320 tokens: the shares' unit is Infinity and every float of the search NaN; the bound reported was
+    // NaN · Infinity = NaN, which compares below every optimum (and reached analyzeNetwork's profitBound).
+    const E = '0'.repeat(320)
+    const n = parseRiskInput({
+      operators: [
+        { id: 'a', stake: `3${E}` },
+        { id: 'b', stake: `4${E}` },
+        { id: 'c', stake: `5${E}` },
+      ],
+      services: [
+        { id: 's', profit: `5${E}`, threshold: 0.5, operators: ['a', 'b'] },
+        { id: 't', profit: `3${E}`, threshold: 0.5, operators: ['b', 'c'] },
+      ],
+    })
+    const best = bruteMostProfitable(n) ?? 0n
+    assert.equal(best, 10n ** 320n)
+    for (const maxNodes of [1, 2, 3]) {
+      const out = serviceBranch(n, { maxNodes, highs })
+      assertHonest(n, out, best, `one thread, ${maxNodes} nodes`)
+    }
+    const threads = parallelBranch({ minEdges: 0, steps: WEAK })
+    let cut = 0
+    for (let k = 0; k < 20; k++) {
+      const job = threads.start(n, { deadline: performance.now() + (k % 4) })
+      job.setDeadline(performance.now() + (k % 4))
+      const out = await job.result()
+      assertHonest(n, out, best, `two threads, try ${k}`)
+      if (!out.proven && out.nodes > 0) cut++
+    }
+    const whole = await threads.start(n, { deadline: performance.now() + 5000 }).result()
+    assertHonest(n, whole, best, 'two threads, 5 s')
+    assert.ok(whole.proven)
+    // deadlines of 0–3 ms stop most of them after a node or more (15 of 20 here at load 7)
+    assert.ok(cut >= 1, 'no search was cut short after a node')
+  })
+
+  test('the browser’s risk engine reaches neither the threads nor node:worker_threads', () => {
+    // attack.ts names the threads' job by type only (branchJob.ts), erased by the compiler
+    for (const entry of ['index.ts', 'attack.ts', 'analyze.ts']) {
+      const graph = importGraph(join(import.meta.dirname, entry))
+      assert.ok(graph.files.some((f) => f.endsWith('attack.ts')))
+      assert.ok(!graph.packages.has('node:worker_threads'), `${entry} loads node:worker_threads`)
+      for (const f of graph.files) assert.ok(!/(parallelBranch|branchWorker|branchProtocol)\.ts$/.test(f), f)
+    }
+    const node = importGraph(join(import.meta.dirname, 'node.ts'))
+    assert.ok(node.files.some((f) => f.endsWith('parallelBranch.ts')))
   })
 })

@@ -170,6 +170,16 @@ export function offerIncumbent(ctx: BranchContext, state: BranchState, a: Attack
   return true
 }
 
+/**
+ * A float bound in share units as amount units. With amounts past a float (1e308 and more) the unit they are
+ * counted in is Infinity and every float of the search NaN: NaN bounds nothing (it compares below everything),
+ * so it is no bound at all.
+ */
+export function amountBound(unitsBound: number, unitF: number): number {
+  const b = unitsBound * unitF
+  return Number.isNaN(b) ? Number.POSITIVE_INFINITY : b
+}
+
 /** The search's answer from its state: proven when nothing is open and nothing was left unsettled. */
 export function branchOutcome(ctx: BranchContext, state: BranchState): BranchOutcome {
   const openBound = Math.max(state.openBound, state.open.top)
@@ -178,7 +188,7 @@ export function branchOutcome(ctx: BranchContext, state: BranchState): BranchOut
     proven,
     attack: state.attack,
     value: state.value,
-    bound: proven ? Number(state.value) : Math.max(Number(state.value), openBound * ctx.unitF),
+    bound: proven ? Number(state.value) : Math.max(Number(state.value), amountBound(openBound, ctx.unitF)),
     nodes: state.nodes,
   }
 }
