@@ -153,4 +153,74 @@ describe('review: the two-thread branch and bound', () => {
     const node = importGraph(join(import.meta.dirname, 'node.ts'))
     assert.ok(node.files.some((f) => f.endsWith('parallelBranch.ts')))
   })
+
+  test('every claim matches brute force at deadlines of 0–80 ms and 3 s, offers mid-search (seed 103)', async () => {
+    // A node lost between the threads, a report from the previous search or a job still queued at the deadline
+    // would show here as a proof off the optimum or a bound below it.
+    const rng = createRng(103)
+    const threads = parallelBranch({ minEdges: 0, steps: WEAK })
+    const tally = { proven: 0, unproven: 0, shared: 0 }
+    for (let i = 0; i < 49; i++) {
+      const n = smallNetwork(rng, i)
+      const best = bruteMostProfitable(n) ?? 0n
+      const ms = [0, 1, 3, 10, 30, 80, 3000][i % 7] as number
+      const incumbent = i % 2 === 1 ? heuristicAttack(n, { budgetMs: 5 }) : null
+      const job = threads.start(n, { incumbent, deadline: performance.now() + ms })
+      if (i % 4 === 2) job.offer(heuristicAttack(n, { budgetMs: 2 }) ?? { services: [0], operators: [] })
+      if (i % 3 !== 0) job.setDeadline(performance.now() + ms) // else one thread only, under HOLD
+      const out = await job.result()
+      assertHonest(n, out, best, `network ${i} at ${ms} ms`)
+      tally[out.proven ? 'proven' : 'unproven']++
+      if ((out.nodesPerThread ?? []).every((k) => k > 0)) tally.shared++
+    }
+    assert.ok(tally.proven >= 10 && tally.unproven >= 10, JSON.stringify(tally))
+    assert.ok(tally.shared >= 3, JSON.stringify(tally))
+  })
+
+  test('searches started together on the same two threads keep their answers apart (seed 107)', async () => {
+    // The threads take jobs in order: a search started beside another waits for it, and may answer unproven
+    // past its own deadline, but never with the other's nodes, attack or proof.
+    const rng = createRng(107)
+    const threads = parallelBranch({ minEdges: 0, steps: WEAK })
+    let proven = 0
+    let unproven = 0
+    for (let round = 0; round < 6; round++) {
+      const nets = [0, 1, 2, 3].map((k) => smallNetwork(rng, 4 * round + k + 2))
+      const bests = nets.map((n) => bruteMostProfitable(n) ?? 0n)
+      const outs = await Promise.all(
+        nets.map(async (n, k) => {
+          const ms = [0, 20, 80, 3000][(round + k) % 4] as number
+          const job = threads.start(n, { deadline: performance.now() + ms })
+          await new Promise((r) => setTimeout(r, 2 * k))
+          const h = heuristicAttack(n, { budgetMs: 2 })
+          if (h) job.offer(h)
+          job.setDeadline(performance.now() + ms)
+          return job.result()
+        }),
+      )
+      outs.forEach((out, k) => {
+        assertHonest(nets[k] as Network, out, bests[k] as bigint, `round ${round}, search ${k}`)
+        if (out.proven) proven++
+        else unproven++
+      })
+    }
+    assert.ok(proven >= 6 && unproven >= 3, `${proven} proven, ${unproven} not`)
+    // two whole questions at once, on the same two threads
+    const parallel = parallelBranch({ minEdges: 0 })
+    for (let round = 0; round < 4; round++) {
+      const two = [smallNetwork(rng, 2), smallNetwork(rng, 5)]
+      const res = await Promise.all(
+        two.map((n, k) =>
+          solveMostProfitable(n, { timeLimitSeconds: [0.02, 0.08, 3][(round + k) % 3] as number, parallel }),
+        ),
+      )
+      res.forEach(({ answer, attack }, k) => {
+        const n = two[k] as Network
+        const best = bruteMostProfitable(n) ?? 0n
+        if (attack) assert.ok(isValidAttack(n, attack))
+        if (answer.proven) assert.equal(net(n, attack), best, `round ${round}, question ${k}`)
+        else assert.ok(answer.bound >= Number(best), `round ${round}, question ${k}: bound below`)
+      })
+    }
+  })
 })
