@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { importGraph } from '../../test/support/importGraph.ts'
+import { analyzeNetwork } from './analyze.ts'
 import { solveMostProfitable } from './attack.ts'
 import { bruteMostProfitable } from './bruteForce.ts'
 import { heuristicAttack } from './heuristic.ts'
@@ -221,6 +222,45 @@ describe('review: the two-thread branch and bound', () => {
         if (answer.proven) assert.equal(net(n, attack), best, `round ${round}, question ${k}`)
         else assert.ok(answer.bound >= Number(best), `round ${round}, question ${k}: bound below`)
       })
+    }
+  })
+
+  test('an attack listing a service or an operator twice is no incumbent: it "proved" 11 where the best is 2', async () => {
+    // No service pays alone (each cover costs 7 for 6); both together net 2. A caller's start (SolveOptions,
+    // public) of s three times passed isValidAttack, which summed its profit three times (18 − 7 = 11): the
+    // branching pruned the real optimum against it and reported it proven exactly, on one thread and on two.
+    const n = parseRiskInput({
+      operators: [
+        { id: 'a', stake: 3 },
+        { id: 'b', stake: 4 },
+        { id: 'c', stake: 3 },
+      ],
+      services: [
+        { id: 's', profit: 6, threshold: 1, operators: ['a', 'b'] },
+        { id: 't', profit: 6, threshold: 1, operators: ['b', 'c'] },
+      ],
+    })
+    assert.equal(bruteMostProfitable(n), 2n)
+    const forged: Attack[] = [
+      { services: [0, 0, 0], operators: [0, 1] },
+      { services: [0, 1, 1], operators: [0, 1, 2] },
+      { services: [0, 1], operators: [0, 1, 2, 2] }, // valid as a set, charged c twice
+    ]
+    for (const a of forged) assert.equal(isValidAttack(n, a), false, JSON.stringify(a))
+    const threads = parallelBranch({ minEdges: 0, steps: WEAK })
+    for (const start of forged) {
+      const one = serviceBranch(n, { incumbent: start, highs, budgetMs: 2000 })
+      assertHonest(n, one, 2n, `one thread from ${JSON.stringify(start)}`)
+      const job = threads.start(n, { incumbent: start, deadline: performance.now() + 2000 })
+      job.offer(start)
+      job.setDeadline(performance.now() + 2000)
+      assertHonest(n, await job.result(), 2n, `two threads from ${JSON.stringify(start)}`)
+      for (const parallel of [undefined, parallelBranch({ minEdges: 0 })]) {
+        const r = await analyzeNetwork(n, { timeLimitSeconds: 3, start, ...(parallel ? { parallel } : {}) })
+        assert.ok(r.attack, 'insecure')
+        assert.equal(r.attack.profit - r.attack.cost, 2n, `analyzeNetwork from ${JSON.stringify(start)}`)
+        assert.equal(r.largestAttack?.cost, 10n, `the largest attack from ${JSON.stringify(start)}`)
+      }
     }
   })
 })
