@@ -3,7 +3,8 @@
  * regimes, for the three questions: the most profitable attack (the verdict), the largest attack, and the
  * worst-case cascade R_ψ. Each column is the time to a proven answer, or the final gap when the limit stopped it.
  * Run: npm run bench:risk   (or: npx tsx bench/risk.ts [--time-limit S] [--allocations] [--regime hard]
- *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade])
+ *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade] [--threads 1])
+ * `--threads 2` (the default) runs the branch and bound over services on two worker threads (parallelBranch.ts).
  * The target is every answer proven for 1,000 × 100 within 10 s; 5,000 × 200 within 60 s is the stretch.
  * The machine is shared: the load average is printed with the figures.
  */
@@ -13,6 +14,7 @@ import { largestAttack, solveMostProfitable } from '../src/risk/attack.ts'
 import { worstCaseLoss } from '../src/risk/cascade.ts'
 import { parseRiskInput } from '../src/risk/input.ts'
 import { loadHighs } from '../src/risk/mip.ts'
+import { parallelBranch } from '../src/risk/parallelBranch.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat, toNumber } from '../src/risk/rational.ts'
 import { createRng } from '../src/risk/rng.ts'
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     'no-cascade': { type: 'boolean', default: false },
     regime: { type: 'string', multiple: true, default: ['typical', 'boundary', 'hard'] },
     sizes: { type: 'string', default: '50x10,200x50,1000x100' },
+    threads: { type: 'string', default: '2' },
   },
 })
 /**
@@ -41,6 +44,7 @@ const REGIMES: Record<string, [number, number]> = {
 const membersFor = (ops: number, svcs: number): [number, number] =>
   ops <= 50 ? [5, 20] : ops <= 200 ? [10, 40] : svcs >= 200 ? [25, 100] : [20, 80]
 const timeLimitSeconds = Number(values['time-limit'])
+const parallel = Number(values.threads) > 1 ? parallelBranch() : undefined
 const sizes = values.sizes.split(',').map((s) => s.split('x').map(Number) as [number, number])
 const cascade = !values['no-cascade']
 const load = () =>
@@ -50,12 +54,22 @@ const load = () =>
 
 await loadHighs()
 console.log(
-  `attack search, ${values.allocations ? 'with allocations' : 'whole-stake (paper) model'}; time limit ${timeLimitSeconds}s per question; load average ${load()}`,
+  `attack search, ${values.allocations ? 'with allocations' : 'whole-stake (paper) model'}; time limit ${timeLimitSeconds}s per question; ${parallel ? 'branching on 2 threads' : 'one thread'}; load average ${load()}`,
 )
 // The first solve pays for compiling the wasm; keep it out of the figures.
 await solveMostProfitable(
   parseRiskInput(randomNetwork(createRng(0), { operators: 20, services: 5, membersPerService: [2, 8] })),
 )
+// Likewise the threads' start (loading their modules and the solver): one small search on them first.
+if (parallel)
+  await parallelBranch({ minEdges: 0 })
+    .start(
+      parseRiskInput(randomNetwork(createRng(0), { operators: 20, services: 5, membersPerService: [2, 8] })),
+      {
+        deadline: performance.now() + 5000,
+      },
+    )
+    .result()
 const cpuSeconds = (since: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(since)
   return ((u.user + u.system) / 1e6).toFixed(1)
@@ -92,7 +106,7 @@ for (const regime of values.regime) {
       // CPU seconds this process got for the row's three questions: on a loaded machine, far below wall time.
       const cpu = process.cpuUsage()
       let t = performance.now()
-      const best = await solveMostProfitable(n, { timeLimitSeconds })
+      const best = await solveMostProfitable(n, { timeLimitSeconds, parallel })
       const verdictTime = (performance.now() - t) / 1000
       t = performance.now()
       const large = await largestAttack(n, {

@@ -3,6 +3,7 @@
  * and the valid attack that destroys the most stake.
  */
 import { SuretyError } from '../errors.ts'
+import type { BranchJob, ParallelBranch } from './branchJob.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
 import { branchSetupMs, deadlineOf, mipLimitSeconds, msLeft } from './deadline.ts'
@@ -59,6 +60,12 @@ export type SolveOptions = {
   provenSecure?: boolean
   /** That proof was exact (`AttackAnswer.exact`): then so is the largest attack's "none". */
   provenExact?: boolean
+  /**
+   * Where to run the branch and bound over services on more threads (parallelBranch.ts, Node.js only: the CLI
+   * and the bench pass it). Without it — the browser, a caller already on a worker thread, the tests that
+   * compare with brute force — everything runs on this thread.
+   */
+  parallel?: ParallelBranch
 }
 
 /** γ ≥ 0 (or nothing worth corrupting) proves that no valid attack exists: π(A) ≤ cost(B)/(1+γ) ≤ cost(B). */
@@ -133,6 +140,9 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
+    // With threads, the branching starts now, beside the heuristic (parallelBranch.ts): its budget is settled
+    // once the heuristic is done, as below.
+    const job = shares ? startBranchJob(c.network, opts.parallel, shares.lam, startIn, deadline) : null
     const h =
       msLeft(deadline) > 0
         ? heuristicAttack(c.network, { budgetMs: Math.min(budget * weight, msLeft(deadline)) })
@@ -153,9 +163,13 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
       const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
       const budgetMs = left * part * (start ? 0.1 : 0.9)
-      // Below its setup cost the branching cannot prove anything and would only overrun the deadline.
-      const b =
-        budgetMs >= branchSetupMs(c.network)
+      if (job && start) job.offer(start)
+      job?.setDeadline(performance.now() + budgetMs)
+      // Below its setup cost the branching cannot prove anything and would only overrun the deadline (the
+      // threads' search, already past its setup, just gets the same budget).
+      const b = job
+        ? await job.result()
+        : budgetMs >= branchSetupMs(c.network)
           ? serviceBranch(c.network, { incumbent: start ?? null, budgetMs, rootShares: shares.lam, highs })
           : { proven: false, value: 0n, attack: null, bound: Number.POSITIVE_INFINITY }
       if (b.proven) {
@@ -202,6 +216,22 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   if (!isValidAttack(n, union))
     throw new SuretyError('the union of the components’ attacks is not a valid attack')
   return { answer: { attack: describeAttack(n, union), proven, exact, bound }, attack: union }
+}
+
+/**
+ * The branch and bound on threads, started before the heuristic when `parallel` is given and the component is
+ * large enough; its deadline until the heuristic is done is the most it could get (90% of the time left).
+ */
+function startBranchJob(
+  n: Network,
+  parallel: ParallelBranch | undefined,
+  rootShares: Float64Array,
+  incumbent: Attack | undefined,
+  deadline: number | undefined,
+): BranchJob | null {
+  const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
+  if (!parallel?.worthIt(n, 0.9 * left) || 0.9 * left < branchSetupMs(n)) return null
+  return parallel.start(n, { rootShares, incumbent, deadline: performance.now() + 0.9 * left })
 }
 
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */

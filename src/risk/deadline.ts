@@ -9,6 +9,13 @@ import type { Network } from './network.ts'
 export const deadlineOf = (timeLimitSeconds: number | undefined): number | undefined =>
   timeLimitSeconds === undefined ? undefined : performance.now() + timeLimitSeconds * 1000
 
+/**
+ * A deadline that may move while a search runs (a worker thread reads it from shared memory: parallelBranch.ts),
+ * or a fixed one; `deadlineNow` reads it.
+ */
+export type LiveDeadline = number | (() => number)
+export const deadlineNow = (d: LiveDeadline): number => (typeof d === 'number' ? d : d())
+
 /** Milliseconds left before the deadline (never negative; unbounded without one). */
 export const msLeft = (deadline: number | undefined): number =>
   deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - performance.now())

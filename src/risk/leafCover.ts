@@ -24,6 +24,7 @@
  */
 import type { Highs } from 'highs'
 import { type IntRow, maxAbs, separateMir } from './coverCuts.ts'
+import { deadlineNow, type LiveDeadline } from './deadline.ts'
 import type { Network } from './network.ts'
 import { type Attack, normalizeAttack } from './verify.ts'
 
@@ -59,14 +60,14 @@ type Row = IntRow & { e: number }
 
 /**
  * The cheapest coalition for the services `services` (indices into n.services, every one attacked), when it nets
- * more than `value`; `highs` a loaded HiGHS module (mip.ts loadHighs). Stops at `deadline` (performance.now()).
+ * more than `value`; `highs` a loaded HiGHS module (mip.ts loadHighs). Stops at `deadline` (performance.now(); read again at every check, as it may move).
  */
 export function solveLeaf(
   n: Network,
   services: number[],
   value: bigint,
   highs: Highs,
-  deadline: number,
+  deadline: LiveDeadline,
 ): LeafOutcome {
   const profit = services.reduce((x, s) => x + (n.services[s]?.profit ?? 0n), 0n)
   // a coalition must cost at most `cap` to net more than `value` (net profits are whole units)
@@ -322,7 +323,7 @@ export function solveLeaf(
     const stack: Open[] = [{ state: new Uint8Array(P), lpBound: Number.NEGATIVE_INFINITY }]
     let nodes = 0
     while (stack.length > 0) {
-      if (performance.now() > deadline) {
+      if (performance.now() > deadlineNow(deadline)) {
         const lowest = stack.reduce((x, o) => Math.min(x, o.lpBound), Number.POSITIVE_INFINITY)
         return done(false, Number(profit) - lowest, nodes)
       }
@@ -352,7 +353,7 @@ export function solveLeaf(
         // reset: without one, once the leaf had spent in LPs what was left to the deadline, every run returned
         // timeLimit at once and the leaf went on blind
         model.zeroAllClocks()
-        model.options.set('time_limit', Math.max(0.01, (deadline - performance.now()) / 1000))
+        model.options.set('time_limit', Math.max(0.01, (deadlineNow(deadline) - performance.now()) / 1000))
         model.run()
         if (model.getModelStatus() !== highs.constants.modelStatus.optimal) {
           x = null

@@ -17,6 +17,7 @@
  */
 import type { Highs } from 'highs'
 import { type CostShares, toShares } from './costShare.ts'
+import { deadlineNow, type LiveDeadline } from './deadline.ts'
 import { coalitionFor, prepare } from './heuristic.ts'
 import { solveLeaf } from './leafCover.ts'
 import { MaxHeap } from './maxHeap.ts'
@@ -80,13 +81,16 @@ export type BranchOutcome = {
    */
   bound: number
   nodes: number
+  /** On threads (parallelBranch.ts): the nodes each bounded. */
+  nodesPerThread?: number[]
 }
 
 /**
  * An open node: its fixings, its parent's shares (a warm start), its parent's bound (a bound on it too), and the
- * service its last fixing forced in or left out.
+ * service its last fixing forced in or left out. Plain typed arrays and numbers, so a node can be handed to
+ * another thread (parallelBranch.ts) as it is.
  */
-type Node = {
+export type BranchNode = {
   fixed: Uint8Array
   lam: Float64Array
   parentBound: number
@@ -95,171 +99,257 @@ type Node = {
   /** The parent's best prices per service (shareFlow.ts), when the node bounds are searched over prices. */
   mu?: Float64Array
 }
+type Node = BranchNode
+
+/** What a search over one network builds once: the float core, its workspace, the flow graph, the heuristic's tables. */
+export type BranchContext = {
+  n: Network
+  core: ShareCore
+  ws: Workspace
+  graph: FlowGraph
+  unitF: number
+  p: ReturnType<typeof prepare>
+}
+
+export function branchContext(n: Network): BranchContext {
+  const core = buildShareCore(n)
+  return {
+    n,
+    core,
+    ws: workspace(core),
+    graph: buildFlowGraph(core),
+    unitF: Number(core.unit),
+    p: prepare(n),
+  }
+}
+
+/**
+ * A search in progress: the incumbent (exact), the open nodes (best first: the open node with the largest bound
+ * next, so the largest open bound — the search's bound on the best attack — falls as fast as it can; with the
+ * incumbent fixed, the nodes a proof must visit are the same in any order), the nodes visited, and the largest
+ * bound of a node that could be neither pruned nor branched (which ends the search unproven).
+ */
+export type BranchState = {
+  attack: Attack | null
+  value: bigint
+  open: MaxHeap<BranchNode>
+  nodes: number
+  openBound: number
+}
+
+export function branchState(ctx: BranchContext, incumbent: Attack | null | undefined): BranchState {
+  const n = ctx.n
+  const attack = incumbent && isValidAttack(n, incumbent) ? normalizeAttack(n, incumbent) : null
+  return {
+    attack,
+    value: attack ? attackProfit(n, attack) - attackCost(n, attack) : 0n,
+    open: new MaxHeap<BranchNode>(),
+    nodes: 0,
+    openBound: Number.NEGATIVE_INFINITY,
+  }
+}
+
+/** The root: nothing fixed, from the given shares (the cost shares' best) or the initial ones. */
+export const rootNode = (ctx: BranchContext, rootShares?: Float64Array): BranchNode => ({
+  fixed: new Uint8Array(ctx.core.S),
+  lam: rootShares ?? initialShares(ctx.core),
+  parentBound: Infinity,
+})
+
+/**
+ * Takes an attack found elsewhere (another thread, the heuristic) as the incumbent when it is exactly valid and
+ * nets more than the current one; true when it did.
+ */
+export function offerIncumbent(ctx: BranchContext, state: BranchState, a: Attack): boolean {
+  if (!isValidAttack(ctx.n, a)) return false
+  const attack = normalizeAttack(ctx.n, a)
+  const value = attackProfit(ctx.n, attack) - attackCost(ctx.n, attack)
+  if (value <= state.value) return false
+  state.attack = attack
+  state.value = value
+  return true
+}
+
+/**
+ * A float bound in share units as amount units. With amounts past a float (1e308 and more) the unit they are
+ * counted in is Infinity and every float of the search NaN: NaN bounds nothing (it compares below everything),
+ * so it is no bound at all.
+ */
+export function amountBound(unitsBound: number, unitF: number): number {
+  const b = unitsBound * unitF
+  return Number.isNaN(b) ? Number.POSITIVE_INFINITY : b
+}
+
+/** The search's answer from its state: proven when nothing is open and nothing was left unsettled. */
+export function branchOutcome(ctx: BranchContext, state: BranchState): BranchOutcome {
+  const openBound = Math.max(state.openBound, state.open.top)
+  const proven = state.open.size === 0 && openBound === Number.NEGATIVE_INFINITY
+  return {
+    proven,
+    attack: state.attack,
+    value: state.value,
+    bound: proven ? Number(state.value) : Math.max(Number(state.value), amountBound(openBound, ctx.unitF)),
+    nodes: state.nodes,
+  }
+}
 
 export function serviceBranch(n: Network, opts: BranchOptions = {}): BranchOutcome {
   const deadline = performance.now() + (opts.budgetMs ?? 5000)
-  const core = buildShareCore(n)
-  const ws = workspace(core)
-  const graph = buildFlowGraph(core)
-  const unitF = Number(core.unit)
-  const p = prepare(n)
-  let attack = opts.incumbent && isValidAttack(n, opts.incumbent) ? normalizeAttack(n, opts.incumbent) : null
-  let value = attack ? attackProfit(n, attack) - attackCost(n, attack) : 0n
-  const target = () => toNumber({ num: value, den: core.unit })
-  // Best first: the open node with the largest bound next, so the largest open bound (the search's bound on the
-  // best attack) falls as fast as it can; with the incumbent fixed, the nodes a proof must visit are the same in
-  // any order.
-  const open = new MaxHeap<Node>()
-  open.push(Infinity, {
-    fixed: new Uint8Array(core.S),
-    lam: opts.rootShares ?? initialShares(core),
-    parentBound: Infinity,
-  })
-  let nodes = 0
-  let openBound = Number.NEGATIVE_INFINITY // largest bound of a node that could not be pruned nor branched
-  while (open.size > 0) {
-    if (performance.now() > deadline || nodes >= (opts.maxNodes ?? Number.POSITIVE_INFINITY)) break
-    const node = open.pop() as Node
-    // Parent bounds are floats: one below the incumbent still needs the exact check, so nothing is dropped here.
-    nodes++
-    const depth = node.fixed.reduce((a, f) => a + (f === FREE ? 0 : 1), 0)
-    const root = nodes === 1
-    const priceSteps = root ? (opts.rootPriceSteps ?? 300) : (opts.nodePriceSteps ?? 14)
-    let r: Tightened
-    if (priceSteps > 0 && (root || node.mu)) {
-      // Over prices per service (shareFlow.ts), from the parent's prices and flow; the root first takes its share
-      // steps from the cost shares' best, whose prices then start the search.
-      clearOut(core, node.lam, node.fixed)
-      let first: Tightened | undefined
-      if (root) {
-        first = tighten(core, node, ws, target(), opts.rootSteps ?? 500, 100, deadline)
-        evaluate(core, first.lam, node.fixed, ws)
-        node.mu = pricesFromShares(core, first.lam, ws.grad)
-        node.lam = first.lam
-      }
-      r = tightenPrices(core, graph, node, ws, target(), priceSteps, deadline)
-      if (first && first.value < r.value) r = { ...first, mu: r.mu }
-    } else {
-      // Warm starts that know what the last fixing means (at 500 nodes on hard 1,000 × 100 seed 1 the largest open
-      // bound is 994 tokens from the parent's shares as they are, 611 with the forced start, 578 with both).
-      if (node.dropped !== undefined) redistribute(core, node.lam, node.fixed, node.dropped)
-      clearOut(core, node.lam, node.fixed)
-      if (node.forced !== undefined) node.lam = betterStart(core, node, ws, node.forced, target(), deadline)
-      r = tighten(
-        core,
-        node,
-        ws,
-        target(),
-        root ? (opts.rootSteps ?? 2000) : (opts.nodeSteps ?? 40),
-        root ? 100 : 15,
-        deadline,
-      )
-    }
-    let pruned = false
-    // Settle the node exactly, fixing what the shares already decide, then tighten again, a few rounds at most.
-    for (let round = 0; !pruned && round < 5; round++) {
-      const settled = settle(n, core, r, node.fixed, value)
-      if (settled === 'pruned') pruned = true
-      if (settled !== 'fixed') break
-      node.lam = r.lam
-      clearOut(core, node.lam, node.fixed)
-      // the shares kept, under the new fixings: a few more steps (or the first from prices read off them, or none
-      // past the deadline) may bound the node less tightly than they already do
-      const kept: Tightened = {
-        value: evaluate(core, node.lam, node.fixed, ws).value,
-        lam: Float64Array.from(node.lam),
-        term: Float64Array.from(ws.term),
-        inCover: r.inCover,
-        ...(r.mu ? { mu: r.mu } : {}),
-      }
-      const next = r.mu
-        ? tightenPrices(core, graph, { ...node, mu: r.mu }, ws, target(), opts.nodePriceSteps ?? 14, deadline)
-        : tighten(core, node, ws, target(), opts.nodeSteps ?? 40, 15, deadline)
-      r = next.value <= kept.value ? next : kept
-    }
-    opts.trace?.(depth, r.value * unitF, pruned)
-    if (pruned) continue
-    // An attack from the node's shares: the forced services and the free ones still paying for their cover. Not at
-    // every node: on a secure network it never finds one, and it costs a fifth of a node.
-    const found = nodes % 8 === 1 ? nodeAttack(n, p, r.term, node.fixed) : null
-    if (found && found.value > value) {
-      attack = found.attack
-      value = found.value
-      if (settle(n, core, r, node.fixed, value) === 'pruned') continue
-    }
-    const s = pickService(core, r, node.fixed)
-    if (s < 0 && opts.highs) {
-      // Every service fixed: what is left is the cheapest coalition for this A, a covering knapsack solved exactly
-      // (leafCover.ts) — either the best coalition for A, netting more than the incumbent, or a proof that none
-      // does. Either way the node is settled and the search goes on.
-      const A = [...node.fixed.keys()].filter((x) => node.fixed[x] === IN)
-      const t0 = performance.now()
-      const out = solveLeaf(n, A, value, opts.highs, deadline)
-      opts.leafTrace?.(A, out.nodes, out.complete, performance.now() - t0)
-      // the leaf's rules are verify.ts's, so its coalition always passes; if one ever did not, its proof that
-      // nothing better exists could not be trusted either, and the node stays open at its own bound
-      const trusted = out.attack === null || isValidAttack(n, out.attack)
-      if (!trusted) {
-        openBound = Math.max(openBound, r.value)
-        break
-      }
-      if (out.attack && out.value > value) {
-        attack = out.attack
-        value = attackProfit(n, out.attack) - attackCost(n, out.attack)
-      }
-      if (out.complete) continue
-      // the deadline stopped it: the node's own bound holds too (the leaf's is infinite before its first LP)
-      openBound = Math.max(openBound, Math.min(r.value, out.bound / unitF))
-      break
-    }
-    if (s < 0) {
-      // Every service fixed: the bound is the LP of this A's cheapest coalition. Attack A itself first (the search
-      // may stop here, and an A whose bound stays this high often pays: the solver may never find it — HiGHS
-      // returned "optimal: no attack" over a net of a quarter of the largest amount). Then ten times the steps
-      // before giving up on it; if it still stays above the incumbent, no proof can come from this search (the
-      // solver, which also branches on operators, gets the time left).
-      const leaf = found ? null : nodeAttack(n, p, r.term, node.fixed)
-      if (leaf && leaf.value > value) {
-        attack = leaf.attack
-        value = leaf.value
-      }
-      r = r.mu
-        ? tightenPrices(
-            core,
-            graph,
-            { ...node, lam: r.lam, mu: r.mu },
-            ws,
-            target(),
-            10 * (opts.nodePriceSteps ?? 14),
-            deadline,
-          )
-        : tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150, deadline)
-      if (settle(n, core, r, node.fixed, value) === 'pruned') continue
-      openBound = Math.max(openBound, r.value)
-      break
-    }
-    for (const state of [OUT, IN]) {
-      const fixed = Uint8Array.from(node.fixed)
-      fixed[s] = state
-      open.push(r.value, {
-        fixed,
-        lam: Float64Array.from(r.lam),
-        parentBound: r.value,
-        forced: state === IN ? s : undefined,
-        dropped: state === OUT ? s : undefined,
-        mu: r.mu,
-      })
-    }
+  const ctx = branchContext(n)
+  const state = branchState(ctx, opts.incumbent)
+  state.open.push(Infinity, rootNode(ctx, opts.rootShares))
+  while (state.open.size > 0) {
+    if (performance.now() > deadline || state.nodes >= (opts.maxNodes ?? Number.POSITIVE_INFINITY)) break
+    if (branchNode(ctx, state, state.open.pop() as Node, opts, deadline) === 'stop') break
   }
-  openBound = Math.max(openBound, open.top)
-  const proven = open.size === 0 && openBound === Number.NEGATIVE_INFINITY
-  return {
-    proven,
-    attack,
-    value,
-    bound: proven ? Number(value) : Math.max(Number(value), openBound * unitF),
-    nodes,
+  return branchOutcome(ctx, state)
+}
+
+/**
+ * Bounds one node and prunes it, settles it (a fully fixed one) or pushes its two children onto `state.open`.
+ * 'stop' when the node can be neither pruned nor branched (its bound is then in `state.openBound`): no proof can
+ * come from this search any more.
+ */
+export function branchNode(
+  ctx: BranchContext,
+  state: BranchState,
+  node: Node,
+  opts: BranchOptions,
+  deadline: LiveDeadline,
+): 'done' | 'stop' {
+  const { n, core, ws, graph, unitF, p } = ctx
+  const target = () => toNumber({ num: state.value, den: core.unit })
+  // Parent bounds are floats: one below the incumbent still needs the exact check, so nothing is dropped here.
+  const nodes = ++state.nodes
+  const depth = node.fixed.reduce((a, f) => a + (f === FREE ? 0 : 1), 0)
+  const root = node.parentBound === Infinity
+  const priceSteps = root ? (opts.rootPriceSteps ?? 300) : (opts.nodePriceSteps ?? 14)
+  let r: Tightened
+  if (priceSteps > 0 && (root || node.mu)) {
+    // Over prices per service (shareFlow.ts), from the parent's prices and flow; the root first takes its share
+    // steps from the cost shares' best, whose prices then start the search.
+    clearOut(core, node.lam, node.fixed)
+    let first: Tightened | undefined
+    if (root) {
+      first = tighten(core, node, ws, target(), opts.rootSteps ?? 500, 100, deadline)
+      evaluate(core, first.lam, node.fixed, ws)
+      node.mu = pricesFromShares(core, first.lam, ws.grad)
+      node.lam = first.lam
+    }
+    r = tightenPrices(core, graph, node, ws, target(), priceSteps, deadline)
+    if (first && first.value < r.value) r = { ...first, mu: r.mu }
+  } else {
+    // Warm starts that know what the last fixing means (at 500 nodes on hard 1,000 × 100 seed 1 the largest open
+    // bound is 994 tokens from the parent's shares as they are, 611 with the forced start, 578 with both).
+    if (node.dropped !== undefined) redistribute(core, node.lam, node.fixed, node.dropped)
+    clearOut(core, node.lam, node.fixed)
+    if (node.forced !== undefined) node.lam = betterStart(core, node, ws, node.forced, target(), deadline)
+    r = tighten(
+      core,
+      node,
+      ws,
+      target(),
+      root ? (opts.rootSteps ?? 2000) : (opts.nodeSteps ?? 40),
+      root ? 100 : 15,
+      deadline,
+    )
   }
+  let pruned = false
+  // Settle the node exactly, fixing what the shares already decide, then tighten again, a few rounds at most.
+  for (let round = 0; !pruned && round < 5; round++) {
+    const settled = settle(n, core, r, node.fixed, state.value)
+    if (settled === 'pruned') pruned = true
+    if (settled !== 'fixed') break
+    node.lam = r.lam
+    clearOut(core, node.lam, node.fixed)
+    // the shares kept, under the new fixings: a few more steps (or the first from prices read off them, or none
+    // past the deadline) may bound the node less tightly than they already do
+    const kept: Tightened = {
+      value: evaluate(core, node.lam, node.fixed, ws).value,
+      lam: Float64Array.from(node.lam),
+      term: Float64Array.from(ws.term),
+      inCover: r.inCover,
+      ...(r.mu ? { mu: r.mu } : {}),
+    }
+    const next = r.mu
+      ? tightenPrices(core, graph, { ...node, mu: r.mu }, ws, target(), opts.nodePriceSteps ?? 14, deadline)
+      : tighten(core, node, ws, target(), opts.nodeSteps ?? 40, 15, deadline)
+    r = next.value <= kept.value ? next : kept
+  }
+  opts.trace?.(depth, r.value * unitF, pruned)
+  if (pruned) return 'done'
+  // An attack from the node's shares: the forced services and the free ones still paying for their cover. Not at
+  // every node: on a secure network it never finds one, and it costs a fifth of a node.
+  const found = nodes % 8 === 1 ? nodeAttack(n, p, r.term, node.fixed) : null
+  if (found && found.value > state.value) {
+    state.attack = found.attack
+    state.value = found.value
+    if (settle(n, core, r, node.fixed, state.value) === 'pruned') return 'done'
+  }
+  const s = pickService(core, r, node.fixed)
+  if (s < 0 && opts.highs) {
+    // Every service fixed: what is left is the cheapest coalition for this A, a covering knapsack solved exactly
+    // (leafCover.ts) — either the best coalition for A, netting more than the incumbent, or a proof that none
+    // does. Either way the node is settled and the search goes on.
+    const A = [...node.fixed.keys()].filter((x) => node.fixed[x] === IN)
+    const t0 = performance.now()
+    const out = solveLeaf(n, A, state.value, opts.highs, deadline)
+    opts.leafTrace?.(A, out.nodes, out.complete, performance.now() - t0)
+    // the leaf's rules are verify.ts's, so its coalition always passes; if one ever did not, its proof that
+    // nothing better exists could not be trusted either, and the node stays open at its own bound
+    const trusted = out.attack === null || isValidAttack(n, out.attack)
+    if (!trusted) {
+      state.openBound = Math.max(state.openBound, r.value)
+      return 'stop'
+    }
+    if (out.attack && out.value > state.value) {
+      state.attack = out.attack
+      state.value = attackProfit(n, out.attack) - attackCost(n, out.attack)
+    }
+    if (out.complete) return 'done'
+    // the deadline stopped it: the node's own bound holds too (the leaf's is infinite before its first LP)
+    state.openBound = Math.max(state.openBound, Math.min(r.value, out.bound / unitF))
+    return 'stop'
+  }
+  if (s < 0) {
+    // Every service fixed: the bound is the LP of this A's cheapest coalition. Attack A itself first (the search
+    // may stop here, and an A whose bound stays this high often pays: the solver may never find it — HiGHS
+    // returned "optimal: no attack" over a net of a quarter of the largest amount). Then ten times the steps
+    // before giving up on it; if it still stays above the incumbent, no proof can come from this search (the
+    // solver, which also branches on operators, gets the time left).
+    const leaf = found ? null : nodeAttack(n, p, r.term, node.fixed)
+    if (leaf && leaf.value > state.value) {
+      state.attack = leaf.attack
+      state.value = leaf.value
+    }
+    r = r.mu
+      ? tightenPrices(
+          core,
+          graph,
+          { ...node, lam: r.lam, mu: r.mu },
+          ws,
+          target(),
+          10 * (opts.nodePriceSteps ?? 14),
+          deadline,
+        )
+      : tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150, deadline)
+    if (settle(n, core, r, node.fixed, state.value) === 'pruned') return 'done'
+    state.openBound = Math.max(state.openBound, r.value)
+    return 'stop'
+  }
+  for (const fix of [OUT, IN]) {
+    const fixed = Uint8Array.from(node.fixed)
+    fixed[s] = fix
+    state.open.push(r.value, {
+      fixed,
+      lam: Float64Array.from(r.lam),
+      parentBound: r.value,
+      forced: fix === IN ? s : undefined,
+      dropped: fix === OUT ? s : undefined,
+      mu: r.mu,
+    })
+  }
+  return 'done'
 }
 
 type Tightened = {
@@ -292,7 +382,7 @@ function tightenPrices(
   ws: Workspace,
   target: number,
   maxSteps: number,
-  deadline: number,
+  deadline: LiveDeadline,
 ): Tightened {
   const mu = Float64Array.from(node.mu as Float64Array)
   let overshoot = 0
@@ -306,7 +396,7 @@ function tightenPrices(
   for (; steps < maxSteps; steps++) {
     // the time limit holds inside a node (as in tighten): any prices give a valid bound, so stopping early only
     // loosens it
-    if (steps > 0 && performance.now() > deadline) break
+    if (steps > 0 && performance.now() > deadlineNow(deadline)) break
     const ev = priceBound(core, graph, mu, node.fixed, warm)
     warm = ev.lam
     for (let s = 0; s < core.S; s++) inCover[s] = (inCover[s] as number) + (ev.attacked[s] as number)
@@ -342,7 +432,7 @@ function tighten(
   target: number,
   maxSteps: number,
   patience: number,
-  deadline: number,
+  deadline: LiveDeadline,
 ): Tightened {
   const lam = node.lam
   let overshoot = 0
@@ -355,7 +445,7 @@ function tighten(
   for (; steps < maxSteps; steps++) {
     // The time limit holds inside a node too: the root's 2,000 steps take seconds on large networks (6 s against
     // a 0.2 s budget at 3,000 × 300). Every shares give a valid bound, so stopping early only loosens it.
-    if (steps > 0 && performance.now() > deadline) break
+    if (steps > 0 && performance.now() > deadlineNow(deadline)) break
     const { value, norm } = evaluate(core, lam, node.fixed, ws)
     for (let s = 0; s < core.S; s++)
       if (node.fixed[s] === FREE && (ws.term[s] as number) > 0) inCover[s] = (inCover[s] as number) + 1
@@ -493,7 +583,7 @@ function betterStart(
   ws: Workspace,
   s: number,
   target: number,
-  deadline: number,
+  deadline: LiveDeadline,
 ): Float64Array {
   const shifted = Float64Array.from(node.lam)
   evaluate(core, shifted, node.fixed, ws)

@@ -47,6 +47,10 @@ export function meetsThresholds(n: Network, a: Attack, shock: ReadonlySet<number
 /** Valid: B avoids the shock, meets every threshold, and π(A) > cost(B). */
 export function isValidAttack(n: Network, a: Attack, shock: ReadonlySet<number> = new Set()): boolean {
   if (a.services.length === 0) return false
+  // A and B are sets: a service listed twice was paid twice by attackProfit (a caller's start of s, s, s "proved"
+  // exactly an attack netting 11 where the best nets 2), an operator twice charged twice
+  if (new Set(a.services).size !== a.services.length || new Set(a.operators).size !== a.operators.length)
+    return false
   if (a.operators.some((v) => shock.has(v))) return false
   return meetsThresholds(n, a, shock) && attackProfit(n, a) > attackCost(n, a)
 }

@@ -12,6 +12,7 @@ import { worstCaseLoss } from '../../risk/cascade.ts'
 import { decimalToRational, parseDecimal } from '../../risk/decimal.ts'
 import { parseRiskInput } from '../../risk/input.ts'
 import type { Network } from '../../risk/network.ts'
+import { parallelBranch } from '../../risk/parallelBranch.ts'
 import { cmp, ONE, ratToString } from '../../risk/rational.ts'
 import { analyzeJson, cascadeJson } from '../../risk/report.ts'
 import { snapshotFromRpc } from '../../risk/snapshotRpc.ts'
@@ -75,7 +76,11 @@ async function analyze(args: string[]): Promise<number> {
     },
   })
   const n = readNetwork(values.input)
-  const r = await analyzeNetwork(n, { timeLimitSeconds: timeLimit(values['time-limit']) })
+  // the branch and bound over services on two worker threads where the network is large enough to gain
+  const r = await analyzeNetwork(n, {
+    timeLimitSeconds: timeLimit(values['time-limit']),
+    parallel: parallelBranch(),
+  })
   const json = analyzeJson(r, n.scale)
   print(values.json, json, analyzeLines(json))
   return 0

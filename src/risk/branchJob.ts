@@ -1,0 +1,43 @@
+/**
+ * The shape of a branch and bound over services (serviceBranch.ts) run somewhere else — on worker threads
+ * (parallelBranch.ts, Node.js only) — as attack.ts sees it. Only types live here, so the browser build, which
+ * has no worker threads, imports nothing Node.js-only: it simply passes no `ParallelBranch` and searches on one
+ * thread.
+ */
+import type { Network } from './network.ts'
+import type { BranchOutcome } from './serviceBranch.ts'
+import type { Attack } from './verify.ts'
+
+export type BranchJobOptions = {
+  /** The cost shares' best (parallel to the service-ordered edges), to start the root from. */
+  rootShares?: Float64Array
+  /** The best known valid attack (checked exactly where it is used). */
+  incumbent?: Attack | null
+  /** When to stop, in this thread's performance.now() milliseconds. */
+  deadline: number
+}
+
+/** A search under way: started at once, fed attacks found meanwhile, its deadline moved, then awaited. */
+export type BranchJob = {
+  /** An attack found elsewhere (the heuristic): the search prunes against it once it is checked exactly. */
+  offer(attack: Attack): void
+  /**
+   * Moves the deadline (this thread's performance.now() milliseconds) and lets the second thread join: until
+   * then one thread searches, beside the caller's own work (the heuristic).
+   */
+  setDeadline(deadline: number): void
+  /**
+   * The search's answer: `proven` only when every node of every thread was pruned by an exact bound and every
+   * thread reported back; a thread that failed or overran the deadline leaves it unproven.
+   */
+  result(): Promise<BranchOutcome>
+}
+
+export type ParallelBranch = {
+  /**
+   * Whether a component this size, with this many milliseconds for its search, is worth the threads (feeding
+   * them costs milliseconds, starting them hundreds).
+   */
+  worthIt(n: Network, budgetMs: number): boolean
+  start(n: Network, opts: BranchJobOptions): BranchJob
+}

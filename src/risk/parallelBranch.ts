@@ -1,0 +1,282 @@
+/**
+ * The branch and bound over services on two worker threads (branchWorker.ts), Node.js only: pass
+ * `parallelBranch()` as `SolveOptions.parallel` (the CLI and the bench do; the browser and callers already on a
+ * worker thread, such as the API's risk thread, search on one thread).
+ *
+ * Why: at the edge of security (hard 1,000 × 100) the proof is this search, several CPU-seconds of it, and the
+ * machine has a second core. The search starts at once, beside the heuristic on the main thread (for a network
+ * not yet known insecure the branching's incumbent is "no attack" anyway); the heuristic's attack, checked exactly
+ * in the workers, joins it when found; and the two threads split the open nodes between them.
+ *
+ * Honesty: the answer is proven only when both threads report that every node was pruned by an exact bound (the
+ * shared count of nodes reached 0) and neither gave up. A thread that throws, exits, or does not report within a
+ * grace period after the deadline leaves the answer not proven (its attack, if one was reported, is re-checked
+ * exactly here), and is replaced by a new one for the next search.
+ */
+import { availableParallelism } from 'node:os'
+import { MessageChannel, type Worker } from 'node:worker_threads'
+import { startModuleWorker } from '../workers/startModuleWorker.ts'
+import type { BranchJob, BranchJobOptions, ParallelBranch } from './branchJob.ts'
+import {
+  DEAD,
+  DEADLINE_BYTE,
+  HOLD,
+  INT_SLOTS,
+  SHARED_BYTES,
+  STOP,
+  WORK,
+  type WorkerDone,
+  type WorkerJob,
+} from './branchProtocol.ts'
+import { edgeCount } from './deadline.ts'
+import type { Network } from './network.ts'
+import type { BranchOptions, BranchOutcome } from './serviceBranch.ts'
+import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
+
+export type ParallelBranchOptions = {
+  /**
+   * Components with fewer operator–service pairs are searched on the calling thread. Default 2,500: below it the
+   * branching either settles on one thread in about a second (boundary 200 × 50 seed 3, 0.7–1.2 s) or, with an
+   * attack known, gets a tenth of the time before the solver (hard 200 × 50, about 1,250 pairs), and a thread
+   * beside the heuristic only takes a core from it and from the solver that follows (hard 200 × 50 seed 3, proven
+   * optimal by the solver in 7.7 s on one thread, ended at a gap of 36 with two at load 10); hard 1,000 × 100 has
+   * about 5,000.
+   */
+  minEdges?: number
+  /** The search's steps (serviceBranch.ts BranchOptions), for tests. */
+  steps?: Pick<BranchOptions, 'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps'>
+  /** Tests only: the given thread (0 or 1) throws after bounding this many nodes. */
+  failure?: { thread: 0 | 1; afterNodes: number }
+}
+
+/**
+ * How long after the deadline the threads may take to report (a node or a leaf's LP in progress when it passes
+ * finishes first: each checks the deadline between steps, tens of milliseconds at 1,000 × 100) before the search
+ * is declared unproven and the threads are ended.
+ */
+const GRACE_MS = 1000
+/** How much longer a thread that has not reported may take (it is told to stop) before it is ended. */
+const HUNG_MS = 10_000
+/** The longest delay setTimeout takes (2^31 − 1 ms, 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+const THREADS = 2
+
+/**
+ * Threads not yet started are worth starting only for a search this long: through tsx a thread takes 0.5–0.7 s
+ * to load its modules and the solver (load 7–9), and a 0.3 s question waited 0.9 s for them.
+ */
+const COLD_START_MS = 2000
+
+/** Two threads kept between searches (starting one costs a few hundred milliseconds through tsx), unref'd idle. */
+let pool: Worker[] = []
+let nextJob = 0
+
+function thread(i: number): Worker {
+  let w = pool[i]
+  if (!w) {
+    const started = startModuleWorker(import.meta.url, 'branchWorker')
+    started.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
+    started.on('exit', () => {
+      if (pool[i] === started) pool[i] = undefined as unknown as Worker
+    })
+    started.unref()
+    pool[i] = started
+    w = started
+  }
+  return w
+}
+
+/** Ends the pool's threads (tests, or a process that wants to exit at once). */
+export async function closeBranchThreads(): Promise<void> {
+  const old = pool
+  pool = []
+  await Promise.all(old.filter(Boolean).map((w) => w.terminate()))
+}
+
+export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBranch {
+  return {
+    worthIt: (n, budgetMs) =>
+      availableParallelism() > 1 &&
+      edgeCount(n) >= (options.minEdges ?? 2500) &&
+      (budgetMs >= COLD_START_MS || pool.filter(Boolean).length === THREADS),
+    start: (n, opts) => startJob(n, opts, options),
+  }
+}
+
+function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOptions): BranchJob {
+  const id = nextJob++
+  const shared = new SharedArrayBuffer(SHARED_BYTES)
+  const i32 = new Int32Array(shared, 0, INT_SLOTS)
+  const deadlineEpoch = new BigInt64Array(shared, DEADLINE_BYTE, 1)
+  let deadline = opts.deadline
+  // capped, as the slot is a BigInt64 (a deadline past 2^63 ms wrapped round to one long over)
+  const storeDeadline = () =>
+    Atomics.store(
+      deadlineEpoch,
+      0,
+      BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + deadline))),
+    )
+  storeDeadline()
+  Atomics.store(i32, WORK, 1) // the root
+  Atomics.store(i32, HOLD, 1) // one thread until the caller's heuristic is done (setDeadline)
+  const { port1, port2 } = new MessageChannel()
+  const workers = [thread(0), thread(1)]
+  const reports: (WorkerDone | null)[] = [null, null]
+  // every attack the threads prune against: the start, those offered, those they found
+  const found: Attack[] = opts.incumbent ? [opts.incumbent] : []
+  let failed = false
+  let answered = false
+  let resolve: (b: BranchOutcome) => void = () => {}
+  const result = new Promise<BranchOutcome>((r) => {
+    resolve = r
+  })
+  const cleanups: (() => void)[] = []
+  let timer: NodeJS.Timeout | undefined
+  let hungTimer: NodeJS.Timeout | undefined
+
+  const answer = () => {
+    if (answered) return
+    answered = true
+    clearTimeout(timer)
+    resolve(combine(n, reports, failed, found))
+  }
+  const end = () => {
+    clearTimeout(timer)
+    clearTimeout(hungTimer)
+    for (const c of cleanups) c()
+    for (const w of workers) w.unref()
+  }
+  // A thread that failed may have held nodes it can no longer report: nothing is proven. The other is told to
+  // stop (and not to wait for the failed one's last message), and the failed one is replaced next time.
+  const fail = (i: number) => {
+    if (reports[i]) return
+    failed = true
+    Atomics.store(i32, STOP, 1)
+    Atomics.store(i32, DEAD, 1)
+    if (pool[i] === workers[i]) pool[i] = undefined as unknown as Worker
+    void workers[i]?.terminate()
+    settleIfDone(i)
+  }
+  const dead = new Set<number>()
+  const settleIfDone = (failedThread?: number) => {
+    if (failedThread !== undefined) dead.add(failedThread)
+    if (reports.every((r, k) => r !== null || dead.has(k))) {
+      answer()
+      end()
+    }
+  }
+  const armTimer = () => {
+    clearTimeout(timer)
+    // setTimeout fires after 1 ms when given more than MAX_TIMER_MS: a time limit of months stopped the threads
+    // at once; a due time that far off is looked at again then
+    const due = Math.max(0, deadline - performance.now()) + GRACE_MS
+    if (due > MAX_TIMER_MS) {
+      timer = setTimeout(armTimer, MAX_TIMER_MS)
+      return
+    }
+    // Past the deadline and the grace period: stop, and answer unproven at once. A thread still busy may yet
+    // report (the next search waits for it); one that has not after HUNG_MS more is ended and replaced.
+    timer = setTimeout(() => {
+      Atomics.store(i32, STOP, 1)
+      failed = true
+      answer()
+      hungTimer = setTimeout(() => {
+        workers.forEach((w, i) => {
+          if (reports[i] || dead.has(i)) return
+          if (pool[i] === w) pool[i] = undefined as unknown as Worker
+          void w.terminate()
+        })
+        end()
+      }, HUNG_MS)
+      hungTimer.unref()
+    }, due)
+  }
+
+  workers.forEach((w, i) => {
+    const onMessage = (m: WorkerDone | { type: 'incumbent'; id: number; attack: Attack }) => {
+      if (m.id !== id) return
+      if (m.type === 'incumbent') {
+        found.push(m.attack)
+        return
+      }
+      reports[i] = m
+      if (m.attack) found.push(m.attack)
+      settleIfDone()
+    }
+    const onGone = () => fail(i)
+    w.on('message', onMessage)
+    w.on('error', onGone)
+    w.on('exit', onGone)
+    cleanups.push(() => {
+      w.off('message', onMessage)
+      w.off('error', onGone)
+      w.off('exit', onGone)
+    })
+    w.ref()
+    const job: WorkerJob = {
+      type: 'job',
+      id,
+      network: n,
+      root: i === 0 ? { shares: opts.rootShares ?? null } : null,
+      incumbent: opts.incumbent ?? null,
+      shared,
+      peer: i === 0 ? port1 : port2,
+      options: options.steps ?? {},
+      ...(options.failure?.thread === i ? { throwAfterNodes: options.failure.afterNodes } : {}),
+    }
+    w.postMessage(job, [job.peer])
+  })
+  armTimer()
+
+  return {
+    offer(attack) {
+      found.push(attack)
+      for (const w of workers) w.postMessage({ type: 'incumbent', id, attack })
+    },
+    setDeadline(d) {
+      deadline = d
+      storeDeadline()
+      Atomics.store(i32, HOLD, 0)
+      if (!answered) armTimer()
+    },
+    result: () => result,
+  }
+}
+
+/** The threads' reports as one answer; every attack is checked exactly again here, the best kept. */
+function combine(
+  n: Network,
+  reports: (WorkerDone | null)[],
+  failed: boolean,
+  found: Attack[],
+): BranchOutcome {
+  const net = (a: Attack) => attackProfit(n, a) - attackCost(n, a)
+  let attack: Attack | null = null
+  let value = 0n
+  for (const a of found) {
+    if (!isValidAttack(n, a)) continue
+    const v = net(a)
+    if (v > value) {
+      attack = normalizeAttack(n, a)
+      value = v
+    }
+  }
+  const done = reports.filter((r): r is WorkerDone => r !== null)
+  const proven =
+    !failed &&
+    done.length === reports.length &&
+    done.some((r) => r.exhausted) &&
+    done.every((r) => !r.gaveUp && r.complete)
+  const open =
+    done.length === reports.length ? Math.max(...done.map((r) => r.bound)) : Number.POSITIVE_INFINITY
+  const nodes = done.reduce((a, r) => a + r.nodes, 0)
+  return {
+    proven,
+    attack,
+    value,
+    bound: proven ? Number(value) : Math.max(Number(value), open),
+    nodes,
+    nodesPerThread: reports.map((r) => r?.nodes ?? 0),
+  }
+}
