@@ -16,8 +16,9 @@ export const DEAD = 2
 export const NAP = 3
 /**
  * Set while the caller still runs its heuristic beside the search: the second thread does not ask for work, so
- * the search and the heuristic have a core each (three busy threads on two cores slowed the heuristic, whose
- * budget is wall-clock, and its attack on hard 200 × 50 seed 2 came out at 272 tokens instead of 457).
+ * the search and the heuristic have a core each (the heuristic's budget is wall-clock: three busy threads on two
+ * cores leave it fewer kicks. Measured once, hard 200 × 50 seed 2's attack came out at 272 tokens with three
+ * threads against 457 with one, but one thread at load 10 also gave 272: the machine's load as much as the threads).
  */
 export const HOLD = 4
 export const INT_SLOTS = 6

@@ -69,7 +69,7 @@ const THREADS = 2
 const COLD_START_MS = 2000
 
 /** Two threads kept between searches (starting one costs a few hundred milliseconds through tsx), unref'd idle. */
-let pool: Worker[] = []
+let pool: (Worker | undefined)[] = []
 let nextJob = 0
 
 function thread(i: number): Worker {
@@ -78,7 +78,7 @@ function thread(i: number): Worker {
     const started = startModuleWorker(import.meta.url, 'branchWorker')
     started.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
     started.on('exit', () => {
-      if (pool[i] === started) pool[i] = undefined as unknown as Worker
+      if (pool[i] === started) pool[i] = undefined
     })
     started.unref()
     pool[i] = started
@@ -91,7 +91,7 @@ function thread(i: number): Worker {
 export async function closeBranchThreads(): Promise<void> {
   const old = pool
   pool = []
-  await Promise.all(old.filter(Boolean).map((w) => w.terminate()))
+  await Promise.all(old.flatMap((w) => (w ? [w.terminate()] : [])))
 }
 
 export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBranch {
@@ -154,7 +154,7 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
     failed = true
     Atomics.store(i32, STOP, 1)
     Atomics.store(i32, DEAD, 1)
-    if (pool[i] === workers[i]) pool[i] = undefined as unknown as Worker
+    if (pool[i] === workers[i]) pool[i] = undefined
     void workers[i]?.terminate()
     settleIfDone(i)
   }
@@ -184,7 +184,7 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
       hungTimer = setTimeout(() => {
         workers.forEach((w, i) => {
           if (reports[i] || dead.has(i)) return
-          if (pool[i] === w) pool[i] = undefined as unknown as Worker
+          if (pool[i] === w) pool[i] = undefined
           void w.terminate()
         })
         end()
