@@ -268,8 +268,12 @@ function combine(
     done.length === reports.length &&
     done.some((r) => r.exhausted) &&
     done.every((r) => !r.gaveUp && r.complete)
+  // A bound covers every open node only when both threads reported and each took in its peer's last message: a
+  // thread that stopped waiting for it (BYE_WAIT_MS) may miss nodes handed to it, so its bound could sit under them
   const open =
-    done.length === reports.length ? Math.max(...done.map((r) => r.bound)) : Number.POSITIVE_INFINITY
+    done.length === reports.length && done.every((r) => r.complete)
+      ? Math.max(...done.map((r) => r.bound))
+      : Number.POSITIVE_INFINITY
   const nodes = done.reduce((a, r) => a + r.nodes, 0)
   return {
     proven,
