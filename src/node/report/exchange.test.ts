@@ -131,6 +131,24 @@ describe('signature exchange', () => {
     assert.equal(requests.get('p'), 2, 'ours changed: asked again')
   })
 
+  test('what a peer holds of a statement no longer open is forgotten (it grew with every statement): reopened, it is pushed once more', async () => {
+    const [self, peer] = [node('s'), node('p')]
+    const requests = fakeNetwork([self, peer])
+    const clock = { now: 0 }
+    const ex = exchangeOf(self, [peer], clock)
+    judge(self)
+    judge(peer)
+    await ex.tick()
+    await ex.tick()
+    assert.equal(requests.get('p'), 1, 'the peer holds ours: asked once')
+    self.judged = false // landed: no longer open
+    await ex.tick()
+    self.judged = true // open again (a reorg took the landing away)
+    await ex.tick()
+    await ex.tick()
+    assert.equal(requests.get('p'), 2, 'pushed once more, then known again')
+  })
+
   test('a peer that never takes a statement is asked at most once per backoff, which grows to a minute', async () => {
     const [self, peer] = [node('s'), node('p')]
     const requests = fakeNetwork([self, peer])

@@ -231,8 +231,10 @@ export function createExchange(deps: {
             }
           }
         }
-        // refusals of statements no longer open are forgotten (what a peer holds is kept: it is not asked again)
-        for (const byDigest of refused.values())
+        // what peers hold of, and refused, statements no longer open is forgotten: kept, it grew with every report
+        // and outcome the node ever gathered. One that opens again (a reorg, a quorum lost) is pushed once more,
+        // and the peer ignores what it has.
+        for (const byDigest of [...refused.values(), ...known.values()])
           for (const digest of byDigest.keys()) if (!stillOpen.has(digest)) byDigest.delete(digest)
         await Promise.all(jobs)
       } while (again)
