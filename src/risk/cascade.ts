@@ -41,10 +41,8 @@ export type CascadeOptions = SolveOptions & {
  */
 export function shareBound(bound: number, total: bigint): number {
   if (total === 0n) return 0
-  const share = bound / toNumber(rat(total, 1n))
-  return Number.isFinite(bound) && Number.isFinite(share) && Number.isFinite(Number(total))
-    ? Math.min(1, share)
-    : 1
+  const share = bound / Number(total)
+  return Number.isFinite(share) && Number.isFinite(Number(total)) ? Math.min(1, share) : 1
 }
 
 export async function worstCaseLoss(
