@@ -160,7 +160,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // loaded before the time left is read (once per process): fully fixed nodes are solved exactly with it
       // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
-      const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
+      const left = branchTimeLeft(deadline)
       const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
       const budgetMs = left * part * (start ? 0.1 : 0.9)
       if (job && start) job.offer(start)
@@ -229,13 +229,16 @@ function startBranchJob(
   incumbent: Attack | undefined,
   deadline: number | undefined,
 ): BranchJob | null {
-  const left = deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
+  const left = branchTimeLeft(deadline)
   if (!parallel?.worthIt(n, 0.9 * left) || 0.9 * left < branchSetupMs(n)) return null
   return parallel.start(n, { rootShares, incumbent, deadline: performance.now() + 0.9 * left })
 }
 
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */
 const DEFAULT_BRANCH_MS = 10_000
+/** The time the branch and bound may share out: what is left of the limit, or DEFAULT_BRANCH_MS without one. */
+const branchTimeLeft = (deadline: number | undefined) =>
+  deadline === undefined ? DEFAULT_BRANCH_MS : msLeft(deadline)
 
 /** The part of a whole-network attack inside one component, in the component's indices. */
 function restrictAttack(a: Attack, services: number[], operators: number[]): Attack | undefined {
