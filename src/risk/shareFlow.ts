@@ -27,61 +27,48 @@ import { IN, OUT, type ShareCore } from './shareCore.ts'
 /** Flows below this (units of the largest amount) are treated as zero: far below the exact check's margin. */
 const EPS = 1e-13
 
+/**
+ * The flow network source → services → operators → sink, held as flat arrays over the core's edges instead of a
+ * general adjacency list: the graph is bipartite, so a residual path alternates service → operator (an edge with
+ * room left) and operator → service (an edge carrying flow), and each node's arcs are a contiguous range of the
+ * core's service-ordered edges (svcStart) or of its operator-ordered list (opStart/opEdge). Built once per search;
+ * every evaluation overwrites it, so nothing is allocated per flow but its result.
+ */
 export type FlowGraph = {
   S: number
   V: number
-  /** Adjacency: edges head[u], next[k], … ; the reverse of edge k is k ^ 1. */
-  head: Int32Array
-  next: Int32Array
-  to: Int32Array
-  /** Residual capacity. */
-  cap: Float64Array
-  /** Edge source → service s, service → member (per share edge), operator → sink. */
-  srcEdge: Int32Array
-  memEdge: Int32Array
-  sinkEdge: Int32Array
-  level: Int32Array
-  iter: Int32Array
+  /** Per edge (service-ordered, as the core's): room left on s → v, and the flow on it (the room on v → s). */
+  res: Float64Array
+  flow: Float64Array
+  /** Per service, room left on source → s; per operator, on v → sink. */
+  srcRes: Float64Array
+  sinkRes: Float64Array
+  /** Dinic's levels (−1: unreached, or blocked for the rest of a phase) and current arcs. */
+  svcLevel: Int32Array
+  opLevel: Int32Array
+  sinkLevel: number
+  svcIter: Int32Array
+  opIter: Int32Array
+  /** The breadth-first queue: services as s, operators as S + v. */
   queue: Int32Array
 }
 
 export function buildFlowGraph(c: ShareCore): FlowGraph {
   const S = c.S
   const V = c.sigma.length
-  const N = S + V + 2
-  const M = 2 * (S + c.E + V)
-  const head = new Int32Array(N).fill(-1)
-  const next = new Int32Array(M)
-  const to = new Int32Array(M)
-  let m = 0
-  const add = (u: number, v: number): number => {
-    to[m] = v
-    next[m] = head[u] as number
-    head[u] = m++
-    to[m] = u
-    next[m] = head[v] as number
-    head[v] = m++
-    return m - 2
-  }
-  const srcEdge = new Int32Array(S)
-  const memEdge = new Int32Array(c.E)
-  const sinkEdge = new Int32Array(V)
-  for (let s = 0; s < S; s++) srcEdge[s] = add(0, 1 + s)
-  for (let e = 0; e < c.E; e++) memEdge[e] = add(1 + (c.svcOf[e] as number), 1 + S + (c.owner[e] as number))
-  for (let v = 0; v < V; v++) sinkEdge[v] = add(1 + S + v, N - 1)
   return {
     S,
     V,
-    head,
-    next,
-    to,
-    cap: new Float64Array(M),
-    srcEdge,
-    memEdge,
-    sinkEdge,
-    level: new Int32Array(N),
-    iter: new Int32Array(N),
-    queue: new Int32Array(N),
+    res: new Float64Array(c.E),
+    flow: new Float64Array(c.E),
+    srcRes: new Float64Array(S),
+    sinkRes: new Float64Array(V),
+    svcLevel: new Int32Array(S),
+    opLevel: new Int32Array(V),
+    sinkLevel: -1,
+    svcIter: new Int32Array(S),
+    opIter: new Int32Array(V),
+    queue: new Int32Array(S + V),
   }
 }
 
@@ -99,6 +86,12 @@ export type PriceEval = {
 /**
  * g(μ) at a node (fixed: FREE / IN / OUT per service) by a maximum flow (Dinic). `warm` holds the shares of the
  * last evaluation at nearby prices: they start the flow, cut back to the new capacities.
+ *
+ * The arcs are tried in the order of the general adjacency list this replaced (from the source, services in
+ * descending order; from a service, its edges in descending order; from an operator, its sink arc first, then its
+ * edges in descending order), so the flow — the shares the node bound and the exact check read — is the same to
+ * the bit, and so is the search over services: 109 and 1,067 nodes for hard 1,000 × 100 seeds 1 and 2, as before.
+ * Another maximum flow would give the same g and cut but other shares, hence other node bounds.
  */
 export function priceBound(
   c: ShareCore,
@@ -107,133 +100,266 @@ export function priceBound(
   fixed: Uint8Array,
   warm: Float64Array | null,
 ): PriceEval {
-  const { cap, srcEdge, memEdge, sinkEdge } = g
   const S = c.S
-  const sink = S + g.V + 1
-  cap.fill(0)
-  let base = 0
-  for (let s = 0; s < S; s++) {
-    if (fixed[s] === OUT) continue
-    const m = mu[s] as number
-    let total = 0
-    for (let e = c.svcStart[s] as number; e < (c.svcStart[s + 1] as number); e++) {
-      const ce = m * (c.a[e] as number)
-      cap[memEdge[e] as number] = ce
-      total += ce
+  const base = setCapacities(c, g, mu, fixed, warm)
+  let total = base.placed
+  const { srcRes, svcLevel } = g
+  while (bfs(c, g)) {
+    resetArcs(c, g)
+    // one pass over the source's arcs per phase, services in descending order
+    let phase = 0
+    for (let s = S - 1; s >= 0; s--) {
+      const room = srcRes[s] as number
+      if (!(room > EPS) || svcLevel[s] !== 1) continue
+      const d = dfsService(c, g, s, room)
+      // s could not send all it was offered: it is blocked for the rest of this phase
+      if (d < room) svcLevel[s] = -1
+      if (d > 0) {
+        srcRes[s] = room - d
+        phase += d
+      }
     }
-    const w = (c.profit[s] as number) - m * (c.need[s] as number) + total
-    if (fixed[s] === IN) {
-      base += w
-      // more than its members can carry: never in the cut, so a forced service stays on the source side
-      cap[srcEdge[s] as number] = total * 2 + 1
-    } else {
-      // w = π_s + μ_s (σ(N(s)) − need_s) > 0 (α ≤ 1): a free service can always send its whole term
-      base += w
-      cap[srcEdge[s] as number] = w
-    }
+    total += phase
   }
-  for (let v = 0; v < g.V; v++) cap[sinkEdge[v] as number] = c.sigma[v] as number
-  let flow = warm ? warmStart(c, g, warm) : 0
-  while (bfs(g, sink)) {
-    g.iter.set(g.head)
-    flow += dfs(g, 0, sink, Number.POSITIVE_INFINITY)
-  }
-  const lam = new Float64Array(c.E)
-  for (let e = 0; e < c.E; e++) lam[e] = cap[(memEdge[e] as number) ^ 1] as number
+  const lam = g.flow.slice()
   // the minimum cut: what the last search still reaches from the source
   const attacked = new Uint8Array(S)
   const grad = new Float64Array(S)
+  const { svcStart, owner, a, need } = c
+  const opLevel = g.opLevel
   for (let s = 0; s < S; s++) {
-    if (fixed[s] === OUT || (fixed[s] !== IN && (g.level[1 + s] as number) < 0)) continue
+    if (fixed[s] === OUT || (fixed[s] !== IN && (svcLevel[s] as number) < 0)) continue
     attacked[s] = 1
-    let d = -(c.need[s] as number)
-    for (let e = c.svcStart[s] as number; e < (c.svcStart[s + 1] as number); e++)
-      if ((g.level[1 + S + (c.owner[e] as number)] as number) >= 0) d += c.a[e] as number
+    let d = -(need[s] as number)
+    const hi = svcStart[s + 1] as number
+    for (let e = svcStart[s] as number; e < hi; e++)
+      if ((opLevel[owner[e] as number] as number) >= 0) d += a[e] as number
     grad[s] = d
   }
-  return { value: base - flow, lam, grad, attacked }
+  return { value: base.counted - total, lam, grad, attacked }
 }
 
 /**
- * Puts the previous shares back as flow, each cut to its edge's new capacity, then to what its service may send and
- * its operator may take (each unit of flow is one path source → s → v → sink). Returns the flow placed.
+ * The capacities at prices μ, with the previous shares (`warm`) put back as flow as it goes: each share cut to its
+ * edge's new capacity, then to what its service may still send and its operator may still take (each unit of flow
+ * is one path source → s → v → sink). Then every direct path source → s → v → sink still open, greedily: what the
+ * phases would find first, found without a search. Returns the source capacities that count (Σ w_s) and the flow
+ * placed.
  */
-function warmStart(c: ShareCore, g: FlowGraph, warm: Float64Array): number {
-  const { cap, srcEdge, memEdge, sinkEdge } = g
-  let flow = 0
-  for (let e = 0; e < c.E; e++) {
-    const s = c.svcOf[e] as number
-    const v = c.owner[e] as number
-    const k = memEdge[e] as number
-    const ks = srcEdge[s] as number
-    const kv = sinkEdge[v] as number
-    const f = Math.min(warm[e] as number, cap[k] as number, cap[ks] as number, cap[kv] as number)
-    if (!(f > EPS)) continue
-    pushPath(cap, k, ks, kv, f)
-    flow += f
+function setCapacities(
+  c: ShareCore,
+  g: FlowGraph,
+  mu: Float64Array,
+  fixed: Uint8Array,
+  warm: Float64Array | null,
+): { counted: number; placed: number } {
+  const { res, flow, srcRes, sinkRes } = g
+  const { svcStart, a, owner, profit, need } = c
+  sinkRes.set(c.sigma)
+  let counted = 0
+  let placed = 0
+  for (let s = 0; s < c.S; s++) {
+    const lo = svcStart[s] as number
+    const hi = svcStart[s + 1] as number
+    if (fixed[s] === OUT) {
+      res.fill(0, lo, hi)
+      flow.fill(0, lo, hi)
+      srcRes[s] = 0
+      continue
+    }
+    const m = mu[s] as number
+    let total = 0
+    for (let e = lo; e < hi; e++) {
+      const ce = m * (a[e] as number)
+      res[e] = ce
+      total += ce
+    }
+    const w = (profit[s] as number) - m * (need[s] as number) + total
+    counted += w
+    // forced: more than its members can carry, so never in the cut and a forced service stays on the source side;
+    // free: w = π_s + μ_s (σ(N(s)) − need_s) > 0 (α ≤ 1), so a free service can always send its whole term
+    let room = fixed[s] === IN ? total * 2 + 1 : w
+    if (warm === null) {
+      flow.fill(0, lo, hi)
+      srcRes[s] = room
+      continue
+    }
+    // the edges of s are one block, in the order of the edges: the same cuts as one pass over all edges
+    for (let e = lo; e < hi; e++) {
+      const v = owner[e] as number
+      const left = sinkRes[v] as number
+      const f = Math.min(warm[e] as number, res[e] as number, room, left)
+      if (!(f > EPS)) {
+        flow[e] = 0
+        continue
+      }
+      res[e] = (res[e] as number) - f
+      flow[e] = f
+      room -= f
+      sinkRes[v] = left - f
+      placed += f
+    }
+    srcRes[s] = room
   }
-  // Then every direct path source → s → v → sink still open, greedily: what the phases would find first, found
-  // without a search.
-  for (let e = 0; e < c.E; e++) {
-    const k = memEdge[e] as number
-    const ks = srcEdge[c.svcOf[e] as number] as number
-    const kv = sinkEdge[c.owner[e] as number] as number
-    const f = Math.min(cap[k] as number, cap[ks] as number, cap[kv] as number)
-    if (!(f > EPS)) continue
-    pushPath(cap, k, ks, kv, f)
-    flow += f
+  if (warm === null) return { counted, placed }
+  // service by service, as above: a service with no room left sends nothing on any of its edges
+  for (let s = 0; s < c.S; s++) {
+    let room = srcRes[s] as number
+    if (!(room > EPS)) continue
+    const hi = svcStart[s + 1] as number
+    for (let e = svcStart[s] as number; e < hi; e++) {
+      const v = owner[e] as number
+      const left = sinkRes[v] as number
+      const r = res[e] as number
+      const f = Math.min(r, room, left)
+      if (!(f > EPS)) continue
+      res[e] = r - f
+      flow[e] = (flow[e] as number) + f
+      room -= f
+      sinkRes[v] = left - f
+      placed += f
+    }
+    srcRes[s] = room
   }
-  return flow
+  return { counted, placed }
 }
 
-function bfs(g: FlowGraph, sink: number): boolean {
-  const { level, queue, head, next, to, cap } = g
-  level.fill(-1)
-  level[0] = 0
-  let qh = 0
+/**
+ * Dinic's levels from the source over the residual graph; true when the sink is reached. Services sit at odd
+ * levels, operators at even ones. Nodes as far as the sink or farther lead nowhere in a phase, so the search stops
+ * at the sink's level; the final search never reaches the sink and runs to the end: its levels are the minimum cut.
+ */
+function bfs(c: ShareCore, g: FlowGraph): boolean {
+  const { svcLevel, opLevel, queue, res, flow, srcRes, sinkRes } = g
+  const { svcStart, owner, opStart, opEdge, svcOf } = c
+  const S = c.S
+  svcLevel.fill(-1)
+  opLevel.fill(-1)
+  let sinkLevel = -1
   let qt = 0
-  queue[qt++] = 0
-  while (qh < qt) {
-    const u = queue[qh++] as number
-    // nodes as far as the sink or farther lead nowhere in this phase (the final search still runs to the end: it
-    // never reaches the sink, and its levels are the minimum cut)
-    if ((level[sink] as number) >= 0 && (level[u] as number) >= (level[sink] as number)) break
-    for (let k = head[u] as number; k >= 0; k = next[k] as number) {
-      const v = to[k] as number
-      if ((cap[k] as number) > EPS && (level[v] as number) < 0) {
-        level[v] = (level[u] as number) + 1
-        queue[qt++] = v
+  for (let s = S - 1; s >= 0; s--)
+    if ((srcRes[s] as number) > EPS) {
+      svcLevel[s] = 1
+      queue[qt++] = s
+    }
+  for (let qh = 0; qh < qt; qh++) {
+    const u = queue[qh] as number
+    if (u < S) {
+      const l = svcLevel[u] as number
+      if (sinkLevel >= 0 && l >= sinkLevel) break
+      const lo = svcStart[u] as number
+      for (let e = (svcStart[u + 1] as number) - 1; e >= lo; e--) {
+        if (!((res[e] as number) > EPS)) continue
+        const v = owner[e] as number
+        if ((opLevel[v] as number) < 0) {
+          opLevel[v] = l + 1
+          queue[qt++] = S + v
+        }
+      }
+    } else {
+      const v = u - S
+      const l = opLevel[v] as number
+      if (sinkLevel >= 0 && l >= sinkLevel) break
+      if (sinkLevel < 0 && (sinkRes[v] as number) > EPS) sinkLevel = l + 1
+      // a service as far as the sink leads nowhere in this phase: the depth-first search would only find it blocked
+      if (sinkLevel === l + 1) continue
+      const lo = opStart[v] as number
+      for (let i = (opStart[v + 1] as number) - 1; i >= lo; i--) {
+        const e = opEdge[i] as number
+        if (!((flow[e] as number) > EPS)) continue
+        const s = svcOf[e] as number
+        if ((svcLevel[s] as number) < 0) {
+          svcLevel[s] = l + 1
+          queue[qt++] = s
+        }
       }
     }
   }
-  return (level[sink] as number) >= 0
+  g.sinkLevel = sinkLevel
+  return sinkLevel >= 0
+}
+
+/** Current arcs back to each node's first: a service's edges in descending order, an operator's sink arc first. */
+function resetArcs(c: ShareCore, g: FlowGraph): void {
+  const { svcIter, opIter } = g
+  const { svcStart, opStart } = c
+  for (let s = 0; s < c.S; s++) svcIter[s] = (svcStart[s + 1] as number) - 1
+  for (let v = 0; v < g.V; v++) opIter[v] = opStart[v + 1] as number
 }
 
 /**
- * Pushes up to f from u towards the sink along the level graph, through as many arcs as it takes (one call per
- * phase from the source: restarting from the source for every path cost 2,400 calls per phase at 1,000 × 100).
- * An arc is passed over only once it cannot take more, so the current-arc pointers keep a phase linear.
+ * Pushes up to f from service s towards the sink along the level graph, through as many arcs as it takes (one
+ * call per service per phase: restarting from the source for every path cost 2,400 calls per phase at
+ * 1,000 × 100). An arc is passed over only once it cannot take more, so the current arcs keep a phase linear.
  */
-function dfs(g: FlowGraph, u: number, sink: number, f: number): number {
-  if (u === sink) return f
-  const { level, iter, next, to, cap } = g
+function dfsService(c: ShareCore, g: FlowGraph, s: number, f: number): number {
+  const { res, flow, opLevel, svcIter } = g
+  const owner = c.owner
+  const next = (g.svcLevel[s] as number) + 1
+  const lo = c.svcStart[s] as number
   let pushed = 0
-  for (; (iter[u] as number) >= 0; iter[u] = next[iter[u] as number] as number) {
-    const k = iter[u] as number
-    const v = to[k] as number
-    if ((cap[k] as number) > EPS && level[v] === (level[u] as number) + 1) {
-      const want = Math.min(f - pushed, cap[k] as number)
-      const d = dfs(g, v, sink, want)
-      // v could not take all it was offered: it is blocked for the rest of this phase
-      if (d < want) level[v] = -1
-      if (d > 0) {
-        cap[k] = (cap[k] as number) - d
-        cap[k ^ 1] = (cap[k ^ 1] as number) + d
-        pushed += d
-        if (f - pushed <= EPS) return pushed
+  let e = svcIter[s] as number
+  for (; e >= lo; e--) {
+    const room = res[e] as number
+    if (!(room > EPS)) continue
+    const v = owner[e] as number
+    if (opLevel[v] !== next) continue
+    const want = Math.min(f - pushed, room)
+    const d = dfsOperator(c, g, v, want)
+    // v could not take all it was offered: it is blocked for the rest of this phase
+    if (d < want) opLevel[v] = -1
+    if (d > 0) {
+      res[e] = room - d
+      flow[e] = (flow[e] as number) + d
+      pushed += d
+      if (f - pushed <= EPS) {
+        svcIter[s] = e
+        return pushed
       }
     }
   }
+  svcIter[s] = e
+  return pushed
+}
+
+/** As dfsService from operator v: its sink arc first, then back along its edges that carry flow. */
+function dfsOperator(c: ShareCore, g: FlowGraph, v: number, f: number): number {
+  const { res, flow, svcLevel, opIter, sinkRes } = g
+  const { opEdge, svcOf } = c
+  const next = (g.opLevel[v] as number) + 1
+  const lo = c.opStart[v] as number
+  let i = opIter[v] as number
+  let pushed = 0
+  if (i === (c.opStart[v + 1] as number)) {
+    const room = sinkRes[v] as number
+    if (room > EPS && g.sinkLevel === next) {
+      const d = Math.min(f, room)
+      sinkRes[v] = room - d
+      pushed = d
+      if (f - pushed <= EPS) return pushed
+    }
+    i--
+  }
+  for (; i >= lo; i--) {
+    const e = opEdge[i] as number
+    const back = flow[e] as number
+    if (!(back > EPS)) continue
+    const s = svcOf[e] as number
+    if (svcLevel[s] !== next) continue
+    const want = Math.min(f - pushed, back)
+    const d = dfsService(c, g, s, want)
+    if (d < want) svcLevel[s] = -1
+    if (d > 0) {
+      flow[e] = back - d
+      res[e] = (res[e] as number) + d
+      pushed += d
+      if (f - pushed <= EPS) {
+        opIter[v] = i
+        return pushed
+      }
+    }
+  }
+  opIter[v] = i
   return pushed
 }
 
@@ -252,16 +378,4 @@ export function pricesFromShares(c: ShareCore, lam: Float64Array, inCover: Float
     mu[s] = Math.min(1, m)
   }
   return mu
-}
-
-/** `f` units along source → s → v → sink: the three edges' residual capacities and their reverses. */
-function pushPath(cap: Float64Array, k: number, ks: number, kv: number, f: number) {
-  push(cap, k, f)
-  push(cap, ks, f)
-  push(cap, kv, f)
-}
-
-function push(cap: Float64Array, edge: number, f: number) {
-  cap[edge] = (cap[edge] as number) - f
-  cap[edge ^ 1] = (cap[edge ^ 1] as number) + f
 }
