@@ -162,9 +162,11 @@ export function toShares(n: Network, lam: Float64Array, svcStart: Int32Array): C
       used[v] = (used[v] ?? 0n) + ((shares[si] as bigint[])[k] as bigint)
     })
   })
+  // each operator's cap once, not once per edge (this runs at every exact check of the branching)
+  const caps = n.operators.map((o) => (o.stake * DEN) / unit)
   n.services.forEach((s, si) => {
     s.members.forEach((v, k) => {
-      const cap = ((n.operators[v]?.stake ?? 0n) * DEN) / unit
+      const cap = caps[v] ?? 0n
       const u = used[v] ?? 0n
       const row = shares[si] as bigint[]
       if (u > cap) row[k] = ((row[k] as bigint) * cap) / u // scale down: Σ floor(l·cap/u) ≤ cap

@@ -49,20 +49,22 @@ export function shareTerms(n: Network, c: CostShares, fixed: Uint8Array): (bigin
     const state = fixed[si] ?? FREE
     if (state === OUT) return null
     const row = c.shares[si] ?? []
-    const total = s.memberStake.reduce((x, y) => x + y, 0n)
+    const stakes = s.memberStake
+    let total = 0n
+    for (const a of stakes) total += a
     const { num, den } = s.threshold
     // C_s ≥ P / Q in share units, P and Q from the dual price μ = l_c / a_c.
     let p = 0n
     let q = 1n
-    const crit = criticalMember(s.memberStake, row, num, den, total)
+    const crit = criticalMember(stakes, row, num, den, total)
     if (crit >= 0) {
       const lc = row[crit] as bigint
-      const ac = s.memberStake[crit] as bigint
+      const ac = stakes[crit] as bigint
       let excess = 0n
-      s.memberStake.forEach((a, k) => {
-        const x = lc * a - (row[k] as bigint) * ac
+      for (let k = 0; k < stakes.length; k++) {
+        const x = lc * (stakes[k] as bigint) - (row[k] as bigint) * ac
         if (x > 0n) excess += x
-      })
+      }
       p = lc * num * total - den * excess
       q = ac * den
       if (p < 0n) p = 0n // the cover costs at least 0: shares are non-negative
@@ -78,8 +80,16 @@ export function shareTerms(n: Network, c: CostShares, fixed: Uint8Array): (bigin
  */
 function criticalMember(stakes: bigint[], row: bigint[], num: bigint, den: bigint, total: bigint): number {
   if (total === 0n) return -1
-  const ks = stakes.flatMap((a, k) => (a > 0n ? [k] : []))
-  const ratio = ks.map((k) => Number(row[k] as bigint) / Number(stakes[k] as bigint))
+  // loops rather than flatMap/map: this runs for every service at every exact check (8% of a proof's CPU)
+  const ks: number[] = []
+  const ratio: number[] = []
+  for (let k = 0; k < stakes.length; k++) {
+    const a = stakes[k] as bigint
+    if (a > 0n) {
+      ks.push(k)
+      ratio.push(Number(row[k] as bigint) / Number(a))
+    }
+  }
   const order = ks.map((_, i) => i).sort((x, y) => (ratio[x] as number) - (ratio[y] as number))
   // Still needed, times den (exact).
   let rest = num * total
