@@ -13,7 +13,7 @@
 
 import { cascadeShareBound, leastOf } from './cascadeBound.ts'
 import { type CostShares, toShares } from './costShare.ts'
-import type { Network } from './network.ts'
+import { type Network, totalStake } from './network.ts'
 import {
   buildShareCore,
   evaluate,
@@ -84,6 +84,7 @@ export function findCascadeShares(
   const unitF = Number(core.unit)
   const base = Float64Array.from(core.profit)
   const psiF = Number(budget) / unitF
+  const totalF = Number(totalStake(n)) / unitF
   const shockCap = shockCapper(n, core, psiF)
   const goal = opts.incumbent === undefined ? 0 : Number(opts.incumbent) / unitF
   const ws = workspace(core)
@@ -100,7 +101,8 @@ export function findCascadeShares(
     for (let s = 0; s < core.S; s++) cover[s] = (base[s] as number) - (ws.term[s] as number)
     cap = shockCap(shares) - 1 / unitF
     const k = floatKnapsack(base, cover, cap)
-    const loss = k.value === Number.NEGATIVE_INFINITY ? psiF : psiF + Math.max(0, k.value)
+    // never above σ(V), as the exact bound (a network that can lose everything is settled at once)
+    const loss = Math.min(totalF, k.value === Number.NEGATIVE_INFINITY ? psiF : psiF + Math.max(0, k.value))
     if (loss < best.value) best = { value: loss, lam: Float64Array.from(shares) }
     for (let s = 0; s < core.S; s++) core.profit[s] = (base[s] as number) * (1 + 1 / k.theta)
     return k
