@@ -41,6 +41,12 @@ export type CascadeReport = {
 
 export type CascadeOptions = SolveOptions & {
   /**
+   * Search the cost shares before the solver and give it their bound as cuts (cascadeCuts.ts); default off: on
+   * boundary 1,000 × 100 seed 1 they lower HiGHS's bound by a point (0.377 → 0.367) but change its path, and on hard
+   * seed 1 it then missed the large cascade it finds at 8.4–9.1 s without them.
+   */
+  cascadeCuts?: boolean
+  /**
    * Search small networks exhaustively (smallCascade.ts) before the MIP (default true). Off only where a test
    * must exercise the MIP on a small network.
    */
@@ -98,42 +104,44 @@ export async function worstCaseLoss(
     solverMargin,
     deadline: performance.now() + Math.max(0, msLeft(deadline) * 0.05),
   })
-  // The cost shares' bound (exact), with 8% of the time, 1 s at most (300 share steps and 60 maximum flows take
-  // about 0.6–0.9 s at 1,000 × 100): when the loss found meets it, that is an exact proof and the solver is not
-  // needed. The solver keeps the rest: on hard 1,000 × 100 seed 1 its own search finds the large cascade
-  // (R = 0.683) only after 8.4–9.1 s (load 5–6), and the shares bound it little better than it does (0.692 against
-  // 0.693).
-  const shares = findCascadeShares(n, budget, {
-    budgetMs: Math.min(1000, Math.max(0, msLeft(deadline) * 0.08)),
-    incumbent: heuristic.best.value,
-    shareSteps: 300,
-    priceSteps: 60,
-  })
+  // The cost shares' bound (cascadeShares.ts, exact), with 8% of the time, 1 s at most (300 share steps and 60
+  // maximum flows: 0.5–0.9 s at 1,000 × 100). It runs after the solver, which keeps the rest of the time as before:
+  // on hard 1,000 × 100 seed 1 HiGHS finds its large cascade (R = 0.683) only after 8.4–9.1 s (load 5–6), and there
+  // the shares bound it little better (0.692 against 0.693). With `cascadeCuts` the shares come first and go into
+  // the MIP as cuts (cascadeCuts.ts) — and a loss found that meets their bound then skips the solver.
+  const shareMs = Math.min(1000, Math.max(0, msLeft(deadline) * 0.08))
+  const searchShares = (incumbent: bigint) =>
+    findCascadeShares(n, budget, { budgetMs: shareMs, incumbent, shareSteps: 300, priceSteps: 60 })
   const report = (
-    value: bigint,
-    shock: number[],
-    attack: Attack | null,
+    best: { value: bigint; shock: number[]; attack: Attack | null },
+    bound: bigint,
     solverBound: number,
     solverProven: boolean,
   ): CascadeReport => {
-    const exact = value >= shares.bound
+    const exact = best.value >= bound
     return {
       psi,
-      worstLoss: rat(value, denom),
+      worstLoss: rat(best.value, denom),
       worstLossBound: Math.max(
-        toNumber(rat(value, denom)),
-        Math.min(shareBound(solverBound, total), upper(rat(shares.bound, denom))),
+        toNumber(rat(best.value, denom)),
+        Math.min(shareBound(solverBound, total), upper(rat(bound, denom))),
       ),
       proven: exact || solverProven,
       exact,
-      shock: { operators: shock.map((v) => n.operators[v]?.id ?? String(v)), stake: stakeOf(n, shock) },
-      attack: attack && describeAttack(n, attack),
+      shock: {
+        operators: best.shock.map((v) => n.operators[v]?.id ?? String(v)),
+        stake: stakeOf(n, best.shock),
+      },
+      attack: best.attack && describeAttack(n, best.attack),
       gamma,
       bound: cascadeBound(gamma, psi),
     }
   }
   const found = heuristic.best
-  if (found.value >= shares.bound) return report(found.value, found.shock, found.attack, Infinity, false)
+  // R_ψ ≤ 1: a shock and attack burning all stake is the answer, exactly.
+  if (found.value >= total) return report(found, total, Number.POSITIVE_INFINITY, false)
+  const early = opts.cascadeCuts ? searchShares(found.value) : null
+  if (early && found.value >= early.bound) return report(found, early.bound, Number.POSITIVE_INFINITY, false)
   // The solver's setup is not interruptible (deadline.ts): its limit leaves room for it, and it always runs.
   const sol = heuristic.forSolver
   const start = sol.attack
@@ -143,15 +151,17 @@ export async function worstCaseLoss(
       : undefined
   const out = await searchAttack(n, 'cascade', {
     timeLimitSeconds:
-      deadline === undefined ? undefined : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n)) / 1000),
+      deadline === undefined
+        ? undefined
+        : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n) - (early ? 0 : shareMs)) / 1000),
     shock: psi,
     start,
-    cuts: (model) => addCascadeCuts(n, model, shares.shares),
+    cuts: early ? (model) => addCascadeCuts(n, model, early.shares) : undefined,
   })
   // Whichever burns more, both checked exactly (the solver's by searchAttack).
-  return out.value >= found.value
-    ? report(out.value, out.shock, out.attack, out.bound, out.proven)
-    : report(found.value, found.shock, found.attack, out.bound, out.proven)
+  const best = out.value >= found.value ? out : found
+  const shares = early ?? searchShares(best.value)
+  return report(best, shares.bound, out.bound, out.proven)
 }
 
 const stakeOf = (n: Network, shock: number[]): bigint =>
