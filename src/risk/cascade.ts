@@ -160,8 +160,10 @@ export async function worstCaseLoss(
   })
   // Whichever burns more, both checked exactly (the solver's by searchAttack).
   const best = out.value >= found.value ? out : found
-  const shares = early ?? searchShares(best.value)
-  return report(best, shares.bound, out.bound, out.proven)
+  // Not after a proof by the solver (its word, within its tolerances): the time-to-proof of the insecure networks
+  // stays what it was, and only an open answer pays for the bound.
+  const shares = early ?? (out.proven ? null : searchShares(best.value))
+  return report(best, shares?.bound ?? total, out.bound, out.proven)
 }
 
 const stakeOf = (n: Network, shock: number[]): bigint =>
