@@ -148,12 +148,6 @@ export function buildAttackModel(n: Network, objective: AttackObjective, shock?:
       Number.NEGATIVE_INFINITY,
       budget,
     )
-    // cost(B) ≤ π(A) on the side the objective counts: implied at 0/1 points by the validity row (which charges the
-    // lower side), not in the LP, where the upper side may exceed it. With it the objective is at most
-    // σ(D) + π·y, the form the cost-share cuts (cascadeCuts.ts) bound.
-    const cap: [number, number][] = n.services.map((s, si) => [y[si] as number, -scaled(s.profit)])
-    for (const [col, coef] of terms.upper) cap.push([col, coef])
-    b.addRow(cap, Number.NEGATIVE_INFINITY, 0)
   }
   return { builder: b, y, x, d, unit, complete }
 }
