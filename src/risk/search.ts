@@ -5,6 +5,7 @@
  */
 import { SuretyError } from '../errors.ts'
 import {
+  type AttackModel,
   type AttackObjective,
   addNoGoodCut,
   buildAttackModel,
@@ -32,6 +33,8 @@ export type SearchOptions = {
    * the same exact check as the solver's answers.
    */
   start?: { attack: Attack; shock?: number[] }
+  /** Adds valid inequalities to the model before it is solved (cascadeCuts.ts). */
+  cuts?: (model: AttackModel) => void
 }
 
 export type SearchOutcome = {
@@ -63,6 +66,7 @@ export async function searchAttack(
   // The limit counts from here: building the model is a fifth of a second at 3,000 × 300.
   const deadline = opts.timeLimitSeconds === undefined ? undefined : Date.now() + opts.timeLimitSeconds * 1000
   const model = buildAttackModel(n, objective, opts.shock)
+  opts.cuts?.(model)
   const unitToAmount = Number(model.unit)
   let rejected = 0
   const psi = opts.shock ?? rat(0n)
