@@ -6,7 +6,7 @@ import { SuretyError } from '../errors.ts'
 import type { BranchJob, ParallelBranch } from './branchJob.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
-import { branchSetupMs, deadlineOf, mipLimitSeconds, msLeft } from './deadline.ts'
+import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { largestAttackStart } from './largestHeuristic.ts'
 import { polishByLeaf } from './leafPolish.ts'
@@ -171,14 +171,15 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // security (the solver's bound hardly moves there), so it takes 90% of this component's part of the time
       // left (hard 1,000 × 100 seed 1 needs about 8 CPU-seconds of it; the solver's bound after the rest stays far
       // above the branching's); with one, the verdict is settled and the solver, which also branches on operators, is the better
-      // prover of optimality (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at 9.4 s at load 9),
-      // so 10%: enough to prove small networks and to lower the bound the solver's gap is measured against.
+      // prover of optimality on small networks (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at
+      // 9.4 s at load 9), so 10% there: enough to prove small networks and to lower the bound the solver's gap is
+      // measured against. On large ones the solver's bound hardly moves from its LP, so half (branchPartWithAttack).
       // loaded before the time left is read (once per process): fully fixed nodes are solved exactly with it
       // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
       const left = branchTimeLeft(deadline)
       const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
-      const budgetMs = left * part * (start ? 0.1 : 0.9)
+      const budgetMs = left * part * (start ? branchPartWithAttack(c.network) : 0.9)
       if (job && start) job.offer(start)
       job?.setDeadline(performance.now() + budgetMs)
       // Below its setup cost the branching cannot prove anything and would only overrun the deadline (the
@@ -249,6 +250,16 @@ function startBranchJob(
   if (!parallel?.worthIt(n, 0.9 * left) || 0.9 * left < branchSetupMs(n)) return null
   return parallel.start(n, { rootShares, incumbent, deadline: performance.now() + 0.9 * left })
 }
+
+/**
+ * The branching's part of the time once an attack is known: 10% below 2,500 operator–service pairs, where the
+ * solver proves optimality (hard 200 × 50, about 1,250 pairs); half from there on, where the solver's bound stays
+ * near its LP's (hard 1,000 × 100 seed 3, about 5,000 pairs, at 10 s: 4,800 tokens, against 3,700–4,000 from the
+ * branching's open nodes). Hard seed 3's gap at 10 s on two threads (load 5–6) with 10, 50, 70, 90% here:
+ * 1,713, 876, 935, 869 tokens; the solver's own heuristics still raise the incumbent in the other half (3,087
+ * against 2,847 with 70% or 90%).
+ */
+const branchPartWithAttack = (n: Network): number => (edgeCount(n) >= 2500 ? 0.5 : 0.1)
 
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */
 const DEFAULT_BRANCH_MS = 10_000
