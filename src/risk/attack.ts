@@ -85,11 +85,20 @@ const heuristicBudgetMs = (timeLimitSeconds: number | undefined): number =>
   Math.min(2000, (timeLimitSeconds ?? 60) * 200)
 
 /**
- * The last quarter of the heuristic's time goes to the exact cheapest coalition for its attack's services
- * (leafPolish.ts): on 1,000 × 100 (typical with allocations, hard seed 3) its first half second gains 190–290
- * tokens, the heuristic's last half second 0–141.
+ * On a large component the last quarter of the heuristic's time goes to the exact cheapest coalition for its
+ * attack's services (leafPolish.ts): on 1,000 × 100 (typical with allocations, hard seed 3) its first half second
+ * gains 190–290 tokens, the heuristic's last half second 0–141. Not on small ones, where the heuristic stops early
+ * (its kicks stop improving) and the solver, which then gets the time, finds cheap coalitions itself.
  */
 const LEAF_POLISH_PART = 0.25
+
+/**
+ * Components of 2,500 operator–service pairs or more (hard 1,000 × 100 has about 5,000, hard 200 × 50 about 1,250):
+ * there the solver's bound hardly leaves its root LP within the limit, so the incumbent comes from the polish and
+ * the bound from the branching (branchPartWithAttack); below, the solver proves optimality itself.
+ */
+const LARGE_EDGES = 2500
+const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
 
 /**
  * How long the cost-sharing proof (costShare.ts) may search: a fifth of the limit, two seconds at most. Where it
@@ -154,11 +163,14 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     const h =
       msLeft(deadline) > 0
         ? heuristicAttack(c.network, {
-            budgetMs: Math.min((1 - LEAF_POLISH_PART) * budget * weight, msLeft(deadline)),
+            budgetMs: Math.min(
+              (isLarge(c.network) ? 1 - LEAF_POLISH_PART : 1) * budget * weight,
+              msLeft(deadline),
+            ),
           })
         : null
     let start = pickStart(c.network, h, startIn)
-    if (start && msLeft(deadline) > 0) {
+    if (start && isLarge(c.network) && msLeft(deadline) > 0) {
       // the exact cheapest coalition for the start's services, briefly (leafPolish.ts)
       const highs = await loadHighs()
       const polishMs = Math.min(LEAF_POLISH_PART * budget * weight, msLeft(deadline))
@@ -259,7 +271,7 @@ function startBranchJob(
  * 1,713, 876, 935, 869 tokens; the solver's own heuristics still raise the incumbent in the other half (3,087
  * against 2,847 with 70% or 90%).
  */
-const branchPartWithAttack = (n: Network): number => (edgeCount(n) >= 2500 ? 0.5 : 0.1)
+const branchPartWithAttack = (n: Network): number => (isLarge(n) ? 0.5 : 0.1)
 
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */
 const DEFAULT_BRANCH_MS = 10_000

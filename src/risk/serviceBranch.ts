@@ -55,6 +55,8 @@ export type BranchOptions = {
   nodePriceSteps?: number
   /** Float shares to start the root from (e.g. the best of findCostShares), parallel to the service-ordered edges. */
   rootShares?: Float64Array
+  /** The root's rounded attack (roundedAttack) from this many operator–service pairs on (tests: 0). */
+  roundedMinEdges?: number
   /** Stop after this many nodes (measurements that must not depend on the machine's load). */
   maxNodes?: number
   /** Called at every node (for measurements). */
@@ -293,7 +295,10 @@ export function branchNode(
   const found = nodes % 8 === 1 ? nodeAttack(n, p, r.term, node.fixed) : null
   // At the root, also the services the prices attack in at least half of their evaluations, covered exactly for a
   // moment (leafPolish.ts): the start the pruning needs most (see roundedAttack).
-  const rounded = root && opts.highs ? roundedAttack(n, p, r.inCover, node.fixed, opts.highs, deadline) : null
+  const rounded =
+    root && opts.highs && core.E >= (opts.roundedMinEdges ?? ROUNDED_MIN_EDGES)
+      ? roundedAttack(n, p, r.inCover, node.fixed, opts.highs, deadline)
+      : null
   if (rounded && rounded.value > state.value) {
     state.attack = rounded.attack
     state.value = rounded.value
@@ -587,6 +592,11 @@ function pickService(core: ShareCore, r: Tightened, fixed: Uint8Array): number {
  * a leaf.
  */
 const ROUNDED_LEAF_MS = 500
+/**
+ * Only from 2,500 operator–service pairs (attack.ts's large components): below, the search gets a tenth of the
+ * time once an attack is known (about a second at 200 × 50), and half of it would go here.
+ */
+const ROUNDED_MIN_EDGES = 2500
 
 /**
  * The services the node's prices attack in at least half of their evaluations (`inCover`), with a coalition by
