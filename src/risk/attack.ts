@@ -109,6 +109,15 @@ const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
 const costShareBudgetMs = (timeLimitSeconds: number | undefined): number =>
   Math.min(2000, (timeLimitSeconds ?? 60) * 200)
 
+/**
+ * Cost-share steps taken only for a bound where a service pays alone (the network is insecure): 50 take 30–60 ms at
+ * 1,000 × 100 with allocations and bring Σ_s max(0, π_s − C_s(λ)) from 30,000–34,500 tokens (the initial shares) to
+ * 25,300–28,500 (200 steps: 25,100–28,400), checked exactly like any shares (costShare.ts). The solver's LP is lower
+ * (20,814 on seed 1), but it takes 7.5 s there and at a load of 4–5 it did not finish: the bound reported was then
+ * Σ π, 52,700 tokens.
+ */
+const CAP_STEPS = 50
+
 export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
 
 /**
@@ -148,12 +157,22 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   for (const c of parts) {
     const weight = edges(c) / Math.max(1, allEdges)
     // Each stage takes its share of the limit, never more than is left of it (none at all once it has run out).
+    const pays = paysAlone(c.network)
     const shares =
-      msLeft(deadline) <= 0 || paysAlone(c.network)
+      msLeft(deadline) <= 0 || pays
         ? null
         : findCostShares(c.network, {
             budgetMs: Math.min(costShareBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
           })
+    // Where a service pays alone the shares prove nothing and start no branching, but a few of their steps still
+    // cap the reported bound when the solver does not finish its root LP (see CAP_STEPS).
+    const cap =
+      pays && msLeft(deadline) > 0
+        ? findCostShares(c.network, {
+            maxIterations: CAP_STEPS,
+            budgetMs: Math.min(costShareBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
+          })
+        : null
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
@@ -209,7 +228,8 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start = pickStart(c.network, b.attack, start)
       branchBound = b.bound
     }
-    const sharesBound = shares ? toNumber(shares.bound) : Number.POSITIVE_INFINITY
+    const capping = shares ?? cap
+    const sharesBound = capping ? toNumber(capping.bound) : Number.POSITIVE_INFINITY
     // the solver's "optimal" holds within its float tolerances only, and without it nothing is proven
     exact = false
     const limit = mipLimitSeconds(c.network, deadline)
