@@ -209,7 +209,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // above the branching's); with one, the verdict is settled and the solver, which also branches on operators, is the better
       // prover of optimality on small networks (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at
       // 9.4 s at load 9), so 10% there: enough to prove small networks and to lower the bound the solver's gap is
-      // measured against. On large ones the solver's bound hardly moves from its LP, so half (branchPartWithAttack).
+      // measured against. On large ones the solver's bound hardly moves from its LP: 90% (branchPartWithAttack).
       // loaded before the time left is read (once per process): fully fixed nodes are solved exactly with it
       // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
@@ -290,13 +290,15 @@ function startBranchJob(
 
 /**
  * The branching's part of the time once an attack is known: 10% below 2,500 operator–service pairs, where the
- * solver proves optimality (hard 200 × 50, about 1,250 pairs); half from there on, where the solver's bound stays
- * near its LP's (hard 1,000 × 100 seed 3, about 5,000 pairs, at 10 s: 4,800 tokens, against 3,700–4,000 from the
- * branching's open nodes). Hard seed 3's gap at 10 s on two threads (load 5–6) with 10, 50, 70, 90% here:
- * 1,713, 876, 935, 869 tokens; the solver's own heuristics still raise the incumbent in the other half (3,087
- * against 2,847 with 70% or 90%).
+ * solver proves optimality (hard 200 × 50, about 1,250 pairs); 90% from there on, as when no attack is known: there
+ * the solver's bound stays near its LP's (hard 1,000 × 100 seed 3, about 5,000 pairs, at 10 s: 4,800 tokens,
+ * against 3,700–4,000 from the branching's open nodes). Hard seed 3's gap at 10 s on two threads with 10, 50, 70,
+ * 90% here, before the root's rounded attack (serviceBranch.ts; load 5–6): 1,713, 876, 935, 869 tokens, the
+ * solver's heuristics then still raising the incumbent in the other half (3,087 against 2,847); with it, the
+ * incumbent no longer needs the solver (3,129–3,200 either way): 50% 764, 787 and in the bench 525–591; 70% 629;
+ * 90% 629, 570 and in the bench 503 (load 3–6).
  */
-const branchPartWithAttack = (n: Network): number => (isLarge(n) ? 0.5 : 0.1)
+const branchPartWithAttack = (n: Network): number => (isLarge(n) ? 0.9 : 0.1)
 
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */
 const DEFAULT_BRANCH_MS = 10_000
