@@ -162,7 +162,8 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   for (const c of parts) {
     const weight = edges(c) / Math.max(1, allEdges)
     // Each stage takes its share of the limit, never more than is left of it (none at all once it has run out).
-    const pays = paysAlone(c.network)
+    // (not even looked at once the time is up, as before)
+    const pays = msLeft(deadline) > 0 && paysAlone(c.network)
     const shares =
       msLeft(deadline) <= 0 || pays
         ? null
