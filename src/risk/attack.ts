@@ -6,9 +6,10 @@ import { SuretyError } from '../errors.ts'
 import type { BranchJob, ParallelBranch } from './branchJob.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
-import { branchSetupMs, deadlineOf, mipLimitSeconds, msLeft } from './deadline.ts'
+import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { largestAttackStart } from './largestHeuristic.ts'
+import { polishByLeaf } from './leafPolish.ts'
 import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
 import { cmp, toNumber, ZERO } from './rational.ts'
@@ -84,6 +85,22 @@ const heuristicBudgetMs = (timeLimitSeconds: number | undefined): number =>
   Math.min(2000, (timeLimitSeconds ?? 60) * 200)
 
 /**
+ * On a large component the last quarter of the heuristic's time goes to the exact cheapest coalition for its
+ * attack's services (leafPolish.ts): on 1,000 × 100 (typical with allocations, hard seed 3) its first half second
+ * gains 190–290 tokens, the heuristic's last half second 0–141. Not on small ones, where the heuristic stops early
+ * (its kicks stop improving) and the solver, which then gets the time, finds cheap coalitions itself.
+ */
+const LEAF_POLISH_PART = 0.25
+
+/**
+ * Components of 2,500 operator–service pairs or more (hard 1,000 × 100 has about 5,000, hard 200 × 50 about 1,250):
+ * there the solver's bound hardly leaves its root LP within the limit, so the incumbent comes from the polish and
+ * the bound from the branching (branchPartWithAttack); below, the solver proves optimality itself.
+ */
+const LARGE_EDGES = 2500
+const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
+
+/**
  * How long the cost-sharing proof (costShare.ts) may search: a fifth of the limit, two seconds at most. Where it
  * succeeds it does in 30–90 steps (0.05–0.2 CPU-seconds at 1,000 × 100 in the boundary regime; the limit is
  * wall-clock and the machine may be shared, hence the room); where it cannot, its bound stops falling fast enough
@@ -91,6 +108,20 @@ const heuristicBudgetMs = (timeLimitSeconds: number | undefined): number =>
  */
 const costShareBudgetMs = (timeLimitSeconds: number | undefined): number =>
   Math.min(2000, (timeLimitSeconds ?? 60) * 200)
+
+/**
+ * Cost-share steps taken only for a bound where a service pays alone (the network is insecure): 50 take 30–60 ms at
+ * 1,000 × 100 with allocations and bring Σ_s max(0, π_s − C_s(λ)) from 30,000–34,500 tokens (the initial shares) to
+ * 25,300–28,500 (200 steps: 25,100–28,400), checked exactly like any shares (costShare.ts). The solver's LP is lower
+ * (20,814 on seed 1), but it takes 7.5 s there and at a load of 4–5 it did not finish: the bound reported was then
+ * Σ π, 52,700 tokens.
+ */
+const CAP_STEPS = 50
+/**
+ * … and at most this long (wall-clock; any shares give a valid bound): where the solver proves the verdict anyway
+ * (typical 1,000 × 100, whole stake) these steps are pure cost, 48–156 ms there.
+ */
+const CAP_MS = 100
 
 export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
 
@@ -131,12 +162,23 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   for (const c of parts) {
     const weight = edges(c) / Math.max(1, allEdges)
     // Each stage takes its share of the limit, never more than is left of it (none at all once it has run out).
+    // (not even looked at once the time is up, as before)
+    const pays = msLeft(deadline) > 0 && paysAlone(c.network)
     const shares =
-      msLeft(deadline) <= 0 || paysAlone(c.network)
+      msLeft(deadline) <= 0 || pays
         ? null
         : findCostShares(c.network, {
             budgetMs: Math.min(costShareBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
           })
+    // Where a service pays alone the shares prove nothing and start no branching, but a few of their steps still
+    // cap the reported bound when the solver does not finish its root LP (see CAP_STEPS).
+    const cap =
+      pays && msLeft(deadline) > 0
+        ? findCostShares(c.network, {
+            maxIterations: CAP_STEPS,
+            budgetMs: Math.min(CAP_MS, costShareBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
+          })
+        : null
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
@@ -145,9 +187,20 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     const job = shares ? startBranchJob(c.network, opts.parallel, shares.lam, startIn, deadline) : null
     const h =
       msLeft(deadline) > 0
-        ? heuristicAttack(c.network, { budgetMs: Math.min(budget * weight, msLeft(deadline)) })
+        ? heuristicAttack(c.network, {
+            budgetMs: Math.min(
+              (isLarge(c.network) ? 1 - LEAF_POLISH_PART : 1) * budget * weight,
+              msLeft(deadline),
+            ),
+          })
         : null
     let start = pickStart(c.network, h, startIn)
+    if (start && isLarge(c.network) && msLeft(deadline) > 0) {
+      // the exact cheapest coalition for the start's services, briefly (leafPolish.ts)
+      const highs = await loadHighs()
+      const polishMs = Math.min(LEAF_POLISH_PART * budget * weight, msLeft(deadline))
+      start = pickStart(c.network, polishByLeaf(c.network, start, highs, polishMs), start)
+    }
     let branchBound = Number.POSITIVE_INFINITY
     if (shares) {
       // Where the shares alone fall short, branch on the services (serviceBranch.ts); its proof is exact, and what
@@ -155,14 +208,15 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // security (the solver's bound hardly moves there), so it takes 90% of this component's part of the time
       // left (hard 1,000 × 100 seed 1 needs about 8 CPU-seconds of it; the solver's bound after the rest stays far
       // above the branching's); with one, the verdict is settled and the solver, which also branches on operators, is the better
-      // prover of optimality (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at 9.4 s at load 9),
-      // so 10%: enough to prove small networks and to lower the bound the solver's gap is measured against.
+      // prover of optimality on small networks (hard 200 × 50 seed 3 needs 5–8 s of it; with 20% here it ended at
+      // 9.4 s at load 9), so 10% there: enough to prove small networks and to lower the bound the solver's gap is
+      // measured against. On large ones the solver's bound hardly moves from its LP: 90% (branchPartWithAttack).
       // loaded before the time left is read (once per process): fully fixed nodes are solved exactly with it
       // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
       const left = branchTimeLeft(deadline)
       const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
-      const budgetMs = left * part * (start ? 0.1 : 0.9)
+      const budgetMs = left * part * (start ? branchPartWithAttack(c.network) : 0.9)
       if (job && start) job.offer(start)
       job?.setDeadline(performance.now() + budgetMs)
       // Below its setup cost the branching cannot prove anything and would only overrun the deadline (the
@@ -180,7 +234,8 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start = pickStart(c.network, b.attack, start)
       branchBound = b.bound
     }
-    const sharesBound = shares ? toNumber(shares.bound) : Number.POSITIVE_INFINITY
+    const capping = shares ?? cap
+    const sharesBound = capping ? toNumber(capping.bound) : Number.POSITIVE_INFINITY
     // the solver's "optimal" holds within its float tolerances only, and without it nothing is proven
     exact = false
     const limit = mipLimitSeconds(c.network, deadline)
@@ -233,6 +288,18 @@ function startBranchJob(
   if (!parallel?.worthIt(n, 0.9 * left) || 0.9 * left < branchSetupMs(n)) return null
   return parallel.start(n, { rootShares, incumbent, deadline: performance.now() + 0.9 * left })
 }
+
+/**
+ * The branching's part of the time once an attack is known: 10% below 2,500 operator–service pairs, where the
+ * solver proves optimality (hard 200 × 50, about 1,250 pairs); 90% from there on, as when no attack is known: there
+ * the solver's bound stays near its LP's (hard 1,000 × 100 seed 3, about 5,000 pairs, at 10 s: 4,800 tokens,
+ * against 3,700–4,000 from the branching's open nodes). Hard seed 3's gap at 10 s on two threads with 10, 50, 70,
+ * 90% here, before the root's rounded attack (serviceBranch.ts; load 5–6): 1,713, 876, 935, 869 tokens, the
+ * solver's heuristics then still raising the incumbent in the other half (3,087 against 2,847); with it, the
+ * incumbent no longer needs the solver (3,129–3,200 either way): 50% 764, 787 and in the bench 525–591; 70% 629;
+ * 90% 629, 570 and in the bench 503 (load 3–6).
+ */
+const branchPartWithAttack = (n: Network): number => (isLarge(n) ? 0.9 : 0.1)
 
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */
 const DEFAULT_BRANCH_MS = 10_000
