@@ -141,13 +141,15 @@ describe('review: large components (leaf polish, rounded root attack, 90% branch
       [true, SMALL_REGIMES[0] as [number, number], 10n ** 48n],
       [false, [0.003, 0.02], 10n ** 48n],
       [false, [0.0015, 0.01], 1n],
+      // one the branching proved optimal, exactly, in about a second at a load of 9–12: a 2 s limit only
+      [false, [0.01, 0.05], 1n],
     ]
     for (const [i, [separable, regime, k]] of cases.entries()) {
       const n = largeNetwork(rng, separable, regime, k)
       // the new code only runs on one component of 2,500 pairs or more
       assert.ok(edgeCount(n) >= 2500 && components(n).length === 1, `network ${i} is not one large component`)
       const best = bestByCoalitions(n, separable)
-      for (const limit of [0.25, 1.2]) {
+      for (const limit of i === cases.length - 1 ? [2] : [0.25, 0.8]) {
         const r = await solveMostProfitable(n, { timeLimitSeconds: limit })
         checkAnswer(n, best, r, `network ${i} (${separable ? 'allocations' : 'whole stake'}), ${limit} s`)
       }
