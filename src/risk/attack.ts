@@ -12,7 +12,7 @@ import { largestAttackStart } from './largestHeuristic.ts'
 import { polishByLeaf } from './leafPolish.ts'
 import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
-import { cmp, toNumber, ZERO } from './rational.ts'
+import { cmp, rat, toNumber, ZERO } from './rational.ts'
 import { searchAttack } from './search.ts'
 import { serviceBranch } from './serviceBranch.ts'
 import { certifiedSlack } from './slack.ts'
@@ -35,7 +35,7 @@ export type AttackAnswer = {
   bound: number
   /**
    * `proven` holds exactly, in bigint arithmetic: security by the certified slack or cost shares, optimality by the
-   * branch and bound over services (serviceBranch.ts). False when the proof is the MIP solver's, which holds within
+   * branch and bound over services (serviceBranch.ts) or by an attack that nets the cost shares' bound. False when the proof is the MIP solver's, which holds within
    * its float tolerances (docs/risk.md), or when nothing is proven.
    */
   exact: boolean
@@ -236,13 +236,22 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     }
     const capping = shares ?? cap
     const sharesBound = capping ? toNumber(capping.bound) : Number.POSITIVE_INFINITY
-    // the solver's "optimal" holds within its float tolerances only, and without it nothing is proven
-    exact = false
+    // The shares' bound is exact (costShare.ts), and every attack nets a whole number of units: where the bound is
+    // below one unit more than the best attack known nets, that attack is the optimum, proven exactly, and the
+    // solver is not needed (a bound below 1 with none known: secure). The shares are rounded down to a fine grid,
+    // so their bound sits a hair above a tight optimum (40.0000000036 for 40): comparing with net + 1 catches it.
+    const startNet = start ? attackProfit(c.network, start) - attackCost(c.network, start) : 0n
+    if (capping && cmp(capping.bound, rat(startNet + 1n)) < 0) {
+      bound += Number(startNet)
+      if (start) found.push(liftAttack(c, start))
+      continue
+    }
     const limit = mipLimitSeconds(c.network, deadline)
     if (limit === null) {
       // Too little time left for the solver to return anything: the answer is the best attack found, unproven,
       // with the shares' and the branching's bounds (or none).
       proven = false
+      exact = false
       const net = start ? Number(attackProfit(c.network, start) - attackCost(c.network, start)) : 0
       bound += Math.max(0, net, Math.min(sharesBound, branchBound))
       if (start) found.push(liftAttack(c, start))
@@ -252,13 +261,21 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
     })
-    proven &&= out.proven
     // Within those tolerances the solver may end on less than its start, even on no attack at all (a profit of a
     // few units beside stakes of 1e9 is below them): the start is verified exactly, so it is never dropped, and
     // the bound never falls below what is reported.
     const best = pickStart(c.network, out.attack, start)
-    const net = best ? Number(attackProfit(c.network, best) - attackCost(c.network, best)) : 0
-    bound += Math.max(0, net, Math.min(out.bound, sharesBound, branchBound))
+    const bestNet = best ? attackProfit(c.network, best) - attackCost(c.network, best) : 0n
+    const net = Number(bestNet)
+    if (capping && cmp(capping.bound, rat(bestNet + 1n)) < 0) {
+      // the solver's attack meets the shares' exact bound: proven exactly, whatever the solver says of it
+      bound += net
+    } else {
+      // the solver's "optimal" holds within its float tolerances only, and without it nothing is proven
+      proven &&= out.proven
+      exact = false
+      bound += Math.max(0, net, Math.min(out.bound, sharesBound, branchBound))
+    }
     if (best) found.push(liftAttack(c, best))
   }
   const union: Attack = {

@@ -25,7 +25,14 @@ export function polishByLeaf(n: Network, attack: Attack, highs: Highs, budgetMs:
   if (budgetMs <= 0 || attack.services.length === 0) return attack
   const deadline = performance.now() + budgetMs
   const value = net(n, attack)
-  const out = solveLeaf(n, attack.services, value, highs, deadline)
+  let out: ReturnType<typeof solveLeaf>
+  try {
+    out = solveLeaf(n, attack.services, value, highs, deadline)
+  } catch {
+    // a polish is only ever an improvement: a solver failure here leaves the attack as it was, and the search
+    // goes on (the branching and the solver report their own failures)
+    return attack
+  }
   // leafCover's coalitions follow verify.ts's rules; checked again all the same, as every start is
   return out.attack && isValidAttack(n, out.attack) && net(n, out.attack) > value ? out.attack : attack
 }
