@@ -188,4 +188,83 @@ describe('review: the cascade share bound', () => {
       assert.ok(toNumber(r.worstLoss) <= toNumber(truth), `network ${i}: more than the optimum`)
     }
   })
+
+  test('with the cuts, HiGHS’s “optimal” below the optimum is neither a proof nor a bound (two networks it got wrong)', async () => {
+    // Found by comparing searchAttack with the cuts to brute force (createRng(2), allocations): HiGHS 1.15.3 said
+    // optimal at 166 (presolve on) and at 53 (presolve off) where the optimum meets every row and cut with room.
+    const cases: [RiskInput, bigint][] = [
+      [
+        {
+          operators: [84, 59, 63, 32, 53, 95, 12].map((stake, i) => ({ id: `v${i}`, stake })),
+          services: [
+            { id: 's0', profit: 1, threshold: 1, operators: ['v2', 'v3'] },
+            { id: 's1', profit: 18, threshold: 0.3333, operators: ['v3', 'v0', 'v2'] },
+            { id: 's2', profit: 51, threshold: 1, operators: ['v6', 'v3', 'v5', 'v4'] },
+            { id: 's3', profit: 20, threshold: 0.6667, operators: ['v2', 'v0', 'v6', 'v4', 'v5'] },
+          ],
+          allocations: [
+            ['v2', 's0', 0],
+            ['v3', 's0', 2],
+            ['v3', 's1', 32],
+            ['v0', 's1', 77],
+            ['v2', 's1', 50],
+            ['v6', 's2', 11],
+            ['v3', 's2', 9],
+            ['v5', 's2', 38],
+            ['v4', 's2', 28],
+            ['v2', 's3', 41],
+            ['v0', 's3', 12],
+            ['v6', 's3', 10],
+            ['v4', 's3', 20],
+            ['v5', 's3', 95],
+          ].map(([operator, service, stake]) => ({ operator: `${operator}`, service: `${service}`, stake })),
+        },
+        177n,
+      ],
+      [
+        {
+          operators: [58, 10, 7, 46, 42, 0].map((stake, i) => ({ id: `v${i}`, stake })),
+          services: [
+            { id: 's0', profit: 1, threshold: 1, operators: ['v3'] },
+            { id: 's1', profit: 18, threshold: 0.6667, operators: ['v3', 'v4', 'v1', 'v2', 'v5'] },
+            { id: 's2', profit: 1, threshold: 0.3333, operators: ['v5'] },
+            { id: 's3', profit: 15, threshold: 0.6667, operators: ['v3', 'v2', 'v4', 'v0'] },
+          ],
+          allocations: [
+            ['v3', 's0', 1],
+            ['v3', 's1', 38],
+            ['v4', 's1', 10],
+            ['v1', 's1', 7],
+            ['v2', 's1', 1],
+            ['v5', 's1', 0],
+            ['v5', 's2', 0],
+            ['v3', 's3', 7],
+            ['v2', 's3', 5],
+            ['v4', 's3', 37],
+            ['v0', 's3', 29],
+          ].map(([operator, service, stake]) => ({ operator: `${operator}`, service: `${service}`, stake })),
+        },
+        70n,
+      ],
+    ]
+    const psi = rat(1n, 3n)
+    for (const [input, optimum] of cases) {
+      const n = parseRiskInput(input)
+      assert.equal(bruteCascade(n, psi), optimum)
+      const truth = rat(optimum, totalStake(n))
+      for (const cascadeCuts of [false, true]) {
+        const r = await worstCaseLoss(n, psi, { exhaustive: false, cascadeCuts })
+        assert.ok(
+          r.worstLossBound >= toNumber(truth),
+          `cuts ${cascadeCuts}: bound ${r.worstLossBound} below the optimum`,
+        )
+        if (r.proven)
+          assert.equal(
+            ratToString(r.worstLoss),
+            ratToString(truth),
+            `cuts ${cascadeCuts}: proven below the optimum`,
+          )
+      }
+    }
+  })
 })
