@@ -67,6 +67,10 @@ function edgyNetwork(rng: Rng, i: number, scale = 1n): Network {
   })
 }
 
+/** Allocation rows (operator, service, stake) as the input takes them. */
+const allocs = (rows: [string, string, number][]) =>
+  rows.map(([operator, service, stake]) => ({ operator, service, stake }))
+
 /** Random shares within every allocation and stake (exact). */
 function randomShares(rng: Rng, n: Network): CostShares {
   const den = 1n << 20n
@@ -202,7 +206,7 @@ describe('review: the cascade share bound', () => {
             { id: 's2', profit: 51, threshold: 1, operators: ['v6', 'v3', 'v5', 'v4'] },
             { id: 's3', profit: 20, threshold: 0.6667, operators: ['v2', 'v0', 'v6', 'v4', 'v5'] },
           ],
-          allocations: [
+          allocations: allocs([
             ['v2', 's0', 0],
             ['v3', 's0', 2],
             ['v3', 's1', 32],
@@ -217,7 +221,7 @@ describe('review: the cascade share bound', () => {
             ['v6', 's3', 10],
             ['v4', 's3', 20],
             ['v5', 's3', 95],
-          ].map(([operator, service, stake]) => ({ operator: `${operator}`, service: `${service}`, stake })),
+          ]),
         },
         177n,
       ],
@@ -230,7 +234,7 @@ describe('review: the cascade share bound', () => {
             { id: 's2', profit: 1, threshold: 0.3333, operators: ['v5'] },
             { id: 's3', profit: 15, threshold: 0.6667, operators: ['v3', 'v2', 'v4', 'v0'] },
           ],
-          allocations: [
+          allocations: allocs([
             ['v3', 's0', 1],
             ['v3', 's1', 38],
             ['v4', 's1', 10],
@@ -242,7 +246,7 @@ describe('review: the cascade share bound', () => {
             ['v2', 's3', 5],
             ['v4', 's3', 37],
             ['v0', 's3', 29],
-          ].map(([operator, service, stake]) => ({ operator: `${operator}`, service: `${service}`, stake })),
+          ]),
         },
         70n,
       ],
