@@ -45,7 +45,8 @@ export type CascadeOptions = SolveOptions & {
   /**
    * Search the cost shares before the solver and give it their bound as cuts (cascadeCuts.ts); default off: on
    * boundary 1,000 × 100 seed 1 they lower HiGHS's bound by a point (0.377 → 0.367) but change its path, and on hard
-   * seed 1 it then missed the large cascade it finds at 8.4–9.1 s without them.
+   * seed 1 it then missed the large cascade it finds at 8.4–9.1 s without them. With them only the shares' exact
+   * bound proves or bounds the answer: HiGHS, given the cuts, claimed wrong optima (riskd.review.test.ts).
    */
   cascadeCuts?: boolean
   /**
@@ -164,7 +165,12 @@ export async function worstCaseLoss(
   const best = out.value >= found.value ? out : found
   // Not after a proof by the solver (its word, within its tolerances): the time-to-proof of the insecure networks
   // stays what it was, and only an open answer pays for the bound.
-  const shares = early ?? (out.proven ? null : searchShares(best.value))
+  // With the cuts in the model HiGHS's word is not taken, neither its proof nor its bound: given them, HiGHS 1.15.3
+  // said "optimal" at 166 on a 7 × 4 network whose optimum 177 meets every row and the cut with room, with presolve
+  // (and without it at 53 on another, where 70 is the optimum; riskd.review.test.ts). Only the shares' exact bound
+  // proves or bounds then; the cuts just steer the search.
+  if (early) return report(best, early.bound, Number.POSITIVE_INFINITY, false)
+  const shares = out.proven ? null : searchShares(best.value)
   return report(best, shares?.bound ?? total, out.bound, out.proven)
 }
 

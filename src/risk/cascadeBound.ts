@@ -81,18 +81,26 @@ export function knapsackBound(profits: bigint[], weights: bigint[], cap: bigint)
  */
 export function shockShareCap(n: Network, shares: CostShares, budget: bigint): bigint {
   const rho = shockShares(n, shares)
-  // Operators by ρ_v / σ_v, highest first (cross-multiplied); an operator with no stake costs no budget.
-  const order = n.operators.map((_, v) => v)
   const stake = (v: number) => n.operators[v]?.stake ?? 0n
+  // An operator with no stake costs no budget: taken whole, outside the sort. (In the sort its ρ/σ = 0/0 compared
+  // equal to every other, so it could sit before a denser operator, and the loop below stopped at its ρ = 0: a
+  // zero-stake operator on no share left ρ* at 5 where it is 10, and the bound at 13 below the true 20.)
+  let sum = 0n
+  const order: number[] = []
+  n.operators.forEach((_, v) => {
+    const r = rho[v] as bigint
+    if (r === 0n) return
+    if (stake(v) <= 0n) sum += r
+    else order.push(v)
+  })
+  // The others by ρ_v / σ_v, highest first (cross-multiplied: σ_v > 0, a consistent order).
   order.sort((v, w) => {
     const d = (rho[w] as bigint) * stake(v) - (rho[v] as bigint) * stake(w)
     return d < 0n ? -1 : d > 0n ? 1 : 0
   })
   let room = budget
-  let sum = 0n
   for (const v of order) {
     const r = rho[v] as bigint
-    if (r === 0n) break
     const st = stake(v)
     if (st <= room) {
       sum += r
