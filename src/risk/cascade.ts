@@ -181,6 +181,7 @@ export async function worstCaseLoss(
     shares && branchShare > 0 && best.value < shares.bound
       ? branchCascade(n, budget, best.value, {
           rootBound: shares.bound,
+          rootShares: shares.shares[0],
           deadline: performance.now() + Math.max(0, deadline === undefined ? branchMs : msLeft(deadline)),
         })
       : null

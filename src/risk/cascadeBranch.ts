@@ -233,6 +233,18 @@ export type CascadeBranchResult = {
 /** Deliberately wrong rules, for the tests to show that they would be caught. Never set outside tests. */
 export type Wrong = 'inNoCredit' | 'holdAll'
 
+/** Exact shares back to floats in units of the largest amount (amount = share · unit / den). */
+function floatShares(c: CostShares, core: ShareCore): Float64Array {
+  const lam = new Float64Array(core.E)
+  const scale = Number(c.unit) / Number(core.unit) / Number(c.den)
+  c.shares.forEach((row, si) => {
+    row.forEach((l, k) => {
+      lam[(core.svcStart[si] as number) + k] = Number(l) * scale
+    })
+  })
+  return lam
+}
+
 type Node = { fixed: Uint8Array; lam: Float64Array; bound: bigint }
 
 /**
@@ -250,6 +262,7 @@ export function branchCascade(
     rootSteps?: number
     nodeSteps?: number
     rootBound?: bigint
+    rootShares?: CostShares
     wrong?: Wrong
   } = {},
 ): CascadeBranchResult {
@@ -270,9 +283,9 @@ export function branchCascade(
   const deadline = opts.deadline ?? Number.POSITIVE_INFINITY
   const maxNodes = opts.maxNodes ?? 100_000
   const rootBound = opts.rootBound !== undefined && opts.rootBound < total ? opts.rootBound : total
-  const open: Node[] = [
-    { fixed: new Uint8Array(core.S).fill(FREE), lam: initialShares(core), bound: rootBound },
-  ]
+  // From the shares that gave rootBound when there are any (the root's own steps would have to find them again).
+  const rootLam = opts.rootShares ? floatShares(opts.rootShares, core) : initialShares(core)
+  const open: Node[] = [{ fixed: new Uint8Array(core.S).fill(FREE), lam: rootLam, bound: rootBound }]
   let leafMax = incumbent
   let nodes = 0
   while (open.length > 0 && nodes < maxNodes && performance.now() < deadline) {
