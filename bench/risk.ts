@@ -3,7 +3,7 @@
  * regimes, for the three questions: the most profitable attack (the verdict), the largest attack, and the
  * worst-case cascade R_ψ. Each column is the time to a proven answer, or the final gap when the limit stopped it.
  * Run: npm run bench:risk   (or: npx tsx bench/risk.ts [--time-limit S] [--allocations] [--regime hard]
- *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade] [--threads 1])
+ *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade] [--cascade-branch 0.3] [--threads 1])
  * `--threads 2` (the default) runs the branch and bound over services on two worker threads (parallelBranch.ts).
  * The target is every answer proven for 1,000 × 100 within 10 s; 5,000 × 200 within 60 s is the stretch.
  * The machine is shared: the load average is printed with the figures.
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     allocations: { type: 'boolean', default: false },
     seeds: { type: 'string', default: '3' },
     'no-cascade': { type: 'boolean', default: false },
+    // share of the cascade's time limit for the branching over services (cascadeBranch.ts); 0 = off
+    'cascade-branch': { type: 'string', default: '0' },
     regime: { type: 'string', multiple: true, default: ['typical', 'boundary', 'hard'] },
     sizes: { type: 'string', default: '50x10,200x50,1000x100' },
     threads: { type: 'string', default: '2' },
@@ -127,7 +129,11 @@ for (const regime of values.regime) {
               operators: large.attack.operators.map((id) => n.operators.findIndex((o) => o.id === id)),
             }
           : (best.attack ?? undefined)
-        const c = await worstCaseLoss(n, rat(1n, 10n), { timeLimitSeconds, start })
+        const c = await worstCaseLoss(n, rat(1n, 10n), {
+          timeLimitSeconds,
+          start,
+          cascadeBranch: Number(values['cascade-branch']),
+        })
         const secs = (performance.now() - t) / 1000
         const gapPct = (c.worstLossBound - toNumber(c.worstLoss)) * 100
         cascadeCol = `  ${(c.proven ? secs.toFixed(2) : `gap ${gapPct.toPrecision(3)}%`).padStart(17)}`

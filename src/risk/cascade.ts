@@ -7,6 +7,7 @@
 import { type AttackReport, describeAttack, type SolveOptions } from './attack.ts'
 import { VALIDITY_MARGIN } from './attackModel.ts'
 import { shockBudget } from './cascadeBound.ts'
+import { branchCascade } from './cascadeBranch.ts'
 import { addCascadeCuts } from './cascadeCuts.ts'
 import { cascadeStart } from './cascadeHeuristic.ts'
 import { findCascadeShares } from './cascadeShares.ts'
@@ -54,6 +55,11 @@ export type CascadeOptions = SolveOptions & {
    * must exercise the MIP on a small network.
    */
   exhaustive?: boolean
+  /**
+   * Branch over services with the cost shares' bound (cascadeBranch.ts) after the shares, with this share of the
+   * time limit (taken from the solver's); default 0 (off).
+   */
+  cascadeBranch?: number
 }
 
 /**
@@ -113,6 +119,8 @@ export async function worstCaseLoss(
   // the shares bound it little better (0.692 against 0.693). With `cascadeCuts` the shares come first and go into
   // the MIP as cuts (cascadeCuts.ts) — and a loss found that meets their bound then skips the solver.
   const shareMs = Math.min(1000, Math.max(0, msLeft(deadline) * 0.08))
+  const branchShare = Math.min(0.9, Math.max(0, opts.cascadeBranch ?? 0))
+  const branchMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * branchShare)
   const searchShares = (incumbent: bigint) =>
     findCascadeShares(n, budget, { budgetMs: shareMs, incumbent, shareSteps: 300, priceSteps: 60 })
   const report = (
@@ -156,7 +164,10 @@ export async function worstCaseLoss(
     timeLimitSeconds:
       deadline === undefined
         ? undefined
-        : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n) - (early ? 0 : shareMs)) / 1000),
+        : Math.max(
+            0.01,
+            (msLeft(deadline) - mipSetupMs(n) - (early ? 0 : shareMs) - branchMs * +(branchShare > 0)) / 1000,
+          ),
     shock: psi,
     start,
     cuts: early ? (model) => addCascadeCuts(n, model, early.shares) : undefined,
@@ -169,9 +180,20 @@ export async function worstCaseLoss(
   // said "optimal" at 166 on a 7 × 4 network whose optimum 177 meets every row and the cut with room, with presolve
   // (and without it at 53 on another, where 70 is the optimum; riskd.review.test.ts). Only the shares' exact bound
   // proves or bounds then; the cuts just steer the search.
-  if (early) return report(best, early.bound, Number.POSITIVE_INFINITY, false)
-  const shares = out.proven ? null : searchShares(best.value)
-  return report(best, shares?.bound ?? total, out.bound, out.proven)
+  const shares = early ?? (out.proven ? null : searchShares(best.value))
+  // The branching tightens the shares' bound (exact at every pruning); its time is what the solver left.
+  const branched =
+    shares && branchShare > 0 && best.value < shares.bound
+      ? branchCascade(n, budget, best.value, {
+          rootBound: shares.bound,
+          rootShares: shares.shares[0],
+          deadline: performance.now() + Math.max(0, deadline === undefined ? branchMs : msLeft(deadline)),
+        })
+      : null
+  const bound =
+    branched && branched.bound < (shares?.bound ?? total) ? branched.bound : (shares?.bound ?? total)
+  if (early) return report(best, bound, Number.POSITIVE_INFINITY, false)
+  return report(best, bound, out.bound, out.proven)
 }
 
 const stakeOf = (n: Network, shock: number[]): bigint =>

@@ -155,7 +155,7 @@ export function findCascadeShares(
 }
 
 /** ρ* of cascadeBound.ts's shockShareCap in floats: the fractional knapsack of ρ_v = Σ_s α_s λ_vs over σ_v ≤ Ψ. */
-function shockCapper(n: Network, core: ShareCore, psiF: number): (lam: Float64Array) => number {
+export function shockCapper(n: Network, core: ShareCore, psiF: number): (lam: Float64Array) => number {
   const alpha = Float64Array.from(n.services, (s) => Number(s.threshold.num) / Number(s.threshold.den))
   const V = core.sigma.length
   const rho = new Float64Array(V)
