@@ -84,6 +84,8 @@ export type MipOptions = {
   start?: { indices: number[]; values: number[] }
   /** Run HiGHS's presolve (default). Off only to re-check an answer presolve got wrong (search.ts). */
   presolve?: boolean
+  /** HiGHS's `mip_feasibility_tolerance` (also its integrality tolerance) instead of SOLVER_OPTIONS'. */
+  mipFeasibilityTolerance?: number
 }
 
 /**
@@ -130,6 +132,8 @@ export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipS
     model.options.set(SOLVER_OPTIONS)
     if (options.timeLimitSeconds !== undefined) model.options.set('time_limit', options.timeLimitSeconds)
     if (options.presolve === false) model.options.set('presolve', 'off')
+    if (options.mipFeasibilityTolerance !== undefined)
+      model.options.set('mip_feasibility_tolerance', options.mipFeasibilityTolerance)
     if (options.start && options.start.indices.length > 0) model.setSolution(options.start)
     const { modelStatus } = model.run()
     const codes = highs.constants.modelStatus

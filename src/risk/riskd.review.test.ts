@@ -271,4 +271,44 @@ describe('review: the cascade share bound', () => {
       }
     }
   })
+
+  // Found by the review on the default path (no cuts): HiGHS 1.15.3 at mip_feasibility_tolerance 1e-9 (mip.ts) said
+  // "optimal" at the shock alone on these two (2 of 3,754 small networks), though the optimum meets every row of the
+  // model with room. cascade.ts's second opinion (a solve at 1e-8 from the first answer, the better exact loss
+  // kept) gets both right; before it, both were reported proven at 186 for 311 and at 96 for 133.
+  test('the solver path proves the true R_ψ where HiGHS alone claimed 186 for 311 and 96 for 133', async () => {
+    const cases: [RiskInput, bigint][] = [
+      [
+        {
+          operators: [2, 67, 58, 75, 62, 95, 14].map((stake, i) => ({ id: `v${i}`, stake })),
+          services: [
+            { id: 's0', profit: 18, threshold: 0.3333, operators: ['v4', 'v2', 'v5', 'v3', 'v6'] },
+            { id: 's1', profit: 71, threshold: 0.6667, operators: ['v2', 'v5', 'v3', 'v1'] },
+            { id: 's2', profit: 45, threshold: 0.6667, operators: ['v5', 'v4', 'v1', 'v6', 'v2'] },
+          ],
+        },
+        311n,
+      ],
+      [
+        {
+          operators: [15, 37, 68, 1, 55, 25].map((stake, i) => ({ id: `v${i}`, stake })),
+          services: [
+            { id: 's0', profit: 38, threshold: 1, operators: ['v3', 'v1', 'v4', 'v0', 'v5'] },
+            { id: 's1', profit: 12, threshold: 0.6667, operators: ['v0', 'v2'] },
+          ],
+        },
+        133n,
+      ],
+    ]
+    const psi = rat(1n, 2n)
+    for (const [input, optimum] of cases) {
+      const n = parseRiskInput(input)
+      assert.equal(bruteCascade(n, psi), optimum)
+      const r = await worstCaseLoss(n, psi, { exhaustive: false })
+      const truth = rat(optimum, totalStake(n))
+      assert.ok(r.worstLossBound >= toNumber(truth), `bound ${r.worstLossBound} below the optimum`)
+      assert.equal(ratToString(r.worstLoss), ratToString(truth), 'the loss found is not the optimum')
+      assert.equal(r.proven, true)
+    }
+  })
 })

@@ -35,6 +35,8 @@ export type SearchOptions = {
   start?: { attack: Attack; shock?: number[] }
   /** Adds valid inequalities to the model before it is solved (cascadeCuts.ts). */
   cuts?: (model: AttackModel) => void
+  /** Overrides the solver's MIP feasibility (and integrality) tolerance (mip.ts). */
+  mipFeasibilityTolerance?: number
 }
 
 export type SearchOutcome = {
@@ -78,7 +80,13 @@ export async function searchAttack(
   }
   for (;;) {
     const remaining = deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000)
-    let sol = await solveMip(model.builder, { maximize: true, timeLimitSeconds: remaining, start })
+    const tolerance = opts.mipFeasibilityTolerance
+    let sol = await solveMip(model.builder, {
+      maximize: true,
+      timeLimitSeconds: remaining,
+      start,
+      mipFeasibilityTolerance: tolerance,
+    })
     // The empty attack scores 0, so an "optimal" profit below 0 is HiGHS contradicting itself: its presolve,
     // with a coefficient of 1.8e-11 (2^64 beside 1e30), returned one over an attack netting 0.265 — a network
     // reported secure. Solved again without presolve.
@@ -88,6 +96,7 @@ export async function searchAttack(
         timeLimitSeconds: deadline === undefined ? undefined : Math.max(0.01, (deadline - Date.now()) / 1000),
         start,
         presolve: false,
+        mipFeasibilityTolerance: tolerance,
       })
     if (sol.status === 'infeasible') {
       // Only the no-good cuts can make these models infeasible (the empty attack is always feasible).
