@@ -16,7 +16,7 @@ import type { CostShares } from './costShare.ts'
 import { sharesFit } from './costShare.ts'
 import { parseRiskInput } from './input.ts'
 import { type Network, totalStake } from './network.ts'
-import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
+import { randomNetwork, randomShares, SMALL_REGIMES } from './randomNetwork.ts'
 import { type Rational, rat, ratToString, toNumber } from './rational.ts'
 import type { Rng } from './rng.ts'
 import { createRng } from './rng.ts'
@@ -35,23 +35,6 @@ function smallNetwork(rng: Rng, i: number): Network {
       profitFactor: REGIMES[i % REGIMES.length],
     }),
   )
-}
-
-/** Random shares within every allocation and stake (exact): the bound must hold for any shares, not just good ones. */
-function randomShares(rng: Rng, n: Network): CostShares {
-  const den = 1n << 20n
-  const used = n.operators.map(() => 0n)
-  const shares = n.services.map((s) =>
-    s.members.map((v, k) => {
-      const a = s.memberStake[k] ?? 0n
-      const room = (n.operators[v]?.stake ?? 0n) * den - (used[v] ?? 0n)
-      const max = a * den < room ? a * den : room
-      const l = max > 0n ? (max * BigInt(rng.int(0, 1000))) / 1000n : 0n
-      used[v] = (used[v] ?? 0n) + l
-      return l
-    }),
-  )
-  return { shares, unit: 1n, den }
 }
 
 /**

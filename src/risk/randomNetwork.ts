@@ -2,7 +2,9 @@
  * Seeded random networks for tests (against brute force) and benchmarks. Profits are drawn around the stake
  * needed to attack each service, so both secure and insecure networks come up.
  */
+import type { CostShares } from './costShare.ts'
 import type { RiskInput } from './input.ts'
+import type { Network } from './network.ts'
 import type { Rng } from './rng.ts'
 
 export type RandomNetworkOptions = {
@@ -52,4 +54,24 @@ export function randomNetwork(rng: Rng, o: RandomNetworkOptions): RiskInput {
     return { id: `s${si}`, profit, threshold, operators: members.map((v) => `v${v}`) }
   })
   return o.allocations ? { operators, services, allocations } : { operators, services }
+}
+
+/**
+ * Random cost shares within every allocation and stake (exact), for tests: a bound built on shares must hold for
+ * any shares, not just good ones.
+ */
+export function randomShares(rng: Rng, n: Network): CostShares {
+  const den = 1n << 20n
+  const used = n.operators.map(() => 0n)
+  const shares = n.services.map((s) =>
+    s.members.map((v, k) => {
+      const a = s.memberStake[k] ?? 0n
+      const room = (n.operators[v]?.stake ?? 0n) * den - (used[v] ?? 0n)
+      const max = a * den < room ? a * den : room
+      const l = max > 0n ? (max * BigInt(rng.int(0, 1000))) / 1000n : 0n
+      used[v] = (used[v] ?? 0n) + l
+      return l
+    }),
+  )
+  return { shares, unit: 1n, den }
 }

@@ -14,7 +14,7 @@ import { findCascadeShares } from './cascadeShares.ts'
 import { type CostShares, sharesFit } from './costShare.ts'
 import { parseRiskInput, type RiskInput } from './input.ts'
 import { type Network, totalStake } from './network.ts'
-import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
+import { randomNetwork, randomShares, SMALL_REGIMES } from './randomNetwork.ts'
 import { type Rational, rat, ratToString, toNumber } from './rational.ts'
 import { createRng, type Rng } from './rng.ts'
 import { attackCost, isValidAttack } from './verify.ts'
@@ -70,23 +70,6 @@ function edgyNetwork(rng: Rng, i: number, scale = 1n): Network {
 /** Allocation rows (operator, service, stake) as the input takes them. */
 const allocs = (rows: [string, string, number][]) =>
   rows.map(([operator, service, stake]) => ({ operator, service, stake }))
-
-/** Random shares within every allocation and stake (exact). */
-function randomShares(rng: Rng, n: Network): CostShares {
-  const den = 1n << 20n
-  const used = n.operators.map(() => 0n)
-  const shares = n.services.map((s) =>
-    s.members.map((v, k) => {
-      const a = s.memberStake[k] ?? 0n
-      const room = (n.operators[v]?.stake ?? 0n) * den - (used[v] ?? 0n)
-      const max = a * den < room ? a * den : room
-      const l = max > 0n ? (max * BigInt(rng.int(0, 1000))) / 1000n : 0n
-      used[v] = (used[v] ?? 0n) + l
-      return l
-    }),
-  )
-  return { shares, unit: 1n, den }
-}
 
 /** Each operator's whole stake as its share on every service (allowed when it secures one service only). */
 const stakesAsShares = (n: Network): CostShares => ({
