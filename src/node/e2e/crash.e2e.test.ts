@@ -59,10 +59,24 @@ describe('a node killed and restarted', () => {
     const node0 = nodes[0]!.account.address.toLowerCase() as Hex
     assert.equal(own.length, 2)
     assert.ok(signers.includes(node0), 'its signature was stored before it died')
-    const others = await Promise.all(nodes.slice(1).map(status))
-    for (const s of others) {
-      const view = s.reports.find((r) => r.slashId === pending.slashId)
-      assert.ok(view, 'the others signed the same epoch')
+    // The others sign the same epoch once they have judged it, which under load can be seconds after node 0 (the
+    // fastest) died: wait for it rather than read their views at once (CI once read node 1's before it had judged).
+    // Waiting cannot let them reach a quorum: it needs node 0's signature, which never left node 0.
+    const others = await waitFor(
+      'the others to sign the same epoch',
+      async () => {
+        const views = await Promise.all(
+          nodes
+            .slice(1)
+            .map(async (n) => (await status(n)).reports.find((r) => r.slashId === pending.slashId)),
+        )
+        return views.every((v) => v !== undefined) ? views : undefined
+      },
+      30_000,
+      { nodes: nodes.slice(1) },
+    )
+    for (const view of others) {
+      assert.ok(view)
       assert.ok(!view.signers.includes(node0), 'but never received node 0’s signature: no quorum without it')
       assert.ok(view.signers.length <= 2)
     }
