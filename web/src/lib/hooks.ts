@@ -17,7 +17,16 @@ export type Resource<T> = {
 
 export function useLive(): LiveState {
   const [state, setState] = useState(getLive())
-  useEffect(() => subscribeLive(setState), [])
+  useEffect(() => {
+    const unsubscribe = subscribeLive(setState)
+    // The stream may have changed between this render and the subscription (it often opens at once): without this
+    // read the indicator kept "connecting…" until the next message, which on a quiet chain can be a long while (a
+    // CI run waited 30 s for "live" on a stream the API had open).
+    setState(getLive())
+    return () => {
+      unsubscribe()
+    }
+  }, [])
   return state
 }
 
