@@ -12,7 +12,7 @@ import { rat } from './rational.ts'
 import type { Rng } from './rng.ts'
 import { createRng } from './rng.ts'
 
-const REGIMES = [...SMALL_REGIMES, [0.05, 0.35] as const]
+const REGIMES = [...SMALL_REGIMES, [0.02, 0.25] as const]
 const PSIS = [0n, 5n, 10n, 25n, 50n]
 
 function smallNetwork(rng: Rng, i: number): Network {

@@ -6,6 +6,7 @@
  * is too large for that (the caller then uses the MIP): the search gives up past a node budget.
  */
 import { SuretyError } from '../errors.ts'
+import { shockBudget } from './cascadeBound.ts'
 import { type Network, operatorServices, totalStake } from './network.ts'
 import type { Rational } from './rational.ts'
 import { type Attack, isValidAttack } from './verify.ts'
@@ -33,7 +34,7 @@ export function smallCascade(n: Network, psi: Rational, maxNodes = MAX_NODES): S
   if (nSvc > MAX_SERVICES || nOps > MAX_OPERATORS) return null
   const total = totalStake(n)
   // σ(D) ≤ ψ σ(V) ⇔ σ(D) ≤ ⌊ψ σ(V)⌋ for integer σ(D): one comparison per node, no division after this.
-  const budget = (psi.num * total) / psi.den
+  const budget = shockBudget(n, psi)
   const stake = n.operators.map((o) => o.stake)
   const byOp = operatorServices(n)
   let nodes = 0
