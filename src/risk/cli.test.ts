@@ -129,4 +129,22 @@ describe('surety risk', () => {
       console.error = err
     }
   })
+
+  test('tells a person at a terminal how long it may search, and says nothing into a pipe', async () => {
+    const said: string[] = []
+    const write = process.stderr.write
+    const tty = process.stderr.isTTY
+    process.stderr.write = ((chunk: string) => said.push(String(chunk)) > 0) as typeof process.stderr.write
+    try {
+      process.stderr.isTTY = true
+      await run(['cascade', '--input', paper, '--shock', '0.1', '--time-limit', '7'])
+      process.stderr.isTTY = false
+      await run(['analyze', '--input', paper, '--json'])
+    } finally {
+      process.stderr.write = write
+      process.stderr.isTTY = tty
+    }
+    assert.equal(said.length, 1, said.join(''))
+    assert.match(said[0] ?? '', /up to 7 s each \(--time-limit to change\)/)
+  })
 })

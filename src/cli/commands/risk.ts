@@ -63,6 +63,17 @@ function timeLimit(v: string | undefined): number {
   return t
 }
 
+/**
+ * Said on stderr, and only to a person at a terminal (pipes and --json readers get nothing extra): a large network
+ * can take the whole limit per question, and a silent minute reads as a hang.
+ */
+export function searchingNotice(seconds: number, questions: string): string {
+  return `searching: ${questions}, up to ${seconds} s each (--time-limit to change); an answer cut short says NOT PROVEN…`
+}
+const tellSearching = (seconds: number, questions: string) => {
+  if (process.stderr.isTTY) process.stderr.write(`${searchingNotice(seconds, questions)}\n`)
+}
+
 const print = (json: boolean, obj: unknown, text: string) =>
   console.log(json ? JSON.stringify(obj, null, 2) : text)
 
@@ -76,9 +87,11 @@ async function analyze(args: string[]): Promise<number> {
     },
   })
   const n = readNetwork(values.input)
+  const seconds = timeLimit(values['time-limit'])
+  tellSearching(seconds, 'the most profitable attack, then the largest')
   // the branch and bound over services on two worker threads where the network is large enough to gain
   const r = await analyzeNetwork(n, {
-    timeLimitSeconds: timeLimit(values['time-limit']),
+    timeLimitSeconds: seconds,
     parallel: parallelBranch(),
   })
   const json = analyzeJson(r, n.scale)
@@ -101,7 +114,9 @@ async function cascade(args: string[]): Promise<number> {
   const psi = decimalToRational(parseDecimal(values.shock, '--shock'))
   if (cmp(psi, ONE) > 0) throw new InvalidInputError(`--shock must be in [0, 1] (got ${ratToString(psi)})`)
   const n = readNetwork(values.input)
-  const r = await worstCaseLoss(n, psi, { timeLimitSeconds: timeLimit(values['time-limit']) })
+  const seconds = timeLimit(values['time-limit'])
+  tellSearching(seconds, 'the worst shock and the attack it enables')
+  const r = await worstCaseLoss(n, psi, { timeLimitSeconds: seconds })
   const json = cascadeJson(r, n.scale)
   const total = n.operators.reduce((sum, o) => sum + o.stake, 0n)
   const smallest = n.operators.reduce<bigint | null>(
