@@ -71,6 +71,10 @@ describe('polishByLeaf', () => {
     const dear: Attack = { services: [0], operators: [0] }
     assert.equal(polishByLeaf(n, dear, highs, 0), dear)
     assert.deepEqual(polishByLeaf(n, dear, highs, 5_000).operators, [1])
+    // the search's own deadline (read live: a worker's moves when the main thread shortens it) stops it too
+    assert.equal(polishByLeaf(n, dear, highs, 5_000, () => performance.now() - 1), dear)
+    assert.equal(polishByLeaf(n, dear, highs, 5_000, performance.now() - 1), dear)
+    assert.deepEqual(polishByLeaf(n, dear, highs, 5_000, () => performance.now() + 5_000).operators, [1])
   })
 
   test('the branching’s rounded root attack is valid, never beats brute force, and improves on the root alone (seed 73)', () => {

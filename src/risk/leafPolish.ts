@@ -11,6 +11,7 @@
  * Nothing is proven here: what comes back is an attack checked exactly (verify.ts), or the one given.
  */
 import type { Highs } from 'highs'
+import type { LiveDeadline } from './deadline.ts'
 import { solveLeaf } from './leafCover.ts'
 import type { Network } from './network.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
@@ -18,12 +19,21 @@ import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.t
 const net = (n: Network, a: Attack): bigint => attackProfit(n, a) - attackCost(n, a)
 
 /**
- * The attack on the same services with the cheapest coalition leafCover finds within `budgetMs`, when it nets more
- * than `attack` (exactly); `attack` itself otherwise. `attack` must be valid.
+ * The attack on the same services with the cheapest coalition leafCover finds within `budgetMs` (and before
+ * `outer`), when it nets more than `attack` (exactly); `attack` itself otherwise. `attack` must be valid.
  */
-export function polishByLeaf(n: Network, attack: Attack, highs: Highs, budgetMs: number): Attack {
+export function polishByLeaf(
+  n: Network,
+  attack: Attack,
+  highs: Highs,
+  budgetMs: number,
+  outer: LiveDeadline = Number.POSITIVE_INFINITY,
+): Attack {
   if (budgetMs <= 0 || attack.services.length === 0) return attack
-  const deadline = performance.now() + budgetMs
+  const own = performance.now() + budgetMs
+  // `outer` is read live: inside a worker the main thread may move the search's deadline earlier while this runs,
+  // and a polish must not outlast the search it serves
+  const deadline = typeof outer === 'number' ? Math.min(own, outer) : () => Math.min(own, outer())
   const value = net(n, attack)
   let out: ReturnType<typeof solveLeaf>
   try {

@@ -619,7 +619,7 @@ function roundedAttack(
   )
   if (!found) return null
   const budget = Math.min(ROUNDED_LEAF_MS, deadlineNow(deadline) - performance.now())
-  const attack = polishByLeaf(n, found.attack, highs, budget)
+  const attack = polishByLeaf(n, found.attack, highs, budget, deadline)
   return { attack, value: attackProfit(n, attack) - attackCost(n, attack) }
 }
 
