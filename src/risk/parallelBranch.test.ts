@@ -68,9 +68,9 @@ describe('the branch and bound over services on two threads', () => {
     }
     assert.equal(proven, 40)
     assert.ok(insecure >= 10 && insecure <= 35, `${insecure} insecure of 40: the regimes should mix`)
-    // How many trees both threads took part in depends on when the second thread gets a core (a run at load 10
-    // saw 9 and 14 of 40): the test asks for enough to know the proofs above did draw on both
-    // threads' nodes, not for a share the scheduler decides.
+    // How many trees both threads took part in depends on when the second thread gets a core (two runs at load
+    // 8–10 saw 9 and 14 of 40): the test asks for enough to know the proofs above did draw on both threads'
+    // nodes, not for a share the scheduler decides.
     assert.ok(shared >= 3, `only ${shared} searches had both threads bound nodes`)
   })
 
