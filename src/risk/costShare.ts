@@ -28,8 +28,51 @@ export type CostShares = {
   den: bigint
 }
 
+/**
+ * Per network, the largest share numerator each edge and each operator may hold over `den` at `unit`:
+ * ⌊a_vs·den/unit⌋ and ⌊σ_v·den/unit⌋. For an integer share l and unit > 0, `l·unit ≤ a·den ⇔ l ≤ ⌊a·den/unit⌋`,
+ * so comparing with these is the same exact test as the cross-multiplication, without two bigint products per edge
+ * at every exact check of the branching (a Network is never changed once built, so the tables stay right).
+ */
+type FitTables = { unit: bigint; den: bigint; maxL: bigint[][]; capL: bigint[] }
+const fitCache = new WeakMap<Network, FitTables>()
+function fitTables(n: Network, unit: bigint, den: bigint): FitTables {
+  const cached = fitCache.get(n)
+  if (cached && cached.unit === unit && cached.den === den) return cached
+  const t: FitTables = {
+    unit,
+    den,
+    maxL: n.services.map((s) => s.memberStake.map((a) => (a * den) / unit)),
+    capL: n.operators.map((o) => (o.stake * den) / unit),
+  }
+  fitCache.set(n, t)
+  return t
+}
+
 /** Whether the shares respect λ_vs ≤ a_vs and Σ_s λ_vs ≤ σ_v, exactly. */
 export function sharesFit(n: Network, c: CostShares): boolean {
+  // the tables' floor division needs a positive unit; anything else is checked by cross-multiplication
+  if (c.unit <= 0n || c.den <= 0n) return sharesFitSlow(n, c)
+  const { maxL, capL } = fitTables(n, c.unit, c.den)
+  const used: bigint[] = new Array(n.operators.length).fill(0n)
+  for (let si = 0; si < n.services.length; si++) {
+    const s = n.services[si] as Network['services'][number]
+    const row = c.shares[si]
+    if (!row || row.length !== s.members.length) return false
+    const max = maxL[si] as bigint[]
+    for (let k = 0; k < row.length; k++) {
+      const l = row[k] as bigint
+      if (l < 0n || l > (max[k] as bigint)) return false
+      const v = s.members[k] as number
+      used[v] = (used[v] as bigint) + l
+    }
+  }
+  for (let v = 0; v < capL.length; v++) if ((used[v] as bigint) > (capL[v] as bigint)) return false
+  return true
+}
+
+/** sharesFit by cross-multiplication, for any unit and denominator. */
+function sharesFitSlow(n: Network, c: CostShares): boolean {
   const used = n.operators.map(() => 0n)
   for (const [si, s] of n.services.entries()) {
     const row = c.shares[si]
@@ -147,30 +190,36 @@ export function findCostShares(
  */
 export function toShares(n: Network, lam: Float64Array, svcStart: Int32Array): CostShares {
   const unit = largestAmount(n)
-  const shares = n.services.map((s, si) =>
-    s.members.map((_, k) => {
-      const x = (lam[(svcStart[si] as number) + k] as number) * (1 - 1e-12) * Number(DEN)
+  // λ ≤ a: l·unit ≤ a·den, i.e. l ≤ ⌊a·den/unit⌋; each operator's cap likewise (both computed once per network)
+  const { maxL, capL } = fitTables(n, unit, DEN)
+  const den = Number(DEN)
+  const shares: bigint[][] = new Array(n.services.length)
+  const used: bigint[] = new Array(n.operators.length).fill(0n)
+  for (let si = 0; si < n.services.length; si++) {
+    const members = (n.services[si] as Network['services'][number]).members
+    const max = maxL[si] as bigint[]
+    const start = svcStart[si] as number
+    const row: bigint[] = new Array(members.length)
+    for (let k = 0; k < members.length; k++) {
+      const x = (lam[start + k] as number) * (1 - 1e-12) * den
       const l = x > 0 ? BigInt(Math.floor(x)) : 0n
-      // λ ≤ a: l·unit ≤ a·den.
-      const max = ((s.memberStake[k] ?? 0n) * DEN) / unit
-      return l < max ? l : max
-    }),
-  )
-  const used = n.operators.map(() => 0n)
-  n.services.forEach((s, si) => {
-    s.members.forEach((v, k) => {
-      used[v] = (used[v] ?? 0n) + ((shares[si] as bigint[])[k] as bigint)
-    })
-  })
-  // each operator's cap once, not once per edge (this runs at every exact check of the branching)
-  const caps = n.operators.map((o) => (o.stake * DEN) / unit)
-  n.services.forEach((s, si) => {
-    s.members.forEach((v, k) => {
-      const cap = caps[v] ?? 0n
-      const u = used[v] ?? 0n
-      const row = shares[si] as bigint[]
+      const m = max[k] as bigint
+      const r = l < m ? l : m
+      row[k] = r
+      const v = members[k] as number
+      used[v] = (used[v] as bigint) + r
+    }
+    shares[si] = row
+  }
+  for (let si = 0; si < n.services.length; si++) {
+    const members = (n.services[si] as Network['services'][number]).members
+    const row = shares[si] as bigint[]
+    for (let k = 0; k < members.length; k++) {
+      const v = members[k] as number
+      const cap = capL[v] as bigint
+      const u = used[v] as bigint
       if (u > cap) row[k] = ((row[k] as bigint) * cap) / u // scale down: Σ floor(l·cap/u) ≤ cap
-    })
-  })
+    }
+  }
   return { shares, unit, den: DEN }
 }

@@ -45,23 +45,31 @@ export function shareNodeBound(n: Network, c: CostShares, fixed: Uint8Array): Ra
  */
 export function shareTerms(n: Network, c: CostShares, fixed: Uint8Array): (bigint | null)[] {
   if (!sharesFit(n, c)) throw new RangeError('cost shares exceed an operator’s stake or allocation')
+  const tables = serviceTables(n)
   return n.services.map((s, si) => {
     const state = fixed[si] ?? FREE
     if (state === OUT) return null
     const row = c.shares[si] ?? []
     const stakes = s.memberStake
-    let total = 0n
-    for (const a of stakes) total += a
+    const total = tables.total[si] as bigint
     const { num, den } = s.threshold
     // C_s ≥ P / Q in share units, P and Q from the dual price μ = l_c / a_c.
     let p = 0n
     let q = 1n
-    const crit = criticalMember(stakes, row, num, den, total)
+    const crit = criticalMember(stakes, tables.stakeF[si] as Float64Array, row, num, den, total)
     if (crit >= 0) {
       const lc = row[crit] as bigint
       const ac = stakes[crit] as bigint
       let excess = 0n
+      // Only members cheaper per unit of stake than the critical one have x > 0. A member whose float ratio is
+      // above the critical one's by far more than the floats' error (both finite and normal: each a quotient of
+      // two correctly rounded integers, relative error below 1e-15) has x < 0 exactly and is skipped; every other
+      // member, NaN and infinite ratios included, is computed exactly.
+      const rc = scratch[crit] as number
+      const skipAbove = Number.isFinite(rc) && rc >= 1e-300 ? rc * (1 + 1e-9) : Number.POSITIVE_INFINITY
       for (let k = 0; k < stakes.length; k++) {
+        const rk = scratch[k] as number
+        if (rk > skipAbove && rk < Number.POSITIVE_INFINITY) continue
         const x = lc * (stakes[k] as bigint) - (row[k] as bigint) * ac
         if (x > 0n) excess += x
       }
@@ -78,25 +86,54 @@ export function shareTerms(n: Network, c: CostShares, fixed: Uint8Array): (bigin
  * The member the greedy cover takes last (cheapest share per unit of stake first), found in floats; −1 when the
  * service needs no stake. Only a price for the dual bound: any member gives a valid one.
  */
-function criticalMember(stakes: bigint[], row: bigint[], num: bigint, den: bigint, total: bigint): number {
+/** Per member of the service at hand, its share per unit of stake in floats (criticalMember fills it; NaN: no stake). */
+let scratch = new Float64Array(64)
+
+function criticalMember(
+  stakes: bigint[],
+  stakeF: Float64Array,
+  row: bigint[],
+  num: bigint,
+  den: bigint,
+  total: bigint,
+): number {
   if (total === 0n) return -1
-  // loops rather than flatMap/map: this runs for every service at every exact check (8% of a proof's CPU)
-  const ks: number[] = []
-  const ratio: number[] = []
-  for (let k = 0; k < stakes.length; k++) {
-    const a = stakes[k] as bigint
-    if (a > 0n) {
-      ks.push(k)
-      ratio.push(Number(row[k] as bigint) / Number(a))
-    }
+  // typed arrays and one index sort rather than arrays of objects: this runs for every service at every exact
+  // check of the branching
+  const K = stakes.length
+  if (scratch.length < K) scratch = new Float64Array(2 * K)
+  const ratio = scratch
+  const order: number[] = []
+  for (let k = 0; k < K; k++) {
+    const a = stakeF[k] as number
+    if (a > 0) {
+      order.push(k)
+      ratio[k] = Number(row[k] as bigint) / a
+    } else ratio[k] = Number.NaN
   }
-  const order = ks.map((_, i) => i).sort((x, y) => (ratio[x] as number) - (ratio[y] as number))
+  order.sort((x, y) => (ratio[x] as number) - (ratio[y] as number))
   // Still needed, times den (exact).
   let rest = num * total
-  for (const i of order) {
-    const k = ks[i] as number
+  for (const k of order) {
     rest -= (stakes[k] as bigint) * den
     if (rest <= 0n) return k
   }
-  return ks[order[order.length - 1] as number] ?? -1
+  return order[order.length - 1] ?? -1
+}
+
+/**
+ * Per network (never changed once built), each service's total stake σ(N(s)) and its members' stakes as floats:
+ * what every exact check would otherwise recompute.
+ */
+const serviceCache = new WeakMap<Network, { total: bigint[]; stakeF: Float64Array[] }>()
+function serviceTables(n: Network): { total: bigint[]; stakeF: Float64Array[] } {
+  let t = serviceCache.get(n)
+  if (!t) {
+    t = {
+      total: n.services.map((s) => s.memberStake.reduce((x, y) => x + y, 0n)),
+      stakeF: n.services.map((s) => Float64Array.from(s.memberStake, (a) => Number(a))),
+    }
+    serviceCache.set(n, t)
+  }
+  return t
 }
