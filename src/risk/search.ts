@@ -161,17 +161,21 @@ function judge(
  * on 2 in 7,000 (no attack at all, "proven", where one burns 158 of a profit of 182: riskd.review.test.ts). A wrong
  * proof now needs both to err on the same network, and where they disagree the better exact answer wins. Costs a
  * second solve only where the first proved (a fraction of a second on typical networks); with no time left
- * (`deadline`, performance.now() ms) the first answer stands as it was. Not for 'profit': the verdict has its own
- * exact checks (attack.ts).
+ * (`deadline`, performance.now() ms), or when the second solve does not finish within `maxSeconds`, the first
+ * answer stands as it was. Not for 'profit': the verdict has its own exact checks (attack.ts).
  */
 export async function secondOpinion(
   n: Network,
   objective: 'cost' | 'cascade',
   first: SearchOutcome,
-  opts: { deadline?: number; shock?: Rational } = {},
+  opts: { deadline?: number; shock?: Rational; maxSeconds?: number } = {},
 ): Promise<SearchOutcome> {
   if (!first.proven) return first
-  const left = opts.deadline === undefined ? undefined : (msLeft(opts.deadline) - mipSetupMs(n)) / 1000
+  const toDeadline = opts.deadline === undefined ? undefined : (msLeft(opts.deadline) - mipSetupMs(n)) / 1000
+  const left =
+    opts.maxSeconds === undefined
+      ? toDeadline
+      : Math.min(opts.maxSeconds, toDeadline ?? Number.POSITIVE_INFINITY)
   if (left !== undefined && left <= 0.01) return first
   const second = await searchAttack(n, objective, {
     timeLimitSeconds: left,
