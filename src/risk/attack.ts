@@ -78,7 +78,7 @@ export type SolveOptions = {
  * The largest attack's part of the time for growByLeaf on large networks (see largestAttack), and its time without
  * a limit.
  */
-const GROW_PART = 0.3
+const GROW_PART = 0.5
 const DEFAULT_GROW_MS = 5000
 
 /** γ ≥ 0 (or nothing worth corrupting) proves that no valid attack exists: π(A) ≤ cost(B)/(1+γ) ≤ cost(B). */
@@ -417,10 +417,19 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
   }
   if (!out.proven && grow > 0 && best) {
     const highs = await loadHighs()
-    const grown = growByLeaf(n, best, highs, deadline ?? performance.now() + DEFAULT_GROW_MS)
-    if (attackCost(n, grown) > bestCost) {
-      best = grown
-      bestCost = attackCost(n, grown)
+    const until = deadline ?? performance.now() + DEFAULT_GROW_MS
+    // From the verdict's attack first (the most slack, π(A) − cost(B), to spend on more services, largest profit
+    // first), then from the best found if time is left: on hard 1,000 × 100 seed 3, 5 s from the verdict's 73
+    // services reach 31,457 tokens, from the grown start's 84–85 (services added in a random order, small ones
+    // spending the slack) 28,450–30,344 (load 6–7).
+    const seeds = [opts.start, best].filter((a): a is Attack => !!a && isValidAttack(n, a))
+    for (const seed of seeds) {
+      if (performance.now() >= until) break
+      const grown = growByLeaf(n, seed, highs, until)
+      if (attackCost(n, grown) > bestCost) {
+        best = grown
+        bestCost = attackCost(n, grown)
+      }
     }
   }
   if (bestCost > out.value)
