@@ -402,10 +402,12 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
   // The solver's "optimal" checked by a second solve (search.ts): at 1e-9 HiGHS proved "no attack" on networks
   // with one (riskd.review.test.ts). It gets as long as the first took (plus its setup), not all the time left: on
   // typical 1,000 × 100 with allocations the second solve ran on to the limit, where the first proved in 3 s, and
-  // the time to proof went from 3 s to 10 s; small networks, where the sweep found the errors, get a second at least.
+  // the time to proof went from 3 s to 10 s; small networks, where the sweep found the errors, get a second at least
+  // (on large ones even this doubles the time to proof: typical 1,000 × 100 whole-stake 0.5–0.8 s → 0.4–3.3 s at
+  // load 10–11 with that second; see docs/risk.md).
   const out = await secondOpinion(n, 'cost', first, {
     deadline,
-    maxSeconds: Math.max(1, (performance.now() - solveStart) / 1000) + mipSetupMs(n) / 1000,
+    maxSeconds: Math.max(isLarge(n) ? 0 : 1, (performance.now() - solveStart) / 1000) + mipSetupMs(n) / 1000,
   })
   // The start is an exact valid attack: the solver's answer never replaces it with less (HiGHS, started from it,
   // ended "optimal" on no attack at all), and where it burns more than the solver's "optimum" that proof is wrong.
