@@ -4,7 +4,7 @@ import { largestAttack, mostProfitableAttack, solveMostProfitable } from './atta
 import { bruteLargestCost, bruteMostProfitable } from './bruteForce.ts'
 import { formatUnits } from './decimal.ts'
 import { parseRiskInput } from './input.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
 import { certifiedSlack } from './slack.ts'
 
@@ -199,5 +199,37 @@ describe('mostProfitableAttack', () => {
         `${i} (largest)`,
       )
     }
+  })
+
+  test('largestAttack with the growth part on small networks (off there by default): never above the truth, proven only at it, both models (seed 14)', async () => {
+    const rng = createRng(14)
+    let unproven = 0
+    for (let i = 0; i < 120; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(3, 7),
+          services: rng.int(2, 5),
+          membersPerService: [1, 4],
+          allocations: i % 2 === 1,
+          profitFactor: SMALL_REGIMES[i % SMALL_REGIMES.length],
+        }),
+      )
+      const truth = bruteLargestCost(n)
+      const best = await solveMostProfitable(n)
+      // a tiny limit, so that the solver stops unproven now and then and the growth runs
+      const out = await largestAttack(n, {
+        start: best.attack ?? undefined,
+        timeLimitSeconds: i % 3 === 0 ? 0.05 : 1,
+        growPart: 0.5,
+      })
+      const cost = out.attack?.cost ?? 0n
+      assert.ok(cost <= truth, `network ${i}: ${cost} above the largest attack ${truth}`)
+      assert.ok(out.bound >= Number(truth) - 1e-6, `network ${i}: bound ${out.bound} below ${truth}`)
+      if (out.proven) assert.equal(cost, truth, `network ${i}: proven at ${cost}, truth ${truth}`)
+      else unproven++
+      if (best.answer.attack)
+        assert.ok(cost >= best.answer.attack.cost, `network ${i}: below the verdict's attack`)
+    }
+    assert.ok(unproven < 40, `${unproven} unproven`)
   })
 })

@@ -14,7 +14,7 @@ import { findCascadeShares } from './cascadeShares.ts'
 import { deadlineOf, mipSetupMs, msLeft } from './deadline.ts'
 import { type Network, totalStake } from './network.ts'
 import { type Rational, rat, toNumber } from './rational.ts'
-import { type SearchOutcome, searchAttack } from './search.ts'
+import { searchAttack, secondOpinion } from './search.ts'
 import { largestAmount } from './shareCore.ts'
 import { cascadeBound, certifiedSlack } from './slack.ts'
 import { smallCascade } from './smallCascade.ts'
@@ -172,7 +172,7 @@ export async function worstCaseLoss(
     start,
     cuts: early ? (model) => addCascadeCuts(n, model, early.shares) : undefined,
   })
-  const out = first.proven && !early ? await secondOpinion(n, psi, first, deadline) : first
+  const out = early ? first : await secondOpinion(n, 'cascade', first, { deadline, shock: psi })
   // Whichever burns more, both checked exactly (the solver's by searchAttack).
   const best = out.value >= found.value ? out : found
   // Not after a proof by the solver (its word, within its tolerances): the time-to-proof of the insecure networks
@@ -202,31 +202,3 @@ const stakeOf = (n: Network, shock: number[]): bigint =>
 
 /** A float at least r ≥ 0: toNumber is within 2^-50 relative, so 2^-48 up covers it. */
 const upper = (r: Rational): number => toNumber(r) * (1 + 2 ** -48)
-
-/**
- * HiGHS's "optimal" checked by a second solve at a looser MIP feasibility tolerance (1e-8 instead of mip.ts's 1e-9),
- * started from the first answer: the one with the larger exact loss is kept, with its own claim. At 1e-9 HiGHS
- * 1.15.3 called a point below the optimum "optimal" on about 1 small network in 2,000 (the shock alone, 186, where
- * a shock and an attack burn 311 — the true point meets every row with room; it is HiGHS's integrality tolerance
- * that errs), and at 1e-8 on other networks, about 1 in 9,000: a wrong proof now needs both to err on the same
- * network, and where they disagree the better exact answer wins. Costs a second solve only where the first proved
- * (typical networks: a fraction of a second); with no time left the first answer stands as it was.
- */
-async function secondOpinion(
-  n: Network,
-  psi: Rational,
-  first: SearchOutcome,
-  deadline: number | undefined,
-): Promise<SearchOutcome> {
-  const left = deadline === undefined ? undefined : (msLeft(deadline) - mipSetupMs(n)) / 1000
-  if (left !== undefined && left <= 0.01) return first
-  const second = await searchAttack(n, 'cascade', {
-    timeLimitSeconds: left,
-    shock: psi,
-    start: first.attack ? { attack: first.attack, shock: first.shock } : undefined,
-    mipFeasibilityTolerance: SECOND_OPINION_TOLERANCE,
-  })
-  return second.value > first.value ? second : first
-}
-
-const SECOND_OPINION_TOLERANCE = 1e-8

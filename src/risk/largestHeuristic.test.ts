@@ -3,8 +3,9 @@ import { describe, test } from 'node:test'
 import { bruteLargestCost } from './bruteForce.ts'
 import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
-import { largestAttackStart, padCoalition } from './largestHeuristic.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { growByLeaf, largestAttackStart, padCoalition } from './largestHeuristic.ts'
+import { loadHighs } from './mip.ts'
+import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
 import { attackCost, attackProfit, isValidAttack } from './verify.ts'
 
@@ -60,5 +61,40 @@ describe('largestAttackStart', () => {
       if (cost > attackCost(n, start)) grew++
     }
     assert.ok(tried > 50 && grew > tried / 3, `grew ${grew} of ${tried} starts`)
+  })
+
+  test('growByLeaf: valid attacks, never larger than the largest, at least its start, often grown; both models (seed 13)', async () => {
+    const highs = await loadHighs()
+    const rng = createRng(13)
+    let grew = 0
+    let tried = 0
+    let reached = 0
+    for (let i = 0; i < 300; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(3, 7),
+          services: rng.int(2, 5),
+          membersPerService: [1, 4],
+          allocations: i % 2 === 1,
+          profitFactor: SMALL_REGIMES[i % SMALL_REGIMES.length],
+        }),
+      )
+      const start = heuristicAttack(n)
+      if (!start) continue
+      // the smallest start there is: the first service of the heuristic's attack alone, if that is valid
+      const one = padCoalition(n, { services: [start.services[0] as number], operators: start.operators })
+      const from = isValidAttack(n, one) ? one : start
+      tried++
+      const a = growByLeaf(n, from, highs, performance.now() + 2000, 500)
+      assert.ok(isValidAttack(n, a), `network ${i}: not a valid attack`)
+      const cost = attackCost(n, a)
+      const truth = bruteLargestCost(n)
+      assert.ok(cost <= truth, `network ${i}: ${cost} larger than the largest attack ${truth}`)
+      assert.ok(cost >= attackCost(n, from), `network ${i}: smaller than its start`)
+      if (cost > attackCost(n, from)) grew++
+      if (cost === truth) reached++
+    }
+    assert.ok(tried > 50 && grew > tried / 5, `grew ${grew} of ${tried} starts`)
+    assert.ok(reached > tried / 2, `grew ${grew}; reached the largest attack on ${reached} of ${tried}`)
   })
 })

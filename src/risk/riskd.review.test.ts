@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { largestAttack, solveMostProfitable } from './attack.ts'
 import { bruteCascade, bruteLargestCost } from './bruteForce.ts'
 import { worstCaseLoss } from './cascade.ts'
 import { cascadeShareBound, shockBudget, shockShareCap } from './cascadeBound.ts'
@@ -292,6 +293,58 @@ describe('review: the cascade share bound', () => {
       assert.ok(r.worstLossBound >= toNumber(truth), `bound ${r.worstLossBound} below the optimum`)
       assert.equal(ratToString(r.worstLoss), ratToString(truth), 'the loss found is not the optimum')
       assert.equal(r.proven, true)
+    }
+  })
+
+  // Found by the sweep of the largest attack against brute force (bench/largestSweep.ts, 2 of 7,000 small networks):
+  // HiGHS 1.15.3 at 1e-9 said "optimal" at no attack at all where one burns 158 (of a profit of 182) and 163 (of
+  // 170), and, started from the verdict's attack, still ended on none. largestAttack now takes the second opinion
+  // (search.ts) and never reports less than its exact start; before, both were reported proven at 0.
+  test('the largest attack is not proven "none" where HiGHS alone claimed it', async () => {
+    const cases: [RiskInput, bigint][] = [
+      [
+        {
+          operators: [77, 75, 7, 47, 8].map((stake, i) => ({ id: `v${i}`, stake })),
+          services: [
+            { id: 's0', profit: 1, threshold: 0.3333, operators: ['v2'] },
+            { id: 's1', profit: 181, threshold: 1, operators: ['v1', 'v0', 'v3'] },
+          ],
+          allocations: allocs([
+            ['v2', 's0', 1],
+            ['v1', 's1', 49],
+            ['v0', 's1', 73],
+            ['v3', 's1', 35],
+          ]),
+        },
+        158n,
+      ],
+      [
+        {
+          operators: [64, 83, 80].map((stake, i) => ({ id: `v${i}`, stake })),
+          services: [
+            { id: 's0', profit: 56, threshold: 1, operators: ['v1'] },
+            { id: 's1', profit: 79, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
+            { id: 's2', profit: 35, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
+          ],
+        },
+        163n,
+      ],
+    ]
+    for (const [input, optimum] of cases) {
+      const n = parseRiskInput(input)
+      assert.equal(bruteLargestCost(n), optimum)
+      const alone = await largestAttack(n)
+      assert.equal(alone.attack?.cost, optimum, 'the largest attack found is not the optimum')
+      assert.equal(alone.proven, true)
+      assert.ok(alone.bound >= Number(optimum), `bound ${alone.bound} below the optimum`)
+      const best = await solveMostProfitable(n)
+      assert.ok(best.attack, 'the network is insecure')
+      const started = await largestAttack(n, { start: best.attack })
+      assert.equal(started.attack?.cost, optimum, 'from the verdict: not the optimum')
+      assert.ok(
+        started.bound >= Number(optimum),
+        `from the verdict: bound ${started.bound} below the optimum`,
+      )
     }
   })
 })
