@@ -78,7 +78,13 @@ export function shareTerms(n: Network, c: CostShares, fixed: Uint8Array): (bigin
  * The member the greedy cover takes last (cheapest share per unit of stake first), found in floats; −1 when the
  * service needs no stake. Only a price for the dual bound: any member gives a valid one.
  */
-function criticalMember(stakes: bigint[], row: bigint[], num: bigint, den: bigint, total: bigint): number {
+export function criticalMember(
+  stakes: bigint[],
+  row: bigint[],
+  num: bigint,
+  den: bigint,
+  total: bigint,
+): number {
   if (total === 0n) return -1
   // loops rather than flatMap/map: this runs for every service at every exact check (8% of a proof's CPU)
   const ks: number[] = []
