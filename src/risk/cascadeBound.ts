@@ -11,7 +11,8 @@
  *
  *   Σ_{s∈A} C_s ≤ cost(B) + σ(D),   and more tightly ≤ cost(B) + ρ(D), ρ_v = Σ_s α_s λ_vs ≤ σ_v
  *
- * (shockShareCap: a shocked member lowers s's need by only α_s a_vs). Validity (π(A) > cost(B), whole units) gives
+ * (shockShareCap: a shocked member lowers s's need by only α_s a_vs; tighter still, ρ_v = Σ_s κ_vs with κ_vs ≤ α_s λ_vs
+ * its credit at the cover's price, see shockShares; and cascadeSplitBound splits κ_vs with the services). Validity (π(A) > cost(B), whole units) gives
  * cost(B) ≤ π(A) − 1, so for A ≠ ∅, with ρ* = max{ρ(D) : σ(D) ≤ Ψ} ≤ Ψ,
  *
  *   Σ_{s∈A} (C_s − π_s) ≤ ρ(D) − 1 ≤ ρ* − 1,   and the loss σ(D) + cost(B) ≤ Ψ + π(A) − 1;
