@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { bruteCascade } from './bruteForce.ts'
+import { worstCaseLoss } from './cascade.ts'
 import {
   cascadeShareBound,
   cascadeSplitBound,
@@ -12,9 +13,9 @@ import { findCascadeShares } from './cascadeShares.ts'
 import { findShockSplit } from './cascadeSplit.ts'
 import type { CostShares } from './costShare.ts'
 import { parseRiskInput } from './input.ts'
-import type { Network } from './network.ts'
+import { type Network, totalStake } from './network.ts'
 import { randomNetwork, randomShares, SMALL_REGIMES } from './randomNetwork.ts'
-import { rat, ratToString } from './rational.ts'
+import { rat, ratToString, toNumber } from './rational.ts'
 import type { Rng } from './rng.ts'
 import { createRng } from './rng.ts'
 import { criticalMember } from './shareNodeBound.ts'
@@ -132,6 +133,25 @@ describe('the shock credit κ and its split (cascadeBound.ts, cascadeSplit.ts)',
       }
     }
     assert.ok(caught >= 3, `the wrong κ under-bounded only ${caught} times`)
+  })
+
+  test('worstCaseLoss with the split on (and the cuts, so that only the exact bounds bound it): the brute-force optimum, bound never below it nor above the one without the split (seed 83)', async () => {
+    const rng = createRng(83)
+    let tighter = 0
+    for (let i = 0; i < 40; i++) {
+      const n = smallNetwork(rng, i)
+      const psi = rat(PSIS[i % (PSIS.length - 1)] as bigint, 100n)
+      const opts = { exhaustive: false, cascadeCuts: true } as const
+      const r = await worstCaseLoss(n, psi, { ...opts, cascadeSplit: 0.3 })
+      const without = await worstCaseLoss(n, psi, opts)
+      const truth = bruteCascade(n, psi)
+      const total = totalStake(n)
+      assert.equal(ratToString(r.worstLoss), ratToString(rat(truth, total)), `network ${i}`)
+      assert.ok(r.worstLossBound >= toNumber(rat(truth, total)), `network ${i}: bound below the truth`)
+      assert.ok(r.worstLossBound <= without.worstLossBound, `network ${i}: the split loosened the bound`)
+      if (r.worstLossBound < without.worstLossBound) tighter++
+    }
+    assert.ok(tighter >= 1, 'the split never tightened the reported bound')
   })
 })
 
