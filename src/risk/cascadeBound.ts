@@ -11,7 +11,8 @@
  *
  *   Σ_{s∈A} C_s ≤ cost(B) + σ(D),   and more tightly ≤ cost(B) + ρ(D), ρ_v = Σ_s α_s λ_vs ≤ σ_v
  *
- * (shockShareCap: a shocked member lowers s's need by only α_s a_vs). Validity (π(A) > cost(B), whole units) gives
+ * (shockShareCap: a shocked member lowers s's need by only α_s a_vs; tighter still, ρ_v = Σ_s κ_vs with κ_vs ≤ α_s λ_vs
+ * its credit at the cover's price, see shockShares; and cascadeSplitBound splits κ_vs with the services). Validity (π(A) > cost(B), whole units) gives
  * cost(B) ≤ π(A) − 1, so for A ≠ ∅, with ρ* = max{ρ(D) : σ(D) ≤ Ψ} ≤ Ψ,
  *
  *   Σ_{s∈A} (C_s − π_s) ≤ ρ(D) − 1 ≤ ρ* − 1,   and the loss σ(D) + cost(B) ≤ Ψ + π(A) − 1;
@@ -30,7 +31,7 @@ import type { Network } from './network.ts'
 import { totalStake } from './network.ts'
 import type { Rational } from './rational.ts'
 import { FREE } from './shareCore.ts'
-import { shareTerms } from './shareNodeBound.ts'
+import { criticalMember, serviceTables, shareTerms } from './shareNodeBound.ts'
 
 /** Ψ = ⌊ψ σ(V)⌋: σ(D) ≤ ψ σ(V) ⇔ σ(D) ≤ Ψ for a whole number of units. */
 export const shockBudget = (n: Network, psi: Rational): bigint => (psi.num * totalStake(n)) / psi.den
@@ -80,7 +81,14 @@ export function knapsackBound(profits: bigint[], weights: bigint[], cap: bigint)
  * rounded up (a sum of ceilings is at least the ceiling of the sum) and the knapsack's part rounded up too.
  */
 export function shockShareCap(n: Network, shares: CostShares, budget: bigint): bigint {
-  const rho = shockShares(n, shares)
+  return shockCap(n, shockShares(n, shares), budget)
+}
+
+/**
+ * max{Σ_{v∈D} ρ_v : σ(D) ≤ Ψ} for credits ρ_v ≥ 0 (share units), bounded above by the fractional knapsack by
+ * ρ_v / σ_v, its part rounded up: a cap never below the truth.
+ */
+export function shockCap(n: Network, rho: readonly bigint[], budget: bigint): bigint {
   const stake = (v: number) => n.operators[v]?.stake ?? 0n
   // An operator with no stake costs no budget: taken whole, outside the sort. (In the sort its ρ/σ = 0/0 compared
   // equal to every other, so it could sit before a denser operator, and the loop below stopped at its ρ = 0: a
@@ -88,8 +96,8 @@ export function shockShareCap(n: Network, shares: CostShares, budget: bigint): b
   let sum = 0n
   const order: number[] = []
   n.operators.forEach((_, v) => {
-    const r = rho[v] as bigint
-    if (r === 0n) return
+    const r = rho[v] ?? 0n
+    if (r <= 0n) return
     if (stake(v) <= 0n) sum += r
     else order.push(v)
   })
@@ -113,17 +121,56 @@ export function shockShareCap(n: Network, shares: CostShares, budget: bigint): b
   return sum
 }
 
-/** ρ_v = Σ_s α_s λ_vs per operator in share units, each term rounded up: at least the true ρ_v. */
+/**
+ * The shock's credit per operator, κ_v = Σ_s κ_vs in share units, each term rounded up: at least the true κ_v, and
+ * at most ρ_v = Σ_s α_s λ_vs (the credit before this one: a shocked member counted like x = α_s in the cover).
+ *
+ * Why it holds. For s ∈ A after a shock D, B ∩ N(s) is a cover of the lowered need α_s σ(N(s)) − α_s a(D ∩ N(s)) by
+ * members outside D, so by LP weak duality, for the same price μ_s ≥ 0 that shareTerms uses for C_s (the share per
+ * unit of stake of the member the float cover takes last; any μ_s ≥ 0 is valid, the same one is what matters),
+ *
+ *   λ(B ∩ N(s)) ≥ μ_s (need_s − α_s a(D ∩ N(s))) − Σ_{v ∈ N(s) \ D} max(0, μ_s a_vs − λ_vs)
+ *             = T_s − Σ_{v ∈ D ∩ N(s)} κ_vs,    κ_vs = α_s μ_s a_vs − max(0, μ_s a_vs − λ_vs),
+ *
+ * T_s = μ_s need_s − Σ_{v ∈ N(s)} max(0, μ_s a_vs − λ_vs) the dual bound on C_s that shareTerms computes (clamped at
+ * 0 there: λ(B ∩ N(s)) ≥ 0 anyway). κ_vs ≤ α_s λ_vs (if μa ≤ λ: αμa ≤ αλ; else λ − (1 − α)μa ≤ αλ), and a negative
+ * κ_vs only helps the attacker less, so it is counted as 0. Summed over A: Σ_{s∈A} T_s ≤ cost(B) + Σ_{v∈D} κ_v. A
+ * shocked member lowers s's cover by at most its stake at the cover's marginal price, not by its share: an
+ * expensive member (λ > μa) credits α μ a, a cheap one (in the cover, λ < μa) λ − (1 − α)μa.
+ */
 export function shockShares(n: Network, shares: CostShares): bigint[] {
-  const rho = n.operators.map(() => 0n)
-  n.services.forEach((s, si) => {
-    const row = shares.shares[si] ?? []
-    const { num, den } = s.threshold
-    s.members.forEach((v, k) => {
-      rho[v] = (rho[v] ?? 0n) + ceilDiv((row[k] ?? 0n) * num, den)
+  const kappa = n.operators.map(() => 0n)
+  shockEdgeCredits(n, shares).forEach((row, si) => {
+    n.services[si]?.members.forEach((v, k) => {
+      kappa[v] = (kappa[v] ?? 0n) + (row[k] ?? 0n)
     })
   })
-  return rho
+  return kappa
+}
+
+/** κ_vs per share edge (parallel to `services[s].members`), in share units rounded up; see shockShares. */
+export function shockEdgeCredits(n: Network, shares: CostShares): bigint[][] {
+  const tables = serviceTables(n)
+  return n.services.map((s, si) => {
+    const row = shares.shares[si] ?? []
+    const stakes = s.memberStake
+    const total = tables.total[si] as bigint
+    const { num, den } = s.threshold
+    const crit = criticalMember(stakes, tables.stakeF[si] as Float64Array, row, num, den, total)
+    // no stake on s: every a_vs = 0, so every κ_vs = 0
+    if (crit < 0) return s.members.map(() => 0n)
+    // μ = lc / ac; κ_k = (num·lc·a_k − den·max(0, lc·a_k − λ_k·ac)) / (den·ac), rounded up (a credit never low).
+    const lc = row[crit] as bigint
+    const ac = stakes[crit] as bigint
+    const q = den * ac
+    return s.members.map((_, k) => {
+      const a = stakes[k] as bigint
+      const l = row[k] ?? 0n
+      const over = lc * a - l * ac
+      const x = num * lc * a - (over > 0n ? den * over : 0n)
+      return x > 0n ? ceilDiv(x, q) : 0n
+    })
+  })
 }
 
 /**
@@ -158,8 +205,53 @@ const ceilDiv = (p: bigint, q: bigint): bigint => {
 export function cascadeShareBound(n: Network, shares: CostShares, budget: bigint): bigint {
   // w_s = C_s − π_s ≥ −term_s (share units: amount = units · unit / den). In amount · den: −term_s · unit.
   const weights = coverExcess(n, shares).map((w) => w * shares.unit)
+  return boundOf(n, shares, budget, weights, shockShareCap(n, shares, budget))
+}
+
+/** β_vs of cascadeSplitBound as numerators over this (0 … SPLIT_DEN). */
+export const SPLIT_DEN = 1n << 20n
+
+/**
+ * cascadeShareBound with each shock credit κ_vs split between its service and its operator: β_vs κ_vs lowers s's
+ * weight whether or not v is shocked, (1 − β_vs) κ_vs counts towards v's credit in ρ*. Valid for any β ∈ [0, 1]:
+ * the credit the shock brings an attack is Σ_{s∈A} Σ_{v∈D ∩ N(s)} κ_vs — only on attacked services — and for
+ * s ∈ A, v ∈ D, [s ∈ A][v ∈ D] ≤ β_vs [s ∈ A] + (1 − β_vs) [v ∈ D], so
+ *
+ *   Σ_{s∈A} (C_s − π_s − Σ_{v∈N(s)} β_vs κ_vs) ≤ Σ_{v∈D} Σ_s (1 − β_vs) κ_vs − 1,
+ *
+ * the same knapsack with lower weights and a lower ρ*. β = 0 is cascadeShareBound. With β from the duals of the
+ * LP that links the two (cascadeSplit.ts: u_vs ≤ y_s, u_vs ≤ d_v) the knapsack stops counting a shocked member's
+ * credit on services the attack leaves alone. Both parts of each split are rounded up (a larger service credit or
+ * operator credit only raises the bound). `kappa` defaults to shockEdgeCredits (tests pass wrong ones).
+ */
+export function cascadeSplitBound(
+  n: Network,
+  shares: CostShares,
+  budget: bigint,
+  split: readonly (readonly bigint[])[],
+  kappa: readonly (readonly bigint[])[] = shockEdgeCredits(n, shares),
+): bigint {
+  const excess = coverExcess(n, shares)
+  const rho = n.operators.map(() => 0n)
+  const weights = n.services.map((s, si) => {
+    let credit = 0n
+    s.members.forEach((v, k) => {
+      const kp = kappa[si]?.[k] ?? 0n
+      if (kp === 0n) return
+      const raw = split[si]?.[k] ?? 0n
+      const b = raw < 0n ? 0n : raw > SPLIT_DEN ? SPLIT_DEN : raw
+      credit += ceilDiv(kp * b, SPLIT_DEN)
+      rho[v] = (rho[v] ?? 0n) + ceilDiv(kp * (SPLIT_DEN - b), SPLIT_DEN)
+    })
+    return ((excess[si] ?? 0n) - credit) * shares.unit
+  })
+  return boundOf(n, shares, budget, weights, shockCap(n, rho, budget))
+}
+
+/** Ψ + max(0, P − 1) from the knapsack's weights (amount · den) and ρ* (share units); never above σ(V). */
+function boundOf(n: Network, shares: CostShares, budget: bigint, weights: bigint[], rhoStar: bigint): bigint {
   const profits = n.services.map((s) => s.profit)
-  const cap = shockShareCap(n, shares, budget) * shares.unit - shares.den
+  const cap = rhoStar * shares.unit - shares.den
   const p = knapsackBound(profits, weights, cap)
   const bound = p === null || p < 1n ? budget : budget + p - 1n
   const total = totalStake(n)

@@ -189,7 +189,7 @@ type Ctx = {
   psiF: number
   unitF: number
   goal: number
-  shockCap: (lam: Float64Array) => number
+  shockCap: (lam: Float64Array, order?: Int32Array) => number
 }
 
 /** Share steps at a node from `lam` (changed in place); returns the best shares found and their float knapsack. */
@@ -206,7 +206,7 @@ function searchNode(
     core.profit.set(base)
     evaluate(core, lam, fixed, ws)
     for (let s = 0; s < core.S; s++) cover[s] = (base[s] as number) - (ws.term[s] as number)
-    const cap = ctx.shockCap(lam) - 1 / ctx.unitF
+    const cap = ctx.shockCap(lam, ws.order) - 1 / ctx.unitF
     const k = nodeFloatKnapsack(base, cover, cap, fixed)
     if (best === null || k.value < best.value) best = { value: k.value, lam: Float64Array.from(lam), k }
     if (i === steps || k.value === Number.NEGATIVE_INFINITY || ctx.psiF + k.value <= ctx.goal) break

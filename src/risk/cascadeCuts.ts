@@ -2,7 +2,7 @@
  * The cost-share bound of cascadeBound.ts as valid inequalities of the cascade MIP (attackModel.ts), so that
  * HiGHS's LP, which scales every threshold down with a fractional y_s, sees it too:
  *
- *   Σ_s (C_s − π_s) y_s ≤ Σ_v ρ_v d_v,   ρ_v = Σ_s α_s λ_vs,
+ *   Σ_s (C_s − π_s) y_s ≤ Σ_v ρ_v d_v,   ρ_v = Σ_s κ_vs ≤ Σ_s α_s λ_vs (the shock's credit, cascadeBound.ts),
  *
  * valid at every valid (D, A, B) — Σ_{s∈A} C_s ≤ cost(B) + ρ(D) and cost(B) < π(A) (cascadeBound.ts) — and at the
  * empty attack (0 ≤ ρ(D)). (A row cost(B) ≤ π(A) on the objective's side of the cost, which would hold the LP's

@@ -99,7 +99,7 @@ export function findCascadeShares(
     core.profit.set(base)
     evaluate(core, shares, free, ws)
     for (let s = 0; s < core.S; s++) cover[s] = (base[s] as number) - (ws.term[s] as number)
-    cap = shockCap(shares) - 1 / unitF
+    cap = shockCap(shares, ws.order) - 1 / unitF
     const k = floatKnapsack(base, cover, cap)
     // never above σ(V), as the exact bound (a network that can lose everything is settled at once)
     const loss = Math.min(totalF, k.value === Number.NEGATIVE_INFINITY ? psiF : psiF + Math.max(0, k.value))
@@ -154,23 +154,55 @@ export function findCascadeShares(
   return { bound, shares, steps }
 }
 
-/** ρ* of cascadeBound.ts's shockShareCap in floats: the fractional knapsack of ρ_v = Σ_s α_s λ_vs over σ_v ≤ Ψ. */
-export function shockCapper(n: Network, core: ShareCore, psiF: number): (lam: Float64Array) => number {
+/**
+ * ρ* of cascadeBound.ts's shockShareCap in floats: the fractional knapsack over σ_v ≤ Ψ of the shock's credit
+ * κ_v = Σ_s κ_vs, κ_vs = max(0, α_s μ_s a_vs − max(0, μ_s a_vs − λ_vs)), μ_s the share per unit of stake of the
+ * member the cheapest cover of s takes last (cascadeBound.ts's shockShares, in floats). `order`: each service's
+ * edges sorted by share per unit of stake for these very shares (evaluate()'s ws.order), saving a sort per call.
+ */
+export function shockCapper(
+  n: Network,
+  core: ShareCore,
+  psiF: number,
+): (lam: Float64Array, order?: Int32Array) => number {
   const alpha = Float64Array.from(n.services, (s) => Number(s.threshold.num) / Number(s.threshold.den))
   const V = core.sigma.length
   const rho = new Float64Array(V)
-  const order = Array.from({ length: V }, (_, v) => v)
-  return (lam) => {
+  const byDensity = Array.from({ length: V }, (_, v) => v)
+  const edges = Int32Array.from({ length: core.E }, (_, e) => e)
+  return (lam, order) => {
     rho.fill(0)
-    for (let e = 0; e < core.E; e++)
-      rho[core.owner[e] as number] =
-        (rho[core.owner[e] as number] as number) +
-        (alpha[core.svcOf[e] as number] as number) * (lam[e] as number)
+    for (let si = 0; si < core.S; si++) {
+      const lo = core.svcStart[si] as number
+      const hi = core.svcStart[si + 1] as number
+      const ratio = (e: number) => (lam[e] as number) / Math.max(core.a[e] as number, 1e-300)
+      // evaluate()'s order for these shares when given (already sorted by ratio: no sort here), else sorted now
+      const run = order
+        ? order.subarray(lo, hi)
+        : edges
+            .subarray(lo, hi)
+            .slice()
+            .sort((e, f) => ratio(e) - ratio(f))
+      let rest = core.need[si] as number
+      let mu = 0
+      for (const e of run) {
+        if ((core.a[e] as number) <= 0) continue
+        mu = ratio(e)
+        rest -= core.a[e] as number
+        if (rest <= 0) break
+      }
+      const al = alpha[si] as number
+      for (let e = lo; e < hi; e++) {
+        const ma = mu * (core.a[e] as number)
+        const k = al * ma - Math.max(0, ma - (lam[e] as number))
+        if (k > 0) rho[core.owner[e] as number] = (rho[core.owner[e] as number] as number) + k
+      }
+    }
     const density = (v: number) => (rho[v] as number) / Math.max(core.sigma[v] as number, 1e-300)
-    order.sort((v, w) => density(w) - density(v))
+    byDensity.sort((v, w) => density(w) - density(v))
     let room = psiF
     let sum = 0
-    for (const v of order) {
+    for (const v of byDensity) {
       const st = core.sigma[v] as number
       if (st <= room) {
         sum += rho[v] as number

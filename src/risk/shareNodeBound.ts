@@ -89,7 +89,7 @@ export function shareTerms(n: Network, c: CostShares, fixed: Uint8Array): (bigin
 /** Per member of the service at hand, its share per unit of stake in floats (criticalMember fills it; NaN: no stake). */
 let scratch = new Float64Array(64)
 
-function criticalMember(
+export function criticalMember(
   stakes: bigint[],
   stakeF: Float64Array,
   row: bigint[],
@@ -126,7 +126,7 @@ function criticalMember(
  * what every exact check would otherwise recompute.
  */
 const serviceCache = new WeakMap<Network, { total: bigint[]; stakeF: Float64Array[] }>()
-function serviceTables(n: Network): { total: bigint[]; stakeF: Float64Array[] } {
+export function serviceTables(n: Network): { total: bigint[]; stakeF: Float64Array[] } {
   let t = serviceCache.get(n)
   if (!t) {
     t = {
