@@ -419,6 +419,41 @@ describe('review: the float skip in shareTerms', () => {
     assert.equal(checked, 800)
   })
 
+  test('sharesFit at an operator’s cap: cap − 1 and cap fit, cap + 1 and cap + 2 do not (units 1–10^30)', () => {
+    const rng = createRng(9)
+    let over = 0
+    for (let i = 0; i < 300; i++) {
+      const base = randomNetwork(rng, {
+        operators: rng.int(1, 5),
+        services: rng.int(2, 5),
+        membersPerService: [1, 5],
+        allocations: i % 2 === 1,
+      })
+      const n = parseRiskInput(scaled(base, [1n, 10n ** 30n][i % 2] as bigint))
+      const unit = [1n, 3n, 10n ** 30n, largestAmount(n)][rng.int(0, 3)] as bigint
+      const den = [1n, 13n, 1n << 40n][rng.int(0, 2)] as bigint
+      const v = rng.int(0, n.operators.length - 1)
+      const delta = BigInt(rng.int(-1, 2))
+      let rest = ((n.operators[v]?.stake ?? 0n) * den) / unit + delta
+      if (rest < 0n) continue
+      const shares = n.services.map((s) =>
+        s.members.map((w, k) => {
+          if (w !== v) return 0n
+          const max = ((s.memberStake[k] ?? 0n) * den) / unit
+          const l = max < rest ? max : rest
+          rest -= l
+          return l
+        }),
+      )
+      if (rest > 0n) continue // the allocations cannot hold cap + δ
+      const c: CostShares = { shares, unit, den }
+      assert.equal(sharesFit(n, c), refFit(n, c), `network ${i}, δ ${delta}`)
+      assert.equal(sharesFit(n, c), delta <= 0n, `network ${i}, δ ${delta}`)
+      if (delta > 0n) over++
+    }
+    assert.ok(over >= 40, `only ${over} share sets over an operator's cap`)
+  })
+
   test('sharesFit with a unit or denominator ≤ 0 (the cross-multiplication fallback) equals the reference', () => {
     const rng = createRng(5)
     for (let i = 0; i < 200; i++) {
