@@ -250,7 +250,8 @@ function network(rng: Rng, stakes: bigint[], allocations: boolean): Network {
 
 /**
  * Exact shares (unit 1, den D) in near ties: on each service one ratio p/q, each member's numerator ⌊a·D·p/q⌋
- * moved by −2 … +2 (a float sees them all equal, or in the wrong order), or 0, or 1, within every limit.
+ * moved by −2 … +2 (a float sees them all equal, or in the wrong order), or that ratio moved by ±2^-29 (just past
+ * the skip's 1e-9), +2^-30 (just inside) or doubled, or 0, or 1, within every limit.
  */
 function nearTies(rng: Rng, n: Network, den: bigint): CostShares {
   const left = n.operators.map((o) => o.stake * den)
@@ -260,7 +261,11 @@ function nearTies(rng: Rng, n: Network, den: bigint): CostShares {
     return s.members.map((v, k) => {
       const a = s.memberStake[k] ?? 0n
       const r = rng.int(0, 9)
-      let l = r === 0 ? 0n : r === 1 ? 1n : (a * den * p) / q + BigInt(rng.int(-2, 2))
+      const base = (a * den * p) / q
+      // ratios 2^-29 (≈ 1.9e-9, past the skip's 1e-9) above or below the tie, 2^-30 above, twice it, or in the tie
+      const moved =
+        [base + (base >> 29n), base - (base >> 29n), base + (base >> 30n), 2n * base][r - 2] ?? base
+      let l = r === 0 ? 0n : r === 1 ? 1n : moved + BigInt(rng.int(-2, 2))
       if (l < 0n) l = 0n
       const max = a * den < (left[v] as bigint) ? a * den : (left[v] as bigint)
       if (l > max) l = max
@@ -366,6 +371,42 @@ describe('review: the float skip in shareTerms', () => {
     ] as [bigint, bigint][]) {
       const c: CostShares = { shares: [[lk, lc]], unit: 1n, den: 1n }
       failures.push(...termFailures(n, c, new Uint8Array(1), `reversed ${lk} ${lc}`))
+    }
+    // near 2^80 (ulp 2^28), numerators and stakes rounded so that k's float ratio is 2–4 ulps above c's though
+    // its true ratio is below (found by search): at α = 1/2 the floats take c first and call it critical, and
+    // k's term x = l_c·a_k − l_k·a_c > 0 must count. Shares over den 2^100 so that x is many share units.
+    for (const [lc, ac, lk, ak] of [
+      [
+        '1208925841035536568942591',
+        '1208925850990559407112196',
+        '1208925814090898398091349',
+        '1208925824045921014382590',
+      ],
+      [
+        '1208925840667202857992188',
+        '1208925840974738622513154',
+        '1208925826668398520981145',
+        '1208925826975934281940989',
+      ],
+      [
+        '1208925854054909588013053',
+        '1208925854639174390382595',
+        '1208925849319549769542569',
+        '1208925849903814569623548',
+      ],
+    ].map((r) => r.map(BigInt)) as [bigint, bigint, bigint, bigint][]) {
+      assert.ok(lk * ac < lc * ak && Number(lk) / Number(ak) > Number(lc) / Number(ac))
+      const n: Network = {
+        scale: 0,
+        operators: [
+          { id: 'c', stake: ac },
+          { id: 'k', stake: ak },
+        ],
+        services: [{ id: 's', profit: ac, threshold: rat(1n, 2n), members: [0, 1], memberStake: [ac, ak] }],
+        hasAllocations: false,
+      }
+      const c: CostShares = { shares: [[lc << 100n, lk << 100n]], unit: 1n, den: 1n << 100n }
+      failures.push(...termFailures(n, c, new Uint8Array(1), `float-reversed ${lk}/${ak}`))
     }
     // a share past a float (2^1024, over den 2^100) on a finite stake 2^953: its float ratio is Infinity, its true
     // ratio 2^71 is below the critical member's 2^100 (stake 1, taken first by the floats, alone enough at
