@@ -511,13 +511,13 @@ describe('review: the float skip in shareTerms', () => {
 })
 
 describe('review: the branching with 8 first price evaluations against enumeration', () => {
-  test('200 small networks (both models, three regimes, amounts ×1 and ×2^1100), limits of 0–40 ms too', async () => {
+  test('120 small networks (both models, three regimes, amounts ×1 and ×2^1100), limits of 0–40 ms too', async () => {
     const highs = await loadHighs()
     const rng = createRng(606)
     const failures: string[] = []
     let proven = 0
     let branched = 0
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 120; i++) {
       const base = randomNetwork(rng, {
         operators: rng.int(2, 7),
         services: rng.int(2, 5),
@@ -542,7 +542,7 @@ describe('review: the branching with 8 first price evaluations against enumerati
         failures.push(`network ${i}: open bound ${r.bound} < truth ${best}`)
     }
     assert.deepEqual(failures, [])
-    assert.ok(proven >= 120, `proven only ${proven}`)
-    assert.ok(branched >= 20, `the branching went past the root on only ${branched}`)
+    assert.ok(proven >= 95, `proven only ${proven}`)
+    assert.ok(branched >= 30, `the branching went past the root on only ${branched}`)
   })
 })
