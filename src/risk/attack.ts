@@ -439,7 +439,10 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
       attack: best ? describeAttack(n, best) : null,
       proven: false,
       exact: false,
-      bound: Math.max(out.bound, Number(bestCost)),
+      // A solver that "proved" less than a verified attack proved nothing, its bound included (its margin can hide
+      // every attack: riskg.review.test.ts): no bound then. Otherwise the solver's bound stands as before (within its
+      // margin), and never below the attack found: Number() rounds to nearest (within 2^-53), so up by 2^-48.
+      bound: out.proven ? Number.POSITIVE_INFINITY : Math.max(out.bound, Number(bestCost) * (1 + 2 ** -48)),
     }
   return {
     attack: out.attack && describeAttack(n, out.attack),
