@@ -160,9 +160,11 @@ function judge(
  * integrality tolerance that errs), and at 1e-8 on other networks, about 1 in 9,000; for the largest attack at 1e-9
  * on 2 in 7,000 (no attack at all, "proven", where one burns 158 of a profit of 182: riskd.review.test.ts). A wrong
  * proof now needs both to err on the same network, and where they disagree the better exact answer wins. Costs a
- * second solve only where the first proved (a fraction of a second on typical networks); with no time left
- * (`deadline`, performance.now() ms), or when the second solve does not finish within `maxSeconds`, the first
- * answer stands as it was. Not for 'profit': the verdict has its own exact checks (attack.ts).
+ * second solve only where the first proved (a fraction of a second on typical networks). A proof stands only when
+ * the second solve confirms it: with no time left for one (`deadline`, performance.now() ms), or when it stops at
+ * its limit (`maxSeconds` or the deadline) without a proof, the answer is reported unproven — a review found the
+ * wrong "optimal" of riskd.review.test.ts's networks reported proven under 20–120 ms limits when the first answer
+ * stood (riskg.review.test.ts). Not for 'profit': the verdict has its own exact checks (attack.ts).
  */
 export async function secondOpinion(
   n: Network,
@@ -176,14 +178,22 @@ export async function secondOpinion(
     opts.maxSeconds === undefined
       ? toDeadline
       : Math.min(opts.maxSeconds, toDeadline ?? Number.POSITIVE_INFINITY)
-  if (left !== undefined && left <= 0.01) return first
+  // No time for a second opinion: the first proof is not confirmed, so it is not reported as one. Its bound goes
+  // too — a wrong "optimal" comes with a bound at its own value — and the caller's exact bounds (or none) stand.
+  if (left !== undefined && left <= 0.01) return { ...first, proven: false, bound: Number.POSITIVE_INFINITY }
   const second = await searchAttack(n, objective, {
     timeLimitSeconds: left,
     shock: opts.shock,
     start: first.attack ? { attack: first.attack, shock: first.shock } : undefined,
     mipFeasibilityTolerance: SECOND_OPINION_TOLERANCE,
   })
-  return second.value > first.value ? second : first
+  // Better than the first "optimum": that proof was wrong; the second answer stands with its own claim.
+  if (second.value > first.value) return second
+  // Both proved, and the second found nothing better: confirmed.
+  if (second.proven) return first
+  // The second solve stopped at its limit without finding better: the first proof is unconfirmed. Bounded by the
+  // larger of the two solves' bounds (if the first erred, its bound is as wrong as its proof).
+  return { ...first, proven: false, bound: Math.max(first.bound, second.bound) }
 }
 
 const SECOND_OPINION_TOLERANCE = 1e-8
