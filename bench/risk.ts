@@ -48,7 +48,17 @@ const REGIMES: Record<string, [number, number]> = {
 /** Members per service for a size: a fifth to four fifths of 100, capped by the operators. */
 const membersFor = (ops: number, svcs: number): [number, number] =>
   ops <= 50 ? [5, 20] : ops <= 200 ? [10, 40] : svcs >= 200 ? [25, 100] : [20, 80]
-const timeLimitSeconds = Number(values['time-limit'])
+/** A bench flag that must be a positive number (`--seeds 3` runs seeds 1 to 3; a list such as `1,2` is refused). */
+function positive(name: string, text: string, integer = false): number {
+  const x = Number(text)
+  if (!(x > 0) || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
+    console.error(`--${name} must be a positive ${integer ? 'whole number' : 'number'} (got '${text}')`)
+    process.exit(2)
+  }
+  return x
+}
+const timeLimitSeconds = positive('time-limit', values['time-limit'])
+const seedCount = positive('seeds', values.seeds, true)
 const parallel = Number(values.threads) > 1 ? parallelBranch() : undefined
 const sizes = values.sizes.split(',').map((s) => s.split('x').map(Number) as [number, number])
 const cascade = !values['no-cascade']
@@ -96,7 +106,7 @@ for (const regime of values.regime) {
   const profitFactor = REGIMES[regime]
   if (!profitFactor) throw new Error(`unknown regime ${regime}`)
   for (const [ops, svcs] of sizes) {
-    for (let seed = 1; seed <= Number(values.seeds); seed++) {
+    for (let seed = 1; seed <= seedCount; seed++) {
       const rng = createRng(seed)
       const n = parseRiskInput(
         randomNetwork(rng, {
