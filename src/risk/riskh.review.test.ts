@@ -376,4 +376,14 @@ describe('review: κ at the cover price and its split never under the truth', ()
     t.diagnostic(`exact ${exact}, proven ${proven}`)
     assert.ok(exact >= 10 && proven >= 30, `exact ${exact}, proven ${proven}`)
   })
+
+  test('a share that is not a number (bench --cascade-split abc → NaN) turns the option off, not the time limit into NaN (HiGHS threw “numeric option values must be finite”)', async () => {
+    const n = smallNetwork(createRng(906), 1)
+    const psi = rat(1n, 10n)
+    const truth = smallCascade(n, psi)?.value as bigint
+    for (const o of [{ cascadeSplit: Number.NaN }, { cascadeBranch: Number.NaN }]) {
+      const r = await worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 1, ...o })
+      assert.ok(toNumber(r.worstLoss) <= toNumber(rat(truth, totalStake(n))), JSON.stringify(o))
+    }
+  })
 })
