@@ -127,9 +127,12 @@ export async function worstCaseLoss(
   // the shares bound it little better (0.692 against 0.693). With `cascadeCuts` the shares come first and go into
   // the MIP as cuts (cascadeCuts.ts) — and a loss found that meets their bound then skips the solver.
   const shareMs = Math.min(1000, Math.max(0, msLeft(deadline) * 0.08))
-  const branchShare = Math.min(0.9, Math.max(0, opts.cascadeBranch ?? 0))
+  // A share that is not a number (NaN, e.g. bench --cascade-split abc) is off: `x > 0` is false for NaN, where
+  // Math.max(0, NaN) is NaN and made the solver's time limit NaN (HiGHS throws; riskh.review.test.ts).
+  const shareOf = (x: number | undefined, most: number) => (x !== undefined && x > 0 ? Math.min(most, x) : 0)
+  const branchShare = shareOf(opts.cascadeBranch, 0.9)
   const branchMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * branchShare)
-  const splitShare = Math.min(0.5, Math.max(0, opts.cascadeSplit ?? 0))
+  const splitShare = shareOf(opts.cascadeSplit, 0.5)
   const splitMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * splitShare)
   const searchShares = (incumbent: bigint) =>
     findCascadeShares(n, budget, { budgetMs: shareMs, incumbent, shareSteps: 300, priceSteps: 60 })
