@@ -72,7 +72,10 @@ describe('polishByLeaf', () => {
     assert.equal(polishByLeaf(n, dear, highs, 0), dear)
     assert.deepEqual(polishByLeaf(n, dear, highs, 5_000).operators, [1])
     // the search's own deadline (read live: a worker's moves when the main thread shortens it) stops it too
-    assert.equal(polishByLeaf(n, dear, highs, 5_000, () => performance.now() - 1), dear)
+    assert.equal(
+      polishByLeaf(n, dear, highs, 5_000, () => performance.now() - 1),
+      dear,
+    )
     assert.equal(polishByLeaf(n, dear, highs, 5_000, performance.now() - 1), dear)
     assert.deepEqual(polishByLeaf(n, dear, highs, 5_000, () => performance.now() + 5_000).operators, [1])
   })
