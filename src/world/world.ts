@@ -95,7 +95,11 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
     throw error
   })
   const cleanup: (() => Promise<void>)[] = [async () => reaper.done(), () => chain.stop()]
+  // Once a stop begins, the chain may already be gone (Ctrl-C in a terminal signals anvil at the same moment), so
+  // the plugins' retries against it ("indexer step failed, retrying … fetch failed") are expected, not news.
+  let stopping = false
   const stopAll = async () => {
+    stopping = true
     for (const f of cleanup.reverse()) await f().catch(() => undefined)
   }
   try {
@@ -279,7 +283,9 @@ export async function startWorld(options: WorldOptions): Promise<RunningWorld> {
             dataDir,
             basePort: options.port + 50 + plugins.length * 5,
             nodeUrls: specs.map((s) => s.apiUrl),
-            log: (text) => story.warn(`${plugin.name}: ${text}`),
+            log: (text) => {
+              if (!stopping) story.warn(`${plugin.name}: ${text}`)
+            },
           }),
         )
       }
