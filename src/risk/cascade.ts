@@ -197,7 +197,10 @@ export async function worstCaseLoss(
   // attack (attack.ts): the validity margin (1e-7 of the largest amount) can hide every attack, and both opinions
   // then agree — 24 "proven" where the heuristic burns 83 and 106 is the worst (riski.review.test.ts).
   const solverProven = out.proven && out.value >= found.value
-  const solverBound = out.proven && !solverProven ? Number.POSITIVE_INFINITY : out.bound
+  // An open solver's bound is not taken either: where it stopped at its limit, HiGHS's dual bound at 1e-9 is as
+  // wrong as its "optimal" can be (275/373 where 311/373 burns, under 10–70 ms limits: riski.review.test.ts), and no
+  // second opinion checks it. Only the cost shares' exact bound bounds an open cascade.
+  const solverBound = solverProven ? out.bound : Number.POSITIVE_INFINITY
   // Not after a proof by the solver (its word, within its tolerances): the time-to-proof of the insecure networks
   // stays what it was, and only an open answer pays for the bound.
   // With the cuts in the model HiGHS's word is not taken, neither its proof nor its bound: given them, HiGHS 1.15.3
