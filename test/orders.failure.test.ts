@@ -209,8 +209,16 @@ describe('OrderBook: attested outcomes', () => {
 
     const rep = await readReputation(w, op.vault, svc.serviceId)
     const fallen = scoreAfterFailure(decayScore(1000n, tf - t0))
+    // Each write of the reputation between the two (the second job's collateral reserved and released) stores the
+    // score decayed to its own time, rounded down: up to a point lost per write whose block is a second or more after
+    // the last. Whether two transactions share a block second is up to the chain's clock, so the halved score may sit
+    // one point under the single-decay figure (a CI run under load saw 498 for 499).
+    assert.ok(
+      rep.score <= fallen && rep.score >= fallen - 1n,
+      `score ${rep.score}: expected ${fallen} or one point under it`,
+    )
     // the collateral left the order and is held, as the order's slash, until that settles: senior to reports
-    assert.deepEqual([rep.score, rep.successes, rep.failures, rep.reserved], [fallen, 1n, 1n, collateral])
+    assert.deepEqual([rep.successes, rep.failures, rep.reserved], [1n, 1n, collateral])
     assert.ok(fallen > 0n && fallen <= 500n, 'a failure halves the score')
     assert.equal(
       (await readVault(w, op.vault)).pendingLiabilities,
