@@ -18,6 +18,7 @@ import { type Network, totalStake } from './network.ts'
 import { randomNetwork, randomShares, SMALL_REGIMES } from './randomNetwork.ts'
 import { type Rational, rat, ratToString, toNumber } from './rational.ts'
 import { createRng, type Rng } from './rng.ts'
+import { WRONG_CASCADES, WRONG_LARGEST } from './solverTraps.ts'
 import { attackCost, isValidAttack } from './verify.ts'
 
 const PSIS: Rational[] = [rat(0n), rat(1n, 10n), rat(1n, 4n), rat(1n, 3n), rat(1n, 2n), rat(1n)]
@@ -261,29 +262,7 @@ describe('review: the cascade share bound', () => {
   // model with room. cascade.ts's second opinion (a solve at 1e-8 from the first answer, the better exact loss
   // kept) gets both right; before it, both were reported proven at 186 for 311 and at 96 for 133.
   test('the solver path proves the true R_ψ where HiGHS alone claimed 186 for 311 and 96 for 133', async () => {
-    const cases: [RiskInput, bigint][] = [
-      [
-        {
-          operators: [2, 67, 58, 75, 62, 95, 14].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 18, threshold: 0.3333, operators: ['v4', 'v2', 'v5', 'v3', 'v6'] },
-            { id: 's1', profit: 71, threshold: 0.6667, operators: ['v2', 'v5', 'v3', 'v1'] },
-            { id: 's2', profit: 45, threshold: 0.6667, operators: ['v5', 'v4', 'v1', 'v6', 'v2'] },
-          ],
-        },
-        311n,
-      ],
-      [
-        {
-          operators: [15, 37, 68, 1, 55, 25].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 38, threshold: 1, operators: ['v3', 'v1', 'v4', 'v0', 'v5'] },
-            { id: 's1', profit: 12, threshold: 0.6667, operators: ['v0', 'v2'] },
-          ],
-        },
-        133n,
-      ],
-    ]
+    const cases = WRONG_CASCADES
     const psi = rat(1n, 2n)
     for (const [input, optimum] of cases) {
       const n = parseRiskInput(input)
@@ -301,35 +280,7 @@ describe('review: the cascade share bound', () => {
   // 170), and, started from the verdict's attack, still ended on none. largestAttack now takes the second opinion
   // (search.ts) and never reports less than its exact start; before, both were reported proven at 0.
   test('the largest attack is not proven "none" where HiGHS alone claimed it', async () => {
-    const cases: [RiskInput, bigint][] = [
-      [
-        {
-          operators: [77, 75, 7, 47, 8].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 1, threshold: 0.3333, operators: ['v2'] },
-            { id: 's1', profit: 181, threshold: 1, operators: ['v1', 'v0', 'v3'] },
-          ],
-          allocations: allocs([
-            ['v2', 's0', 1],
-            ['v1', 's1', 49],
-            ['v0', 's1', 73],
-            ['v3', 's1', 35],
-          ]),
-        },
-        158n,
-      ],
-      [
-        {
-          operators: [64, 83, 80].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 56, threshold: 1, operators: ['v1'] },
-            { id: 's1', profit: 79, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
-            { id: 's2', profit: 35, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
-          ],
-        },
-        163n,
-      ],
-    ]
+    const cases = WRONG_LARGEST
     for (const [input, optimum] of cases) {
       const n = parseRiskInput(input)
       assert.equal(bruteLargestCost(n), optimum)

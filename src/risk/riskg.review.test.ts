@@ -11,13 +11,14 @@ import { analyzeNetwork } from './analyze.ts'
 import { type AttackReport, largestAttack, solveMostProfitable } from './attack.ts'
 import { bruteLargestCost } from './bruteForce.ts'
 import { worstCaseLoss } from './cascade.ts'
-import { parseRiskInput, type RiskInput } from './input.ts'
+import { parseRiskInput } from './input.ts'
 import { growByLeaf } from './largestHeuristic.ts'
 import { loadHighs } from './mip.ts'
 import { type Network, totalStake } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { rat, ratToString } from './rational.ts'
 import { createRng } from './rng.ts'
+import { WRONG_CASCADES, WRONG_LARGEST } from './solverTraps.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 /** A reported attack back in the network's indices. */
@@ -160,37 +161,7 @@ describe('review: the largest attack, its exact start and growByLeaf', () => {
   // proven "no attack". Timing decides which runs fail, so the test sweeps 120 limits (40–70 ms, 0.25 ms apart) twice
   // on each network (480 runs, 1–2 s; 720 failed 3 of 3 runs at load 4 too) and asks that none does.
   test('tiny limits: the first solve\'s wrong "optimal" is never reported proven when the second opinion cannot run', async () => {
-    const allocs = (rows: [string, string, number][]) =>
-      rows.map(([operator, service, stake]) => ({ operator, service, stake }))
-    const cases: [RiskInput, bigint][] = [
-      [
-        {
-          operators: [77, 75, 7, 47, 8].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 1, threshold: 0.3333, operators: ['v2'] },
-            { id: 's1', profit: 181, threshold: 1, operators: ['v1', 'v0', 'v3'] },
-          ],
-          allocations: allocs([
-            ['v2', 's0', 1],
-            ['v1', 's1', 49],
-            ['v0', 's1', 73],
-            ['v3', 's1', 35],
-          ]),
-        },
-        158n,
-      ],
-      [
-        {
-          operators: [64, 83, 80].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 56, threshold: 1, operators: ['v1'] },
-            { id: 's1', profit: 79, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
-            { id: 's2', profit: 35, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
-          ],
-        },
-        163n,
-      ],
-    ]
+    const cases = WRONG_LARGEST
     const wrong: string[] = []
     for (const [input, optimum] of cases) {
       const n = parseRiskInput(input)
@@ -211,29 +182,7 @@ describe('review: the largest attack, its exact start and growByLeaf', () => {
   // alone (186 for 311, 96 for 133), are reported proven at those under limits of 20–120 ms — 5 of 48 proven runs
   // at load 6–10.
   test('tiny limits: the cascade never reports the first solve\'s wrong "optimal" as proven either', async () => {
-    const cases: [RiskInput, bigint][] = [
-      [
-        {
-          operators: [2, 67, 58, 75, 62, 95, 14].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 18, threshold: 0.3333, operators: ['v4', 'v2', 'v5', 'v3', 'v6'] },
-            { id: 's1', profit: 71, threshold: 0.6667, operators: ['v2', 'v5', 'v3', 'v1'] },
-            { id: 's2', profit: 45, threshold: 0.6667, operators: ['v5', 'v4', 'v1', 'v6', 'v2'] },
-          ],
-        },
-        311n,
-      ],
-      [
-        {
-          operators: [15, 37, 68, 1, 55, 25].map((stake, i) => ({ id: `v${i}`, stake })),
-          services: [
-            { id: 's0', profit: 38, threshold: 1, operators: ['v3', 'v1', 'v4', 'v0', 'v5'] },
-            { id: 's1', profit: 12, threshold: 0.6667, operators: ['v0', 'v2'] },
-          ],
-        },
-        133n,
-      ],
-    ]
+    const cases = WRONG_CASCADES
     const wrong: string[] = []
     for (const [input, optimum] of cases) {
       const n = parseRiskInput(input)

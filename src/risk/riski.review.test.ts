@@ -14,42 +14,14 @@ import { totalStake } from './network.ts'
 import { rat, ratToString, toNumber } from './rational.ts'
 import { type SearchOutcome, secondOpinion } from './search.ts'
 import { smallCascade } from './smallCascade.ts'
+import { WRONG_CASCADES, WRONG_LARGEST } from './solverTraps.ts'
 
 const ops = (stakes: number[]) => stakes.map((stake, i) => ({ id: `v${i}`, stake }))
 
-// riskd.review.test.ts's networks: HiGHS at 1e-9 proves "no attack" (largest attack 163) and the shock alone
-// (cascade 311 of 373 and 133 of 201).
-const LARGEST: RiskInput = {
-  operators: ops([64, 83, 80]),
-  services: [
-    { id: 's0', profit: 56, threshold: 1, operators: ['v1'] },
-    { id: 's1', profit: 79, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
-    { id: 's2', profit: 35, threshold: 0.6667, operators: ['v1', 'v0', 'v2'] },
-  ],
-}
-const CASCADES: [RiskInput, bigint][] = [
-  [
-    {
-      operators: ops([2, 67, 58, 75, 62, 95, 14]),
-      services: [
-        { id: 's0', profit: 18, threshold: 0.3333, operators: ['v4', 'v2', 'v5', 'v3', 'v6'] },
-        { id: 's1', profit: 71, threshold: 0.6667, operators: ['v2', 'v5', 'v3', 'v1'] },
-        { id: 's2', profit: 45, threshold: 0.6667, operators: ['v5', 'v4', 'v1', 'v6', 'v2'] },
-      ],
-    },
-    311n,
-  ],
-  [
-    {
-      operators: ops([15, 37, 68, 1, 55, 25]),
-      services: [
-        { id: 's0', profit: 38, threshold: 1, operators: ['v3', 'v1', 'v4', 'v0', 'v5'] },
-        { id: 's1', profit: 12, threshold: 0.6667, operators: ['v0', 'v2'] },
-      ],
-    },
-    133n,
-  ],
-]
+// solverTraps.ts' networks: HiGHS at 1e-9 proves "no attack" (largest attack 163) and the shock alone (cascade 311
+// of 373 and 133 of 201).
+const LARGEST = (WRONG_LARGEST[1] as [RiskInput, bigint])[0]
+const CASCADES = WRONG_CASCADES
 
 describe('review: an unconfirmed solver proof', () => {
   // The second solve (1e-8) returns points that fail exact verification, and past the deadline searchAttack throws
