@@ -173,7 +173,7 @@ function judge(
  * proof now needs both to err on the same network, and where they disagree the better exact answer wins. Costs a
  * second solve only where the first proved (a fraction of a second on typical networks). A proof stands only when
  * the second solve confirms it: with no time left for one (`deadline`, performance.now() ms), or when it stops at
- * its limit (`maxSeconds` or the deadline) without a proof, the answer is reported unproven — a review found the
+ * its limit (the deadline) without a proof, the answer is reported unproven — a review found the
  * wrong "optimal" of riskd.review.test.ts's networks reported proven under 20–120 ms limits when the first answer
  * stood (riskg.review.test.ts). Not for 'profit': the verdict has its own exact checks (attack.ts).
  */
@@ -181,14 +181,10 @@ export async function secondOpinion(
   n: Network,
   objective: 'cost' | 'cascade',
   first: SearchOutcome,
-  opts: { deadline?: number; shock?: Rational; maxSeconds?: number } = {},
+  opts: { deadline?: number; shock?: Rational } = {},
 ): Promise<SearchOutcome> {
   if (!first.proven) return first
-  const toDeadline = opts.deadline === undefined ? undefined : (msLeft(opts.deadline) - mipSetupMs(n)) / 1000
-  const left =
-    opts.maxSeconds === undefined
-      ? toDeadline
-      : Math.min(opts.maxSeconds, toDeadline ?? Number.POSITIVE_INFINITY)
+  const left = opts.deadline === undefined ? undefined : (msLeft(opts.deadline) - mipSetupMs(n)) / 1000
   // No time for a second opinion: the first proof is not confirmed, so it is not reported as one. Its bound goes
   // too — a wrong "optimal" comes with a bound at its own value — and the caller's exact bounds (or none) stand.
   if (left !== undefined && left <= 0.01) return { ...first, proven: false, bound: Number.POSITIVE_INFINITY }

@@ -67,7 +67,7 @@ function timeLimit(v: string | undefined): number {
  * Said on stderr, and only to a person at a terminal (pipes and --json readers get nothing extra): a large network
  * can take the whole limit per question, and a silent minute reads as a hang.
  */
-export function searchingNotice(seconds: number, questions: string): string {
+function searchingNotice(seconds: number, questions: string): string {
   return `searching: ${questions}, up to ${seconds} s each (--time-limit to change); an answer cut short says NOT PROVEN…`
 }
 const tellSearching = (seconds: number, questions: string) => {
