@@ -1,8 +1,9 @@
 /**
- * The cascade's exact bound on the bench's 1,000 × 100 networks (ψ = 0.1) for the same searched shares, three ways:
+ * The cascade's exact bound on the bench's 1,000 × 100 networks (ψ = 0.1) for the same searched shares, four ways:
  * the shock credited α_s λ_vs per member (before the cover's price), κ_vs (cascadeBound.ts's shockShares), and κ
- * split by the linking LP's duals (cascadeSplit.ts), with the LP's time. Shares from findCascadeShares at 300 share
- * and 60 price steps, time unlimited (so the figures do not move with the load).
+ * split by the linking LP's duals (cascadeSplit.ts) or by 1,000 subgradient steps (cascadeSplitStep.ts), with their
+ * times. Shares from findCascadeShares at 300 share and 60 price steps, time unlimited (so the bounds do not move
+ * with the load).
  * Run: npx tsx bench/cascadeBound.ts [boundary|hard] [--allocations] [--seeds 3]
  */
 import { loadavg } from 'node:os'
@@ -11,6 +12,7 @@ import { cascadeShareBound, cascadeSplitBound, shockBudget } from '../src/risk/c
 import { cascadeStart } from '../src/risk/cascadeHeuristic.ts'
 import { findCascadeShares } from '../src/risk/cascadeShares.ts'
 import { findShockSplit } from '../src/risk/cascadeSplit.ts'
+import { stepShockSplit } from '../src/risk/cascadeSplitStep.ts'
 import { parseRiskInput } from '../src/risk/input.ts'
 import { totalStake } from '../src/risk/network.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
@@ -63,8 +65,16 @@ for (let seed = 1; seed <= Number(values.seeds); seed++) {
   const split = await findShockSplit(n, sh, budget, 60)
   const ms = performance.now() - t
   const after = split ? cascadeSplitBound(n, sh, budget, split) : null
+  const t2 = performance.now()
+  const stepped = stepShockSplit(n, sh, budget, {
+    deadline: Number.POSITIVE_INFINITY,
+    target: found,
+    maxSteps: 1000,
+  })
+  const bySteps = stepped ? cascadeSplitBound(n, sh, budget, stepped) : null
+  const stepMs = performance.now() - t2
   const r = (x: bigint | null) => (x === null ? 'none' : (Number(x) / total).toFixed(4))
   console.log(
-    `${regime} ${values.allocations ? 'allocations' : 'whole-stake'} seed ${seed}: found ${r(found)}  αλ ${r(before)}  κ ${r(kappa)}  split ${r(after)} (LP ${ms.toFixed(0)} ms)`,
+    `${regime} ${values.allocations ? 'allocations' : 'whole-stake'} seed ${seed}: found ${r(found)}  αλ ${r(before)}  κ ${r(kappa)}  split ${r(after)} (LP ${ms.toFixed(0)} ms)  steps ${r(bySteps)} (${stepMs.toFixed(0)} ms)`,
   )
 }
