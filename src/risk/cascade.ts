@@ -1,8 +1,9 @@
 /**
  * Worst-case cascade R_ψ: the largest share of all stake lost to a shock D with σ(D) ≤ ψ·σ(V) plus the largest
  * valid attack it enables on what is left. Small networks are searched exhaustively (smallCascade.ts); larger ones
- * get a start (cascadeHeuristic.ts), one joint MIP over (D, A, B) (attackModel.ts), and an exact upper bound by cost
- * shares (cascadeBound.ts), which proves the answer exactly when the loss found meets it.
+ * get the burn bound and its cascade (cascadeBurn.ts), a start (cascadeHeuristic.ts), one joint MIP over (D, A, B)
+ * (attackModel.ts), and an exact upper bound by cost shares (cascadeBound.ts, its credit split by cascadeSplitStep.ts
+ * with allocations), each exact bound proving the answer when the loss found meets it.
  */
 import { type AttackReport, describeAttack, type SolveOptions } from './attack.ts'
 import { VALIDITY_MARGIN } from './attackModel.ts'
