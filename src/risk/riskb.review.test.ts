@@ -269,18 +269,29 @@ describe('exhaustive cascade search against brute force', () => {
   })
 
   test('a search that gives up is answered by the solver and never reported exact', async () => {
-    // 12 operators in every one of 6 services: far past 10 nodes, well within the solver's reach.
-    const n = parseRiskInput(
-      randomNetwork(createRng(14), {
-        operators: 12,
-        services: 6,
-        membersPerService: [12, 12],
-        profitFactor: [0.3, 0.9],
-      }),
-    )
+    // 12 operators in every one of 6 services: far past 10 nodes, well within the solver's reach. Profits of
+    // 5–20% of a lone attack's stake: with 30–90% (as here before) attacking everything outside the shock burns all
+    // 565 units, which the burn bound (cascadeBurn.ts) proves exactly at once — checked below against the exhaustive
+    // search run to the end.
+    const net = (profitFactor: [number, number]) =>
+      parseRiskInput(
+        randomNetwork(createRng(14), {
+          operators: 12,
+          services: 6,
+          membersPerService: [12, 12],
+          profitFactor,
+        }),
+      )
+    const n = net([0.05, 0.2])
     assert.equal(smallCascade(n, rat(1n, 4n), 10), null)
     const r = await worstCaseLoss(n, rat(1n, 4n), { exhaustive: false, timeLimitSeconds: 0 })
     assert.equal(r.exact, false)
+    const all = net([0.3, 0.9])
+    assert.equal(smallCascade(all, rat(1n, 4n), 10), null)
+    const burnt = await worstCaseLoss(all, rat(1n, 4n), { exhaustive: false, timeLimitSeconds: 0 })
+    const truth = smallCascade(all, rat(1n, 4n))
+    assert.ok(truth && burnt.exact)
+    assert.equal(ratToString(burnt.worstLoss), ratToString(rat(truth.value, totalStake(all))))
   })
 })
 
