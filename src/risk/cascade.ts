@@ -10,6 +10,7 @@ import { cascadeSplitBound, shockBudget } from './cascadeBound.ts'
 import { branchCascade } from './cascadeBranch.ts'
 import { addCascadeCuts } from './cascadeCuts.ts'
 import { cascadeStart } from './cascadeHeuristic.ts'
+import { poolBranchCascade } from './cascadePool.ts'
 import { findCascadeShares } from './cascadeShares.ts'
 import { findShockSplit } from './cascadeSplit.ts'
 import type { CostShares } from './costShare.ts'
@@ -62,6 +63,11 @@ export type CascadeOptions = SolveOptions & {
    * time limit (taken from the solver's); default 0 (off).
    */
   cascadeBranch?: number
+  /**
+   * The same branching with a pool of share vectors bounding every node (cascadePool.ts), with this share of the
+   * time limit (taken from the solver's); default 0 (off). Used instead of `cascadeBranch` when both are set.
+   */
+  cascadePool?: number
   /**
    * Split the shock's credit between services and operators by an LP's duals (cascadeSplit.ts, cascadeBound.ts's
    * cascadeSplitBound) after the shares, with this share of the time limit (taken from the solver's); default 0
@@ -130,7 +136,8 @@ export async function worstCaseLoss(
   // A share that is not a number (NaN, e.g. bench --cascade-split abc) is off: `x > 0` is false for NaN, where
   // Math.max(0, NaN) is NaN and made the solver's time limit NaN (HiGHS throws; riskh.review.test.ts).
   const shareOf = (x: number | undefined, most: number) => (x !== undefined && x > 0 ? Math.min(most, x) : 0)
-  const branchShare = shareOf(opts.cascadeBranch, 0.9)
+  const poolShare = shareOf(opts.cascadePool, 0.9)
+  const branchShare = poolShare > 0 ? poolShare : shareOf(opts.cascadeBranch, 0.9)
   const branchMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * branchShare)
   const splitShare = shareOf(opts.cascadeSplit, 0.5)
   const splitMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * splitShare)
@@ -217,13 +224,16 @@ export async function worstCaseLoss(
     if (split) splitBound = cascadeSplitBound(n, sh, budget, split)
   }
   // The branching tightens the shares' bound (exact at every pruning); its time is what the solver left.
+  const branchOpts = {
+    rootBound: shares?.bound,
+    rootShares: shares?.shares[0],
+    deadline: performance.now() + Math.max(0, deadline === undefined ? branchMs : msLeft(deadline)),
+  }
   const branched =
     shares && branchShare > 0 && best.value < shares.bound
-      ? branchCascade(n, budget, best.value, {
-          rootBound: shares.bound,
-          rootShares: shares.shares[0],
-          deadline: performance.now() + Math.max(0, deadline === undefined ? branchMs : msLeft(deadline)),
-        })
+      ? poolShare > 0
+        ? poolBranchCascade(n, budget, best.value, branchOpts)
+        : branchCascade(n, budget, best.value, branchOpts)
       : null
   let bound = shares?.bound ?? total
   if (splitBound !== null && splitBound < bound) bound = splitBound
