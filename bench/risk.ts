@@ -3,7 +3,7 @@
  * regimes, for the three questions: the most profitable attack (the verdict), the largest attack, and the
  * worst-case cascade R_ψ. Each column is the time to a proven answer, or the final gap when the limit stopped it.
  * Run: npm run bench:risk   (or: npx tsx bench/risk.ts [--time-limit S] [--allocations] [--regime hard]
- *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade] [--cascade-branch 0.3] [--cascade-split 0.2]
+ *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade] [--cascade-branch 0.3] [--cascade-pool 0.3] [--cascade-split 0.2]
  *                             [--threads 1])
  * `--threads 2` (the default) runs the branch and bound over services on two worker threads (parallelBranch.ts).
  * The target is every answer proven for 1,000 × 100 within 10 s; 5,000 × 200 within 60 s is the stretch.
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     'no-cascade': { type: 'boolean', default: false },
     // share of the cascade's time limit for the branching over services (cascadeBranch.ts); 0 = off
     'cascade-branch': { type: 'string', default: '0' },
+    // share of the cascade's time limit for the branching with a pool of share vectors (cascadePool.ts); 0 = off
+    'cascade-pool': { type: 'string', default: '0' },
     // share of the cascade's time limit for the split of the shock's credit (cascadeSplit.ts); 0 = off
     'cascade-split': { type: 'string', default: '0' },
     regime: { type: 'string', multiple: true, default: ['typical', 'boundary', 'hard'] },
@@ -146,6 +148,7 @@ for (const regime of values.regime) {
           timeLimitSeconds,
           start,
           cascadeBranch: Number(values['cascade-branch']),
+          cascadePool: Number(values['cascade-pool']),
           cascadeSplit: Number(values['cascade-split']),
         })
         const secs = (performance.now() - t) / 1000

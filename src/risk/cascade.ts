@@ -12,6 +12,7 @@ import { branchCascade } from './cascadeBranch.ts'
 import { burnBound, burnCascade } from './cascadeBurn.ts'
 import { addCascadeCuts } from './cascadeCuts.ts'
 import { cascadeStart } from './cascadeHeuristic.ts'
+import { poolBranchCascade } from './cascadePool.ts'
 import { findCascadeShares } from './cascadeShares.ts'
 import { findShockSplit } from './cascadeSplit.ts'
 import { stepShockSplit } from './cascadeSplitStep.ts'
@@ -65,6 +66,11 @@ export type CascadeOptions = SolveOptions & {
    * time limit (taken from the solver's); default 0 (off).
    */
   cascadeBranch?: number
+  /**
+   * The same branching with a pool of share vectors bounding every node (cascadePool.ts), with this share of the
+   * time limit (taken from the solver's); default 0 (off). Used instead of `cascadeBranch` when both are set.
+   */
+  cascadePool?: number
   /**
    * Split the shock's credit between services and operators by an LP's duals (cascadeSplit.ts, cascadeBound.ts's
    * cascadeSplitBound) after the shares, with this share of the time limit (taken from the solver's); default 0
@@ -130,7 +136,8 @@ export async function worstCaseLoss(
   // A share that is not a number (NaN, e.g. bench --cascade-split abc) is off: `x > 0` is false for NaN, where
   // Math.max(0, NaN) is NaN and made the solver's time limit NaN (HiGHS throws; riskh.review.test.ts).
   const shareOf = (x: number | undefined, most: number) => (x !== undefined && x > 0 ? Math.min(most, x) : 0)
-  const branchShare = shareOf(opts.cascadeBranch, 0.9)
+  const poolShare = shareOf(opts.cascadePool, 0.9)
+  const branchShare = poolShare > 0 ? poolShare : shareOf(opts.cascadeBranch, 0.9)
   const branchMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * branchShare)
   // The split found by subgradient steps instead of the LP (cascadeSplitStep.ts), on by default with allocations:
   // 5% of the time, half a second at most (1,000 steps: 0.2–0.4 s at 1,000 × 100, within 0.1 point of the LP's
@@ -239,13 +246,16 @@ export async function worstCaseLoss(
     if (b !== null && (splitBound === null || b < splitBound)) splitBound = b
   }
   // The branching tightens the shares' bound (exact at every pruning); its time is what the solver left.
+  const branchOpts = {
+    rootBound: shares?.bound,
+    rootShares: shares?.shares[0],
+    deadline: performance.now() + Math.max(0, deadline === undefined ? branchMs : msLeft(deadline)),
+  }
   const branched =
     shares && branchShare > 0 && best.value < shares.bound
-      ? branchCascade(n, budget, best.value, {
-          rootBound: shares.bound,
-          rootShares: shares.shares[0],
-          deadline: performance.now() + Math.max(0, deadline === undefined ? branchMs : msLeft(deadline)),
-        })
+      ? poolShare > 0
+        ? poolBranchCascade(n, budget, best.value, branchOpts)
+        : branchCascade(n, budget, best.value, branchOpts)
       : null
   let bound = shares?.bound ?? total
   if (burn.bound < bound) bound = burn.bound

@@ -124,7 +124,7 @@ export function shockHolds(n: Network, budget: bigint, fixed: Uint8Array, p: big
   return need <= most
 }
 
-type FloatKnap = { value: number; theta: number; branch: number }
+export type FloatKnap = { value: number; theta: number; branch: number }
 
 /**
  * The node's knapsack in floats (IN forced, OUT left out): its value, the dual θ for the share steps, and the
@@ -180,7 +180,7 @@ export function nodeFloatKnapsack(
   return { value, theta: Math.max(theta, 1e-6), branch }
 }
 
-type Ctx = {
+export type Ctx = {
   n: Network
   core: ShareCore
   ws: Workspace
@@ -193,7 +193,7 @@ type Ctx = {
 }
 
 /** Share steps at a node from `lam` (changed in place); returns the best shares found and their float knapsack. */
-function searchNode(
+export function searchNode(
   ctx: Ctx,
   lam: Float64Array,
   fixed: Uint8Array,
