@@ -4,7 +4,7 @@
  * worst-case cascade R_ψ. Each column is the time to a proven answer, or the final gap when the limit stopped it.
  * Run: npm run bench:risk   (or: npx tsx bench/risk.ts [--time-limit S] [--allocations] [--regime hard]
  *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade] [--cascade-branch 0.3] [--cascade-pool 0.3] [--cascade-split 0.2]
- *                             [--threads 1])
+ *                             [--threads 1] [--no-scaled-bound])
  * `--threads 2` (the default) runs the branch and bound over services on two worker threads (parallelBranch.ts).
  * The target is every answer proven for 1,000 × 100 within 10 s; 5,000 × 200 within 60 s is the stretch.
  * The machine is shared: the load average is printed with the figures.
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     regime: { type: 'string', multiple: true, default: ['typical', 'boundary', 'hard'] },
     sizes: { type: 'string', default: '50x10,200x50,1000x100' },
     threads: { type: 'string', default: '2' },
+    // the largest attack's bound from the verdict's branching on scaled stakes (largestBound.ts), on a thread
+    'no-scaled-bound': { type: 'boolean', default: false },
   },
 })
 /**
@@ -130,6 +132,8 @@ for (const regime of values.regime) {
         timeLimitSeconds,
         start: best.attack ?? undefined,
         provenSecure: best.answer.attack === null && best.answer.proven,
+        parallel,
+        scaledSearch: !values['no-scaled-bound'],
       })
       const largestTime = (performance.now() - t) / 1000
       const a = best.answer

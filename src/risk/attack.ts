@@ -8,6 +8,7 @@ import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
 import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
+import { startScaledSearch } from './largestBound.ts'
 import { growByLeaf, largestAttackStart } from './largestHeuristic.ts'
 import { polishByLeaf } from './leafPolish.ts'
 import { loadHighs } from './mip.ts'
@@ -72,6 +73,14 @@ export type SolveOptions = {
    * has not proved it (growByLeaf); default GROW_PART on large networks, 0 on others.
    */
   growPart?: number
+  /**
+   * The largest attack only: the part of its time for the scaled search (largestBound.ts) on this thread, before
+   * the solver (tests; default 0). With `parallel`, large networks run it on a worker thread instead, beside the
+   * solver, and this is not needed.
+   */
+  scaledPart?: number
+  /** The largest attack only: false turns the scaled search off (with `parallel` it is on for large networks). */
+  scaledSearch?: boolean
 }
 
 /**
@@ -330,6 +339,12 @@ function startBranchJob(
  */
 const branchPartWithAttack = (n: Network): number => (isLarge(n) ? 0.9 : 0.1)
 
+/**
+ * The scaled search (largestBound.ts) on a thread ends this long before the largest attack's deadline, so that its
+ * report is in when the growth ends there.
+ */
+const SCALED_EARLY_MS = 150
+
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */
 const DEFAULT_BRANCH_MS = 10_000
 /** The time the branch and bound may share out: what is left of the limit, or DEFAULT_BRANCH_MS without one. */
@@ -390,12 +405,42 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
       exact: false,
       bound: Number.POSITIVE_INFINITY,
     }
+  // On large networks the verdict's branching over services, on the network with its stakes scaled down, bounds
+  // the largest attack too (largestBound.ts): on one worker thread beside the solver and the growth, for the
+  // question's time (or here first, for `scaledPart` of it, when asked).
+  const knownAttacks = [opts.start, start].filter((a): a is Attack => !!a)
+  const scaledPart = opts.scaledPart ?? 0
+  const scaled =
+    (opts.parallel && isLarge(n) && opts.scaledSearch !== false) || scaledPart > 0
+      ? startScaledSearch(n, knownAttacks, {
+          ...(scaledPart > 0 ? {} : { parallel: opts.parallel }),
+          deadlineMs:
+            deadline === undefined ? performance.now() + DEFAULT_BRANCH_MS : deadline - SCALED_EARLY_MS,
+          syncMs: scaledPart * (limit === undefined ? DEFAULT_BRANCH_MS : limit * 1000),
+          highs: await loadHighs(),
+        })
+      : null
   // On large networks the solver keeps a part of the time back for growing its best attack (growByLeaf) when it
   // has not proved it: its proofs there come early or not at all (typical 1,000 × 100: 0.1–4 s), its incumbent is
   // what falls short (hard seed 3: 30,597 tokens after 10 s where A ∪ {s62} burns 31,352).
   const grow = opts.growPart ?? (isLarge(n) ? GROW_PART : 0)
+  // (what the scaled search left, when it ran here)
+  const solverLimit = scaledPart > 0 ? mipLimitSeconds(n, deadline) : limit
+  if (solverLimit === null) {
+    const sb = scaled ? await scaled.finish(true) : null
+    const cost = start ? attackCost(n, start) : 0n
+    const exact = sb?.exact !== undefined && sb.exact <= cost
+    return {
+      attack: start ? describeAttack(n, start) : null,
+      proven: exact,
+      exact,
+      bound: exact
+        ? Number(cost)
+        : Math.max(sb?.bound ?? Number.POSITIVE_INFINITY, Number(cost) * (1 + 2 ** -48)),
+    }
+  }
   const first = await searchAttack(n, 'cost', {
-    timeLimitSeconds: limit === undefined ? undefined : limit * (1 - grow),
+    timeLimitSeconds: solverLimit === undefined ? undefined : solverLimit * (1 - grow),
     start: start ? { attack: start } : undefined,
   })
   // The solver's "optimal" checked by a second solve (search.ts): at 1e-9 HiGHS proved "no attack" on networks
@@ -428,16 +473,46 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
       }
     }
   }
-  if (bestCost > out.value)
+  // The scaled search's bound holds whatever the solver says (it is the branching's: exact when proven)
+  const sb = scaled ? await scaled.finish(out.proven && bestCost <= out.value) : null
+  if (bestCost > out.value) {
+    // proven exactly when the scaled search's exact bound meets the attack found
+    if (sb?.exact !== undefined && sb.exact <= bestCost)
+      return {
+        attack: best ? describeAttack(n, best) : null,
+        proven: true,
+        exact: true,
+        bound: Number(bestCost),
+      }
     return {
       attack: best ? describeAttack(n, best) : null,
       proven: false,
       exact: false,
       // A solver that "proved" less than a verified attack proved nothing, its bound included (its margin can hide
-      // every attack: riskg.review.test.ts): no bound then. Otherwise the solver's bound stands as before (within its
-      // margin), and never below the attack found: Number() rounds to nearest (within 2^-53), so up by 2^-48.
-      bound: out.proven ? Number.POSITIVE_INFINITY : Math.max(out.bound, Number(bestCost) * (1 + 2 ** -48)),
+      // every attack: riskg.review.test.ts): no bound from it then. Otherwise the solver's bound stands as before
+      // (within its margin), and never below the attack found: Number() rounds to nearest (within 2^-53), so up by
+      // 2^-48.
+      bound: Math.max(
+        Math.min(out.proven ? Number.POSITIVE_INFINITY : out.bound, sb?.bound ?? Number.POSITIVE_INFINITY),
+        Number(bestCost) * (1 + 2 ** -48),
+      ),
     }
+  }
+  if (!out.proven && sb) {
+    if (sb.exact !== undefined && sb.exact <= out.value)
+      return {
+        attack: out.attack && describeAttack(n, out.attack),
+        proven: true,
+        exact: true,
+        bound: Number(out.value),
+      }
+    return {
+      attack: out.attack && describeAttack(n, out.attack),
+      proven: false,
+      exact: false,
+      bound: Math.max(Math.min(out.bound, sb.bound), Number(out.value) * (1 + 2 ** -48)),
+    }
+  }
   return {
     attack: out.attack && describeAttack(n, out.attack),
     proven: out.proven,
