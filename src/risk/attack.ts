@@ -193,6 +193,9 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
         : null
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
+    // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below
+    const flips = isLarge(c.network) && deadline !== undefined ? opts.parallel : undefined
+    flips?.warmFlip?.()
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
     // With threads, the branching starts now, beside the heuristic (parallelBranch.ts): its budget is settled
     // once the heuristic is done, as below.
@@ -269,14 +272,23 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       if (start) found.push(liftAttack(c, start))
       continue
     }
+    // On a large component the solver's time is mostly its root LP, which sets the bound; meanwhile a thread
+    // flips services of the best attack, each new set covered exactly (leafFlip.ts), for the same time.
+    const flip =
+      start && flips?.flip && limit !== undefined
+        ? flips.flip(c.network, start, performance.now() + limit * 1000)
+        : null
     const out = await searchAttack(c.network, 'profit', {
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
     })
+    // a proven optimum needs no better start; otherwise the thread's attack joins the candidates (checked exactly)
+    if (out.proven) flip?.stop()
+    const flipped = flip && !out.proven ? await flip.result() : null
     // Within those tolerances the solver may end on less than its start, even on no attack at all (a profit of a
     // few units beside stakes of 1e9 is below them): the start is verified exactly, so it is never dropped, and
     // the bound never falls below what is reported.
-    const best = pickStart(c.network, out.attack, start)
+    const best = pickStart(c.network, pickStart(c.network, out.attack, flipped), start)
     const bestNet = best ? attackProfit(c.network, best) - attackCost(c.network, best) : 0n
     const net = Number(bestNet)
     if (capping && cmp(capping.bound, rat(bestNet + 1n)) < 0) {
