@@ -64,7 +64,8 @@ export type SolveOptions = {
   /**
    * Where to run the branch and bound over services on more threads (parallelBranch.ts, Node.js only: the CLI
    * and the bench pass it). Without it — the browser, a caller already on a worker thread, the tests that
-   * compare with brute force — everything runs on this thread.
+   * compare with brute force — everything runs on this thread. On large components it also runs the exact-cover
+   * flips over services (leafFlip.ts) on a thread beside the verdict's solver (flipThread.ts).
    */
   parallel?: ParallelBranch
   /**

@@ -77,6 +77,8 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
       () => done(null),
       Math.min(2 ** 31 - 1, Math.max(0, deadline - performance.now()) + GRACE_MS),
     )
+    // the running thread keeps the process alive; the timer alone need not
+    timer.unref()
     w.on('message', onMessage)
     w.on('error', onFail)
     w.on('exit', onFail)
