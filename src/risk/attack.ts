@@ -194,9 +194,11 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
         : null
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
-    // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below
+    // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
+    // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
+    // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
     const flips = isLarge(c.network) && deadline !== undefined ? opts.parallel : undefined
-    flips?.warmFlip?.()
+    if (pays) flips?.warmFlip?.()
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
     // With threads, the branching starts now, beside the heuristic (parallelBranch.ts): its budget is settled
     // once the heuristic is done, as below.

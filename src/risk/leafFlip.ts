@@ -125,6 +125,8 @@ export function flipByLeaf(
   highs: Highs,
   budgetMs: number,
   outer: LiveDeadline = Number.POSITIVE_INFINITY,
+  /** Per flip, at most this long for its exact cover (tests: long enough for every leaf to be settled). */
+  flipMs = FLIP_MS,
 ): Attack {
   const own = performance.now() + budgetMs
   const deadline = () => Math.min(own, deadlineNow(outer))
@@ -159,7 +161,7 @@ export function flipByLeaf(
         const key = services.join(',')
         if (services.length === 0 || tried.has(key)) continue
         tried.add(key)
-        const out = solveLeaf(n, services, value, highs, Math.min(deadline(), performance.now() + FLIP_MS))
+        const out = solveLeaf(n, services, value, highs, Math.min(deadline(), performance.now() + flipMs))
         if (out.attack && isValidAttack(n, out.attack) && net(n, out.attack) > value) {
           best = out.attack
           value = net(n, best)
