@@ -65,7 +65,8 @@ export type SolveOptions = {
   /**
    * Where to run the branch and bound over services on more threads (parallelBranch.ts, Node.js only: the CLI
    * and the bench pass it). Without it — the browser, a caller already on a worker thread, the tests that
-   * compare with brute force — everything runs on this thread.
+   * compare with brute force — everything runs on this thread. On large components it also runs the exact-cover
+   * flips over services (leafFlip.ts) on a thread beside the verdict's solver (flipThread.ts).
    */
   parallel?: ParallelBranch
   /**
@@ -202,6 +203,11 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
         : null
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
+    // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
+    // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
+    // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
+    const flips = isLarge(c.network) && deadline !== undefined ? opts.parallel : undefined
+    if (pays) flips?.warmFlip?.()
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
     // With threads, the branching starts now, beside the heuristic (parallelBranch.ts): its budget is settled
     // once the heuristic is done, as below.
@@ -278,14 +284,23 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       if (start) found.push(liftAttack(c, start))
       continue
     }
+    // On a large component the solver's time is mostly its root LP, which sets the bound; meanwhile a thread
+    // flips services of the best attack, each new set covered exactly (leafFlip.ts), for the same time.
+    const flip =
+      start && flips?.flip && limit !== undefined
+        ? flips.flip(c.network, start, performance.now() + limit * 1000)
+        : null
     const out = await searchAttack(c.network, 'profit', {
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
     })
+    // a proven optimum needs no better start; otherwise the thread's attack joins the candidates (checked exactly)
+    if (out.proven) flip?.stop()
+    const flipped = flip && !out.proven ? await flip.result() : null
     // Within those tolerances the solver may end on less than its start, even on no attack at all (a profit of a
     // few units beside stakes of 1e9 is below them): the start is verified exactly, so it is never dropped, and
     // the bound never falls below what is reported.
-    const best = pickStart(c.network, out.attack, start)
+    const best = pickStart(c.network, pickStart(c.network, out.attack, flipped), start)
     const bestNet = best ? attackProfit(c.network, best) - attackCost(c.network, best) : 0n
     const net = Number(bestNet)
     if (capping && cmp(capping.bound, rat(bestNet + 1n)) < 0) {

@@ -4,6 +4,7 @@
  * has no worker threads, imports nothing Node.js-only: it simply passes no `ParallelBranch` and searches on one
  * thread.
  */
+import type { FlipJob } from './flipThread.ts'
 import type { Network } from './network.ts'
 import type { BranchOutcome } from './serviceBranch.ts'
 import type { Attack } from './verify.ts'
@@ -40,4 +41,10 @@ export type ParallelBranch = {
    */
   worthIt(n: Network, budgetMs: number): boolean
   start(n: Network, opts: BranchJobOptions): BranchJob
+  /**
+   * The exact-cover local search over services (leafFlip.ts) on a thread of its own until `deadline` (this
+   * thread's performance.now() milliseconds), beside the MIP solver (flipThread.ts); `warmFlip` starts that thread.
+   */
+  flip?(n: Network, attack: Attack, deadline: number): FlipJob
+  warmFlip?(): void
 }

@@ -29,6 +29,7 @@ import {
   type WorkerJob,
 } from './branchProtocol.ts'
 import { edgeCount } from './deadline.ts'
+import { closeFlipThread, startFlip, warmFlipThread } from './flipThread.ts'
 import type { Network } from './network.ts'
 import type { BranchOptions, BranchOutcome } from './serviceBranch.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
@@ -91,7 +92,7 @@ function thread(i: number): Worker {
 export async function closeBranchThreads(): Promise<void> {
   const old = pool
   pool = []
-  await Promise.all(old.flatMap((w) => (w ? [w.terminate()] : [])))
+  await Promise.all([...old.flatMap((w) => (w ? [w.terminate()] : [])), closeFlipThread()])
 }
 
 export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBranch {
@@ -101,6 +102,8 @@ export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBra
       edgeCount(n) >= (options.minEdges ?? 2500) &&
       (budgetMs >= COLD_START_MS || pool.filter(Boolean).length === THREADS),
     start: (n, opts) => startJob(n, opts, options),
+    flip: startFlip,
+    warmFlip: warmFlipThread,
   }
 }
 

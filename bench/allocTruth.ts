@@ -1,0 +1,95 @@
+/**
+ * The truth behind the typical-with-allocations verdict gaps (docs/risk.md, "Insecure networks with allocations"):
+ * HiGHS on the verdict's MIP (attackModel.ts) for a long time, started from the engine's attack (heuristic + leaf
+ * polish), its log printed so that the incumbent and the dual bound can be followed.
+ * Run: npx tsx bench/allocTruth.ts [--seed 1] [--size 1000x100] [--seconds 600] [--regime typical]
+ */
+import { loadavg } from 'node:os'
+import { parseArgs } from 'node:util'
+import type { Highs } from 'highs'
+import { buildAttackModel, readSolution, startSolution } from '../src/risk/attackModel.ts'
+import { heuristicAttack } from '../src/risk/heuristic.ts'
+import { parseRiskInput } from '../src/risk/input.ts'
+import { polishByLeaf } from '../src/risk/leafPolish.ts'
+import { randomNetwork } from '../src/risk/randomNetwork.ts'
+import { createRng } from '../src/risk/rng.ts'
+import { attackCost, attackProfit, isValidAttack } from '../src/risk/verify.ts'
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '1' },
+    size: { type: 'string', default: '1000x100' },
+    seconds: { type: 'string', default: '600' },
+    regime: { type: 'string', default: 'typical' },
+  },
+})
+const REGIMES: Record<string, [number, number]> = {
+  typical: [0.2, 1.2],
+  boundary: [0.02, 0.25],
+  hard: [0.05, 0.35],
+}
+const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
+const membersFor = (o: number, s: number): [number, number] =>
+  o <= 50 ? [5, 20] : o <= 200 ? [10, 40] : s >= 200 ? [25, 100] : [20, 80]
+type Loader = (o: { print?: (m: string) => void; printErr?: (m: string) => void }) => Promise<Highs>
+const print = (m: string) => process.stdout.write(m.endsWith('\n') ? m : `${m}\n`)
+const highs = await ((await import('highs')).default as unknown as Loader)({ print, printErr: print })
+const n = parseRiskInput(
+  randomNetwork(createRng(Number(values.seed)), {
+    operators: ops,
+    services: svcs,
+    membersPerService: membersFor(ops, svcs),
+    allocations: true,
+    profitFactor: REGIMES[values.regime] ?? [0.2, 1.2],
+  }),
+)
+const perToken = 10 ** n.scale
+const tokens = (u: bigint) => (Number(u) / perToken).toFixed(1)
+let start = heuristicAttack(n, { budgetMs: 1500 })
+if (start) start = polishByLeaf(n, start, highs, 3000)
+const startNet = start ? attackProfit(n, start) - attackCost(n, start) : 0n
+console.log(
+  `seed ${values.seed} ${values.size}: start nets ${tokens(startNet)} tokens; load ${loadavg()[0]?.toFixed(1)}`,
+)
+const m = buildAttackModel(n, 'profit')
+const b = m.builder
+const model = highs.createModel()
+model.passModel({
+  numCols: b.numCols,
+  numRows: b.numRows,
+  sense: highs.constants.objectiveSense.maximize,
+  colCost: b.cost,
+  colLower: b.lower,
+  colUpper: b.upper,
+  rowLower: b.rowLower,
+  rowUpper: b.rowUpper,
+  matrix: {
+    format: 'csr',
+    numRows: b.numRows,
+    numCols: b.numCols,
+    starts: b.starts,
+    indices: b.indices,
+    values: b.values,
+  },
+  integrality: Int32Array.from(b.integer),
+})
+model.options.set({
+  output_flag: true,
+  mip_feasibility_tolerance: 1e-9,
+  primal_feasibility_tolerance: 1e-9,
+  mip_rel_gap: 1e-9,
+  mip_abs_gap: 1e-10,
+  time_limit: Number(values.seconds),
+})
+if (start) model.setSolution(startSolution(m, start))
+const c0 = process.cpuUsage()
+model.run()
+const u = process.cpuUsage(c0)
+const sol = model.getSolution().colValue
+const { attack } = readSolution(m, Float64Array.from(sol))
+const ok = isValidAttack(n, attack)
+const net = ok ? attackProfit(n, attack) - attackCost(n, attack) : 0n
+console.log(
+  `final: attack ${ok ? `${tokens(net)} tokens (${attack.services.length} services, ${attack.operators.length} operators)` : 'invalid'}, dual bound ${((Number(model.info.get('mip_dual_bound')) * Number(m.unit)) / perToken).toFixed(1)}, ${((u.user + u.system) / 1e6).toFixed(0)} CPU-s; load ${loadavg()[0]?.toFixed(1)}`,
+)
+console.log(`attack services: ${JSON.stringify(attack.services)}`)

@@ -1,0 +1,94 @@
+/**
+ * The exact-cover local search over services (leafFlip.ts) on a thread of its own (flipWorker.ts; Node.js only),
+ * beside the MIP solver: on large insecure networks the solver spends the time limit on its root LP (typical
+ * 1,000 × 100 with allocations: 7.5 s on a quiet machine), which sets the bound, and the second core was idle
+ * meanwhile (no branching over services where a service pays alone). The thread gets the same deadline as the
+ * solver and its attack is checked exactly by the caller, like every start.
+ */
+import type { Worker } from 'node:worker_threads'
+import { startModuleWorker } from '../workers/startModuleWorker.ts'
+import type { FlipDoneMessage, FlipJobMessage } from './flipWorker.ts'
+import type { Network } from './network.ts'
+import type { Attack } from './verify.ts'
+
+/** How long after its deadline a thread's answer is still waited for (a leaf solve under way ends first). */
+const GRACE_MS = 1000
+
+let worker: Worker | undefined
+let nextId = 0
+
+function thread(): Worker {
+  if (!worker) {
+    const w = startModuleWorker(import.meta.url, 'flipWorker')
+    w.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
+    w.on('exit', () => {
+      if (worker === w) worker = undefined
+    })
+    w.unref()
+    worker = w
+  }
+  return worker
+}
+
+/** Starts the thread ahead of its first job (through tsx it takes 0.5–0.7 s to load its modules and HiGHS). */
+export function warmFlipThread(): void {
+  thread()
+}
+
+export type FlipJob = {
+  /** Ends the search now (its answer is then not needed). */
+  stop(): void
+  /** The best attack reached, or null when the thread failed or did not answer in time. Not yet checked. */
+  result(): Promise<Attack | null>
+}
+
+/** Runs flipByLeaf on `attack` until `deadline` (this thread's performance.now() milliseconds). */
+export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob {
+  const id = nextId++
+  const shared = new SharedArrayBuffer(8)
+  const epoch = new BigInt64Array(shared)
+  const store = (ms: number) =>
+    Atomics.store(epoch, 0, BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + ms))))
+  store(deadline)
+  let w: Worker
+  try {
+    w = thread()
+    w.ref()
+    w.postMessage({ id, network: n, attack, shared } satisfies FlipJobMessage)
+  } catch {
+    return { stop: () => {}, result: () => Promise.resolve(null) }
+  }
+  const result = new Promise<Attack | null>((resolve) => {
+    const done = (a: Attack | null) => {
+      clearTimeout(timer)
+      w.off('message', onMessage)
+      w.off('error', onFail)
+      w.off('exit', onFail)
+      w.unref()
+      resolve(a)
+    }
+    const onMessage = (m: FlipDoneMessage) => {
+      if (m.id === id) done(m.attack)
+    }
+    const onFail = () => done(null)
+    // a thread that has not answered by then is left to finish on its own (its answer is dropped)
+    // (capped: setTimeout fires at once past 2^31 − 1 ms)
+    const timer = setTimeout(
+      () => done(null),
+      Math.min(2 ** 31 - 1, Math.max(0, deadline - performance.now()) + GRACE_MS),
+    )
+    // the running thread keeps the process alive; the timer alone need not
+    timer.unref()
+    w.on('message', onMessage)
+    w.on('error', onFail)
+    w.on('exit', onFail)
+  })
+  return { stop: () => store(performance.now()), result: () => result }
+}
+
+/** Ends the thread (tests, or a process that wants to exit at once). */
+export async function closeFlipThread(): Promise<void> {
+  const w = worker
+  worker = undefined
+  await w?.terminate()
+}
