@@ -41,7 +41,8 @@ describe('split by subgradient steps (cascadeSplitStep.ts)', () => {
         maxSteps: 200,
       })
       assert.ok(split, `network ${i}: no split`)
-      for (const row of split) for (const b of row) assert.ok(b >= 0n && b <= SPLIT_DEN, `network ${i}: β ${b}`)
+      for (const row of split)
+        for (const b of row) assert.ok(b >= 0n && b <= SPLIT_DEN, `network ${i}: β ${b}`)
       const bound = cascadeSplitBound(n, shares, budget, split)
       assert.ok(bound >= truth, `network ${i}: split bound ${bound} below the true ${truth}`)
       if (bound < cascadeShareBound(n, shares, budget)) lower++
