@@ -12,6 +12,7 @@ import { bruteCascade } from './bruteForce.ts'
 import { worstCaseLoss } from './cascade.ts'
 import { cascadeSplitBound, SPLIT_DEN, shockBudget } from './cascadeBound.ts'
 import { burnBound, burnCaps, burnCascade } from './cascadeBurn.ts'
+import { cascadeStart } from './cascadeHeuristic.ts'
 import { findCascadeShares } from './cascadeShares.ts'
 import { stepShockSplit } from './cascadeSplitStep.ts'
 import { parseRiskInput, type RiskInput } from './input.ts'
@@ -19,7 +20,7 @@ import { type Network, totalStake } from './network.ts'
 import { randomShares } from './randomNetwork.ts'
 import { cmp, type Rational, rat, ratToString, toNumber } from './rational.ts'
 import { createRng, type Rng } from './rng.ts'
-import { isValidAttack } from './verify.ts'
+import { attackCost, isValidAttack } from './verify.ts'
 
 const PSIS: Rational[] = [rat(0n), rat(1n, 20n), rat(1n, 10n), rat(1n, 4n), rat(1n, 2n), rat(1n)]
 
@@ -91,6 +92,7 @@ describe('review: the burn bound on adversarial networks', () => {
       const total = totalStake(n)
       const K = bruteShockGain(n, budget)
       const sum = caps.reduce((a, c) => a + c, 0n) + K
+      // biome-ignore lint/complexity/useMathMinMax: bigint, Math.min would throw
       const want = sum < total ? sum : total
       // default cells (the DP, or its LP past 2^53 of gains: the 2^200 networks), and the LP forced
       for (const maxCells of [undefined, 0, 1]) {
@@ -186,6 +188,65 @@ describe('review: worstCaseLoss with the burn bound, the steps and the start', (
     }
     assert.deepEqual(problems.slice(0, 5), [])
     assert.ok(exact >= 60, `proven exactly on only ${exact} of 150`)
+  })
+})
+
+describe('review: the LP path inside worstCaseLoss, and the start', () => {
+  // Past 2·10^7 cells (stakes near 2^30, gcd 1) the knapsack is its LP: A (idle, g = 2^30) fits, B (g = 2 on
+  // σ = 2R) is cut at exactly 1, and C (g = 1 on σ = R, the same ratio as B, after it) is never reached. The LP's
+  // shock {A} then burns one unit less than the bound, while {A, C} with B attacking meets it: an answer claimed
+  // from the LP's own shock "within a unit" would be proven one unit short.
+  test('the LP shock one unit short of the bound is not claimed; the truth is found and proven', async () => {
+    const R = (1n << 25n) + 1n
+    const n = parseRiskInput({
+      operators: [
+        { id: 'A', stake: (1n << 30n).toString() },
+        { id: 'B', stake: (2n * R).toString() },
+        { id: 'C', stake: R.toString() },
+      ],
+      services: [{ id: 's', profit: (1n << 40n).toString(), threshold: 0.5, operators: ['B', 'C'] }],
+      allocations: [
+        { operator: 'B', service: 's', stake: (2n * R - 2n).toString() },
+        { operator: 'C', service: 's', stake: (R - 1n).toString() },
+      ],
+    })
+    const budget = (1n << 30n) + R
+    const psi = rat(budget, totalStake(n))
+    assert.equal(shockBudget(n, psi), budget)
+    const b = burnBound(n, budget)
+    assert.equal(b.exact, false)
+    assert.deepEqual(b.shock, [0])
+    const burnt = burnCascade(n, b.shock)
+    assert.ok(burnt)
+    const truth = bruteCascade(n, psi)
+    assert.equal(b.bound, truth)
+    assert.equal(burnt.value, truth - 1n)
+    const r = await worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 2 })
+    assert.ok(cmp(r.worstLoss, rat(truth, totalStake(n))) <= 0)
+    if (r.proven) assert.equal(ratToString(r.worstLoss), ratToString(rat(truth, totalStake(n))))
+    // the start fills the shock with C: the bound is met exactly
+    assert.ok(r.exact)
+  })
+
+  test('the start (both greedy criteria) returns only valid cascades within the budget (300 networks)', () => {
+    const rng = createRng(1404)
+    const problems: string[] = []
+    for (let i = 0; i < 300; i++) {
+      const n = parseRiskInput(adversarial(rng, i))
+      const psi = PSIS[i % PSIS.length] as Rational
+      const budget = shockBudget(n, psi)
+      const truth = bruteCascade(n, psi)
+      const { best, forSolver } = cascadeStart(n, budget, { solverMargin: BigInt(rng.int(1, 5)) })
+      for (const c of [best, forSolver]) {
+        const lost = stakeOf(n, c.shock)
+        const value = lost + (c.attack ? attackCost(n, c.attack) : 0n)
+        if (lost > budget) problems.push(`network ${i}: shock over the budget`)
+        if (c.attack && !isValidAttack(n, c.attack, new Set(c.shock))) problems.push(`network ${i}: invalid`)
+        if (value !== c.value || value > truth)
+          problems.push(`network ${i}: value ${c.value} (${value}, ${truth})`)
+      }
+    }
+    assert.deepEqual(problems.slice(0, 5), [])
   })
 })
 
