@@ -122,7 +122,13 @@ export async function worstCaseLoss(
   // The most stake any cascade can burn (cascadeBurn.ts, exact), and the cascade that burns it when the profits
   // allow (every service attacked by every operator outside the shock): typical 1,000 × 100 with allocations is
   // settled here in 30–100 ms, where the start and the solver left gaps of 0.8–3.5 points of R_ψ.
-  const burn = burnBound(n, budget)
+  // Its DP has no deadline of its own (2·10^7 cells, its most, took 0.1–0.45 s of a 10 ms limit at load 8–11): held
+  // to 5·10^4 cells per millisecond left, its LP (as valid, looser) past that.
+  const burn = burnBound(
+    n,
+    budget,
+    deadline === undefined ? {} : { maxCells: Math.min(20_000_000, Math.floor(msLeft(deadline) * 5e4)) },
+  )
   const burnt = burnCascade(n, burn.shock)
   const perMargin = BigInt(Math.round(1 / VALIDITY_MARGIN))
   // Twice the solver's validity margin, rounded up, as largestHeuristic.ts pads: a start it accepts.

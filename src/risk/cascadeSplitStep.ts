@@ -132,8 +132,13 @@ export function stepShockSplit(
     // 1,000 × 100 with allocations, 1,000 steps end within 0.1 point of the LP's split at 5%, 0.3–0.6 at 30–100%)
     const level = Math.max(target, bound - 0.05 * (bound - target))
     const size = (bound - level) / norm
-    for (let e = 0; e < E; e++)
-      beta[e] = Math.min(1, Math.max(0, (beta[e] as number) - size * (g[e] as number)))
+    for (let e = 0; e < E; e++) {
+      // Projected on [0, 1], NaN to 0: with amounts near 10^306 a slope overflows to ±∞ and the size is 0 (∞ norm),
+      // 0 · ∞ = NaN passed through Math.max/min, a later finite bound kept that β, and BigInt(NaN) below threw out of
+      // worstCaseLoss (riskj.review.test.ts).
+      const x = (beta[e] as number) - size * (g[e] as number)
+      beta[e] = x > 0 ? Math.min(1, x) : 0
+    }
   }
   const den = Number(SPLIT_DEN)
   const split = n.services.map((s) => s.members.map(() => 0n))
