@@ -24,6 +24,11 @@ import { type Attack, attackCost, isValidAttack, normalizeAttack } from './verif
 
 /** Past this many DP cells (items × budget steps) the knapsack is bounded by its LP instead. */
 const MAX_CELLS = 20_000_000
+/**
+ * Past this many budget steps too: the DP holds one float per step (8 bytes), so a few items over a budget of 10^7
+ * steps took 100 MB within MAX_CELLS; this keeps it at 16 MB.
+ */
+const MAX_STEPS = 2_000_000n
 
 export type BurnBound = {
   /** Σ c_v + K (or its fractional bound), never above σ(V): an upper bound on R_ψ σ(V), amount units. */
@@ -86,7 +91,11 @@ export function burnBound(
   for (const v of items) g = gcd(g, stake(v))
   const cap = budget / g
   const gainSum = items.reduce((a, v) => a + gain(v), 0n)
-  if (BigInt(items.length) * (cap + 1n) <= maxCells && gainSum <= BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (
+    cap < MAX_STEPS &&
+    BigInt(items.length) * (cap + 1n) <= maxCells &&
+    gainSum <= BigInt(Number.MAX_SAFE_INTEGER)
+  ) {
     const C = Number(cap)
     // best[c]: the largest gain of a subset of the items so far weighing at most c (integers below 2^53: exact)
     const best = new Float64Array(C + 1)
