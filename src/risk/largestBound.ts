@@ -101,6 +101,11 @@ export type ScaledBound = {
   bound: number
   /** Set when the scaled search proved its answer: the bound, exactly. */
   exact?: bigint
+  /**
+   * The scaled search's best attack when it is valid on the network itself (checked exactly): a candidate like any
+   * other (hard to find otherwise where it is the largest — it is the scaled network's best).
+   */
+  attack?: Attack
 }
 
 export type ScaledSearch = {
@@ -121,13 +126,14 @@ export function floatAtLeast(x: bigint): number {
   return !Number.isFinite(f) || BigInt(f) >= x ? f : f * (1 + 2 ** -52)
 }
 
-/** The scaled search's outcome as a bound on the largest attack. */
-function boundOf(b: BranchOutcome, scale: Scale): ScaledBound {
+/** The scaled search's outcome as a bound on the largest attack (of n), with its attack when valid on n. */
+function boundOf(n: Network, b: BranchOutcome, scale: Scale): ScaledBound {
+  const attack = b.attack && isValidAttack(n, b.attack) ? { attack: b.attack } : {}
   if (b.proven) {
     const exact = largestFromScaledExact(b.value, scale)
-    return { bound: floatAtLeast(exact), exact }
+    return { bound: floatAtLeast(exact), exact, ...attack }
   }
-  return { bound: largestFromScaled(b.bound, scale) }
+  return { bound: largestFromScaled(b.bound, scale), ...attack }
 }
 
 /**
@@ -152,12 +158,12 @@ export function startScaledSearch(
     return {
       async finish(stop) {
         if (stop) job.setDeadline(performance.now())
-        return boundOf(await job.result(), scale)
+        return boundOf(n, await job.result(), scale)
       },
     }
   }
   const ms = opts.syncMs ?? 0
   if (!(ms > 0) || ms < branchSetupMs(m)) return null
   const b = serviceBranch(m, { incumbent, budgetMs: ms, ...(opts.highs ? { highs: opts.highs } : {}) })
-  return { finish: async () => boundOf(b, scale) }
+  return { finish: async () => boundOf(n, b, scale) }
 }
