@@ -48,7 +48,8 @@ export function scaledNetwork(n: Network, { p, q }: Scale): Network {
  * (π_L − π_V)/(cost_L − cost_V) — about where the largest attack starts to be the scaled network's best, so where
  * the bound could meet it — pulled down because the branching's gap on P(c) is multiplied by 1/(1 − c): on hard
  * 1,000 × 100 seed 3 (c ≈ 0.68 there) 10 s of the branching gave bounds of 32,384, 32,298, 32,417 and 33,013 tokens
- * at c = 0.5, 0.55, 0.6 and 0.65 (load 9). Clamped to [0.2, 0.8]; 0.5 without two such attacks.
+ * at c = 0.5, 0.55, 0.6 and 0.65 (load 9). Clamped to [0.5, 0.8] (so p < q always); 0.55 without two such
+ * attacks.
  */
 export function chooseScale(n: Network, attacks: Attack[]): Scale {
   const valid = attacks.filter((a) => isValidAttack(n, a))

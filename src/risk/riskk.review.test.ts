@@ -259,6 +259,36 @@ describe('review: the largest attack bounded by the scaled verdict', () => {
     }
   })
 
+  test('allocations above the stake (a Network built directly, as a snapshot may be): the scaled nets and the bound still hold (80 networks, seed 76)', async () => {
+    const rng = createRng(76)
+    const highs = await loadHighs()
+    for (let i = 0; i < 80; i++) {
+      const parsed = parseRiskInput(smallNetwork(rng, 1))
+      const n: Network = {
+        ...parsed,
+        hasAllocations: true,
+        services: parsed.services.map((sv) => ({
+          ...sv,
+          memberStake: sv.members.map(
+            (v) => ((parsed.operators[v]?.stake ?? 0n) * BigInt(rng.int(0, 20))) / 10n,
+          ),
+        })),
+      }
+      const scale = chooseScale(n, [])
+      const m = scaledNetwork(n, scale)
+      for (let k = 0; k < 10; k++) {
+        const a = randomAttack(rng, n)
+        assert.equal(attackCost(m, a), scale.p * attackCost(n, a), `network ${i}: cost`)
+      }
+      const truth = bruteLargestCost(n)
+      const s = startScaledSearch(n, [], { deadlineMs: performance.now() + 5000, syncMs: 2000, highs })
+      assert.ok(s)
+      const b = await s.finish(true)
+      assert.ok(covers(b.bound, truth), `network ${i}: bound ${b.bound} below ${truth}`)
+      if (b.exact !== undefined) assert.ok(b.exact >= truth, `network ${i}: exact ${b.exact} below ${truth}`)
+    }
+  })
+
   test('on worker threads, stopped at once or at deadlines of 1–400 ms: the bound covers the largest attack (24 networks, seed 75)', async () => {
     const rng = createRng(75)
     const par = parallelBranch({ minEdges: 0 })
