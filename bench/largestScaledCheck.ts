@@ -40,7 +40,7 @@ for (const seed of values.seeds.split(',').map(Number)) {
         scaledSearch,
       })
       console.log(
-        `seed ${seed} scaled search ${scaledSearch ? 'on ' : 'off'}: ${(performance.now() - t0).toFixed(0)} ms of ${limit * 1000}, largest ${out.attack?.cost ?? 0n}, bound ${out.bound.toFixed(0)}, proven ${out.proven} (load ${loadavg()[0].toFixed(1)})`,
+        `seed ${seed} scaled search ${scaledSearch ? 'on ' : 'off'}: ${(performance.now() - t0).toFixed(0)} ms of ${limit * 1000}, largest ${out.attack?.cost ?? 0n}, bound ${out.bound.toFixed(0)}, proven ${out.proven} (load ${(loadavg()[0] ?? 0).toFixed(1)})`,
       )
     }
   }
