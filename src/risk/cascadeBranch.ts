@@ -192,6 +192,23 @@ export type Ctx = {
   shockCap: (lam: Float64Array, order?: Int32Array) => number
 }
 
+/** The float search's context for a cascade branching (this file's and cascadePool.ts's) over a shock budget. */
+export function cascadeCtx(n: Network, budget: bigint, incumbent: bigint): Ctx {
+  const core = buildShareCore(n)
+  const unitF = Number(core.unit)
+  return {
+    n,
+    core,
+    ws: workspace(core),
+    base: Float64Array.from(core.profit),
+    cover: new Float64Array(core.S),
+    psiF: Number(budget) / unitF,
+    unitF,
+    goal: Number(incumbent) / unitF,
+    shockCap: shockCapper(n, core, Number(budget) / unitF),
+  }
+}
+
 /** Share steps at a node from `lam` (changed in place); returns the best shares found and their float knapsack. */
 export function searchNode(
   ctx: Ctx,
@@ -267,19 +284,8 @@ export function branchCascade(
   } = {},
 ): CascadeBranchResult {
   const total = totalStake(n)
-  const core = buildShareCore(n)
-  const unitF = Number(core.unit)
-  const ctx: Ctx = {
-    n,
-    core,
-    ws: workspace(core),
-    base: Float64Array.from(core.profit),
-    cover: new Float64Array(core.S),
-    psiF: Number(budget) / unitF,
-    unitF,
-    goal: Number(incumbent) / unitF,
-    shockCap: shockCapper(n, core, Number(budget) / unitF),
-  }
+  const ctx = cascadeCtx(n, budget, incumbent)
+  const { core } = ctx
   const deadline = opts.deadline ?? Number.POSITIVE_INFINITY
   const maxNodes = opts.maxNodes ?? 100_000
   const rootBound = opts.rootBound !== undefined && opts.rootBound < total ? opts.rootBound : total

@@ -15,12 +15,11 @@
  * vector (microseconds), so a node that some earlier vector already prunes costs almost nothing.
  */
 import { coverExcess, knapsackBound, shockShareCap } from './cascadeBound.ts'
-import { type Ctx, searchNode, shockHolds } from './cascadeBranch.ts'
-import { shockCapper } from './cascadeShares.ts'
+import { cascadeCtx, searchNode, shockHolds } from './cascadeBranch.ts'
 import { type CostShares, toShares } from './costShare.ts'
 import { MaxHeap } from './maxHeap.ts'
 import { type Network, totalStake } from './network.ts'
-import { buildShareCore, FREE, IN, initialShares, OUT, type ShareCore, workspace } from './shareCore.ts'
+import { FREE, IN, initialShares, OUT, type ShareCore } from './shareCore.ts'
 
 /** One share vector's knapsack: exact weights and capacity (amount · den), their floats (amount units). */
 export type PoolVector = {
@@ -182,19 +181,8 @@ export function poolBranchCascade(
   } = {},
 ): PoolBranchResult {
   const total = totalStake(n)
-  const core = buildShareCore(n)
-  const unitF = Number(core.unit)
-  const ctx: Ctx = {
-    n,
-    core,
-    ws: workspace(core),
-    base: Float64Array.from(core.profit),
-    cover: new Float64Array(core.S),
-    psiF: Number(budget) / unitF,
-    unitF,
-    goal: Number(incumbent) / unitF,
-    shockCap: shockCapper(n, core, Number(budget) / unitF),
-  }
+  const ctx = cascadeCtx(n, budget, incumbent)
+  const { core, unitF } = ctx
   const profit = Float64Array.from(n.services, (s) => Number(s.profit))
   const deadline = opts.deadline ?? Number.POSITIVE_INFINITY
   const maxNodes = opts.maxNodes ?? 1_000_000
