@@ -16,6 +16,18 @@ const GRACE_MS = 1000
 
 let worker: Worker | undefined
 let nextId = 0
+/**
+ * Jobs not yet settled, per thread: the thread holds the process while any is. ref()/unref() are not counted, so
+ * a stopped job's late answer unref'd the thread while the next job ran on it, and a process awaiting that job's
+ * result (its timer is unref'd) exited with the result unsettled: the CLI printed nothing (review rev3).
+ */
+const pending = new WeakMap<Worker, number>()
+const hold = (w: Worker, by: 1 | -1) => {
+  const k = (pending.get(w) ?? 0) + by
+  pending.set(w, k)
+  if (k > 0) w.ref()
+  else w.unref()
+}
 
 function thread(): Worker {
   if (!worker) {
@@ -42,6 +54,15 @@ export type FlipJob = {
   result(): Promise<Attack | null>
 }
 
+/** Services and operators as arrays of in-range indices, no longer than the network's lists. */
+function wellFormed(n: Network, a: unknown): a is Attack {
+  if (typeof a !== 'object' || a === null) return false
+  const { services, operators } = a as Partial<Attack>
+  const ok = (xs: unknown, size: number) =>
+    Array.isArray(xs) && xs.length <= size && xs.every((x) => Number.isInteger(x) && x >= 0 && x < size)
+  return ok(services, n.services.length) && ok(operators, n.operators.length)
+}
+
 /** Runs flipByLeaf on `attack` until `deadline` (this thread's performance.now() milliseconds). */
 export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob {
   const id = nextId++
@@ -53,8 +74,8 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
   let w: Worker
   try {
     w = thread()
-    w.ref()
     w.postMessage({ id, network: n, attack, shared } satisfies FlipJobMessage)
+    hold(w, 1)
   } catch {
     return { stop: () => {}, result: () => Promise.resolve(null) }
   }
@@ -64,11 +85,14 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
       w.off('message', onMessage)
       w.off('error', onFail)
       w.off('exit', onFail)
-      w.unref()
+      hold(w, -1)
       resolve(a)
     }
+    // the thread's message is checked for shape before anything reads it (a garbled one counts as no answer);
+    // the attack itself is checked exactly by the caller (isValidAttack, exact net)
     const onMessage = (m: FlipDoneMessage) => {
-      if (m.id === id) done(m.attack)
+      if (typeof m !== 'object' || m === null || m.id !== id) return
+      done(wellFormed(n, m.attack) ? m.attack : null)
     }
     const onFail = () => done(null)
     // a thread that has not answered by then is left to finish on its own (its answer is dropped)

@@ -26,10 +26,13 @@ const highsReady = loadHighs()
 // thread, pid 0), and with session autogroups the threads of one process share one slice, so at the default
 // priority this thread halved the solver's CPU there (typical 1,000 × 100 with allocations at load 8–11: the root
 // LP finished in 0 of 6 verdicts against 3 of 6 without the thread). At nice 19 it gets what the solver leaves,
-// and a whole core when one is idle. Where that is refused, it runs as it is.
-try {
-  setPriority(19)
-} catch {}
+// and a whole core when one is idle. Where that is refused, it runs as it is. Linux only: elsewhere (macOS, Windows)
+// the call's pid 0 is the whole process, and the verdict's solver on the main thread would run at nice 19 too.
+if (process.platform === 'linux') {
+  try {
+    setPriority(19)
+  } catch {}
+}
 
 parentPort?.on('message', (m: FlipJobMessage) => {
   void highsReady.then((highs) => {

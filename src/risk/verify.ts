@@ -44,9 +44,15 @@ export function meetsThresholds(n: Network, a: Attack, shock: ReadonlySet<number
   return true
 }
 
+const indices = (xs: unknown, size: number): boolean =>
+  Array.isArray(xs) && xs.every((x) => Number.isInteger(x) && x >= 0 && x < size)
+
 /** Valid: B avoids the shock, meets every threshold, and π(A) > cost(B). */
 export function isValidAttack(n: Network, a: Attack, shock: ReadonlySet<number> = new Set()): boolean {
   if (a.services.length === 0) return false
+  // indices into the network, whole and in range: an attack from elsewhere (a thread's message) with services
+  // [0, '0'] passed the set check below and was paid twice; an operator past the end was "valid" at no cost
+  if (!indices(a.services, n.services.length) || !indices(a.operators, n.operators.length)) return false
   // A and B are sets: a service listed twice was paid twice by attackProfit (a caller's start of s, s, s "proved"
   // exactly an attack netting 11 where the best nets 2), an operator twice charged twice
   if (new Set(a.services).size !== a.services.length || new Set(a.operators).size !== a.operators.length)
