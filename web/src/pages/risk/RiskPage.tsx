@@ -105,13 +105,17 @@ export default function RiskPage() {
                         color: '#c0392b',
                       },
                       {
-                        label: 'shock alone ψ',
+                        label: 'shock budget ψ',
                         unit: '%',
                         values: r.cascade.map((c) => c.psi * 100),
                         color: '#888',
                       },
                     ]}
                   />
+                  <p class="muted small">
+                    A shock removes whole operators, up to the budget ψ: where no set of operators fits it,
+                    less is lost (below the smallest operator's stake, nothing).
+                  </p>
                 </Section>
                 <Section title={`Simulation: ${sim.days.length} days, ${sim.runs} runs`}>
                   <LineChart
