@@ -251,7 +251,7 @@ export type CascadeBranchResult = {
 export type Wrong = 'inNoCredit' | 'holdAll'
 
 /** Exact shares back to floats in units of the largest amount (amount = share · unit / den). */
-function floatShares(c: CostShares, core: ShareCore): Float64Array {
+export function floatShares(c: CostShares, core: ShareCore): Float64Array {
   const lam = new Float64Array(core.E)
   const scale = Number(c.unit) / Number(core.unit) / Number(c.den)
   c.shares.forEach((row, si) => {

@@ -15,11 +15,11 @@
  * vector (microseconds), so a node that some earlier vector already prunes costs almost nothing.
  */
 import { coverExcess, knapsackBound, shockShareCap } from './cascadeBound.ts'
-import { cascadeCtx, searchNode, shockHolds } from './cascadeBranch.ts'
+import { cascadeCtx, floatShares, searchNode, shockHolds } from './cascadeBranch.ts'
 import { type CostShares, toShares } from './costShare.ts'
 import { MaxHeap } from './maxHeap.ts'
 import { type Network, totalStake } from './network.ts'
-import { FREE, IN, initialShares, OUT, type ShareCore } from './shareCore.ts'
+import { FREE, IN, initialShares, OUT } from './shareCore.ts'
 
 /** One share vector's knapsack: exact weights and capacity (amount · den), their floats (amount units). */
 export type PoolVector = {
@@ -279,16 +279,4 @@ export function poolBranchCascade(
   }
   const proven = bound <= incumbent
   return { bound: bound < incumbent ? incumbent : bound, proven, nodes, vectors: pool.length }
-}
-
-/** Exact shares back to floats in units of the largest amount (amount = share · unit / den). */
-function floatShares(c: CostShares, core: ShareCore): Float64Array {
-  const lam = new Float64Array(core.E)
-  const scale = Number(c.unit) / Number(core.unit) / Number(c.den)
-  c.shares.forEach((row, si) => {
-    row.forEach((l, k) => {
-      lam[(core.svcStart[si] as number) + k] = Number(l) * scale
-    })
-  })
-  return lam
 }
