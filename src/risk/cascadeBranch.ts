@@ -47,20 +47,46 @@ export function nodeCascadeBound(
 ): { bound: bigint; p: bigint } | null {
   const terms = shareTerms(n, shares, fixed)
   const cap = shockShareCap(n, shares, budget) * shares.unit - shares.den
+  return knapsackNodeBound(
+    n,
+    budget,
+    fixed,
+    cap,
+    (si) => {
+      const t = terms[si]
+      return t === null || t === undefined ? null : -t * shares.unit // C_s − π_s ≥ −term_s, in amount · den; null: OUT
+    },
+    // (the test's wrong variant counts an IN service as a FREE one taken whole: no credit for w < 0)
+    wrong === 'inNoCredit' ? (w) => (w < 0n ? 0n : w) : undefined,
+  )
+}
+
+/**
+ * A node's exact bound from fixed service weights (C_s − π_s, bounded below) and the knapsack's capacity
+ * (ρ* − 1), both in amount · den: Ψ + π(IN) + the knapsack LP over FREE − 1, capped at σ(V); null when the node
+ * holds no attack (nor the shock alone). `weight` is null for a service left OUT; `inWeight` (tests' mutants)
+ * changes an IN service's weight.
+ */
+export function knapsackNodeBound(
+  n: Network,
+  budget: bigint,
+  fixed: Uint8Array,
+  cap: bigint,
+  weight: (service: number) => bigint | null,
+  inWeight?: (w: bigint) => bigint,
+): { bound: bigint; p: bigint } | null {
   let forcedProfit = 0n
   let forcedWeight = 0n
   let anyIn = false
   const profits: bigint[] = []
   const weights: bigint[] = []
   n.services.forEach((s, si) => {
-    const t = terms[si]
-    if (t === null || t === undefined) return // OUT
-    const w = -t * shares.unit // C_s − π_s ≥ −term_s, in amount · den
+    const w = weight(si)
+    if (w === null) return // OUT
     if (fixed[si] === IN) {
       anyIn = true
       forcedProfit += s.profit
-      // (the test's wrong variant counts an IN service as a FREE one taken whole: no credit for w < 0)
-      forcedWeight += wrong === 'inNoCredit' && w < 0n ? 0n : w
+      forcedWeight += inWeight ? inWeight(w) : w // counted even when positive: that is what forcing buys
     } else {
       profits.push(s.profit)
       weights.push(w)

@@ -14,8 +14,8 @@
  * What it buys: a vector costs tens of share steps (milliseconds), a pool bound a pass over the services per
  * vector (microseconds), so a node that some earlier vector already prunes costs almost nothing.
  */
-import { coverExcess, knapsackBound, shockShareCap } from './cascadeBound.ts'
-import { cascadeCtx, floatShares, searchNode, shockHolds } from './cascadeBranch.ts'
+import { coverExcess, shockShareCap } from './cascadeBound.ts'
+import { cascadeCtx, floatShares, knapsackNodeBound, searchNode, shockHolds } from './cascadeBranch.ts'
 import { type CostShares, toShares } from './costShare.ts'
 import { MaxHeap } from './maxHeap.ts'
 import { type Network, totalStake } from './network.ts'
@@ -76,32 +76,9 @@ export function poolNodeBound(
   budget: bigint,
   fixed: Uint8Array,
 ): { bound: bigint; p: bigint } | null {
-  let forcedProfit = 0n
-  let forcedWeight = 0n
-  let anyIn = false
-  const profits: bigint[] = []
-  const weights: bigint[] = []
-  n.services.forEach((s, si) => {
-    const f = fixed[si] ?? FREE
-    if (f === OUT) return
-    const w = vec.w[si] as bigint
-    if (f === IN) {
-      anyIn = true
-      forcedProfit += s.profit
-      forcedWeight += w // counted even when positive: that is what forcing buys
-    } else {
-      profits.push(s.profit)
-      weights.push(w)
-    }
-  })
-  const rest = knapsackBound(profits, weights, vec.cap - forcedWeight)
-  const total = totalStake(n)
-  const capped = (b: bigint) => (b < total ? b : total)
-  if (rest === null) return anyIn ? null : { bound: capped(budget), p: 0n }
-  const p = forcedProfit + rest
-  // A valid attack has π(A) ≥ cost(B) + 1 ≥ 1.
-  if (anyIn) return p < 1n ? null : { bound: capped(budget + p - 1n), p }
-  return { bound: capped(p < 1n ? budget : budget + p - 1n), p }
+  return knapsackNodeBound(n, budget, fixed, vec.cap, (si) =>
+    (fixed[si] ?? FREE) === OUT ? null : (vec.w[si] as bigint),
+  )
 }
 
 /**
