@@ -11,6 +11,7 @@ import { buildAttackModel, readSolution, startSolution } from '../src/risk/attac
 import { heuristicAttack } from '../src/risk/heuristic.ts'
 import { parseRiskInput } from '../src/risk/input.ts'
 import { polishByLeaf } from '../src/risk/leafPolish.ts'
+import { passBuilder } from '../src/risk/mip.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { createRng } from '../src/risk/rng.ts'
 import { attackCost, attackProfit, isValidAttack } from '../src/risk/verify.ts'
@@ -54,25 +55,7 @@ console.log(
 const m = buildAttackModel(n, 'profit')
 const b = m.builder
 const model = highs.createModel()
-model.passModel({
-  numCols: b.numCols,
-  numRows: b.numRows,
-  sense: highs.constants.objectiveSense.maximize,
-  colCost: b.cost,
-  colLower: b.lower,
-  colUpper: b.upper,
-  rowLower: b.rowLower,
-  rowUpper: b.rowUpper,
-  matrix: {
-    format: 'csr',
-    numRows: b.numRows,
-    numCols: b.numCols,
-    starts: b.starts,
-    indices: b.indices,
-    values: b.values,
-  },
-  integrality: Int32Array.from(b.integer),
-})
+passBuilder(highs, model, b, true)
 model.options.set({
   output_flag: true,
   mip_feasibility_tolerance: 1e-9,

@@ -11,7 +11,7 @@ import { poolVector } from '../src/risk/cascadePool.ts'
 import { findCascadeShares, shockCapper } from '../src/risk/cascadeShares.ts'
 import { toShares } from '../src/risk/costShare.ts'
 import { parseRiskInput } from '../src/risk/input.ts'
-import { loadHighs, MipBuilder, solveMip } from '../src/risk/mip.ts'
+import { loadHighs, MipBuilder, passBuilder, solveMip } from '../src/risk/mip.ts'
 import { totalStake } from '../src/risk/network.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
@@ -83,24 +83,7 @@ function tailored(A: number[]): Float64Array {
     Number(budget),
   )
   const model = highs.createModel()
-  model.passModel({
-    numCols: b.numCols,
-    numRows: b.numRows,
-    sense: highs.constants.objectiveSense.minimize,
-    colCost: b.cost,
-    colLower: b.lower,
-    colUpper: b.upper,
-    rowLower: b.rowLower,
-    rowUpper: b.rowUpper,
-    matrix: {
-      format: 'csr',
-      numRows: b.numRows,
-      numCols: b.numCols,
-      starts: b.starts,
-      indices: b.indices,
-      values: b.values,
-    },
-  } as never)
+  passBuilder(highs, model, b, false, false)
   model.options.set({ output_flag: false })
   model.run()
   const dual = model.getSolution().rowDual

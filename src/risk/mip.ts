@@ -103,32 +103,43 @@ const SOLVER_OPTIONS = {
   random_seed: 1,
 } as const
 
+/**
+ * Passes a built model to a HiGHS model (the bench's probes use it too); `integral: false` drops the integrality,
+ * for the LP relaxation.
+ */
+export function passBuilder(
+  highs: HighsModule,
+  model: ReturnType<HighsModule['createModel']>,
+  b: MipBuilder,
+  maximize: boolean,
+  integral = true,
+): void {
+  model.passModel({
+    numCols: b.numCols,
+    numRows: b.numRows,
+    sense: maximize ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    colCost: b.cost,
+    colLower: b.lower,
+    colUpper: b.upper,
+    rowLower: b.rowLower,
+    rowUpper: b.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: b.numRows,
+      numCols: b.numCols,
+      starts: b.starts,
+      indices: b.indices,
+      values: b.values,
+    },
+    ...(integral ? { integrality: Int32Array.from(b.integer) } : {}),
+  } as Parameters<ReturnType<HighsModule['createModel']>['passModel']>[0])
+}
+
 export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipSolution> {
   const highs = await loadHighs()
-  const sense = options.maximize
-    ? highs.constants.objectiveSense.maximize
-    : highs.constants.objectiveSense.minimize
   const model = highs.createModel()
   try {
-    model.passModel({
-      numCols: b.numCols,
-      numRows: b.numRows,
-      sense,
-      colCost: b.cost,
-      colLower: b.lower,
-      colUpper: b.upper,
-      rowLower: b.rowLower,
-      rowUpper: b.rowUpper,
-      matrix: {
-        format: 'csr',
-        numRows: b.numRows,
-        numCols: b.numCols,
-        starts: b.starts,
-        indices: b.indices,
-        values: b.values,
-      },
-      integrality: Int32Array.from(b.integer),
-    })
+    passBuilder(highs, model, b, options.maximize)
     model.options.set(SOLVER_OPTIONS)
     if (options.timeLimitSeconds !== undefined) model.options.set('time_limit', options.timeLimitSeconds)
     if (options.presolve === false) model.options.set('presolve', 'off')
