@@ -58,6 +58,7 @@ const mu = n.services.map((s, si) => {
   for (const x of m) {
     left -= x.a
     // with allocations μ ≤ 1, so that M_v(A) ≤ a_v(A) and the excess over min(σ_v, a_v(A)) is max(0, M_v(A) − σ_v)
+    if (t === 0) return 1 // t = 0: every price 1 (with allocations: a member pays a token per token it holds)
     if (left <= 0) return Math.min(alloc === 1 ? 1 : Number.POSITIVE_INFINITY, (t as number) * (x.l / x.a))
   }
   return 0
@@ -137,6 +138,33 @@ b.addRow(
   Number.NEGATIVE_INFINITY,
   -1,
 )
+// SHARES_ROW=1: the shares' knapsack row beside it (C_s the fractional cover at the shares' prices, the shock
+// credited at Ψ: weaker than ρ*, so the row is valid), to see what the two exclude together
+if (process.env.SHARES_ROW) {
+  const cover = n.services.map((s, si) => {
+    const m = s.members.map((_, k) => ({
+      a: Number(s.memberStake[k]),
+      l: (Number(sh.shares[si]![k]) * Number(sh.unit)) / Number(sh.den),
+    }))
+    m.sort((p, q) => p.l / p.a - q.l / q.a)
+    let left = need(si)
+    let c = 0
+    for (const x of m) {
+      const take = Math.min(1, left / x.a)
+      c += take * x.l
+      left -= take * x.a
+      if (left <= 0) break
+    }
+    return c
+  })
+  b.addRow(
+    n.services.map(
+      (s, si) => [y[si] as number, (cover[si] as number) - Number(s.profit)] as [number, number],
+    ),
+    Number.NEGATIVE_INFINITY,
+    psi - 1,
+  )
+}
 const sol = process.env.NOSOLVE
   ? { objective: 0, bound: 0, status: 'skip' }
   : await solveMip(b, {
