@@ -89,6 +89,10 @@ const opts = {
     if (values['trace-from'] !== undefined && state.nodes >= Number(values['trace-from']))
       console.log(`  node ${state.nodes}: depth ${depth}, bound ${tok(bound)}, pruned ${pruned}`)
   },
+  flatTrace: (A: number[], _before: bigint, value: bigint, complete: boolean, ms: number) =>
+    console.log(
+      `  node ${state.nodes}: flat A of ${A.length} services covered, net ${tok(value)}, complete ${complete}, ${ms.toFixed(0)} ms`,
+    ),
   leafTrace: (A: number[], nodes: number, complete: boolean, ms: number) =>
     console.log(
       `  leaf of ${A.length} services: ${nodes} operator nodes, complete ${complete}, ${ms.toFixed(0)} ms`,

@@ -4,6 +4,7 @@
  * π(A) − c·cost(B) ≤ P(c), the most profitable net on the scaled network divided by q; so
  * cost(B) ≤ (P(c) − 1)/(1 − c). Prints that bound for each c after the given time.
  *   npx tsx bench/largestLagrange.ts --seed 3 --c 0.6,0.7,0.8 --ms 20000 [--start FILE] [--largest FILE]
+ *     [--max-nodes N] [--flat-ms MS]
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -25,6 +26,9 @@ const { values } = parseArgs({
     ms: { type: 'string', default: '10000' },
     start: { type: 'string' },
     largest: { type: 'string' },
+    'max-nodes': { type: 'string' },
+    // how long a flat node's A is covered exactly (serviceBranch.ts flatLeaf); 0 turns it off
+    'flat-ms': { type: 'string' },
   },
 })
 const n = parseRiskInput(
@@ -88,6 +92,8 @@ for (const cText of values.c.split(',')) {
     budgetMs: Number(values.ms),
     rootShares: shares.lam,
     highs,
+    ...(values['max-nodes'] ? { maxNodes: Number(values['max-nodes']) } : {}),
+    ...(values['flat-ms'] !== undefined ? { flatLeafMs: Number(values['flat-ms']) } : {}),
   })
   // bound on the largest: (P̄ − q)/(q − p) units, P̄ in the scaled network's units
   const largestBound = (b.bound - Number(q)) / Number(q - p)

@@ -16,6 +16,8 @@ export type BranchJobOptions = {
   incumbent?: Attack | null
   /** When to stop, in this thread's performance.now() milliseconds. */
   deadline: number
+  /** serviceBranch.ts's option: how long a flat node's A is covered exactly (flatLeaf.ts); 0 turns it off. */
+  flatLeafMs?: number
 }
 
 /** A search under way: started at once, fed attacks found meanwhile, its deadline moved, then awaited. */

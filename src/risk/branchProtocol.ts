@@ -35,7 +35,7 @@ export type WorkerJob = {
   incumbent: Attack | null
   shared: SharedArrayBuffer
   peer: MessagePort
-  options: Pick<BranchOptions, 'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps'>
+  options: Pick<BranchOptions, 'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps' | 'flatLeafMs'>
   /** Tests only: throw after bounding this many nodes (a thread failing mid-search). */
   throwAfterNodes?: number
 }

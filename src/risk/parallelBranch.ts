@@ -225,7 +225,10 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
       incumbent: opts.incumbent ?? null,
       shared,
       peer: i === 0 ? port1 : port2,
-      options: options.steps ?? {},
+      options: {
+        ...(options.steps ?? {}),
+        ...(opts.flatLeafMs !== undefined ? { flatLeafMs: opts.flatLeafMs } : {}),
+      },
       ...(options.failure?.thread === i ? { throwAfterNodes: options.failure.afterNodes } : {}),
     }
     w.postMessage(job, [job.peer])

@@ -18,6 +18,7 @@
 import type { Highs } from 'highs'
 import { type CostShares, toShares } from './costShare.ts'
 import { deadlineNow, type LiveDeadline } from './deadline.ts'
+import { flatLeaf } from './flatLeaf.ts'
 import { coalitionFor, prepare } from './heuristic.ts'
 import { solveLeaf } from './leafCover.ts'
 import { polishByLeaf } from './leafPolish.ts'
@@ -69,6 +70,15 @@ export type BranchOptions = {
   highs?: Highs
   /** Called with each fully fixed node's exact solve (for measurements). */
   leafTrace?: (attacked: number[], nodes: number, complete: boolean, ms: number) => void
+  /**
+   * Once an attack is known, the A of a flat node (its prices attack every free service whole or not at all) is
+   * covered exactly for this long (flatLeaf.ts), once per A; 0 turns it off. Needs `highs`.
+   */
+  flatLeafMs?: number
+  /** … from this many operator–service pairs on (tests: 0). */
+  flatMinEdges?: number
+  /** Called with each flat node's exact cover: the incumbent's net before, what the cover found (for measurements). */
+  flatTrace?: (attacked: number[], before: bigint, found: bigint, complete: boolean, ms: number) => void
 }
 
 export type BranchOutcome = {
@@ -138,6 +148,18 @@ export type BranchState = {
   open: MaxHeap<BranchNode>
   nodes: number
   openBound: number
+  /**
+   * The flat nodes' sets A covered exactly (flatLeaf.ts), by their services joined with commas; true when that
+   * cover was settled (no coalition for A nets more than the incumbent then had: the fully fixed node of that A
+   * needs no solve of its own).
+   */
+  flatTried: Map<string, boolean>
+  /**
+   * Milliseconds spent on them, and when the first flat node was met (performance.now(); NaN before: read there,
+   * not when the state is made, so that a search without flat nodes reads the clock as before).
+   */
+  flatMs: number
+  flatSince: number
 }
 
 export function branchState(ctx: BranchContext, incumbent: Attack | null | undefined): BranchState {
@@ -149,6 +171,9 @@ export function branchState(ctx: BranchContext, incumbent: Attack | null | undef
     open: new MaxHeap<BranchNode>(),
     nodes: 0,
     openBound: Number.NEGATIVE_INFINITY,
+    flatTried: new Map(),
+    flatMs: 0,
+    flatSince: Number.NaN,
   }
 }
 
@@ -308,12 +333,21 @@ export function branchNode(
     state.value = found.value
     if (settle(n, core, r, node.fixed, state.value) === 'pruned') return 'done'
   }
+  // A flat node's A covered exactly for a moment (flatLeaf.ts), once an attack is known: it may raise the incumbent.
+  if (
+    flatLeaf(ctx, state, node.fixed, r.inCover, opts, deadline) === 'better' &&
+    settle(n, core, r, node.fixed, state.value) === 'pruned'
+  )
+    return 'done'
   const s = pickService(core, r, node.fixed)
   if (s < 0 && opts.highs) {
     // Every service fixed: what is left is the cheapest coalition for this A, a covering knapsack solved exactly
     // (leafCover.ts) — either the best coalition for A, netting more than the incumbent, or a proof that none
     // does. Either way the node is settled and the search goes on.
     const A = [...node.fixed.keys()].filter((x) => node.fixed[x] === IN)
+    // settled already as a flat node's A (flatLeaf): no coalition for it nets more than the incumbent then, and
+    // the incumbent never falls
+    if (state.flatTried.get(A.join(',')) === true) return 'done'
     const t0 = performance.now()
     const out = solveLeaf(n, A, state.value, opts.highs, deadline)
     opts.leafTrace?.(A, out.nodes, out.complete, performance.now() - t0)
