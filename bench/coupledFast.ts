@@ -29,7 +29,9 @@ const cpu = () => {
 }
 const core = buildCoupledCore(n)
 const tok = Number(core.unit) / 10 ** n.scale
-console.log(`seed ${seed}: ${core.E} edges, setup ${cpu().toFixed(2)} CPU-s, load ${loadavg()[0]?.toFixed(1)}`)
+console.log(
+  `seed ${seed}: ${core.E} edges, setup ${cpu().toFixed(2)} CPU-s, load ${loadavg()[0]?.toFixed(1)}`,
+)
 const r = searchCoupled(core, {
   budgetMs,
   every: 50,
@@ -42,4 +44,6 @@ console.log(
   `best ${(r.value * tok).toFixed(1)} tokens after ${r.iterations} iterations, ${cpu().toFixed(2)} CPU-s; load ${loadavg()[0]?.toFixed(1)}`,
 )
 const exact = coupledCapExact(n, toMultipliers(n, r, core.unit))
-console.log(`checked exactly: ${(toNumber(exact) / 10 ** n.scale).toFixed(1)} tokens, ${cpu().toFixed(2)} CPU-s in all`)
+console.log(
+  `checked exactly: ${(toNumber(exact) / 10 ** n.scale).toFixed(1)} tokens, ${cpu().toFixed(2)} CPU-s in all`,
+)

@@ -21,7 +21,7 @@
  * every amount is multiplied by D and by G, the thresholds' common denominator, so need_s and ā_vs = min(a_vs,
  * need_s) are exact too: D·G times the bound is a sum of integers.
  */
-import { type CoupledSearch, buildCoupledCore, searchCoupled } from './coupledCore.ts'
+import { buildCoupledCore, type CoupledSearch, searchCoupled } from './coupledCore.ts'
 import type { Network } from './network.ts'
 import { serviceStake } from './network.ts'
 import { forcedMembers } from './presolve.ts'
@@ -81,6 +81,7 @@ export function coupledCapExact(n: Network, m: CoupledMultipliers): Rational {
       r -= l
       touched[v] = 1
       const aG = (s.memberStake[k] as bigint) * G
+      // biome-ignore lint/complexity/useMathMinMax: bigint, Math.min would throw
       const abG = aG < needG ? aG : needG
       if (!forced.has(k) && l > 0n) a0[v] = (a0[v] as bigint) + l
       const d = l + mu * abG
