@@ -1,7 +1,7 @@
 /**
  * The coupled Lagrangian bound (coupledCore.ts, docs/risk.md) searched fast, on typical 1,000 × 100 with
  * allocations (the bench's network); TAU0, DROP, PHASE override the search's schedule (coupledCore.ts): prints the best bound (tokens) against CPU seconds, and the bound checked
- * exactly (coupledBound.ts). Run: npx tsx bench/coupledFast.ts [seed] [budgetMs]
+ * exactly (coupledBound.ts). Run: npx tsx bench/coupledFast.ts [seed] [budgetMs (wall-clock)] [steps]
  */
 import { loadavg } from 'node:os'
 import { coupledCapExact, toMultipliers } from '../src/risk/coupledCap.ts'
@@ -13,6 +13,7 @@ import { createRng } from '../src/risk/rng.ts'
 
 const seed = Number(process.argv[2] ?? 1)
 const budgetMs = Number(process.argv[3] ?? 3000)
+const steps = Number(process.argv[4] ?? 100_000)
 const n = parseRiskInput(
   randomNetwork(createRng(seed), {
     operators: 1000,
@@ -34,7 +35,8 @@ console.log(
 )
 const r = searchCoupled(core, {
   budgetMs,
-  every: 50,
+  maxIterations: steps,
+  every: 100,
   ...(process.env.TAU0 ? { tau0: Number(process.env.TAU0) } : {}),
   ...(process.env.DROP ? { drop: Number(process.env.DROP) } : {}),
   ...(process.env.PHASE ? { phase: Number(process.env.PHASE) } : {}),
