@@ -1,6 +1,7 @@
 /**
- * The coupled Lagrangian bound proposed in docs/risk.md ("Insecure networks with allocations", *What next*), not yet
- * used by the engine: its best multipliers found by solving the bound's own LP with HiGHS, and compared
+ * The coupled Lagrangian bound proposed in docs/risk.md ("Insecure networks with allocations", *What next*; the
+ * engine's version, searched fast and checked exactly, is coupledCap.ts): its best multipliers found by solving the
+ * bound's own LP with HiGHS, and compared
  * - on 300 small networks (both models, the three small regimes) with brute force (never below it) and with the
  *   LP relaxation of the verdict's MIP (attackModel.ts);
  * - with `big [seed]`, on typical 1,000 × 100 with allocations (the bench's network), printing its value and CPU.

@@ -6,6 +6,7 @@ import { SuretyError } from '../errors.ts'
 import type { BranchJob, ParallelBranch } from './branchJob.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
+import { findCoupledCap } from './coupledCap.ts'
 import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { startScaledSearch } from './largestBound.ts'
@@ -145,6 +146,15 @@ const CAP_STEPS = 50
  */
 const CAP_MS = 100
 
+/**
+ * The coupled Lagrangian's cap (coupledCap.ts), for large components with allocations where a service pays alone:
+ * there the solver's root LP takes 6–7.5 CPU-seconds and under load does not finish, leaving the cost shares' cap
+ * (25,300–28,500 tokens on typical 1,000 × 100, against an LP of 20,814–23,070). 600 L-BFGS steps take about 1.1
+ * CPU-seconds there and end within 0.1–0.8% of the LP (bench/coupledFast.ts); at most 15% of the time limit.
+ */
+const COUPLED_STEPS = 600
+const coupledBudgetMs = (timeLimitSeconds: number | undefined): number => (timeLimitSeconds ?? 60) * 150
+
 export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
 
 /**
@@ -199,6 +209,13 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
         ? findCostShares(c.network, {
             maxIterations: CAP_STEPS,
             budgetMs: Math.min(CAP_MS, costShareBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
+          })
+        : null
+    const coupled =
+      pays && c.network.hasAllocations && isLarge(c.network) && msLeft(deadline) > 0
+        ? findCoupledCap(c.network, {
+            maxIterations: COUPLED_STEPS,
+            budgetMs: Math.min(coupledBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
           })
         : null
     edgesLeft -= edges(c)
@@ -262,7 +279,11 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       branchBound = b.bound
     }
     const capping = shares ?? cap
-    const sharesBound = capping ? toNumber(capping.bound) : Number.POSITIVE_INFINITY
+    // both caps are exact; the coupled one is rounded up to whole units (every attack nets a whole number of them)
+    const sharesBound = Math.min(
+      capping ? toNumber(capping.bound) : Number.POSITIVE_INFINITY,
+      coupled ? Number((coupled.num + coupled.den - 1n) / coupled.den) : Number.POSITIVE_INFINITY,
+    )
     // The shares' bound is exact (costShare.ts), and every attack nets a whole number of units: where the bound is
     // below one unit more than the best attack known nets, that attack is the optimum, proven exactly, and the
     // solver is not needed (a bound below 1 with none known: secure). The shares are rounded down to a fine grid,

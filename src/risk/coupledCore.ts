@@ -1,0 +1,368 @@
+/**
+ * The coupled Lagrangian bound on the verdict's net profit (docs/risk.md, "A bound that sees the coupling"), searched
+ * for in floating point. The exact check is `coupledBound.ts`; nothing here proves anything.
+ *
+ * Decomposition: each operator v gets its own copy y_vs of every service it secures; the copies are tied to the
+ * services' y_s by free multipliers λ_vs, and the threshold rows Σ_v ā_vs z_vs ≥ need_s y_s are priced by
+ * p_s = μ_s need_s ≥ 0. For any such multipliers, every valid attack nets at most
+ *
+ *   L(λ, p) = Σ_s max(0, π_s − p_s − Σ_v λ_vs)
+ *           + Σ_v max( Σ_{s not forcing v} max(0, λ_vs),                      (x_v = 0: v's copies are free)
+ *                      Σ_s max(0, d_vs) − σ_v, Σ_s max(0, d_vs − a_vs) )       (x_v = 1: v attacks its best set)
+ *
+ * with d_vs = λ_vs + p_s ā_vs / need_s. This is the κ/ρ/φ Lagrangian of docs/risk.md with ρ − κ − φ merged into
+ * one free λ per edge — which is why κ and ρ no longer need to "move together". Each operator's part is the convex
+ * hull of its points, so the best multipliers give the solver's LP (with the coupling rows).
+ *
+ * Search: L is piecewise linear; every max(0, t) is smoothed to τ·log(1 + e^{t/τ}) and every max of three to
+ * τ·log Σ e^{·/τ} (each smoothing lies above the max by at most τ·log 3), p_s = τ·log(1 + e^{m_s/τ}) keeps p ≥ 0,
+ * and L-BFGS minimises the smooth function for a falling τ. The exact (unsmoothed) L at each iterate is tracked,
+ * and the best multipliers are returned.
+ */
+import type { Network } from './network.ts'
+import { forcedMembers } from './presolve.ts'
+import { largestAmount } from './shareCore.ts'
+
+export type CoupledCore = {
+  S: number
+  E: number
+  V: number
+  /** edges of service s: svcStart[s] … svcStart[s+1] − 1, in members' order */
+  svcStart: Int32Array
+  svcOf: Int32Array
+  opOf: Int32Array
+  /** the operator's edges, grouped: opEdges[opStart[v] … opStart[v+1] − 1] */
+  opStart: Int32Array
+  opEdges: Int32Array
+  /** amounts over `unit` (the largest amount) */
+  a: Float64Array
+  /** ā_vs / need_s */
+  w: Float64Array
+  forced: Uint8Array
+  pi: Float64Array
+  sigma: Float64Array
+  unit: bigint
+}
+
+export function buildCoupledCore(n: Network): CoupledCore {
+  const unit = largestAmount(n)
+  const u = Number(unit)
+  const S = n.services.length
+  const V = n.operators.length
+  const svcStart = new Int32Array(S + 1)
+  n.services.forEach((s, si) => {
+    svcStart[si + 1] = (svcStart[si] as number) + s.members.length
+  })
+  const E = svcStart[S] as number
+  const svcOf = new Int32Array(E)
+  const opOf = new Int32Array(E)
+  const a = new Float64Array(E)
+  const w = new Float64Array(E)
+  const forced = new Uint8Array(E)
+  const pi = new Float64Array(S)
+  const opCount = new Int32Array(V + 1)
+  n.services.forEach((s, si) => {
+    pi[si] = Number(s.profit) / u
+    const total = s.memberStake.reduce((x, y) => x + Number(y), 0)
+    const need = (Number(s.threshold.num) / Number(s.threshold.den)) * total
+    const base = svcStart[si] as number
+    for (const k of forcedMembers(s)) forced[base + k] = 1
+    s.members.forEach((v, k) => {
+      const e = base + k
+      const av = Number(s.memberStake[k])
+      svcOf[e] = si
+      opOf[e] = v
+      a[e] = av / u
+      w[e] = need > 0 ? Math.min(av, need) / need : 0
+      opCount[v + 1] = (opCount[v + 1] as number) + 1
+    })
+  })
+  const opStart = new Int32Array(V + 1)
+  for (let v = 0; v < V; v++) opStart[v + 1] = (opStart[v] as number) + (opCount[v + 1] as number)
+  const fill = opStart.slice(0, V)
+  const opEdges = new Int32Array(E)
+  for (let e = 0; e < E; e++) {
+    const v = opOf[e] as number
+    opEdges[fill[v] as number] = e
+    fill[v] = (fill[v] as number) + 1
+  }
+  const sigma = new Float64Array(V)
+  n.operators.forEach((o, v) => {
+    sigma[v] = Number(o.stake) / u
+  })
+  return { S, E, V, svcStart, svcOf, opOf, opStart, opEdges, a, w, forced, pi, sigma, unit }
+}
+
+/** τ·log(1 + e^{t/τ}), stably */
+const sp = (t: number, tau: number): number =>
+  t > 0 ? t + tau * Math.log1p(Math.exp(-t / tau)) : tau * Math.log1p(Math.exp(t / tau))
+/** its derivative, the logistic function of t/τ */
+const sg = (t: number, tau: number): number => {
+  if (t >= 0) return 1 / (1 + Math.exp(-t / tau))
+  const z = Math.exp(t / tau)
+  return z / (1 + z)
+}
+
+/** Exact L(λ, p) in floats (units of `unit`); x = [λ (E), p (S)], p ≥ 0. */
+export function coupledValue(c: CoupledCore, lam: Float64Array, p: Float64Array): number {
+  const { S, V, svcStart, svcOf, opStart, opEdges, a, w, forced, pi, sigma } = c
+  let val = 0
+  for (let s = 0; s < S; s++) {
+    let r = (pi[s] as number) - (p[s] as number)
+    for (let e = svcStart[s] as number; e < (svcStart[s + 1] as number); e++) r -= lam[e] as number
+    if (r > 0) val += r
+  }
+  for (let v = 0; v < V; v++) {
+    const lo = opStart[v] as number,
+      hi = opStart[v + 1] as number
+    if (lo === hi) continue
+    let a0 = 0,
+      a1 = -(sigma[v] as number),
+      a2 = 0
+    for (let i = lo; i < hi; i++) {
+      const e = opEdges[i] as number
+      const l = lam[e] as number
+      if (!forced[e] && l > 0) a0 += l
+      const d = l + (p[svcOf[e] as number] as number) * (w[e] as number)
+      if (d > 0) a1 += d
+      if (d > (a[e] as number)) a2 += d - (a[e] as number)
+    }
+    val += Math.max(a0, a1, a2)
+  }
+  return val
+}
+
+/** The smoothed L and its gradient in (λ, m), p = sp(m). */
+function smoothed(
+  c: CoupledCore,
+  x: Float64Array,
+  tau: number,
+  g: Float64Array,
+  p: Float64Array,
+  y: Float64Array,
+): number {
+  const { S, E, V, svcStart, svcOf, opStart, opEdges, a, w, forced, pi, sigma } = c
+  for (let s = 0; s < S; s++) p[s] = sp(x[E + s] as number, tau)
+  g.fill(0)
+  let val = 0
+  for (let s = 0; s < S; s++) {
+    let r = (pi[s] as number) - (p[s] as number)
+    for (let e = svcStart[s] as number; e < (svcStart[s + 1] as number); e++) r -= x[e] as number
+    val += sp(r, tau)
+    y[s] = sg(r, tau)
+  }
+  for (let e = 0; e < E; e++) g[e] = -(y[svcOf[e] as number] as number)
+  const gp = new Float64Array(S)
+  for (let s = 0; s < S; s++) gp[s] = -(y[s] as number)
+  for (let v = 0; v < V; v++) {
+    const lo = opStart[v] as number,
+      hi = opStart[v + 1] as number
+    if (lo === hi) continue
+    let a0 = 0,
+      a1 = -(sigma[v] as number),
+      a2 = 0
+    for (let i = lo; i < hi; i++) {
+      const e = opEdges[i] as number
+      const l = x[e] as number
+      if (!forced[e]) a0 += sp(l, tau)
+      const d = l + (p[svcOf[e] as number] as number) * (w[e] as number)
+      a1 += sp(d, tau)
+      a2 += sp(d - (a[e] as number), tau)
+    }
+    const mx = Math.max(a0, a1, a2)
+    const e0 = Math.exp((a0 - mx) / tau),
+      e1 = Math.exp((a1 - mx) / tau),
+      e2 = Math.exp((a2 - mx) / tau)
+    const z = e0 + e1 + e2
+    val += mx + tau * Math.log(z)
+    const w0 = e0 / z,
+      w1 = e1 / z,
+      w2 = e2 / z
+    for (let i = lo; i < hi; i++) {
+      const e = opEdges[i] as number
+      const l = x[e] as number
+      const s = svcOf[e] as number
+      const d = l + (p[s] as number) * (w[e] as number)
+      const zz = w1 * sg(d, tau) + w2 * sg(d - (a[e] as number), tau)
+      g[e] = (g[e] as number) + zz + (forced[e] ? 0 : w0 * sg(l, tau))
+      gp[s] = (gp[s] as number) + zz * (w[e] as number)
+    }
+  }
+  for (let s = 0; s < S; s++) g[E + s] = (gp[s] as number) * sg(x[E + s] as number, tau)
+  return val
+}
+
+export type CoupledSearch = {
+  /** λ_vs over `unit`, by edge (services' members in order) */
+  lam: Float64Array
+  /** p_s = μ_s need_s over `unit` */
+  p: Float64Array
+  /** L at (lam, p), floats, over `unit` */
+  value: number
+  iterations: number
+}
+
+export type CoupledOptions = {
+  budgetMs?: number
+  maxIterations?: number
+  /** called with (iteration, best exact L so far) every `every` iterations (benches) */
+  trace?: (it: number, best: number) => void
+  every?: number
+  /** the smoothing's start, over the mean profit, its fall per phase, and a phase's L-BFGS steps */
+  tau0?: number
+  drop?: number
+  phase?: number
+}
+
+/**
+ * L-BFGS on the smoothed L, τ starting at a hundredth of the mean profit and halved every 100 steps (or when the
+ * line search fails), down to a millionth of it. Tuned on typical 1,000 × 100 seed 1 (docs/risk.md): a larger start
+ * wastes the first few hundred steps, shorter phases stop at a worse point.
+ */
+export function searchCoupled(c: CoupledCore, opts: CoupledOptions = {}): CoupledSearch {
+  const { S, E } = c
+  const N = E + S
+  const t0 = performance.now()
+  const budget = opts.budgetMs ?? 1000
+  const maxIt = opts.maxIterations ?? 100_000
+  const x = new Float64Array(N)
+  // start: λ = 0 and each service priced at its profit (p_s = π_s: no service term)
+  for (let s = 0; s < S; s++) x[E + s] = c.pi[s] as number
+  let meanPi = 0
+  for (let s = 0; s < S; s++) meanPi += (c.pi[s] as number) / Math.max(1, S)
+  let tau = Math.max(1e-12, (opts.tau0 ?? 0.01) * meanPi)
+  const tauMin = 1e-6 * meanPi
+  const g = new Float64Array(N),
+    gNew = new Float64Array(N),
+    xNew = new Float64Array(N),
+    dir = new Float64Array(N),
+    p = new Float64Array(S),
+    y = new Float64Array(S)
+  const M = 12
+  const sHist: Float64Array[] = [],
+    yHist: Float64Array[] = [],
+    rhoHist: number[] = []
+  const alpha = new Float64Array(M)
+  const best = { lam: new Float64Array(E), p: new Float64Array(S), value: Number.POSITIVE_INFINITY }
+  const record = () => {
+    const v = coupledValue(c, x.subarray(0, E), p)
+    if (v < best.value) {
+      best.value = v
+      best.lam.set(x.subarray(0, E))
+      best.p.set(p)
+    }
+  }
+  let f = smoothed(c, x, tau, g, p, y)
+  record()
+  let it = 0
+  let phaseIt = 0
+  const PHASE = opts.phase ?? 100
+  const DROP = opts.drop ?? 0.5
+  while (it < maxIt && performance.now() - t0 < budget) {
+    it++
+    phaseIt++
+    // two-loop recursion
+    dir.set(g)
+    const k = sHist.length
+    for (let j = k - 1; j >= 0; j--) {
+      let d = 0
+      const sj = sHist[j] as Float64Array
+      for (let i = 0; i < N; i++) d += (sj[i] as number) * (dir[i] as number)
+      const aj = (rhoHist[j] as number) * d
+      alpha[j] = aj
+      const yj = yHist[j] as Float64Array
+      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) - aj * (yj[i] as number)
+    }
+    if (k > 0) {
+      const sl = sHist[k - 1] as Float64Array,
+        yl = yHist[k - 1] as Float64Array
+      let sy = 0,
+        yy = 0
+      for (let i = 0; i < N; i++) {
+        sy += (sl[i] as number) * (yl[i] as number)
+        yy += (yl[i] as number) ** 2
+      }
+      const gamma = sy / yy
+      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) * gamma
+    } else {
+      let gg = 0
+      for (let i = 0; i < N; i++) gg += (g[i] as number) ** 2
+      const scale = tau / Math.max(1e-300, Math.sqrt(gg))
+      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) * scale
+    }
+    for (let j = 0; j < k; j++) {
+      let d = 0
+      const yj = yHist[j] as Float64Array
+      for (let i = 0; i < N; i++) d += (yj[i] as number) * (dir[i] as number)
+      const b = (rhoHist[j] as number) * d
+      const sj = sHist[j] as Float64Array
+      const coef = (alpha[j] as number) - b
+      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) + coef * (sj[i] as number)
+    }
+    // descent direction −dir; Armijo backtracking
+    let gd = 0
+    for (let i = 0; i < N; i++) gd += (g[i] as number) * (dir[i] as number)
+    if (!(gd > 0)) {
+      sHist.length = 0
+      yHist.length = 0
+      rhoHist.length = 0
+      continue
+    }
+    let step = 1
+    let fNew = 0
+    let ok = false
+    for (let ls = 0; ls < 30; ls++) {
+      for (let i = 0; i < N; i++) xNew[i] = (x[i] as number) - step * (dir[i] as number)
+      fNew = smoothed(c, xNew, tau, gNew, p, y)
+      if (fNew <= f - 1e-4 * step * gd) {
+        ok = true
+        break
+      }
+      step *= 0.5
+    }
+    if (!ok) {
+      // stuck at this τ: next phase
+      smoothed(c, x, tau, g, p, y)
+      sHist.length = 0
+      yHist.length = 0
+      rhoHist.length = 0
+      if (tau <= tauMin) break
+      tau = Math.max(tauMin, tau * DROP)
+      phaseIt = 0
+      f = smoothed(c, x, tau, g, p, y)
+      continue
+    }
+    const sv = new Float64Array(N),
+      yv = new Float64Array(N)
+    let sy = 0
+    for (let i = 0; i < N; i++) {
+      sv[i] = (xNew[i] as number) - (x[i] as number)
+      yv[i] = (gNew[i] as number) - (g[i] as number)
+      sy += (sv[i] as number) * (yv[i] as number)
+    }
+    x.set(xNew)
+    g.set(gNew)
+    f = fNew
+    record()
+    if (sy > 1e-300) {
+      sHist.push(sv)
+      yHist.push(yv)
+      rhoHist.push(1 / sy)
+      if (sHist.length > M) {
+        sHist.shift()
+        yHist.shift()
+        rhoHist.shift()
+      }
+    }
+    if (opts.trace && it % (opts.every ?? 50) === 0) opts.trace(it, best.value)
+    if (phaseIt >= PHASE && tau > tauMin) {
+      tau = Math.max(tauMin, tau * DROP)
+      phaseIt = 0
+      sHist.length = 0
+      yHist.length = 0
+      rhoHist.length = 0
+      f = smoothed(c, x, tau, g, p, y)
+    }
+  }
+  return { lam: best.lam, p: best.p, value: best.value, iterations: it }
+}
