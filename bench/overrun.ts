@@ -110,7 +110,7 @@ for (const model of values.model) {
               }
             : (best.attack ?? undefined)
           t = performance.now()
-          await worstCaseLoss(n, rat(1n, 10n), { timeLimitSeconds: limit, start })
+          await worstCaseLoss(n, rat(1n, 10n), { timeLimitSeconds: limit, start, parallel })
           cascadeCol = `  ${col('cascade', (performance.now() - t) / 1000)}   `
         }
         console.log(

@@ -16,6 +16,8 @@ import {
   ABANDON_MS,
   abandonedSolves,
   closeMipThread,
+  HIGHS_STOP_MS,
+  highsLimitSeconds,
   runMipOnThread,
   setMipThreadStart,
 } from './mipThread.ts'
@@ -37,7 +39,9 @@ const hung = (values: number[] | null, objective: number, bounds: number[]) =>
   new Worker(
     `const { parentPort, workerData } = require('node:worker_threads')
      parentPort.on('message', (m) => {
-       if (workerData.values) parentPort.postMessage({ id: m.id, type: 'incumbent', values: Float64Array.from(workerData.values), objective: workerData.objective })
+       // (objective NaN: the time limit the thread was given, for the test of HiGHS's own limit)
+       const objective = Number.isNaN(workerData.objective) ? m.options.timeLimitSeconds : workerData.objective
+       if (workerData.values) parentPort.postMessage({ id: m.id, type: 'incumbent', values: Float64Array.from(workerData.values), objective })
        for (const b of workerData.bounds) parentPort.postMessage({ id: m.id, type: 'bound', bound: b })
      })`,
     { eval: true, workerData: { values, objective, bounds } },
@@ -117,8 +121,29 @@ describe('the solver on its thread', () => {
     await closeMipThread()
   })
 
-  test('is abandoned at its limit plus ABANDON_MS by default', () => {
+  test('HiGHS is given its limit less HIGHS_STOP_MS, and the solve is abandoned ABANDON_MS past the limit', async () => {
     // the margin a question may overrun by here (docs/risk.md): small beside the limits it is given
     assert.ok(ABANDON_MS > 0 && ABANDON_MS <= 200)
+    assert.ok(HIGHS_STOP_MS > 0 && HIGHS_STOP_MS <= 200)
+    assert.equal(highsLimitSeconds(undefined), undefined)
+    assert.equal(highsLimitSeconds(0.05), 0.01)
+    // what the thread is handed: a thread that echoes its limit as its incumbent's objective, then hangs
+    await closeMipThread()
+    const n = networks(15, 1)[0]
+    assert.ok(n)
+    const m = buildAttackModel(n, 'profit')
+    setMipThreadStart(() =>
+      hung(
+        Array.from({ length: m.builder.numCols }, () => 0),
+        Number.NaN,
+        [],
+      ),
+    )
+    for (const limit of [0.02, 0.15, 0.3]) {
+      const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: limit })
+      assert.equal(out.objective, highsLimitSeconds(limit))
+      assert.ok(out.objective < limit)
+    }
+    await closeMipThread()
   })
 })
