@@ -77,7 +77,9 @@ describe('the solver on its thread', () => {
     let started = 0
     setMipThreadStart(() => (started++ === 0 ? hung(x, 7, [12, 9, 10]) : real()))
     const before = abandonedSolves()
-    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.01 })
+    // abandoned 2 s after it starts (its limit says 10 ms): room for the fake thread to start and post on a busy
+    // machine, as the solve's own progress would have been posted before its limit
+    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.01 }, 2000)
     assert.equal(abandonedSolves(), before + 1)
     assert.equal(out.status, 'timeLimit')
     assert.deepEqual(Array.from(out.values ?? []), x)
@@ -113,7 +115,8 @@ describe('the solver on its thread', () => {
       setMipThreadStart(() => hung(Array.from(opt.values ?? []), opt.objective, [opt.objective + 1]))
       const out = await searchAttack(n, 'profit', {
         timeLimitSeconds: 0.01,
-        runner: (b, o) => runMipOnThread(b, o),
+        // (abandoned after 2 s: room for the fake thread to start and post on a busy machine)
+        runner: (b, o) => runMipOnThread(b, o, 2000),
       })
       assert.equal(out.proven, false)
       assert.equal(out.value, bruteMostProfitable(n) ?? 0n)
@@ -140,7 +143,8 @@ describe('the solver on its thread', () => {
       ),
     )
     for (const limit of [0.02, 0.15, 0.3]) {
-      const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: limit })
+      // (abandoned after 2 s, not at limit + ABANDON_MS: room for the fake thread to post on a busy machine)
+      const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: limit }, 2000)
       assert.equal(out.objective, highsLimitSeconds(limit))
       assert.ok(out.objective < limit)
     }
