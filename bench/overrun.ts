@@ -11,8 +11,10 @@ import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { largestAttack, solveMostProfitable } from '../src/risk/attack.ts'
 import { worstCaseLoss } from '../src/risk/cascade.ts'
+import { replacedFlipThreads } from '../src/risk/flipThread.ts'
 import { parseRiskInput } from '../src/risk/input.ts'
 import { loadHighs } from '../src/risk/mip.ts'
+import { abandonedSolves } from '../src/risk/mipThread.ts'
 import { parallelBranch } from '../src/risk/parallelBranch.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
@@ -123,3 +125,6 @@ for (const model of values.model) {
 console.log(
   `largest overrun (s): ${[...worst].map(([q, o]) => `${q} ${o > 0 ? `+${o.toFixed(2)}` : 'none'}`).join(', ')}`,
 )
+// what the time discipline cost: solves abandoned at their limit (mipThread.ts) and flip threads ended for missing
+// their deadline (flipThread.ts); each is a thread started again
+console.log(`solves abandoned: ${abandonedSolves()}; flip threads replaced: ${replacedFlipThreads()}`)
