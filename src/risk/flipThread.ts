@@ -20,10 +20,12 @@ import type { Attack } from './verify.ts'
 export const FLIP_GRACE_MS = 100
 /**
  * The thread itself is told to stop this much before the deadline, so that a leaf under way (150 ms at most a flip,
- * its LP a little more: leafFlip.ts) usually ends within the grace: at load 12 with stopping at the deadline, 2 of 3
- * typical 1,000 × 100 verdicts with allocations dropped the thread's answer.
+ * its LP a little more: leafFlip.ts) ends within the grace even at nice 19 on a busy machine: stopping at the
+ * deadline, 2 of 3 typical 1,000 × 100 verdicts with allocations dropped the thread's answer at load 12; 150 ms
+ * before, 1 of 3 at load 6–7 (the CLI's attack then netted 20,304 twice, against 20,419 and 20,471 with 400 ms, load
+ * 5–6). The flips gain little in their last half second (20,461 tokens after 2 s, 20,491 after 5 s).
  */
-export const FLIP_EARLY_MS = 150
+export const FLIP_EARLY_MS = 400
 
 /** How a thread is started (tests give one that never answers). */
 export type FlipThreadStart = () => Worker
