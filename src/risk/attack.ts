@@ -133,7 +133,6 @@ export function solverRunner(
   deadline: number | undefined,
 ): MipRunner | undefined {
   if (deadline === undefined || !isLarge(n) || !parallel?.mip) return undefined
-  parallel.warmMip?.()
   return parallel.mip
 }
 
@@ -222,9 +221,13 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
     // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
     const flips = isLarge(c.network) && deadline !== undefined ? opts.parallel : undefined
-    // (loads the solver's thread beside the heuristic, as the flips' thread)
     const runner = solverRunner(c.network, opts.parallel, deadline)
-    if (pays) flips?.warmFlip?.()
+    // the solver's thread (mipThread.ts) loads beside the heuristic too where an attack will be found; elsewhere once
+    // the heuristic is done (below), as the branching then takes the cores first and may settle the question alone
+    if (pays) {
+      flips?.warmFlip?.()
+      if (runner) opts.parallel?.warmMip?.()
+    }
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
     // With threads, the branching starts now, beside the heuristic (parallelBranch.ts): its budget is settled
     // once the heuristic is done, as below.
@@ -246,6 +249,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start = pickStart(c.network, polishByLeaf(c.network, start, highs, polishMs), start)
     }
     let branchBound = Number.POSITIVE_INFINITY
+    if (runner && !pays) opts.parallel?.warmMip?.()
     if (shares) {
       // Where the shares alone fall short, branch on the services (serviceBranch.ts); its proof is exact, and what
       // it finds starts the solver otherwise. With no attack known it is the only hope of a proof at the edge of
@@ -420,6 +424,7 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
   if (secureBySlack(n)) return { attack: null, proven: true, exact: true, bound: 0 }
   if (opts.provenSecure) return { attack: null, proven: true, exact: opts.provenExact === true, bound: 0 }
   const runner = solverRunner(n, opts.parallel, deadline)
+  if (runner) opts.parallel?.warmMip?.()
   // Grow the given attack into a larger one (largestHeuristic.ts); keep whichever burns more, exactly.
   const grown =
     opts.start &&

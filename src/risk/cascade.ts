@@ -100,6 +100,7 @@ export async function worstCaseLoss(
   const deadline = deadlineOf(opts.timeLimitSeconds)
   // the solver's thread on large networks with a limit (attack.ts solverRunner), loading from now
   const runner = solverRunner(n, opts.parallel, deadline)
+  if (runner) opts.parallel?.warmMip?.()
   const total = totalStake(n)
   const gamma = certifiedSlack(n)
   const denom = total === 0n ? 1n : total
