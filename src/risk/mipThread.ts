@@ -51,6 +51,17 @@ export type MipThreadStart = () => Worker
 let worker: Worker | undefined
 let starter: MipThreadStart = () => startModuleWorker(import.meta.url, 'mipWorker')
 let nextId = 0
+/**
+ * Solves not yet settled, per thread: the thread holds the process while any is (counted, as flipThread.ts does: a
+ * solve settled while another ran on the same thread must not unref it under the other).
+ */
+const pending = new WeakMap<Worker, number>()
+const hold = (w: Worker, by: 1 | -1) => {
+  const k = (pending.get(w) ?? 0) + by
+  pending.set(w, k)
+  if (k > 0) w.ref()
+  else w.unref()
+}
 /** Abandoned solves so far (tests). */
 let abandoned = 0
 
@@ -128,7 +139,7 @@ export async function runMipOnThread(
     // no thread to be had: solve here, as without one
     return solveMipWith(await loadHighs(), b, options)
   }
-  w.ref()
+  hold(w, 1)
   const waitMs = abandonAfterMs ?? (options.timeLimitSeconds ?? 0) * 1000 + ABANDON_MS
   return new Promise<MipSolution>((resolve, reject) => {
     const settle = () => {
@@ -136,7 +147,7 @@ export async function runMipOnThread(
       w.off('message', onMessage)
       w.off('error', onGone)
       w.off('exit', onGone)
-      w.unref()
+      hold(w, -1)
     }
     // what was found so far: the incumbent HiGHS holds and the bound it has proven (see the header)
     const sofar = (): MipSolution => ({
