@@ -151,6 +151,8 @@ for (const regime of values.regime) {
         const c = await worstCaseLoss(n, rat(1n, 10n), {
           timeLimitSeconds,
           start,
+          // the solver on its thread, abandoned at the deadline (mipThread.ts), as in the CLI
+          parallel,
           cascadeBranch: Number(values['cascade-branch']),
           cascadePool: Number(values['cascade-pool']),
           cascadeSplit: Number(values['cascade-split']),

@@ -12,7 +12,7 @@ import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { startScaledSearch } from './largestBound.ts'
 import { growByLeaf, largestAttackStart } from './largestHeuristic.ts'
 import { polishByLeaf } from './leafPolish.ts'
-import { loadHighs } from './mip.ts'
+import { loadHighs, type MipRunner } from './mip.ts'
 import type { Network } from './network.ts'
 import { cmp, rat, toNumber, ZERO } from './rational.ts'
 import { searchAttack, secondOpinion } from './search.ts'
@@ -124,6 +124,20 @@ const LARGE_EDGES = 2500
 const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
 
 /**
+ * The solver's thread (mipThread.ts), abandoned at the time limit with what it found, on large networks with a
+ * limit and threads: there HiGHS overran its limit by seconds (its root's cut rounds do not look at the clock).
+ * Elsewhere it solves on this thread, as before.
+ */
+export function solverRunner(
+  n: Network,
+  parallel: ParallelBranch | undefined,
+  deadline: number | undefined,
+): MipRunner | undefined {
+  if (deadline === undefined || !isLarge(n) || !parallel?.mip) return undefined
+  return parallel.mip
+}
+
+/**
  * How long the cost-sharing proof (costShare.ts) may search: a fifth of the limit, two seconds at most. Where it
  * succeeds it does in 30–90 steps (0.05–0.2 CPU-seconds at 1,000 × 100 in the boundary regime; the limit is
  * wall-clock and the machine may be shared, hence the room); where it cannot, its bound stops falling fast enough
@@ -224,7 +238,13 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
     // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
     const flips = isLarge(c.network) && deadline !== undefined ? opts.parallel : undefined
-    if (pays) flips?.warmFlip?.()
+    const runner = solverRunner(c.network, opts.parallel, deadline)
+    // the solver's thread (mipThread.ts) loads beside the heuristic too where an attack will be found; elsewhere once
+    // the heuristic is done (below), as the branching then takes the cores first and may settle the question alone
+    if (pays) {
+      flips?.warmFlip?.()
+      if (runner) opts.parallel?.warmMip?.()
+    }
     const startIn = opts.start && restrictAttack(opts.start, c.services, c.operators)
     // With threads, the branching starts now, beside the heuristic (parallelBranch.ts): its budget is settled
     // once the heuristic is done, as below.
@@ -246,6 +266,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start = pickStart(c.network, polishByLeaf(c.network, start, highs, polishMs), start)
     }
     let branchBound = Number.POSITIVE_INFINITY
+    if (runner && !pays) opts.parallel?.warmMip?.()
     if (shares) {
       // Where the shares alone fall short, branch on the services (serviceBranch.ts); its proof is exact, and what
       // it finds starts the solver otherwise. With no attack known it is the only hope of a proof at the edge of
@@ -314,6 +335,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     const out = await searchAttack(c.network, 'profit', {
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
+      runner,
     })
     // a proven optimum needs no better start; otherwise the thread's attack joins the candidates (checked exactly)
     if (out.proven) flip?.stop()
@@ -422,6 +444,8 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
   const deadline = deadlineOf(opts.timeLimitSeconds)
   if (secureBySlack(n)) return { attack: null, proven: true, exact: true, bound: 0 }
   if (opts.provenSecure) return { attack: null, proven: true, exact: opts.provenExact === true, bound: 0 }
+  const runner = solverRunner(n, opts.parallel, deadline)
+  if (runner) opts.parallel?.warmMip?.()
   // Grow the given attack into a larger one (largestHeuristic.ts); keep whichever burns more, exactly.
   const grown =
     opts.start &&
@@ -481,12 +505,13 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
   const first = await searchAttack(n, 'cost', {
     timeLimitSeconds: solverLimit === undefined ? undefined : solverLimit * (1 - grow),
     start: start ? { attack: start } : undefined,
+    runner,
   })
   // The solver's "optimal" checked by a second solve (search.ts): at 1e-9 HiGHS proved "no attack" on networks
   // with one (riskd.review.test.ts). A proof the second solve does not confirm is not reported, so it gets all the
   // time left, as the cascade's does (capped at the first solve's time, it stopped unconfirmed on typical 1,000 × 100
   // with allocations, where the first proved in 3 s; see docs/risk.md for what the confirmation costs).
-  const out = await secondOpinion(n, 'cost', first, { deadline })
+  const out = await secondOpinion(n, 'cost', first, { deadline, runner })
   // The start is an exact valid attack: the solver's answer never replaces it with less (HiGHS, started from it,
   // ended "optimal" on no attack at all), and where it burns more than the solver's "optimum" that proof is wrong.
   let best = out.attack ?? undefined

@@ -5,6 +5,7 @@
  * thread.
  */
 import type { FlipJob } from './flipThread.ts'
+import type { MipRunner } from './mip.ts'
 import type { Network } from './network.ts'
 import type { BranchOutcome } from './serviceBranch.ts'
 import type { Attack } from './verify.ts'
@@ -49,4 +50,10 @@ export type ParallelBranch = {
    */
   flip?(n: Network, attack: Attack, deadline: number): FlipJob
   warmFlip?(): void
+  /**
+   * Runs the MIP solver on a thread of its own, abandoned at its time limit with what it found (mipThread.ts);
+   * `warmMip` starts that thread.
+   */
+  mip?: MipRunner
+  warmMip?(): void
 }

@@ -11,8 +11,33 @@ import type { FlipDoneMessage, FlipJobMessage } from './flipWorker.ts'
 import type { Network } from './network.ts'
 import type { Attack } from './verify.ts'
 
-/** How long after its deadline a thread's answer is still waited for (a leaf solve under way ends first). */
-const GRACE_MS = 1000
+/**
+ * How long after its deadline a thread's answer is still waited for (a leaf solve under way ends first). It was
+ * 1 s, and the verdict waited for it after its solver: a question could overrun its limit by that much. The thread
+ * checks its deadline between flips and inside each leaf's LPs (leafCover.ts), so an answer later than this is a
+ * leaf that overran or a thread that hangs: it is dropped, and the thread replaced (below).
+ */
+export const FLIP_GRACE_MS = 100
+/**
+ * The thread itself is told to stop this much before the deadline, so that a leaf under way (150 ms at most a flip,
+ * its LP a little more: leafFlip.ts) ends within the grace even at nice 19 on a busy machine: stopping at the
+ * deadline, 2 of 3 typical 1,000 × 100 verdicts with allocations dropped the thread's answer at load 12; 150 ms
+ * before, 1 of 3 at load 6–7 (the CLI's attack then netted 20,304 twice, against 20,419 and 20,471 with 400 ms, load
+ * 5–6). The flips gain little in their last half second (20,461 tokens after 2 s, 20,491 after 5 s).
+ */
+export const FLIP_EARLY_MS = 400
+
+/** How a thread is started (tests give one that never answers). */
+export type FlipThreadStart = () => Worker
+const realStart: FlipThreadStart = () => startModuleWorker(import.meta.url, 'flipWorker')
+let starter = realStart
+/** Tests: how threads are started from now on (undefined: the real one). */
+export function setFlipThreadStart(start: FlipThreadStart | undefined): void {
+  starter = start ?? realStart
+}
+/** Threads ended because they did not answer in time (tests). */
+let replaced = 0
+export const replacedFlipThreads = (): number => replaced
 
 let worker: Worker | undefined
 let nextId = 0
@@ -31,7 +56,7 @@ const hold = (w: Worker, by: 1 | -1) => {
 
 function thread(): Worker {
   if (!worker) {
-    const w = startModuleWorker(import.meta.url, 'flipWorker')
+    const w = starter()
     w.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
     w.on('exit', () => {
       if (worker === w) worker = undefined
@@ -70,7 +95,7 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
   const epoch = new BigInt64Array(shared)
   const store = (ms: number) =>
     Atomics.store(epoch, 0, BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + ms))))
-  store(deadline)
+  store(deadline - FLIP_EARLY_MS)
   let w: Worker
   try {
     w = thread()
@@ -95,11 +120,23 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
       done(wellFormed(n, m.attack) ? m.attack : null)
     }
     const onFail = () => done(null)
-    // a thread that has not answered by then is left to finish on its own (its answer is dropped)
+    // A thread that has not answered by then is ended (its answer would be dropped anyway) and replaced, as the
+    // branching's threads are (parallelBranch.ts): left to finish on its own, a thread that hung held every later
+    // job queued behind it, and no question got flips again. The replacement starts loading now, so the next
+    // question finds it ready.
+    const late = () => {
+      done(null)
+      replaced++
+      if (worker === w) worker = undefined
+      void w.terminate()
+      try {
+        thread()
+      } catch {}
+    }
     // (capped: setTimeout fires at once past 2^31 − 1 ms)
     const timer = setTimeout(
-      () => done(null),
-      Math.min(2 ** 31 - 1, Math.max(0, deadline - performance.now()) + GRACE_MS),
+      late,
+      Math.min(2 ** 31 - 1, Math.max(0, deadline - performance.now()) + FLIP_GRACE_MS),
     )
     // the running thread keeps the process alive; the timer alone need not
     timer.unref()

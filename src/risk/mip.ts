@@ -86,7 +86,12 @@ export type MipOptions = {
   presolve?: boolean
   /** HiGHS's `mip_feasibility_tolerance` (also its integrality tolerance) instead of SOLVER_OPTIONS'. */
   mipFeasibilityTolerance?: number
+  /** Where to solve instead of this thread (mipThread.ts); undefined: here. */
+  runner?: MipRunner
 }
+
+/** Solves a model somewhere else (mipThread.ts), answering as solveMip does. */
+export type MipRunner = (b: MipArrays, options: Omit<MipOptions, 'runner'>) => Promise<MipSolution>
 
 /**
  * Tolerances: amounts are scaled so the largest is 1 (see scaledAmounts), and 1e-9 is then the size below which
@@ -103,6 +108,12 @@ const SOLVER_OPTIONS = {
   random_seed: 1,
 } as const
 
+/** The arrays of a built model (a MipBuilder, or its copy sent to the solver's thread: mipThread.ts). */
+export type MipArrays = Pick<
+  MipBuilder,
+  'cost' | 'lower' | 'upper' | 'integer' | 'starts' | 'indices' | 'values' | 'rowLower' | 'rowUpper'
+> & { numCols: number; numRows: number }
+
 /**
  * Passes a built model to a HiGHS model (the bench's probes use it too); `integral: false` drops the integrality,
  * for the LP relaxation.
@@ -110,7 +121,7 @@ const SOLVER_OPTIONS = {
 export function passBuilder(
   highs: HighsModule,
   model: ReturnType<HighsModule['createModel']>,
-  b: MipBuilder,
+  b: MipArrays,
   maximize: boolean,
   integral = true,
 ): void {
@@ -135,8 +146,21 @@ export function passBuilder(
   } as Parameters<ReturnType<HighsModule['createModel']>['passModel']>[0])
 }
 
-export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipSolution> {
-  const highs = await loadHighs()
+/** What a solve reports while it runs (mipThread.ts passes it on, so that an abandoned solve keeps it). */
+export type MipProgress = {
+  /** A new incumbent: its column values (the model's own columns) and objective. */
+  incumbent(values: Float64Array, objective: number): void
+  /** HiGHS's proven bound on the optimum so far (its dual bound). */
+  bound(bound: number): void
+}
+
+/** solveMip on this thread with a loaded HiGHS; `progress` hears the incumbents and bounds as they come. */
+export function solveMipWith(
+  highs: HighsModule,
+  b: MipArrays,
+  options: Omit<MipOptions, 'runner'>,
+  progress?: MipProgress,
+): MipSolution {
   const model = highs.createModel()
   try {
     passBuilder(highs, model, b, options.maximize)
@@ -146,7 +170,28 @@ export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipS
     if (options.mipFeasibilityTolerance !== undefined)
       model.options.set('mip_feasibility_tolerance', options.mipFeasibilityTolerance)
     if (options.start && options.start.indices.length > 0) model.setSolution(options.start)
-    const { modelStatus } = model.run()
+    const cb = highs.constants.callbackType
+    let last = Number.NaN
+    const { modelStatus } = model.run(
+      progress
+        ? {
+            // the incumbent in the model's columns (HiGHS postsolves it for the callback); any other length is
+            // not ours to read, and is skipped
+            [cb.mipImprovingSolution](e) {
+              const x = e.data.mip_solution
+              const obj = e.data.objective_function_value
+              if (x && x.length === b.numCols && obj !== undefined) progress.incumbent(x, obj)
+            },
+            [cb.mipInterrupt](e) {
+              const d = e.data.mip_dual_bound
+              if (d !== undefined && d !== last) {
+                last = d
+                progress.bound(d)
+              }
+            },
+          }
+        : undefined,
+    )
     const codes = highs.constants.modelStatus
     if (modelStatus === codes.infeasible)
       return { status: 'infeasible', values: null, objective: Number.NaN, bound: Number.NaN }
@@ -164,4 +209,14 @@ export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipS
   } finally {
     model.dispose()
   }
+}
+
+/**
+ * Solves on this thread, or with `options.runner` (mipThread.ts: on a thread that is abandoned at the deadline,
+ * since HiGHS overruns its own time limit by seconds on large models).
+ */
+export async function solveMip(b: MipBuilder, options: MipOptions): Promise<MipSolution> {
+  const { runner, ...rest } = options
+  if (runner) return runner(b, rest)
+  return solveMipWith(await loadHighs(), b, rest)
 }

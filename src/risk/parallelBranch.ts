@@ -30,6 +30,7 @@ import {
 } from './branchProtocol.ts'
 import { edgeCount } from './deadline.ts'
 import { closeFlipThread, startFlip, warmFlipThread } from './flipThread.ts'
+import { closeMipThread, mipThreadRunner, warmMipThread } from './mipThread.ts'
 import type { Network } from './network.ts'
 import type { BranchOptions, BranchOutcome } from './serviceBranch.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
@@ -92,7 +93,7 @@ function thread(i: number): Worker {
 export async function closeBranchThreads(): Promise<void> {
   const old = pool
   pool = []
-  await Promise.all([...old.flatMap((w) => (w ? [w.terminate()] : [])), closeFlipThread()])
+  await Promise.all([...old.flatMap((w) => (w ? [w.terminate()] : [])), closeFlipThread(), closeMipThread()])
 }
 
 export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBranch {
@@ -104,6 +105,8 @@ export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBra
     start: (n, opts) => startJob(n, opts, options),
     flip: startFlip,
     warmFlip: warmFlipThread,
+    mip: mipThreadRunner,
+    warmMip: warmMipThread,
   }
 }
 

@@ -14,7 +14,7 @@ import {
   VALIDITY_MARGIN,
 } from './attackModel.ts'
 import { mipSetupMs, msLeft } from './deadline.ts'
-import { solveMip } from './mip.ts'
+import { type MipRunner, solveMip } from './mip.ts'
 import type { Network } from './network.ts'
 import { type Rational, rat } from './rational.ts'
 import {
@@ -39,6 +39,11 @@ export type SearchOptions = {
   cuts?: (model: AttackModel) => void
   /** Overrides the solver's MIP feasibility (and integrality) tolerance (mip.ts). */
   mipFeasibilityTolerance?: number
+  /**
+   * Where the solver runs (mipThread.ts: on a thread abandoned at the time limit, keeping what it found); default
+   * this thread.
+   */
+  runner?: MipRunner
 }
 
 export type SearchOutcome = {
@@ -98,6 +103,7 @@ export async function searchAttack(
       timeLimitSeconds: remaining,
       start,
       mipFeasibilityTolerance: tolerance,
+      runner: opts.runner,
     })
     // The empty attack scores 0, so an "optimal" profit below 0 is HiGHS contradicting itself: its presolve,
     // with a coefficient of 1.8e-11 (2^64 beside 1e30), returned one over an attack netting 0.265 — a network
@@ -109,6 +115,7 @@ export async function searchAttack(
         start,
         presolve: false,
         mipFeasibilityTolerance: tolerance,
+        runner: opts.runner,
       })
     if (sol.status === 'infeasible') {
       // Only the no-good cuts can make these models infeasible (the empty attack is always feasible).
@@ -181,7 +188,7 @@ export async function secondOpinion(
   n: Network,
   objective: 'cost' | 'cascade',
   first: SearchOutcome,
-  opts: { deadline?: number; shock?: Rational } = {},
+  opts: { deadline?: number; shock?: Rational; runner?: MipRunner } = {},
 ): Promise<SearchOutcome> {
   if (!first.proven) return first
   const left = opts.deadline === undefined ? undefined : (msLeft(opts.deadline) - mipSetupMs(n)) / 1000
@@ -195,6 +202,7 @@ export async function secondOpinion(
     shock: opts.shock,
     start: first.attack ? { attack: first.attack, shock: first.shock } : undefined,
     mipFeasibilityTolerance: SECOND_OPINION_TOLERANCE,
+    runner: opts.runner,
   }).catch((e: unknown) => {
     if (e instanceof SuretyError) return null
     throw e

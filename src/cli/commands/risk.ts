@@ -116,7 +116,8 @@ async function cascade(args: string[]): Promise<number> {
   const n = readNetwork(values.input)
   const seconds = timeLimit(values['time-limit'])
   tellSearching(seconds, 'the worst shock and the attack it enables')
-  const r = await worstCaseLoss(n, psi, { timeLimitSeconds: seconds })
+  // the solver on a thread that is abandoned at the deadline (mipThread.ts): HiGHS overruns its own limit
+  const r = await worstCaseLoss(n, psi, { timeLimitSeconds: seconds, parallel: parallelBranch() })
   const json = cascadeJson(r, n.scale)
   const total = n.operators.reduce((sum, o) => sum + o.stake, 0n)
   const smallest = n.operators.reduce<bigint | null>(

@@ -1,0 +1,153 @@
+/**
+ * The solver's thread (mipThread.ts): a solve there answers as one on this thread; a solve abandoned at its limit
+ * (the thread never answers, as HiGHS in its root's cut rounds) keeps the incumbent and the bound it had posted,
+ * and the incumbent goes through the same exact check (search.ts); and the thread is replaced, so the next solve
+ * answers. No wall-clock asserts: the fake threads hang for good, and only what comes back is checked.
+ */
+import assert from 'node:assert/strict'
+import { after, describe, test } from 'node:test'
+import { Worker } from 'node:worker_threads'
+import { startModuleWorker } from '../workers/startModuleWorker.ts'
+import { buildAttackModel } from './attackModel.ts'
+import { bruteMostProfitable } from './bruteForce.ts'
+import { parseRiskInput } from './input.ts'
+import { solveMip } from './mip.ts'
+import {
+  ABANDON_MS,
+  abandonedSolves,
+  closeMipThread,
+  HIGHS_STOP_MS,
+  highsLimitSeconds,
+  runMipOnThread,
+  setMipThreadStart,
+} from './mipThread.ts'
+import { randomNetwork } from './randomNetwork.ts'
+import { createRng } from './rng.ts'
+import { searchAttack } from './search.ts'
+
+after(async () => {
+  setMipThreadStart(undefined)
+  await closeMipThread()
+})
+
+const real = () => startModuleWorker(new URL('./mipThread.ts', import.meta.url).href, 'mipWorker')
+/**
+ * A thread that answers each job with the given progress messages (an incumbent, bounds) and then never again:
+ * the solve it stands for is still in HiGHS when its time is up.
+ */
+const hung = (values: number[] | null, objective: number, bounds: number[]) =>
+  new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads')
+     parentPort.on('message', (m) => {
+       // (objective NaN: the time limit the thread was given, for the test of HiGHS's own limit)
+       const objective = Number.isNaN(workerData.objective) ? m.options.timeLimitSeconds : workerData.objective
+       if (workerData.values) parentPort.postMessage({ id: m.id, type: 'incumbent', values: Float64Array.from(workerData.values), objective })
+       for (const b of workerData.bounds) parentPort.postMessage({ id: m.id, type: 'bound', bound: b })
+     })`,
+    { eval: true, workerData: { values, objective, bounds } },
+  )
+
+const networks = (seed: number, count: number) => {
+  const rng = createRng(seed)
+  return Array.from({ length: count }, () =>
+    parseRiskInput(
+      randomNetwork(rng, { operators: 7, services: 4, membersPerService: [2, 5], allocations: true }),
+    ),
+  )
+}
+
+describe('the solver on its thread', () => {
+  test('answers as on this thread (status, objective) on small networks', async () => {
+    setMipThreadStart(real)
+    for (const n of networks(11, 12)) {
+      const m = buildAttackModel(n, 'profit')
+      const here = await solveMip(m.builder, { maximize: true, timeLimitSeconds: 60 })
+      const there = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 60 })
+      assert.equal(there.status, here.status)
+      assert.ok(Math.abs(there.objective - here.objective) <= 1e-9, `${there.objective} vs ${here.objective}`)
+    }
+  })
+
+  test('an abandoned solve keeps the last incumbent and the least bound posted, and the thread is replaced', async () => {
+    await closeMipThread()
+    const n = networks(12, 1)[0]
+    assert.ok(n)
+    const m = buildAttackModel(n, 'profit')
+    const x = Array.from({ length: m.builder.numCols }, (_, i) => i / 100)
+    let started = 0
+    setMipThreadStart(() => (started++ === 0 ? hung(x, 7, [12, 9, 10]) : real()))
+    const before = abandonedSolves()
+    // abandoned 2 s after it starts (its limit says 10 ms): room for the fake thread to start and post on a busy
+    // machine, as the solve's own progress would have been posted before its limit
+    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.01 }, 2000)
+    assert.equal(abandonedSolves(), before + 1)
+    assert.equal(out.status, 'timeLimit')
+    assert.deepEqual(Array.from(out.values ?? []), x)
+    assert.equal(out.objective, 7)
+    // a bound only falls: 10 after 9 is not taken (a maximization)
+    assert.equal(out.bound, 9)
+    // the replacement (started at once) answers the next solve
+    const next = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 60 })
+    assert.equal(next.status, 'optimal')
+    assert.ok(started >= 2)
+  })
+
+  test('with nothing posted, an abandoned solve has no incumbent and no bound', async () => {
+    await closeMipThread()
+    const n = networks(13, 1)[0]
+    assert.ok(n)
+    const m = buildAttackModel(n, 'profit')
+    setMipThreadStart(() => hung(null, 0, []))
+    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.01 })
+    assert.equal(out.status, 'timeLimit')
+    assert.equal(out.values, null)
+    assert.equal(out.bound, Number.POSITIVE_INFINITY)
+    await closeMipThread()
+  })
+
+  test('an abandoned solve’s incumbent is the search’s answer, checked exactly, and not proven', async () => {
+    // the optimum found on this thread, posted by a thread that then hangs: searchAttack reads and verifies it
+    for (const n of networks(14, 8)) {
+      await closeMipThread()
+      const m = buildAttackModel(n, 'profit')
+      const opt = await solveMip(m.builder, { maximize: true })
+      if (!opt.values) continue
+      setMipThreadStart(() => hung(Array.from(opt.values ?? []), opt.objective, [opt.objective + 1]))
+      const out = await searchAttack(n, 'profit', {
+        timeLimitSeconds: 0.01,
+        // (abandoned after 2 s: room for the fake thread to start and post on a busy machine)
+        runner: (b, o) => runMipOnThread(b, o, 2000),
+      })
+      assert.equal(out.proven, false)
+      assert.equal(out.value, bruteMostProfitable(n) ?? 0n)
+    }
+    await closeMipThread()
+  })
+
+  test('HiGHS is given its limit less HIGHS_STOP_MS, and the solve is abandoned ABANDON_MS past the limit', async () => {
+    // the margin a question may overrun by here (docs/risk.md): small beside the limits it is given
+    assert.ok(ABANDON_MS > 0 && ABANDON_MS <= 200)
+    assert.ok(HIGHS_STOP_MS > 0 && HIGHS_STOP_MS <= 200)
+    assert.equal(highsLimitSeconds(undefined), undefined)
+    assert.equal(highsLimitSeconds(0.05), 0.01)
+    // what the thread is handed: a thread that echoes its limit as its incumbent's objective, then hangs
+    await closeMipThread()
+    const n = networks(15, 1)[0]
+    assert.ok(n)
+    const m = buildAttackModel(n, 'profit')
+    setMipThreadStart(() =>
+      hung(
+        Array.from({ length: m.builder.numCols }, () => 0),
+        Number.NaN,
+        [],
+      ),
+    )
+    for (const limit of [0.02, 0.15, 0.3]) {
+      // (abandoned after 2 s, not at limit + ABANDON_MS: room for the fake thread to post on a busy machine)
+      const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: limit }, 2000)
+      assert.equal(out.objective, highsLimitSeconds(limit))
+      assert.ok(out.objective < limit)
+    }
+    await closeMipThread()
+  })
+})

@@ -1,0 +1,200 @@
+/**
+ * The MIP solver on a thread of its own (mipWorker.ts; Node.js only), abandoned at its time limit plus ABANDON_MS.
+ *
+ * Why: HiGHS does not stop at its `time_limit` everywhere. On boundary 1,000 × 100 seed 1 with allocations the
+ * cascade's MIP, given 8.5 s, solved its root LP by 4.4 s and then spent 6 s in its root's cut rounds (2,429 cuts
+ * found) without looking at the clock — neither its time limit nor its interrupt callbacks — and returned after
+ * 10.6 s (given 5 s, the LP itself ran to the limit and it returned after 5.09 s). Inside a question that is the
+ * deadline overrun by seconds. A synchronous wasm call cannot be stopped from its own thread; a worker can be
+ * terminated.
+ *
+ * Honesty: nothing found is lost. The thread posts every new incumbent (its column values, in the model's own
+ * columns) and every new dual bound as HiGHS reports them; an abandoned solve answers `timeLimit` with the last
+ * of each — the incumbent HiGHS would have returned had it stopped then, and a bound it had proven by then (the
+ * bound only falls as the search goes on, so an earlier one is valid and never below the true optimum). The
+ * caller checks the incumbent exactly (search.ts), as every answer of the solver. A thread that fails or exits
+ * answers the same way; the thread is then replaced for the next solve.
+ */
+import type { Worker } from 'node:worker_threads'
+import { SuretyError } from '../errors.ts'
+import { startModuleWorker } from '../workers/startModuleWorker.ts'
+import {
+  loadHighs,
+  type MipArrays,
+  type MipOptions,
+  type MipRunner,
+  type MipSolution,
+  solveMipWith,
+} from './mip.ts'
+import type { MipJobMessage, MipWorkerMessage } from './mipWorker.ts'
+
+/**
+ * How long past its time limit a solve is waited for before it is abandoned: HiGHS ends within 0.1 s of its limit
+ * where it checks the clock (5.09 s for 5 s above), and the wait past that is what a question can overrun by here.
+ */
+export const ABANDON_MS = 100
+
+/**
+ * How much sooner than its limit HiGHS itself is asked to stop: where it looks at the clock it stops 0.05–0.1 s
+ * after its limit on a quiet machine (0.7 s at load 10), and its own answer (its last bound, from an LP it stopped)
+ * is then in before the solve is abandoned. Costs the solver 1% of a 10 s limit.
+ */
+export const HIGHS_STOP_MS = 100
+
+/** HiGHS's own time limit for a solve given `seconds`: HIGHS_STOP_MS less, 10 ms at least. */
+export const highsLimitSeconds = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : Math.max(0.01, seconds - HIGHS_STOP_MS / 1000)
+
+/** How a thread is started (tests give one that never answers, or answers partly). */
+export type MipThreadStart = () => Worker
+
+let worker: Worker | undefined
+let starter: MipThreadStart = () => startModuleWorker(import.meta.url, 'mipWorker')
+let nextId = 0
+/**
+ * Solves not yet settled, per thread: the thread holds the process while any is (counted, as flipThread.ts does: a
+ * solve settled while another ran on the same thread must not unref it under the other).
+ */
+const pending = new WeakMap<Worker, number>()
+const hold = (w: Worker, by: 1 | -1) => {
+  const k = (pending.get(w) ?? 0) + by
+  pending.set(w, k)
+  if (k > 0) w.ref()
+  else w.unref()
+}
+/** Abandoned solves so far (tests). */
+let abandoned = 0
+
+function thread(): Worker {
+  if (!worker) {
+    const w = starter()
+    w.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
+    w.on('exit', () => {
+      if (worker === w) worker = undefined
+    })
+    w.unref()
+    worker = w
+  }
+  return worker
+}
+
+/** Starts the thread ahead of its first solve (through tsx it takes 0.5–0.7 s to load its modules and HiGHS). */
+export function warmMipThread(): void {
+  thread()
+}
+
+/** Ends the thread (tests, or a process that wants to exit at once). */
+export async function closeMipThread(): Promise<void> {
+  const w = worker
+  worker = undefined
+  await w?.terminate()
+}
+
+/** Tests: how threads are started from now on (undefined: the real one), and the count of abandoned solves. */
+export function setMipThreadStart(start: MipThreadStart | undefined): void {
+  starter = start ?? (() => startModuleWorker(import.meta.url, 'mipWorker'))
+}
+export const abandonedSolves = (): number => abandoned
+
+/**
+ * solveMip on the thread. Without a time limit there is nothing to abandon at, and it solves on this thread.
+ * `abandonAfterMs` (default: the time limit plus ABANDON_MS) is when the solve is given up, counted from now.
+ */
+export async function runMipOnThread(
+  b: MipArrays,
+  given: Omit<MipOptions, 'runner'>,
+  abandonAfterMs?: number,
+): Promise<MipSolution> {
+  // (a runner is a function, which cannot be sent to the thread; it is this one anyway)
+  const { runner: _, ...options } = given as MipOptions
+  if (options.timeLimitSeconds === undefined && abandonAfterMs === undefined)
+    return solveMipWith(await loadHighs(), b, options)
+  const id = nextId++
+  const worst = options.maximize ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY
+  let incumbent: { values: Float64Array; objective: number } | null = null
+  let bound = worst
+  let w: Worker
+  const model: MipArrays = {
+    numCols: b.numCols,
+    numRows: b.numRows,
+    cost: b.cost,
+    lower: b.lower,
+    upper: b.upper,
+    integer: b.integer,
+    starts: b.starts,
+    indices: b.indices,
+    values: b.values,
+    rowLower: b.rowLower,
+    rowUpper: b.rowUpper,
+  }
+  try {
+    w = thread()
+    const job: MipJobMessage = {
+      id,
+      model,
+      options: { ...options, timeLimitSeconds: highsLimitSeconds(options.timeLimitSeconds) },
+    }
+    w.postMessage(job)
+  } catch {
+    // no thread to be had: solve here, as without one
+    return solveMipWith(await loadHighs(), b, options)
+  }
+  hold(w, 1)
+  const waitMs = abandonAfterMs ?? (options.timeLimitSeconds ?? 0) * 1000 + ABANDON_MS
+  return new Promise<MipSolution>((resolve, reject) => {
+    const settle = () => {
+      clearTimeout(timer)
+      w.off('message', onMessage)
+      w.off('error', onGone)
+      w.off('exit', onGone)
+      hold(w, -1)
+    }
+    // what was found so far: the incumbent HiGHS holds and the bound it has proven (see the header)
+    const sofar = (): MipSolution => ({
+      status: 'timeLimit',
+      values: incumbent?.values ?? null,
+      objective: incumbent?.objective ?? Number.NaN,
+      bound,
+    })
+    const giveUp = () => {
+      settle()
+      abandoned++
+      // the thread is still in HiGHS: end it, and start its replacement now so the next solve finds it loaded
+      if (worker === w) worker = undefined
+      void w.terminate()
+      try {
+        thread()
+      } catch {}
+      resolve(sofar())
+    }
+    const onMessage = (m: MipWorkerMessage) => {
+      if (typeof m !== 'object' || m === null || m.id !== id) return
+      if (m.type === 'incumbent') {
+        if (m.values instanceof Float64Array && m.values.length === b.numCols)
+          incumbent = { values: m.values, objective: m.objective }
+      } else if (m.type === 'bound') {
+        // the bound only falls (maximizing; rises minimizing): a stray larger one is not taken
+        if (typeof m.bound === 'number' && !Number.isNaN(m.bound))
+          bound = options.maximize ? Math.min(bound, m.bound) : Math.max(bound, m.bound)
+      } else if (m.type === 'done') {
+        settle()
+        resolve(m.solution)
+      } else if (m.type === 'failed') {
+        settle()
+        reject(new SuretyError(m.message))
+      }
+    }
+    const onGone = () => {
+      settle()
+      if (worker === w) worker = undefined
+      resolve(sofar())
+    }
+    // capped: setTimeout fires at once past 2^31 − 1 ms
+    const timer = setTimeout(giveUp, Math.min(2 ** 31 - 1, Math.max(0, waitMs)))
+    w.on('message', onMessage)
+    w.on('error', onGone)
+    w.on('exit', onGone)
+  })
+}
+
+export const mipThreadRunner: MipRunner = (b, options) => runMipOnThread(b, options)
