@@ -5,16 +5,21 @@
  * thresholds with 61- and 100-bit denominators, amounts near 2^60 and 2^200) against brute force; the exact sum is
  * compared with an independent rational evaluation of the formula (so a term weakened or dropped is caught, not only
  * one that breaks validity); a negative μ handed in must be clamped; and the float search's multipliers must come
- * through toMultipliers unchanged (the exact bound equals the float value).
+ * through toMultipliers unchanged (the exact bound equals the float value). The hook in attack.ts is run on one large
+ * component (2,600 pairs, allocations, a service paying alone: where the cap is computed) whose optimum is known.
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { solveMostProfitable } from './attack.ts'
 import { bruteMostProfitable } from './bruteForce.ts'
 import { type CoupledMultipliers, coupledCapExact, findCoupledCap, toMultipliers } from './coupledCap.ts'
 import { buildCoupledCore, searchCoupled } from './coupledCore.ts'
+import { parseRiskInput, type RiskInput } from './input.ts'
+import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
 import { add, cmp, mul, type Rational, rat, sub, toNumber, ZERO } from './rational.ts'
 import { createRng, type Rng } from './rng.ts'
+import { attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 const D = 1n << 40n
 
@@ -243,6 +248,52 @@ describe('review riskn: the coupled cap under adversarial multipliers and extrem
         Math.abs(exact - float) <= 1e-6 * Math.max(1, float),
         `network ${i}: exact ${exact} against the search's ${float}`,
       )
+    }
+  })
+
+  test('the verdict on a large allocation component with a known optimum: the bound covers it at any limit', async () => {
+    // 100 services, each with 25 operators of its own (cost = their allocation) and one hub allocating 0 to all of
+    // them (one component, 2,600 pairs: large, so the coupled cap runs). No operator is shared with stake, so the
+    // optimum is Σ_s max(0, π_s − the cheapest cover of s), each cover a subset sum.
+    await loadHighs()
+    const rng = createRng(77)
+    const input: RiskInput = { operators: [{ id: 'hub', stake: 1 }], services: [], allocations: [] }
+    let optimum = 0n
+    for (let s = 0; s < 100; s++) {
+      const ids = ['hub']
+      input.allocations?.push({ operator: 'hub', service: `s${s}`, stake: 0 })
+      const as: number[] = []
+      for (let k = 0; k < 25; k++) {
+        const a = rng.int(1, 20)
+        as.push(a)
+        input.operators.push({ id: `o${s}_${k}`, stake: a + rng.int(0, 10) })
+        input.allocations?.push({ operator: `o${s}_${k}`, service: `s${s}`, stake: a })
+        ids.push(`o${s}_${k}`)
+      }
+      const total = as.reduce((x, y) => x + y, 0)
+      const t = [3333, 5000, 6667, 10_000][rng.int(0, 3)] as number
+      const reach = new Uint8Array(total + 1)
+      reach[0] = 1
+      for (const a of as) for (let x = total; x >= a; x--) if (reach[x - a]) reach[x] = 1
+      let cover = total
+      for (let x = 0; x <= total; x++)
+        if (reach[x] && x * 10_000 >= t * total) {
+          cover = x
+          break
+        }
+      const profit = Math.round(cover * (0.6 + rng.next() * 0.8))
+      if (profit > cover) optimum += BigInt(profit - cover)
+      input.services.push({ id: `s${s}`, profit, threshold: t / 10_000, operators: ids })
+    }
+    const n = parseRiskInput(input)
+    assert.ok(cmp(findCoupledCap(n, { budgetMs: 1e9, maxIterations: 600 }), rat(optimum)) >= 0)
+    for (const limit of [0.05, 0.3]) {
+      const { answer, attack } = await solveMostProfitable(n, { timeLimitSeconds: limit })
+      const net = attack ? attackProfit(n, attack) - attackCost(n, attack) : 0n
+      if (attack) assert.ok(isValidAttack(n, attack))
+      assert.ok(net <= optimum)
+      assert.ok(answer.bound >= Number(optimum), `limit ${limit}: bound ${answer.bound} below ${optimum}`)
+      if (answer.proven) assert.equal(net, optimum)
     }
   })
 })
