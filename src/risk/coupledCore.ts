@@ -1,6 +1,6 @@
 /**
  * The coupled Lagrangian bound on the verdict's net profit (docs/risk.md, "A bound that sees the coupling"), searched
- * for in floating point. The exact check is `coupledBound.ts`; nothing here proves anything.
+ * for in floating point. The exact check is `coupledCap.ts`; nothing here proves anything.
  *
  * Decomposition: each operator v gets its own copy y_vs of every service it secures; the copies are tied to the
  * services' y_s by free multipliers λ_vs, and the threshold rows Σ_v ā_vs z_vs ≥ need_s y_s are priced by
