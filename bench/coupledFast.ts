@@ -1,7 +1,7 @@
 /**
  * The coupled Lagrangian bound (coupledCore.ts, docs/risk.md) searched fast, on typical 1,000 × 100 with
  * allocations (the bench's network); TAU0, DROP, PHASE override the search's schedule (coupledCore.ts): prints the best bound (tokens) against CPU seconds, and the bound checked
- * exactly (coupledBound.ts). Run: npx tsx bench/coupledFast.ts [seed] [budgetMs (wall-clock)] [steps]
+ * exactly (coupledCap.ts). Run: npx tsx bench/coupledFast.ts [seed] [budgetMs (wall-clock)] [steps]
  */
 import { loadavg } from 'node:os'
 import { coupledCapExact, toMultipliers } from '../src/risk/coupledCap.ts'

@@ -1,6 +1,6 @@
 /**
  * The coupled Lagrangian bound on the verdict's net profit (docs/risk.md, "A bound that sees the coupling"), searched
- * for in floating point. The exact check is `coupledBound.ts`; nothing here proves anything.
+ * for in floating point. The exact check is `coupledCap.ts`; nothing here proves anything.
  *
  * Decomposition: each operator v gets its own copy y_vs of every service it secures; the copies are tied to the
  * services' y_s by free multipliers λ_vs, and the threshold rows Σ_v ā_vs z_vs ≥ need_s y_s are priced by
@@ -40,6 +40,12 @@ export type CoupledCore = {
   w: Float64Array
   forced: Uint8Array
   pi: Float64Array
+  /**
+   * 1 where need_s > 0. Where it is 0 (no members, or none with stake) the threshold row says nothing and the exact
+   * check takes μ_s = 0 (toMultipliers): p_s is held at 0 here too, or the search would price such a service away
+   * for free and report a value below the bound it hands on (by π_s).
+   */
+  priced: Uint8Array
   sigma: Float64Array
   unit: bigint
 }
@@ -60,11 +66,13 @@ export function buildCoupledCore(n: Network): CoupledCore {
   const w = new Float64Array(E)
   const forced = new Uint8Array(E)
   const pi = new Float64Array(S)
+  const priced = new Uint8Array(S)
   const opCount = new Int32Array(V + 1)
   n.services.forEach((s, si) => {
     pi[si] = Number(s.profit) / u
     const total = s.memberStake.reduce((x, y) => x + Number(y), 0)
     const need = (Number(s.threshold.num) / Number(s.threshold.den)) * total
+    priced[si] = need > 0 ? 1 : 0
     const base = svcStart[si] as number
     for (const k of forcedMembers(s)) forced[base + k] = 1
     s.members.forEach((v, k) => {
@@ -90,7 +98,7 @@ export function buildCoupledCore(n: Network): CoupledCore {
   n.operators.forEach((o, v) => {
     sigma[v] = Number(o.stake) / u
   })
-  return { S, E, V, svcStart, svcOf, opOf, opStart, opEdges, a, w, forced, pi, sigma, unit }
+  return { S, E, V, svcStart, svcOf, opOf, opStart, opEdges, a, w, forced, pi, priced, sigma, unit }
 }
 
 /** τ·log(1 + e^{t/τ}), stably */
@@ -142,7 +150,7 @@ function smoothed(
   y: Float64Array,
 ): number {
   const { S, E, V, svcStart, svcOf, opStart, opEdges, a, w, forced, pi, sigma } = c
-  for (let s = 0; s < S; s++) p[s] = sp(x[E + s] as number, tau)
+  for (let s = 0; s < S; s++) p[s] = c.priced[s] ? sp(x[E + s] as number, tau) : 0
   g.fill(0)
   let val = 0
   for (let s = 0; s < S; s++) {
@@ -188,7 +196,7 @@ function smoothed(
       gp[s] = (gp[s] as number) + zz * (w[e] as number)
     }
   }
-  for (let s = 0; s < S; s++) g[E + s] = (gp[s] as number) * sg(x[E + s] as number, tau)
+  for (let s = 0; s < S; s++) g[E + s] = c.priced[s] ? (gp[s] as number) * sg(x[E + s] as number, tau) : 0
   return val
 }
 
