@@ -370,6 +370,39 @@ describe('the exact-cover flips retrying unsettled leaves (leafFlip.ts)', () => 
     assert.ok(checked >= 120 && improved >= 10, `${checked} checked, ${improved} improved`)
   })
 
+  test("the start's own services are covered again too: on one service, the flips' only move (seed 323)", () => {
+    // one service: no flip leaves a non-empty A, so only the retry of the start's own A can find its cheaper
+    // coalition (the start pays every member's stake)
+    const rng = createRng(323)
+    let cheaper = 0
+    for (let i = 0; i < 300; i++) {
+      const n = parseRiskInput(
+        randomNetwork(rng, {
+          operators: rng.int(3, 8),
+          services: 1,
+          membersPerService: [3, 8],
+          allocations: i % 2 === 0,
+          profitFactor: [0.6, 2],
+        }),
+      )
+      const a = start(n)
+      if (!a) continue
+      const b = bestFor(n, [0]) as bigint
+      if (b > net(n, a)) cheaper++
+      const out = flipByLeaf(
+        n,
+        a,
+        highs,
+        Number.POSITIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        i % 2 ? 1e-9 : 150,
+      )
+      assert.ok(isValidAttack(n, out), `network ${i}`)
+      assert.equal(net(n, out), b, `network ${i}: its own A's best is not reached`)
+    }
+    assert.ok(cheaper >= 20, `only ${cheaper} starts with a cheaper cover`)
+  })
+
   test('a leaf given no time at first is still retried to the end: no endless retries at 0 ms (seed 317)', () => {
     // With flipMs 0 a retry got 2 · 0 ms, for ever: with no deadline (the thread's case: an unbounded budget) the
     // search never ended. The deadline here is only a watchdog, far beyond what these networks take (milliseconds);
