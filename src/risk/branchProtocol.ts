@@ -35,7 +35,10 @@ export type WorkerJob = {
   incumbent: Attack | null
   shared: SharedArrayBuffer
   peer: MessagePort
-  options: Pick<BranchOptions, 'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps' | 'flatLeafMs'>
+  options: Pick<
+    BranchOptions,
+    'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps' | 'flatLeafMs' | 'flatMinEdges'
+  >
   /** Tests only: throw after bounding this many nodes (a thread failing mid-search). */
   throwAfterNodes?: number
 }

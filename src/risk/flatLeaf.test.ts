@@ -69,7 +69,9 @@ describe('flat covers in the branch and bound over services', () => {
       `${insecure} insecure, ${covers} flat covers, ${unsettled} unsettled, ${raised} raised the incumbent`,
     )
     assert.ok(insecure >= 90, `only ${insecure} insecure networks`)
-    assert.ok(covers >= 100 && unsettled >= 20, `flat covers: ${covers}, ${unsettled} unsettled`)
-    assert.ok(raised >= 3, 'no flat cover raised the incumbent')
+    assert.ok(covers >= 80 && unsettled >= 20, `flat covers: ${covers}, ${unsettled} unsettled`)
+    // (2, not 3: a fully fixed node is no longer covered before its own exact solve, and 2 of the 4 raises this seed
+    // saw were those solves' own; 211 covers fell to 116)
+    assert.ok(raised >= 2, 'no flat cover raised the incumbent')
   })
 })

@@ -51,6 +51,9 @@ export function flatLeaf(
   // with no attack known the search is proving a network secure: a cover would find nothing, and costs the proof time
   if (!opts.highs || !(ms > 0) || state.value <= 0n || core.E < (opts.flatMinEdges ?? FLAT_MIN_EDGES))
     return 'skipped'
+  // a fully fixed node's own exact solve follows at once, with all the time left (serviceBranch.ts): a cover first
+  // would solve the same A twice, and, cut off after `ms`, throw its work away
+  if (!fixed.includes(FREE)) return 'skipped'
   const A: number[] = []
   for (let s = 0; s < core.S; s++) {
     if (fixed[s] === IN) A.push(s)

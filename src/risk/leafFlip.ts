@@ -209,16 +209,20 @@ export function flipByLeaf(
         continue
       }
       // every flip screened and tried once: the open leaves again, highest bound first, each with twice its time
-      // (bounds in amount units against the best's net, as floats with the same slack)
+      // (bounds in amount units against the best's net, as floats with the same slack; past a float, where
+      // either is Infinity and the slack NaN, no leaf can be dropped on a lead: all are kept, as below a float a
+      // leaf is dropped only when its bound says so)
       const slack = (x: number) => x - 1e-9 * Math.max(1, Math.abs(x))
       while (!moved) {
         const retry = [...open.values()]
-          .filter((l) => l.bound > slack(Number(value)))
+          .filter((l) => !(l.bound <= slack(Number(value))))
           .sort((a, b) => b.bound - a.bound)
         if (retry.length === 0) return best
         for (const l of retry) {
           if (performance.now() >= deadline()) return best
-          if (tryLeaf(l.services, 2 * l.ms, l.bound)) {
+          // at least 1 ms: a leaf first given none (flipMs 0) would otherwise be retried with none for ever, and
+          // with no deadline (the thread's budget is unbounded) the search never ended
+          if (tryLeaf(l.services, Math.max(1, 2 * l.ms), l.bound)) {
             moved = true
             break
           }

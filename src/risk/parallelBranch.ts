@@ -45,8 +45,11 @@ export type ParallelBranchOptions = {
    * about 5,000.
    */
   minEdges?: number
-  /** The search's steps (serviceBranch.ts BranchOptions), for tests. */
-  steps?: Pick<BranchOptions, 'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps'>
+  /** The search's steps (serviceBranch.ts BranchOptions), and from what size flat nodes are covered, for tests. */
+  steps?: Pick<
+    BranchOptions,
+    'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps' | 'flatMinEdges'
+  >
   /** Tests only: the given thread (0 or 1) throws after bounding this many nodes. */
   failure?: { thread: 0 | 1; afterNodes: number }
 }
