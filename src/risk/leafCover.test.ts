@@ -67,3 +67,21 @@ describe('the exact covering solve at a fully fixed node', () => {
     assert.ok(improved >= 300 && pruned >= 300, `improved ${improved}, pruned ${pruned}`)
   })
 })
+
+describe('a leaf without a deadline', () => {
+  test('solves to the end (HiGHS rejects an infinite time_limit: it threw before) (seed 47)', () => {
+    const rng = createRng(47)
+    let solved = 0
+    for (let i = 0; i < 40; i++) {
+      const n = hardNetwork(rng, i)
+      const A = n.services.flatMap((_, s) => (rng.next() < 0.6 ? [s] : []))
+      if (A.length === 0) continue
+      const best = bruteLeaf(n, A)
+      const out = solveLeaf(n, A, best - 1n, highs, Number.POSITIVE_INFINITY)
+      assert.equal(out.complete, true, `network ${i}: not complete`)
+      assert.equal(out.value, best, `network ${i}: found ${out.value}, brute force ${best}`)
+      solved++
+    }
+    assert.ok(solved >= 30, `solved ${solved}`)
+  })
+})

@@ -353,7 +353,9 @@ export function solveLeaf(
         // reset: without one, once the leaf had spent in LPs what was left to the deadline, every run returned
         // timeLimit at once and the leaf went on blind
         model.zeroAllClocks()
-        model.options.set('time_limit', Math.max(0.01, (deadlineNow(deadline) - performance.now()) / 1000))
+        // HiGHS rejects an infinite time_limit: a leaf without a deadline runs under HiGHS's own default (none)
+        const left = (deadlineNow(deadline) - performance.now()) / 1000
+        model.options.set('time_limit', Number.isFinite(left) ? Math.max(0.01, left) : Number.MAX_VALUE)
         model.run()
         if (model.getModelStatus() !== highs.constants.modelStatus.optimal) {
           x = null
