@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads'
 import { startModuleWorker } from '../workers/startModuleWorker.ts'
 import { buildAttackModel } from './attackModel.ts'
 import { bruteCascade, bruteLargestCost, bruteMostProfitable } from './bruteForce.ts'
+import { closeFlipThread, setFlipThreadStart, startFlip } from './flipThread.ts'
 import { parseRiskInput } from './input.ts'
 import { closeMipThread, runMipOnThread, setMipThreadStart } from './mipThread.ts'
 import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
@@ -21,7 +22,9 @@ import { searchAttack } from './search.ts'
 
 after(async () => {
   setMipThreadStart(undefined)
+  setFlipThreadStart(undefined)
   await closeMipThread()
+  await closeFlipThread()
 })
 
 const real = () => startModuleWorker(new URL('./mipThread.ts', import.meta.url).href, 'mipWorker')
@@ -184,5 +187,28 @@ describe('review: abandoned real solves against brute force', () => {
     }
     assert.equal(solves, 90)
     await closeMipThread()
+  })
+})
+
+describe('review: the flip thread’s messages', () => {
+  test('an answer for an earlier job (a late id) is not this job’s', async () => {
+    await closeFlipThread()
+    // answers each job with the job before it's attack (every service, no operator), then hangs
+    setFlipThreadStart(
+      () =>
+        new Worker(
+          `const { parentPort } = require('node:worker_threads')
+           parentPort.on('message', (m) => {
+             parentPort.postMessage({ id: m.id - 1, attack: { services: m.network.services.map((_, i) => i), operators: [] } })
+           })`,
+          { eval: true },
+        ),
+    )
+    const n = small(6, 1)[0]
+    assert.ok(n)
+    // (a deadline 1.5 s away: room for the fake thread to start and post on a busy machine)
+    const job = startFlip(n, { services: [], operators: [] }, performance.now() + 1500)
+    assert.equal(await job.result(), null)
+    await closeFlipThread()
   })
 })
