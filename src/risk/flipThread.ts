@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads'
 import { startModuleWorker } from '../workers/startModuleWorker.ts'
 import type { FlipDoneMessage, FlipJobMessage } from './flipWorker.ts'
 import type { Network } from './network.ts'
+import { threadSlot } from './threadSlot.ts'
 import type { Attack } from './verify.ts'
 
 /**
@@ -29,47 +30,20 @@ export const FLIP_EARLY_MS = 400
 
 /** How a thread is started (tests give one that never answers). */
 export type FlipThreadStart = () => Worker
-const realStart: FlipThreadStart = () => startModuleWorker(import.meta.url, 'flipWorker')
-let starter = realStart
+const slot = threadSlot(() => startModuleWorker(import.meta.url, 'flipWorker'))
 /** Tests: how threads are started from now on (undefined: the real one). */
 export function setFlipThreadStart(start: FlipThreadStart | undefined): void {
-  starter = start ?? realStart
+  slot.setStart(start)
 }
 /** Threads ended because they did not answer in time (tests). */
 let replaced = 0
 export const replacedFlipThreads = (): number => replaced
 
-let worker: Worker | undefined
 let nextId = 0
-/**
- * Jobs not yet settled, per thread: the thread holds the process while any is. ref()/unref() are not counted, so
- * a stopped job's late answer unref'd the thread while the next job ran on it, and a process awaiting that job's
- * result (its timer is unref'd) exited with the result unsettled: the CLI printed nothing (review rev3).
- */
-const pending = new WeakMap<Worker, number>()
-const hold = (w: Worker, by: 1 | -1) => {
-  const k = (pending.get(w) ?? 0) + by
-  pending.set(w, k)
-  if (k > 0) w.ref()
-  else w.unref()
-}
-
-function thread(): Worker {
-  if (!worker) {
-    const w = starter()
-    w.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
-    w.on('exit', () => {
-      if (worker === w) worker = undefined
-    })
-    w.unref()
-    worker = w
-  }
-  return worker
-}
 
 /** Starts the thread ahead of its first job (through tsx it takes 0.5–0.7 s to load its modules and HiGHS). */
 export function warmFlipThread(): void {
-  thread()
+  slot.thread()
 }
 
 export type FlipJob = {
@@ -98,9 +72,9 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
   store(deadline - FLIP_EARLY_MS)
   let w: Worker
   try {
-    w = thread()
+    w = slot.thread()
     w.postMessage({ id, network: n, attack, shared } satisfies FlipJobMessage)
-    hold(w, 1)
+    slot.hold(w, 1)
   } catch {
     return { stop: () => {}, result: () => Promise.resolve(null) }
   }
@@ -110,7 +84,7 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
       w.off('message', onMessage)
       w.off('error', onFail)
       w.off('exit', onFail)
-      hold(w, -1)
+      slot.hold(w, -1)
       resolve(a)
     }
     // the thread's message is checked for shape before anything reads it (a garbled one counts as no answer);
@@ -127,11 +101,7 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
     const late = () => {
       done(null)
       replaced++
-      if (worker === w) worker = undefined
-      void w.terminate()
-      try {
-        thread()
-      } catch {}
+      slot.replace(w)
     }
     // (capped: setTimeout fires at once past 2^31 − 1 ms)
     const timer = setTimeout(
@@ -148,8 +118,6 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
 }
 
 /** Ends the thread (tests, or a process that wants to exit at once). */
-export async function closeFlipThread(): Promise<void> {
-  const w = worker
-  worker = undefined
-  await w?.terminate()
+export function closeFlipThread(): Promise<void> {
+  return slot.close()
 }

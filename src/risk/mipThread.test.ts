@@ -92,6 +92,27 @@ describe('the solver on its thread', () => {
     assert.ok(started >= 2)
   })
 
+  test('a solve whose thread fails is an error, and the next solve gets a new thread', async () => {
+    // HiGHS's wasm instance may be broken after it fails: the thread is not reused (review risko)
+    await closeMipThread()
+    const n = networks(16, 1)[0]
+    assert.ok(n)
+    const m = buildAttackModel(n, 'profit')
+    const failing = () =>
+      new Worker(
+        `const { parentPort } = require('node:worker_threads')
+         parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, type: 'failed', message: 'HiGHS aborted' }))`,
+        { eval: true },
+      )
+    let started = 0
+    setMipThreadStart(() => (started++ === 0 ? failing() : real()))
+    await assert.rejects(runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 60 }), /HiGHS aborted/)
+    const next = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 60 })
+    assert.equal(next.status, 'optimal')
+    assert.equal(started, 2)
+    await closeMipThread()
+  })
+
   test('with nothing posted, an abandoned solve has no incumbent and no bound', async () => {
     await closeMipThread()
     const n = networks(13, 1)[0]

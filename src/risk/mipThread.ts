@@ -27,6 +27,7 @@ import {
   solveMipWith,
 } from './mip.ts'
 import type { MipJobMessage, MipWorkerMessage } from './mipWorker.ts'
+import { threadSlot } from './threadSlot.ts'
 
 /**
  * How long past its time limit a solve is waited for before it is abandoned: HiGHS ends within 0.1 s of its limit
@@ -48,51 +49,24 @@ export const highsLimitSeconds = (seconds: number | undefined): number | undefin
 /** How a thread is started (tests give one that never answers, or answers partly). */
 export type MipThreadStart = () => Worker
 
-let worker: Worker | undefined
-let starter: MipThreadStart = () => startModuleWorker(import.meta.url, 'mipWorker')
+const slot = threadSlot(() => startModuleWorker(import.meta.url, 'mipWorker'))
 let nextId = 0
-/**
- * Solves not yet settled, per thread: the thread holds the process while any is (counted, as flipThread.ts does: a
- * solve settled while another ran on the same thread must not unref it under the other).
- */
-const pending = new WeakMap<Worker, number>()
-const hold = (w: Worker, by: 1 | -1) => {
-  const k = (pending.get(w) ?? 0) + by
-  pending.set(w, k)
-  if (k > 0) w.ref()
-  else w.unref()
-}
 /** Abandoned solves so far (tests). */
 let abandoned = 0
 
-function thread(): Worker {
-  if (!worker) {
-    const w = starter()
-    w.on('error', () => {}) // each job listens for its own; this keeps a failure from crashing the process
-    w.on('exit', () => {
-      if (worker === w) worker = undefined
-    })
-    w.unref()
-    worker = w
-  }
-  return worker
-}
-
 /** Starts the thread ahead of its first solve (through tsx it takes 0.5–0.7 s to load its modules and HiGHS). */
 export function warmMipThread(): void {
-  thread()
+  slot.thread()
 }
 
 /** Ends the thread (tests, or a process that wants to exit at once). */
-export async function closeMipThread(): Promise<void> {
-  const w = worker
-  worker = undefined
-  await w?.terminate()
+export function closeMipThread(): Promise<void> {
+  return slot.close()
 }
 
 /** Tests: how threads are started from now on (undefined: the real one), and the count of abandoned solves. */
 export function setMipThreadStart(start: MipThreadStart | undefined): void {
-  starter = start ?? (() => startModuleWorker(import.meta.url, 'mipWorker'))
+  slot.setStart(start)
 }
 export const abandonedSolves = (): number => abandoned
 
@@ -128,7 +102,7 @@ export async function runMipOnThread(
     rowUpper: b.rowUpper,
   }
   try {
-    w = thread()
+    w = slot.thread()
     const job: MipJobMessage = {
       id,
       model,
@@ -139,7 +113,7 @@ export async function runMipOnThread(
     // no thread to be had: solve here, as without one
     return solveMipWith(await loadHighs(), b, options)
   }
-  hold(w, 1)
+  slot.hold(w, 1)
   const waitMs = abandonAfterMs ?? (options.timeLimitSeconds ?? 0) * 1000 + ABANDON_MS
   return new Promise<MipSolution>((resolve, reject) => {
     const settle = () => {
@@ -147,7 +121,7 @@ export async function runMipOnThread(
       w.off('message', onMessage)
       w.off('error', onGone)
       w.off('exit', onGone)
-      hold(w, -1)
+      slot.hold(w, -1)
     }
     // what was found so far: the incumbent HiGHS holds and the bound it has proven (see the header)
     const sofar = (): MipSolution => ({
@@ -160,11 +134,7 @@ export async function runMipOnThread(
       settle()
       abandoned++
       // the thread is still in HiGHS: end it, and start its replacement now so the next solve finds it loaded
-      if (worker === w) worker = undefined
-      void w.terminate()
-      try {
-        thread()
-      } catch {}
+      slot.replace(w)
       resolve(sofar())
     }
     const onMessage = (m: MipWorkerMessage) => {
@@ -181,12 +151,14 @@ export async function runMipOnThread(
         resolve(m.solution)
       } else if (m.type === 'failed') {
         settle()
+        // HiGHS failed inside the thread: its wasm instance may be broken, so the next solve gets a new thread
+        slot.replace(w)
         reject(new SuretyError(m.message))
       }
     }
+    // (the slot forgets a thread that exited: the next solve starts another)
     const onGone = () => {
       settle()
-      if (worker === w) worker = undefined
       resolve(sofar())
     }
     // capped: setTimeout fires at once past 2^31 − 1 ms
