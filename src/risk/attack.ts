@@ -9,7 +9,7 @@ import { findCostShares } from './costShare.ts'
 import { findCoupledCap } from './coupledCap.ts'
 import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
-import { startScaledSearch } from './largestBound.ts'
+import { floatAtLeast, startScaledSearch } from './largestBound.ts'
 import { growByLeaf, largestAttackStart } from './largestHeuristic.ts'
 import { polishByLeaf } from './leafPolish.ts'
 import { loadHighs, type MipRunner } from './mip.ts'
@@ -300,10 +300,11 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       branchBound = b.bound
     }
     const capping = shares ?? cap
-    // both caps are exact; the coupled one is rounded up to whole units (every attack nets a whole number of them)
+    // both caps are exact; the coupled one is rounded up to whole units (every attack nets a whole number of them),
+    // then to the float at or above (past 2^53 Number() rounds to nearest, which may be below)
     const sharesBound = Math.min(
       capping ? toNumber(capping.bound) : Number.POSITIVE_INFINITY,
-      coupled ? Number((coupled.num + coupled.den - 1n) / coupled.den) : Number.POSITIVE_INFINITY,
+      coupled ? floatAtLeast((coupled.num + coupled.den - 1n) / coupled.den) : Number.POSITIVE_INFINITY,
     )
     // The shares' bound is exact (costShare.ts), and every attack nets a whole number of units: where the bound is
     // below one unit more than the best attack known nets, that attack is the optimum, proven exactly, and the
