@@ -20,6 +20,7 @@
  */
 import type { Network } from './network.ts'
 import { operatorServices, totalStake } from './network.ts'
+import { gcd } from './rational.ts'
 import { type Attack, attackCost, isValidAttack, normalizeAttack } from './verify.ts'
 
 /** Past this many DP cells (items × budget steps) the knapsack is bounded by its LP instead. */
@@ -47,13 +48,6 @@ export function burnCaps(n: Network): bigint[] {
     for (const e of es) on += e.stake
     return on < own ? on : own
   })
-}
-
-const gcd = (a: bigint, b: bigint): bigint => {
-  let x = a
-  let y = b
-  while (y > 0n) [x, y] = [y, x % y]
-  return x
 }
 
 /**

@@ -25,7 +25,7 @@ import { buildCoupledCore, type CoupledSearch, searchCoupled } from './coupledCo
 import type { Network } from './network.ts'
 import { serviceStake } from './network.ts'
 import { forcedMembers } from './presolve.ts'
-import { type Rational, rat } from './rational.ts'
+import { gcd, type Rational, rat } from './rational.ts'
 
 const D = 1n << 40n
 const DF = 2 ** 40
@@ -55,8 +55,6 @@ export function toMultipliers(n: Network, r: CoupledSearch, unit: bigint): Coupl
   })
   return { lam, mu, unit }
 }
-
-const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b))
 
 /** The bound at these multipliers, exactly (amount units). */
 export function coupledCapExact(n: Network, m: CoupledMultipliers): Rational {

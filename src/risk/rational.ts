@@ -4,7 +4,8 @@
  */
 export type Rational = { readonly num: bigint; readonly den: bigint }
 
-function gcd(a: bigint, b: bigint): bigint {
+/** The greatest common divisor of |a| and |b| (0 for 0 and 0). */
+export function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a
   let y = b < 0n ? -b : b
   while (y !== 0n) [x, y] = [y, x % y]
