@@ -341,6 +341,13 @@ describe('dashboard in chromium', () => {
       attack.operators.length + attack.services.length,
     )
     assert.ok((await graph.locator('.edge.hot').count()) >= 1)
+    // operators are named as on the overview (their vault's name), not by a bare address
+    const names = (await (await fetch(`${world.url}/v1/dashboard/vault-names`)).json()) as {
+      vaults: Record<string, string>
+    }
+    const someName = Object.values(names.vaults)[0]
+    assert.ok(someName, 'the devnet names its vaults')
+    await graph.locator('.node.operator text', { hasText: someName }).first().waitFor({ timeout: 30_000 })
     assert.ok((await page.locator('.chart canvas').count()) >= 3, 'cascade and simulation charts are drawn')
     await shoot(page, 'risk')
     assert.deepEqual(errors, [])

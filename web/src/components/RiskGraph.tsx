@@ -6,13 +6,28 @@ import { useMemo } from 'preact/hooks'
 import type { DashboardRisk } from '../api/types.ts'
 import { layoutBipartite } from '../lib/bipartite.ts'
 import { shortAddress } from '../lib/format.ts'
+import { serviceNameOf, useLabels } from '../lib/labels.ts'
 import { navigate } from '../lib/router.ts'
+import { useVaultNames } from '../lib/vaultNames.ts'
 
 export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: number }) {
   const { graph, analysis, vaults } = risk
   const attack = analysis.attack
   const hotOps = new Set(attack?.operators ?? [])
   const hotSvc = new Set(attack?.services ?? [])
+  // named as the overview names them ("Surety Staked gpu-1", "service #1 · gpu-inference"), the address while unknown
+  const names = useVaultNames(Object.values(vaults))
+  const labels = useLabels()
+  const vaultLabel = (id: string) => {
+    const address = vaults[id]
+    const name = address ? names?.[address.toLowerCase()] : undefined
+    return name ?? `vault ${shortAddress(address ?? id)}`
+  }
+  // (in the column headed "services": "#1 · gpu-inference" fits the margin bipartite.ts leaves, "service #1 · …" did not)
+  const serviceLabel = (id: string) => {
+    const name = serviceNameOf(labels, id)
+    return name ? `#${id} · ${name}` : `service #${id}`
+  }
   const layout = useMemo(
     () =>
       layoutBipartite(
@@ -71,8 +86,8 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
             stroke-width={1 + 7 * (Number(e.stake) / maxEdge)}
           >
             <title>
-              vault {shortAddress(vaults[e.operator] ?? e.operator)} allocates{' '}
-              {Number(e.stake).toLocaleString('en-US')} STK to service #{e.service}
+              {vaultLabel(e.operator)} allocates {Number(e.stake).toLocaleString('en-US')} STK to service{' '}
+              {serviceLabel(e.service).replace(/^service /, '')}
             </title>
           </line>
         )
@@ -82,8 +97,7 @@ export function RiskGraph({ risk, width = 640 }: { risk: DashboardRisk; width?: 
         const op = graph.operators.find((o) => o.id === n.id)
         const svc = graph.services.find((s) => s.id === n.id)
         // operators are named by their vault, as on every other page
-        const label =
-          n.side === 'operator' ? `vault ${shortAddress(vaults[n.id] ?? n.id)}` : `service #${n.id}`
+        const label = n.side === 'operator' ? vaultLabel(n.id) : serviceLabel(n.id)
         const sub =
           n.side === 'operator'
             ? `${Number(op?.stake ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 })} STK`

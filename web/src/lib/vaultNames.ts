@@ -33,15 +33,25 @@ function load(): Promise<Names> {
   return loading
 }
 
-/** The vault's name, or undefined while unknown (the link shows the address alone). */
-export function useVaultName(address: string): string | undefined {
-  const key = address.toLowerCase()
+/**
+ * Every vault's name known so far (keys lower-case), or undefined while loading; `addresses` are the vaults the
+ * caller shows: one the list does not name yet asks for the list again (at most every RELOAD_MS).
+ */
+export function useVaultNames(addresses: readonly string[]): Names | undefined {
+  const keys = addresses.map((a) => a.toLowerCase())
   const [all, setAll] = useState(names)
+  const key = keys.join(',')
+  // (the effect runs again when the set of vaults changes: `key` stands for `keys`, a new array each render)
   useEffect(() => {
     listeners.add(setAll)
-    const stale = !names || (!(key in names) && Date.now() - loadedAt > RELOAD_MS)
+    const stale = !names || (keys.some((k) => !(k in (names ?? {}))) && Date.now() - loadedAt > RELOAD_MS)
     if (stale) void load()
     return () => listeners.delete(setAll)
   }, [key])
-  return all?.[key]
+  return all
+}
+
+/** The vault's name, or undefined while unknown (the link shows the address alone). */
+export function useVaultName(address: string): string | undefined {
+  return useVaultNames([address])?.[address.toLowerCase()]
 }

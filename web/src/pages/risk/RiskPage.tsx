@@ -58,6 +58,7 @@ export default function RiskPage() {
                   Edges are allocations (thicker: more stake).{' '}
                   {a.attack ? 'In red: the most profitable attack.' : 'No profitable attack exists.'}
                 </p>
+                <p class="muted small scroll-hint">Scroll sideways for the services.</p>
                 <div class="graph-wrap">
                   <RiskGraph risk={r} />
                 </div>
