@@ -5,25 +5,16 @@ import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
 import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { hardRegimeInput } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
 import { serviceBranch } from './serviceBranch.ts'
 import { attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 const highs = await loadHighs()
 
-/** The bench's hard regime and the edge above it (serviceBranch.test.ts's networks): many insecure ones. */
-function hardNetwork(rng: ReturnType<typeof createRng>, i: number): Network {
-  return parseRiskInput(
-    randomNetwork(rng, {
-      operators: rng.int(4, 8),
-      services: rng.int(3, 8),
-      membersPerService: [3, 6],
-      allocations: i % 3 === 2,
-      profitFactor: i % 2 === 0 ? [0.05, 0.35] : [0.2, 0.7],
-    }),
-  )
-}
+/** The bench's hard regime and the edge above it, on dense small networks (randomNetwork.ts). */
+const hardNetwork = (rng: ReturnType<typeof createRng>, i: number): Network =>
+  parseRiskInput(hardRegimeInput(rng, i, { operators: [4, 8], services: [3, 8], members: [3, 6] }))
 
 describe('flat covers in the branch and bound over services', () => {
   test('the search with them agrees with brute force on 300 hard-regime networks (seed 91)', () => {

@@ -5,24 +5,15 @@ import { parseRiskInput } from './input.ts'
 import { solveLeaf } from './leafCover.ts'
 import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { hardRegimeInput } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
 import { attackCost, attackProfit, meetsThresholds } from './verify.ts'
 
 const highs = await loadHighs()
 
-/** The bench's hard regime and the edge above it, on dense small networks (as serviceBranch.test.ts). */
-function hardNetwork(rng: ReturnType<typeof createRng>, i: number): Network {
-  return parseRiskInput(
-    randomNetwork(rng, {
-      operators: rng.int(4, 9),
-      services: rng.int(2, 6),
-      membersPerService: [3, 7],
-      allocations: i % 3 === 2,
-      profitFactor: i % 2 === 0 ? [0.05, 0.35] : [0.2, 0.7],
-    }),
-  )
-}
+/** The bench's hard regime and the edge above it, on dense small networks (randomNetwork.ts). */
+const hardNetwork = (rng: ReturnType<typeof createRng>, i: number): Network =>
+  parseRiskInput(hardRegimeInput(rng, i, { operators: [4, 9], services: [2, 6], members: [3, 7] }))
 
 /** The best net profit of a coalition attacking exactly A, by enumeration. */
 function bruteLeaf(n: Network, A: number[]): bigint {

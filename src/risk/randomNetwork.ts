@@ -75,3 +75,22 @@ export function randomShares(rng: Rng, n: Network): CostShares {
   )
   return { shares, unit: 1n, den }
 }
+
+/**
+ * Small dense networks at the bench's hard regime (profits 0.05–0.35 of a lone attack, for even i) and the edge
+ * above it (0.2–0.7, odd i), with allocations for every third (i % 3 = 2): many insecure ones, for the exact
+ * searches' tests against brute force. Sizes are inclusive ranges.
+ */
+export function hardRegimeInput(
+  rng: Rng,
+  i: number,
+  size: { operators: [number, number]; services: [number, number]; members: [number, number] },
+): RiskInput {
+  return randomNetwork(rng, {
+    operators: rng.int(...size.operators),
+    services: rng.int(...size.services),
+    membersPerService: size.members,
+    allocations: i % 3 === 2,
+    profitFactor: i % 2 === 0 ? [0.05, 0.35] : [0.2, 0.7],
+  })
+}

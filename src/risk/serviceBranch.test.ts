@@ -7,7 +7,7 @@ import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
 import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { hardRegimeInput } from './randomNetwork.ts'
 import { analyzeJson, analyzeText } from './report.ts'
 import { createRng } from './rng.ts'
 import { serviceBranch } from './serviceBranch.ts'
@@ -18,18 +18,9 @@ import { attackCost, attackProfit, isValidAttack } from './verify.ts'
 
 const highs = await loadHighs()
 
-/** The bench's hard regime (profits 0.05–0.35 of a lone attack) and the edge above it, on dense small networks. */
-function hardNetwork(rng: ReturnType<typeof createRng>, i: number): Network {
-  return parseRiskInput(
-    randomNetwork(rng, {
-      operators: rng.int(4, 7),
-      services: rng.int(3, 7),
-      membersPerService: [3, 6],
-      allocations: i % 3 === 2,
-      profitFactor: i % 2 === 0 ? [0.05, 0.35] : [0.2, 0.7],
-    }),
-  )
-}
+/** The bench's hard regime and the edge above it, on dense small networks (randomNetwork.ts). */
+const hardNetwork = (rng: ReturnType<typeof createRng>, i: number): Network =>
+  parseRiskInput(hardRegimeInput(rng, i, { operators: [4, 7], services: [3, 7], members: [3, 6] }))
 
 describe('branch and bound over services', () => {
   test('the exact node bound is never below an attack the node allows, for any shares and fixing (seed 21)', () => {
