@@ -14,6 +14,7 @@ import { serviceStake, totalStake } from '../src/risk/network.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
 import { createRng } from '../src/risk/rng.ts'
+import { addShockCoverRows } from './shockCoverRows.ts'
 
 const { values } = parseArgs({
   options: {
@@ -54,32 +55,7 @@ async function coverAfterShock(A: number[]): Promise<{ cost: number; bound: numb
   const b = new MipBuilder()
   const x = n.operators.map((o, v) => b.binary(Math.min(Number(o.stake), onA[v] as number)))
   const d = n.operators.map(() => b.binary(0))
-  n.operators.forEach((_, v) => {
-    b.addRow(
-      [
-        [x[v] as number, 1],
-        [d[v] as number, 1],
-      ],
-      Number.NEGATIVE_INFINITY,
-      1,
-    )
-  })
-  for (const si of A) {
-    const s = n.services[si]!
-    const row: [number, number][] = []
-    s.members.forEach((v, k) => {
-      row.push(
-        [x[v] as number, Number(s.memberStake[k])],
-        [d[v] as number, alpha(si) * Number(s.memberStake[k])],
-      )
-    })
-    b.addRow(row, alpha(si) * Number(serviceStake(s)), Number.POSITIVE_INFINITY)
-  }
-  b.addRow(
-    n.operators.map((o, v) => [d[v] as number, Number(o.stake)] as [number, number]),
-    Number.NEGATIVE_INFINITY,
-    psi,
-  )
+  addShockCoverRows(b, n, A, x, d, psi)
   const sol = await solveMip(b, { maximize: false, timeLimitSeconds: Number(values.seconds) })
   return { cost: sol.objective, bound: sol.bound }
 }
