@@ -28,7 +28,6 @@ import {
   branchState,
   rootNode,
 } from '../src/risk/serviceBranch.ts'
-import { cutPool } from '../src/risk/serviceCuts.ts'
 import { type Attack, attackCost, attackProfit } from '../src/risk/verify.ts'
 
 const { values } = parseArgs({
@@ -42,7 +41,6 @@ const { values } = parseArgs({
     progress: { type: 'string', default: '0' },
     'trace-from': { type: 'string' },
     'leaf-out': { type: 'string' },
-    'cut-check': { type: 'string' },
   },
 })
 // the bench's regimes and members per service (bench/risk.ts)
@@ -121,37 +119,6 @@ while (state.open.size > 0 && state.nodes < maxNodes) {
       `  ${state.nodes} nodes, ${state.open.size} open, largest open ${tok(amountBound(state.open.top, ctx.unitF))}, ` +
         `incumbent ${tok(state.value)}, ${((performance.now() - t) / 1000).toFixed(1)} s`,
     )
-}
-if (values['cut-check']) {
-  // the top open nodes bounded again with the cuts met so far (serviceCuts.ts) and without: the bound each gives
-  console.log(
-    `  cuts kept: ${ctx.cuts.cuts.length} on ${ctx.cuts.bySvc.filter((l) => l.length > 0).length} services`,
-  )
-  const top: BranchNode[] = []
-  for (let i = 0; i < Number(values['cut-check']) && state.open.size > 0; i++) top.push(state.open.pop() as BranchNode)
-  const noCuts = { ...ctx, cuts: cutPool(ctx.core.S) }
-  for (const node of top) {
-    const bounds: string[] = []
-    for (const [name, c, steps] of [
-      ['none', noCuts, Number(process.env.S1 ?? 14)],
-      ['cuts', ctx, Number(process.env.S1 ?? 14)],
-      ['none', noCuts, Number(process.env.S2 ?? 100)],
-      ['cuts', ctx, Number(process.env.S2 ?? 100)],
-    ] as const) {
-      const scratch = branchState(c, state.attack)
-      let got = Number.NaN
-      const clone = { ...node, fixed: Uint8Array.from(node.fixed), lam: Float64Array.from(node.lam) }
-      branchNode(
-        c,
-        scratch,
-        clone,
-        { ...opts, flatLeafMs: 0, nodePriceSteps: steps, trace: (_d, bound) => (got = bound) },
-        performance.now() + 1e9,
-      )
-      bounds.push(`${name}/${steps} ${tok(got)}`)
-    }
-    console.log(`  open node (parent ${tok(amountBound(node.parentBound, ctx.unitF))}): ${bounds.join(', ')}`)
-  }
 }
 const b = branchOutcome(ctx, state)
 const u = process.cpuUsage(cpu)

@@ -17,7 +17,7 @@
 import type { LiveDeadline } from './deadline.ts'
 import { deadlineNow } from './deadline.ts'
 import { solveLeaf } from './leafCover.ts'
-import { type BranchContext, type BranchOptions, type BranchState, cutSink } from './serviceBranch.ts'
+import type { BranchContext, BranchOptions, BranchState } from './serviceBranch.ts'
 import { FREE, IN } from './shareCore.ts'
 import { attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
 
@@ -68,14 +68,7 @@ export function flatLeaf(
   const key = A.join(',')
   if (state.flatTried.has(key)) return 'skipped'
   const own = now + ms
-  const out = solveLeaf(
-    n,
-    A,
-    state.value,
-    opts.highs,
-    () => Math.min(own, deadlineNow(deadline)),
-    cutSink(ctx, state, opts),
-  )
+  const out = solveLeaf(n, A, state.value, opts.highs, () => Math.min(own, deadlineNow(deadline)))
   const spent = performance.now() - now
   state.flatMs += spent
   state.flatTried.set(key, out.complete)

@@ -68,7 +68,6 @@ export function solveLeaf(
   value: bigint,
   highs: Highs,
   deadline: LiveDeadline,
-  onCut?: (service: number, g: bigint[], h: bigint) => void,
 ): LeafOutcome {
   const profit = services.reduce((x, s) => x + (n.services[s]?.profit ?? 0n), 0n)
   // a coalition must cost at most `cap` to net more than `value` (net profits are whole units)
@@ -309,10 +308,6 @@ export function solveLeaf(
         if (cutsSeen.has(key)) continue
         cutsSeen.add(key)
         const e = bitLength(maxAbs(cut.g))
-        // a cut of row r alone holds for every binary coalition meeting that service's threshold (coverCuts.ts),
-        // whatever else is attacked: the branching over services may carry it (serviceCuts.ts); its entries are in
-        // the order of the service's members, as the row's
-        onCut?.(services[r] as number, cut.g, cut.h)
         rows.push({ ...cut, e })
         indexRow(rows.length - 1)
         model.addRow(scaled(cut.h, e), highs.infinity, {

@@ -40,7 +40,6 @@ import {
   type Workspace,
   workspace,
 } from './shareCore.ts'
-import { addCut, type CutPool, cutPool, cutTerm, cutTermF } from './serviceCuts.ts'
 import { buildFlowGraph, type FlowGraph, priceBound, pricesFromShares } from './shareFlow.ts'
 import { shareTerms } from './shareNodeBound.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
@@ -78,8 +77,6 @@ export type BranchOptions = {
   flatLeafMs?: number
   /** … from this many operator–service pairs on (tests: 0). */
   flatMinEdges?: number
-  /** Carry the exact covers' cuts into the node bounds (serviceCuts.ts) once an attack is known; default on. */
-  serviceCuts?: boolean
   /** Called with each flat node's exact cover: the incumbent's net before, what the cover found (for measurements). */
   flatTrace?: (attacked: number[], before: bigint, found: bigint, complete: boolean, ms: number) => void
 }
@@ -125,8 +122,6 @@ export type BranchContext = {
   graph: FlowGraph
   unitF: number
   p: ReturnType<typeof prepare>
-  /** Cuts of services' rows met in the exact covers so far, carried into the node bounds (serviceCuts.ts). */
-  cuts: CutPool
 }
 
 export function branchContext(n: Network): BranchContext {
@@ -138,7 +133,6 @@ export function branchContext(n: Network): BranchContext {
     graph: buildFlowGraph(core),
     unitF: Number(core.unit),
     p: prepare(n),
-    cuts: cutPool(core.S),
   }
 }
 
@@ -270,7 +264,7 @@ export function branchNode(
       node.mu = pricesFromShares(core, first.lam, ws.grad)
       node.lam = first.lam
     }
-    r = tightenPrices(core, graph, node, ws, target(), priceSteps, deadline, aimFor(state.value), ctx.cuts)
+    r = tightenPrices(core, graph, node, ws, target(), priceSteps, deadline, aimFor(state.value))
     if (first && first.value < r.value) r = { ...first, mu: r.mu }
   } else {
     // Warm starts that know what the last fixing means (at 500 nodes on hard 1,000 × 100 seed 1 the largest open
@@ -291,18 +285,17 @@ export function branchNode(
   let pruned = false
   // Settle the node exactly, fixing what the shares already decide, then tighten again, a few rounds at most.
   for (let round = 0; !pruned && round < 5; round++) {
-    const settled = settle(n, core, r, node.fixed, state.value, ctx.cuts)
+    const settled = settle(n, core, r, node.fixed, state.value)
     if (settled === 'pruned') pruned = true
     if (settled !== 'fixed') break
     node.lam = r.lam
     clearOut(core, node.lam, node.fixed)
     // the shares kept, under the new fixings: a few more steps (or the first from prices read off them, or none
     // past the deadline) may bound the node less tightly than they already do
-    const keptBound = boundWithCuts(core, node.lam, r.mu, node.fixed, ws, ctx.cuts)
     const kept: Tightened = {
-      value: keptBound.value,
+      value: evaluate(core, node.lam, node.fixed, ws).value,
       lam: Float64Array.from(node.lam),
-      term: keptBound.term,
+      term: Float64Array.from(ws.term),
       inCover: r.inCover,
       ...(r.mu ? { mu: r.mu } : {}),
     }
@@ -316,7 +309,6 @@ export function branchNode(
           opts.nodePriceSteps ?? 14,
           deadline,
           aimFor(state.value),
-          ctx.cuts,
         )
       : tighten(core, node, ws, target(), opts.nodeSteps ?? 40, 15, deadline)
     r = next.value <= kept.value ? next : kept
@@ -339,12 +331,12 @@ export function branchNode(
   if (found && found.value > state.value) {
     state.attack = found.attack
     state.value = found.value
-    if (settle(n, core, r, node.fixed, state.value, ctx.cuts) === 'pruned') return 'done'
+    if (settle(n, core, r, node.fixed, state.value) === 'pruned') return 'done'
   }
   // A flat node's A covered exactly for a moment (flatLeaf.ts), once an attack is known: it may raise the incumbent.
   if (
     flatLeaf(ctx, state, node.fixed, r.inCover, opts, deadline) === 'better' &&
-    settle(n, core, r, node.fixed, state.value, ctx.cuts) === 'pruned'
+    settle(n, core, r, node.fixed, state.value) === 'pruned'
   )
     return 'done'
   const s = pickService(core, r, node.fixed)
@@ -357,7 +349,7 @@ export function branchNode(
     // the incumbent never falls
     if (state.flatTried.get(A.join(',')) === true) return 'done'
     const t0 = performance.now()
-    const out = solveLeaf(n, A, state.value, opts.highs, deadline, cutSink(ctx, state, opts))
+    const out = solveLeaf(n, A, state.value, opts.highs, deadline)
     opts.leafTrace?.(A, out.nodes, out.complete, performance.now() - t0)
     // the leaf's rules are verify.ts's, so its coalition always passes; if one ever did not, its proof that
     // nothing better exists could not be trusted either, and the node stays open at its own bound
@@ -396,10 +388,9 @@ export function branchNode(
           10 * (opts.nodePriceSteps ?? 14),
           deadline,
           aimFor(state.value),
-          ctx.cuts,
         )
       : tighten(core, { ...node, lam: r.lam }, ws, target(), 10 * (opts.nodeSteps ?? 40), 150, deadline)
-    if (settle(n, core, r, node.fixed, state.value, ctx.cuts) === 'pruned') return 'done'
+    if (settle(n, core, r, node.fixed, state.value) === 'pruned') return 'done'
     state.openBound = Math.max(state.openBound, r.value)
     return 'stop'
   }
@@ -416,22 +407,6 @@ export function branchNode(
     })
   }
   return 'done'
-}
-
-/**
- * Where an exact cover's cuts go: into the pool the node bounds carry (serviceCuts.ts), once an attack is known (a
- * secure network's proof runs as before: its trees are tuned, and the cuts would change them); none when
- * `serviceCuts` is off.
- */
-export function cutSink(
-  ctx: BranchContext,
-  state: BranchState,
-  opts: BranchOptions,
-): ((s: number, g: bigint[], h: bigint) => void) | undefined {
-  if ((opts.serviceCuts ?? globalThis.process?.env?.SERVICE_CUTS !== '0') === false || state.value <= 0n) return undefined
-  return (s, g, h) => {
-    addCut(ctx.cuts, ctx.core, s, g, h)
-  }
 }
 
 type Tightened = {
@@ -487,70 +462,40 @@ function tightenPrices(
   maxSteps: number,
   deadline: LiveDeadline,
   aim: { level: number; deflect: number } = PRICE_AIM,
-  pool?: CutPool,
 ): Tightened {
-  // μ per service, then ν per cut of the pool (serviceCuts.ts): a node bounded before the pool grew (or on
-  // another thread, whose pool differs) gets 0 for the cuts it does not know; any prices give a valid bound
-  const R = pool ? pool.cuts.length : 0
-  const mu = new Float64Array(core.S + R)
-  mu.set((node.mu as Float64Array).subarray(0, Math.min(core.S + R, (node.mu as Float64Array).length)))
+  const mu = Float64Array.from(node.mu as Float64Array)
   let overshoot = 0
   for (let s = 0; s < core.S; s++) overshoot += core.profit[s] as number
   overshoot *= 1e-4
   const inCover = new Float64Array(core.S)
   let warm: Float64Array | null = node.lam
   let best = { value: Number.POSITIVE_INFINITY, mu: Float64Array.from(mu), lam: node.lam }
-  const dir = new Float64Array(mu.length)
+  const dir = new Float64Array(core.S)
   let steps = 0
   for (; steps < maxSteps; steps++) {
     // the time limit holds inside a node (as in tighten): any prices give a valid bound, so stopping early only
     // loosens it
     if (steps > 0 && performance.now() > deadlineNow(deadline)) break
-    const ev = priceBound(core, graph, mu, node.fixed, warm, pool)
+    const ev = priceBound(core, graph, mu, node.fixed, warm)
     warm = ev.lam
     for (let s = 0; s < core.S; s++) inCover[s] = (inCover[s] as number) + (ev.attacked[s] as number)
     if (ev.value < best.value) best = { value: ev.value, mu: Float64Array.from(mu), lam: ev.lam }
     if (ev.value <= target) break
     let norm = 0
-    for (let s = 0; s < mu.length; s++) {
+    for (let s = 0; s < core.S; s++) {
       dir[s] = (ev.grad[s] as number) + aim.deflect * (dir[s] as number)
       norm += (dir[s] as number) ** 2
     }
     if (norm === 0) break
     const level = target + aim.level * (best.value - target) - overshoot
     const size = (ev.value - level) / norm
-    for (let s = 0; s < mu.length; s++)
+    for (let s = 0; s < core.S; s++)
       mu[s] = Math.min(1, Math.max(0, (mu[s] as number) - size * (dir[s] as number)))
   }
   const counted = Math.max(1, Math.min(steps + 1, maxSteps))
   for (let s = 0; s < core.S; s++) inCover[s] = (inCover[s] as number) / counted
-  const { value, term } = boundWithCuts(core, best.lam, best.mu, node.fixed, ws, pool)
-  return { value, lam: best.lam, term, inCover, mu: best.mu }
-}
-
-/**
- * L(λ) at a node (shareCore.ts evaluate), each service's term lowered to its cut bound (serviceCuts.ts) at prices
- * mu where that is smaller: both bound π_s − C_s(λ) from above.
- */
-function boundWithCuts(
-  core: ShareCore,
-  lam: Float64Array,
-  mu: Float64Array | undefined,
-  fixed: Uint8Array,
-  ws: Workspace,
-  pool?: CutPool,
-): { value: number; term: Float64Array } {
-  const ev = evaluate(core, lam, fixed, ws)
-  const term = Float64Array.from(ws.term)
-  if (!pool || pool.cuts.length === 0 || !mu || mu.length <= core.S) return { value: ev.value, term }
-  let value = 0
-  for (let s = 0; s < core.S; s++) {
-    if (fixed[s] === OUT) continue
-    const t = Math.min(term[s] as number, cutTermF(core, pool, s, mu, lam))
-    term[s] = t
-    if (fixed[s] === IN || t > 0) value += t
-  }
-  return { value, term }
+  const { value } = evaluate(core, best.lam, node.fixed, ws)
+  return { value, lam: best.lam, term: Float64Array.from(ws.term), inCover, mu: best.mu }
 }
 
 /**
@@ -615,7 +560,6 @@ function settle(
   r: Tightened,
   fixed: Uint8Array,
   value: bigint,
-  pool?: CutPool,
 ): 'pruned' | 'fixed' | 'open' {
   // Net profits are whole amount units, so a bound below value + 1 already rules out anything better than the
   // incumbent: that unit absorbs the shares' rounding down, without which a node whose LP is tight at the
@@ -631,14 +575,6 @@ function settle(
   if (!hopeful) return 'open'
   const shares: CostShares = toShares(n, r.lam, core.svcStart)
   const terms = shareTerms(n, shares, fixed)
-  // a service's cut bound (serviceCuts.ts) at the node's prices, where smaller: both are exact upper bounds on its term
-  if (pool && pool.cuts.length > 0 && r.mu && r.mu.length > core.S)
-    for (let s = 0; s < core.S; s++) {
-      const x = terms[s]
-      if (x === null || x === undefined || (pool.bySvc[s] as number[]).length === 0) continue
-      const y = cutTerm(n, shares, pool, s, r.mu, core.S)
-      if (y !== null && y < x) terms[s] = y
-    }
   let sum = 0n
   terms.forEach((x, s) => {
     if (x !== null && (fixed[s] === IN || x > 0n)) sum += x

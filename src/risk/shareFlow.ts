@@ -22,7 +22,6 @@
  * Floats only, like shareCore.ts: the flow's shares go through the same exact check (shareNodeBound.ts) as any other
  * shares, so nothing here can prune a node on its own.
  */
-import type { CutPool, ServiceCut } from './serviceCuts.ts'
 import { IN, OUT, type ShareCore } from './shareCore.ts'
 
 /** Flows below this (units of the largest amount) are treated as zero: far below the exact check's margin. */
@@ -52,8 +51,6 @@ export type FlowGraph = {
   opIter: Int32Array
   /** The breadth-first queue: services as s, operators as S + v. */
   queue: Int32Array
-  /** Per edge: 1 when its capacity was capped at its share limit (only with cuts, serviceCuts.ts). */
-  capped: Uint8Array
 }
 
 export function buildFlowGraph(c: ShareCore): FlowGraph {
@@ -72,7 +69,6 @@ export function buildFlowGraph(c: ShareCore): FlowGraph {
     svcIter: new Int32Array(S),
     opIter: new Int32Array(V),
     queue: new Int32Array(S + V),
-    capped: new Uint8Array(c.E),
   }
 }
 
@@ -103,11 +99,9 @@ export function priceBound(
   mu: Float64Array,
   fixed: Uint8Array,
   warm: Float64Array | null,
-  cuts?: CutPool,
 ): PriceEval {
   const S = c.S
-  const pool = cuts && cuts.cuts.length > 0 ? cuts : undefined
-  const base = setCapacities(c, g, mu, fixed, warm, pool)
+  const base = setCapacities(c, g, mu, fixed, warm)
   let total = base.placed
   const { srcRes, svcLevel } = g
   while (bfs(c, g)) {
@@ -130,26 +124,16 @@ export function priceBound(
   const lam = g.flow.slice()
   // the minimum cut: what the last search still reaches from the source
   const attacked = new Uint8Array(S)
-  const grad = new Float64Array(mu.length)
+  const grad = new Float64Array(S)
   const { svcStart, owner, a, need } = c
   const opLevel = g.opLevel
   for (let s = 0; s < S; s++) {
     if (fixed[s] === OUT || (fixed[s] !== IN && (svcLevel[s] as number) < 0)) continue
     attacked[s] = 1
     let d = -(need[s] as number)
-    const lo = svcStart[s] as number
     const hi = svcStart[s + 1] as number
-    const list = pool?.bySvc[s]
-    if (pool && list && list.length > 0) {
-      // with cuts an edge may be capped at its share limit (capped[e]): its capacity then no longer moves with
-      // the prices, and it counts as if its operator were on the source side
-      for (const r of list) grad[S + r] = -(pool.cuts[r] as ServiceCut).hF
-      for (let e = lo; e < hi; e++) {
-        if (!((opLevel[owner[e] as number] as number) >= 0 || g.capped[e] === 1)) continue
-        d += a[e] as number
-        for (const r of list) grad[S + r] = (grad[S + r] as number) + ((pool.cuts[r] as ServiceCut).gF[e - lo] as number)
-      }
-    } else for (let e = lo; e < hi; e++) if ((opLevel[owner[e] as number] as number) >= 0) d += a[e] as number
+    for (let e = svcStart[s] as number; e < hi; e++)
+      if ((opLevel[owner[e] as number] as number) >= 0) d += a[e] as number
     grad[s] = d
   }
   return { value: base.counted - total, lam, grad, attacked }
@@ -168,7 +152,6 @@ function setCapacities(
   mu: Float64Array,
   fixed: Uint8Array,
   warm: Float64Array | null,
-  pool?: CutPool,
 ): { counted: number; placed: number } {
   const { res, flow, srcRes, sinkRes } = g
   const { svcStart, a, owner, profit, need } = c
@@ -186,32 +169,12 @@ function setCapacities(
     }
     const m = mu[s] as number
     let total = 0
-    let w0 = (profit[s] as number) - m * (need[s] as number)
-    const list = pool?.bySvc[s]
-    if (pool && list && list.length > 0) {
-      // the cuts' prices: each edge's capacity μ a + Σ ν g, capped at the share limit a (the excess is counted
-      // in w and can never be sent: it stays in the bound, as the weak duality bound has it)
-      for (const r of list) w0 -= (mu[c.S + r] ?? 0) * (pool.cuts[r] as ServiceCut).hF
-      for (let e = lo; e < hi; e++) {
-        const ae = a[e] as number
-        let ce = m * ae
-        for (const r of list) ce += (mu[c.S + r] ?? 0) * ((pool.cuts[r] as ServiceCut).gF[e - lo] as number)
-        w0 += ce
-        const capped = ce > ae
-        g.capped[e] = capped ? 1 : 0
-        res[e] = capped ? ae : ce
-        total += res[e] as number
-      }
-    } else {
-      for (let e = lo; e < hi; e++) {
-        const ce = m * (a[e] as number)
-        res[e] = ce
-        total += ce
-        g.capped[e] = 0
-      }
-      w0 += total
+    for (let e = lo; e < hi; e++) {
+      const ce = m * (a[e] as number)
+      res[e] = ce
+      total += ce
     }
-    const w = w0
+    const w = (profit[s] as number) - m * (need[s] as number) + total
     counted += w
     // forced: more than its members can carry, so never in the cut and a forced service stays on the source side;
     // free: w = π_s + μ_s (σ(N(s)) − need_s) > 0 (α ≤ 1), so a free service can always send its whole term
