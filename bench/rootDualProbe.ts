@@ -5,7 +5,7 @@
  * computes, from whatever row duals π HiGHS holds when it stops, the weak-duality bound for max c·x over the box:
  *   c·x = π·Ax + (c − Aᵀπ)·x ≤ Σ_i (π_i > 0 ? π_i U_i : π_i L_i) + Σ_j max(d_j l_j, d_j u_j),
  * valid for any π (a π_i whose side is infinite is taken as 0). Floats: a probe, not a proof.
- * Run: npx tsx bench/rootDualProbe.ts [seed] [limits, e.g. 1,3,5,30]
+ * Run: npx tsx bench/rootDualProbe.ts [seed] [limits, e.g. 1,3,5,30] [size, e.g. 5000x200; default 1000x100]
  */
 import { loadavg } from 'node:os'
 import { buildAttackModel } from '../src/risk/attackModel.ts'
@@ -16,12 +16,14 @@ import { createRng } from '../src/risk/rng.ts'
 
 const seed = Number(process.argv[2] ?? 1)
 const limits = (process.argv[3] ?? '1,3,5,30').split(',').map(Number)
+const [operators = 1000, services = 100] = (process.argv[4] ?? '1000x100').split('x').map(Number)
 const highs = await loadHighs()
 const n = parseRiskInput(
   randomNetwork(createRng(seed), {
-    operators: 1000,
-    services: 100,
-    membersPerService: [20, 80],
+    operators,
+    services,
+    // as bench/risk.ts
+    membersPerService: services >= 200 ? [25, 100] : [20, 80],
     allocations: true,
     profitFactor: [0.2, 1.2],
   }),

@@ -11,6 +11,7 @@ import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft } from '.
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { floatAtLeast, startScaledSearch } from './largestBound.ts'
 import { growByLeaf, largestAttackStart } from './largestHeuristic.ts'
+import { flipByLeaf } from './leafFlip.ts'
 import { polishByLeaf } from './leafPolish.ts'
 import { loadHighs, type MipRunner } from './mip.ts'
 import type { Network } from './network.ts'
@@ -83,6 +84,11 @@ export type SolveOptions = {
   scaledPart?: number
   /** The largest attack only: false turns the scaled search off (with `parallel` it is on for large networks). */
   scaledSearch?: boolean
+  /**
+   * The verdict only (tests): true runs the exact-cover flips instead of the solver wherever a service pays alone
+   * and an attack is known, false never; default: where the solver's root LP cannot finish in time (flipsInstead).
+   */
+  flipsInstead?: boolean
 }
 
 /**
@@ -122,6 +128,27 @@ const LEAF_POLISH_PART = 0.25
  */
 const LARGE_EDGES = 2500
 const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
+
+/**
+ * The CPU time of the verdict's root LP on a component with allocations, from its operator–service pairs: about
+ * 7.5 s at 1,000 × 100 (about 5,000 pairs) and 58.7 s at 5,000 × 200 (12,413 pairs, typical seed 1: HiGHS's LP
+ * relaxation alone, `npx tsx bench/rootDualProbe.ts 1 200 5000x200`, 36,307 simplex iterations), so
+ * about 7.5 s · (pairs / 5,000)^2.26.
+ */
+const lpMsEstimate = (edges: number): number => 7500 * (edges / 5000) ** 2.26
+/**
+ * True when that LP would take more than half of `leftMs`: then the solver's bound is hardly better than the coupled
+ * cap's (0.1–0.8% at 1,000 × 100, 1.3% at 5,000 × 200: 30,791 tokens against 31,206) and it has little or no time
+ * left for attacks — typical 5,000 × 200 with allocations at 60 s gave HiGHS 47 s for nothing (no bound, no attack),
+ * while the flip thread beside it, at nice 19, was starved and its answer dropped (load 11–12). The exact-cover
+ * flips (leafFlip.ts) get the time instead, on this thread at full priority: 25,763 → 29,898 tokens there. Typical
+ * 1,000 × 100 at 10 s is past the line too (7.5 s of about 8.5 left): gaps 1,170 / 791 / 989 → 974 / 576 / 922
+ * tokens at load 11–15; on a quiet machine, where the LP finishes, the solver's bound is 0.1–0.8% lower.
+ */
+export const flipsInstead = (n: Network, leftMs: number): boolean =>
+  n.hasAllocations && isLarge(n) && lpMsEstimate(edgeCount(n)) > leftMs / 2
+/** The flips on this thread stop this long before the deadline: a leaf under way may overrun its own limit a little. */
+const FLIPS_END_MS = 300
 
 /**
  * The solver's thread (mipThread.ts), abandoned at the time limit with what it found, on large networks with a
@@ -237,11 +264,14 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
     // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
     // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
-    const flips = isLarge(c.network) && deadline !== undefined ? opts.parallel : undefined
+    // where the solver's root LP cannot finish in the time (flipsInstead), neither thread is loaded: the flips run here
+    const flipsHere =
+      pays && (opts.flipsInstead ?? (coupled !== null && flipsInstead(c.network, msLeft(deadline))))
+    const flips = isLarge(c.network) && deadline !== undefined && !flipsHere ? opts.parallel : undefined
     const runner = solverRunner(c.network, opts.parallel, deadline)
     // the solver's thread (mipThread.ts) loads beside the heuristic too where an attack will be found; elsewhere once
     // the heuristic is done (below), as the branching then takes the cores first and may settle the question alone
-    if (pays) {
+    if (pays && !flipsHere) {
       flips?.warmFlip?.()
       if (runner) opts.parallel?.warmMip?.()
     }
@@ -314,6 +344,23 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     if (capping && cmp(capping.bound, rat(startNet + 1n)) < 0) {
       bound += Number(startNet)
       if (start) found.push(liftAttack(c, start))
+      continue
+    }
+    if (flipsHere && start) {
+      // The solver would spend the time on a root LP it does not finish (flipsInstead): no bound and no attack from
+      // it. The exact-cover flips (leafFlip.ts) get the time instead, on this thread at full priority; the bound is
+      // the caps' (exact), and an attack is reported unproven unless it meets them.
+      const highs = await loadHighs()
+      const flipped = flipByLeaf(c.network, start, highs, Math.max(0, msLeft(deadline) - FLIPS_END_MS))
+      const best = pickStart(c.network, flipped, start) ?? start
+      const bestNet = attackProfit(c.network, best) - attackCost(c.network, best)
+      if (capping && cmp(capping.bound, rat(bestNet + 1n)) < 0) bound += Number(bestNet)
+      else {
+        proven = false
+        exact = false
+        bound += Math.max(0, Number(bestNet), Math.min(sharesBound, branchBound))
+      }
+      found.push(liftAttack(c, best))
       continue
     }
     const limit = mipLimitSeconds(c.network, deadline)

@@ -155,8 +155,17 @@ export async function worstCaseLoss(
   const stepMs = n.hasAllocations ? Math.min(500, Math.max(0, msLeft(deadline) * 0.05)) : 0
   const splitShare = shareOf(opts.cascadeSplit, 0.5)
   const splitMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * splitShare)
+  // Their time is at most what is left when they start: a solver that returns late (its thread is abandoned only
+  // past its own deadline, mipThread.ts) ate into the time kept for them, and they still took all of shareMs past the
+  // deadline. With no time left they still check their first shares exactly (35–65 ms at 5,000 × 200): a valid
+  // bound, only looser.
   const searchShares = (incumbent: bigint) =>
-    findCascadeShares(n, budget, { budgetMs: shareMs, incumbent, shareSteps: 300, priceSteps: 60 })
+    findCascadeShares(n, budget, {
+      budgetMs: Math.min(shareMs, msLeft(deadline)),
+      incumbent,
+      shareSteps: 300,
+      priceSteps: 60,
+    })
   const report = (
     best: { value: bigint; shock: number[]; attack: Attack | null },
     bound: bigint,
