@@ -137,16 +137,18 @@ const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
  */
 const lpMsEstimate = (edges: number): number => 7500 * (edges / 5000) ** 2.26
 /**
- * True when that LP would take more than half of `leftMs`: then the solver's bound is hardly better than the coupled
- * cap's (0.1–0.8% at 1,000 × 100, 1.3% at 5,000 × 200: 30,791 tokens against 31,206) and it has little or no time
- * left for attacks — typical 5,000 × 200 with allocations at 60 s gave HiGHS 47 s for nothing (no bound, no attack),
- * while the flip thread beside it, at nice 19, was starved and its answer dropped (load 11–12). The exact-cover
- * flips (leafFlip.ts) get the time instead, on this thread at full priority: 25,763 → 29,898 tokens there. Typical
- * 1,000 × 100 at 10 s is past the line too (7.5 s of about 8.5 left): gaps 1,170 / 791 / 989 → 974 / 576 / 922
- * tokens at load 11–15; on a quiet machine, where the LP finishes, the solver's bound is 0.1–0.8% lower.
+ * True when that LP would take more than all of `leftMs` (the time left once the caps ran; the heuristic still takes
+ * its share of it): then the solver ends with neither a bound nor an attack — typical 5,000 × 200 with allocations
+ * at 60 s gave HiGHS 47 s for nothing, while the flip thread beside it, at nice 19, was starved and its answer
+ * dropped (load 11–12) — and the coupled cap is within 1.3% of that LP anyway (30,791 tokens against 31,206). The
+ * exact-cover flips (leafFlip.ts) get the time instead, on this thread at full priority: 25,763 → 29,898 tokens
+ * there. The line sits in a narrow band: typical 1,000 × 100 at 10 s has about 8.5 s left here and estimates of
+ * 7.2–8.1 s (seeds 1–3), and on a quiet machine its LP does finish, 0.1–0.8% below the cap, so it keeps the solver
+ * (with half of `leftMs` as the line, as first built, it switched, and under load 11–15 gained: gaps 1,170 / 791 /
+ * 989 → 974 / 576 / 922 tokens); 5,000 × 200 at 60 s has about 57 s left on a quiet machine against 58.5–61.1.
  */
 export const flipsInstead = (n: Network, leftMs: number): boolean =>
-  n.hasAllocations && isLarge(n) && lpMsEstimate(edgeCount(n)) > leftMs / 2
+  n.hasAllocations && isLarge(n) && lpMsEstimate(edgeCount(n)) > leftMs
 /** The flips on this thread stop this long before the deadline: a leaf under way may overrun its own limit a little. */
 const FLIPS_END_MS = 300
 
