@@ -8,8 +8,9 @@ import {
   coupledCascadeBound,
   coupledCascadeExact,
 } from './cascadeCoupled.ts'
+import { findCascadeShares } from './cascadeShares.ts'
 import { parseRiskInput } from './input.ts'
-import { randomNetwork } from './randomNetwork.ts'
+import { randomNetwork, randomShares } from './randomNetwork.ts'
 import { rat } from './rational.ts'
 import type { Rng } from './rng.ts'
 import { createRng } from './rng.ts'
@@ -41,6 +42,7 @@ describe('coupled cascade bound (cascadeCoupled.ts)', () => {
   test('never below brute force, from searched and random multipliers (300 small networks with allocations)', () => {
     const rng = createRng(1414)
     let tight = 0
+    let warmTight = 0
     let below = 0
     for (let i = 0; i < 300; i++) {
       const n = parseRiskInput(
@@ -60,7 +62,20 @@ describe('coupled cascade bound (cascadeCoupled.ts)', () => {
         maxIterations: 300,
       })
       assert.ok(bound >= truth, `network ${i}: searched bound ${bound} below the true ${truth}`)
-      if (bound === truth) tight++
+      // from shares, as worstCaseLoss starts it (searched shares on even networks, random ones on odd)
+      const shares =
+        i % 2 === 0
+          ? (findCascadeShares(n, budget, { budgetMs: 50, shareSteps: 60, priceSteps: 10 }).shares[0] ??
+            randomShares(rng, n))
+          : randomShares(rng, n)
+      const warm = coupledCascadeBound(n, budget, {
+        deadline: Number.POSITIVE_INFINITY,
+        maxIterations: 200,
+        shares,
+      }).bound
+      assert.ok(warm >= truth, `network ${i}: bound from shares ${warm} below the true ${truth}`)
+      if (bound === truth || warm === truth) tight++
+      if (warm === truth) warmTight++
       if (bound < totalOf(n)) below++
       const core = buildCascadeCoupled(n, budget)
       const random = coupledCascadeExact(n, budget, randomMultipliers(rng, n, core.unit))
@@ -69,6 +84,7 @@ describe('coupled cascade bound (cascadeCoupled.ts)', () => {
     // and not vacuous: below all stake on most, meeting the truth on some
     assert.ok(below >= 150, `below σ(V) on only ${below} of 300`)
     assert.ok(tight >= 30, `equal to the truth on only ${tight} of 300`)
+    assert.ok(warmTight >= 30, `from shares, equal to the truth on only ${warmTight} of 300`)
   })
 })
 

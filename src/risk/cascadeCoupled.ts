@@ -19,13 +19,16 @@
  * the best of its three states over any set of its services (cost_v = min(σ_v, a_v(T)) for v ∈ B, as in coupledCap.ts),
  * and the shock's part is a 0/1 knapsack, bounded by its LP: for any φ ≥ 0, φΨ + Σ_v max(0, gain_v − φσ_v).
  * Then R_ψ σ(V) = σ(D) + cost(B) ≤ Ψ + π(A) − 1 (and ≤ Ψ for the shock alone), so R_ψ σ(V) ≤ Ψ + max(0, ⌊P⌋ − 1).
- * At the best multipliers this is the LP of that relaxation (each operator's part is the convex hull of its points):
- * on the bench's hard 1,000 × 100 networks with allocations, HiGHS puts it 1.8–2.4 points of R_ψ below the shares'.
+ * At the best multipliers it is at least as tight as that relaxation's LP (bench/cascCoupledProbe.ts: on the bench's
+ * hard 1,000 × 100 networks with allocations HiGHS puts the LP 1.8–2.4 points of R_ψ below the shares' bound).
+ * The shares' bound, its split included, is one point of this Lagrangian (startFromShares), the search's start.
  *
  * The search is in floats (L-BFGS on a smoothed L, as coupledCore.ts; φ dualised there too); the check is exact in
  * bigint (`coupledCascadeExact`): any multipliers give a valid bound, so rounding them only weakens it, and φ is the
  * knapsack's critical ratio exactly.
  */
+import { SPLIT_DEN } from './cascadeBound.ts'
+import type { CostShares } from './costShare.ts'
 import type { Network } from './network.ts'
 import { gcd } from './rational.ts'
 import { largestAmount } from './shareCore.ts'
@@ -128,6 +131,11 @@ export function buildCascadeCoupled(n: Network, budget: bigint): CascadeCoupledC
   }
 }
 
+/**
+ * θ = sp(x/K) and φ = sp(x/K): their variables scaled up (a step moves them K times less than a λ), for L-BFGS's one
+ * scale (hard 1,000 × 100 seed 1, 600 steps: K = 1 0.2425, 4 0.2392, 16 0.2915).
+ */
+const K = 4
 /** τ·log(1 + e^{t/τ}), stably, and its derivative */
 const sp = (t: number, tau: number): number =>
   t > 0 ? t + tau * Math.log1p(Math.exp(-t / tau)) : tau * Math.log1p(Math.exp(t / tau))
@@ -136,6 +144,15 @@ const sg = (t: number, tau: number): number => {
   const z = Math.exp(t / tau)
   return z / (1 + z)
 }
+
+/** sp(t, τ), its slope sg(t, τ) stored at out[i]: one exponential for both */
+function spg(t: number, tau: number, out: Float64Array, i: number): number {
+  const z = Math.exp(-Math.abs(t) / tau)
+  out[i] = t >= 0 ? 1 / (1 + z) : z / (1 + z)
+  return Math.max(t, 0) + tau * Math.log1p(z)
+}
+/** smoothed()'s slopes per operator edge, reused between calls (one search at a time: the engine is single-threaded) */
+let slopes = new Float64Array(0)
 
 /** max{ Σ gain : σ ≤ Ψ } by its LP, in floats: Σ over the densest positive gains, the last one in part. */
 function knapsackFloat(gain: Float64Array, sigma: Float64Array, psi: number): number {
@@ -212,9 +229,14 @@ function smoothed(
   p: Float64Array,
 ): number {
   const { S, E, V, svcStart, svcOf, opStart, opEdges, a, w, wd, pi, sigma, psi } = c
+  if (slopes.length < 4 * E) slopes = new Float64Array(4 * E)
+  const sg0 = slopes.subarray(0, E),
+    sg1 = slopes.subarray(E, 2 * E),
+    sg2 = slopes.subarray(2 * E, 3 * E),
+    sg3 = slopes.subarray(3 * E, 4 * E)
   for (let s = 0; s < S; s++) p[s] = c.priced[s] ? sp(x[E + s] as number, tau) : 0
-  const theta = sp(x[E + S] as number, tau)
-  const phi = sp(x[E + S + 1] as number, tau)
+  const theta = sp((x[E + S] as number) / K, tau)
+  const phi = sp((x[E + S + 1] as number) / K, tau)
   g.fill(0)
   let dTheta = -c.one
   let dPhi = psi
@@ -242,11 +264,12 @@ function smoothed(
       const e = opEdges[i] as number
       const l = x[e] as number
       const ps = p[svcOf[e] as number] as number
-      o0 += sp(l, tau)
       const b = l + ps * (w[e] as number)
-      o1 += sp(b, tau)
-      o2 += sp(b - theta * (a[e] as number), tau)
-      o3 += sp(l + ps * (wd[e] as number), tau)
+      // each softplus with its slope from one exponential (kept for the gradient's pass below)
+      o0 += spg(l, tau, sg0, i)
+      o1 += spg(b, tau, sg1, i)
+      o2 += spg(b - theta * (a[e] as number), tau, sg2, i)
+      o3 += spg(l + ps * (wd[e] as number), tau, sg3, i)
     }
     const mx = Math.max(o0, o1, o2, o3)
     const e0 = Math.exp((o0 - mx) / tau),
@@ -264,21 +287,104 @@ function smoothed(
     for (let i = lo; i < hi; i++) {
       const e = opEdges[i] as number
       const s = svcOf[e] as number
-      const l = x[e] as number
-      const ps = p[s] as number
-      const b = l + ps * (w[e] as number)
-      const s1 = sg(b, tau)
-      const s2 = sg(b - theta * (a[e] as number), tau)
-      const s3 = sg(l + ps * (wd[e] as number), tau)
-      g[e] = (g[e] as number) + w0 * sg(l, tau) + w1 * s1 + w2 * s2 + w3 * s3
+      const s1 = sg1[i] as number
+      const s2 = sg2[i] as number
+      const s3 = sg3[i] as number
+      g[e] = (g[e] as number) + w0 * (sg0[i] as number) + w1 * s1 + w2 * s2 + w3 * s3
       gp[s] = (gp[s] as number) + (w1 * s1 + w2 * s2) * (w[e] as number) + w3 * s3 * (wd[e] as number)
       dTheta -= w2 * s2 * (a[e] as number)
     }
   }
   for (let s = 0; s < S; s++) g[E + s] = c.priced[s] ? (gp[s] as number) * sg(x[E + s] as number, tau) : 0
-  g[E + S] = dTheta * sg(x[E + S] as number, tau)
-  g[E + S + 1] = dPhi * sg(x[E + S + 1] as number, tau)
+  g[E + S] = (dTheta * sg((x[E + S] as number) / K, tau)) / K
+  g[E + S + 1] = (dPhi * sg((x[E + S + 1] as number) / K, tau)) / K
   return val
+}
+
+/**
+ * The cost shares' bound as a point of this Lagrangian (the start): with the shares' prices λ^sh_vs, each service's
+ * cover price μ_s (the share per unit of stake of the member the fractional cover takes last) and the knapsack's
+ * dual θ, the multipliers λ_vs = −θ max(0, μ_s a_vs − λ^sh_vs), μ'_s = θ μ_s give exactly the shares' bound with
+ * the shock credited at κ (cascadeBound.ts shockShares): an operator in B keeps Σ_s θ min(μ_s ā_vs, λ^sh_vs) − θ
+ * cost ≤ 0 (shares fit its stake and allocations), a shocked one θ κ_v, each service (1 + θ)π_s − θ T_s. θ is
+ * searched here on a grid (floats). Returns λ (E) and p (S) over `unit`, and θ.
+ */
+export function startFromShares(
+  n: Network,
+  c: CascadeCoupledCore,
+  shares: CostShares,
+  split?: readonly (readonly bigint[])[],
+): { lam: Float64Array; p: Float64Array; theta: number } {
+  const scale = Number(shares.unit) / Number(shares.den) / Number(c.unit)
+  const sh = new Float64Array(c.E)
+  n.services.forEach((s, si) => {
+    const row = shares.shares[si] ?? []
+    s.members.forEach((_, k) => {
+      sh[(c.svcStart[si] as number) + k] = Number(row[k] ?? 0n) * scale
+    })
+  })
+  // each service's cover price: members by share per stake, the one that crosses the need
+  const mu = new Float64Array(c.S)
+  for (let s = 0; s < c.S; s++) {
+    const lo = c.svcStart[s] as number,
+      hi = c.svcStart[s + 1] as number
+    const need = c.need[s] as number
+    if (!(need > 0)) continue
+    const idx: number[] = []
+    for (let e = lo; e < hi; e++) if ((c.a[e] as number) > 0) idx.push(e)
+    idx.sort((i, j) => (sh[i] as number) / (c.a[i] as number) - (sh[j] as number) / (c.a[j] as number))
+    let left = need
+    for (const e of idx) {
+      mu[s] = (sh[e] as number) / (c.a[e] as number)
+      left -= c.a[e] as number
+      if (left <= 0) break
+    }
+  }
+  // the split's part of each shock credit κ_vs = α_s μ_s a_vs − max(0, μ_s a_vs − λ^sh_vs) moved to the service
+  const moved = new Float64Array(c.E)
+  if (split)
+    n.services.forEach((s, si) => {
+      s.members.forEach((_, k) => {
+        const e = (c.svcStart[si] as number) + k
+        const beta = Math.min(1, Math.max(0, Number(split[si]?.[k] ?? 0n) / Number(SPLIT_DEN)))
+        const mua = (mu[si] as number) * (c.a[e] as number)
+        const kappa =
+          (c.need[si] as number) * (mu[si] as number) * (c.wd[e] as number) -
+          Math.max(0, mua - (sh[e] as number))
+        moved[e] = beta * Math.max(0, kappa)
+      })
+    })
+  const lam = new Float64Array(c.E)
+  const p = new Float64Array(c.S)
+  const at = (theta: number) => {
+    for (let e = 0; e < c.E; e++) {
+      const s = c.svcOf[e] as number
+      lam[e] =
+        -theta *
+        (Math.max(0, (mu[s] as number) * (c.a[e] as number) - (sh[e] as number)) + (moved[e] as number))
+    }
+    for (let s = 0; s < c.S; s++) p[s] = theta * (mu[s] as number) * (c.need[s] as number)
+    return cascadeCoupledValue(c, lam, p, theta)
+  }
+  // a grid, then golden sections around its best (the value is convex in θ: a Lagrangian dual along a ray)
+  let best = { theta: 1, value: Number.POSITIVE_INFINITY }
+  for (let t = 0.02; t <= 50; t *= 1.25) {
+    const v = at(t)
+    if (v < best.value) best = { theta: t, value: v }
+  }
+  let lo = best.theta / 1.25,
+    hi = best.theta * 1.25
+  const gr = (Math.sqrt(5) - 1) / 2
+  for (let i = 0; i < 30; i++) {
+    const m1 = hi - gr * (hi - lo),
+      m2 = lo + gr * (hi - lo)
+    if (at(m1) <= at(m2)) hi = m2
+    else lo = m1
+  }
+  const mid = (lo + hi) / 2
+  if (at(mid) < best.value) best = { theta: mid, value: at(mid) }
+  at(best.theta)
+  return { lam, p, theta: best.theta }
 }
 
 export type CascadeCoupledSearch = {
@@ -302,7 +408,15 @@ const spInv = (y: number, tau: number): number =>
  */
 export function searchCascadeCoupled(
   c: CascadeCoupledCore,
-  opts: { deadline?: number; maxIterations?: number; phase?: number; theta0?: number } = {},
+  opts: {
+    deadline?: number
+    maxIterations?: number
+    phase?: number
+    theta0?: number
+    tau0?: number
+    /** a start (startFromShares), else λ = 0, each service priced at its inflated profit, θ = φ = theta0 */
+    start?: { lam: Float64Array; p: Float64Array; theta: number }
+  } = {},
 ): CascadeCoupledSearch {
   const { S, E } = c
   const N = E + S + 2
@@ -311,14 +425,24 @@ export function searchCascadeCoupled(
   let meanPi = 0
   for (let s = 0; s < S; s++) meanPi += (c.pi[s] as number) / Math.max(1, S)
   if (!(meanPi > 0)) meanPi = 1
-  let tau = 0.01 * meanPi
+  // from a start near the optimum, a small τ (hard 1,000 × 100 seed 1 from the shares, 600 steps: τ0 0.01 → 0.2339,
+  // 0.001 → 0.2290); held for `phase` steps (100: 0.2426)
+  let tau = (opts.tau0 ?? (opts.start ? 0.001 : 0.01)) * meanPi
   const tauMin = 1e-6 * meanPi
   const theta0 = opts.theta0 ?? 1
   const x = new Float64Array(N)
   // start: λ = 0, each service priced at its inflated profit (no service term), θ = theta0, φ = θ
-  for (let s = 0; s < S; s++) x[E + s] = spInv((1 + theta0) * (c.pi[s] as number), tau)
-  x[E + S] = spInv(theta0, tau)
-  x[E + S + 1] = spInv(theta0, tau)
+  if (opts.start) {
+    x.set(opts.start.lam)
+    for (let s = 0; s < S; s++) x[E + s] = spInv(opts.start.p[s] as number, tau)
+    x[E + S] = spInv(opts.start.theta, tau) * K
+    // φ at the shock's critical ratio would be better; θ is what the shares' credit is scaled by
+    x[E + S + 1] = spInv(opts.start.theta, tau) * K
+  } else {
+    for (let s = 0; s < S; s++) x[E + s] = spInv((1 + theta0) * (c.pi[s] as number), tau)
+    x[E + S] = spInv(theta0, tau) * K
+    x[E + S + 1] = spInv(theta0, tau) * K
+  }
   const g = new Float64Array(N),
     gNew = new Float64Array(N),
     xNew = new Float64Array(N),
@@ -331,7 +455,7 @@ export function searchCascadeCoupled(
   const alpha = new Float64Array(M)
   const best = { lam: new Float64Array(E), p: new Float64Array(S), theta: 0, value: Number.POSITIVE_INFINITY }
   const record = () => {
-    const theta = sp(x[E + S] as number, tau)
+    const theta = sp((x[E + S] as number) / K, tau)
     const v = cascadeCoupledValue(c, x.subarray(0, E), p, theta)
     if (v < best.value) {
       best.value = v
@@ -349,7 +473,7 @@ export function searchCascadeCoupled(
   record()
   let it = 0
   let phaseIt = 0
-  const PHASE = opts.phase ?? 100
+  const PHASE = opts.phase ?? 300
   while (it < maxIt && performance.now() < deadline) {
     it++
     phaseIt++
@@ -561,9 +685,17 @@ export function coupledCascadeExact(n: Network, budget: bigint, m: CascadeCouple
 export function coupledCascadeBound(
   n: Network,
   budget: bigint,
-  opts: { deadline?: number; maxIterations?: number } = {},
+  opts: {
+    deadline?: number
+    maxIterations?: number
+    shares?: CostShares
+    /** the split of the shock's credit found for those shares (cascadeSplitStep.ts), for the start */
+    split?: readonly (readonly bigint[])[]
+    tau0?: number
+  } = {},
 ): { bound: bigint; search: CascadeCoupledSearch } {
   const core = buildCascadeCoupled(n, budget)
-  const r = searchCascadeCoupled(core, opts)
+  const start = opts.shares ? startFromShares(n, core, opts.shares, opts.split) : undefined
+  const r = searchCascadeCoupled(core, { ...opts, start })
   return { bound: coupledCascadeExact(n, budget, toCascadeMultipliers(n, core, r)), search: r }
 }
