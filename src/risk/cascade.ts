@@ -269,7 +269,13 @@ export async function worstCaseLoss(
   // The coupled Lagrangian from the shares: an operator in B counted and charged once on all its attacked services
   // (the shares' knapsack charges each service's cover alone). Any multipliers are valid; only its exact value counts.
   let coupledBound: bigint | null = null
-  if (shares && coupledMs > 0 && best.value < (splitBound ?? shares.bound)) {
+  // (not when the deadline is near: its start alone, a grid over θ, takes tens of ms at 1,000 × 100)
+  if (
+    shares &&
+    coupledMs > 0 &&
+    (deadline === undefined || msLeft(deadline) > 50) &&
+    best.value < (splitBound ?? shares.bound)
+  ) {
     const stop =
       performance.now() + (deadline === undefined ? coupledMs : Math.min(coupledMs, msLeft(deadline)))
     coupledBound = coupledCascadeBound(n, budget, {
