@@ -337,6 +337,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
       runner,
+      deadline,
     })
     // a proven optimum needs no better start; otherwise the thread's attack joins the candidates (checked exactly)
     if (out.proven) flip?.stop()
@@ -507,6 +508,7 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
     timeLimitSeconds: solverLimit === undefined ? undefined : solverLimit * (1 - grow),
     start: start ? { attack: start } : undefined,
     runner,
+    deadline,
   })
   // The solver's "optimal" checked by a second solve (search.ts): at 1e-9 HiGHS proved "no attack" on networks
   // with one (riskd.review.test.ts). A proof the second solve does not confirm is not reported, so it gets all the

@@ -215,6 +215,8 @@ export async function worstCaseLoss(
     start,
     cuts: early ? (model) => addCascadeCuts(n, model, early.shares) : undefined,
     runner,
+    // (the stages after the solver keep their time: its solves end by then, however late its thread starts them)
+    deadline: deadline === undefined ? undefined : deadline - afterSolverMs,
   })
   const out = early
     ? first
