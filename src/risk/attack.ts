@@ -124,16 +124,21 @@ const LARGE_EDGES = 2500
 const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
 
 /**
- * The solver's thread (mipThread.ts), abandoned at the time limit with what it found, on large networks with a
- * limit and threads: there HiGHS overran its limit by seconds (its root's cut rounds do not look at the clock).
- * Elsewhere it solves on this thread, as before.
+ * The solver's thread (mipThread.ts) with a limit and threads, from MIP_THREAD_MIN_EDGES operator–service pairs:
+ * abandoned at the deadline with what it found, where HiGHS overran its limit by seconds on large networks (its root's
+ * cut rounds do not look at the clock) and by 0.4–1.9 s on 200 × 50 (about 1,250 pairs): there the verdict answered
+ * after 10.38–10.39 s and the cascade after 11.53–11.86 s on its own thread, after at most 10.12 and 10.03 s on the
+ * solver's (`npx tsx bench/overrun.ts --sizes 200x50`, load 7–12; docs/risk.md "Time limits"). Below, and without
+ * threads, it solves on this thread: a small model's root is over in milliseconds, and a question there would wait
+ * 0.5–0.7 s for the thread to load.
  */
+const MIP_THREAD_MIN_EDGES = 500
 export function solverRunner(
   n: Network,
   parallel: ParallelBranch | undefined,
   deadline: number | undefined,
 ): MipRunner | undefined {
-  if (deadline === undefined || !isLarge(n) || !parallel?.mip) return undefined
+  if (deadline === undefined || edgeCount(n) < MIP_THREAD_MIN_EDGES || !parallel?.mip) return undefined
   return parallel.mip
 }
 
