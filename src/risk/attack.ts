@@ -126,9 +126,9 @@ const isLarge = (n: Network): boolean => edgeCount(n) >= LARGE_EDGES
 /**
  * The solver's thread (mipThread.ts) with a limit and threads, from MIP_THREAD_MIN_EDGES operator–service pairs:
  * abandoned at the deadline with what it found, where HiGHS overran its limit by seconds on large networks (its root's
- * cut rounds do not look at the clock) and by 0.4–1.9 s on 200 × 50 (about 1,250 pairs): there the verdict answered
- * after 10.38–10.39 s and the cascade after 11.53–11.86 s on its own thread, after at most 10.12 and 10.03 s on the
- * solver's (`npx tsx bench/overrun.ts --sizes 200x50`, load 7–12; docs/risk.md "Time limits"). Below, and without
+ * cut rounds do not look at the clock) and by 0.4–4 s on 200 × 50 (about 1,250 pairs): there the verdict answered
+ * after 10.38–10.39 s and the cascade after 11.53–13.97 s on the calling thread, after at most 10.14 and 10.03 s on
+ * the solver's (`npx tsx bench/overrun.ts --sizes 200x50`, load 5–22; docs/risk.md "Time limits"). Below, and without
  * threads, it solves on this thread: a small model's root is over in milliseconds, and a question there would wait
  * 0.5–0.7 s for the thread to load.
  */

@@ -66,6 +66,8 @@ export type ParallelBranchOptions = {
  * overran its limit by up to 0.2 s.)
  */
 export const BRANCH_EARLY_MS = 250
+/** … or this part of the search's time, when that is less (riskc.review.test.ts's searches of 0–80 ms). */
+const EARLY_PART = 0.1
 /**
  * How long after the deadline the threads' reports are waited for before the search is declared unproven (a thread
  * that has not reported cannot have its nodes counted as pruned) and the threads that have not reported are ended
@@ -134,15 +136,16 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
   const deadlineEpoch = new BigInt64Array(shared, DEADLINE_BYTE, 1)
   let deadline = opts.deadline
   // capped, as the slot is a BigInt64 (a deadline past 2^63 ms wrapped round to one long over); the threads see it
-  // BRANCH_EARLY_MS sooner (they stop then, to report by the deadline)
-  const storeDeadline = () =>
+  // BRANCH_EARLY_MS sooner, or a tenth of their time when that is less (they stop then, to report by the deadline;
+  // a search of tens of milliseconds, as under a limit of a second, would not start at all)
+  const storeDeadline = () => {
+    const early = Math.min(BRANCH_EARLY_MS, EARLY_PART * Math.max(0, deadline - performance.now()))
     Atomics.store(
       deadlineEpoch,
       0,
-      BigInt(
-        Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + deadline - BRANCH_EARLY_MS)),
-      ),
+      BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + deadline - early))),
     )
+  }
   storeDeadline()
   Atomics.store(i32, WORK, 1) // the root
   Atomics.store(i32, HOLD, 1) // one thread until the caller's heuristic is done (setDeadline)
