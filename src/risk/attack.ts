@@ -97,6 +97,13 @@ export type SolveOptions = {
  */
 const GROW_PART = 0.5
 const DEFAULT_GROW_MS = 5000
+/**
+ * The growth ends this long before the deadline: a leaf's exact cover under way then (its HiGHS LP) ends after it,
+ * and the largest attack on hard 1,000 × 100 seed 3 answered after 10.07–10.15 s, its growth ending 116 ms past the
+ * deadline (load 4–6.5). Under more load a leaf runs on longer still (282 ms past with this, at load 12): the leaf's
+ * own deadline checks are what would have to change.
+ */
+const GROW_EARLY_MS = 150
 
 /** γ ≥ 0 (or nothing worth corrupting) proves that no valid attack exists: π(A) ≤ cost(B)/(1+γ) ≤ cost(B). */
 function secureBySlack(n: Network): boolean {
@@ -153,16 +160,21 @@ export const flipsInstead = (n: Network, leftMs: number): boolean =>
 const FLIPS_END_MS = 300
 
 /**
- * The solver's thread (mipThread.ts), abandoned at the time limit with what it found, on large networks with a
- * limit and threads: there HiGHS overran its limit by seconds (its root's cut rounds do not look at the clock).
- * Elsewhere it solves on this thread, as before.
+ * The solver's thread (mipThread.ts) with a limit and threads, from MIP_THREAD_MIN_EDGES operator–service pairs:
+ * abandoned at the deadline with what it found, where HiGHS overran its limit by seconds on large networks (its root's
+ * cut rounds do not look at the clock) and by 0.4–4 s on 200 × 50 (about 1,250 pairs): there the verdict answered
+ * after 10.38–10.39 s and the cascade after 11.53–13.97 s on the calling thread, after at most 10.14 and 10.03 s on
+ * the solver's (`npx tsx bench/overrun.ts --sizes 200x50`, load 5–22; docs/risk.md "Time limits"). Below, and without
+ * threads, it solves on this thread: a small model's root is over in milliseconds, and a question there would wait
+ * 0.5–0.7 s for the thread to load.
  */
+const MIP_THREAD_MIN_EDGES = 500
 export function solverRunner(
   n: Network,
   parallel: ParallelBranch | undefined,
   deadline: number | undefined,
 ): MipRunner | undefined {
-  if (deadline === undefined || !isLarge(n) || !parallel?.mip) return undefined
+  if (deadline === undefined || edgeCount(n) < MIP_THREAD_MIN_EDGES || !parallel?.mip) return undefined
   return parallel.mip
 }
 
@@ -386,6 +398,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
       runner,
+      deadline,
     })
     // a proven optimum needs no better start; otherwise the thread's attack joins the candidates (checked exactly)
     if (out.proven) flip?.stop()
@@ -556,6 +569,7 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
     timeLimitSeconds: solverLimit === undefined ? undefined : solverLimit * (1 - grow),
     start: start ? { attack: start } : undefined,
     runner,
+    deadline,
   })
   // The solver's "optimal" checked by a second solve (search.ts): at 1e-9 HiGHS proved "no attack" on networks
   // with one (riskd.review.test.ts). A proof the second solve does not confirm is not reported, so it gets all the
@@ -572,7 +586,8 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
   }
   if (!out.proven && grow > 0 && best) {
     const highs = await loadHighs()
-    const until = deadline ?? performance.now() + DEFAULT_GROW_MS
+    // (a leaf's solve under way at its deadline ends after it: GROW_EARLY_MS)
+    const until = deadline === undefined ? performance.now() + DEFAULT_GROW_MS : deadline - GROW_EARLY_MS
     // From the verdict's attack first (the most slack, π(A) − cost(B), to spend on more services, largest profit
     // first), then from the best found if time is left: on hard 1,000 × 100 seed 3, 5 s from the verdict's 73
     // services reach 31,457 tokens, from the grown start's 84–85 (services added in a random order, small ones

@@ -41,6 +41,8 @@ export type WorkerJob = {
   >
   /** Tests only: throw after bounding this many nodes (a thread failing mid-search). */
   throwAfterNodes?: number
+  /** Tests only: hang (never report, until ended) once this many nodes are bounded (0: at once). */
+  hangAfterNodes?: number
 }
 
 export type WorkerDone = {

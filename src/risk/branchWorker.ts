@@ -133,6 +133,9 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
   const localDeadline = () => Number(Atomics.load(deadlineEpoch, 0)) - performance.timeOrigin
 
   for (;;) {
+    // tests only: a thread stuck in a node (a leaf's solve that ignores its deadline), until it is ended
+    if (job.hangAfterNodes !== undefined && state.nodes >= job.hangAfterNodes)
+      for (;;) Atomics.wait(i32, NAP, 0, 50)
     drain()
     if (Atomics.load(i32, STOP) !== 0) break
     if (performance.now() > localDeadline()) break
@@ -181,6 +184,9 @@ function runJob(job: WorkerJob, highs: Awaited<typeof highsReady>): WorkerDone {
   // Last words: stop the peer too (unless the search is over anyway), say bye, and take in whatever it handed
   // over before its own bye.
   if (!exhausted) Atomics.store(i32, STOP, 1)
+  // the main thread hears that this one is out of its search (what follows is bounded: BYE_WAIT_MS), so that past its
+  // grace it ends only a thread still inside a node (parallelBranch.ts)
+  parentPort?.postMessage({ type: 'stopping', id: job.id })
   send({ type: 'bye' })
   const waitUntil = performance.now() + BYE_WAIT_MS
   while (!peerGone && Atomics.load(i32, DEAD) === 0 && performance.now() < waitUntil)

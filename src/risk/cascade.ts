@@ -100,7 +100,7 @@ export async function worstCaseLoss(
   // The limit counts from the question's start: the exhaustive search below takes up to 0.1–0.3 s before it
   // gives up, and that time is the MIP's no longer.
   const deadline = deadlineOf(opts.timeLimitSeconds)
-  // the solver's thread on large networks with a limit (attack.ts solverRunner), loading from now
+  // the solver's thread from 500 operator–service pairs with a limit (attack.ts solverRunner), loading from now
   const runner = solverRunner(n, opts.parallel, deadline)
   if (runner) opts.parallel?.warmMip?.()
   const total = totalStake(n)
@@ -230,6 +230,8 @@ export async function worstCaseLoss(
     start,
     cuts: early ? (model) => addCascadeCuts(n, model, early.shares) : undefined,
     runner,
+    // (the stages after the solver keep their time: its solves end by then, however late its thread starts them)
+    deadline: deadline === undefined ? undefined : deadline - afterSolverMs,
   })
   const out = early
     ? first

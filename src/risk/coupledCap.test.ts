@@ -69,6 +69,18 @@ describe('the coupled Lagrangian cap (coupledCap.ts)', () => {
     }
   })
 
+  test('with no time left for its search (budget 0 or spent on set-up) the cap is still valid (seed 143)', () => {
+    // findCoupledCap keeps its set-up and exact check inside its budget: with none left the search takes only its
+    // start (λ = 0, each service priced at its profit), which bounds every attack as any multipliers do
+    const rng = createRng(143)
+    for (let i = 0; i < 120; i++) {
+      const n = small(rng, i)
+      const best = bruteMostProfitable(n) ?? 0n
+      const cap = findCoupledCap(n, { budgetMs: i % 2 === 0 ? 0 : -5 })
+      assert.ok(cmp(cap, rat(best)) >= 0, `network ${i}: cap ${cap.num}/${cap.den} below the optimum ${best}`)
+    }
+  })
+
   test('an operator forced on a service pays for it: the x_v = 0 case leaves out its λ (hand case)', () => {
     // α = 1: both members are forced; the attack {s} with {a, b} nets 100 − 60 = 40, and the bound at λ = 30 on a
     // and μ = 0 is max(0, 100 − 30 − 0) + a's max(0 (forced), 30 − 10, 30 − 10) + b's 0 = 70 + 20 = 90.

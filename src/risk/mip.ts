@@ -88,6 +88,12 @@ export type MipOptions = {
   mipFeasibilityTolerance?: number
   /** Where to solve instead of this thread (mipThread.ts); undefined: here. */
   runner?: MipRunner
+  /**
+   * The latest the solve may end (performance.now() milliseconds): the question's deadline. Only the solver's
+   * thread reads it (mipThread.ts): there a solve's limit counts from when the thread starts it (it may be queued
+   * behind a thread still loading), bounded by this; on this thread a solve starts when asked.
+   */
+  endBy?: number
 }
 
 /** Solves a model somewhere else (mipThread.ts), answering as solveMip does. */

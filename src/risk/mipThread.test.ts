@@ -20,6 +20,8 @@ import {
   highsLimitSeconds,
   runMipOnThread,
   setMipThreadStart,
+  startedSolves,
+  threadLimitSeconds,
 } from './mipThread.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
@@ -169,6 +171,60 @@ describe('the solver on its thread', () => {
       assert.equal(out.objective, highsLimitSeconds(limit))
       assert.ok(out.objective < limit)
     }
+    await closeMipThread()
+  })
+
+  test('a solve queued behind a loading thread gets its limit from its start, within the question’s deadline', async () => {
+    // HiGHS's limit on the thread: its own, capped by what is left before the deadline, less HIGHS_STOP_MS
+    assert.equal(threadLimitSeconds(2, undefined, 0), 2)
+    assert.equal(threadLimitSeconds(2, 10_000, 5_000), 2)
+    assert.equal(threadLimitSeconds(2, 1_000, 0), highsLimitSeconds(1))
+    assert.equal(threadLimitSeconds(undefined, 1_000, 0), highsLimitSeconds(1))
+    assert.equal(threadLimitSeconds(2, 0, 5_000), 0.01)
+    await closeMipThread()
+    const n = networks(17, 1)[0]
+    assert.ok(n)
+    const m = buildAttackModel(n, 'profit')
+    const x = Array.from({ length: m.builder.numCols }, () => 0)
+    // A thread that takes LOAD_MS to load (as the real one through tsx, 0.5–0.7 s), says it started each job, and
+    // answers it after SOLVE_MS (a solve well inside its limit). It echoes the deadline it was handed as the bound.
+    const LOAD_MS = 1500
+    const SOLVE_MS = 300
+    const loading = () =>
+      new Worker(
+        `const { parentPort, workerData } = require('node:worker_threads')
+         const t0 = Date.now()
+         parentPort.on('message', (m) => {
+           setTimeout(() => {
+             parentPort.postMessage({ id: m.id, type: 'started' })
+             setTimeout(() => parentPort.postMessage({ id: m.id, type: 'done', solution: {
+               status: 'optimal', values: Float64Array.from(workerData.x), objective: 0, bound: m.endBy ?? -1 } }),
+               workerData.solve)
+           }, Math.max(0, workerData.load - (Date.now() - t0)))
+         })`,
+        { eval: true, workerData: { x, load: LOAD_MS, solve: SOLVE_MS } },
+      )
+    setMipThreadStart(loading)
+    const abandoned = abandonedSolves()
+    const started = startedSolves()
+    // a limit of 1 s from when it is asked: counted from then, it was abandoned before the thread had loaded
+    const endBy = performance.now() + 30_000
+    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 1, endBy })
+    assert.equal(out.status, 'optimal', 'the solve got its full limit from its start')
+    assert.equal(abandonedSolves(), abandoned)
+    assert.equal(startedSolves(), started + 1)
+    // the deadline reaches the thread, in epoch milliseconds, ABANDON_MS sooner (it is given up at the deadline)
+    assert.ok(Math.abs(out.bound - (performance.timeOrigin + endBy - ABANDON_MS)) <= 1, `${out.bound}`)
+    // within the question's deadline: one that passes while the thread loads gives the solve up there
+    await closeMipThread()
+    const cut = await runMipOnThread(m.builder, {
+      maximize: true,
+      timeLimitSeconds: 60,
+      endBy: performance.now() + 200,
+    })
+    assert.equal(cut.status, 'timeLimit')
+    assert.equal(abandonedSolves(), abandoned + 1)
+    setMipThreadStart(undefined)
     await closeMipThread()
   })
 })

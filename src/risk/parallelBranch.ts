@@ -50,18 +50,31 @@ export type ParallelBranchOptions = {
     BranchOptions,
     'rootSteps' | 'nodeSteps' | 'rootPriceSteps' | 'nodePriceSteps' | 'flatMinEdges'
   >
-  /** Tests only: the given thread (0 or 1) throws after bounding this many nodes. */
-  failure?: { thread: 0 | 1; afterNodes: number }
+  /**
+   * Tests only: the given thread (0 or 1) throws after bounding this many nodes, or with `hang` stops answering
+   * there (stuck in a node) until it is ended.
+   */
+  failure?: { thread: 0 | 1; afterNodes: number; hang?: boolean }
 }
 
 /**
- * How long after the deadline the threads may take to report (a node or a leaf's LP in progress when it passes
- * finishes first: each checks the deadline between steps, tens of milliseconds at 1,000 × 100) before the search
- * is declared unproven and the threads are ended.
+ * The threads are told to stop this long before the search's deadline (the deadline in shared memory is moved up
+ * by it), so that a node or a leaf's LP under way when they look (each checks the deadline between steps and inside
+ * a leaf's LPs: tens of milliseconds at 1,000 × 100, more under load) ends before the deadline itself. With the
+ * grace below it bounds what a thread may take past its stop: BRANCH_EARLY_MS + GRACE_MS. (Before, the threads
+ * stopped at the deadline and were waited for 1 s past it: the largest attack, whose scaled search ends here,
+ * overran its limit by up to 0.2 s.)
  */
-const GRACE_MS = 1000
-/** How much longer a thread that has not reported may take (it is told to stop) before it is ended. */
-const HUNG_MS = 10_000
+export const BRANCH_EARLY_MS = 250
+/** … or this part of the search's time, when that is less (riskc.review.test.ts's searches of 0–80 ms). */
+const EARLY_PART = 0.1
+/**
+ * How long after the deadline the threads' reports are waited for before the search is declared unproven (a thread
+ * that has not reported cannot have its nodes counted as pruned) and the threads that have not reported are ended
+ * and replaced, their successors loading at once for the next search (as the flip thread's: flipThread.ts). It was
+ * 1 s, and a thread that did not report was kept for 10 s more: a search started meanwhile queued behind it.
+ */
+export const GRACE_MS = 100
 /** The longest delay setTimeout takes (2^31 − 1 ms, 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -76,6 +89,9 @@ const COLD_START_MS = 2000
 /** Two threads kept between searches (starting one costs a few hundred milliseconds through tsx), unref'd idle. */
 let pool: (Worker | undefined)[] = []
 let nextJob = 0
+/** Threads ended because they had not reported by the deadline and GRACE_MS (tests). */
+let replaced = 0
+export const replacedBranchThreads = (): number => replaced
 
 function thread(i: number): Worker {
   let w = pool[i]
@@ -119,19 +135,25 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
   const i32 = new Int32Array(shared, 0, INT_SLOTS)
   const deadlineEpoch = new BigInt64Array(shared, DEADLINE_BYTE, 1)
   let deadline = opts.deadline
-  // capped, as the slot is a BigInt64 (a deadline past 2^63 ms wrapped round to one long over)
-  const storeDeadline = () =>
+  // capped, as the slot is a BigInt64 (a deadline past 2^63 ms wrapped round to one long over); the threads see it
+  // BRANCH_EARLY_MS sooner, or a tenth of their time when that is less (they stop then, to report by the deadline;
+  // a search of tens of milliseconds, as under a limit of a second, would not start at all)
+  const storeDeadline = () => {
+    const early = Math.min(BRANCH_EARLY_MS, EARLY_PART * Math.max(0, deadline - performance.now()))
     Atomics.store(
       deadlineEpoch,
       0,
-      BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + deadline))),
+      BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + deadline - early))),
     )
+  }
   storeDeadline()
   Atomics.store(i32, WORK, 1) // the root
   Atomics.store(i32, HOLD, 1) // one thread until the caller's heuristic is done (setDeadline)
   const { port1, port2 } = new MessageChannel()
   const workers = [thread(0), thread(1)]
   const reports: (WorkerDone | null)[] = [null, null]
+  // threads out of their search loop (their report follows once the peer's last message is in)
+  const stopping = [false, false]
   // every attack the threads prune against: the start, those offered, those they found
   const found: Attack[] = opts.incumbent ? [opts.incumbent] : []
   let failed = false
@@ -142,7 +164,6 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
   })
   const cleanups: (() => void)[] = []
   let timer: NodeJS.Timeout | undefined
-  let hungTimer: NodeJS.Timeout | undefined
 
   const answer = () => {
     if (answered) return
@@ -152,7 +173,6 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
   }
   const end = () => {
     clearTimeout(timer)
-    clearTimeout(hungTimer)
     for (const c of cleanups) c()
     for (const w of workers) w.unref()
   }
@@ -184,29 +204,40 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
       timer = setTimeout(armTimer, MAX_TIMER_MS)
       return
     }
-    // Past the deadline and the grace period: stop, and answer unproven at once. A thread still busy may yet
-    // report (the next search waits for it); one that has not after HUNG_MS more is ended and replaced.
+    // Past the deadline and the grace period: stop, and answer unproven at once (a thread that has not reported may
+    // hold nodes not yet pruned). A thread that has not reported is ended now and replaced, its successor loading
+    // for the next search: kept, the next search's job queued behind it (a leaf that ignored its deadline), and that
+    // search too ended unproven (parallelBranch.test.ts).
     timer = setTimeout(() => {
       Atomics.store(i32, STOP, 1)
       failed = true
       answer()
-      hungTimer = setTimeout(() => {
-        workers.forEach((w, i) => {
-          if (reports[i] || dead.has(i)) return
-          if (pool[i] === w) pool[i] = undefined
-          void w.terminate()
-        })
-        end()
-      }, HUNG_MS)
-      hungTimer.unref()
+      // a thread out of its search, only waiting for its peer's last message, reports now (DEAD: none will come)
+      if (workers.some((_, i) => !reports[i] && !dead.has(i) && !stopping[i])) Atomics.store(i32, DEAD, 1)
+      workers.forEach((w, i) => {
+        if (reports[i] || dead.has(i) || stopping[i]) return
+        replaced++
+        if (pool[i] === w) pool[i] = undefined
+        void w.terminate()
+        try {
+          thread(i)
+        } catch {}
+      })
+      end()
     }, due)
   }
 
   workers.forEach((w, i) => {
-    const onMessage = (m: WorkerDone | { type: 'incumbent'; id: number; attack: Attack }) => {
+    const onMessage = (
+      m: WorkerDone | { type: 'incumbent'; id: number; attack: Attack } | { type: 'stopping'; id: number },
+    ) => {
       if (m.id !== id) return
       if (m.type === 'incumbent') {
         found.push(m.attack)
+        return
+      }
+      if (m.type === 'stopping') {
+        stopping[i] = true
         return
       }
       reports[i] = m
@@ -235,7 +266,11 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
         ...(options.steps ?? {}),
         ...(opts.flatLeafMs !== undefined ? { flatLeafMs: opts.flatLeafMs } : {}),
       },
-      ...(options.failure?.thread === i ? { throwAfterNodes: options.failure.afterNodes } : {}),
+      ...(options.failure?.thread === i
+        ? options.failure.hang
+          ? { hangAfterNodes: options.failure.afterNodes }
+          : { throwAfterNodes: options.failure.afterNodes }
+        : {}),
     }
     w.postMessage(job, [job.peer])
   })

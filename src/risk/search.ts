@@ -44,6 +44,11 @@ export type SearchOptions = {
    * this thread.
    */
   runner?: MipRunner
+  /**
+   * The question's deadline (performance.now() milliseconds), on the solver's thread the latest a solve may end: a
+   * solve queued there behind the thread's load gets its limit from its start, within this (mipThread.ts).
+   */
+  deadline?: number
 }
 
 export type SearchOutcome = {
@@ -104,6 +109,7 @@ export async function searchAttack(
       start,
       mipFeasibilityTolerance: tolerance,
       runner: opts.runner,
+      endBy: opts.deadline,
     })
     // The empty attack scores 0, so an "optimal" profit below 0 is HiGHS contradicting itself: its presolve,
     // with a coefficient of 1.8e-11 (2^64 beside 1e30), returned one over an attack netting 0.265 — a network
@@ -116,6 +122,7 @@ export async function searchAttack(
         presolve: false,
         mipFeasibilityTolerance: tolerance,
         runner: opts.runner,
+        endBy: opts.deadline,
       })
     if (sol.status === 'infeasible') {
       // Only the no-good cuts can make these models infeasible (the empty attack is always feasible).
@@ -203,6 +210,7 @@ export async function secondOpinion(
     start: first.attack ? { attack: first.attack, shock: first.shock } : undefined,
     mipFeasibilityTolerance: SECOND_OPINION_TOLERANCE,
     runner: opts.runner,
+    deadline: opts.deadline,
   }).catch((e: unknown) => {
     if (e instanceof SuretyError) return null
     throw e
