@@ -314,3 +314,122 @@ describe('review: the verdict’s flips instead of the solver (attack.ts)', () =
     assert.ok(unproven > 50 && mixed > 30, `unproven ${unproven}, mixed ${mixed}`)
   })
 })
+
+/**
+ * The Lagrangian's value computed again, independently: each operator's part as the best over every set T of its
+ * services of its three states (out: Σ_T λ; in B: Σ_T (λ + μ ā) − θ min(σ_v, a_v(T)); shocked: Σ_T (λ + μ ǎ)), each
+ * service's part max(0, ·), the shock's knapsack LP by exact ratios (cross-multiplied), all over the common
+ * denominator 2^40·G; returns Ψ + max(0, ⌊P⌋ − 1).
+ */
+function referenceBound(n: Network, budget: bigint, m: CascadeCoupledMultipliers): bigint {
+  const D = 1n << 40n
+  let G = 1n
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b))
+  for (const s of n.services) G = (G * s.threshold.den) / gcd(G, s.threshold.den)
+  const theta = m.theta > 0n ? m.theta : 0n
+  const mu = n.services.map((_, s) => ((m.mu[s] ?? 0n) > 0n ? (m.mu[s] as bigint) : 0n))
+  // amounts over 1/(G); multipliers' products over 1/(D·G)
+  const need = n.services.map(
+    (s) => (s.threshold.num * s.memberStake.reduce((a, b) => a + b, 0n) * G) / s.threshold.den,
+  )
+  let P = -theta * G
+  const edges: { s: number; lam: bigint; a: bigint; capB: bigint; capD: bigint }[][] = n.operators.map(
+    () => [],
+  )
+  n.services.forEach((s, si) => {
+    let r = s.profit * G * (D + theta) - (mu[si] as bigint) * (need[si] as bigint)
+    s.members.forEach((v, k) => {
+      const lam = (m.lam[si]?.[k] ?? 0n) * m.unit * G
+      r -= lam
+      const aG = (s.memberStake[k] ?? 0n) * G
+      const aaG = (s.threshold.num * aG) / s.threshold.den
+      const nd = need[si] as bigint
+      edges[v]?.push({ s: si, lam, a: aG, capB: aG < nd ? aG : nd, capD: aaG < nd ? aaG : nd })
+    })
+    if (r > 0n) P += r
+  })
+  const gain: bigint[] = []
+  n.operators.forEach((o, v) => {
+    const es = edges[v] ?? []
+    let base = 0n
+    let shocked = 0n
+    for (let mask = 0; mask < 1 << es.length; mask++) {
+      let out = 0n
+      let inB = 0n
+      let onT = 0n
+      let sh = 0n
+      es.forEach((e, j) => {
+        if (!(mask & (1 << j))) return
+        const mus = mu[e.s] as bigint
+        out += e.lam
+        inB += e.lam + mus * e.capB
+        onT += e.a
+        sh += e.lam + mus * e.capD
+      })
+      const sG = o.stake * G
+      inB -= theta * (onT < sG ? onT : sG)
+      for (const x of [out, inB]) if (x > base) base = x
+      if (sh > shocked) shocked = sh
+    }
+    P += base
+    gain.push(shocked - base)
+  })
+  // the knapsack's LP over D·G units: free items whole, the rest by ratio, the critical one in part (exact fraction)
+  const items = n.operators.map((o, v) => ({ g: gain[v] as bigint, w: o.stake })).filter((x) => x.g > 0n)
+  let num = 0n
+  let den = 1n
+  const add = (a: bigint, b: bigint) => {
+    num = num * b + a * den
+    den *= b
+  }
+  for (const x of items) if (x.w === 0n) add(x.g, 1n)
+  const paid = items
+    .filter((x) => x.w > 0n)
+    .sort((x, y) => (x.g * y.w > y.g * x.w ? -1 : x.g * y.w < y.g * x.w ? 1 : 0))
+  let room = budget
+  for (const x of paid) {
+    if (x.w <= room) {
+      add(x.g, 1n)
+      room -= x.w
+    } else {
+      add(x.g * room, x.w)
+      break
+    }
+  }
+  // P total = (P + num/den) / (D·G); floor
+  const tn = P * den + num
+  const td = den * D * G
+  const floor = tn >= 0n ? tn / td : -((-tn + td - 1n) / td)
+  return budget + (floor - 1n > 0n ? floor - 1n : 0n)
+}
+
+describe('review: the coupled bound against an independent evaluation of its Lagrangian', () => {
+  test('equal to it (never below) at extreme and moderate random multipliers on 300 adversarial networks', () => {
+    const rng = createRng(5151)
+    let equal = 0
+    let total = 0
+    for (let i = 0; i < 300; i++) {
+      const n = adversarial(rng, i)
+      const budget = shockBudget(n, PSIS[i % PSIS.length] as Rational)
+      const core = buildCascadeCoupled(n, budget)
+      const draws: CascadeCoupledMultipliers[] = [extremeMultipliers(rng, n, core.unit)]
+      // moderate multipliers near the scale of the amounts, where the terms are close to tight
+      const unit = core.unit
+      const small = () => BigInt(Math.round((rng.next() - 0.3) * 2 ** 41))
+      draws.push({
+        lam: n.services.map((s) => s.members.map(() => small())),
+        mu: n.services.map(() => BigInt(Math.round(rng.next() * 2 ** 41))),
+        theta: BigInt(Math.round(rng.next() * 2 ** 42)),
+        unit,
+      })
+      for (const m of draws) {
+        const got = coupledCascadeExact(n, budget, m)
+        const want = referenceBound(n, budget, m)
+        assert.ok(got >= want, `network ${i}: ${got} below the Lagrangian's ${want}`)
+        total++
+        if (got === want) equal++
+      }
+    }
+    assert.ok(equal >= total * 0.95, `equal on only ${equal} of ${total}`)
+  })
+})
