@@ -581,7 +581,14 @@ export type CascadeCoupledMultipliers = {
   unit: bigint
 }
 
-const toBig = (x: number): bigint => (Number.isFinite(x) ? BigInt(Math.round(x * DF)) : 0n)
+/**
+ * x over 2^40, rounded; 0 where that is not a finite number: a finite x past 2^984 (μ_s = p_s / need_s with amounts
+ * near 2^1000 and a service needing one unit) overflowed x·2^40 to ∞ and BigInt(∞) threw. Any multipliers are valid.
+ */
+const toBig = (x: number): bigint => {
+  const y = Math.round(x * DF)
+  return Number.isFinite(y) ? BigInt(y) : 0n
+}
 
 /** From the float search to integer numerators (negative μ and θ, or NaN, become 0: any multipliers are valid). */
 export function toCascadeMultipliers(
