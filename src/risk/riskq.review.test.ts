@@ -16,6 +16,8 @@ import { bruteLargestCost, bruteMostProfitable } from './bruteForce.ts'
 import { findCoupledCap } from './coupledCap.ts'
 import { heuristicAttack } from './heuristic.ts'
 import { parseRiskInput } from './input.ts'
+import { growByLeaf } from './largestHeuristic.ts'
+import { loadHighs } from './mip.ts'
 import {
   abandonedSolves,
   closeMipThread,
@@ -153,7 +155,9 @@ describe('review riskq: the solver’s thread', () => {
     return buildAttackModel(n, 'profit').builder
   }
 
-  test('a thread that never starts the solve: given up by the question’s deadline, nothing taken', async () => {
+  test('a thread that never starts the solve: given up by the question’s deadline, nothing taken', {
+    timeout: 60_000,
+  }, async () => {
     await closeMipThread()
     const b = model()
     setMipThreadStart(
@@ -199,7 +203,9 @@ describe('review riskq: the solver’s thread', () => {
     await closeMipThread()
   })
 
-  test('a stale started (another id) does not re-arm the timer; bounds after the give-up are not taken', async () => {
+  test('a stale started (another id) does not re-arm the timer; bounds after the give-up are not taken', {
+    timeout: 60_000,
+  }, async () => {
     await closeMipThread()
     const b = model()
     // for each job: a 'started' of the job before it, a bound of its own (50), then after 1.5 s (past the give-up)
@@ -311,5 +317,27 @@ describe('review riskq: budgets and early ends', () => {
       assert.ok(out.bound >= Number(best), `network ${i}: bound ${out.bound} below ${best}`)
       if (out.proven) assert.equal(c, best, `network ${i}: proven on ${c}, optimum ${best}`)
     }
+  })
+
+  test('growByLeaf ended at any deadline (passed, 0–200 ms) returns a valid attack burning at least its start (seed 527)', async () => {
+    const highs = await loadHighs()
+    const rng = createRng(527)
+    let grew = 0
+    let tried = 0
+    for (let i = 0; tried < 24 && i < 200; i++) {
+      const n = hard(rng, i)
+      const start = heuristicAttack(n, { budgetMs: 5 })
+      if (!start || !isValidAttack(n, start)) continue
+      tried++
+      const best = bruteLargestCost(n)
+      const until = performance.now() + [-50, 0, 1, 20, 200][tried % 5]!
+      const grown = growByLeaf(n, start, highs, until, [1, 100][tried % 2])
+      assert.ok(isValidAttack(n, grown), `network ${i}: grown attack invalid`)
+      const c = attackCost(n, grown)
+      assert.ok(c >= attackCost(n, start) && c <= best, `network ${i}: ${c}`)
+      if (c > attackCost(n, start)) grew++
+    }
+    assert.equal(tried, 24)
+    assert.ok(grew > 0, 'nothing ever grew: the growth was not exercised')
   })
 })
