@@ -63,7 +63,7 @@ describe('review riskq: two threads under limits of 1–300 ms', () => {
     const limits = [1, 3, 10, 25, 60, 120, 300]
     let proven = 0
     let unproven = 0
-    for (let i = 0; i < 28; i++) {
+    for (let i = 0; i < 56; i++) {
       const n = hard(rng, i)
       const best = bruteMostProfitable(n) ?? 0n
       const limit = limits[i % limits.length] as number
@@ -125,6 +125,37 @@ describe('review riskq: two threads under limits of 1–300 ms', () => {
       assert.equal(got.value, bruteMostProfitable(m) ?? 0n, `after search ${k}`)
     }
     assert.ok(replacedBranchThreads() > before, 'no thread was replaced')
+  })
+
+  test('two searches queued on the same threads: each answers for its own network, not the other’s (seed 507)', async () => {
+    // the second search's job waits behind the first on both threads; every message of the first (its reports, its
+    // 'stopping', its attacks) reaches the second's listeners too, and must be told apart by its id
+    const rng = createRng(507)
+    let pairs = 0
+    for (let k = 0; k < 40 && pairs < 4; k++) {
+      const a = hard(rng, 2 * k + 1)
+      const b = hard(rng, 2 * k + 1)
+      const bestA = bruteMostProfitable(a) ?? 0n
+      const bestB = bruteMostProfitable(b) ?? 0n
+      if (bestA === bestB) continue
+      pairs++
+      const threads = parallelBranch({ minEdges: 0, steps: WEAK })
+      const ja = threads.start(a, { deadline: performance.now() + 20_000 })
+      ja.setDeadline(performance.now() + 20_000)
+      const jb = threads.start(b, { deadline: performance.now() + 20_000 })
+      jb.setDeadline(performance.now() + 20_000)
+      const [oa, ob] = await Promise.all([ja.result(), jb.result()])
+      for (const [n, o, best] of [
+        [a, oa, bestA],
+        [b, ob, bestB],
+      ] as const) {
+        if (o.attack) assert.ok(isValidAttack(n, o.attack), `pair ${k}: an attack of the other network`)
+        assert.ok(o.bound >= Number(best), `pair ${k}: bound ${o.bound} below ${best}`)
+        if (o.proven) assert.equal(o.value, best, `pair ${k}: proven on ${o.value}, optimum ${best}`)
+      }
+      assert.ok(ob.proven, `pair ${k}: the queued search did not prove`)
+    }
+    assert.equal(pairs, 4)
   })
 
   test('inside solveMostProfitable with threads, limits of 5–300 ms: proofs and bounds hold (seed 505)', async () => {
