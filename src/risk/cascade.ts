@@ -300,7 +300,8 @@ export async function worstCaseLoss(
     // (a rejection is handled here too, and thrown again by the await below)
     firstSolve.then(
       (r) => {
-        settled = r.proven
+        // (a "proof" beneath the start's loss is no proof: solverProven below)
+        settled = r.proven && r.value >= found.value
       },
       () => {
         settled = true
