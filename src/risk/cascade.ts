@@ -3,7 +3,8 @@
  * valid attack it enables on what is left. Small networks are searched exhaustively (smallCascade.ts); larger ones
  * get the burn bound and its cascade (cascadeBurn.ts), a start (cascadeHeuristic.ts), one joint MIP over (D, A, B)
  * (attackModel.ts), and an exact upper bound by cost shares (cascadeBound.ts, its credit split by cascadeSplitStep.ts
- * with allocations, and with allocations the coupled Lagrangian from those shares: cascadeCoupled.ts), each exact
+ * with allocations, and the coupled Lagrangian from those shares — with allocations, or whole-stake too where the
+ * solver runs on its thread and these stages beside it: cascadeCoupled.ts), each exact
  * bound proving the answer when the loss found meets it.
  */
 import { type AttackReport, describeAttack, type SolveOptions, solverRunner } from './attack.ts'
