@@ -3,7 +3,8 @@
  * valid attack it enables on what is left. Small networks are searched exhaustively (smallCascade.ts); larger ones
  * get the burn bound and its cascade (cascadeBurn.ts), a start (cascadeHeuristic.ts), one joint MIP over (D, A, B)
  * (attackModel.ts), and an exact upper bound by cost shares (cascadeBound.ts, its credit split by cascadeSplitStep.ts
- * with allocations, and with allocations the coupled Lagrangian from those shares: cascadeCoupled.ts), each exact
+ * with allocations, and the coupled Lagrangian from those shares — with allocations, or whole-stake too where the
+ * solver runs on its thread and these stages beside it: cascadeCoupled.ts), each exact
  * bound proving the answer when the loss found meets it.
  */
 import { type AttackReport, describeAttack, type SolveOptions, solverRunner } from './attack.ts'
@@ -11,7 +12,7 @@ import { VALIDITY_MARGIN } from './attackModel.ts'
 import { cascadeSplitBound, shockBudget } from './cascadeBound.ts'
 import { branchCascade } from './cascadeBranch.ts'
 import { burnBound, burnCascade } from './cascadeBurn.ts'
-import { coupledCascadeBound } from './cascadeCoupled.ts'
+import { coupledCascadeBound, coupledCascadeBoundChunked } from './cascadeCoupled.ts'
 import { addCascadeCuts } from './cascadeCuts.ts'
 import { cascadeStart } from './cascadeHeuristic.ts'
 import { poolBranchCascade } from './cascadePool.ts'
@@ -20,6 +21,7 @@ import { findShockSplit } from './cascadeSplit.ts'
 import { stepShockSplit } from './cascadeSplitStep.ts'
 import type { CostShares } from './costShare.ts'
 import { deadlineOf, mipSetupMs, msLeft } from './deadline.ts'
+import type { MipRunner } from './mip.ts'
 import { type Network, totalStake } from './network.ts'
 import { type Rational, rat, toNumber } from './rational.ts'
 import { searchAttack, secondOpinion } from './search.ts'
@@ -79,6 +81,11 @@ export type CascadeOptions = SolveOptions & {
    * (off): the LP takes 0.3–2 s at 1,000 × 100 and lowers the bound by about a point with allocations, less without.
    */
   cascadeSplit?: number
+  /**
+   * Tests only: the solver's runner whatever the network's size (solverRunner gives one only to large networks),
+   * so the concurrent bound stages (below) run on small networks too.
+   */
+  mipRunner?: MipRunner
 }
 
 /**
@@ -101,7 +108,7 @@ export async function worstCaseLoss(
   // gives up, and that time is the MIP's no longer.
   const deadline = deadlineOf(opts.timeLimitSeconds)
   // the solver's thread from 500 operator–service pairs with a limit (attack.ts solverRunner), loading from now
-  const runner = solverRunner(n, opts.parallel, deadline)
+  const runner = opts.mipRunner ?? solverRunner(n, opts.parallel, deadline)
   if (runner) opts.parallel?.warmMip?.()
   const total = totalStake(n)
   const gamma = certifiedSlack(n)
@@ -154,12 +161,25 @@ export async function worstCaseLoss(
   // 5% of the time, half a second at most (1,000 steps: 0.2–0.4 s at 1,000 × 100, within 0.1 point of the LP's
   // split, which gains about a point of R_ψ there). Without allocations it gains under 0.1 point and the solver
   // keeps the time (hard whole-stake seed 1 finds its cascade only after 8.4–9.1 s).
-  const stepMs = n.hasAllocations ? Math.min(500, Math.max(0, msLeft(deadline) * 0.05)) : 0
+  const splitShare = shareOf(opts.cascadeSplit, 0.5)
+  // Where the solver runs on its thread (solverRunner), the main thread only awaits it: the bound stages (shares,
+  // split steps, coupled) then run on it WHILE the solver runs, searching against the start's loss instead of the
+  // solver's, and the solver keeps the time they took after it (concurrentStages below). Not with the cuts (the
+  // shares come first then), nor with the branching or the LP split (their time is still taken after the solver).
+  const concurrent = runner !== undefined && !opts.cascadeCuts && branchShare === 0 && splitShare === 0
+  // In the concurrent mode they cost the solver nothing, so they run without allocations too (whole stake: split
+  // 0.3755 → 0.3690, coupled 0.3444 after 600 steps in 1.08 s, 0.3436 after 2,000 in 3 s on boundary 1,000 × 100
+  // seed 1; hard seed 1 0.6901 after 2,000, against 0.694).
+  const stepMs = n.hasAllocations || concurrent ? Math.min(500, Math.max(0, msLeft(deadline) * 0.05)) : 0
   // The coupled Lagrangian (cascadeCoupled.ts), on by default with allocations: 15% of the time, 1.5 s at most, from
   // the shares and their split (hard 1,000 × 100 seed 1: 0.2394 → 0.2364, 0.2310, 0.2290 after 150, 300, 600 L-BFGS
-  // steps, where its LP is 0.2214; a step is 2–3 ms of CPU there).
-  const coupledMs = n.hasAllocations ? Math.min(1500, Math.max(0, msLeft(deadline) * 0.15)) : 0
-  const splitShare = shareOf(opts.cascadeSplit, 0.5)
+  // steps, where its LP is 0.2214; a step is 2–3 ms of CPU there). Concurrent: 30% of the time, 3 s at most (2,000
+  // steps whole-stake), still well within the solver's time.
+  const coupledMs = concurrent
+    ? Math.min(3000, Math.max(0, msLeft(deadline) * 0.3))
+    : n.hasAllocations
+      ? Math.min(1500, Math.max(0, msLeft(deadline) * 0.15))
+      : 0
   const splitMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * splitShare)
   // Their time is at most what is left when they start: a solver that returns late (its thread is abandoned only
   // past its own deadline, mipThread.ts) ate into the time kept for them, and they still took all of shareMs past the
@@ -197,6 +217,53 @@ export async function worstCaseLoss(
       bound: cascadeBound(gamma, psi),
     }
   }
+  // The bound stages on this thread while the solver runs on its own (concurrent above): the shares, their split by
+  // steps, the coupled Lagrangian, each searching against `target` (the start's loss) and each bound checked exactly
+  // (bigint) as after the solver. A macrotask is awaited between them and between the coupled search's slices, so
+  // the solver's messages and its give-up timer are handled; they end by their own budgets, at most 200 ms before
+  // the deadline, and once the solver's first solve is in with a proof (`solverDone`) they stop where they are (their
+  // bounds so far stand: any shares, split and multipliers are valid).
+  const concurrentStages = async (target: bigint, solverDone: () => boolean): Promise<{ bound: bigint }> => {
+    const pause = () => new Promise<void>((resolve) => setImmediate(resolve))
+    const stageLeft = () =>
+      deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, msLeft(deadline) - 200)
+    await pause()
+    // (the shares check their first shares exactly even with no time: a valid bound, only looser)
+    const shares = findCascadeShares(n, budget, {
+      budgetMs: Math.min(shareMs, stageLeft()),
+      incumbent: target,
+      shareSteps: 300,
+      priceSteps: 60,
+    })
+    let bound = shares.bound
+    const sh = shares.shares[0] as CostShares
+    let stepSplit: bigint[][] | undefined
+    await pause()
+    if (stepMs > 0 && target < bound && !solverDone()) {
+      const split = stepShockSplit(n, sh, budget, {
+        deadline: performance.now() + Math.min(stepMs, stageLeft()),
+        target,
+        maxSteps: 1000,
+      })
+      const b = split && cascadeSplitBound(n, sh, budget, split)
+      if (split) stepSplit = split
+      if (b !== null && b < bound) bound = b
+      await pause()
+    }
+    // (not when the deadline is near: its start alone, a grid over θ, takes tens of ms at 1,000 × 100)
+    if (coupledMs > 0 && target < bound && !solverDone() && stageLeft() > 50) {
+      const r = await coupledCascadeBoundChunked(n, budget, {
+        deadline: performance.now() + Math.min(coupledMs, stageLeft()),
+        maxIterations: 2000,
+        shares: sh,
+        split: stepSplit,
+        sliceMs: 20,
+        stop: solverDone,
+      })
+      if (r.bound < bound) bound = r.bound
+    }
+    return { bound }
+  }
   // R_ψ σ(V) ≤ the burn bound (≤ σ(V)): a shock and attack burning that much is the answer, exactly.
   if (burnt && burnt.value >= burn.bound) return report(burnt, burn.bound, Number.POSITIVE_INFINITY, false)
   // A shock filled to the budget and attacks opened after it (cascadeHeuristic.ts), checked exactly: the solver's
@@ -218,6 +285,39 @@ export async function worstCaseLoss(
     : opts.start
       ? { attack: opts.start, shock: [] }
       : undefined
+  if (concurrent) {
+    // The solver gets all the time (nothing runs after it but the combination); its job is posted to its thread
+    // before searchAttack first awaits (the model is built here, on this thread).
+    // the stages stop once the first solve is in with a proof (as after the solver today, a proof skips them: the
+    // time to it stays what it was); an open one leaves them their time, as today's order does
+    let settled = false
+    const firstSolve = searchAttack(n, 'cascade', {
+      timeLimitSeconds:
+        deadline === undefined ? undefined : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n)) / 1000),
+      shock: psi,
+      start,
+      runner,
+    })
+    // (a rejection is handled here too, and thrown again by the await below)
+    firstSolve.then(
+      (r) => {
+        // (a "proof" beneath the start's loss is no proof: solverProven below)
+        settled = r.proven && r.value >= found.value
+      },
+      () => {
+        settled = true
+      },
+    )
+    const stages = await concurrentStages(found.value, () => settled)
+    const first = await firstSolve
+    const out = await secondOpinion(n, 'cascade', first, { deadline, shock: psi, runner })
+    // as below: the solver's word only where it is confirmed and not beneath an exact cascade found beside it
+    const best = out.value >= found.value ? out : found
+    const solverProven = out.proven && out.value >= found.value
+    let bound = stages.bound
+    if (burn.bound < bound) bound = burn.bound
+    return report(best, bound, solverProven ? out.bound : Number.POSITIVE_INFINITY, solverProven)
+  }
   // The time kept for the stages after the solver: the shares, the split and the branching.
   const afterSolverMs =
     (early ? 0 : shareMs) + stepMs + coupledMs + branchMs * +(branchShare > 0) + splitMs * +(splitShare > 0)

@@ -408,16 +408,34 @@ const spInv = (y: number, tau: number): number =>
  */
 export function searchCascadeCoupled(
   c: CascadeCoupledCore,
-  opts: {
-    deadline?: number
-    maxIterations?: number
-    phase?: number
-    theta0?: number
-    tau0?: number
-    /** a start (startFromShares), else λ = 0, each service priced at its inflated profit, θ = φ = theta0 */
-    start?: { lam: Float64Array; p: Float64Array; theta: number }
-  } = {},
+  opts: CoupledSearchOptions = {},
 ): CascadeCoupledSearch {
+  const steps = coupledSearchSteps(c, { ...opts, sliceMs: undefined })
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+export type CoupledSearchOptions = {
+  deadline?: number
+  maxIterations?: number
+  phase?: number
+  theta0?: number
+  tau0?: number
+  /** a start (startFromShares), else λ = 0, each service priced at its inflated profit, θ = φ = theta0 */
+  start?: { lam: Float64Array; p: Float64Array; theta: number }
+  /** pause (yield) after this long of steps: the caller lets its event loop run in between (coupledCascadeBoundChunked) */
+  sliceMs?: number
+  /** checked before every step: true ends the search (with the best multipliers so far) */
+  stop?: () => boolean
+}
+
+/** searchCascadeCoupled's steps, pausing every `sliceMs` (never when it is undefined). */
+function* coupledSearchSteps(
+  c: CascadeCoupledCore,
+  opts: CoupledSearchOptions,
+): Generator<void, CascadeCoupledSearch, void> {
   const { S, E } = c
   const N = E + S + 2
   const maxIt = opts.maxIterations ?? 100_000
@@ -474,7 +492,13 @@ export function searchCascadeCoupled(
   let it = 0
   let phaseIt = 0
   const PHASE = opts.phase ?? 300
-  while (it < maxIt && performance.now() < deadline) {
+  let sliceEnd = opts.sliceMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + opts.sliceMs
+  while (it < maxIt && performance.now() < deadline && !opts.stop?.()) {
+    if (performance.now() >= sliceEnd) {
+      yield
+      sliceEnd = performance.now() + (opts.sliceMs ?? Number.POSITIVE_INFINITY)
+      continue
+    }
     it++
     phaseIt++
     dir.set(g)
@@ -705,4 +729,34 @@ export function coupledCascadeBound(
   const start = opts.shares ? startFromShares(n, core, opts.shares, opts.split) : undefined
   const r = searchCascadeCoupled(core, { ...opts, start })
   return { bound: coupledCascadeExact(n, budget, toCascadeMultipliers(n, core, r)), search: r }
+}
+
+/**
+ * coupledCascadeBound in slices of `sliceMs`, a macrotask awaited between them (setImmediate): run on the main thread
+ * while the solver runs on its own (cascade.ts), whose messages and give-up timer are handled in between. `stop`
+ * (checked before every step) ends it early with the best multipliers so far; the bound is checked exactly as ever.
+ */
+export async function coupledCascadeBoundChunked(
+  n: Network,
+  budget: bigint,
+  opts: {
+    deadline?: number
+    maxIterations?: number
+    shares?: CostShares
+    split?: readonly (readonly bigint[])[]
+    tau0?: number
+    sliceMs: number
+    stop?: () => boolean
+  },
+): Promise<{ bound: bigint; search: CascadeCoupledSearch }> {
+  const core = buildCascadeCoupled(n, budget)
+  const start = opts.shares ? startFromShares(n, core, opts.shares, opts.split) : undefined
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  const steps = coupledSearchSteps(core, { ...opts, start })
+  let r = steps.next()
+  while (!r.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    r = steps.next()
+  }
+  return { bound: coupledCascadeExact(n, budget, toCascadeMultipliers(n, core, r.value)), search: r.value }
 }
