@@ -20,7 +20,7 @@ import { findCascadeShares } from './cascadeShares.ts'
 import { findShockSplit } from './cascadeSplit.ts'
 import { stepShockSplit } from './cascadeSplitStep.ts'
 import type { CostShares } from './costShare.ts'
-import { deadlineOf, mipSetupMs, msLeft } from './deadline.ts'
+import { deadlineOf, edgeCount, mipSetupMs, msLeft } from './deadline.ts'
 import type { MipRunner } from './mip.ts'
 import { type Network, totalStake } from './network.ts'
 import { type Rational, rat, toNumber } from './rational.ts'
@@ -98,6 +98,13 @@ export function shareBound(bound: number, total: bigint): number {
   const share = bound / Number(total)
   return Number.isFinite(share) && Number.isFinite(Number(total)) ? Math.min(1, share) : 1
 }
+
+/**
+ * The least time left for the coupled Lagrangian to start: its start (a grid over θ) and its exact check alone take
+ * 34–60 ms at 1,000 × 100 (about 5,000 operator–service pairs) and 176–222 ms at 5,000 × 200 (about 12,500) at
+ * load 7–10, whatever its budget (riskp review), so it is skipped below 20 µs a pair (50 ms at least).
+ */
+const coupledFloorMs = (n: Network): number => Math.max(50, 0.02 * edgeCount(n))
 
 export async function worstCaseLoss(
   n: Network,
@@ -250,8 +257,8 @@ export async function worstCaseLoss(
       if (b !== null && b < bound) bound = b
       await pause()
     }
-    // (not when the deadline is near: its start alone, a grid over θ, takes tens of ms at 1,000 × 100)
-    if (coupledMs > 0 && target < bound && !solverDone() && stageLeft() > 50) {
+    // (not when the deadline is near: its start alone, a grid over θ, and its exact check take time, coupledFloorMs)
+    if (coupledMs > 0 && target < bound && !solverDone() && stageLeft() > coupledFloorMs(n)) {
       const r = await coupledCascadeBoundChunked(n, budget, {
         deadline: performance.now() + Math.min(coupledMs, stageLeft()),
         maxIterations: 2000,
@@ -380,11 +387,11 @@ export async function worstCaseLoss(
   // The coupled Lagrangian from the shares: an operator in B counted and charged once on all its attacked services
   // (the shares' knapsack charges each service's cover alone). Any multipliers are valid; only its exact value counts.
   let coupledBound: bigint | null = null
-  // (not when the deadline is near: its start alone, a grid over θ, takes tens of ms at 1,000 × 100)
+  // (not when the deadline is near: its start alone, a grid over θ, and its exact check take time, coupledFloorMs)
   if (
     shares &&
     coupledMs > 0 &&
-    (deadline === undefined || msLeft(deadline) > 50) &&
+    (deadline === undefined || msLeft(deadline) > coupledFloorMs(n)) &&
     best.value < (splitBound ?? shares.bound)
   ) {
     const stop =
