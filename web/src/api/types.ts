@@ -322,6 +322,8 @@ export type DashboardRisk = {
   analysis: {
     secure: boolean | null
     verdictProven: boolean
+    /** proven in integers (a verified attack, the certified slack, cost shares, the branching), not by HiGHS alone */
+    verdictExact: boolean
     optimal: boolean
     attack: RiskAttack | null
     largestAttack: RiskAttack | null

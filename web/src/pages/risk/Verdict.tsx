@@ -5,6 +5,7 @@ import { Link, VaultLink } from '../../components/Link.tsx'
 import { Section } from '../../components/Stat.tsx'
 import { Async } from '../../components/States.tsx'
 import { useApi } from '../../lib/hooks.ts'
+import { verdictProof } from './verdictProof.ts'
 
 const n = (s: string) => Number(s).toLocaleString('en-US', { maximumFractionDigits: 2 })
 
@@ -29,7 +30,7 @@ export function Verdict({ compact }: { compact?: boolean }) {
               <p class="verdict secure" data-verdict="secure">
                 <strong>Secure.</strong> No coalition of operators can corrupt any set of services for more
                 than the stake it would lose
-                {a.verdictProven ? ' (proven by the solver)' : ''}.{' '}
+                {verdictProof(a) ? ` (${verdictProof(a)})` : ''}.{' '}
                 {a.slack !== null && a.slack < 0
                   ? 'The certified slack is negative: secure today, but fragile — see how far a failure cascades.'
                   : a.slack !== null
