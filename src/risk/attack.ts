@@ -461,10 +461,16 @@ function startBranchJob(
 const branchPartWithAttack = (n: Network): number => (isLarge(n) ? 0.9 : 0.1)
 
 /**
- * The scaled search (largestBound.ts) on a thread ends this long before the largest attack's deadline, so that its
- * report is in when the growth ends there.
+ * The scaled search (largestBound.ts) on a thread ends this long before the largest attack's deadline, and its
+ * report is waited for SCALED_GRACE_MS past that, so that it is in when the growth ends (GROW_EARLY_MS before the
+ * deadline). With parallelBranch's default grace of 100 ms, a thread busy in a node on a machine with three busy
+ * threads (the solver's, the growth, the scaled search) on two cores missed it in 2 of 5 runs on hard 1,000 × 100
+ * seed 3 (its bound lost: 32,654 tokens against 32,320–32,341; the bench's gap 2,050 against 1,640), where the old
+ * grace of 1 s never did. Here the thread has 700 ms (its stop, BRANCH_EARLY_MS, and this grace) to report, and the
+ * question still ends on time.
  */
-const SCALED_EARLY_MS = 150
+const SCALED_EARLY_MS = 600
+const SCALED_GRACE_MS = 450
 
 /** The branch and bound's time without a time limit (the solver then runs unlimited after it). */
 const DEFAULT_BRANCH_MS = 10_000
@@ -539,6 +545,7 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
           ...(scaledPart > 0 ? {} : { parallel: opts.parallel }),
           deadlineMs:
             deadline === undefined ? performance.now() + DEFAULT_BRANCH_MS : deadline - SCALED_EARLY_MS,
+          graceMs: SCALED_GRACE_MS,
           syncMs: scaledPart * (limit === undefined ? DEFAULT_BRANCH_MS : limit * 1000),
           highs: await loadHighs(),
         })

@@ -19,6 +19,11 @@ export type BranchJobOptions = {
   deadline: number
   /** serviceBranch.ts's option: how long a flat node's A is covered exactly (flatLeaf.ts); 0 turns it off. */
   flatLeafMs?: number
+  /**
+   * How long past the deadline the threads' reports are waited for (parallelBranch.ts GRACE_MS by default). A caller
+   * that sets its deadline early enough may give them more, without running past its own.
+   */
+  graceMs?: number
 }
 
 /** A search under way: started at once, fed attacks found meanwhile, its deadline moved, then awaited. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { largestAttack, solveMostProfitable } from './attack.ts'
+import type { BranchJob, BranchJobOptions, ParallelBranch } from './branchJob.ts'
 import { bruteLargestCost, bruteMostProfitable } from './bruteForce.ts'
 import { parseRiskInput } from './input.ts'
 import {
@@ -9,6 +10,7 @@ import {
   largestFromScaled,
   largestFromScaledExact,
   scaledNetwork,
+  startScaledSearch,
 } from './largestBound.ts'
 import { loadHighs } from './mip.ts'
 import { randomNetwork, SMALL_REGIMES } from './randomNetwork.ts'
@@ -103,5 +105,27 @@ describe('largest attack bounded by the scaled verdict (largestBound.ts)', () =>
       }
     }
     assert.ok(proven >= 45, `${proven} proven`)
+  })
+
+  test('on a thread, the scaled search hands its job its deadline and the grace its caller gives (attack.ts SCALED_GRACE_MS)', () => {
+    // a thread that misses parallelBranch's default grace of 100 ms loses the scaled bound (2 runs of 5 on hard
+    // 1,000 × 100 seed 3): the largest attack gives it more, within its own deadline, and it must reach the job
+    const n = parseRiskInput(
+      randomNetwork(createRng(63), { operators: 12, services: 4, membersPerService: [3, 6] }),
+    )
+    const seen: BranchJobOptions[] = []
+    const parallel: ParallelBranch = {
+      worthIt: () => true,
+      start(_m, opts) {
+        seen.push(opts)
+        return {} as BranchJob
+      },
+    }
+    const deadlineMs = performance.now() + 60_000
+    assert.ok(startScaledSearch(n, [], { parallel, deadlineMs, graceMs: 450 }))
+    assert.ok(startScaledSearch(n, [], { parallel, deadlineMs }))
+    assert.equal(seen[0]?.graceMs, 450)
+    assert.equal(seen[0]?.deadline, deadlineMs)
+    assert.equal(seen[1]?.graceMs, undefined)
   })
 })

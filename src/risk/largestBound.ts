@@ -145,7 +145,7 @@ function boundOf(n: Network, b: BranchOutcome, scale: Scale): ScaledBound {
 export function startScaledSearch(
   n: Network,
   attacks: Attack[],
-  opts: { parallel?: ParallelBranch; deadlineMs: number; syncMs?: number; highs?: Highs },
+  opts: { parallel?: ParallelBranch; deadlineMs: number; syncMs?: number; highs?: Highs; graceMs?: number },
 ): ScaledSearch | null {
   const scale = chooseScale(n, attacks)
   const m = scaledNetwork(n, scale)
@@ -158,7 +158,12 @@ export function startScaledSearch(
     // no flat covers (flatLeaf.ts): they raise the scaled incumbent, which this bound does not need, and took 40% of
     // the search's time (c = 0.55 on hard seed 3, 300 nodes: largest ≤ 32,289 tokens with them, 32,253 without,
     // in 31 s against 17 s; `npx tsx bench/largestLagrange.ts --max-nodes 300 --flat-ms 0|800`)
-    const job = opts.parallel.start(m, { incumbent, deadline: opts.deadlineMs, flatLeafMs: 0 })
+    const job = opts.parallel.start(m, {
+      incumbent,
+      deadline: opts.deadlineMs,
+      flatLeafMs: 0,
+      ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+    })
     return {
       async finish(stop) {
         if (stop) job.setDeadline(performance.now())

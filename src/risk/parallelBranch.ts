@@ -199,7 +199,7 @@ function startJob(n: Network, opts: BranchJobOptions, options: ParallelBranchOpt
     clearTimeout(timer)
     // setTimeout fires after 1 ms when given more than MAX_TIMER_MS: a time limit of months stopped the threads
     // at once; a due time that far off is looked at again then
-    const due = Math.max(0, deadline - performance.now()) + GRACE_MS
+    const due = Math.max(0, deadline - performance.now()) + (opts.graceMs ?? GRACE_MS)
     if (due > MAX_TIMER_MS) {
       timer = setTimeout(armTimer, MAX_TIMER_MS)
       return
