@@ -27,8 +27,10 @@
  * bigint (`coupledCascadeExact`): any multipliers give a valid bound, so rounding them only weakens it, and φ is the
  * knapsack's critical ratio exactly.
  */
+
 import { SPLIT_DEN } from './cascadeBound.ts'
 import type { CostShares } from './costShare.ts'
+import { lbfgsDirection } from './lbfgs.ts'
 import type { Network } from './network.ts'
 import { gcd } from './rational.ts'
 import { largestAmount } from './shareCore.ts'
@@ -501,43 +503,8 @@ function* coupledSearchSteps(
     }
     it++
     phaseIt++
-    dir.set(g)
+    lbfgsDirection(g, dir, sHist, yHist, rhoHist, alpha, tau)
     const k = sHist.length
-    for (let j = k - 1; j >= 0; j--) {
-      let d = 0
-      const sj = sHist[j] as Float64Array
-      for (let i = 0; i < N; i++) d += (sj[i] as number) * (dir[i] as number)
-      const aj = (rhoHist[j] as number) * d
-      alpha[j] = aj
-      const yj = yHist[j] as Float64Array
-      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) - aj * (yj[i] as number)
-    }
-    if (k > 0) {
-      const sl = sHist[k - 1] as Float64Array,
-        yl = yHist[k - 1] as Float64Array
-      let sy = 0,
-        yy = 0
-      for (let i = 0; i < N; i++) {
-        sy += (sl[i] as number) * (yl[i] as number)
-        yy += (yl[i] as number) ** 2
-      }
-      const gamma = sy / yy
-      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) * gamma
-    } else {
-      let gg = 0
-      for (let i = 0; i < N; i++) gg += (g[i] as number) ** 2
-      const scale = tau / Math.max(1e-300, Math.sqrt(gg))
-      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) * scale
-    }
-    for (let j = 0; j < k; j++) {
-      let d = 0
-      const yj = yHist[j] as Float64Array
-      for (let i = 0; i < N; i++) d += (yj[i] as number) * (dir[i] as number)
-      const b = (rhoHist[j] as number) * d
-      const sj = sHist[j] as Float64Array
-      const coef = (alpha[j] as number) - b
-      for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) + coef * (sj[i] as number)
-    }
     let gd = 0
     for (let i = 0; i < N; i++) gd += (g[i] as number) * (dir[i] as number)
     if (!(gd > 0)) {
