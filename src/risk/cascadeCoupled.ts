@@ -30,7 +30,7 @@
 
 import { SPLIT_DEN } from './cascadeBound.ts'
 import type { CostShares } from './costShare.ts'
-import { lbfgsDirection } from './lbfgs.ts'
+import { lbfgsDirection, lbfgsRemember } from './lbfgs.ts'
 import type { Network } from './network.ts'
 import { gcd } from './rational.ts'
 import { largestAmount } from './shareCore.ts'
@@ -535,28 +535,11 @@ function* coupledSearchSteps(
       nextPhase()
       continue
     }
-    const sv = new Float64Array(N),
-      yv = new Float64Array(N)
-    let sy = 0
-    for (let i = 0; i < N; i++) {
-      sv[i] = (xNew[i] as number) - (x[i] as number)
-      yv[i] = (gNew[i] as number) - (g[i] as number)
-      sy += (sv[i] as number) * (yv[i] as number)
-    }
+    lbfgsRemember(x, xNew, g, gNew, sHist, yHist, rhoHist, M)
     x.set(xNew)
     g.set(gNew)
     f = fNew
     record()
-    if (sy > 1e-300) {
-      sHist.push(sv)
-      yHist.push(yv)
-      rhoHist.push(1 / sy)
-      if (sHist.length > M) {
-        sHist.shift()
-        yHist.shift()
-        rhoHist.shift()
-      }
-    }
     if (phaseIt >= PHASE && tau > tauMin) nextPhase()
   }
   return { lam: best.lam, p: best.p, theta: best.theta, value: best.value, iterations: it }

@@ -19,7 +19,7 @@
  * and L-BFGS minimises the smooth function for a falling τ. The exact (unsmoothed) L at each iterate is tracked,
  * and the best multipliers are returned.
  */
-import { lbfgsDirection } from './lbfgs.ts'
+import { lbfgsDirection, lbfgsRemember } from './lbfgs.ts'
 import type { Network } from './network.ts'
 import { forcedMembers } from './presolve.ts'
 import { largestAmount } from './shareCore.ts'
@@ -308,28 +308,11 @@ export function searchCoupled(c: CoupledCore, opts: CoupledOptions = {}): Couple
       f = smoothed(c, x, tau, g, p, y)
       continue
     }
-    const sv = new Float64Array(N),
-      yv = new Float64Array(N)
-    let sy = 0
-    for (let i = 0; i < N; i++) {
-      sv[i] = (xNew[i] as number) - (x[i] as number)
-      yv[i] = (gNew[i] as number) - (g[i] as number)
-      sy += (sv[i] as number) * (yv[i] as number)
-    }
+    lbfgsRemember(x, xNew, g, gNew, sHist, yHist, rhoHist, M)
     x.set(xNew)
     g.set(gNew)
     f = fNew
     record()
-    if (sy > 1e-300) {
-      sHist.push(sv)
-      yHist.push(yv)
-      rhoHist.push(1 / sy)
-      if (sHist.length > M) {
-        sHist.shift()
-        yHist.shift()
-        rhoHist.shift()
-      }
-    }
     if (opts.trace && it % (opts.every ?? 50) === 0) opts.trace(it, best.value)
     if (phaseIt >= PHASE && tau > tauMin) {
       tau = Math.max(tauMin, tau * DROP)

@@ -55,3 +55,38 @@ export function lbfgsDirection(
     for (let i = 0; i < N; i++) dir[i] = (dir[i] as number) + coef * (sj[i] as number)
   }
 }
+
+/**
+ * Keeps the step's pair s = xNew − x, y = gNew − g (before the caller moves x and g on) in the history, the oldest
+ * dropped past `M` pairs; a pair without positive curvature (s·y ≤ 1e-300) is skipped, as it would break H's
+ * positive definiteness.
+ */
+export function lbfgsRemember(
+  x: Float64Array,
+  xNew: Float64Array,
+  g: Float64Array,
+  gNew: Float64Array,
+  sHist: Float64Array[],
+  yHist: Float64Array[],
+  rhoHist: number[],
+  M: number,
+): void {
+  const N = x.length
+  const sv = new Float64Array(N),
+    yv = new Float64Array(N)
+  let sy = 0
+  for (let i = 0; i < N; i++) {
+    sv[i] = (xNew[i] as number) - (x[i] as number)
+    yv[i] = (gNew[i] as number) - (g[i] as number)
+    sy += (sv[i] as number) * (yv[i] as number)
+  }
+  if (!(sy > 1e-300)) return
+  sHist.push(sv)
+  yHist.push(yv)
+  rhoHist.push(1 / sy)
+  if (sHist.length > M) {
+    sHist.shift()
+    yHist.shift()
+    rhoHist.shift()
+  }
+}
