@@ -30,107 +30,36 @@
 
 import { SPLIT_DEN } from './cascadeBound.ts'
 import type { CostShares } from './costShare.ts'
+import { buildEdgeLayout, type EdgeLayout } from './edgeLayout.ts'
 import { lbfgsDirection, lbfgsRemember } from './lbfgs.ts'
 import type { Network } from './network.ts'
 import { gcd } from './rational.ts'
-import { largestAmount } from './shareCore.ts'
 
 const D = 1n << 40n
 const DF = 2 ** 40
 
-export type CascadeCoupledCore = {
-  S: number
-  E: number
-  V: number
-  svcStart: Int32Array
-  svcOf: Int32Array
-  opStart: Int32Array
-  opEdges: Int32Array
-  /** a_vs over `unit` */
-  a: Float64Array
-  /** ā_vs / need_s and ǎ_vs / need_s (0 where need_s = 0) */
-  w: Float64Array
+export type CascadeCoupledCore = EdgeLayout & {
+  /** ǎ_vs / need_s = min(α_s·a_vs, need_s) / need_s (0 where need_s = 0) */
   wd: Float64Array
-  pi: Float64Array
-  need: Float64Array
-  priced: Uint8Array
-  sigma: Float64Array
   /** Ψ and one whole unit, over `unit` */
   psi: number
   one: number
-  unit: bigint
 }
 
 export function buildCascadeCoupled(n: Network, budget: bigint): CascadeCoupledCore {
-  const unit = largestAmount(n)
-  const u = Number(unit)
-  const S = n.services.length
-  const V = n.operators.length
-  const svcStart = new Int32Array(S + 1)
+  const layout = buildEdgeLayout(n)
+  const wd = new Float64Array(layout.E)
   n.services.forEach((s, si) => {
-    svcStart[si + 1] = (svcStart[si] as number) + s.members.length
-  })
-  const E = svcStart[S] as number
-  const svcOf = new Int32Array(E)
-  const opOf = new Int32Array(E)
-  const a = new Float64Array(E)
-  const w = new Float64Array(E)
-  const wd = new Float64Array(E)
-  const pi = new Float64Array(S)
-  const needs = new Float64Array(S)
-  const priced = new Uint8Array(S)
-  const opCount = new Int32Array(V + 1)
-  n.services.forEach((s, si) => {
-    pi[si] = Number(s.profit) / u
-    const alpha = Number(s.threshold.num) / Number(s.threshold.den)
-    const total = s.memberStake.reduce((x, y) => x + Number(y), 0)
-    const need = alpha * total
-    needs[si] = need / u
-    priced[si] = need > 0 ? 1 : 0
-    const base = svcStart[si] as number
-    s.members.forEach((v, k) => {
-      const e = base + k
-      const av = Number(s.memberStake[k])
-      svcOf[e] = si
-      opOf[e] = v
-      a[e] = av / u
-      w[e] = need > 0 ? Math.min(av, need) / need : 0
-      wd[e] = need > 0 ? Math.min(alpha * av, need) / need : 0
-      opCount[v + 1] = (opCount[v + 1] as number) + 1
+    // in tokens, as the layout's w (the same floats as before the layout was shared)
+    const alpha = layout.alpha[si] as number
+    const need = alpha * s.memberStake.reduce((x, y) => x + Number(y), 0)
+    const base = layout.svcStart[si] as number
+    s.memberStake.forEach((av, k) => {
+      wd[base + k] = need > 0 ? Math.min(alpha * Number(av), need) / need : 0
     })
   })
-  const opStart = new Int32Array(V + 1)
-  for (let v = 0; v < V; v++) opStart[v + 1] = (opStart[v] as number) + (opCount[v + 1] as number)
-  const fill = opStart.slice(0, V)
-  const opEdges = new Int32Array(E)
-  for (let e = 0; e < E; e++) {
-    const v = opOf[e] as number
-    opEdges[fill[v] as number] = e
-    fill[v] = (fill[v] as number) + 1
-  }
-  const sigma = new Float64Array(V)
-  n.operators.forEach((o, v) => {
-    sigma[v] = Number(o.stake) / u
-  })
-  return {
-    S,
-    E,
-    V,
-    svcStart,
-    svcOf,
-    opStart,
-    opEdges,
-    a,
-    w,
-    wd,
-    pi,
-    need: needs,
-    priced,
-    sigma,
-    psi: Number(budget) / u,
-    one: 1 / u,
-    unit,
-  }
+  const u = Number(layout.unit)
+  return { ...layout, wd, psi: Number(budget) / u, one: 1 / u }
 }
 
 /**
@@ -662,23 +591,42 @@ export function coupledCascadeExact(n: Network, budget: bigint, m: CascadeCouple
   return budget + (pMinus1 > 0n ? pMinus1 : 0n)
 }
 
+export type CoupledCascadeBoundOptions = {
+  deadline?: number
+  maxIterations?: number
+  shares?: CostShares
+  /** the split of the shock's credit found for those shares (cascadeSplitStep.ts), for the start */
+  split?: readonly (readonly bigint[])[]
+  tau0?: number
+}
+
+/**
+ * The bound's work, one generator for both callers: set-up and start, a pause, the search's steps (pausing every
+ * `sliceMs` when given), and the exact check.
+ */
+function* coupledCascadeBoundSteps(
+  n: Network,
+  budget: bigint,
+  opts: CoupledCascadeBoundOptions & { sliceMs?: number; stop?: () => boolean },
+): Generator<void, { bound: bigint; search: CascadeCoupledSearch }, void> {
+  const core = buildCascadeCoupled(n, budget)
+  const start = opts.shares ? startFromShares(n, core, opts.shares, opts.split) : undefined
+  if (opts.sliceMs !== undefined) yield
+  const search = yield* coupledSearchSteps(core, { ...opts, start })
+  return { bound: coupledCascadeExact(n, budget, toCascadeMultipliers(n, core, search)), search }
+}
+
 /** Search (floats, until `deadline`) and check exactly: a bound on R_ψ σ(V) in amount units. */
 export function coupledCascadeBound(
   n: Network,
   budget: bigint,
-  opts: {
-    deadline?: number
-    maxIterations?: number
-    shares?: CostShares
-    /** the split of the shock's credit found for those shares (cascadeSplitStep.ts), for the start */
-    split?: readonly (readonly bigint[])[]
-    tau0?: number
-  } = {},
+  opts: CoupledCascadeBoundOptions = {},
 ): { bound: bigint; search: CascadeCoupledSearch } {
-  const core = buildCascadeCoupled(n, budget)
-  const start = opts.shares ? startFromShares(n, core, opts.shares, opts.split) : undefined
-  const r = searchCascadeCoupled(core, { ...opts, start })
-  return { bound: coupledCascadeExact(n, budget, toCascadeMultipliers(n, core, r)), search: r }
+  const steps = coupledCascadeBoundSteps(n, budget, { ...opts, sliceMs: undefined })
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
 }
 
 /**
@@ -689,24 +637,12 @@ export function coupledCascadeBound(
 export async function coupledCascadeBoundChunked(
   n: Network,
   budget: bigint,
-  opts: {
-    deadline?: number
-    maxIterations?: number
-    shares?: CostShares
-    split?: readonly (readonly bigint[])[]
-    tau0?: number
-    sliceMs: number
-    stop?: () => boolean
-  },
+  opts: CoupledCascadeBoundOptions & { sliceMs: number; stop?: () => boolean },
 ): Promise<{ bound: bigint; search: CascadeCoupledSearch }> {
-  const core = buildCascadeCoupled(n, budget)
-  const start = opts.shares ? startFromShares(n, core, opts.shares, opts.split) : undefined
-  await new Promise<void>((resolve) => setImmediate(resolve))
-  const steps = coupledSearchSteps(core, { ...opts, start })
-  let r = steps.next()
-  while (!r.done) {
+  const steps = coupledCascadeBoundSteps(n, budget, opts)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
     await new Promise<void>((resolve) => setImmediate(resolve))
-    r = steps.next()
   }
-  return { bound: coupledCascadeExact(n, budget, toCascadeMultipliers(n, core, r.value)), search: r.value }
 }

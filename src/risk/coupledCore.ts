@@ -19,87 +19,24 @@
  * and L-BFGS minimises the smooth function for a falling τ. The exact (unsmoothed) L at each iterate is tracked,
  * and the best multipliers are returned.
  */
+
+import { buildEdgeLayout, type EdgeLayout } from './edgeLayout.ts'
 import { lbfgsDirection, lbfgsRemember } from './lbfgs.ts'
 import type { Network } from './network.ts'
 import { forcedMembers } from './presolve.ts'
-import { largestAmount } from './shareCore.ts'
 
-export type CoupledCore = {
-  S: number
-  E: number
-  V: number
-  /** edges of service s: svcStart[s] … svcStart[s+1] − 1, in members' order */
-  svcStart: Int32Array
-  svcOf: Int32Array
-  opOf: Int32Array
-  /** the operator's edges, grouped: opEdges[opStart[v] … opStart[v+1] − 1] */
-  opStart: Int32Array
-  opEdges: Int32Array
-  /** amounts over `unit` (the largest amount) */
-  a: Float64Array
-  /** ā_vs / need_s */
-  w: Float64Array
+export type CoupledCore = EdgeLayout & {
   forced: Uint8Array
-  pi: Float64Array
-  /**
-   * 1 where need_s > 0. Where it is 0 (no members, or none with stake) the threshold row says nothing and the exact
-   * check takes μ_s = 0 (toMultipliers): p_s is held at 0 here too, or the search would price such a service away
-   * for free and report a value below the bound it hands on (by π_s).
-   */
-  priced: Uint8Array
-  sigma: Float64Array
-  unit: bigint
 }
 
 export function buildCoupledCore(n: Network): CoupledCore {
-  const unit = largestAmount(n)
-  const u = Number(unit)
-  const S = n.services.length
-  const V = n.operators.length
-  const svcStart = new Int32Array(S + 1)
+  const layout = buildEdgeLayout(n)
+  const forced = new Uint8Array(layout.E)
   n.services.forEach((s, si) => {
-    svcStart[si + 1] = (svcStart[si] as number) + s.members.length
-  })
-  const E = svcStart[S] as number
-  const svcOf = new Int32Array(E)
-  const opOf = new Int32Array(E)
-  const a = new Float64Array(E)
-  const w = new Float64Array(E)
-  const forced = new Uint8Array(E)
-  const pi = new Float64Array(S)
-  const priced = new Uint8Array(S)
-  const opCount = new Int32Array(V + 1)
-  n.services.forEach((s, si) => {
-    pi[si] = Number(s.profit) / u
-    const total = s.memberStake.reduce((x, y) => x + Number(y), 0)
-    const need = (Number(s.threshold.num) / Number(s.threshold.den)) * total
-    priced[si] = need > 0 ? 1 : 0
-    const base = svcStart[si] as number
+    const base = layout.svcStart[si] as number
     for (const k of forcedMembers(s)) forced[base + k] = 1
-    s.members.forEach((v, k) => {
-      const e = base + k
-      const av = Number(s.memberStake[k])
-      svcOf[e] = si
-      opOf[e] = v
-      a[e] = av / u
-      w[e] = need > 0 ? Math.min(av, need) / need : 0
-      opCount[v + 1] = (opCount[v + 1] as number) + 1
-    })
   })
-  const opStart = new Int32Array(V + 1)
-  for (let v = 0; v < V; v++) opStart[v + 1] = (opStart[v] as number) + (opCount[v + 1] as number)
-  const fill = opStart.slice(0, V)
-  const opEdges = new Int32Array(E)
-  for (let e = 0; e < E; e++) {
-    const v = opOf[e] as number
-    opEdges[fill[v] as number] = e
-    fill[v] = (fill[v] as number) + 1
-  }
-  const sigma = new Float64Array(V)
-  n.operators.forEach((o, v) => {
-    sigma[v] = Number(o.stake) / u
-  })
-  return { S, E, V, svcStart, svcOf, opOf, opStart, opEdges, a, w, forced, pi, priced, sigma, unit }
+  return { ...layout, forced }
 }
 
 /** τ·log(1 + e^{t/τ}), stably */
