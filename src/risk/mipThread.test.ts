@@ -35,19 +35,52 @@ after(async () => {
 const real = () => startModuleWorker(new URL('./mipThread.ts', import.meta.url).href, 'mipWorker')
 /**
  * A thread that answers each job with the given progress messages (an incumbent, bounds) and then never again:
- * the solve it stands for is still in HiGHS when its time is up.
+ * the solve it stands for is still in HiGHS when its time is up. It is started and loaded before the solve (`warm`),
+ * so a short give-up window (GIVE_UP_MS) is not spent on its start: only on a message's round trip.
  */
 const hung = (values: number[] | null, objective: number, bounds: number[]) =>
-  new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads')
-     parentPort.on('message', (m) => {
-       // (objective NaN: the time limit the thread was given, for the test of HiGHS's own limit)
-       const objective = Number.isNaN(workerData.objective) ? m.options.timeLimitSeconds : workerData.objective
-       if (workerData.values) parentPort.postMessage({ id: m.id, type: 'incumbent', values: Float64Array.from(workerData.values), objective })
-       for (const b of workerData.bounds) parentPort.postMessage({ id: m.id, type: 'bound', bound: b })
-     })`,
-    { eval: true, workerData: { values, objective, bounds } },
+  warm(
+    new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads')
+       parentPort.on('message', (m) => {
+         // (objective NaN: the time limit the thread was given, for the test of HiGHS's own limit)
+         const objective = Number.isNaN(workerData.objective) ? m.options.timeLimitSeconds : workerData.objective
+         if (workerData.values) parentPort.postMessage({ id: m.id, type: 'incumbent', values: Float64Array.from(workerData.values), objective })
+         for (const b of workerData.bounds) parentPort.postMessage({ id: m.id, type: 'bound', bound: b })
+       })
+       parentPort.postMessage({ type: 'ready' })`,
+      { eval: true, workerData: { values, objective, bounds } },
+    ),
   )
+/** Resolves with the thread once its script has run (its last line posts 'ready'; the solves ignore a message without their id). */
+const warm = (w: Worker): Promise<Worker> =>
+  new Promise((resolve, reject) => {
+    const onReady = (m: { type?: string }) => {
+      if (m?.type !== 'ready') return
+      w.off('message', onReady)
+      w.off('error', reject)
+      resolve(w)
+    }
+    w.on('message', onReady)
+    w.on('error', reject)
+  })
+/**
+ * How long after its start a solve on a fake thread is given up (its limit says 10 ms): room for the loaded thread's
+ * messages to come back on a busy machine, as the solve's own progress would have been posted before its limit.
+ */
+const GIVE_UP_MS = 500
+/** Threads to start: the loaded fake first, then `next()` (an abandoned solve's thread is replaced at once). */
+const firstThen = (fake: Worker, next: () => Worker) => {
+  let used = false
+  return () => {
+    if (used) return next()
+    used = true
+    return fake
+  }
+}
+/** A successor that takes jobs and never answers (closed by the test). */
+const idle = () =>
+  new Worker(`require('node:worker_threads').parentPort.on('message', () => {})`, { eval: true })
 
 const networks = (seed: number, count: number) => {
   const rng = createRng(seed)
@@ -76,12 +109,15 @@ describe('the solver on its thread', () => {
     assert.ok(n)
     const m = buildAttackModel(n, 'profit')
     const x = Array.from({ length: m.builder.numCols }, (_, i) => i / 100)
-    let started = 0
-    setMipThreadStart(() => (started++ === 0 ? hung(x, 7, [12, 9, 10]) : real()))
+    let started = 1
+    setMipThreadStart(
+      firstThen(await hung(x, 7, [12, 9, 10]), () => {
+        started++
+        return real()
+      }),
+    )
     const before = abandonedSolves()
-    // abandoned 2 s after it starts (its limit says 10 ms): room for the fake thread to start and post on a busy
-    // machine, as the solve's own progress would have been posted before its limit
-    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.01 }, 2000)
+    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.01 }, GIVE_UP_MS)
     assert.equal(abandonedSolves(), before + 1)
     assert.equal(out.status, 'timeLimit')
     assert.deepEqual(Array.from(out.values ?? []), x)
@@ -120,7 +156,7 @@ describe('the solver on its thread', () => {
     const n = networks(13, 1)[0]
     assert.ok(n)
     const m = buildAttackModel(n, 'profit')
-    setMipThreadStart(() => hung(null, 0, []))
+    setMipThreadStart(firstThen(await hung(null, 0, []), idle))
     const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.01 })
     assert.equal(out.status, 'timeLimit')
     assert.equal(out.values, null)
@@ -135,11 +171,12 @@ describe('the solver on its thread', () => {
       const m = buildAttackModel(n, 'profit')
       const opt = await solveMip(m.builder, { maximize: true })
       if (!opt.values) continue
-      setMipThreadStart(() => hung(Array.from(opt.values ?? []), opt.objective, [opt.objective + 1]))
+      setMipThreadStart(
+        firstThen(await hung(Array.from(opt.values ?? []), opt.objective, [opt.objective + 1]), idle),
+      )
       const out = await searchAttack(n, 'profit', {
         timeLimitSeconds: 0.01,
-        // (abandoned after 2 s: room for the fake thread to start and post on a busy machine)
-        runner: (b, o) => runMipOnThread(b, o, 2000),
+        runner: (b, o) => runMipOnThread(b, o, GIVE_UP_MS),
       })
       assert.equal(out.proven, false)
       assert.equal(out.value, bruteMostProfitable(n) ?? 0n)
@@ -158,16 +195,21 @@ describe('the solver on its thread', () => {
     const n = networks(15, 1)[0]
     assert.ok(n)
     const m = buildAttackModel(n, 'profit')
-    setMipThreadStart(() =>
-      hung(
-        Array.from({ length: m.builder.numCols }, () => 0),
-        Number.NaN,
-        [],
-      ),
-    )
     for (const limit of [0.02, 0.15, 0.3]) {
-      // (abandoned after 2 s, not at limit + ABANDON_MS: room for the fake thread to post on a busy machine)
-      const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: limit }, 2000)
+      // (each abandoned solve ends its thread: a new loaded fake for each)
+      await closeMipThread()
+      setMipThreadStart(
+        firstThen(
+          await hung(
+            Array.from({ length: m.builder.numCols }, () => 0),
+            Number.NaN,
+            [],
+          ),
+          idle,
+        ),
+      )
+      // (abandoned after GIVE_UP_MS, not at limit + ABANDON_MS: room for the fake thread to post on a busy machine)
+      const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: limit }, GIVE_UP_MS)
       assert.equal(out.objective, highsLimitSeconds(limit))
       assert.ok(out.objective < limit)
     }
@@ -188,8 +230,8 @@ describe('the solver on its thread', () => {
     const x = Array.from({ length: m.builder.numCols }, () => 0)
     // A thread that takes LOAD_MS to load (as the real one through tsx, 0.5–0.7 s), says it started each job, and
     // answers it after SOLVE_MS (a solve well inside its limit). It echoes the deadline it was handed as the bound.
-    const LOAD_MS = 1500
-    const SOLVE_MS = 300
+    const LOAD_MS = 900
+    const SOLVE_MS = 100
     const loading = () =>
       new Worker(
         `const { parentPort, workerData } = require('node:worker_threads')
@@ -207,9 +249,9 @@ describe('the solver on its thread', () => {
     setMipThreadStart(loading)
     const abandoned = abandonedSolves()
     const started = startedSolves()
-    // a limit of 1 s from when it is asked: counted from then, it was abandoned before the thread had loaded
+    // a limit of 0.5 s from when it is asked: counted from then, it was abandoned before the thread had loaded
     const endBy = performance.now() + 30_000
-    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 1, endBy })
+    const out = await runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 0.5, endBy })
     assert.equal(out.status, 'optimal', 'the solve got its full limit from its start')
     assert.equal(abandonedSolves(), abandoned)
     assert.equal(startedSolves(), started + 1)
