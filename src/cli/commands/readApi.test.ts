@@ -190,7 +190,7 @@ describe('read commands through the API', () => {
       assert.equal(api.err, '', `${args.join(' ')}: no notice when the API answers`)
       const block = SOURCE.exec(api.out)
       assert.ok(block, `${args.join(' ')} names its source:\n${api.out}`)
-      assert.equal(BigInt(block[1]!), await w.public.getBlockNumber())
+      assert.equal(BigInt(block[1]!), await w.public.getBlockNumber({ cacheTime: 0 }))
       assert.doesNotMatch(chain.out, /read from the API/)
       assert.equal(withoutSource(api.out), chain.out, args.join(' '))
     }
@@ -286,7 +286,7 @@ describe('read commands through the API', () => {
 describe('the SDK API client', () => {
   test('every answer carries its block; a list iterates every page in order', async () => {
     const api = createApiClient({ url: `${apiUrl}/` })
-    const head = Number(await w.public.getBlockNumber())
+    const head = Number(await w.public.getBlockNumber({ cacheTime: 0 }))
     const network = await api.network()
     assert.equal(network.block.number, head)
     assert.equal(network.data.chainId, w.chainId)
