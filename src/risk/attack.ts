@@ -7,7 +7,7 @@ import type { BranchJob, ParallelBranch } from './branchJob.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
 import { findCoupledCap } from './coupledCap.ts'
-import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft } from './deadline.ts'
+import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft, partDeadline } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { floatAtLeast, startScaledSearch } from './largestBound.ts'
 import { growByLeaf, largestAttackStart } from './largestHeuristic.ts'
@@ -279,8 +279,12 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
     // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
     // where the solver's root LP cannot finish in the time (flipsInstead), neither thread is loaded: the flips run here
+    // this component's part of the time left, for the stages that would take all of it (the flips, the solver): the
+    // components after it get theirs (a solver on the first of several components left the others none, and their
+    // answers unproven with no attack)
+    const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
     const flipsHere =
-      pays && (opts.flipsInstead ?? (coupled !== null && flipsInstead(c.network, msLeft(deadline))))
+      pays && (opts.flipsInstead ?? (coupled !== null && flipsInstead(c.network, msLeft(deadline) * part)))
     const flips = isLarge(c.network) && deadline !== undefined && !flipsHere ? opts.parallel : undefined
     const runner = solverRunner(c.network, opts.parallel, deadline)
     // the solver's thread (mipThread.ts) loads beside the heuristic too where an attack will be found; elsewhere once
@@ -324,7 +328,6 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
       const left = branchTimeLeft(deadline)
-      const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
       const budgetMs = left * part * (start ? branchPartWithAttack(c.network) : 0.9)
       if (job && start) job.offer(start)
       job?.setDeadline(performance.now() + budgetMs)
@@ -360,12 +363,13 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       if (start) found.push(liftAttack(c, start))
       continue
     }
+    const ownDeadline = partDeadline(deadline, part)
     if (flipsHere && start) {
       // The solver would spend the time on a root LP it does not finish (flipsInstead): no bound and no attack from
       // it. The exact-cover flips (leafFlip.ts) get the time instead, on this thread at full priority; the bound is
       // the caps' (exact), and an attack is reported unproven unless it meets them.
       const highs = await loadHighs()
-      const flipped = flipByLeaf(c.network, start, highs, Math.max(0, msLeft(deadline) - FLIPS_END_MS))
+      const flipped = flipByLeaf(c.network, start, highs, Math.max(0, msLeft(ownDeadline) - FLIPS_END_MS))
       const best = pickStart(c.network, flipped, start) ?? start
       const bestNet = attackProfit(c.network, best) - attackCost(c.network, best)
       if (capping && cmp(capping.bound, rat(bestNet + 1n)) < 0) bound += Number(bestNet)
@@ -377,7 +381,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       found.push(liftAttack(c, best))
       continue
     }
-    const limit = mipLimitSeconds(c.network, deadline)
+    const limit = mipLimitSeconds(c.network, ownDeadline)
     if (limit === null) {
       // Too little time left for the solver to return anything: the answer is the best attack found, unproven,
       // with the shares' and the branching's bounds (or none).
@@ -398,7 +402,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
       runner,
-      deadline,
+      deadline: ownDeadline,
     })
     // a proven optimum needs no better start; otherwise the thread's attack joins the candidates (checked exactly)
     if (out.proven) flip?.stop()

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { analyzeNetwork } from './analyze.ts'
 import { worstCaseLoss } from './cascade.ts'
-import { mipLimitSeconds } from './deadline.ts'
+import { mipLimitSeconds, partDeadline } from './deadline.ts'
 import { parseRiskInput } from './input.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { rat } from './rational.ts'
@@ -71,5 +71,22 @@ describe('time limits on a large network', () => {
     assert.equal(mipLimitSeconds(hard, undefined), undefined)
     const limit = mipLimitSeconds(hard, performance.now() + 60_000)
     assert.ok(limit !== null && limit !== undefined && limit > 50 && limit < 60)
+  })
+
+  test('a component’s part of the time ends its part of the way to the deadline; the last part ends at it', () => {
+    assert.equal(partDeadline(undefined, 0.5), undefined)
+    const d = performance.now() + 40_000
+    assert.equal(partDeadline(d, 1), d)
+    const before = performance.now()
+    const p = partDeadline(d, 0.25) as number
+    const after = performance.now()
+    // a quarter of what was left when it was asked (measured on either side of the call)
+    assert.ok(p >= before + (d - after) * 0.25 && p <= after + (d - before) * 0.25, `${p - before}`)
+    // past the deadline, or a part of nothing, is now: no time to give
+    const past = performance.now() - 1000
+    const q = partDeadline(past, 0.5) as number
+    assert.ok(q >= past + 1000 && q <= performance.now())
+    const r = partDeadline(d, -1) as number
+    assert.ok(r <= performance.now())
   })
 })

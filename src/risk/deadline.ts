@@ -20,6 +20,14 @@ export const deadlineNow = (d: LiveDeadline): number => (typeof d === 'number' ?
 export const msLeft = (deadline: number | undefined): number =>
   deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - performance.now())
 
+/**
+ * The deadline of one part of the work, `part` (0–1) of the time left to `deadline`: a component of a network takes
+ * its part (its pairs over those of it and the components after it), and what it leaves unused passes on to them.
+ * The last part (1) ends at the deadline itself.
+ */
+export const partDeadline = (deadline: number | undefined, part: number): number | undefined =>
+  deadline === undefined || part >= 1 ? deadline : performance.now() + msLeft(deadline) * Math.max(0, part)
+
 export const edgeCount = (n: Network): number => n.services.reduce((a, s) => a + s.members.length, 0)
 
 /**
