@@ -20,7 +20,7 @@ import { findCascadeShares } from './cascadeShares.ts'
 import { findShockSplit } from './cascadeSplit.ts'
 import { stepShockSplit } from './cascadeSplitStep.ts'
 import type { CostShares } from './costShare.ts'
-import { deadlineOf, edgeCount, mipSetupMs, msLeft } from './deadline.ts'
+import { deadlineOf, edgeCount, mipLimitSeconds, mipSetupMs, msLeft } from './deadline.ts'
 import type { MipRunner } from './mip.ts'
 import { type Network, totalStake } from './network.ts'
 import { type Rational, rat, toNumber } from './rational.ts'
@@ -285,13 +285,23 @@ export async function worstCaseLoss(
   if (found.value >= burn.bound) return report(found, burn.bound, Number.POSITIVE_INFINITY, false)
   const early = opts.cascadeCuts ? searchShares(found.value) : null
   if (early && found.value >= early.bound) return report(found, early.bound, Number.POSITIVE_INFINITY, false)
-  // The solver's setup is not interruptible (deadline.ts): its limit leaves room for it, and it always runs.
+  // The solver's setup is not interruptible (deadline.ts): its limit leaves room for it, and it runs where that leaves
+  // it time to return anything.
   const sol = heuristic.forSolver
   const start = sol.attack
     ? { attack: sol.attack, shock: sol.shock }
     : opts.start
       ? { attack: opts.start, shock: [] }
       : undefined
+  // Too little time left for the solver to return anything (mipLimitSeconds, deadline.ts: it needs twice its setup,
+  // which does not stop at its limit): the answer is the start's cascade and the bound stages' exact bound, not
+  // proven unless they meet, as the verdict does (attack.ts). Building the solver's model alone took 0.1 s at
+  // 1,000 × 100, and with a limit of 0.2 s the cascade answered after 0.43–0.55 s (load 10).
+  if (deadline !== undefined && mipLimitSeconds(n, deadline) === null) {
+    let bound = (await concurrentStages(found.value, () => false)).bound
+    if (burn.bound < bound) bound = burn.bound
+    return report(found, bound, Number.POSITIVE_INFINITY, false)
+  }
   if (concurrent) {
     // The solver gets all the time (nothing runs after it but the combination); its job is posted to its thread
     // before searchAttack first awaits (the model is built here, on this thread).
