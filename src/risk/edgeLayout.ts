@@ -5,7 +5,6 @@
  * Both searches are checked exactly in bigint afterwards, so these floats only steer them.
  */
 import type { Network } from './network.ts'
-import { largestAmount } from './shareCore.ts'
 
 export type EdgeLayout = {
   S: number
@@ -35,6 +34,14 @@ export type EdgeLayout = {
   priced: Uint8Array
   sigma: Float64Array
   unit: bigint
+}
+
+/** The unit the floats are scaled by: the largest stake or profit (1 at least). */
+export function largestAmount(n: Network): bigint {
+  let m = 1n
+  for (const o of n.operators) if (o.stake > m) m = o.stake
+  for (const s of n.services) if (s.profit > m) m = s.profit
+  return m
 }
 
 export function buildEdgeLayout(n: Network): EdgeLayout {

@@ -15,6 +15,7 @@
  * Everything here is floats and proves nothing: a node is only pruned once shareNodeBound.ts has recomputed its
  * bound exactly from the shares rounded down.
  */
+import { buildEdgeLayout } from './edgeLayout.ts'
 import type { Network } from './network.ts'
 
 export const FREE = 0
@@ -42,55 +43,21 @@ export type ShareCore = {
   unit: bigint
 }
 
-export function largestAmount(n: Network): bigint {
-  let m = 1n
-  for (const o of n.operators) if (o.stake > m) m = o.stake
-  for (const s of n.services) if (s.profit > m) m = s.profit
-  return m
-}
+export { largestAmount } from './edgeLayout.ts'
 
 export function buildShareCore(n: Network): ShareCore {
-  const unit = largestAmount(n)
+  // the pairs' layout, amounts over the unit and stakes are the coupled Lagrangians' (edgeLayout.ts); the profits
+  // (inflated) and the needs (summed over the scaled amounts) are this core's own floats
+  const { S, E, svcStart, a, opOf: owner, svcOf, sigma, opStart, opEdges: opEdge, unit } = buildEdgeLayout(n)
   const u = Number(unit)
-  const f = (v: bigint) => Number(v) / u
-  const S = n.services.length
-  const svcStart = new Int32Array(S + 1)
-  n.services.forEach((s, si) => {
-    svcStart[si + 1] = (svcStart[si] as number) + s.members.length
-  })
-  const E = svcStart[S] as number
-  const a = new Float64Array(E)
-  const owner = new Int32Array(E)
-  const svcOf = new Int32Array(E)
   const profit = new Float64Array(S)
   const need = new Float64Array(S)
   n.services.forEach((s, si) => {
     let total = 0
-    s.members.forEach((v, k) => {
-      const e = (svcStart[si] as number) + k
-      a[e] = f(s.memberStake[k] ?? 0n)
-      owner[e] = v
-      svcOf[e] = si
-      total += a[e] as number
-    })
-    profit[si] = f(s.profit) * (1 + 1e-7) + 1e-12
+    for (let e = svcStart[si] as number; e < (svcStart[si + 1] as number); e++) total += a[e] as number
+    profit[si] = (Number(s.profit) / u) * (1 + 1e-7) + 1e-12
     need[si] = (Number(s.threshold.num) / Number(s.threshold.den)) * total
   })
-  const V = n.operators.length
-  const sigma = Float64Array.from(n.operators, (o) => f(o.stake))
-  const opStart = new Int32Array(V + 1)
-  for (let e = 0; e < E; e++) {
-    const v = (owner[e] as number) + 1
-    opStart[v] = (opStart[v] as number) + 1
-  }
-  for (let v = 0; v < V; v++) opStart[v + 1] = (opStart[v + 1] as number) + (opStart[v] as number)
-  const fill = opStart.slice(0, V)
-  const opEdge = new Int32Array(E)
-  for (let e = 0; e < E; e++) {
-    const v = owner[e] as number
-    opEdge[fill[v] as number] = e
-    fill[v] = (fill[v] as number) + 1
-  }
   return { S, E, svcStart, a, owner, svcOf, profit, need, sigma, opStart, opEdge, unit }
 }
 
