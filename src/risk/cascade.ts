@@ -304,6 +304,9 @@ export async function worstCaseLoss(
       shock: psi,
       start,
       runner,
+      // the latest its solves may end, on the thread's clock too: a solve queued behind the thread's load (or given up
+      // at its own limit plus ABANDON_MS, counted from when it was posted) answered up to 0.1 s past the deadline
+      deadline,
     })
     // (a rejection is handled here too, and thrown again by the await below)
     firstSolve.then(

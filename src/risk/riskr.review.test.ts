@@ -214,6 +214,24 @@ describe('review riskr: solvers that lie, fail or hang', () => {
     }
   })
 
+  test('the solver is handed the question’s deadline (endBy): a solve queued or hung ends by it', async () => {
+    const seen: (number | undefined)[] = []
+    const spy: MipRunner = (b, o) => {
+      seen.push(o.endBy)
+      return blind(b, o)
+    }
+    for (const [i, n] of nets().entries()) {
+      const psi = PSIS[2 + (i % 2)] as Rational
+      const before = performance.now()
+      const r = await worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 2, mipRunner: spy })
+      check(n, psi, r, `network ${i}`)
+      for (const e of seen.splice(0)) {
+        assert.ok(e !== undefined, `network ${i}: no endBy`)
+        assert.ok(e >= before && e <= before + 2000 + 1, `network ${i}: endBy past the question's deadline`)
+      }
+    }
+  })
+
   test('a thread that starts its solve and hangs: answered, and every answer holds', async () => {
     setMipThreadStart(
       () =>
