@@ -23,9 +23,11 @@ import { shockBudget } from './cascadeBound.ts'
 import { burnBound } from './cascadeBurn.ts'
 import { coupledCascadeBound, coupledCascadeBoundChunked } from './cascadeCoupled.ts'
 import { findCascadeShares } from './cascadeShares.ts'
+import { parseRiskInput } from './input.ts'
 import { loadHighs, type MipRunner, solveMipWith } from './mip.ts'
 import { closeMipThread, mipThreadRunner, setMipThreadStart } from './mipThread.ts'
 import { type Network, totalStake } from './network.ts'
+import { randomNetwork } from './randomNetwork.ts'
 import { cmp, type Rational, rat, toNumber } from './rational.ts'
 import { createRng } from './rng.ts'
 
@@ -116,7 +118,7 @@ describe('review riskr: the bound stages beside the solver, at the extremes', ()
       return blind(b, o)
     }
     let open = 0
-    for (let seed = 0; seed < 200; seed++) {
+    for (let seed = 0; seed < 100; seed++) {
       const n = extreme(seed)
       const psi = PSIS[seed % 4] as Rational
       const before = solves
@@ -137,7 +139,8 @@ describe('review riskr: the bound stages beside the solver, at the extremes', ()
         priceSteps: 60,
       })
       const burn = burnBound(n, budget).bound
-      const least = shares.bound < burn ? shares.bound : burn
+      let least = shares.bound
+      if (burn < least) least = burn
       const cap = Math.max(toNumber(r.worstLoss), toNumber(rat(least, total)) * (1 + 2 ** -40))
       assert.ok(
         r.worstLossBound <= cap,
@@ -145,18 +148,18 @@ describe('review riskr: the bound stages beside the solver, at the extremes', ()
       )
       if (!r.proven) open++
     }
-    assert.ok(solves > 60, `the concurrent path ran (${solves} solves)`)
+    assert.ok(solves > 40, `the concurrent path ran (${solves} solves)`)
     assert.ok(open > 0, 'some answers open (the stages’ bound reported)')
   })
 
   test('the real solver thread at the extremes', async () => {
     let proven = 0
-    for (let seed = 0; seed < 30; seed++) {
+    for (let seed = 0; seed < 12; seed++) {
       const n = extreme(1000 + seed)
       const psi = PSIS[seed % 4] as Rational
       const r = await worstCaseLoss(n, psi, {
         exhaustive: false,
-        timeLimitSeconds: 5,
+        timeLimitSeconds: 2,
         mipRunner: mipThreadRunner,
       })
       check(n, psi, r, `network ${1000 + seed}`)
@@ -214,6 +217,61 @@ describe('review riskr: solvers that lie, fail or hang', () => {
     }
   })
 
+  test('a proof arriving mid-stage stops the stages at once; a "proof" beneath the start’s loss does not', async () => {
+    const highs = await loadHighs()
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+    const rng = createRng(77)
+    const nets = Array.from({ length: 10 }, (_, i) =>
+      parseRiskInput(
+        randomNetwork(rng, {
+          operators: 24,
+          services: 6,
+          membersPerService: [5, 12],
+          allocations: i % 2 === 0,
+          profitFactor: [0.05, 0.4],
+        }),
+      ),
+    )
+    // (networks where HiGHS proves in a fraction of a second and the stages take ten event-loop turns or more)
+    for (const i of [1, 7]) {
+      const n = nets[i] as Network
+      // event-loop turns (macrotasks), counted
+      let turns = 0
+      let ticking = true
+      const tick = () => {
+        turns++
+        if (ticking) setImmediate(tick)
+      }
+      setImmediate(tick)
+      // the first solve's proof (HiGHS, here) is held back 4 turns: it arrives while the coupled stage runs
+      let calls = 0
+      let provedAt = -1
+      const runner: MipRunner = async (b, o) => {
+        const sol = solveMipWith(highs, b, { ...o, timeLimitSeconds: 60 })
+        if (calls++ > 0) return sol
+        const from = turns
+        while (turns < from + 4) await turn()
+        provedAt = turns
+        return sol
+      }
+      const psi = rat(1n, 10n)
+      const r = await worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 60, mipRunner: runner })
+      ticking = false
+      assert.ok(provedAt >= 0 && r.proven, `network ${i}: proven by the solver`)
+      // the stages stopped at the proof: no slice after it (ignoring it, 2–12 more turns)
+      assert.ok(turns - provedAt <= 1, `network ${i}: ${turns - provedAt} turns after the proof`)
+      // a "proof" that nothing burns, beneath the start's loss: the stages run on as beside a blind solver
+      const liar: MipRunner = async () => ({ status: 'optimal', values: null, objective: 0, bound: 0 })
+      const lied = await worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 60, mipRunner: liar })
+      const alone = await worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 60, mipRunner: blind })
+      assert.equal(lied.proven, false)
+      assert.ok(
+        lied.worstLossBound <= alone.worstLossBound * (1 + 1e-12),
+        `network ${i}: ${lied.worstLossBound} beside the lie, ${alone.worstLossBound} beside a blind solver`,
+      )
+    }
+  })
+
   test('the solver is handed the question’s deadline (endBy): a solve queued or hung ends by it', async () => {
     const seen: (number | undefined)[] = []
     const spy: MipRunner = (b, o) => {
@@ -222,12 +280,15 @@ describe('review riskr: solvers that lie, fail or hang', () => {
     }
     for (const [i, n] of nets().entries()) {
       const psi = PSIS[2 + (i % 2)] as Rational
+      // the question's deadline is 2 s from a moment between these two (the call's synchronous part)
       const before = performance.now()
-      const r = await worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 2, mipRunner: spy })
+      const asked = worstCaseLoss(n, psi, { exhaustive: false, timeLimitSeconds: 2, mipRunner: spy })
+      const returned = performance.now()
+      const r = await asked
       check(n, psi, r, `network ${i}`)
       for (const e of seen.splice(0)) {
         assert.ok(e !== undefined, `network ${i}: no endBy`)
-        assert.ok(e >= before && e <= before + 2000 + 1, `network ${i}: endBy past the question's deadline`)
+        assert.ok(e >= before && e <= returned + 2000, `network ${i}: endBy ${e - before} ms after the start`)
       }
     }
   })
