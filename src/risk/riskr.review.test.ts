@@ -121,7 +121,8 @@ describe('review riskr: the bound stages beside the solver, at the extremes', ()
     }
     let open = 0
     let provable = 0
-    for (let seed = 0; seed < 100; seed++) {
+    // (seeds 191, 270 and 370: the split steps' exact bound is the answer's, tight at R_ψ — one unit less is below it)
+    for (const seed of [...Array.from({ length: 100 }, (_, i) => i), 191, 270, 370]) {
       const n = extreme(seed)
       const psi = PSIS[seed % 4] as Rational
       const before = solves
