@@ -246,7 +246,9 @@ export async function worstCaseLoss(
     const sh = shares.shares[0] as CostShares
     let stepSplit: bigint[][] | undefined
     await pause()
-    if (stepMs > 0 && target < bound && !solverDone()) {
+    // (not with no time left: with no step taken its split is β = 0, whose exact bound is the shares' own, and that
+    // check alone ran 50–125 ms past the deadline at 1,000 × 100 under a 0.3 s limit, load 10–11)
+    if (stepMs > 0 && target < bound && !solverDone() && stageLeft() > 0) {
       const split = stepShockSplit(n, sh, budget, {
         deadline: performance.now() + Math.min(stepMs, stageLeft()),
         target,
@@ -314,6 +316,9 @@ export async function worstCaseLoss(
       shock: psi,
       start,
       runner,
+      // the latest its solves may end, on the thread's clock too: a solve queued behind the thread's load (or given up
+      // at its own limit plus ABANDON_MS, counted from when it was posted) answered up to 0.1 s past the deadline
+      deadline,
     })
     // (a rejection is handled here too, and thrown again by the await below)
     firstSolve.then(
