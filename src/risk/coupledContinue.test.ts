@@ -139,6 +139,18 @@ describe('the coupled cap continued (coupledCore.ts start, mipThread.ts coupledO
     assert.ok(r.value <= cap.search.value + 1e-9 * Math.max(1, cap.search.value))
   })
 
+  test('a job nobody takes lets go of its thread once over (the process can exit), and its answer can still be taken', async () => {
+    const rng = createRng(156)
+    const n = small(rng, 0)
+    const cap = searchCoupledCap(n, { budgetMs: 60_000, maxIterations: 5 })
+    const job = coupledOnThread(n, cap.search, performance.now() + 300)
+    // the thread's 'coupledDone' message is handled while this thread waits (and settles the job's hold)
+    while (!job.over()) await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, 200))
+    assert.ok(job.take(), 'the answer was lost')
+    assert.equal(job.take(), null, 'taken twice')
+  })
+
   test('flipsInstead counts the CPU the process gets: 1,000 × 100 at 10 s keeps the solver with a core, not with half of one', () => {
     const net = parseRiskInput(
       randomNetwork(createRng(1), {

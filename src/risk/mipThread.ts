@@ -239,6 +239,8 @@ export type CoupledThreadJob = {
    * null when the thread failed, was late or was stopped. Once only.
    */
   take(): CoupledThreadResult | null
+  /** Whether the thread has finished the job (answered or failed), without waiting. */
+  over(): boolean
 }
 
 /**
@@ -257,35 +259,49 @@ export function coupledOnThread(
   const S = n.services.length
   const shared = new SharedArrayBuffer(8 + 8 * (E + S + 2))
   const flags = new Int32Array(shared, 0, 2)
+  const id = nextId++
   let w: Worker
   try {
     w = slot.thread()
     w.postMessage({
       kind: 'coupled',
-      id: nextId++,
+      id,
       network: n,
       start,
       endBy: performance.timeOrigin + endBy,
       shared,
     } satisfies CoupledJobMessage)
   } catch {
-    return { stop: () => {}, take: () => null }
+    return { stop: () => {}, take: () => null, over: () => true }
   }
   slot.hold(w, 1)
+  let taken = false
   let settled = false
   const settle = () => {
-    if (settled) return false
+    if (settled) return
     settled = true
     slot.hold(w, -1)
-    return true
+    w.off('message', onDone)
+    w.off('exit', onGone)
   }
+  // The thread is let go of (unref'd) once the job is over, even if nobody takes its answer (a question that threw
+  // between posting the job and taking it): held for good, it would keep the process alive.
+  const onDone = (m: { id?: unknown; type?: unknown }) => {
+    if (typeof m === 'object' && m !== null && m.id === id && m.type === 'coupledDone') settle()
+  }
+  const onGone = () => settle()
+  w.on('message', onDone)
+  w.on('exit', onGone)
   return {
     stop() {
       Atomics.store(flags, 0, 1)
       settle()
     },
+    over: () => Atomics.load(flags, 1) !== 0,
     take() {
-      if (!settle()) return null
+      if (taken) return null
+      taken = true
+      settle()
       const waitMs = Math.max(0, endBy + COUPLED_GRACE_MS - performance.now())
       if (Atomics.load(flags, 1) === 0) Atomics.wait(flags, 1, 0, waitMs)
       const state = Atomics.load(flags, 1)

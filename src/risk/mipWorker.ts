@@ -73,6 +73,8 @@ function runCoupled(m: CoupledJobMessage): void {
     Atomics.store(flags, 1, 2)
   }
   Atomics.notify(flags, 1)
+  // (the main thread lets go of this thread on this message, should nobody take the answer)
+  parentPort?.postMessage({ id: m.id, type: 'coupledDone' })
 }
 
 parentPort?.on('message', (m: MipJobMessage | CoupledJobMessage) => {
