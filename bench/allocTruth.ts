@@ -2,7 +2,7 @@
  * The truth behind the typical-with-allocations verdict gaps (docs/risk.md, "Insecure networks with allocations"):
  * HiGHS on the verdict's MIP (attackModel.ts) for a long time, started from the engine's attack (heuristic + leaf
  * polish), its log printed so that the incumbent and the dual bound can be followed.
- * Run: npx tsx bench/allocTruth.ts [--seed 1] [--size 1000x100] [--seconds 600] [--regime typical]
+ * Run: npx tsx bench/allocTruth.ts [--seed 1] [--size 1000x100] [--seconds 600] [--regime typical] [--flips 8]
  */
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -10,6 +10,7 @@ import type { Highs } from 'highs'
 import { buildAttackModel, readSolution, startSolution } from '../src/risk/attackModel.ts'
 import { heuristicAttack } from '../src/risk/heuristic.ts'
 import { parseRiskInput } from '../src/risk/input.ts'
+import { flipByLeaf } from '../src/risk/leafFlip.ts'
 import { polishByLeaf } from '../src/risk/leafPolish.ts'
 import { passBuilder } from '../src/risk/mip.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1000x100' },
     seconds: { type: 'string', default: '600' },
     regime: { type: 'string', default: 'typical' },
+    /** seconds of exact-cover flips (leafFlip.ts) on the start first, as the engine's verdict does beside its solver */
+    flips: { type: 'string', default: '0' },
   },
 })
 const REGIMES: Record<string, [number, number]> = {
@@ -48,6 +51,8 @@ const perToken = 10 ** n.scale
 const tokens = (u: bigint) => (Number(u) / perToken).toFixed(1)
 let start = heuristicAttack(n, { budgetMs: 1500 })
 if (start) start = polishByLeaf(n, start, highs, 3000)
+if (start && Number(values.flips) > 0)
+  start = flipByLeaf(n, start, highs, Number(values.flips) * 1000) ?? start
 const startNet = start ? attackProfit(n, start) - attackCost(n, start) : 0n
 console.log(
   `seed ${values.seed} ${values.size}: start nets ${tokens(startNet)} tokens; load ${loadavg()[0]?.toFixed(1)}`,

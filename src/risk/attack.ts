@@ -6,7 +6,7 @@ import { SuretyError } from '../errors.ts'
 import type { BranchJob, ParallelBranch } from './branchJob.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
-import { findCoupledCap } from './coupledCap.ts'
+import { coupledCapExact, searchCoupledCap, toMultipliers } from './coupledCap.ts'
 import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft, partDeadline } from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { floatAtLeast, startScaledSearch } from './largestBound.ts'
@@ -154,8 +154,25 @@ const lpMsEstimate = (edges: number): number => 7500 * (edges / 5000) ** 2.26
  * (with half of `leftMs` as the line, as first built, it switched, and under load 11–15 gained: gaps 1,170 / 791 /
  * 989 → 974 / 576 / 922 tokens); 5,000 × 200 at 60 s has about 57 s left on a quiet machine against 58.5–61.1.
  */
-export const flipsInstead = (n: Network, leftMs: number): boolean =>
-  n.hasAllocations && isLarge(n) && lpMsEstimate(edgeCount(n)) > leftMs
+export const flipsInstead = (n: Network, leftMs: number, cpuShare = 1): boolean =>
+  n.hasAllocations && isLarge(n) && lpMsEstimate(edgeCount(n)) / cpuShare > leftMs
+/**
+ * The part of a core this process got while the coupled cap ran (its CPU time over its wall time, from
+ * `ParallelBranch.cpuMs`), for flipsInstead: the solver's LP on its thread gets about as much, so on a busy machine
+ * it needs lpMsEstimate / share of wall time. Typical 1,000 × 100 with allocations at load 8–9 (two cores): the LP
+ * did not finish in its 8.5 s, the bound was the coupled cap's 600 steps or fewer (21,024 / 21,698 / 23,228 tokens)
+ * and the flip thread beside the solver, at nice 19, was starved (seed 1's attack 20,298, against 20,519 with a
+ * core). A share of CPU_SHARE_FULL or more counts as a whole core (a quiet machine: the LP finishes there, 0.1–0.8%
+ * below the cap, and the solver keeps its time); none is read over less than CPU_SHARE_MIN_MS of wall time.
+ */
+const CPU_SHARE_FULL = 0.85
+const CPU_SHARE_MIN_MS = 200
+const cpuShareOf = (cpuMs: number, wallMs: number): number =>
+  wallMs < CPU_SHARE_MIN_MS || !(cpuMs >= 0)
+    ? 1
+    : cpuMs / wallMs >= CPU_SHARE_FULL
+      ? 1
+      : Math.max(0.05, cpuMs / wallMs)
 /** The flips on this thread stop this long before the deadline: a leaf under way may overrun its own limit a little. */
 const FLIPS_END_MS = 300
 
@@ -266,13 +283,20 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
             budgetMs: Math.min(CAP_MS, costShareBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
           })
         : null
-    const coupled =
+    const cpu0 = opts.parallel?.cpuMs?.()
+    const wall0 = performance.now()
+    const coupledRun =
       pays && c.network.hasAllocations && isLarge(c.network) && msLeft(deadline) > 0
-        ? findCoupledCap(c.network, {
+        ? searchCoupledCap(c.network, {
             maxIterations: COUPLED_STEPS,
             budgetMs: Math.min(coupledBudgetMs(opts.timeLimitSeconds) * weight, msLeft(deadline)),
           })
         : null
+    let coupled = coupledRun?.bound ?? null
+    const cpuShare =
+      cpu0 !== undefined && opts.parallel?.cpuMs
+        ? cpuShareOf(opts.parallel.cpuMs() - cpu0, performance.now() - wall0)
+        : 1
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
     // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
@@ -284,7 +308,16 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     // answers unproven with no attack)
     const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
     const flipsHere =
-      pays && (opts.flipsInstead ?? (coupled !== null && flipsInstead(c.network, msLeft(deadline) * part)))
+      pays &&
+      (opts.flipsInstead ?? (coupled !== null && flipsInstead(c.network, msLeft(deadline) * part, cpuShare)))
+    // There the solver's thread is idle: the coupled cap's search goes on on it, from its best multipliers, until
+    // the flips end (mipThread.ts coupledOnThread); its multipliers are checked exactly below, like the cap's.
+    // (the end of this component's part of the time, as now: no later than where the flips below end)
+    const partEnd = partDeadline(deadline, part)
+    const coupledMore =
+      flipsHere && coupledRun && partEnd !== undefined && opts.parallel?.coupled
+        ? opts.parallel.coupled(c.network, coupledRun.search, partEnd - FLIPS_END_MS)
+        : null
     const flips = isLarge(c.network) && deadline !== undefined && !flipsHere ? opts.parallel : undefined
     const runner = solverRunner(c.network, opts.parallel, deadline)
     // the solver's thread (mipThread.ts) loads beside the heuristic too where an attack will be found; elsewhere once
@@ -359,6 +392,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
     // so their bound sits a hair above a tight optimum (40.0000000036 for 40): comparing with net + 1 catches it.
     const startNet = start ? attackProfit(c.network, start) - attackCost(c.network, start) : 0n
     if (capping && cmp(capping.bound, rat(startNet + 1n)) < 0) {
+      coupledMore?.stop()
       bound += Number(startNet)
       if (start) found.push(liftAttack(c, start))
       continue
@@ -372,15 +406,26 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       const flipped = flipByLeaf(c.network, start, highs, Math.max(0, msLeft(ownDeadline) - FLIPS_END_MS))
       const best = pickStart(c.network, flipped, start) ?? start
       const bestNet = attackProfit(c.network, best) - attackCost(c.network, best)
+      // the continued search's multipliers, checked exactly (valid for any multipliers: floats only weaken it)
+      const more = coupledMore && coupledRun ? coupledMore.take() : null
+      if (more && coupledRun) {
+        const b = coupledCapExact(c.network, toMultipliers(c.network, more, coupledRun.unit))
+        if (coupled === null || cmp(b, coupled) < 0) coupled = b
+      }
+      const capNow = coupled
+        ? floatAtLeast((coupled.num + coupled.den - 1n) / coupled.den)
+        : Number.POSITIVE_INFINITY
       if (capping && cmp(capping.bound, rat(bestNet + 1n)) < 0) bound += Number(bestNet)
       else {
         proven = false
         exact = false
-        bound += Math.max(0, Number(bestNet), Math.min(sharesBound, branchBound))
+        bound += Math.max(0, Number(bestNet), Math.min(sharesBound, capNow, branchBound))
       }
       found.push(liftAttack(c, best))
       continue
     }
+    // (no attack to flip from: the solver gets its thread back)
+    coupledMore?.stop()
     const limit = mipLimitSeconds(c.network, ownDeadline)
     if (limit === null) {
       // Too little time left for the solver to return anything: the answer is the best attack found, unproven,

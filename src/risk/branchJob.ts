@@ -6,6 +6,7 @@
  */
 import type { FlipJob } from './flipThread.ts'
 import type { MipRunner } from './mip.ts'
+import type { CoupledThreadJob } from './mipThread.ts'
 import type { Network } from './network.ts'
 import type { BranchOutcome } from './serviceBranch.ts'
 import type { Attack } from './verify.ts'
@@ -61,4 +62,15 @@ export type ParallelBranch = {
    */
   mip?: MipRunner
   warmMip?(): void
+  /**
+   * The coupled Lagrangian's search continued on the solver's thread until `endBy` (this thread's performance.now()
+   * milliseconds), where the verdict runs its flips instead of the solver (mipThread.ts coupledOnThread).
+   */
+  coupled?(
+    n: Network,
+    start: { lam: Float64Array; p: Float64Array; tau: number },
+    endBy: number,
+  ): CoupledThreadJob
+  /** CPU milliseconds this process has used so far, all threads (process.cpuUsage): how much CPU it gets. */
+  cpuMs?(): number
 }

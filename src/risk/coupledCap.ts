@@ -39,7 +39,11 @@ export type CoupledMultipliers = {
 }
 
 /** From the float search (amounts over `unit`, p_s = μ_s need_s) to integer numerators. */
-export function toMultipliers(n: Network, r: CoupledSearch, unit: bigint): CoupledMultipliers {
+export function toMultipliers(
+  n: Network,
+  r: Pick<CoupledSearch, 'lam' | 'p'>,
+  unit: bigint,
+): CoupledMultipliers {
   const u = Number(unit)
   let e = 0
   const lam = n.services.map((s) =>
@@ -111,11 +115,19 @@ export const EXACT_CHECK_MS_PER_EDGE = 0.008
  * share by about 20 ms at 1,000 × 100).
  */
 export function findCoupledCap(n: Network, opts: { budgetMs: number; maxIterations?: number }): Rational {
+  return searchCoupledCap(n, opts).bound
+}
+
+/** findCoupledCap, with the search's multipliers and τ too (a warm start for its continuation: attack.ts). */
+export function searchCoupledCap(
+  n: Network,
+  opts: { budgetMs: number; maxIterations?: number },
+): { bound: Rational; search: CoupledSearch; unit: bigint } {
   const t0 = performance.now()
   const core = buildCoupledCore(n)
   const edges = n.services.reduce((a, s) => a + s.members.length, 0)
   const searchMs = opts.budgetMs - (performance.now() - t0) - EXACT_CHECK_MS_PER_EDGE * edges
   // (with no time left it still takes its start, λ = 0 and each service priced at its profit: a valid cap)
   const r = searchCoupled(core, { budgetMs: Math.max(0, searchMs), maxIterations: opts.maxIterations })
-  return coupledCapExact(n, toMultipliers(n, r, core.unit))
+  return { bound: coupledCapExact(n, toMultipliers(n, r, core.unit)), search: r, unit: core.unit }
 }

@@ -146,6 +146,8 @@ export type CoupledSearch = {
   /** L at (lam, p), floats, over `unit` */
   value: number
   iterations: number
+  /** the smoothing τ (over `unit`) the search ended at: a warm continuation starts there */
+  tau: number
 }
 
 export type CoupledOptions = {
@@ -158,6 +160,13 @@ export type CoupledOptions = {
   tau0?: number
   drop?: number
   phase?: number
+  /**
+   * A warm start: these multipliers (a search's best) and the smoothing τ it ended at, instead of λ = 0, p = π and
+   * τ from `tau0` (a continuation of an earlier search, e.g. the cap's 600 steps continued beside the flips).
+   */
+  start?: { lam: Float64Array; p: Float64Array; tau: number }
+  /** Read before each step: true ends the search now (a thread's job stopped from outside: mipThread.ts). */
+  stopped?: () => boolean
 }
 
 /**
@@ -172,12 +181,23 @@ export function searchCoupled(c: CoupledCore, opts: CoupledOptions = {}): Couple
   const budget = opts.budgetMs ?? 1000
   const maxIt = opts.maxIterations ?? 100_000
   const x = new Float64Array(N)
-  // start: λ = 0 and each service priced at its profit (p_s = π_s: no service term)
-  for (let s = 0; s < S; s++) x[E + s] = c.pi[s] as number
   let meanPi = 0
   for (let s = 0; s < S; s++) meanPi += (c.pi[s] as number) / Math.max(1, S)
-  let tau = Math.max(1e-12, (opts.tau0 ?? 0.01) * meanPi)
   const tauMin = 1e-6 * meanPi
+  let tau = Math.max(1e-12, (opts.tau0 ?? 0.01) * meanPi)
+  const warm = opts.start
+  if (warm && warm.lam.length === E && warm.p.length === S && warm.tau > 0) {
+    tau = Math.max(tauMin, warm.tau)
+    x.set(warm.lam)
+    // p_s = τ·log(1 + e^{m_s/τ}) inverted: m_s = p_s + τ·log(1 − e^{−p_s/τ}); p_s = 0 (or tiny) from far below
+    for (let s = 0; s < S; s++) {
+      const ps = warm.p[s] as number
+      x[E + s] = ps > 1e-9 * tau ? ps + tau * Math.log(-Math.expm1(-ps / tau)) : -50 * tau
+    }
+  } else {
+    // start: λ = 0 and each service priced at its profit (p_s = π_s: no service term)
+    for (let s = 0; s < S; s++) x[E + s] = c.pi[s] as number
+  }
   const g = new Float64Array(N),
     gNew = new Float64Array(N),
     xNew = new Float64Array(N),
@@ -208,7 +228,7 @@ export function searchCoupled(c: CoupledCore, opts: CoupledOptions = {}): Couple
   // 1,000 × 100, one of 30 line-search evaluations more)
   const tLoop = performance.now()
   const stepMs = () => (it > 0 ? (performance.now() - tLoop) / it : 0)
-  while (it < maxIt && performance.now() - t0 + stepMs() < budget) {
+  while (it < maxIt && performance.now() - t0 + stepMs() < budget && !opts.stopped?.()) {
     it++
     phaseIt++
     lbfgsDirection(g, dir, sHist, yHist, rhoHist, alpha, tau)
@@ -260,5 +280,5 @@ export function searchCoupled(c: CoupledCore, opts: CoupledOptions = {}): Couple
       f = smoothed(c, x, tau, g, p, y)
     }
   }
-  return { lam: best.lam, p: best.p, value: best.value, iterations: it }
+  return { lam: best.lam, p: best.p, value: best.value, iterations: it, tau }
 }

@@ -26,7 +26,8 @@ import {
   type MipSolution,
   solveMipWith,
 } from './mip.ts'
-import type { MipJobMessage, MipWorkerMessage } from './mipWorker.ts'
+import type { CoupledJobMessage, MipJobMessage, MipWorkerMessage } from './mipWorker.ts'
+import type { Network } from './network.ts'
 import { threadSlot } from './threadSlot.ts'
 
 /**
@@ -219,3 +220,105 @@ export async function runMipOnThread(
 }
 
 export const mipThreadRunner: MipRunner = (b, options) => runMipOnThread(b, options)
+
+/**
+ * How long past its end the coupled search's answer is waited for: the thread checks the clock before each L-BFGS
+ * step (2–4 ms at 1,000 × 100, one of 30 line-search evaluations more), so later than this is a thread that hangs
+ * or is still loading; it is then ended and replaced, as an abandoned solve's.
+ */
+export const COUPLED_GRACE_MS = 100
+
+/** The coupled Lagrangian's multipliers (over the network's largest amount, as coupledCore.ts), not yet checked. */
+export type CoupledThreadResult = { lam: Float64Array; p: Float64Array; value: number; iterations: number }
+
+export type CoupledThreadJob = {
+  /** Ends the search now: its answer is then not needed (the thread is free for a solve at once). */
+  stop(): void
+  /**
+   * The answer, waited for (blocking this thread: Atomics.wait) until the job's end plus COUPLED_GRACE_MS at most;
+   * null when the thread failed, was late or was stopped. Once only.
+   */
+  take(): CoupledThreadResult | null
+  /** Whether the thread has finished the job (answered or failed), without waiting. */
+  over(): boolean
+}
+
+/**
+ * The coupled Lagrangian's search (coupledCore.ts) continued on this module's thread from `start` until `endBy`
+ * (this thread's performance.now() milliseconds): where the verdict runs its flips instead of the solver
+ * (attack.ts), that thread is otherwise idle. The answer is floats, checked exactly by the caller
+ * (coupledCap.ts coupledCapExact, valid for any multipliers). It comes back through shared memory (mipWorker.ts
+ * CoupledJobMessage), so a caller busy until `endBy` reads it at once.
+ */
+export function coupledOnThread(
+  n: Network,
+  start: { lam: Float64Array; p: Float64Array; tau: number },
+  endBy: number,
+): CoupledThreadJob {
+  const E = n.services.reduce((a, s) => a + s.members.length, 0)
+  const S = n.services.length
+  const shared = new SharedArrayBuffer(8 + 8 * (E + S + 2))
+  const flags = new Int32Array(shared, 0, 2)
+  const id = nextId++
+  let w: Worker
+  try {
+    w = slot.thread()
+    w.postMessage({
+      kind: 'coupled',
+      id,
+      network: n,
+      start,
+      endBy: performance.timeOrigin + endBy,
+      shared,
+    } satisfies CoupledJobMessage)
+  } catch {
+    return { stop: () => {}, take: () => null, over: () => true }
+  }
+  slot.hold(w, 1)
+  let taken = false
+  let settled = false
+  const settle = () => {
+    if (settled) return
+    settled = true
+    slot.hold(w, -1)
+    w.off('message', onDone)
+    w.off('exit', onGone)
+  }
+  // The thread is let go of (unref'd) once the job is over, even if nobody takes its answer (a question that threw
+  // between posting the job and taking it): held for good, it would keep the process alive.
+  const onDone = (m: { id?: unknown; type?: unknown }) => {
+    if (typeof m === 'object' && m !== null && m.id === id && m.type === 'coupledDone') settle()
+  }
+  const onGone = () => settle()
+  w.on('message', onDone)
+  w.on('exit', onGone)
+  return {
+    stop() {
+      Atomics.store(flags, 0, 1)
+      settle()
+    },
+    over: () => Atomics.load(flags, 1) !== 0,
+    take() {
+      if (taken) return null
+      taken = true
+      settle()
+      const waitMs = Math.max(0, endBy + COUPLED_GRACE_MS - performance.now())
+      if (Atomics.load(flags, 1) === 0) Atomics.wait(flags, 1, 0, waitMs)
+      const state = Atomics.load(flags, 1)
+      if (state !== 1) {
+        // late (still searching, loading, or hung) or failed: its answer is dropped, and the thread replaced so that
+        // the next job does not queue behind it
+        Atomics.store(flags, 0, 1)
+        if (state === 0) slot.replace(w)
+        return null
+      }
+      const out = new Float64Array(shared, 8, E + S + 2)
+      return {
+        lam: out.slice(0, E),
+        p: out.slice(E, E + S),
+        value: out[E + S] as number,
+        iterations: out[E + S + 1] as number,
+      }
+    },
+  }
+}

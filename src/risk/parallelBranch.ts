@@ -30,7 +30,7 @@ import {
 } from './branchProtocol.ts'
 import { edgeCount } from './deadline.ts'
 import { closeFlipThread, startFlip, warmFlipThread } from './flipThread.ts'
-import { closeMipThread, mipThreadRunner, warmMipThread } from './mipThread.ts'
+import { closeMipThread, coupledOnThread, mipThreadRunner, warmMipThread } from './mipThread.ts'
 import type { Network } from './network.ts'
 import type { BranchOptions, BranchOutcome } from './serviceBranch.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from './verify.ts'
@@ -126,6 +126,11 @@ export function parallelBranch(options: ParallelBranchOptions = {}): ParallelBra
     warmFlip: warmFlipThread,
     mip: mipThreadRunner,
     warmMip: warmMipThread,
+    coupled: coupledOnThread,
+    cpuMs: () => {
+      const u = process.cpuUsage()
+      return (u.user + u.system) / 1000
+    },
   }
 }
 
