@@ -20,8 +20,8 @@
  * rounded to multiples of 2^-30 (any u ≥ 0 is valid). The empty attack (the shock alone, ≤ Ψ) is apart.
  *
  * `npx tsx bench/cascYBranchProbe.ts 200 50 1 [seconds]`; `npx tsx bench/cascYBranchProbe.ts check [count]` compares
- * it with brute force on small whole-stake networks (a mutant: MUTANT=1 drops the shock's term from the cover rows'
- * duals' exact check).
+ * it with brute force on small whole-stake networks (a mutant: MUTANT=1 drops the shock's term from the cover rows,
+ * LP and exact check alike: 8 of 300 runs fall below brute force).
  */
 import { loadavg } from 'node:os'
 import { bruteCascade } from '../src/risk/bruteForce.ts'
