@@ -37,6 +37,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     // the largest attack's bound from the verdict's branching on scaled stakes (largestBound.ts), on a thread
     'no-scaled-bound': { type: 'boolean', default: false },
+    // print the cascade's R_ψ found and its bound after each row
+    'cascade-detail': { type: 'boolean', default: false },
   },
 })
 /**
@@ -159,6 +161,10 @@ for (const regime of values.regime) {
         })
         const secs = (performance.now() - t) / 1000
         const gapPct = (c.worstLossBound - toNumber(c.worstLoss)) * 100
+        if (values['cascade-detail'])
+          console.log(
+            `  cascade: found ${toNumber(c.worstLoss).toFixed(4)} bound ${c.worstLossBound.toFixed(4)}`,
+          )
         cascadeCol = `  ${(c.proven ? secs.toFixed(2) : `gap ${gapPct.toPrecision(3)}%`).padStart(17)}`
       }
       const verdictProven = a.attack !== null || a.proven || a.bound <= 0
