@@ -7,7 +7,15 @@ import type { BranchJob, ParallelBranch } from './branchJob.ts'
 import { components, liftAttack } from './components.ts'
 import { findCostShares } from './costShare.ts'
 import { findCoupledCap } from './coupledCap.ts'
-import { branchSetupMs, deadlineOf, edgeCount, mipLimitSeconds, msLeft, partDeadline } from './deadline.ts'
+import {
+  branchSetupMs,
+  deadlineOf,
+  edgeCount,
+  mipLimitSeconds,
+  mipSetupMs,
+  msLeft,
+  partDeadline,
+} from './deadline.ts'
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { floatAtLeast, startScaledSearch } from './largestBound.ts'
 import { growByLeaf, largestAttackStart } from './largestHeuristic.ts'
@@ -210,6 +218,14 @@ const CAP_MS = 100
 const COUPLED_STEPS = 600
 const coupledBudgetMs = (timeLimitSeconds: number | undefined): number => (timeLimitSeconds ?? 60) * 150
 
+/**
+ * The least part of the time for a component's solver and flips (partDeadline): what its solver needs to return
+ * anything (twice its setup, mipLimitSeconds) and a setup more for its limit, and 250 ms at least — a 13-pair
+ * component's MIP took HiGHS 7–140 ms to prove at load 10 (255 ms once at 12), and it ends as soon as it has,
+ * passing the rest on. A single component is unchanged (its part is all the time).
+ */
+const leastPartMs = (n: Network): number => Math.max(250, 3 * mipSetupMs(n))
+
 export type MostProfitable = { answer: AttackAnswer; attack: Attack | null }
 
 /**
@@ -241,6 +257,8 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   const edges = (c: (typeof parts)[number]) => c.network.services.reduce((a, s) => a + s.members.length, 0)
   const allEdges = parts.reduce((a, c) => a + edges(c), 0)
   let edgesLeft = allEdges
+  // the least parts of the components from this one on (leastPartMs), kept from each one's part for those after it
+  let leastLeft = parts.reduce((a, c) => a + leastPartMs(c.network), 0)
   const budget = heuristicBudgetMs(opts.timeLimitSeconds)
   const found: Attack[] = []
   let proven = true
@@ -274,6 +292,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
           })
         : null
     edgesLeft -= edges(c)
+    leastLeft -= leastPartMs(c.network)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
     // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
     // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
@@ -327,7 +346,8 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // loaded before the time left is read (once per process): fully fixed nodes are solved exactly with it
       // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
-      const left = branchTimeLeft(deadline)
+      // (the least parts of the components after it kept first, as for the solver below: ownDeadline)
+      const left = Math.max(0, branchTimeLeft(deadline) - (deadline === undefined ? 0 : leastLeft))
       const budgetMs = left * part * (start ? branchPartWithAttack(c.network) : 0.9)
       if (job && start) job.offer(start)
       job?.setDeadline(performance.now() + budgetMs)
@@ -363,7 +383,8 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       if (start) found.push(liftAttack(c, start))
       continue
     }
-    const ownDeadline = partDeadline(deadline, part)
+    // at least its least part (leastPartMs), the components after it keeping theirs
+    const ownDeadline = partDeadline(deadline, part, leastPartMs(c.network), leastLeft)
     if (flipsHere && start) {
       // The solver would spend the time on a root LP it does not finish (flipsInstead): no bound and no attack from
       // it. The exact-cover flips (leafFlip.ts) get the time instead, on this thread at full priority; the bound is

@@ -103,6 +103,40 @@ describe('each component’s part of the time (partDeadline in solveMostProfitab
     assert.ok(proven > 0 && open > 0, `${proven} proven, ${open} open`)
   })
 
+  test('small components before a large one still get their solver: proven, as before the parts', async () => {
+    // Two small components (10–16 pairs each, with allocations: their caps do not settle them) and then one of 3,159
+    // pairs that the cost shares prove secure in milliseconds. With a part of the time by pairs alone, a small one's
+    // part of 4 s was about 16 ms, below the 40 ms its solver needs (mipLimitSeconds): no solver, an answer left
+    // open at any limit up to about 10 s (12 of 12 such networks, each proven before the parts).
+    const rng = createRng(500)
+    const small = [0, 1].map(() =>
+      randomNetwork(rng, {
+        operators: 6,
+        services: 4,
+        membersPerService: [2, 4],
+        profitFactor: [0.3, 1.5],
+        allocations: true,
+      }),
+    )
+    const large = randomNetwork(createRng(7), {
+      operators: 150,
+      services: 40,
+      membersPerService: [60, 100],
+      profitFactor: [0.02, 0.05],
+    })
+    const n = parseRiskInput(join([...small, large]))
+    const parts = components(n)
+    assert.equal(parts.length, 3)
+    // (the large one is secure: its cost shares prove it)
+    const best = bruteByComponent(parseRiskInput(join(small)))
+    assert.ok(best > 0n)
+    const out = await solveMostProfitable(n, { timeLimitSeconds: 4 })
+    const a = out.attack
+    assert.ok(a && isValidAttack(n, a))
+    assert.equal(attackProfit(n, a) - attackCost(n, a), best)
+    assert.ok(out.answer.proven, `open: bound ${out.answer.bound} against ${best}`)
+  })
+
   test('a part never ends past the deadline, nor before now', () => {
     const d = performance.now() + 10_000
     for (const part of [0, 1e-9, 0.001, 0.3, 0.999]) {
@@ -112,6 +146,23 @@ describe('each component’s part of the time (partDeadline in solveMostProfitab
     }
     assert.equal(partDeadline(d, 1), d)
     assert.equal(partDeadline(d, 2), d)
+  })
+
+  test('a part is at least its least time, and keeps the least times of the parts after it', () => {
+    const d = performance.now() + 10_000
+    // 0.1% of 10 s is 10 ms: raised to 250
+    const t0 = performance.now()
+    const low = partDeadline(d, 0.001, 250) as number
+    assert.ok(low >= t0 + 250 && low <= d, `${low - t0}`)
+    // 99% of what is left once 500 ms are kept for the parts after it
+    const t1 = performance.now()
+    const high = partDeadline(d, 0.99, 250, 500) as number
+    const t2 = performance.now()
+    assert.ok(high <= t2 + (d - t1 - 500) * 0.99 && high >= t1 + (d - t2 - 500) * 0.99, `${high - t1}`)
+    // never past the deadline, however much is asked
+    assert.ok((partDeadline(d, 0.5, 1e9) as number) <= d)
+    const t3 = performance.now()
+    assert.ok((partDeadline(d, 0.5, 0, 1e9) as number) >= t3)
   })
 })
 
