@@ -103,6 +103,26 @@ describe('each component’s part of the time (partDeadline in solveMostProfitab
     assert.ok(proven > 0 && open > 0, `${proven} proven, ${open} open`)
   })
 
+  test('without a limit, flips forced on or not: every component with an attack has its part in the union', async () => {
+    // (the flips' branch and the solver's each push their component's attack: one left out loses a component)
+    const rng = createRng(4242)
+    for (let i = 0; i < 10; i++) {
+      const n = joined(rng, i)
+      for (const flipsInstead of [undefined, true]) {
+        const out = await solveMostProfitable(n, { flipsInstead })
+        const inUnion = new Set(out.attack?.services ?? [])
+        for (const c of components(n)) {
+          const b = bruteMostProfitable(c.network)
+          if (b === null || b <= 0n) continue
+          assert.ok(
+            c.services.some((s) => inUnion.has(s)),
+            `network ${i}, flips ${flipsInstead}: component of services ${c.services} (optimum ${b}) lost`,
+          )
+        }
+      }
+    }
+  })
+
   test('small components before a large one still get their solver: proven, as before the parts', async () => {
     // Two small components (10–16 pairs each, with allocations: their caps do not settle them) and then one of 3,159
     // pairs that the cost shares prove secure in milliseconds. With a part of the time by pairs alone, a small one's
@@ -173,6 +193,9 @@ describe('the cascade without the solver where too little time is left for it', 
   test('small networks at 1–300 ms, ψ = 0, 0.1, 1: never above brute force, proven only at it, bound never below it nor above the burn bound', async () => {
     const rng = createRng(77)
     let skippedOpen = 0
+    // with 5 s the solver runs and proves these in milliseconds
+    const proven5: string[] = []
+    const open5: string[] = []
     for (let i = 0; i < 24; i++) {
       const n = parseRiskInput(
         randomNetwork(rng, {
@@ -189,19 +212,26 @@ describe('the cascade without the solver where too little time is left for it', 
         // the loosest burn bound (its LP): every answer's bound is at most it, rounded up to a float
         const burn = burnBound(n, shockBudget(n, psi), { maxCells: 0 }).bound
         const burnShare = toNumber(rat(burn, total === 0n ? 1n : total)) * (1 + 2 ** -40)
-        for (const limit of [0.001, 0.01, 0.03, 0.1, 0.3]) {
+        // the burn bound itself (its DP: these have a few thousand cells), which the answer's bound is at most where
+        // the solver is skipped (30 ms: below the 40 ms it needs, with time for the DP's cells)
+        const burnDp = burnBound(n, shockBudget(n, psi)).bound
+        const burnDpShare = toNumber(rat(burnDp, total === 0n ? 1n : total)) * (1 + 2 ** -40)
+        for (const limit of [0.001, 0.01, 0.03, 0.1, 0.3, 5]) {
           const r = await worstCaseLoss(n, psi, { timeLimitSeconds: limit, exhaustive: false })
           const at = `network ${i}, ψ ${toNumber(psi)}, ${limit} s: ${toNumber(r.worstLoss)} of ${toNumber(truth)}, bound ${r.worstLossBound}, proven ${r.proven}`
           assert.ok(cmp(r.worstLoss, truth) <= 0, at)
           assert.ok(r.worstLossBound >= toNumber(truth), at)
           assert.ok(r.worstLossBound <= Math.max(burnShare, toNumber(r.worstLoss)), at)
           if (r.exact) assert.ok(r.proven, at)
+          if (limit === 0.03) assert.ok(r.worstLossBound <= Math.max(burnDpShare, toNumber(r.worstLoss)), at)
           if (r.proven) assert.equal(cmp(r.worstLoss, truth), 0, at)
           else if (limit === 0.001) skippedOpen++
+          if (limit === 5) (r.proven ? proven5 : open5).push(at)
         }
       }
     }
     // the skip path answers open where its start falls short (a mutant claiming a proof there is caught above)
     assert.ok(skippedOpen > 0, `${skippedOpen}`)
+    assert.ok(open5.length * 10 <= proven5.length, `open at 5 s: ${open5.slice(0, 3).join('; ')}`)
   })
 })
