@@ -257,8 +257,6 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
   const edges = (c: (typeof parts)[number]) => c.network.services.reduce((a, s) => a + s.members.length, 0)
   const allEdges = parts.reduce((a, c) => a + edges(c), 0)
   let edgesLeft = allEdges
-  // the least parts of the components from this one on (leastPartMs), kept from each one's part for those after it
-  let leastLeft = parts.reduce((a, c) => a + leastPartMs(c.network), 0)
   const budget = heuristicBudgetMs(opts.timeLimitSeconds)
   const found: Attack[] = []
   let proven = true
@@ -292,7 +290,6 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
           })
         : null
     edgesLeft -= edges(c)
-    leastLeft -= leastPartMs(c.network)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
     // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
     // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
@@ -346,8 +343,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       // loaded before the time left is read (once per process): fully fixed nodes are solved exactly with it
       // (leafCover.ts) instead of ending the branching
       const highs = await loadHighs()
-      // (the least parts of the components after it kept first, as for the solver below: ownDeadline)
-      const left = Math.max(0, branchTimeLeft(deadline) - (deadline === undefined ? 0 : leastLeft))
+      const left = branchTimeLeft(deadline)
       const budgetMs = left * part * (start ? branchPartWithAttack(c.network) : 0.9)
       if (job && start) job.offer(start)
       job?.setDeadline(performance.now() + budgetMs)
@@ -383,8 +379,9 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       if (start) found.push(liftAttack(c, start))
       continue
     }
-    // at least its least part (leastPartMs), the components after it keeping theirs
-    const ownDeadline = partDeadline(deadline, part, leastPartMs(c.network), leastLeft)
+    // at least its least part (leastPartMs); nothing is kept back for the components after it: their least parts
+    // added up (250 ms each) would leave a large first component beside 40 small ones 250 ms of 10 s
+    const ownDeadline = partDeadline(deadline, part, leastPartMs(c.network))
     if (flipsHere && start) {
       // The solver would spend the time on a root LP it does not finish (flipsInstead): no bound and no attack from
       // it. The exact-cover flips (leafFlip.ts) get the time instead, on this thread at full priority; the bound is

@@ -168,21 +168,19 @@ describe('each component’s part of the time (partDeadline in solveMostProfitab
     assert.equal(partDeadline(d, 2), d)
   })
 
-  test('a part is at least its least time, and keeps the least times of the parts after it', () => {
+  test('a part is at least its least time, never past the deadline', () => {
     const d = performance.now() + 10_000
     // 0.1% of 10 s is 10 ms: raised to 250
     const t0 = performance.now()
     const low = partDeadline(d, 0.001, 250) as number
     assert.ok(low >= t0 + 250 && low <= d, `${low - t0}`)
-    // 99% of what is left once 500 ms are kept for the parts after it
+    // a part above its least time is its part
     const t1 = performance.now()
-    const high = partDeadline(d, 0.99, 250, 500) as number
+    const high = partDeadline(d, 0.5, 250) as number
     const t2 = performance.now()
-    assert.ok(high <= t2 + (d - t1 - 500) * 0.99 && high >= t1 + (d - t2 - 500) * 0.99, `${high - t1}`)
+    assert.ok(high >= t1 + (d - t2) * 0.5 && high <= t2 + (d - t1) * 0.5, `${high - t1}`)
     // never past the deadline, however much is asked
     assert.ok((partDeadline(d, 0.5, 1e9) as number) <= d)
-    const t3 = performance.now()
-    assert.ok((partDeadline(d, 0.5, 0, 1e9) as number) >= t3)
   })
 })
 
