@@ -378,6 +378,25 @@ setTimeout(() => { console.log(j.take() ? 'taken' : 'none') }, 100)
       return { seen, net, bound: out.answer.bound }
     }
 
+    test('a long job stopped from outside frees the real thread at its next step (a small job behind it answers)', () => {
+      const cap = searchCoupledCap(big, { budgetMs: 60_000, maxIterations: 20 })
+      // from 20 steps its own schedule needs thousands more at 3,058 pairs (seconds): only the stop flag ends it
+      coupledOnThread(big, cap.search, performance.now() + 60_000).stop()
+      const n = parseRiskInput(
+        randomNetwork(createRng(177), {
+          operators: 5,
+          services: 2,
+          membersPerService: [2, 4],
+          allocations: true,
+        }),
+      )
+      const small = searchCoupledCap(n, { budgetMs: 60_000, maxIterations: 3 })
+      assert.ok(
+        coupledOnThread(n, small.search, performance.now() + 2500).take(),
+        'queued behind the stopped job',
+      )
+    })
+
     test('better multipliers from the thread lower the reported bound to their exact cap', async () => {
       const { seen, net, bound } = await run((start) =>
         searchCoupled(buildCoupledCore(big), {
