@@ -378,6 +378,26 @@ setTimeout(() => { console.log(j.take() ? 'taken' : 'none') }, 100)
       return { seen, net, bound: out.answer.bound }
     }
 
+    test('the same network with a service worth 2^1000 needing at most 100 units: the question answers (it threw)', async () => {
+      const inp = randomNetwork(createRng(3), {
+        operators: 400,
+        services: 50,
+        membersPerService: [50, 70],
+        allocations: true,
+        profitFactor: [0.2, 1.2],
+      })
+      const v0 = inp.operators[0] as (typeof inp.operators)[number]
+      const worth = 1n << 1000n
+      inp.services.push({ id: 'z', profit: worth.toString(), threshold: 1, operators: [v0.id] })
+      inp.allocations?.push({ operator: v0.id, service: 'z', stake: v0.stake })
+      const n = parseRiskInput(inp)
+      const { answer, attack } = await solveMostProfitable(n, { timeLimitSeconds: 3 })
+      assert.ok(attack && isValidAttack(n, attack))
+      const net = attackProfit(n, attack) - attackCost(n, attack)
+      assert.ok(net > worth - 200n)
+      assert.ok(answer.bound >= Number(net))
+    })
+
     test('a long job stopped from outside frees the real thread at its next step (a small job behind it answers)', () => {
       const cap = searchCoupledCap(big, { budgetMs: 60_000, maxIterations: 20 })
       // from 20 steps its own schedule needs thousands more at 3,058 pairs (seconds): only the stop flag ends it
