@@ -180,19 +180,20 @@ describe('review riskt: the coupled cap continued on the solver’s thread', () 
 
   test('two questions back to back on one thread: each answer is its own (lengths, exact ≥ brute, no worse than its start)', () => {
     const rng = createRng(172)
+    let moved = 0
     for (let round = 0; round < 4; round++) {
       const nets = [0, 1].map(() =>
         parseRiskInput(
           randomNetwork(rng, {
-            operators: rng.int(4, 8),
-            services: rng.int(1, 4),
-            membersPerService: [2, 6],
+            operators: rng.int(6, 9),
+            services: rng.int(2, 4),
+            membersPerService: [3, 6],
             allocations: true,
             profitFactor: [0.2, 1.2],
           }),
         ),
       )
-      const starts = nets.map((n) => searchCoupledCap(n, { budgetMs: 60_000, maxIterations: 3 }))
+      const starts = nets.map((n) => searchCoupledCap(n, { budgetMs: 60_000, maxIterations: 1 }))
       const t = performance.now()
       // the second is posted while the first runs: it queues behind it on the thread
       const jobs = nets.map((n, k) =>
@@ -218,8 +219,12 @@ describe('review riskt: the coupled cap continued on the solver’s thread', () 
           ceil(exact) <= ceil(st.bound) + 1,
           `round ${round}, job ${k}: ${ceil(exact)} above ${ceil(st.bound)}`,
         )
+        if (r.iterations > 0 && r.value < st.search.value - 1e-9 * Math.max(1, Math.abs(st.search.value)))
+          moved++
       })
     }
+    // the thread did search (its end read in its own clock: a wrong time origin left it no steps)
+    assert.ok(moved >= 2, `only ${moved} of 8 continuations moved (4 start above 0)`)
   })
 
   test('stop twice, stop after take, take after stop; then the solver’s next solve on that thread is right', async () => {
@@ -238,11 +243,14 @@ describe('review riskt: the coupled cap continued on the solver’s thread', () 
     a.stop()
     a.stop()
     // stopped: the thread ends the search at its next step and still writes what it had (a valid answer or none)
+    // stopped before its first step: the thread still writes its best, no worse than its start (a warm start, not λ = 0; a step may slip in before the flag)
     const late = a.take()
-    if (late)
-      assert.ok(
-        cmp(coupledCapExact(n, toMultipliers(n, late, cap.unit)), rat(bruteMostProfitable(n) ?? 0n)) >= 0,
-      )
+    assert.ok(late, 'a stopped job wrote nothing')
+    const scale = Math.max(1, Math.abs(cap.search.value))
+    assert.ok(
+      late.value <= cap.search.value + 1e-9 * scale,
+      `resumed at ${late.value}, above its start ${cap.search.value}`,
+    )
     const b = coupledOnThread(n, cap.search, performance.now() + 3000)
     assert.ok(b.take(), 'no answer after a stopped job')
     b.stop()
