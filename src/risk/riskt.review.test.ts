@@ -406,6 +406,51 @@ setTimeout(() => { console.log(j.take() ? 'taken' : 'none') }, 100)
       assert.ok(answer.bound >= Number(net))
     })
 
+    test('where the cost shares prove the start, the continuation is stopped and never waited for', async () => {
+      // the pairs with little profit, and one service worth 10^6 that one unit of stake secures
+      const inp = randomNetwork(createRng(3), {
+        operators: 400,
+        services: 50,
+        membersPerService: [50, 70],
+        allocations: true,
+        profitFactor: [0.001, 0.01],
+      })
+      const v0 = inp.operators[0] as (typeof inp.operators)[number]
+      inp.services.push({ id: 'z', profit: 1_000_000, threshold: 1, operators: [v0.id] })
+      inp.allocations?.push({ operator: v0.id, service: 'z', stake: 1 })
+      const n = parseRiskInput(inp)
+      const seen = { calls: 0, stopped: 0, taken: 0 }
+      const { answer, attack } = await solveMostProfitable(n, {
+        timeLimitSeconds: 3,
+        flipsInstead: true,
+        parallel: {
+          worthIt: () => false,
+          start: () => {
+            throw new Error('no branching here')
+          },
+          coupled: () => {
+            seen.calls++
+            return {
+              stop: () => {
+                seen.stopped++
+              },
+              take: () => {
+                seen.taken++
+                return null
+              },
+              over: () => true,
+            }
+          },
+        },
+      })
+      assert.deepEqual(seen, { calls: 1, stopped: 1, taken: 0 })
+      assert.ok(attack && isValidAttack(n, attack))
+      const net = attackProfit(n, attack) - attackCost(n, attack)
+      assert.ok(answer.proven && answer.exact)
+      assert.equal(answer.bound, Number(net))
+      assert.equal(net, 999_999n)
+    })
+
     test('a long job stopped from outside frees the real thread at its next step (a small job behind it answers)', () => {
       const cap = searchCoupledCap(big, { budgetMs: 60_000, maxIterations: 20 })
       // from 20 steps its own schedule needs thousands more at 3,058 pairs (seconds): only the stop flag ends it
