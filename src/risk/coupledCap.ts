@@ -38,6 +38,16 @@ export type CoupledMultipliers = {
   unit: bigint
 }
 
+/**
+ * x over 2^40, rounded; 0 where that is not a finite number: a finite x past 2^984 (garbage from a thread, or μ_s =
+ * p_s / need_s with amounts near 2^1000 and a service needing one unit) overflowed x·2^40 to ∞ and BigInt(∞) threw.
+ * Any multipliers are valid (λ of any sign, μ ≥ 0), so 0 only weakens the bound.
+ */
+const toBig = (x: number): bigint => {
+  const y = Math.round(x * DF)
+  return Number.isFinite(y) ? BigInt(y) : 0n
+}
+
 /** From the float search (amounts over `unit`, p_s = μ_s need_s) to integer numerators. */
 export function toMultipliers(
   n: Network,
@@ -49,13 +59,13 @@ export function toMultipliers(
   const lam = n.services.map((s) =>
     s.members.map(() => {
       const l = r.lam[e++] as number
-      return Number.isFinite(l) ? BigInt(Math.round(l * DF)) : 0n
+      return toBig(l)
     }),
   )
   const mu = n.services.map((s, si) => {
     const need = (Number(s.threshold.num) / Number(s.threshold.den)) * Number(serviceStake(s))
     const m = need > 0 ? ((r.p[si] as number) * u) / need : 0
-    return Number.isFinite(m) && m > 0 ? BigInt(Math.round(m * DF)) : 0n
+    return m > 0 ? toBig(m) : 0n
   })
   return { lam, mu, unit }
 }
