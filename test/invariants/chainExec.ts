@@ -47,9 +47,25 @@ export async function execAt(
     functionName: call.functionName,
     args: call.args,
     gas: 3_000_000n,
+    // A fee cap far above anvil's base fee (1 gwei at genesis): a cap estimated from a block cached from before the
+    // last revert to the snapshot (its base fee decayed by 50 blocks) could sit below the snapshot's base fee, and
+    // such a transaction is never mined (a full run once waited 180 s for sequence 57's receipt; alone it passed).
+    maxFeePerGas: 1_000_000_000_000n,
     chain: null,
   } as any)
-  const receipt = await world.public.waitForTransactionReceipt({ hash })
+  const receipt = await world.public
+    .waitForTransactionReceipt({ hash, timeout: 30_000 })
+    .catch(async (error: unknown) => {
+      // say what the chain holds of it, for the next one to look at
+      const [tx, head] = await Promise.all([
+        world.public.getTransaction({ hash }).catch(() => null),
+        world.public.getBlock({ blockTag: 'latest' }),
+      ])
+      throw new Error(
+        `${call.functionName}: no receipt after 30 s; the transaction ${tx ? `is ${tx.blockNumber === null ? 'pending' : `in block ${tx.blockNumber}`} (nonce ${tx.nonce}, fee cap ${tx.maxFeePerGas})` : 'is unknown to the chain'}; head ${head.number}, base fee ${head.baseFeePerGas}, time ${head.timestamp}, wanted ${timestamp}`,
+        { cause: error },
+      )
+    })
   if (receipt.status !== 'success')
     throw new Error(`${call.functionName} passed simulation but reverted on chain`)
   const block = await world.public.getBlock({ blockNumber: receipt.blockNumber })
