@@ -104,12 +104,14 @@ export const command: Command = {
       log: !values.json,
       nodes,
     })
-    if (values.json) console.log(JSON.stringify({ url: api.url, database: api.describe }))
-    else console.log(`Surety API at ${api.url} (reading ${api.describe}); OpenAPI at ${api.url}/openapi.json`)
-    const reason = await new Promise<string>((resolve) => {
+    // (the listeners go on before the ready line: a caller that reads it and signals at once must find them)
+    const stopped = new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('interrupted'))
       process.once('SIGTERM', () => resolve('terminated'))
     })
+    if (values.json) console.log(JSON.stringify({ url: api.url, database: api.describe }))
+    else console.log(`Surety API at ${api.url} (reading ${api.describe}); OpenAPI at ${api.url}/openapi.json`)
+    const reason = await stopped
     await api.close()
     console.error(`api stopped: ${reason}`)
     return 0

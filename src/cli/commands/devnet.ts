@@ -141,12 +141,14 @@ export const command: Command = {
       json,
       manifestDir: '.surety/deployments',
     })
-    printBanner(world.banner, json, world.state.seed)
     // Hold the process open until asked to stop; if a child dies on its own, say which and stop everything.
     const keepAlive = setInterval(() => {}, 1 << 30)
     const parent = process.ppid
     let orphanWatch: NodeJS.Timeout | undefined
-    const reason = await new Promise<string>((resolve) => {
+    // (the listeners go on before the banner is printed: a caller that reads the banner and sends SIGINT at once
+    // reached a process without them when it was descheduled right after the write, and the signal's default
+    // killed it mid-way, its children left to the reaper; orphans.e2e.test.ts under load)
+    const stopped = new Promise<string>((resolve) => {
       // Listeners stay on for the whole stop: Ctrl-C reaches this process both from the terminal and relayed by a
       // wrapper (npx, tsx), and a second SIGINT without a listener would kill it mid-stop. A third one means
       // the user insists: stop at once (the reaper still stops the children).
@@ -169,6 +171,8 @@ export const command: Command = {
       }, 1_000)
       world.failed.then(resolve)
     })
+    printBanner(world.banner, json, world.state.seed)
+    const reason = await stopped
     clearInterval(keepAlive)
     clearInterval(orphanWatch)
     const crashed = !['interrupted', 'terminated', 'hung up', 'its parent process exited'].includes(reason)
