@@ -56,10 +56,19 @@ export type CoupledBranchResult = {
   proven: boolean
 }
 
-/** The FREE service to branch on (−1: none with a profit), from the node's multipliers (floats). */
-export function pickService(c: CascadeCoupledCore, r: CascadeCoupledSearch, fixed: Uint8Array): number {
+/**
+ * The FREE service to branch on (−1: none with a profit), from the node's multipliers (floats): among those whose
+ * service term is within `tol` of zero relative to π_s, the most profitable; else the one nearest zero.
+ */
+export function pickService(
+  c: CascadeCoupledCore,
+  r: CascadeCoupledSearch,
+  fixed: Uint8Array,
+  tol = 0.02,
+): number {
   let best = -1
   let bestScore = Number.POSITIVE_INFINITY
+  let big = -1
   for (let s = 0; s < c.S; s++) {
     if (fixed[s] !== FREE) continue
     const pi = c.pi[s] as number
@@ -71,8 +80,9 @@ export function pickService(c: CascadeCoupledCore, r: CascadeCoupledSearch, fixe
       bestScore = score
       best = s
     }
+    if (score <= tol && (big < 0 || pi > (c.pi[big] as number))) big = s
   }
-  return best
+  return big >= 0 ? big : best
 }
 
 /** The branching's work, pausing every `sliceMs` (never when undefined). */
