@@ -169,3 +169,21 @@ export function branchCascadeCoupled(
     if (r.done) return r.value
   }
 }
+
+/**
+ * coupledBranchSteps in slices of `sliceMs`, a macrotask awaited between them (setImmediate): run on the main thread
+ * while the solver runs on its own (cascade.ts's concurrent stages).
+ */
+export async function branchCascadeCoupledChunked(
+  n: Network,
+  budget: bigint,
+  incumbent: bigint,
+  opts: CoupledBranchOptions & { sliceMs: number },
+): Promise<CoupledBranchResult> {
+  const steps = coupledBranchSteps(n, budget, incumbent, opts)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+}
