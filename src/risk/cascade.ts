@@ -85,7 +85,8 @@ export type CascadeOptions = SolveOptions & {
   /**
    * In the concurrent bound stages (the solver on its thread), after the coupled Lagrangian: a best-first branching
    * over services with the coupled bound at every node (cascadeCoupledBranch.ts), with this share of the time limit
-   * (4 s at most, and only while the main thread would wait for the solver); default 0.4, 0 off.
+   * (at most until 200 ms before the deadline, and only while the main thread would wait for the solver); default
+   * 0.6, 0 off.
    */
   cascadeCoupledBranch?: number
   /**
@@ -195,12 +196,15 @@ export async function worstCaseLoss(
       ? Math.min(1500, Math.max(0, msLeft(deadline) * 0.15))
       : 0
   const splitMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * splitShare)
-  // The coupled branching (cascadeCoupledBranch.ts), concurrent only: 40% of the time, 4 s at most, after the coupled
-  // stage and from its multipliers, 200 L-BFGS steps a node (boundary whole-stake 1,000 × 100 seed 1, bench/
-  // cascCoupledBranch.ts: 0.343 → 0.330 after 2 CPU-s, 0.321 after 4 at 150–300 steps a node; 200 × 50 seeds 1–3
-  // 0.467, 0.471, 0.646 → 0.424, 0.440, 0.602 after 2.3–2.8 CPU-s; load 7–9).
+  // The coupled branching (cascadeCoupledBranch.ts), concurrent only: 60% of the time (what the stages leave: their
+  // own stageLeft caps it), after the coupled stage and from its multipliers, 200 L-BFGS steps a node. Alone
+  // (bench/cascCoupledBranch.ts, boundary whole-stake, load 7–9): 1,000 × 100 seed 1 0.343 → 0.330 after 2 CPU-s,
+  // 0.321 after 4, 0.302 after 13; 200 × 50 seeds 1–3 0.467, 0.471, 0.646 → 0.424, 0.440, 0.602 after 2.3–2.8 CPU-s.
+  // In the engine (bench/risk.ts --regime boundary --sizes 200x50,1000x100, load 4–6): gaps 33.9, 36.0, 52.1 and
+  // 21.1, 21.4, 34.6 points without it, 29.0, 32.7, 47.3 and 18.6, 19.0, 33.9 with it (the coupled stage then at
+  // 600 steps).
   const coupledBranchMs = concurrent
-    ? Math.min(4000, Math.max(0, msLeft(deadline) * shareOf(opts.cascadeCoupledBranch ?? 0.4, 0.9)))
+    ? Math.max(0, msLeft(deadline) * shareOf(opts.cascadeCoupledBranch ?? 0.6, 0.9))
     : 0
   // Their time is at most what is left when they start: a solver that returns late (its thread is abandoned only
   // past its own deadline, mipThread.ts) ate into the time kept for them, and they still took all of shareMs past the
@@ -277,7 +281,9 @@ export async function worstCaseLoss(
     if (coupledMs > 0 && target < bound && !solverDone() && stageLeft() > coupledFloorMs(n)) {
       const r = await coupledCascadeBoundChunked(n, budget, {
         deadline: performance.now() + Math.min(coupledMs, stageLeft()),
-        maxIterations: 2000,
+        // (600 steps when the branching follows: the root gains 0.0008 from 600 to 2,000 steps, 0.3444 → 0.3436 on
+        // boundary 1,000 × 100 seed 1, where the branching gains points in that time)
+        maxIterations: coupledBranchMs > 0 ? 600 : 2000,
         shares: sh,
         split: stepSplit,
         sliceMs: 20,
