@@ -1,6 +1,6 @@
 /**
  * A best-first branching over services for the cascade R_ψ with the coupled Lagrangian (cascadeCoupled.ts) as each
- * node's bound (issue 14; opt-in, not wired: see docs/risk.md "What bounds the boundary cascade"). A node fixes some
+ * node's bound (issue 14; run by cascade.ts's concurrent stages after the coupled stage, `cascadeCoupledBranch`). A node fixes some
  * services IN (in A) or OUT (not in A); its bound is coupledCascadeNodeExact at multipliers searched in floats with
  * the node's fixing (L-BFGS, coupledSearchSteps), warm-started from its parent's, and checked exactly in bigint (any
  * multipliers give a valid bound at any node, so the floats only decide how tight it is). A child's bound is also
