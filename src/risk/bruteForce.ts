@@ -15,10 +15,14 @@ function forEachValidAttack(
   n: Network,
   shock: ReadonlySet<number>,
   visit: (a: Attack, profit: bigint, cost: bigint) => void,
+  fixed?: Uint8Array,
 ) {
   const all = n.services.map((_, i) => i)
   for (const A of subsets(all)) {
     if (A.length === 0) continue
+    // under a fixing (0 free, 1 forced in, 2 left out): forced ⊆ A, A ∩ left out = ∅
+    if (fixed && all.some((s) => (fixed[s] === 1 && !A.includes(s)) || (fixed[s] === 2 && A.includes(s))))
+      continue
     const members = [...new Set(A.flatMap((s) => n.services[s]?.members ?? []))].filter((v) => !shock.has(v))
     for (const B of subsets(members)) {
       const a = { services: A, operators: B }
@@ -78,6 +82,31 @@ export function bruteUnderFixing(n: Network, fixed: Uint8Array): bigint | null {
       const net = attackProfit(n, a) - attackCost(n, a)
       if (best === null || net > best) best = net
     }
+  }
+  return best
+}
+
+/**
+ * bruteCascade over the cascades (D, A, B) whose A respects `fixed` (per service: 0 free, 1 forced in, 2 left out):
+ * the shock alone (A = ∅) counts only when nothing is forced in; null when no cascade does. Tests only.
+ */
+export function bruteCascadeUnderFixing(n: Network, psi: Rational, fixed: Uint8Array): bigint | null {
+  const total = totalStake(n)
+  const anyIn = fixed.includes(1)
+  let best: bigint | null = null
+  for (const D of subsets(n.operators.map((_, i) => i))) {
+    const lost = D.reduce((a, v) => a + (n.operators[v]?.stake ?? 0n), 0n)
+    if (lost * psi.den > psi.num * total) continue
+    let cost: bigint | null = anyIn ? null : 0n
+    forEachValidAttack(
+      n,
+      new Set(D),
+      (_, __, c) => {
+        if (cost === null || c > cost) cost = c
+      },
+      fixed,
+    )
+    if (cost !== null && (best === null || lost + cost > best)) best = lost + cost
   }
   return best
 }

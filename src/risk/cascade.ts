@@ -13,6 +13,7 @@ import { cascadeSplitBound, shockBudget } from './cascadeBound.ts'
 import { branchCascade } from './cascadeBranch.ts'
 import { burnBound, burnCascade } from './cascadeBurn.ts'
 import { coupledCascadeBound, coupledCascadeBoundChunked } from './cascadeCoupled.ts'
+import { branchCascadeCoupledChunked } from './cascadeCoupledBranch.ts'
 import { addCascadeCuts } from './cascadeCuts.ts'
 import { cascadeStart } from './cascadeHeuristic.ts'
 import { poolBranchCascade } from './cascadePool.ts'
@@ -81,6 +82,13 @@ export type CascadeOptions = SolveOptions & {
    * (off): the LP takes 0.3–2 s at 1,000 × 100 and lowers the bound by about a point with allocations, less without.
    */
   cascadeSplit?: number
+  /**
+   * In the concurrent bound stages (the solver on its thread), after the coupled Lagrangian: a best-first branching
+   * over services with the coupled bound at every node (cascadeCoupledBranch.ts), with this share of the time limit
+   * (at most until 200 ms before the deadline, and only while the main thread would wait for the solver); default
+   * 0.6, 0 off.
+   */
+  cascadeCoupledBranch?: number
   /**
    * Tests only: the solver's runner whatever the network's size (solverRunner gives one only to large networks),
    * so the concurrent bound stages (below) run on small networks too.
@@ -188,6 +196,16 @@ export async function worstCaseLoss(
       ? Math.min(1500, Math.max(0, msLeft(deadline) * 0.15))
       : 0
   const splitMs = deadline === undefined ? 10_000 : Math.max(0, msLeft(deadline) * splitShare)
+  // The coupled branching (cascadeCoupledBranch.ts), concurrent only: 60% of the time (what the stages leave: their
+  // own stageLeft caps it), after the coupled stage and from its multipliers, 200 L-BFGS steps a node. Alone
+  // (bench/cascCoupledBranch.ts, boundary whole-stake, load 7–9): 1,000 × 100 seed 1 0.343 → 0.330 after 2 CPU-s,
+  // 0.321 after 4, 0.302 after 13; 200 × 50 seeds 1–3 0.467, 0.471, 0.646 → 0.424, 0.440, 0.602 after 2.3–2.8 CPU-s.
+  // In the engine (bench/risk.ts --regime boundary --sizes 200x50,1000x100, load 4–6): gaps 33.9, 36.0, 52.1 and
+  // 21.1, 21.4, 34.6 points without it, 29.0, 32.7, 47.3 and 18.6, 19.0, 33.9 with it (the coupled stage then at
+  // 600 steps).
+  const coupledBranchMs = concurrent
+    ? Math.max(0, msLeft(deadline) * shareOf(opts.cascadeCoupledBranch ?? 0.6, 0.9))
+    : 0
   // Their time is at most what is left when they start: a solver that returns late (its thread is abandoned only
   // past its own deadline, mipThread.ts) ate into the time kept for them, and they still took all of shareMs past the
   // deadline. With no time left they still check their first shares exactly (35–65 ms at 5,000 × 200): a valid
@@ -263,13 +281,29 @@ export async function worstCaseLoss(
     if (coupledMs > 0 && target < bound && !solverDone() && stageLeft() > coupledFloorMs(n)) {
       const r = await coupledCascadeBoundChunked(n, budget, {
         deadline: performance.now() + Math.min(coupledMs, stageLeft()),
-        maxIterations: 2000,
+        // (600 steps when the branching follows: the root gains 0.0008 from 600 to 2,000 steps, 0.3444 → 0.3436 on
+        // boundary 1,000 × 100 seed 1, where the branching gains points in that time)
+        maxIterations: coupledBranchMs > 0 ? 600 : 2000,
         shares: sh,
         split: stepSplit,
         sliceMs: 20,
         stop: solverDone,
       })
       if (r.bound < bound) bound = r.bound
+      // (each node is checked exactly as it closes: no check at the end, but each takes about coupledFloorMs)
+      if (coupledBranchMs > 0 && target < bound && !solverDone() && stageLeft() > 4 * coupledFloorMs(n)) {
+        await pause()
+        const b = await branchCascadeCoupledChunked(n, budget, target, {
+          start: r.search,
+          rootBound: bound,
+          rootIterations: 200,
+          nodeIterations: 200,
+          deadline: performance.now() + Math.min(coupledBranchMs, stageLeft() - coupledFloorMs(n)),
+          sliceMs: 20,
+          stop: solverDone,
+        })
+        if (b.bound < bound) bound = b.bound
+      }
     }
     return { bound }
   }

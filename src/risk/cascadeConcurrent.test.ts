@@ -4,8 +4,9 @@
  * (its bound never under it, the loss found never over it) and proven only at it. With a solver that finds nothing
  * (a runner that answers its limit with no incumbent and no bound) only the stages' exact bounds can prove, from the
  * start's loss, and the bound reported is theirs. Mutants tried: the stages' bound replaced by the start's loss
- * (`return { bound: target }` in concurrentStages), and the coupled stage's bound halved — each fails at network 0
- * (blind): bound below the brute force.
+ * (`return { bound: target }` in concurrentStages), the coupled stage's bound halved, and the coupled branching's
+ * leaves dropped from its bound (cascadeCoupledBranch.ts, `leafMax` never raised) — each fails at network 0 (blind):
+ * bound below the brute force.
  */
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'

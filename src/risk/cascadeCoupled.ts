@@ -34,6 +34,7 @@ import { buildEdgeLayout, type EdgeLayout } from './edgeLayout.ts'
 import { lbfgsDirection, lbfgsRemember } from './lbfgs.ts'
 import type { Network } from './network.ts'
 import { gcd } from './rational.ts'
+import { FREE, IN, OUT } from './shareCore.ts'
 
 const D = 1n << 40n
 const DF = 2 ** 40
@@ -116,13 +117,16 @@ export function cascadeCoupledValue(
   lam: Float64Array,
   p: Float64Array,
   theta: number,
+  fixed?: Uint8Array,
 ): number {
   const { S, V, svcStart, svcOf, opStart, opEdges, a, w, wd, pi, sigma } = c
   let val = -theta * c.one
   for (let s = 0; s < S; s++) {
+    const fx = fixed ? (fixed[s] as number) : FREE
+    if (fx === OUT) continue
     let r = (1 + theta) * (pi[s] as number) - (p[s] as number)
     for (let e = svcStart[s] as number; e < (svcStart[s + 1] as number); e++) r -= lam[e] as number
-    if (r > 0) val += r
+    if (r > 0 || fx === IN) val += r
   }
   const gain = new Float64Array(V)
   for (let v = 0; v < V; v++) {
@@ -132,13 +136,22 @@ export function cascadeCoupledValue(
       o3 = 0
     for (let i = opStart[v] as number; i < (opStart[v + 1] as number); i++) {
       const e = opEdges[i] as number
+      const fx = fixed ? (fixed[svcOf[e] as number] as number) : FREE
+      if (fx === OUT) continue
       const l = lam[e] as number
       const ps = p[svcOf[e] as number] as number
-      if (l > 0) o0 += l
       const b = l + ps * (w[e] as number)
+      const f = l + ps * (wd[e] as number)
+      if (fx === IN) {
+        o0 += l
+        o1 += b
+        o2 += b - theta * (a[e] as number)
+        o3 += f
+        continue
+      }
+      if (l > 0) o0 += l
       if (b > 0) o1 += b
       if (b > theta * (a[e] as number)) o2 += b - theta * (a[e] as number)
-      const f = l + ps * (wd[e] as number)
       if (f > 0) o3 += f
     }
     const base = Math.max(o0, o1, o2)
@@ -158,6 +171,7 @@ function smoothed(
   tau: number,
   g: Float64Array,
   p: Float64Array,
+  fixed?: Uint8Array,
 ): number {
   const { S, E, V, svcStart, svcOf, opStart, opEdges, a, w, wd, pi, sigma, psi } = c
   if (slopes.length < 4 * E) slopes = new Float64Array(4 * E)
@@ -174,10 +188,13 @@ function smoothed(
   let val = -theta * c.one + phi * psi
   const gp = new Float64Array(S)
   for (let s = 0; s < S; s++) {
+    const fx = fixed ? (fixed[s] as number) : FREE
+    if (fx === OUT) continue // no term; g stays 0 on its λ and μ
     let r = (1 + theta) * (pi[s] as number) - (p[s] as number)
     for (let e = svcStart[s] as number; e < (svcStart[s + 1] as number); e++) r -= x[e] as number
-    val += sp(r, tau)
-    const ys = sg(r, tau)
+    // IN: the term counts whatever its sign (linear, slope 1)
+    val += fx === IN ? r : sp(r, tau)
+    const ys = fx === IN ? 1 : sg(r, tau)
     for (let e = svcStart[s] as number; e < (svcStart[s + 1] as number); e++) g[e] = -ys
     gp[s] = -ys
     dTheta += ys * (pi[s] as number)
@@ -196,6 +213,22 @@ function smoothed(
       const l = x[e] as number
       const ps = p[svcOf[e] as number] as number
       const b = l + ps * (w[e] as number)
+      const fx = fixed ? (fixed[svcOf[e] as number] as number) : FREE
+      if (fx !== FREE) {
+        // OUT: the edge is in no state (slopes 0); IN: in every state, linear (slopes 1)
+        const on = fx === IN ? 1 : 0
+        sg0[i] = on
+        sg1[i] = on
+        sg2[i] = on
+        sg3[i] = on
+        if (on) {
+          o0 += l
+          o1 += b
+          o2 += b - theta * (a[e] as number)
+          o3 += l + ps * (wd[e] as number)
+        }
+        continue
+      }
       // each softplus with its slope from one exponential (kept for the gradient's pass below)
       o0 += spg(l, tau, sg0, i)
       o1 += spg(b, tau, sg1, i)
@@ -226,7 +259,8 @@ function smoothed(
       dTheta -= w2 * s2 * (a[e] as number)
     }
   }
-  for (let s = 0; s < S; s++) g[E + s] = c.priced[s] ? (gp[s] as number) * sg(x[E + s] as number, tau) : 0
+  for (let s = 0; s < S; s++)
+    g[E + s] = c.priced[s] && fixed?.[s] !== OUT ? (gp[s] as number) * sg(x[E + s] as number, tau) : 0
   g[E + S] = (dTheta * sg((x[E + S] as number) / K, tau)) / K
   g[E + S + 1] = (dPhi * sg((x[E + S + 1] as number) / K, tau)) / K
   return val
@@ -360,10 +394,12 @@ export type CoupledSearchOptions = {
   sliceMs?: number
   /** checked before every step: true ends the search (with the best multipliers so far) */
   stop?: () => boolean
+  /** a branching node's services (shareCore.ts FREE, IN, OUT): the node's Lagrangian (coupledCascadeNodeExact) */
+  fixed?: Uint8Array
 }
 
 /** searchCascadeCoupled's steps, pausing every `sliceMs` (never when it is undefined). */
-function* coupledSearchSteps(
+export function* coupledSearchSteps(
   c: CascadeCoupledCore,
   opts: CoupledSearchOptions,
 ): Generator<void, CascadeCoupledSearch, void> {
@@ -405,7 +441,7 @@ function* coupledSearchSteps(
   const best = { lam: new Float64Array(E), p: new Float64Array(S), theta: 0, value: Number.POSITIVE_INFINITY }
   const record = () => {
     const theta = sp((x[E + S] as number) / K, tau)
-    const v = cascadeCoupledValue(c, x.subarray(0, E), p, theta)
+    const v = cascadeCoupledValue(c, x.subarray(0, E), p, theta, opts.fixed)
     if (v < best.value) {
       best.value = v
       best.lam.set(x.subarray(0, E))
@@ -418,7 +454,7 @@ function* coupledSearchSteps(
     yHist.length = 0
     rhoHist.length = 0
   }
-  let f = smoothed(c, x, tau, g, p)
+  let f = smoothed(c, x, tau, g, p, opts.fixed)
   record()
   let it = 0
   let phaseIt = 0
@@ -446,7 +482,7 @@ function* coupledSearchSteps(
     let ok = false
     for (let ls = 0; ls < 30; ls++) {
       for (let i = 0; i < N; i++) xNew[i] = (x[i] as number) - step * (dir[i] as number)
-      fNew = smoothed(c, xNew, tau, gNew, p)
+      fNew = smoothed(c, xNew, tau, gNew, p, opts.fixed)
       if (fNew <= f - 1e-4 * step * gd) {
         ok = true
         break
@@ -457,7 +493,7 @@ function* coupledSearchSteps(
       reset()
       tau = Math.max(tauMin, tau * 0.5)
       phaseIt = 0
-      f = smoothed(c, x, tau, g, p)
+      f = smoothed(c, x, tau, g, p, opts.fixed)
     }
     if (!ok) {
       if (tau <= tauMin) break
@@ -515,6 +551,49 @@ export function toCascadeMultipliers(
  * Lagrangian bound above with the shock's knapsack by its LP at its critical ratio (computed exactly).
  */
 export function coupledCascadeExact(n: Network, budget: bigint, m: CascadeCoupledMultipliers): bigint {
+  const floorP = coupledCascadeFloorP(n, budget, m)
+  const pMinus1 = floorP - 1n
+  return budget + (pMinus1 > 0n ? pMinus1 : 0n)
+}
+
+/**
+ * The bound at a node of a branching over services (cascadeCoupledBranch.ts): every valid cascade (D, A, B) with
+ * IN ⊆ A and A ∩ OUT = ∅ (`fixed`, shareCore.ts's FREE / IN / OUT per service). Why: the argument above adds the
+ * same non-negative terms for such an A, and regroups the same way; only the maxima change. The service part
+ * Σ_{s∈A} r_s (r_s = (1 + θ)π_s − μ_s need_s − Σ_v λ_vs) is at most Σ_{s∈IN} r_s + Σ_{s∈FREE} max(0, r_s) — an IN
+ * service counted whatever the sign of its term, an OUT one never. Each operator's part is a maximum over the set T
+ * = A ∩ S(v) of its services, now with IN ∩ S(v) ⊆ T ⊆ S(v) \ OUT; each of its states is a sum over T of per-edge
+ * terms (B's second state Σ_T b_vs − θ min(σ_v, a_v(T)) = max(Σ_T b_vs − θσ_v, Σ_T (b_vs − θ a_vs))), whose maximum
+ * over such T is the IN edges' terms plus the FREE edges' positive parts, OUT edges left out. The shock's knapsack
+ * over gain_v = (its shocked state) − base_v is unchanged (a gain may now be negative: never shocked). Then P ≥ π(A)
+ * for every attack in the node, and R σ(V) ≤ Ψ + max(0, ⌊P⌋ − 1) over them; with some service IN the shock alone
+ * (A = ∅) is not in the node and ⌊P⌋ < 1 means the node holds no valid attack (π(A) ≥ cost(B) + 1 ≥ 1): null.
+ * Any multipliers are valid at any node, so the parent's serve as a start (bench/cascCoupledBranch.ts, tests in
+ * cascadeCoupledNode.test.ts). `wrong` is the tests' mutant: an IN service's edges left out of its members' states (as if the
+ * fixing were only the services' part), which drops positive terms.
+ */
+export function coupledCascadeNodeExact(
+  n: Network,
+  budget: bigint,
+  m: CascadeCoupledMultipliers,
+  fixed: Uint8Array,
+  wrong?: 'inEdgesOut',
+): { bound: bigint; p: bigint } | null {
+  const floorP = coupledCascadeFloorP(n, budget, m, fixed, wrong)
+  const anyIn = fixed.includes(IN)
+  if (anyIn && floorP < 1n) return null
+  const pMinus1 = floorP - 1n
+  return { bound: budget + (pMinus1 > 0n ? pMinus1 : 0n), p: floorP }
+}
+
+/** ⌊P⌋, P the Lagrangian's value at these multipliers (the header; with `fixed`, coupledCascadeNodeExact's). */
+function coupledCascadeFloorP(
+  n: Network,
+  budget: bigint,
+  m: CascadeCoupledMultipliers,
+  fixed?: Uint8Array,
+  wrong?: 'inEdgesOut',
+): bigint {
   // every amount times G (the thresholds' common denominator) and D (the multipliers' denominator)
   let G = 1n
   for (const s of n.services) G = (G / gcd(G, s.threshold.den)) * s.threshold.den
@@ -528,6 +607,9 @@ export function coupledCascadeExact(n: Network, budget: bigint, m: CascadeCouple
   // the constant −θ·1 (one whole unit), times DG
   let total = -theta * G
   n.services.forEach((s, si) => {
+    const fx = fixed ? (fixed[si] as number) : FREE
+    if (fx === OUT) return // in no state, nor in the services' part
+    const forced = fx === IN
     const lam = m.lam[si] as bigint[]
     const mu = (m.mu[si] ?? 0n) > 0n ? (m.mu[si] as bigint) : 0n
     const gd = G / s.threshold.den // exact: den divides G
@@ -542,15 +624,17 @@ export function coupledCascadeExact(n: Network, budget: bigint, m: CascadeCouple
       const aaG = s.threshold.num * (s.memberStake[k] ?? 0n) * gd // α a G, exact
       const capB = aG < needG ? aG : needG
       const capD = aaG < needG ? aaG : needG
-      if (l > 0n) o0[v] = (o0[v] as bigint) + l
       const b = l + mu * capB
-      if (b > 0n) o1[v] = (o1[v] as bigint) + b
       const over = b - theta * aG
-      if (over > 0n) o2[v] = (o2[v] as bigint) + over
       const f = l + mu * capD
-      if (f > 0n) o3[v] = (o3[v] as bigint) + f
+      // an IN edge in every state whatever its sign; a FREE one where it gains (the mutant: no IN edge)
+      if (forced && wrong === 'inEdgesOut') return
+      if (forced || l > 0n) o0[v] = (o0[v] as bigint) + l
+      if (forced || b > 0n) o1[v] = (o1[v] as bigint) + b
+      if (forced || over > 0n) o2[v] = (o2[v] as bigint) + over
+      if (forced || f > 0n) o3[v] = (o3[v] as bigint) + f
     })
-    if (r > 0n) total += r
+    if (forced || r > 0n) total += r
   })
   // the operators' base, and the shock's gains over it
   const gain: bigint[] = []
@@ -586,9 +670,7 @@ export function coupledCascadeExact(n: Network, budget: bigint, m: CascadeCouple
   // P ≤ (total·σ_k + knap) / (DG·σ_k); ⌊·⌋ (P bounds a whole number)
   const num = total * sk + knap
   const den = DG * sk
-  const floorP = num >= 0n ? num / den : -((-num + den - 1n) / den)
-  const pMinus1 = floorP - 1n
-  return budget + (pMinus1 > 0n ? pMinus1 : 0n)
+  return num >= 0n ? num / den : -((-num + den - 1n) / den)
 }
 
 export type CoupledCascadeBoundOptions = {
