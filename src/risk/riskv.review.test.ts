@@ -187,6 +187,68 @@ describe('review riskv: the coupled cascade branching', () => {
     assert.ok(checked > 2000 && nulls > 50 && tight > 100)
   })
 
+  test('node bound ≥ brute force at multipliers pushed down by a descent in bigint (any multipliers are valid)', () => {
+    const rng = createRng(7)
+    let steps = 0
+    let lowered = 0
+    for (const [i, n] of networks().entries()) {
+      const psi = PSIS[(i + 3) % PSIS.length] as Rational
+      const budget = shockBudget(n, psi)
+      const core = buildCascadeCoupled(n, budget)
+      if (core.S === 0) continue
+      const fixings = allFixings(core.S)
+      for (let f = 0; f < 3; f++) {
+        const fixed = fixings[rng.int(0, fixings.length - 1)] as Uint8Array
+        const truth = bruteCascadeUnderFixing(n, psi, fixed)
+        const search = searchCascadeCoupled(core, {
+          deadline: Number.POSITIVE_INFINITY,
+          maxIterations: 40,
+          fixed,
+        })
+        let m = toCascadeMultipliers(n, core, search)
+        const value = (x: CascadeCoupledMultipliers) => {
+          const r = coupledCascadeNodeExact(n, budget, x, fixed)
+          if (r === null)
+            assert.equal(truth, null, `network ${i} fixing ${fixed}: empty at descended multipliers`)
+          else if (truth !== null)
+            assert.ok(r.bound >= truth, `network ${i} fixing ${fixed}: ${r.bound} < ${truth}`)
+          return r === null ? -1n : r.p
+        }
+        let best = value(m)
+        const start = best
+        for (let k = 0; k < 600; k++) {
+          steps++
+          const scale = BigInt(Math.round(2 ** (rng.next() * 44)))
+          const delta = (rng.next() < 0.5 ? -1n : 1n) * scale
+          const lam = m.lam.map((l) => [...l])
+          const mu = [...m.mu]
+          let theta = m.theta
+          const which = rng.int(0, 2)
+          if (which === 0 && core.E > 0) {
+            const s = rng.int(0, core.S - 1)
+            const row = lam[s] as bigint[]
+            if (row.length > 0) {
+              const e = rng.int(0, row.length - 1)
+              row[e] = (row[e] as bigint) + delta
+            }
+          } else if (which === 1) {
+            const s = rng.int(0, core.S - 1)
+            mu[s] = (mu[s] as bigint) + delta
+          } else theta += delta
+          const next = { lam, mu, theta, unit: m.unit }
+          const v = value(next)
+          if (v <= best) {
+            best = v
+            m = next
+          }
+        }
+        if (best < start) lowered++
+      }
+    }
+    console.log(`descent steps ${steps}, lowered ${lowered}`)
+    assert.ok(lowered > 20)
+  })
+
   test('branching: bound ≥ brute force, cut short or not; proven only with the incumbent at the truth', async () => {
     let proven = 0
     let lowered = 0
@@ -201,6 +263,11 @@ describe('review riskv: the coupled cascade branching', () => {
         ['at', truth, { rootIterations: 60, nodeIterations: 20, maxNodes: 200 }],
         ['one', 0n, { rootIterations: 0, nodeIterations: 0, maxNodes: 1 }],
         ['three', 0n, { rootIterations: 5, nodeIterations: 1, maxNodes: 3 }],
+        ...[2, 4, 6, 9].map((k): [string, bigint, Parameters<typeof branchCascadeCoupled>[3]] => [
+          `max${k}`,
+          0n,
+          { rootIterations: 0, nodeIterations: 0, maxNodes: k },
+        ]),
         ['rootBound', 0n, { rootIterations: 20, nodeIterations: 5, maxNodes: 50, rootBound: truth }],
       ]
       for (const [name, inc, opts] of variants) {
