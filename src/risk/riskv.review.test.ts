@@ -10,7 +10,11 @@
  *   bound ≥ truth, proven only when the incumbent is at the truth.
  * - worstCaseLoss with `cascadeCoupledBranch: 0.6` and a solver that finds nothing (the concurrent path): bound never
  *   below brute force, proven only at it.
- * Mutants: see the report of review riskv (each caught by one of these tests unless said otherwise there).
+ * Mutants caught (one at a time, reverted): the open nodes left out of the bound, the leaves dropped, only open[0]
+ * counted, a child's bound set below its parent's unchecked, pruning at incumbent + 1, proven always, null at ⌊P⌋ < 2,
+ * null with nothing IN, a FREE service's negative term counted, FREE services dropped once one is IN, the IN edges
+ * left out (inEdgesOut), the knapsack's φΨ halved, Ψ left out of the node bound. Not caught: a FREE edge's negative
+ * b_vs counted in B's first state (unsound in principle, not found by brute force nor the descent here).
  */
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
