@@ -4,7 +4,7 @@
  * worst-case cascade R_ψ. Each column is the time to a proven answer, or the final gap when the limit stopped it.
  * Run: npm run bench:risk   (or: npx tsx bench/risk.ts [--time-limit S] [--allocations] [--regime hard]
  *                             [--sizes 1000x100,5000x200] [--seeds 3] [--no-cascade] [--cascade-branch 0.3] [--cascade-pool 0.3] [--cascade-split 0.2]
- *                             [--cascade-coupled-branch 0.6 (off by default)]
+ *                             [--cascade-coupled-branch 0.6]
  *                             [--threads 1] [--no-scaled-bound])
  * `--threads 2` (the default) runs the branch and bound over services on two worker threads (parallelBranch.ts).
  * The target is every answer proven for 1,000 × 100 within 10 s; 5,000 × 200 within 60 s is the stretch.
@@ -34,7 +34,7 @@ const { values } = parseArgs({
     // share of the cascade's time limit for the split of the shock's credit (cascadeSplit.ts); 0 = off
     'cascade-split': { type: 'string', default: '0' },
     // share of the time for the coupled branching in the concurrent stages (cascadeCoupledBranch.ts); 0 = off
-    'cascade-coupled-branch': { type: 'string', default: '0' },
+    'cascade-coupled-branch': { type: 'string', default: '0.6' },
     regime: { type: 'string', multiple: true, default: ['typical', 'boundary', 'hard'] },
     sizes: { type: 'string', default: '50x10,200x50,1000x100' },
     threads: { type: 'string', default: '2' },

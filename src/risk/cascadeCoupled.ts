@@ -460,12 +460,16 @@ export function* coupledSearchSteps(
   let phaseIt = 0
   const PHASE = opts.phase ?? 300
   let sliceEnd = opts.sliceMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + opts.sliceMs
+  // at least one step per slice: a slice of 0 ms yielded on every turn and never stepped (review riskv)
+  let sliceSteps = 0
   while (it < maxIt && performance.now() < deadline && !opts.stop?.()) {
-    if (performance.now() >= sliceEnd) {
+    if (sliceSteps > 0 && performance.now() >= sliceEnd) {
       yield
       sliceEnd = performance.now() + (opts.sliceMs ?? Number.POSITIVE_INFINITY)
+      sliceSteps = 0
       continue
     }
+    sliceSteps++
     it++
     phaseIt++
     lbfgsDirection(g, dir, sHist, yHist, rhoHist, alpha, tau)
