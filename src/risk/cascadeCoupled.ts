@@ -35,6 +35,7 @@ import { lbfgsDirection, lbfgsRemember } from './lbfgs.ts'
 import type { Network } from './network.ts'
 import { gcd } from './rational.ts'
 import { FREE, IN, OUT } from './shareCore.ts'
+import { runSlices, runSteps } from './steps.ts'
 
 const D = 1n << 40n
 const DF = 2 ** 40
@@ -375,11 +376,7 @@ export function searchCascadeCoupled(
   c: CascadeCoupledCore,
   opts: CoupledSearchOptions = {},
 ): CascadeCoupledSearch {
-  const steps = coupledSearchSteps(c, { ...opts, sliceMs: undefined })
-  for (;;) {
-    const r = steps.next()
-    if (r.done) return r.value
-  }
+  return runSteps(coupledSearchSteps(c, { ...opts, sliceMs: undefined }))
 }
 
 export type CoupledSearchOptions = {
@@ -708,11 +705,7 @@ export function coupledCascadeBound(
   budget: bigint,
   opts: CoupledCascadeBoundOptions = {},
 ): { bound: bigint; search: CascadeCoupledSearch } {
-  const steps = coupledCascadeBoundSteps(n, budget, { ...opts, sliceMs: undefined })
-  for (;;) {
-    const r = steps.next()
-    if (r.done) return r.value
-  }
+  return runSteps(coupledCascadeBoundSteps(n, budget, { ...opts, sliceMs: undefined }))
 }
 
 /**
@@ -725,10 +718,5 @@ export async function coupledCascadeBoundChunked(
   budget: bigint,
   opts: CoupledCascadeBoundOptions & { sliceMs: number; stop?: () => boolean },
 ): Promise<{ bound: bigint; search: CascadeCoupledSearch }> {
-  const steps = coupledCascadeBoundSteps(n, budget, opts)
-  for (;;) {
-    const r = steps.next()
-    if (r.done) return r.value
-    await new Promise<void>((resolve) => setImmediate(resolve))
-  }
+  return runSlices(coupledCascadeBoundSteps(n, budget, opts))
 }

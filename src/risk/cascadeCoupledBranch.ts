@@ -21,6 +21,7 @@ import {
 } from './cascadeCoupled.ts'
 import { type Network, totalStake } from './network.ts'
 import { FREE, IN, OUT } from './shareCore.ts'
+import { runSlices, runSteps } from './steps.ts'
 
 type Start = { lam: Float64Array; p: Float64Array; theta: number }
 type Node = { fixed: Uint8Array; start: Start | undefined; bound: bigint; depth: number }
@@ -163,11 +164,7 @@ export function branchCascadeCoupled(
   incumbent: bigint,
   opts: CoupledBranchOptions = {},
 ): CoupledBranchResult {
-  const steps = coupledBranchSteps(n, budget, incumbent, { ...opts, sliceMs: undefined })
-  for (;;) {
-    const r = steps.next()
-    if (r.done) return r.value
-  }
+  return runSteps(coupledBranchSteps(n, budget, incumbent, { ...opts, sliceMs: undefined }))
 }
 
 /**
@@ -180,10 +177,5 @@ export async function branchCascadeCoupledChunked(
   incumbent: bigint,
   opts: CoupledBranchOptions & { sliceMs: number },
 ): Promise<CoupledBranchResult> {
-  const steps = coupledBranchSteps(n, budget, incumbent, opts)
-  for (;;) {
-    const r = steps.next()
-    if (r.done) return r.value
-    await new Promise<void>((resolve) => setImmediate(resolve))
-  }
+  return runSlices(coupledBranchSteps(n, budget, incumbent, opts))
 }
