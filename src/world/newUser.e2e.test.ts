@@ -45,7 +45,9 @@ async function until<T>(
 }
 
 test('a new user: deposits, opens a shipment intent, an operator wins and fails it, the client is compensated', async () => {
-  const port = 20_000 + ((await freePort()) % 20_000)
+  // below Linux's ephemeral ports (32768 and up): a node's port (+10…+14) or the API's (+50) there was once taken by a
+  // client connection of another test (EADDRINUSE)
+  const port = 20_000 + ((await freePort()) % 12_000)
   const devnet = harness.start(['devnet', '--fast', '--seed', String(SEED), '--port', String(port), '--json'])
   const banner = await ready(devnet)
   const events = devnet.events

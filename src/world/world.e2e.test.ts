@@ -75,7 +75,9 @@ test('npm start: the world tells its whole story, is certified secure, stops cle
     const build = spawnSync('npm', ['run', 'build:web'], { cwd: ROOT, encoding: 'utf8' })
     assert.equal(build.status, 0, `npm run build:web:\n${build.stdout}${build.stderr}`)
   }
-  const port = 20_000 + ((await freePort()) % 20_000)
+  // below Linux's ephemeral ports (32768 and up): a node's port (+10…+14) or the API's (+50) there was once taken by a
+  // client connection of another test (EADDRINUSE)
+  const port = 20_000 + ((await freePort()) % 12_000)
   const first = startWorld(port)
   const banner = await ready(first)
   assert.equal(banner.resumed, false)
