@@ -270,7 +270,7 @@ function paysAlone(n: Network): boolean {
  */
 export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): Promise<MostProfitable> {
   const deadline = deadlineOf(opts.timeLimitSeconds)
-  const edges = (c: Component) => c.network.services.reduce((a, s) => a + s.members.length, 0)
+  const edges = (c: Component) => edgeCount(c.network)
   // smallest first: a small component settles within its least part (leastPartMs) and leaves the rest of the time
   // to the large ones; after a large one it got only what that left (review risks: 10 of 12 proven that way, 11–12
   // of 12 small-first)
@@ -320,14 +320,14 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
         : 1
     edgesLeft -= edges(c)
     if (shares?.bound.num === 0n) continue // proven secure, exactly
-    // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
-    // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
-    // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
-    // where the solver's root LP cannot finish in the time (flipsInstead), neither thread is loaded: the flips run here
     // this component's part of the time left, for the stages that would take all of it (the flips, the solver): the
     // components after it get theirs (a solver on the first of several components left the others none, and their
     // answers unproven with no attack)
     const part = edges(c) / Math.max(1, edges(c) + edgesLeft)
+    // the exact-cover local search's thread (flipThread.ts) loads beside the heuristic, for the solver's time below;
+    // only where a service pays alone (an attack will be found): on a network being proven secure the branching's
+    // threads need the cores, and loading a thread costs 0.5–0.7 CPU-seconds through tsx
+    // where the solver's root LP cannot finish in the time (flipsInstead), neither thread is loaded: the flips run here
     const flipsHere =
       pays &&
       (opts.flipsInstead ?? (coupled !== null && flipsInstead(c.network, msLeft(deadline) * part, cpuShare)))
