@@ -313,10 +313,15 @@ export async function worstCaseLoss(
   // A shock filled to the budget and attacks opened after it (cascadeHeuristic.ts), checked exactly: the solver's
   // start, and an answer of its own (the solver, whose LP scales every threshold down, ended at R = 0.0024 after
   // 10 s on boundary 1,000 × 100, where the shock alone burns 0.1).
+  // With allocations it gets 15% of the time instead of 5%: its two greedy runs take 0.06–0.2 CPU-s at 1,000 × 100
+  // (the first call, cold, the most), and under load 0.5 s of wall time cut them short — boundary seed 1 answered
+  // 0.1062 where they reach 0.1183 (load 7; hard seeds 2 and 3 lost 1.3 points the same way at load 11). There the
+  // solver found nothing better than the start at 1,000 × 100 (hard and boundary, 10 s), so the time is cheap;
+  // whole-stake hard seed 1 needs the solver's (it finds R = 0.683 only after 8.4–9.1 s).
   const heuristic = cascadeStart(n, budget, {
     start: opts.start,
     solverMargin,
-    deadline: performance.now() + Math.max(0, msLeft(deadline) * 0.05),
+    deadline: performance.now() + Math.max(0, msLeft(deadline) * (n.hasAllocations ? 0.15 : 0.05)),
   })
   const found = burnt && burnt.value > heuristic.best.value ? burnt : heuristic.best
   if (found.value >= burn.bound) return report(found, burn.bound, Number.POSITIVE_INFINITY, false)
