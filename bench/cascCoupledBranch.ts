@@ -2,6 +2,7 @@
  * The coupled Lagrangian branching (cascadeCoupledBranch.ts) on the bench's networks: the shares, their split by
  * steps and the root's coupled search as in cascade.ts's concurrent stages, then a best-first branching over services
  * with the coupled node bound (each node exact in bigint), its bound by nodes and CPU-seconds.
+ * Also how deep it gets: the deepest node (services fixed) and the leaves (every service with a profit fixed).
  * `npx tsx bench/cascCoupledBranch.ts --whole --regime boundary --seed 1 [--size 1000x100] [--root 2000]
  *  [--node 60] [--seconds 10]`
  */
@@ -24,6 +25,7 @@ import { totalStake } from '../src/risk/network.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
 import { createRng } from '../src/risk/rng.ts'
+import { IN } from '../src/risk/shareCore.ts'
 
 const { values } = parseArgs({
   options: {
@@ -77,6 +79,11 @@ console.log(
   `${values.regime} ${values.size} seed ${values.seed}${values.whole ? ' whole' : ''}: shares ${R(sh.bound)}, coupled root ${R(rootExact)} (${root.iterations} steps) in ${(cpu() - c0).toFixed(2)} CPU-s; load ${loadavg()[0]?.toFixed(1)}`,
 )
 c0 = cpu()
+// the depth the best-first branching reaches (how many services fixed), its leaves (every service with a profit fixed)
+let maxDepth = 0
+let leaves = 0
+let maxIn = 0
+const withProfit = n.services.filter((s) => s.profit > 0n).length
 const marks = [1, 2, 3, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, 2000, 5000]
 const r = branchCascadeCoupled(n, budget, incumbent, {
   start: root,
@@ -85,10 +92,17 @@ const r = branchCascadeCoupled(n, budget, incumbent, {
   nodeIterations: Number(values.node),
   deadline: performance.now() + Number(values.seconds) * 1000,
   maxNodes: Number(values.nodes),
-  onNode: (k, b) => {
-    if (marks.includes(k)) console.log(`  ${k} nodes: R ≤ ${R(b)} after ${(cpu() - c0).toFixed(2)} CPU-s`)
+  onNode: (k, b, info) => {
+    if (info.depth > maxDepth) maxDepth = info.depth
+    if (info.leaf) leaves++
+    const ins = info.fixed.filter((f) => f === IN).length
+    if (ins > maxIn) maxIn = ins
+    if (marks.includes(k))
+      console.log(
+        `  ${k} nodes: R ≤ ${R(b)} after ${(cpu() - c0).toFixed(2)} CPU-s; deepest ${maxDepth} of ${withProfit} services, most IN ${maxIn}, ${info.open} open`,
+      )
   },
 })
 console.log(
-  `branching: ${r.nodes} nodes, R ≤ ${R(r.bound)} (root ${R(r.rootBound)}) in ${(cpu() - c0).toFixed(2)} CPU-s, proven ${r.proven}; load ${loadavg()[0]?.toFixed(1)}`,
+  `branching: ${r.nodes} nodes, R ≤ ${R(r.bound)} (root ${R(r.rootBound)}) in ${(cpu() - c0).toFixed(2)} CPU-s, proven ${r.proven}; deepest node ${maxDepth} of ${withProfit} services with a profit, ${leaves} leaves; load ${loadavg()[0]?.toFixed(1)}`,
 )

@@ -43,9 +43,12 @@ export type CoupledBranchOptions = {
   stop?: () => boolean
   /** tests' mutant, passed to coupledCascadeNodeExact */
   wrong?: 'inEdgesOut'
-  /** called after each node with the bound so far (benches) */
-  onNode?: (nodes: number, bound: bigint) => void
+  /** called after each node with the bound so far and the node just closed (benches) */
+  onNode?: (nodes: number, bound: bigint, node: NodeInfo) => void
 }
+
+/** A closed node, for benches: its depth, fixing and own exact bound (null: no cascade in it), and whether it was a leaf */
+export type NodeInfo = { depth: number; fixed: Uint8Array; bound: bigint | null; leaf: boolean; open: number }
 
 export type CoupledBranchResult = {
   /** an exact bound on R_ψ σ(V), amount units, at least the incumbent */
@@ -131,12 +134,14 @@ export function* coupledBranchSteps(
       node.fixed,
       opts.wrong,
     )
+    let leaf = false
     if (exact !== null) {
       const bound = exact.bound < node.bound ? exact.bound : node.bound
       if (nodes === 1) rootBound = bound
       if (bound > incumbent) {
         const s = pickService(core, search, node.fixed)
         if (s < 0) {
+          leaf = true
           if (bound > leafMax) leafMax = bound
         } else {
           const start = { lam: search.lam, p: search.p, theta: search.theta }
@@ -151,7 +156,13 @@ export function* coupledBranchSteps(
         }
       }
     }
-    opts.onNode?.(nodes, boundSoFar())
+    opts.onNode?.(nodes, boundSoFar(), {
+      depth: node.depth,
+      fixed: node.fixed,
+      bound: exact?.bound ?? null,
+      leaf,
+      open: open.length,
+    })
   }
   const bound = boundSoFar()
   return { bound: bound < incumbent ? incumbent : bound, rootBound, nodes, proven: bound <= incumbent }
