@@ -317,6 +317,9 @@ export async function worstCaseLoss(
     start: opts.start,
     solverMargin,
     deadline: performance.now() + Math.max(0, msLeft(deadline) * 0.05),
+    // the shock chosen with the coalition (cascadeShockCover.ts): 10% of the time, 1.5 s at most (0.1–0.4 CPU-s at
+    // hard 1,000 × 100, where it finds the "attack almost everything" cascades the solver needs 8–40 s for)
+    shockCover: performance.now() + Math.min(1500, Math.max(0, msLeft(deadline) * 0.1)),
   })
   const found = burnt && burnt.value > heuristic.best.value ? burnt : heuristic.best
   if (found.value >= burn.bound) return report(found, burn.bound, Number.POSITIVE_INFINITY, false)

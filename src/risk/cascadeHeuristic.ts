@@ -20,6 +20,7 @@
  * stalls at a coalition costing 36k against π(A) 30k, even from the solver's own shock, where the solver finds
  * R = 0.68 (97 services, 586 operators costing 29,274 against π(A) 29,275); there the solver's answer is kept.
  */
+import { repairWithShock, shockCoverPlans } from './cascadeShockCover.ts'
 import { type Network, operatorServices } from './network.ts'
 import { type Attack, attackCost, isValidAttack, normalizeAttack } from './verify.ts'
 
@@ -41,7 +42,13 @@ type State = {
 export function cascadeStart(
   n: Network,
   budget: bigint,
-  opts: { start?: Attack | null; solverMargin?: bigint; deadline?: number } = {},
+  opts: {
+    start?: Attack | null
+    solverMargin?: bigint
+    deadline?: number
+    /** The shock chosen with the coalition (cascadeShockCover.ts): its deadline (default `deadline`), or off. */
+    shockCover?: number | false
+  } = {},
 ): { best: CascadeCandidate; forSolver: CascadeCandidate } {
   const solverMargin = opts.solverMargin !== undefined && opts.solverMargin > 1n ? opts.solverMargin : 1n
   const byOp = operatorServices(n)
@@ -75,6 +82,16 @@ export function cascadeStart(
   // found against 0.680 from the first criterion's start, 10 s, quiet machine) — its path depends on the start.
   const r = greedyOpen(n, budget, byOp, opts.deadline, true)
   finish(r.services, r.operators, r.shock, false)
+  // The shock chosen with the coalition (cascadeShockCover.ts): the hard regime's "attack almost everything" cascades.
+  if (opts.shockCover !== false) {
+    // biome-ignore lint/complexity/useMathMinMax: bigint, Math.max would throw
+    const floor = best.reduce((m, c) => (c.value > m ? c.value : m), 0n)
+    for (const plan of shockCoverPlans(n, budget, { deadline: opts.shockCover ?? opts.deadline, floor })) {
+      const shock = new Set(plan.shock)
+      const a = repairWithShock(n, { services: plan.services, operators: plan.operators }, shock)
+      finish(a.services, a.operators, plan.shock)
+    }
+  }
   const top = (c: CascadeCandidate[]) =>
     c.sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0))[0] ?? {
       shock: [],
