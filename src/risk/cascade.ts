@@ -322,6 +322,10 @@ export async function worstCaseLoss(
     start: opts.start,
     solverMargin,
     deadline: performance.now() + Math.max(0, msLeft(deadline) * (n.hasAllocations ? 0.15 : 0.05)),
+    // the shock chosen with the coalition (cascadeShockCover.ts): 20% of the time, 2 s at most (0.2–0.4 CPU-s cold
+    // at hard 1,000 × 100, where it finds the "attack almost everything" cascades the solver needs 8–40 s for; at
+    // load 16 a 1 s deadline cut it off in the engine). Elsewhere it stops once it cannot beat the openings.
+    shockCover: performance.now() + Math.min(2000, Math.max(0, msLeft(deadline) * 0.2)),
   })
   const found = burnt && burnt.value > heuristic.best.value ? burnt : heuristic.best
   if (found.value >= burn.bound) return report(found, burn.bound, Number.POSITIVE_INFINITY, false)
