@@ -13,6 +13,7 @@
  *     min(σ_v, a_v(A)) next (lazily re-scored: a score only falls as needs are met);
  *  3. reverse deletion: bought members, dearest first, dropped while every threshold still holds without them.
  */
+import { MaxHeap } from './maxHeap.ts'
 import type { Network } from './network.ts'
 
 export type JointPlan = { shock: number[]; buy: number[]; cost: number }
@@ -90,27 +91,31 @@ export function jointPlan(
     const cost = costOf(v)
     return cost > 0 ? c / cost : c > 0 ? Number.POSITIVE_INFINITY : 0
   }
-  const open = () => need.some((x) => x > 0)
-  const heap: { v: number; key: number }[] = []
-  for (const v of members) if (!shocked.has(v)) heap.push({ v, key: score(v) })
-  heap.sort((x, y) => y.key - x.key)
+  // (the open thresholds counted as they close, and the candidates in a binary heap: a sorted array with shift and
+  // splice made one plan O(members²), 1.4 CPU-s for 1,000 services at 20,000 × 1,000 — review riskw)
+  let openNeeds = 0
+  for (const x of need) if (x > 0) openNeeds++
+  const meet = (i: number, a: number) => {
+    const before = need[i] as number
+    need[i] = before - a
+    if (before > 0 && before - a <= 0) openNeeds--
+  }
+  const heap = new MaxHeap<number>()
+  for (const v of members) if (!shocked.has(v)) heap.push(score(v), v)
   const buy: number[] = []
-  while (open() && heap.length > 0) {
-    const top = heap.shift() as { v: number; key: number }
-    const now = score(top.v)
+  while (openNeeds > 0 && heap.size > 0) {
+    const v = heap.pop() as number
+    const now = score(v)
     if (!(now > 0)) continue
-    const next = heap[0]?.key ?? Number.NEGATIVE_INFINITY
-    if (now < next) {
-      // re-scored below the next: back in its place (scores only fall)
-      let at = 0
-      while (at < heap.length && (heap[at] as { key: number }).key > now) at++
-      heap.splice(at, 0, { v: top.v, key: now })
+    if (now < heap.top) {
+      // re-scored below the next: back in the heap (scores only fall)
+      heap.push(now, v)
       continue
     }
-    buy.push(top.v)
-    for (const [i, a] of edges.get(top.v) ?? []) need[i] = (need[i] as number) - a
+    buy.push(v)
+    for (const [i, a] of edges.get(v) ?? []) meet(i, a)
   }
-  if (open()) return null
+  if (openNeeds > 0) return null
   // 3. reverse deletion, dearest first: need[i] ≤ 0 is the slack left on each service
   const kept: number[] = []
   for (const v of [...buy].sort((x, y) => costOf(y) - costOf(x))) {
