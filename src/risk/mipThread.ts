@@ -286,9 +286,9 @@ export function coupledOnThread(
   return {
     stop() {
       Atomics.store(flags, 0, 1)
-      // queued: withdrawn; running: it stops at its next step, and a thread still in it after COUPLED_GRACE_MS is
-      // replaced (nobody waits for it, and a job queued behind it would wait on)
-      job.giveUp(COUPLED_GRACE_MS)
+      // let go of: it stops at its next step (queued, at its first), writing what it has; the thread then takes the
+      // next job. A job that gives up while queued behind it, should the thread hang in it, ends that thread
+      job.release()
     },
     over: () => Atomics.load(flags, 1) !== 0,
     take() {

@@ -59,8 +59,9 @@ const CONTINUE_DROP = 0.7
 function runCoupled(m: CoupledJobMessage): void {
   const now = () => performance.timeOrigin + performance.now()
   const flags = new Int32Array(m.shared, 0, 2)
-  // withdrawn (its owner stopped it while it was queued) or past its end: skipped, as failed
-  if (!claimJob(m.claim, m.endBy)) {
+  // withdrawn (its owner gave up on it while it was queued): skipped, as failed. (Not for being past its end: a job
+  // stopped or late still writes what it has, its start, at once.)
+  if (!claimJob(m.claim)) {
     Atomics.store(flags, 1, 2)
     Atomics.notify(flags, 1)
     parentPort?.postMessage({ id: m.id, type: 'coupledDone' })

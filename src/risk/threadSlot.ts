@@ -66,12 +66,18 @@ export type SlotJob = {
    */
   finish(retire?: boolean): void
   /**
-   * Its owner stops waiting for it (its time is over, or its answer is not needed), and let go of at once. Queued:
-   * withdrawn, the thread told to skip it ('queued'). Running ('running'): the thread ended and replaced and the
-   * jobs queued behind re-posted — at once, or, with `graceMs`, only if the job has not finished by then (a search
-   * told to stop that should end on its own within that). 'over' when it already was.
+   * Its owner stops waiting for it (its time is over), and it is let go of at once. Queued: withdrawn, the thread
+   * told to skip it ('queued'). Running ('running'): the thread ended and replaced, the jobs queued behind re-posted
+   * there. 'over' when it already was.
    */
-  giveUp(graceMs?: number): JobState
+  giveUp(): JobState
+  /**
+   * Its owner no longer needs its answer but lets it run (told to stop, it ends at its next step): let go of (it no
+   * longer holds the process), kept in the queue until its last message. A job given up while queued behind it,
+   * once it runs, ends the thread all the same: nobody waits for it, and a thread stuck in it would hold every later
+   * job.
+   */
+  release(): void
 }
 
 export type ThreadSlot = {
@@ -97,7 +103,6 @@ type Job = {
   /** Its owner waits for it (holds the thread). */
   held: boolean
   over: boolean
-  grace?: NodeJS.Timeout
   /** The thread it was last posted to. */
   on: Thread
   /** Threads that died with it queued. */
@@ -151,7 +156,6 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
   const drop = (j: Job) => {
     j.over = true
     j.held = false
-    clearTimeout(j.grace)
     const t = j.on
     t.jobs = t.jobs.filter((x) => x !== j)
     sync(t)
@@ -166,9 +170,12 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
     if (current === t) current = undefined
     const jobs = t.jobs
     t.jobs = []
-    t.w.unref()
     t.w.removeAllListeners('message')
+    // Node's terminate() refs the thread until it has exited: closed, that is awaited (unref'd after, the awaited
+    // promise held nothing and the process could end under it); replaced or dead, nobody waits for it
+    if (why === 'closed') t.w.unref()
     const ended = t.w.terminate()
+    if (why !== 'closed') t.w.unref()
     const moved: Job[] = []
     for (const j of jobs) {
       // (a thread that dies before it claims anything, e.g. one that cannot load, would have a job re-posted to
@@ -205,7 +212,6 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
     if (j.over) return
     j.over = true
     j.held = false
-    clearTimeout(j.grace)
     j.handlers.lost()
   }
   return {
@@ -221,26 +227,24 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
           drop(j)
           if (retire && !j.on.gone) void endThread(j.on, 'replaced')
         },
-        giveUp(graceMs = 0) {
+        giveUp() {
           if (j.over) return 'over'
+          const t = j.on
           // withdrawn, unless the thread has claimed it: then it runs
           if (!j.seen && Atomics.compareExchange(j.claim, 0, QUEUED, SKIPPED) !== RUNNING) {
             drop(j)
+            // (the job running there is ended only when nobody waits for it: released, and still in it)
+            if (!t.gone && t.jobs.some((x) => isRunning(x) && !x.held)) void endThread(t, 'replaced')
             return 'queued'
           }
+          drop(j)
+          if (!t.gone) void endThread(t, 'replaced')
+          return 'running'
+        },
+        release() {
+          if (j.over) return
           j.held = false
           sync(j.on)
-          const end = () => {
-            if (j.over) return
-            drop(j)
-            if (!j.on.gone) void endThread(j.on, 'replaced')
-          }
-          if (graceMs > 0) {
-            j.grace = setTimeout(end, graceMs)
-            // (nobody waits for it: the timer alone does not hold the process)
-            j.grace.unref()
-          } else end()
-          return 'running'
         },
       }
     },
