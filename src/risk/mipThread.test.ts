@@ -11,6 +11,7 @@ import { startModuleWorker } from '../workers/startModuleWorker.ts'
 import { buildAttackModel } from './attackModel.ts'
 import { bruteMostProfitable } from './bruteForce.ts'
 import { parseRiskInput } from './input.ts'
+import type { MipArrays } from './mip.ts'
 import { solveMip } from './mip.ts'
 import {
   ABANDON_MS,
@@ -25,7 +26,6 @@ import {
   threadLimitSeconds,
   withdrawnSolves,
 } from './mipThread.ts'
-import type { MipArrays } from './mip.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { createRng } from './rng.ts'
 import { searchAttack } from './search.ts'

@@ -218,7 +218,16 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
     thread: () => thread().w,
     submit(message, handlers) {
       const t = thread()
-      const j: Job = { message, handlers, claim: newClaim(), seen: false, held: true, over: false, on: t, deaths: 0 }
+      const j: Job = {
+        message,
+        handlers,
+        claim: newClaim(),
+        seen: false,
+        held: true,
+        over: false,
+        on: t,
+        deaths: 0,
+      }
       post(t, j)
       return {
         state: () => (j.over ? 'over' : isRunning(j) ? 'running' : 'queued'),
