@@ -14,6 +14,16 @@
  * bound only falls as the search goes on, so an earlier one is valid and never below the true optimum). The
  * caller checks the incumbent exactly (search.ts), as every answer of the solver. A thread that fails or exits
  * answers the same way; the thread is then replaced for the next solve.
+ *
+ * Schedule (threadSlot.ts): one thread for the process, so two questions at once (or a cascade's stages and the
+ * verdict's coupled job) queue their jobs on it, run one at a time in the order posted. Each job carries a claim in
+ * shared memory the thread takes as it starts it (then says 'started'). A solve given up while still queued (its
+ * question's deadline passed behind another question's solve) is withdrawn: the thread skips it, it answers what it
+ * has (nothing), and the solve running there goes on. One given up while running ends the thread (HiGHS cannot be
+ * stopped inside it), and the jobs queued behind are re-posted to its successor with their own deadlines. A thread
+ * that dies answers its running solve with what it had and re-posts the queued ones; a solve whose HiGHS failed
+ * retires the thread the same way. Before, any give-up ended the thread, answering another question's solve with what
+ * it had so far and the queued ones with nothing.
  */
 import type { Worker } from 'node:worker_threads'
 import { SuretyError } from '../errors.ts'
