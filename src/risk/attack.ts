@@ -24,7 +24,7 @@ import { polishByLeaf } from './leafPolish.ts'
 import { loadHighs, type MipRunner } from './mip.ts'
 import type { Network } from './network.ts'
 import { cmp, rat, toNumber, ZERO } from './rational.ts'
-import { searchAttack, secondOpinion } from './search.ts'
+import { searchOrNothing, secondOpinion } from './search.ts'
 import { serviceBranch } from './serviceBranch.ts'
 import { certifiedSlack } from './slack.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack } from './verify.ts'
@@ -97,6 +97,12 @@ export type SolveOptions = {
    * and an attack is known, false never; default: where the solver's root LP cannot finish in time (flipsInstead).
    */
   flipsInstead?: boolean
+  /**
+   * Tests only: the solver's runner whatever the network's size (solverRunner gives one only to large networks with
+   * threads and a limit), so the paths that run beside it — the cascade's concurrent bound stages, a failing solver's
+   * answers — run on small networks too.
+   */
+  mipRunner?: MipRunner
 }
 
 /**
@@ -340,7 +346,7 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
         ? opts.parallel.coupled(c.network, coupledRun.search, partEnd - FLIPS_END_MS)
         : null
     const flips = isLarge(c.network) && deadline !== undefined && !flipsHere ? opts.parallel : undefined
-    const runner = solverRunner(c.network, opts.parallel, deadline)
+    const runner = opts.mipRunner ?? solverRunner(c.network, opts.parallel, deadline)
     // the solver's thread (mipThread.ts) loads beside the heuristic too where an attack will be found; elsewhere once
     // the heuristic is done (below), as the branching then takes the cores first and may settle the question alone
     if (pays && !flipsHere) {
@@ -466,7 +472,9 @@ export async function solveMostProfitable(n: Network, opts: SolveOptions = {}): 
       start && flips?.flip && limit !== undefined
         ? flips.flip(c.network, start, performance.now() + limit * 1000)
         : null
-    const out = await searchAttack(c.network, 'profit', {
+    // (a solver that fails answers nothing: the start, the flips' attack and the caps stand, not proven unless the
+    // shares meet them — the question was aborted, all it had in hand lost)
+    const out = await searchOrNothing(c.network, 'profit', {
       timeLimitSeconds: limit,
       start: start ? { attack: start } : undefined,
       runner,
@@ -585,7 +593,7 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
   const deadline = deadlineOf(opts.timeLimitSeconds)
   if (secureBySlack(n)) return { attack: null, proven: true, exact: true, bound: 0 }
   if (opts.provenSecure) return { attack: null, proven: true, exact: opts.provenExact === true, bound: 0 }
-  const runner = solverRunner(n, opts.parallel, deadline)
+  const runner = opts.mipRunner ?? solverRunner(n, opts.parallel, deadline)
   if (runner) opts.parallel?.warmMip?.()
   // Grow the given attack into a larger one (largestHeuristic.ts); keep whichever burns more, exactly.
   const grown =
@@ -644,7 +652,9 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
         : Math.max(sb?.bound ?? Number.POSITIVE_INFINITY, Number(cost) * (1 + 2 ** -48)),
     }
   }
-  const first = await searchAttack(n, 'cost', {
+  // (a solver that fails answers nothing: the start, the growth and the scaled search's bound stand, not proven
+  // unless they meet)
+  const first = await searchOrNothing(n, 'cost', {
     timeLimitSeconds: solverLimit === undefined ? undefined : solverLimit * (1 - grow),
     start: start ? { attack: start } : undefined,
     runner,

@@ -22,10 +22,9 @@ import { findShockSplit } from './cascadeSplit.ts'
 import { stepShockSplit } from './cascadeSplitStep.ts'
 import type { CostShares } from './costShare.ts'
 import { deadlineOf, edgeCount, mipLimitSeconds, mipSetupMs, msLeft } from './deadline.ts'
-import type { MipRunner } from './mip.ts'
 import { type Network, totalStake } from './network.ts'
 import { type Rational, rat, toNumber } from './rational.ts'
-import { searchAttack, secondOpinion } from './search.ts'
+import { searchOrNothing, secondOpinion } from './search.ts'
 import { largestAmount } from './shareCore.ts'
 import { cascadeBound, certifiedSlack } from './slack.ts'
 import { smallCascade } from './smallCascade.ts'
@@ -89,11 +88,6 @@ export type CascadeOptions = SolveOptions & {
    * 0.6, 0 off.
    */
   cascadeCoupledBranch?: number
-  /**
-   * Tests only: the solver's runner whatever the network's size (solverRunner gives one only to large networks),
-   * so the concurrent bound stages (below) run on small networks too.
-   */
-  mipRunner?: MipRunner
 }
 
 /**
@@ -354,7 +348,9 @@ export async function worstCaseLoss(
     // the stages stop once the first solve is in with a proof (as after the solver today, a proof skips them: the
     // time to it stays what it was); an open one leaves them their time, as today's order does
     let settled = false
-    const firstSolve = searchAttack(n, 'cascade', {
+    // (a solver that fails answers nothing, as one that finds nothing: the start's cascade and the stages' exact
+    // bounds are the answer, not proven unless they meet — the question was aborted, all it had in hand lost)
+    const firstSolve = searchOrNothing(n, 'cascade', {
       timeLimitSeconds:
         deadline === undefined ? undefined : Math.max(0.01, (msLeft(deadline) - mipSetupMs(n)) / 1000),
       shock: psi,
@@ -364,7 +360,8 @@ export async function worstCaseLoss(
       // at its own limit plus ABANDON_MS, counted from when it was posted) answered up to 0.1 s past the deadline
       deadline,
     })
-    // (a rejection is handled here too, and thrown again by the await below)
+    // (a rejection, a bug, is handled here too, and thrown again by the await below; a failed solver leaves the
+    // stages their time)
     firstSolve.then(
       (r) => {
         // (a "proof" beneath the start's loss is no proof: solverProven below)
@@ -387,7 +384,8 @@ export async function worstCaseLoss(
   // The time kept for the stages after the solver: the shares, the split and the branching.
   const afterSolverMs =
     (early ? 0 : shareMs) + stepMs + coupledMs + branchMs * +(branchShare > 0) + splitMs * +(splitShare > 0)
-  const first = await searchAttack(n, 'cascade', {
+  // (a solver that fails answers nothing: the start's cascade and the stages' exact bounds below stand)
+  const first = await searchOrNothing(n, 'cascade', {
     timeLimitSeconds:
       deadline === undefined
         ? undefined

@@ -7,9 +7,9 @@
  */
 import type { Worker } from 'node:worker_threads'
 import { startModuleWorker } from '../workers/startModuleWorker.ts'
-import type { FlipDoneMessage, FlipJobMessage } from './flipWorker.ts'
+import type { FlipDoneMessage, FlipJobMessage, FlipWorkerMessage } from './flipWorker.ts'
 import type { Network } from './network.ts'
-import { threadSlot } from './threadSlot.ts'
+import { type SlotJob, threadSlot } from './threadSlot.ts'
 import type { Attack } from './verify.ts'
 
 /**
@@ -70,51 +70,56 @@ export function startFlip(n: Network, attack: Attack, deadline: number): FlipJob
   const store = (ms: number) =>
     Atomics.store(epoch, 0, BigInt(Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(performance.timeOrigin + ms))))
   store(deadline - FLIP_EARLY_MS)
-  let w: Worker
+  let settle: (a: Attack | null) => void = () => {}
+  const result = new Promise<Attack | null>((resolve) => {
+    settle = resolve
+  })
+  let job: SlotJob
+  let timer: NodeJS.Timeout | undefined
+  const done = (a: Attack | null) => {
+    clearTimeout(timer)
+    job.finish()
+    settle(a)
+  }
   try {
-    w = slot.thread()
-    w.postMessage({ id, network: n, attack, shared } satisfies FlipJobMessage)
-    slot.hold(w, 1)
+    job = slot.submit({ id, network: n, attack, shared } satisfies Omit<FlipJobMessage, 'claim'>, {
+      // the thread's message is checked for shape before anything reads it (a garbled one counts as no answer);
+      // the attack itself is checked exactly by the caller (isValidAttack, exact net). ('started' is the slot's.)
+      message: (raw) => {
+        const m = raw as FlipWorkerMessage
+        if (m.type === 'started') return
+        done(wellFormed(n, (m as FlipDoneMessage).attack) ? (m as FlipDoneMessage).attack : null)
+      },
+      // the thread died under it
+      lost: () => done(null),
+    })
   } catch {
     return { stop: () => {}, result: () => Promise.resolve(null) }
   }
-  const result = new Promise<Attack | null>((resolve) => {
-    const done = (a: Attack | null) => {
-      clearTimeout(timer)
-      w.off('message', onMessage)
-      w.off('error', onFail)
-      w.off('exit', onFail)
-      slot.hold(w, -1)
-      resolve(a)
-    }
-    // the thread's message is checked for shape before anything reads it (a garbled one counts as no answer);
-    // the attack itself is checked exactly by the caller (isValidAttack, exact net)
-    const onMessage = (m: FlipDoneMessage) => {
-      if (typeof m !== 'object' || m === null || m.id !== id) return
-      done(wellFormed(n, m.attack) ? m.attack : null)
-    }
-    const onFail = () => done(null)
-    // A thread that has not answered by then is ended (its answer would be dropped anyway) and replaced, as the
-    // branching's threads are (parallelBranch.ts): left to finish on its own, a thread that hung held every later
-    // job queued behind it, and no question got flips again. The replacement starts loading now, so the next
-    // question finds it ready.
-    const late = () => {
-      done(null)
-      replaced++
-      slot.replace(w)
-    }
-    // (capped: setTimeout fires at once past 2^31 − 1 ms)
-    const timer = setTimeout(
-      late,
-      Math.min(2 ** 31 - 1, Math.max(0, deadline - performance.now()) + FLIP_GRACE_MS),
-    )
-    // the running thread keeps the process alive; the timer alone need not
-    timer.unref()
-    w.on('message', onMessage)
-    w.on('error', onFail)
-    w.on('exit', onFail)
-  })
-  return { stop: () => store(performance.now()), result: () => result }
+  // A job that has not answered by then is given up (its answer would be dropped anyway). Still queued (behind
+  // another question's flips): withdrawn, and that job left to run. Running: the thread is ended and replaced, as the
+  // branching's threads are (parallelBranch.ts) — left to finish on its own, a thread that hung held every later job
+  // queued behind it, and no question got flips again; the replacement starts loading now, so the next question
+  // finds it ready, and the jobs queued behind are re-posted there.
+  const late = () => {
+    if (job.giveUp() === 'running') replaced++
+    settle(null)
+  }
+  // (capped: setTimeout fires at once past 2^31 − 1 ms)
+  timer = setTimeout(late, Math.min(2 ** 31 - 1, Math.max(0, deadline - performance.now()) + FLIP_GRACE_MS))
+  // the running thread keeps the process alive; the timer alone need not
+  timer.unref()
+  return {
+    stop() {
+      store(performance.now())
+      // still queued: withdrawn at once (nothing to answer but null); running, it ends at its next check
+      if (job.state() === 'queued' && job.giveUp() === 'queued') {
+        clearTimeout(timer)
+        settle(null)
+      }
+    },
+    result: () => result,
+  }
 }
 
 /** Ends the thread (tests, or a process that wants to exit at once). */

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads'
 import { flipByLeaf } from './leafFlip.ts'
 import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
+import { claimJob } from './threadSlot.ts'
 import type { Attack } from './verify.ts'
 
 export type FlipJobMessage = {
@@ -16,8 +17,11 @@ export type FlipJobMessage = {
   attack: Attack
   /** One BigInt64: the deadline in epoch milliseconds. */
   shared: SharedArrayBuffer
+  /** Its claim (threadSlot.ts claimJob): skipped when its owner withdrew it or its deadline has passed. */
+  claim?: SharedArrayBuffer
 }
-export type FlipDoneMessage = { id: number; attack: Attack }
+export type FlipDoneMessage = { id: number; attack: Attack; type?: undefined }
+export type FlipWorkerMessage = FlipDoneMessage | { id: number; type: 'started' }
 
 const highsReady = loadHighs()
 
@@ -38,6 +42,12 @@ parentPort?.on('message', (m: FlipJobMessage) => {
   void highsReady.then((highs) => {
     const epoch = new BigInt64Array(m.shared)
     const deadline = () => Number(Atomics.load(epoch, 0)) - performance.timeOrigin
+    // withdrawn by its owner while queued, or its deadline past: skipped, its attack given back at once
+    if (!claimJob(m.claim, Number(Atomics.load(epoch, 0)))) {
+      parentPort?.postMessage({ id: m.id, attack: m.attack } satisfies FlipDoneMessage)
+      return
+    }
+    parentPort?.postMessage({ id: m.id, type: 'started' } satisfies FlipWorkerMessage)
     let attack = m.attack
     try {
       attack = flipByLeaf(m.network, m.attack, highs, Number.POSITIVE_INFINITY, deadline)

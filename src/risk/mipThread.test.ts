@@ -9,21 +9,28 @@ import { after, describe, test } from 'node:test'
 import { Worker } from 'node:worker_threads'
 import { startModuleWorker } from '../workers/startModuleWorker.ts'
 import { buildAttackModel } from './attackModel.ts'
-import { bruteMostProfitable } from './bruteForce.ts'
+import { bruteCascade, bruteMostProfitable } from './bruteForce.ts'
+import { worstCaseLoss } from './cascade.ts'
 import { parseRiskInput } from './input.ts'
+import type { MipArrays } from './mip.ts'
 import { solveMip } from './mip.ts'
 import {
   ABANDON_MS,
   abandonedSolves,
   closeMipThread,
+  coupledOnThread,
   HIGHS_STOP_MS,
   highsLimitSeconds,
+  mipThreadRunner,
   runMipOnThread,
   setMipThreadStart,
   startedSolves,
   threadLimitSeconds,
+  withdrawnSolves,
 } from './mipThread.ts'
+import { totalStake } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
+import { cmp, rat, toNumber } from './rational.ts'
 import { createRng } from './rng.ts'
 import { searchAttack } from './search.ts'
 
@@ -269,4 +276,219 @@ describe('the solver on its thread', () => {
     setMipThreadStart(undefined)
     await closeMipThread()
   })
+})
+
+/**
+ * A thread that keeps the real one's schedule (mipWorker.ts): one job at a time, in the order posted, each claimed
+ * first (threadSlot.ts claimJob: skipped when withdrawn or past its end), then 'started'. A solve posts an incumbent
+ * (its values: the model's costs) and a bound (tag + 1), then blocks the thread for cost[1] ms (Infinity: hangs, as
+ * HiGHS in its root's cut rounds; negative: the thread exits mid-solve) and answers 'optimal' at its tag, cost[0].
+ * A coupled job is answered at once (done). It says 'ready' once loaded.
+ */
+const SERIAL = `const { parentPort } = require('node:worker_threads')
+  const claim = (m) => {
+    if (!m.claim) return true
+    const c = new Int32Array(m.claim, 0, 1)
+    if (m.endBy !== undefined && performance.timeOrigin + performance.now() >= m.endBy) {
+      Atomics.compareExchange(c, 0, 0, 2)
+      return false
+    }
+    return Atomics.compareExchange(c, 0, 0, 1) === 0
+  }
+  parentPort.on('message', (m) => {
+    if (!claim(m)) return
+    if (m.kind === 'coupled') {
+      const f = new Int32Array(m.shared, 0, 2)
+      Atomics.store(f, 1, 1)
+      Atomics.notify(f, 1)
+      parentPort.postMessage({ id: m.id, type: 'coupledDone' })
+      return
+    }
+    const [tag, ms] = m.model.cost
+    parentPort.postMessage({ id: m.id, type: 'started' })
+    parentPort.postMessage({ id: m.id, type: 'incumbent', values: Float64Array.from(m.model.cost), objective: tag })
+    parentPort.postMessage({ id: m.id, type: 'bound', bound: tag + 1 })
+    if (ms < 0) process.exit(1)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+    parentPort.postMessage({ id: m.id, type: 'done', solution: { status: 'optimal', values: Float64Array.from(m.model.cost), objective: tag, bound: tag } })
+  })
+  parentPort.postMessage({ type: 'ready' })`
+
+/** A thread ref()/unref() calls are recorded on (the last one says whether it holds the process). */
+type Spied = { w: Worker; refs: string[] }
+const spied = (w: Worker): Spied => {
+  const s: Spied = { w, refs: [] }
+  const ref = w.ref.bind(w)
+  const unref = w.unref.bind(w)
+  w.ref = () => {
+    s.refs.push('ref')
+    ref()
+  }
+  w.unref = () => {
+    s.refs.push('unref')
+    unref()
+  }
+  return s
+}
+/** Serial threads, each recorded; `started()` counts them. */
+const serialThreads = () => {
+  const threads: Spied[] = []
+  return {
+    threads,
+    start: () => {
+      const s = spied(new Worker(SERIAL, { eval: true }))
+      threads.push(s)
+      return s.w
+    },
+    /** The first thread, loaded before the solves are posted (its load is not what is tested). */
+    async warm() {
+      const s = spied(await warm(new Worker(SERIAL, { eval: true })))
+      threads.push(s)
+      return s.w
+    },
+  }
+}
+/** A model for the serial thread: its tag (the answer's objective) and how long its solve blocks the thread. */
+const tagged = (tag: number, ms: number): MipArrays => ({
+  numCols: 2,
+  numRows: 0,
+  cost: [tag, ms],
+  lower: [0, 0],
+  upper: [1, 1],
+  integer: [0, 0],
+  starts: [0],
+  indices: [],
+  values: [],
+  rowLower: [],
+  rowUpper: [],
+})
+
+describe('two jobs on the one thread (threadSlot.ts: queue, withdraw, replace, re-post)', () => {
+  const opts = { maximize: true, timeLimitSeconds: 30 }
+
+  test('the first solve gives up while running: the thread is replaced and the second runs there to its answer', async () => {
+    await closeMipThread()
+    const t = serialThreads()
+    setMipThreadStart(firstThen(await t.warm(), t.start))
+    const abandoned = abandonedSolves()
+    const withdrawn = withdrawnSolves()
+    // the first hangs in its solve and is given up GIVE_UP_MS after it started; the second is queued behind it
+    const first = runMipOnThread(tagged(1, Number.POSITIVE_INFINITY), opts, GIVE_UP_MS)
+    const second = runMipOnThread(tagged(2, 20), opts)
+    const a = await first
+    assert.equal(a.status, 'timeLimit')
+    assert.deepEqual(Array.from(a.values ?? []), [1, Number.POSITIVE_INFINITY], 'what it had: its incumbent')
+    assert.equal(a.bound, 2)
+    const b = await second
+    assert.equal(b.status, 'optimal', 'the queued solve was answered empty, not re-posted')
+    assert.equal(b.objective, 2)
+    assert.equal(t.threads.length, 2)
+    assert.equal(abandonedSolves(), abandoned + 1)
+    assert.equal(withdrawnSolves(), withdrawn)
+    await closeMipThread()
+  })
+
+  test('a queued solve whose end passes is withdrawn: the running one is not ended, and the thread holds only for it', async () => {
+    await closeMipThread()
+    const t = serialThreads()
+    setMipThreadStart(firstThen(await t.warm(), t.start))
+    const withdrawn = withdrawnSolves()
+    const first = runMipOnThread(tagged(1, 1200), opts)
+    const second = runMipOnThread(tagged(2, 20), { ...opts, endBy: performance.now() + 300 })
+    const b = await second
+    assert.equal(b.status, 'timeLimit')
+    assert.equal(b.values, null, 'it never ran')
+    assert.equal(withdrawnSolves(), withdrawn + 1)
+    const s = t.threads[0] as Spied
+    assert.equal(s.refs.at(-1), 'ref', 'the withdrawn solve let go of the thread under the running one')
+    const a = await first
+    assert.equal(a.status, 'optimal', 'the running solve was ended by the queued one’s give-up')
+    assert.equal(a.objective, 1)
+    assert.equal(t.threads.length, 1, 'the thread was replaced')
+    // let go of once nothing is pending (a withdrawn job does not hold the process)
+    assert.equal(s.refs.at(-1), 'unref')
+    // and the thread skipped the withdrawn job: the next solve is answered after the first, not after both
+    const c = await runMipOnThread(tagged(3, 0), opts)
+    assert.equal(c.objective, 3)
+    await closeMipThread()
+  })
+
+  test('a thread that exits mid-solve answers that solve with what it had and re-posts the queued one', async () => {
+    await closeMipThread()
+    const t = serialThreads()
+    setMipThreadStart(firstThen(await t.warm(), t.start))
+    const first = runMipOnThread(tagged(1, -1), opts)
+    const second = runMipOnThread(tagged(2, 20), opts)
+    const a = await first
+    assert.equal(a.status, 'timeLimit')
+    assert.ok(a.bound >= 2, `${a.bound}`)
+    const b = await second
+    assert.equal(b.status, 'optimal', 'the queued solve was answered empty, not re-posted')
+    assert.equal(b.objective, 2)
+    assert.equal(t.threads.length, 2)
+    await closeMipThread()
+  })
+
+  test('a coupled job late in the queue is withdrawn, the solve it waited behind not ended; the next coupled job runs', async () => {
+    await closeMipThread()
+    const t = serialThreads()
+    setMipThreadStart(firstThen(await t.warm(), t.start))
+    const n = networks(18, 1)[0]
+    assert.ok(n)
+    const E = n.services.reduce((a, s) => a + s.members.length, 0)
+    const start = { lam: new Float64Array(E), p: new Float64Array(n.services.length), tau: 1 }
+    const before = startedSolves()
+    const solve = runMipOnThread(tagged(1, 1200), opts)
+    // (the solve has started once its message is in: the serial thread is loaded)
+    while (startedSolves() === before) await new Promise((resolve) => setTimeout(resolve, 5))
+    assert.equal(coupledOnThread(n, start, performance.now() + 100).take(), null)
+    const a = await solve
+    assert.equal(a.status, 'optimal', 'the late coupled job ended the solve it was queued behind')
+    assert.equal(t.threads.length, 1)
+    assert.ok(coupledOnThread(n, start, performance.now() + 30_000).take(), 'the next coupled job')
+    await closeMipThread()
+  })
+})
+
+test('two cascade questions at once on the real thread: each as good as alone, never past brute force', async () => {
+  await closeMipThread()
+  setMipThreadStart(undefined)
+  const rng = createRng(19)
+  const nets = Array.from({ length: 4 }, (_, i) =>
+    parseRiskInput(
+      randomNetwork(rng, { operators: 6, services: 3, membersPerService: [2, 4], allocations: i % 2 === 1 }),
+    ),
+  )
+  const psi = rat(1n, 5n)
+  // The thread runs one solve at a time: a question asked beside another waits for the other's solve inside its own
+  // deadline, so "as good as alone" holds where the limit has room for both (small networks, 10 s; under 3 s a 7 × 4
+  // network's solve took 2.8 s at load 14 and the other question's solve, queued behind it, got 0.2 s).
+  const ask = (i: number) =>
+    worstCaseLoss(nets[i] as (typeof nets)[number], psi, {
+      exhaustive: false,
+      timeLimitSeconds: 10,
+      mipRunner: mipThreadRunner,
+    })
+  for (let i = 0; i + 1 < nets.length; i += 2) {
+    const alone = [await ask(i), await ask(i + 1)]
+    const both = await Promise.all([ask(i), ask(i + 1)])
+    for (const k of [0, 1]) {
+      const n = nets[i + k] as (typeof nets)[number]
+      const worst = rat(bruteCascade(n, psi), totalStake(n))
+      const [a, b] = [alone[k], both[k]] as [(typeof both)[number], (typeof both)[number]]
+      for (const r of [a, b]) {
+        assert.ok(cmp(r.worstLoss, worst) <= 0, `network ${i + k}: found above brute force`)
+        assert.ok(
+          r.worstLossBound >= toNumber(worst) * (1 - 1e-12),
+          `network ${i + k}: bound below brute force`,
+        )
+      }
+      // as good as alone: where alone proved, so does the question asked beside another
+      if (a.proven) {
+        assert.ok(b.proven, `network ${i + k}: proven alone, not beside another`)
+        assert.equal(cmp(b.worstLoss, a.worstLoss), 0)
+      }
+    }
+  }
+  await closeMipThread()
 })

@@ -14,6 +14,16 @@
  * bound only falls as the search goes on, so an earlier one is valid and never below the true optimum). The
  * caller checks the incumbent exactly (search.ts), as every answer of the solver. A thread that fails or exits
  * answers the same way; the thread is then replaced for the next solve.
+ *
+ * Schedule (threadSlot.ts): one thread for the process, so two questions at once (or a cascade's stages and the
+ * verdict's coupled job) queue their jobs on it, run one at a time in the order posted. Each job carries a claim in
+ * shared memory the thread takes as it starts it (then says 'started'). A solve given up while still queued (its
+ * question's deadline passed behind another question's solve) is withdrawn: the thread skips it, it answers what it
+ * has (nothing), and the solve running there goes on. One given up while running ends the thread (HiGHS cannot be
+ * stopped inside it), and the jobs queued behind are re-posted to its successor with their own deadlines. A thread
+ * that dies answers its running solve with what it had and re-posts the queued ones; a solve whose HiGHS failed
+ * retires the thread the same way. Before, any give-up ended the thread, answering another question's solve with what
+ * it had so far and the queued ones with nothing.
  */
 import type { Worker } from 'node:worker_threads'
 import { SuretyError } from '../errors.ts'
@@ -28,7 +38,7 @@ import {
 } from './mip.ts'
 import type { CoupledJobMessage, MipJobMessage, MipWorkerMessage } from './mipWorker.ts'
 import type { Network } from './network.ts'
-import { threadSlot } from './threadSlot.ts'
+import { type JobMessage, type SlotJob, threadSlot } from './threadSlot.ts'
 
 /**
  * How long past its time limit a solve is waited for before it is abandoned: HiGHS ends within 0.1 s of its limit
@@ -70,6 +80,7 @@ const slot = threadSlot(() => startModuleWorker(import.meta.url, 'mipWorker'))
 let nextId = 0
 /** Abandoned solves so far, and solves the thread said it started (tests). */
 let abandoned = 0
+let withdrawn = 0
 let started = 0
 
 /** Starts the thread ahead of its first solve (through tsx it takes 0.5–0.7 s to load its modules and HiGHS). */
@@ -88,6 +99,8 @@ export function setMipThreadStart(start: MipThreadStart | undefined): void {
 }
 export const abandonedSolves = (): number => abandoned
 export const startedSolves = (): number => started
+/** Of the abandoned solves, those given up while still queued (withdrawn: the thread was left to its job). */
+export const withdrawnSolves = (): number => withdrawn
 
 /**
  * solveMip on the thread. Without a time limit there is nothing to abandon at, and it solves on this thread.
@@ -110,7 +123,6 @@ export async function runMipOnThread(
   const worst = options.maximize ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY
   let incumbent: { values: Float64Array; objective: number } | null = null
   let bound = worst
-  let w: Worker
   const model: MipArrays = {
     numCols: b.numCols,
     numRows: b.numRows,
@@ -135,35 +147,14 @@ export async function runMipOnThread(
   // typical 200 × 50 with allocations ended 0.10–0.12 s late where its HiGHS ran on past its limit (load 9)
   const latest = givenEndBy ?? posted + waitMs
   const endBy = latest - ABANDON_MS
-  try {
-    w = slot.thread()
-    const job: MipJobMessage = {
-      id,
-      model,
-      options: { ...options, timeLimitSeconds: highsLimitSeconds(options.timeLimitSeconds) },
-      ...(Number.isFinite(endBy) ? { endBy: performance.timeOrigin + endBy } : {}),
-    }
-    w.postMessage(job)
-  } catch {
-    // no thread to be had: solve here, as without one
-    return solveMipWith(await loadHighs(), b, {
-      ...options,
-      timeLimitSeconds: threadLimitSeconds(
-        highsLimitSeconds(options.timeLimitSeconds),
-        endBy,
-        performance.now(),
-      ),
-    })
+  const message: MipJobMessage = {
+    id,
+    model,
+    options: { ...options, timeLimitSeconds: highsLimitSeconds(options.timeLimitSeconds) },
+    ...(Number.isFinite(endBy) ? { endBy: performance.timeOrigin + endBy } : {}),
   }
-  slot.hold(w, 1)
   return new Promise<MipSolution>((resolve, reject) => {
-    const settle = () => {
-      clearTimeout(timer)
-      w.off('message', onMessage)
-      w.off('error', onGone)
-      w.off('exit', onGone)
-      slot.hold(w, -1)
-    }
+    let job: SlotJob
     // what was found so far: the incumbent HiGHS holds and the bound it has proven (see the header)
     const sofar = (): MipSolution => ({
       status: 'timeLimit',
@@ -172,21 +163,21 @@ export async function runMipOnThread(
       bound,
     })
     const giveUp = () => {
-      settle()
       abandoned++
-      // the thread is still in HiGHS: end it, and start its replacement now so the next solve finds it loaded
-      slot.replace(w)
+      // queued: withdrawn (the thread skips it), the job the thread runs left alone; running: the thread is still
+      // in HiGHS, so it is ended and replaced now (the next solve finds it loaded), the jobs queued behind re-posted
+      if (job.giveUp() === 'queued') withdrawn++
       resolve(sofar())
     }
     // given up at `latest`, or waitMs after the thread starts the solve if that comes first
-    let timer: NodeJS.Timeout
+    let timer: NodeJS.Timeout | undefined
     const arm = (at: number) => {
       clearTimeout(timer)
       // capped: setTimeout fires at once past 2^31 − 1 ms
       timer = setTimeout(giveUp, Math.min(2 ** 31 - 1, Math.max(0, at - performance.now())))
     }
-    const onMessage = (m: MipWorkerMessage) => {
-      if (typeof m !== 'object' || m === null || m.id !== id) return
+    const onMessage = (raw: JobMessage) => {
+      const m = raw as MipWorkerMessage
       if (m.type === 'started') {
         started++
         arm(Math.min(latest, performance.now() + waitMs))
@@ -198,24 +189,41 @@ export async function runMipOnThread(
         if (typeof m.bound === 'number' && !Number.isNaN(m.bound))
           bound = options.maximize ? Math.min(bound, m.bound) : Math.max(bound, m.bound)
       } else if (m.type === 'done') {
-        settle()
+        clearTimeout(timer)
+        job.finish()
         resolve(m.solution)
       } else if (m.type === 'failed') {
-        settle()
-        // HiGHS failed inside the thread: its wasm instance may be broken, so the next solve gets a new thread
-        slot.replace(w)
+        clearTimeout(timer)
+        // HiGHS failed inside the thread: its wasm instance may be broken, so the thread is replaced (the jobs
+        // queued behind it re-posted to its successor)
+        job.finish(true)
         reject(new SuretyError(m.message))
       }
     }
-    // (the slot forgets a thread that exited: the next solve starts another)
-    const onGone = () => {
-      settle()
+    // the thread died (or was ended) while it ran this solve: what it had
+    const lost = () => {
+      clearTimeout(timer)
       resolve(sofar())
     }
+    try {
+      job = slot.submit(message, { message: onMessage, lost })
+    } catch {
+      // no thread to be had: solve here, as without one
+      resolve(
+        loadHighs().then((highs) =>
+          solveMipWith(highs, b, {
+            ...options,
+            timeLimitSeconds: threadLimitSeconds(
+              highsLimitSeconds(options.timeLimitSeconds),
+              endBy,
+              performance.now(),
+            ),
+          }),
+        ),
+      )
+      return
+    }
     arm(latest)
-    w.on('message', onMessage)
-    w.on('error', onGone)
-    w.on('exit', onGone)
   })
 }
 
@@ -260,58 +268,55 @@ export function coupledOnThread(
   const shared = new SharedArrayBuffer(8 + 8 * (E + S + 2))
   const flags = new Int32Array(shared, 0, 2)
   const id = nextId++
-  let w: Worker
+  let job: SlotJob
   try {
-    w = slot.thread()
-    w.postMessage({
-      kind: 'coupled',
-      id,
-      network: n,
-      start,
-      endBy: performance.timeOrigin + endBy,
-      shared,
-    } satisfies CoupledJobMessage)
+    job = slot.submit(
+      {
+        kind: 'coupled',
+        id,
+        network: n,
+        start,
+        endBy: performance.timeOrigin + endBy,
+        shared,
+      } satisfies Omit<CoupledJobMessage, 'claim'>,
+      {
+        // The thread is let go of (unref'd) once the job is over, even if nobody takes its answer (a question that
+        // threw between posting the job and taking it): held for good, it would keep the process alive.
+        message: (m) => {
+          if (m.type === 'coupledDone') job.finish()
+        },
+        // (its flags say failed or not done: take() answers null)
+        lost: () => {},
+      },
+    )
   } catch {
     return { stop: () => {}, take: () => null, over: () => true }
   }
-  slot.hold(w, 1)
   let taken = false
-  let settled = false
-  const settle = () => {
-    if (settled) return
-    settled = true
-    slot.hold(w, -1)
-    w.off('message', onDone)
-    w.off('exit', onGone)
-  }
-  // The thread is let go of (unref'd) once the job is over, even if nobody takes its answer (a question that threw
-  // between posting the job and taking it): held for good, it would keep the process alive.
-  const onDone = (m: { id?: unknown; type?: unknown }) => {
-    if (typeof m === 'object' && m !== null && m.id === id && m.type === 'coupledDone') settle()
-  }
-  const onGone = () => settle()
-  w.on('message', onDone)
-  w.on('exit', onGone)
   return {
     stop() {
       Atomics.store(flags, 0, 1)
-      settle()
+      // let go of: it stops at its next step (queued, at its first), writing what it has; the thread then takes the
+      // next job. A job that gives up while queued behind it, should the thread hang in it, ends that thread
+      job.release()
     },
     over: () => Atomics.load(flags, 1) !== 0,
     take() {
       if (taken) return null
       taken = true
-      settle()
       const waitMs = Math.max(0, endBy + COUPLED_GRACE_MS - performance.now())
       if (Atomics.load(flags, 1) === 0) Atomics.wait(flags, 1, 0, waitMs)
       const state = Atomics.load(flags, 1)
-      if (state !== 1) {
-        // late (still searching, loading, or hung) or failed: its answer is dropped, and the thread replaced so that
-        // the next job does not queue behind it
+      if (state === 0) {
+        // late: its answer is dropped. Still queued (behind another job): withdrawn, the thread left to the job it
+        // runs; still searching (or hung) in it: the thread replaced so that the jobs behind it do not wait on
         Atomics.store(flags, 0, 1)
-        if (state === 0) slot.replace(w)
+        job.giveUp()
         return null
       }
+      // (over on the thread, whether its message is in yet or not)
+      job.finish()
+      if (state !== 1) return null
       const out = new Float64Array(shared, 8, E + S + 2)
       return {
         lam: out.slice(0, E),

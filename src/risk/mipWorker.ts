@@ -9,6 +9,7 @@ import { buildCoupledCore, searchCoupled } from './coupledCore.ts'
 import { loadHighs, type MipArrays, type MipOptions, type MipSolution, solveMipWith } from './mip.ts'
 import { threadLimitSeconds } from './mipThread.ts'
 import type { Network } from './network.ts'
+import { claimJob } from './threadSlot.ts'
 
 export type MipJobMessage = {
   id: number
@@ -17,6 +18,8 @@ export type MipJobMessage = {
   options: Omit<MipOptions, 'runner' | 'endBy'>
   /** The latest the solve may end, epoch milliseconds (the threads' clocks agree on it): HiGHS stops before. */
   endBy?: number
+  /** Its claim (threadSlot.ts claimJob): the job is skipped when its owner withdrew it or `endBy` has passed. */
+  claim?: SharedArrayBuffer
 }
 /**
  * The coupled Lagrangian's search (coupledCore.ts) continued from a warm start until `endBy` (epoch milliseconds),
@@ -33,6 +36,8 @@ export type CoupledJobMessage = {
   start: { lam: Float64Array; p: Float64Array; tau: number }
   endBy: number
   shared: SharedArrayBuffer
+  /** As MipJobMessage's. */
+  claim?: SharedArrayBuffer
 }
 export type MipWorkerMessage =
   | { id: number; type: 'started' }
@@ -54,6 +59,14 @@ const CONTINUE_DROP = 0.7
 function runCoupled(m: CoupledJobMessage): void {
   const now = () => performance.timeOrigin + performance.now()
   const flags = new Int32Array(m.shared, 0, 2)
+  // withdrawn (its owner gave up on it while it was queued): skipped, as failed. (Not for being past its end: a job
+  // stopped or late still writes what it has, its start, at once.)
+  if (!claimJob(m.claim)) {
+    Atomics.store(flags, 1, 2)
+    Atomics.notify(flags, 1)
+    parentPort?.postMessage({ id: m.id, type: 'coupledDone' })
+    return
+  }
   try {
     const core = buildCoupledCore(m.network)
     const r = searchCoupled(core, {
@@ -85,6 +98,8 @@ parentPort?.on('message', (m: MipJobMessage | CoupledJobMessage) => {
   const job = m as MipJobMessage
   void highsReady.then((highs) => {
     const m = job
+    // withdrawn by its owner while queued (its time ran out: threadSlot.ts), or its end already past: not started
+    if (!claimJob(m.claim, m.endBy)) return
     const post = (x: MipWorkerMessage) => parentPort?.postMessage(x)
     // the main thread's give-up timer counts from here (a job queued behind this thread's load waited before it)
     post({ id: m.id, type: 'started' })

@@ -46,10 +46,24 @@ const stale = () =>
     { eval: true },
   )
 
-/** A thread that never answers; its ref/unref calls and its termination are recorded. */
+/**
+ * A thread stuck in the first job it gets (it claims it and says it started, as the real one: threadSlot.ts) and
+ * never answers; its ref/unref calls and its termination are recorded.
+ */
 type Spied = { w: Worker; refs: string[]; terminated: boolean }
 const spiedHung = (): Spied => {
-  const w = new Worker(`require('node:worker_threads').parentPort.on('message', () => {})`, { eval: true })
+  const w = new Worker(
+    `const { parentPort } = require('node:worker_threads')
+     let busy = false
+     parentPort.on('message', (m) => {
+       if (busy) return
+       busy = true
+       Atomics.store(new Int32Array(m.claim, 0, 1), 0, 1)
+       parentPort.postMessage({ id: m.id, type: 'started' })
+     })
+     parentPort.postMessage({ type: 'ready' })`,
+    { eval: true },
+  )
   const s: Spied = { w, refs: [], terminated: false }
   const ref = w.ref.bind(w)
   const unref = w.unref.bind(w)
@@ -124,8 +138,13 @@ describe('review: the solver thread’s messages and lifetime', () => {
 
   test('an abandoned thread is ended and replaced; the thread is unref’d only once no solve is pending', async () => {
     await closeMipThread()
-    const spies: Spied[] = []
+    // the first thread loaded before the solves are posted: the first solve is then running (stuck) in it when given
+    // up, not still queued behind its load (a queued solve is withdrawn and leaves the thread alone: threadSlot.ts)
+    const s0 = spiedHung()
+    await new Promise((resolve) => s0.w.once('message', resolve))
+    const spies: Spied[] = [s0]
     setMipThreadStart(() => {
+      if (spies.length === 1 && !s0.terminated) return s0.w
       const s = spiedHung()
       spies.push(s)
       return s.w
@@ -134,12 +153,11 @@ describe('review: the solver thread’s messages and lifetime', () => {
     assert.ok(n)
     const m = buildAttackModel(n, 'profit')
     // two solves on the same hung thread, the first given up well before the second
-    const first = runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 10 }, 50)
-    const second = runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 10 }, 400)
-    const s0 = spies[0]
-    assert.ok(s0)
+    const first = runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 10 }, 200)
+    const second = runMipOnThread(m.builder, { maximize: true, timeLimitSeconds: 10 }, 800)
     await first
-    // the first's giving up ended the thread (the second then answers as a thread gone) and started another
+    // the first's giving up ended the thread it was stuck in and started another, where the second, queued behind it,
+    // is re-posted (and given up in its turn)
     assert.equal(s0.terminated, true)
     assert.ok(spies.length >= 2)
     const out = await second

@@ -268,10 +268,11 @@ describe('review riskt: the coupled cap continued on the solver’s thread', () 
     const E = edgesOf(n)
     const S = n.services.length
     await closeMipThread()
-    // spins for good on a job whose τ is 12345, answers zeros otherwise
+    // spins for good on a job whose τ is 12345 (once claimed, as the real thread does: threadSlot.ts; a job withdrawn
+    // while the thread loads is skipped), answers zeros otherwise
     setMipThreadStart(
       fake(
-        `parentPort.on('message', (m) => { if (m.start.tau === 12345) { for (;;) {} } const f = new Int32Array(m.shared, 0, 2); Atomics.store(f, 1, 1); Atomics.notify(f, 1); parentPort.postMessage({ id: m.id, type: 'coupledDone' }) })`,
+        `parentPort.on('message', (m) => { if (m.start.tau === 12345) { if (Atomics.compareExchange(new Int32Array(m.claim, 0, 1), 0, 0, 1) === 0) for (;;) {} } const f = new Int32Array(m.shared, 0, 2); Atomics.store(f, 1, 1); Atomics.notify(f, 1); parentPort.postMessage({ id: m.id, type: 'coupledDone' }) })`,
       ),
     )
     const z = { lam: new Float64Array(E), p: new Float64Array(S) }

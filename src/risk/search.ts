@@ -158,6 +158,38 @@ export async function searchAttack(
 }
 
 /**
+ * What a search whose solver failed answers: no attack, no proof, no bound of its own — as a solver that found
+ * nothing in its time. So the caller's exact answers (a heuristic's attack or cascade checked in bigint, the cost
+ * shares' and the other stages' exact bounds) stand, not proven unless they meet.
+ */
+export const NOTHING_FROM_SOLVER: SearchOutcome = {
+  proven: false,
+  attack: null,
+  shock: [],
+  value: 0n,
+  bound: Number.POSITIVE_INFINITY,
+  rejected: 0,
+}
+
+/**
+ * searchAttack, with a failing solver (a SuretyError: HiGHS failed inside its thread, mipThread.ts; it stopped with
+ * a status that is no answer, mip.ts; or its answers kept failing exact verification up to the deadline, above)
+ * answering NOTHING_FROM_SOLVER instead of throwing: a question then answers with what it has in hand, exactly, where
+ * it was aborted (riskr.review.test.ts's failing runner rejected the whole cascade). Any other error is a bug, and
+ * thrown.
+ */
+export function searchOrNothing(
+  n: Network,
+  objective: AttackObjective,
+  opts: SearchOptions = {},
+): Promise<SearchOutcome> {
+  return searchAttack(n, objective, opts).catch((e: unknown) => {
+    if (e instanceof SuretyError) return NOTHING_FROM_SOLVER
+    throw e
+  })
+}
+
+/**
  * 'valid': a real attack. 'none': the solver's best is no attack — the empty one, or (for 'profit') one that meets
  * its thresholds but only breaks even, so nothing beats break-even within tolerance. 'reject': the solution fails
  * the exact definition (a threshold or the shock budget missed by less than the solver's tolerance).
