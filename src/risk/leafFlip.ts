@@ -125,8 +125,12 @@ export function flipScreen(n: Network, highs: Highs) {
      */
     dropEstimates(): { base: number; drop: Map<number, number> } {
       const base = lpNet()
-      const dual = model.getSolution().rowDual
       const drop = new Map<number, number>()
+      // no optimal LP, no duals to read: every drop estimated +∞ (tried on its own LP, as all are then)
+      const dual =
+        base > Number.NEGATIVE_INFINITY
+          ? model.getSolution().rowDual
+          : new Float64Array(S).fill(Number.POSITIVE_INFINITY)
       for (let s = 0; s < S; s++)
         if (inA[s]) drop.set(s, Math.abs(dual[s] ?? 0) * (need[s] ?? 0) - (profit[s] ?? 0))
       return { base, drop }
