@@ -19,6 +19,7 @@ import {
 import { coalitionFor, heuristicAttack, prepare } from './heuristic.ts'
 import { floatAtLeast, startScaledSearch } from './largestBound.ts'
 import { growByLeaf, largestAttackStart } from './largestHeuristic.ts'
+import { swapByLeaf } from './largestSwap.ts'
 import { flipByLeaf } from './leafFlip.ts'
 import { polishByLeaf } from './leafPolish.ts'
 import { loadHighs, type MipRunner } from './mip.ts'
@@ -85,6 +86,11 @@ export type SolveOptions = {
    */
   growPart?: number
   /**
+   * The largest attack only: false keeps the growth's whole time for growByLeaf, without the exchanges
+   * (largestSwap.ts) after it (bench/largestSwapCheck.ts compares the two; default true).
+   */
+  swaps?: boolean
+  /**
    * The largest attack only: the part of its time for the scaled search (largestBound.ts) on this thread, before
    * the solver (tests; default 0). With `parallel`, large networks run it on a worker thread instead, beside the
    * solver, and this is not needed.
@@ -111,6 +117,8 @@ export type SolveOptions = {
  */
 const GROW_PART = 0.5
 const DEFAULT_GROW_MS = 5000
+/** Of that time, the share for growByLeaf before the exchanges (swapByLeaf) take over from its best. */
+const GROW_SHARE = 0.6
 /**
  * The growth ends this long before the deadline: a leaf's exact cover under way then (its HiGHS LP) ends after it,
  * and the largest attack on hard 1,000 × 100 seed 3 answered after 10.07–10.15 s, its growth ending 116 ms past the
@@ -677,17 +685,33 @@ export async function largestAttack(n: Network, opts: SolveOptions = {}): Promis
     const highs = await loadHighs()
     // (a leaf's solve under way at its deadline ends after it: GROW_EARLY_MS)
     const until = deadline === undefined ? performance.now() + DEFAULT_GROW_MS : deadline - GROW_EARLY_MS
-    // From the verdict's attack first (the most slack, π(A) − cost(B), to spend on more services, largest profit
-    // first), then from the best found if time is left: on hard 1,000 × 100 seed 3, 5 s from the verdict's 73
-    // services reach 31,457 tokens, from the grown start's 84–85 (services added in a random order, small ones
-    // spending the slack) 28,450–30,344 (load 6–7).
+    // From the verdict's attack first (the most slack, π(A) − cost(B), to spend on more services): on hard
+    // 1,000 × 100 seed 3, 5 s of growth from the verdict's 73 services reach 31,457 tokens, from the grown start's
+    // 84–85 (services added in a random order, small ones spending the slack) 28,450–30,344 (load 6–7).
+    // Growth first, from the verdict's attack (the most slack, π(A) − cost(B), to spend on more services), then
+    // from the best found; on hard 1,000 × 100 seed 3, 5 s of growth from the verdict's 73 services reach 31,457
+    // tokens, from the grown start's 84–85 (services added in a random order, small ones spending the slack)
+    // 28,450–30,344 (load 6–7). Growth stops where no single service can join A; the exchanges (largestSwap.ts:
+    // one service of A for one or two worth more, each screened by its cover's LP) then get the rest of the time
+    // from the best found: from growth's 87 services (30,838 tokens) they reach 31,792–31,801 in 3.6–8 s at load
+    // 11–19 (`npx tsx bench/largestLocal.ts --grown FILE`), past HiGHS's 31,693 after 20 minutes from the same
+    // 10 s answer (`bench/hardTruth.ts --question cost`, load 10–22).
+    const growUntil =
+      opts.swaps === false ? until : performance.now() + (until - performance.now()) * GROW_SHARE
     const seeds = [opts.start, best].filter((a): a is Attack => !!a && isValidAttack(n, a))
     for (const seed of seeds) {
-      if (performance.now() >= until) break
-      const grown = growByLeaf(n, seed, highs, until)
+      if (performance.now() >= growUntil) break
+      const grown = growByLeaf(n, seed, highs, growUntil)
       if (attackCost(n, grown) > bestCost) {
         best = grown
         bestCost = attackCost(n, grown)
+      }
+    }
+    if (best && opts.swaps !== false && performance.now() < until) {
+      const swapped = swapByLeaf(n, best, highs, until)
+      if (attackCost(n, swapped) > bestCost) {
+        best = swapped
+        bestCost = attackCost(n, swapped)
       }
     }
   }

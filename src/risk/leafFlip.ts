@@ -31,7 +31,7 @@ const RESCREEN = 20
  * The covers' LP for every flip of A at once: one model, columns the operators (cost min(σ_v, a_v(A)), in [0, 1]),
  * rows the services' thresholds (on for s ∈ A), amounts divided by the largest.
  */
-function flipScreen(n: Network, highs: Highs) {
+export function flipScreen(n: Network, highs: Highs) {
   const S = n.services.length
   const V = n.operators.length
   const byOp = operatorServices(n)
@@ -89,6 +89,21 @@ function flipScreen(n: Network, highs: Highs) {
     for (let s = 0; s < S; s++) if (inA[s]) p += profit[s] ?? 0
     return p - model.getObjectiveValue()
   }
+  /** The LP's net profit of the base with every service of `ss` (distinct) flipped at once; the base is restored. */
+  const flippedAll = (ss: number[]): number => {
+    const members = ss.flatMap((s) => n.services[s]?.members ?? [])
+    const flip = () => {
+      for (const s of ss) {
+        inA[s] = inA[s] ? 0 : 1
+        setRow(s)
+      }
+      setCosts(members)
+    }
+    flip()
+    const out = lpNet()
+    flip()
+    return out
+  }
   return {
     unit,
     /** Makes A the base the flips are taken from. */
@@ -100,15 +115,25 @@ function flipScreen(n: Network, highs: Highs) {
     },
     /** The LP's net profit of the base with s flipped (amounts over `unit`); the base is restored. */
     flipped(s: number): number {
-      const members = n.services[s]?.members ?? []
-      inA[s] = inA[s] ? 0 : 1
-      setRow(s)
-      setCosts(members)
-      const out = lpNet()
-      inA[s] = inA[s] ? 0 : 1
-      setRow(s)
-      setCosts(members)
-      return out
+      return flippedAll([s])
+    },
+    /** The LP's net profit of the base with every service of `ss` flipped ([] gives the base's own). */
+    flippedAll,
+    /**
+     * The base's LP net and, per service of the base, μ_s·need_s − π_s from its row dual μ_s: what dropping s
+     * could add to the LP net at first order, an estimate without an LP per service (amounts over `unit`).
+     */
+    dropEstimates(): { base: number; drop: Map<number, number> } {
+      const base = lpNet()
+      const drop = new Map<number, number>()
+      // no optimal LP, no duals to read: every drop estimated +∞ (tried on its own LP, as all are then)
+      const dual =
+        base > Number.NEGATIVE_INFINITY
+          ? model.getSolution().rowDual
+          : new Float64Array(S).fill(Number.POSITIVE_INFINITY)
+      for (let s = 0; s < S; s++)
+        if (inA[s]) drop.set(s, Math.abs(dual[s] ?? 0) * (need[s] ?? 0) - (profit[s] ?? 0))
+      return { base, drop }
     },
     dispose: () => model.dispose(),
   }
