@@ -13,6 +13,11 @@
  *   sizes (the scratch arrays resize): each the same, to the bit, as alone.
  * - Brute force: coupledCascadeBound and branchCascadeCoupled on 300 small networks, worstCaseLoss (coupled stages
  *   and branching on, a blind solver) on 40, both models: never below R_ψ.
+ * Mutants caught (one at a time, reverted): either fused loop dotting the wrong pair, γ's pass dotting the newest y,
+ * M + 1 pairs kept, y written into s's array, negative curvature kept, the knapsack's tie edge taking every tie, its
+ * room not reduced, an IN service's negative term or an IN edge's shocked term dropped from lastExact, record()
+ * before x moves, a yield between smoothed() and record(). Missed: the hinge's slope 1 below −40τ and the cut-off at
+ * 4τ (floats only: a worse search, never an unsound bound), `wDense ≥ room` and `b − θa > 0` (equivalent or nearly).
  */
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
@@ -39,7 +44,6 @@ import { type Network, totalStake } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { cmp, type Rational, rat, toNumber } from './rational.ts'
 import { createRng, type Rng } from './rng.ts'
-import { runSteps } from './steps.ts'
 
 after(async () => {
   await closeMipThread()
@@ -133,15 +137,16 @@ function oldRemember(
 }
 
 /** a gradient step's next gradient, at the extremes by kind */
-function nextGrad(rng: Rng, g: Float64Array, kind: number, step: number): Float64Array {
+function nextGrad(rng: Rng, g: Float64Array, kind: number, step: number): Float64Array<ArrayBuffer> {
   const N = g.length
   const gn = Float64Array.from(g, (v) => v * (rng.next() < 0.15 ? -1 : 0.6) + (rng.next() - 0.5) * 0.2)
   if (N === 0) return gn
   const at = rng.int(0, N - 1)
   if (kind === 1 && step % 7 === 5) gn[at] = Number.NaN
   if (kind === 2 && step % 9 === 4) gn[at] = step % 2 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY
-  if (kind === 3) gn.forEach((v, i) => (gn[i] = v * 1e150))
-  if (kind === 4) gn.forEach((v, i) => (gn[i] = v * 1e-160)) // s·y near 1e-300 either side
+  if (kind === 3) for (let i = 0; i < N; i++) gn[i] = (gn[i] as number) * 1e150
+  // s·y near 1e-300 either side
+  if (kind === 4) for (let i = 0; i < N; i++) gn[i] = (gn[i] as number) * 1e-160
   if (kind === 5 && step % 4 === 1) gn.set(g) // y = 0: s·y = 0
   return gn
 }
@@ -221,7 +226,16 @@ describe('review riskx: L-BFGS fused loops and reused arrays (lbfgs.ts)', () => 
       const s: Float64Array[] = [],
         y: Float64Array[] = [],
         r: number[] = []
-      lbfgsRemember(Float64Array.of(0), Float64Array.of(1), Float64Array.of(0), Float64Array.of(sy), s, y, r, 1)
+      lbfgsRemember(
+        Float64Array.of(0),
+        Float64Array.of(1),
+        Float64Array.of(0),
+        Float64Array.of(sy),
+        s,
+        y,
+        r,
+        1,
+      )
       assert.equal(s.length === 1, kept, `s·y ${sy}`)
     }
   })
@@ -313,7 +327,11 @@ const randomSmall = (rng: Rng, i: number): Network =>
 const scaled = (n: Network, k: bigint): Network => ({
   ...n,
   operators: n.operators.map((o) => ({ ...o, stake: o.stake * k })),
-  services: n.services.map((s) => ({ ...s, profit: s.profit * k, memberStake: s.memberStake.map((a) => a * k) })),
+  services: n.services.map((s) => ({
+    ...s,
+    profit: s.profit * k,
+    memberStake: s.memberStake.map((a) => a * k),
+  })),
 })
 
 const PSIS = [rat(0n), rat(1n), rat(1n, 10n), rat(1n, 3n), rat(1n, 2n)]
@@ -363,7 +381,12 @@ function networkPair(seed: number): [Network, Network] {
     randomNetwork(rng, { operators: 8, services: 5, membersPerService: [2, 6], allocations: true }),
   )
   const b = parseRiskInput(
-    randomNetwork(rng, { operators: 20, services: 9, membersPerService: [3, 12], allocations: seed % 2 === 0 }),
+    randomNetwork(rng, {
+      operators: 20,
+      services: 9,
+      membersPerService: [3, 12],
+      allocations: seed % 2 === 0,
+    }),
   )
   return [a, b]
 }
@@ -465,7 +488,12 @@ describe('review riskx: brute force', () => {
       new Promise((resolve) =>
         setTimeout(
           () =>
-            resolve({ status: 'timeLimit', values: null, objective: Number.NaN, bound: Number.POSITIVE_INFINITY }),
+            resolve({
+              status: 'timeLimit',
+              values: null,
+              objective: Number.NaN,
+              bound: Number.POSITIVE_INFINITY,
+            }),
           5,
         ),
       )
