@@ -93,6 +93,8 @@ export function lbfgsRemember(
   rhoHist: number[],
   M: number,
 ): void {
+  // no history allowed: keep nothing (the shift below would otherwise leave one pair, past alpha's M slots)
+  if (!(M > 0)) return
   const N = x.length
   let sy = 0
   for (let i = 0; i < N; i++)
