@@ -10,14 +10,12 @@ import { branchCascade } from '../src/risk/cascadeBranch.ts'
 import { cascadeStart } from '../src/risk/cascadeHeuristic.ts'
 import { findCascadeShares } from '../src/risk/cascadeShares.ts'
 import { findShockSplit } from '../src/risk/cascadeSplit.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { loadHighs } from '../src/risk/mip.ts'
 import { totalStake } from '../src/risk/network.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { searchAttack } from '../src/risk/search.ts'
 import { attackCost, attackProfit } from '../src/risk/verify.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -29,23 +27,14 @@ const { values } = parseArgs({
     whole: { type: 'boolean', default: false },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
-const membersFor = (o: number, s: number): [number, number] =>
-  o <= 50 ? [5, 20] : o <= 200 ? [10, 40] : s >= 200 ? [25, 100] : [20, 80]
-const n = parseRiskInput(
-  randomNetwork(createRng(Number(values.seed)), {
-    operators: ops,
-    services: svcs,
-    membersPerService: membersFor(ops, svcs),
-    allocations: !values.whole,
-    profitFactor: REGIMES[values.regime],
-  }),
-)
+const [ops, svcs] = parseSize(values.size)
+const n = benchNetwork({
+  seed: Number(values.seed),
+  operators: ops,
+  services: svcs,
+  regime: regimeOf(values.regime),
+  allocations: !values.whole,
+})
 await loadHighs()
 const load = () => loadavg()[0]?.toFixed(1)
 const total = totalStake(n)

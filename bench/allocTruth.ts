@@ -9,13 +9,11 @@ import { parseArgs } from 'node:util'
 import type { Highs } from 'highs'
 import { buildAttackModel, readSolution, startSolution } from '../src/risk/attackModel.ts'
 import { heuristicAttack } from '../src/risk/heuristic.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { flipByLeaf } from '../src/risk/leafFlip.ts'
 import { polishByLeaf } from '../src/risk/leafPolish.ts'
 import { passBuilder } from '../src/risk/mip.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { attackCost, attackProfit, isValidAttack } from '../src/risk/verify.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -27,26 +25,17 @@ const { values } = parseArgs({
     flips: { type: 'string', default: '0' },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
-const membersFor = (o: number, s: number): [number, number] =>
-  o <= 50 ? [5, 20] : o <= 200 ? [10, 40] : s >= 200 ? [25, 100] : [20, 80]
+const [ops, svcs] = parseSize(values.size)
 type Loader = (o: { print?: (m: string) => void; printErr?: (m: string) => void }) => Promise<Highs>
 const print = (m: string) => process.stdout.write(m.endsWith('\n') ? m : `${m}\n`)
 const highs = await ((await import('highs')).default as unknown as Loader)({ print, printErr: print })
-const n = parseRiskInput(
-  randomNetwork(createRng(Number(values.seed)), {
-    operators: ops,
-    services: svcs,
-    membersPerService: membersFor(ops, svcs),
-    allocations: true,
-    profitFactor: REGIMES[values.regime] ?? [0.2, 1.2],
-  }),
-)
+const n = benchNetwork({
+  seed: Number(values.seed),
+  operators: ops,
+  services: svcs,
+  regime: regimeOf(values.regime, 'typical'),
+  allocations: true,
+})
 const perToken = 10 ** n.scale
 const tokens = (u: bigint) => (Number(u) / perToken).toFixed(1)
 let start = heuristicAttack(n, { budgetMs: 1500 })

@@ -9,13 +9,11 @@ import { parseArgs } from 'node:util'
 import { buildAttackModel } from '../src/risk/attackModel.ts'
 import { shockBudget } from '../src/risk/cascadeBound.ts'
 import { cascadeStart } from '../src/risk/cascadeHeuristic.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { loadHighs, solveMip } from '../src/risk/mip.ts'
 import { totalStake } from '../src/risk/network.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { searchAttack } from '../src/risk/search.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -28,25 +26,16 @@ const { values } = parseArgs({
     'relax-xd': { type: 'boolean', default: false },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const membersFor = (ops: number, svcs: number): [number, number] =>
-  ops <= 50 ? [5, 20] : ops <= 200 ? [10, 40] : svcs >= 200 ? [25, 100] : [20, 80]
 await loadHighs()
-const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
+const [ops, svcs] = parseSize(values.size)
 const seed = Number(values.seed)
-const n = parseRiskInput(
-  randomNetwork(createRng(seed), {
-    operators: ops,
-    services: svcs,
-    membersPerService: membersFor(ops, svcs),
-    allocations: !values.whole,
-    profitFactor: REGIMES[values.regime],
-  }),
-)
+const n = benchNetwork({
+  seed,
+  operators: ops,
+  services: svcs,
+  regime: regimeOf(values.regime),
+  allocations: !values.whole,
+})
 const total = totalStake(n)
 const psi = rat(1n, 10n)
 const budget = shockBudget(n, psi)

@@ -20,12 +20,10 @@ import { branchCascadeCoupled } from '../src/risk/cascadeCoupledBranch.ts'
 import { findCascadeShares } from '../src/risk/cascadeShares.ts'
 import { stepShockSplit } from '../src/risk/cascadeSplitStep.ts'
 import type { CostShares } from '../src/risk/costShare.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { totalStake } from '../src/risk/network.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { IN } from '../src/risk/shareCore.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -39,23 +37,14 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '100000' },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-  typical: [0.2, 1.2],
-}
-const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
-const membersFor = (o: number, s: number): [number, number] =>
-  o <= 50 ? [5, 20] : o <= 200 ? [10, 40] : s >= 200 ? [25, 100] : [20, 80]
-const n = parseRiskInput(
-  randomNetwork(createRng(Number(values.seed)), {
-    operators: ops,
-    services: svcs,
-    membersPerService: membersFor(ops, svcs),
-    allocations: !values.whole,
-    profitFactor: REGIMES[values.regime],
-  }),
-)
+const [ops, svcs] = parseSize(values.size)
+const n = benchNetwork({
+  seed: Number(values.seed),
+  operators: ops,
+  services: svcs,
+  regime: regimeOf(values.regime),
+  allocations: !values.whole,
+})
 const total = totalStake(n)
 const R = (b: bigint) => (Number(b) / Number(total)).toFixed(4)
 const budget = shockBudget(n, rat(1n, 10n))

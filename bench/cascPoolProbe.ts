@@ -9,11 +9,9 @@ import { branchCascade } from '../src/risk/cascadeBranch.ts'
 import { cascadeStart } from '../src/risk/cascadeHeuristic.ts'
 import { poolBranchCascade } from '../src/risk/cascadePool.ts'
 import { findCascadeShares } from '../src/risk/cascadeShares.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { totalStake } from '../src/risk/network.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
-import { createRng } from '../src/risk/rng.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -26,25 +24,16 @@ const { values } = parseArgs({
     allocations: { type: 'boolean', default: false },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const membersFor = (ops: number, svcs: number): [number, number] =>
-  ops <= 50 ? [5, 20] : ops <= 200 ? [10, 40] : svcs >= 200 ? [25, 100] : [20, 80]
-const [ops, svcs] = (values.sizes as string).split('x').map(Number) as [number, number]
+const [ops, svcs] = parseSize(values.sizes as string)
 const ms = Number(values.seconds) * 1000
 for (const seed of (values.seeds as string).split(',').map(Number)) {
-  const n = parseRiskInput(
-    randomNetwork(createRng(seed), {
-      operators: ops,
-      services: svcs,
-      membersPerService: membersFor(ops, svcs),
-      profitFactor: REGIMES[values.regime as string],
-      allocations: values.allocations,
-    }),
-  )
+  const n = benchNetwork({
+    seed,
+    operators: ops,
+    services: svcs,
+    regime: regimeOf(values.regime as string),
+    allocations: values.allocations as boolean,
+  })
   const total = Number(totalStake(n))
   const budget = shockBudget(n, rat(1n, 10n))
   const found = cascadeStart(n, budget, { deadline: performance.now() + 500 }).best.value

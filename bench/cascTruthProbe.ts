@@ -5,13 +5,11 @@
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { shockBudget } from '../src/risk/cascadeBound.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { loadHighs } from '../src/risk/mip.ts'
 import { totalStake } from '../src/risk/network.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { searchAttack } from '../src/risk/search.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -21,24 +19,16 @@ const { values } = parseArgs({
     regime: { type: 'string', default: 'boundary' },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const membersFor = (ops: number, svcs: number): [number, number] =>
-  ops <= 50 ? [5, 20] : ops <= 200 ? [10, 40] : svcs >= 200 ? [25, 100] : [20, 80]
 await loadHighs()
-const [ops, svcs] = (values.sizes as string).split('x').map(Number) as [number, number]
+const [ops, svcs] = parseSize(values.sizes as string)
 for (const seed of (values.seeds as string).split(',').map(Number)) {
-  const n = parseRiskInput(
-    randomNetwork(createRng(seed), {
-      operators: ops,
-      services: svcs,
-      membersPerService: membersFor(ops, svcs),
-      profitFactor: REGIMES[values.regime as string],
-    }),
-  )
+  const n = benchNetwork({
+    seed,
+    operators: ops,
+    services: svcs,
+    regime: regimeOf(values.regime as string),
+    allocations: false,
+  })
   const total = totalStake(n)
   const psi = rat(1n, 10n)
   const t = performance.now()

@@ -10,12 +10,10 @@ import { parseArgs } from 'node:util'
 import type { Highs } from 'highs'
 import { largestAttack, solveMostProfitable } from '../src/risk/attack.ts'
 import { buildAttackModel, readSolution, startSolution } from '../src/risk/attackModel.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { loadHighs, passBuilder } from '../src/risk/mip.ts'
 import { closeBranchThreads, parallelBranch } from '../src/risk/parallelBranch.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack } from '../src/risk/verify.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -27,23 +25,14 @@ const { values } = parseArgs({
     question: { type: 'string', default: 'profit' },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
-const membersFor = (o: number, s: number): [number, number] =>
-  o <= 50 ? [5, 20] : o <= 200 ? [10, 40] : s >= 200 ? [25, 100] : [20, 80]
-const n = parseRiskInput(
-  randomNetwork(createRng(Number(values.seed)), {
-    operators: ops,
-    services: svcs,
-    membersPerService: membersFor(ops, svcs),
-    allocations: false,
-    profitFactor: REGIMES[values.regime] ?? [0.05, 0.35],
-  }),
-)
+const [ops, svcs] = parseSize(values.size)
+const n = benchNetwork({
+  seed: Number(values.seed),
+  operators: ops,
+  services: svcs,
+  regime: regimeOf(values.regime, 'hard'),
+  allocations: false,
+})
 const perToken = 10 ** n.scale
 const tokens = (u: bigint | number) => (Number(u) / perToken).toFixed(1)
 await loadHighs()

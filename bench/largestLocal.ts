@@ -7,15 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { solveMostProfitable } from '../src/risk/attack.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { growByLeaf, largestAttackStart, padCoalition } from '../src/risk/largestHeuristic.ts'
 import { swapByLeaf } from '../src/risk/largestSwap.ts'
 import { solveLeaf } from '../src/risk/leafCover.ts'
 import { loadHighs } from '../src/risk/mip.ts'
 import { closeBranchThreads, parallelBranch } from '../src/risk/parallelBranch.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { type Attack, attackCost, attackProfit, isValidAttack, normalizeAttack } from '../src/risk/verify.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -31,23 +29,14 @@ const { values } = parseArgs({
     'swap-ms': { type: 'string', default: '5000' },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
-const membersFor = (o: number, s: number): [number, number] =>
-  o <= 50 ? [5, 20] : o <= 200 ? [10, 40] : s >= 200 ? [25, 100] : [20, 80]
-const n = parseRiskInput(
-  randomNetwork(createRng(Number(values.seed)), {
-    operators: ops,
-    services: svcs,
-    membersPerService: membersFor(ops, svcs),
-    allocations: false,
-    profitFactor: REGIMES[values.regime] ?? [0.05, 0.35],
-  }),
-)
+const [ops, svcs] = parseSize(values.size)
+const n = benchNetwork({
+  seed: Number(values.seed),
+  operators: ops,
+  services: svcs,
+  regime: regimeOf(values.regime, 'hard'),
+  allocations: false,
+})
 const perToken = 10 ** n.scale
 const tokens = (u: bigint) => (Number(u) / perToken).toFixed(1)
 const show = (label: string, a: Attack) =>

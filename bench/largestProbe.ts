@@ -8,11 +8,9 @@ import { parseArgs } from 'node:util'
 import { largestAttack, solveMostProfitable } from '../src/risk/attack.ts'
 import { branchCascade } from '../src/risk/cascadeBranch.ts'
 import { findCascadeShares } from '../src/risk/cascadeShares.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { largestAttackStart } from '../src/risk/largestHeuristic.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { attackCost, attackProfit } from '../src/risk/verify.ts'
+import { benchNetwork, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -24,20 +22,13 @@ const { values } = parseArgs({
     'only-found': { type: 'boolean', default: false },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const n = parseRiskInput(
-  randomNetwork(createRng(Number(values.seed)), {
-    operators: 1000,
-    services: 100,
-    membersPerService: [20, 80],
-    allocations: values.allocations,
-    profitFactor: REGIMES[values.regime],
-  }),
-)
+const n = benchNetwork({
+  seed: Number(values.seed),
+  operators: 1000,
+  services: 100,
+  regime: regimeOf(values.regime),
+  allocations: values.allocations,
+})
 const tok = (x: bigint | number) => (Number(x) / 10 ** n.scale).toFixed(1)
 const best = await solveMostProfitable(n, { timeLimitSeconds: 10 })
 const large = await largestAttack(n, { timeLimitSeconds: 10, start: best.attack ?? undefined })

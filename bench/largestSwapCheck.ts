@@ -8,11 +8,9 @@ import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { largestAttack, solveMostProfitable } from '../src/risk/attack.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { closeBranchThreads, parallelBranch } from '../src/risk/parallelBranch.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
-import { createRng } from '../src/risk/rng.ts'
 import type { Attack } from '../src/risk/verify.ts'
+import { benchNetwork, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -23,21 +21,15 @@ const { values } = parseArgs({
     'time-limit': { type: 'string', default: '10' },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
 const limit = Number(values['time-limit'])
 const parallel = parallelBranch()
-const n = parseRiskInput(
-  randomNetwork(createRng(Number(values.seed)), {
-    operators: 1000,
-    services: 100,
-    membersPerService: [20, 80],
-    profitFactor: REGIMES[values.regime] ?? [0.05, 0.35],
-  }),
-)
+const n = benchNetwork({
+  seed: Number(values.seed),
+  operators: 1000,
+  services: 100,
+  regime: regimeOf(values.regime, 'hard'),
+  allocations: false,
+})
 const perToken = 10 ** n.scale
 const start: Attack | undefined = values.load
   ? (JSON.parse(readFileSync(values.load, 'utf8')) as Attack)

@@ -19,6 +19,7 @@ import { parallelBranch } from '../src/risk/parallelBranch.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
 import { createRng } from '../src/risk/rng.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -33,21 +34,14 @@ const { values } = parseArgs({
     'no-cascade': { type: 'boolean', default: false },
   },
 })
-// as bench/risk.ts
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const membersFor = (ops: number, svcs: number): [number, number] =>
-  ops <= 50 ? [5, 20] : ops <= 200 ? [10, 40] : svcs >= 200 ? [25, 100] : [20, 80]
 const limit = Number(values['time-limit'])
 if (!(limit > 0)) throw new Error('--time-limit must be a positive number')
 const seeds = values.seed
   ? [Number(values.seed)]
   : Array.from({ length: Number(values.seeds) }, (_, i) => i + 1)
 const parallel = Number(values.threads) > 1 ? parallelBranch() : undefined
-const sizes = values.sizes.split(',').map((s) => s.split('x').map(Number) as [number, number])
+const sizes = values.sizes.split(',').map((s) => parseSize(s))
+const regimes = values.regime.map((r) => regimeOf(r))
 const load = () => loadavg()[0]?.toFixed(1) ?? '?'
 
 await loadHighs()
@@ -77,20 +71,16 @@ console.log(
     '  load',
 )
 for (const model of values.model) {
-  for (const regime of values.regime) {
-    const profitFactor = REGIMES[regime]
-    if (!profitFactor) throw new Error(`unknown regime ${regime}`)
+  for (const regime of regimes) {
     for (const [ops, svcs] of sizes) {
       for (const seed of seeds) {
-        const n = parseRiskInput(
-          randomNetwork(createRng(seed), {
-            operators: ops,
-            services: svcs,
-            membersPerService: membersFor(ops, svcs),
-            allocations: model === 'alloc',
-            profitFactor,
-          }),
-        )
+        const n = benchNetwork({
+          seed,
+          operators: ops,
+          services: svcs,
+          regime,
+          allocations: model === 'alloc',
+        })
         let t = performance.now()
         const best = await solveMostProfitable(n, { timeLimitSeconds: limit, parallel })
         const vs = (performance.now() - t) / 1000

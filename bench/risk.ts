@@ -20,6 +20,7 @@ import { parallelBranch } from '../src/risk/parallelBranch.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat, toNumber } from '../src/risk/rational.ts'
 import { createRng } from '../src/risk/rng.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -44,19 +45,6 @@ const { values } = parseArgs({
     'cascade-detail': { type: 'boolean', default: false },
   },
 })
-/**
- * Profit from corruption as a multiple of the stake a lone-service attack needs (α·σ(N(s))). 'typical' networks
- * are mostly insecure (some service is cheap to corrupt); 'boundary' ones mostly secure though γ < 0, so
- * security must be proven by the search; 'hard' sits right at the edge, where the MIP's bound closes slowly.
- */
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-/** Members per service for a size: a fifth to four fifths of 100, capped by the operators. */
-const membersFor = (ops: number, svcs: number): [number, number] =>
-  ops <= 50 ? [5, 20] : ops <= 200 ? [10, 40] : svcs >= 200 ? [25, 100] : [20, 80]
 /** A bench flag that must be a positive number (`--seeds 3` runs seeds 1 to 3; a list such as `1,2` is refused). */
 function positive(name: string, text: string, integer = false): number {
   const x = Number(text)
@@ -69,7 +57,8 @@ function positive(name: string, text: string, integer = false): number {
 const timeLimitSeconds = positive('time-limit', values['time-limit'])
 const seedCount = positive('seeds', values.seeds, true)
 const parallel = Number(values.threads) > 1 ? parallelBranch() : undefined
-const sizes = values.sizes.split(',').map((s) => s.split('x').map(Number) as [number, number])
+const sizes = values.sizes.split(',').map((s) => parseSize(s))
+const regimes = values.regime.map((r) => regimeOf(r))
 const cascade = !values['no-cascade']
 const load = () =>
   loadavg()
@@ -111,21 +100,16 @@ console.log(
     (cascade ? '  cascade ψ=0.1 (s)' : '') +
     '  cpu (s)  load',
 )
-for (const regime of values.regime) {
-  const profitFactor = REGIMES[regime]
-  if (!profitFactor) throw new Error(`unknown regime ${regime}`)
+for (const regime of regimes) {
   for (const [ops, svcs] of sizes) {
     for (let seed = 1; seed <= seedCount; seed++) {
-      const rng = createRng(seed)
-      const n = parseRiskInput(
-        randomNetwork(rng, {
-          operators: ops,
-          services: svcs,
-          membersPerService: membersFor(ops, svcs),
-          allocations: values.allocations,
-          profitFactor,
-        }),
-      )
+      const n = benchNetwork({
+        seed,
+        operators: ops,
+        services: svcs,
+        regime,
+        allocations: values.allocations,
+      })
       const perToken = 10 ** n.scale
       // CPU seconds this process got for the row's three questions: on a loaded machine, far below wall time.
       const cpu = process.cpuUsage()

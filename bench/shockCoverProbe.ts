@@ -8,12 +8,10 @@ import { parseArgs } from 'node:util'
 import { shockBudget } from '../src/risk/cascadeBound.ts'
 import { cascadeStart } from '../src/risk/cascadeHeuristic.ts'
 import { shockCoverPlans } from '../src/risk/cascadeShockCover.ts'
-import { parseRiskInput } from '../src/risk/input.ts'
 import { totalStake } from '../src/risk/network.ts'
-import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
-import { createRng } from '../src/risk/rng.ts'
 import { attackCost, attackProfit } from '../src/risk/verify.ts'
+import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -24,25 +22,16 @@ const { values } = parseArgs({
     deadline: { type: 'string', default: '2000' },
   },
 })
-const REGIMES: Record<string, [number, number]> = {
-  typical: [0.2, 1.2],
-  boundary: [0.02, 0.25],
-  hard: [0.05, 0.35],
-}
-const [ops, svcs] = values.size.split('x').map(Number) as [number, number]
-const membersFor = (o: number, s: number): [number, number] =>
-  o <= 50 ? [5, 20] : o <= 200 ? [10, 40] : s >= 200 ? [25, 100] : [20, 80]
+const [ops, svcs] = parseSize(values.size)
 const load = () => loadavg()[0]?.toFixed(1)
 for (let seed = 1; seed <= Number(values.seeds); seed++) {
-  const n = parseRiskInput(
-    randomNetwork(createRng(seed), {
-      operators: ops,
-      services: svcs,
-      membersPerService: membersFor(ops, svcs),
-      allocations: values.allocations,
-      profitFactor: REGIMES[values.regime],
-    }),
-  )
+  const n = benchNetwork({
+    seed,
+    operators: ops,
+    services: svcs,
+    regime: regimeOf(values.regime),
+    allocations: values.allocations,
+  })
   const total = totalStake(n)
   const budget = shockBudget(n, rat(1n, 10n))
   const pts = (x: bigint) => ((Number(x) / Number(total)) * 100).toFixed(2)
