@@ -71,3 +71,16 @@ export function benchNetwork(o: BenchNetworkOptions): Network {
     }),
   )
 }
+
+/**
+ * A bench flag read by `read` (parseSize, regimeOf), or its error on one line and exit code 2, as the benches'
+ * own flags do: a typo in `npm run bench:risk -- --regime hrad` is not a stack trace.
+ */
+export function flagOrExit<T>(read: () => T): T {
+  try {
+    return read()
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e))
+    process.exit(2)
+  }
+}

@@ -19,7 +19,7 @@ import { parallelBranch } from '../src/risk/parallelBranch.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat } from '../src/risk/rational.ts'
 import { createRng } from '../src/risk/rng.ts'
-import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
+import { benchNetwork, flagOrExit, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -40,8 +40,8 @@ const seeds = values.seed
   ? [Number(values.seed)]
   : Array.from({ length: Number(values.seeds) }, (_, i) => i + 1)
 const parallel = Number(values.threads) > 1 ? parallelBranch() : undefined
-const sizes = values.sizes.split(',').map((s) => parseSize(s))
-const regimes = values.regime.map((r) => regimeOf(r))
+const sizes = values.sizes.split(',').map((s) => flagOrExit(() => parseSize(s)))
+const regimes = values.regime.map((r) => flagOrExit(() => regimeOf(r)))
 const load = () => loadavg()[0]?.toFixed(1) ?? '?'
 
 await loadHighs()

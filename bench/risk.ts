@@ -20,7 +20,7 @@ import { parallelBranch } from '../src/risk/parallelBranch.ts'
 import { randomNetwork } from '../src/risk/randomNetwork.ts'
 import { rat, toNumber } from '../src/risk/rational.ts'
 import { createRng } from '../src/risk/rng.ts'
-import { benchNetwork, parseSize, regimeOf } from './benchNetwork.ts'
+import { benchNetwork, flagOrExit, parseSize, regimeOf } from './benchNetwork.ts'
 
 const { values } = parseArgs({
   options: {
@@ -57,8 +57,8 @@ function positive(name: string, text: string, integer = false): number {
 const timeLimitSeconds = positive('time-limit', values['time-limit'])
 const seedCount = positive('seeds', values.seeds, true)
 const parallel = Number(values.threads) > 1 ? parallelBranch() : undefined
-const sizes = values.sizes.split(',').map((s) => parseSize(s))
-const regimes = values.regime.map((r) => regimeOf(r))
+const sizes = values.sizes.split(',').map((s) => flagOrExit(() => parseSize(s)))
+const regimes = values.regime.map((r) => flagOrExit(() => regimeOf(r)))
 const cascade = !values['no-cascade']
 const load = () =>
   loadavg()
