@@ -281,13 +281,16 @@ function bestCover(
   p: Prep,
   inA: Uint8Array,
   prices: { u: Float64Array; lambda: number } | null,
+  deadline: number,
 ): Cover | null {
   let best: Cover | null = null
   const keep = (c: Cover | null) => {
     if (c && (!best || c.cost < best.cost)) best = c
   }
-  for (const lambda of FIXED_LAMBDAS) keep(coverFor(p, inA, lambda))
-  if (prices) {
+  // (past the deadline no further cover is built once one is: the cheapest so far is kept)
+  const late = () => best !== null && performance.now() > deadline
+  for (const lambda of FIXED_LAMBDAS) if (!late()) keep(coverFor(p, inA, lambda))
+  if (prices && !late()) {
     // (a small floor on the weights: a service the dual prices at 0 still has to be met)
     let mean = 0
     let count = 0
@@ -298,7 +301,7 @@ function bestCover(
       }
     const w = prices.u.map((x) => x + (1e-3 * mean) / Math.max(1, count))
     keep(coverFor(p, inA, prices.lambda, w))
-    keep(coverFor(p, inA, prices.lambda * 0.95, w))
+    if (!late()) keep(coverFor(p, inA, prices.lambda * 0.95, w))
   }
   return best
 }
@@ -325,7 +328,7 @@ function topDown(p: Prep, floor: number, deadline: number): { inA: Uint8Array; c
     const profit = profitOf(p, inA)
     if (performance.now() > deadline || profit <= floor) return null
     const first = prices === undefined
-    const pr = coverPrices(p, inA, target, first ? 300 : 150, prices)
+    const pr = coverPrices(p, inA, target, first ? 300 : 150, prices, deadline)
     prices = pr
     // The stage is for cascades that attack most services: when covering every service with a profit costs more
     // than 1.5 times their profit by the dual alone (hard whole-stake 1,000 × 100: 1.04; with allocations 1.85), it
@@ -335,7 +338,7 @@ function topDown(p: Prep, floor: number, deadline: number): { inA: Uint8Array; c
     // π(A) the services are dropped on the dual alone, near it the covers are built.
     let excess = pr.value
     if (pr.value < profit * 1.02) {
-      cover = bestCover(p, inA, pr)
+      cover = bestCover(p, inA, pr, deadline)
       if (!cover) return null
       if (fits(inA, cover)) break
       target = Math.min(target, cover.cost)
@@ -362,7 +365,7 @@ function topDown(p: Prep, floor: number, deadline: number): { inA: Uint8Array; c
   for (const { s } of dropped.slice(0, ADD_BACK)) {
     if (performance.now() > deadline) break
     inA[s] = 1
-    const c = bestCover(p, inA, prices ?? null)
+    const c = bestCover(p, inA, prices ?? null, deadline)
     if (c && fits(inA, c)) cover = c
     else inA[s] = 0
   }
@@ -384,11 +387,14 @@ export function shockCoverPlans(
   budget: bigint,
   opts: { deadline?: number; floor?: bigint } = {},
 ): ShockCoverPlan[] {
-  if (n.services.length === 0 || n.operators.length === 0) return []
+  const deadline = opts.deadline ?? Number.POSITIVE_INFINITY
+  // (a deadline already past plans nothing: preparing and the first cover alone took 5–120 CPU-ms at 1,000 × 100 and
+  // 5,000 × 200, risky review)
+  if (n.services.length === 0 || n.operators.length === 0 || performance.now() > deadline) return []
   const p = prepare(n, budget)
   // (π(A) at most the loss found less Ψ burns no more than it; in the floats' unit, a touch low: it only stops early)
   const floor = opts.floor === undefined ? 0 : ((Number(opts.floor) - Number(budget)) / p.unit) * (1 - 1e-9)
-  const r = topDown(p, floor, opts.deadline ?? Number.POSITIVE_INFINITY)
+  const r = topDown(p, floor, deadline)
   if (!r) return []
   const pick = (m: Uint8Array) => [...m.keys()].filter((i) => m[i])
   return [{ services: pick(r.inA), operators: pick(r.cover.inB), shock: pick(r.cover.inD) }]
@@ -436,7 +442,8 @@ function coverPrices(
   inA: Uint8Array,
   target: number,
   iterations: number,
-  warm?: { u: Float64Array; lambda: number },
+  warm: { u: Float64Array; lambda: number } | undefined,
+  deadline: number,
 ): { u: Float64Array; lambda: number; value: number } {
   const { S, V } = p
   const cost = new Float64Array(V)
@@ -449,6 +456,9 @@ function coverPrices(
   let mu = 1
   let stale = 0
   for (let it = 0; it < iterations; it++) {
+    // (the deadline every 8 steps, after the first: 300 steps and the covers after them took 100–250 CPU-ms at hard
+    // whole-stake 1,000 × 100 past a 40 ms deadline, the cascade answering 0.13 s past a 0.2 s limit; risky review)
+    if (it > 0 && (it & 7) === 0 && performance.now() > deadline) break
     let value = -lambda * p.budget
     let gl = -p.budget
     for (let s = 0; s < S; s++) {
