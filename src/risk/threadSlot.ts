@@ -28,6 +28,8 @@ import type { Worker } from 'node:worker_threads'
 const QUEUED = 0
 const RUNNING = 1
 const SKIPPED = 2
+/** Ended on the thread (endJob), its last message maybe not read yet: the thread may run the next job already. */
+const DONE = 3
 
 /**
  * The thread's side (mipWorker.ts, flipWorker.ts): true when the job is to run now (its claim was queued), false when
@@ -42,6 +44,16 @@ export function claimJob(claim: SharedArrayBuffer | undefined, endBy?: number): 
     return false
   }
   return Atomics.compareExchange(c, 0, QUEUED, RUNNING) === QUEUED
+}
+
+/**
+ * The thread's side, as it ends a job it claimed (before its last message): the job no longer counts as running,
+ * though its answer may not be read yet. Else a give-up on the main thread, its timer run before the thread's
+ * messages (a main thread busy in the verdict's flips), took a job that had ended for the one running and ended
+ * the thread under the next job — another question's solve, answered with nothing (review riskz).
+ */
+export function endJob(claim: SharedArrayBuffer | undefined): void {
+  if (claim instanceof SharedArrayBuffer) Atomics.store(new Int32Array(claim, 0, 1), 0, DONE)
 }
 
 /** A message naming its job. */
@@ -68,7 +80,7 @@ export type SlotJob = {
   /**
    * Its owner stops waiting for it (its time is over), and it is let go of at once. Queued: withdrawn, the thread
    * told to skip it ('queued'). Running ('running'): the thread ended and replaced, the jobs queued behind re-posted
-   * there. 'over' when it already was.
+   * there. 'over' when it already was, or it had ended on the thread (its answer not read yet).
    */
   giveUp(): JobState
   /**
@@ -114,7 +126,11 @@ type Thread = { w: Worker; jobs: Job[]; gone: boolean }
 const MAX_DEATHS = 2
 
 const newClaim = () => new Int32Array(new SharedArrayBuffer(4))
-const isRunning = (j: Job) => j.seen || Atomics.load(j.claim, 0) === RUNNING
+/** Running on its thread: claimed and not ended (endJob), or named by a message from a thread that knows no claims. */
+const isRunning = (j: Job) => {
+  const c = Atomics.load(j.claim, 0)
+  return c === RUNNING || (c === QUEUED && j.seen)
+}
 
 export function threadSlot(realStart: () => Worker): ThreadSlot {
   let start = realStart
@@ -239,8 +255,14 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
         giveUp() {
           if (j.over) return 'over'
           const t = j.on
-          // withdrawn, unless the thread has claimed it: then it runs
-          if (!j.seen && Atomics.compareExchange(j.claim, 0, QUEUED, SKIPPED) !== RUNNING) {
+          // withdrawn, unless the thread has claimed it: then it runs (or it has ended there, its answer unread: the
+          // thread is left to the next job)
+          const was = j.seen ? Atomics.load(j.claim, 0) : Atomics.compareExchange(j.claim, 0, QUEUED, SKIPPED)
+          if (was === DONE) {
+            drop(j)
+            return 'over'
+          }
+          if (was !== RUNNING && !(was === QUEUED && j.seen)) {
             drop(j)
             // (the job running there is ended only when nobody waits for it: released, and still in it)
             if (!t.gone && t.jobs.some((x) => isRunning(x) && !x.held)) void endThread(t, 'replaced')
