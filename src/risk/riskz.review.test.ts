@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import type { Worker } from 'node:worker_threads'
 import { SuretyError } from '../errors.ts'
 import { largestAttack, solveMostProfitable } from './attack.ts'
@@ -17,6 +17,7 @@ import { bruteCascade, bruteLargestCost, bruteMostProfitable } from './bruteForc
 import { worstCaseLoss } from './cascade.ts'
 import { parseRiskInput } from './input.ts'
 import { loadHighs, type MipRunner, solveMipWith } from './mip.ts'
+import { closeMipThread, mipThreadRunner } from './mipThread.ts'
 import { totalStake } from './network.ts'
 import { randomNetwork } from './randomNetwork.ts'
 import { cmp, rat, toNumber } from './rational.ts'
@@ -105,6 +106,24 @@ describe('riskz: the thread schedule’s races (fake threads)', () => {
     t.say({ id: 2, type: 'done' })
     assert.deepEqual(a.heard, ['done'])
     solveA.finish()
+  })
+
+  test('a job given up after it ended on the thread (its answer not read yet) leaves the thread to the next job', () => {
+    const { slot, threads } = fakeSlot()
+    const a = ear()
+    const b = ear()
+    const solveA = slot.submit({ id: 40 }, a.handlers)
+    slot.submit({ id: 41 }, b.handlers)
+    const t = threads[0] as FakeThread
+    assert.ok(t.claim(40))
+    t.say({ id: 40, type: 'started' })
+    t.end(40)
+    assert.ok(t.claim(41))
+    // A's timer runs before the thread's 'done' for A and 'started' for B are read
+    assert.equal(solveA.giveUp(), 'over')
+    assert.equal(t.terminated, false, 'B’s thread was ended')
+    t.say({ id: 41, type: 'done' })
+    assert.deepEqual(b.heard, ['done'])
   })
 
   test('a job re-posted after its thread was replaced hears only its new thread: the old one’s late answer is not taken, and one answer settles it once', () => {
@@ -314,5 +333,60 @@ describe('riskz: a process with jobs withdrawn and re-posted exits once it has a
     assert.equal(b.killed, false, `the solves’ process did not exit: ${b.out}`)
     assert.match(b.out, /SETTLED 12 /, b.out)
     console.log(`riskz: ${b.out.trim()}`)
+  })
+})
+
+describe('riskz: 20 questions at once on the solver’s thread, short limits', () => {
+  after(() => closeMipThread())
+  test('each answers, never past brute force, no false proof (overruns measured, printed)', async () => {
+    const rng = createRng(2020)
+    const LIMIT_S = 0.4
+    const nets = Array.from({ length: 20 }, (_, i) =>
+      parseRiskInput(
+        randomNetwork(rng, {
+          operators: 7,
+          services: 4,
+          membersPerService: [2, 5],
+          allocations: i % 2 === 0,
+          profitFactor: [0.2, 1.5],
+        }),
+      ),
+    )
+    const over: number[] = []
+    const timed = async <T>(f: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now()
+      const r = await f()
+      over.push(performance.now() - t0 - LIMIT_S * 1000)
+      return r
+    }
+    const opts = { timeLimitSeconds: LIMIT_S, mipRunner: mipThreadRunner }
+    await Promise.all(
+      nets.map(async (n, i) => {
+        if (i % 3 === 0) {
+          const r = await timed(() => solveMostProfitable(n, opts))
+          const best = bruteMostProfitable(n) ?? 0n
+          const net = r.answer.attack ? r.answer.attack.profit - r.answer.attack.cost : 0n
+          assert.ok(net <= best && r.answer.bound >= Number(best), `net ${i}: verdict`)
+          if (r.answer.proven) assert.equal(net, best, `net ${i}: verdict false proof`)
+        } else if (i % 3 === 1) {
+          const r = await timed(() => largestAttack(n, opts))
+          const most = bruteLargestCost(n)
+          assert.ok((r.attack?.cost ?? 0n) <= most && r.bound >= Number(most), `net ${i}: largest`)
+          if (r.proven) assert.equal(r.attack?.cost ?? 0n, most, `net ${i}: largest false proof`)
+        } else {
+          const psi = rat(BigInt(1 + (i % 3)), 10n)
+          const r = await timed(() => worstCaseLoss(n, psi, { ...opts, exhaustive: false }))
+          const worst = rat(bruteCascade(n, psi), totalStake(n))
+          assert.ok(cmp(r.worstLoss, worst) <= 0, `net ${i}: cascade above brute force`)
+          assert.ok(r.worstLossBound >= toNumber(worst) * (1 - 1e-12), `net ${i}: cascade bound low`)
+          if (r.proven) assert.equal(cmp(r.worstLoss, worst), 0, `net ${i}: cascade false proof`)
+        }
+      }),
+    )
+    assert.equal(over.length, 20)
+    over.sort((a, b) => b - a)
+    console.log(
+      `riskz: 20 at once, ${LIMIT_S} s each: overruns (ms, worst first) ${over.slice(0, 5).map(Math.round)}`,
+    )
   })
 })
