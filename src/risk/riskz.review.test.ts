@@ -119,6 +119,7 @@ describe('riskz: the thread schedule’s races (fake threads)', () => {
     t.say({ id: 40, type: 'started' })
     t.end(40)
     assert.ok(t.claim(41))
+    assert.equal(solveA.state(), 'running', 'ended there, its answer coming: not queued (flipThread stop)')
     // A's timer runs before the thread's 'done' for A and 'started' for B are read
     assert.equal(solveA.giveUp(), 'over')
     assert.equal(t.terminated, false, 'B’s thread was ended')
@@ -142,6 +143,7 @@ describe('riskz: the thread schedule’s races (fake threads)', () => {
       next.posted.map((m) => m.id),
       [11],
     )
+    assert.equal(next.refs, 1, 'B’s owner waits: its new thread holds the process')
     // the old thread had started B in the instant before it was ended: its claim there is void, and its answer
     // (already in its port) is not read
     const oldClaimB = old.posted.find((m) => m.id === 11)?.claim as SharedArrayBuffer

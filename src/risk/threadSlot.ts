@@ -9,7 +9,8 @@
  *   counter: a stopped job's late answer unref'd the thread while the next job ran on it, and a process awaiting
  *   that job's result, its timer unref'd, exited with the result unsettled: the CLI printed nothing, review riskl).
  * - Which job runs: each job is posted with a claim (an Int32 in shared memory, 0 queued), which the thread turns to
- *   1 (claimJob) as it starts the job — and to 2, skipping it, when its owner withdrew it or its end has passed.
+ *   1 (claimJob) as it starts the job — and to 2, skipping it, when its owner withdrew it or its end has passed — and
+ *   to 3 (endJob) as it ends it, before its answer: the thread is then free, whatever messages the owner has not read.
  *   Shared memory, not a message only: an owner blocked in Atomics.wait (mipThread.ts coupledOnThread) reads no
  *   message, and a 'started' message in flight would leave a job it names looking queued. Any message naming a job
  *   counts as its start too (a thread's 'started', or its first progress).
@@ -246,7 +247,12 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
       }
       post(t, j)
       return {
-        state: () => (j.over ? 'over' : isRunning(j) ? 'running' : 'queued'),
+        // (one that has ended on the thread, its answer not read yet, is no longer queued: its answer is coming)
+        state: () => {
+          if (j.over) return 'over'
+          const c = Atomics.load(j.claim, 0)
+          return isRunning(j) || c === DONE ? 'running' : 'queued'
+        },
         finish(retire) {
           if (j.over) return
           drop(j)
