@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads'
 import { flipByLeaf } from './leafFlip.ts'
 import { loadHighs } from './mip.ts'
 import type { Network } from './network.ts'
-import { claimJob } from './threadSlot.ts'
+import { claimJob, endJob } from './threadSlot.ts'
 import type { Attack } from './verify.ts'
 
 export type FlipJobMessage = {
@@ -54,6 +54,7 @@ parentPort?.on('message', (m: FlipJobMessage) => {
     } catch {
       // an improvement only: the attack given goes back
     }
+    endJob(m.claim)
     parentPort?.postMessage({ id: m.id, attack } satisfies FlipDoneMessage)
   })
 })

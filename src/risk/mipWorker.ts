@@ -9,7 +9,7 @@ import { buildCoupledCore, searchCoupled } from './coupledCore.ts'
 import { loadHighs, type MipArrays, type MipOptions, type MipSolution, solveMipWith } from './mip.ts'
 import { threadLimitSeconds } from './mipThread.ts'
 import type { Network } from './network.ts'
-import { claimJob } from './threadSlot.ts'
+import { claimJob, endJob } from './threadSlot.ts'
 
 export type MipJobMessage = {
   id: number
@@ -85,6 +85,7 @@ function runCoupled(m: CoupledJobMessage): void {
   } catch {
     Atomics.store(flags, 1, 2)
   }
+  endJob(m.claim)
   Atomics.notify(flags, 1)
   // (the main thread lets go of this thread on this message, should nobody take the answer)
   parentPort?.postMessage({ id: m.id, type: 'coupledDone' })
@@ -117,8 +118,10 @@ parentPort?.on('message', (m: MipJobMessage | CoupledJobMessage) => {
           post({ id: m.id, type: 'incumbent', values: Float64Array.from(values), objective }),
         bound: (bound) => post({ id: m.id, type: 'bound', bound }),
       })
+      endJob(m.claim)
       post({ id: m.id, type: 'done', solution })
     } catch (e) {
+      endJob(m.claim)
       post({ id: m.id, type: 'failed', message: e instanceof Error ? e.message : String(e) })
     }
   })

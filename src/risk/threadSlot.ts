@@ -9,7 +9,8 @@
  *   counter: a stopped job's late answer unref'd the thread while the next job ran on it, and a process awaiting
  *   that job's result, its timer unref'd, exited with the result unsettled: the CLI printed nothing, review riskl).
  * - Which job runs: each job is posted with a claim (an Int32 in shared memory, 0 queued), which the thread turns to
- *   1 (claimJob) as it starts the job — and to 2, skipping it, when its owner withdrew it or its end has passed.
+ *   1 (claimJob) as it starts the job — and to 2, skipping it, when its owner withdrew it or its end has passed — and
+ *   to 3 (endJob) as it ends it, before its answer: the thread is then free, whatever messages the owner has not read.
  *   Shared memory, not a message only: an owner blocked in Atomics.wait (mipThread.ts coupledOnThread) reads no
  *   message, and a 'started' message in flight would leave a job it names looking queued. Any message naming a job
  *   counts as its start too (a thread's 'started', or its first progress).
@@ -28,6 +29,8 @@ import type { Worker } from 'node:worker_threads'
 const QUEUED = 0
 const RUNNING = 1
 const SKIPPED = 2
+/** Ended on the thread (endJob), its last message maybe not read yet: the thread may run the next job already. */
+const DONE = 3
 
 /**
  * The thread's side (mipWorker.ts, flipWorker.ts): true when the job is to run now (its claim was queued), false when
@@ -42,6 +45,16 @@ export function claimJob(claim: SharedArrayBuffer | undefined, endBy?: number): 
     return false
   }
   return Atomics.compareExchange(c, 0, QUEUED, RUNNING) === QUEUED
+}
+
+/**
+ * The thread's side, as it ends a job it claimed (before its last message): the job no longer counts as running,
+ * though its answer may not be read yet. Else a give-up on the main thread, its timer run before the thread's
+ * messages (a main thread busy in the verdict's flips), took a job that had ended for the one running and ended
+ * the thread under the next job — another question's solve, answered with nothing (review riskz).
+ */
+export function endJob(claim: SharedArrayBuffer | undefined): void {
+  if (claim instanceof SharedArrayBuffer) Atomics.store(new Int32Array(claim, 0, 1), 0, DONE)
 }
 
 /** A message naming its job. */
@@ -68,7 +81,7 @@ export type SlotJob = {
   /**
    * Its owner stops waiting for it (its time is over), and it is let go of at once. Queued: withdrawn, the thread
    * told to skip it ('queued'). Running ('running'): the thread ended and replaced, the jobs queued behind re-posted
-   * there. 'over' when it already was.
+   * there. 'over' when it already was, or it had ended on the thread (its answer not read yet).
    */
   giveUp(): JobState
   /**
@@ -114,7 +127,11 @@ type Thread = { w: Worker; jobs: Job[]; gone: boolean }
 const MAX_DEATHS = 2
 
 const newClaim = () => new Int32Array(new SharedArrayBuffer(4))
-const isRunning = (j: Job) => j.seen || Atomics.load(j.claim, 0) === RUNNING
+/** Running on its thread: claimed and not ended (endJob), or named by a message from a thread that knows no claims. */
+const isRunning = (j: Job) => {
+  const c = Atomics.load(j.claim, 0)
+  return c === RUNNING || (c === QUEUED && j.seen)
+}
 
 export function threadSlot(realStart: () => Worker): ThreadSlot {
   let start = realStart
@@ -230,7 +247,12 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
       }
       post(t, j)
       return {
-        state: () => (j.over ? 'over' : isRunning(j) ? 'running' : 'queued'),
+        // (one that has ended on the thread, its answer not read yet, is no longer queued: its answer is coming)
+        state: () => {
+          if (j.over) return 'over'
+          const c = Atomics.load(j.claim, 0)
+          return isRunning(j) || c === DONE ? 'running' : 'queued'
+        },
         finish(retire) {
           if (j.over) return
           drop(j)
@@ -239,8 +261,14 @@ export function threadSlot(realStart: () => Worker): ThreadSlot {
         giveUp() {
           if (j.over) return 'over'
           const t = j.on
-          // withdrawn, unless the thread has claimed it: then it runs
-          if (!j.seen && Atomics.compareExchange(j.claim, 0, QUEUED, SKIPPED) !== RUNNING) {
+          // withdrawn, unless the thread has claimed it: then it runs (or it has ended there, its answer unread: the
+          // thread is left to the next job)
+          const was = j.seen ? Atomics.load(j.claim, 0) : Atomics.compareExchange(j.claim, 0, QUEUED, SKIPPED)
+          if (was === DONE) {
+            drop(j)
+            return 'over'
+          }
+          if (was !== RUNNING && !(was === QUEUED && j.seen)) {
             drop(j)
             // (the job running there is ended only when nobody waits for it: released, and still in it)
             if (!t.gone && t.jobs.some((x) => isRunning(x) && !x.held)) void endThread(t, 'replaced')
