@@ -116,6 +116,10 @@ export function swapByLeaf(
       }
       if (!moved) return best
     }
+  } catch {
+    // an improvement only, as flipByLeaf's: a screen LP that fails (HighsError) leaves the best found, checked
+    // exactly, where it used to escape largestAttack and lose its answer (review riskzb)
+    return best
   } finally {
     screen?.dispose()
   }
