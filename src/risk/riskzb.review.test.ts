@@ -65,6 +65,28 @@ describe('review riskzb: the largest attack’s exchanges', () => {
     assert.ok(tried > 70, `tried ${tried}`)
   })
 
+  // s2 rides on s0's slack (marginal net −4), s1 too (−4): A = {s0, s2} (burns 35) cannot take s1 (net −3), but
+  // {s0, s1} burns 53 of π 54 — only an exchange (drop s2, add s1) reaches it
+  test('an exchange that growth cannot make: drop one service for a dearer one', async () => {
+    const highs = await loadHighs()
+    const n = parseRiskInput({
+      operators: [
+        { id: 'a', stake: 25 },
+        { id: 'b', stake: 28 },
+        { id: 'c', stake: 10 },
+      ],
+      services: [
+        { id: 's0', profit: 30, threshold: 1, operators: ['a'] },
+        { id: 's1', profit: 24, threshold: 1, operators: ['b'] },
+        { id: 's2', profit: 6, threshold: 1, operators: ['c'] },
+      ],
+    })
+    assert.equal(bruteLargestCost(n), 53n)
+    const a = swapByLeaf(n, { services: [0, 2], operators: [0, 2] }, highs, performance.now() + 5000, 500)
+    assert.ok(isValidAttack(n, a))
+    assert.equal(attackCost(n, a), 53n)
+  })
+
   test('degenerate networks: one service, zero stakes, thresholds near 0 and at 1, amounts near 2^200', async () => {
     const big = 2n ** 200n
     const cases: Network[] = [
@@ -191,6 +213,16 @@ describe('review riskzb: the largest attack’s exchanges', () => {
         fresh.setBase(flippedSet)
         const direct = fresh.flippedAll([])
         assert.ok(whole === direct || Math.abs(whole - direct) <= 1e-9, `network ${i}: ${whole} vs ${direct}`)
+        // a single flip is the LP of A with s flipped, as flipByLeaf (the verdict's flips) reads it
+        for (const s of [0, n.services.length - 1]) {
+          fresh.setBase(A.includes(s) ? A.filter((t) => t !== s) : [...A, s])
+          const direct = fresh.flippedAll([])
+          const v = screen.flipped(s)
+          assert.ok(
+            v === direct || Math.abs(v - direct) <= 1e-9,
+            `network ${i}: flip of ${s} ${v} vs ${direct}`,
+          )
+        }
         checked++
       } finally {
         screen.dispose()
