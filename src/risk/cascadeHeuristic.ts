@@ -28,6 +28,10 @@ import { type Attack, attackCost, isValidAttack, normalizeAttack } from './verif
 
 export type CascadeCandidate = { shock: number[]; attack: Attack | null; value: bigint }
 
+/** Candidates by value, largest first (bigints: no subtraction to a number). */
+const byValueDesc = (a: CascadeCandidate, b: CascadeCandidate): number =>
+  b.value > a.value ? 1 : b.value < a.value ? -1 : 0
+
 type State = {
   inA: Uint8Array
   inB: Uint8Array
@@ -92,7 +96,7 @@ export function cascadeStart(
   // 0.1373, 0.1380, 0.1393; boundary 0.1183, 0.1196, 0.1148 → 0.1227, 0.1218, 0.1232 (0.06–0.2 CPU-s more). Whole
   // stake it gains too (hard seeds 1 and 3 0.157 → 0.166, 0.187 given 2–4 s) but takes the time HiGHS needs there
   // (its start's 5% of the limit): not without allocations yet.
-  const bestOf = () => [...best].sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0))[0]
+  const bestOf = () => [...best].sort(byValueDesc)[0]
   const local = (from: CascadeCandidate | undefined) => {
     if (from?.attack && n.hasAllocations && opts.local !== false)
       addServices(
@@ -124,11 +128,11 @@ export function cascadeStart(
       const a = repairWithShock(n, { services: plan.services, operators: plan.operators }, shock)
       finish(a.services, a.operators, plan.shock, false)
     }
-    const mine = best.slice(before).sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0))[0]
+    const mine = best.slice(before).sort(byValueDesc)[0]
     if (mine && (!openings || mine.value > openings.value)) local(mine)
   }
   const top = (c: CascadeCandidate[]) =>
-    c.sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0))[0] ?? {
+    c.sort(byValueDesc)[0] ?? {
       shock: [],
       attack: null,
       value: 0n,
